@@ -1,0 +1,19 @@
+// 8x8: every source this platform can send, verified and mapped to OpenConnect drafts.
+import { defineConnector } from '@openconnect/core';
+import { z } from 'zod';
+import { webhook } from './webhook.js';
+
+export const config = z.object({
+  /** The shared secret the vendor sends in the x-openconnect-token header. */
+  token: z.string().min(16, 'token must be at least 16 characters'),
+});
+export type C8x8Config = z.output<typeof config>;
+
+export default defineConnector({
+  id: '8x8',
+  displayName: '8x8',
+  platforms: ['8x8'],
+  config,
+  secrets: ['token'],
+  sources: [webhook],
+});

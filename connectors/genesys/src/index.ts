@@ -1,0 +1,19 @@
+// Genesys: every source this platform can send, verified and mapped to OpenConnect drafts.
+import { defineConnector } from '@openconnect/core';
+import { z } from 'zod';
+import { webhook } from './webhook.js';
+
+export const config = z.object({
+  /** The shared secret the vendor sends in the x-openconnect-token header. */
+  token: z.string().min(16, 'token must be at least 16 characters'),
+});
+export type GenesysConfig = z.output<typeof config>;
+
+export default defineConnector({
+  id: 'genesys',
+  displayName: 'Genesys',
+  platforms: ['Genesys'],
+  config,
+  secrets: ['token'],
+  sources: [webhook],
+});

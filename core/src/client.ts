@@ -1,0 +1,229 @@
+// Sending to OpenConnect over HTTP. One attempt per send(): retries belong to the caller (the runner's
+// outbox), which knows what has been accepted and what may be sent twice.
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import {
+  AuthError,
+  ConfigError,
+  NetworkError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  RejectedError,
+  ServerError,
+  TimeoutError,
+  UrlTooLongError,
+  redact,
+  type PropSize,
+} from './errors.js';
+import {
+  DEFAULT_MAX_URL_LENGTH,
+  MAX_MESSAGE_BYTES,
+  type Props,
+  type PropValue,
+  toWireFields,
+  validateMessage,
+} from './message.js';
+
+export const DEFAULT_BASE_URL = 'https://connect.openmethodscloud.com/api/sendmessage/CRM';
+export const END_OF_LIFE_HOSTS = ['connect.openmethods.com'];
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export type SendMethod = 'POST' | 'GET';
+
+export interface OpenConnectClientOptions {
+  /** Defaults to the OpenConnect production URL. */
+  baseUrl?: string;
+  crmid: string;
+  jwt: string;
+  /** POST with a JSON body (default, recommended) or GET with every field in the query string. */
+  method?: SendMethod;
+  timeoutMs?: number;
+  /** GET only: refuse URLs longer than this (default 8192). */
+  maxUrlLength?: number;
+}
+
+export interface SendInput {
+  agentid: string;
+  event: string;
+  props?: Props;
+  /** Overrides the client's crmid for this message. */
+  crmid?: string;
+}
+
+export interface SendResult {
+  status: number;
+  /** OpenConnect's answer, shortened and with the jwt removed. */
+  body: string;
+  durationMs: number;
+  bytes: number;
+  warnings: string[];
+}
+
+export interface EncodedRequest {
+  method: SendMethod;
+  url: string;
+  body?: string;
+  headers: Record<string, string>;
+  bytes: number;
+}
+
+export interface OpenConnectClient {
+  send(input: SendInput): Promise<SendResult>;
+  /** What the client talks to, safe to log (no jwt). */
+  describe(): { baseUrl: string; method: SendMethod; crmid: string; timeoutMs: number };
+  close(): void;
+}
+
+/** Checks an OpenConnect base URL; throws ConfigError naming the fix. */
+export function checkBaseUrl(baseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ConfigError(
+      `the OpenConnect URL "${baseUrl}" is not a valid URL`,
+      `use ${DEFAULT_BASE_URL}`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`the OpenConnect URL must be http(s), not ${url.protocol}`, `use ${DEFAULT_BASE_URL}`);
+  }
+  if (END_OF_LIFE_HOSTS.includes(url.hostname.toLowerCase())) {
+    throw new ConfigError(
+      `the OpenConnect host ${url.hostname} is end-of-life`,
+      'use connect.openmethodscloud.com instead (https://connect.openmethodscloud.com/api/sendmessage/CRM), and re-generate the API key in Experience Cloud: keys made for the old host do not carry over',
+    );
+  }
+  return url;
+}
+
+const fieldText = (value: PropValue) => (typeof value === 'string' ? value : String(value));
+
+function largestProps(props: Props, method: SendMethod): PropSize[] {
+  return Object.entries(props)
+    .map(([name, value]) => ({
+      name,
+      bytes:
+        method === 'POST'
+          ? Buffer.byteLength(JSON.stringify({ [name]: value })) - 2
+          : Buffer.byteLength(new URLSearchParams({ [name]: fieldText(value) }).toString()),
+    }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 3);
+}
+
+/**
+ * Builds the exact HTTP request for a message, enforcing the 128 KB limit (and the URL limit for GET).
+ * Exported so the size rules can be checked without sending.
+ */
+export function encodeRequest(
+  fields: { agentid: string; jwt: string; crmid: string; event: string; props: Props },
+  options: { baseUrl: string; method: SendMethod; maxUrlLength?: number },
+): EncodedRequest {
+  const wire = toWireFields(fields);
+  if (options.method === 'POST') {
+    const body = JSON.stringify(wire);
+    const bytes = Buffer.byteLength(body);
+    if (bytes > MAX_MESSAGE_BYTES) {
+      throw new PayloadTooLargeError(bytes, MAX_MESSAGE_BYTES, largestProps(fields.props, 'POST'));
+    }
+    return {
+      method: 'POST',
+      url: options.baseUrl,
+      body,
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/plain, */*' },
+      bytes,
+    };
+  }
+  const url = new URL(options.baseUrl);
+  for (const [key, value] of Object.entries(wire)) url.searchParams.append(key, fieldText(value));
+  const query = url.search.slice(1);
+  const bytes = Buffer.byteLength(query);
+  if (bytes > MAX_MESSAGE_BYTES) {
+    throw new PayloadTooLargeError(bytes, MAX_MESSAGE_BYTES, largestProps(fields.props, 'GET'));
+  }
+  const href = url.toString();
+  const max = options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
+  if (href.length > max) throw new UrlTooLongError(href.length, max);
+  return { method: 'GET', url: href, headers: { accept: 'application/json, text/plain, */*' }, bytes };
+}
+
+function parseRetryAfter(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+export function createOpenConnectClient(options: OpenConnectClientOptions): OpenConnectClient {
+  const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL).toString();
+  const method: SendMethod = options.method ?? 'POST';
+  if (method !== 'POST' && method !== 'GET') {
+    throw new ConfigError(`unknown method "${String(method)}"`, 'use POST (recommended) or GET');
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const secrets = [options.jwt];
+  const httpAgent = new http.Agent({ keepAlive: true });
+  const httpsAgent = new https.Agent({ keepAlive: true });
+  const transport: AxiosInstance = axios.create({
+    httpAgent,
+    httpsAgent,
+    timeout: timeoutMs,
+    maxRedirects: 0,
+    proxy: false,
+    responseType: 'text',
+    transformResponse: (data: unknown) => data,
+    validateStatus: () => true,
+  });
+
+  async function send(input: SendInput): Promise<SendResult> {
+    const { message, warnings } = validateMessage({
+      agentid: input.agentid,
+      jwt: options.jwt,
+      crmid: input.crmid ?? options.crmid,
+      event: input.event,
+      props: input.props ?? {},
+    });
+    const request = encodeRequest(message, { baseUrl, method, maxUrlLength: options.maxUrlLength });
+    const started = performance.now();
+    let response: { status: number; data: unknown; headers: Record<string, unknown> };
+    try {
+      response = await transport.request({
+        method: request.method,
+        url: request.url,
+        data: request.body,
+        headers: request.headers,
+      });
+    } catch (error) {
+      // Never wrap the axios error: its config holds the URL and body, and so the jwt.
+      if (isAxiosError(error)) {
+        if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') throw new TimeoutError(timeoutMs);
+        throw new NetworkError(redact(error.code ?? error.message, secrets));
+      }
+      throw new NetworkError('unexpected transport failure');
+    }
+    const durationMs = performance.now() - started;
+    const text = typeof response.data === 'string' ? response.data : '';
+    const excerpt = redact(text.slice(0, 300), secrets).trim();
+    const { status } = response;
+    if (status >= 200 && status < 300) {
+      return { status, body: excerpt, durationMs, bytes: request.bytes, warnings };
+    }
+    if (status === 401) throw new AuthError(status);
+    if (status === 413) throw new PayloadTooLargeError(request.bytes, MAX_MESSAGE_BYTES, [], status);
+    if (status === 429) throw new RateLimitedError(status, parseRetryAfter(response.headers['retry-after']));
+    if (status === 408 || status >= 500) throw new ServerError(status, excerpt);
+    throw new RejectedError(status, excerpt);
+  }
+
+  return {
+    send,
+    describe: () => ({ baseUrl, method, crmid: options.crmid, timeoutMs }),
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}

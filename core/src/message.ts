@@ -1,0 +1,148 @@
+// The OpenConnect message: four required fields, spelled as OpenConnect spells them, plus flat props.
+import { z } from 'zod';
+import { ValidationError, type ValidationProblem } from './errors.js';
+
+export const RESERVED_FIELDS = ['agentid', 'jwt', 'crmid', 'event'] as const;
+export type ReservedField = (typeof RESERVED_FIELDS)[number];
+
+/** OpenConnect refuses anything larger; we refuse it first, with a better message. */
+export const MAX_MESSAGE_BYTES = 131_072;
+/** Proxies and servers commonly cut URLs near 8 KB; GET beyond this must move to POST. */
+export const DEFAULT_MAX_URL_LENGTH = 8_192;
+
+export type PropValue = string | number | boolean;
+export type Props = Record<string, PropValue>;
+
+const reserved = new Set<string>(RESERVED_FIELDS);
+const required = (field: string) =>
+  z.string({ error: `${field} is required and must be a string` }).min(1, `${field} must not be empty`);
+
+export const propsSchema = z
+  .record(
+    z.string().min(1, 'a prop name must not be empty'),
+    z.union([z.string(), z.number().refine(Number.isFinite, 'a number prop must be finite'), z.boolean()], {
+      error: 'a prop value must be a string, a number or a boolean (flatten nested data first)',
+    }),
+  )
+  .superRefine((props, ctx) => {
+    for (const key of Object.keys(props)) {
+      if (reserved.has(key.toLowerCase())) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `prop "${key}" would shadow the reserved field "${key.toLowerCase()}"; rename it`,
+        });
+      }
+    }
+  });
+
+/** The message as we hold it: values are kept exactly as given (case and length matter to OpenConnect). */
+export const messageSchema = z.object({
+  agentid: required('agentid'),
+  jwt: required('jwt'),
+  crmid: required('crmid'),
+  event: required('event'),
+  props: propsSchema.default({}),
+});
+
+export type OpenConnectMessage = z.output<typeof messageSchema>;
+export type MessageInput = z.input<typeof messageSchema>;
+
+export interface ValidatedMessage {
+  message: OpenConnectMessage;
+  /** Things that are legal but very likely wrong, e.g. an event name with a trailing space. */
+  warnings: string[];
+}
+
+/** Validates a message; throws ValidationError listing every problem (the jwt value never appears). */
+export function validateMessage(input: unknown): ValidatedMessage {
+  const parsed = messageSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems: ValidationProblem[] = parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.') || '(message)',
+      message: issue.message,
+    }));
+    throw new ValidationError(problems);
+  }
+  const message = parsed.data;
+  return { message, warnings: [...eventNameWarnings(message.event), ...agentidWarnings(message.agentid)] };
+}
+
+// Invisible characters that survive copy-paste from a PopFlow editor and make the length differ.
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00a0\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]/u;
+
+/** The troubleshooting guide's first reason a PopFlow does not fire: the event name's case or length. */
+export function eventNameWarnings(event: string): string[] {
+  const warnings: string[] = [];
+  if (event !== event.trim()) {
+    warnings.push(
+      `event "${event}" has leading or trailing whitespace (length ${event.length}); OpenConnect matches the PopFlow event name exactly, spaces included`,
+    );
+  }
+  if (INVISIBLE.test(event)) {
+    warnings.push(
+      `event "${visible(event)}" contains invisible characters; retype the name as it appears in the PopFlow event`,
+    );
+  }
+  return warnings;
+}
+
+function agentidWarnings(agentid: string): string[] {
+  return agentid !== agentid.trim()
+    ? [`agentid "${agentid}" has leading or trailing whitespace; the agent login is matched exactly`]
+    : [];
+}
+
+/** Shows invisible characters as \u{...} so a warning makes them visible. */
+export function visible(text: string): string {
+  return [...text]
+    .map((ch) =>
+      INVISIBLE.test(ch) ? `\\u{${ch.codePointAt(0)!.toString(16).padStart(4, '0')}}` : ch,
+    )
+    .join('');
+}
+
+/**
+ * Flattens nested vendor data into dotted keys with string/number/boolean values.
+ * Arrays use their index (`tags.0`); null and undefined are dropped; dates become ISO strings.
+ */
+export function flattenProps(data: unknown, prefix = '', out: Props = {}): Props {
+  if (data === null || data === undefined) return out;
+  if (typeof data === 'string' || typeof data === 'boolean') {
+    if (prefix) out[prefix] = data;
+    return out;
+  }
+  if (typeof data === 'number') {
+    if (prefix && Number.isFinite(data)) out[prefix] = data;
+    return out;
+  }
+  if (typeof data === 'bigint') {
+    if (prefix) out[prefix] = data.toString();
+    return out;
+  }
+  if (data instanceof Date) {
+    if (prefix && !Number.isNaN(data.getTime())) out[prefix] = data.toISOString();
+    return out;
+  }
+  if (Array.isArray(data)) {
+    data.forEach((item, index) => flattenProps(item, prefix ? `${prefix}.${index}` : String(index), out));
+    return out;
+  }
+  if (typeof data === 'object') {
+    for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+      flattenProps(value, prefix ? `${prefix}.${key}` : key, out);
+    }
+  }
+  return out;
+}
+
+/** The flat wire form OpenConnect receives: the four fields, then every prop. */
+export function toWireFields(message: OpenConnectMessage): Record<string, PropValue> {
+  return {
+    agentid: message.agentid,
+    jwt: message.jwt,
+    crmid: message.crmid,
+    event: message.event,
+    ...message.props,
+  };
+}

@@ -1,0 +1,255 @@
+// One vendor request → zero or more messages ready for the outbox. The runner, `openconnect map`, the
+// Lambda handlers and the conformance kit all go through this one function, in this one order:
+// pick source → verify → handshake → parse → map → name events → apply the prop policy → validate.
+import {
+  type ConnectorDefinition,
+  type ConnectorSettings,
+  type ConnectorSettingsInput,
+  connectorSettingsSchema,
+  createDirectory,
+  type Directory,
+  type Draft,
+  type HttpAnswer,
+  isIgnored,
+  type SourceDefinition,
+} from './connector.js';
+import { encodeRequest } from './client.js';
+import { ConfigError, InputError, OpenConnectError, redact } from './errors.js';
+import { type Props, validateMessage } from './message.js';
+import type { InboundRequest } from './request.js';
+import { createMemoryStateStore, namespacedStateStore, type StateStore } from './state.js';
+import { DEFAULT_EVENT_NAMES, type Lifecycle, PROP } from './vocabulary.js';
+
+/** A connector bound to one deployment's settings. */
+export interface ConnectorRuntime {
+  connector: ConnectorDefinition;
+  settings: ConnectorSettings;
+  config: unknown;
+  services: unknown;
+  directory: Directory;
+  state: StateStore;
+  /** Secret values from the connector config, for redaction. */
+  secrets: string[];
+}
+
+export interface RuntimeOptions {
+  /** The host's state store; it is namespaced to the connector here. Default: in memory. */
+  state?: StateStore;
+  /** Replace the connector's services (look-ups), e.g. to point them at a local test server. */
+  services?: unknown;
+}
+
+/** Binds a connector to its deployment settings; throws ConfigError listing every problem. */
+export function createRuntime(
+  connector: ConnectorDefinition,
+  settingsInput: ConnectorSettingsInput = {},
+  options: RuntimeOptions = {},
+): ConnectorRuntime {
+  const settingsResult = connectorSettingsSchema.safeParse(settingsInput);
+  if (!settingsResult.success) {
+    throw new ConfigError(
+      `connector ${connector.id}: ${settingsResult.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      'fix the connector settings named above',
+    );
+  }
+  const settings = settingsResult.data;
+  const configResult = connector.config.safeParse(settings.options);
+  if (!configResult.success) {
+    throw new ConfigError(
+      `connector ${connector.id} options: ${configResult.error.issues
+        .map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`)
+        .join('; ')}`,
+      `see connectors/${connector.id}/README.md for the options it takes`,
+    );
+  }
+  const config = configResult.data;
+  const secrets = (connector.secrets ?? [])
+    .map((key) => (config as Record<string, unknown>)[key])
+    .filter((value): value is string => typeof value === 'string' && value.length > 0);
+  return {
+    connector,
+    settings,
+    config,
+    services: options.services ?? connector.setup?.(config),
+    directory: createDirectory(settings.directory),
+    state: namespacedStateStore(options.state ?? createMemoryStateStore(), connector.id),
+    secrets,
+  };
+}
+
+/** A message ready for the outbox: everything but the jwt and crmid, which the sender adds. */
+export interface PreparedMessage {
+  connector: string;
+  source: string;
+  agentid: string;
+  event: string;
+  lifecycle: Lifecycle;
+  props: Props;
+  /** Stable across vendor retries when the source has an event id: the outbox delivers it once. */
+  dedupeKey?: string;
+}
+
+export type Outcome =
+  | {
+      kind: 'accepted';
+      source: string;
+      eventId?: string;
+      messages: PreparedMessage[];
+      /** Drafts whose event is switched off in the deployment's event map. */
+      skipped: { lifecycle: Lifecycle; reason: string }[];
+      warnings: string[];
+      answer: HttpAnswer;
+    }
+  | { kind: 'ignored'; source: string; eventId?: string; reason: string; answer: HttpAnswer }
+  | { kind: 'handshake'; source: string; answer: HttpAnswer }
+  | { kind: 'rejected'; source?: string; reason: string; answer: HttpAnswer }
+  | { kind: 'invalid'; source?: string; reason: string; answer: HttpAnswer }
+  | { kind: 'failed'; source?: string; reason: string; answer: HttpAnswer };
+
+const json = (status: number, body: unknown): HttpAnswer => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+  body: JSON.stringify(body),
+});
+
+/** Picks the source named in the URL, or the one whose detect() recognises the request. */
+export function selectSource(
+  connector: ConnectorDefinition,
+  req: InboundRequest,
+  sourceId?: string,
+): SourceDefinition | { error: string; status: number } {
+  if (sourceId) {
+    const named = connector.sources.find((s) => s.id === sourceId);
+    return named ?? {
+      status: 404,
+      error: `connector ${connector.id} has no source "${sourceId}"; its sources are ${connector.sources.map((s) => s.id).join(', ')}`,
+    };
+  }
+  if (connector.sources.length === 1) return connector.sources[0]!;
+  for (const source of connector.sources) {
+    try {
+      if (source.detect?.(req)) return source;
+    } catch {
+      // detect must not throw; a throwing detector simply does not claim the request.
+    }
+  }
+  return {
+    status: 400,
+    error: `connector ${connector.id} could not tell which source sent this request; name it in the URL (/webhooks/${connector.id}/<source>, one of ${connector.sources.map((s) => s.id).join(', ')})`,
+  };
+}
+
+export function resolveEventName(draft: Draft, events: Record<string, string | null>): string | null {
+  const native = draft.props[PROP.nativeEvent];
+  if (typeof native === 'string' && Object.hasOwn(events, native)) return events[native] ?? null;
+  if (Object.hasOwn(events, draft.lifecycle)) return events[draft.lifecycle] ?? null;
+  return draft.event ?? DEFAULT_EVENT_NAMES[draft.lifecycle];
+}
+
+export function applyPropPolicy(props: Props, policy: ConnectorSettings['props']): Props {
+  const allowed = (name: string) =>
+    !policy.allow ||
+    policy.allow.some((rule) => (rule.endsWith('*') ? name.startsWith(rule.slice(0, -1)) : rule === name));
+  const out: Props = {};
+  for (const [name, value] of Object.entries(props)) {
+    if (policy.drop.includes(name) || !allowed(name)) continue;
+    out[Object.hasOwn(policy.rename, name) ? policy.rename[name]! : name] = value;
+  }
+  return out;
+}
+
+/** Runs one vendor request through the connector. Never throws: every failure is an Outcome. */
+export async function handleRequest(
+  runtime: ConnectorRuntime,
+  req: InboundRequest,
+  sourceId?: string,
+): Promise<Outcome> {
+  const { connector } = runtime;
+  const picked = selectSource(connector, req, sourceId);
+  if ('error' in picked) return { kind: 'invalid', reason: picked.error, answer: json(picked.status, { error: picked.error }) };
+  const source = picked;
+  const methods = source.methods ?? ['POST'];
+  if (!methods.includes(req.method.toUpperCase() as 'POST')) {
+    const reason = `${connector.id}/${source.id} accepts ${methods.join(' and ')}, not ${req.method}`;
+    return { kind: 'invalid', source: source.id, reason, answer: { ...json(405, { error: reason }), headers: { allow: methods.join(', '), 'content-type': 'application/json; charset=utf-8' } } };
+  }
+  const clean = (text: string) => redact(text, runtime.secrets);
+  try {
+    const check = await source.verify(req, { config: runtime.config, services: runtime.services });
+    if (!check.ok) {
+      const reason = clean(check.reason);
+      return { kind: 'rejected', source: source.id, reason, answer: json(401, { error: `unauthorized: ${reason}` }) };
+    }
+    const handshake = source.handshake?.(req, runtime.config);
+    if (handshake) return { kind: 'handshake', source: source.id, answer: handshake };
+
+    const event = source.parse(req);
+    const eventId = source.eventId?.(event);
+    const result = await source.map(event, {
+      config: runtime.config,
+      directory: runtime.directory,
+      state: runtime.state,
+      services: runtime.services,
+    });
+    if (isIgnored(result)) {
+      const answer = source.respond?.({ delivered: 0, ignored: result.ignored }) ?? json(200, { status: 'ignored', reason: result.ignored });
+      return { kind: 'ignored', source: source.id, ...(eventId ? { eventId } : {}), reason: result.ignored, answer };
+    }
+    const drafts = Array.isArray(result) ? result : [result];
+    const prepared = prepareMessages(runtime, source.id, drafts, eventId);
+    const delivered = prepared.messages.length;
+    const answer = source.respond?.({ delivered }) ?? json(200, { status: 'accepted', messages: delivered });
+    return { kind: 'accepted', source: source.id, ...(eventId ? { eventId } : {}), ...prepared, answer };
+  } catch (error) {
+    if (error instanceof InputError) {
+      const reason = clean(error.message);
+      return { kind: 'invalid', source: source.id, reason, answer: json(400, { error: reason }) };
+    }
+    if (error instanceof OpenConnectError && error.code === 'payload_too_large') {
+      const reason = clean(error.message);
+      return { kind: 'invalid', source: source.id, reason, answer: json(413, { error: reason, hint: error.hint }) };
+    }
+    // A look-up that failed (network, vendor API down) or a connector bug: the vendor should retry later.
+    const reason = clean(`${connector.id}/${source.id} could not process the request: ${(error as Error)?.message ?? String(error)}`);
+    return { kind: 'failed', source: source.id, reason, answer: json(503, { error: reason }) };
+  }
+}
+
+/** Names the events, applies the prop policy and validates each draft into a PreparedMessage. */
+export function prepareMessages(
+  runtime: ConnectorRuntime,
+  source: string,
+  drafts: Draft[],
+  eventId?: string,
+): { messages: PreparedMessage[]; skipped: { lifecycle: Lifecycle; reason: string }[]; warnings: string[] } {
+  const messages: PreparedMessage[] = [];
+  const skipped: { lifecycle: Lifecycle; reason: string }[] = [];
+  const warnings: string[] = [];
+  drafts.forEach((draft, index) => {
+    const event = resolveEventName(draft, runtime.settings.events);
+    if (event === null) {
+      skipped.push({ lifecycle: draft.lifecycle, reason: `the event map switches off ${draft.lifecycle}` });
+      return;
+    }
+    const props = applyPropPolicy({ [PROP.lifecycle]: draft.lifecycle, ...draft.props }, runtime.settings.props);
+    let validated: ReturnType<typeof validateMessage>;
+    try {
+      // Placeholders stand in for the jwt and crmid, which only the sender holds.
+      validated = validateMessage({ agentid: draft.agentid, jwt: 'x'.repeat(64), crmid: 'x'.repeat(64), event, props });
+    } catch (error) {
+      throw new InputError((error as Error).message);
+    }
+    encodeRequest(validated.message, { baseUrl: 'http://localhost/', method: 'POST' });
+    warnings.push(...validated.warnings);
+    messages.push({
+      connector: runtime.connector.id,
+      source,
+      agentid: draft.agentid,
+      event,
+      lifecycle: draft.lifecycle,
+      props: validated.message.props,
+      ...(eventId ? { dedupeKey: `${runtime.connector.id}/${source}/${eventId}${drafts.length > 1 ? `#${index}` : ''}` } : {}),
+    });
+  });
+  return { messages, skipped, warnings };
+}

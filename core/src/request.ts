@@ -1,0 +1,167 @@
+// The vendor's request as a connector sees it, and the parsers connectors share. Bodies stay raw bytes
+// until a connector has verified them: signatures are computed over what was sent, never re-serialised.
+import { XMLParser } from 'fast-xml-parser';
+import type { z } from 'zod';
+import { InputError } from './errors.js';
+
+export interface InboundRequest {
+  method: string;
+  /** The full public URL the vendor called, query included (behind a proxy: the configured public URL). */
+  url: string;
+  /** Header names in lower case; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  query: Record<string, string | string[]>;
+  rawBody: Buffer;
+}
+
+/** The shape of a recorded request (fixtures, `openconnect map --request`). */
+export interface RecordedRequest {
+  method?: string;
+  url?: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string | string[]>;
+  /** The raw body, or a JSON value encoded according to the content-type header. */
+  body?: unknown;
+}
+
+export function header(req: InboundRequest, name: string): string | undefined {
+  return req.headers[name.toLowerCase()];
+}
+
+export function queryParam(req: InboundRequest, name: string): string | undefined {
+  const value = req.query[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function contentType(req: InboundRequest): string {
+  return (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export function bodyText(req: InboundRequest): string {
+  return req.rawBody.toString('utf8');
+}
+
+const jsonCache = new WeakMap<InboundRequest, unknown>();
+
+/** Parses the body as JSON; throws InputError on anything else. */
+export function parseJson(req: InboundRequest): unknown {
+  if (jsonCache.has(req)) return jsonCache.get(req);
+  const text = bodyText(req);
+  if (!text.trim()) throw new InputError('the request body is empty; a JSON body was expected');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`the request body is not valid JSON (${(error as Error).message})`);
+  }
+  jsonCache.set(req, value);
+  return value;
+}
+
+/** Parses JSON without throwing, for `detect` functions that peek at a body. */
+export function peekJson(req: InboundRequest): unknown {
+  try {
+    return parseJson(req);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses an application/x-www-form-urlencoded body into single values (the first of repeated keys). */
+export function parseForm(req: InboundRequest): Record<string, string> {
+  const params = new URLSearchParams(bodyText(req));
+  const out: Record<string, string> = {};
+  for (const [key, value] of params) if (!(key in out)) out[key] = value;
+  return out;
+}
+
+/** The query string as single values (the first of repeated keys). */
+export function queryValues(req: InboundRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.query)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[key] = first;
+  }
+  return out;
+}
+
+/** GET query or POST form, whichever the vendor sent (Five9-style web callbacks use both). */
+export function formOrQuery(req: InboundRequest): Record<string, string> {
+  const fromBody = req.method.toUpperCase() === 'GET' || req.rawBody.length === 0 ? {} : parseForm(req);
+  return { ...queryValues(req), ...fromBody };
+}
+
+const DOCTYPE = /<!DOCTYPE|<!ENTITY/i;
+
+/**
+ * Parses XML with DTDs and entities refused (no entity expansion, no external entities).
+ * `arrays` names elements that are always arrays, even when they occur once.
+ */
+export function parseXml(text: string, options: { arrays?: readonly string[] } = {}): Record<string, unknown> {
+  if (DOCTYPE.test(text)) throw new InputError('XML with a DOCTYPE or ENTITY declaration is refused');
+  if (!text.trim().startsWith('<')) throw new InputError('the request body is not XML');
+  const always = new Set(options.arrays ?? []);
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    processEntities: false,
+    ignoreDeclaration: true,
+    removeNSPrefix: true,
+    isArray: (name) => always.has(name),
+  });
+  let parsed: unknown;
+  try {
+    parsed = parser.parse(text, true);
+  } catch (error) {
+    const detail = (error as { err?: { msg?: string } }).err?.msg ?? (error as Error).message;
+    throw new InputError(`the request body is not well-formed XML (${detail})`);
+  }
+  if (!parsed || typeof parsed !== 'object') throw new InputError('the XML document is empty');
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Validates a parsed body against a zod schema; a mismatch becomes an InputError naming the field.
+ * Connectors use this in `parse` so random or mistyped input is a 400, never a crash.
+ */
+export function parseWith<S extends z.ZodType>(schema: S, data: unknown, what = 'request'): z.output<S> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.map(String).join('.');
+  throw new InputError(`the ${what} is not as expected${path ? ` at ${path}` : ''}: ${issue.message}`, path);
+}
+
+/** Builds an InboundRequest from a recorded one, encoding a JSON `body` by the content-type header. */
+export function toInboundRequest(recorded: RecordedRequest, baseUrl = 'http://localhost/webhook'): InboundRequest {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(recorded.headers ?? {})) headers[key.toLowerCase()] = String(value);
+  const query: Record<string, string | string[]> = { ...(recorded.query ?? {}) };
+  const url = new URL(recorded.url ?? baseUrl);
+  for (const [key, value] of Object.entries(query)) {
+    for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(item));
+  }
+  for (const [key, value] of url.searchParams) if (!(key in query)) query[key] = value;
+  const method = (recorded.method ?? 'POST').toUpperCase();
+  return { method, url: url.toString(), headers, query, rawBody: encodeBody(recorded.body, headers['content-type']) };
+}
+
+function encodeBody(body: unknown, type: string | undefined): Buffer {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  const kind = (type ?? 'application/json').toLowerCase();
+  if (kind.includes('x-www-form-urlencoded')) {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+      params.append(key, typeof value === 'string' ? value : JSON.stringify(value));
+    }
+    return Buffer.from(params.toString(), 'utf8');
+  }
+  if (kind.includes('xml')) {
+    throw new InputError('an XML request must give its body as a string');
+  }
+  return Buffer.from(JSON.stringify(body), 'utf8');
+}

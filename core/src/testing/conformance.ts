@@ -1,0 +1,311 @@
+// The conformance kit every connector's tests call with its fixture folder. It proves, for each source:
+// fixtures map to the exact expected messages, every message validates, a missing or forged credential
+// is refused with 401, handshakes deliver nothing, and truncated, mistyped or random bodies produce a
+// typed InputError, never an uncaught exception.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ConnectorDefinition, ConnectorSettingsInput, SourceDefinition } from '../connector.js';
+import { InputError } from '../errors.js';
+import { type ConnectorRuntime, createRuntime, handleRequest, type Outcome } from '../pipeline.js';
+import { type InboundRequest, type RecordedRequest, toInboundRequest } from '../request.js';
+import { createMemoryStateStore } from '../state.js';
+
+/** What a fixture expects. Exactly one of messages / ignored / status / handshake. */
+export interface FixtureExpectation {
+  /** The exact messages (agentid, event, lifecycle, props) the request becomes. */
+  messages?: { agentid: string; event: string; lifecycle: string; props: Record<string, unknown> }[];
+  /** A substring of the reason the request is ignored. */
+  ignored?: string;
+  /** The HTTP status of a refused request (400 for malformed input...). */
+  status?: number;
+  /** The request is a vendor handshake/ping: answered, nothing delivered. */
+  handshake?: boolean;
+  /** The expected de-duplication event id. */
+  eventId?: string;
+}
+
+export interface FixtureStep {
+  request: RecordedRequest;
+  expect: FixtureExpectation;
+}
+
+export interface Fixture {
+  file: string;
+  description: string;
+  /** The source, from the fixture's folder name (fixtures/<source>/name.json) or its "source" field. */
+  source: string;
+  /** One request, or several in order on one runtime (for sources that keep state). */
+  steps: FixtureStep[];
+}
+
+export function loadFixtures(dir: string): Fixture[] {
+  const files: string[] = [];
+  const walk = (path: string) => {
+    for (const name of readdirSync(path).sort()) {
+      const full = join(path, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith('.json')) files.push(full);
+    }
+  };
+  walk(dir);
+  return files.map((file) => {
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as {
+      description?: string;
+      source?: string;
+      request?: RecordedRequest;
+      expect?: FixtureExpectation;
+      steps?: FixtureStep[];
+    };
+    const folder = relative(dir, file).split(/[\\/]/);
+    const source = raw.source ?? (folder.length > 1 ? folder[0]! : '');
+    const steps = raw.steps ?? (raw.request && raw.expect ? [{ request: raw.request, expect: raw.expect }] : []);
+    if (!steps.length) throw new Error(`${file}: a fixture needs "request" and "expect", or "steps"`);
+    return { file, description: raw.description ?? basename(file, '.json'), source, steps };
+  });
+}
+
+export interface ConformanceOptions {
+  connector: ConnectorDefinition;
+  fixturesDir: string;
+  /** Deployment settings for the tests: options with test secrets, directory, event map. */
+  settings?: ConnectorSettingsInput;
+  /** Replacement look-up services (pointed at a local test server). */
+  services?: unknown;
+  /** Makes a recorded request authentic, e.g. signs it with the test secret. */
+  prepare?: (request: InboundRequest) => InboundRequest | Promise<InboundRequest>;
+  /** Runs per property (default 150). */
+  fuzzRuns?: number;
+}
+
+export function newRuntime(options: ConformanceOptions): ConnectorRuntime {
+  return createRuntime(options.connector, options.settings, {
+    state: createMemoryStateStore(),
+    ...(options.services !== undefined ? { services: options.services } : {}),
+  });
+}
+
+export async function toRequest(options: ConformanceOptions, recorded: RecordedRequest): Promise<InboundRequest> {
+  const request = toInboundRequest(recorded);
+  return options.prepare ? options.prepare(request) : request;
+}
+
+/** Checks one outcome against a fixture's expectation with exact equality. */
+export function expectOutcome(outcome: Outcome, expectation: FixtureExpectation): void {
+  const summary = `${outcome.kind}: ${'reason' in outcome ? outcome.reason : ''}`;
+  if (expectation.messages) {
+    expect(outcome.kind, summary).toBe('accepted');
+    if (outcome.kind !== 'accepted') return;
+    expect(
+      outcome.messages.map(({ agentid, event, lifecycle, props }) => ({ agentid, event, lifecycle, props })),
+    ).toEqual(expectation.messages);
+  } else if (expectation.ignored !== undefined) {
+    expect(outcome.kind, summary).toBe('ignored');
+    if (outcome.kind === 'ignored') expect(outcome.reason).toContain(expectation.ignored);
+  } else if (expectation.handshake) {
+    expect(outcome.kind, summary).toBe('handshake');
+  } else if (expectation.status !== undefined) {
+    expect(outcome.answer.status, summary).toBe(expectation.status);
+  } else {
+    throw new Error('a fixture expectation needs messages, ignored, handshake or status');
+  }
+  if (expectation.eventId !== undefined) {
+    expect('eventId' in outcome ? outcome.eventId : undefined).toBe(expectation.eventId);
+  }
+}
+
+function withoutCredentials(request: InboundRequest, source: SourceDefinition): InboundRequest {
+  const headers = { ...request.headers };
+  const query = { ...request.query };
+  const url = new URL(request.url);
+  for (const credential of source.auth.credentials) {
+    if (credential.in === 'header') delete headers[credential.name.toLowerCase()];
+    else {
+      delete query[credential.name];
+      url.searchParams.delete(credential.name);
+    }
+  }
+  return { ...request, headers, query, url: url.toString() };
+}
+
+function tampered(request: InboundRequest): InboundRequest {
+  const text = request.rawBody.toString('utf8');
+  // Change one digit or letter in the middle, keeping the body well-formed where possible.
+  const at = text.search(/[0-9a-zA-Z]/g) >= 0 ? findMiddleAlnum(text) : -1;
+  if (at < 0) return { ...request, rawBody: Buffer.concat([request.rawBody, Buffer.from(' ')]) };
+  const ch = text[at]!;
+  const swapped = /[0-9]/.test(ch) ? String((Number(ch) + 1) % 10) : ch === 'x' ? 'y' : 'x';
+  return { ...request, rawBody: Buffer.from(text.slice(0, at) + swapped + text.slice(at + 1), 'utf8') };
+}
+
+function findMiddleAlnum(text: string): number {
+  for (let offset = 0; offset < text.length; offset += 1) {
+    for (const at of [Math.floor(text.length / 2) + offset, Math.floor(text.length / 2) - offset]) {
+      if (at >= 0 && at < text.length && /[0-9a-zA-Z]/.test(text[at]!)) return at;
+    }
+  }
+  return -1;
+}
+
+/** parse + map directly (authenticity bypassed): the only acceptable failure is an InputError. */
+async function survives(runtime: ConnectorRuntime, source: SourceDefinition, request: InboundRequest): Promise<void> {
+  try {
+    const event = source.parse(request);
+    source.eventId?.(event);
+    await source.map(event, {
+      config: runtime.config,
+      directory: runtime.directory,
+      state: runtime.state,
+      services: runtime.services,
+    });
+  } catch (error) {
+    if (error instanceof InputError) return;
+    throw new Error(
+      `${source.id}: a malformed body escaped as ${(error as Error)?.constructor?.name ?? typeof error}: ${(error as Error)?.message}\nbody: ${request.rawBody.toString('utf8').slice(0, 300)}`,
+    );
+  }
+}
+
+/** Replaces one leaf of a JSON value with another type, to prove mistyped input is handled. */
+function mistype(value: unknown, pick: number, replacement: unknown): unknown {
+  const leaves: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach((child, i) => (isLeaf(child) ? leaves.push({ parent: node, key: i }) : visit(child)));
+    else if (node && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) {
+        if (isLeaf(child)) leaves.push({ parent: node as Record<string, unknown>, key });
+        else visit(child);
+      }
+    }
+  };
+  const copy = structuredClone(value);
+  visit(copy);
+  if (!leaves.length) return replacement;
+  const leaf = leaves[pick % leaves.length]!;
+  (leaf.parent as Record<string | number, unknown>)[leaf.key] = replacement;
+  return copy;
+}
+const isLeaf = (v: unknown) => v === null || typeof v !== 'object';
+
+/** Registers the conformance suite for a connector in the calling vitest file. */
+export function runConformance(options: ConformanceOptions): void {
+  const { connector } = options;
+  const fixtures = loadFixtures(options.fixturesDir);
+  const runs = options.fuzzRuns ?? 150;
+
+  describe(`${connector.id} conformance`, () => {
+    it('has fixtures for every source, including one that is ignored with a reason', () => {
+      for (const source of connector.sources) {
+        const mine = fixtures.filter((f) => f.source === source.id);
+        expect(mine.length, `no fixtures in fixtures/${source.id}/`).toBeGreaterThan(0);
+        expect(
+          mine.some((f) => f.steps.some((s) => s.expect.ignored !== undefined)),
+          `source ${source.id} needs a fixture of an event type it ignores`,
+        ).toBe(true);
+      }
+      for (const fixture of fixtures) {
+        expect(connector.sources.map((s) => s.id), fixture.file).toContain(fixture.source);
+      }
+    });
+
+    for (const fixture of fixtures) {
+      const name = relative(options.fixturesDir, fixture.file);
+      const source = connector.sources.find((s) => s.id === fixture.source);
+
+      it(`maps ${name}: ${fixture.description}`, async () => {
+        const runtime = newRuntime(options);
+        for (const step of fixture.steps) {
+          const outcome = await handleRequest(runtime, await toRequest(options, step.request), fixture.source);
+          expectOutcome(outcome, step.expect);
+        }
+      });
+
+      if (connector.sources.length > 1 && fixture.steps.every((s) => s.expect.messages || s.expect.ignored !== undefined)) {
+        it(`detects the source of ${name} when the URL names none`, async () => {
+          const runtime = newRuntime(options);
+          for (const step of fixture.steps) {
+            const outcome = await handleRequest(runtime, await toRequest(options, step.request));
+            expect('source' in outcome ? outcome.source : undefined).toBe(fixture.source);
+            expectOutcome(outcome, step.expect);
+          }
+        });
+      }
+
+      const authentic = fixture.steps.every((s) => s.expect.messages || s.expect.ignored !== undefined || s.expect.handshake);
+      if (source && source.auth.scheme !== 'none' && authentic) {
+        it(`refuses ${name} with 401 when the credential is missing`, async () => {
+          const runtime = newRuntime(options);
+          const request = withoutCredentials(await toRequest(options, fixture.steps[0]!.request), source);
+          const outcome = await handleRequest(runtime, request, fixture.source);
+          expect(outcome.kind).toBe('rejected');
+          expect(outcome.answer.status).toBe(401);
+        });
+        if (source.auth.signsBody) {
+          it(`refuses ${name} with 401 when the body was changed after signing`, async () => {
+            const runtime = newRuntime(options);
+            const request = tampered(await toRequest(options, fixture.steps[0]!.request));
+            const outcome = await handleRequest(runtime, request, fixture.source);
+            expect(outcome.kind).toBe('rejected');
+            expect(outcome.answer.status).toBe(401);
+          });
+        }
+      }
+    }
+
+    for (const source of connector.sources) {
+      const samples = fixtures.filter((f) => f.source === source.id).flatMap((f) => f.steps.map((s) => toInboundRequest(s.request)));
+      const sample = samples[0];
+      if (!sample) continue;
+      const withBody = (request: InboundRequest, body: string): InboundRequest => ({ ...request, rawBody: Buffer.from(body, 'utf8') });
+
+      it(`${source.id}: random bodies produce an InputError or an outcome, never a crash`, async () => {
+        const runtime = newRuntime(options);
+        await fc.assert(
+          fc.asyncProperty(
+            fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify(v))),
+            async (body) => survives(runtime, source, withBody(sample, body)),
+          ),
+          { numRuns: runs },
+        );
+      });
+
+      it(`${source.id}: truncated fixture bodies produce an InputError or an outcome`, async () => {
+        const runtime = newRuntime(options);
+        await fc.assert(
+          fc.asyncProperty(fc.constantFrom(...samples), fc.double({ min: 0, max: 1, noNaN: true }), async (request, cut) => {
+            const text = request.rawBody.toString('utf8');
+            await survives(runtime, source, withBody(request, text.slice(0, Math.floor(text.length * cut))));
+          }),
+          { numRuns: runs },
+        );
+      });
+
+      const jsonSamples = samples.filter((r) => {
+        try {
+          JSON.parse(r.rawBody.toString('utf8'));
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      if (jsonSamples.length) {
+        it(`${source.id}: mistyped fields produce an InputError or an outcome`, async () => {
+          const runtime = newRuntime(options);
+          await fc.assert(
+            fc.asyncProperty(
+              fc.constantFrom(...jsonSamples),
+              fc.nat(),
+              fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.string(), fc.constant([]), fc.constant({}), fc.array(fc.string())),
+              async (request, pick, replacement) => {
+                const value = mistype(JSON.parse(request.rawBody.toString('utf8')), pick, replacement);
+                await survives(runtime, source, withBody(request, JSON.stringify(value)));
+              },
+            ),
+            { numRuns: runs },
+          );
+        });
+      }
+    }
+  });
+}
