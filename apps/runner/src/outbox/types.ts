@@ -1,0 +1,124 @@
+// The outbox: what the runner has accepted and still owes OpenConnect. Two backends implement it
+// (sqlite: embedded default; redis: BullMQ, shared by several runner replicas) and pass one contract suite.
+import type { PreparedMessage, StateStore } from '@openconnect/core';
+
+export type DeliveryStatus = 'queued' | 'retrying' | 'delivered' | 'dead';
+
+export interface DeliveryRecord extends PreparedMessage {
+  /** Outbox id, unique, sortable by acceptance order within one backend. */
+  id: string;
+  status: DeliveryStatus;
+  /** Attempts made so far (0 before the first). */
+  attempts: number;
+  /** Epoch ms when the runner accepted it (answered the vendor 2xx). */
+  acceptedAt: number;
+  updatedAt: number;
+  /** Epoch ms of the next attempt, while queued or retrying. */
+  nextAttemptAt?: number;
+  /** OpenConnect's HTTP status on the last attempt, when it answered. */
+  lastStatus?: number;
+  /** The last failure in words (already free of secrets). */
+  lastError?: string;
+  /** OpenConnect's answer on success (shortened, free of secrets). */
+  lastAnswer?: string;
+  deliveredAt?: number;
+  /** Why it is dead: a permanent refusal, or retries/age exhausted. */
+  deadReason?: string;
+}
+
+/** What one delivery attempt came to; the sender builds it from the core's error classes. */
+export type AttemptResult =
+  | { ok: true; status: number; answer?: string }
+  | {
+      ok: false;
+      /** The core's split: 429, 5xx, timeouts and network failures are retryable; other 4xx are not. */
+      retryable: boolean;
+      /** 401: stop delivering everything (do not burn attempts) until resumed or the probe succeeds. */
+      pause?: boolean;
+      status?: number;
+      error: string;
+      retryAfterMs?: number;
+    };
+
+export interface RetryPolicy {
+  /** First retry delay; doubles each attempt (exponential backoff). */
+  baseDelayMs: number;
+  /** Cap on one delay. */
+  maxDelayMs: number;
+  /** Attempts before a message goes to the dead letters. */
+  maxAttempts: number;
+  /** A message older than this goes to the dead letters instead of being retried. */
+  maxAgeMs: number;
+  /** Fraction of each delay randomised (0 to 1): "full jitter" spreads retries of many messages. */
+  jitter: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  baseDelayMs: 1_000,
+  maxDelayMs: 5 * 60_000,
+  maxAttempts: 12,
+  maxAgeMs: 24 * 60 * 60_000,
+  jitter: 0.5,
+};
+
+export interface OutboxHooks {
+  /** After every attempt, for metrics and logs. */
+  onAttempt?(record: DeliveryRecord, result: AttemptResult, latencyMs: number): void;
+  /** When a message reaches the dead letters. */
+  onDead?(record: DeliveryRecord): void;
+  /** When delivery pauses (401) or resumes. */
+  onPauseChange?(paused: boolean, reason?: string): void;
+}
+
+export interface OutboxOptions {
+  retry?: Partial<RetryPolicy>;
+  /** How long a dedupeKey is remembered (vendor retries arrive within minutes). Default 24 h. */
+  dedupeWindowMs?: number;
+  /** How many agents' messages are delivered at the same time (one in flight per agent). Default 16. */
+  concurrency?: number;
+  /** While paused by a 401, try one message again after this long. Default 60 s. */
+  pauseProbeMs?: number;
+  hooks?: OutboxHooks;
+}
+
+export interface ListFilter {
+  status?: DeliveryStatus;
+  connector?: string;
+  agentid?: string;
+  limit?: number;
+}
+
+export interface OutboxStats {
+  queued: number;
+  retrying: number;
+  delivered: number;
+  dead: number;
+}
+
+export type Deliver = (record: DeliveryRecord) => Promise<AttemptResult>;
+
+export interface Outbox {
+  readonly kind: 'sqlite' | 'redis';
+  /**
+   * Stores the messages durably and resolves only once they are persisted: the runner answers the
+   * vendor 2xx after this. A message whose dedupeKey was stored within the window is not stored again.
+   */
+  enqueue(messages: PreparedMessage[]): Promise<{ stored: DeliveryRecord[]; duplicates: string[] }>;
+  /** Starts delivering: per agent in acceptance order, at most one attempt in flight per agent. */
+  start(deliver: Deliver): void;
+  /** Stops taking new work, waits for attempts in flight, closes the store. */
+  close(): Promise<void>;
+  list(filter?: ListFilter): Promise<DeliveryRecord[]>;
+  get(id: string): Promise<DeliveryRecord | undefined>;
+  /** Dead letters back to the queue (attempts reset). Returns how many were re-queued. */
+  replay(ids: string[]): Promise<number>;
+  stats(): Promise<OutboxStats>;
+  /** The 401 pause: delivery stops, nothing is lost, attempts are not counted. */
+  pause(reason: string): void;
+  resume(): void;
+  pausedReason(): string | undefined;
+  /** Readiness: the store answers. */
+  ping(): Promise<boolean>;
+  /** The connectors' keyed state with TTL, kept in the same store. */
+  readonly state: StateStore;
+}
