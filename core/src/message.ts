@@ -20,8 +20,11 @@ const required = (field: string) =>
 export const propsSchema = z
   .record(
     z.string().min(1, 'a prop name must not be empty'),
-    z.union([z.string(), z.number().refine(Number.isFinite, 'a number prop must be finite'), z.boolean()], {
-      error: 'a prop value must be a string, a number or a boolean (flatten nested data first)',
+    z.union([z.string(), z.number(), z.boolean()], {
+      error: (issue) =>
+        typeof issue.input === 'number'
+          ? 'a number prop must be finite'
+          : 'a prop value must be a string, a number or a boolean (flatten nested data first)',
     }),
   )
   .superRefine((props, ctx) => {

@@ -149,7 +149,7 @@ function findMiddleAlnum(text: string): number {
 }
 
 /** parse + map directly (authenticity bypassed): the only acceptable failure is an InputError. */
-async function survives(runtime: ConnectorRuntime, source: SourceDefinition, request: InboundRequest): Promise<void> {
+export async function assertSurvives(runtime: ConnectorRuntime, source: SourceDefinition, request: InboundRequest): Promise<void> {
   try {
     const event = source.parse(request);
     source.eventId?.(event);
@@ -264,7 +264,7 @@ export function runConformance(options: ConformanceOptions): void {
         await fc.assert(
           fc.asyncProperty(
             fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify(v))),
-            async (body) => survives(runtime, source, withBody(sample, body)),
+            async (body) => assertSurvives(runtime, source, withBody(sample, body)),
           ),
           { numRuns: runs },
         );
@@ -275,7 +275,7 @@ export function runConformance(options: ConformanceOptions): void {
         await fc.assert(
           fc.asyncProperty(fc.constantFrom(...samples), fc.double({ min: 0, max: 1, noNaN: true }), async (request, cut) => {
             const text = request.rawBody.toString('utf8');
-            await survives(runtime, source, withBody(request, text.slice(0, Math.floor(text.length * cut))));
+            await assertSurvives(runtime, source, withBody(request, text.slice(0, Math.floor(text.length * cut))));
           }),
           { numRuns: runs },
         );
@@ -299,7 +299,7 @@ export function runConformance(options: ConformanceOptions): void {
               fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.string(), fc.constant([]), fc.constant({}), fc.array(fc.string())),
               async (request, pick, replacement) => {
                 const value = mistype(JSON.parse(request.rawBody.toString('utf8')), pick, replacement);
-                await survives(runtime, source, withBody(request, JSON.stringify(value)));
+                await assertSurvives(runtime, source, withBody(request, JSON.stringify(value)));
               },
             ),
             { numRuns: runs },

@@ -1,0 +1,255 @@
+import { inspect } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenConnectClient, encodeRequest, type OpenConnectClient } from '../src/client.js';
+import {
+  AuthError,
+  ConfigError,
+  NetworkError,
+  OpenConnectError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  RejectedError,
+  ServerError,
+  TimeoutError,
+  UrlTooLongError,
+  ValidationError,
+} from '../src/errors.js';
+import { MAX_MESSAGE_BYTES } from '../src/message.js';
+import { type Emulator, startEmulator } from '../src/testing/emulator.js';
+
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LWtleS1mb3ItdGVzdHM.Zm9vYmFyYmF6';
+const CRMID = 'acme.custhelp.com';
+
+let emulator: Emulator;
+const clients: OpenConnectClient[] = [];
+const client = (options: Partial<Parameters<typeof createOpenConnectClient>[0]> = {}) => {
+  const c = createOpenConnectClient({ baseUrl: emulator.endpoint, crmid: CRMID, jwt: JWT, ...options });
+  clients.push(c);
+  return c;
+};
+
+async function failure(promise: Promise<unknown>): Promise<OpenConnectError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(OpenConnectError);
+    return error as OpenConnectError;
+  }
+  throw new Error('expected the send to fail');
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({ jwts: [JWT] });
+});
+afterEach(() => {
+  emulator.reset();
+});
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await emulator.close();
+});
+
+const tricky = {
+  caller: '+1 (555) 123-4567',
+  note: 'a&b=c?d#e%f/g+h',
+  name: 'Zoë Ångström 山田 😀',
+  quote: 'say "hi" \\ bye',
+  attempts: 3,
+  score: 0.25,
+  vip: true,
+  blocked: false,
+};
+
+describe('POST (default)', () => {
+  it('sends the four fields and every prop as a JSON body, types kept', async () => {
+    const result = await client().send({ agentid: 'JDoe', event: 'On Answer', props: tricky });
+    expect(result.status).toBe(200);
+    expect(emulator.messages).toEqual([
+      expect.objectContaining({ method: 'POST', agentid: 'JDoe', crmid: CRMID, event: 'On Answer', props: tricky }),
+    ]);
+  });
+
+  it('keeps the event name exactly, trailing space included, and returns a warning', async () => {
+    const result = await client().send({ agentid: 'jdoe', event: 'On End ' });
+    expect(emulator.messages[0]?.event).toBe('On End ');
+    expect(result.warnings).toHaveLength(1);
+  });
+
+  it('lets one message override the crmid', async () => {
+    await client().send({ agentid: 'jdoe', event: 'x', crmid: 'other.zendesk.com' });
+    expect(emulator.messages[0]?.crmid).toBe('other.zendesk.com');
+  });
+});
+
+describe('GET', () => {
+  it('puts every field in the query string, correctly encoded', async () => {
+    await client({ method: 'GET' }).send({ agentid: 'jdoe', event: 'On Answer', props: tricky });
+    const stringified = Object.fromEntries(Object.entries(tricky).map(([k, v]) => [k, String(v)]));
+    expect(emulator.messages).toEqual([
+      expect.objectContaining({ method: 'GET', agentid: 'jdoe', event: 'On Answer', props: stringified }),
+    ]);
+  });
+
+  it('refuses a URL over the configured maximum and says to use POST', async () => {
+    const error = await failure(
+      client({ method: 'GET', maxUrlLength: 500 }).send({ agentid: 'jdoe', event: 'x', props: { note: 'n'.repeat(600) } }),
+    );
+    expect(error).toBeInstanceOf(UrlTooLongError);
+    expect(error.hint).toContain('use POST');
+    expect(emulator.messages).toEqual([]);
+  });
+
+  it('encodes the query with the base URL kept', () => {
+    const encoded = encodeRequest(
+      { agentid: 'a b', jwt: 'k', crmid: 'c', event: 'On End', props: { n: 1, ok: true } },
+      { baseUrl: 'https://connect.openmethodscloud.com/api/sendmessage/CRM', method: 'GET' },
+    );
+    expect(encoded.url).toBe(
+      'https://connect.openmethodscloud.com/api/sendmessage/CRM?agentid=a+b&jwt=k&crmid=c&event=On+End&n=1&ok=true',
+    );
+  });
+});
+
+describe('size limit', () => {
+  const overhead = (props: Record<string, string>) =>
+    Buffer.byteLength(JSON.stringify({ agentid: 'jdoe', jwt: JWT, crmid: CRMID, event: 'x', ...props }));
+
+  it('sends a message of exactly 131,072 bytes', async () => {
+    const fill = MAX_MESSAGE_BYTES - overhead({ big: '' });
+    const result = await client().send({ agentid: 'jdoe', event: 'x', props: { big: 'a'.repeat(fill) } });
+    expect(result.bytes).toBe(MAX_MESSAGE_BYTES);
+    expect(emulator.messages).toHaveLength(1);
+  });
+
+  it('refuses one byte more before sending, naming the largest props', async () => {
+    const fill = MAX_MESSAGE_BYTES - overhead({ big: '', small: 'abc' }) + 1;
+    const error = await failure(
+      client().send({ agentid: 'jdoe', event: 'x', props: { big: 'a'.repeat(fill), small: 'abc' } }),
+    );
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+    expect((error as PayloadTooLargeError).largestProps.map((p) => p.name)).toEqual(['big', 'small']);
+    expect(error.message).toContain(`largest props: big (${fill + 8} bytes)`);
+    expect(emulator.messages).toEqual([]);
+  });
+
+  it('counts multi-byte characters as bytes, not characters', async () => {
+    const error = await failure(client().send({ agentid: 'jdoe', event: 'x', props: { big: '山'.repeat(50_000) } }));
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+  });
+});
+
+describe('errors that say what to fix', () => {
+  it('401 is an AuthError that says the key is invalid or was re-generated', async () => {
+    const error = await failure(client({ jwt: 'a-re-generated-old-key' }).send({ agentid: 'jdoe', event: 'x' }));
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.status).toBe(401);
+    expect(error.retryable).toBe(false);
+    expect(error.hint).toContain('re-generated');
+  });
+
+  it('413 from the server is a permanent payload error', async () => {
+    emulator.failNext(1, 413);
+    const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+    expect(error.retryable).toBe(false);
+  });
+
+  it('429 is retryable and carries Retry-After when given', async () => {
+    emulator.failNext(1, 429);
+    const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error.retryable).toBe(true);
+  });
+
+  it.each([500, 502, 503, 504])('%i is a retryable server error', async (status) => {
+    emulator.failNext(1, status);
+    const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error.status).toBe(status);
+    expect(error.retryable).toBe(true);
+  });
+
+  it.each([400, 403, 404, 422])('%i is a permanent refusal', async (status) => {
+    emulator.failNext(1, status);
+    const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
+    expect(error).toBeInstanceOf(RejectedError);
+    expect(error.retryable).toBe(false);
+  });
+
+  it('a missing required field is a ValidationError before anything is sent', async () => {
+    const error = await failure(client().send({ agentid: '', event: 'x' }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(emulator.messages).toEqual([]);
+  });
+
+  it('a slow answer is a retryable TimeoutError', async () => {
+    emulator.setDelay(500);
+    const error = await failure(client({ timeoutMs: 100 }).send({ agentid: 'jdoe', event: 'x' }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.retryable).toBe(true);
+  });
+
+  it('a refused connection is a retryable NetworkError', async () => {
+    await emulator.refuseConnections();
+    try {
+      const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
+      expect(error).toBeInstanceOf(NetworkError);
+      expect(error.retryable).toBe(true);
+      expect(error.message).toContain('ECONNREFUSED');
+    } finally {
+      await emulator.accept();
+    }
+  });
+
+  it('the end-of-life host is a configuration error naming the new host', () => {
+    expect(() =>
+      createOpenConnectClient({ baseUrl: 'https://connect.openmethods.com/api/sendmessage/CRM', crmid: CRMID, jwt: JWT }),
+    ).toThrow(ConfigError);
+    try {
+      createOpenConnectClient({ baseUrl: 'https://CONNECT.openmethods.com/api/sendmessage/CRM', crmid: CRMID, jwt: JWT });
+    } catch (error) {
+      expect((error as ConfigError).hint).toContain('connect.openmethodscloud.com');
+    }
+  });
+
+  it('a malformed URL and an unknown method are configuration errors', () => {
+    expect(() => createOpenConnectClient({ baseUrl: 'not a url', crmid: CRMID, jwt: JWT })).toThrow(ConfigError);
+    expect(() => createOpenConnectClient({ baseUrl: 'ftp://x/y', crmid: CRMID, jwt: JWT })).toThrow(ConfigError);
+    expect(() =>
+      createOpenConnectClient({ baseUrl: emulator.endpoint, crmid: CRMID, jwt: JWT, method: 'PUT' as 'GET' }),
+    ).toThrow(ConfigError);
+  });
+
+  it('describe() is safe to log: no jwt', () => {
+    expect(JSON.stringify(client().describe())).not.toContain(JWT);
+  });
+});
+
+describe('the jwt never leaks', () => {
+  const cases: [string, () => Promise<unknown>][] = [
+    ['401 over GET', () => client({ method: 'GET', jwt: `${JWT}-old` }).send({ agentid: 'a', event: 'x' })],
+    ['500 over GET', async () => {
+      emulator.failNext(1, 500);
+      return client({ method: 'GET' }).send({ agentid: 'a', event: 'x' });
+    }],
+    ['timeout over GET', async () => {
+      emulator.setDelay(300);
+      return client({ method: 'GET', timeoutMs: 50 }).send({ agentid: 'a', event: 'x' });
+    }],
+    ['refused over POST', async () => {
+      await emulator.refuseConnections();
+      return client().send({ agentid: 'a', event: 'x' }).finally(() => emulator.accept());
+    }],
+    ['too large', () => client().send({ agentid: 'a', event: 'x', props: { b: 'b'.repeat(MAX_MESSAGE_BYTES) } })],
+    ['invalid', () => client().send({ agentid: '', event: '' })],
+  ];
+
+  it.each(cases)('%s: not in the message, JSON, inspect output or stack', async (_name, run) => {
+    const error = await failure(run());
+    const forms = [error.message, error.stack ?? '', JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })];
+    for (const form of forms) {
+      expect(form).not.toContain(JWT);
+      expect(form).not.toContain(encodeURIComponent(JWT));
+    }
+  });
+});

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../src/errors.js';
+import { eventNameWarnings, flattenProps, validateMessage, visible } from '../src/message.js';
+
+const base = { agentid: 'jdoe', jwt: 'secret-key-123456', crmid: 'acme.custhelp.com', event: 'On Answer' };
+
+function problemsOf(input: unknown): string[] {
+  try {
+    validateMessage(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('validateMessage', () => {
+  it('accepts the four required fields and keeps them exactly as given', () => {
+    const { message, warnings } = validateMessage({ ...base, agentid: 'JDoe', event: 'On Answer' });
+    expect(message).toEqual({ ...base, agentid: 'JDoe', props: {} });
+    expect(warnings).toEqual([]);
+  });
+
+  it.each(['agentid', 'jwt', 'crmid', 'event'])('requires %s', (field) => {
+    const { [field as keyof typeof base]: _, ...rest } = base;
+    expect(problemsOf(rest)).toEqual([`${field}: ${field} is required and must be a string`]);
+  });
+
+  it.each(['agentid', 'jwt', 'crmid', 'event'])('refuses an empty %s', (field) => {
+    expect(problemsOf({ ...base, [field]: '' })).toEqual([`${field}: ${field} must not be empty`]);
+  });
+
+  it('refuses a non-string required field', () => {
+    expect(problemsOf({ ...base, agentid: 1234 })).toEqual(['agentid: agentid is required and must be a string']);
+  });
+
+  it('lists every problem at once', () => {
+    expect(problemsOf({ jwt: 'k' })).toHaveLength(3);
+  });
+
+  it('accepts string, number and boolean props', () => {
+    const props = { ani: '+15551234567', attempts: 3, vip: true, ratio: 0.5 };
+    expect(validateMessage({ ...base, props }).message.props).toEqual(props);
+  });
+
+  it('refuses nested prop values and tells to flatten them', () => {
+    expect(problemsOf({ ...base, props: { caller: { number: '1' } } })).toEqual([
+      'props.caller: a prop value must be a string, a number or a boolean (flatten nested data first)',
+    ]);
+  });
+
+  it('refuses a non-finite number prop', () => {
+    expect(problemsOf({ ...base, props: { n: Number.POSITIVE_INFINITY } })).toEqual([
+      'props.n: a number prop must be finite',
+    ]);
+  });
+
+  it.each(['agentid', 'jwt', 'crmid', 'event', 'JWT', 'AgentId'])('refuses a prop that shadows the reserved field (%s)', (name) => {
+    expect(problemsOf({ ...base, props: { [name]: 'x' } })).toEqual([
+      `props.${name}: prop "${name}" would shadow the reserved field "${name.toLowerCase()}"; rename it`,
+    ]);
+  });
+
+  it('never puts the jwt value into a validation error', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.very-secret-payload.signature';
+    try {
+      validateMessage({ ...base, jwt, agentid: '' });
+      throw new Error('expected a ValidationError');
+    } catch (error) {
+      expect(JSON.stringify(error)).not.toContain(jwt);
+      expect(String((error as Error).message)).not.toContain(jwt);
+    }
+  });
+});
+
+describe('event name warnings', () => {
+  it('sends an event with a trailing space unchanged but warns with its length', () => {
+    const { message, warnings } = validateMessage({ ...base, event: 'On Answer ' });
+    expect(message.event).toBe('On Answer ');
+    expect(warnings).toEqual([
+      'event "On Answer " has leading or trailing whitespace (length 10); OpenConnect matches the PopFlow event name exactly, spaces included',
+    ]);
+  });
+
+  it('warns about a leading space', () => {
+    expect(eventNameWarnings(' On End')).toHaveLength(1);
+  });
+
+  it('warns about a zero-width space and shows where it is', () => {
+    expect(eventNameWarnings('On\u200bEnd')).toEqual([
+      'event "On\\u{200b}End" contains invisible characters; retype the name as it appears in the PopFlow event',
+    ]);
+  });
+
+  it('warns about a non-breaking space copied from a web page', () => {
+    expect(eventNameWarnings('On\u00a0End')).toHaveLength(1);
+  });
+
+  it('does not warn about inner spaces, which are legal', () => {
+    expect(eventNameWarnings('On Call Answered')).toEqual([]);
+  });
+
+  it('warns when the agentid has surrounding whitespace', () => {
+    expect(validateMessage({ ...base, agentid: 'jdoe ' }).warnings).toEqual([
+      'agentid "jdoe " has leading or trailing whitespace; the agent login is matched exactly',
+    ]);
+  });
+
+  it('visible() makes control characters readable', () => {
+    expect(visible('a\tb')).toBe('a\\u{0009}b');
+  });
+});
+
+describe('flattenProps', () => {
+  it('flattens nested objects into dotted keys', () => {
+    expect(flattenProps({ caller: { number: '+1555', name: 'Ann' }, vip: true })).toEqual({
+      'caller.number': '+1555',
+      'caller.name': 'Ann',
+      vip: true,
+    });
+  });
+
+  it('indexes arrays and drops null and undefined', () => {
+    expect(flattenProps({ tags: ['a', 'b'], none: null, missing: undefined, n: 0 })).toEqual({
+      'tags.0': 'a',
+      'tags.1': 'b',
+      n: 0,
+    });
+  });
+
+  it('turns dates into ISO strings and drops non-finite numbers', () => {
+    expect(flattenProps({ at: new Date('2026-01-02T03:04:05Z'), bad: Number.NaN })).toEqual({
+      at: '2026-01-02T03:04:05.000Z',
+    });
+  });
+
+  it('uses a prefix when given', () => {
+    expect(flattenProps({ a: { b: 1 } }, 'attributes')).toEqual({ 'attributes.a.b': 1 });
+  });
+
+  it('produces props that validate', () => {
+    const props = flattenProps({ deep: { deeper: { deepest: [1, { x: 'y' }] } } });
+    expect(validateMessage({ ...base, props }).message.props).toEqual({
+      'deep.deeper.deepest.0': 1,
+      'deep.deeper.deepest.1.x': 'y',
+    });
+  });
+});

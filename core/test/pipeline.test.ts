@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineConnector, defineSource, ignore } from '../src/connector.js';
+import { ConfigError, InputError } from '../src/errors.js';
+import { applyPropPolicy, createRuntime, handleRequest, resolveEventName } from '../src/pipeline.js';
+import { parseJson, parseWith, queryValues, toInboundRequest } from '../src/request.js';
+import { assertSurvives, expectOutcome } from '../src/testing/conformance.js';
+import { verifyToken } from '../src/verify.js';
+import { PROP } from '../src/vocabulary.js';
+
+const callEvent = z.object({ id: z.string(), type: z.string(), agent: z.string().optional(), call: z.string(), note: z.string().optional() });
+
+const calls = defineSource<z.output<typeof callEvent>, { token: string }, { lookups: number }>({
+  id: 'calls',
+  description: 'test calls',
+  auth: { scheme: 'shared-secret', summary: 'x-token', credentials: [{ in: 'header', name: 'x-token' }] },
+  detect: (req) => (req.headers['content-type'] ?? '').includes('json'),
+  verify: (req, { config }) => verifyToken(req, { expected: config.token, header: 'x-token' }),
+  handshake: (req) => (req.headers['x-ping'] ? { status: 200, body: 'pong' } : undefined),
+  parse: (req) => parseWith(callEvent, parseJson(req)),
+  eventId: (e) => e.id,
+  map(e, ctx) {
+    if (e.type === 'boom') throw new Error('look-up service unreachable');
+    if (e.type === 'twice') {
+      return [
+        { agentid: 'a1', lifecycle: 'answered', props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call } },
+        { agentid: 'a2', lifecycle: 'answered', props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call } },
+      ];
+    }
+    if (e.type !== 'answered' && e.type !== 'ended') return ignore(`type ${e.type} is not mapped`);
+    const agentid = e.agent ? (ctx.directory.get(e.agent) ?? e.agent) : '';
+    return {
+      agentid,
+      lifecycle: e.type,
+      props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call, ...(e.note ? { note: e.note } : {}) },
+    };
+  },
+});
+
+const pings = defineSource<Record<string, string>, { token: string }>({
+  id: 'pings',
+  description: 'query-string triggers',
+  methods: ['GET'],
+  auth: { scheme: 'shared-secret', summary: 'token param', credentials: [{ in: 'query', name: 'token' }] },
+  detect: (req) => req.method === 'GET',
+  verify: (req, { config }) => verifyToken(req, { expected: config.token, query: 'token' }),
+  parse: (req) => queryValues(req),
+  map: (q) => ({ agentid: q.agent ?? 'nobody', lifecycle: 'custom', event: q.trigger ?? 'manual', props: { [PROP.nativeEvent]: q.trigger ?? 'manual' } }),
+  respond: ({ delivered }) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: `sent ${delivered}` }),
+});
+
+const connector = defineConnector({
+  id: 'test-vendor',
+  displayName: 'Test Vendor',
+  platforms: ['Test Cloud'],
+  config: z.object({ token: z.string().min(4) }),
+  secrets: ['token'],
+  setup: () => ({ lookups: 0 }),
+  sources: [calls, pings],
+});
+
+const runtime = (settings: Parameters<typeof createRuntime>[1] = {}) =>
+  createRuntime(connector, { options: { token: 'tok-secret' }, ...settings });
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json', 'x-token': 'tok-secret', ...headers }, body });
+
+describe('handleRequest', () => {
+  it('turns an authentic request into prepared messages with the default event name', async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'e1', type: 'answered', agent: 'jdoe', call: 'c1' }), 'calls');
+    expectOutcome(outcome, {
+      eventId: 'e1',
+      messages: [{ agentid: 'jdoe', event: 'answered', lifecycle: 'answered', props: { lifecycle: 'answered', nativeEvent: 'answered', interactionId: 'c1' } }],
+    });
+    expect(outcome.kind === 'accepted' && outcome.messages[0]?.dedupeKey).toBe('test-vendor/calls/e1');
+    expect(outcome.answer).toEqual({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"status":"accepted","messages":1}' });
+  });
+
+  it('refuses a wrong credential with 401 before parsing the body', async () => {
+    const outcome = await handleRequest(runtime(), { ...post({}), rawBody: Buffer.from('not json'), headers: { 'x-token': 'nope', 'content-type': 'application/json' } }, 'calls');
+    expect(outcome.kind).toBe('rejected');
+    expect(outcome.answer.status).toBe(401);
+  });
+
+  it('answers a handshake without delivering', async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'p' }, { 'x-ping': '1' }), 'calls');
+    expect(outcome).toEqual({ kind: 'handshake', source: 'calls', answer: { status: 200, body: 'pong' } });
+  });
+
+  it('answers 400 naming the field when the body has the wrong shape', async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'e1', type: 'answered' }), 'calls');
+    expect(outcome.kind).toBe('invalid');
+    expect(outcome.answer.status).toBe(400);
+    expect('reason' in outcome && outcome.reason).toContain('at call');
+  });
+
+  it('ignores unmapped events with the reason, answering 200 so the vendor does not retry', async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'e2', type: 'recording', call: 'c1' }), 'calls');
+    expectOutcome(outcome, { ignored: 'type recording is not mapped' });
+    expect(outcome.answer.status).toBe(200);
+  });
+
+  it('answers 503 when a look-up fails, so the vendor retries, and keeps secrets out of the reason', async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'e3', type: 'boom', call: 'c1' }), 'calls');
+    expect(outcome.kind).toBe('failed');
+    expect(outcome.answer.status).toBe(503);
+  });
+
+  it('refuses a draft with an empty agentid as bad input', async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'e4', type: 'answered', call: 'c1' }), 'calls');
+    expect(outcome.answer.status).toBe(400);
+    expect('reason' in outcome && outcome.reason).toContain('agentid must not be empty');
+  });
+
+  it('answers 413 naming the largest prop when the message would exceed 128 KB', async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'e5', type: 'answered', agent: 'a', call: 'c', note: 'n'.repeat(140_000) }), 'calls');
+    expect(outcome.answer.status).toBe(413);
+    expect('reason' in outcome && outcome.reason).toContain('note (');
+  });
+
+  it('numbers the dedupe keys when one event makes several messages', async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'e6', type: 'twice', call: 'c' }), 'calls');
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => m.dedupeKey)).toEqual([
+      'test-vendor/calls/e6#0',
+      'test-vendor/calls/e6#1',
+    ]);
+  });
+
+  it('resolves agents through the directory', async () => {
+    const outcome = await handleRequest(runtime({ directory: { 'u-1': 'jdoe' } }), post({ id: 'e7', type: 'ended', agent: 'u-1', call: 'c' }));
+    expect(outcome.kind === 'accepted' && outcome.messages[0]?.agentid).toBe('jdoe');
+  });
+
+  it('detects the source when the URL names none, and uses its own answer', async () => {
+    const req = toInboundRequest({ method: 'GET', query: { token: 'tok-secret', agent: 'jdoe', trigger: 'OnCallAccepted' } });
+    const outcome = await handleRequest(runtime(), req);
+    expect(outcome.kind === 'accepted' && outcome.source).toBe('pings');
+    expect(outcome.kind === 'accepted' && outcome.messages[0]?.event).toBe('OnCallAccepted');
+    expect(outcome.answer).toEqual({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'sent 1' });
+  });
+
+  it('answers 405 naming the methods a source accepts', async () => {
+    const outcome = await handleRequest(runtime(), toInboundRequest({ method: 'POST', query: { token: 'tok-secret' } }), 'pings');
+    expect(outcome.answer.status).toBe(405);
+    expect(outcome.answer.headers?.allow).toBe('GET');
+  });
+
+  it('answers 404 for an unknown source name, listing the real ones', async () => {
+    const outcome = await handleRequest(runtime(), post({}), 'nope');
+    expect(outcome.answer.status).toBe(404);
+    expect('reason' in outcome && outcome.reason).toContain('calls, pings');
+  });
+
+  it('answers 400 when no source recognises the request', async () => {
+    const req = toInboundRequest({ method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const outcome = await handleRequest(runtime(), req);
+    expect(outcome.answer.status).toBe(400);
+  });
+
+  it('applies the deployment event map: native name first, then lifecycle; null switches off', async () => {
+    const rt = runtime({ events: { answered: 'On Answer', ended: null } });
+    const answered = await handleRequest(rt, post({ id: 'e8', type: 'answered', agent: 'a', call: 'c' }), 'calls');
+    expect(answered.kind === 'accepted' && answered.messages[0]?.event).toBe('On Answer');
+    const ended = await handleRequest(rt, post({ id: 'e9', type: 'ended', agent: 'a', call: 'c' }), 'calls');
+    expect(ended.kind === 'accepted' && ended.messages).toEqual([]);
+    expect(ended.kind === 'accepted' && ended.skipped).toEqual([{ lifecycle: 'ended', reason: 'the event map switches off ended' }]);
+  });
+
+  it('keeps secrets out of rejection reasons', async () => {
+    const leaky = defineConnector({
+      ...connector,
+      id: 'leaky',
+      sources: [{ ...calls, verify: (_req, { config }) => ({ ok: false, reason: `expected ${config.token}` }) }],
+    });
+    const outcome = await handleRequest(createRuntime(leaky, { options: { token: 'tok-secret' } }), post({}));
+    expect(JSON.stringify(outcome)).not.toContain('tok-secret');
+  });
+});
+
+describe('resolveEventName', () => {
+  const draft = { agentid: 'a', lifecycle: 'answered' as const, props: { nativeEvent: 'CONNECTED_TO_AGENT' } };
+  it('prefers a native event entry over a lifecycle entry', () => {
+    expect(resolveEventName(draft, { CONNECTED_TO_AGENT: 'Pop', answered: 'On Answer' })).toBe('Pop');
+  });
+  it('falls back to the lifecycle word', () => expect(resolveEventName(draft, {})).toBe('answered'));
+  it('is not fooled by prototype names', () => {
+    expect(resolveEventName({ ...draft, props: { nativeEvent: 'constructor' } }, {})).toBe('answered');
+  });
+  it('uses the draft event for custom lifecycles', () => {
+    expect(resolveEventName({ agentid: 'a', lifecycle: 'custom', event: 'OnPreview', props: {} }, {})).toBe('OnPreview');
+  });
+});
+
+describe('applyPropPolicy', () => {
+  const props = { ani: '1', dnis: '2', 'attributes.tier': 'gold', 'attributes.ssn': 'x' };
+  it('allows exact names and prefixes', () => {
+    expect(applyPropPolicy(props, { allow: ['ani', 'attributes.*'], drop: [], rename: {} })).toEqual({
+      ani: '1',
+      'attributes.tier': 'gold',
+      'attributes.ssn': 'x',
+    });
+  });
+  it('drops before allowing and renames last', () => {
+    expect(applyPropPolicy(props, { allow: ['ani', 'attributes.*'], drop: ['attributes.ssn'], rename: { ani: 'callerNumber' } })).toEqual({
+      callerNumber: '1',
+      'attributes.tier': 'gold',
+    });
+  });
+});
+
+describe('createRuntime', () => {
+  it('lists every problem in the connector options', () => {
+    expect(() => createRuntime(connector, { options: { token: 1 } })).toThrow(ConfigError);
+    expect(() => createRuntime(connector, { options: {} })).toThrow(/token/);
+  });
+  it('refuses a malformed event map', () => {
+    expect(() => createRuntime(connector, { options: { token: 'abcd' }, events: { answered: 3 as unknown as string } })).toThrow(/events\.answered/);
+  });
+});
+
+describe('the conformance kit itself', () => {
+  it('assertSurvives accepts an InputError and rejects any other exception', async () => {
+    const rt = runtime();
+    await expect(assertSurvives(rt, calls, post('not an object'))).resolves.toBeUndefined();
+    const crashing = { ...calls, parse: () => { throw new TypeError("Cannot read properties of undefined (reading 'x')"); } };
+    await expect(assertSurvives(rt, crashing, post({}))).rejects.toThrow(/escaped as TypeError/);
+    const throwsInput = { ...calls, parse: () => { throw new InputError('bad'); } };
+    await expect(assertSurvives(rt, throwsInput, post({}))).resolves.toBeUndefined();
+  });
+
+  it('expectOutcome fails when the messages differ', async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'e1', type: 'answered', agent: 'jdoe', call: 'c1' }), 'calls');
+    expect(() => expectOutcome(outcome, { messages: [] })).toThrow();
+    expect(() => expectOutcome(outcome, { ignored: 'x' })).toThrow();
+  });
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../src/errors.js';
+import { formOrQuery, parseForm, parseJson, parseXml, toInboundRequest } from '../src/request.js';
+import { createMemoryStateStore, namespacedStateStore } from '../src/state.js';
+import { normaliseDirection } from '../src/vocabulary.js';
+
+describe('toInboundRequest', () => {
+  it('lower-cases header names and merges query into the URL', () => {
+    const req = toInboundRequest({ method: 'get', headers: { 'X-Token': 'a' }, query: { agent: 'jdoe', tag: ['a', 'b'] } });
+    expect(req.method).toBe('GET');
+    expect(req.headers).toEqual({ 'x-token': 'a' });
+    expect(req.url).toBe('http://localhost/webhook?agent=jdoe&tag=a&tag=b');
+  });
+
+  it('encodes an object body as a form when the content-type says so, JSON-encoding nested values', () => {
+    const req = toInboundRequest({
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: { EventType: 'reservation.accepted', TaskAttributes: { from: '+1555' } },
+    });
+    expect(parseForm(req)).toEqual({ EventType: 'reservation.accepted', TaskAttributes: '{"from":"+1555"}' });
+  });
+
+  it('keeps a string body byte for byte', () => {
+    expect(toInboundRequest({ body: ' {"a": 1} ' }).rawBody.toString()).toBe(' {"a": 1} ');
+  });
+});
+
+describe('parsers', () => {
+  it('parseJson throws an InputError for empty and invalid bodies', () => {
+    expect(() => parseJson(toInboundRequest({ body: '' }))).toThrow(InputError);
+    expect(() => parseJson(toInboundRequest({ body: '{"a":' }))).toThrow(/not valid JSON/);
+  });
+
+  it('formOrQuery merges a GET query and a POST form', () => {
+    expect(formOrQuery(toInboundRequest({ method: 'GET', query: { a: '1' } }))).toEqual({ a: '1' });
+    const post = toInboundRequest({ method: 'POST', query: { a: '1' }, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'b=2' });
+    expect(formOrQuery(post)).toEqual({ a: '1', b: '2' });
+  });
+
+  it('parseXml reads attributes and keeps named elements as arrays', () => {
+    const xml = '<Update><data><dialogs><Dialog id="1"><state>ACTIVE</state></Dialog></dialogs></data></Update>';
+    expect(parseXml(xml, { arrays: ['Dialog'] })).toEqual({
+      Update: { data: { dialogs: { Dialog: [{ '@id': '1', state: 'ACTIVE' }] } } },
+    });
+  });
+
+  it('parseXml refuses entity expansion (billion laughs)', () => {
+    const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><a>&lol2;</a>';
+    expect(() => parseXml(bomb)).toThrow(/DOCTYPE or ENTITY/);
+  });
+
+  it('parseXml refuses external entities', () => {
+    const xxe = '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>';
+    expect(() => parseXml(xxe)).toThrow(InputError);
+  });
+
+  it('parseXml refuses malformed XML and non-XML', () => {
+    expect(() => parseXml('<a><b></a>')).toThrow(/not well-formed/);
+    expect(() => parseXml('{"json":true}')).toThrow(/not XML/);
+  });
+});
+
+describe('state store', () => {
+  it('expires values after their TTL', async () => {
+    let now = 1_000;
+    const store = createMemoryStateStore(() => now);
+    await store.set('k', { caller: '+1555' }, 100);
+    expect(await store.get('k')).toEqual({ caller: '+1555' });
+    now += 100;
+    expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('namespaces keys per connector', async () => {
+    const store = createMemoryStateStore();
+    await namespacedStateStore(store, 'a').set('k', 1);
+    expect(await namespacedStateStore(store, 'b').get('k')).toBeUndefined();
+    expect(await namespacedStateStore(store, 'a').get('k')).toBe(1);
+  });
+});
+
+describe('normaliseDirection', () => {
+  it.each([
+    ['INBOUND', 'inbound'],
+    ['Outbound', 'outbound'],
+    ['True', 'inbound'],
+    ['false', 'outbound'],
+    ['sideways', undefined],
+    [42, undefined],
+  ])('%s → %s', (input, expected) => expect(normaliseDirection(input)).toBe(expected));
+});
