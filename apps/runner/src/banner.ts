@@ -1,0 +1,40 @@
+// What an operator sees at start-up: where to point vendors, where deliveries go, where the admin API is.
+import { describeConnector } from './admin.js';
+import type { Runner } from './index.js';
+
+export function banner(runner: Runner): string {
+  const lines = [
+    '',
+    `OpenConnect runner listening on ${runner.url} (public URL ${runner.publicUrl})`,
+    `  outbox: ${runner.outbox.kind} (${runner.config.outbox.replace(/\/\/[^@/]*@/, '//***@')})`,
+  ];
+  if (runner.target.emulator) {
+    lines.push(
+      '',
+      '  *** No OPENCONNECT_JWT is set: deliveries go to the LOCAL OpenConnect EMULATOR, not to OpenConnect. ***',
+      `  *** Emulator: ${runner.emulator?.endpoint}  (received messages: ${runner.emulator?.url}/__emulator/messages) ***`,
+      '  *** Set OPENCONNECT_JWT and OPENCONNECT_CRMID to deliver for real. ***',
+      '',
+    );
+  } else {
+    lines.push(
+      `  delivering to ${runner.target.baseUrl} (${runner.target.method}, crmid ${runner.target.crmid})`,
+    );
+  }
+  const enabled = [...runner.config.connectors];
+  if (!enabled.length)
+    lines.push('  no connector is enabled: list them under `connectors:` in CONFIG, or set CONNECTORS');
+  for (const { runtime } of enabled) {
+    const info = describeConnector(runtime, runner.publicUrl);
+    lines.push(`  ${info.displayName}: ${info.webhookUrl}`);
+    if (info.sources.length > 1)
+      for (const s of info.sources) lines.push(`      ${s.id}: ${s.webhookUrl}  (${s.auth.summary})`);
+    else lines.push(`      auth: ${info.sources[0]?.auth.summary}`);
+  }
+  lines.push(
+    `  health ${runner.url}/healthz · ready ${runner.url}/readyz · metrics ${runner.url}/metrics`,
+    `  admin API ${runner.url}/admin/* ${runner.config.adminToken ? '(Bearer ADMIN_TOKEN)' : 'disabled: set ADMIN_TOKEN'}`,
+    '',
+  );
+  return lines.join('\n');
+}

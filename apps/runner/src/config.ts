@@ -1,0 +1,311 @@
+// The runner's configuration: one YAML or JSON file (CONFIG), environment overrides on top, secrets by
+// reference. Every problem is collected and reported together, so a bad deployment is fixed in one go.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  type ConnectorDefinition,
+  type ConnectorRuntime,
+  type ConnectorSettingsInput,
+  ConfigError,
+  checkBaseUrl,
+  connectorSettingsSchema,
+  createRuntime,
+  type StateStore,
+} from '@openconnect/core';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { type Env, envValue, resolveReferences } from './references.js';
+
+export const DEFAULT_OUTBOX = 'sqlite:./data/outbox.db';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const configSchema = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65_535).default(8080),
+    host: z.string().min(1).default('0.0.0.0'),
+    /** What vendors call, behind any proxy; signatures such as Twilio's cover this URL. */
+    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+    adminToken: z.string().min(16, 'adminToken must be at least 16 characters').optional(),
+    outbox: z
+      .string()
+      .regex(/^(sqlite:.+|rediss?:\/\/.+)$/, 'outbox must be sqlite:<path> or a redis:// URL')
+      .default(DEFAULT_OUTBOX),
+    openconnect: z
+      .strictObject({
+        url: z.string().min(1).optional(),
+        jwt: z.string().min(1).optional(),
+        crmid: z.string().min(1).optional(),
+        method: z.enum(['POST', 'GET']).default('POST'),
+        timeoutMs: z.coerce.number().int().positive().default(10_000),
+      })
+      .default({ method: 'POST', timeoutMs: 10_000 }),
+    limits: z
+      .strictObject({
+        /** Largest webhook body accepted; larger gets 413. */
+        bodyBytes: z.coerce.number().int().positive().default(1_048_576),
+        /** Sustained webhook requests per second, per connector; beyond the burst gets 429. */
+        ratePerSecond: z.coerce.number().positive().default(200),
+        burst: z.coerce.number().int().positive().default(400),
+      })
+      .default({ bodyBytes: 1_048_576, ratePerSecond: 200, burst: 400 }),
+    delivery: z
+      .strictObject({
+        concurrency: z.number().int().positive().optional(),
+        pauseProbeMs: z.number().int().positive().optional(),
+        dedupeWindowMs: z.number().int().positive().optional(),
+        retry: z
+          .strictObject({
+            baseDelayMs: z.number().int().positive().optional(),
+            maxDelayMs: z.number().int().positive().optional(),
+            maxAttempts: z.number().int().positive().optional(),
+            maxAgeMs: z.number().int().positive().optional(),
+            jitter: z.number().min(0).max(1).optional(),
+          })
+          .optional(),
+      })
+      .default({}),
+    /** Connector id → its settings (events, props, directory, options). Listed = enabled. */
+    connectors: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export type FileConfig = z.input<typeof configSchema>;
+
+export interface EnabledConnector {
+  connector: ConnectorDefinition;
+  runtime: ConnectorRuntime;
+}
+
+export interface RunnerConfig {
+  port: number;
+  host: string;
+  /** Without a trailing slash; undefined means http://localhost:<listening port>. */
+  publicUrl?: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  adminToken?: string;
+  outbox: string;
+  openconnect: {
+    /** undefined with no jwt: the runner starts the local emulator as its target. */
+    url?: string;
+    jwt?: string;
+    crmid: string;
+    method: 'POST' | 'GET';
+    timeoutMs: number;
+  };
+  limits: { bodyBytes: number; ratePerSecond: number; burst: number };
+  delivery: z.output<typeof configSchema>['delivery'];
+  connectors: EnabledConnector[];
+  /** Every secret value (jwt, admin token, connector secrets), for log scrubbing. */
+  secrets: string[];
+}
+
+/** A config that cannot run: `problems` lists every one of them. */
+export class ConfigProblems extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `the runner configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'ConfigProblems';
+  }
+}
+
+export interface LoadOptions {
+  /** Path of a YAML or JSON file; defaults to env.CONFIG. */
+  path?: string;
+  /** A config document given directly (tests); the file, if any, is not read then. */
+  document?: unknown;
+  env?: Env;
+  /** The connectors that exist (default: the registry's). */
+  available: readonly ConnectorDefinition[];
+  /** Connectors' state goes here once the outbox is open (see lateStateStore). */
+  state?: StateStore;
+}
+
+function readDocument(file: string, problems: string[]): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    problems.push(`CONFIG: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return {};
+  }
+  try {
+    // YAML is a superset of JSON, so one parser reads both.
+    return parseYaml(text) ?? {};
+  } catch (error) {
+    problems.push(`CONFIG: ${file} is not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}`);
+    return {};
+  }
+}
+
+/** Environment variables win over the file. */
+function applyEnv(
+  doc: Record<string, unknown>,
+  env: Env,
+  baseDir: string,
+  problems: string[],
+): Record<string, unknown> {
+  const read = (name: string) => {
+    try {
+      return envValue(env, name, baseDir);
+    } catch (error) {
+      problems.push(
+        `${name}_FILE: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+      return undefined;
+    }
+  };
+  const out: Record<string, unknown> = { ...doc };
+  const openconnect = { ...((doc.openconnect as Record<string, unknown> | undefined) ?? {}) };
+  const top: [string, string][] = [
+    ['PORT', 'port'],
+    ['HOST', 'host'],
+    ['PUBLIC_URL', 'publicUrl'],
+    ['OUTBOX', 'outbox'],
+    ['ADMIN_TOKEN', 'adminToken'],
+    ['LOG_LEVEL', 'logLevel'],
+  ];
+  for (const [name, key] of top) {
+    const value = read(name);
+    if (value !== undefined) out[key] = value;
+  }
+  const oc: [string, string][] = [
+    ['OPENCONNECT_URL', 'url'],
+    ['OPENCONNECT_JWT', 'jwt'],
+    ['OPENCONNECT_CRMID', 'crmid'],
+    ['OPENCONNECT_METHOD', 'method'],
+  ];
+  for (const [name, key] of oc) {
+    const value = read(name);
+    if (value !== undefined) openconnect[key] = name === 'OPENCONNECT_METHOD' ? value.toUpperCase() : value;
+  }
+  out.openconnect = openconnect;
+  return out;
+}
+
+/** Which connectors run: those in the config, narrowed (or named) by CONNECTORS. */
+function enabledIds(
+  configured: Record<string, unknown>,
+  env: Env,
+  problems: string[],
+  available: readonly ConnectorDefinition[],
+) {
+  const known = new Set(available.map((c) => c.id));
+  const list = available.map((c) => c.id).join(', ');
+  for (const id of Object.keys(configured)) {
+    if (!known.has(id)) problems.push(`connectors.${id}: no such connector; the registry has ${list}`);
+  }
+  const only = env.CONNECTORS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!only?.length) return Object.keys(configured).filter((id) => known.has(id));
+  for (const id of only)
+    if (!known.has(id)) problems.push(`CONNECTORS: no such connector "${id}"; the registry has ${list}`);
+  return only.filter((id) => known.has(id));
+}
+
+/** Reads, overrides, resolves and validates the configuration; throws ConfigProblems listing everything. */
+export function loadConfig(options: LoadOptions): RunnerConfig {
+  const env = options.env ?? process.env;
+  const problems: string[] = [];
+  const file = options.path ?? env.CONFIG;
+  const baseDir = file && options.document === undefined ? path.dirname(path.resolve(file)) : process.cwd();
+  let doc = options.document ?? (file ? readDocument(file, problems) : {});
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+    problems.push('CONFIG: the document must be a mapping (key: value) at the top level');
+    doc = {};
+  }
+  const resolved = resolveReferences(doc, env, baseDir, problems) as Record<string, unknown>;
+  const withEnv = applyEnv(resolved, env, baseDir, problems);
+  const parsed = configSchema.safeParse(withEnv);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const data = parsed.success ? parsed.data : undefined;
+  const oc = data?.openconnect;
+  if (oc?.url) {
+    try {
+      checkBaseUrl(oc.url);
+    } catch (error) {
+      problems.push(
+        `openconnect.url: ${(error as Error).message}${error instanceof ConfigError ? ` (${error.hint})` : ''}`,
+      );
+    }
+  }
+  if (oc?.url && !oc.jwt)
+    problems.push(
+      'openconnect.jwt (OPENCONNECT_JWT): required when openconnect.url is set; leave both unset to deliver to the local emulator',
+    );
+  if (oc?.jwt && !oc.crmid)
+    problems.push(
+      'openconnect.crmid (OPENCONNECT_CRMID): required with a real jwt; it is the CRM domain the PopFlow runs for',
+    );
+
+  const configured = (data?.connectors ??
+    (withEnv.connectors as Record<string, unknown> | undefined) ??
+    {}) as Record<string, unknown>;
+  const connectors: EnabledConnector[] = [];
+  for (const id of enabledIds(configured, env, problems, options.available)) {
+    const connector = options.available.find((c) => c.id === id)!;
+    const settings = (configured[id] ?? {}) as ConnectorSettingsInput;
+    const shape = connectorSettingsSchema.safeParse(settings);
+    if (!shape.success) {
+      for (const issue of shape.error.issues)
+        problems.push(`connectors.${id}.${issue.path.join('.')}: ${issue.message}`);
+      continue;
+    }
+    try {
+      connectors.push({ connector, runtime: createRuntime(connector, settings, { state: options.state }) });
+    } catch (error) {
+      problems.push(
+        `connectors.${id}: ${(error as Error).message}${error instanceof ConfigError ? ` (${error.hint})` : ''}`,
+      );
+    }
+  }
+  if (problems.length || !data) throw new ConfigProblems(problems);
+
+  const secrets = [
+    data.openconnect.jwt,
+    data.adminToken,
+    ...connectors.flatMap((c) => c.runtime.secrets),
+  ].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  return {
+    port: data.port,
+    host: data.host,
+    ...(data.publicUrl ? { publicUrl: data.publicUrl.replace(/\/+$/, '') } : {}),
+    logLevel: data.logLevel,
+    ...(data.adminToken ? { adminToken: data.adminToken } : {}),
+    outbox: data.outbox,
+    openconnect: {
+      ...(data.openconnect.url ? { url: data.openconnect.url } : {}),
+      ...(data.openconnect.jwt ? { jwt: data.openconnect.jwt } : {}),
+      crmid: data.openconnect.crmid ?? 'emulator.local',
+      method: data.openconnect.method,
+      timeoutMs: data.openconnect.timeoutMs,
+    },
+    limits: data.limits,
+    delivery: data.delivery,
+    connectors,
+    secrets,
+  };
+}
+
+/** A state store whose backing store is attached later: runtimes are built before the outbox opens. */
+export function lateStateStore(): StateStore & { attach(store: StateStore): void } {
+  let target: StateStore | undefined;
+  const need = () => {
+    if (!target) throw new Error('the state store is not open yet');
+    return target;
+  };
+  return {
+    attach(store) {
+      target = store;
+    },
+    get: (key) => need().get(key),
+    set: (key, value, ttl) => need().set(key, value, ttl),
+    delete: (key) => need().delete(key),
+  };
+}

@@ -1,0 +1,208 @@
+// startRunner: config → outbox → sender → HTTP server, and the reverse on close. Tests start real runners
+// with it, in-process or as child processes (main.ts).
+import { type ConnectorDefinition, type ConnectorRuntime, DEFAULT_BASE_URL } from '@openconnect/core';
+import { type Emulator, EMULATOR_DEFAULT_JWT, startEmulator } from '@openconnect/core/testing';
+import { connectors as registry } from '@openconnect/registry';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { lateStateStore, loadConfig, type RunnerConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import type { Outbox, OutboxHooks } from './outbox/types.js';
+import { createRateLimiter } from './rate-limit.js';
+import type { Env } from './references.js';
+import { createSender } from './sender.js';
+import { buildServer, type ServerContext } from './server.js';
+
+export { ConfigProblems, loadConfig, type RunnerConfig } from './config.js';
+
+export interface StartOptions {
+  /** Config file path (default env.CONFIG). */
+  configPath?: string;
+  /** A config document instead of a file. */
+  config?: unknown;
+  /** Environment to read (default process.env). */
+  env?: Env;
+  /** The connectors that exist (default: @openconnect/registry). */
+  connectors?: readonly ConnectorDefinition[];
+  /** Log lines go here instead of stdout. */
+  logDestination?: { write(line: string): unknown };
+  /** Use this outbox instead of opening config.outbox. */
+  outbox?: Outbox;
+}
+
+export interface Runner {
+  /** Where the server listens, e.g. http://127.0.0.1:8080. */
+  url: string;
+  /** What vendors call (PUBLIC_URL), without a trailing slash. */
+  publicUrl: string;
+  app: FastifyInstance;
+  outbox: Outbox;
+  config: RunnerConfig;
+  metrics: Metrics;
+  logger: Logger;
+  /** The in-process emulator, when no real jwt is configured. */
+  emulator?: Emulator;
+  target: ServerContext['target'];
+  /** Stops accepting, finishes in-flight sends, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+function hooks(metrics: Metrics, logger: Logger): OutboxHooks {
+  return {
+    onAttempt(record, result, latencyMs) {
+      const connector = record.connector;
+      const log = {
+        id: record.id,
+        connector,
+        agentid: record.agentid,
+        event: record.event,
+        attempt: record.attempts,
+        latencyMs,
+      };
+      if (result.ok) {
+        metrics.delivered.inc({ connector });
+        metrics.latency.observe({ connector }, Math.max(0, Date.now() - record.acceptedAt) / 1000);
+        logger.info({ ...log, status: result.status }, 'delivered');
+      } else if (result.pause) {
+        logger.error({ ...log, status: result.status, error: result.error }, 'OpenConnect refused the jwt');
+      } else if (result.retryable) {
+        metrics.retried.inc({ connector });
+        logger.warn({ ...log, status: result.status, error: result.error }, 'delivery failed; will retry');
+      } else {
+        logger.error({ ...log, status: result.status, error: result.error }, 'delivery refused');
+      }
+    },
+    onDead(record) {
+      metrics.dead.inc({ connector: record.connector });
+      logger.error(
+        { id: record.id, connector: record.connector, agentid: record.agentid, reason: record.deadReason },
+        'dead letter',
+      );
+    },
+    onPauseChange(paused, reason) {
+      metrics.paused.set(paused ? 1 : 0);
+      if (paused)
+        logger.error(
+          { reason },
+          'ALERT: delivery paused until the jwt is fixed (POST /admin/resume after fixing it)',
+        );
+      else logger.info('delivery resumed');
+    },
+  };
+}
+
+export async function startRunner(options: StartOptions = {}): Promise<Runner> {
+  const state = lateStateStore();
+  const config = loadConfig({
+    ...(options.configPath ? { path: options.configPath } : {}),
+    ...(options.config !== undefined ? { document: options.config } : {}),
+    env: options.env ?? process.env,
+    available: options.connectors ?? registry,
+    state,
+  });
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: config.secrets,
+    destination: options.logDestination,
+  });
+  const emulator = config.openconnect.jwt ? undefined : await startEmulator({ host: '127.0.0.1' });
+  const target = {
+    baseUrl: emulator ? emulator.endpoint : (config.openconnect.url ?? DEFAULT_BASE_URL),
+    method: config.openconnect.method,
+    crmid: config.openconnect.crmid,
+    emulator: Boolean(emulator),
+  };
+  const sender = createSender({
+    ...target,
+    jwt: config.openconnect.jwt ?? EMULATOR_DEFAULT_JWT,
+    timeoutMs: config.openconnect.timeoutMs,
+  });
+  let opened: Outbox | undefined;
+  const metrics = createMetrics(() => opened);
+  let box: Outbox;
+  try {
+    box =
+      options.outbox ??
+      (await (
+        await import('./outbox/index.js')
+      ).createOutbox(config.outbox, {
+        ...(config.delivery.retry ? { retry: config.delivery.retry } : {}),
+        ...(config.delivery.concurrency ? { concurrency: config.delivery.concurrency } : {}),
+        ...(config.delivery.pauseProbeMs ? { pauseProbeMs: config.delivery.pauseProbeMs } : {}),
+        ...(config.delivery.dedupeWindowMs ? { dedupeWindowMs: config.delivery.dedupeWindowMs } : {}),
+        hooks: hooks(metrics, logger),
+      }));
+  } catch (error) {
+    sender.close();
+    await emulator?.close();
+    throw error;
+  }
+  opened = box;
+  state.attach(box.state);
+
+  let publicUrl = config.publicUrl ?? '';
+  const runtimes = new Map<string, ConnectorRuntime>(
+    config.connectors.map((c) => [c.connector.id, c.runtime]),
+  );
+  const app = buildServer({
+    config,
+    runtimes,
+    outbox: box,
+    metrics,
+    logger,
+    limiter: createRateLimiter(config.limits.ratePerSecond, config.limits.burst),
+    publicUrl: () => publicUrl,
+    target,
+  });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await box.close();
+    sender.close();
+    await emulator?.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+  publicUrl ||= `http://localhost:${port}`;
+  if (!config.adminToken) logger.warn('the admin API is disabled (403): set ADMIN_TOKEN to enable it');
+  box.start(sender.deliver);
+  logger.info(
+    {
+      url,
+      publicUrl,
+      outbox: box.kind,
+      connectors: [...runtimes.keys()],
+      target: target.baseUrl,
+      emulator: target.emulator,
+    },
+    'runner started',
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await app.close(); // stop accepting; requests in flight finish (their enqueue included)
+      await box.close(); // attempts in flight finish; the store closes
+      sender.close();
+      await emulator?.close();
+      logger.info('runner stopped');
+      logger.flush();
+    })();
+    return closing;
+  };
+  return {
+    url,
+    publicUrl,
+    app,
+    outbox: box,
+    config,
+    metrics,
+    logger,
+    ...(emulator ? { emulator } : {}),
+    target,
+    close,
+  };
+}

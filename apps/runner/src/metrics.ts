@@ -1,0 +1,88 @@
+// Prometheus metrics, one registry per runner (several runners can live in one test process).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Outbox } from './outbox/types.js';
+
+export type RejectReason =
+  | 'unauthorized'
+  | 'invalid'
+  | 'too_large'
+  | 'rate_limited'
+  | 'unknown_connector'
+  | 'failed'
+  | 'store_unavailable';
+
+export interface Metrics {
+  registry: Registry;
+  received: Counter<'connector'>;
+  rejected: Counter<'connector' | 'reason'>;
+  ignored: Counter<'connector'>;
+  duplicates: Counter<'connector'>;
+  accepted: Counter<'connector'>;
+  delivered: Counter<'connector'>;
+  retried: Counter<'connector'>;
+  dead: Counter<'connector'>;
+  latency: Histogram<'connector'>;
+  paused: Gauge;
+}
+
+export function createMetrics(getOutbox: () => Outbox | undefined, defaults = true): Metrics {
+  const registry = new Registry();
+  if (defaults) collectDefaultMetrics({ register: registry });
+  const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+    new Counter<L>({ name, help, labelNames, registers: [registry] });
+  const metrics: Metrics = {
+    registry,
+    received: counter('openconnect_webhooks_received_total', 'Webhook requests received, per connector', [
+      'connector',
+    ]),
+    rejected: counter('openconnect_webhooks_rejected_total', 'Webhook requests refused, by reason', [
+      'connector',
+      'reason',
+    ]),
+    ignored: counter(
+      'openconnect_webhooks_ignored_total',
+      'Authentic requests that carried nothing to deliver',
+      ['connector'],
+    ),
+    duplicates: counter(
+      'openconnect_webhooks_duplicates_total',
+      'Messages already accepted (vendor retries)',
+      ['connector'],
+    ),
+    accepted: counter('openconnect_messages_accepted_total', 'Messages stored in the outbox', ['connector']),
+    delivered: counter('openconnect_deliveries_total', 'Messages OpenConnect accepted', ['connector']),
+    retried: counter('openconnect_delivery_retries_total', 'Failed attempts that will be retried', [
+      'connector',
+    ]),
+    dead: counter('openconnect_dead_letters_total', 'Messages moved to the dead letters', ['connector']),
+    latency: new Histogram({
+      name: 'openconnect_delivery_latency_seconds',
+      help: 'From acceptance to OpenConnect accepting the message, per connector',
+      labelNames: ['connector'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 1800],
+      registers: [registry],
+    }),
+    paused: new Gauge({
+      name: 'openconnect_delivery_paused',
+      help: '1 while delivery is paused because OpenConnect refused the jwt (401): an alert',
+      registers: [registry],
+    }),
+  };
+  new Gauge({
+    name: 'openconnect_outbox_depth',
+    help: 'Messages in the outbox, by status',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const outbox = getOutbox();
+      if (!outbox) return;
+      try {
+        const stats = await outbox.stats();
+        for (const status of ['queued', 'retrying', 'dead'] as const) this.set({ status }, stats[status]);
+      } catch {
+        // A store that does not answer shows as missing depth; /readyz reports it.
+      }
+    },
+  });
+  return metrics;
+}

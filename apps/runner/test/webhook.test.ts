@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACME_SECRET } from './helpers/acme.js';
+import { answered, CRMID, ref, sign, startTestRunner, type TestRunner } from './helpers/runner.js';
+
+describe('webhook intake → emulator', () => {
+  let t: TestRunner;
+  beforeAll(async () => {
+    t = await startTestRunner({
+      config: {
+        connectors: {
+          acme: {
+            options: { secret: ref('ACME_SECRET') },
+            events: { answered: 'CallAnswered' },
+            directory: { 'u-42': 'jane.doe' },
+          },
+        },
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('delivers a signed vendor event to OpenConnect as the exact message', async () => {
+    t.emulator.reset();
+    const res = await t.postAcme(answered('evt-1', 'u-42'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'accepted', messages: 1 });
+    const [message] = await t.emulator.waitFor(1);
+    expect(message).toMatchObject({
+      method: 'POST',
+      agentid: 'jane.doe',
+      crmid: CRMID,
+      event: 'CallAnswered',
+      props: {
+        lifecycle: 'answered',
+        interactionId: 'CA-1001',
+        ani: '+15550100',
+        queue: 'Support',
+        nativeEvent: 'call.answered',
+      },
+    });
+    expect(Object.keys(message!.props)).toEqual([
+      'lifecycle',
+      'interactionId',
+      'ani',
+      'queue',
+      'nativeEvent',
+    ]);
+  });
+
+  it('delivers a vendor retry of the same event once', async () => {
+    t.emulator.reset();
+    const first = await t.postAcme(answered('evt-dup'));
+    const again = await t.postAcme(answered('evt-dup'));
+    expect([first.status, again.status]).toEqual([200, 200]);
+    await t.emulator.waitFor(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.emulator.messages.filter((m) => m.props.interactionId === 'CA-1001')).toHaveLength(1);
+  });
+
+  it('answers a handshake without delivering anything', async () => {
+    const res = await t.postAcme({ id: 'p-1', type: 'ping' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('pong');
+  });
+
+  it('answers 200 with the reason for an event that carries nothing to deliver', async () => {
+    const res = await t.postAcme({ id: 'h-1', type: 'heartbeat' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ignored', reason: 'heartbeat carries no call' });
+  });
+
+  it('accepts GET query-string callbacks on sources that declare GET', async () => {
+    t.emulator.reset();
+    const res = await fetch(`${t.runner.url}/webhooks/acme/status?agent=bob&state=Ready&key=${ACME_SECRET}`);
+    expect(res.status).toBe(200);
+    const [message] = await t.emulator.waitFor(1);
+    expect(message).toMatchObject({
+      agentid: 'bob',
+      event: 'agent_state',
+      props: { lifecycle: 'agent_state', agentState: 'Ready' },
+    });
+  });
+
+  it('picks the source by detect() when the URL names none', async () => {
+    const body = JSON.stringify({ id: 'h-2', type: 'heartbeat' });
+    const res = await fetch(`${t.runner.url}/webhooks/acme`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-acme-signature': sign(body) },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ignored', reason: 'heartbeat carries no call' });
+  });
+
+  it('answers 404 naming the enabled connectors for an unknown vendor', async () => {
+    const res = await fetch(`${t.runner.url}/webhooks/nobody`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      error: 'no connector "nobody" is enabled on this runner; enabled: acme',
+      enabled: ['acme'],
+    });
+  });
+
+  it('answers 405 naming the methods when a source is called with the wrong one', async () => {
+    const res = await fetch(`${t.runner.url}/webhooks/acme/events?x=1`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+  });
+
+  it('verifies signatures over the exact bytes, whatever the content type', async () => {
+    const body = '{"id":"evt-raw","type":"heartbeat"  }';
+    const res = await fetch(`${t.runner.url}/webhooks/acme/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'x-acme-signature': sign(body) },
+      body,
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('reports health and readiness', async () => {
+    expect(await (await fetch(`${t.runner.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${t.runner.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      outbox: t.runner.outbox.kind,
+      target: 'openconnect',
+    });
+  });
+});
