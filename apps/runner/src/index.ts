@@ -2,7 +2,6 @@
 // with it, in-process or as child processes (main.ts).
 import { type ConnectorDefinition, type ConnectorRuntime, DEFAULT_BASE_URL } from '@openconnect/core';
 import { type Emulator, EMULATOR_DEFAULT_JWT, startEmulator } from '@openconnect/core/testing';
-import { connectors as registry } from '@openconnect/registry';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { lateStateStore, loadConfig, type RunnerConfig } from './config.js';
@@ -98,7 +97,8 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
     ...(options.configPath ? { path: options.configPath } : {}),
     ...(options.config !== undefined ? { document: options.config } : {}),
     env: options.env ?? process.env,
-    available: options.connectors ?? registry,
+    // Loaded only when needed, so a host that passes its own connectors does not import every vendor.
+    available: options.connectors ?? (await import('@openconnect/registry')).connectors,
     state,
   });
   const logger = createLogger({

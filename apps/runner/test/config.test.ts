@@ -1,0 +1,196 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigProblems, loadConfig } from '../src/config.js';
+import { ACME_SECRET, acme } from './helpers/acme.js';
+import { ref } from './helpers/runner.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'runner-config-'));
+const file = (name: string, text: string) => {
+  const at = path.join(dir, name);
+  writeFileSync(at, text);
+  return at;
+};
+const available = [acme];
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigProblems) return error.problems;
+    throw error;
+  }
+  throw new Error('the config was accepted');
+}
+
+describe('runner configuration', () => {
+  it('lists every problem at once instead of stopping at the first', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        available,
+        env: { CONNECTORS: 'acme,nope' },
+        document: {
+          port: 'eighty',
+          logLevel: 'loud',
+          outbox: 'mysql://x',
+          adminToken: 'short',
+          openconnect: {
+            url: 'https://connect.openmethods.com/api/sendmessage/CRM',
+            jwt: 'k'.repeat(20),
+            colour: 'red',
+          },
+          limits: { bodyBytes: -1 },
+          connectors: { acme: { options: { secret: 'too-short' } }, ghost: {} },
+          extra: true,
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      'port: Invalid input: expected number, received NaN',
+      'logLevel: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"',
+      'adminToken: adminToken must be at least 16 characters',
+      'outbox: outbox must be sqlite:<path> or a redis:// URL',
+      'openconnect: Unrecognized key: "colour"',
+      'limits.bodyBytes: Too small: expected number to be >0',
+      '(root): Unrecognized key: "extra"',
+      'connectors.ghost: no such connector; the registry has acme',
+      'CONNECTORS: no such connector "nope"; the registry has acme',
+      'connectors.acme: connector acme options: secret: secret must be at least 16 characters (see connectors/acme/README.md for the options it takes)',
+    ]);
+  });
+
+  it('checks the OpenConnect URL, and asks for a crmid with a real jwt', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        available,
+        env: {},
+        document: {
+          openconnect: { url: 'https://connect.openmethods.com/api/sendmessage/CRM', jwt: 'k'.repeat(20) },
+        },
+      }),
+    );
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(
+      /^openconnect.url: the OpenConnect host connect.openmethods.com is end-of-life/,
+    );
+    expect(problems[1]).toMatch(/^openconnect.crmid \(OPENCONNECT_CRMID\): required with a real jwt/);
+  });
+
+  it('lets environment variables override the file', () => {
+    const at = file('env.yaml', 'port: 8080\nlogLevel: info\nopenconnect:\n  crmid: from-file.example.com\n');
+    const config = loadConfig({
+      available,
+      path: at,
+      env: {
+        PORT: '9099',
+        PUBLIC_URL: 'https://hooks.example.com/',
+        OPENCONNECT_URL: 'http://127.0.0.1:9/api/sendmessage/CRM',
+        OPENCONNECT_JWT: 'jwt-from-env-0123456789',
+        OPENCONNECT_CRMID: 'env.example.com',
+        OPENCONNECT_METHOD: 'get',
+        OUTBOX: 'redis://127.0.0.1:6379/0',
+        ADMIN_TOKEN: 'admin-from-env-0123456789',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    expect(config).toMatchObject({
+      port: 9099,
+      publicUrl: 'https://hooks.example.com',
+      logLevel: 'warn',
+      outbox: 'redis://127.0.0.1:6379/0',
+      adminToken: 'admin-from-env-0123456789',
+      openconnect: {
+        url: 'http://127.0.0.1:9/api/sendmessage/CRM',
+        jwt: 'jwt-from-env-0123456789',
+        crmid: 'env.example.com',
+        method: 'GET',
+      },
+    });
+  });
+
+  it('uses the embedded defaults with no file and no environment', () => {
+    const config = loadConfig({ available, env: {} });
+    expect(config).toMatchObject({
+      port: 8080,
+      outbox: 'sqlite:./data/outbox.db',
+      logLevel: 'info',
+      connectors: [],
+    });
+    expect(config.openconnect.jwt).toBeUndefined();
+    expect(config.adminToken).toBeUndefined();
+  });
+
+  it('resolves ${VAR}, ${VAR:-default}, NAME_FILE and file: references for secrets', () => {
+    const jwtFile = file('jwt.txt', 'jwt-from-a-file-0123456789\n');
+    const secretFile = file('acme.secret', `${ACME_SECRET}\n`);
+    const at = file(
+      'refs.yaml',
+      [
+        'openconnect:',
+        `  jwt: ${ref('OC_JWT')}`,
+        `  crmid: ${ref('CRMID:-default.example.com')}`,
+        'connectors:',
+        '  acme:',
+        '    options:',
+        '      secret: file:acme.secret',
+      ].join('\n'),
+    );
+    const config = loadConfig({ available, path: at, env: { OC_JWT_FILE: jwtFile } });
+    expect(config.openconnect.jwt).toBe('jwt-from-a-file-0123456789');
+    expect(config.openconnect.crmid).toBe('default.example.com');
+    expect(config.connectors[0]!.runtime.config).toEqual({ secret: ACME_SECRET });
+    expect(config.secrets).toEqual(['jwt-from-a-file-0123456789', ACME_SECRET]);
+    expect(secretFile).toBeTruthy();
+  });
+
+  it('names every unresolved reference with where it is used', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        available,
+        env: {},
+        document: {
+          adminToken: ref('NOPE_TOKEN'),
+          connectors: { acme: { options: { secret: 'file:/no/such/file' } } },
+        },
+      }),
+    );
+    expect(problems.slice(0, 2)).toEqual([
+      'adminToken: environment variable NOPE_TOKEN is not set (nor NOPE_TOKEN_FILE)',
+      'connectors.acme.options.secret: cannot read file:/no/such/file (ENOENT)',
+    ]);
+  });
+
+  it('enables only the connectors named in CONNECTORS', () => {
+    const two = [acme, { ...acme, id: 'other', displayName: 'Other' }];
+    const document = {
+      connectors: { acme: { options: { secret: ACME_SECRET } }, other: { options: { secret: ACME_SECRET } } },
+    };
+    expect(loadConfig({ available: two, env: {}, document }).connectors.map((c) => c.connector.id)).toEqual([
+      'acme',
+      'other',
+    ]);
+    expect(
+      loadConfig({ available: two, env: { CONNECTORS: 'other' }, document }).connectors.map(
+        (c) => c.connector.id,
+      ),
+    ).toEqual(['other']);
+  });
+
+  it('reads JSON config files as well as YAML', () => {
+    const at = file(
+      'c.json',
+      JSON.stringify({ port: 7000, connectors: { acme: { options: { secret: ACME_SECRET } } } }),
+    );
+    const config = loadConfig({ available, path: at, env: {} });
+    expect(config.port).toBe(7000);
+    expect(config.connectors.map((c) => c.connector.id)).toEqual(['acme']);
+  });
+
+  it('reports a file that cannot be parsed', () => {
+    const at = file('bad.yaml', 'port: [1,\n');
+    expect(problemsOf(() => loadConfig({ available, path: at, env: {} }))[0]).toMatch(
+      /^CONFIG: .*bad.yaml is not valid YAML\/JSON/,
+    );
+  });
+});
