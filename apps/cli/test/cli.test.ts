@@ -1,0 +1,225 @@
+// End to end: the real `openconnect` binary as a child process, against the emulator on loopback.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { type Emulator, startEmulator } from '@openconnect/core/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '../bin/openconnect.js');
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const JWT = 'cli-test-key-7f3a9c1e5b';
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OPENCONNECT_') && k !== 'FORCE_COLOR'));
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...cleanEnv, ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let emulator: Emulator;
+let env: Record<string, string>;
+beforeAll(async () => {
+  emulator = await startEmulator({ jwts: [JWT] });
+  env = { OPENCONNECT_URL: emulator.endpoint, OPENCONNECT_JWT: JWT, OPENCONNECT_CRMID: 'acme.custhelp.com' };
+});
+afterEach(() => emulator.reset());
+afterAll(() => emulator.close());
+
+describe('openconnect send', () => {
+  it('sends by POST from the env settings and says so in one line', async () => {
+    const result = await cli(['send', '--agentid', '123', '--event', 'testing123', '--prop', 'caller=5551234', '--prop', 'note=a=b'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^✓ sent event "testing123" for agent 123 by POST: OpenConnect answered 200 in \d+ ms/);
+    expect(emulator.messages).toEqual([
+      expect.objectContaining({ method: 'POST', agentid: '123', event: 'testing123', crmid: 'acme.custhelp.com', props: { caller: '5551234', note: 'a=b' } }),
+    ]);
+  });
+
+  it('sends by GET with flags instead of env', async () => {
+    const result = await cli(['send', '--url', emulator.endpoint, '--jwt', JWT, '--crmid', 'z.zendesk.com', '--agentid', 'Ann', '--event', 'On End', '--method', 'GET']);
+    expect(result.code).toBe(0);
+    expect(emulator.messages[0]).toMatchObject({ method: 'GET', agentid: 'Ann', event: 'On End', crmid: 'z.zendesk.com' });
+  });
+
+  it('warns about a trailing space in the event but still sends it unchanged', async () => {
+    const result = await cli(['send', '--agentid', '1', '--event', 'On End '], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('! event "On End " has leading or trailing whitespace');
+    expect(emulator.messages[0]?.event).toBe('On End ');
+  });
+
+  it('exits 1 on a rejected key, says it may have been re-generated, and never prints the key', async () => {
+    const wrong = 'an-old-key-that-was-regenerated';
+    const result = await cli(['send', '--agentid', '1', '--event', 'x'], { ...env, OPENCONNECT_JWT: wrong });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('✗ OpenConnect rejected the API key (HTTP 401)');
+    expect(result.stderr).toContain('re-generated');
+    expect(result.stdout + result.stderr).not.toContain(wrong);
+  });
+
+  it('exits 1 when OpenConnect cannot be reached', async () => {
+    const result = await cli(['send', '--agentid', '1', '--event', 'x', '--url', 'http://127.0.0.1:9/api/sendmessage/CRM'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('could not reach OpenConnect: ECONNREFUSED');
+  });
+
+  it('exits 2 on the end-of-life host and names the new one', async () => {
+    const result = await cli(['send', '--agentid', '1', '--event', 'x', '--url', 'https://connect.openmethods.com/api/sendmessage/CRM'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('end-of-life');
+    expect(result.stderr).toContain('connect.openmethodscloud.com');
+  });
+
+  it('exits 2 without a key or a required flag', async () => {
+    expect((await cli(['send', '--agentid', '1', '--event', 'x'], { OPENCONNECT_URL: emulator.endpoint })).code).toBe(2);
+    const missing = await cli(['send', '--agentid', '1'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("required option '--event <name>' not specified");
+  });
+
+  it('exits 2 on a malformed --prop', async () => {
+    const result = await cli(['send', '--agentid', '1', '--event', 'x', '--prop', 'novalue'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--prop takes name=value, got "novalue"');
+  });
+
+  it('prints no colour codes when the output is not a terminal', async () => {
+    const result = await cli(['send', '--agentid', '1', '--event', 'x'], env);
+    expect(result.stdout).not.toContain('\u001b[');
+  });
+});
+
+describe('openconnect doctor', () => {
+  it('finds no problem in a good setup and proves the key with a test send', async () => {
+    const result = await cli(['doctor', '--agentid', 'jdoe', '--event', 'On Answer'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✓ OpenConnect reachable and the key accepted (HTTP 200');
+    expect(result.stdout).toContain('No problems found.');
+    expect(emulator.messages[0]).toMatchObject({ agentid: 'jdoe', event: 'On Answer' });
+  });
+
+  it('reports a rejected key, a URL-shaped CRM id and event-name pitfalls, and exits 1', async () => {
+    const result = await cli(['doctor', '--event', 'On\u200bAnswer'], { ...env, OPENCONNECT_JWT: 'stale-key-000', OPENCONNECT_CRMID: 'https://acme.zendesk.com/' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('looks like a URL');
+    expect(result.stdout).toContain('contains invisible characters');
+    expect(result.stderr).toContain('OpenConnect rejected the API key');
+    expect(result.stdout).toContain('1 problem to fix.');
+    expect(result.stdout + result.stderr).not.toContain('stale-key-000');
+  });
+
+  it('reports the end-of-life host and missing settings without sending', async () => {
+    const result = await cli(['doctor', '--url', 'https://connect.openmethods.com/api/sendmessage/CRM'], {});
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('end-of-life');
+    expect(result.stderr).toContain('no API key');
+    expect(result.stderr).toContain('no CRM id');
+    expect(result.stdout).toContain('3 problems to fix.');
+  });
+
+  it('can skip the test send', async () => {
+    const result = await cli(['doctor', '--no-send', '--event', 'x'], env);
+    expect(result.code).toBe(0);
+    expect(emulator.messages).toEqual([]);
+  });
+});
+
+describe('openconnect map', () => {
+  const map = (...args: string[]) => cli(['map', '--module', join(FIXTURES, 'example-connector.ts'), ...args], { OPENCONNECT_CRMID: 'acme.custhelp.com' });
+
+  it('prints the messages a recorded request becomes, agent resolved through the directory', async () => {
+    const result = await map('--connector', 'example', '--request', join(FIXTURES, 'answered.json'), '--directory', join(FIXTURES, 'directory.json'));
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      connector: 'example',
+      source: 'calls',
+      eventId: 'evt-9',
+      messages: [
+        {
+          agentid: 'jdoe',
+          crmid: 'acme.custhelp.com',
+          event: 'answered',
+          props: { lifecycle: 'answered', nativeEvent: 'answered', interactionId: 'call-5', ani: '+15551230000' },
+        },
+      ],
+    });
+  });
+
+  it('accepts a fixture file and reports an ignored event with its reason', async () => {
+    const result = await map('--connector', 'example/calls', '--request', join(FIXTURES, 'ignored.json'));
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ connector: 'example', source: 'calls', messages: [], ignored: 'type voicemail is not mapped' });
+  });
+
+  it('checks the credential with --verify', async () => {
+    const good = await map('--connector', 'example', '--request', join(FIXTURES, 'answered.json'), '--verify', '--options', join(FIXTURES, 'options.json'));
+    expect(good.code).toBe(0);
+    const bad = await map('--connector', 'example', '--request', join(FIXTURES, 'answered.json'), '--verify', '--options', join(FIXTURES, 'wrong-options.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('the credential does not match (HTTP 401 to the vendor)');
+    expect(bad.stderr).not.toContain('a-wrong-token-456');
+  });
+
+  it('exits 2 with a clear message on a malformed request file', async () => {
+    const result = await map('--connector', 'example', '--request', join(FIXTURES, 'broken.json'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('is not valid JSON');
+  });
+
+  it('exits 2 on a missing file and on an unknown connector', async () => {
+    const missing = await map('--connector', 'example', '--request', join(FIXTURES, 'nope.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('ENOENT');
+    const unknown = await map('--connector', 'acme', '--request', join(FIXTURES, 'answered.json'));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown connector "acme"; known: example');
+  });
+});
+
+describe('openconnect emulator', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => child?.kill('SIGKILL'));
+
+  it('prints its URL, then every message that arrives, and stops on SIGTERM', async () => {
+    child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--jwt', 'emu-key-1'], { env: cleanEnv });
+    const lines = createInterface({ input: child.stdout! });
+    const seen: string[] = [];
+    const waitFor = (pattern: RegExp) =>
+      new Promise<string>((resolve) => {
+        const found = seen.find((l) => pattern.test(l));
+        if (found) return resolve(found);
+        const onLine = (line: string) => {
+          if (pattern.test(line)) {
+            lines.off('line', onLine);
+            resolve(line);
+          }
+        };
+        lines.on('line', onLine);
+      });
+    lines.on('line', (line) => seen.push(line));
+    const listening = await waitFor(/listening: /);
+    const endpoint = listening.split('listening: ')[1]!;
+    const sent = await cli(['send', '--url', endpoint, '--jwt', 'emu-key-1', '--crmid', 'c.example.com', '--agentid', '42', '--event', 'Pop']);
+    expect(sent.code).toBe(0);
+    expect(await waitFor(/←/)).toBe('← POST agentid="42" event="Pop" crmid=c.example.com props={}');
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('--help', () => {
+  it.each(['', 'send', 'doctor', 'emulator', 'map'])('openconnect %s --help exits 0 with usage', async (command) => {
+    const result = await cli([...(command ? [command] : []), '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: openconnect');
+  });
+});
