@@ -1,0 +1,157 @@
+// Five9 Web Connectors: the agent's desktop calls our URL (GET with a query string, or a POST form) when
+// a trigger fires. Five9 signs nothing, so a secret token travels as a parameter (or a header).
+import {
+  contentType,
+  type Draft,
+  defineSource,
+  formOrQuery,
+  header,
+  type HttpAnswer,
+  type InboundRequest,
+  ignore,
+  InputError,
+  type Props,
+  PROP,
+  parseJson,
+  parseWith,
+  queryValues,
+  refused,
+  safeCompare,
+  verified,
+} from '@openconnect/core';
+import { z } from 'zod';
+import type { Five9Config } from './index.js';
+import { type Field, hasValue, paramFor } from './params.js';
+import { directionOf, knownTrigger, lifecycleOf, TRIGGERS } from './triggers.js';
+
+/** Every parameter received, as single string values. */
+export interface WebConnectorRequest {
+  params: Record<string, string>;
+}
+
+// A JSON body is tolerated (some admins post through a proxy); it must be flat like a form.
+const flatJson = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
+function readParams(req: InboundRequest): Record<string, string> {
+  if (req.method.toUpperCase() === 'POST' && contentType(req) === 'application/json') {
+    const body = parseWith(flatJson, parseJson(req), 'Five9 JSON body');
+    const params: Record<string, string> = { ...queryValues(req) };
+    for (const [key, value] of Object.entries(body)) if (value !== null) params[key] = String(value);
+    return params;
+  }
+  return formOrQuery(req);
+}
+
+/** The token as received: the header wins, then the query parameter, then the body. Never throws. */
+function receivedToken(req: InboundRequest, config: Five9Config): string | undefined {
+  const fromHeader = header(req, config.tokenHeader);
+  if (fromHeader) return fromHeader;
+  const fromQuery = queryValues(req)[config.tokenParam];
+  if (fromQuery) return fromQuery;
+  try {
+    return readParams(req)[config.tokenParam];
+  } catch {
+    return undefined;
+  }
+}
+
+// Reserved OpenConnect field names cannot be props; a parameter that happens to use one keeps its data.
+const RESERVED = new Set(['agentid', 'jwt', 'crmid', 'event']);
+const propName = (name: string) => (RESERVED.has(name.toLowerCase()) ? `five9_${name}` : name);
+
+const CANONICAL: Partial<Record<Field, string>> = {
+  interactionId: PROP.interactionId,
+  ani: PROP.ani,
+  dnis: PROP.dnis,
+  queue: PROP.queue,
+  disposition: PROP.disposition,
+  customerName: PROP.customerName,
+  sessionId: 'sessionId',
+  campaign: 'campaign',
+  callType: 'callType',
+};
+
+export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
+  id: 'web-connector',
+  description: 'Five9 Web Connector requests (GET query or POST form) sent from the agent desktop',
+  methods: ['GET', 'POST'],
+  auth: {
+    scheme: 'shared-secret',
+    summary: 'a secret constant parameter `token` (or header x-openconnect-token), compared in constant time',
+    credentials: [
+      { in: 'query', name: 'token' },
+      { in: 'header', name: 'x-openconnect-token' },
+    ],
+  },
+  verify(req, { config }) {
+    const received = receivedToken(req, config);
+    if (!received) {
+      return refused(
+        `the token is missing: add the constant parameter ${config.tokenParam} to the Web Connector (or send the header ${config.tokenHeader})`,
+      );
+    }
+    return safeCompare(received, config.token) ? verified() : refused('the token does not match');
+  },
+  parse: (req) => ({ params: readParams(req) }),
+  // No eventId: Five9 sends none and never retries. A reloaded browser tab repeats the pop (README).
+  map(e, { config }) {
+    const triggerParam = paramFor(config.params, 'trigger')!;
+    const agentParam = paramFor(config.params, 'agent')!;
+    const rawTrigger = e.params[triggerParam];
+    if (!hasValue(rawTrigger)) {
+      throw new InputError(
+        `the trigger parameter "${triggerParam}" is missing: add it to the Web Connector as a constant, e.g. ${triggerParam}=OnCallAccepted`,
+        triggerParam,
+      );
+    }
+    const trigger = knownTrigger(rawTrigger);
+    if (!trigger && config.unknownTriggers === 'ignore') {
+      return ignore(
+        `trigger "${rawTrigger}" is not a Five9 Web Connector trigger (${TRIGGERS.join(', ')}); set unknownTriggers: custom to send it as its own event`,
+      );
+    }
+    const agentid = e.params[agentParam];
+    if (!hasValue(agentid)) {
+      return ignore(
+        `${rawTrigger} names no agent: the parameter "${agentParam}" (@Agent.user_name@) is empty or missing`,
+      );
+    }
+
+    const props: Props = {};
+    for (const [name, value] of Object.entries(e.params)) {
+      if (name === config.tokenParam || name === triggerParam || name === agentParam || !hasValue(value))
+        continue;
+      const field = Object.hasOwn(config.params, name) ? config.params[name] : undefined;
+      const canonical = field ? CANONICAL[field] : undefined;
+      props[canonical ?? propName(name)] = value;
+    }
+    const callType = props.callType;
+    const direction = typeof callType === 'string' ? directionOf(callType) : undefined;
+    const nativeEvent = trigger ?? rawTrigger.trim();
+    const lifecycle = trigger ? lifecycleOf(trigger) : 'custom';
+    const draft: Draft = {
+      agentid,
+      lifecycle,
+      props: {
+        [PROP.nativeEvent]: nativeEvent,
+        ...(direction ? { [PROP.direction]: direction } : {}),
+        ...props,
+      },
+      ...(lifecycle === 'custom' ? { event: nativeEvent } : {}),
+    };
+    return draft;
+  },
+  respond: ({ delivered, ignored }) =>
+    page(delivered > 0 ? 'Screen pop sent.' : `Nothing to pop: ${ignored ?? 'this event is switched off'}.`),
+});
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** The agent's browser tab shows this, so it is a tiny page, not JSON. */
+function page(text: string): HttpAnswer {
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+    body: `<!doctype html><meta charset="utf-8"><title>OpenConnect</title><p>${escapeHtml(text)}</p>`,
+  };
+}

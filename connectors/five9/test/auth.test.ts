@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { accepted, run, TOKEN } from './helpers.js';
+
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: fields,
+});
+
+describe('five9 token in the query string (GET)', () => {
+  it('accepts the configured token', async () => {
+    const outcome = await run({ method: 'GET', query: { ...accepted, token: TOKEN } });
+    expect(outcome.kind).toBe('accepted');
+  });
+  it('refuses a wrong token with 401', async () => {
+    const outcome = await run({ method: 'GET', query: { ...accepted, token: 'test-token-9999999999' } });
+    expect([outcome.kind, outcome.answer.status]).toEqual(['rejected', 401]);
+    expect('reason' in outcome && outcome.reason).toBe('the token does not match');
+  });
+  it('refuses a missing token with 401 naming the parameter to add', async () => {
+    const outcome = await run({ method: 'GET', query: accepted });
+    expect(outcome.answer.status).toBe(401);
+    expect('reason' in outcome && outcome.reason).toContain('add the constant parameter token');
+  });
+});
+
+describe('five9 token in the POST form body', () => {
+  it('accepts the configured token', async () => {
+    const outcome = await run(form({ ...accepted, token: TOKEN }));
+    expect(outcome.kind).toBe('accepted');
+  });
+  it('refuses a wrong token with 401', async () => {
+    const outcome = await run(form({ ...accepted, token: 'test-token-9999999999' }));
+    expect([outcome.kind, outcome.answer.status]).toEqual(['rejected', 401]);
+  });
+  it('refuses a missing token with 401', async () => {
+    const outcome = await run(form(accepted));
+    expect([outcome.kind, outcome.answer.status]).toEqual(['rejected', 401]);
+  });
+});
+
+describe('five9 token in a header', () => {
+  it('accepts the configured token in x-openconnect-token', async () => {
+    const outcome = await run({ method: 'GET', headers: { 'x-openconnect-token': TOKEN }, query: accepted });
+    expect(outcome.kind).toBe('accepted');
+  });
+  it('refuses a wrong header token even when the parameter is right (the header wins)', async () => {
+    const outcome = await run({
+      method: 'GET',
+      headers: { 'x-openconnect-token': 'test-token-9999999999' },
+      query: { ...accepted, token: TOKEN },
+    });
+    expect(outcome.answer.status).toBe(401);
+  });
+});
+
+describe('five9 token names are configurable', () => {
+  it('reads the token from the configured parameter', async () => {
+    const outcome = await run({ method: 'GET', query: { ...accepted, k: TOKEN } }, { tokenParam: 'k' });
+    expect(outcome.kind).toBe('accepted');
+  });
+  it('no longer reads the default parameter once another is configured', async () => {
+    const outcome = await run({ method: 'GET', query: { ...accepted, token: TOKEN } }, { tokenParam: 'k' });
+    expect(outcome.answer.status).toBe(401);
+  });
+  it('reads the token from the configured header', async () => {
+    const outcome = await run(
+      { method: 'GET', headers: { 'x-five9-key': TOKEN }, query: accepted },
+      { tokenHeader: 'x-five9-key' },
+    );
+    expect(outcome.kind).toBe('accepted');
+  });
+});
+
+describe('five9 token secrecy', () => {
+  it('never sends the token on as a prop', async () => {
+    const outcome = await run({ method: 'GET', query: { ...accepted, token: TOKEN } });
+    expect(outcome.kind === 'accepted' && Object.values(outcome.messages[0]!.props)).not.toContain(TOKEN);
+  });
+  it('refuses a token shorter than 16 characters at configuration time', () => {
+    expect(() => run({ method: 'GET', query: accepted }, { token: 'short' })).toThrow(
+      'token: token must be at least 16 characters',
+    );
+  });
+});

@@ -1,0 +1,27 @@
+import {
+  type ConnectorSettingsInput,
+  createRuntime,
+  handleRequest,
+  type RecordedRequest,
+  toInboundRequest,
+} from '@openconnect/core';
+import connector from '../src/index.js';
+
+export const TOKEN = 'test-token-0123456789';
+
+/** Runs one recorded request through the real pipeline with the given options. */
+export function run(
+  request: RecordedRequest,
+  options: Record<string, unknown> = {},
+  settings: ConnectorSettingsInput = {},
+) {
+  const runtime = createRuntime(connector, { ...settings, options: { token: TOKEN, ...options } });
+  return handleRequest(runtime, toInboundRequest(request, 'https://runner.example/webhooks/five9'));
+}
+
+export const accepted = {
+  trigger: 'OnCallAccepted',
+  agent: 'jdoe@acme.example',
+  call_id: '300000000012345',
+  ani: '9255550143',
+};

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { accepted, run, TOKEN } from './helpers.js';
+
+const get = (query: Record<string, string>) => ({ method: 'GET', query: { ...query, token: TOKEN } });
+const propsOf = (outcome: Awaited<ReturnType<typeof run>>) =>
+  outcome.kind === 'accepted' ? outcome.messages.map((m) => m.props) : outcome;
+
+describe('five9 answer to the agent browser', () => {
+  it('answers a delivered pop with a tiny HTML page', async () => {
+    const outcome = await run(get(accepted));
+    expect(outcome.answer).toEqual({
+      status: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+      body: '<!doctype html><meta charset="utf-8"><title>OpenConnect</title><p>Screen pop sent.</p>',
+    });
+  });
+  it('answers an ignored request with HTML naming the reason, escaped', async () => {
+    const outcome = await run(get({ ...accepted, trigger: '<b>x</b>' }));
+    expect(outcome.answer.status).toBe(200);
+    expect(outcome.answer.body).toContain(
+      '<p>Nothing to pop: trigger &#34;&#60;b&#62;x&#60;/b&#62;&#34; is not',
+    );
+  });
+  it('answers an event switched off in the event map with HTML saying so', async () => {
+    const outcome = await run(get(accepted), {}, { events: { OnCallAccepted: null } });
+    expect(outcome.answer.body).toContain('<p>Nothing to pop: this event is switched off.</p>');
+  });
+});
+
+describe('five9 parameter map', () => {
+  it('maps the admin own parameter names when a map is configured', async () => {
+    const params = { evt: 'trigger', user: 'agent', CallID: 'interactionId', Caller: 'ani' };
+    const outcome = await run(
+      get({
+        evt: 'OnCallAccepted',
+        user: 'mlopez',
+        CallID: '300000000099',
+        Caller: '4155550111',
+        Notes: 'vip',
+      }),
+      { params },
+    );
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.agentid).toBe('mlopez');
+    expect(propsOf(outcome)).toEqual([
+      {
+        lifecycle: 'answered',
+        nativeEvent: 'OnCallAccepted',
+        interactionId: '300000000099',
+        ani: '4155550111',
+        Notes: 'vip',
+      },
+    ]);
+  });
+  it('refuses a map with no agent parameter at configuration time', () => {
+    expect(() => run(get(accepted), { params: { trigger: 'trigger' } })).toThrow(
+      'exactly one parameter must map to "agent" (found none)',
+    );
+  });
+  it('keeps a parameter named like a reserved OpenConnect field under a five9_ prefix', async () => {
+    const outcome = await run(get({ ...accepted, event: 'sale', CRMID: 'x1' }));
+    expect(propsOf(outcome)).toEqual([
+      {
+        lifecycle: 'answered',
+        nativeEvent: 'OnCallAccepted',
+        interactionId: '300000000012345',
+        ani: '9255550143',
+        five9_event: 'sale',
+        five9_CRMID: 'x1',
+      },
+    ]);
+  });
+  it('drops empty values and unresolved @Group.name@ placeholders', async () => {
+    const outcome = await run(get({ ...accepted, dnis: '', skill: '@Call.skill_name@', plan: 'gold' }));
+    expect(propsOf(outcome)).toEqual([
+      {
+        lifecycle: 'answered',
+        nativeEvent: 'OnCallAccepted',
+        interactionId: '300000000012345',
+        ani: '9255550143',
+        plan: 'gold',
+      },
+    ]);
+  });
+});
+
+describe('five9 triggers', () => {
+  it('recognises a trigger constant typed in another case and reports Five9 spelling', async () => {
+    const outcome = await run(get({ ...accepted, trigger: 'oncallaccepted' }));
+    expect(
+      outcome.kind === 'accepted' && [outcome.messages[0]!.event, outcome.messages[0]!.props.nativeEvent],
+    ).toEqual(['answered', 'OnCallAccepted']);
+  });
+  it('sends an unknown trigger as its own event when unknownTriggers is custom', async () => {
+    const outcome = await run(get({ ...accepted, trigger: 'OpenBilling' }), { unknownTriggers: 'custom' });
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.event, m.lifecycle])).toEqual([
+      ['OpenBilling', 'custom'],
+    ]);
+  });
+  it('lets the event map name the PopFlow event per trigger', async () => {
+    const outcome = await run(
+      get({ ...accepted, trigger: 'OnPreview' }),
+      {},
+      { events: { OnPreview: 'preview_pop' } },
+    );
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.event).toBe('preview_pop');
+  });
+});
+
+describe('five9 request shapes', () => {
+  it('reads a flat JSON body posted through a proxy', async () => {
+    const outcome = await run({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      query: { token: TOKEN },
+      body: { ...accepted, attempts: 2 },
+    });
+    expect(propsOf(outcome)).toEqual([
+      {
+        lifecycle: 'answered',
+        nativeEvent: 'OnCallAccepted',
+        interactionId: '300000000012345',
+        ani: '9255550143',
+        attempts: '2',
+      },
+    ]);
+  });
+  it('refuses a nested JSON body with 400', async () => {
+    const outcome = await run({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      query: { token: TOKEN },
+      body: { ...accepted, call: { id: 1 } },
+    });
+    expect(outcome.answer.status).toBe(400);
+  });
+  it('refuses PUT with 405', async () => {
+    const outcome = await run({ method: 'PUT', query: { ...accepted, token: TOKEN } });
+    expect(outcome.answer.status).toBe(405);
+  });
+});
