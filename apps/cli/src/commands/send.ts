@@ -13,14 +13,15 @@ export async function sendCommand(flags: SendFlags, io: Io, env: NodeJS.ProcessE
   const connection = connectionFrom(flags, env);
   if (!connection.jwt) throw new UsageError('no API key: pass --jwt or set OPENCONNECT_JWT (an Experience Cloud key of type OpenConnect)');
   if (!connection.crmid) throw new UsageError('no CRM id: pass --crmid or set OPENCONNECT_CRMID (the Oracle domain or Zendesk hostname)');
-  const client = createOpenConnectClient({
-    baseUrl: connection.url,
-    jwt: connection.jwt,
-    crmid: connection.crmid,
-    method: connection.method,
-    timeoutMs: connection.timeoutMs,
-  });
+  let client: ReturnType<typeof createOpenConnectClient> | undefined;
   try {
+    client = createOpenConnectClient({
+      baseUrl: connection.url,
+      jwt: connection.jwt,
+      crmid: connection.crmid,
+      method: connection.method,
+      timeoutMs: connection.timeoutMs,
+    });
     const result = await client.send({ agentid: flags.agentid, event: flags.event, props: parseProps(flags.prop) });
     for (const warning of result.warnings) warn(io, warning);
     ok(io, `sent event "${flags.event}" for agent ${flags.agentid} by ${connection.method}: OpenConnect answered ${result.status} in ${Math.round(result.durationMs)} ms`);
@@ -34,6 +35,6 @@ export async function sendCommand(flags: SendFlags, io: Io, env: NodeJS.ProcessE
     }
     throw error;
   } finally {
-    client.close();
+    client?.close();
   }
 }
