@@ -1,0 +1,156 @@
+// Avaya Aura AES through a bridge: AES pushes nothing over HTTP (DMCC/TSAPI/JTAPI hold a monitor session),
+// so a bridge posts each CSTA event as JSON in the contract documented in README.md. Names follow CSTA
+// (ECMA-269/323) as DMCC spells them; the bridge adds the agent login when it knows it.
+import {
+  type Draft,
+  defineSource,
+  flattenProps,
+  type InboundRequest,
+  ignore,
+  type Lifecycle,
+  PROP,
+  type Props,
+  parseJson,
+  parseWith,
+  peekJson,
+  verifyToken,
+} from '@openconnect/core';
+import { z } from 'zod';
+import type { AvayaConfig } from './index.js';
+
+export const PLATFORM = 'Avaya Aura AES';
+
+const CALL_EVENTS: Record<string, Lifecycle> = {
+  DeliveredEvent: 'offered',
+  EstablishedEvent: 'answered',
+  HeldEvent: 'held',
+  RetrievedEvent: 'resumed',
+  TransferredEvent: 'transferred',
+  ConnectionClearedEvent: 'ended',
+};
+// CSTA agent state events: AgentLoggedOnEvent, AgentReadyEvent, AgentNotReadyEvent, AgentWorkingAfterCallEvent...
+const AGENT_EVENT = /^Agent([A-Za-z]+)Event$/;
+
+const scalar = z.union([z.string(), z.number()]).transform(String);
+/** A device as a bare number or as DMCC's `{deviceIdentifier}` / `{deviceID}` object. */
+const device = z.union([
+  scalar,
+  z.looseObject({ deviceIdentifier: scalar }).transform((d) => d.deviceIdentifier),
+  z.looseObject({ deviceID: scalar }).transform((d) => d.deviceID),
+]);
+const connection = z.looseObject({ callID: scalar.optional(), deviceID: device.optional() });
+
+const CONNECTIONS = ['connection', 'establishedConnection', 'heldConnection', 'retrievedConnection', 'droppedConnection', 'primaryOldCall'] as const;
+const DEVICES = ['alertingDevice', 'answeringDevice', 'holdingDevice', 'retrievingDevice', 'releasingDevice', 'transferringDevice'] as const;
+
+const event = z.looseObject({
+  eventType: z.string().regex(/^[A-Z][A-Za-z]*Event$/, 'eventType must be a CSTA event name such as DeliveredEvent'),
+  eventId: scalar.optional(),
+  monitoredDevice: device.optional(),
+  agentId: scalar.optional(),
+  callID: scalar.optional(),
+  ...Object.fromEntries(CONNECTIONS.map((name) => [name, connection.optional()])),
+  ...Object.fromEntries(DEVICES.map((name) => [name, device.optional()])),
+  callingDevice: device.optional(),
+  calledDevice: device.optional(),
+  lastRedirectionDevice: device.optional(),
+  cause: z.string().optional(),
+  agentState: z.string().optional(),
+  privateData: z
+    .looseObject({
+      ucid: scalar.optional(),
+      split: scalar.optional(),
+      splitName: z.string().optional(),
+      userToUserInfo: z.union([z.string(), z.looseObject({ data: z.string() }).transform((u) => u.data)]).optional(),
+    })
+    .optional(),
+});
+export type AesEvent = z.output<typeof event> & Record<string, unknown>;
+
+const KNOWN = new Set<string>(Object.keys(event.shape));
+
+/** DMCC device ids look like `4001:CM1:0.0.0.0:0`; the number is what the directory and the CRM know. */
+export const deviceNumber = (id: string) => id.split(':')[0]!;
+
+function callId(e: AesEvent): string | undefined {
+  if (e.callID) return e.callID;
+  for (const name of CONNECTIONS) {
+    const found = (e[name] as z.output<typeof connection> | undefined)?.callID;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function station(e: AesEvent): string | undefined {
+  if (e.monitoredDevice) return deviceNumber(e.monitoredDevice);
+  for (const name of DEVICES) {
+    const found = e[name] as string | undefined;
+    if (found) return deviceNumber(found);
+  }
+  return undefined;
+}
+
+export function mapAes(e: AesEvent, directory: { get(id: string): string | undefined }): Draft | { ignored: string } {
+  const agentMatch = AGENT_EVENT.exec(e.eventType);
+  const lifecycle: Lifecycle | undefined = CALL_EVENTS[e.eventType] ?? (agentMatch ? 'agent_state' : undefined);
+  if (!lifecycle) return ignore(`CSTA ${e.eventType} is not one this connector maps`);
+  const extension = station(e);
+  let agentid: string | undefined;
+  if (e.agentId) agentid = directory.get(e.agentId) ?? e.agentId;
+  else if (extension) {
+    agentid = directory.get(extension);
+    if (!agentid) {
+      return ignore(`${e.eventType}: station extension ${extension} is not in the directory; add "${extension}": "<agent login>" to the avaya directory, or have the bridge send agentId`);
+    }
+  } else return ignore(`${e.eventType} names neither an agentId nor a monitored station`);
+
+  const id = callId(e);
+  const uui = e.privateData?.userToUserInfo;
+  const extra: Props = {};
+  for (const [key, value] of Object.entries(e)) if (!KNOWN.has(key)) flattenProps(value, `aes.${key}`, extra);
+  const { ucid: _u, split: _s, splitName: _n, userToUserInfo: _i, ...otherPrivate } = e.privateData ?? {};
+  flattenProps(otherPrivate, 'aes.privateData', extra);
+  return {
+    agentid,
+    lifecycle,
+    props: {
+      [PROP.nativeEvent]: e.eventType,
+      [PROP.platform]: PLATFORM,
+      ...(id ? { [PROP.interactionId]: id } : {}),
+      ...(e.callingDevice ? { [PROP.ani]: deviceNumber(e.callingDevice) } : {}),
+      ...(e.calledDevice ? { [PROP.dnis]: deviceNumber(e.calledDevice) } : {}),
+      ...(e.privateData?.splitName || e.privateData?.split ? { [PROP.queue]: (e.privateData.splitName ?? e.privateData.split)! } : {}),
+      ...(e.privateData?.split ? { [PROP.queueId]: e.privateData.split } : {}),
+      ...(e.privateData?.ucid ? { ucid: e.privateData.ucid } : {}),
+      ...(uui ? { uui } : {}),
+      ...(extension ? { extension } : {}),
+      ...(e.agentId && e.agentId !== agentid ? { [PROP.agentPlatformId]: e.agentId } : {}),
+      ...(e.lastRedirectionDevice ? { lastRedirectionDevice: deviceNumber(e.lastRedirectionDevice) } : {}),
+      ...(e.cause ? { cause: e.cause } : {}),
+      ...(lifecycle === 'agent_state' ? { [PROP.agentState]: e.agentState ?? agentMatch![1]! } : {}),
+      ...extra,
+    },
+  };
+}
+
+/** A bridge body: a JSON object whose eventType is a CSTA event name (they all end in "Event"). */
+export function looksLikeAes(req: InboundRequest): boolean {
+  const value = peekJson(req) as { eventType?: unknown } | undefined;
+  return !!value && typeof value === 'object' && typeof value.eventType === 'string' && /^[A-Z][A-Za-z]*Event$/.test(value.eventType);
+}
+
+export const aes = defineSource<AesEvent, AvayaConfig>({
+  id: 'aes',
+  description: 'Avaya Aura AES CSTA events posted as JSON by a bridge (contract in README.md)',
+  platforms: [PLATFORM],
+  auth: {
+    scheme: 'bearer-token',
+    summary: 'Authorization: Bearer <bridgeToken>, sent by the bridge',
+    credentials: [{ in: 'header', name: 'authorization' }],
+  },
+  detect: looksLikeAes,
+  verify: (req, { config }) => verifyToken(req, { expected: config.bridgeToken, header: 'authorization', scheme: 'Bearer' }),
+  parse: (req) => parseWith(event, parseJson(req), 'AES bridge event') as AesEvent,
+  eventId: (e) => e.eventId,
+  map: (e, { directory }) => mapAes(e, directory),
+});

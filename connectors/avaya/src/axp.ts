@@ -1,0 +1,205 @@
+// Avaya Experience Platform notification webhooks (family AGENT_ENGAGEMENT, transport WEBHOOK).
+// The subscription API is documented; the per-event JSON is not published in machine-readable form, so
+// fields are searched by several likely names at any depth and everything else travels as `axp.*` props.
+import {
+  type Draft,
+  defineSource,
+  flattenProps,
+  type InboundRequest,
+  ignore,
+  type Lifecycle,
+  type MapResult,
+  normaliseDirection,
+  PROP,
+  type Props,
+  parseJson,
+  parseWith,
+  peekJson,
+  verifyToken,
+} from '@openconnect/core';
+import { z } from 'zod';
+import { findLeaf, type Leaf, leaves, pathKey } from './find.js';
+import type { AvayaConfig } from './index.js';
+
+export const PLATFORM = 'Avaya Experience Platform';
+
+/** AXP event name → lifecycle. Event names are confirmed (notification-subscriptions docs). */
+const LIFECYCLE: Record<string, Lifecycle> = {
+  AgentParticipantInvited: 'offered',
+  AgentParticipantAdded: 'answered',
+  AgentParticipantHeld: 'held',
+  AgentParticipantUnheld: 'resumed',
+  AgentParticipantRemoved: 'ended',
+  AgentLoggedIn: 'agent_state',
+  AgentLoggedOut: 'agent_state',
+  AgentReady: 'agent_state',
+  AgentNotReady: 'agent_state',
+};
+
+// Candidate field names, most specific first. None of them is confirmed for webhook bodies.
+const NAMES = {
+  type: ['eventType', 'eventName', 'notificationType', 'type', 'event', 'name'],
+  eventId: ['eventId', 'notificationId', 'messageId', 'id'],
+  engagement: ['engagementId', 'engagement.id', 'engagement.engagementId', 'interactionId', 'dialogId', 'workRequestId'],
+  agent: ['agentId', 'agent.id', 'agent.agentId', 'agentLoginId', 'loginId', 'agentHandle', 'agent.handle'],
+  ani: ['ani', 'callingNumber', 'callingAddress', 'customerAddress', 'originatingAddress', 'fromAddress', 'customer.address', 'customer.phoneNumber', 'customerIdentifier', 'from'],
+  dnis: ['dnis', 'dialledNumber', 'dialedNumber', 'calledNumber', 'calledAddress', 'destinationAddress', 'to'],
+  queue: ['queueName', 'queue.name', 'queue', 'routingPointName', 'serviceName', 'skillName'],
+  queueId: ['queueId', 'queue.id', 'queue.queueId'],
+  channel: ['channel', 'channelType', 'channelId', 'mediaType'],
+  direction: ['direction', 'engagementDirection'],
+  customerName: ['customerName', 'customer.name', 'customer.displayName'],
+} as const;
+const CONTEXT_KEYS = ['contextparameters', 'engagementparameters', 'context', 'customdata', 'userdata'];
+
+// Event names are PascalCase words (AgentReady); this keeps enum values such as AGENT or VOICE out.
+const PASCAL = (text: string) => /^[A-Z][a-z]+[A-Za-z0-9]*$/.test(text);
+
+/** One AXP event, its fields found and the rest flattened. */
+export interface AxpEvent {
+  type?: string;
+  eventId?: string;
+  engagementId?: string;
+  agentId?: string;
+  props: Props;
+}
+
+const object = z.record(z.string(), z.unknown());
+const body = z.union([
+  z.array(object).min(1, 'an event batch must not be empty'),
+  z.looseObject({ events: z.array(object).min(1, 'an event batch must not be empty') }),
+  object,
+]);
+
+/** A webhook body is one event, an array of events or `{events: [...]}` (which one AXP sends is unconfirmed). */
+export function parseAxp(req: InboundRequest): AxpEvent[] {
+  const parsed = parseWith(body, parseJson(req), 'AXP notification');
+  const list = Array.isArray(parsed) ? parsed : Array.isArray(parsed.events) ? (parsed.events as Record<string, unknown>[]) : [parsed];
+  return list.map(readEvent);
+}
+
+function readEvent(raw: Record<string, unknown>): AxpEvent {
+  const all = leaves(raw);
+  const used = new Set<string>();
+  const take = (names: readonly string[], options?: Parameters<typeof findLeaf>[2]): string | undefined => {
+    const leaf = findLeaf(all, names, options);
+    if (!leaf) return undefined;
+    used.add(pathKey(leaf.path));
+    return String(leaf.value);
+  };
+  const type = take(NAMES.type, { maxDepth: 2, accept: PASCAL });
+  const eventId = take(NAMES.eventId, { maxDepth: 1 });
+  const engagementId = take(NAMES.engagement);
+  const agentId = take(NAMES.agent);
+  const canonical: Props = {};
+  const set = (prop: string, value: string | undefined) => {
+    if (value !== undefined) canonical[prop] = value;
+  };
+  set(PROP.ani, take(NAMES.ani));
+  set(PROP.dnis, take(NAMES.dnis));
+  set(PROP.queue, take(NAMES.queue));
+  set(PROP.queueId, take(NAMES.queueId));
+  set(PROP.channel, take(NAMES.channel)?.toLowerCase());
+  const direction = take(NAMES.direction);
+  set(PROP.direction, normaliseDirection(direction) ?? direction);
+  set(PROP.customerName, take(NAMES.customerName));
+  const context = contextProps(all, used);
+  const rest: Props = {};
+  for (const leaf of all) if (!used.has(pathKey(leaf.path))) rest[`axp.${pathKey(leaf.path)}`] = leaf.value;
+  return {
+    ...(type ? { type } : {}),
+    ...(eventId ? { eventId } : {}),
+    ...(engagementId ? { engagementId } : {}),
+    ...(agentId ? { agentId } : {}),
+    props: { ...canonical, ...context, ...rest },
+  };
+}
+
+/** Context parameters become `ctx.<name>`, from a `{name: value}` object or a `[{name|key, value}]` list. */
+function contextProps(all: Leaf[], used: Set<string>): Props {
+  const out: Props = {};
+  const at = all.find((leaf) => leaf.path.slice(0, -1).some((s) => CONTEXT_KEYS.includes(s.toLowerCase())));
+  if (!at) return out;
+  const depth = at.path.findIndex((s) => CONTEXT_KEYS.includes(s.toLowerCase()));
+  const root = pathKey(at.path.slice(0, depth + 1));
+  const inside = all.filter((leaf) => pathKey(leaf.path.slice(0, depth + 1)) === root);
+  const byItem = new Map<string, Leaf[]>();
+  for (const leaf of inside) {
+    const item = leaf.path.slice(depth + 1);
+    if (/^\d+$/.test(item[0] ?? '') && item.length === 2) {
+      byItem.set(item[0]!, [...(byItem.get(item[0]!) ?? []), leaf]);
+    }
+  }
+  for (const leaf of inside) {
+    const item = leaf.path.slice(depth + 1);
+    const pair = byItem.get(item[0] ?? '');
+    const name = pair?.find((l) => ['name', 'key'].includes(l.path.at(-1)!.toLowerCase()))?.value;
+    const value = pair?.find((l) => l.path.at(-1)!.toLowerCase() === 'value')?.value;
+    if (pair && name !== undefined && value !== undefined) {
+      out[`ctx.${name}`] = value;
+    } else if (!pair || name === undefined || value === undefined) {
+      Object.assign(out, flattenProps(leaf.value, `ctx.${item.join('.')}`));
+    }
+    used.add(pathKey(leaf.path));
+  }
+  return out;
+}
+
+export function mapAxp(events: AxpEvent[], directory: { get(id: string): string | undefined }): MapResult {
+  const drafts: Draft[] = [];
+  const reasons: string[] = [];
+  for (const event of events) {
+    const result = mapOne(event, directory);
+    if ('ignored' in result) reasons.push(result.ignored);
+    else drafts.push(result);
+  }
+  return drafts.length ? drafts : ignore(reasons.join('; '));
+}
+
+function mapOne(event: AxpEvent, directory: { get(id: string): string | undefined }): Draft | { ignored: string } {
+  if (!event.type) return ignore(`no AXP event name found (looked for ${NAMES.type.join(', ')})`);
+  const lifecycle = LIFECYCLE[event.type];
+  if (!lifecycle) {
+    return ignore(`AXP event ${event.type} is not one this connector maps (engagement events without an agent, such as InboundEngagementCreated, carry nothing to pop)`);
+  }
+  if (!event.agentId) return ignore(`AXP event ${event.type} names no agent (looked for ${NAMES.agent.join(', ')})`);
+  const login = directory.get(event.agentId);
+  return {
+    agentid: login ?? event.agentId,
+    lifecycle,
+    props: {
+      [PROP.nativeEvent]: event.type,
+      [PROP.platform]: PLATFORM,
+      ...(event.engagementId ? { [PROP.interactionId]: event.engagementId } : {}),
+      ...(lifecycle === 'agent_state' ? { [PROP.agentState]: event.type.replace(/^Agent/, '') } : {}),
+      ...(login ? { [PROP.agentPlatformId]: event.agentId } : {}),
+      ...event.props,
+    },
+  };
+}
+
+/** An AXP body: JSON whose event (or first event) is named in PascalCase without the CSTA "Event" suffix. */
+export function looksLikeAxp(req: InboundRequest): boolean {
+  const value = peekJson(req);
+  const first = Array.isArray(value) ? value[0] : (value as { events?: unknown[] } | undefined)?.events?.[0] ?? value;
+  if (!first || typeof first !== 'object' || Array.isArray(first)) return false;
+  const type = findLeaf(leaves(first), NAMES.type, { maxDepth: 2, accept: PASCAL });
+  return !!type && !String(type.value).endsWith('Event');
+}
+
+export const axp = defineSource<AxpEvent[], AvayaConfig>({
+  id: 'axp',
+  description: 'Avaya Experience Platform AGENT_ENGAGEMENT notifications (webhook transport)',
+  platforms: [PLATFORM],
+  auth: {
+    scheme: 'api-key',
+    summary: 'the subscription authToken in the header named by authTokenHeader (default auth-token)',
+    credentials: [{ in: 'header', name: 'auth-token' }],
+  },
+  detect: looksLikeAxp,
+  verify: (req, { config }) => verifyToken(req, { expected: config.authToken, header: config.authTokenHeader }),
+  parse: parseAxp,
+  // A retried batch carries the same ids, so their join identifies it; one id missing and there is none.
+  eventId: (events) => (events.every((e) => e.eventId) ? events.map((e) => e.eventId).join('+') : undefined),
+  map: (events, { directory }) => mapAxp(events, directory),
+});
