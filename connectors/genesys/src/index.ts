@@ -1,19 +1,22 @@
-// Genesys: every source this platform can send, verified and mapped to OpenConnect drafts.
+// Genesys: three platforms, four sources. Each source has its own secret and URL
+// (/webhooks/genesys/<source>); detect() also recognises each one by its body when the URL names none.
 import { defineConnector } from '@openconnect/core';
-import { z } from 'zod';
-import { webhook } from './webhook.js';
+import { cloud } from './cloud.js';
+import { cloudWorkflow } from './cloud-workflow.js';
+import { config, type GenesysConfig, SECRET_KEYS } from './config.js';
+import { pureconnect } from './pureconnect.js';
+import { pureengage } from './pureengage.js';
+import { type Services, setupServices } from './users-api.js';
 
-export const config = z.object({
-  /** The shared secret the vendor sends in the x-openconnect-token header. */
-  token: z.string().min(16, 'token must be at least 16 characters'),
-});
-export type GenesysConfig = z.output<typeof config>;
+export { config, type GenesysConfig } from './config.js';
+export { createUsersApi, type Services, type UserLookup } from './users-api.js';
 
-export default defineConnector({
+export default defineConnector<GenesysConfig, Services>({
   id: 'genesys',
   displayName: 'Genesys',
-  platforms: ['Genesys'],
+  platforms: ['Genesys Cloud', 'PureConnect', 'PureEngage'],
   config,
-  secrets: ['token'],
-  sources: [webhook],
+  secrets: [...SECRET_KEYS],
+  setup: setupServices,
+  sources: [cloud, cloudWorkflow, pureconnect, pureengage],
 });

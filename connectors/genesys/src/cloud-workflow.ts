@@ -1,0 +1,88 @@
+// Genesys Cloud Process Automation: a trigger starts an Architect workflow whose Web Services Data
+// Action POSTs our own JSON (documented in the README). The body reuses the event's own field names,
+// so the data action template only copies the workflow's input variables.
+import {
+  defineSource,
+  ignore,
+  isLifecycle,
+  type Lifecycle,
+  parseJson,
+  parseWith,
+  PROP,
+  verifyToken,
+} from '@openconnect/core';
+import { z } from 'zod';
+import { attributesKey, cloudAgent } from './cloud-agent.js';
+import { detailProps } from './cloud.js';
+import type { GenesysConfig } from './config.js';
+import { addVendorProps, detector, isObject } from './shared.js';
+import type { Services } from './users-api.js';
+
+const optionalText = z.string().nullish();
+
+export const workflowBody = z.object({
+  /** A lifecycle word (answered...), a topic suffix (user.start, user.end, acw...) or a custom event name. */
+  event: z.string().trim().min(1, 'event is required'),
+  conversationId: z.string().min(1, 'conversationId is required'),
+  /** The agent's userId GUID (the trigger's eventBody.userId)... */
+  userId: optionalText,
+  /** ...or the agent's login itself, when the workflow already knows it. */
+  agent: optionalText,
+  /** Optional: makes a retried data action deliver once. */
+  eventId: optionalText,
+  ani: optionalText,
+  dnis: optionalText,
+  mediaType: optionalText,
+  direction: optionalText,
+  queueId: optionalText,
+  queueName: optionalText,
+  participantId: optionalText,
+  wrapupCode: optionalText,
+  wrapupNotes: optionalText,
+  /** Participant data or any flat values the workflow adds. */
+  attributes: z.record(z.string(), z.union([z.string(), z.number().finite(), z.boolean()])).nullish(),
+});
+type WorkflowBody = z.output<typeof workflowBody>;
+
+const TOPIC_LIFECYCLE: Record<string, Lifecycle> = { 'user.start': 'answered', 'user.end': 'ended', acw: 'wrapup' };
+const CUSTOMER_TOPICS = new Set(['customer.start', 'customer.end', 'acd.start', 'acd.end']);
+
+export const cloudWorkflow = defineSource<WorkflowBody, GenesysConfig, Services>({
+  id: 'cloud-workflow',
+  description: 'Genesys Cloud Process Automation workflows posting our JSON from a Web Services Data Action',
+  platforms: ['Genesys Cloud'],
+  auth: {
+    scheme: 'api-key',
+    summary: 'API-key header set in the data action (name: cloudApiKeyHeader; value: workflowApiKey, else cloudApiKey)',
+    credentials: [{ in: 'header', name: 'x-api-key' }],
+  },
+  detect: detector(
+    'cloud-workflow',
+    (body) =>
+      isObject(body) &&
+      typeof body.event === 'string' &&
+      typeof body.conversationId === 'string' &&
+      !('detail-type' in body) &&
+      !('topicName' in body),
+  ),
+  verify: (req, { config }) =>
+    verifyToken(req, { expected: config.workflowApiKey ?? config.cloudApiKey, header: config.cloudApiKeyHeader }),
+  parse: (req) => parseWith(workflowBody, parseJson(req), 'Process Automation data action body'),
+  eventId: (body) => body.eventId ?? undefined,
+  async map(body, ctx) {
+    const word = body.event;
+    if (CUSTOMER_TOPICS.has(word)) return ignore(`${word} names no agent; trigger the workflow on user.start, user.end or acw`);
+    const lifecycle: Lifecycle = TOPIC_LIFECYCLE[word] ?? (isLifecycle(word) ? word : 'custom');
+    let agentid = body.agent?.trim();
+    if (!agentid) {
+      const agent = await cloudAgent(body.userId, ctx);
+      if ('ignored' in agent) return ignore(`workflow event ${word}: ${agent.ignored}`);
+      agentid = agent.login;
+    }
+    const kept = (await ctx.state.get<Record<string, string>>(attributesKey(body.conversationId))) ?? {};
+    const props = detailProps(word, { ...body, attributes: null }, kept);
+    if (body.queueName) props[PROP.queue] = body.queueName;
+    addVendorProps(props, Object.entries(body.attributes ?? {}), 'attributes');
+    return { agentid, lifecycle, props, ...(lifecycle === 'custom' ? { event: word } : {}) };
+  },
+});

@@ -1,0 +1,45 @@
+// The connector's options, flat so every secret is a top-level key the runtime can redact.
+// Each source refuses every request until its own secret is set, so one deployment can run just one platform.
+import { z } from 'zod';
+
+const secret = (name: string) => z.string().min(16, `${name} must be at least 16 characters`).optional();
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const config = z.object({
+  /** Genesys Cloud (EventBridge API destination and notification relay): the connection's API-key value. */
+  cloudApiKey: secret('cloudApiKey'),
+  /** The API-key header name set on the EventBridge connection (case-insensitive). */
+  cloudApiKeyHeader: z.string().min(1).default('x-api-key'),
+  /** Process Automation data actions: their own key; falls back to cloudApiKey. */
+  workflowApiKey: secret('workflowApiKey'),
+  /** OAuth client-credentials app with the user-view permission, for userId → login. Optional. */
+  cloudClientId: z.string().min(1).optional(),
+  cloudClientSecret: z.string().min(1).optional(),
+  /** Your org's region hosts, e.g. https://login.mypurecloud.de and https://api.mypurecloud.de. */
+  cloudLoginUrl: httpUrl.default('https://login.mypurecloud.com'),
+  cloudApiUrl: httpUrl.default('https://api.mypurecloud.com'),
+  /** Which user field is the OpenConnect agent login. */
+  cloudLoginField: z.enum(['username', 'email']).default('username'),
+  /** How long a resolved userId → login stays cached. */
+  cloudUserCacheTtlMs: z.number().int().positive().default(60 * 60 * 1000),
+  /** Users API request timeout. */
+  cloudTimeoutMs: z.number().int().positive().default(5_000),
+  /** PureConnect (ICWS relay): sent as `Authorization: Bearer <token>`. */
+  pureconnectToken: secret('pureconnectToken'),
+  /** PureEngage (Workspace API relay): sent as `Authorization: Bearer <token>`. */
+  pureengageToken: secret('pureengageToken'),
+  /** The header in which a PureConnect or PureEngage relay names the agent. */
+  relayAgentHeader: z.string().min(1).default('x-genesys-agent'),
+  /** How long per-interaction state (PureConnect deltas, call states) is kept. */
+  stateTtlMs: z.number().int().positive().default(4 * 60 * 60 * 1000),
+});
+
+export type GenesysConfig = z.output<typeof config>;
+
+export const SECRET_KEYS = [
+  'cloudApiKey',
+  'workflowApiKey',
+  'cloudClientSecret',
+  'pureconnectToken',
+  'pureengageToken',
+] as const;

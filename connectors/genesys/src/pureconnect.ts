@@ -1,0 +1,218 @@
+// PureConnect (CIC): ICWS messages forwarded by a relay. A queue subscription sends only the attributes
+// that changed, so each interaction's attributes are kept in the state store and merged; a change of
+// Eic_State (the one-letter call state) is what drives the lifecycle.
+import {
+  type Draft,
+  defineSource,
+  ignore,
+  InputError,
+  type Lifecycle,
+  type MapContext,
+  parseJson,
+  parseWith,
+  PROP,
+  type Props,
+  verifyToken,
+} from '@openconnect/core';
+import { z } from 'zod';
+import type { GenesysConfig } from './config.js';
+import { addVendorProps, defined, detector, isObject, loginFor, plainNumber } from './shared.js';
+import type { Services } from './users-api.js';
+
+const QUEUE_CONTENTS = 'urn:inin.com:queues:queueContentsMessage';
+const USER_STATUS = 'urn:inin.com:status:userStatusMessage';
+const PLATFORM = 'PureConnect';
+
+const scalar = z.union([z.string(), z.number().finite(), z.boolean()]).transform(String);
+const interactionId = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
+const interaction = z.object({
+  interactionId,
+  attributes: z.record(z.string(), scalar).nullish(),
+});
+
+const queueContents = z.object({
+  __type: z.literal(QUEUE_CONTENTS),
+  subscriptionId: z.string().nullish(),
+  isDelta: z.boolean().nullish(),
+  interactionsAdded: z.array(interaction).nullish(),
+  interactionsChanged: z.array(interaction).nullish(),
+  interactionsRemoved: z.array(interactionId).nullish(),
+});
+
+const userStatus = z.object({
+  __type: z.literal(USER_STATUS),
+  userStatusList: z.array(
+    z.object({
+      userId: z.string().min(1),
+      statusId: z.string().min(1),
+      loggedIn: z.boolean().nullish(),
+      onPhone: z.boolean().nullish(),
+    }),
+  ),
+});
+
+type Message =
+  | z.output<typeof queueContents>
+  | z.output<typeof userStatus>
+  | { __type: string; other: true };
+
+export interface PureConnectRequest {
+  messages: Message[];
+  headers: Record<string, string>;
+}
+
+function parseMessage(value: unknown): Message {
+  if (!isObject(value) || typeof value.__type !== 'string') {
+    throw new InputError('an ICWS message needs a string __type');
+  }
+  if (value.__type === QUEUE_CONTENTS) return parseWith(queueContents, value, 'ICWS queueContentsMessage');
+  if (value.__type === USER_STATUS) return parseWith(userStatus, value, 'ICWS userStatusMessage');
+  return { __type: value.__type, other: true };
+}
+
+/** Eic_State letters (Interaction Attributes reference) → lifecycle; the rest pop nothing. */
+const STATE_LIFECYCLE: Record<string, Lifecycle> = {
+  A: 'offered', // alerting
+  O: 'offered', // offering
+  C: 'answered', // connected
+  H: 'held',
+  X: 'held', // suspended: an automatic hold
+  P: 'held', // parked
+  I: 'ended', // internally disconnected
+  E: 'ended', // externally disconnected
+};
+
+interface Kept {
+  attributes: Record<string, string>;
+  lifecycle?: Lifecycle;
+}
+
+type Ctx = MapContext<GenesysConfig, Services>;
+
+export const pureconnect = defineSource<PureConnectRequest, GenesysConfig, Services>({
+  id: 'pureconnect',
+  description: 'PureConnect ICWS queue and status messages forwarded by a relay',
+  platforms: [PLATFORM],
+  auth: {
+    scheme: 'bearer-token',
+    summary: 'header Authorization: Bearer <pureconnectToken>, set by the relay',
+    credentials: [{ in: 'header', name: 'authorization' }],
+  },
+  detect: detector('pureconnect', (body) =>
+    (Array.isArray(body) ? body : [body]).some(
+      (m) => isObject(m) && typeof m.__type === 'string' && m.__type.startsWith('urn:inin.com:'),
+    ),
+  ),
+  verify: (req, { config }) =>
+    verifyToken(req, { expected: config.pureconnectToken, header: 'authorization', scheme: 'Bearer' }),
+  parse(req) {
+    const body = parseJson(req);
+    // ICWS answers a poll with an array of messages; a relay may forward it whole or one by one.
+    const messages = (Array.isArray(body) ? body : [body]).map(parseMessage);
+    if (!messages.length) throw new InputError('the body is an empty array; at least one ICWS message was expected');
+    return { messages, headers: req.headers };
+  },
+  async map(request, ctx) {
+    const relayAgent = request.headers[ctx.config.relayAgentHeader.toLowerCase()];
+    const drafts: Draft[] = [];
+    const reasons: string[] = [];
+    for (const message of request.messages) {
+      if ('other' in message) {
+        reasons.push(`${message.__type} is not a message this connector maps`);
+      } else if (message.__type === USER_STATUS) {
+        for (const status of message.userStatusList) {
+          const agentid = loginFor(ctx.directory, status.userId);
+          if (!agentid) continue;
+          drafts.push({
+            agentid,
+            lifecycle: 'agent_state',
+            props: defined({
+              [PROP.nativeEvent]: 'userStatusMessage',
+              [PROP.platform]: PLATFORM,
+              [PROP.agentState]: status.statusId,
+              [PROP.agentPlatformId]: status.userId === agentid ? undefined : status.userId,
+              loggedIn: status.loggedIn,
+              onPhone: status.onPhone,
+            }),
+          });
+        }
+      } else {
+        for (const item of [...(message.interactionsAdded ?? []), ...(message.interactionsChanged ?? [])]) {
+          const result = await interactionChanged(item.interactionId, item.attributes ?? {}, relayAgent, ctx);
+          if ('ignored' in result) reasons.push(result.ignored);
+          else drafts.push(result);
+        }
+        for (const id of message.interactionsRemoved ?? []) {
+          const result = await interactionRemoved(id, relayAgent, ctx);
+          if ('ignored' in result) reasons.push(result.ignored);
+          else drafts.push(result);
+        }
+      }
+    }
+    return drafts.length ? drafts : ignore(reasons.join('; ') || 'the message lists no interactions');
+  },
+});
+
+const stateKey = (id: string) => `pureconnect:${id}`;
+
+async function interactionChanged(
+  id: string,
+  changes: Record<string, string>,
+  relayAgent: string | undefined,
+  ctx: Ctx,
+): Promise<Draft | { ignored: string }> {
+  const kept = (await ctx.state.get<Kept>(stateKey(id))) ?? { attributes: {} };
+  const attributes = { ...kept.attributes, ...changes };
+  // The current state, not just this delta's: an agent named after the state change still gets the pop.
+  const letter = attributes.Eic_State?.trim().toUpperCase();
+  const target = letter ? STATE_LIFECYCLE[letter] : undefined;
+  const agentid = loginFor(ctx.directory, attributes.Eic_UserName || relayAgent);
+  // The kept lifecycle is the last one sent, so a state first seen without an agent is sent once one is known.
+  const send = Boolean(target && target !== kept.lifecycle && agentid);
+  const lifecycleSent = send ? target : kept.lifecycle;
+  await ctx.state.set(stateKey(id), { attributes, ...(lifecycleSent ? { lifecycle: lifecycleSent } : {}) }, ctx.config.stateTtlMs);
+  if (!letter) return { ignored: `interaction ${id}: no Eic_State yet (add it to the subscription's attributeNames)` };
+  if (!target) return { ignored: `interaction ${id}: Eic_State ${letter} pops nothing` };
+  if (target === kept.lifecycle) return { ignored: `interaction ${id}: still ${target}` };
+  if (!agentid) return { ignored: `interaction ${id}: no agent yet (no Eic_UserName, no ${ctx.config.relayAgentHeader} header)` };
+  const lifecycle = target === 'answered' && kept.lifecycle === 'held' ? 'resumed' : target!;
+  return { agentid, lifecycle, props: interactionProps(id, `Eic_State:${letter}`, attributes, agentid) };
+}
+
+// Removal from a queue follows a disconnect (or a transfer away): it ends the call unless that was sent.
+async function interactionRemoved(id: string, relayAgent: string | undefined, ctx: Ctx): Promise<Draft | { ignored: string }> {
+  const kept = await ctx.state.get<Kept>(stateKey(id));
+  await ctx.state.delete(stateKey(id));
+  if (!kept?.lifecycle || kept.lifecycle === 'ended') return { ignored: `interaction ${id} removed; nothing more to send` };
+  const agentid = loginFor(ctx.directory, kept.attributes.Eic_UserName || relayAgent);
+  if (!agentid) return { ignored: `interaction ${id} removed; no agent known` };
+  return { agentid, lifecycle: 'ended', props: interactionProps(id, 'interactionsRemoved', kept.attributes, agentid) };
+}
+
+function channelOf(objectType: string | undefined): string | undefined {
+  const word = objectType?.toLowerCase();
+  if (!word) return undefined;
+  if (word.includes('call')) return 'voice';
+  if (word.includes('chat')) return 'chat';
+  if (word.includes('mail')) return 'email';
+  return word;
+}
+
+function interactionProps(id: string, nativeEvent: string, a: Record<string, string>, agentid: string): Props {
+  const direction = a.Eic_CallDirection?.trim().toUpperCase();
+  const props = defined({
+    [PROP.nativeEvent]: nativeEvent,
+    [PROP.platform]: PLATFORM,
+    [PROP.interactionId]: a.Eic_CallId || id,
+    [PROP.ani]: a.Eic_RemoteAddress ? plainNumber(a.Eic_RemoteAddress) : undefined,
+    [PROP.dnis]: a.Eic_LocalAddress ? plainNumber(a.Eic_LocalAddress) : undefined,
+    [PROP.direction]: direction === 'I' ? 'inbound' : direction === 'O' ? 'outbound' : undefined,
+    [PROP.channel]: channelOf(a.Eic_ObjectType),
+    [PROP.queue]: a.Eic_WorkgroupName,
+    [PROP.customerName]: a.Eic_RemoteName,
+    [PROP.agentPlatformId]: a.Eic_UserName && a.Eic_UserName !== agentid ? a.Eic_UserName : undefined,
+  });
+  // Every attribute the subscription asked for, custom ones included, under its own name.
+  addVendorProps(props, Object.entries(a), 'attr');
+  return props;
+}

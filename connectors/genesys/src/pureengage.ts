@@ -1,0 +1,207 @@
+// PureEngage (Engage): Workspace API voice messages (CometD channel /workspace/v3/voice) forwarded by
+// a relay. A CallStateChanged message does not name the agent, so the relay must: in a header
+// (relayAgentHeader, default x-genesys-agent) or by wrapping the message as { agent, message }.
+import {
+  defineSource,
+  ignore,
+  InputError,
+  type Lifecycle,
+  parseJson,
+  parseWith,
+  PROP,
+  type Props,
+  verifyToken,
+} from '@openconnect/core';
+import { z } from 'zod';
+import type { GenesysConfig } from './config.js';
+import { addVendorProps, defined, detector, isObject, loginFor, plainNumber } from './shared.js';
+import type { Services } from './users-api.js';
+
+const PLATFORM = 'PureEngage';
+const optionalText = z.string().nullish();
+
+interface KvPair {
+  key: string;
+  type?: string | null | undefined;
+  value?: unknown;
+}
+const kvPair: z.ZodType<KvPair> = z.object({ key: z.string(), type: optionalText, value: z.unknown() });
+
+const call = z.object({
+  id: z.string().min(1, 'call.id (the connId) is required'),
+  callUuid: optionalText,
+  state: z.string().min(1, 'call.state is required'),
+  callType: optionalText,
+  ani: optionalText,
+  dnis: optionalText,
+  parentConnId: optionalText,
+  previousConnId: optionalText,
+  participants: z.array(z.object({ number: optionalText, role: optionalText })).nullish(),
+  userData: z.array(kvPair).nullish(),
+});
+
+const callStateChanged = z.object({
+  messageType: z.literal('CallStateChanged'),
+  notificationType: optionalText,
+  call,
+});
+
+const dnStateChanged = z.object({
+  messageType: z.literal('DnStateChanged'),
+  dn: z.object({
+    number: optionalText,
+    agentId: optionalText,
+    agentState: optionalText,
+    agentWorkMode: optionalText,
+    forwardTo: optionalText,
+    dnd: optionalText,
+  }),
+});
+
+type Message = z.output<typeof callStateChanged> | z.output<typeof dnStateChanged> | { messageType: string; other: true };
+
+export interface PureEngageRequest {
+  message: Message;
+  /** The agent named by a wrapper, else by the relay header (resolved in map, which knows the header name). */
+  wrapperAgent?: string;
+  headers: Record<string, string>;
+}
+
+/** Unwraps { agent, message } and the CometD envelope { channel, data } down to { messageType, ... }. */
+function unwrap(body: unknown): { data: Record<string, unknown>; agent?: string } {
+  let value = body;
+  let agent: string | undefined;
+  if (isObject(value) && 'message' in value && !('messageType' in value)) {
+    if (value.agent !== undefined && value.agent !== null && typeof value.agent !== 'string') {
+      throw new InputError('the wrapper field "agent" must be a string');
+    }
+    agent = typeof value.agent === 'string' ? value.agent : undefined;
+    value = value.message;
+  }
+  if (isObject(value) && isObject(value.data) && !('messageType' in value)) value = value.data;
+  if (!isObject(value) || typeof value.messageType !== 'string') {
+    throw new InputError('the body is not a Workspace API message (data.messageType is missing)');
+  }
+  return { data: value, ...(agent ? { agent } : {}) };
+}
+
+function parseMessage(data: Record<string, unknown>): Message {
+  if (data.messageType === 'CallStateChanged') return parseWith(callStateChanged, data, 'CallStateChanged message');
+  if (data.messageType === 'DnStateChanged') return parseWith(dnStateChanged, data, 'DnStateChanged message');
+  return { messageType: String(data.messageType), other: true };
+}
+
+const CALL_LIFECYCLE: Record<string, Lifecycle> = {
+  Ringing: 'offered',
+  Established: 'answered',
+  Held: 'held',
+  Released: 'ended',
+  Completed: 'completed',
+};
+// These notifications repeat the call as it is; only StateChange (or a recovered call) changes state.
+const STATE_NOTIFICATIONS = new Set(['StateChange', 'CallRecovered']);
+
+export const pureengage = defineSource<PureEngageRequest, GenesysConfig, Services>({
+  id: 'pureengage',
+  description: 'PureEngage Workspace API CallStateChanged and DnStateChanged messages forwarded by a relay',
+  platforms: [PLATFORM],
+  auth: {
+    scheme: 'bearer-token',
+    summary: 'header Authorization: Bearer <pureengageToken>, set by the relay',
+    credentials: [{ in: 'header', name: 'authorization' }],
+  },
+  detect: detector('pureengage', (body) => {
+    try {
+      return ['CallStateChanged', 'DnStateChanged', 'EventError'].includes(String(unwrap(body).data.messageType));
+    } catch {
+      return false;
+    }
+  }),
+  verify: (req, { config }) =>
+    verifyToken(req, { expected: config.pureengageToken, header: 'authorization', scheme: 'Bearer' }),
+  parse(req) {
+    const { data, agent } = unwrap(parseJson(req));
+    return { message: parseMessage(data), ...(agent ? { wrapperAgent: agent } : {}), headers: req.headers };
+  },
+  async map(request, ctx) {
+    const { message } = request;
+    const named = request.wrapperAgent ?? request.headers[ctx.config.relayAgentHeader.toLowerCase()];
+    if ('other' in message) return ignore(`${message.messageType} is not a message this connector maps`);
+
+    if (message.messageType === 'DnStateChanged') {
+      const dn = message.dn;
+      const agentid = loginFor(ctx.directory, named ?? dn.agentId ?? undefined);
+      if (!agentid) return ignore('DnStateChanged names no agent (no dn.agentId and the relay named none)');
+      return {
+        agentid,
+        lifecycle: 'agent_state',
+        props: defined({
+          [PROP.nativeEvent]: `DnStateChanged:${dn.agentState ?? ''}`,
+          [PROP.platform]: PLATFORM,
+          [PROP.agentState]: dn.agentState,
+          [PROP.agentPlatformId]: dn.agentId && dn.agentId !== agentid ? dn.agentId : undefined,
+          agentWorkMode: dn.agentWorkMode,
+          dn: dn.number,
+          dnd: dn.dnd,
+        }),
+      };
+    }
+
+    const c = message.call;
+    const notification = message.notificationType ?? 'StateChange';
+    if (!STATE_NOTIFICATIONS.has(notification)) return ignore(`CallStateChanged/${notification} changes no call state`);
+    const target = CALL_LIFECYCLE[c.state];
+    if (!target) return ignore(`call state ${c.state} pops nothing`);
+    const agentid = loginFor(ctx.directory, named);
+    if (!agentid) {
+      return ignore(`CallStateChanged names no agent: the relay must send the ${ctx.config.relayAgentHeader} header or wrap it as { agent, message }`);
+    }
+    const key = `pureengage:${agentid}:${c.id}`;
+    const previous = await ctx.state.get<Lifecycle>(key);
+    if (previous === target) return ignore(`call ${c.id} is still ${c.state}`);
+    if (target === 'completed') await ctx.state.delete(key);
+    else await ctx.state.set(key, target, ctx.config.stateTtlMs);
+    const lifecycle: Lifecycle = target === 'answered' && previous === 'held' ? 'resumed' : target;
+    return { agentid, lifecycle, props: callProps(message, named !== agentid ? named : undefined) };
+  },
+});
+
+function callProps(message: z.output<typeof callStateChanged>, platformAgent: string | undefined): Props {
+  const c = message.call;
+  const props = defined({
+    [PROP.nativeEvent]: `CallStateChanged:${c.state}`,
+    [PROP.platform]: PLATFORM,
+    [PROP.interactionId]: c.id,
+    [PROP.ani]: c.ani ? plainNumber(c.ani) : undefined,
+    [PROP.dnis]: c.dnis ? plainNumber(c.dnis) : undefined,
+    [PROP.direction]: c.callType === 'Inbound' ? 'inbound' : c.callType === 'Outbound' ? 'outbound' : undefined,
+    [PROP.channel]: 'voice',
+    [PROP.agentPlatformId]: platformAgent,
+    callUuid: c.callUuid,
+    callType: c.callType,
+    parentConnId: c.parentConnId,
+    previousConnId: c.previousConnId,
+    notificationType: message.notificationType,
+  });
+  addVendorProps(props, flattenUserData(c.userData ?? []), 'userData');
+  return props;
+}
+
+/** userData [{key, type: str|int|kvlist, value}] → [name, value]; nested kvlists as `key.subkey`. */
+export function flattenUserData(pairs: readonly KvPair[], prefix = '', depth = 0): [string, string | number | boolean][] {
+  const out: [string, string | number | boolean][] = [];
+  for (const pair of pairs) {
+    const name = prefix ? `${prefix}.${pair.key}` : pair.key;
+    const value = pair.value;
+    if (Array.isArray(value)) {
+      if (depth >= 4) continue; // attached data is shallow; deeper lists are not worth a prop each
+      const nested = value.filter((v): v is KvPair => isObject(v) && typeof v.key === 'string');
+      out.push(...flattenUserData(nested, name, depth + 1));
+    } else if (typeof value === 'string' || typeof value === 'boolean') {
+      out.push([name, value]);
+    } else if (typeof value === 'number' && Number.isFinite(value)) {
+      out.push([name, value]);
+    }
+  }
+  return out;
+}
