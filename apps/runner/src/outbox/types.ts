@@ -79,6 +79,29 @@ export interface OutboxOptions {
   /** While paused by a 401, try one message again after this long. Default 60 s. */
   pauseProbeMs?: number;
   hooks?: OutboxHooks;
+  /** Delivered rows are kept for the dashboard, then pruned. Defaults: 7 days, 100,000 rows. */
+  retainDelivered?: { maxAgeMs?: number; maxRows?: number };
+  /** How often pruning (delivered rows, expired dedupe keys and state) runs. Default 60 s. */
+  pruneIntervalMs?: number;
+  /** Redis backend only. */
+  redis?: RedisOutboxOptions;
+}
+
+export interface RedisOutboxOptions {
+  /** Queues that agents are spread over (hash(agentid) % partitions); one message in flight per queue. Default 16. */
+  partitions?: number;
+  /** How long a worker's claim on a message lasts without renewal; a crashed process's message is retried after
+   * about lockDurationMs + stalledIntervalMs. Defaults 30 s and 15 s. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** How often each process looks at the shared pause flag. Default 500 ms. */
+  pausePollMs?: number;
+}
+
+export interface PruneResult {
+  delivered: number;
+  dedupeKeys: number;
+  stateKeys: number;
 }
 
 export interface ListFilter {
@@ -121,4 +144,6 @@ export interface Outbox {
   ping(): Promise<boolean>;
   /** The connectors' keyed state with TTL, kept in the same store. */
   readonly state: StateStore;
+  /** Runs the periodic pruning now (delivered rows beyond retainDelivered, expired keys). Added for tests/ops. */
+  prune?(): Promise<PruneResult>;
 }

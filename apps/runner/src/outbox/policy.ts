@@ -1,0 +1,88 @@
+// What to do with a message after one attempt. Both backends share this, so they retry, give up and pause
+// by exactly the same rules (the contract suite checks that they do).
+import { type AttemptResult, DEFAULT_RETRY_POLICY, type RetryPolicy } from './types.js';
+
+export type Decision =
+  | { kind: 'delivered' }
+  | { kind: 'retry'; delayMs: number }
+  | { kind: 'dead'; reason: string }
+  | { kind: 'pause'; reason: string };
+
+export function resolvePolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
+  const policy = { ...DEFAULT_RETRY_POLICY, ...partial };
+  policy.jitter = Math.min(1, Math.max(0, policy.jitter));
+  policy.maxAttempts = Math.max(1, Math.floor(policy.maxAttempts));
+  return policy;
+}
+
+/**
+ * Delay before the next attempt after `failures` failed attempts: base·2^(failures-1), capped, and the
+ * `jitter` fraction of it drawn at random so many messages failing together do not retry together.
+ */
+export function backoffDelay(
+  policy: RetryPolicy,
+  failures: number,
+  random: () => number = Math.random,
+): number {
+  const exponential = policy.baseDelayMs * 2 ** Math.max(0, failures - 1);
+  const capped = Math.min(policy.maxDelayMs, exponential);
+  const fixed = capped * (1 - policy.jitter);
+  return Math.round(fixed + random() * capped * policy.jitter);
+}
+
+/**
+ * `attempts` counts the attempt just made; a pause (401) is not an attempt. retryAfterMs (429/503 with
+ * Retry-After) lengthens the wait but never shortens our own backoff.
+ */
+export function decide(
+  message: { attempts: number; acceptedAt: number },
+  result: AttemptResult,
+  policy: RetryPolicy,
+  now: number,
+): Decision {
+  if (result.ok) return { kind: 'delivered' };
+  if (result.pause) return { kind: 'pause', reason: result.error };
+  if (!result.retryable) return { kind: 'dead', reason: `refused permanently: ${result.error}` };
+  if (message.attempts >= policy.maxAttempts) {
+    return { kind: 'dead', reason: `gave up after ${message.attempts} attempts: ${result.error}` };
+  }
+  const age = now - message.acceptedAt;
+  if (age >= policy.maxAgeMs) {
+    return { kind: 'dead', reason: `gave up after ${Math.round(age / 1000)} s (max age): ${result.error}` };
+  }
+  const delayMs = Math.max(backoffDelay(policy, message.attempts), result.retryAfterMs ?? 0);
+  return { kind: 'retry', delayMs };
+}
+
+/** An exception from the sender is a bug or an outage we cannot classify: retry rather than lose it. */
+export async function attempt<R>(
+  deliver: (record: R) => Promise<AttemptResult>,
+  record: R,
+): Promise<{ result: AttemptResult; latencyMs: number }> {
+  const started = performance.now();
+  let result: AttemptResult;
+  try {
+    result = await deliver(record);
+  } catch (error) {
+    result = {
+      ok: false,
+      retryable: true,
+      error: `the sender threw: ${(error as Error)?.message ?? String(error)}`,
+    };
+  }
+  return { result, latencyMs: performance.now() - started };
+}
+
+/** Why the dashboard shows it: short, one line. */
+export const shorten = (text: string | undefined, max = 500) =>
+  text === undefined ? undefined : text.length > max ? `${text.slice(0, max)}…` : text;
+
+/** FNV-1a: a stable, fast spread of agent ids over partitions (the same in every process). */
+export function partitionOf(agentid: string, partitions: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < agentid.length; i++) {
+    hash ^= agentid.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % partitions;
+}

@@ -1,0 +1,278 @@
+// The shared outbox: BullMQ on Redis, for several runner replicas behind a load balancer.
+//
+// Order: BullMQ's open-source edition has no groups, so agents are spread over N queues by
+// hash(agentid) % N, and each queue runs one job at a time across all processes (global concurrency 1).
+// A failed attempt is not handed to BullMQ's retries (they would let later jobs overtake it): the job goes
+// back to the head of its queue and the queue is rate-limited for the backoff delay. Trade-off: a retrying
+// message delays every agent of its partition, not just its own; more partitions, less interference.
+//
+// Durability: enqueue resolves after Redis acknowledged the records and the jobs; whether that survives a
+// Redis restart is the operator's persistence choice (appendonly yes + appendfsync everysec or always).
+// At-least-once window: an attempt that succeeded but whose record was not yet saved when the process died
+// is retried by another process once the job's lock expires (lockDurationMs + stalledIntervalMs).
+import type { PreparedMessage, StateStore } from '@openconnect/core';
+import { DEFAULT_STATE_TTL_MS } from '@openconnect/core';
+import { type Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { attempt, decide, partitionOf, resolvePolicy, shorten } from './policy.js';
+import { createRecords } from './redis-records.js';
+import { createSharedPause } from './redis-pause.js';
+import type { Deliver, DeliveryRecord, Outbox, OutboxOptions, PruneResult } from './types.js';
+
+const DAY = 24 * 60 * 60_000;
+const HANDOFF_GRACE_MS = 10_000;
+
+export async function openRedisOutbox(url: string, options: OutboxOptions = {}): Promise<Outbox> {
+  const parsed = new URL(url);
+  const prefix = parsed.searchParams.get('prefix') || 'openconnect';
+  parsed.search = '';
+  // maxRetriesPerRequest null: BullMQ workers need it; a Redis outage then waits instead of failing jobs.
+  const redis = new Redis(parsed.toString(), { maxRetriesPerRequest: null, lazyConnect: true });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(`the Redis outbox at ${parsed.host} does not answer: ${(error as Error).message}`);
+  }
+
+  const policy = resolvePolicy(options.retry);
+  const dedupeWindowMs = options.dedupeWindowMs ?? DAY;
+  const partitions = Math.max(1, options.redis?.partitions ?? 16);
+  const lockDuration = options.redis?.lockDurationMs ?? 30_000;
+  const stalledInterval = options.redis?.stalledIntervalMs ?? 15_000;
+  const keepMs = options.retainDelivered?.maxAgeMs ?? 7 * DAY;
+  const keepRows = options.retainDelivered?.maxRows ?? 100_000;
+  const hooks = options.hooks ?? {};
+  const records = createRecords(redis, prefix);
+  const bullPrefix = `${prefix}:bull`;
+
+  const queues = Array.from(
+    { length: partitions },
+    (_, i) =>
+      new Queue(`p${i}`, {
+        connection: redis,
+        prefix: bullPrefix,
+        // Our own retries keep order; BullMQ's only catch a crash inside the processor (Redis errors).
+        defaultJobOptions: {
+          removeOnComplete: true,
+          removeOnFail: false,
+          attempts: 1_000,
+          backoff: { type: 'fixed', delay: 1_000 },
+        },
+      }),
+  );
+  await Promise.all(queues.map((q) => q.setGlobalConcurrency(1)));
+
+  const pause = createSharedPause({
+    redis,
+    key: `${prefix}:pause`,
+    queues,
+    probeMs: options.pauseProbeMs ?? 60_000,
+    pollMs: options.redis?.pausePollMs ?? 500,
+    staleProbeMs: lockDuration + stalledInterval,
+    onChange: (paused, reason) => hooks.onPauseChange?.(paused, reason),
+  });
+  await pause.refresh();
+
+  const addJobs = async (ids: { id: string; agentid: string }[], suffix = '') => {
+    const byPartition = new Map<number, { name: string; data: { id: string }; opts: { jobId: string } }[]>();
+    for (const { id, agentid } of ids) {
+      const p = partitionOf(agentid, partitions);
+      const list = byPartition.get(p) ?? [];
+      list.push({ name: 'deliver', data: { id }, opts: { jobId: `m${id}${suffix}` } });
+      byPartition.set(p, list);
+    }
+    await Promise.all([...byPartition].map(([p, jobs]) => queues[p]!.addBulk(jobs)));
+  };
+
+  // A process that died between storing records and adding their jobs leaves them in the handoff set.
+  const recoverHandoffs = async () => {
+    const ids = await redis.zrangebyscore(
+      records.key.handoff,
+      '-inf',
+      Date.now() - HANDOFF_GRACE_MS,
+      'LIMIT',
+      0,
+      500,
+    );
+    if (ids.length === 0) return;
+    const pending = (await records.getMany(ids)).filter(
+      (r): r is DeliveryRecord => !!r && (r.status === 'queued' || r.status === 'retrying'),
+    );
+    await addJobs(pending);
+    await redis.zrem(records.key.handoff, ...ids);
+  };
+
+  let deliver: Deliver | undefined;
+  let closing = false;
+  let closed = false;
+  const workers: Worker[] = [];
+
+  const handle = async (job: Job<{ id: string }>, partition: number) => {
+    const record = await records.get(job.data.id);
+    if (!record || (record.status !== 'queued' && record.status !== 'retrying')) return 'skipped';
+    const queue = queues[partition]!;
+    const wait = (record.nextAttemptAt ?? 0) - Date.now();
+    if (wait > 20) {
+      await queue.rateLimit(wait);
+      throw Worker.RateLimitError();
+    }
+    const { result, latencyMs } = await attempt(deliver!, record);
+    const now = Date.now();
+    const decision = decide(
+      { attempts: record.attempts + 1, acceptedAt: record.acceptedAt },
+      result,
+      policy,
+      now,
+    );
+    const previous = record.status;
+    const updated: DeliveryRecord = { ...record, updatedAt: now };
+    if (decision.kind !== 'pause') updated.attempts = record.attempts + 1;
+    const status = result.ok ? result.status : result.status;
+    if (status !== undefined) updated.lastStatus = status;
+    if (!result.ok) updated.lastError = shorten(result.error);
+    switch (decision.kind) {
+      case 'delivered':
+        Object.assign(updated, { status: 'delivered', deliveredAt: now });
+        if (result.ok && result.answer !== undefined) updated.lastAnswer = shorten(result.answer);
+        delete updated.nextAttemptAt;
+        delete updated.lastError;
+        break;
+      case 'retry':
+        Object.assign(updated, { status: 'retrying', nextAttemptAt: now + decision.delayMs });
+        break;
+      case 'dead':
+        Object.assign(updated, { status: 'dead', deadReason: shorten(decision.reason) });
+        delete updated.nextAttemptAt;
+        break;
+    }
+    await records.save(updated, previous);
+    hooks.onAttempt?.(updated, result, latencyMs);
+    if (decision.kind === 'dead') hooks.onDead?.(updated);
+    if (decision.kind === 'retry') {
+      await queue.rateLimit(Math.max(1, decision.delayMs));
+      throw Worker.RateLimitError();
+    }
+    if (decision.kind === 'pause') {
+      await pause.enter(decision.reason, partition, true);
+      throw Worker.RateLimitError();
+    }
+    await pause.probeSucceeded();
+    return decision.kind;
+  };
+
+  const maintenance = setInterval(() => {
+    if (closing) return;
+    recoverHandoffs().catch(() => {});
+  }, 5_000).unref();
+  const pruneNow = async (): Promise<PruneResult> => ({
+    delivered: await records.pruneDelivered(Date.now() - keepMs, keepRows),
+    dedupeKeys: 0, // dedupe and state keys expire on their own (PX)
+    stateKeys: 0,
+  });
+  const pruneTimer = setInterval(() => {
+    if (!closing) pruneNow().catch(() => {});
+  }, options.pruneIntervalMs ?? 60_000).unref();
+
+  const stateKey = (key: string) => `${prefix}:state:${key}`;
+  const state: StateStore = {
+    async get<T>(key: string) {
+      const value = await redis.get(stateKey(key));
+      return value === null ? undefined : (JSON.parse(value) as T);
+    },
+    async set(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
+      await redis.set(stateKey(key), JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+    },
+    async delete(key) {
+      await redis.del(stateKey(key));
+    },
+  };
+
+  const assertOpen = () => {
+    if (closed || closing) throw new Error('the outbox is closed');
+  };
+
+  return {
+    kind: 'redis',
+    state,
+    async enqueue(messages: PreparedMessage[]) {
+      assertOpen();
+      const result = await records.insert(messages, Date.now(), dedupeWindowMs);
+      if (result.stored.length > 0) {
+        await addJobs(result.stored);
+        await redis.zrem(records.key.handoff, ...result.stored.map((r) => r.id));
+      }
+      return result;
+    },
+    start(fn) {
+      assertOpen();
+      if (deliver) return;
+      deliver = fn;
+      for (let i = 0; i < partitions; i++) {
+        const worker = new Worker(`p${i}`, (job: Job<{ id: string }>) => handle(job, i), {
+          connection: redis,
+          prefix: bullPrefix,
+          concurrency: 1,
+          lockDuration,
+          stalledInterval,
+          // A crashed process's job is always given back to the queue, never failed for stalling.
+          maxStalledCount: 1_000_000,
+          // Needed for queue.rateLimit() to hold the queue; the count itself never limits.
+          limiter: { max: 1e12, duration: 1_000 },
+        });
+        worker.on('error', () => {}); // connection blips: ioredis reconnects; a listener keeps them from crashing us
+        workers.push(worker);
+      }
+      recoverHandoffs().catch(() => {});
+      pruneNow().catch(() => {});
+    },
+    async close() {
+      if (closed) return;
+      closing = true;
+      clearInterval(maintenance);
+      clearInterval(pruneTimer);
+      pause.stop();
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(queues.map((q) => q.close()));
+      closed = true;
+      await redis.quit().catch(() => redis.disconnect());
+    },
+    list: (filter = {}) => records.list(filter),
+    get: (id) => records.get(id),
+    async replay(ids) {
+      let count = 0;
+      for (const record of await records.getMany([...new Set(ids)].filter((id) => /^\d+$/.test(id)))) {
+        if (record?.status !== 'dead') continue;
+        const now = Date.now();
+        const queued: DeliveryRecord = {
+          ...record,
+          status: 'queued',
+          attempts: 0,
+          updatedAt: now,
+          nextAttemptAt: now,
+        };
+        delete queued.deadReason;
+        await records.save(queued, 'dead');
+        await addJobs([queued], `-r${now}`);
+        count++;
+      }
+      return count;
+    },
+    stats: () => records.counts(),
+    pause(reason) {
+      pause.enter(reason, undefined, false).catch(() => {});
+    },
+    resume() {
+      pause.leave().catch(() => {});
+    },
+    pausedReason: () => pause.reason(),
+    async ping() {
+      try {
+        return (await redis.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    prune: pruneNow,
+  };
+}

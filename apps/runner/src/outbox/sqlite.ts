@@ -1,0 +1,423 @@
+// The embedded outbox: one SQLite file (WAL). One process owns the file; its delivery loop claims the head
+// message of each due agent lane, so each agent gets one attempt at a time, in acceptance order.
+//
+// Durability: enqueue commits with synchronous=FULL (the WAL is fsynced before the vendor gets its 2xx, so
+// even a power cut keeps accepted messages); delivery bookkeeping commits with synchronous=NORMAL (a power
+// cut may forget that a message was delivered, which only means it is sent again: at-least-once).
+// At-least-once window: a message whose HTTP attempt succeeded but whose "delivered" update had not been
+// committed when the process died is delivered again after restart (in flight is never stored as a state).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PreparedMessage, StateStore } from '@openconnect/core';
+import { DEFAULT_STATE_TTL_MS } from '@openconnect/core';
+import Database from 'better-sqlite3';
+import { attempt, type Decision, decide, resolvePolicy, shorten } from './policy.js';
+import { type MessageRow, SCHEMA, toRecord } from './sqlite-schema.js';
+import type {
+  AttemptResult,
+  Deliver,
+  DeliveryRecord,
+  ListFilter,
+  Outbox,
+  OutboxOptions,
+  OutboxStats,
+  PruneResult,
+} from './types.js';
+
+const PENDING = `status IN ('queued', 'retrying')`;
+const DAY = 24 * 60 * 60_000;
+
+export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Outbox {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+
+  const policy = resolvePolicy(options.retry);
+  const dedupeWindowMs = options.dedupeWindowMs ?? DAY;
+  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const pauseProbeMs = options.pauseProbeMs ?? 60_000;
+  const keepMs = options.retainDelivered?.maxAgeMs ?? 7 * DAY;
+  const keepRows = options.retainDelivered?.maxRows ?? 100_000;
+  const hooks = options.hooks ?? {};
+
+  const sql = {
+    insert: db.prepare(
+      `INSERT INTO messages (connector, source, agentid, event, lifecycle, props, dedupe_key, status, attempts,
+         accepted_at, updated_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)`,
+    ),
+    laneAdd: db.prepare(
+      'INSERT INTO lanes (agentid, head_id, next_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    laneHead: db.prepare<[string], { id: number; next_attempt_at: number }>(
+      `SELECT id, next_attempt_at FROM messages WHERE agentid = ? AND ${PENDING} ORDER BY id LIMIT 1`,
+    ),
+    laneSet: db.prepare(
+      `INSERT INTO lanes (agentid, head_id, next_at) VALUES (?, ?, ?)
+       ON CONFLICT (agentid) DO UPDATE SET head_id = excluded.head_id, next_at = excluded.next_at`,
+    ),
+    laneDelete: db.prepare('DELETE FROM lanes WHERE agentid = ?'),
+    laneDue: db.prepare<[number, number], { agentid: string; head_id: number }>(
+      'SELECT agentid, head_id FROM lanes WHERE next_at <= ? ORDER BY next_at LIMIT ?',
+    ),
+    laneNext: db.prepare<[number], { at: number | null }>(
+      'SELECT MIN(next_at) AS at FROM lanes WHERE next_at > ?',
+    ),
+    laneRetry: db.prepare('UPDATE lanes SET next_at = ? WHERE agentid = ?'),
+    byId: db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE id = ?'),
+    delivered: db.prepare(
+      `UPDATE messages SET status = 'delivered', attempts = ?, updated_at = ?, delivered_at = ?, next_attempt_at = NULL,
+         last_status = ?, last_answer = ?, last_error = NULL WHERE id = ?`,
+    ),
+    retrying: db.prepare(
+      `UPDATE messages SET status = 'retrying', attempts = ?, updated_at = ?, next_attempt_at = ?, last_status = ?,
+         last_error = ? WHERE id = ?`,
+    ),
+    dead: db.prepare(
+      `UPDATE messages SET status = 'dead', attempts = ?, updated_at = ?, next_attempt_at = NULL, last_status = ?,
+         last_error = ?, dead_reason = ? WHERE id = ?`,
+    ),
+    paused: db.prepare('UPDATE messages SET updated_at = ?, last_status = ?, last_error = ? WHERE id = ?'),
+    replay: db.prepare<[number, number, number]>(
+      `UPDATE messages SET status = 'queued', attempts = 0, updated_at = ?, next_attempt_at = ?, dead_reason = NULL
+         WHERE id = ? AND status = 'dead' RETURNING agentid`,
+    ),
+    dedupeGet: db.prepare<[string], { expires_at: number }>('SELECT expires_at FROM dedupe WHERE key = ?'),
+    dedupeSet: db.prepare(
+      'INSERT INTO dedupe (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at',
+    ),
+    count: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE status = ?'),
+    stateGet: db.prepare<[string], { value: string; expires_at: number }>(
+      'SELECT value, expires_at FROM state WHERE key = ?',
+    ),
+    stateSet: db.prepare(
+      `INSERT INTO state (key, value, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+    ),
+    stateDelete: db.prepare('DELETE FROM state WHERE key = ?'),
+    pruneDeliveredOld: db.prepare(
+      `DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE status = 'delivered' AND delivered_at < ?
+         ORDER BY id LIMIT 5000)`,
+    ),
+    deliveredCutoff: db.prepare<[number], { id: number }>(
+      `SELECT id FROM messages WHERE status = 'delivered' ORDER BY id DESC LIMIT 1 OFFSET ?`,
+    ),
+    pruneDeliveredBelow: db.prepare(
+      `DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE status = 'delivered' AND id <= ?
+         ORDER BY id LIMIT 5000)`,
+    ),
+    pruneDedupe: db.prepare('DELETE FROM dedupe WHERE expires_at <= ?'),
+    pruneState: db.prepare('DELETE FROM state WHERE expires_at <= ?'),
+  };
+  const listStatements = new Map<string, Database.Statement<unknown[], MessageRow>>();
+
+  /** The agent's lane points at its oldest pending message, or disappears when it has none. */
+  const refreshLane = (agentid: string) => {
+    const head = sql.laneHead.get(agentid);
+    if (head) sql.laneSet.run(agentid, head.id, head.next_attempt_at);
+    else sql.laneDelete.run(agentid);
+  };
+
+  const enqueueTx = db.transaction((messages: PreparedMessage[], now: number) => {
+    const stored: DeliveryRecord[] = [];
+    const duplicates: string[] = [];
+    for (const m of messages) {
+      if (m.dedupeKey !== undefined) {
+        const seen = sql.dedupeGet.get(m.dedupeKey);
+        if (seen && seen.expires_at > now) {
+          duplicates.push(m.dedupeKey);
+          continue;
+        }
+        sql.dedupeSet.run(m.dedupeKey, now + dedupeWindowMs);
+      }
+      const props = JSON.stringify(m.props);
+      const info = sql.insert.run(
+        m.connector,
+        m.source,
+        m.agentid,
+        m.event,
+        m.lifecycle,
+        props,
+        m.dedupeKey ?? null,
+        now,
+        now,
+        now,
+      );
+      const id = Number(info.lastInsertRowid);
+      sql.laneAdd.run(m.agentid, id, now);
+      stored.push({
+        ...m,
+        props: JSON.parse(props),
+        id: String(id),
+        status: 'queued',
+        attempts: 0,
+        acceptedAt: now,
+        updatedAt: now,
+        nextAttemptAt: now,
+      });
+    }
+    return { stored, duplicates };
+  });
+
+  const applyTx = db.transaction(
+    (record: DeliveryRecord, result: AttemptResult, decision: Decision, now: number) => {
+      const id = Number(record.id);
+      const attempts = decision.kind === 'pause' ? record.attempts : record.attempts + 1;
+      const status = result.ok ? result.status : (result.status ?? null);
+      const error = result.ok ? null : shorten(result.error)!;
+      switch (decision.kind) {
+        case 'delivered':
+          sql.delivered.run(
+            attempts,
+            now,
+            now,
+            status,
+            shorten(result.ok ? result.answer : undefined) ?? null,
+            id,
+          );
+          refreshLane(record.agentid);
+          break;
+        case 'retry':
+          sql.retrying.run(attempts, now, now + decision.delayMs, status, error, id);
+          sql.laneRetry.run(now + decision.delayMs, record.agentid);
+          break;
+        case 'dead':
+          sql.dead.run(attempts, now, status, error, shorten(decision.reason), id);
+          refreshLane(record.agentid);
+          break;
+        case 'pause':
+          sql.paused.run(now, status, error, id);
+          break;
+      }
+      return toRecord(sql.byId.get(id)!);
+    },
+  );
+
+  // --- delivery loop -------------------------------------------------------------------------------
+  let deliver: Deliver | undefined;
+  let closing = false;
+  let closed = false;
+  const inflight = new Map<string, Promise<void>>();
+  let wakeTimer: NodeJS.Timeout | undefined;
+  let wakeAt = Number.POSITIVE_INFINITY;
+  let paused: { reason: string; probe: boolean } | undefined;
+  let probeTimer: NodeJS.Timeout | undefined;
+
+  const setPaused = (next: { reason: string; probe: boolean } | undefined) => {
+    const changed = (paused === undefined) !== (next === undefined);
+    paused = next;
+    clearTimeout(probeTimer);
+    probeTimer = undefined;
+    if (next?.probe && !closing) probeTimer = setTimeout(probe, pauseProbeMs).unref();
+    if (changed) hooks.onPauseChange?.(next !== undefined, next?.reason);
+  };
+
+  const launch = (agentid: string, headId: number, isProbe = false) => {
+    const row = sql.byId.get(headId);
+    if (!row || (row.status !== 'queued' && row.status !== 'retrying')) {
+      refreshLane(agentid); // a lane out of step with its messages: repair it, no attempt
+      return false;
+    }
+    const record = toRecord(row);
+    const run = (async () => {
+      const { result, latencyMs } = await attempt(deliver!, record);
+      const now = Date.now();
+      const decision = decide(
+        { attempts: record.attempts + 1, acceptedAt: record.acceptedAt },
+        result,
+        policy,
+        now,
+      );
+      const updated = applyTx(record, result, decision, now);
+      hooks.onAttempt?.(updated, result, latencyMs);
+      if (decision.kind === 'dead') hooks.onDead?.(updated);
+      if (decision.kind === 'pause') setPaused({ reason: decision.reason, probe: true });
+      else if (isProbe && paused?.probe) setPaused(undefined); // the probe got through: the key works again
+    })().finally(() => {
+      inflight.delete(agentid);
+      pump();
+    });
+    inflight.set(agentid, run);
+    return true;
+  };
+
+  const scheduleWake = (now: number) => {
+    const next = sql.laneNext.get(now)?.at;
+    if (next === null || next === undefined || next >= wakeAt) return;
+    clearTimeout(wakeTimer);
+    wakeAt = next;
+    wakeTimer = setTimeout(
+      () => {
+        wakeAt = Number.POSITIVE_INFINITY;
+        pump();
+      },
+      Math.max(0, next - Date.now()),
+    ).unref();
+  };
+
+  function pump() {
+    if (!deliver || closing || paused) return;
+    const free = concurrency - inflight.size;
+    if (free <= 0) return;
+    const now = Date.now();
+    let started = 0;
+    for (const lane of sql.laneDue.all(now, free + inflight.size)) {
+      if (started >= free) break;
+      if (inflight.has(lane.agentid)) continue;
+      if (launch(lane.agentid, lane.head_id)) started++;
+    }
+    if (inflight.size < concurrency) scheduleWake(now);
+  }
+
+  /** While paused by a 401: one message tries again; its answer decides whether delivery resumes. */
+  function probe() {
+    probeTimer = undefined;
+    if (!deliver || closing || !paused) return;
+    const lane = sql.laneDue.all(Date.now(), inflight.size + 1).find((l) => !inflight.has(l.agentid));
+    if (!lane) {
+      setPaused({ ...paused }); // nothing due to probe with: look again later
+      return;
+    }
+    if (!launch(lane.agentid, lane.head_id, true)) setPaused({ ...paused });
+  }
+
+  // --- pruning ----------------------------------------------------------------------------------------
+  const pruneNow = (): PruneResult => {
+    const now = Date.now();
+    let delivered = 0;
+    for (let n = 1; n > 0; delivered += n) n = sql.pruneDeliveredOld.run(now - keepMs).changes;
+    const cutoff = sql.deliveredCutoff.get(keepRows)?.id;
+    if (cutoff !== undefined)
+      for (let n = 1; n > 0; delivered += n) n = sql.pruneDeliveredBelow.run(cutoff).changes;
+    return {
+      delivered,
+      dedupeKeys: sql.pruneDedupe.run(now).changes,
+      stateKeys: sql.pruneState.run(now).changes,
+    };
+  };
+  const pruneTimer = setInterval(() => {
+    if (!closing) pruneNow();
+  }, options.pruneIntervalMs ?? 60_000).unref();
+
+  const state: StateStore = {
+    async get<T>(key: string) {
+      const row = sql.stateGet.get(key);
+      if (!row) return undefined;
+      if (row.expires_at <= Date.now()) {
+        sql.stateDelete.run(key);
+        return undefined;
+      }
+      return JSON.parse(row.value) as T;
+    },
+    async set(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
+      sql.stateSet.run(key, JSON.stringify(value), Date.now() + ttlMs);
+    },
+    async delete(key) {
+      sql.stateDelete.run(key);
+    },
+  };
+
+  const assertOpen = () => {
+    if (closed || closing) throw new Error('the outbox is closed');
+  };
+
+  return {
+    kind: 'sqlite',
+    state,
+    async enqueue(messages) {
+      assertOpen();
+      db.pragma('synchronous = FULL');
+      try {
+        const result = enqueueTx(messages, Date.now());
+        if (result.stored.length > 0) queueMicrotask(pump);
+        return result;
+      } finally {
+        db.pragma('synchronous = NORMAL');
+      }
+    },
+    start(fn) {
+      assertOpen();
+      deliver = fn;
+      pruneNow();
+      pump();
+    },
+    async close() {
+      if (closed) return;
+      closing = true;
+      clearTimeout(wakeTimer);
+      clearTimeout(probeTimer);
+      clearInterval(pruneTimer);
+      while (inflight.size > 0) await Promise.allSettled([...inflight.values()]);
+      closed = true;
+      db.close();
+    },
+    async list(filter: ListFilter = {}) {
+      const where: string[] = [];
+      const args: (string | number)[] = [];
+      for (const field of ['status', 'connector', 'agentid'] as const) {
+        const value = filter[field];
+        if (value !== undefined) {
+          where.push(`${field} = ?`);
+          args.push(value);
+        }
+      }
+      const text = `SELECT * FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+      let statement = listStatements.get(text);
+      if (!statement) {
+        statement = db.prepare<unknown[], MessageRow>(text);
+        listStatements.set(text, statement);
+      }
+      const limit = Math.min(1000, Math.max(1, filter.limit ?? 100));
+      return statement.all(...args, limit).map(toRecord);
+    },
+    async get(id) {
+      const n = Number(id);
+      if (!Number.isSafeInteger(n)) return undefined;
+      const row = sql.byId.get(n);
+      return row ? toRecord(row) : undefined;
+    },
+    async replay(ids) {
+      const now = Date.now();
+      const count = db.transaction(() => {
+        let n = 0;
+        for (const id of ids) {
+          const num = Number(id);
+          if (!Number.isSafeInteger(num)) continue;
+          const row = sql.replay.get(now, now, num) as { agentid: string } | undefined;
+          if (!row) continue;
+          refreshLane(row.agentid);
+          n++;
+        }
+        return n;
+      })();
+      if (count > 0) queueMicrotask(pump);
+      return count;
+    },
+    async stats(): Promise<OutboxStats> {
+      const n = (status: string) => sql.count.get(status)!.n;
+      return { queued: n('queued'), retrying: n('retrying'), delivered: n('delivered'), dead: n('dead') };
+    },
+    pause(reason) {
+      setPaused({ reason, probe: false });
+    },
+    resume() {
+      if (!paused) return;
+      setPaused(undefined);
+      pump();
+    },
+    pausedReason: () => paused?.reason,
+    async ping() {
+      if (closed) return false;
+      try {
+        return db.prepare('SELECT 1 AS ok').get() !== undefined;
+      } catch {
+        return false;
+      }
+    },
+    async prune() {
+      return pruneNow();
+    },
+  };
+}
