@@ -64,6 +64,22 @@ export const configSchema = z
             jitter: z.number().min(0).max(1).optional(),
           })
           .optional(),
+        /** Delivered rows kept for the admin API, then pruned. */
+        retainDelivered: z
+          .strictObject({
+            maxAgeMs: z.number().int().positive().optional(),
+            maxRows: z.number().int().positive().optional(),
+          })
+          .optional(),
+        /** Redis outbox only: partitions (agents spread over queues) and crash-recovery timings. */
+        redis: z
+          .strictObject({
+            partitions: z.number().int().positive().optional(),
+            lockDurationMs: z.number().int().positive().optional(),
+            stalledIntervalMs: z.number().int().positive().optional(),
+            pausePollMs: z.number().int().positive().optional(),
+          })
+          .optional(),
       })
       .default({}),
     /** Connector id → its settings (events, props, directory, options). Listed = enabled. */

@@ -131,6 +131,8 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
         ...(config.delivery.concurrency ? { concurrency: config.delivery.concurrency } : {}),
         ...(config.delivery.pauseProbeMs ? { pauseProbeMs: config.delivery.pauseProbeMs } : {}),
         ...(config.delivery.dedupeWindowMs ? { dedupeWindowMs: config.delivery.dedupeWindowMs } : {}),
+        ...(config.delivery.retainDelivered ? { retainDelivered: config.delivery.retainDelivered } : {}),
+        ...(config.delivery.redis ? { redis: config.delivery.redis } : {}),
         hooks: hooks(metrics, logger),
       }));
   } catch (error) {

@@ -77,7 +77,9 @@ describe('admin API', () => {
   it('answers 400 naming the problem for a bad filter', async () => {
     const res = await t.admin('/deliveries?status=lost&limit=0');
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(/^status: Invalid option.*; limit: Too small/);
+    expect(((await res.json()) as { error: string }).error).toMatch(
+      /^status: Invalid option.*; limit: Too small/,
+    );
   });
 
   it('shows a refused message as a dead letter with its reason and replays it by id', async () => {

@@ -9,7 +9,6 @@ import { type Runner, startRunner } from '../../src/index.js';
 import type { Outbox } from '../../src/outbox/types.js';
 import type { Env } from '../../src/references.js';
 import { ACME_SECRET, acme } from './acme.js';
-import { createMemoryOutbox } from './memory-outbox.js';
 
 /** A jwt that is easy to search for in logs and answers. */
 export const TEST_JWT = 'jwt-9f8e7d6c5b4a-never-log-me-0123456789abcdef';
@@ -70,7 +69,7 @@ export async function startTestRunner(options: TestRunnerOptions = {}): Promise<
     },
     connectors: options.connectors ?? [acme],
     logDestination: { write: (line: string) => logs.push(line) },
-    ...(options.outbox === 'real' ? {} : { outbox: options.outbox ?? createMemoryOutbox() }),
+    ...(options.outbox && options.outbox !== 'real' ? { outbox: options.outbox } : {}),
   });
   return {
     runner,

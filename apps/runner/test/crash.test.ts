@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Emulator, startEmulator } from '@openconnect/core/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACME_SECRET } from './helpers/acme.js';
+import { type ChildRunner, load, spawnRunner } from './helpers/processes.js';
+import { baseConfig, TEST_JWT, until } from './helpers/runner.js';
+
+// Each attempt in flight when a process dies may have reached OpenConnect without being marked delivered:
+// that is the at-least-once window, at most one message per partition in flight.
+const IN_FLIGHT_BOUND = 16;
+
+function deliveredCounts(emulator: Emulator) {
+  const out = new Map<string, number>();
+  for (const m of emulator.messages)
+    out.set(String(m.props.interactionId), (out.get(String(m.props.interactionId)) ?? 0) + 1);
+  return out;
+}
+
+describe('crash safety', () => {
+  let emulator: Emulator;
+  let dir: string;
+  const children: ChildRunner[] = [];
+  beforeAll(async () => {
+    emulator = await startEmulator({ jwts: [TEST_JWT] });
+    dir = mkdtempSync(path.join(tmpdir(), 'runner-crash-'));
+  });
+  afterAll(async () => {
+    for (const child of children) await child.kill();
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function writeConfig(name: string, extra: Record<string, unknown> = {}) {
+    const file = path.join(dir, name);
+    writeFileSync(file, JSON.stringify(baseConfig(emulator, { logLevel: 'warn', ...extra })));
+    return file;
+  }
+  const env = (config: string, outbox: string) => ({ CONFIG: config, OUTBOX: outbox, TEST_JWT, ACME_SECRET });
+
+  it('delivers every accepted event after a SIGKILL mid-load and a restart (sqlite)', async () => {
+    const config = writeConfig('sqlite.json');
+    const outbox = `sqlite:${path.join(dir, 'outbox.db')}`;
+    emulator.setDelay(5); // deliveries lag intake, so the kill leaves a backlog
+    let runner = await spawnRunner(env(config, outbox));
+    children.push(runner);
+    const traffic = load(() => runner.url, { workers: 6, max: 2000, prefix: 'sq' });
+    await until(() => traffic.accepted.length >= 150, 20_000, '150 accepted');
+    await runner.kill('SIGKILL');
+    await traffic.stop();
+    const before = emulator.messages.length;
+    // The kill left a backlog: the restarted process has work to do.
+    expect(before).toBeLessThan(traffic.accepted.length);
+    emulator.setDelay(0);
+    runner = await spawnRunner(env(config, outbox));
+    children.push(runner);
+    const accepted = [...traffic.accepted];
+    await until(
+      () => accepted.every((id) => deliveredCounts(emulator).has(id)),
+      30_000,
+      'every accepted event',
+    );
+    const counts = deliveredCounts(emulator);
+    const twice = [...counts.values()].filter((c) => c > 1).length;
+    expect(accepted.filter((id) => !counts.has(id))).toEqual([]);
+    expect(twice).toBeLessThanOrEqual(IN_FLIGHT_BOUND);
+    await runner.kill('SIGTERM');
+  });
+
+  it('loses nothing when one of two runners sharing Redis is killed mid-load', async () => {
+    emulator.reset();
+    const prefix = `crash-${randomUUID().slice(0, 8)}`;
+    const outbox = `redis://127.0.0.1:6379/0?prefix=${prefix}`;
+    const config = writeConfig('redis.json', {
+      delivery: {
+        retry: { baseDelayMs: 20, maxDelayMs: 200, jitter: 0 },
+        redis: { lockDurationMs: 1500, stalledIntervalMs: 500 },
+      },
+    });
+    emulator.setDelay(5);
+    const a = await spawnRunner(env(config, outbox));
+    const b = await spawnRunner(env(config, outbox));
+    children.push(a, b);
+    let aliveA = true;
+    let turn = 0;
+    // Round-robin like a load balancer, then only to b once a is dead.
+    const traffic = load(() => (aliveA && turn++ % 2 === 0 ? a.url : b.url), {
+      workers: 6,
+      max: 3000,
+      prefix: 'rd',
+    });
+    await until(() => traffic.accepted.length >= 200, 20_000, '200 accepted');
+    aliveA = false;
+    await a.kill('SIGKILL');
+    expect(emulator.messages.length).toBeLessThan(traffic.accepted.length);
+    await until(() => traffic.accepted.length >= 300, 20_000, '100 more accepted by b');
+    await traffic.stop();
+    emulator.setDelay(0);
+    const accepted = [...traffic.accepted];
+    await until(
+      () => accepted.every((id) => deliveredCounts(emulator).has(id)),
+      30_000,
+      'every accepted event',
+    );
+    const counts = deliveredCounts(emulator);
+    expect(accepted.filter((id) => !counts.has(id))).toEqual([]);
+    expect([...counts.values()].filter((c) => c > 1).length).toBeLessThanOrEqual(IN_FLIGHT_BOUND);
+    await b.kill('SIGTERM');
+    const redis = new Redis('redis://127.0.0.1:6379/0');
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+});

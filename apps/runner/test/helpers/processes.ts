@@ -1,0 +1,91 @@
+// Runner child processes for crash tests, and a bounded load generator that remembers what was accepted.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { answered, sign } from './runner.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export interface ChildRunner {
+  url: string;
+  child: ChildProcess;
+  output: string[];
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function spawnRunner(env: Record<string, string>): Promise<ChildRunner> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'child-runner.ts')], {
+    cwd: path.join(here, '..', '..'),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`runner child did not start:\n${output.join('')}`)),
+      20_000,
+    );
+    child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      const text = d.toString();
+      output.push(text);
+      const line = text.split('\n').find((l) => l.startsWith('{"ready":true'));
+      if (line) {
+        clearTimeout(timer);
+        resolve({
+          url: (JSON.parse(line) as { url: string }).url,
+          child,
+          output,
+          kill: async (signal = 'SIGKILL') => {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            await exited;
+          },
+        });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`runner child exited (${code}) before listening:\n${output.join('')}`));
+    });
+  });
+}
+
+/**
+ * Sends signed events from `workers` loops until `stop()` is called (or `max` are sent), each to the URL
+ * `target()` gives at that moment. Records the ids answered 2xx: those the runner promised to deliver.
+ */
+export function load(target: () => string, options: { workers: number; max: number; prefix: string }) {
+  const accepted: string[] = [];
+  const failed: string[] = [];
+  let next = 0;
+  let running = true;
+  const worker = async () => {
+    while (running && next < options.max) {
+      const id = `${options.prefix}-${next++}`;
+      const body = JSON.stringify(answered(id, `agent-${next % 7}`, id));
+      try {
+        const res = await fetch(`${target()}/webhooks/acme/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-acme-signature': sign(body) },
+          body,
+          signal: AbortSignal.timeout(5000),
+        });
+        await res.arrayBuffer();
+        (res.ok ? accepted : failed).push(id);
+      } catch {
+        failed.push(id); // the runner died mid-request: not accepted, the vendor would retry
+      }
+    }
+  };
+  const done = Promise.all(Array.from({ length: options.workers }, worker));
+  return {
+    accepted,
+    failed,
+    sent: () => next,
+    async stop() {
+      running = false;
+      await done;
+    },
+  };
+}
