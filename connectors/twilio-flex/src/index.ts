@@ -1,19 +1,18 @@
-// Twilio Flex: every source this platform can send, verified and mapped to OpenConnect drafts.
+// Twilio Flex: TaskRouter events, from the Workspace callback or from Event Streams, verified with the
+// X-Twilio-Signature and mapped onto OpenConnect drafts (reservation.accepted is the screen-pop moment).
 import { defineConnector } from '@openconnect/core';
-import { z } from 'zod';
-import { webhook } from './webhook.js';
+import { config } from './config.js';
+import { eventStreams } from './event-streams.js';
+import { taskrouter } from './taskrouter.js';
 
-export const config = z.object({
-  /** The shared secret the vendor sends in the x-openconnect-token header. */
-  token: z.string().min(16, 'token must be at least 16 characters'),
-});
-export type TwilioFlexConfig = z.output<typeof config>;
+export { AGENT_SOURCES, type AgentSource, config, type TwilioFlexConfig } from './config.js';
+export { decodeContactUri } from './agent.js';
 
 export default defineConnector({
   id: 'twilio-flex',
   displayName: 'Twilio Flex',
-  platforms: ['Twilio Flex'],
+  platforms: ['Twilio Flex', 'Twilio TaskRouter'],
   config,
-  secrets: ['token'],
-  sources: [webhook],
+  secrets: ['authToken'],
+  sources: [taskrouter, eventStreams],
 });

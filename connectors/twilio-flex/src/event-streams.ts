@@ -1,0 +1,136 @@
+// Twilio Event Streams, webhook sink: a JSON array of CloudEvents (or one), `type`
+// com.twilio.taskrouter.<event>, the TaskRouter fields in snake_case under data.payload. Same mapping.
+import { createHash } from 'node:crypto';
+import {
+  type Draft,
+  defineSource,
+  ignore,
+  InputError,
+  parseJson,
+  parseWith,
+  peekJson,
+} from '@openconnect/core';
+import { z } from 'zod';
+import type { TwilioFlexConfig } from './config.js';
+import { parseAttributes, present, type TaskRouterEvent } from './event.js';
+import { mapEvent } from './mapping.js';
+import { SIGNATURE_HEADER, verifyBodySignature } from './signature.js';
+
+const TASKROUTER = 'com.twilio.taskrouter.';
+// Twilio sends null for fields that do not apply (no reservation on a task event, and so on).
+const text = z.string().nullish();
+const attributes = z.union([z.string(), z.record(z.string(), z.unknown())]).nullish();
+
+const payload = z.object({
+  sid: text,
+  eventtype: text,
+  resource_type: text,
+  resource_sid: text,
+  task_sid: text,
+  task_attributes: attributes,
+  task_queue_name: text,
+  task_queue_sid: text,
+  task_channel_unique_name: text,
+  task_canceled_reason: text,
+  reservation_sid: text,
+  worker_sid: text,
+  worker_name: text,
+  worker_attributes: attributes,
+  worker_activity_name: text,
+});
+
+const cloudEvent = z.object({
+  type: z.string({ error: 'type is required' }).min(1, 'type must not be empty'),
+  id: text,
+  data: z.object({ sid: text, payload: payload.nullish() }).nullish(),
+});
+
+/** One CloudEvent of the batch: its id, its type, and the TaskRouter event when it is one. */
+export interface StreamEvent {
+  id?: string;
+  type: string;
+  event?: TaskRouterEvent;
+}
+
+const opt = (value: string | null | undefined) => present(value ?? undefined);
+
+function toTaskRouterEvent(ce: z.output<typeof cloudEvent>, at: number): TaskRouterEvent {
+  const p = ce.data?.payload;
+  if (!p) throw new InputError(`event ${at} (${ce.type}) has no data.payload`, `${at}.data.payload`);
+  const event: TaskRouterEvent = { eventType: ce.type.slice(TASKROUTER.length) };
+  const fields: [keyof TaskRouterEvent, string | undefined][] = [
+    ['sid', opt(p.sid) ?? opt(ce.data?.sid)],
+    ['resourceType', opt(p.resource_type)?.toLowerCase()],
+    ['resourceSid', opt(p.resource_sid)],
+    ['taskSid', opt(p.task_sid)],
+    ['reservationSid', opt(p.reservation_sid)],
+    ['workerSid', opt(p.worker_sid)],
+    ['workerName', opt(p.worker_name)],
+    ['workerActivityName', opt(p.worker_activity_name)],
+    ['taskQueueName', opt(p.task_queue_name)],
+    ['taskQueueSid', opt(p.task_queue_sid)],
+    ['taskChannelUniqueName', opt(p.task_channel_unique_name)],
+    ['taskCanceledReason', opt(p.task_canceled_reason)],
+  ];
+  for (const [key, value] of fields)
+    if (value !== undefined) (event as unknown as Record<string, string>)[key] = value;
+  const task = parseAttributes(`event ${at} data.payload.task_attributes`, p.task_attributes);
+  const worker = parseAttributes(`event ${at} data.payload.worker_attributes`, p.worker_attributes);
+  if (task) event.taskAttributes = task;
+  if (worker) event.workerAttributes = worker;
+  return event;
+}
+
+export function parseBatch(body: unknown): StreamEvent[] {
+  const list = parseWith(z.array(cloudEvent), Array.isArray(body) ? body : [body], 'Event Streams batch');
+  return list.map((ce, at) => {
+    const id = opt(ce.data?.payload?.sid) ?? opt(ce.data?.sid) ?? opt(ce.id);
+    const base: StreamEvent = { type: ce.type, ...(id ? { id } : {}) };
+    return ce.type.startsWith(TASKROUTER) ? { ...base, event: toTaskRouterEvent(ce, at) } : base;
+  });
+}
+
+/** One event: its own SID. A batch: a digest of its SIDs, so a re-sent batch is still delivered once. */
+export function batchId(events: StreamEvent[]): string | undefined {
+  if (events.length === 1) return events[0]!.id;
+  if (!events.length || events.some((e) => !e.id)) return undefined;
+  return `batch-${createHash('sha256')
+    .update(events.map((e) => e.id).join(','))
+    .digest('hex')
+    .slice(0, 32)}`;
+}
+
+export const eventStreams = defineSource<StreamEvent[], TwilioFlexConfig>({
+  id: 'event-streams',
+  description: 'Twilio Event Streams webhook sink: CloudEvents com.twilio.taskrouter.* as JSON',
+  auth: {
+    scheme: 'twilio-signature',
+    summary: 'header X-Twilio-Signature over the public URL, whose bodySHA256 parameter covers the JSON body',
+    credentials: [{ in: 'header', name: SIGNATURE_HEADER }],
+    signsBody: true,
+  },
+  detect: (req) => {
+    const body = peekJson(req);
+    const first: unknown = Array.isArray(body) ? body[0] : body;
+    const type = (first as { type?: unknown } | null)?.type;
+    return typeof type === 'string' && type.startsWith('com.twilio.');
+  },
+  verify: (req, { config }) => verifyBodySignature(req, config.authToken),
+  parse: (req) => parseBatch(parseJson(req)),
+  eventId: batchId,
+  map(events, ctx) {
+    const drafts: Draft[] = [];
+    const reasons = new Set<string>();
+    for (const item of events) {
+      if (!item.event) {
+        reasons.add(`${item.type} is not a TaskRouter event`);
+        continue;
+      }
+      const result = mapEvent(item.event, ctx);
+      if ('ignored' in result) reasons.add(result.ignored);
+      else drafts.push(result);
+    }
+    if (drafts.length) return drafts;
+    return ignore(events.length ? [...reasons].join('; ') : 'the batch holds no events');
+  },
+});

@@ -1,0 +1,53 @@
+// One TaskRouter event, whichever way it arrived (Workspace callback or Event Streams), in one shape,
+// so both sources share one mapping. Field names follow TaskRouter's callback parameters.
+import { InputError } from '@openconnect/core';
+
+export type Attributes = Record<string, unknown>;
+
+export interface TaskRouterEvent {
+  /** e.g. `reservation.accepted`, exactly as Twilio names it. */
+  eventType: string;
+  /** The event's own SID (EV…), for de-duplication. */
+  sid?: string;
+  /** Lower-cased: TaskRouter's docs say `Reservation`, code in the wild sees `reservation`. */
+  resourceType?: string;
+  resourceSid?: string;
+  taskSid?: string;
+  reservationSid?: string;
+  workerSid?: string;
+  workerName?: string;
+  workerActivityName?: string;
+  taskQueueName?: string;
+  taskQueueSid?: string;
+  taskChannelUniqueName?: string;
+  taskCanceledReason?: string;
+  /** The task's attributes, decoded from their JSON string; undefined when the event carries none. */
+  taskAttributes?: Attributes;
+  workerAttributes?: Attributes;
+}
+
+/**
+ * Decodes an attributes field (a JSON object in a string). Empty or absent → undefined; anything else
+ * that is not a JSON object is an InputError naming the field, so a bad callback is a 400, not a crash.
+ */
+export function parseAttributes(field: string, value: unknown): Attributes | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  let decoded: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      decoded = JSON.parse(value);
+    } catch (error) {
+      throw new InputError(`${field} is not valid JSON (${(error as Error).message})`, field);
+    }
+  }
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
+    throw new InputError(
+      `${field} must be a JSON object, got ${Array.isArray(decoded) ? 'an array' : typeof decoded}`,
+      field,
+    );
+  }
+  return decoded as Attributes;
+}
+
+/** Empty strings count as absent: form callbacks send `WorkerName=` for tasks nobody holds. */
+export const present = (value: string | undefined): string | undefined => (value ? value : undefined);

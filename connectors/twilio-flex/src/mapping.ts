@@ -1,0 +1,76 @@
+// The one mapping both sources share: a TaskRouter event becomes at most one draft. A plain switch from
+// TaskRouter's event names onto the shared lifecycle; anything else is ignored with its reason.
+import {
+  type Draft,
+  flattenProps,
+  type Ignored,
+  ignore,
+  type Lifecycle,
+  type MapContext,
+  normaliseDirection,
+  PROP,
+  type Props,
+} from '@openconnect/core';
+import { resolveAgent } from './agent.js';
+import type { TwilioFlexConfig } from './config.js';
+import type { Attributes, TaskRouterEvent } from './event.js';
+
+/** TaskRouter event → lifecycle. task.canceled is special: only worth a message when a worker held it. */
+const LIFECYCLE: Readonly<Record<string, Lifecycle>> = {
+  'reservation.created': 'offered',
+  'reservation.accepted': 'answered',
+  'reservation.wrapup': 'wrapup',
+  'reservation.completed': 'completed',
+  'task.canceled': 'ended',
+  'worker.activity.update': 'agent_state',
+};
+
+export const MAPPED_EVENTS = Object.keys(LIFECYCLE);
+
+export function mapEvent(event: TaskRouterEvent, ctx: MapContext<TwilioFlexConfig>): Draft | Ignored {
+  const type = event.eventType;
+  if (type === 'task.created') {
+    return ignore('task.created carries no worker yet; the pop comes with reservation.created/accepted');
+  }
+  const lifecycle = LIFECYCLE[type];
+  if (!lifecycle)
+    return ignore(`event type ${type} is not one this connector maps (${MAPPED_EVENTS.join(', ')})`);
+
+  const agent = resolveAgent(event, ctx.config.agentFrom, ctx.directory);
+  if ('missing' in agent) {
+    return ignore(
+      type === 'task.canceled'
+        ? `task.canceled with no known worker (canceled in queue, nobody to pop): ${agent.missing}`
+        : `no agent: ${agent.missing}`,
+    );
+  }
+  return { agentid: agent.agentid, lifecycle, props: propsOf(event, lifecycle, ctx.config.attributePrefix) };
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
+
+function propsOf(event: TaskRouterEvent, lifecycle: Lifecycle, prefix: string): Props {
+  const task: Attributes = event.taskAttributes ?? {};
+  const props: Props = { [PROP.nativeEvent]: event.eventType };
+  const put = (name: string, value: string | undefined) => {
+    if (value !== undefined) props[name] = value;
+  };
+  put(PROP.interactionId, event.taskSid);
+  put('taskSid', event.taskSid);
+  put('reservationSid', event.reservationSid);
+  put(PROP.ani, text(task.from) ?? text(task.caller));
+  put(PROP.dnis, text(task.to) ?? text(task.called));
+  put('callSid', text(task.call_sid));
+  put(PROP.direction, normaliseDirection(task.direction));
+  put(PROP.channel, event.taskChannelUniqueName);
+  put(PROP.queue, event.taskQueueName);
+  put(PROP.queueId, event.taskQueueSid);
+  put(PROP.customerName, text(task.name));
+  put(PROP.agentPlatformId, event.workerSid);
+  if (lifecycle === 'agent_state') put(PROP.agentState, event.workerActivityName);
+  if (lifecycle === 'ended') put('canceledReason', event.taskCanceledReason);
+  // The task's own attributes (Studio's "Send to Flex" keys and any custom ones), flat under the prefix.
+  for (const [name, value] of Object.entries(flattenProps(task))) props[`${prefix}${name}`] = value;
+  return props;
+}

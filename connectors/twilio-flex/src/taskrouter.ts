@@ -1,0 +1,80 @@
+// TaskRouter's Workspace EventCallbackUrl: one form-encoded POST per event. TaskRouter wants a 204 with
+// a JSON content type within 15 s, so the answer is the same whether the event was delivered or ignored.
+import { defineSource, parseForm, parseWith } from '@openconnect/core';
+import { z } from 'zod';
+import type { TwilioFlexConfig } from './config.js';
+import { parseAttributes, present, type TaskRouterEvent } from './event.js';
+import { mapEvent } from './mapping.js';
+import { SIGNATURE_HEADER, verifyFormSignature } from './signature.js';
+
+const optional = z.string().optional();
+
+/** The callback parameters this connector reads (TaskRouter sends more; they are left alone). */
+const callback = z.object({
+  EventType: z.string({ error: 'EventType is required' }).trim().min(1, 'EventType must not be empty'),
+  Sid: optional,
+  ResourceType: optional,
+  ResourceSid: optional,
+  TaskSid: optional,
+  TaskAttributes: optional,
+  TaskQueueName: optional,
+  TaskQueueSid: optional,
+  TaskChannelUniqueName: optional,
+  TaskCanceledReason: optional,
+  ReservationSid: optional,
+  WorkerSid: optional,
+  WorkerName: optional,
+  WorkerAttributes: optional,
+  WorkerActivityName: optional,
+});
+
+/** TaskRouter sends `ResourceSid` always; it stands in for the specific SID when that one is absent. */
+function sidFor(resourceType: string | undefined, wanted: string, resourceSid: string | undefined) {
+  return resourceType === wanted ? present(resourceSid) : undefined;
+}
+
+export function parseCallback(form: Record<string, string>): TaskRouterEvent {
+  const f = parseWith(callback, form, 'TaskRouter event callback');
+  const resourceType = present(f.ResourceType)?.toLowerCase();
+  const event: TaskRouterEvent = { eventType: f.EventType };
+  const set = <K extends keyof TaskRouterEvent>(key: K, value: TaskRouterEvent[K] | undefined) => {
+    if (value !== undefined) event[key] = value;
+  };
+  set('sid', present(f.Sid));
+  set('resourceType', resourceType);
+  set('resourceSid', present(f.ResourceSid));
+  set('taskSid', present(f.TaskSid) ?? sidFor(resourceType, 'task', f.ResourceSid));
+  set('reservationSid', present(f.ReservationSid) ?? sidFor(resourceType, 'reservation', f.ResourceSid));
+  set('workerSid', present(f.WorkerSid) ?? sidFor(resourceType, 'worker', f.ResourceSid));
+  set('workerName', present(f.WorkerName));
+  set('workerActivityName', present(f.WorkerActivityName));
+  set('taskQueueName', present(f.TaskQueueName));
+  set('taskQueueSid', present(f.TaskQueueSid));
+  set('taskChannelUniqueName', present(f.TaskChannelUniqueName));
+  set('taskCanceledReason', present(f.TaskCanceledReason));
+  set('taskAttributes', parseAttributes('TaskAttributes', f.TaskAttributes));
+  set('workerAttributes', parseAttributes('WorkerAttributes', f.WorkerAttributes));
+  return event;
+}
+
+export const taskrouter = defineSource<TaskRouterEvent, TwilioFlexConfig>({
+  id: 'taskrouter',
+  description: 'TaskRouter Workspace event callbacks (EventCallbackUrl), form-encoded',
+  auth: {
+    scheme: 'twilio-signature',
+    summary:
+      'header X-Twilio-Signature: HMAC-SHA1 of the public URL and the form parameters, keyed by the Auth Token',
+    credentials: [{ in: 'header', name: SIGNATURE_HEADER }],
+    signsBody: true,
+  },
+  // A form body with an EventType parameter; Event Streams sends JSON, which never parses to one.
+  detect: (req) => {
+    const text = req.rawBody.toString('utf8').trimStart();
+    return !text.startsWith('{') && !text.startsWith('[') && 'EventType' in parseForm(req);
+  },
+  verify: (req, { config }) => verifyFormSignature(req, config.authToken),
+  parse: (req) => parseCallback(parseForm(req)),
+  eventId: (event) => event.sid,
+  map: (event, ctx) => mapEvent(event, ctx),
+  respond: () => ({ status: 204, headers: { 'content-type': 'application/json' } }),
+});
