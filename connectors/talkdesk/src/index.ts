@@ -1,13 +1,17 @@
-// Talkdesk: every source this platform can send, verified and mapped to OpenConnect drafts.
+// Talkdesk: Connections custom-integration triggers, verified by a token header and mapped to drafts.
 import { defineConnector } from '@openconnect/core';
 import { z } from 'zod';
-import { webhook } from './webhook.js';
+import { connections } from './connections.js';
 
 export const config = z.object({
-  /** The shared secret the vendor sends in the x-openconnect-token header. */
+  /** The secret the custom integration sends in the token header. */
   token: z.string().min(16, 'token must be at least 16 characters'),
+  /** The header carrying it. `authorization` expects "Bearer <token>". */
+  tokenHeader: z.string().min(1).default('x-openconnect-token'),
 });
 export type TalkdeskConfig = z.output<typeof config>;
+
+export { TRIGGERS } from './triggers.js';
 
 export default defineConnector({
   id: 'talkdesk',
@@ -15,5 +19,5 @@ export default defineConnector({
   platforms: ['Talkdesk'],
   config,
   secrets: ['token'],
-  sources: [webhook],
+  sources: [connections],
 });
