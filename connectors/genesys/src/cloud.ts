@@ -33,8 +33,9 @@ export const cloud = defineSource<CloudEvent, GenesysConfig, Services>({
   },
   detect: detector('cloud', (body) => {
     if (!isObject(body)) return false;
-    const topic = typeof body['detail-type'] === 'string' ? body['detail-type'] : body.topicName;
-    return typeof topic === 'string' && topic.startsWith('v2.') && (isObject(body.detail) || 'eventBody' in body);
+    const eventBridge = typeof body['detail-type'] === 'string' && isObject(body.detail);
+    const notification = typeof body.topicName === 'string' && 'eventBody' in body;
+    return eventBridge || notification;
   }),
   verify: (req, { config }) =>
     verifyToken(req, { expected: config.cloudApiKey, header: config.cloudApiKeyHeader }),
