@@ -1,19 +1,22 @@
-// Amazon Connect: every source this platform can send, verified and mapped to OpenConnect drafts.
+// Amazon Connect: contact events from EventBridge, the contact-flow Lambda block, and the agent event
+// stream. Each source is detected from the request when the webhook URL names none.
 import { defineConnector } from '@openconnect/core';
-import { z } from 'zod';
-import { webhook } from './webhook.js';
+import { agentStream } from './agent-stream.js';
+import { type AmazonConnectConfig, config } from './config.js';
+import { contactFlow } from './contact-flow.js';
+import { eventbridge } from './eventbridge.js';
+import { type ConnectLookups, createConnectLookups } from './lookups.js';
 
-export const config = z.object({
-  /** The shared secret the vendor sends in the x-openconnect-token header. */
-  token: z.string().min(16, 'token must be at least 16 characters'),
-});
-export type AmazonConnectConfig = z.output<typeof config>;
+export { type AmazonConnectConfig, config } from './config.js';
+export { ConnectLookupError, type ConnectLookups, createConnectLookups, type LookupOptions } from './lookups.js';
+export { parseAgentArn } from './shared.js';
 
-export default defineConnector({
+export default defineConnector<AmazonConnectConfig, ConnectLookups>({
   id: 'amazon-connect',
   displayName: 'Amazon Connect',
   platforms: ['Amazon Connect'],
   config,
-  secrets: ['token'],
-  sources: [webhook],
+  secrets: ['apiKey'],
+  setup: (options) => createConnectLookups(options),
+  sources: [eventbridge, contactFlow, agentStream],
 });

@@ -1,0 +1,202 @@
+// The agent event stream (Kinesis): a Lambda event with base64 records, or one decoded AgentEvent.
+// The only source with the agent login inline. Contact moments come from comparing the current and the
+// previous snapshot in the same event, so no state is kept between events.
+import { createHash } from 'node:crypto';
+import {
+  defineSource,
+  type Draft,
+  ignore,
+  InputError,
+  type Lifecycle,
+  type MapResult,
+  PROP,
+  parseJson,
+  parseWith,
+  peekJson,
+} from '@openconnect/core';
+import { z } from 'zod';
+import { apiKeyAuth, verifyApiKey } from './auth.js';
+import type { AmazonConnectConfig } from './config.js';
+import { arnId, channelOf, defined, directionOf, fromDirectory } from './shared.js';
+
+const text = z.string().nullish();
+
+const contact = z.object({
+  ContactId: z.string().min(1),
+  InitialContactId: text,
+  Channel: text,
+  InitiationMethod: text,
+  State: z.string().min(1),
+  StateStartTimestamp: text,
+  Queue: z.object({ ARN: text, Name: text }).nullish(),
+});
+type Contact = z.output<typeof contact>;
+
+const snapshot = z.object({
+  AgentStatus: z.object({ ARN: text, Name: text }).nullish(),
+  Configuration: z.object({ Username: text }).nullish(),
+  Contacts: z.array(contact).nullish(),
+});
+type Snapshot = z.output<typeof snapshot>;
+
+const agentEvent = z.object({
+  AgentARN: text,
+  EventId: z.string().min(1),
+  EventType: z.string().min(1),
+  EventTimestamp: text,
+  CurrentAgentSnapshot: snapshot.nullish(),
+  // null for LOGIN and LOGOUT.
+  PreviousAgentSnapshot: snapshot.nullish(),
+});
+export type AgentEvent = z.output<typeof agentEvent>;
+
+const kinesisEvent = z.object({
+  Records: z
+    .array(z.object({ kinesis: z.object({ data: z.string().min(1), sequenceNumber: text }) }))
+    .min(1, 'Records is empty'),
+});
+
+export interface AgentStreamBatch {
+  events: AgentEvent[];
+}
+
+function decodeRecord(data: string, index: number, sequence: string | null | undefined): unknown {
+  const where = `Records.${index}${sequence ? ` (sequence ${sequence})` : ''}`;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data)) throw new InputError(`${where}: kinesis.data is not base64`, where);
+  try {
+    return JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
+  } catch {
+    throw new InputError(`${where}: kinesis.data does not decode to an AgentEvent JSON document`, where);
+  }
+}
+
+function parseBatch(body: unknown): AgentStreamBatch {
+  if (body && typeof body === 'object' && 'Records' in body) {
+    const { Records } = parseWith(kinesisEvent, body, 'Kinesis event');
+    return {
+      events: Records.map((record, index) =>
+        parseWith(
+          agentEvent,
+          decodeRecord(record.kinesis.data, index, record.kinesis.sequenceNumber),
+          `AgentEvent in Records.${index}`,
+        ),
+      ),
+    };
+  }
+  return { events: [parseWith(agentEvent, body, 'AgentEvent')] };
+}
+
+/** A contact's new state, given its state in the previous snapshot → the lifecycle it marks, if any. */
+function contactLifecycle(state: string, previous: string | undefined): Lifecycle | undefined {
+  switch (state) {
+    case 'INCOMING':
+    case 'CONNECTING':
+      return previous === undefined ? 'offered' : undefined;
+    case 'CONNECTED':
+      return previous === 'CONNECTED_ONHOLD' ? 'resumed' : 'answered';
+    case 'CONNECTED_ONHOLD':
+      return 'held';
+    case 'ENDED':
+      // After-call work starts as the contact ends.
+      return 'wrapup';
+    default:
+      // PENDING, MISSED, ERROR and states added later are no agent moment.
+      return undefined;
+  }
+}
+
+type Mapped = { drafts: Draft[] } | { ignored: string };
+
+function mapEvent(event: AgentEvent, agentid: string | undefined): Mapped {
+  const type = event.EventType.toUpperCase();
+  const current = event.CurrentAgentSnapshot;
+  const previous = event.PreviousAgentSnapshot;
+  if (type === 'HEART_BEAT') return ignore(`HEART_BEAT ${event.EventId} only says the stream is alive`);
+  if (!agentid) return ignore(`${type} ${event.EventId} names no agent (CurrentAgentSnapshot.Configuration.Username)`);
+  const common = defined({ [PROP.agentPlatformId]: event.AgentARN, agentEventType: type, eventTime: event.EventTimestamp });
+  const statusDraft = (): Draft => ({
+    agentid,
+    lifecycle: 'agent_state',
+    props: {
+      ...common,
+      ...defined({
+        [PROP.nativeEvent]: type,
+        [PROP.agentState]: current?.AgentStatus?.Name ?? (type === 'LOGOUT' ? 'Offline' : undefined),
+        previousAgentState: previous?.AgentStatus?.Name,
+      }),
+    },
+  });
+  if (type === 'LOGIN' || type === 'LOGOUT') return { drafts: [statusDraft()] };
+  if (type !== 'STATE_CHANGE') return ignore(`agent event type ${event.EventType} is not one this connector maps`);
+
+  const drafts: Draft[] = [];
+  const before = new Map((previous?.Contacts ?? []).map((c) => [c.ContactId, c.State]));
+  for (const item of current?.Contacts ?? []) {
+    const was = before.get(item.ContactId);
+    if (was === item.State) continue;
+    const lifecycle = contactLifecycle(item.State, was);
+    if (lifecycle) drafts.push({ agentid, lifecycle, props: { ...common, ...contactProps(item, was) } });
+  }
+  if (statusChanged(current, previous)) drafts.push(statusDraft());
+  if (!drafts.length) {
+    return ignore(`STATE_CHANGE ${event.EventId} changes no contact state and no agent status (a configuration change)`);
+  }
+  return { drafts };
+}
+
+function contactProps(item: Contact, previousState: string | undefined) {
+  return defined({
+    // The contact's state is the native event, so deployments can name e.g. CONNECTED in their event map.
+    [PROP.nativeEvent]: item.State,
+    [PROP.interactionId]: item.ContactId,
+    [PROP.channel]: channelOf(item.Channel),
+    [PROP.direction]: directionOf(item.InitiationMethod),
+    [PROP.queue]: item.Queue?.Name,
+    [PROP.queueId]: arnId(item.Queue?.ARN),
+    initialContactId: item.InitialContactId,
+    initiationMethod: item.InitiationMethod,
+    previousContactState: previousState,
+  });
+}
+
+function statusChanged(current: Snapshot | null | undefined, previous: Snapshot | null | undefined): boolean {
+  const now = current?.AgentStatus;
+  const then = previous?.AgentStatus;
+  if (!now || !then) return false;
+  return now.ARN !== then.ARN || now.Name !== then.Name;
+}
+
+export const agentStream = defineSource<AgentStreamBatch, AmazonConnectConfig>({
+  id: 'agent-stream',
+  description: 'Agent event stream records: a Kinesis Lambda event (base64 AgentEvents) or one decoded AgentEvent',
+  platforms: ['Amazon Connect'],
+  auth: apiKeyAuth,
+  detect(req) {
+    const body = peekJson(req) as
+      | { Records?: { eventSource?: unknown; kinesis?: unknown }[]; AgentARN?: unknown; CurrentAgentSnapshot?: unknown }
+      | undefined;
+    if (!body || typeof body !== 'object') return false;
+    if (Array.isArray(body.Records)) return body.Records.some((r) => r?.eventSource === 'aws:kinesis' || !!r?.kinesis);
+    return typeof body.AgentARN === 'string' || typeof body.CurrentAgentSnapshot === 'object';
+  },
+  verify: verifyApiKey,
+  parse: (req) => parseBatch(parseJson(req)),
+  eventId(batch) {
+    const ids = batch.events.map((e) => e.EventId);
+    if (ids.length === 1) return ids[0];
+    // A retried Kinesis batch holds the same records, so the same ids give the same key.
+    return `batch-${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`;
+  },
+  map(batch, { directory }): MapResult {
+    const drafts: Draft[] = [];
+    const reasons: string[] = [];
+    for (const event of batch.events) {
+      const login = event.CurrentAgentSnapshot?.Configuration?.Username ?? undefined;
+      const agentid = fromDirectory(directory, event.AgentARN) ?? (login || undefined);
+      const mapped = mapEvent(event, agentid);
+      if ('ignored' in mapped) reasons.push(mapped.ignored);
+      else drafts.push(...mapped.drafts);
+    }
+    return drafts.length ? drafts : ignore(reasons.join('; '));
+  },
+});

@@ -1,0 +1,40 @@
+// The connector's options. Credentials for the Connect API never appear here: the SDK takes them from
+// the default AWS chain (Lambda role, instance profile, environment), as AWS recommends.
+import { z } from 'zod';
+
+export const DEFAULT_API_KEY_HEADER = 'x-api-key';
+export const DEFAULT_AGENT_PARAMETER = 'agentLogin';
+export const DEFAULT_LIFECYCLE_PARAMETER = 'lifecycle';
+
+export const config = z.object({
+  /**
+   * The API key configured on the EventBridge connection (and sent by the forwarders of the other
+   * sources). Optional so `openconnect map` dry runs need no secret; without it every request is refused.
+   */
+  apiKey: z.string().min(16, 'apiKey must be at least 16 characters').optional(),
+  /** The header the EventBridge connection puts the API key in. */
+  apiKeyHeader: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'apiKeyHeader must be an HTTP header name')
+    .default(DEFAULT_API_KEY_HEADER),
+  /** The contact-flow block parameter that carries the agent login (the flow passes $.Agent.UserName). */
+  agentParameter: z.string().min(1).default(DEFAULT_AGENT_PARAMETER),
+  /** The contact-flow block parameter that may name the lifecycle (or a PopFlow event); absent = answered. */
+  lifecycleParameter: z.string().min(1).default(DEFAULT_LIFECYCLE_PARAMETER),
+  /** AWS region of the Connect instance; defaults to the SDK's (AWS_REGION). */
+  region: z.string().min(1).optional(),
+  /** Connect API endpoint override (VPC endpoint, or a local test server). */
+  endpoint: z.url().optional(),
+  /** Adds the contact's attributes (GetContactAttributes) to EventBridge messages. Off by default. */
+  contactAttributes: z.boolean().default(false),
+  /** How long a resolved agent login is remembered. */
+  userCacheTtlMs: z.number().int().positive().default(60 * 60 * 1000),
+  /** How long "no such user" is remembered, so an unknown ARN does not hit the API on every event. */
+  notFoundTtlMs: z.number().int().nonnegative().default(60 * 1000),
+  /** Per-request timeout of Connect API calls; the vendor retries when a look-up fails. */
+  lookupTimeoutMs: z.number().int().positive().default(2000),
+  /** SDK attempts per Connect API call (1 = no SDK retries). */
+  lookupMaxAttempts: z.number().int().min(1).max(5).default(2),
+});
+
+export type AmazonConnectConfig = z.output<typeof config>;

@@ -1,0 +1,145 @@
+// EventBridge "Amazon Connect Contact Event", delivered by an API destination. Events arrive unordered
+// and may repeat, so each maps on its own (no state) and the envelope id de-duplicates retries.
+import {
+  defineSource,
+  type Draft,
+  ignore,
+  type Lifecycle,
+  type MapContext,
+  PROP,
+  parseJson,
+  parseWith,
+  peekJson,
+} from '@openconnect/core';
+import { z } from 'zod';
+import { apiKeyAuth, verifyApiKey } from './auth.js';
+import type { AmazonConnectConfig } from './config.js';
+import type { ConnectLookups } from './lookups.js';
+import {
+  arnId,
+  channelOf,
+  defined,
+  directionOf,
+  fromDirectory,
+  lowerKeys,
+  parseAgentArn,
+  vendorProps,
+} from './shared.js';
+
+const text = z.string().nullish();
+
+// Keys are lower-cased before this schema runs: AWS samples send both contactId and ContactId.
+const contactEvent = z.object({
+  id: z.string().min(1),
+  source: z.literal('aws.connect', { error: 'source must be aws.connect' }),
+  'detail-type': text,
+  time: text,
+  detail: z.object({
+    eventtype: z.string().min(1),
+    contactid: z.string().min(1),
+    initialcontactid: text,
+    previouscontactid: text,
+    channel: text,
+    instancearn: text,
+    initiationmethod: text,
+    agentinfo: z.object({ agentarn: text }).nullish(),
+    // Absent on outbound contacts. The data model names the ARN `ARN`, the samples `queueArn`.
+    queueinfo: z.object({ queuearn: text, arn: text, queuetype: text }).nullish(),
+    tags: z.record(z.string(), z.unknown()).nullish(),
+  }),
+});
+export type ContactEvent = z.output<typeof contactEvent>;
+
+// User data keeps its keys as sent.
+const VERBATIM = new Set(['tags', 'attributes', 'segmentattributes']);
+
+/** eventType → lifecycle; null = a known event that is no agent moment. */
+const LIFECYCLE: Record<string, Lifecycle | null> = {
+  INITIATED: 'offered',
+  CONNECTED_TO_AGENT: 'answered',
+  PAUSED: 'held',
+  RESUMED: 'resumed',
+  DISCONNECTED: 'ended',
+  COMPLETED: 'completed',
+  QUEUED: null,
+  CONNECTED_TO_SYSTEM: null,
+  CONTACT_DATA_UPDATED: null,
+  AMD_DISABLED: null,
+  WEBRTC_API: null,
+};
+
+type Ctx = MapContext<AmazonConnectConfig, ConnectLookups>;
+
+export const eventbridge = defineSource<ContactEvent, AmazonConnectConfig, ConnectLookups>({
+  id: 'eventbridge',
+  description: 'Amazon Connect contact events from an EventBridge rule with an API destination target',
+  platforms: ['Amazon Connect'],
+  auth: apiKeyAuth,
+  detect(req) {
+    const body = peekJson(req) as { source?: unknown; detail?: unknown } | undefined;
+    return body?.source === 'aws.connect' && typeof body.detail === 'object' && body.detail !== null;
+  },
+  verify: verifyApiKey,
+  parse: (req) => parseWith(contactEvent, lowerKeys(parseJson(req), VERBATIM), 'Amazon Connect contact event'),
+  eventId: (event) => event.id,
+  async map(event, ctx) {
+    const { detail } = event;
+    const type = detail.eventtype.toUpperCase();
+    const lifecycle = LIFECYCLE[type];
+    if (lifecycle === undefined) return ignore(`contact event type ${detail.eventtype} is not one this connector maps`);
+    if (lifecycle === null) return ignore(`contact event ${type} is not an agent moment (no PopFlow event for it)`);
+    const arn = detail.agentinfo?.agentarn;
+    if (!arn) return ignore(`contact event ${type} for contact ${detail.contactid} carries no agent (agentInfo.agentArn)`);
+    const agent = await resolveAgent(arn, ctx);
+    if ('ignored' in agent) return agent;
+    const attributes = ctx.config.contactAttributes ? await contactAttributes(event, arn, ctx) : {};
+    const queueArn = detail.queueinfo?.queuearn ?? detail.queueinfo?.arn;
+    const systemEndpoint = detail.tags?.['aws:connect:systemEndpoint'];
+    const draft: Draft = {
+      agentid: agent.login,
+      lifecycle,
+      props: {
+        ...vendorProps(attributes),
+        ...defined({
+          [PROP.nativeEvent]: type,
+          [PROP.interactionId]: detail.contactid,
+          [PROP.channel]: channelOf(detail.channel),
+          [PROP.direction]: directionOf(detail.initiationmethod),
+          [PROP.dnis]: typeof systemEndpoint === 'string' ? systemEndpoint : undefined,
+          [PROP.queueId]: arnId(queueArn),
+          [PROP.agentPlatformId]: arn,
+          initialContactId: detail.initialcontactid,
+          previousContactId: detail.previouscontactid,
+          initiationMethod: detail.initiationmethod,
+          queueArn,
+          eventTime: event.time,
+        }),
+      },
+    };
+    return draft;
+  },
+});
+
+/** Directory first (by ARN or user id), then DescribeUser; an unknown user is ignored, not retried. */
+async function resolveAgent(arn: string, ctx: Ctx): Promise<{ login: string } | { ignored: string }> {
+  const listed = fromDirectory(ctx.directory, arn);
+  if (listed) return { login: listed };
+  const parsed = parseAgentArn(arn);
+  if (!parsed) return ignore(`agentInfo.agentArn "${arn}" is not an Amazon Connect agent ARN`);
+  const login = await ctx.services.username(parsed);
+  if (!login) {
+    return ignore(
+      `Amazon Connect has no user for agent ${arn}; add the ARN or its user id to the directory, or check the instance`,
+    );
+  }
+  return { login };
+}
+
+async function contactAttributes(event: ContactEvent, arn: string, ctx: Ctx): Promise<Record<string, string>> {
+  const { detail } = event;
+  const tagged = detail.tags?.['aws:connect:instanceId'];
+  const instanceId =
+    parseAgentArn(arn)?.instanceId ?? arnId(detail.instancearn) ?? (typeof tagged === 'string' ? tagged : undefined);
+  if (!instanceId) return {};
+  return ctx.services.contactAttributes(instanceId, detail.initialcontactid ?? detail.contactid);
+}

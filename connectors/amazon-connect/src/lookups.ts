@@ -1,0 +1,105 @@
+// Look-ups against the Amazon Connect API, built once per deployment by the connector's setup(config).
+// EventBridge events name the agent only by ARN; DescribeUser turns it into the login, cached with a TTL.
+import {
+  ConnectClient,
+  type ConnectClientConfig,
+  DescribeUserCommand,
+  GetContactAttributesCommand,
+} from '@aws-sdk/client-connect';
+import type { AgentArn } from './shared.js';
+
+export interface ConnectLookups {
+  /** The login behind an agent ARN; undefined when Connect has no such user. Throws when Connect cannot answer. */
+  username(agent: AgentArn): Promise<string | undefined>;
+  /** The contact's user-defined attributes; {} when the contact is unknown. Throws when Connect cannot answer. */
+  contactAttributes(instanceId: string, initialContactId: string): Promise<Record<string, string>>;
+}
+
+export interface LookupOptions {
+  region?: string;
+  endpoint?: string;
+  /** Only for tests: production takes credentials from the default AWS chain. */
+  credentials?: ConnectClientConfig['credentials'];
+  userCacheTtlMs?: number;
+  notFoundTtlMs?: number;
+  lookupTimeoutMs?: number;
+  lookupMaxAttempts?: number;
+  /** Clock for the cache, replaceable in tests. */
+  now?: () => number;
+}
+
+/** Failing to reach Connect: the pipeline answers 503, so EventBridge delivers the event again later. */
+export class ConnectLookupError extends Error {
+  constructor(what: string, error: unknown) {
+    const name = (error as Error)?.name ?? 'Error';
+    const detail = (error as Error)?.message ?? String(error);
+    super(
+      `Amazon Connect ${what} failed (${name}: ${detail}); check the region, the network path to the Connect API and the IAM permissions connect:DescribeUser / connect:GetContactAttributes`,
+    );
+    this.name = 'ConnectLookupError';
+  }
+}
+
+const isNotFound = (error: unknown) => (error as Error)?.name === 'ResourceNotFoundException';
+const MAX_CACHED_USERS = 5000;
+
+export function createConnectLookups(options: LookupOptions = {}): ConnectLookups {
+  const now = options.now ?? Date.now;
+  const client = new ConnectClient({
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    maxAttempts: options.lookupMaxAttempts ?? 2,
+    requestHandler: {
+      connectionTimeout: options.lookupTimeoutMs ?? 2000,
+      requestTimeout: options.lookupTimeoutMs ?? 2000,
+    },
+  });
+  const ttl = options.userCacheTtlMs ?? 3_600_000;
+  const notFoundTtl = options.notFoundTtlMs ?? 60_000;
+  // The promise is cached, so concurrent events for one agent share a single DescribeUser call.
+  const users = new Map<string, { value: Promise<string | undefined>; expires: number }>();
+
+  async function describeUser(agent: AgentArn): Promise<string | undefined> {
+    try {
+      const answer = await client.send(new DescribeUserCommand({ InstanceId: agent.instanceId, UserId: agent.userId }));
+      return answer.User?.Username || undefined;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw new ConnectLookupError(`DescribeUser for ${agent.arn}`, error);
+    }
+  }
+
+  return {
+    username(agent) {
+      const key = `${agent.instanceId}/${agent.userId}`;
+      const hit = users.get(key);
+      if (hit && hit.expires > now()) return hit.value;
+      if (!hit && users.size >= MAX_CACHED_USERS) users.delete(users.keys().next().value!);
+      const entry = { value: describeUser(agent), expires: Number.POSITIVE_INFINITY };
+      users.set(key, entry);
+      entry.value.then(
+        (login) => {
+          entry.expires = now() + (login === undefined ? notFoundTtl : ttl);
+        },
+        () => {
+          // A failure is never remembered: the next event asks again.
+          if (users.get(key) === entry) users.delete(key);
+        },
+      );
+      return entry.value;
+    },
+
+    async contactAttributes(instanceId, initialContactId) {
+      try {
+        const answer = await client.send(
+          new GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId }),
+        );
+        return answer.Attributes ?? {};
+      } catch (error) {
+        if (isNotFound(error)) return {};
+        throw new ConnectLookupError(`GetContactAttributes for contact ${initialContactId}`, error);
+      }
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// Helpers the three sources share: ARNs, case-insensitive keys, and turning vendor maps into props.
+import { type Directory, normaliseDirection, PROP, type Props, RESERVED_FIELDS } from '@openconnect/core';
+
+export interface AgentArn {
+  arn: string;
+  instanceId: string;
+  userId: string;
+}
+
+const AGENT_ARN = /^arn:aws[a-z-]*:connect:[^:]*:[^:]*:instance\/([^/]+)\/agent\/([^/]+)$/;
+
+/** Splits `arn:aws:connect:<region>:<account>:instance/<InstanceId>/agent/<UserId>`; undefined if it is not one. */
+export function parseAgentArn(arn: string): AgentArn | undefined {
+  const match = AGENT_ARN.exec(arn.trim());
+  return match ? { arn: arn.trim(), instanceId: match[1]!, userId: match[2]! } : undefined;
+}
+
+/** The id at the end of a Connect ARN (queue/<id>, instance/<id>). */
+export function arnId(arn: string | null | undefined): string | undefined {
+  if (!arn) return undefined;
+  const id = arn.split('/').pop();
+  return id && id !== arn ? id : undefined;
+}
+
+/** The static directory wins: keyed by the full agent ARN, or by its user-id segment. */
+export function fromDirectory(directory: Directory, arn: string | null | undefined): string | undefined {
+  if (!arn) return undefined;
+  const parsed = parseAgentArn(arn);
+  return directory.get(arn) ?? (parsed ? directory.get(parsed.userId) : undefined);
+}
+
+/**
+ * Lower-cases every object key, so `AgentInfo.AgentArn`, `agentInfo.agentArn` and `instanceARN` read
+ * alike (AWS's own samples mix them). Maps named in `verbatim` keep their keys: they are user data.
+ */
+export function lowerKeys(value: unknown, verbatim: ReadonlySet<string> = new Set()): unknown {
+  if (Array.isArray(value)) return value.map((item) => lowerKeys(item, verbatim));
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    const lower = key.toLowerCase();
+    // First spelling wins when a body carries both `contactId` and `ContactId`.
+    if (Object.hasOwn(out, lower)) continue;
+    out[lower] = verbatim.has(lower) ? child : lowerKeys(child, verbatim);
+  }
+  return out;
+}
+
+const reserved = new Set<string>([...RESERVED_FIELDS, PROP.lifecycle.toLowerCase()]);
+
+/**
+ * Contact attributes and flow parameters as props: scalar values only, and never a name that would
+ * shadow agentid/jwt/crmid/event or the lifecycle prop the pipeline adds.
+ */
+export function vendorProps(map: Record<string, unknown> | null | undefined, skip: readonly string[] = []): Props {
+  const out: Props = {};
+  if (!map) return out;
+  for (const [key, value] of Object.entries(map)) {
+    if (!key || reserved.has(key.toLowerCase()) || skip.includes(key)) continue;
+    if (typeof value === 'string' || typeof value === 'boolean') out[key] = value;
+    else if (typeof value === 'number' && Number.isFinite(value)) out[key] = value;
+  }
+  return out;
+}
+
+/** Adds only the props that have a value, so messages carry no empty strings. */
+export function defined(props: Record<string, string | number | boolean | null | undefined>): Props {
+  const out: Props = {};
+  for (const [key, value] of Object.entries(props)) {
+    if (value !== undefined && value !== null && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+/** VOICE/Voice → voice; CHAT → chat; TASK → task. */
+export const channelOf = (channel: string | null | undefined) => channel?.toLowerCase() || undefined;
+
+/** INBOUND → inbound; OUTBOUND, EXTERNAL_OUTBOUND, CALLBACK → outbound; TRANSFER, API... → none. */
+export const directionOf = (method: string | null | undefined) => normaliseDirection(method ?? undefined);

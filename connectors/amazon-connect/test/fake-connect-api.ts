@@ -1,0 +1,92 @@
+// A local stand-in for the Amazon Connect REST API, answering the two calls the connector makes the way
+// AWS documents them, so the real SDK (endpoint override + static credentials) is exercised end to end.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const TEST_CREDENTIALS = { accessKeyId: 'AKIDLOCALTEST0000000', secretAccessKey: 'local-test-secret-not-aws' };
+export const TEST_REGION = 'eu-central-1';
+
+export interface FakeConnectApi {
+  url: string;
+  /** `${instanceId}/${userId}` → Username. */
+  users: Map<string, string>;
+  /** `${instanceId}/${initialContactId}` → Attributes. */
+  attributes: Map<string, Record<string, string>>;
+  /** Every request path, in order. */
+  calls: string[];
+  /** Answer every request with this status (InternalServiceException) until set back to undefined. */
+  failWith: number | undefined;
+  /** Whether every request carried a SigV4 Authorization header. */
+  allSigned(): boolean;
+  close(): Promise<void>;
+}
+
+const notFound = (what: string) => ({
+  status: 404,
+  type: 'ResourceNotFoundException',
+  body: { Message: `${what} not found` },
+});
+
+export async function startFakeConnectApi(): Promise<FakeConnectApi> {
+  const users = new Map<string, string>();
+  const attributes = new Map<string, Record<string, string>>();
+  const calls: string[] = [];
+  const authorizations: (string | undefined)[] = [];
+  const api = { failWith: undefined as number | undefined };
+
+  const server = http.createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    calls.push(`${req.method} ${path}`);
+    authorizations.push(req.headers.authorization);
+    let answer: { status: number; type?: string; body: unknown };
+    const user = /^\/users\/([^/]+)\/([^/]+)$/.exec(path);
+    const contact = /^\/contact\/attributes\/([^/]+)\/([^/]+)$/.exec(path);
+    if (api.failWith) {
+      answer = { status: api.failWith, type: 'InternalServiceException', body: { Message: 'emulated outage' } };
+    } else if (req.method === 'GET' && user) {
+      const [, instanceId, userId] = user.map(decodeURIComponent);
+      const username = users.get(`${instanceId}/${userId}`);
+      answer = username
+        ? {
+            status: 200,
+            body: {
+              User: {
+                Id: userId,
+                Arn: `arn:aws:connect:${TEST_REGION}:210987654321:instance/${instanceId}/agent/${userId}`,
+                Username: username,
+                IdentityInfo: { FirstName: 'Test', LastName: 'Agent' },
+                RoutingProfileId: 'rp-1',
+                SecurityProfileIds: ['sp-1'],
+              },
+            },
+          }
+        : notFound('User');
+    } else if (req.method === 'GET' && contact) {
+      const [, instanceId, contactId] = contact.map(decodeURIComponent);
+      const found = attributes.get(`${instanceId}/${contactId}`);
+      answer = found ? { status: 200, body: { Attributes: found } } : notFound('Contact');
+    } else {
+      answer = { status: 404, type: 'UnknownOperationException', body: { Message: `no route ${path}` } };
+    }
+    res.writeHead(answer.status, {
+      'content-type': 'application/json',
+      'x-amzn-requestid': `req-${calls.length}`,
+      ...(answer.type ? { 'x-amzn-errortype': answer.type } : {}),
+    });
+    res.end(JSON.stringify(answer.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(api, {
+    url: `http://127.0.0.1:${port}`,
+    users,
+    attributes,
+    calls,
+    allSigned: () => authorizations.every((a) => a?.startsWith('AWS4-HMAC-SHA256 Credential=AKIDLOCALTEST0000000/')),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+}
