@@ -1,0 +1,144 @@
+// The vendor's special cases beyond the fixtures: attribute decoding, props, ids and answers.
+import { describe, expect, it } from 'vitest';
+import { outcomeOf, signedRequest } from './fixtures.js';
+
+const ACCEPTED = 'taskrouter/reservation-accepted.json';
+const STREAM = 'event-streams/reservation-accepted.json';
+
+async function reasonOf(req: ReturnType<typeof signedRequest>, options: Record<string, unknown> = {}) {
+  const outcome = await outcomeOf(req, options);
+  return [outcome.answer.status, 'reason' in outcome ? outcome.reason : ''];
+}
+
+async function propsOf(req: ReturnType<typeof signedRequest>, options: Record<string, unknown> = {}) {
+  const outcome = await outcomeOf(req, options);
+  if (outcome.kind !== 'accepted')
+    throw new Error(`${outcome.kind}: ${'reason' in outcome ? outcome.reason : ''}`);
+  return outcome.messages[0]!.props;
+}
+
+const withTask = (attributes: unknown) =>
+  signedRequest(ACCEPTED, (body) => {
+    body.TaskAttributes = JSON.stringify(attributes);
+  });
+
+describe('attributes', () => {
+  it('refuses TaskAttributes that are not JSON with 400 naming the field', async () => {
+    const req = signedRequest(ACCEPTED, (body) => {
+      body.TaskAttributes = '{"from":';
+    });
+    const [status, reason] = await reasonOf(req);
+    expect(status).toBe(400);
+    expect(reason).toMatch(/^TaskAttributes is not valid JSON/);
+  });
+
+  it('refuses TaskAttributes that are JSON but not an object', async () => {
+    expect(await reasonOf(withTask(['+15035550142']))).toEqual([
+      400,
+      'TaskAttributes must be a JSON object, got an array',
+    ]);
+  });
+
+  it('refuses WorkerAttributes that are not JSON with 400 naming the field', async () => {
+    const req = signedRequest(ACCEPTED, (body) => {
+      body.WorkerAttributes = 'email=ann';
+    });
+    const [status, reason] = await reasonOf(req);
+    expect(status).toBe(400);
+    expect(reason).toMatch(/^WorkerAttributes is not valid JSON/);
+  });
+
+  it('names the event and field of bad task_attributes in an Event Streams batch', async () => {
+    const req = signedRequest(STREAM, (batch) => {
+      batch[0].data.payload.task_attributes = 'not json';
+    });
+    const [status, reason] = await reasonOf(req);
+    expect(status).toBe(400);
+    expect(reason).toMatch(/^event 0 data\.payload\.task_attributes is not valid JSON/);
+  });
+
+  it('refuses a callback without EventType with 400 naming it', async () => {
+    const req = signedRequest(ACCEPTED, (body) => {
+      delete body.EventType;
+    });
+    expect(await reasonOf(req)).toEqual([
+      400,
+      'the TaskRouter event callback is not as expected at EventType: EventType is required',
+    ]);
+  });
+
+  it('takes task_attributes already decoded as an object in Event Streams payloads', async () => {
+    const req = signedRequest(STREAM, (batch) => {
+      batch[0].data.payload.task_attributes = { from: '+15035550142', to: '+18005550199' };
+    });
+    expect(await propsOf(req)).toMatchObject({ ani: '+15035550142', 'task.from': '+15035550142' });
+  });
+});
+
+describe('props', () => {
+  it('falls back to caller and called when from and to are absent', async () => {
+    const props = await propsOf(withTask({ caller: '+15035550100', called: '+18005550111' }));
+    expect([props.ani, props.dnis]).toEqual(['+15035550100', '+18005550111']);
+  });
+
+  it('normalises the task direction', async () => {
+    expect((await propsOf(withTask({ direction: 'OUTBOUND' }))).direction).toBe('outbound');
+  });
+
+  it('leaves direction out when the word is not a direction', async () => {
+    expect(await propsOf(withTask({ direction: 'sideways' }))).not.toHaveProperty('direction');
+  });
+
+  it('flattens nested custom attributes under the prefix, numbers kept as numbers', async () => {
+    const props = await propsOf(withTask({ order: { id: 'O-77', total: 42.5, lines: ['a', 'b'] } }));
+    expect(props).toMatchObject({
+      'task.order.id': 'O-77',
+      'task.order.total': 42.5,
+      'task.order.lines.1': 'b',
+    });
+  });
+
+  it('uses the configured attributePrefix', async () => {
+    const props = await propsOf(withTask({ from: '+15035550142' }), { attributePrefix: 'flex_' });
+    expect(Object.keys(props).filter((k) => k.includes('from'))).toEqual(['flex_from']);
+  });
+
+  it('refuses an empty attributePrefix, since bare keys could shadow agentid or event', async () => {
+    await expect(outcomeOf(withTask({}), { attributePrefix: '' })).rejects.toThrow(
+      /attributePrefix must not be empty/,
+    );
+  });
+});
+
+describe('ids and answers', () => {
+  it('keys a TaskRouter message on its event Sid, so a retried callback is delivered once', async () => {
+    const outcome = await outcomeOf(signedRequest(ACCEPTED));
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => m.dedupeKey)).toEqual([
+      'twilio-flex/taskrouter/EV1306396e074b3cce85cfc19c1688aa61',
+    ]);
+  });
+
+  it('keys each message of an Event Streams batch on the batch digest and its position', async () => {
+    const outcome = await outcomeOf(signedRequest('event-streams/batch.json'));
+    if (outcome.kind !== 'accepted') throw new Error(outcome.kind);
+    expect(outcome.eventId).toMatch(/^batch-[0-9a-f]{32}$/);
+    expect(outcome.messages.map((m) => m.dedupeKey)).toEqual([
+      `twilio-flex/event-streams/${outcome.eventId}#0`,
+      `twilio-flex/event-streams/${outcome.eventId}#1`,
+    ]);
+  });
+
+  it('ignores an empty Event Streams batch with a reason', async () => {
+    const req = signedRequest('event-streams/batch.json', (batch) => batch.splice(0));
+    expect(await reasonOf(req)).toEqual([200, 'the batch holds no events']);
+  });
+
+  it('answers TaskRouter with 204 and a JSON content type, delivered or ignored', async () => {
+    const delivered = await outcomeOf(signedRequest(ACCEPTED));
+    const ignored = await outcomeOf(signedRequest('taskrouter/task-created.json'));
+    expect([delivered.answer, ignored.answer]).toEqual([
+      { status: 204, headers: { 'content-type': 'application/json' } },
+      { status: 204, headers: { 'content-type': 'application/json' } },
+    ]);
+  });
+});
