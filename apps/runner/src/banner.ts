@@ -21,6 +21,17 @@ export function banner(runner: Runner): string {
       `  delivering to ${runner.target.baseUrl} (${runner.target.method}, crmid ${runner.target.crmid})`,
     );
   }
+  if (runner.demo) {
+    lines.push(
+      '  DEMO MODE (no CONFIG, no CONNECTORS, no jwt): connectors that need only secrets are enabled with the',
+      `  demo secret ${runner.demo.secret} (new at every start; use it as their token/secret).`,
+    );
+    if (runner.demo.curl) lines.push('  Try it:', '', `    ${runner.demo.curl}`, '');
+    lines.push(
+      `  Then see what OpenConnect would have received: curl ${runner.emulator?.url}/__emulator/messages`,
+      '',
+    );
+  }
   const enabled = [...runner.config.connectors];
   if (!enabled.length)
     lines.push('  no connector is enabled: list them under `connectors:` in CONFIG, or set CONNECTORS');

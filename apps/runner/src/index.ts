@@ -1,12 +1,20 @@
 // startRunner: config → outbox → sender → HTTP server, and the reverse on close. Tests start real runners
 // with it, in-process or as child processes (main.ts).
-import { type ConnectorDefinition, type ConnectorRuntime, DEFAULT_BASE_URL } from '@openconnect/core';
+import {
+  type ConnectorDefinition,
+  type ConnectorRuntime,
+  createRuntime,
+  DEFAULT_BASE_URL,
+  type StateStore,
+} from '@openconnect/core';
 import { type Emulator, EMULATOR_DEFAULT_JWT, startEmulator } from '@openconnect/core/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { lateStateStore, loadConfig, type RunnerConfig } from './config.js';
+import { newDemoSecret, sampleCurl, sampleOptions } from './demo.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createOutbox } from './outbox/index.js';
 import type { Outbox, OutboxHooks } from './outbox/types.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { Env } from './references.js';
@@ -26,6 +34,8 @@ export interface StartOptions {
   connectors?: readonly ConnectorDefinition[];
   /** Log lines go here instead of stdout. */
   logDestination?: { write(line: string): unknown };
+  /** Where connectors' fixtures live, for the demo's sample request (default: the repo's connectors/). */
+  fixturesDir?: string;
   /** Use this outbox instead of opening config.outbox. */
   outbox?: Outbox;
 }
@@ -43,6 +53,8 @@ export interface Runner {
   /** The in-process emulator, when no real jwt is configured. */
   emulator?: Emulator;
   target: ServerContext['target'];
+  /** Quick-start mode: what was enabled with the generated demo secret, and a request to try. */
+  demo?: { secret: string; connectors: ConnectorDefinition[]; curl?: string };
   /** Stops accepting, finishes in-flight sends, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -91,16 +103,39 @@ function hooks(metrics: Metrics, logger: Logger): OutboxHooks {
   };
 }
 
+/** Enables every connector whose options can be filled with a demo secret (quick start, emulator only). */
+function enableDemo(config: RunnerConfig, available: readonly ConnectorDefinition[], state: StateStore) {
+  const secret = newDemoSecret();
+  const enabled: ConnectorDefinition[] = [];
+  for (const connector of available) {
+    try {
+      const runtime = createRuntime(connector, { options: sampleOptions(connector, secret) }, { state });
+      config.connectors.push({ connector, runtime });
+      enabled.push(connector);
+    } catch {
+      // Needs options a demo cannot invent (a region, a URL pattern): left off in the demo.
+    }
+  }
+  config.secrets.push(secret);
+  return { secret, connectors: enabled };
+}
+
 export async function startRunner(options: StartOptions = {}): Promise<Runner> {
   const state = lateStateStore();
+  const env = options.env ?? process.env;
+  // Loaded only when needed, so a host that passes its own connectors does not import every vendor.
+  const available = options.connectors ?? (await import('@openconnect/registry')).connectors;
   const config = loadConfig({
     ...(options.configPath ? { path: options.configPath } : {}),
     ...(options.config !== undefined ? { document: options.config } : {}),
-    env: options.env ?? process.env,
-    // Loaded only when needed, so a host that passes its own connectors does not import every vendor.
-    available: options.connectors ?? (await import('@openconnect/registry')).connectors,
+    env,
+    available,
     state,
   });
+  const nothingConfigured =
+    !options.configPath && options.config === undefined && !env.CONFIG && !env.CONNECTORS;
+  const demo =
+    nothingConfigured && !config.openconnect.jwt ? enableDemo(config, available, state) : undefined;
   const logger = createLogger({
     level: config.logLevel,
     secrets: config.secrets,
@@ -204,6 +239,9 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
     metrics,
     logger,
     ...(emulator ? { emulator } : {}),
+    ...(demo
+      ? { demo: { ...demo, curl: sampleCurl(demo.connectors, publicUrl, demo.secret, options.fixturesDir) } }
+      : {}),
     target,
     close,
   };
