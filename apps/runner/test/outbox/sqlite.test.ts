@@ -2,9 +2,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '../../src/outbox/index.js';
 import { outboxContract } from './contract.js';
+import { duplicates, httpDeliver, missing, outOfOrder, spawnProducer, startTarget } from './crash.js';
+import { waitUntil } from './helpers.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-sqlite-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -13,4 +15,30 @@ let n = 0;
 outboxContract('sqlite', () => {
   const file = path.join(dir, `t${++n}`, 'outbox.db');
   return { open: (options) => createOutbox(`sqlite:${file}`, options) };
+});
+
+describe('sqlite outbox after a crash', () => {
+  it('loses no accepted message when the runner is killed with SIGKILL mid-delivery: reopening the file delivers the rest', async () => {
+    const target = await startTarget(3);
+    const file = path.join(dir, 'crash', 'outbox.db');
+    const child = spawnProducer([`sqlite:${file}`, target.url, 'm', '600', '6']);
+    await waitUntil(() => target.arrivals.length >= 60, 20_000, 'deliveries to start');
+    child.process.kill('SIGKILL');
+    await child.exited;
+    const accepted = [...child.accepted];
+    expect(missing(accepted, target.arrivals).length).toBeGreaterThan(0); // killed with work outstanding
+
+    const outbox = await createOutbox(`sqlite:${file}`);
+    outbox.start(httpDeliver(target.url));
+    await waitUntil(() => missing(accepted, target.arrivals).length === 0, 20_000, 'every accepted message');
+    await waitUntil(async () => {
+      const s = await outbox.stats();
+      return s.queued + s.retrying === 0;
+    });
+    await outbox.close();
+    await target.close();
+    expect(missing(accepted, target.arrivals)).toEqual([]);
+    expect(duplicates(target.arrivals)).toBeLessThanOrEqual(8); // at most the attempts in flight at the kill
+    expect(outOfOrder(accepted, target.arrivals)).toEqual([]);
+  }, 40_000);
 });

@@ -1,0 +1,76 @@
+// The Redis backend: the shared contract on the real Redis at 127.0.0.1:6379, each test under its own prefix.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createOutbox } from '../../src/outbox/index.js';
+import { outboxContract, TEST_PARTITIONS } from './contract.js';
+import { duplicates, missing, outOfOrder, spawnProducer, startTarget } from './crash.js';
+import { waitUntil } from './helpers.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379/0';
+const run = `oct-${randomUUID().slice(0, 8)}`;
+const admin = new Redis(REDIS_URL);
+
+/** Deletes every key this test run wrote. */
+async function dropPrefix(redis: Redis, prefix: string) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+afterAll(async () => {
+  await dropPrefix(admin, run);
+  await admin.quit();
+});
+let n = 0;
+
+outboxContract('redis', () => {
+  const prefix = `${run}-${++n}`;
+  return {
+    open: (options) =>
+      createOutbox(`${REDIS_URL}?prefix=${prefix}`, {
+        ...options,
+        redis: {
+          partitions: TEST_PARTITIONS,
+          pausePollMs: 50,
+          lockDurationMs: 5_000,
+          stalledIntervalMs: 2_000,
+        },
+      }),
+  };
+});
+
+describe('redis outbox shared by two runners', () => {
+  it('delivers every accepted message when one of two runners is killed with SIGKILL mid-load', async () => {
+    const url = `${REDIS_URL}?prefix=${run}-crash`;
+    const target = await startTarget(3);
+    const a = spawnProducer([url, target.url, 'a', '300', '6']);
+    const b = spawnProducer([url, target.url, 'b', '300', '6']);
+    try {
+      await waitUntil(() => target.arrivals.length >= 60, 20_000, 'deliveries to start');
+      a.process.kill('SIGKILL');
+      await a.exited;
+      await b.waitFor('enqueued');
+      const accepted = [...a.accepted, ...b.accepted];
+      expect(a.lines).not.toContain('enqueued'); // killed mid-load
+      // The killed runner's job in flight comes back once its lock expires (1.5 s + 0.5 s in the child).
+      await waitUntil(
+        () => missing(accepted, target.arrivals).length === 0,
+        25_000,
+        'every accepted message',
+      );
+      expect(duplicates(target.arrivals)).toBeLessThanOrEqual(4); // at most one in flight per partition
+      // Each runner enqueued in sequence, so per runner and agent its messages arrive in its order.
+      expect(outOfOrder(a.accepted, target.arrivals)).toEqual([]);
+      expect(outOfOrder(b.accepted, target.arrivals)).toEqual([]);
+    } finally {
+      a.process.kill('SIGKILL');
+      b.process.kill('SIGTERM');
+      await Promise.all([a.exited, b.exited]);
+      await target.close();
+    }
+  }, 45_000);
+});
