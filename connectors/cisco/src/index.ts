@@ -1,19 +1,18 @@
-// Cisco: every source this platform can send, verified and mapped to OpenConnect drafts.
+// Cisco: UCCE and UCCX through Finesse notifications forwarded by our gadget, and Webex Contact Center
+// through its native webhooks. One source per wire format; each recognises its own requests.
 import { defineConnector } from '@openconnect/core';
-import { z } from 'zod';
-import { webhook } from './webhook.js';
+import { type CiscoConfig, type CiscoServices, config, createServices, SECRET_KEYS } from './config.js';
+import { finesse } from './finesse/index.js';
+import { webexCc } from './webex-cc/index.js';
 
-export const config = z.object({
-  /** The shared secret the vendor sends in the x-openconnect-token header. */
-  token: z.string().min(16, 'token must be at least 16 characters'),
-});
-export type CiscoConfig = z.output<typeof config>;
+export { type CiscoConfig, type CiscoServices, config, createServices } from './config.js';
 
-export default defineConnector({
+export default defineConnector<CiscoConfig, CiscoServices>({
   id: 'cisco',
   displayName: 'Cisco',
-  platforms: ['Cisco'],
+  platforms: ['UCCE', 'UCCX', 'Webex Contact Center'],
   config,
-  secrets: ['token'],
-  sources: [webhook],
+  secrets: [...SECRET_KEYS],
+  setup: () => createServices(),
+  sources: [finesse, webexCc],
 });

@@ -1,0 +1,31 @@
+// The connector's options, flat so every secret is a top-level key the runtime can redact.
+// Each source refuses every request until its own secret is set, so a deployment can run just one platform.
+import { z } from 'zod';
+
+export const config = z.object({
+  /** Finesse (UCCE/UCCX): the shared secret the gadget sends in the x-openconnect-token header. */
+  finesseToken: z.string().min(16, 'finesseToken must be at least 16 characters').optional(),
+  /** Which Finesse platform this deployment runs; without it, each dialog's own fields decide. */
+  finessePlatform: z.enum(['UCCE', 'UCCX']).optional(),
+  /** Agent-initiated outbound calls (INITIATING/INITIATED): ignored until answered, or sent as offered. */
+  finesseOutboundInitiated: z.enum(['ignore', 'offered']).default('ignore'),
+  /** Webex Contact Center: the `secret` given when the subscription was created. */
+  webexCcSecret: z.string().min(8, 'webexCcSecret must be at least 8 characters').optional(),
+  /** How far X-WebexCC-Timestamp may be from now. Cisco's guide uses 5 minutes. */
+  webexCcToleranceMs: z.number().int().positive().default(300_000),
+  /** How long per-dialog and per-task state (joins, last lifecycle) is kept. */
+  stateTtlMs: z.number().int().positive().default(4 * 60 * 60 * 1000),
+});
+
+export type CiscoConfig = z.output<typeof config>;
+
+export const SECRET_KEYS = ['finesseToken', 'webexCcSecret'] as const;
+
+/** What the mappings and verifiers get from outside: only the clock, replaceable in tests. */
+export interface CiscoServices {
+  now: () => number;
+}
+
+export function createServices(overrides: Partial<CiscoServices> = {}): CiscoServices {
+  return { now: () => Date.now(), ...overrides };
+}

@@ -1,0 +1,117 @@
+// Dialog → lifecycle. The agent's own participant leg decides (in a consult the dialog can be ACTIVE
+// while this agent's leg still rings); the dialog state is the fallback. Finesse sends a PUT for every
+// change (actions, call variables...), so the last phase per agent and dialog is kept and only a change
+// of phase becomes a message.
+import { type Draft, type Lifecycle, normaliseDirection, PROP, type Props, RESERVED_FIELDS } from '@openconnect/core';
+import type { CiscoConfig } from '../config.js';
+import type { Dialog, Participant } from './model.js';
+
+/** Where a dialog is for one agent; `answered` covers resumed too. */
+export type Phase = 'offered' | 'answered' | 'held' | 'ended' | 'wrapup';
+
+export interface Step {
+  phase: Phase;
+  /** The Finesse state that caused it (nativeEvent). */
+  state: string;
+}
+
+/** The agent's leg: by extension when known, else the only AGENT_DEVICE participant. */
+export function agentLeg(dialog: Dialog, extension: string | undefined): Participant | undefined {
+  if (extension) {
+    const own = dialog.participants.find((p) => p.mediaAddress === extension);
+    if (own) return own;
+  }
+  const agents = dialog.participants.filter((p) => p.mediaAddressType === 'AGENT_DEVICE');
+  return agents.length === 1 ? agents[0] : undefined;
+}
+
+/** The phase a Finesse state means, or why it means none. */
+export function phaseOf(state: string | undefined, config: CiscoConfig): Phase | { none: string } {
+  switch (state) {
+    case 'ALERTING':
+      return 'offered';
+    case 'ACTIVE':
+      return 'answered';
+    case 'HELD':
+      return 'held';
+    case 'DROPPED':
+    case 'FAILED':
+      return 'ended';
+    case 'WRAP_UP':
+      return 'wrapup';
+    case 'INITIATING':
+    case 'INITIATED':
+      return config.finesseOutboundInitiated === 'offered'
+        ? 'offered'
+        : { none: `${state} is an outbound call the agent is still dialing; it is sent when answered (ACTIVE)` };
+    case undefined:
+      return { none: 'the dialog has no state' };
+    default:
+      return { none: `dialog state ${state} is not one this connector maps` };
+  }
+}
+
+const FINAL: readonly Phase[] = ['ended', 'wrapup'];
+
+/**
+ * The lifecycle a new phase means after the last one, or why it is not news: a repeat, a late update for
+ * a dialog that already ended, or ended after wrap-up (Finesse may send either order).
+ */
+export function transition(last: Phase | undefined, next: Phase): Lifecycle | { none: string } {
+  if (last === next) return { none: `the dialog is still ${next}` };
+  if (last === 'wrapup' && next === 'ended') return { none: 'the dialog already went to wrap-up' };
+  if (last && FINAL.includes(last) && !FINAL.includes(next)) return { none: `the dialog already ${last}` };
+  if (next === 'answered' && last === 'held') return 'resumed';
+  return next;
+}
+
+const INBOUND = new Set(['ACD_IN', 'PREROUTE_ACD_IN', 'PREROUTE_DIRECT_AGENT', 'OTHER_IN', 'TRANSFER']);
+
+export function directionOf(callType: string | undefined): 'inbound' | 'outbound' | undefined {
+  if (!callType) return undefined;
+  if (INBOUND.has(callType)) return 'inbound';
+  if (callType === 'OUT' || callType.startsWith('OUTBOUND')) return 'outbound';
+  return normaliseDirection(callType);
+}
+
+/** UCCE when the CCE router call key is there, UCCX when its task id ECC is; the config wins. */
+export function platformOf(dialog: Dialog, config: CiscoConfig): 'UCCE' | 'UCCX' | undefined {
+  if (config.finessePlatform) return config.finessePlatform;
+  if (dialog.mediaProperties.callKeyCallId || dialog.mediaProperties.callKeyPrefix) return 'UCCE';
+  if (dialog.callVariables.some(([name]) => name === 'user.task.id')) return 'UCCX';
+  return undefined;
+}
+
+const RESERVED = new Set<string>(RESERVED_FIELDS);
+
+export function dialogDraft(
+  dialog: Dialog,
+  step: { lifecycle: Lifecycle; state: string },
+  agent: { login: string; loginId: string },
+  config: CiscoConfig,
+): Draft {
+  const media = dialog.mediaProperties;
+  const props: Props = {};
+  // Call variables first, so a variable can never overwrite a canonical prop or a Finesse field.
+  for (const [name, value] of [...dialog.callVariables, ...Object.entries(media)]) {
+    if (!RESERVED.has(name.toLowerCase())) props[name] = value;
+  }
+  const set = (name: string, value: string | undefined) => {
+    if (value) props[name] = value;
+  };
+  set(PROP.nativeEvent, step.state);
+  set(PROP.interactionId, dialog.id);
+  set(PROP.platform, platformOf(dialog, config));
+  set(PROP.channel, dialog.mediaType?.toLowerCase());
+  set(PROP.direction, directionOf(media.callType));
+  set(PROP.ani, dialog.fromAddress);
+  set(PROP.dnis, media.DNIS ?? media.dialedNumber ?? dialog.toAddress);
+  set(PROP.queue, media.queueName);
+  set(PROP.queueId, media.queueNumber);
+  set(PROP.disposition, media.wrapUpReason);
+  set('fromAddress', dialog.fromAddress);
+  set('toAddress', dialog.toAddress);
+  set('dialogState', dialog.state);
+  if (agent.login !== agent.loginId) set(PROP.agentPlatformId, agent.loginId);
+  return { agentid: agent.login, lifecycle: step.lifecycle, props };
+}

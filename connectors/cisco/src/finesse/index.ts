@@ -1,0 +1,100 @@
+// Finesse (UCCE and UCCX): dialog and user notifications that the OpenConnect gadget in gadget/ forwards
+// as XML, bare <Update> or the XMPP <message> around it. Both platforms send the same Dialog XML; what
+// differs (CCE call key and CVP ECCs, UCCX CSQ and user.task.id) only shows up as props.
+import {
+  bodyText,
+  contentType,
+  type Draft,
+  defineSource,
+  ignore,
+  InputError,
+  type MapContext,
+  verifyToken,
+} from '@openconnect/core';
+import type { CiscoConfig, CiscoServices } from '../config.js';
+import { firstChar, sourceInUrl } from '../detect.js';
+import { agentLeg, dialogDraft, type Phase, phaseOf, transition } from './dialog.js';
+import { type FinesseEvent, toEvent } from './model.js';
+import { stateKey, userDraft } from './user.js';
+import { parseFinesse } from './xml.js';
+
+export const TOKEN_HEADER = 'x-openconnect-token';
+
+type Ctx = MapContext<CiscoConfig, CiscoServices>;
+
+export const finesse = defineSource<FinesseEvent, CiscoConfig, CiscoServices>({
+  id: 'finesse',
+  description: 'Cisco Finesse dialog and user notifications (UCCE, UCCX), forwarded as XML by the OpenConnect gadget',
+  platforms: ['UCCE', 'UCCX'],
+  auth: {
+    scheme: 'shared-secret',
+    summary: `header ${TOKEN_HEADER}: the token in the gadget's layout entry, equal to finesseToken`,
+    credentials: [{ in: 'header', name: TOKEN_HEADER }],
+  },
+  detect(req) {
+    const named = sourceInUrl(req);
+    if (named) return named === 'finesse';
+    return firstChar(req) === '<' || contentType(req).endsWith('xml');
+  },
+  verify: (req, { config }) => verifyToken(req, { expected: config.finesseToken, header: TOKEN_HEADER }),
+  parse: (req) => toEvent(parseFinesse(bodyText(req)), req),
+  eventId: (event) => event.itemId,
+  async map(event, ctx) {
+    if (event.kind === 'other') return ignore(`Finesse ${event.what} is not a dialog or user update`);
+    if (!event.agent) {
+      throw new InputError(
+        'the notification names no agent: its <source> is not /finesse/api/User/{id}/..., it has no XMPP node, and the x-finesse-agent header is missing',
+        'source',
+      );
+    }
+    const loginId = event.agent;
+    const agent = { loginId, login: ctx.directory.get(loginId) ?? loginId };
+    const ttl = ctx.config.stateTtlMs;
+
+    if (event.kind === 'user') {
+      const { user } = event;
+      if (event.verb === 'DELETE') return ignore(`Finesse user ${loginId} was deleted`);
+      // The extension finds the agent's own leg in later dialogs, when the gadget did not send it.
+      if (user.extension) await ctx.state.set(`finesse:ext:${loginId}`, user.extension, ttl);
+      if (!user.state) return ignore(`the user update for ${loginId} has no state`);
+      const key = `finesse:user:${loginId}`;
+      if ((await ctx.state.get<string>(key)) === stateKey(user)) {
+        return ignore(`agent ${loginId} is still ${user.state}${user.reasonCodeLabel ? ` (${user.reasonCodeLabel})` : ''}`);
+      }
+      await ctx.state.set(key, stateKey(user), ttl);
+      return userDraft(user, agent.login, ctx.config);
+    }
+
+    if (!event.dialogs.length) return ignore('the dialog update lists no dialogs');
+    const extension = event.extension ?? (await ctx.state.get<string>(`finesse:ext:${loginId}`));
+    const drafts: Draft[] = [];
+    const reasons: string[] = [];
+    for (const dialog of event.dialogs) {
+      const state = agentLeg(dialog, extension)?.state ?? dialog.state;
+      let phase = phaseOf(state, ctx.config);
+      let native = state ?? event.verb;
+      // DELETE: the dialog left the agent's list, whatever its last state said.
+      if (event.verb === 'DELETE' && phase !== 'wrapup' && phase !== 'ended') {
+        phase = 'ended';
+        native = 'DELETE';
+      }
+      if (typeof phase !== 'string') {
+        reasons.push(`dialog ${dialog.id}: ${phase.none}`);
+        continue;
+      }
+      const next = await advance(ctx, `finesse:dialog:${loginId}:${dialog.id}`, phase);
+      if (typeof next !== 'string') {
+        reasons.push(`dialog ${dialog.id}: ${next.none}`);
+        continue;
+      }
+      drafts.push(dialogDraft(dialog, { lifecycle: next, state: native }, agent, ctx.config));
+    }
+    return drafts.length ? drafts : ignore(reasons.join('; '));
+  },
+});
+
+async function advance(ctx: Ctx, key: string, phase: Phase) {
+  const next = transition(await ctx.state.get<Phase>(key), phase);
+  if (typeof next === 'string') await ctx.state.set(key, phase, ctx.config.stateTtlMs);
+  return next;
+}

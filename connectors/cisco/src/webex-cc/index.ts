@@ -1,0 +1,185 @@
+// Webex Contact Center native webhooks (Subscriptions API): task:* and agent:* CloudEvents, signed with
+// the subscription secret. Task events name no agent, so they are joined to the agent's channel state
+// events on taskId (join.ts); the agent UUID becomes a login through the directory.
+import {
+  type Draft,
+  defineSource,
+  header,
+  ignore,
+  type Lifecycle,
+  type MapContext,
+  type MapResult,
+  normaliseDirection,
+  PROP,
+  type Props,
+  peekJson,
+} from '@openconnect/core';
+import type { CiscoConfig, CiscoServices } from '../config.js';
+import { sourceInUrl } from '../detect.js';
+import { parseWebexRequest, type WebexEvent } from './event.js';
+import { emptyRecord, mergeInfo, release, type Step, type TaskInfo, type TaskRecord } from './join.js';
+import { SIGNATURE_HEADER, verifyWebex } from './verify.js';
+
+export const PLATFORM = 'Webex Contact Center';
+
+type Ctx = MapContext<CiscoConfig, CiscoServices>;
+
+/** Task events that are a step of the call. Others (new, parked, consulting...) only update the record. */
+const TASK_STEPS = new Map<string, Lifecycle>([
+  ['task:connect', 'offered'],
+  ['task:connected', 'answered'],
+  ['task:on-hold', 'held'],
+  ['task:hold-done', 'resumed'],
+  ['task:conference-transferred', 'transferred'],
+  ['task:ended', 'ended'],
+]);
+
+/** agent:channel_state_change currentState → a step of the task it names. */
+const CHANNEL_STEPS = new Map<string, Lifecycle>([
+  ['ringing', 'offered'],
+  ['connected', 'answered'],
+  ['on-hold', 'held'],
+  ['hold-done', 'resumed'],
+  ['wrapup', 'wrapup'],
+  ['wrapup-done', 'completed'],
+]);
+
+/** Channel states that describe the agent rather than a task. */
+const AGENT_STATES = new Set(['available', 'idle', 'not-responding']);
+
+const AGENT_EVENTS = new Set(['agent:login', 'agent:logout', 'agent:state_change', 'agent:channelType_state_change']);
+
+export const webexCc = defineSource<WebexEvent, CiscoConfig, CiscoServices>({
+  id: 'webex-cc',
+  description: 'Webex Contact Center task and agent webhooks (Subscriptions API), signed with the subscription secret',
+  platforms: [PLATFORM],
+  auth: {
+    scheme: 'hmac-signature',
+    summary: 'X-WebexCC-Signature: hex HMAC-SHA256 of the body with the subscription secret (webexCcSecret)',
+    credentials: [{ in: 'header', name: SIGNATURE_HEADER }],
+    signsBody: true,
+  },
+  detect(req) {
+    const named = sourceInUrl(req);
+    if (named) return named === 'webex-cc';
+    if (header(req, SIGNATURE_HEADER) !== undefined) return true;
+    const body = peekJson(req) as { type?: unknown } | undefined;
+    return typeof body?.type === 'string' && /^(task|agent|capture|task-message):/.test(body.type);
+  },
+  verify: (req, { config, services }) => verifyWebex(req, config, services),
+  parse: parseWebexRequest,
+  eventId: (event) => event.id,
+  async map(event, ctx) {
+    // Deliveries repeat; a repeat must not move the join state a second time.
+    const seen = `wxcc:seen:${event.id}`;
+    if (await ctx.state.get(seen)) return ignore(`duplicate delivery of event ${event.id}`);
+    const result = await mapOnce(event, ctx);
+    await ctx.state.set(seen, true, ctx.config.stateTtlMs);
+    return result;
+  },
+});
+
+async function mapOnce(event: WebexEvent, ctx: Ctx): Promise<MapResult> {
+  const { type, data } = event;
+  if (type === 'agent:channel_state_change') {
+    const state = data.currentState?.toLowerCase();
+    if (!state) return ignore(`${type} has no currentState`);
+    if (AGENT_STATES.has(state) || !data.taskId) return agentState(event, state, ctx);
+    const step = CHANNEL_STEPS.get(state);
+    return onTask(event, data.taskId, step ? { lifecycle: step, nativeEvent: `${type}:${state}` } : undefined, ctx);
+  }
+  if (AGENT_EVENTS.has(type)) return agentState(event, undefined, ctx);
+  if (type.startsWith('task:')) {
+    if (!data.taskId) return ignore(`${type} carries no taskId`);
+    const step = TASK_STEPS.get(type);
+    return onTask(event, data.taskId, step ? { lifecycle: step, nativeEvent: type } : undefined, ctx);
+  }
+  return ignore(`event type ${type} is not a task or agent event this connector maps`);
+}
+
+async function onTask(event: WebexEvent, taskId: string, step: Step | undefined, ctx: Ctx): Promise<MapResult> {
+  const key = `wxcc:task:${taskId}`;
+  const record: TaskRecord = (await ctx.state.get<TaskRecord>(key)) ?? emptyRecord();
+  const fromAgent = event.type.startsWith('agent:');
+  record.info = mergeInfo(record.info, event.data, !fromAgent);
+  if (fromAgent && event.data.agentId) record.agentId = event.data.agentId;
+  const save = () => ctx.state.set(key, record, ctx.config.stateTtlMs);
+
+  const agentId = record.agentId;
+  if (!agentId) {
+    if (step) record.pending.push(step);
+    await save();
+    return ignore(
+      step
+        ? `${event.type} for task ${taskId} names no agent; kept until an agent:channel_state_change names one`
+        : `${event.type} for task ${taskId} recorded (caller and queue for later events)`,
+    );
+  }
+  const login = ctx.directory.get(agentId);
+  if (!login) {
+    if (step) record.pending.push(step);
+    await save();
+    return ignore(`agent ${agentId} is not in the directory: add "${agentId}": "<agent login>" to the cisco directory`);
+  }
+  const steps = [...record.pending, ...(step ? [step] : [])];
+  record.pending = [];
+  let progress = record.progress.find((p) => p.agentId === agentId);
+  if (!progress) {
+    progress = { agentId, sent: [], held: false };
+    record.progress.push(progress);
+  }
+  const { sent, skipped } = release(progress, steps);
+  await save();
+  if (!sent.length) {
+    return ignore(skipped.length ? skipped.join('; ') : `${event.type} for task ${taskId} recorded; it is not a step this connector sends`);
+  }
+  return sent.map((s) => taskDraft(s, taskId, record.info, agentId, login));
+}
+
+function taskDraft(step: Step, taskId: string, info: TaskInfo, agentId: string, login: string): Draft {
+  const props: Props = {};
+  const set = (name: string, value: string | undefined) => {
+    if (value) props[name] = value;
+  };
+  set(PROP.nativeEvent, step.nativeEvent);
+  set(PROP.interactionId, taskId);
+  set(PROP.platform, PLATFORM);
+  set(PROP.channel, info.channelType);
+  set(PROP.direction, normaliseDirection(info.direction));
+  set(PROP.ani, info.origin);
+  set(PROP.dnis, info.destination);
+  set(PROP.queueId, info.queueId);
+  set(PROP.agentPlatformId, agentId);
+  set('outboundType', info.outboundType);
+  if (step.lifecycle === 'ended' || step.lifecycle === 'wrapup' || step.lifecycle === 'completed') {
+    set('reason', info.reason);
+    set('terminatingParty', info.terminatingParty);
+  }
+  if (step.lifecycle === 'completed') set(PROP.disposition, info.wrapUpAuxCodeId);
+  return { agentid: login, lifecycle: step.lifecycle, props };
+}
+
+function agentState(event: WebexEvent, channelState: string | undefined, ctx: Ctx): MapResult {
+  const { type, data } = event;
+  if (!data.agentId) return ignore(`${type} carries no agentId`);
+  const login = ctx.directory.get(data.agentId);
+  if (!login) {
+    return ignore(`agent ${data.agentId} is not in the directory: add "${data.agentId}": "<agent login>" to the cisco directory`);
+  }
+  const state =
+    type === 'agent:login' ? 'LoggedIn' : type === 'agent:logout' ? 'LoggedOut' : (channelState ?? data.currentState ?? data.state);
+  if (!state) return ignore(`${type} has no state`);
+  const props: Props = {};
+  const set = (name: string, value: string | undefined) => {
+    if (value) props[name] = value;
+  };
+  set(PROP.nativeEvent, channelState ? `${type}:${channelState}` : type);
+  set(PROP.agentState, state);
+  set(PROP.platform, PLATFORM);
+  set(PROP.agentPlatformId, data.agentId);
+  set(PROP.channel, data.channelType);
+  set('idleCodeId', data.idleCodeId);
+  set('idleCodeName', data.idleCodeName);
+  set('teamId', data.teamId);
+  return { agentid: login, lifecycle: 'agent_state', props };
+}

@@ -1,0 +1,107 @@
+// Webex CC splits a call over two streams: task events (caller, queue; no agent) and the agent's channel
+// state events (agent and taskId). One record per task, kept in the state store, joins them. Task steps
+// that arrive before any agent is known wait in the record and go out, in lifecycle order, as soon as an
+// agent event names the task; each agent gets each once-only step at most once, never out of order.
+import type { Lifecycle } from '@openconnect/core';
+import type { WebexData } from './event.js';
+
+export interface TaskInfo {
+  origin?: string;
+  destination?: string;
+  queueId?: string;
+  direction?: string;
+  channelType?: string;
+  outboundType?: string;
+  reason?: string;
+  terminatingParty?: string;
+  wrapUpAuxCodeId?: string;
+}
+
+export interface Step {
+  lifecycle: Lifecycle;
+  nativeEvent: string;
+}
+
+export interface AgentProgress {
+  agentId: string;
+  sent: Lifecycle[];
+  held: boolean;
+}
+
+export interface TaskRecord {
+  info: TaskInfo;
+  /** The agent UUID that has the task now (the last channel state event naming it). */
+  agentId?: string;
+  /** Per agent: a transfer gives the next agent its own offered/answered. */
+  progress: AgentProgress[];
+  /** Task steps that came before any agent was known. */
+  pending: Step[];
+}
+
+export const emptyRecord = (): TaskRecord => ({ info: {}, progress: [], pending: [] });
+
+const INFO_KEYS = [
+  'origin',
+  'destination',
+  'queueId',
+  'direction',
+  'channelType',
+  'outboundType',
+  'reason',
+  'terminatingParty',
+  'wrapUpAuxCodeId',
+] as const;
+
+/** Task events are the authority on the task's fields; agent events only fill gaps. */
+export function mergeInfo(info: TaskInfo, data: WebexData, authoritative: boolean): TaskInfo {
+  const out: TaskInfo = { ...info };
+  for (const key of INFO_KEYS) {
+    const value = data[key];
+    if (value && (authoritative || !out[key])) out[key] = value;
+  }
+  return out;
+}
+
+const RANK: Partial<Record<Lifecycle, number>> = {
+  offered: 1,
+  answered: 2,
+  held: 2.5,
+  resumed: 2.5,
+  transferred: 3,
+  ended: 4,
+  wrapup: 5,
+  completed: 6,
+};
+const rank = (lifecycle: Lifecycle) => RANK[lifecycle] ?? 0;
+
+/** Decides which steps go out for one agent, updating its progress. Returns the sent ones and why others did not. */
+export function release(progress: AgentProgress, steps: Step[]): { sent: Step[]; skipped: string[] } {
+  const sent: Step[] = [];
+  const skipped: string[] = [];
+  const ordered = [...steps].sort((a, b) => rank(a.lifecycle) - rank(b.lifecycle));
+  for (const step of ordered) {
+    const furthest = Math.max(0, ...progress.sent.map(rank));
+    const { lifecycle } = step;
+    if (lifecycle === 'held' || lifecycle === 'resumed') {
+      if (furthest >= rank('ended')) {
+        skipped.push(`${step.nativeEvent}: the task already ended`);
+        continue;
+      }
+      if ((lifecycle === 'held') === progress.held) {
+        skipped.push(`${step.nativeEvent}: the task is already ${progress.held ? 'on hold' : 'off hold'}`);
+        continue;
+      }
+      progress.held = lifecycle === 'held';
+    } else if (progress.sent.includes(lifecycle)) {
+      skipped.push(`${step.nativeEvent}: ${lifecycle} was already sent for this agent`);
+      continue;
+    } else if (rank(lifecycle) < furthest) {
+      skipped.push(`${step.nativeEvent}: arrived after a later step (${lifecycle} is out of order)`);
+      continue;
+    } else {
+      progress.sent.push(lifecycle);
+    }
+    sent.push(step);
+  }
+  return { sent, skipped };
+}
