@@ -44,7 +44,15 @@ export function mapEvent(event: TaskRouterEvent, ctx: MapContext<TwilioFlexConfi
         : `no agent: ${agent.missing}`,
     );
   }
-  return { agentid: agent.agentid, lifecycle, props: propsOf(event, lifecycle, ctx.config.attributePrefix) };
+  const props = withoutSecret(propsOf(event, lifecycle, ctx.config.attributePrefix), ctx.config.authToken);
+  return { agentid: agent.agentid, lifecycle, props };
+}
+
+/** Task attributes are free-form: one that happens to hold the Auth Token is dropped, never sent on. */
+function withoutSecret(props: Props, secret: string): Props {
+  return Object.fromEntries(
+    Object.entries(props).filter(([, value]) => !(typeof value === 'string' && value.includes(secret))),
+  );
 }
 
 const text = (value: unknown): string | undefined =>
