@@ -1,0 +1,204 @@
+// 8x8 Event Streaming, relayed: a reader holds the Pulsar WebSocket (wss://pulsar-ws-<region>.8x8.com/ws/v2/
+// reader/persistent/<tenant>/event-v1/all) and POSTs each frame as received, or its decoded payload.
+// The payload's single top-level key is the event type: {"InteractionAccepted": {...}}.
+import {
+  type Draft,
+  defineSource,
+  flattenProps,
+  type InboundRequest,
+  InputError,
+  ignore,
+  type Lifecycle,
+  normaliseDirection,
+  PROP,
+  type Props,
+  parseJson,
+  parseWith,
+  peekJson,
+  type StateStore,
+  verifyToken,
+} from '@openconnect/core';
+import { z } from 'zod';
+import type { C8x8Config, C8x8Services } from './index.js';
+import { firstTime } from './once.js';
+
+export const PLATFORM = '8x8 Contact Center';
+export const RELAY_HEADER = 'x-relay-token';
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const frame = z.looseObject({
+  messageId: z.string().min(1),
+  payload: z.string().min(1, 'payload must be the base64 event JSON'),
+  publishTime: z.string().optional(),
+  redeliveryCount: z.number().optional(),
+});
+const body = z.record(z.string(), z.looseObject({}));
+const inner = z.looseObject({
+  msgInfo: z.looseObject({ instanceId: scalar.optional(), sequenceId: scalar.optional() }).optional(),
+  interactionGUID: scalar.optional(),
+  callState: z.string().optional(),
+  agentId: scalar.optional(),
+  agentGUID: scalar.optional(),
+  agentGuid: scalar.optional(),
+  // Flat map, or a list of {attribute|key|name, value}; which one 8x8 sends is unconfirmed.
+  attachedData: z
+    .union([
+      z.record(z.string(), z.unknown()),
+      z.array(z.looseObject({ value: z.unknown().optional() })),
+    ])
+    .optional(),
+});
+
+export interface StreamEvent {
+  type: string;
+  messageId?: string;
+  fields: z.output<typeof inner>;
+}
+
+function decode(text: string): unknown {
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text.trim())) throw new InputError('payload is not base64', 'payload');
+  const json = Buffer.from(text, 'base64').toString('utf8');
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new InputError('payload does not decode to JSON', 'payload');
+  }
+}
+
+export function parseStream(req: InboundRequest): StreamEvent {
+  const value = parseJson(req);
+  const isFrame = !!value && typeof value === 'object' && 'payload' in value && 'messageId' in value;
+  const wrapped = isFrame ? parseWith(frame, value, 'Event Streaming frame') : undefined;
+  const payload = parseWith(body, wrapped ? decode(wrapped.payload) : value, 'Event Streaming payload');
+  const keys = Object.keys(payload);
+  if (keys.length !== 1) {
+    throw new InputError(`the event payload must have one top-level key naming the event type; it has ${keys.length}`);
+  }
+  const type = keys[0]!;
+  const fields = parseWith(inner, payload[type], `${type} event`);
+  return { type, ...(wrapped ? { messageId: wrapped.messageId } : {}), fields };
+}
+
+/** The relay's frame id, or the event's own instance and sequence when only the payload was sent. */
+export function streamEventId(e: StreamEvent): string | undefined {
+  if (e.messageId) return e.messageId;
+  const info = e.fields.msgInfo;
+  return info?.instanceId !== undefined && info.sequenceId !== undefined ? `${info.instanceId}:${info.sequenceId}` : undefined;
+}
+
+export function attachedData(fields: StreamEvent['fields']): Record<string, string | number | boolean> {
+  const data = fields.attachedData;
+  const out: Record<string, string | number | boolean> = {};
+  if (Array.isArray(data)) {
+    for (const item of data) {
+      const name = item.attribute ?? item.key ?? item.name;
+      if (typeof name === 'string' && name && scalar.safeParse(item.value).success) out[name] = item.value as string;
+    }
+  } else if (data) {
+    // `{attachedDatum: [...]}` is the list form under a wrapper key.
+    const list = Object.values(data).find(Array.isArray);
+    if (Object.keys(data).length === 1 && list) return attachedData({ attachedData: list as { value?: unknown }[] });
+    Object.assign(out, flattenProps(data));
+  }
+  return out;
+}
+
+const CHANNEL: Record<string, string> = { T: 'voice', C: 'chat', E: 'email', V: 'voicemail' };
+const OFFERED = new Set(['InteractionCreated', 'InteractionQueued', 'InteractionAssigned']);
+const LIFECYCLE: Record<string, Lifecycle> = {
+  InteractionAccepted: 'answered',
+  InteractionPostProcess: 'wrapup',
+  InteractionEndPostProcess: 'completed',
+  InteractionDeleted: 'ended',
+  AgentStatusChange: 'agent_state',
+};
+const CONSUMED = new Set(['msgInfo', 'interactionGUID', 'callState', 'agentId', 'agentGUID', 'agentGuid', 'attachedData', 'event']);
+
+function lifecycleOf(e: StreamEvent): Lifecycle | undefined {
+  if (OFFERED.has(e.type)) return 'offered';
+  if (e.type === 'LineHoldStatus') {
+    return e.fields.callState === 'CS_HOLD' ? 'held' : e.fields.callState === 'CS_CONNECTED' ? 'resumed' : undefined;
+  }
+  return LIFECYCLE[e.type];
+}
+
+export async function mapStream(
+  e: StreamEvent,
+  ctx: { directory: { get(id: string): string | undefined }; state: StateStore },
+): Promise<Draft | { ignored: string }> {
+  const lifecycle = lifecycleOf(e);
+  const guid = e.fields.agentId ?? e.fields.agentGUID ?? e.fields.agentGuid;
+  const interaction = e.fields.interactionGUID === undefined ? undefined : String(e.fields.interactionGUID);
+  if (e.type === 'InteractionRejected' && guid !== undefined && interaction) {
+    await ctx.state.delete(`offered:${interaction}:${guid}`); // a re-offer to the same agent pops again
+  }
+  if (!lifecycle) {
+    const why = e.type === 'LineHoldStatus' ? ` with callState ${e.fields.callState ?? '(none)'}` : '';
+    return ignore(`8x8 ${e.type}${why} is not an event this connector maps`);
+  }
+  if (guid === undefined || guid === '') return ignore(`8x8 ${e.type} names no agent yet`);
+  const agentid = ctx.directory.get(String(guid));
+  if (!agentid) {
+    return ignore(`8x8 agent ${guid} is not in the directory; add "${guid}": "<agent login>" to the 8x8 directory`);
+  }
+  if (lifecycle === 'offered' && interaction && !(await firstTime(ctx.state, `offered:${interaction}:${guid}`))) {
+    return ignore(`8x8 ${e.type}: interaction ${interaction} was already offered to agent ${guid}`);
+  }
+  return { agentid, lifecycle, props: { ...canonicalProps(e, lifecycle), [PROP.agentPlatformId]: String(guid), ...otherProps(e) } };
+}
+
+function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
+  const data = attachedData(e.fields);
+  const que = typeof data.que === 'string' ? data.que.split('~~') : [];
+  const queue = data.tenantSkillName ?? que[1];
+  const ani = data.phoneNum ?? data.callerId ?? data.pho;
+  const direction = normaliseDirection(data.queueDirection);
+  const channel = typeof data.med === 'string' ? (CHANNEL[data.med] ?? data.med.toLowerCase()) : undefined;
+  const f = e.fields as Record<string, unknown>;
+  return {
+    [PROP.nativeEvent]: e.type,
+    [PROP.platform]: PLATFORM,
+    ...(e.fields.interactionGUID !== undefined ? { [PROP.interactionId]: String(e.fields.interactionGUID) } : {}),
+    ...(ani !== undefined ? { [PROP.ani]: String(ani) } : {}),
+    ...(data.callingName !== undefined ? { [PROP.customerName]: String(data.callingName) } : {}),
+    ...(queue !== undefined ? { [PROP.queue]: String(queue) } : {}),
+    ...(que[3] ? { [PROP.queueId]: que[3] } : {}),
+    ...(direction ? { [PROP.direction]: direction } : {}),
+    ...(channel ? { [PROP.channel]: channel } : {}),
+    ...(e.fields.callState ? { callState: e.fields.callState } : {}),
+    ...(lifecycle === 'agent_state' && scalar.safeParse(f.newState).success ? { [PROP.agentState]: String(f.newState) } : {}),
+  };
+}
+
+/** Every attachedData key as `attachedData.<key>`, other event fields as `8x8.<field>`. */
+function otherProps(e: StreamEvent): Props {
+  const out: Props = {};
+  for (const [key, value] of Object.entries(attachedData(e.fields))) out[`attachedData.${key}`] = value;
+  for (const [key, value] of Object.entries(e.fields)) if (!CONSUMED.has(key)) flattenProps(value, `8x8.${key}`, out);
+  return out;
+}
+
+/** A frame `{messageId, payload}`, or a payload whose single key is a PascalCase event type. */
+export function looksLikeStream(req: InboundRequest): boolean {
+  const value = peekJson(req);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  if ('messageId' in value && 'payload' in value) return true;
+  const keys = Object.keys(value);
+  return keys.length === 1 && /^[A-Z][a-z]+[A-Za-z]*$/.test(keys[0]!);
+}
+
+export const eventStreaming = defineSource<StreamEvent, C8x8Config, C8x8Services>({
+  id: 'event-streaming',
+  description: '8x8 Event Streaming frames (or their decoded payloads) forwarded by a relay',
+  platforms: [PLATFORM],
+  auth: {
+    scheme: 'shared-secret',
+    summary: `header ${RELAY_HEADER}, the relaySecret shared with the relay`,
+    credentials: [{ in: 'header', name: RELAY_HEADER }],
+  },
+  detect: looksLikeStream,
+  verify: (req, { config }) => verifyToken(req, { expected: config.relaySecret, header: RELAY_HEADER }),
+  parse: parseStream,
+  eventId: streamEventId,
+  map: (e, ctx) => mapStream(e, ctx),
+});
