@@ -44,7 +44,11 @@ export const workflowBody = z.object({
 });
 type WorkflowBody = z.output<typeof workflowBody>;
 
-const TOPIC_LIFECYCLE: Record<string, Lifecycle> = { 'user.start': 'answered', 'user.end': 'ended', acw: 'wrapup' };
+const TOPIC_LIFECYCLE: Record<string, Lifecycle> = {
+  'user.start': 'answered',
+  'user.end': 'ended',
+  acw: 'wrapup',
+};
 const CUSTOMER_TOPICS = new Set(['customer.start', 'customer.end', 'acd.start', 'acd.end']);
 
 export const cloudWorkflow = defineSource<WorkflowBody, GenesysConfig, Services>({
@@ -53,7 +57,8 @@ export const cloudWorkflow = defineSource<WorkflowBody, GenesysConfig, Services>
   platforms: ['Genesys Cloud'],
   auth: {
     scheme: 'api-key',
-    summary: 'API-key header set in the data action (name: cloudApiKeyHeader; value: workflowApiKey, else cloudApiKey)',
+    summary:
+      'API-key header set in the data action (name: cloudApiKeyHeader; value: workflowApiKey, else cloudApiKey)',
     credentials: [{ in: 'header', name: 'x-api-key' }],
   },
   detect: detector(
@@ -66,12 +71,16 @@ export const cloudWorkflow = defineSource<WorkflowBody, GenesysConfig, Services>
       !('topicName' in body),
   ),
   verify: (req, { config }) =>
-    verifyToken(req, { expected: config.workflowApiKey ?? config.cloudApiKey, header: config.cloudApiKeyHeader }),
+    verifyToken(req, {
+      expected: config.workflowApiKey ?? config.cloudApiKey,
+      header: config.cloudApiKeyHeader,
+    }),
   parse: (req) => parseWith(workflowBody, parseJson(req), 'Process Automation data action body'),
   eventId: (body) => body.eventId ?? undefined,
   async map(body, ctx) {
     const word = body.event;
-    if (CUSTOMER_TOPICS.has(word)) return ignore(`${word} names no agent; trigger the workflow on user.start, user.end or acw`);
+    if (CUSTOMER_TOPICS.has(word))
+      return ignore(`${word} names no agent; trigger the workflow on user.start, user.end or acw`);
     const lifecycle: Lifecycle = TOPIC_LIFECYCLE[word] ?? (isLifecycle(word) ? word : 'custom');
     let agentid = body.agent?.trim();
     if (!agentid) {

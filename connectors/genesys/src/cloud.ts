@@ -24,7 +24,8 @@ const PLATFORM = 'Genesys Cloud';
 
 export const cloud = defineSource<CloudEvent, GenesysConfig, Services>({
   id: 'cloud',
-  description: 'Genesys Cloud conversation events from an EventBridge API destination, or notifications from a relay',
+  description:
+    'Genesys Cloud conversation events from an EventBridge API destination, or notifications from a relay',
   platforms: [PLATFORM],
   auth: {
     scheme: 'api-key',
@@ -48,7 +49,11 @@ export const cloud = defineSource<CloudEvent, GenesysConfig, Services>({
   },
 });
 
-const DETAIL_LIFECYCLE: Record<string, Lifecycle> = { 'user.start': 'answered', 'user.end': 'ended', acw: 'wrapup' };
+const DETAIL_LIFECYCLE: Record<string, Lifecycle> = {
+  'user.start': 'answered',
+  'user.end': 'ended',
+  acw: 'wrapup',
+};
 
 async function mapDetail(event: Extract<CloudEvent, { kind: 'detail' }>, ctx: Ctx): Promise<MapResult> {
   const body = event.body;
@@ -61,7 +66,9 @@ async function mapDetail(event: Extract<CloudEvent, { kind: 'detail' }>, ctx: Ct
     );
   }
   if (event.suffix === 'customer.start' || event.suffix === 'customer.end') {
-    return ignore(`${event.topic} describes the customer's leg and names no agent; user.start/user.end/acw pop the agent`);
+    return ignore(
+      `${event.topic} describes the customer's leg and names no agent; user.start/user.end/acw pop the agent`,
+    );
   }
   const lifecycle = DETAIL_LIFECYCLE[event.suffix];
   if (!lifecycle) return ignore(`${event.topic} is not an event this connector maps`);
@@ -72,7 +79,11 @@ async function mapDetail(event: Extract<CloudEvent, { kind: 'detail' }>, ctx: Ct
 }
 
 /** The props of a detail event; shared with the Process Automation source, whose body has the same names. */
-export function detailProps(nativeEvent: string, body: Partial<DetailBody>, kept: Record<string, string>): Props {
+export function detailProps(
+  nativeEvent: string,
+  body: Partial<DetailBody>,
+  kept: Record<string, string>,
+): Props {
   const props: Props = defined({
     [PROP.nativeEvent]: nativeEvent,
     [PROP.platform]: PLATFORM,
@@ -126,10 +137,14 @@ async function mapCalls(event: Extract<CloudEvent, { kind: 'calls' }>, ctx: Ctx)
   const participants = event.body.participants ?? [];
   const agents = participants.filter((p) => AGENT_PURPOSES.has(p.purpose?.toLowerCase() ?? '') && userOf(p));
   const userId = event.userId ?? (new Set(agents.map(userOf)).size === 1 ? userOf(agents[0]!) : undefined);
-  if (!userId) return ignore(`${event.topic}: the topic names no user and the conversation has no single agent`);
+  if (!userId)
+    return ignore(`${event.topic}: the topic names no user and the conversation has no single agent`);
   const mine = agents.filter((p) => userOf(p) === userId);
-  const leg = mine.findLast((p) => !['disconnected', 'terminated'].includes(p.state?.toLowerCase() ?? '')) ?? mine.at(-1);
-  if (!leg) return ignore(`${event.topic}: user ${userId} has no agent participant in conversation ${event.body.id}`);
+  const leg =
+    mine.findLast((p) => !['disconnected', 'terminated'].includes(p.state?.toLowerCase() ?? '')) ??
+    mine.at(-1);
+  if (!leg)
+    return ignore(`${event.topic}: user ${userId} has no agent participant in conversation ${event.body.id}`);
   const target = participantLifecycle(leg);
   if (!target) return ignore(`${event.topic}: the agent's state "${leg.state ?? ''}" pops nothing`);
 

@@ -21,7 +21,11 @@ export const config = z.object({
   /** Which user field is the OpenConnect agent login. */
   cloudLoginField: z.enum(['username', 'email']).default('username'),
   /** How long a resolved userId → login stays cached. */
-  cloudUserCacheTtlMs: z.number().int().positive().default(60 * 60 * 1000),
+  cloudUserCacheTtlMs: z
+    .number()
+    .int()
+    .positive()
+    .default(60 * 60 * 1000),
   /** Users API request timeout. */
   cloudTimeoutMs: z.number().int().positive().default(5_000),
   /** PureConnect (ICWS relay): sent as `Authorization: Bearer <token>`. */
@@ -31,7 +35,11 @@ export const config = z.object({
   /** The header in which a PureConnect or PureEngage relay names the agent. */
   relayAgentHeader: z.string().min(1).default('x-genesys-agent'),
   /** How long per-interaction state (PureConnect deltas, call states) is kept. */
-  stateTtlMs: z.number().int().positive().default(4 * 60 * 60 * 1000),
+  stateTtlMs: z
+    .number()
+    .int()
+    .positive()
+    .default(4 * 60 * 60 * 1000),
 });
 
 export type GenesysConfig = z.output<typeof config>;

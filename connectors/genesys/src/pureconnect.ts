@@ -51,10 +51,7 @@ const userStatus = z.object({
   ),
 });
 
-type Message =
-  | z.output<typeof queueContents>
-  | z.output<typeof userStatus>
-  | { __type: string; other: true };
+type Message = z.output<typeof queueContents> | z.output<typeof userStatus> | { __type: string; other: true };
 
 export interface PureConnectRequest {
   messages: Message[];
@@ -109,7 +106,8 @@ export const pureconnect = defineSource<PureConnectRequest, GenesysConfig, Servi
     const body = parseJson(req);
     // ICWS answers a poll with an array of messages; a relay may forward it whole or one by one.
     const messages = (Array.isArray(body) ? body : [body]).map(parseMessage);
-    if (!messages.length) throw new InputError('the body is an empty array; at least one ICWS message was expected');
+    if (!messages.length)
+      throw new InputError('the body is an empty array; at least one ICWS message was expected');
     return { messages, headers: req.headers };
   },
   async map(request, ctx) {
@@ -170,23 +168,40 @@ async function interactionChanged(
   // The kept lifecycle is the last one sent, so a state first seen without an agent is sent once one is known.
   const send = Boolean(target && target !== kept.lifecycle && agentid);
   const lifecycleSent = send ? target : kept.lifecycle;
-  await ctx.state.set(stateKey(id), { attributes, ...(lifecycleSent ? { lifecycle: lifecycleSent } : {}) }, ctx.config.stateTtlMs);
-  if (!letter) return { ignored: `interaction ${id}: no Eic_State yet (add it to the subscription's attributeNames)` };
+  await ctx.state.set(
+    stateKey(id),
+    { attributes, ...(lifecycleSent ? { lifecycle: lifecycleSent } : {}) },
+    ctx.config.stateTtlMs,
+  );
+  if (!letter)
+    return { ignored: `interaction ${id}: no Eic_State yet (add it to the subscription's attributeNames)` };
   if (!target) return { ignored: `interaction ${id}: Eic_State ${letter} pops nothing` };
   if (target === kept.lifecycle) return { ignored: `interaction ${id}: still ${target}` };
-  if (!agentid) return { ignored: `interaction ${id}: no agent yet (no Eic_UserName, no ${ctx.config.relayAgentHeader} header)` };
+  if (!agentid)
+    return {
+      ignored: `interaction ${id}: no agent yet (no Eic_UserName, no ${ctx.config.relayAgentHeader} header)`,
+    };
   const lifecycle = target === 'answered' && kept.lifecycle === 'held' ? 'resumed' : target!;
   return { agentid, lifecycle, props: interactionProps(id, `Eic_State:${letter}`, attributes, agentid) };
 }
 
 // Removal from a queue follows a disconnect (or a transfer away): it ends the call unless that was sent.
-async function interactionRemoved(id: string, relayAgent: string | undefined, ctx: Ctx): Promise<Draft | { ignored: string }> {
+async function interactionRemoved(
+  id: string,
+  relayAgent: string | undefined,
+  ctx: Ctx,
+): Promise<Draft | { ignored: string }> {
   const kept = await ctx.state.get<Kept>(stateKey(id));
   await ctx.state.delete(stateKey(id));
-  if (!kept?.lifecycle || kept.lifecycle === 'ended') return { ignored: `interaction ${id} removed; nothing more to send` };
+  if (!kept?.lifecycle || kept.lifecycle === 'ended')
+    return { ignored: `interaction ${id} removed; nothing more to send` };
   const agentid = loginFor(ctx.directory, kept.attributes.Eic_UserName || relayAgent);
   if (!agentid) return { ignored: `interaction ${id} removed; no agent known` };
-  return { agentid, lifecycle: 'ended', props: interactionProps(id, 'interactionsRemoved', kept.attributes, agentid) };
+  return {
+    agentid,
+    lifecycle: 'ended',
+    props: interactionProps(id, 'interactionsRemoved', kept.attributes, agentid),
+  };
 }
 
 function channelOf(objectType: string | undefined): string | undefined {
@@ -198,7 +213,12 @@ function channelOf(objectType: string | undefined): string | undefined {
   return word;
 }
 
-function interactionProps(id: string, nativeEvent: string, a: Record<string, string>, agentid: string): Props {
+function interactionProps(
+  id: string,
+  nativeEvent: string,
+  a: Record<string, string>,
+  agentid: string,
+): Props {
   const direction = a.Eic_CallDirection?.trim().toUpperCase();
   const props = defined({
     [PROP.nativeEvent]: nativeEvent,

@@ -58,7 +58,10 @@ const dnStateChanged = z.object({
   }),
 });
 
-type Message = z.output<typeof callStateChanged> | z.output<typeof dnStateChanged> | { messageType: string; other: true };
+type Message =
+  | z.output<typeof callStateChanged>
+  | z.output<typeof dnStateChanged>
+  | { messageType: string; other: true };
 
 export interface PureEngageRequest {
   message: Message;
@@ -86,7 +89,8 @@ function unwrap(body: unknown): { data: Record<string, unknown>; agent?: string 
 }
 
 function parseMessage(data: Record<string, unknown>): Message {
-  if (data.messageType === 'CallStateChanged') return parseWith(callStateChanged, data, 'CallStateChanged message');
+  if (data.messageType === 'CallStateChanged')
+    return parseWith(callStateChanged, data, 'CallStateChanged message');
   if (data.messageType === 'DnStateChanged') return parseWith(dnStateChanged, data, 'DnStateChanged message');
   return { messageType: String(data.messageType), other: true };
 }
@@ -112,7 +116,9 @@ export const pureengage = defineSource<PureEngageRequest, GenesysConfig, Service
   },
   detect: detector('pureengage', (body) => {
     try {
-      return ['CallStateChanged', 'DnStateChanged', 'EventError'].includes(String(unwrap(body).data.messageType));
+      return ['CallStateChanged', 'DnStateChanged', 'EventError'].includes(
+        String(unwrap(body).data.messageType),
+      );
     } catch {
       return false;
     }
@@ -149,18 +155,20 @@ export const pureengage = defineSource<PureEngageRequest, GenesysConfig, Service
 
     const c = message.call;
     const notification = message.notificationType ?? 'StateChange';
-    if (!STATE_NOTIFICATIONS.has(notification)) return ignore(`CallStateChanged/${notification} changes no call state`);
+    if (!STATE_NOTIFICATIONS.has(notification))
+      return ignore(`CallStateChanged/${notification} changes no call state`);
     const target = CALL_LIFECYCLE[c.state];
     if (!target) return ignore(`call state ${c.state} pops nothing`);
     const agentid = loginFor(ctx.directory, named);
     if (!agentid) {
-      return ignore(`CallStateChanged names no agent: the relay must send the ${ctx.config.relayAgentHeader} header or wrap it as { agent, message }`);
+      return ignore(
+        `CallStateChanged names no agent: the relay must send the ${ctx.config.relayAgentHeader} header or wrap it as { agent, message }`,
+      );
     }
     const key = `pureengage:${agentid}:${c.id}`;
     const previous = await ctx.state.get<Lifecycle>(key);
     if (previous === target) return ignore(`call ${c.id} is still ${c.state}`);
-    if (target === 'completed') await ctx.state.delete(key);
-    else await ctx.state.set(key, target, ctx.config.stateTtlMs);
+    await ctx.state.set(key, target, ctx.config.stateTtlMs);
     const lifecycle: Lifecycle = target === 'answered' && previous === 'held' ? 'resumed' : target;
     return { agentid, lifecycle, props: callProps(message, named !== agentid ? named : undefined) };
   },
@@ -174,7 +182,8 @@ function callProps(message: z.output<typeof callStateChanged>, platformAgent: st
     [PROP.interactionId]: c.id,
     [PROP.ani]: c.ani ? plainNumber(c.ani) : undefined,
     [PROP.dnis]: c.dnis ? plainNumber(c.dnis) : undefined,
-    [PROP.direction]: c.callType === 'Inbound' ? 'inbound' : c.callType === 'Outbound' ? 'outbound' : undefined,
+    [PROP.direction]:
+      c.callType === 'Inbound' ? 'inbound' : c.callType === 'Outbound' ? 'outbound' : undefined,
     [PROP.channel]: 'voice',
     [PROP.agentPlatformId]: platformAgent,
     callUuid: c.callUuid,
@@ -188,7 +197,11 @@ function callProps(message: z.output<typeof callStateChanged>, platformAgent: st
 }
 
 /** userData [{key, type: str|int|kvlist, value}] → [name, value]; nested kvlists as `key.subkey`. */
-export function flattenUserData(pairs: readonly KvPair[], prefix = '', depth = 0): [string, string | number | boolean][] {
+export function flattenUserData(
+  pairs: readonly KvPair[],
+  prefix = '',
+  depth = 0,
+): [string, string | number | boolean][] {
   const out: [string, string | number | boolean][] = [];
   for (const pair of pairs) {
     const name = prefix ? `${prefix}.${pair.key}` : pair.key;

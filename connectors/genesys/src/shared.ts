@@ -49,9 +49,13 @@ const canonical = new Set<string>(Object.values(PROP));
  * so PopFlows see them as the vendor spells them. A name that would shadow a reserved field or a
  * canonical prop is kept under `<prefix>.<name>` instead of being dropped or overwriting ours.
  */
-export function addVendorProps(props: Props, entries: Iterable<[string, string | number | boolean]>, prefix: string): void {
+export function addVendorProps(
+  props: Props,
+  entries: Iterable<[string, string | number | boolean]>,
+  prefix: string,
+): void {
   for (const [name, value] of entries) {
-    if (!name) continue;
+    if (!name || name === '__proto__') continue; // an empty name is invalid; __proto__ would not be a prop
     const clash = reserved.has(name.toLowerCase()) || canonical.has(name) || Object.hasOwn(props, name);
     props[clash ? `${prefix}.${name}` : name] = value;
   }

@@ -93,7 +93,10 @@ export function createUsersApi(options: UsersApiOptions): UserLookup {
       const hit = cache.get(userId);
       if (hit && hit.expires > now()) return hit.login;
       const login = await getUser(userId);
-      cache.set(userId, { login, expires: now() + (login ? options.cacheTtlMs : Math.min(NEGATIVE_TTL_MS, options.cacheTtlMs)) });
+      cache.set(userId, {
+        login,
+        expires: now() + (login ? options.cacheTtlMs : Math.min(NEGATIVE_TTL_MS, options.cacheTtlMs)),
+      });
       return login;
     },
   };

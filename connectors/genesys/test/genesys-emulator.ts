@@ -18,7 +18,11 @@ export const CLIENT_ID = 'oc-test-client';
 export const CLIENT_SECRET = 'oc-test-client-secret-0123';
 
 export const USERS: Record<string, { username: string; email: string; name: string }> = {
-  '2c1f0e9d-aaaa-4bbb-8ccc-000000000001': { username: 'maria.garcia', email: 'maria.garcia@example.com', name: 'Maria Garcia' },
+  '2c1f0e9d-aaaa-4bbb-8ccc-000000000001': {
+    username: 'maria.garcia',
+    email: 'maria.garcia@example.com',
+    name: 'Maria Garcia',
+  },
   '2c1f0e9d-aaaa-4bbb-8ccc-000000000002': { username: 'li.wei', email: 'li.wei@example.com', name: 'Li Wei' },
 };
 
@@ -39,16 +43,23 @@ const readBody = (req: IncomingMessage) =>
 export async function startGenesysEmulator(): Promise<GenesysEmulator> {
   const tokens = new Set<string>();
   let issued = 0;
-  const state: Omit<GenesysEmulator, 'url' | 'close' | 'revokeTokens'> = { tokenRequests: 0, userRequests: [] };
+  const state: Omit<GenesysEmulator, 'url' | 'close' | 'revokeTokens'> = {
+    tokenRequests: 0,
+    userRequests: [],
+  };
 
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (emulator.failWith) return json(res, emulator.failWith, { message: 'service unavailable', status: emulator.failWith });
+    if (emulator.failWith)
+      return json(res, emulator.failWith, { message: 'service unavailable', status: emulator.failWith });
     if (req.method === 'POST' && path === '/oauth/token') {
       emulator.tokenRequests += 1;
       const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
-      if (req.headers.authorization !== basic || new URLSearchParams(body).get('grant_type') !== 'client_credentials') {
+      if (
+        req.headers.authorization !== basic ||
+        new URLSearchParams(body).get('grant_type') !== 'client_credentials'
+      ) {
         return json(res, 400, { error: 'invalid_client', description: 'client not found' });
       }
       issued += 1;
@@ -61,7 +72,12 @@ export async function startGenesysEmulator(): Promise<GenesysEmulator> {
       const id = decodeURIComponent(user[1]!);
       emulator.userRequests.push(id);
       const token = req.headers.authorization?.replace(/^Bearer /, '');
-      if (!token || !tokens.has(token)) return json(res, 401, { message: 'Authentication failed', code: 'authentication.required', status: 401 });
+      if (!token || !tokens.has(token))
+        return json(res, 401, {
+          message: 'Authentication failed',
+          code: 'authentication.required',
+          status: 401,
+        });
       const found = USERS[id];
       if (!found) return json(res, 404, { message: `user ${id} not found`, code: 'not.found', status: 404 });
       return json(res, 200, { id, ...found, state: 'active', version: 3, selfUri: `/api/v2/users/${id}` });

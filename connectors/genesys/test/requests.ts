@@ -4,7 +4,11 @@ import { CLOUD_KEY } from './settings.js';
 
 export const CONVERSATION = '3f5b9c1e-7a2d-4e8f-9b6a-0c1d2e3f4a5b';
 
-export function userStart(userId: string, id = `evt-${userId}`, headers: Record<string, string> = { 'x-api-key': CLOUD_KEY }): InboundRequest {
+export function userStart(
+  userId: string,
+  id = `evt-${userId}`,
+  headers: Record<string, string> = { 'x-api-key': CLOUD_KEY },
+): InboundRequest {
   return toInboundRequest({
     method: 'POST',
     url: 'https://runner.example.com/webhooks/genesys',
@@ -17,7 +21,13 @@ export function userStart(userId: string, id = `evt-${userId}`, headers: Record<
       detail: {
         topicName: `v2.detail.events.conversation.${CONVERSATION}.user.start`,
         version: '2',
-        eventBody: { conversationId: CONVERSATION, userId, mediaType: 'VOICE', direction: 'INBOUND', ani: 'tel:+13175550142' },
+        eventBody: {
+          conversationId: CONVERSATION,
+          userId,
+          mediaType: 'VOICE',
+          direction: 'INBOUND',
+          ani: 'tel:+13175550142',
+        },
       },
     },
   });

@@ -25,7 +25,9 @@ describe('source selection', () => {
     const request = { ...userStart(AGENT), rawBody: Buffer.from('{"hello":"world"}') };
     const outcome = await handleRequest(createRuntime(connector, settings), request);
     expect(outcome.answer.status).toBe(400);
-    expect(outcome.kind === 'invalid' && outcome.reason).toContain('cloud, cloud-workflow, pureconnect, pureengage');
+    expect(outcome.kind === 'invalid' && outcome.reason).toContain(
+      'cloud, cloud-workflow, pureconnect, pureengage',
+    );
   });
 });
 

@@ -4,14 +4,24 @@ import { addVendorProps, plainNumber } from '../src/shared.js';
 
 describe('plainNumber', () => {
   it('strips the tel: scheme', () => expect(plainNumber('tel:+13175550142')).toBe('+13175550142'));
-  it('keeps the user part of a SIP address', () => expect(plainNumber('sip:+13175550142@10.0.0.5;user=phone')).toBe('+13175550142'));
+  it('keeps the user part of a SIP address', () =>
+    expect(plainNumber('sip:+13175550142@10.0.0.5;user=phone')).toBe('+13175550142'));
   it('leaves a plain number alone', () => expect(plainNumber('3175550142')).toBe('3175550142'));
 });
 
 describe('addVendorProps', () => {
   it('prefixes names that would shadow reserved fields or props already set', () => {
     const props = { ani: '+1317' };
-    addVendorProps(props, [['jwt', 'x'], ['ani', 'other'], ['Account', 'A-1'], ['', 'skipped']], 'attributes');
+    addVendorProps(
+      props,
+      [
+        ['jwt', 'x'],
+        ['ani', 'other'],
+        ['Account', 'A-1'],
+        ['', 'skipped'],
+      ],
+      'attributes',
+    );
     expect(props).toEqual({ ani: '+1317', 'attributes.jwt': 'x', 'attributes.ani': 'other', Account: 'A-1' });
   });
 });

@@ -33,7 +33,8 @@ function runtime(options: Record<string, unknown> = {}, directory: Record<string
   return createRuntime(connector, settings);
 }
 
-const agentOf = (outcome: Outcome) => (outcome.kind === 'accepted' ? outcome.messages.map((m) => m.agentid) : outcome.kind);
+const agentOf = (outcome: Outcome) =>
+  outcome.kind === 'accepted' ? outcome.messages.map((m) => m.agentid) : outcome.kind;
 
 describe('Genesys Cloud Users API look-up', () => {
   it('resolves a userId outside the directory to the username, with a client-credentials token', async () => {
@@ -100,13 +101,21 @@ describe('Genesys Cloud Users API look-up', () => {
     const url = genesys.url;
     await genesys.close();
     genesys = await startGenesysEmulator(); // afterEach needs a server to close
-    const outcome = await handleRequest(runtime({ cloudLoginUrl: url, cloudApiUrl: url }), userStart(MARIA), 'cloud');
+    const outcome = await handleRequest(
+      runtime({ cloudLoginUrl: url, cloudApiUrl: url }),
+      userStart(MARIA),
+      'cloud',
+    );
     expect(outcome.kind === 'failed' && outcome.reason).toContain('could not be reached');
     expect(outcome.answer.status).toBe(503);
   });
 
   it('names the settings to check when the client credentials are refused, without the secret', async () => {
-    const outcome = await handleRequest(runtime({ cloudClientSecret: 'not-the-right-secret-999' }), userStart(MARIA), 'cloud');
+    const outcome = await handleRequest(
+      runtime({ cloudClientSecret: 'not-the-right-secret-999' }),
+      userStart(MARIA),
+      'cloud',
+    );
     expect(outcome.kind).toBe('failed');
     const reason = outcome.kind === 'failed' ? outcome.reason : '';
     expect(reason).toContain('check cloudClientId, cloudClientSecret and cloudLoginUrl');
