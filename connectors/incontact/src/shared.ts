@@ -1,0 +1,88 @@
+// What both inContact sources share: the token check, flattening script values, and agent look-up.
+import {
+  type Directory,
+  header,
+  type InboundRequest,
+  refused,
+  safeCompare,
+  type VerifyResult,
+  verified,
+} from '@openconnect/core';
+
+export const TOKEN_HEADER = 'x-openconnect-token';
+
+/** `Authorization: Bearer <token>` or `x-openconnect-token: <token>`, compared in constant time. */
+export function verifyBearerOrHeader(req: InboundRequest, expected: string): VerifyResult {
+  const authorization = header(req, 'authorization')?.trim();
+  let received: string | undefined;
+  if (authorization) {
+    const [scheme, token] = authorization.split(/\s+/, 2);
+    received = scheme?.toLowerCase() === 'bearer' ? token : undefined;
+  }
+  received ??= header(req, TOKEN_HEADER)?.trim();
+  if (!received) {
+    return refused(
+      `the token is missing: send "Authorization: Bearer <token>" (or the header ${TOKEN_HEADER})`,
+    );
+  }
+  return safeCompare(received, expected) ? verified() : refused('the token does not match');
+}
+
+// Studio leaves a variable it cannot fill as its name in braces, e.g. {AgentUserName}.
+const UNFILLED = /^\{[A-Za-z_][\w.]*\}$/;
+
+/** Flattens script values to strings: nested objects as `a.b`, lists joined with ", "; empties dropped. */
+export function flatten(
+  input: Record<string, unknown>,
+  out: Record<string, string> = {},
+  prefix = '',
+  depth = 0,
+) {
+  for (const [key, value] of Object.entries(input)) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (value === null || value === undefined) continue;
+    if (Array.isArray(value)) {
+      const items = value
+        .filter((v) => v !== null && v !== undefined)
+        .map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
+      if (items.length) out[name] = items.join(', ');
+    } else if (typeof value === 'object') {
+      if (depth < 3) flatten(value as Record<string, unknown>, out, name, depth + 1);
+      else out[name] = JSON.stringify(value);
+    } else {
+      const text = String(value).trim();
+      if (text && !UNFILLED.test(text)) out[name] = text;
+    }
+  }
+  return out;
+}
+
+const RESERVED = new Set(['agentid', 'jwt', 'crmid', 'event']);
+/** A vendor field named like an OpenConnect field keeps its data under a prefix. */
+export const propName = (name: string) => (RESERVED.has(name.toLowerCase()) ? `incontact_${name}` : name);
+
+/** A numeric skill is an id; anything else is a name. */
+export function skillProps(skill: string | undefined): Record<string, string> {
+  if (!skill) return {};
+  return /^\d+$/.test(skill) ? { queueId: skill } : { queue: skill };
+}
+
+export type AgentResolution = { agentid: string } | { missing: string };
+
+/** The agent login: a user name (mapped through the directory when it has an entry), else the numeric id. */
+export function resolveAgent(
+  directory: Directory,
+  userName: string | undefined,
+  agentId: string | undefined,
+): AgentResolution {
+  if (userName) return { agentid: directory.get(userName) ?? userName };
+  if (agentId && agentId !== '0') {
+    const login = directory.get(agentId);
+    return login
+      ? { agentid: login }
+      : {
+          missing: `AgentID ${agentId} is not in the directory: add it (AgentID → user name) or send the agent user name`,
+        };
+  }
+  return { missing: 'no agent yet (the contact has not been routed to an agent)' };
+}

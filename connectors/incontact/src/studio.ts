@@ -1,0 +1,112 @@
+// Studio script REST push: a SNIPPET in the customer's Studio script POSTs JSON (README) when the
+// script reaches a point worth a pop, typically the agent answering (an ONANSWER branch).
+import {
+  type Draft,
+  defineSource,
+  ignore,
+  InputError,
+  isLifecycle,
+  type Lifecycle,
+  normaliseDirection,
+  parseJson,
+  parseWith,
+  peekJson,
+  type Props,
+  PROP,
+} from '@openconnect/core';
+import { z } from 'zod';
+import type { InContactConfig } from './index.js';
+import { flatten, propName, resolveAgent, skillProps, TOKEN_HEADER, verifyBearerOrHeader } from './shared.js';
+
+export type StudioPush = Record<string, string>;
+
+// Spellings a script author may use for the agent's user name; the README recommends the first.
+const USER_NAME_KEYS = ['AgentUserName', 'AgentUsername', 'agentUserName', 'UserName'];
+// Fields that become canonical props or are consumed.
+const CONSUMED = new Set([
+  'event',
+  'ContactID',
+  'MasterID',
+  'ANI',
+  'DNIS',
+  'Skill',
+  'SkillName',
+  'AgentID',
+  'IsInbound',
+  ...USER_NAME_KEYS,
+]);
+
+const body = z.record(z.string(), z.unknown());
+
+export const studio = defineSource<StudioPush, InContactConfig>({
+  id: 'studio',
+  description: 'Studio script REST push (SNIPPET posting JSON)',
+  auth: {
+    scheme: 'bearer-token',
+    summary: 'header Authorization: Bearer <token> (or x-openconnect-token), set in the SNIPPET',
+    credentials: [
+      { in: 'header', name: 'authorization' },
+      { in: 'header', name: TOKEN_HEADER },
+    ],
+  },
+  detect(req) {
+    const value = peekJson(req) as Record<string, unknown> | undefined;
+    return (
+      !!value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      !('events' in value) &&
+      !('Type' in value) &&
+      'ContactID' in value
+    );
+  },
+  verify: (req, { config }) => verifyBearerOrHeader(req, config.token),
+  parse(req) {
+    const fields = flatten(parseWith(body, parseJson(req), 'Studio body'));
+    if (!fields.event)
+      throw new InputError(
+        'the Studio body has no "event": set it in the SNIPPET, e.g. body.event = "answered"',
+        'event',
+      );
+    if (!fields.ContactID)
+      throw new InputError(
+        'the Studio body has no "ContactID": set body.ContactID = "{ContactID}"',
+        'ContactID',
+      );
+    return fields;
+  },
+  eventId(f) {
+    // A script that posts the same lifecycle twice for one contact (a retry, a loop) pops once.
+    const word = f.event?.toLowerCase();
+    return word && isLifecycle(word) && word !== 'custom' ? `${f.ContactID}/${word}` : undefined;
+  },
+  map(f, { directory, config }) {
+    const event = f.event!;
+    const word = event.toLowerCase();
+    const lifecycle: Lifecycle = isLifecycle(word) ? word : 'custom';
+    const userName = USER_NAME_KEYS.map((key) => f[key]).find(Boolean);
+    const agent = resolveAgent(directory, userName, f.AgentID);
+    if ('missing' in agent) return ignore(`${event} for contact ${f.ContactID}: ${agent.missing}`);
+    const direction = normaliseDirection(f.IsInbound);
+    const props: Props = {
+      [PROP.nativeEvent]: event,
+      [PROP.interactionId]: f.ContactID!,
+      ...(f.MasterID ? { masterContactId: f.MasterID } : {}),
+      ...(f.ANI ? { [PROP.ani]: f.ANI } : {}),
+      ...(f.DNIS ? { [PROP.dnis]: f.DNIS } : {}),
+      ...skillProps(f.Skill),
+      ...(f.SkillName ? { [PROP.queue]: f.SkillName } : {}),
+      ...(direction ? { [PROP.direction]: direction } : {}),
+      ...(f.AgentID ? { [PROP.agentPlatformId]: f.AgentID } : {}),
+      ...(config.platform ? { [PROP.platform]: config.platform } : {}),
+    };
+    for (const [name, value] of Object.entries(f)) if (!CONSUMED.has(name)) props[propName(name)] = value;
+    const draft: Draft = {
+      agentid: agent.agentid,
+      lifecycle,
+      props,
+      ...(lifecycle === 'custom' ? { event } : {}),
+    };
+    return draft;
+  },
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { agentBatch, BEARER, contactEvent, runtime } from './helpers.js';
+
+const lifecycles = (outcome: Awaited<ReturnType<ReturnType<typeof runtime>['post']>>) =>
+  outcome.kind === 'accepted' ? outcome.messages.map((m) => m.lifecycle) : outcome.kind;
+
+describe('incontact agent-events: status transitions', () => {
+  it('keeps each agent own memory of a contact', async () => {
+    const rt = runtime();
+    await rt.post(agentBatch(contactEvent('Active')));
+    const other = await rt.post({ agentUserName: 'tkim@acme.example', events: [contactEvent('Active')] });
+    expect(lifecycles(other)).toEqual(['answered']);
+  });
+  it('forgets a contact once its final Disconnected is sent', async () => {
+    const rt = runtime();
+    await rt.post(agentBatch(contactEvent('Active'), contactEvent('Disconnected', { FinalState: 'True' })));
+    expect(lifecycles(await rt.post(agentBatch(contactEvent('Active'))))).toEqual(['answered']);
+  });
+  it('sends a repeated Holding once', async () => {
+    const rt = runtime();
+    const outcome = await rt.post(
+      agentBatch(contactEvent('Active'), contactEvent('Holding'), contactEvent('Holding')),
+    );
+    expect(lifecycles(outcome)).toEqual(['answered', 'held']);
+  });
+  it('reads Status in any case', async () => {
+    expect(lifecycles(await runtime().post(agentBatch(contactEvent('ACTIVE'))))).toEqual(['answered']);
+  });
+});
+
+describe('incontact agent-events: the relay contract', () => {
+  it('accepts a single event object with the agent in x-incontact-agent-username', async () => {
+    const outcome = await runtime().post(contactEvent('Active'), {
+      ...BEARER,
+      'x-incontact-agent-username': 'tkim@acme.example',
+    });
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => m.agentid)).toEqual([
+      'tkim@acme.example',
+    ]);
+  });
+  it('prefers the agent named in the body over the header', async () => {
+    const outcome = await runtime().post(agentBatch(contactEvent('Active')), {
+      ...BEARER,
+      'x-incontact-agent-username': 'tkim@acme.example',
+    });
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.agentid).toBe('mreyes@acme.example');
+  });
+  it('ignores a call event whose agent id is not in the directory, naming the id', async () => {
+    const outcome = await runtime().post({ agentId: '23099999', events: [contactEvent('Active')] });
+    expect(outcome.kind === 'ignored' && outcome.reason).toContain(
+      'AgentID 23099999 is not in the directory',
+    );
+  });
+  it('refuses a CallContactEvent without Status with 400', async () => {
+    const outcome = await runtime().post(agentBatch({ Type: 'CallContactEvent', ContactID: '1' }));
+    expect([outcome.answer.status, 'reason' in outcome && outcome.reason]).toEqual([
+      400,
+      'events.0: a CallContactEvent needs ContactID and Status',
+    ]);
+  });
+  it('lets the event map name a status by its native event', async () => {
+    const rt = runtime({}, { events: { 'CallContactEvent.Active': 'cxone_pop' } });
+    const outcome = await rt.post(agentBatch(contactEvent('Active')));
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.event).toBe('cxone_pop');
+  });
+});
+
+describe('incontact platform names', () => {
+  it('lists both inContact Central and inContact Hub', async () => {
+    const { default: connector } = await import('../src/index.js');
+    expect(connector.platforms).toEqual(['inContact Central', 'inContact Hub']);
+  });
+  it('adds the configured platform name to every message', async () => {
+    const outcome = await runtime({ platform: 'inContact Hub' }).post(agentBatch(contactEvent('Active')));
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.props.platform).toBe('inContact Hub');
+  });
+  it('refuses a platform name that is neither', () => {
+    expect(() => runtime({ platform: 'CXone Mpower' })).toThrow('platform');
+  });
+});

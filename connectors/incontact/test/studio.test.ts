@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { runtime, studioBody } from './helpers.js';
+
+describe('incontact studio', () => {
+  it('is picked without a source in the URL when the body has ContactID and no events', async () => {
+    const outcome = await runtime().post(studioBody);
+    expect('source' in outcome && outcome.source).toBe('studio');
+  });
+  it('reads a lifecycle word in any case', async () => {
+    const outcome = await runtime().post({ ...studioBody, event: 'Answered' }, undefined, 'studio');
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.lifecycle, m.event])).toEqual([
+      ['answered', 'answered'],
+    ]);
+  });
+  it('maps the user name through the directory when it has an entry', async () => {
+    const outcome = await runtime({}, { directory: { 'mreyes@acme.example': 'mreyes' } }).post(studioBody);
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.agentid).toBe('mreyes');
+  });
+  it('reads a non-numeric Skill as the queue name', async () => {
+    const outcome = await runtime().post({ ...studioBody, Skill: 'Billing_Inbound' });
+    expect(
+      outcome.kind === 'accepted' && [
+        outcome.messages[0]!.props.queue,
+        'queueId' in outcome.messages[0]!.props,
+      ],
+    ).toEqual(['Billing_Inbound', false]);
+  });
+  it('flattens a nested variables object into props', async () => {
+    const outcome = await runtime().post({ ...studioBody, vars: { Tier: 'Gold', Balance: 120.5 } });
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.props).toMatchObject({
+      'vars.Tier': 'Gold',
+      'vars.Balance': '120.5',
+    });
+  });
+  it('refuses a body without ContactID with 400 naming it', async () => {
+    const { ContactID: _, ...rest } = studioBody;
+    const outcome = await runtime().post(rest, undefined, 'studio');
+    expect([outcome.answer.status, 'reason' in outcome && outcome.reason]).toEqual([
+      400,
+      'the Studio body has no "ContactID": set body.ContactID = "{ContactID}"',
+    ]);
+  });
+  it('answers 400 when no source recognises the body and the URL names none', async () => {
+    const outcome = await runtime().post({ hello: 'world' });
+    expect(outcome.answer.status).toBe(400);
+  });
+});
