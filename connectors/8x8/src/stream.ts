@@ -136,7 +136,9 @@ export async function mapStream(
     const why = e.type === 'LineHoldStatus' ? ` with callState ${e.fields.callState ?? '(none)'}` : '';
     return ignore(`8x8 ${e.type}${why} is not an event this connector maps`);
   }
-  if (guid === undefined || guid === '') return ignore(`8x8 ${e.type} names no agent yet`);
+  if (guid === undefined || guid === '') {
+    return ignore(`8x8 ${e.type} names no agent (interactions carry agentId from InteractionAssigned on)`);
+  }
   const agentid = ctx.directory.get(String(guid));
   if (!agentid) {
     return ignore(`8x8 agent ${guid} is not in the directory; add "${guid}": "<agent login>" to the 8x8 directory`);
