@@ -1,0 +1,59 @@
+// Lambda consumer of the Kinesis agent event stream, with ReportBatchItemFailures. Records go one by one,
+// in order; at the first record that should be retried it stops and reports that record: Lambda resumes
+// from the lowest reported sequence number, so later records would be sent twice if processed now.
+import { OpenConnectError } from '@openconnect/core';
+import { createHost, type Env, errorText, type LambdaHost, log, reasonOf } from './host.js';
+
+export interface KinesisRecord {
+  kinesis: { data: string; sequenceNumber: string; partitionKey?: string };
+  eventID?: string;
+  [key: string]: unknown;
+}
+
+export interface KinesisBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+type Verdict = 'done' | 'retry';
+
+async function processRecord(host: LambdaHost, record: KinesisRecord): Promise<Verdict> {
+  const sequence = record?.kinesis?.sequenceNumber;
+  const outcome = await host.run('agent-stream', { Records: [record] });
+  if (outcome.kind === 'ignored') return 'done';
+  if (outcome.kind === 'failed') {
+    log('error', { source: 'agent-stream', sequence, status: 'retry', reason: outcome.reason });
+    return 'retry';
+  }
+  if (outcome.kind !== 'accepted') {
+    // A record that cannot be read never will be: retrying it would block the shard.
+    log('warn', { source: 'agent-stream', sequence, status: 'skipped', reason: reasonOf(outcome) });
+    return 'done';
+  }
+  try {
+    await host.send(outcome.messages);
+    return 'done';
+  } catch (error) {
+    const reason = host.clean(errorText(error));
+    if (error instanceof OpenConnectError && !error.retryable) {
+      log('error', { source: 'agent-stream', sequence, status: 'failed', reason });
+      return 'done';
+    }
+    log('error', { source: 'agent-stream', sequence, status: 'retry', reason });
+    return 'retry';
+  }
+}
+
+export function createAgentStreamHandler(options: { env?: Env } = {}) {
+  let host: LambdaHost | undefined;
+  return async function handler(event: { Records?: KinesisRecord[] }): Promise<KinesisBatchResponse> {
+    host ??= createHost(options.env ?? process.env, { timeoutMs: 5000 });
+    for (const record of event?.Records ?? []) {
+      if ((await processRecord(host, record)) === 'retry') {
+        return { batchItemFailures: [{ itemIdentifier: record.kinesis.sequenceNumber }] };
+      }
+    }
+    return { batchItemFailures: [] };
+  };
+}
+
+export const handler = createAgentStreamHandler();

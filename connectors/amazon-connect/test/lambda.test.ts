@@ -1,0 +1,247 @@
+// The Lambda deploy, as AWS would run it: the build bundles each handler, and the tests import the bundled
+// files and invoke them against the OpenConnect emulator and a local Connect API (loopback only).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EMULATOR_DEFAULT_JWT, type Emulator, startEmulator } from '@openconnect/core/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as ContactFlowModule from '../src/lambda/contact-flow.js';
+import type * as EventBridgeModule from '../src/lambda/eventbridge.js';
+import type * as AgentStreamModule from '../src/lambda/agent-stream.js';
+import { type FakeConnectApi, startFakeConnectApi, TEST_CREDENTIALS, TEST_REGION } from './fake-connect-api.js';
+import { AGENT_ARN, INSTANCE_ID, USER_ID } from './values.js';
+
+const root = join(import.meta.dirname, '..');
+const fixture = (path: string) =>
+  JSON.parse(readFileSync(join(root, 'fixtures', path), 'utf8')) as { request: { body: Record<string, unknown> } };
+const bundle = (name: string) => join(root, 'dist/lambda', `${name}.mjs`);
+const CRMID = 'acme.example.com';
+
+let emulator: Emulator;
+let connectApi: FakeConnectApi;
+let contactFlow: typeof ContactFlowModule;
+let eventBridge: typeof EventBridgeModule;
+let agentStream: typeof AgentStreamModule;
+const savedEnv = { ...process.env };
+/** Every line the handlers logged (they log one JSON line per invocation, as CloudWatch receives it). */
+const logged: string[] = [];
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['build.mjs'], { cwd: root, stdio: 'pipe' });
+  for (const level of ['log', 'warn', 'error'] as const) {
+    vi.spyOn(console, level).mockImplementation((line: unknown) => void logged.push(String(line)));
+  }
+  emulator = await startEmulator();
+  connectApi = await startFakeConnectApi();
+  connectApi.users.set(`${INSTANCE_ID}/${USER_ID.aisha}`, 'aisha.khan');
+  // The Lambda's environment; credentials for the (local) Connect API come from the default chain.
+  Object.assign(process.env, {
+    OPENCONNECT_URL: emulator.endpoint,
+    OPENCONNECT_JWT: EMULATOR_DEFAULT_JWT,
+    OPENCONNECT_CRMID: CRMID,
+    AWS_REGION: TEST_REGION,
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    CONNECT_ENDPOINT: connectApi.url,
+    DIRECTORY_JSON: JSON.stringify({ [USER_ID.maria]: 'maria.lopez' }),
+  });
+  contactFlow = await import(pathToFileURL(bundle('contact-flow')).href);
+  eventBridge = await import(pathToFileURL(bundle('eventbridge')).href);
+  agentStream = await import(pathToFileURL(bundle('agent-stream')).href);
+});
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  process.env = savedEnv;
+  await emulator?.close();
+  await connectApi?.close();
+});
+
+beforeEach(() => {
+  emulator.reset();
+  connectApi.failWith = undefined;
+});
+
+/** The environment of a differently configured deployment of the same bundle. */
+const envWith = (extra: Record<string, string | undefined>) => ({ ...process.env, ...extra });
+
+describe('build', () => {
+  it('bundles each handler into one ESM file that imports the AWS SDK from the Lambda runtime', () => {
+    for (const name of ['contact-flow', 'eventbridge', 'agent-stream']) {
+      const code = readFileSync(bundle(name), 'utf8');
+      expect(code).not.toMatch(/from ["']@openconnect\/core["']/);
+      expect(code).not.toContain('class DescribeUserCommand');
+    }
+    expect(readFileSync(bundle('eventbridge'), 'utf8')).toMatch(/from ["']@aws-sdk\/client-connect["']/);
+  });
+});
+
+describe('contact-flow Lambda', () => {
+  const whisper = () => fixture('contact-flow/whisper-answered.json').request.body;
+
+  it('sends the pop to OpenConnect and answers the flow with a flat string map', async () => {
+    const answer = await contactFlow.handler(whisper(), { getRemainingTimeInMillis: () => 7900 });
+    expect(answer).toEqual({ openconnectStatus: 'sent', reason: 'sent answered to maria.lopez' });
+    expect(emulator.messages.map(({ agentid, crmid, event, props }) => ({ agentid, crmid, event, props }))).toEqual([
+      {
+        agentid: 'maria.lopez',
+        crmid: CRMID,
+        event: 'answered',
+        props: {
+          lifecycle: 'answered',
+          customerNumber: 'K-100245',
+          language: 'de',
+          caseId: '00042917',
+          nativeEvent: 'ContactFlowEvent',
+          interactionId: 'c3a1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1d20',
+          ani: '+4915112345678',
+          dnis: '+498912345600',
+          channel: 'voice',
+          direction: 'inbound',
+          queue: 'Support DE',
+          queueId: '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+          initialContactId: 'c3a1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1d20',
+          previousContactId: 'c3a1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1d20',
+          initiationMethod: 'INBOUND',
+        },
+      },
+    ]);
+  });
+
+  it('names the PopFlow event from EVENTS_JSON and reads the agent from AGENT_PARAMETER', async () => {
+    const handler = contactFlow.createContactFlowHandler({
+      env: envWith({ EVENTS_JSON: '{"answered":"On Answer"}', AGENT_PARAMETER: 'agentUser' }),
+    });
+    const event = whisper() as { Details: { Parameters: Record<string, string> } };
+    event.Details.Parameters = { agentUser: 'tom.becker' };
+    expect(await handler(event)).toEqual({ openconnectStatus: 'sent', reason: 'sent On Answer to tom.becker' });
+    expect(emulator.messages.map((m) => [m.agentid, m.event])).toEqual([['tom.becker', 'On Answer']]);
+  });
+
+  it('answers "failed" with the reason, instead of throwing, when OpenConnect fails', async () => {
+    emulator.failNext(1, 503);
+    expect(await contactFlow.handler(whisper())).toEqual({
+      openconnectStatus: 'failed',
+      reason: 'OpenConnect answered HTTP 503: {"error":"emulated failure"}',
+    });
+  });
+
+  it('answers "failed" within its budget when OpenConnect is slow', async () => {
+    emulator.setDelay(3000);
+    const handler = contactFlow.createContactFlowHandler({ env: envWith({ OPENCONNECT_TIMEOUT_MS: '300' }) });
+    const started = performance.now();
+    const answer = await handler(whisper());
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(answer.openconnectStatus).toBe('failed');
+    expect(answer.reason).toMatch(/within 300 ms/);
+  });
+
+  it('keeps to the time Lambda has left when that is shorter than the budget', async () => {
+    emulator.setDelay(3000);
+    const started = performance.now();
+    const answer = await contactFlow.handler(whisper(), { getRemainingTimeInMillis: () => 650 });
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(answer).toEqual({ openconnectStatus: 'failed', reason: 'OpenConnect did not answer within 400 ms' });
+  });
+
+  it('answers "ignored" and sends nothing when the block passes no agent', async () => {
+    const answer = await contactFlow.handler(fixture('contact-flow/no-agent-parameter.json').request.body);
+    expect(answer.openconnectStatus).toBe('ignored');
+    expect(answer.reason).toContain('"agentLogin"');
+    expect(emulator.messages).toEqual([]);
+  });
+
+  it('answers "failed" naming the variable when the deployment lacks OPENCONNECT_JWT', async () => {
+    const handler = contactFlow.createContactFlowHandler({ env: envWith({ OPENCONNECT_JWT: undefined }) });
+    expect(await handler(whisper())).toEqual({ openconnectStatus: 'failed', reason: 'OPENCONNECT_JWT is not set' });
+  });
+
+  it('answers "failed" for an event that is not a contact-flow invocation', async () => {
+    const answer = await contactFlow.handler({ hello: 'world' });
+    expect(answer.openconnectStatus).toBe('failed');
+    expect(answer.reason).toContain('contact-flow event is not as expected at Details');
+  });
+
+  it('never puts the jwt in its answer or its log line', async () => {
+    emulator.failNext(1, 401);
+    logged.length = 0;
+    const answer = await contactFlow.handler(whisper());
+    expect(answer).toEqual({ openconnectStatus: 'failed', reason: 'OpenConnect rejected the API key (HTTP 401)' });
+    expect(logged).toHaveLength(1);
+    expect(logged.join('\n')).not.toContain(EMULATOR_DEFAULT_JWT);
+  });
+});
+
+describe('EventBridge Lambda', () => {
+  const disconnected = () => fixture('eventbridge/disconnected.json').request.body;
+
+  it('resolves the agent with DescribeUser and sends the message', async () => {
+    expect(await eventBridge.handler(disconnected())).toEqual({ status: 'sent', reason: 'ended to aisha.khan', sent: 1 });
+    expect(emulator.messages.map((m) => [m.agentid, m.event, m.props.interactionId])).toEqual([
+      ['aisha.khan', 'ended', 'e5c3a7b9-2d4f-4081-8c3e-5a7b9c1d3f42'],
+    ]);
+  });
+
+  it('uses the directory from DIRECTORY_JSON before DescribeUser', async () => {
+    connectApi.calls.length = 0;
+    const answer = await eventBridge.handler(fixture('eventbridge/completed.json').request.body);
+    expect(answer).toEqual({ status: 'sent', reason: 'completed to maria.lopez', sent: 1 });
+    expect(connectApi.calls).toEqual([]);
+  });
+
+  it('returns "ignored" for an event without an agent', async () => {
+    const answer = await eventBridge.handler(fixture('eventbridge/queued.json').request.body);
+    expect(answer).toEqual({ status: 'ignored', reason: 'contact event QUEUED is not an agent moment (no PopFlow event for it)', sent: 0 });
+    expect(emulator.messages).toEqual([]);
+  });
+
+  it('throws, so Lambda retries, when OpenConnect is unavailable', async () => {
+    emulator.failNext(1, 503);
+    await expect(eventBridge.handler(disconnected())).rejects.toThrow('OpenConnect answered HTTP 503');
+  });
+
+  it('throws, so Lambda retries, when the Connect API is unavailable', async () => {
+    connectApi.failWith = 500;
+    const handler = eventBridge.createEventBridgeHandler({ env: envWith({}) });
+    await expect(handler(disconnected())).rejects.toThrow(`Amazon Connect DescribeUser for ${AGENT_ARN(USER_ID.aisha)} failed`);
+    expect(emulator.messages).toEqual([]);
+  });
+
+  it('returns "failed" without a retry when OpenConnect refuses the key (a retry cannot help)', async () => {
+    emulator.failNext(1, 401);
+    const answer = await eventBridge.handler(disconnected());
+    expect(answer.status).toBe('failed');
+    expect(answer.reason).toContain('OpenConnect rejected the API key (HTTP 401)');
+  });
+});
+
+describe('agent-stream Lambda', () => {
+  type Batch = { Records: AgentStreamModule.KinesisRecord[] };
+  const batch = () => fixture('agent-stream/kinesis-batch.json').request.body as unknown as Batch;
+
+  it('sends every message of the batch in order and reports no failures', async () => {
+    expect(await agentStream.handler(batch())).toEqual({ batchItemFailures: [] });
+    expect(emulator.messages.map((m) => [m.agentid, m.event, m.props.nativeEvent])).toEqual([
+      ['aisha.khan', 'answered', 'CONNECTED'],
+      ['aisha.khan', 'agent_state', 'STATE_CHANGE'],
+    ]);
+  });
+
+  it('reports the first record OpenConnect did not take, and sends nothing after it', async () => {
+    const records = batch().Records;
+    emulator.failNext(1, 503);
+    expect(await agentStream.handler({ Records: records })).toEqual({
+      batchItemFailures: [{ itemIdentifier: records[1]!.kinesis.sequenceNumber }],
+    });
+    expect(emulator.messages).toEqual([]);
+  });
+
+  it('skips a record that cannot be read instead of blocking the shard', async () => {
+    const records = batch().Records;
+    records[0]!.kinesis.data = 'not base64!';
+    expect(await agentStream.handler({ Records: records })).toEqual({ batchItemFailures: [] });
+    expect(emulator.messages).toHaveLength(2);
+  });
+});
