@@ -33,6 +33,18 @@ function runtime(options: Record<string, unknown> = {}, directory: Record<string
   return createRuntime(connector, settings);
 }
 
+const usersApi = (now: () => number, cacheTtlMs: number) =>
+  createUsersApi({
+    loginUrl: genesys.url,
+    apiUrl: genesys.url,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    loginField: 'username',
+    cacheTtlMs,
+    timeoutMs: 2_000,
+    now,
+  });
+
 const agentOf = (outcome: Outcome) =>
   outcome.kind === 'accepted' ? outcome.messages.map((m) => m.agentid) : outcome.kind;
 
@@ -122,18 +134,28 @@ describe('Genesys Cloud Users API look-up', () => {
     expect(reason).not.toContain('not-the-right-secret-999');
   });
 
+  it('shares one token request between concurrent look-ups', async () => {
+    const rt = runtime();
+    const outcomes = await Promise.all([
+      handleRequest(rt, userStart(MARIA), 'cloud'),
+      handleRequest(rt, userStart(LI), 'cloud'),
+    ]);
+    expect(outcomes.map(agentOf)).toEqual([['maria.garcia'], ['li.wei']]);
+    expect(genesys.tokenRequests).toBe(1);
+  });
+
+  it('renews the token shortly before Genesys says it expires', async () => {
+    let now = 1_000_000;
+    const users = usersApi(() => now, 10 * 60_000);
+    await users.login(MARIA);
+    now += 86_399_000 - 60_000; // expires_in minus the renewal margin
+    await users.login(LI);
+    expect(genesys.tokenRequests).toBe(2);
+  });
+
   it('asks again once a cached login has expired', async () => {
     let now = 1_000_000;
-    const users = createUsersApi({
-      loginUrl: genesys.url,
-      apiUrl: genesys.url,
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      loginField: 'username',
-      cacheTtlMs: 60_000,
-      timeoutMs: 2_000,
-      now: () => now,
-    });
+    const users = usersApi(() => now, 60_000);
     await users.login(MARIA);
     now += 59_000;
     await users.login(MARIA);
