@@ -25,7 +25,6 @@ const text = z.union([z.string(), z.number()]).transform(String);
 const body = z.looseObject({
   eventType: z.string().min(1),
   conversationId: text.optional(),
-  timestamp: z.number().optional(),
   data: z
     .looseObject({
       state: z.string().optional(),

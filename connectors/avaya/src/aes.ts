@@ -54,7 +54,7 @@ const event = z.looseObject({
   callingDevice: device.optional(),
   calledDevice: device.optional(),
   lastRedirectionDevice: device.optional(),
-  cause: z.string().optional(),
+  cause: scalar.optional(),
   agentState: z.string().optional(),
   privateData: z
     .looseObject({
