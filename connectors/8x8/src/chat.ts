@@ -33,7 +33,7 @@ const body = z.looseObject({
         .looseObject({
           name: z.string().optional(),
           phone: text.optional(),
-          additionalProperties: z.array(z.looseObject({ key: z.string(), value: z.unknown().optional() })).optional(),
+          additionalProperties: z.array(z.looseObject({ key: z.string().optional(), value: z.unknown().optional() })).optional(),
         })
         .optional(),
       queueId: text.optional(),
@@ -109,7 +109,7 @@ function chatProps(e: ChatEvent, guid: string, queue: Queue | undefined): Props 
   const user = b.data?.user;
   const { name, phone, additionalProperties, ...restOfUser } = user ?? {};
   const extra: Props = {};
-  for (const item of additionalProperties ?? []) flattenProps(item.value, `user.${item.key}`, extra);
+  for (const item of additionalProperties ?? []) if (item.key) flattenProps(item.value, `user.${item.key}`, extra);
   const queueName = b.data?.queueName ?? b.queueName ?? queue?.queueName;
   const queueId = b.data?.queueId ?? b.queueId ?? queue?.queueId;
   return {

@@ -91,6 +91,7 @@ export function attachedData(fields: StreamEvent['fields']): Record<string, stri
   const out: Record<string, string | number | boolean> = {};
   if (Array.isArray(data)) {
     for (const item of data) {
+      if (!item || typeof item !== 'object') continue;
       const name = item.attribute ?? item.key ?? item.name;
       if (typeof name === 'string' && name && scalar.safeParse(item.value).success) out[name] = item.value as string;
     }

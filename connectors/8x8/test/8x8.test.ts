@@ -179,3 +179,20 @@ describe('source detection', () => {
     expect(['source' in chat && chat.source, 'source' in stream && stream.source]).toEqual(['chat-gateway', 'event-streaming']);
   });
 });
+
+describe('event-streaming attachedData', () => {
+  const accepted = (attachedData: unknown) =>
+    toInboundRequest({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-relay-token': RELAY_SECRET },
+      body: { InteractionAccepted: { interactionGUID: 'int-1', agentId: AGENT, attachedData } },
+    });
+
+  it('reads a wrapped attribute/value list and skips entries that are not objects', async () => {
+    const outcome = await run(accepted({ attachedDatum: [null, 'x', { attribute: 'phoneNum', value: '15551230001' }] }));
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.props).toMatchObject({
+      ani: '15551230001',
+      'attachedData.phoneNum': '15551230001',
+    });
+  });
+});

@@ -137,7 +137,7 @@ function contextProps(all: Leaf[], used: Set<string>): Props {
     const value = pair?.find((l) => l.path.at(-1)!.toLowerCase() === 'value')?.value;
     if (pair && name !== undefined && value !== undefined) {
       out[`ctx.${name}`] = value;
-    } else if (!pair || name === undefined || value === undefined) {
+    } else {
       Object.assign(out, flattenProps(leaf.value, `ctx.${item.join('.')}`));
     }
     used.add(pathKey(leaf.path));
