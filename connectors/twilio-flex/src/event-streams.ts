@@ -12,7 +12,7 @@ import {
 } from '@openconnect/core';
 import { z } from 'zod';
 import type { TwilioFlexConfig } from './config.js';
-import { parseAttributes, present, type TaskRouterEvent } from './event.js';
+import { parseAttributes, present, type TaskRouterEvent, withResourceSid } from './event.js';
 import { mapEvent } from './mapping.js';
 import { SIGNATURE_HEADER, verifyBodySignature } from './signature.js';
 
@@ -52,39 +52,33 @@ export interface StreamEvent {
   event?: TaskRouterEvent;
 }
 
-const opt = (value: string | null | undefined) => present(value ?? undefined);
-
 function toTaskRouterEvent(ce: z.output<typeof cloudEvent>, at: number): TaskRouterEvent {
   const p = ce.data?.payload;
   if (!p) throw new InputError(`event ${at} (${ce.type}) has no data.payload`, `${at}.data.payload`);
-  const event: TaskRouterEvent = { eventType: ce.type.slice(TASKROUTER.length) };
-  const fields: [keyof TaskRouterEvent, string | undefined][] = [
-    ['sid', opt(p.sid) ?? opt(ce.data?.sid)],
-    ['resourceType', opt(p.resource_type)?.toLowerCase()],
-    ['resourceSid', opt(p.resource_sid)],
-    ['taskSid', opt(p.task_sid)],
-    ['reservationSid', opt(p.reservation_sid)],
-    ['workerSid', opt(p.worker_sid)],
-    ['workerName', opt(p.worker_name)],
-    ['workerActivityName', opt(p.worker_activity_name)],
-    ['taskQueueName', opt(p.task_queue_name)],
-    ['taskQueueSid', opt(p.task_queue_sid)],
-    ['taskChannelUniqueName', opt(p.task_channel_unique_name)],
-    ['taskCanceledReason', opt(p.task_canceled_reason)],
-  ];
-  for (const [key, value] of fields)
-    if (value !== undefined) (event as unknown as Record<string, string>)[key] = value;
-  const task = parseAttributes(`event ${at} data.payload.task_attributes`, p.task_attributes);
-  const worker = parseAttributes(`event ${at} data.payload.worker_attributes`, p.worker_attributes);
-  if (task) event.taskAttributes = task;
-  if (worker) event.workerAttributes = worker;
-  return event;
+  return withResourceSid({
+    // The CloudEvent type is what the subscription selected; Twilio's own samples disagree with eventtype.
+    eventType: ce.type.slice(TASKROUTER.length),
+    sid: present(p.sid) ?? present(ce.data?.sid),
+    resourceType: present(p.resource_type)?.toLowerCase(),
+    resourceSid: present(p.resource_sid),
+    taskSid: present(p.task_sid),
+    reservationSid: present(p.reservation_sid),
+    workerSid: present(p.worker_sid),
+    workerName: present(p.worker_name),
+    workerActivityName: present(p.worker_activity_name),
+    taskQueueName: present(p.task_queue_name),
+    taskQueueSid: present(p.task_queue_sid),
+    taskChannelUniqueName: present(p.task_channel_unique_name),
+    taskCanceledReason: present(p.task_canceled_reason),
+    taskAttributes: parseAttributes(`event ${at} data.payload.task_attributes`, p.task_attributes),
+    workerAttributes: parseAttributes(`event ${at} data.payload.worker_attributes`, p.worker_attributes),
+  });
 }
 
 export function parseBatch(body: unknown): StreamEvent[] {
   const list = parseWith(z.array(cloudEvent), Array.isArray(body) ? body : [body], 'Event Streams batch');
   return list.map((ce, at) => {
-    const id = opt(ce.data?.payload?.sid) ?? opt(ce.data?.sid) ?? opt(ce.id);
+    const id = present(ce.data?.payload?.sid) ?? present(ce.data?.sid) ?? present(ce.id);
     const base: StreamEvent = { type: ce.type, ...(id ? { id } : {}) };
     return ce.type.startsWith(TASKROUTER) ? { ...base, event: toTaskRouterEvent(ce, at) } : base;
   });
@@ -118,7 +112,7 @@ export const eventStreams = defineSource<StreamEvent[], TwilioFlexConfig>({
   verify: (req, { config }) => verifyBodySignature(req, config.authToken),
   parse: (req) => parseBatch(parseJson(req)),
   eventId: batchId,
-  map(events, ctx) {
+  async map(events, ctx) {
     const drafts: Draft[] = [];
     const reasons = new Set<string>();
     for (const item of events) {
@@ -126,7 +120,8 @@ export const eventStreams = defineSource<StreamEvent[], TwilioFlexConfig>({
         reasons.add(`${item.type} is not a TaskRouter event`);
         continue;
       }
-      const result = mapEvent(item.event, ctx);
+      // In order: a batch may hold a reservation and the cancellation of its task.
+      const result = await mapEvent(item.event, ctx);
       if ('ignored' in result) reasons.add(result.ignored);
       else drafts.push(result);
     }

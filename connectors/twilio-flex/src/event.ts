@@ -49,5 +49,19 @@ export function parseAttributes(field: string, value: unknown): Attributes | und
   return decoded as Attributes;
 }
 
-/** Empty strings count as absent: form callbacks send `WorkerName=` for tasks nobody holds. */
-export const present = (value: string | undefined): string | undefined => (value ? value : undefined);
+/** Empty strings and nulls count as absent (form callbacks send empty values, Event Streams nulls). */
+export const present = (value: string | null | undefined): string | undefined => (value ? value : undefined);
+
+/**
+ * TaskRouter always names the event's resource (`ResourceType` + `ResourceSid`); it stands in for the
+ * specific SID when that one is absent. The type is compared in lower case: docs and payloads differ.
+ */
+export function withResourceSid(event: TaskRouterEvent): TaskRouterEvent {
+  const { resourceType, resourceSid } = event;
+  if (!resourceSid) return event;
+  if (resourceType === 'reservation')
+    return { ...event, reservationSid: event.reservationSid ?? resourceSid };
+  if (resourceType === 'task') return { ...event, taskSid: event.taskSid ?? resourceSid };
+  if (resourceType === 'worker') return { ...event, workerSid: event.workerSid ?? resourceSid };
+  return event;
+}

@@ -14,6 +14,7 @@ import {
 import { resolveAgent } from './agent.js';
 import type { TwilioFlexConfig } from './config.js';
 import type { Attributes, TaskRouterEvent } from './event.js';
+import { forgetHolder, recallHolder, rememberHolder } from './holder.js';
 
 /** TaskRouter event → lifecycle. task.canceled is special: only worth a message when a worker held it. */
 const LIFECYCLE: Readonly<Record<string, Lifecycle>> = {
@@ -27,16 +28,39 @@ const LIFECYCLE: Readonly<Record<string, Lifecycle>> = {
 
 export const MAPPED_EVENTS = Object.keys(LIFECYCLE);
 
-export function mapEvent(event: TaskRouterEvent, ctx: MapContext<TwilioFlexConfig>): Draft | Ignored {
+/** Reservations that end before anyone answers: the task no longer rings at that worker. */
+const TURNED_DOWN = new Set([
+  'reservation.rejected',
+  'reservation.timeout',
+  'reservation.canceled',
+  'reservation.rescinded',
+]);
+
+export async function mapEvent(
+  event: TaskRouterEvent,
+  ctx: MapContext<TwilioFlexConfig>,
+): Promise<Draft | Ignored> {
   const type = event.eventType;
+  const { state } = ctx;
   if (type === 'task.created') {
     return ignore('task.created carries no worker yet; the pop comes with reservation.created/accepted');
   }
   const lifecycle = LIFECYCLE[type];
-  if (!lifecycle)
+  if (!lifecycle) {
+    if (TURNED_DOWN.has(type) && event.taskSid) await forgetHolder(state, event.taskSid, event.workerSid);
     return ignore(`event type ${type} is not one this connector maps (${MAPPED_EVENTS.join(', ')})`);
+  }
 
-  const agent = resolveAgent(event, ctx.config.agentFrom, ctx.directory);
+  let agent = resolveAgent(event, ctx.config.agentFrom, ctx.directory);
+  let workerSid = event.workerSid;
+  if (type === 'task.canceled' && event.taskSid) {
+    const held = await recallHolder(state, event.taskSid);
+    await forgetHolder(state, event.taskSid);
+    if ('missing' in agent && held) {
+      agent = { agentid: held.agentid };
+      workerSid = held.workerSid;
+    }
+  }
   if ('missing' in agent) {
     return ignore(
       type === 'task.canceled'
@@ -44,7 +68,19 @@ export function mapEvent(event: TaskRouterEvent, ctx: MapContext<TwilioFlexConfi
         : `no agent: ${agent.missing}`,
     );
   }
-  const props = withoutSecret(propsOf(event, lifecycle, ctx.config.attributePrefix), ctx.config.authToken);
+  if (event.taskSid && type === 'reservation.created') {
+    await rememberHolder(state, event.taskSid, {
+      agentid: agent.agentid,
+      ...(workerSid ? { workerSid } : {}),
+    });
+  } else if (event.taskSid && type === 'reservation.accepted') {
+    // An accepted task can no longer be canceled, only completed.
+    await forgetHolder(state, event.taskSid);
+  }
+  const props = withoutSecret(
+    propsOf({ ...event, workerSid }, lifecycle, ctx.config.attributePrefix),
+    ctx.config.authToken,
+  );
   return { agentid: agent.agentid, lifecycle, props };
 }
 

@@ -3,7 +3,7 @@
 import { defineSource, parseForm, parseWith } from '@openconnect/core';
 import { z } from 'zod';
 import type { TwilioFlexConfig } from './config.js';
-import { parseAttributes, present, type TaskRouterEvent } from './event.js';
+import { parseAttributes, present, type TaskRouterEvent, withResourceSid } from './event.js';
 import { mapEvent } from './mapping.js';
 import { SIGNATURE_HEADER, verifyFormSignature } from './signature.js';
 
@@ -28,33 +28,25 @@ const callback = z.object({
   WorkerActivityName: optional,
 });
 
-/** TaskRouter sends `ResourceSid` always; it stands in for the specific SID when that one is absent. */
-function sidFor(resourceType: string | undefined, wanted: string, resourceSid: string | undefined) {
-  return resourceType === wanted ? present(resourceSid) : undefined;
-}
-
 export function parseCallback(form: Record<string, string>): TaskRouterEvent {
   const f = parseWith(callback, form, 'TaskRouter event callback');
-  const resourceType = present(f.ResourceType)?.toLowerCase();
-  const event: TaskRouterEvent = { eventType: f.EventType };
-  const set = <K extends keyof TaskRouterEvent>(key: K, value: TaskRouterEvent[K] | undefined) => {
-    if (value !== undefined) event[key] = value;
-  };
-  set('sid', present(f.Sid));
-  set('resourceType', resourceType);
-  set('resourceSid', present(f.ResourceSid));
-  set('taskSid', present(f.TaskSid) ?? sidFor(resourceType, 'task', f.ResourceSid));
-  set('reservationSid', present(f.ReservationSid) ?? sidFor(resourceType, 'reservation', f.ResourceSid));
-  set('workerSid', present(f.WorkerSid) ?? sidFor(resourceType, 'worker', f.ResourceSid));
-  set('workerName', present(f.WorkerName));
-  set('workerActivityName', present(f.WorkerActivityName));
-  set('taskQueueName', present(f.TaskQueueName));
-  set('taskQueueSid', present(f.TaskQueueSid));
-  set('taskChannelUniqueName', present(f.TaskChannelUniqueName));
-  set('taskCanceledReason', present(f.TaskCanceledReason));
-  set('taskAttributes', parseAttributes('TaskAttributes', f.TaskAttributes));
-  set('workerAttributes', parseAttributes('WorkerAttributes', f.WorkerAttributes));
-  return event;
+  return withResourceSid({
+    eventType: f.EventType,
+    sid: present(f.Sid),
+    resourceType: present(f.ResourceType)?.toLowerCase(),
+    resourceSid: present(f.ResourceSid),
+    taskSid: present(f.TaskSid),
+    reservationSid: present(f.ReservationSid),
+    workerSid: present(f.WorkerSid),
+    workerName: present(f.WorkerName),
+    workerActivityName: present(f.WorkerActivityName),
+    taskQueueName: present(f.TaskQueueName),
+    taskQueueSid: present(f.TaskQueueSid),
+    taskChannelUniqueName: present(f.TaskChannelUniqueName),
+    taskCanceledReason: present(f.TaskCanceledReason),
+    taskAttributes: parseAttributes('TaskAttributes', f.TaskAttributes),
+    workerAttributes: parseAttributes('WorkerAttributes', f.WorkerAttributes),
+  });
 }
 
 export const taskrouter = defineSource<TaskRouterEvent, TwilioFlexConfig>({
