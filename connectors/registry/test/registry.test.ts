@@ -1,14 +1,52 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connectors, findConnector } from '../src/index.js';
+import { connectorIds, connectors, findConnector } from '../src/index.js';
+
+const folderOf = (id: string) => join(import.meta.dirname, '../..', id);
 
 describe('registry', () => {
-  it('lists connectors with unique ids', () => {
-    const ids = connectors.map((c) => c.id);
-    expect(new Set(ids).size).toBe(ids.length);
+  it('lists every connector the project ships, each once', () => {
+    expect(connectorIds()).toEqual([
+      '8x8',
+      'amazon-connect',
+      'avaya',
+      'cisco',
+      'five9',
+      'genesys',
+      'incontact',
+      'talkdesk',
+      'twilio-flex',
+    ]);
   });
 
   it('finds a connector by id and returns undefined for an unknown one', () => {
     for (const connector of connectors) expect(findConnector(connector.id)).toBe(connector);
     expect(findConnector('no-such-vendor')).toBeUndefined();
+  });
+
+  describe.each(connectors.map((c) => [c.id, c] as const))('%s', (id, connector) => {
+    it('lives in the folder named after its id', () => {
+      expect(existsSync(join(folderOf(id), 'src/index.ts'))).toBe(true);
+    });
+
+    it('has recorded fixtures for every source', () => {
+      for (const source of connector.sources) {
+        const dir = join(folderOf(id), 'fixtures', source.id);
+        expect(existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json')), `fixtures/${source.id}/`).toBe(true);
+      }
+    });
+
+    it('has a README that gives the webhook URL to paste', () => {
+      const readme = readFileSync(join(folderOf(id), 'README.md'), 'utf8');
+      expect(readme).toContain(`/webhooks/${id}`);
+    });
+
+    it('describes how every source authenticates', () => {
+      for (const source of connector.sources) {
+        expect(source.auth.summary.length, source.id).toBeGreaterThan(5);
+        if (source.auth.scheme !== 'none') expect(source.auth.credentials.length, source.id).toBeGreaterThan(0);
+      }
+    });
   });
 });
