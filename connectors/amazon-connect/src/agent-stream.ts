@@ -62,7 +62,8 @@ export interface AgentStreamBatch {
 
 function decodeRecord(data: string, index: number, sequence: string | null | undefined): unknown {
   const where = `Records.${index}${sequence ? ` (sequence ${sequence})` : ''}`;
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data)) throw new InputError(`${where}: kinesis.data is not base64`, where);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data))
+    throw new InputError(`${where}: kinesis.data is not base64`, where);
   try {
     return JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
   } catch {
@@ -112,8 +113,13 @@ function mapEvent(event: AgentEvent, agentid: string | undefined): Mapped {
   const current = event.CurrentAgentSnapshot;
   const previous = event.PreviousAgentSnapshot;
   if (type === 'HEART_BEAT') return ignore(`HEART_BEAT ${event.EventId} only says the stream is alive`);
-  if (!agentid) return ignore(`${type} ${event.EventId} names no agent (CurrentAgentSnapshot.Configuration.Username)`);
-  const common = defined({ [PROP.agentPlatformId]: event.AgentARN, agentEventType: type, eventTime: event.EventTimestamp });
+  if (!agentid)
+    return ignore(`${type} ${event.EventId} names no agent (CurrentAgentSnapshot.Configuration.Username)`);
+  const common = defined({
+    [PROP.agentPlatformId]: event.AgentARN,
+    agentEventType: type,
+    eventTime: event.EventTimestamp,
+  });
   const statusDraft = (): Draft => ({
     agentid,
     lifecycle: 'agent_state',
@@ -127,7 +133,8 @@ function mapEvent(event: AgentEvent, agentid: string | undefined): Mapped {
     },
   });
   if (type === 'LOGIN' || type === 'LOGOUT') return { drafts: [statusDraft()] };
-  if (type !== 'STATE_CHANGE') return ignore(`agent event type ${event.EventType} is not one this connector maps`);
+  if (type !== 'STATE_CHANGE')
+    return ignore(`agent event type ${event.EventType} is not one this connector maps`);
 
   const drafts: Draft[] = [];
   const before = new Map((previous?.Contacts ?? []).map((c) => [c.ContactId, c.State]));
@@ -139,7 +146,9 @@ function mapEvent(event: AgentEvent, agentid: string | undefined): Mapped {
   }
   if (statusChanged(current, previous)) drafts.push(statusDraft());
   if (!drafts.length) {
-    return ignore(`STATE_CHANGE ${event.EventId} changes no contact state and no agent status (a configuration change)`);
+    return ignore(
+      `STATE_CHANGE ${event.EventId} changes no contact state and no agent status (a configuration change)`,
+    );
   }
   return { drafts };
 }
@@ -168,15 +177,21 @@ function statusChanged(current: Snapshot | null | undefined, previous: Snapshot 
 
 export const agentStream = defineSource<AgentStreamBatch, AmazonConnectConfig>({
   id: 'agent-stream',
-  description: 'Agent event stream records: a Kinesis Lambda event (base64 AgentEvents) or one decoded AgentEvent',
+  description:
+    'Agent event stream records: a Kinesis Lambda event (base64 AgentEvents) or one decoded AgentEvent',
   platforms: ['Amazon Connect'],
   auth: apiKeyAuth,
   detect(req) {
     const body = peekJson(req) as
-      | { Records?: { eventSource?: unknown; kinesis?: unknown }[]; AgentARN?: unknown; CurrentAgentSnapshot?: unknown }
+      | {
+          Records?: { eventSource?: unknown; kinesis?: unknown }[];
+          AgentARN?: unknown;
+          CurrentAgentSnapshot?: unknown;
+        }
       | undefined;
     if (!body || typeof body !== 'object') return false;
-    if (Array.isArray(body.Records)) return body.Records.some((r) => r?.eventSource === 'aws:kinesis' || !!r?.kinesis);
+    if (Array.isArray(body.Records))
+      return body.Records.some((r) => r?.eventSource === 'aws:kinesis' || !!r?.kinesis);
     return typeof body.AgentARN === 'string' || typeof body.CurrentAgentSnapshot === 'object';
   },
   verify: verifyApiKey,

@@ -1,6 +1,11 @@
 // One credential for every source: the API key EventBridge's connection sends (and that the forwarders
 // of the contact-flow and agent-stream events send the same way). Compared in constant time.
-import { type AuthDescription, type InboundRequest, type VerifyContext, verifyToken } from '@openconnect/core';
+import {
+  type AuthDescription,
+  type InboundRequest,
+  type VerifyContext,
+  verifyToken,
+} from '@openconnect/core';
 import { type AmazonConnectConfig, DEFAULT_API_KEY_HEADER } from './config.js';
 
 export const apiKeyAuth: AuthDescription = {

@@ -28,9 +28,17 @@ export const config = z.object({
   /** Adds the contact's attributes (GetContactAttributes) to EventBridge messages. Off by default. */
   contactAttributes: z.boolean().default(false),
   /** How long a resolved agent login is remembered. */
-  userCacheTtlMs: z.number().int().positive().default(60 * 60 * 1000),
+  userCacheTtlMs: z
+    .number()
+    .int()
+    .positive()
+    .default(60 * 60 * 1000),
   /** How long "no such user" is remembered, so an unknown ARN does not hit the API on every event. */
-  notFoundTtlMs: z.number().int().nonnegative().default(60 * 1000),
+  notFoundTtlMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(60 * 1000),
   /** Per-request timeout of Connect API calls; the vendor retries when a look-up fails. */
   lookupTimeoutMs: z.number().int().positive().default(2000),
   /** SDK attempts per Connect API call (1 = no SDK retries). */

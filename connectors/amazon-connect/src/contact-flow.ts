@@ -41,12 +41,16 @@ export type ContactFlowEvent = z.output<typeof contactFlowEvent>;
 
 export const contactFlow = defineSource<ContactFlowEvent, AmazonConnectConfig>({
   id: 'contact-flow',
-  description: 'The contact-flow "Invoke AWS Lambda function" event (Name: ContactFlowEvent), forwarded as JSON',
+  description:
+    'The contact-flow "Invoke AWS Lambda function" event (Name: ContactFlowEvent), forwarded as JSON',
   platforms: ['Amazon Connect'],
   auth: apiKeyAuth,
   detect(req) {
     const body = peekJson(req) as { Name?: unknown; Details?: { ContactData?: unknown } } | undefined;
-    return body?.Name === 'ContactFlowEvent' || (typeof body?.Details?.ContactData === 'object' && body.Details.ContactData !== null);
+    return (
+      body?.Name === 'ContactFlowEvent' ||
+      (typeof body?.Details?.ContactData === 'object' && body.Details.ContactData !== null)
+    );
   },
   verify: verifyApiKey,
   parse: (req) => parseWith(contactFlowEvent, parseJson(req), 'contact-flow event'),

@@ -80,16 +80,22 @@ export const eventbridge = defineSource<ContactEvent, AmazonConnectConfig, Conne
     return body?.source === 'aws.connect' && typeof body.detail === 'object' && body.detail !== null;
   },
   verify: verifyApiKey,
-  parse: (req) => parseWith(contactEvent, lowerKeys(parseJson(req), VERBATIM), 'Amazon Connect contact event'),
+  parse: (req) =>
+    parseWith(contactEvent, lowerKeys(parseJson(req), VERBATIM), 'Amazon Connect contact event'),
   eventId: (event) => event.id,
   async map(event, ctx) {
     const { detail } = event;
     const type = detail.eventtype.toUpperCase();
     const lifecycle = LIFECYCLE[type];
-    if (lifecycle === undefined) return ignore(`contact event type ${detail.eventtype} is not one this connector maps`);
-    if (lifecycle === null) return ignore(`contact event ${type} is not an agent moment (no PopFlow event for it)`);
+    if (lifecycle === undefined)
+      return ignore(`contact event type ${detail.eventtype} is not one this connector maps`);
+    if (lifecycle === null)
+      return ignore(`contact event ${type} is not an agent moment (no PopFlow event for it)`);
     const arn = detail.agentinfo?.agentarn;
-    if (!arn) return ignore(`contact event ${type} for contact ${detail.contactid} carries no agent (agentInfo.agentArn)`);
+    if (!arn)
+      return ignore(
+        `contact event ${type} for contact ${detail.contactid} carries no agent (agentInfo.agentArn)`,
+      );
     const agent = await resolveAgent(arn, ctx);
     if ('ignored' in agent) return agent;
     const attributes = ctx.config.contactAttributes ? await contactAttributes(event, arn, ctx) : {};
@@ -135,11 +141,17 @@ async function resolveAgent(arn: string, ctx: Ctx): Promise<{ login: string } | 
   return { login };
 }
 
-async function contactAttributes(event: ContactEvent, arn: string, ctx: Ctx): Promise<Record<string, string>> {
+async function contactAttributes(
+  event: ContactEvent,
+  arn: string,
+  ctx: Ctx,
+): Promise<Record<string, string>> {
   const { detail } = event;
   const tagged = detail.tags?.['aws:connect:instanceId'];
   const instanceId =
-    parseAgentArn(arn)?.instanceId ?? arnId(detail.instancearn) ?? (typeof tagged === 'string' ? tagged : undefined);
+    parseAgentArn(arn)?.instanceId ??
+    arnId(detail.instancearn) ??
+    (typeof tagged === 'string' ? tagged : undefined);
   if (!instanceId) return {};
   return ctx.services.contactAttributes(instanceId, detail.initialcontactid ?? detail.contactid);
 }

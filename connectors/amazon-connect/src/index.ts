@@ -8,7 +8,12 @@ import { eventbridge } from './eventbridge.js';
 import { type ConnectLookups, createConnectLookups } from './lookups.js';
 
 export { type AmazonConnectConfig, config } from './config.js';
-export { ConnectLookupError, type ConnectLookups, createConnectLookups, type LookupOptions } from './lookups.js';
+export {
+  ConnectLookupError,
+  type ConnectLookups,
+  createConnectLookups,
+  type LookupOptions,
+} from './lookups.js';
 export { parseAgentArn } from './shared.js';
 
 export default defineConnector<AmazonConnectConfig, ConnectLookups>({

@@ -62,7 +62,9 @@ export function createConnectLookups(options: LookupOptions = {}): ConnectLookup
 
   async function describeUser(agent: AgentArn): Promise<string | undefined> {
     try {
-      const answer = await client.send(new DescribeUserCommand({ InstanceId: agent.instanceId, UserId: agent.userId }));
+      const answer = await client.send(
+        new DescribeUserCommand({ InstanceId: agent.instanceId, UserId: agent.userId }),
+      );
       return answer.User?.Username || undefined;
     } catch (error) {
       if (isNotFound(error)) return undefined;

@@ -52,7 +52,10 @@ const reserved = new Set<string>([...RESERVED_FIELDS, PROP.lifecycle.toLowerCase
  * Contact attributes and flow parameters as props: scalar values only, and never a name that would
  * shadow agentid/jwt/crmid/event or the lifecycle prop the pipeline adds.
  */
-export function vendorProps(map: Record<string, unknown> | null | undefined, skip: readonly string[] = []): Props {
+export function vendorProps(
+  map: Record<string, unknown> | null | undefined,
+  skip: readonly string[] = [],
+): Props {
   const out: Props = {};
   if (!map) return out;
   for (const [key, value] of Object.entries(map)) {

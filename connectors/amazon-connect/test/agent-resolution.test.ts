@@ -1,9 +1,19 @@
 // EventBridge events name the agent only by ARN. These specify how the ARN becomes a login: the static
 // directory first, then DescribeUser through the real SDK against a local Connect API, cached with a TTL.
-import { type ConnectorSettingsInput, createRuntime, handleRequest, toInboundRequest } from '@openconnect/core';
+import {
+  type ConnectorSettingsInput,
+  createRuntime,
+  handleRequest,
+  toInboundRequest,
+} from '@openconnect/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import connector, { type ConnectLookups, createConnectLookups, type LookupOptions } from '../src/index.js';
-import { type FakeConnectApi, startFakeConnectApi, TEST_CREDENTIALS, TEST_REGION } from './fake-connect-api.js';
+import {
+  type FakeConnectApi,
+  startFakeConnectApi,
+  TEST_CREDENTIALS,
+  TEST_REGION,
+} from './fake-connect-api.js';
 import { AGENT_ARN, API_KEY, INSTANCE_ARN, INSTANCE_ID, USER_ID } from './values.js';
 
 let api: FakeConnectApi;
@@ -67,7 +77,8 @@ function runtime(settings: ConnectorSettingsInput = {}, services: ConnectLookups
 
 async function agentOf(rt: ReturnType<typeof runtime>, userId: string, id?: string) {
   const outcome = await handleRequest(rt, connectedToAgent(userId, id), 'eventbridge');
-  if (outcome.kind !== 'accepted') throw new Error(`${outcome.kind}: ${'reason' in outcome ? outcome.reason : ''}`);
+  if (outcome.kind !== 'accepted')
+    throw new Error(`${outcome.kind}: ${'reason' in outcome ? outcome.reason : ''}`);
   return outcome.messages.map((m) => m.agentid);
 }
 
@@ -90,7 +101,10 @@ describe('agent resolution', () => {
   it('shares one DescribeUser call between concurrent events for the same agent', async () => {
     api.users.set(`${INSTANCE_ID}/${USER_ID.aisha}`, 'aisha.khan');
     const rt = runtime();
-    const both = await Promise.all([agentOf(rt, USER_ID.aisha, 'evt-1'), agentOf(rt, USER_ID.aisha, 'evt-2')]);
+    const both = await Promise.all([
+      agentOf(rt, USER_ID.aisha, 'evt-1'),
+      agentOf(rt, USER_ID.aisha, 'evt-2'),
+    ]);
     expect(both).toEqual([['aisha.khan'], ['aisha.khan']]);
     expect(api.calls).toEqual([userPath(USER_ID.aisha)]);
   });
@@ -173,7 +187,11 @@ describe('contact attributes enrichment', () => {
 
   it('is off by default: no GetContactAttributes call, no attribute props', async () => {
     api.attributes.set(`${INSTANCE_ID}/${CONTACT}`, { customerNumber: 'K-100245' });
-    const outcome = await handleRequest(runtime({ directory }), connectedToAgent(USER_ID.maria), 'eventbridge');
+    const outcome = await handleRequest(
+      runtime({ directory }),
+      connectedToAgent(USER_ID.maria),
+      'eventbridge',
+    );
     expect(outcome.kind).toBe('accepted');
     if (outcome.kind !== 'accepted') return;
     expect(Object.keys(outcome.messages[0]!.props)).not.toContain('customerNumber');
@@ -229,7 +247,9 @@ describe('setup(config)', () => {
     process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
     api.users.set(`${INSTANCE_ID}/${USER_ID.aisha}`, 'aisha.khan');
-    const rt = createRuntime(connector, { options: { apiKey: API_KEY, region: TEST_REGION, endpoint: api.url } });
+    const rt = createRuntime(connector, {
+      options: { apiKey: API_KEY, region: TEST_REGION, endpoint: api.url },
+    });
     expect(await agentOf(rt, USER_ID.aisha)).toEqual(['aisha.khan']);
     expect(api.allSigned()).toBe(true);
   });
@@ -237,6 +257,9 @@ describe('setup(config)', () => {
   it('builds with only a directory (openconnect map), and then refuses requests for want of an API key', async () => {
     const rt = createRuntime(connector, { directory: { [USER_ID.maria]: 'maria.lopez' } });
     const outcome = await handleRequest(rt, connectedToAgent(USER_ID.maria), 'eventbridge');
-    expect(outcome).toMatchObject({ kind: 'rejected', reason: expect.stringContaining('no secret is configured') });
+    expect(outcome).toMatchObject({
+      kind: 'rejected',
+      reason: expect.stringContaining('no secret is configured'),
+    });
   });
 });

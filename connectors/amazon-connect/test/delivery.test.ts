@@ -15,11 +15,18 @@ import { TEST_CREDENTIALS, TEST_REGION } from './fake-connect-api.js';
 import { AGENT_ARN, API_KEY, USER_ID } from './values.js';
 
 const recorded = (path: string) =>
-  (JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures', path), 'utf8')) as { request: RecordedRequest })
-    .request;
+  (
+    JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures', path), 'utf8')) as {
+      request: RecordedRequest;
+    }
+  ).request;
 
 // Every agent here is in the directory, so the look-ups (pointed at a closed port) are never used.
-const services = createConnectLookups({ region: TEST_REGION, endpoint: 'http://127.0.0.1:9', credentials: TEST_CREDENTIALS });
+const services = createConnectLookups({
+  region: TEST_REGION,
+  endpoint: 'http://127.0.0.1:9',
+  credentials: TEST_CREDENTIALS,
+});
 const directory = {
   [AGENT_ARN(USER_ID.maria)]: 'maria.lopez',
   [USER_ID.tom]: 'tom.becker',
@@ -35,20 +42,31 @@ function withHeaders(request: RecordedRequest, headers: Record<string, string>):
 describe('API key', () => {
   it('is read from the header named by apiKeyHeader', async () => {
     const rt = runtime({ options: { apiKey: API_KEY, apiKeyHeader: 'X-Connect-Secret' } });
-    const request = toInboundRequest(withHeaders(recorded('eventbridge/completed.json'), { 'x-connect-secret': API_KEY }));
+    const request = toInboundRequest(
+      withHeaders(recorded('eventbridge/completed.json'), { 'x-connect-secret': API_KEY }),
+    );
     expect((await handleRequest(rt, request)).kind).toBe('accepted');
   });
 
   it('is refused with 401 in the default header once another header is configured', async () => {
     const rt = runtime({ options: { apiKey: API_KEY, apiKeyHeader: 'X-Connect-Secret' } });
     const outcome = await handleRequest(rt, toInboundRequest(recorded('eventbridge/completed.json')));
-    expect(outcome).toMatchObject({ kind: 'rejected', reason: 'the credential (header X-Connect-Secret) is missing' });
+    expect(outcome).toMatchObject({
+      kind: 'rejected',
+      reason: 'the credential (header X-Connect-Secret) is missing',
+    });
     expect(outcome.answer.status).toBe(401);
   });
 
   it('is refused with 401 when it differs, for every source', async () => {
-    for (const path of ['eventbridge/completed.json', 'contact-flow/whisper-answered.json', 'agent-stream/kinesis-batch.json']) {
-      const request = toInboundRequest(withHeaders(recorded(path), { 'x-api-key': 'test-api-key-0123456780' }));
+    for (const path of [
+      'eventbridge/completed.json',
+      'contact-flow/whisper-answered.json',
+      'agent-stream/kinesis-batch.json',
+    ]) {
+      const request = toInboundRequest(
+        withHeaders(recorded(path), { 'x-api-key': 'test-api-key-0123456780' }),
+      );
       const outcome = await handleRequest(runtime(), request);
       expect(outcome).toMatchObject({ kind: 'rejected', reason: 'the credential does not match' });
     }
@@ -66,7 +84,10 @@ describe('de-duplication', () => {
     const rt = runtime();
     const keys = [];
     for (let i = 0; i < 2; i += 1) {
-      const outcome = await handleRequest(rt, toInboundRequest(recorded('eventbridge/connected-to-agent.json')));
+      const outcome = await handleRequest(
+        rt,
+        toInboundRequest(recorded('eventbridge/connected-to-agent.json')),
+      );
       keys.push(outcome.kind === 'accepted' ? outcome.messages.map((m) => m.dedupeKey) : outcome.kind);
     }
     expect(keys).toEqual([
@@ -76,7 +97,10 @@ describe('de-duplication', () => {
   });
 
   it('keys a Kinesis batch by all its event ids, one key per message', async () => {
-    const outcome = await handleRequest(runtime(), toInboundRequest(recorded('agent-stream/kinesis-batch.json')));
+    const outcome = await handleRequest(
+      runtime(),
+      toInboundRequest(recorded('agent-stream/kinesis-batch.json')),
+    );
     expect(outcome.kind).toBe('accepted');
     if (outcome.kind !== 'accepted') return;
     expect(outcome.eventId).toMatch(/^batch-[0-9a-f]{32}$/);
@@ -87,7 +111,10 @@ describe('de-duplication', () => {
   });
 
   it('keys a single agent event by its EventId', async () => {
-    const outcome = await handleRequest(runtime(), toInboundRequest(recorded('agent-stream/decoded-ended.json')));
+    const outcome = await handleRequest(
+      runtime(),
+      toInboundRequest(recorded('agent-stream/decoded-ended.json')),
+    );
     expect(outcome.kind === 'accepted' && outcome.messages.map((m) => m.dedupeKey)).toEqual([
       'amazon-connect/agent-stream/e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a02',
     ]);
@@ -98,7 +125,10 @@ describe('unordered EventBridge delivery', () => {
   it('maps a DISCONNECTED that arrives before its CONNECTED_TO_AGENT, each on its own', async () => {
     const rt = runtime();
     const ended = await handleRequest(rt, toInboundRequest(recorded('eventbridge/disconnected.json')));
-    const answered = await handleRequest(rt, toInboundRequest(recorded('eventbridge/mixed-case-doc-sample.json')));
+    const answered = await handleRequest(
+      rt,
+      toInboundRequest(recorded('eventbridge/mixed-case-doc-sample.json')),
+    );
     const summary = [ended, answered].map((o) =>
       o.kind === 'accepted' ? o.messages.map((m) => [m.agentid, m.lifecycle, m.props.interactionId]) : o.kind,
     );

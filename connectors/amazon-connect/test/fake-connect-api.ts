@@ -3,7 +3,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export const TEST_CREDENTIALS = { accessKeyId: 'AKIDLOCALTEST0000000', secretAccessKey: 'local-test-secret-not-aws' };
+export const TEST_CREDENTIALS = {
+  accessKeyId: 'AKIDLOCALTEST0000000',
+  secretAccessKey: 'local-test-secret-not-aws',
+};
 export const TEST_REGION = 'eu-central-1';
 
 export interface FakeConnectApi {
@@ -42,7 +45,11 @@ export async function startFakeConnectApi(): Promise<FakeConnectApi> {
     const user = /^\/users\/([^/]+)\/([^/]+)$/.exec(path);
     const contact = /^\/contact\/attributes\/([^/]+)\/([^/]+)$/.exec(path);
     if (api.failWith) {
-      answer = { status: api.failWith, type: 'InternalServiceException', body: { Message: 'emulated outage' } };
+      answer = {
+        status: api.failWith,
+        type: 'InternalServiceException',
+        body: { Message: 'emulated outage' },
+      };
     } else if (req.method === 'GET' && user) {
       const [, instanceId, userId] = user.map(decodeURIComponent);
       const username = users.get(`${instanceId}/${userId}`);
@@ -82,7 +89,8 @@ export async function startFakeConnectApi(): Promise<FakeConnectApi> {
     users,
     attributes,
     calls,
-    allSigned: () => authorizations.every((a) => a?.startsWith('AWS4-HMAC-SHA256 Credential=AKIDLOCALTEST0000000/')),
+    allSigned: () =>
+      authorizations.every((a) => a?.startsWith('AWS4-HMAC-SHA256 Credential=AKIDLOCALTEST0000000/')),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -9,12 +9,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type * as ContactFlowModule from '../src/lambda/contact-flow.js';
 import type * as EventBridgeModule from '../src/lambda/eventbridge.js';
 import type * as AgentStreamModule from '../src/lambda/agent-stream.js';
-import { type FakeConnectApi, startFakeConnectApi, TEST_CREDENTIALS, TEST_REGION } from './fake-connect-api.js';
+import {
+  type FakeConnectApi,
+  startFakeConnectApi,
+  TEST_CREDENTIALS,
+  TEST_REGION,
+} from './fake-connect-api.js';
 import { AGENT_ARN, INSTANCE_ID, USER_ID } from './values.js';
 
 const root = join(import.meta.dirname, '..');
 const fixture = (path: string) =>
-  JSON.parse(readFileSync(join(root, 'fixtures', path), 'utf8')) as { request: { body: Record<string, unknown> } };
+  JSON.parse(readFileSync(join(root, 'fixtures', path), 'utf8')) as {
+    request: { body: Record<string, unknown> };
+  };
 const bundle = (name: string) => join(root, 'dist/lambda', `${name}.mjs`);
 const CRMID = 'acme.example.com';
 
@@ -84,7 +91,9 @@ describe('contact-flow Lambda', () => {
   it('sends the pop to OpenConnect and answers the flow with a flat string map', async () => {
     const answer = await contactFlow.handler(whisper(), { getRemainingTimeInMillis: () => 7900 });
     expect(answer).toEqual({ openconnectStatus: 'sent', reason: 'sent answered to maria.lopez' });
-    expect(emulator.messages.map(({ agentid, crmid, event, props }) => ({ agentid, crmid, event, props }))).toEqual([
+    expect(
+      emulator.messages.map(({ agentid, crmid, event, props }) => ({ agentid, crmid, event, props })),
+    ).toEqual([
       {
         agentid: 'maria.lopez',
         crmid: CRMID,
@@ -116,7 +125,10 @@ describe('contact-flow Lambda', () => {
     });
     const event = whisper() as { Details: { Parameters: Record<string, string> } };
     event.Details.Parameters = { agentUser: 'tom.becker' };
-    expect(await handler(event)).toEqual({ openconnectStatus: 'sent', reason: 'sent On Answer to tom.becker' });
+    expect(await handler(event)).toEqual({
+      openconnectStatus: 'sent',
+      reason: 'sent On Answer to tom.becker',
+    });
     expect(emulator.messages.map((m) => [m.agentid, m.event])).toEqual([['tom.becker', 'On Answer']]);
   });
 
@@ -143,7 +155,10 @@ describe('contact-flow Lambda', () => {
     const started = performance.now();
     const answer = await contactFlow.handler(whisper(), { getRemainingTimeInMillis: () => 650 });
     expect(performance.now() - started).toBeLessThan(1500);
-    expect(answer).toEqual({ openconnectStatus: 'failed', reason: 'OpenConnect did not answer within 400 ms' });
+    expect(answer).toEqual({
+      openconnectStatus: 'failed',
+      reason: 'OpenConnect did not answer within 400 ms',
+    });
   });
 
   it('answers "ignored" and sends nothing when the block passes no agent', async () => {
@@ -155,7 +170,10 @@ describe('contact-flow Lambda', () => {
 
   it('answers "failed" naming the variable when the deployment lacks OPENCONNECT_JWT', async () => {
     const handler = contactFlow.createContactFlowHandler({ env: envWith({ OPENCONNECT_JWT: undefined }) });
-    expect(await handler(whisper())).toEqual({ openconnectStatus: 'failed', reason: 'OPENCONNECT_JWT is not set' });
+    expect(await handler(whisper())).toEqual({
+      openconnectStatus: 'failed',
+      reason: 'OPENCONNECT_JWT is not set',
+    });
   });
 
   it('answers "failed" for an event that is not a contact-flow invocation', async () => {
@@ -168,7 +186,10 @@ describe('contact-flow Lambda', () => {
     emulator.failNext(1, 401);
     logged.length = 0;
     const answer = await contactFlow.handler(whisper());
-    expect(answer).toEqual({ openconnectStatus: 'failed', reason: 'OpenConnect rejected the API key (HTTP 401)' });
+    expect(answer).toEqual({
+      openconnectStatus: 'failed',
+      reason: 'OpenConnect rejected the API key (HTTP 401)',
+    });
     expect(logged).toHaveLength(1);
     expect(logged.join('\n')).not.toContain(EMULATOR_DEFAULT_JWT);
   });
@@ -178,7 +199,11 @@ describe('EventBridge Lambda', () => {
   const disconnected = () => fixture('eventbridge/disconnected.json').request.body;
 
   it('resolves the agent with DescribeUser and sends the message', async () => {
-    expect(await eventBridge.handler(disconnected())).toEqual({ status: 'sent', reason: 'ended to aisha.khan', sent: 1 });
+    expect(await eventBridge.handler(disconnected())).toEqual({
+      status: 'sent',
+      reason: 'ended to aisha.khan',
+      sent: 1,
+    });
     expect(emulator.messages.map((m) => [m.agentid, m.event, m.props.interactionId])).toEqual([
       ['aisha.khan', 'ended', 'e5c3a7b9-2d4f-4081-8c3e-5a7b9c1d3f42'],
     ]);
@@ -193,7 +218,11 @@ describe('EventBridge Lambda', () => {
 
   it('returns "ignored" for an event without an agent', async () => {
     const answer = await eventBridge.handler(fixture('eventbridge/queued.json').request.body);
-    expect(answer).toEqual({ status: 'ignored', reason: 'contact event QUEUED is not an agent moment (no PopFlow event for it)', sent: 0 });
+    expect(answer).toEqual({
+      status: 'ignored',
+      reason: 'contact event QUEUED is not an agent moment (no PopFlow event for it)',
+      sent: 0,
+    });
     expect(emulator.messages).toEqual([]);
   });
 
@@ -205,7 +234,9 @@ describe('EventBridge Lambda', () => {
   it('throws, so Lambda retries, when the Connect API is unavailable', async () => {
     connectApi.failWith = 500;
     const handler = eventBridge.createEventBridgeHandler({ env: envWith({}) });
-    await expect(handler(disconnected())).rejects.toThrow(`Amazon Connect DescribeUser for ${AGENT_ARN(USER_ID.aisha)} failed`);
+    await expect(handler(disconnected())).rejects.toThrow(
+      `Amazon Connect DescribeUser for ${AGENT_ARN(USER_ID.aisha)} failed`,
+    );
     expect(emulator.messages).toEqual([]);
   });
 

@@ -16,7 +16,10 @@ export interface LambdaContext {
 /** Well under Connect's 8 s limit, leaving the flow time to go on. */
 export const CONTACT_FLOW_BUDGET_MS = 3000;
 
-const result = (openconnectStatus: ContactFlowResult['openconnectStatus'], reason: string): ContactFlowResult => ({
+const result = (
+  openconnectStatus: ContactFlowResult['openconnectStatus'],
+  reason: string,
+): ContactFlowResult => ({
   openconnectStatus,
   reason,
 });
@@ -48,7 +51,10 @@ export function createContactFlowHandler(options: { env?: Env } = {}) {
     try {
       host ??= createHost(options.env ?? process.env, { timeoutMs: CONTACT_FLOW_BUDGET_MS });
       const remaining = context?.getRemainingTimeInMillis?.();
-      const budget = Math.max(100, Math.min(host.timeoutMs, remaining === undefined ? host.timeoutMs : remaining - 250));
+      const budget = Math.max(
+        100,
+        Math.min(host.timeoutMs, remaining === undefined ? host.timeoutMs : remaining - 250),
+      );
       const current = host;
       answer = await withDeadline(
         handle(current, event).catch((error) => result('failed', current.clean(errorText(error)))),

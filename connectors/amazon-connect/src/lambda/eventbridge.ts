@@ -16,7 +16,12 @@ export function createEventBridgeHandler(options: { env?: Env } = {}) {
     host ??= createHost(options.env ?? process.env, { timeoutMs: 5000 });
     const outcome = await host.run('eventbridge', event);
     if (outcome.kind === 'ignored') {
-      log('info', { source: 'eventbridge', eventId: outcome.eventId, status: 'ignored', reason: outcome.reason });
+      log('info', {
+        source: 'eventbridge',
+        eventId: outcome.eventId,
+        status: 'ignored',
+        reason: outcome.reason,
+      });
       return { status: 'ignored', reason: outcome.reason, sent: 0 };
     }
     if (outcome.kind === 'failed') {
@@ -40,7 +45,11 @@ export function createEventBridgeHandler(options: { env?: Env } = {}) {
     }
     const sent = outcome.messages.length;
     log('info', { source: 'eventbridge', eventId: outcome.eventId, status: 'sent', sent });
-    return { status: 'sent', reason: outcome.messages.map((m) => `${m.event} to ${m.agentid}`).join(', '), sent };
+    return {
+      status: 'sent',
+      reason: outcome.messages.map((m) => `${m.event} to ${m.agentid}`).join(', '),
+      sent,
+    };
   };
 }
 

@@ -34,7 +34,10 @@ function json<T>(env: Env, name: string, fallback: T): T {
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new ConfigError(`${name} is not valid JSON`, `set ${name} to a JSON object, e.g. {"<key>":"<value>"}`);
+    throw new ConfigError(
+      `${name} is not valid JSON`,
+      `set ${name} to a JSON object, e.g. {"<key>":"<value>"}`,
+    );
   }
 }
 
@@ -42,7 +45,8 @@ function number(env: Env, name: string, fallback: number): number {
   const text = env[name];
   if (!text?.trim()) return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number`, `e.g. ${name}=${fallback}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ConfigError(`${name} must be a positive number`, `e.g. ${name}=${fallback}`);
   return value;
 }
 
@@ -67,7 +71,9 @@ export function createHost(env: Env, defaults: { timeoutMs: number }): LambdaHos
     ...(env.LIFECYCLE_PARAMETER ? { lifecycleParameter: env.LIFECYCLE_PARAMETER } : {}),
     ...(env.CONNECT_REGION || env.AWS_REGION ? { region: env.CONNECT_REGION || env.AWS_REGION } : {}),
     ...(env.CONNECT_ENDPOINT ? { endpoint: env.CONNECT_ENDPOINT } : {}),
-    ...(env.CONTACT_ATTRIBUTES ? { contactAttributes: env.CONTACT_ATTRIBUTES.trim().toLowerCase() === 'true' } : {}),
+    ...(env.CONTACT_ATTRIBUTES
+      ? { contactAttributes: env.CONTACT_ATTRIBUTES.trim().toLowerCase() === 'true' }
+      : {}),
     ...(env.USER_CACHE_TTL_MS ? { userCacheTtlMs: number(env, 'USER_CACHE_TTL_MS', 3_600_000) } : {}),
   };
   const runtime: ConnectorRuntime = createRuntime(connector, {
