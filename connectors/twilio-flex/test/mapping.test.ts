@@ -108,6 +108,13 @@ describe('props', () => {
       /attributePrefix must not be empty/,
     );
   });
+  it('takes the reservation SID from resource_sid in Event Streams too, whatever the resource_type case', async () => {
+    const req = signedRequest(STREAM, (batch) => {
+      batch[0].data.payload.reservation_sid = null;
+      batch[0].data.payload.resource_type = 'RESERVATION';
+    });
+    expect((await propsOf(req)).reservationSid).toBe('WR0f1e2d3c4b5a69788796a5b4c3d2e1f0');
+  });
 });
 
 describe('ids and answers', () => {
