@@ -18,7 +18,7 @@ for (const stream of [child.stdout, child.stderr]) {
 
 child.on('close', (code) => {
   const totals = { passed: 0, failed: 0, skipped: 0 };
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
   const plain = log.replace(/\u001b\[[0-9;]*m/g, '');
   for (const line of plain.split('\n')) {
     const match = line.match(/\bTests\s+(.*)\(\d+\)\s*$/);

@@ -72,6 +72,7 @@ export function validateMessage(input: unknown): ValidatedMessage {
 }
 
 // Invisible characters that survive copy-paste from a PopFlow editor and make the length differ.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this finds
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00a0\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]/u;
 
 /** The troubleshooting guide's first reason a PopFlow does not fire: the event name's case or length. */
@@ -128,7 +129,7 @@ export function flattenProps(data: unknown, prefix = '', out: Props = {}): Props
     return out;
   }
   if (Array.isArray(data)) {
-    data.forEach((item, index) => flattenProps(item, prefix ? `${prefix}.${index}` : String(index), out));
+    for (const [index, item] of data.entries()) flattenProps(item, prefix ? `${prefix}.${index}` : String(index), out);
     return out;
   }
   if (typeof data === 'object') {

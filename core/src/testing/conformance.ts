@@ -171,8 +171,12 @@ export async function assertSurvives(runtime: ConnectorRuntime, source: SourceDe
 function mistype(value: unknown, pick: number, replacement: unknown): unknown {
   const leaves: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
   const visit = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach((child, i) => (isLeaf(child) ? leaves.push({ parent: node, key: i }) : visit(child)));
-    else if (node && typeof node === 'object') {
+    if (Array.isArray(node)) {
+      for (const [i, child] of node.entries()) {
+        if (isLeaf(child)) leaves.push({ parent: node, key: i });
+        else visit(child);
+      }
+    } else if (node && typeof node === 'object') {
       for (const [key, child] of Object.entries(node)) {
         if (isLeaf(child)) leaves.push({ parent: node as Record<string, unknown>, key });
         else visit(child);
