@@ -67,4 +67,24 @@ describe('Finesse XML', () => {
     expect(outcome.answer.status).toBe(400);
     expect(outcome.answer.body).toContain('neither a Finesse <Update> nor an XMPP <message>');
   });
+
+  it('never lets a call variable overwrite a canonical prop or shadow a reserved field', async () => {
+    const body = update(
+      dialogs({
+        id: '16817',
+        state: 'ACTIVE',
+        variables: [
+          ['interactionId', 'spoofed'],
+          ['event', 'spoofed'],
+        ],
+      }),
+      'POST',
+      source,
+    );
+    const outcome = await handleRequest(runtime(), finesseRequest(body));
+    expect(outcome.kind === 'accepted' && [outcome.messages[0]?.props.interactionId, outcome.messages[0]?.props.event]).toEqual([
+      '16817',
+      undefined,
+    ]);
+  });
 });

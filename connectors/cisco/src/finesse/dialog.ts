@@ -92,26 +92,28 @@ export function dialogDraft(
 ): Draft {
   const media = dialog.mediaProperties;
   const props: Props = {};
-  // Call variables first, so a variable can never overwrite a canonical prop or a Finesse field.
-  for (const [name, value] of [...dialog.callVariables, ...Object.entries(media)]) {
-    if (!RESERVED.has(name.toLowerCase())) props[name] = value;
-  }
+  // First value wins: canonical props, then Finesse's own fields, then call variables, so a variable can
+  // never overwrite a canonical prop.
   const set = (name: string, value: string | undefined) => {
-    if (value) props[name] = value;
+    if (value !== undefined && !Object.hasOwn(props, name) && !RESERVED.has(name.toLowerCase())) props[name] = value;
   };
-  set(PROP.nativeEvent, step.state);
-  set(PROP.interactionId, dialog.id);
-  set(PROP.platform, platformOf(dialog, config));
-  set(PROP.channel, dialog.mediaType?.toLowerCase());
-  set(PROP.direction, directionOf(media.callType));
-  set(PROP.ani, dialog.fromAddress);
-  set(PROP.dnis, media.DNIS ?? media.dialedNumber ?? dialog.toAddress);
-  set(PROP.queue, media.queueName);
-  set(PROP.queueId, media.queueNumber);
-  set(PROP.disposition, media.wrapUpReason);
-  set('fromAddress', dialog.fromAddress);
-  set('toAddress', dialog.toAddress);
-  set('dialogState', dialog.state);
-  if (agent.login !== agent.loginId) set(PROP.agentPlatformId, agent.loginId);
+  const setFilled = (name: string, value: string | undefined) => set(name, value || undefined);
+  setFilled(PROP.nativeEvent, step.state);
+  setFilled(PROP.interactionId, dialog.id);
+  setFilled(PROP.platform, platformOf(dialog, config));
+  setFilled(PROP.channel, dialog.mediaType?.toLowerCase());
+  setFilled(PROP.direction, directionOf(media.callType));
+  setFilled(PROP.ani, dialog.fromAddress);
+  setFilled(PROP.dnis, media.DNIS ?? media.dialedNumber ?? dialog.toAddress);
+  setFilled(PROP.queue, media.queueName);
+  setFilled(PROP.queueId, media.queueNumber);
+  setFilled(PROP.disposition, media.wrapUpReason);
+  if (agent.login !== agent.loginId) setFilled(PROP.agentPlatformId, agent.loginId);
+  setFilled('fromAddress', dialog.fromAddress);
+  setFilled('toAddress', dialog.toAddress);
+  setFilled('dialogState', dialog.state);
+  for (const [name, value] of Object.entries(media)) set(name, value);
+  // Every call variable, empty ones too: a PopFlow may test for them.
+  for (const [name, value] of dialog.callVariables) set(name, value);
   return { agentid: agent.login, lifecycle: step.lifecycle, props };
 }
