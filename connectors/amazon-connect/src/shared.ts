@@ -39,8 +39,9 @@ export function lowerKeys(value: unknown, verbatim: ReadonlySet<string> = new Se
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
     const lower = key.toLowerCase();
-    // First spelling wins when a body carries both `contactId` and `ContactId`.
-    if (Object.hasOwn(out, lower)) continue;
+    // First spelling wins when a body carries both `contactId` and `ContactId`; `__proto__` would set
+    // the object's prototype instead of a key, so it is dropped.
+    if (Object.hasOwn(out, lower) || lower === '__proto__') continue;
     out[lower] = verbatim.has(lower) ? child : lowerKeys(child, verbatim);
   }
   return out;
