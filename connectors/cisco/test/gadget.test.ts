@@ -18,11 +18,43 @@ interface Forwarder {
 interface GadgetApi {
   createForwarder(env: Record<string, unknown>): Forwarder;
   sendDirect: unknown;
+  sendViaProxy(request: { url: string; headers: Record<string, string>; body: string }, done: (status: number) => void): void;
+  init(): void;
 }
 
-function loadGadget(): GadgetApi {
+/** Stand-ins for the desktop's globals (gadgets.*, finesse.*), which exist only inside Finesse. */
+function desktop(prefs: Record<string, string>) {
+  const subscribed: string[] = [];
+  const proxied: { url: string; params: Record<string, unknown> }[] = [];
+  const globals = {
+    document: { getElementById: () => null },
+    gadgets: {
+      Prefs: class {
+        getString(name: string) {
+          return prefs[name] ?? '';
+        }
+      },
+      io: {
+        RequestParameters: { METHOD: 'METHOD', HEADERS: 'HEADERS', POST_DATA: 'POST_DATA', CONTENT_TYPE: 'CONTENT_TYPE' },
+        MethodType: { POST: 'POST' },
+        ContentType: { TEXT: 'TEXT' },
+        makeRequest: (url: string, callback: (r: { rc: number }) => void, params: Record<string, unknown>) => {
+          proxied.push({ url, params });
+          callback({ rc: 200 });
+        },
+      },
+    },
+    finesse: {
+      gadget: { Config: { id: '1001001', extension: '1001' } },
+      clientservices: { ClientServices: { init: () => {}, subscribe: (topic: string) => subscribed.push(topic) } },
+    },
+  };
+  return { globals, subscribed, proxied };
+}
+
+function loadGadget(globals: Record<string, unknown> = {}): GadgetApi {
   const code = readFileSync(join(import.meta.dirname, '../gadget/OpenConnectForwarder.js'), 'utf8');
-  const context: Record<string, unknown> = { fetch, setTimeout, console };
+  const context: Record<string, unknown> = { fetch, setTimeout, console, ...globals };
   runInNewContext(code, context);
   return context.openconnect as GadgetApi;
 }
@@ -138,5 +170,27 @@ describe('Finesse gadget', () => {
       .start();
     hub.publish('finesse.api.User.7', { object: { state: 'READY' } });
     expect([sent.length, logs.at(-1)]).toEqual([0, 'a notification came without its XML; it was not forwarded']);
+  });
+
+  it('on the desktop, reads its layout parameters and subscribes through the Finesse ClientServices', () => {
+    const { globals, subscribed } = desktop({ runnerUrl: 'https://runner.example.com/webhooks/cisco/finesse', token: FINESSE_TOKEN });
+    loadGadget(globals).init();
+    expect(subscribed).toEqual(['finesse.api.User.1001001.Dialogs', 'finesse.api.User.1001001']);
+  });
+
+  it('through the Finesse proxy, posts the XML with the same headers', () => {
+    const { globals, proxied } = desktop({});
+    const statuses: number[] = [];
+    const headers = { 'Content-Type': 'application/xml', 'x-openconnect-token': FINESSE_TOKEN, 'x-finesse-agent': '1001001' };
+    loadGadget(globals).sendViaProxy({ url: 'https://runner.example.com/webhooks/cisco/finesse', headers, body: '<Update/>' }, (s) =>
+      statuses.push(s),
+    );
+    expect(proxied).toEqual([
+      {
+        url: 'https://runner.example.com/webhooks/cisco/finesse',
+        params: { METHOD: 'POST', HEADERS: headers, POST_DATA: '<Update/>', CONTENT_TYPE: 'TEXT' },
+      },
+    ]);
+    expect(statuses).toEqual([200]);
   });
 });

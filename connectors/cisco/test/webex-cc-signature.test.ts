@@ -7,7 +7,10 @@ import { AGENT_UUID, NOW, settings, sign, WEBEX_SECRET } from './helpers.js';
 const runtime = (now = NOW, options: Record<string, unknown> = settings.options ?? {}) =>
   createRuntime(connector, { ...settings, options }, { services: createServices({ now: () => now }) });
 
-function event(stamp: number | undefined, headerStamp: string | undefined = stamp?.toString()): InboundRequest {
+function event(
+  stamp: number | string | undefined,
+  headerStamp: string | undefined = stamp?.toString(),
+): InboundRequest {
   const body = JSON.stringify({
     id: 'b3d7c1e2-0000-4000-8000-000000000001',
     specversion: '1.0',
@@ -69,6 +72,10 @@ describe('Webex CC signature', () => {
     const outcome = await outcomeOf(sign(event(NOW - 4_000, String(NOW - 3_000))));
     expect(outcome.answer.status).toBe(401);
     expect(outcome.answer.body).toContain('does not equal the body comciscotimestamp');
+  });
+
+  it('accepts a comciscotimestamp sent as a string', async () => {
+    expect((await outcomeOf(sign(event(String(NOW - 4_000))))).kind).toBe('accepted');
   });
 
   it('accepts a V1 delivery (no timestamp header) whatever its age, on the signature alone', async () => {
