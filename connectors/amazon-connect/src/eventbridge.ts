@@ -35,8 +35,8 @@ const contactEvent = z.object({
   'detail-type': text,
   time: text,
   detail: z.object({
-    eventtype: z.string().min(1),
-    contactid: z.string().min(1),
+    eventtype: z.string().min(1).max(64),
+    contactid: z.string().min(1).max(256),
     initialcontactid: text,
     previouscontactid: text,
     channel: text,
