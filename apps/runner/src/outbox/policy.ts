@@ -1,6 +1,6 @@
 // What to do with a message after one attempt. Both backends share this, so they retry, give up and pause
 // by exactly the same rules (the contract suite checks that they do).
-import { type AttemptResult, DEFAULT_RETRY_POLICY, type RetryPolicy } from './types.js';
+import { type AttemptResult, DEFAULT_RETRY_POLICY, type DeliveryRecord, type RetryPolicy } from './types.js';
 
 export type Decision =
   | { kind: 'delivered' }
@@ -85,4 +85,36 @@ export function partitionOf(agentid: string, partitions: number): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return (hash >>> 0) % partitions;
+}
+
+/** The record after an attempt and its decision (a pause leaves the attempt count alone). */
+export function nextRecord(
+  record: DeliveryRecord,
+  result: AttemptResult,
+  decision: Decision,
+  now: number,
+): DeliveryRecord {
+  const updated: DeliveryRecord = { ...record, updatedAt: now };
+  if (decision.kind !== 'pause') updated.attempts = record.attempts + 1;
+  if (result.status !== undefined) updated.lastStatus = result.status;
+  if (!result.ok) updated.lastError = shorten(result.error);
+  switch (decision.kind) {
+    case 'delivered':
+      updated.status = 'delivered';
+      updated.deliveredAt = now;
+      if (result.ok && result.answer !== undefined) updated.lastAnswer = shorten(result.answer);
+      delete updated.nextAttemptAt;
+      delete updated.lastError;
+      break;
+    case 'retry':
+      updated.status = 'retrying';
+      updated.nextAttemptAt = now + decision.delayMs;
+      break;
+    case 'dead':
+      updated.status = 'dead';
+      updated.deadReason = shorten(decision.reason);
+      delete updated.nextAttemptAt;
+      break;
+  }
+  return updated;
 }

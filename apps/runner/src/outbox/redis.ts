@@ -14,7 +14,7 @@ import type { PreparedMessage, StateStore } from '@openconnect/core';
 import { DEFAULT_STATE_TTL_MS } from '@openconnect/core';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { attempt, decide, partitionOf, resolvePolicy, shorten } from './policy.js';
+import { attempt, decide, nextRecord, partitionOf, resolvePolicy } from './policy.js';
 import { createRecords } from './redis-records.js';
 import { createSharedPause } from './redis-pause.js';
 import type { Deliver, DeliveryRecord, Outbox, OutboxOptions, PruneResult } from './types.js';
@@ -125,28 +125,8 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
       policy,
       now,
     );
-    const previous = record.status;
-    const updated: DeliveryRecord = { ...record, updatedAt: now };
-    if (decision.kind !== 'pause') updated.attempts = record.attempts + 1;
-    const status = result.ok ? result.status : result.status;
-    if (status !== undefined) updated.lastStatus = status;
-    if (!result.ok) updated.lastError = shorten(result.error);
-    switch (decision.kind) {
-      case 'delivered':
-        Object.assign(updated, { status: 'delivered', deliveredAt: now });
-        if (result.ok && result.answer !== undefined) updated.lastAnswer = shorten(result.answer);
-        delete updated.nextAttemptAt;
-        delete updated.lastError;
-        break;
-      case 'retry':
-        Object.assign(updated, { status: 'retrying', nextAttemptAt: now + decision.delayMs });
-        break;
-      case 'dead':
-        Object.assign(updated, { status: 'dead', deadReason: shorten(decision.reason) });
-        delete updated.nextAttemptAt;
-        break;
-    }
-    await records.save(updated, previous);
+    const updated = nextRecord(record, result, decision, now);
+    await records.save(updated, record.status);
     hooks.onAttempt?.(updated, result, latencyMs);
     if (decision.kind === 'dead') hooks.onDead?.(updated);
     if (decision.kind === 'retry') {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { PreparedMessage, StateStore } from '@openconnect/core';
 import { DEFAULT_STATE_TTL_MS } from '@openconnect/core';
 import Database from 'better-sqlite3';
-import { attempt, type Decision, decide, resolvePolicy, shorten } from './policy.js';
+import { attempt, type Decision, decide, nextRecord, resolvePolicy } from './policy.js';
 import { type MessageRow, SCHEMA, toRecord } from './sqlite-schema.js';
 import type {
   AttemptResult,
@@ -25,6 +25,15 @@ import type {
 } from './types.js';
 
 const PENDING = `status IN ('queued', 'retrying')`;
+
+interface Completion {
+  updated: DeliveryRecord;
+  result: AttemptResult;
+  decision: Decision;
+  latencyMs: number;
+  isProbe: boolean;
+  done(): void;
+}
 const DAY = 24 * 60 * 60_000;
 
 export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Outbox {
@@ -67,19 +76,10 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     ),
     laneRetry: db.prepare('UPDATE lanes SET next_at = ? WHERE agentid = ?'),
     byId: db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE id = ?'),
-    delivered: db.prepare(
-      `UPDATE messages SET status = 'delivered', attempts = ?, updated_at = ?, delivered_at = ?, next_attempt_at = NULL,
-         last_status = ?, last_answer = ?, last_error = NULL WHERE id = ?`,
+    update: db.prepare(
+      `UPDATE messages SET status = ?, attempts = ?, updated_at = ?, next_attempt_at = ?, last_status = ?,
+         last_error = ?, last_answer = ?, delivered_at = ?, dead_reason = ? WHERE id = ?`,
     ),
-    retrying: db.prepare(
-      `UPDATE messages SET status = 'retrying', attempts = ?, updated_at = ?, next_attempt_at = ?, last_status = ?,
-         last_error = ? WHERE id = ?`,
-    ),
-    dead: db.prepare(
-      `UPDATE messages SET status = 'dead', attempts = ?, updated_at = ?, next_attempt_at = NULL, last_status = ?,
-         last_error = ?, dead_reason = ? WHERE id = ?`,
-    ),
-    paused: db.prepare('UPDATE messages SET updated_at = ?, last_status = ?, last_error = ? WHERE id = ?'),
     replay: db.prepare<[number, number, number]>(
       `UPDATE messages SET status = 'queued', attempts = 0, updated_at = ?, next_attempt_at = ?, dead_reason = NULL
          WHERE id = ? AND status = 'dead' RETURNING agentid`,
@@ -161,39 +161,25 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     return { stored, duplicates };
   });
 
-  const applyTx = db.transaction(
-    (record: DeliveryRecord, result: AttemptResult, decision: Decision, now: number) => {
-      const id = Number(record.id);
-      const attempts = decision.kind === 'pause' ? record.attempts : record.attempts + 1;
-      const status = result.ok ? result.status : (result.status ?? null);
-      const error = result.ok ? null : shorten(result.error)!;
-      switch (decision.kind) {
-        case 'delivered':
-          sql.delivered.run(
-            attempts,
-            now,
-            now,
-            status,
-            shorten(result.ok ? result.answer : undefined) ?? null,
-            id,
-          );
-          refreshLane(record.agentid);
-          break;
-        case 'retry':
-          sql.retrying.run(attempts, now, now + decision.delayMs, status, error, id);
-          sql.laneRetry.run(now + decision.delayMs, record.agentid);
-          break;
-        case 'dead':
-          sql.dead.run(attempts, now, status, error, shorten(decision.reason), id);
-          refreshLane(record.agentid);
-          break;
-        case 'pause':
-          sql.paused.run(now, status, error, id);
-          break;
-      }
-      return toRecord(sql.byId.get(id)!);
-    },
-  );
+  // Outcomes that finish in the same tick are written in one transaction: one WAL commit for many.
+  const applyBatch = db.transaction((items: Completion[]) => {
+    for (const { updated: r } of items) {
+      sql.update.run(
+        r.status,
+        r.attempts,
+        r.updatedAt,
+        r.nextAttemptAt ?? null,
+        r.lastStatus ?? null,
+        r.lastError ?? null,
+        r.lastAnswer ?? null,
+        r.deliveredAt ?? null,
+        r.deadReason ?? null,
+        Number(r.id),
+      );
+      if (r.status === 'delivered' || r.status === 'dead') refreshLane(r.agentid);
+      else if (r.status === 'retrying') sql.laneRetry.run(r.nextAttemptAt, r.agentid);
+    }
+  });
 
   // --- delivery loop -------------------------------------------------------------------------------
   let deliver: Deliver | undefined;
@@ -230,18 +216,40 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
         policy,
         now,
       );
-      const updated = applyTx(record, result, decision, now);
+      const updated = nextRecord(record, result, decision, now);
+      await new Promise<void>((done) => complete({ updated, result, decision, latencyMs, isProbe, done }));
+    })();
+    inflight.set(agentid, run);
+    return true;
+  };
+
+  let completed: Completion[] = [];
+  const complete = (item: Completion) => {
+    completed.push(item);
+    if (completed.length === 1) setImmediate(flush);
+  };
+  function flush() {
+    const items = completed;
+    completed = [];
+    try {
+      applyBatch(items);
+    } catch {
+      // Not recorded: these messages stay pending and are sent again (at-least-once), after a pause.
+      for (const item of items) inflight.delete(item.updated.agentid);
+      for (const item of items) item.done();
+      setTimeout(pump, 1_000).unref();
+      return;
+    }
+    for (const { updated, result, decision, latencyMs, isProbe, done } of items) {
+      inflight.delete(updated.agentid);
       hooks.onAttempt?.(updated, result, latencyMs);
       if (decision.kind === 'dead') hooks.onDead?.(updated);
       if (decision.kind === 'pause') setPaused({ reason: decision.reason, probe: true });
       else if (isProbe && paused?.probe) setPaused(undefined); // the probe got through: the key works again
-    })().finally(() => {
-      inflight.delete(agentid);
-      pump();
-    });
-    inflight.set(agentid, run);
-    return true;
-  };
+      done();
+    }
+    pump();
+  }
 
   const scheduleWake = (now: number) => {
     const next = sql.laneNext.get(now)?.at;

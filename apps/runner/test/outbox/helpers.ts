@@ -19,19 +19,21 @@ export function message(
 }
 
 export const ok: AttemptResult = { ok: true, status: 200, answer: '{"success":true}' };
-export const unavailable: AttemptResult = {
+type Failure = Extract<AttemptResult, { ok: false }>;
+
+export const unavailable: Failure = {
   ok: false,
   retryable: true,
   status: 503,
   error: 'OpenConnect answered 503',
 };
-export const refused: AttemptResult = {
+export const refused: Failure = {
   ok: false,
   retryable: false,
   status: 400,
   error: 'OpenConnect answered 400: agentid is required',
 };
-export const unauthorised: AttemptResult = {
+export const unauthorised: Failure = {
   ok: false,
   retryable: false,
   pause: true,
