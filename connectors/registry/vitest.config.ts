@@ -1,3 +1,4 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { include: ['test/**/*.test.ts'] } });
+// The scaffolder test runs a generated connector's suite in a child process: slow on a loaded machine.
+export default defineConfig({ test: { include: ['test/**/*.test.ts'], testTimeout: 120_000 } });

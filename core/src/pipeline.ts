@@ -222,6 +222,14 @@ export async function handleRequest(
   }
 }
 
+/** A vendor payload may echo a connector secret (a token in custom attributes): it never leaves in a prop. */
+function withoutSecrets(props: Props, secrets: string[]): Props {
+  if (!secrets.length) return props;
+  const out: Props = {};
+  for (const [name, value] of Object.entries(props)) out[name] = typeof value === 'string' ? redact(value, secrets) : value;
+  return out;
+}
+
 /** Names the events, applies the prop policy and validates each draft into a PreparedMessage. */
 export function prepareMessages(
   runtime: ConnectorRuntime,
@@ -238,7 +246,10 @@ export function prepareMessages(
       skipped.push({ lifecycle: draft.lifecycle, reason: `the event map switches off ${draft.lifecycle}` });
       return;
     }
-    const props = applyPropPolicy({ [PROP.lifecycle]: draft.lifecycle, ...draft.props }, runtime.settings.props);
+    const props = withoutSecrets(
+      applyPropPolicy({ [PROP.lifecycle]: draft.lifecycle, ...draft.props }, runtime.settings.props),
+      runtime.secrets,
+    );
     let validated: ReturnType<typeof validateMessage>;
     try {
       // Placeholders stand in for the jwt and crmid, which only the sender holds.

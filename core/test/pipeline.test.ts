@@ -165,6 +165,11 @@ describe('handleRequest', () => {
     expect(ended.kind === 'accepted' && ended.skipped).toEqual([{ lifecycle: 'ended', reason: 'the event map switches off ended' }]);
   });
 
+  it('redacts a connector secret that a vendor payload echoes into a prop', async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'e10', type: 'answered', agent: 'a', call: 'c', note: 'token=tok-secret!' }), 'calls');
+    expect(outcome.kind === 'accepted' && outcome.messages[0]?.props.note).toBe('token=[redacted]!');
+  });
+
   it('keeps secrets out of rejection reasons', async () => {
     const leaky = defineConnector({
       ...connector,
