@@ -28,6 +28,8 @@ export interface SharedPauseOptions {
 
 export function createSharedPause(o: SharedPauseOptions) {
   let current: PauseState | undefined;
+  // Bumped by every local change, so a poll answer that left Redis before the change cannot undo it.
+  let version = 0;
 
   const observe = (next: PauseState | undefined) => {
     const changed = (current === undefined) !== (next === undefined);
@@ -36,9 +38,10 @@ export function createSharedPause(o: SharedPauseOptions) {
   };
 
   const leave = async () => {
+    version++;
+    observe(undefined);
     await o.redis.del(o.key);
     await Promise.all(o.queues.map((q) => q.resume()));
-    observe(undefined);
   };
 
   const tryProbe = async (state: PauseState) => {
@@ -51,7 +54,9 @@ export function createSharedPause(o: SharedPauseOptions) {
   };
 
   const refresh = async () => {
+    const asked = version;
     const raw = await o.redis.get(o.key);
+    if (asked !== version) return;
     const state = raw === null ? undefined : (JSON.parse(raw) as PauseState);
     observe(state);
     if (!state?.auto) return;
@@ -69,9 +74,10 @@ export function createSharedPause(o: SharedPauseOptions) {
     async enter(reason: string, partition: number | undefined, auto: boolean) {
       const now = Date.now();
       const state: PauseState = { reason, auto, since: now, probeAt: now + o.probeMs, partition };
+      version++;
+      observe(state);
       await o.redis.set(o.key, JSON.stringify(state));
       await Promise.all(o.queues.map((q) => q.pause()));
-      observe(state);
     },
     leave,
     /** Called after an answer that was not a 401: if it was the probe, delivery resumes everywhere. */

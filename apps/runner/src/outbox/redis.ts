@@ -28,6 +28,7 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
   parsed.search = '';
   // maxRetriesPerRequest null: BullMQ workers need it; a Redis outage then waits instead of failing jobs.
   const redis = new Redis(parsed.toString(), { maxRetriesPerRequest: null, lazyConnect: true });
+  redis.on('error', () => {}); // ioredis reconnects by itself; ping() reports the outage to /readyz
   try {
     await redis.connect();
   } catch (error) {

@@ -26,6 +26,8 @@ import type {
 
 const PENDING = `status IN ('queued', 'retrying')`;
 
+type EnqueueResult = { stored: DeliveryRecord[]; duplicates: string[] };
+
 interface Completion {
   updated: DeliveryRecord;
   result: AttemptResult;
@@ -120,7 +122,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     else sql.laneDelete.run(agentid);
   };
 
-  const enqueueTx = db.transaction((messages: PreparedMessage[], now: number) => {
+  const storeMessages = (messages: PreparedMessage[], now: number) => {
     const stored: DeliveryRecord[] = [];
     const duplicates: string[] = [];
     for (const m of messages) {
@@ -159,7 +161,33 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
       });
     }
     return { stored, duplicates };
-  });
+  };
+
+  // Group commit: every enqueue() of one event-loop turn shares one transaction and one fsync, so many
+  // concurrent webhooks cost one disk flush instead of one each (better-sqlite3 blocks while it syncs).
+  let waiting: { messages: PreparedMessage[]; resolve(r: EnqueueResult): void; reject(e: unknown): void }[] =
+    [];
+  const storeAll = db.transaction((batch: PreparedMessage[][], now: number) =>
+    batch.map((m) => storeMessages(m, now)),
+  );
+  function commitWaiting() {
+    const batch = waiting;
+    waiting = [];
+    if (batch.length === 0) return;
+    db.pragma('synchronous = FULL');
+    try {
+      const results = storeAll(
+        batch.map((w) => w.messages),
+        Date.now(),
+      );
+      for (const [i, w] of batch.entries()) w.resolve(results[i]!);
+      pump();
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+    } finally {
+      db.pragma('synchronous = NORMAL');
+    }
+  }
 
   // Outcomes that finish in the same tick are written in one transaction: one WAL commit for many.
   const applyBatch = db.transaction((items: Completion[]) => {
@@ -334,16 +362,16 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   return {
     kind: 'sqlite',
     state,
-    async enqueue(messages) {
-      assertOpen();
-      db.pragma('synchronous = FULL');
+    enqueue(messages) {
       try {
-        const result = enqueueTx(messages, Date.now());
-        if (result.stored.length > 0) queueMicrotask(pump);
-        return result;
-      } finally {
-        db.pragma('synchronous = NORMAL');
+        assertOpen();
+      } catch (error) {
+        return Promise.reject(error);
       }
+      return new Promise<EnqueueResult>((resolve, reject) => {
+        waiting.push({ messages, resolve, reject });
+        if (waiting.length === 1) setImmediate(commitWaiting);
+      });
     },
     start(fn) {
       assertOpen();
@@ -354,6 +382,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     async close() {
       if (closed) return;
       closing = true;
+      commitWaiting(); // what was accepted before close() is stored before the file closes
       clearTimeout(wakeTimer);
       clearTimeout(probeTimer);
       clearInterval(pruneTimer);

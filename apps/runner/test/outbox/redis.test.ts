@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '../../src/outbox/index.js';
 import { outboxContract, TEST_PARTITIONS } from './contract.js';
 import { duplicates, missing, outOfOrder, spawnProducer, startTarget } from './crash.js';
-import { waitUntil } from './helpers.js';
+import { message, scriptedSender, unauthorised, waitUntil } from './helpers.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/0';
 const run = `oct-${randomUUID().slice(0, 8)}`;
@@ -43,7 +43,42 @@ outboxContract('redis', () => {
   };
 });
 
+describe('redis outbox connection', () => {
+  it('refuses to open when Redis does not answer, naming the host', async () => {
+    await expect(createOutbox('redis://127.0.0.1:1/0')).rejects.toThrow(
+      'the Redis outbox at 127.0.0.1:1 does not answer',
+    );
+  });
+});
+
 describe('redis outbox shared by two runners', () => {
+  it('shares the 401 pause: one runner pausing pauses the other, and resume() on either resumes both', async () => {
+    const url = `${REDIS_URL}?prefix=${run}-shared`;
+    const options = { pauseProbeMs: 60_000, redis: { partitions: 4, pausePollMs: 50 } };
+    const changes: boolean[] = [];
+    const a = await createOutbox(url, options);
+    const b = await createOutbox(url, {
+      ...options,
+      hooks: { onPauseChange: (paused) => changes.push(paused) },
+    });
+    try {
+      const sender = scriptedSender({ one: [unauthorised] });
+      a.start(sender.deliver);
+      const { stored } = await a.enqueue([message('agent-1', 'one')]);
+      await waitUntil(
+        () => b.pausedReason() === 'the API key was rejected (401)',
+        5_000,
+        'the other runner to pause',
+      );
+      b.resume();
+      await waitUntil(() => a.pausedReason() === undefined, 5_000, 'the first runner to resume');
+      await waitUntil(async () => (await b.get(stored[0]!.id))?.status === 'delivered', 5_000, 'delivery');
+      expect(changes).toEqual([true, false]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('delivers every accepted message when one of two runners is killed with SIGKILL mid-load', async () => {
     const url = `${REDIS_URL}?prefix=${run}-crash`;
     const target = await startTarget(3);

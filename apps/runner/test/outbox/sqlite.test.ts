@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '../../src/outbox/index.js';
 import { outboxContract } from './contract.js';
 import { duplicates, httpDeliver, missing, outOfOrder, spawnProducer, startTarget } from './crash.js';
-import { waitUntil } from './helpers.js';
+import { message, scriptedSender, waitUntil } from './helpers.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-sqlite-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -15,6 +15,28 @@ let n = 0;
 outboxContract('sqlite', () => {
   const file = path.join(dir, `t${++n}`, 'outbox.db');
   return { open: (options) => createOutbox(`sqlite:${file}`, options) };
+});
+
+describe('sqlite outbox file', () => {
+  it('delivers, in order, the messages queued before the file was closed and reopened', async () => {
+    const url = `sqlite:${path.join(dir, 'reopen', 'outbox.db')}`;
+    const first = await createOutbox(url);
+    await first.enqueue([message('agent-1', 'one'), message('agent-1', 'two'), message('agent-2', 'three')]);
+    await first.close();
+    const again = await createOutbox(url);
+    const sender = scriptedSender();
+    again.start(sender.deliver);
+    await waitUntil(async () => (await again.stats()).delivered === 3);
+    await again.close();
+    expect(sender.log.filter((l) => l.agentid === 'agent-1').map((l) => l.event)).toEqual(['one', 'two']);
+    expect(sender.delivered().sort()).toEqual(['one', 'three', 'two']);
+  });
+
+  it('refuses an OUTBOX url that is neither sqlite: nor redis://', async () => {
+    await expect(createOutbox('postgres://db/outbox')).rejects.toThrow(
+      'OUTBOX "postgres://db/outbox" is neither sqlite:<path> nor redis://host:port',
+    );
+  });
 });
 
 describe('sqlite outbox after a crash', () => {
