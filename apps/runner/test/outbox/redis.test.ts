@@ -81,7 +81,7 @@ describe('redis outbox shared by two runners', () => {
 
   it('delivers every accepted message when one of two runners is killed with SIGKILL mid-load', async () => {
     const url = `${REDIS_URL}?prefix=${run}-crash`;
-    const target = await startTarget(3);
+    const target = await startTarget(5);
     const a = spawnProducer([url, target.url, 'a', '300', '6']);
     const b = spawnProducer([url, target.url, 'b', '300', '6']);
     try {

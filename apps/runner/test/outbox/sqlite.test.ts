@@ -41,7 +41,7 @@ describe('sqlite outbox file', () => {
 
 describe('sqlite outbox after a crash', () => {
   it('loses no accepted message when the runner is killed with SIGKILL mid-delivery: reopening the file delivers the rest', async () => {
-    const target = await startTarget(3);
+    const target = await startTarget(10); // slower than the child enqueues, so a backlog is waiting at the kill
     const file = path.join(dir, 'crash', 'outbox.db');
     const child = spawnProducer([`sqlite:${file}`, target.url, 'm', '600', '6']);
     await waitUntil(() => target.arrivals.length >= 60, 20_000, 'deliveries to start');
