@@ -233,8 +233,10 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
           nextAttemptAt: now,
         };
         delete queued.deadReason;
+        await redis.zadd(records.key.handoff, now, queued.id); // a crash before the job exists cannot strand it
         await records.save(queued, 'dead');
         await addJobs([queued], `-r${now}`);
+        await redis.zrem(records.key.handoff, queued.id);
         count++;
       }
       return count;
