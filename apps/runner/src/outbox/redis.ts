@@ -169,6 +169,30 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     },
   };
 
+  const store = async (messages: PreparedMessage[]) => {
+    const result = await records.insert(messages, Date.now(), dedupeWindowMs);
+    if (result.stored.length > 0) {
+      await addJobs(result.stored);
+      await redis.zrem(records.key.handoff, ...result.stored.map((r) => r.id));
+    }
+    return result;
+  };
+  // Enqueues under way when close() is called finish before the connection goes.
+  const enqueuing = new Set<Promise<unknown>>();
+
+  let closingDone: Promise<void> | undefined;
+  async function shutDown() {
+    closing = true;
+    clearInterval(maintenance);
+    clearInterval(pruneTimer);
+    pause.stop();
+    await Promise.allSettled([...enqueuing]);
+    await Promise.all(workers.map((w) => w.close()));
+    await Promise.all(queues.map((q) => q.close()));
+    closed = true;
+    await redis.quit().catch(() => redis.disconnect());
+  }
+
   const assertOpen = () => {
     if (closed || closing) throw new Error('the outbox is closed');
   };
@@ -178,12 +202,13 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     state,
     async enqueue(messages: PreparedMessage[]) {
       assertOpen();
-      const result = await records.insert(messages, Date.now(), dedupeWindowMs);
-      if (result.stored.length > 0) {
-        await addJobs(result.stored);
-        await redis.zrem(records.key.handoff, ...result.stored.map((r) => r.id));
+      const work = store(messages);
+      enqueuing.add(work);
+      try {
+        return await work;
+      } finally {
+        enqueuing.delete(work);
       }
-      return result;
     },
     start(fn) {
       assertOpen();
@@ -207,16 +232,9 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
       recoverHandoffs().catch(() => {});
       pruneNow().catch(() => {});
     },
-    async close() {
-      if (closed) return;
-      closing = true;
-      clearInterval(maintenance);
-      clearInterval(pruneTimer);
-      pause.stop();
-      await Promise.all(workers.map((w) => w.close()));
-      await Promise.all(queues.map((q) => q.close()));
-      closed = true;
-      await redis.quit().catch(() => redis.disconnect());
+    close() {
+      closingDone ??= shutDown();
+      return closingDone;
     },
     list: (filter = {}) => records.list(filter),
     get: (id) => records.get(id),

@@ -355,6 +355,18 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     },
   };
 
+  let closingDone: Promise<void> | undefined;
+  async function shutDown() {
+    closing = true;
+    commitWaiting(); // what was accepted before close() is stored before the file closes
+    clearTimeout(wakeTimer);
+    clearTimeout(probeTimer);
+    clearInterval(pruneTimer);
+    while (inflight.size > 0) await Promise.allSettled([...inflight.values()]);
+    closed = true;
+    db.close();
+  }
+
   const assertOpen = () => {
     if (closed || closing) throw new Error('the outbox is closed');
   };
@@ -379,16 +391,9 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
       pruneNow();
       pump();
     },
-    async close() {
-      if (closed) return;
-      closing = true;
-      commitWaiting(); // what was accepted before close() is stored before the file closes
-      clearTimeout(wakeTimer);
-      clearTimeout(probeTimer);
-      clearInterval(pruneTimer);
-      while (inflight.size > 0) await Promise.allSettled([...inflight.values()]);
-      closed = true;
-      db.close();
+    close() {
+      closingDone ??= shutDown();
+      return closingDone;
     },
     async list(filter: ListFilter = {}) {
       const where: string[] = [];
