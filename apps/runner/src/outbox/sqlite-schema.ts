@@ -1,6 +1,7 @@
 // The SQLite outbox's tables. The backlog lives only here, on disk: the delivery loop reads one head
 // message per agent through `lanes`, so memory does not grow with the queue.
-import type { Lifecycle, Props } from '@openconnect/core';
+import { DEFAULT_STATE_TTL_MS, type Lifecycle, type Props, type StateStore } from '@openconnect/core';
+import type Database from 'better-sqlite3';
 import type { DeliveryRecord, DeliveryStatus } from './types.js';
 
 export const SCHEMA = `
@@ -83,4 +84,92 @@ export function toRecord(row: MessageRow): DeliveryRecord {
   if (row.delivered_at !== null) record.deliveredAt = row.delivered_at;
   if (row.dead_reason !== null) record.deadReason = row.dead_reason;
   return record;
+}
+
+const PENDING = `status IN ('queued', 'retrying')`;
+
+/** Every statement the outbox runs, prepared once. */
+export function prepareStatements(db: Database.Database) {
+  return {
+    insert: db.prepare(
+      `INSERT INTO messages (connector, source, agentid, event, lifecycle, props, dedupe_key, status, attempts,
+         accepted_at, updated_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)`,
+    ),
+    laneAdd: db.prepare(
+      'INSERT INTO lanes (agentid, head_id, next_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    laneHead: db.prepare<[string], { id: number; next_attempt_at: number }>(
+      `SELECT id, next_attempt_at FROM messages WHERE agentid = ? AND ${PENDING} ORDER BY id LIMIT 1`,
+    ),
+    laneSet: db.prepare(
+      `INSERT INTO lanes (agentid, head_id, next_at) VALUES (?, ?, ?)
+       ON CONFLICT (agentid) DO UPDATE SET head_id = excluded.head_id, next_at = excluded.next_at`,
+    ),
+    laneDelete: db.prepare('DELETE FROM lanes WHERE agentid = ?'),
+    laneDue: db.prepare<[number, number], { agentid: string; head_id: number }>(
+      'SELECT agentid, head_id FROM lanes WHERE next_at <= ? ORDER BY next_at LIMIT ?',
+    ),
+    laneNext: db.prepare<[number], { at: number | null }>(
+      'SELECT MIN(next_at) AS at FROM lanes WHERE next_at > ?',
+    ),
+    laneRetry: db.prepare('UPDATE lanes SET next_at = ? WHERE agentid = ?'),
+    byId: db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE id = ?'),
+    update: db.prepare(
+      `UPDATE messages SET status = ?, attempts = ?, updated_at = ?, next_attempt_at = ?, last_status = ?,
+         last_error = ?, last_answer = ?, delivered_at = ?, dead_reason = ? WHERE id = ?`,
+    ),
+    replay: db.prepare<[number, number, number]>(
+      `UPDATE messages SET status = 'queued', attempts = 0, updated_at = ?, next_attempt_at = ?, dead_reason = NULL
+         WHERE id = ? AND status = 'dead' RETURNING agentid`,
+    ),
+    dedupeGet: db.prepare<[string], { expires_at: number }>('SELECT expires_at FROM dedupe WHERE key = ?'),
+    dedupeSet: db.prepare(
+      'INSERT INTO dedupe (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at',
+    ),
+    count: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE status = ?'),
+    stateGet: db.prepare<[string], { value: string; expires_at: number }>(
+      'SELECT value, expires_at FROM state WHERE key = ?',
+    ),
+    stateSet: db.prepare(
+      `INSERT INTO state (key, value, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+    ),
+    stateDelete: db.prepare('DELETE FROM state WHERE key = ?'),
+    pruneDeliveredOld: db.prepare(
+      `DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE status = 'delivered' AND delivered_at < ?
+         ORDER BY id LIMIT 5000)`,
+    ),
+    deliveredCutoff: db.prepare<[number], { id: number }>(
+      `SELECT id FROM messages WHERE status = 'delivered' ORDER BY id DESC LIMIT 1 OFFSET ?`,
+    ),
+    pruneDeliveredBelow: db.prepare(
+      `DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE status = 'delivered' AND id <= ?
+         ORDER BY id LIMIT 5000)`,
+    ),
+    pruneDedupe: db.prepare('DELETE FROM dedupe WHERE expires_at <= ?'),
+    pruneState: db.prepare('DELETE FROM state WHERE expires_at <= ?'),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
+
+/** Connector state with a TTL: expired rows read as absent and are pruned with the rest. */
+export function sqliteStateStore(sql: Statements): StateStore {
+  return {
+    async get<T>(key: string) {
+      const row = sql.stateGet.get(key);
+      if (!row) return undefined;
+      if (row.expires_at <= Date.now()) {
+        sql.stateDelete.run(key);
+        return undefined;
+      }
+      return JSON.parse(row.value) as T;
+    },
+    async set(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
+      sql.stateSet.run(key, JSON.stringify(value), Date.now() + ttlMs);
+    },
+    async delete(key) {
+      sql.stateDelete.run(key);
+    },
+  };
 }

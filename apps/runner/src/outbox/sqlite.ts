@@ -8,11 +8,10 @@
 // committed when the process died is delivered again after restart (in flight is never stored as a state).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PreparedMessage, StateStore } from '@openconnect/core';
-import { DEFAULT_STATE_TTL_MS } from '@openconnect/core';
+import type { PreparedMessage } from '@openconnect/core';
 import Database from 'better-sqlite3';
 import { attempt, type Decision, decide, nextRecord, resolvePolicy } from './policy.js';
-import { type MessageRow, SCHEMA, toRecord } from './sqlite-schema.js';
+import { type MessageRow, prepareStatements, SCHEMA, sqliteStateStore, toRecord } from './sqlite-schema.js';
 import type {
   AttemptResult,
   Deliver,
@@ -23,8 +22,6 @@ import type {
   OutboxStats,
   PruneResult,
 } from './types.js';
-
-const PENDING = `status IN ('queued', 'retrying')`;
 
 type EnqueueResult = { stored: DeliveryRecord[]; duplicates: string[] };
 
@@ -54,65 +51,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   const keepRows = options.retainDelivered?.maxRows ?? 100_000;
   const hooks = options.hooks ?? {};
 
-  const sql = {
-    insert: db.prepare(
-      `INSERT INTO messages (connector, source, agentid, event, lifecycle, props, dedupe_key, status, attempts,
-         accepted_at, updated_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)`,
-    ),
-    laneAdd: db.prepare(
-      'INSERT INTO lanes (agentid, head_id, next_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-    ),
-    laneHead: db.prepare<[string], { id: number; next_attempt_at: number }>(
-      `SELECT id, next_attempt_at FROM messages WHERE agentid = ? AND ${PENDING} ORDER BY id LIMIT 1`,
-    ),
-    laneSet: db.prepare(
-      `INSERT INTO lanes (agentid, head_id, next_at) VALUES (?, ?, ?)
-       ON CONFLICT (agentid) DO UPDATE SET head_id = excluded.head_id, next_at = excluded.next_at`,
-    ),
-    laneDelete: db.prepare('DELETE FROM lanes WHERE agentid = ?'),
-    laneDue: db.prepare<[number, number], { agentid: string; head_id: number }>(
-      'SELECT agentid, head_id FROM lanes WHERE next_at <= ? ORDER BY next_at LIMIT ?',
-    ),
-    laneNext: db.prepare<[number], { at: number | null }>(
-      'SELECT MIN(next_at) AS at FROM lanes WHERE next_at > ?',
-    ),
-    laneRetry: db.prepare('UPDATE lanes SET next_at = ? WHERE agentid = ?'),
-    byId: db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE id = ?'),
-    update: db.prepare(
-      `UPDATE messages SET status = ?, attempts = ?, updated_at = ?, next_attempt_at = ?, last_status = ?,
-         last_error = ?, last_answer = ?, delivered_at = ?, dead_reason = ? WHERE id = ?`,
-    ),
-    replay: db.prepare<[number, number, number]>(
-      `UPDATE messages SET status = 'queued', attempts = 0, updated_at = ?, next_attempt_at = ?, dead_reason = NULL
-         WHERE id = ? AND status = 'dead' RETURNING agentid`,
-    ),
-    dedupeGet: db.prepare<[string], { expires_at: number }>('SELECT expires_at FROM dedupe WHERE key = ?'),
-    dedupeSet: db.prepare(
-      'INSERT INTO dedupe (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at',
-    ),
-    count: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE status = ?'),
-    stateGet: db.prepare<[string], { value: string; expires_at: number }>(
-      'SELECT value, expires_at FROM state WHERE key = ?',
-    ),
-    stateSet: db.prepare(
-      `INSERT INTO state (key, value, expires_at) VALUES (?, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
-    ),
-    stateDelete: db.prepare('DELETE FROM state WHERE key = ?'),
-    pruneDeliveredOld: db.prepare(
-      `DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE status = 'delivered' AND delivered_at < ?
-         ORDER BY id LIMIT 5000)`,
-    ),
-    deliveredCutoff: db.prepare<[number], { id: number }>(
-      `SELECT id FROM messages WHERE status = 'delivered' ORDER BY id DESC LIMIT 1 OFFSET ?`,
-    ),
-    pruneDeliveredBelow: db.prepare(
-      `DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE status = 'delivered' AND id <= ?
-         ORDER BY id LIMIT 5000)`,
-    ),
-    pruneDedupe: db.prepare('DELETE FROM dedupe WHERE expires_at <= ?'),
-    pruneState: db.prepare('DELETE FROM state WHERE expires_at <= ?'),
-  };
+  const sql = prepareStatements(db);
   const listStatements = new Map<string, Database.Statement<unknown[], MessageRow>>();
 
   /** The agent's lane points at its oldest pending message, or disappears when it has none. */
@@ -337,23 +276,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     if (!closing) pruneNow();
   }, options.pruneIntervalMs ?? 60_000).unref();
 
-  const state: StateStore = {
-    async get<T>(key: string) {
-      const row = sql.stateGet.get(key);
-      if (!row) return undefined;
-      if (row.expires_at <= Date.now()) {
-        sql.stateDelete.run(key);
-        return undefined;
-      }
-      return JSON.parse(row.value) as T;
-    },
-    async set(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
-      sql.stateSet.run(key, JSON.stringify(value), Date.now() + ttlMs);
-    },
-    async delete(key) {
-      sql.stateDelete.run(key);
-    },
-  };
+  const state = sqliteStateStore(sql);
 
   let closingDone: Promise<void> | undefined;
   async function shutDown() {
