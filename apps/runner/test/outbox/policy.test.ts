@@ -1,0 +1,66 @@
+// The retry rules both backends share, checked without a store or a clock.
+import { describe, expect, it } from 'vitest';
+import { backoffDelay, decide, resolvePolicy } from '../../src/outbox/index.js';
+import { refused, unauthorised, unavailable } from './helpers.js';
+
+const policy = resolvePolicy({
+  baseDelayMs: 1_000,
+  maxDelayMs: 10_000,
+  jitter: 0.5,
+  maxAttempts: 5,
+  maxAgeMs: 60_000,
+});
+
+describe('backoffDelay', () => {
+  it('doubles per failure and stops at the cap', () => {
+    const none = resolvePolicy({ ...policy, jitter: 0 });
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(none, n))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 10_000, 10_000,
+    ]);
+  });
+
+  it('draws the jitter fraction at random: between half and all of the delay with jitter 0.5', () => {
+    expect(backoffDelay(policy, 3, () => 0)).toBe(2_000);
+    expect(backoffDelay(policy, 3, () => 0.999999)).toBe(4_000);
+  });
+
+  it('with full jitter (1) anywhere from 0 to the delay', () => {
+    const full = resolvePolicy({ ...policy, jitter: 1 });
+    expect(backoffDelay(full, 2, () => 0)).toBe(0);
+    expect(backoffDelay(full, 2, () => 0.5)).toBe(1_000);
+  });
+});
+
+describe('decide', () => {
+  const fresh = { attempts: 1, acceptedAt: 0 };
+  it('retries a retryable failure after the backoff, or after retryAfterMs when that is longer', () => {
+    const steady = resolvePolicy({ ...policy, jitter: 0 });
+    expect(decide(fresh, unavailable, steady, 10)).toEqual({ kind: 'retry', delayMs: 1_000 });
+    expect(decide(fresh, { ...unavailable, retryAfterMs: 5_000 }, steady, 10)).toEqual({
+      kind: 'retry',
+      delayMs: 5_000,
+    });
+  });
+
+  it('gives up at maxAttempts and past maxAgeMs, saying why', () => {
+    expect(decide({ attempts: 5, acceptedAt: 0 }, unavailable, policy, 10)).toEqual({
+      kind: 'dead',
+      reason: 'gave up after 5 attempts: OpenConnect answered 503',
+    });
+    expect(decide(fresh, unavailable, policy, 61_000)).toEqual({
+      kind: 'dead',
+      reason: 'gave up after 61 s (max age): OpenConnect answered 503',
+    });
+  });
+
+  it('kills a permanent refusal at once and pauses on a 401', () => {
+    expect(decide(fresh, refused, policy, 10)).toEqual({
+      kind: 'dead',
+      reason: 'refused permanently: OpenConnect answered 400: agentid is required',
+    });
+    expect(decide(fresh, unauthorised, policy, 10)).toEqual({
+      kind: 'pause',
+      reason: 'the API key was rejected (401)',
+    });
+  });
+});
