@@ -121,6 +121,20 @@ export function registerAdmin(app: FastifyInstance, ctx: ServerContext) {
         return send(reply, 200, { replayed });
       });
 
+      admin.post('/pause', async (request, reply) => {
+        let reason = 'paused by an operator';
+        try {
+          const body = parseJsonBody(request) as { reason?: unknown };
+          if (typeof body?.reason === 'string' && body.reason.trim())
+            reason = body.reason.trim().slice(0, 200);
+        } catch {
+          return send(reply, 400, { error: 'the body must be JSON: {"reason": "..."} or empty' });
+        }
+        outbox.pause(reason);
+        request.log.warn({ reason }, 'admin: delivery paused');
+        return send(reply, 200, { paused: true, reason });
+      });
+
       admin.post('/resume', async (request, reply) => {
         const wasPaused = outbox.pausedReason() ?? null;
         outbox.resume();

@@ -159,9 +159,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
   try {
     box =
       options.outbox ??
-      (await (
-        await import('./outbox/index.js')
-      ).createOutbox(config.outbox, {
+      (await createOutbox(config.outbox, {
         ...(config.delivery.retry ? { retry: config.delivery.retry } : {}),
         ...(config.delivery.concurrency ? { concurrency: config.delivery.concurrency } : {}),
         ...(config.delivery.pauseProbeMs ? { pauseProbeMs: config.delivery.pauseProbeMs } : {}),

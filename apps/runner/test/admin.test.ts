@@ -111,6 +111,19 @@ describe('admin API', () => {
     );
   });
 
+  it('holds delivery on POST /admin/pause, shows it in /readyz, and resumes on POST /admin/resume', async () => {
+    const paused = await t.admin('/pause', { method: 'POST', body: '{"reason":"maintenance window"}' });
+    expect(await paused.json()).toEqual({ paused: true, reason: 'maintenance window' });
+    const ready = await fetch(`${t.runner.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'not ready', problems: ['delivery is paused: maintenance window'] });
+    await t.postAcme(answered('p-1', 'pat', 'CA-P1'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.emulator.messages.some((m) => m.agentid === 'pat')).toBe(false);
+    expect(await json(t.admin('/resume', { method: 'POST' }))).toEqual({ resumed: true, wasPaused: 'maintenance window' });
+    await until(() => t.emulator.messages.some((m) => m.agentid === 'pat'), 5000, 'delivery after resume');
+  });
+
   it('answers 400 for a replay body that is not {ids} or {all: true}', async () => {
     for (const body of ['nope', '{"ids":[]}', '{"all":false}', '{"ids":["x"],"all":true}']) {
       const res = await t.admin('/replay', { method: 'POST', body });

@@ -121,7 +121,7 @@ describe('runner configuration', () => {
     expect(config.adminToken).toBeUndefined();
   });
 
-  it('resolves ${VAR}, ${VAR:-default}, NAME_FILE and file: references for secrets', () => {
+  it('resolves environment references (with defaults), NAME_FILE and file: references for secrets', () => {
     const jwtFile = file('jwt.txt', 'jwt-from-a-file-0123456789\n');
     const secretFile = file('acme.secret', `${ACME_SECRET}\n`);
     const at = file(

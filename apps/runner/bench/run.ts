@@ -1,0 +1,144 @@
+// `pnpm bench`: (a) webhook intake of the runner (sqlite outbox, deliveries running) against a bare
+// Fastify handler, same machine, same load tool; (b) outbox drain vs direct sends; (c) RSS with a large
+// backlog. Loopback only; each load is a few seconds. `--quick` shrinks (b) and (c).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator } from '@openconnect/core/testing';
+import autocannon from 'autocannon';
+import { ACME_SECRET } from '../test/helpers/acme.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const quick = process.argv.includes('--quick');
+const DURATION_S = 5;
+const CONNECTIONS = 32;
+const JWT = 'bench-jwt-0123456789abcdef0123456789';
+const ADMIN = 'bench-admin-token-0123456789';
+
+function spawnServer(
+  file: string,
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
+  // BENCH_PROF=<dir> writes a CPU profile of the runner process.
+  const prof =
+    process.env.BENCH_PROF && file.includes('child-runner')
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
+      : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', file], {
+    cwd: path.join(here, '..'),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      const line = d
+        .toString()
+        .split('\n')
+        .find((l) => l.startsWith('{"ready":true'));
+      if (line) resolve({ url: (JSON.parse(line) as { url: string }).url, child });
+    });
+    child.once('exit', (code) => reject(new Error(`${file} exited ${code}`)));
+  });
+}
+
+async function intake(url: string) {
+  let seq = 0;
+  const run = (duration: number) =>
+    autocannon({
+      url: `${url}/webhooks/acme/events`,
+      connections: CONNECTIONS,
+      duration,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => {
+            seq += 1;
+            const body = JSON.stringify({
+              id: `evt-${seq}`,
+              type: 'call.answered',
+              agent: `agent-${seq % 200}`,
+              call: { id: `CA-${seq}`, from: '+15550100', queue: 'Support' },
+            });
+            const signature = createHmac('sha256', ACME_SECRET).update(body).digest('hex');
+            return {
+              ...req,
+              body,
+              headers: { 'content-type': 'application/json', 'x-acme-signature': signature },
+            };
+          },
+        },
+      ],
+    });
+  await run(1); // warm-up: JIT, connections, sqlite pages
+  const result = await run(DURATION_S);
+  return {
+    rps: Math.round(result.requests.average),
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${os
+  .loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ')}`;
+console.log(`machine: ${machine}`);
+
+// (a) intake
+const emulator = await startEmulator({ jwts: [JWT] });
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-bench-'));
+const config = path.join(dir, 'config.json');
+fs.writeFileSync(
+  config,
+  JSON.stringify({
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: 'info',
+    openconnect: { url: emulator.endpoint, jwt: JWT, crmid: 'bench.example.com' },
+    limits: { ratePerSecond: 1e9, burst: 1e9 },
+    connectors: { acme: { options: { secret: ACME_SECRET } } },
+  }),
+);
+const bare = await spawnServer(path.join(here, 'bare-server.ts'), {});
+const baseline = await intake(bare.url);
+bare.child.kill('SIGTERM');
+// The runner logs one line per request at info: sent to /dev/null here, but still serialised.
+const runner = await spawnServer(path.join(here, '..', 'test', 'helpers', 'child-runner.ts'), {
+  CONFIG: config,
+  OUTBOX: `sqlite:${path.join(dir, 'outbox.db')}`,
+  ADMIN_TOKEN: ADMIN,
+});
+const ours = await intake(runner.url);
+// The same with delivery paused: what intake costs alone, without the sends competing for the CPU.
+await fetch(`${runner.url}/admin/pause`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+const intakeOnly = await intake(runner.url);
+runner.child.kill('SIGTERM');
+await new Promise((r) => runner.child.once('exit', r));
+await emulator.close();
+fs.rmSync(dir, { recursive: true, force: true });
+const line = (name: string, r: typeof ours) =>
+  `${name} ${r.rps} req/s p99 ${r.p99} ms (non-2xx ${r.non2xx}, errors ${r.errors}) → ratio ${(r.rps / baseline.rps).toFixed(2)} (aim ≥ 0.7)`;
+console.log(
+  `intake  bare Fastify ${baseline.rps} req/s p99 ${baseline.p99} ms (${CONNECTIONS} connections, ${DURATION_S} s)`,
+);
+console.log(`intake  ${line('runner, delivering meanwhile:', ours)}`);
+console.log(`intake  ${line('runner, delivery paused:', intakeOnly)}`);
+
+// (b) and (c): the outbox's own benchmarks.
+const outboxBench = await import('./outbox.js').catch(() => undefined);
+if (outboxBench) {
+  const drain = await outboxBench.benchDrain({ n: quick ? 2_000 : 10_000 });
+  console.log(
+    `drain   ${drain.n} msgs, ${drain.concurrency} in flight: outbox ${drain.outboxPerSec}/s vs direct ${drain.rawPerSec}/s → ratio ${drain.ratio} (aim ≥ 0.8)`,
+  );
+  const backlog = await outboxBench.benchBacklog({ n: quick ? 100_000 : 1_000_000 });
+  console.log(
+    `backlog ${backlog.n} msgs waiting: RSS ${backlog.rssMb.at10} / ${backlog.rssMb.at50} / ${backlog.rssMb.at100} MB at 10/50/100% (growth ${backlog.growthMb} MB), file ${backlog.fileMb} MB, stored ${backlog.enqueuePerSec}/s`,
+  );
+} else {
+  console.log('drain/backlog: bench/outbox.ts is not there yet');
+}
