@@ -2,9 +2,7 @@
 // indexes (score = id) by status, agent, connector and overall, so list() reads O(limit) entries.
 import type { PreparedMessage } from '@openconnect/core';
 import type { Redis } from 'ioredis';
-import type { DeliveryRecord, DeliveryStatus, ListFilter } from './types.js';
-
-export const STATUSES: DeliveryStatus[] = ['queued', 'retrying', 'delivered', 'dead'];
+import { type DeliveryRecord, type DeliveryStatus, type ListFilter, STATUSES } from './types.js';
 
 /** Atomic dedupe check + store, so a duplicate never slips between the check and the write. */
 const ENQUEUE_SCRIPT = `

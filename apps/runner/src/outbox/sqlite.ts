@@ -12,20 +12,23 @@ import type { PreparedMessage } from '@openconnect/core';
 import Database from 'better-sqlite3';
 import { attempt, type Decision, decide, nextRecord, resolvePolicy } from './policy.js';
 import { type MessageRow, prepareStatements, SCHEMA, sqliteStateStore, toRecord } from './sqlite-schema.js';
-import type {
-  AttemptResult,
-  Deliver,
-  DeliveryRecord,
-  ListFilter,
-  Outbox,
-  OutboxOptions,
-  OutboxStats,
-  PruneResult,
+import {
+  type AttemptResult,
+  type Deliver,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  type ListFilter,
+  type Outbox,
+  type OutboxOptions,
+  type OutboxStats,
+  type PruneResult,
+  STATUSES,
 } from './types.js';
 
 type EnqueueResult = { stored: DeliveryRecord[]; duplicates: string[] };
 
 interface Completion {
+  previous: DeliveryStatus;
   updated: DeliveryRecord;
   result: AttemptResult;
   decision: Decision;
@@ -52,6 +55,9 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   const hooks = options.hooks ?? {};
 
   const sql = prepareStatements(db);
+  // One process owns the file, so counts kept beside the writes stay exact; counted once at open.
+  const counts: OutboxStats = { queued: 0, retrying: 0, delivered: 0, dead: 0 };
+  for (const status of STATUSES) counts[status] = sql.count.get(status)!.n;
   const listStatements = new Map<string, Database.Statement<unknown[], MessageRow>>();
 
   /** The agent's lane points at its oldest pending message, or disappears when it has none. */
@@ -119,6 +125,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
         batch.map((w) => w.messages),
         Date.now(),
       );
+      for (const r of results) counts.queued += r.stored.length;
       for (const [i, w] of batch.entries()) w.resolve(results[i]!);
       pump();
     } catch (error) {
@@ -184,7 +191,9 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
         now,
       );
       const updated = nextRecord(record, result, decision, now);
-      await new Promise<void>((done) => complete({ updated, result, decision, latencyMs, isProbe, done }));
+      await new Promise<void>((done) =>
+        complete({ previous: record.status, updated, result, decision, latencyMs, isProbe, done }),
+      );
     })();
     inflight.set(agentid, run);
     return true;
@@ -207,7 +216,9 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
       setTimeout(pump, 1_000).unref();
       return;
     }
-    for (const { updated, result, decision, latencyMs, isProbe, done } of items) {
+    for (const { previous, updated, result, decision, latencyMs, isProbe, done } of items) {
+      counts[previous]--;
+      counts[updated.status]++;
       inflight.delete(updated.agentid);
       hooks.onAttempt?.(updated, result, latencyMs);
       if (decision.kind === 'dead') hooks.onDead?.(updated);
@@ -266,6 +277,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     const cutoff = sql.deliveredCutoff.get(keepRows)?.id;
     if (cutoff !== undefined)
       for (let n = 1; n > 0; delivered += n) n = sql.pruneDeliveredBelow.run(cutoff).changes;
+    counts.delivered -= delivered;
     return {
       delivered,
       dedupeKeys: sql.pruneDedupe.run(now).changes,
@@ -357,12 +369,13 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
         }
         return n;
       })();
+      counts.dead -= count;
+      counts.queued += count;
       if (count > 0) queueMicrotask(pump);
       return count;
     },
     async stats(): Promise<OutboxStats> {
-      const n = (status: string) => sql.count.get(status)!.n;
-      return { queued: n('queued'), retrying: n('retrying'), delivered: n('delivered'), dead: n('dead') };
+      return { ...counts };
     },
     pause(reason) {
       setPaused({ reason, probe: false });

@@ -3,6 +3,7 @@
 import type { PreparedMessage, StateStore } from '@openconnect/core';
 
 export type DeliveryStatus = 'queued' | 'retrying' | 'delivered' | 'dead';
+export const STATUSES: readonly DeliveryStatus[] = ['queued', 'retrying', 'delivered', 'dead'];
 
 export interface DeliveryRecord extends PreparedMessage {
   /** Outbox id, unique, sortable by acceptance order within one backend. */

@@ -348,6 +348,7 @@ export function outboxContract(name: string, makeBackend: () => Backend | Promis
       await waitUntil(async () => (await outbox.stats()).delivered === 4);
       const pruned = await outbox.prune!();
       expect(pruned.delivered).toBe(2);
+      expect(await outbox.stats()).toEqual({ queued: 0, retrying: 0, delivered: 2, dead: 1 });
       expect((await outbox.list()).map((r) => `${r.event}:${r.status}`)).toEqual([
         'e:delivered',
         'd:dead',
