@@ -1,6 +1,12 @@
 // What to do with a message after one attempt. Both backends share this, so they retry, give up and pause
 // by exactly the same rules (the contract suite checks that they do).
-import { type AttemptResult, DEFAULT_RETRY_POLICY, type DeliveryRecord, type RetryPolicy } from './types.js';
+import {
+  type AttemptResult,
+  DEFAULT_RETRY_POLICY,
+  type DeliveryRecord,
+  type OutboxHooks,
+  type RetryPolicy,
+} from './types.js';
 
 export type Decision =
   | { kind: 'delivered' }
@@ -117,4 +123,22 @@ export function nextRecord(
       break;
   }
   return updated;
+}
+
+/** Hooks feed metrics and logs: a bug in one must never stall delivery, so their errors are dropped. */
+export function safeHooks(hooks: OutboxHooks = {}): Required<OutboxHooks> {
+  const guard =
+    <A extends unknown[]>(fn?: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        fn?.(...args);
+      } catch {
+        // deliberately ignored: see above
+      }
+    };
+  return {
+    onAttempt: guard(hooks.onAttempt?.bind(hooks)),
+    onDead: guard(hooks.onDead?.bind(hooks)),
+    onPauseChange: guard(hooks.onPauseChange?.bind(hooks)),
+  };
 }

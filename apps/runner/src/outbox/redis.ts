@@ -14,7 +14,7 @@ import type { PreparedMessage, StateStore } from '@openconnect/core';
 import { DEFAULT_STATE_TTL_MS } from '@openconnect/core';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { attempt, decide, nextRecord, partitionOf, resolvePolicy } from './policy.js';
+import { attempt, decide, nextRecord, partitionOf, resolvePolicy, safeHooks } from './policy.js';
 import { createRecords } from './redis-records.js';
 import { createSharedPause } from './redis-pause.js';
 import type { Deliver, DeliveryRecord, Outbox, OutboxOptions, PruneResult } from './types.js';
@@ -43,7 +43,7 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
   const stalledInterval = options.redis?.stalledIntervalMs ?? 15_000;
   const keepMs = options.retainDelivered?.maxAgeMs ?? 7 * DAY;
   const keepRows = options.retainDelivered?.maxRows ?? 100_000;
-  const hooks = options.hooks ?? {};
+  const hooks = safeHooks(options.hooks);
   const records = createRecords(redis, prefix);
   const bullPrefix = `${prefix}:bull`;
 
@@ -71,7 +71,7 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     probeMs: options.pauseProbeMs ?? 60_000,
     pollMs: options.redis?.pausePollMs ?? 500,
     staleProbeMs: lockDuration + stalledInterval,
-    onChange: (paused, reason) => hooks.onPauseChange?.(paused, reason),
+    onChange: (paused, reason) => hooks.onPauseChange(paused, reason),
   });
   await pause.refresh();
 
@@ -128,8 +128,8 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     );
     const updated = nextRecord(record, result, decision, now);
     await records.save(updated, record.status);
-    hooks.onAttempt?.(updated, result, latencyMs);
-    if (decision.kind === 'dead') hooks.onDead?.(updated);
+    hooks.onAttempt(updated, result, latencyMs);
+    if (decision.kind === 'dead') hooks.onDead(updated);
     if (decision.kind === 'retry') {
       await queue.rateLimit(Math.max(1, decision.delayMs));
       throw Worker.RateLimitError();

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PreparedMessage } from '@openconnect/core';
 import Database from 'better-sqlite3';
-import { attempt, type Decision, decide, nextRecord, resolvePolicy } from './policy.js';
+import { attempt, type Decision, decide, nextRecord, resolvePolicy, safeHooks } from './policy.js';
 import { type MessageRow, prepareStatements, SCHEMA, sqliteStateStore, toRecord } from './sqlite-schema.js';
 import {
   type AttemptResult,
@@ -52,7 +52,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   const pauseProbeMs = options.pauseProbeMs ?? 60_000;
   const keepMs = options.retainDelivered?.maxAgeMs ?? 7 * DAY;
   const keepRows = options.retainDelivered?.maxRows ?? 100_000;
-  const hooks = options.hooks ?? {};
+  const hooks = safeHooks(options.hooks);
 
   const sql = prepareStatements(db);
   // One process owns the file, so counts kept beside the writes stay exact; counted once at open.
@@ -171,7 +171,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     clearTimeout(probeTimer);
     probeTimer = undefined;
     if (next?.probe && !closing) probeTimer = setTimeout(probe, pauseProbeMs).unref();
-    if (changed) hooks.onPauseChange?.(next !== undefined, next?.reason);
+    if (changed) hooks.onPauseChange(next !== undefined, next?.reason);
   };
 
   const launch = (agentid: string, headId: number, isProbe = false) => {
@@ -220,8 +220,8 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
       counts[previous]--;
       counts[updated.status]++;
       inflight.delete(updated.agentid);
-      hooks.onAttempt?.(updated, result, latencyMs);
-      if (decision.kind === 'dead') hooks.onDead?.(updated);
+      hooks.onAttempt(updated, result, latencyMs);
+      if (decision.kind === 'dead') hooks.onDead(updated);
       if (decision.kind === 'pause') setPaused({ reason: decision.reason, probe: true });
       else if (isProbe && paused?.probe) setPaused(undefined); // the probe got through: the key works again
       done();

@@ -335,6 +335,21 @@ export function outboxContract(name: string, makeBackend: () => Backend | Promis
       await expect(first.enqueue([message(A, 'late')])).rejects.toThrow('the outbox is closed');
     });
 
+    it('keeps delivering when a hook throws', async () => {
+      const outbox = await open({
+        hooks: {
+          onAttempt: () => {
+            throw new Error('metrics bug');
+          },
+        },
+      });
+      const sender = scriptedSender();
+      await outbox.enqueue([message(A, 'one'), message(A, 'two')]);
+      outbox.start(sender.deliver);
+      await waitUntil(async () => (await outbox.stats()).delivered === 2, 5_000, 'both delivered');
+      expect(sender.delivered()).toEqual(['one', 'two']);
+    });
+
     it('answers ping() while open', async () => {
       const outbox = await open();
       expect(await outbox.ping()).toBe(true);
