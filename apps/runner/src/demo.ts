@@ -1,12 +1,13 @@
 // Quick-start mode: with no config at all and no real jwt, the runner enables every registered connector
 // it can configure by itself (string options filled with one random demo secret) and prints a sample
 // request built from a connector's own recorded fixture. Generic over the connector contract: it reads
-// each connector's config schema and auth description, never a vendor name.
+// each connector's config schema and auth description, never a vendor name. Connectors that build look-up
+// services (setup) are left out: a demo must never call a vendor cloud.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ConnectorDefinition, toInboundRequest } from '@openconnect/core';
+import { type ConnectorDefinition, createRuntime, handleRequest, toInboundRequest } from '@openconnect/core';
 import { z } from 'zod';
 
 type JsonSchema = {
@@ -85,14 +86,15 @@ const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
  * A curl command that the demo runner accepts: the first connector whose source authenticates with a
- * plain token (header or query) and has a fixture expecting messages, sent with the demo secret.
+ * plain token (header or query) and has a fixture that, sent with the demo secret, the pipeline accepts
+ * (checked here, offline, before it is printed).
  */
-export function sampleCurl(
+export async function sampleCurl(
   enabled: readonly ConnectorDefinition[],
   baseUrl: string,
   secret: string,
   fixturesRoot = connectorsDir,
-): string | undefined {
+): Promise<string | undefined> {
   for (const connector of enabled) {
     for (const source of connector.sources) {
       if (!['api-key', 'shared-secret', 'bearer-token'].includes(source.auth.scheme)) continue;
@@ -117,6 +119,9 @@ export function sampleCurl(
         const url = new URL(`${baseUrl}/webhooks/${connector.id}/${source.id}`);
         for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
         const request = toInboundRequest({ ...fixture.request, headers, query: {} }, url.toString());
+        const runtime = createRuntime(connector, { options: sampleOptions(connector, secret) });
+        const outcome = await handleRequest(runtime, request, source.id);
+        if (outcome.kind !== 'accepted' || !outcome.messages.length) continue;
         const parts = [`curl -i -X ${request.method} ${quote(request.url)}`];
         for (const [k, v] of Object.entries(headers)) parts.push(`-H ${quote(`${k}: ${v}`)}`);
         if (request.rawBody.length) parts.push(`--data-binary ${quote(request.rawBody.toString('utf8'))}`);

@@ -108,6 +108,7 @@ function enableDemo(config: RunnerConfig, available: readonly ConnectorDefinitio
   const secret = newDemoSecret();
   const enabled: ConnectorDefinition[] = [];
   for (const connector of available) {
+    if (connector.setup) continue; // look-ups reach vendor clouds: never in a demo
     try {
       const runtime = createRuntime(connector, { options: sampleOptions(connector, secret) }, { state });
       config.connectors.push({ connector, runtime });
@@ -238,7 +239,12 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
     logger,
     ...(emulator ? { emulator } : {}),
     ...(demo
-      ? { demo: { ...demo, curl: sampleCurl(demo.connectors, publicUrl, demo.secret, options.fixturesDir) } }
+      ? {
+          demo: {
+            ...demo,
+            curl: await sampleCurl(demo.connectors, publicUrl, demo.secret, options.fixturesDir),
+          },
+        }
       : {}),
     target,
     close,
