@@ -233,12 +233,21 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
     problems.push('CONFIG: the document must be a mapping (key: value) at the top level');
     doc = {};
   }
-  const resolved = resolveReferences(doc, env, baseDir, problems) as Record<string, unknown>;
+  // Connectors' references are resolved only for the enabled ones (below): a disabled connector's
+  // missing secret must not stop a deployment that does not run it.
+  const { connectors: rawConnectors, ...rest } = doc as Record<string, unknown>;
+  const resolved = {
+    ...(resolveReferences(rest, env, baseDir, problems) as Record<string, unknown>),
+    ...(rawConnectors === undefined ? {} : { connectors: rawConnectors }),
+  };
   const withEnv = applyEnv(resolved, env, baseDir, problems);
   const parsed = configSchema.safeParse(withEnv);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    for (const issue of parsed.error.issues) {
+      const at = issue.path.join('.') || '(root)';
+      // One problem per field: an unresolved reference already explains why its value is wrong.
+      if (!problems.some((p) => p.startsWith(`${at}: `))) problems.push(`${at}: ${issue.message}`);
+    }
   }
   const data = parsed.success ? parsed.data : undefined;
   const oc = data?.openconnect;
@@ -266,7 +275,10 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
   const connectors: EnabledConnector[] = [];
   for (const id of enabledIds(configured, env, problems, options.available)) {
     const connector = options.available.find((c) => c.id === id)!;
-    const settings = (configured[id] ?? {}) as ConnectorSettingsInput;
+    const settings = resolveReferences(configured[id] ?? {}, env, baseDir, problems, [
+      'connectors',
+      id,
+    ]) as ConnectorSettingsInput;
     const shape = connectorSettingsSchema.safeParse(settings);
     if (!shape.success) {
       for (const issue of shape.error.issues)

@@ -194,3 +194,27 @@ describe('runner configuration', () => {
     );
   });
 });
+
+describe('the committed config.example.yaml', () => {
+  it('loads with its secrets from the environment, for the connector CONNECTORS enables', async () => {
+    const { connectors } = await import('@openconnect/registry');
+    const config = loadConfig({
+      available: connectors,
+      path: path.join(import.meta.dirname, '..', 'config.example.yaml'),
+      env: {
+        CONNECTORS: 'five9',
+        ADMIN_TOKEN: 'admin-token-0123456789abcdef',
+        OPENCONNECT_JWT: 'jwt-0123456789abcdef',
+        OPENCONNECT_CRMID: 'example.custhelp.com',
+        FIVE9_TOKEN: 'five9-token-0123456789abcdef',
+      },
+    });
+    expect(config.connectors.map((c) => c.connector.id)).toEqual(['five9']);
+    expect(config.connectors[0]!.runtime.settings.events).toEqual({ answered: 'IncomingCall', ended: null });
+    expect(config.secrets).toEqual([
+      'jwt-0123456789abcdef',
+      'admin-token-0123456789abcdef',
+      'five9-token-0123456789abcdef',
+    ]);
+  });
+});
