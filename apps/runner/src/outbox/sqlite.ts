@@ -41,10 +41,23 @@ const DAY = 24 * 60 * 60_000;
 export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Outbox {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
+  try {
+    // Exclusive: a second runner on the same file would deliver everything twice, so it is refused instead.
+    // The OS drops the lock when the process dies, so a restart after a crash opens the file as usual.
+    db.pragma('busy_timeout = 1000');
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(SCHEMA);
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new Error(
+        `the outbox file ${file} is in use by another runner process: one process per sqlite file (use a redis:// outbox to run several)`,
+      );
+    }
+    throw error;
+  }
 
   const policy = resolvePolicy(options.retry);
   const dedupeWindowMs = options.dedupeWindowMs ?? DAY;

@@ -32,6 +32,18 @@ describe('sqlite outbox file', () => {
     expect(sender.delivered().sort()).toEqual(['one', 'three', 'two']);
   });
 
+  it('refuses a second runner on a file that one already has open, and opens it once that one closed', async () => {
+    const file = path.join(dir, 'exclusive', 'outbox.db');
+    const first = await createOutbox(`sqlite:${file}`);
+    await expect(createOutbox(`sqlite:${file}`)).rejects.toThrow(
+      `the outbox file ${file} is in use by another runner process: one process per sqlite file`,
+    );
+    await first.close();
+    const second = await createOutbox(`sqlite:${file}`);
+    expect(await second.ping()).toBe(true);
+    await second.close();
+  });
+
   it('refuses an OUTBOX url that is neither sqlite: nor redis://', async () => {
     await expect(createOutbox('postgres://db/outbox')).rejects.toThrow(
       'OUTBOX "postgres://db/outbox" is neither sqlite:<path> nor redis://host:port',
