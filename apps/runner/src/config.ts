@@ -222,6 +222,16 @@ function enabledIds(
   return only.filter((id) => known.has(id));
 }
 
+/** A Redis URL's password is a secret too: it must not reach the logs. */
+function outboxPassword(url: string): string | undefined {
+  if (!url.startsWith('redis')) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads, overrides, resolves and validates the configuration; throws ConfigProblems listing everything. */
 export function loadConfig(options: LoadOptions): RunnerConfig {
   const env = options.env ?? process.env;
@@ -298,6 +308,7 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
   const secrets = [
     data.openconnect.jwt,
     data.adminToken,
+    outboxPassword(data.outbox),
     ...connectors.flatMap((c) => c.runtime.secrets),
   ].filter((s): s is string => typeof s === 'string' && s.length > 0);
   return {

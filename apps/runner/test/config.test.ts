@@ -109,6 +109,11 @@ describe('runner configuration', () => {
     });
   });
 
+  it('counts a Redis password among the secrets scrubbed from logs', () => {
+    const config = loadConfig({ available, env: { OUTBOX: 'redis://:s3cret-redis-pass@127.0.0.1:6379/0' } });
+    expect(config.secrets).toEqual(['s3cret-redis-pass']);
+  });
+
   it('uses the embedded defaults with no file and no environment', () => {
     const config = loadConfig({ available, env: {} });
     expect(config).toMatchObject({
