@@ -7,7 +7,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_SECRET } from './helpers/acme.js';
 import { type ChildRunner, load, spawnRunner } from './helpers/processes.js';
-import { baseConfig, TEST_JWT, until } from './helpers/runner.js';
+import { createOutbox } from '../src/outbox/index.js';
+import { answered, baseConfig, sign, TEST_JWT, until } from './helpers/runner.js';
 
 // Each attempt in flight when a process dies may have reached OpenConnect without being marked delivered:
 // that is the at-least-once window, at most one message per partition in flight.
@@ -68,6 +69,41 @@ describe('crash safety', () => {
     expect(accepted.filter((id) => !counts.has(id))).toEqual([]);
     expect(twice).toBeLessThanOrEqual(IN_FLIGHT_BOUND);
     await runner.kill('SIGTERM');
+  });
+
+  it('on SIGTERM stops accepting, finishes the send in flight, records it, and exits 0', async () => {
+    emulator.reset();
+    const file = path.join(dir, 'graceful.db');
+    const runner = await spawnRunner(env(writeConfig('graceful.json'), `sqlite:${file}`));
+    children.push(runner);
+    emulator.setDelay(800); // the emulator stores the message at once and answers 800 ms later
+    const body = JSON.stringify(answered('g-1', 'agent-g', 'g-1'));
+    const res = await fetch(`${runner.url}/webhooks/acme/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-acme-signature': sign(body) },
+      body,
+    });
+    expect(res.status).toBe(200);
+    await emulator.waitFor(1);
+    const exited = new Promise<number | null>((resolve) =>
+      runner.child.once('exit', (code) => resolve(code)),
+    );
+    runner.child.kill('SIGTERM');
+    await until(
+      () =>
+        fetch(`${runner.url}/healthz`).then(
+          () => false,
+          () => true,
+        ),
+      3000,
+      'the listener to close',
+    );
+    expect(await exited).toBe(0);
+    emulator.setDelay(0);
+    const outbox = await createOutbox(`sqlite:${file}`);
+    expect(await outbox.stats()).toMatchObject({ queued: 0, retrying: 0, delivered: 1, dead: 0 });
+    await outbox.close();
+    expect(emulator.messages).toHaveLength(1);
   });
 
   it('loses nothing when one of two runners sharing Redis is killed mid-load', async () => {

@@ -20,6 +20,7 @@ export function spawnRunner(env: Record<string, string>): Promise<ChildRunner> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
+  let started = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
@@ -28,10 +29,14 @@ export function spawnRunner(env: Record<string, string>): Promise<ChildRunner> {
     );
     child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
-      const text = d.toString();
-      output.push(text);
-      const line = text.split('\n').find((l) => l.startsWith('{"ready":true'));
-      if (line) {
+      output.push(d.toString());
+      // Lines can arrive split over chunks: look in everything received so far.
+      const line = output
+        .join('')
+        .split('\n')
+        .find((l) => l.startsWith('{"ready":true') && l.endsWith('}'));
+      if (line && !started) {
+        started = true;
         clearTimeout(timer);
         resolve({
           url: (JSON.parse(line) as { url: string }).url,

@@ -1,0 +1,35 @@
+// What `pnpm start` does, reusable by tests that run a runner as a child process: start, print the
+// banner, and shut down gracefully on SIGTERM/SIGINT. A bad config exits 1 listing every problem.
+import { banner } from './banner.js';
+import { ConfigProblems, type Runner, type StartOptions, startRunner } from './index.js';
+
+export async function run(options: StartOptions = {}): Promise<Runner> {
+  let runner: Runner;
+  try {
+    runner = await startRunner(options);
+  } catch (error) {
+    if (error instanceof ConfigProblems) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`the runner could not start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${banner(runner)}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    runner.logger.info({ signal }, 'shutting down: no new requests, finishing deliveries in flight');
+    runner.close().then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`shutdown failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return runner;
+}
