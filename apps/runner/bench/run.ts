@@ -32,14 +32,18 @@ function spawnServer(
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let received = '';
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      const line = d
-        .toString()
-        .split('\n')
-        .find((l) => l.startsWith('{"ready":true'));
-      if (line) resolve({ url: (JSON.parse(line) as { url: string }).url, child });
-    });
+    const onData = (d: Buffer) => {
+      received += d.toString();
+      const line = received.split('\n').find((l) => l.startsWith('{"ready":true') && l.endsWith('}'));
+      if (!line) return;
+      // From here on the runner's log lines are drained unread, so they cost the load generator nothing.
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      resolve({ url: (JSON.parse(line) as { url: string }).url, child });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${file} exited ${code}`)));
   });
 }
