@@ -45,6 +45,18 @@ describe('delivery faults (sqlite outbox)', () => {
     expect(await metric(t, 'openconnect_delivery_retries_total{connector="acme"}')).toBeGreaterThan(0);
   });
 
+  it('counts deliveries, their latency and the outbox depth in /metrics', async () => {
+    const before = await metric(t, 'openconnect_deliveries_total{connector="acme"}');
+    await accept(t, 'metrics', 4);
+    await until(() => counts(t).size === 4, 5000, 'four deliveries');
+    await until(async () => (await t.runner.outbox.stats()).queued === 0, 5000, 'an empty queue');
+    expect(await metric(t, 'openconnect_deliveries_total{connector="acme"}')).toBe(before + 4);
+    expect(await metric(t, 'openconnect_delivery_latency_seconds_count{connector="acme"}')).toBe(before + 4);
+    expect(await metric(t, 'openconnect_messages_accepted_total{connector="acme"}')).toBe(before + 4);
+    expect(await metric(t, 'openconnect_outbox_depth{status="queued"}')).toBe(0);
+    expect(await metric(t, 'openconnect_delivery_paused')).toBe(0);
+  });
+
   it('rides out a storm of 5xx answers, delivering each message once and each agent in order', async () => {
     t.emulator.failNext(25, 503);
     await accept(t, 'storm', 10);

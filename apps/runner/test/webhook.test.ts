@@ -1,3 +1,6 @@
+import http from 'node:http';
+import { defineConnector, defineSource, ignore } from '@openconnect/core';
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_SECRET } from './helpers/acme.js';
 import { answered, CRMID, ref, sign, startTestRunner, type TestRunner } from './helpers/runner.js';
@@ -117,6 +120,30 @@ describe('webhook intake → emulator', () => {
     expect(res.status).toBe(200);
   });
 
+  it('reads the raw body of a request that has no content-type at all', async () => {
+    const body = JSON.stringify({ id: 'h-3', type: 'heartbeat' });
+    const { port } = new URL(t.runner.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/webhooks/acme/events',
+          headers: { 'x-acme-signature': sign(body), 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => resolve(`${res.statusCode} ${text}`));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(answer).toBe('200 {"status":"ignored","reason":"heartbeat carries no call"}');
+  });
+
   it('reports health and readiness', async () => {
     expect(await (await fetch(`${t.runner.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${t.runner.url}/readyz`);
@@ -126,5 +153,45 @@ describe('webhook intake → emulator', () => {
       outbox: t.runner.outbox.kind,
       target: 'openconnect',
     });
+  });
+});
+
+describe('the URL a connector verifies', () => {
+  // Signs the public URL the way Twilio does: the check only passes on the URL the vendor called.
+  const seen: string[] = [];
+  const urlcheck = defineConnector({
+    id: 'urlcheck',
+    displayName: 'URL check (test)',
+    platforms: ['Test'],
+    config: z.object({}),
+    sources: [
+      defineSource({
+        id: 'hook',
+        description: 'verifies the full public URL',
+        auth: { scheme: 'twilio-signature', summary: 'URL must match', credentials: [] },
+        verify: (req) => {
+          seen.push(req.url);
+          return req.url === 'https://hooks.example.com/base/webhooks/urlcheck?x=1&y=%20two'
+            ? { ok: true }
+            : { ok: false, reason: 'url mismatch' };
+        },
+        parse: () => ({}),
+        map: () => ignore('test only'),
+      }),
+    ],
+  });
+  let t: TestRunner;
+  beforeAll(async () => {
+    t = await startTestRunner({
+      connectors: [urlcheck],
+      config: { publicUrl: 'https://hooks.example.com/base/', connectors: { urlcheck: {} } },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('is PUBLIC_URL + the path and query as received, so signatures work behind a proxy', async () => {
+    const res = await fetch(`${t.runner.url}/webhooks/urlcheck?x=1&y=%20two`, { method: 'POST', body: '' });
+    expect(seen).toEqual(['https://hooks.example.com/base/webhooks/urlcheck?x=1&y=%20two']);
+    expect(res.status).toBe(200);
   });
 });
