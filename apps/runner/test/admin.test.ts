@@ -116,11 +116,17 @@ describe('admin API', () => {
     expect(await paused.json()).toEqual({ paused: true, reason: 'maintenance window' });
     const ready = await fetch(`${t.runner.url}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ status: 'not ready', problems: ['delivery is paused: maintenance window'] });
+    expect(await ready.json()).toEqual({
+      status: 'not ready',
+      problems: ['delivery is paused: maintenance window'],
+    });
     await t.postAcme(answered('p-1', 'pat', 'CA-P1'));
     await new Promise((r) => setTimeout(r, 200));
     expect(t.emulator.messages.some((m) => m.agentid === 'pat')).toBe(false);
-    expect(await json(t.admin('/resume', { method: 'POST' }))).toEqual({ resumed: true, wasPaused: 'maintenance window' });
+    expect(await json(t.admin('/resume', { method: 'POST' }))).toEqual({
+      resumed: true,
+      wasPaused: 'maintenance window',
+    });
     await until(() => t.emulator.messages.some((m) => m.agentid === 'pat'), 5000, 'delivery after resume');
   });
 
