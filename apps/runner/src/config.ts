@@ -48,8 +48,10 @@ export const configSchema = z
         /** Sustained webhook requests per second, per connector; beyond the burst gets 429. */
         ratePerSecond: z.coerce.number().positive().default(200),
         burst: z.coerce.number().int().positive().default(400),
+        /** A store that has not answered by then (Redis outage) gets the vendor a 503, so it retries. */
+        storeTimeoutMs: z.coerce.number().int().positive().default(5_000),
       })
-      .default({ bodyBytes: 1_048_576, ratePerSecond: 200, burst: 400 }),
+      .default({ bodyBytes: 1_048_576, ratePerSecond: 200, burst: 400, storeTimeoutMs: 5_000 }),
     delivery: z
       .strictObject({
         concurrency: z.number().int().positive().optional(),
@@ -110,7 +112,7 @@ export interface RunnerConfig {
     method: 'POST' | 'GET';
     timeoutMs: number;
   };
-  limits: { bodyBytes: number; ratePerSecond: number; burst: number };
+  limits: { bodyBytes: number; ratePerSecond: number; burst: number; storeTimeoutMs: number };
   delivery: z.output<typeof configSchema>['delivery'];
   connectors: EnabledConnector[];
   /** Every secret value (jwt, admin token, connector secrets), for log scrubbing. */

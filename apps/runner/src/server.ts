@@ -39,6 +39,23 @@ function flatHeaders(headers: FastifyRequest['headers']): Record<string, string>
   return out;
 }
 
+/** Rejects when the store takes longer than `ms`: during an outage the vendor gets a 503 and retries. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 function send(reply: FastifyReply, status: number, body: unknown) {
   return reply
     .code(status)
@@ -127,7 +144,11 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
         if (outcome.messages.length) {
           let result: Awaited<ReturnType<Outbox['enqueue']>>;
           try {
-            result = await outbox.enqueue(outcome.messages);
+            result = await within(
+              outbox.enqueue(outcome.messages),
+              ctx.config.limits.storeTimeoutMs,
+              'the outbox',
+            );
           } catch (error) {
             // Not stored means not accepted: the vendor keeps the event and retries.
             reject(vendor, 'store_unavailable');
@@ -188,7 +209,9 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
 
   app.get('/readyz', async (_request, reply) => {
     const problems: string[] = [];
-    const stored = await outbox.ping().catch(() => false);
+    const stored = await within(outbox.ping(), ctx.config.limits.storeTimeoutMs, 'the outbox').catch(
+      () => false,
+    );
     if (!stored) problems.push(`the ${outbox.kind} outbox does not answer`);
     const paused = outbox.pausedReason();
     if (paused) problems.push(`delivery is paused: ${paused}`);
