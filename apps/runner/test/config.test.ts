@@ -223,3 +223,20 @@ describe('the committed config.example.yaml', () => {
     ]);
   });
 });
+
+describe('pnpm start with a bad config', () => {
+  it('exits 1 and prints every problem', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const at = file('broken.yaml', 'port: -1\nconnectors:\n  nosuch: {}\n');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: path.join(import.meta.dirname, '..'),
+      env: { PATH: process.env.PATH ?? '', CONFIG: at },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('the runner configuration has 2 problem(s):');
+    expect(result.stderr).toContain('  - port: Too small: expected number to be >=0');
+    expect(result.stderr).toMatch(/ {2}- connectors\.nosuch: no such connector; the registry has /);
+  });
+});
