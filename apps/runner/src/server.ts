@@ -213,13 +213,15 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
       () => false,
     );
     if (!stored) problems.push(`the ${outbox.kind} outbox does not answer`);
-    const paused = outbox.pausedReason();
-    if (paused) problems.push(`delivery is paused: ${paused}`);
     if (problems.length) return send(reply, 503, { status: 'not ready', problems });
+    // A delivery pause (401) is reported, not made a failure: intake still stores events durably, and
+    // taking every replica out of the load balancer would turn a pause into lost webhooks.
+    const paused = outbox.pausedReason();
     return send(reply, 200, {
       status: 'ready',
       outbox: outbox.kind,
       target: ctx.target.emulator ? 'emulator' : 'openconnect',
+      ...(paused ? { warnings: [`delivery is paused: ${paused}`] } : {}),
     });
   });
 

@@ -111,14 +111,16 @@ describe('admin API', () => {
     );
   });
 
-  it('holds delivery on POST /admin/pause, shows it in /readyz, and resumes on POST /admin/resume', async () => {
+  it('holds delivery on POST /admin/pause while still accepting, warns in /readyz, and resumes on POST /admin/resume', async () => {
     const paused = await t.admin('/pause', { method: 'POST', body: '{"reason":"maintenance window"}' });
     expect(await paused.json()).toEqual({ paused: true, reason: 'maintenance window' });
     const ready = await fetch(`${t.runner.url}/readyz`);
-    expect(ready.status).toBe(503);
+    expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
-      status: 'not ready',
-      problems: ['delivery is paused: maintenance window'],
+      status: 'ready',
+      outbox: 'sqlite',
+      target: 'openconnect',
+      warnings: ['delivery is paused: maintenance window'],
     });
     await t.postAcme(answered('p-1', 'pat', 'CA-P1'));
     await new Promise((r) => setTimeout(r, 200));
