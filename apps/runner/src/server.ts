@@ -123,12 +123,6 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
       });
     }
     metrics.received.inc({ connector: vendor });
-    const wait = ctx.limiter.take(vendor);
-    if (wait > 0) {
-      reject(vendor, 'rate_limited');
-      reply.header('retry-after', String(Math.ceil(wait / 1000)));
-      return send(reply, 429, { error: `too many requests for ${vendor}; retry after ${wait} ms` });
-    }
     const inbound: InboundRequest = {
       method: request.method,
       // The URL the vendor signed is the public one (Twilio signs it), not the one behind the proxy.
@@ -141,6 +135,14 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
     const log = { connector: vendor, source: outcome.source };
     switch (outcome.kind) {
       case 'accepted': {
+        // Limited after verification, so requests without the secret cannot spend the vendor's budget;
+        // what the budget protects is the store.
+        const wait = outcome.messages.length ? ctx.limiter.take(vendor) : 0;
+        if (wait > 0) {
+          reject(vendor, 'rate_limited');
+          reply.header('retry-after', String(Math.ceil(wait / 1000)));
+          return send(reply, 429, { error: `too many requests for ${vendor}; retry after ${wait} ms` });
+        }
         if (outcome.messages.length) {
           let result: Awaited<ReturnType<Outbox['enqueue']>>;
           try {

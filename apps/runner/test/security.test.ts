@@ -114,9 +114,24 @@ describe('per-connector rate limit', () => {
 
   it('answers 429 with retry-after once the burst is spent', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await t.postAcme({ id: `h-${i}`, type: 'heartbeat' })).status);
+    for (let i = 0; i < 5; i++) statuses.push((await t.postAcme(answered(`rl-${i}`))).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
-    const res = await t.postAcme({ id: 'h-x', type: 'heartbeat' });
+    const res = await t.postAcme(answered('rl-x'));
     expect(res.headers.get('retry-after')).toBe('1');
+    expect(await res.json()).toMatchObject({
+      error: expect.stringMatching(/^too many requests for acme; retry after \d+ ms$/),
+    });
+  });
+
+  it('does not let requests without the secret spend the budget', async () => {
+    await new Promise((r) => setTimeout(r, 3100)); // the bucket refills (1/s, burst 3)
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(`${t.runner.url}/webhooks/acme/events`, {
+        method: 'POST',
+        body: JSON.stringify(answered(`x-${i}`)),
+      });
+      expect(res.status).toBe(401);
+    }
+    expect((await t.postAcme(answered('after-flood'))).status).toBe(200);
   });
 });
