@@ -1,8 +1,10 @@
 // The admin API (JSON, Bearer ADMIN_TOKEN): deliveries, dead letters, replay, resume, connectors. The
 // operator dashboard is built on it. Nothing here ever returns the jwt or a connector secret.
-import { type ConnectorRuntime, safeCompare } from '@openconnect/core';
+import { type ConnectorRuntime, redact } from '@openconnect/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { registerDashboardApi } from './dashboard/routes.js';
+import { isOperator } from './dashboard/session.js';
 import type { DeliveryRecord } from './outbox/types.js';
 import type { ServerContext } from './server.js';
 
@@ -65,12 +67,21 @@ export function registerAdmin(app: FastifyInstance, ctx: ServerContext) {
       admin.addHook('onRequest', async (request, reply) => {
         if (!token)
           return send(reply, 403, { error: 'the admin API is disabled: set ADMIN_TOKEN to enable it' });
-        const given = request.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
-        if (!safeCompare(given, token)) {
+        if (!isOperator(request.headers, token)) {
           reply.header('www-authenticate', 'Bearer');
           return send(reply, 401, { error: 'admin API: send Authorization: Bearer <ADMIN_TOKEN>' });
         }
+        const byCookie = !request.headers.authorization;
+        const json = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
+        if (byCookie && request.method !== 'GET' && !json) {
+          return send(reply, 415, { error: 'admin writes from the dashboard must be JSON (content-type: application/json)' });
+        }
       });
+      // Nothing a vendor sent may carry a secret back out through this API.
+      admin.addHook('onSend', async (_request, _reply, payload) =>
+        typeof payload === 'string' ? redact(payload, config.secrets) : payload,
+      );
+      registerDashboardApi(admin, ctx);
 
       admin.get('/deliveries', async (request, reply) => {
         const query = listQuery.safeParse(request.query);

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { lateStateStore, loadConfig, type RunnerConfig } from './config.js';
 import { newDemoSecret, sampleCurl, sampleOptions } from './demo.js';
 import { createLogger } from './logger.js';
+import { type Activity, createActivity } from './dashboard/activity.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbox } from './outbox/index.js';
 import type { Outbox, OutboxHooks } from './outbox/types.js';
@@ -59,7 +60,7 @@ export interface Runner {
   close(): Promise<void>;
 }
 
-function hooks(metrics: Metrics, logger: Logger): OutboxHooks {
+function hooks(metrics: Metrics, logger: Logger, activity: Activity): OutboxHooks {
   return {
     onAttempt(record, result, latencyMs) {
       const connector = record.connector;
@@ -73,6 +74,7 @@ function hooks(metrics: Metrics, logger: Logger): OutboxHooks {
       };
       if (result.ok) {
         metrics.delivered.inc({ connector });
+        activity.count(connector, 'delivered');
         metrics.latency.observe({ connector }, Math.max(0, Date.now() - record.acceptedAt) / 1000);
         logger.info({ ...log, status: result.status }, 'delivered');
       } else if (result.pause) {
@@ -86,6 +88,7 @@ function hooks(metrics: Metrics, logger: Logger): OutboxHooks {
     },
     onDead(record) {
       metrics.dead.inc({ connector: record.connector });
+      activity.count(record.connector, 'dead');
       logger.error(
         { id: record.id, connector: record.connector, agentid: record.agentid, reason: record.deadReason },
         'dead letter',
@@ -156,6 +159,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
   });
   let opened: Outbox | undefined;
   const metrics = createMetrics(() => opened);
+  const activity = createActivity();
   let box: Outbox;
   try {
     box =
@@ -167,7 +171,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
         ...(config.delivery.dedupeWindowMs ? { dedupeWindowMs: config.delivery.dedupeWindowMs } : {}),
         ...(config.delivery.retainDelivered ? { retainDelivered: config.delivery.retainDelivered } : {}),
         ...(config.delivery.redis ? { redis: config.delivery.redis } : {}),
-        hooks: hooks(metrics, logger),
+        hooks: hooks(metrics, logger, activity),
       }));
   } catch (error) {
     sender.close();
@@ -190,6 +194,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
     limiter: createRateLimiter(config.limits.ratePerSecond, config.limits.burst),
     publicUrl: () => publicUrl,
     target,
+    activity,
   });
   try {
     await app.listen({ port: config.port, host: config.host });

@@ -12,6 +12,8 @@ import type { Logger } from 'pino';
 import { registerAdmin } from './admin.js';
 import type { RunnerConfig } from './config.js';
 import type { Metrics, RejectReason } from './metrics.js';
+import type { Activity } from './dashboard/activity.js';
+import { registerDashboard } from './dashboard/routes.js';
 import type { Outbox } from './outbox/types.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -26,6 +28,8 @@ export interface ServerContext {
   publicUrl(): string;
   /** Where deliveries go, safe to show (no jwt). */
   target: { baseUrl: string; method: string; crmid: string; emulator: boolean };
+  /** Last-hour counts per connector, for the dashboard. */
+  activity: Activity;
 }
 
 type WebhookRequest = FastifyRequest<{ Params: { vendor: string; source?: string } }>;
@@ -79,7 +83,10 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
 
   const connectorLabel = (vendor: string | undefined) =>
     vendor && runtimes.has(vendor) ? vendor : 'unknown';
-  const reject = (connector: string, reason: RejectReason) => metrics.rejected.inc({ connector, reason });
+  const reject = (connector: string, reason: RejectReason) => {
+    metrics.rejected.inc({ connector, reason });
+    ctx.activity.count(connector, 'rejected');
+  };
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status =
@@ -123,6 +130,7 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
       });
     }
     metrics.received.inc({ connector: vendor });
+    ctx.activity.count(vendor, 'received');
     const inbound: InboundRequest = {
       method: request.method,
       // The URL the vendor signed is the public one (Twilio signs it), not the one behind the proxy.
@@ -233,5 +241,6 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
   });
 
   registerAdmin(app, ctx);
+  registerDashboard(app, ctx);
   return app;
 }
