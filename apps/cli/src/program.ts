@@ -70,6 +70,7 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
     .option('--options <file.json>', "the connector's options (secrets needed only with --verify)")
     .option('--crmid <id>', 'crmid to show in the messages (env OPENCONNECT_CRMID)')
     .option('--verify', 'also check the request signature/credential with --options', false)
+    .option('--online', "let the connector's remote look-ups (e.g. Amazon Connect DescribeUser) reach the network; by default a dry run stays offline", false)
     .option('--module <file>', 'load the connector from this file (its default export) instead of the registry')
     .action(async (flags) => {
       code = await mapCommand(flags, io, env);

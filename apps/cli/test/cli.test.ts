@@ -1,5 +1,9 @@
 // End to end: the real `openconnect` binary as a child process, against the emulator on loopback.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type Emulator, startEmulator } from '@openconnect/core/testing';
@@ -8,7 +12,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 const BIN = join(import.meta.dirname, '../bin/openconnect.js');
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const JWT = 'cli-test-key-7f3a9c1e5b';
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OPENCONNECT_') && k !== 'FORCE_COLOR'));
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.startsWith('OPENCONNECT_') && !k.startsWith('AWS_') && k !== 'FORCE_COLOR'),
+);
 
 interface Result {
   code: number;
@@ -181,6 +187,59 @@ describe('openconnect map', () => {
     const unknown = await map('--connector', 'acme', '--request', join(FIXTURES, 'answered.json'));
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown connector "acme"; known: example');
+  });
+});
+
+describe('openconnect map stays offline unless --online (amazon-connect, whose agents need DescribeUser)', () => {
+  const REPO = join(import.meta.dirname, '../../..');
+  const FIXTURE = join(REPO, 'connectors/amazon-connect/fixtures/eventbridge/connected-to-agent.json');
+  const ARN = 'arn:aws:connect:eu-central-1:210987654321:instance/5f0e0c8a-7c1b-4a7e-9d52-3c9a1f6b2e10/agent/8c2f4b1e-6d3a-4f59-a0e7-1b9c5d7e3a21';
+  // A local stand-in for the Connect API: answers DescribeUser (GET /users/{InstanceId}/{UserId}) and counts calls.
+  const calls: string[] = [];
+  const connectApi = http.createServer((req, res) => {
+    calls.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ User: { Id: '8c2f4b1e-6d3a-4f59-a0e7-1b9c5d7e3a21', Username: 'maria.from.api' } }));
+  });
+  let dir: string;
+  let awsEnv: Record<string, string>;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => connectApi.listen(0, '127.0.0.1', resolve));
+    dir = mkdtempSync(join(tmpdir(), 'cli-map-'));
+    const endpoint = `http://127.0.0.1:${(connectApi.address() as AddressInfo).port}`;
+    writeFileSync(join(dir, 'options.json'), JSON.stringify({ region: 'eu-central-1', endpoint, lookupMaxAttempts: 1 }));
+    writeFileSync(join(dir, 'directory.json'), JSON.stringify({ [ARN]: 'maria.lopez' }));
+    // Credentials and region as a developer's shell would have them: without the guard, the look-up would go out.
+    awsEnv = { AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST0000000', AWS_SECRET_ACCESS_KEY: 'local-test-secret-not-aws', AWS_REGION: 'eu-central-1' };
+  });
+  afterEach(() => {
+    calls.length = 0;
+  });
+  afterAll(() => new Promise<void>((resolve) => connectApi.close(() => resolve())));
+
+  const mapAws = (...args: string[]) =>
+    cli(['map', '--connector', 'amazon-connect/eventbridge', '--request', FIXTURE, '--options', join(dir, 'options.json'), ...args], awsEnv);
+
+  it('fails without reaching the Connect API and says to use --directory or --online', async () => {
+    const result = await mapAws();
+    expect(result.code).toBe(1);
+    expect(calls).toEqual([]);
+    expect(result.stderr).toContain('offline: a dry run makes no remote look-ups (it tried 127.0.0.1:');
+    expect(result.stderr).toContain('add the platform user id → agentid to --directory, or pass --online');
+  });
+
+  it('maps the agent from --directory without any look-up', async () => {
+    const result = await mapAws('--directory', join(dir, 'directory.json'));
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).messages.map((m: { agentid: string }) => m.agentid)).toEqual(['maria.lopez']);
+    expect(calls).toEqual([]);
+  });
+
+  it('calls DescribeUser with --online', async () => {
+    const result = await mapAws('--online');
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).messages.map((m: { agentid: string }) => m.agentid)).toEqual(['maria.from.api']);
+    expect(calls).toEqual(['GET /users/5f0e0c8a-7c1b-4a7e-9d52-3c9a1f6b2e10/8c2f4b1e-6d3a-4f59-a0e7-1b9c5d7e3a21']);
   });
 });
 

@@ -1,5 +1,6 @@
 // `openconnect map`: a dry run of a connector on a recorded request. Prints the OpenConnect messages it
 // would send (never the jwt). Authenticity is checked only with --verify and real --options secrets.
+// It stays offline unless --online: a connector's remote look-ups fail and the user is told to use --directory.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +12,7 @@ import {
   type RecordedRequest,
   toInboundRequest,
 } from '@openconnect/core';
+import { blockNetwork } from '../offline.js';
 import { EXIT, fail, type Io } from '../output.js';
 import { UsageError } from '../settings.js';
 
@@ -23,6 +25,8 @@ export interface MapFlags {
   module?: string;
   crmid?: string;
   verify: boolean;
+  /** Let the connector's look-ups (DescribeUser, a Users API...) reach the network. Default false. */
+  online: boolean;
 }
 
 function readJson(path: string, what: string): unknown {
@@ -87,18 +91,26 @@ export async function mapCommand(flags: MapFlags, io: Io, env: NodeJS.ProcessEnv
     throw new UsageError(`the request file is not a recorded request: ${(error as Error).message}`);
   }
   const options = flags.options ? (readJson(flags.options, 'options') as Record<string, unknown>) : {};
-  let runtime: ReturnType<typeof createRuntime>;
+  const settings = {
+    options: flags.verify ? options : withPlaceholders(connector, options),
+    directory: flags.directory ? flatStringMap(readJson(flags.directory, 'directory'), 'directory') : {},
+    events: flags.events ? (readJson(flags.events, 'events') as Record<string, string | null>) : {},
+  };
+  // On before setup() runs, so neither building the services nor using them can reach the network.
+  const guard = flags.online ? undefined : blockNetwork();
+  let outcome: Awaited<ReturnType<typeof handleRequest>>;
   try {
-    runtime = createRuntime(connector, {
-      options: flags.verify ? options : withPlaceholders(connector, options),
-      directory: flags.directory ? flatStringMap(readJson(flags.directory, 'directory'), 'directory') : {},
-      events: flags.events ? (readJson(flags.events, 'events') as Record<string, string | null>) : {},
-    });
-  } catch (error) {
-    if (error instanceof OpenConnectError) throw new UsageError(`${error.message} (${error.hint})`);
-    throw error;
+    let runtime: ReturnType<typeof createRuntime>;
+    try {
+      runtime = createRuntime(connector, settings);
+    } catch (error) {
+      if (error instanceof OpenConnectError) throw new UsageError(`${error.message} (${error.hint})`);
+      throw error;
+    }
+    outcome = await handleRequest(runtime, request, source, { verify: flags.verify });
+  } finally {
+    guard?.restore();
   }
-  const outcome = await handleRequest(runtime, request, source, { verify: flags.verify });
   const crmid = flags.crmid ?? env.OPENCONNECT_CRMID ?? '<crmid>';
   switch (outcome.kind) {
     case 'accepted':
@@ -125,6 +137,12 @@ export async function mapCommand(flags: MapFlags, io: Io, env: NodeJS.ProcessEnv
       return EXIT.ok;
     default:
       fail(io, `${connector.id}${outcome.source ? `/${outcome.source}` : ''}: ${outcome.reason} (HTTP ${outcome.answer.status} to the vendor)`);
+      if (outcome.kind === 'failed' && !flags.online) {
+        const tried = guard?.attempts.length ? ` (it tried ${[...new Set(guard.attempts)].join(', ')})` : '';
+        io.err(
+          `  offline: a dry run makes no remote look-ups${tried}; add the platform user id → agentid to --directory, or pass --online to let the connector call its vendor API`,
+        );
+      }
       return outcome.kind === 'failed' ? EXIT.failed : EXIT.usage;
   }
 }
