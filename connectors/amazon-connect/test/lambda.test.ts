@@ -269,6 +269,25 @@ describe('agent-stream Lambda', () => {
     expect(emulator.messages).toEqual([]);
   });
 
+  it('stops before the Lambda timeout and reports the first record it did not start', async () => {
+    const records = batch().Records;
+    // 60 s left for the first two records, then less than one send timeout (5 s) plus the margin.
+    const left = [60_000, 60_000, 5_500];
+    const context = { getRemainingTimeInMillis: () => left.shift() ?? 0 };
+    expect(await agentStream.handler({ Records: records }, context)).toEqual({
+      batchItemFailures: [{ itemIdentifier: records[2]!.kinesis.sequenceNumber }],
+    });
+    expect(emulator.messages.map((m) => [m.agentid, m.event])).toEqual([['aisha.khan', 'answered']]);
+  });
+
+  it('always handles the first record, however little time is left', async () => {
+    const records = batch().Records.slice(1, 2);
+    expect(await agentStream.handler({ Records: records }, { getRemainingTimeInMillis: () => 100 })).toEqual(
+      { batchItemFailures: [] },
+    );
+    expect(emulator.messages).toHaveLength(1);
+  });
+
   it('skips a record that cannot be read instead of blocking the shard', async () => {
     const records = batch().Records;
     records[0]!.kinesis.data = 'not base64!';

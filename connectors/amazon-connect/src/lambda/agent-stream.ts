@@ -1,6 +1,7 @@
 // Lambda consumer of the Kinesis agent event stream, with ReportBatchItemFailures. Records go one by one,
 // in order; at the first record that should be retried it stops and reports that record: Lambda resumes
 // from the lowest reported sequence number, so later records would be sent twice if processed now.
+// It also stops before Lambda's own timeout would kill it: a timed-out invocation retries the whole batch.
 import { OpenConnectError } from '@openconnect/core';
 import { createHost, type Env, errorText, type LambdaHost, log, reasonOf } from './host.js';
 
@@ -15,6 +16,13 @@ export interface KinesisBatchResponse {
 }
 
 type Verdict = 'done' | 'retry';
+
+export interface LambdaContext {
+  getRemainingTimeInMillis?: () => number;
+}
+
+/** Time kept back after the last send may start: the send's own timeout plus this margin. */
+export const DEADLINE_MARGIN_MS = 1000;
 
 async function processRecord(host: LambdaHost, record: KinesisRecord): Promise<Verdict> {
   const sequence = record?.kinesis?.sequenceNumber;
@@ -45,9 +53,24 @@ async function processRecord(host: LambdaHost, record: KinesisRecord): Promise<V
 
 export function createAgentStreamHandler(options: { env?: Env } = {}) {
   let host: LambdaHost | undefined;
-  return async function handler(event: { Records?: KinesisRecord[] }): Promise<KinesisBatchResponse> {
+  return async function handler(
+    event: { Records?: KinesisRecord[] },
+    context?: LambdaContext,
+  ): Promise<KinesisBatchResponse> {
     host ??= createHost(options.env ?? process.env, { timeoutMs: 5000 });
-    for (const record of event?.Records ?? []) {
+    const records = event?.Records ?? [];
+    for (const [index, record] of records.entries()) {
+      // The first record always runs, so a short Lambda timeout still makes progress.
+      const left = context?.getRemainingTimeInMillis?.();
+      if (index > 0 && left !== undefined && left < host.timeoutMs + DEADLINE_MARGIN_MS) {
+        log('warn', {
+          source: 'agent-stream',
+          sequence: record?.kinesis?.sequenceNumber,
+          status: 'retry',
+          reason: `${left} ms left of the Lambda timeout; the rest of the batch comes again`,
+        });
+        return { batchItemFailures: [{ itemIdentifier: record?.kinesis?.sequenceNumber ?? '' }] };
+      }
       if ((await processRecord(host, record)) === 'retry') {
         return { batchItemFailures: [{ itemIdentifier: record.kinesis.sequenceNumber }] };
       }
