@@ -86,7 +86,7 @@ export async function mapChat(
       }
       const agentid = ctx.directory.get(guid);
       if (!agentid) return ignore(`8x8 agent ${guid} is not in the directory; add "${guid}": "<agent login>" to the 8x8 directory`);
-      if (conversation && !(await firstTime(ctx.state, `answered:${conversation}:${guid}`))) {
+      if (conversation && !(await firstTime(ctx.state, `answered:${conversation}:${guid}`, e.eventId))) {
         return ignore(`${b.eventType}: conversation ${conversation} was already answered by agent ${guid}`);
       }
       const queue = conversation ? await ctx.state.get<Queue>(`queue:${conversation}`) : undefined;

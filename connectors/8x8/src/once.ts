@@ -2,9 +2,15 @@
 // so a pop is sent once per interaction and agent; the keyed store remembers it for its TTL.
 import type { StateStore } from '@openconnect/core';
 
-/** True the first time `key` is seen (and marks it), false afterwards. */
-export async function firstTime(state: StateStore, key: string): Promise<boolean> {
-  if (await state.get(key)) return false;
-  await state.set(key, true);
+/**
+ * True the first time `key` is seen (and marks it), false afterwards. The mark remembers which event
+ * claimed the key: a redelivery of that same event (8x8 retries until it gets a 2xx, e.g. after the runner
+ * answered 503 because its store was down) is claimed again, so the pop is not lost; the outbox then
+ * delivers it once thanks to the same event id.
+ */
+export async function firstTime(state: StateStore, key: string, eventId?: string): Promise<boolean> {
+  const claimedBy = await state.get<string | true>(key);
+  if (claimedBy !== undefined) return eventId !== undefined && claimedBy === eventId;
+  await state.set(key, eventId ?? true);
   return true;
 }

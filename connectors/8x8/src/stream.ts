@@ -144,7 +144,7 @@ export async function mapStream(
   if (!agentid) {
     return ignore(`8x8 agent ${guid} is not in the directory; add "${guid}": "<agent login>" to the 8x8 directory`);
   }
-  if (lifecycle === 'offered' && interaction && !(await firstTime(ctx.state, `offered:${interaction}:${guid}`))) {
+  if (lifecycle === 'offered' && interaction && !(await firstTime(ctx.state, `offered:${interaction}:${guid}`, streamEventId(e)))) {
     return ignore(`8x8 ${e.type}: interaction ${interaction} was already offered to agent ${guid}`);
   }
   return { agentid, lifecycle, props: { ...canonicalProps(e, lifecycle), [PROP.agentPlatformId]: String(guid), ...otherProps(e) } };
