@@ -45,7 +45,16 @@ export function banner(runner: Runner): string {
   lines.push(
     `  health ${runner.url}/healthz · ready ${runner.url}/readyz · metrics ${runner.url}/metrics`,
     `  admin API ${runner.url}/admin/* ${runner.config.adminToken ? '(Bearer ADMIN_TOKEN)' : 'disabled: set ADMIN_TOKEN'}`,
-    '',
   );
+  if (runner.demo?.adminToken)
+    lines.push(
+      `  DASHBOARD ${runner.url}/  sign in with the demo admin token ${runner.demo.adminToken}`,
+      '  (new at every start; set ADMIN_TOKEN to choose your own)',
+    );
+  else
+    lines.push(
+      `  dashboard ${runner.url}/ ${runner.config.adminToken ? '(sign in with ADMIN_TOKEN)' : 'disabled: set ADMIN_TOKEN'}`,
+    );
+  lines.push('');
   return lines.join('\n');
 }

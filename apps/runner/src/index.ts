@@ -54,8 +54,11 @@ export interface Runner {
   /** The in-process emulator, when no real jwt is configured. */
   emulator?: Emulator;
   target: ServerContext['target'];
-  /** Quick-start mode: what was enabled with the generated demo secret, and a request to try. */
-  demo?: { secret: string; connectors: ConnectorDefinition[]; curl?: string };
+  /**
+   * Quick-start mode: what was enabled with the generated demo secret, a request to try, and the admin
+   * token generated for the dashboard when ADMIN_TOKEN was not set.
+   */
+  demo?: { secret: string; connectors: ConnectorDefinition[]; curl?: string; adminToken?: string };
   /** Stops accepting, finishes in-flight sends, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -121,7 +124,15 @@ function enableDemo(config: RunnerConfig, available: readonly ConnectorDefinitio
     }
   }
   config.secrets.push(secret);
-  return { secret, connectors: enabled };
+  // A new user's first look is the dashboard: without ADMIN_TOKEN it would be closed, so the demo makes
+  // a token (printed in the banner only, scrubbed from logs like every secret).
+  let adminToken: string | undefined;
+  if (!config.adminToken) {
+    adminToken = newDemoSecret();
+    config.adminToken = adminToken;
+    config.secrets.push(adminToken);
+  }
+  return { secret, connectors: enabled, ...(adminToken ? { adminToken } : {}) };
 }
 
 export async function startRunner(options: StartOptions = {}): Promise<Runner> {

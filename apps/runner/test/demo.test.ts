@@ -55,6 +55,30 @@ describe('quick start with nothing configured', () => {
     expect(runner.demo!.secret).toMatch(/^demo-[0-9a-f]{24}$/);
   });
 
+  it('generates an admin token for the dashboard and prints the dashboard URL with it in the banner', () => {
+    const token = runner.demo!.adminToken!;
+    expect(token).toMatch(/^demo-[0-9a-f]{24}$/);
+    expect(token).not.toBe(runner.demo!.secret);
+    expect(runner.config.adminToken).toBe(token);
+    expect(banner(runner)).toContain(`DASHBOARD ${runner.url}/  sign in with the demo admin token ${token}`);
+  });
+
+  it('opens the dashboard to the generated token, and only to it', async () => {
+    const login = (token: string) =>
+      fetch(`${runner.url}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token }).toString(),
+        redirect: 'manual',
+      });
+    expect((await login('demo-000000000000000000000000')).status).toBe(401);
+    const res = await login(runner.demo!.adminToken!);
+    expect(res.status).toBe(303);
+    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+    const page = await fetch(`${runner.url}/`, { headers: { cookie } });
+    expect(await page.text()).toContain('<h2 id="deliveries-title">Live deliveries</h2>');
+  });
+
   it('prints a sample curl that the runner accepts and the emulator receives', async () => {
     const curl = runner.demo!.curl!;
     expect(curl).toContain(`key=${runner.demo!.secret}`);
@@ -66,5 +90,31 @@ describe('quick start with nothing configured', () => {
       event: 'agent_state',
       props: { agentState: 'Ready' },
     });
+  });
+});
+
+describe('quick start with ADMIN_TOKEN set', () => {
+  it('keeps the given admin token and generates none', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'runner-demo-'));
+    const runner = await startRunner({
+      connectors: [acme],
+      env: {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        ADMIN_TOKEN: 'admin-token-chosen-by-me-0123',
+        OUTBOX: `sqlite:${path.join(dir, 'outbox.db')}`,
+      },
+      fixturesDir: path.join(dir, 'connectors'),
+    });
+    try {
+      expect(runner.demo!.adminToken).toBeUndefined();
+      expect(runner.config.adminToken).toBe('admin-token-chosen-by-me-0123');
+      expect(banner(runner)).toContain(`dashboard ${runner.url}/ (sign in with ADMIN_TOKEN)`);
+      expect(banner(runner)).not.toContain('admin-token-chosen-by-me-0123');
+    } finally {
+      await runner.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
