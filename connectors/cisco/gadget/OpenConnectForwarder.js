@@ -77,6 +77,13 @@
           env.log('set runnerUrl and token in the layout entry of this gadget');
           return false;
         }
+        // The token travels in a header: over plain http anyone on the path could read it.
+        if (!ns.isSafeRunnerUrl(env.runnerUrl)) {
+          env.log(
+            'runnerUrl must start with https:// (the token would travel in clear); nothing is forwarded',
+          );
+          return false;
+        }
         // Topic names are the pubsub nodes with dots for slashes (Finesse "Finesse Notifications").
         env.subscribe(`finesse.api.User.${env.agentId}.Dialogs`, onNotification);
         env.subscribe(`finesse.api.User.${env.agentId}`, onNotification);
@@ -85,6 +92,14 @@
       },
       onNotification,
     };
+  };
+
+  /** https only; plain http is allowed to this machine alone (a local runner while testing). */
+  ns.isSafeRunnerUrl = (url) => {
+    const match = /^(https?):\/\/([^/:?#]+|\[[^\]]+\])/i.exec(String(url));
+    if (!match) return false;
+    if (match[1].toLowerCase() === 'https') return true;
+    return ['localhost', '127.0.0.1', '[::1]'].includes(match[2].toLowerCase());
   };
 
   /** Sends through the Finesse (Shindig) proxy: no CORS set-up on the runner. */
@@ -99,7 +114,17 @@
 
   /** Sends from the browser: the runner must allow the Finesse origin (CORS) and the custom headers. */
   ns.sendDirect = (request, done) => {
-    fetch(request.url, { method: 'POST', headers: request.headers, body: request.body, keepalive: true })
+    // No Referer (the gadget's own URL carries the token as a user pref), no cookies, and no redirects:
+    // a redirect would carry the token header on to wherever it points.
+    fetch(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      keepalive: true,
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+      redirect: 'error',
+    })
       .then((response) => done(response.status))
       .catch(() => done(0));
   };
