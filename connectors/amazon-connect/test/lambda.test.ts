@@ -161,6 +161,14 @@ describe('contact-flow Lambda', () => {
     });
   });
 
+  it('caps its budget at 6 s, whatever OPENCONNECT_TIMEOUT_MS says, since Connect stops waiting at 8 s', () => {
+    expect(contactFlow.contactFlowBudget(20_000, 30_000)).toBe(6000);
+  });
+
+  it('takes the configured timeout when it is the shortest limit', () => {
+    expect(contactFlow.contactFlowBudget(3000, 30_000)).toBe(3000);
+  });
+
   it('answers "ignored" and sends nothing when the block passes no agent', async () => {
     const answer = await contactFlow.handler(fixture('contact-flow/no-agent-parameter.json').request.body);
     expect(answer.openconnectStatus).toBe('ignored');

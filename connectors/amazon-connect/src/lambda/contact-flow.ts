@@ -15,6 +15,14 @@ export interface LambdaContext {
 
 /** Well under Connect's 8 s limit, leaving the flow time to go on. */
 export const CONTACT_FLOW_BUDGET_MS = 3000;
+/** No OPENCONNECT_TIMEOUT_MS may take the answer past this: Connect gives up on the block at 8 s. */
+export const CONTACT_FLOW_MAX_BUDGET_MS = 6000;
+
+/** How long this invocation may wait for OpenConnect: the configured timeout, capped, within Lambda's time. */
+export function contactFlowBudget(timeoutMs: number, remainingMs?: number): number {
+  const lambdaLeft = remainingMs === undefined ? Number.POSITIVE_INFINITY : remainingMs - 250;
+  return Math.max(100, Math.min(timeoutMs, CONTACT_FLOW_MAX_BUDGET_MS, lambdaLeft));
+}
 
 const result = (
   openconnectStatus: ContactFlowResult['openconnectStatus'],
@@ -50,11 +58,7 @@ export function createContactFlowHandler(options: { env?: Env } = {}) {
     let answer: ContactFlowResult;
     try {
       host ??= createHost(options.env ?? process.env, { timeoutMs: CONTACT_FLOW_BUDGET_MS });
-      const remaining = context?.getRemainingTimeInMillis?.();
-      const budget = Math.max(
-        100,
-        Math.min(host.timeoutMs, remaining === undefined ? host.timeoutMs : remaining - 250),
-      );
+      const budget = contactFlowBudget(host.timeoutMs, context?.getRemainingTimeInMillis?.());
       const current = host;
       answer = await withDeadline(
         handle(current, event).catch((error) => result('failed', current.clean(errorText(error)))),
