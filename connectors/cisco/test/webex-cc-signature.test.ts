@@ -23,7 +23,10 @@ function event(
   });
   return toInboundRequest({
     url: 'http://localhost/webhooks/cisco/webex-cc',
-    headers: { 'content-type': 'application/json', ...(headerStamp ? { 'x-webexcc-timestamp': headerStamp } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(headerStamp ? { 'x-webexcc-timestamp': headerStamp } : {}),
+    },
     body,
   });
 }
@@ -38,7 +41,10 @@ describe('Webex CC signature', () => {
 
   it('refuses a body changed after signing with 401', async () => {
     const signed = sign(event(NOW - 4_000));
-    const tampered = { ...signed, rawBody: Buffer.from(signed.rawBody.toString().replace('available', 'idle')) };
+    const tampered = {
+      ...signed,
+      rawBody: Buffer.from(signed.rawBody.toString().replace('available', 'idle')),
+    };
     const outcome = await outcomeOf(tampered);
     expect([outcome.kind, outcome.answer.status]).toEqual(['rejected', 401]);
   });
@@ -80,6 +86,16 @@ describe('Webex CC signature', () => {
 
   it('accepts a V1 delivery (no timestamp header) whatever its age, on the signature alone', async () => {
     expect((await outcomeOf(sign(event(undefined)))).kind).toBe('accepted');
+  });
+
+  it('refuses a stale signed comciscotimestamp with 401 when the timestamp header was stripped', async () => {
+    const outcome = await outcomeOf(sign(event(NOW - 300_001, '')));
+    expect(outcome.answer.status).toBe(401);
+    expect(outcome.answer.body).toContain('comciscotimestamp is more than 300 s from now');
+  });
+
+  it('accepts a fresh signed comciscotimestamp without the timestamp header', async () => {
+    expect((await outcomeOf(sign(event(NOW - 4_000, '')))).kind).toBe('accepted');
   });
 
   it('reads the clock from services, so the window moves with it', async () => {
