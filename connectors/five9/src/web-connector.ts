@@ -55,9 +55,13 @@ function receivedToken(req: InboundRequest, config: Five9Config): string | undef
   }
 }
 
-// Reserved OpenConnect field names cannot be props; a parameter that happens to use one keeps its data.
+// Reserved OpenConnect field names cannot be props, and the props this connector computes itself must not
+// be overwritten by a parameter (nativeEvent picks the PopFlow event): such a parameter keeps its data
+// under a five9_ prefix.
 const RESERVED = new Set(['agentid', 'jwt', 'crmid', 'event']);
-const propName = (name: string) => (RESERVED.has(name.toLowerCase()) ? `five9_${name}` : name);
+const COMPUTED = new Set<string>([PROP.lifecycle, PROP.nativeEvent, PROP.direction]);
+const propName = (name: string, taken: Props) =>
+  RESERVED.has(name.toLowerCase()) || COMPUTED.has(name) || Object.hasOwn(taken, name) ? `five9_${name}` : name;
 
 const CANONICAL: Partial<Record<Field, string>> = {
   interactionId: PROP.interactionId,
@@ -117,14 +121,18 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
       );
     }
 
+    // Mapped parameters first, so an unmapped one that shares a canonical name cannot replace its value.
     const props: Props = {};
+    const unmapped: [string, string][] = [];
     for (const [name, value] of Object.entries(e.params)) {
       if (name === config.tokenParam || name === triggerParam || name === agentParam || !hasValue(value))
         continue;
       const field = Object.hasOwn(config.params, name) ? config.params[name] : undefined;
       const canonical = field ? CANONICAL[field] : undefined;
-      props[canonical ?? propName(name)] = value;
+      if (canonical) props[canonical] = value;
+      else unmapped.push([name, value]);
     }
+    for (const [name, value] of unmapped) props[propName(name, props)] = value;
     const callType = props.callType;
     const direction = typeof callType === 'string' ? directionOf(callType) : undefined;
     const nativeEvent = trigger ?? rawTrigger.trim();

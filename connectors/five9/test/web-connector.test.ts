@@ -69,6 +69,40 @@ describe('five9 parameter map', () => {
       },
     ]);
   });
+  it('keeps a parameter named like a prop the connector computes under a five9_ prefix, so it cannot pick the event', async () => {
+    const outcome = await run(
+      get({ ...accepted, nativeEvent: 'OnCallDisconnected', lifecycle: 'ended', direction: 'out' }),
+      {},
+      { events: { OnCallDisconnected: 'hangup' } },
+    );
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.event, m.props])).toEqual([
+      [
+        'answered',
+        {
+          lifecycle: 'answered',
+          nativeEvent: 'OnCallAccepted',
+          interactionId: '300000000012345',
+          ani: '9255550143',
+          five9_nativeEvent: 'OnCallDisconnected',
+          five9_lifecycle: 'ended',
+          five9_direction: 'out',
+        },
+      ],
+    ]);
+  });
+  it('keeps an unmapped parameter that shares a mapped field name under a five9_ prefix', async () => {
+    const params = { trigger: 'trigger', agent: 'agent', Caller: 'ani' };
+    const outcome = await run(get({ ...accepted, Caller: '4155550111', ani: 'unknown' }), { params });
+    expect(propsOf(outcome)).toEqual([
+      {
+        lifecycle: 'answered',
+        nativeEvent: 'OnCallAccepted',
+        call_id: '300000000012345',
+        ani: '4155550111',
+        five9_ani: 'unknown',
+      },
+    ]);
+  });
   it('drops empty values and unresolved @Group.name@ placeholders', async () => {
     const outcome = await run(get({ ...accepted, dnis: '', skill: '@Call.skill_name@', plan: 'gold' }));
     expect(propsOf(outcome)).toEqual([
