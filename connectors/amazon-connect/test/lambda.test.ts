@@ -1,6 +1,8 @@
 // The Lambda deploy, as AWS would run it: the build bundles each handler, and the tests import the bundled
 // files and invoke them against the OpenConnect emulator and a local Connect API (loopback only).
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +26,7 @@ const fixture = (path: string) =>
   };
 const bundle = (name: string) => join(root, 'dist/lambda', `${name}.mjs`);
 const CRMID = 'acme.example.com';
+const BUILD_TIME_JWT = 'build-time-jwt-must-not-be-bundled-0123456789';
 
 let emulator: Emulator;
 let connectApi: FakeConnectApi;
@@ -35,7 +38,12 @@ const savedEnv = { ...process.env };
 const logged: string[] = [];
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['build.mjs'], { cwd: root, stdio: 'pipe' });
+  // Built with a jwt in the environment, to prove the bundles never take it in at build time.
+  execFileSync(process.execPath, ['build.mjs'], {
+    cwd: root,
+    stdio: 'pipe',
+    env: { ...process.env, OPENCONNECT_JWT: BUILD_TIME_JWT },
+  });
   for (const level of ['log', 'warn', 'error'] as const) {
     vi.spyOn(console, level).mockImplementation((line: unknown) => void logged.push(String(line)));
   }
@@ -82,6 +90,14 @@ describe('build', () => {
       expect(code).not.toContain('class DescribeUserCommand');
     }
     expect(readFileSync(bundle('eventbridge'), 'utf8')).toMatch(/from ["']@aws-sdk\/client-connect["']/);
+  });
+
+  it('holds no jwt: neither the one in the build environment nor the emulator test key', () => {
+    for (const name of ['contact-flow', 'eventbridge', 'agent-stream']) {
+      const code = readFileSync(bundle(name), 'utf8');
+      expect(code).not.toContain(BUILD_TIME_JWT);
+      expect(code).not.toContain(EMULATOR_DEFAULT_JWT);
+    }
   });
 });
 
@@ -301,5 +317,37 @@ describe('agent-stream Lambda', () => {
     records[0]!.kinesis.data = 'not base64!';
     expect(await agentStream.handler({ Records: records })).toEqual({ batchItemFailures: [] });
     expect(emulator.messages).toHaveLength(2);
+  });
+});
+
+describe('the jwt, whatever OpenConnect answers', () => {
+  let echo: http.Server;
+  let echoUrl: string;
+  beforeAll(async () => {
+    // An OpenConnect that fails and quotes the request it got (URL with the jwt, as GET sends it) back.
+    echo = http.createServer((req, res) => res.writeHead(500).end(`cannot handle ${req.url}`));
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/api/sendmessage/CRM`;
+  });
+  afterAll(() => new Promise<void>((resolve) => echo.close(() => resolve())));
+
+  it('never reaches any handler\'s answer, error or log line', async () => {
+    const env = envWith({ OPENCONNECT_URL: echoUrl, OPENCONNECT_METHOD: 'GET' });
+    logged.length = 0;
+    const answers = [
+      await contactFlow.createContactFlowHandler({ env })(
+        fixture('contact-flow/whisper-answered.json').request.body,
+      ),
+      await eventBridge
+        .createEventBridgeHandler({ env })(fixture('eventbridge/completed.json').request.body)
+        .catch((error: Error) => error.message),
+      await agentStream.createAgentStreamHandler({ env })(
+        fixture('agent-stream/kinesis-batch.json').request.body as never,
+      ),
+    ];
+    const text = JSON.stringify(answers) + logged.join('\n');
+    // OpenConnect did quote the jwt back: the handlers removed it.
+    expect(text).toContain('jwt=[redacted]');
+    expect(text).not.toContain(EMULATOR_DEFAULT_JWT);
   });
 });
