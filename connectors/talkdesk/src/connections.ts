@@ -63,6 +63,21 @@ const CONSUMED = new Set([
   'contact_name',
 ]);
 const RESERVED = new Set(['agentid', 'jwt', 'crmid', 'event']);
+// Props this connector sets itself: a template field of the same name must not replace them (nativeEvent
+// picks the PopFlow event), so it keeps its data under a talkdesk_ prefix like the reserved names.
+const COMPUTED = new Set<string>([
+  PROP.lifecycle,
+  PROP.nativeEvent,
+  PROP.direction,
+  PROP.channel,
+  PROP.agentState,
+  PROP.interactionId,
+  PROP.ani,
+  PROP.dnis,
+  PROP.queue,
+  PROP.agentPlatformId,
+  PROP.customerName,
+]);
 
 export const connections = defineSource<TalkdeskEvent, TalkdeskConfig>({
   id: 'connections',
@@ -133,7 +148,7 @@ export const connections = defineSource<TalkdeskEvent, TalkdeskConfig>({
     };
     for (const [name, value] of Object.entries(f)) {
       if (CONSUMED.has(name)) continue;
-      props[RESERVED.has(name.toLowerCase()) ? `talkdesk_${name}` : name] = value;
+      props[RESERVED.has(name.toLowerCase()) || COMPUTED.has(name) ? `talkdesk_${name}` : name] = value;
     }
     const draft: Draft = { agentid, lifecycle: meaning.lifecycle, props };
     return draft;

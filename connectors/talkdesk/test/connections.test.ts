@@ -86,6 +86,24 @@ describe('talkdesk body shapes', () => {
     const message = await first(post({ ...starts, crmid: 'acme' }));
     expect([message.props.talkdesk_crmid, 'crmid' in message.props]).toEqual(['acme', false]);
   });
+  it('keeps a field named like a prop the connector sets under a talkdesk_ prefix, so it cannot pick the event', async () => {
+    const message = await first(
+      post({ ...starts, nativeEvent: 'inbound_call_ends', lifecycle: 'ended', ani: 'x' }, undefined, {}, {
+        events: { inbound_call_ends: 'hangup' },
+      }),
+    );
+    expect([message.event, message.props]).toMatchObject([
+      'answered',
+      {
+        lifecycle: 'answered',
+        nativeEvent: 'inbound_call_starts',
+        ani: '+14155550143',
+        talkdesk_nativeEvent: 'inbound_call_ends',
+        talkdesk_lifecycle: 'ended',
+        talkdesk_ani: 'x',
+      },
+    ]);
+  });
   it('refuses a body that is not JSON with 400', async () => {
     const outcome = await post('event=inbound_call_starts');
     expect(outcome.answer.status).toBe(400);
