@@ -14,6 +14,7 @@ import {
 } from '@openconnect/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { type CorsConfig, normaliseOrigin } from './cors.js';
 import { type Env, envValue, resolveReferences } from './references.js';
 
 export const DEFAULT_OUTBOX = 'sqlite:./data/outbox.db';
@@ -84,6 +85,25 @@ export const configSchema = z
           .optional(),
       })
       .default({}),
+    /** Browsers allowed to call /webhooks/* (off unless listed): e.g. the Finesse gadget with via=direct. */
+    cors: z
+      .strictObject({
+        origins: z
+          .array(
+            z.string().transform((text, ctx) => {
+              const origin = normaliseOrigin(text);
+              if (!origin)
+                ctx.addIssue({
+                  code: 'custom',
+                  message: `"${text}" is not an origin: scheme://host[:port], no path (e.g. https://finesse.example.com:8445)`,
+                });
+              return origin ?? text;
+            }),
+          )
+          .min(1, 'list at least one origin, or leave cors out'),
+        headers: z.array(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'not a header name')).optional(),
+      })
+      .optional(),
     /** Connector id → its settings (events, props, directory, options). Listed = enabled. */
     connectors: z.record(z.string(), z.unknown()).default({}),
   })
@@ -113,6 +133,8 @@ export interface RunnerConfig {
     timeoutMs: number;
   };
   limits: { bodyBytes: number; ratePerSecond: number; burst: number; storeTimeoutMs: number };
+  /** Unset: no CORS at all. */
+  cors?: CorsConfig;
   delivery: z.output<typeof configSchema>['delivery'];
   connectors: EnabledConnector[];
   /** Every secret value (jwt, admin token, connector secrets), for log scrubbing. */
@@ -200,6 +222,14 @@ function applyEnv(
     if (value !== undefined) openconnect[key] = name === 'OPENCONNECT_METHOD' ? value.toUpperCase() : value;
   }
   out.openconnect = openconnect;
+  const origins = read('CORS_ORIGINS');
+  if (origins !== undefined) {
+    const list = origins
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    out.cors = { ...((doc.cors as Record<string, unknown> | undefined) ?? {}), origins: list };
+  }
   return out;
 }
 
@@ -328,6 +358,7 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
       timeoutMs: data.openconnect.timeoutMs,
     },
     limits: data.limits,
+    ...(data.cors ? { cors: data.cors } : {}),
     delivery: data.delivery,
     connectors,
     secrets,

@@ -11,6 +11,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { registerAdmin } from './admin.js';
 import type { RunnerConfig } from './config.js';
+import { registerCors } from './cors.js';
 import type { Metrics, RejectReason } from './metrics.js';
 import type { Activity } from './dashboard/activity.js';
 import { registerDashboard } from './dashboard/routes.js';
@@ -212,6 +213,7 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
     return reply.send(answer.body ?? '');
   }
 
+  registerCors(app, ctx.config.cors);
   app.route({ method: ['GET', 'POST'], url: '/webhooks/:vendor', handler: webhook });
   app.route({ method: ['GET', 'POST'], url: '/webhooks/:vendor/:source', handler: webhook });
 

@@ -109,6 +109,31 @@ describe('runner configuration', () => {
     });
   });
 
+  it('reads CORS origins from CORS_ORIGINS, normalised to scheme://host[:port]', () => {
+    const config = loadConfig({
+      available,
+      env: { CORS_ORIGINS: 'https://Finesse1.example.com:8445/, https://finesse2.example.com:443' },
+    });
+    expect(config.cors).toEqual({
+      origins: ['https://finesse1.example.com:8445', 'https://finesse2.example.com'],
+    });
+  });
+
+  it('refuses a CORS origin with a path, and leaves CORS off when nothing is listed', () => {
+    expect(
+      problemsOf(() =>
+        loadConfig({
+          available,
+          env: {},
+          document: { cors: { origins: ['https://x.example.com/desktop'] } },
+        }),
+      ),
+    ).toEqual([
+      'cors.origins.0: "https://x.example.com/desktop" is not an origin: scheme://host[:port], no path (e.g. https://finesse.example.com:8445)',
+    ]);
+    expect(loadConfig({ available, env: {} }).cors).toBeUndefined();
+  });
+
   it('counts a Redis password among the secrets scrubbed from logs', () => {
     const config = loadConfig({ available, env: { OUTBOX: 'redis://:s3cret-redis-pass@127.0.0.1:6379/0' } });
     expect(config.secrets).toEqual(['s3cret-redis-pass']);
