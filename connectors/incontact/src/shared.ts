@@ -58,8 +58,24 @@ export function flatten(
 }
 
 const RESERVED = new Set(['agentid', 'jwt', 'crmid', 'event']);
-/** A vendor field named like an OpenConnect field keeps its data under a prefix. */
-export const propName = (name: string) => (RESERVED.has(name.toLowerCase()) ? `incontact_${name}` : name);
+// Props the connector sets itself: a script field of the same name must not replace them (nativeEvent
+// picks the PopFlow event).
+const COMPUTED = new Set([
+  'lifecycle',
+  'nativeEvent',
+  'interactionId',
+  'masterContactId',
+  'ani',
+  'dnis',
+  'queue',
+  'queueId',
+  'direction',
+  'agentPlatformId',
+  'platform',
+]);
+/** A vendor field named like an OpenConnect field or a computed prop keeps its data under a prefix. */
+export const propName = (name: string) =>
+  RESERVED.has(name.toLowerCase()) || COMPUTED.has(name) ? `incontact_${name}` : name;
 
 /** A numeric skill is an id; anything else is a name. */
 export function skillProps(skill: string | undefined): Record<string, string> {

@@ -32,6 +32,22 @@ describe('incontact studio', () => {
       'vars.Balance': '120.5',
     });
   });
+  it('keeps a script field named like a prop the connector sets under an incontact_ prefix, so it cannot pick the event', async () => {
+    const body = { ...studioBody, nativeEvent: 'ended', lifecycle: 'ended', queue: 'x' };
+    const outcome = await runtime({}, { events: { ended: 'hangup' } }).post(body, undefined, 'studio');
+    expect(outcome.kind === 'accepted' && [outcome.messages[0]!.event, outcome.messages[0]!.props]).toEqual([
+      'answered',
+      {
+        lifecycle: 'answered',
+        nativeEvent: 'answered',
+        interactionId: '389712045611',
+        ani: '6025550143',
+        incontact_nativeEvent: 'ended',
+        incontact_lifecycle: 'ended',
+        incontact_queue: 'x',
+      },
+    ]);
+  });
   it('refuses a body without ContactID with 400 naming it', async () => {
     const { ContactID: _, ...rest } = studioBody;
     const outcome = await runtime().post(rest, undefined, 'studio');
