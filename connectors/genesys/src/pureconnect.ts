@@ -81,7 +81,8 @@ const STATE_LIFECYCLE: Record<string, Lifecycle> = {
 
 interface Kept {
   attributes: Record<string, string>;
-  lifecycle?: Lifecycle;
+  /** The last lifecycle sent, per agent: a new owner gets its own pops, the old one its end. */
+  sent?: Record<string, Lifecycle>;
 }
 
 type Ctx = MapContext<GenesysConfig, Services>;
@@ -138,7 +139,7 @@ export const pureconnect = defineSource<PureConnectRequest, GenesysConfig, Servi
         for (const item of [...(message.interactionsAdded ?? []), ...(message.interactionsChanged ?? [])]) {
           const result = await interactionChanged(item.interactionId, item.attributes ?? {}, relayAgent, ctx);
           if ('ignored' in result) reasons.push(result.ignored);
-          else drafts.push(result);
+          else drafts.push(...result);
         }
         for (const id of message.interactionsRemoved ?? []) {
           const result = await interactionRemoved(id, relayAgent, ctx);
@@ -158,45 +159,75 @@ async function interactionChanged(
   changes: Record<string, string>,
   relayAgent: string | undefined,
   ctx: Ctx,
-): Promise<Draft | { ignored: string }> {
+): Promise<Draft[] | { ignored: string }> {
   const kept = (await ctx.state.get<Kept>(stateKey(id))) ?? { attributes: {} };
+  const sent = { ...kept.sent };
   const attributes = { ...kept.attributes, ...changes };
   // The current state, not just this delta's: an agent named after the state change still gets the pop.
   const letter = attributes.Eic_State?.trim().toUpperCase();
   const target = letter ? STATE_LIFECYCLE[letter] : undefined;
   const agentid = loginFor(ctx.directory, attributes.Eic_UserName || relayAgent);
-  // The kept lifecycle is the last one sent, so a state first seen without an agent is sent once one is known.
-  const send = Boolean(target && target !== kept.lifecycle && agentid);
-  const lifecycleSent = send ? target : kept.lifecycle;
-  await ctx.state.set(
-    stateKey(id),
-    { attributes, ...(lifecycleSent ? { lifecycle: lifecycleSent } : {}) },
-    ctx.config.stateTtlMs,
-  );
+  const drafts: Draft[] = [];
+  // Eic_UserName changed (a transfer): the previous owner's part is over.
+  const before = kept.attributes.Eic_UserName;
+  if (before && 'Eic_UserName' in changes && changes.Eic_UserName !== before) {
+    const previous = loginFor(ctx.directory, before);
+    if (previous && previous !== agentid && sent[previous] && sent[previous] !== 'ended') {
+      drafts.push({
+        agentid: previous,
+        lifecycle: 'ended',
+        props: interactionProps(id, 'Eic_UserName', kept.attributes, previous),
+      });
+      sent[previous] = 'ended';
+    }
+  }
+  const last = agentid ? sent[agentid] : undefined;
+  if (target && agentid && target !== last) {
+    const lifecycle = target === 'answered' && last === 'held' ? 'resumed' : target;
+    drafts.push({
+      agentid,
+      lifecycle,
+      props: interactionProps(id, `Eic_State:${letter}`, attributes, agentid),
+    });
+    sent[agentid] = target;
+  }
+  await ctx.state.set(stateKey(id), { attributes, sent }, ctx.config.stateTtlMs);
+  if (drafts.length) return drafts;
   if (!letter)
     return { ignored: `interaction ${id}: no Eic_State yet (add it to the subscription's attributeNames)` };
   if (!target) return { ignored: `interaction ${id}: Eic_State ${letter} pops nothing` };
-  if (target === kept.lifecycle) return { ignored: `interaction ${id}: still ${target}` };
   if (!agentid)
     return {
       ignored: `interaction ${id}: no agent yet (no Eic_UserName, no ${ctx.config.relayAgentHeader} header)`,
     };
-  const lifecycle = target === 'answered' && kept.lifecycle === 'held' ? 'resumed' : target!;
-  return { agentid, lifecycle, props: interactionProps(id, `Eic_State:${letter}`, attributes, agentid) };
+  return { ignored: `interaction ${id}: still ${target}` };
 }
 
 // Removal from a queue follows a disconnect (or a transfer away): it ends the call unless that was sent.
+// A relay that names the agent watches that agent's queue only, so the removal ends that agent's part
+// and the interaction stays known for the others; without one, the interaction left every watched queue.
 async function interactionRemoved(
   id: string,
   relayAgent: string | undefined,
   ctx: Ctx,
 ): Promise<Draft | { ignored: string }> {
   const kept = await ctx.state.get<Kept>(stateKey(id));
-  await ctx.state.delete(stateKey(id));
-  if (!kept?.lifecycle || kept.lifecycle === 'ended')
-    return { ignored: `interaction ${id} removed; nothing more to send` };
-  const agentid = loginFor(ctx.directory, kept.attributes.Eic_UserName || relayAgent);
+  if (!kept) return { ignored: `interaction ${id} removed; nothing more to send` };
+  const sent = { ...kept.sent };
+  const named = loginFor(ctx.directory, relayAgent);
+  const agentid = named ?? loginFor(ctx.directory, kept.attributes.Eic_UserName);
+  if (named) {
+    await ctx.state.set(
+      stateKey(id),
+      { ...kept, sent: { ...sent, [named]: 'ended' } },
+      ctx.config.stateTtlMs,
+    );
+  } else {
+    await ctx.state.delete(stateKey(id));
+  }
   if (!agentid) return { ignored: `interaction ${id} removed; no agent known` };
+  if (!sent[agentid] || sent[agentid] === 'ended')
+    return { ignored: `interaction ${id} removed; nothing more to send` };
   return {
     agentid,
     lifecycle: 'ended',
