@@ -2,6 +2,8 @@
 import type { Directory } from '@openconnect/core';
 import type { Services } from './users-api.js';
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export type AgentResult = { login: string } | { ignored: string };
 
 export async function cloudAgent(
@@ -18,6 +20,9 @@ export async function cloudAgent(
       ignored: `userId ${id} is not in the directory and no Users API client is configured (set cloudClientId and cloudClientSecret, or add the user to the directory)`,
     };
   }
+  // Genesys user ids are GUIDs; anything else (a "..", a slash) must not become a path on the API host.
+  if (!GUID.test(id))
+    return { ignored: `userId ${JSON.stringify(id)} is not a Genesys Cloud user id (a GUID)` };
   // A failing API throws on purpose: the pipeline answers 503 and EventBridge retries later.
   const login = await users.login(id);
   return login ? { login } : { ignored: `Genesys Cloud has no user ${id} (Users API answered 404)` };

@@ -93,6 +93,12 @@ describe('Genesys Cloud Users API look-up', () => {
     expect(genesys.userRequests).toEqual([NOBODY]);
   });
 
+  it('never asks the Users API about a userId that is not a GUID', async () => {
+    const outcome = await handleRequest(runtime(), userStart('..'), 'cloud');
+    expect(outcome.kind === 'ignored' && outcome.reason).toContain('".." is not a Genesys Cloud user id');
+    expect([genesys.tokenRequests, genesys.userRequests]).toEqual([0, []]);
+  });
+
   it('fetches a new token once when Genesys refuses the cached one', async () => {
     const rt = runtime();
     await handleRequest(rt, userStart(MARIA), 'cloud');
