@@ -29,7 +29,9 @@ export function createActivity(): Activity {
   const series = new Map<string, Series>();
   const empty = (): Series => ({
     minutes: new Array(MINUTES).fill(-1),
-    counts: Object.fromEntries(ACTIVITY_KINDS.map((k) => [k, new Array(MINUTES).fill(0)])) as Series['counts'],
+    counts: Object.fromEntries(
+      ACTIVITY_KINDS.map((k) => [k, new Array(MINUTES).fill(0)]),
+    ) as Series['counts'],
   });
   const slot = (s: Series, minute: number) => {
     const at = minute % MINUTES;
@@ -52,7 +54,10 @@ export function createActivity(): Activity {
       const current = Math.floor(now / MINUTE_MS);
       const out: Record<string, ConnectorActivity> = {};
       for (const [connector, s] of series) {
-        const lastHour = Object.fromEntries(ACTIVITY_KINDS.map((k) => [k, 0])) as Record<ActivityKind, number>;
+        const lastHour = Object.fromEntries(ACTIVITY_KINDS.map((k) => [k, 0])) as Record<
+          ActivityKind,
+          number
+        >;
         const deliveredPerMinute: number[] = [];
         for (let minute = current - MINUTES + 1; minute <= current; minute++) {
           const at = minute % MINUTES;

@@ -34,14 +34,23 @@ export interface DashboardContext {
 }
 
 function html(reply: FastifyReply, status: number, body: string) {
-  return reply.code(status).headers({ ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' }).send(body);
+  return reply
+    .code(status)
+    .headers({ ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' })
+    .send(body);
 }
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 function loginPage(error?: string) {
-  return files.login.replace('<!--error-->', error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '');
+  return files.login.replace(
+    '<!--error-->',
+    error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '',
+  );
 }
 
 export function registerDashboard(app: FastifyInstance, ctx: DashboardContext) {
@@ -49,19 +58,23 @@ export function registerDashboard(app: FastifyInstance, ctx: DashboardContext) {
   const secure = (ctx.config.publicUrl ?? '').startsWith('https:');
 
   app.get('/', async (request, reply) => {
-    if (!token) return html(reply, 403, loginPage('The dashboard is disabled: start the runner with ADMIN_TOKEN set.'));
+    if (!token)
+      return html(reply, 403, loginPage('The dashboard is disabled: start the runner with ADMIN_TOKEN set.'));
     return isOperator(request.headers, token) ? html(reply, 200, files.index) : html(reply, 200, loginPage());
   });
 
   app.post('/login', async (request, reply) => {
-    if (!token) return html(reply, 403, loginPage('The dashboard is disabled: start the runner with ADMIN_TOKEN set.'));
+    if (!token)
+      return html(reply, 403, loginPage('The dashboard is disabled: start the runner with ADMIN_TOKEN set.'));
     const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
     const given = new URLSearchParams(raw).get('token') ?? '';
     if (!safeCompare(given, token)) return html(reply, 401, loginPage('That is not the admin token.'));
     return reply.code(303).header('set-cookie', sessionCookie(token, secure)).header('location', '/').send();
   });
 
-  app.post('/logout', async (_request, reply) => reply.code(303).header('set-cookie', clearedCookie).header('location', '/').send());
+  app.post('/logout', async (_request, reply) =>
+    reply.code(303).header('set-cookie', clearedCookie).header('location', '/').send(),
+  );
 
   app.get('/dashboard/dashboard.css', async (_request, reply) =>
     reply.headers({ ...SECURITY_HEADERS, 'content-type': 'text/css; charset=utf-8' }).send(files.css),
@@ -80,10 +93,20 @@ const testSendBody = z.strictObject({
 const FINAL: DeliveryRecord['status'][] = ['delivered', 'dead'];
 
 /** Waits until the test message has an answer (or the outbox paused on a 401), up to `timeoutMs`. */
-async function awaitAnswer(outbox: Outbox, id: string, timeoutMs: number): Promise<DeliveryRecord | undefined> {
+async function awaitAnswer(
+  outbox: Outbox,
+  id: string,
+  timeoutMs: number,
+): Promise<DeliveryRecord | undefined> {
   const until = Date.now() + timeoutMs;
   let record = await outbox.get(id);
-  while (record && !FINAL.includes(record.status) && record.lastStatus === undefined && !record.lastError && !outbox.pausedReason()) {
+  while (
+    record &&
+    !FINAL.includes(record.status) &&
+    record.lastStatus === undefined &&
+    !record.lastError &&
+    !outbox.pausedReason()
+  ) {
     if (Date.now() > until) break;
     await new Promise((r) => setTimeout(r, 100));
     record = await outbox.get(id);
@@ -94,13 +117,23 @@ async function awaitAnswer(outbox: Outbox, id: string, timeoutMs: number): Promi
 function hintsFor(record: DeliveryRecord, paused: string | undefined): string[] {
   const hints: string[] = [...eventNameWarnings(record.event)];
   if (record.lastStatus === 401 || paused) {
-    hints.push('The API key was rejected: a key re-generated in Experience Cloud voids the old one. Set the current key of type OpenConnect, then resume delivery.');
+    hints.push(
+      'The API key was rejected: a key re-generated in Experience Cloud voids the old one. Set the current key of type OpenConnect, then resume delivery.',
+    );
   } else if (record.status === 'delivered') {
-    hints.push(`OpenConnect accepted it. If no PopFlow ran: is a PopFlow published to the event "${record.event}" exactly (case and length: ${record.event.length} characters)?`);
-    hints.push(`Is the agent "${record.agentid}" logged in to the OpenMethods client with exactly that login (case-sensitive)?`);
-    hints.push('Was the API key re-generated after this runner was configured? Re-generated keys void the old one.');
+    hints.push(
+      `OpenConnect accepted it. If no PopFlow ran: is a PopFlow published to the event "${record.event}" exactly (case and length: ${record.event.length} characters)?`,
+    );
+    hints.push(
+      `Is the agent "${record.agentid}" logged in to the OpenMethods client with exactly that login (case-sensitive)?`,
+    );
+    hints.push(
+      'Was the API key re-generated after this runner was configured? Re-generated keys void the old one.',
+    );
   } else if (record.status === 'dead') {
-    hints.push('OpenConnect refused it for good: check the crmid (the CRM domain or Zendesk hostname), the agent id and the event name.');
+    hints.push(
+      'OpenConnect refused it for good: check the crmid (the CRM domain or Zendesk hostname), the agent id and the event name.',
+    );
   } else {
     hints.push('No answer yet: OpenConnect may be unreachable; the message stays queued and is retried.');
   }
@@ -110,7 +143,9 @@ function hintsFor(record: DeliveryRecord, paused: string | undefined): string[] 
 /** Admin routes the dashboard needs beyond the admin API: activity counts and the test send. */
 export function registerDashboardApi(admin: FastifyInstance, ctx: DashboardContext) {
   admin.get('/activity', async (_request, reply) =>
-    reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ activity: ctx.activity.summary() })),
+    reply
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(JSON.stringify({ activity: ctx.activity.summary() })),
   );
 
   admin.post('/test-send', async (request: FastifyRequest, reply) => {
@@ -123,19 +158,38 @@ export function registerDashboardApi(admin: FastifyInstance, ctx: DashboardConte
       return send(400, { error: 'the body must be JSON: {"agentid", "event", "props"}' });
     }
     const parsed = testSendBody.safeParse(input);
-    if (!parsed.success) return send(400, { error: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') });
+    if (!parsed.success)
+      return send(400, {
+        error: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+      });
     const { agentid, event, props } = parsed.data;
     let checkedProps: PreparedMessage['props'];
     try {
       // Placeholders stand in for the jwt and crmid: only the sender holds them.
-      checkedProps = validateMessage({ agentid, event, jwt: 'x', crmid: 'x', props: { ...props, nativeEvent: 'test-send', lifecycle: 'custom' } }).message.props;
+      checkedProps = validateMessage({
+        agentid,
+        event,
+        jwt: 'x',
+        crmid: 'x',
+        props: { ...props, nativeEvent: 'test-send', lifecycle: 'custom' },
+      }).message.props;
     } catch (error) {
       return send(400, { error: (error as Error).message });
     }
     const { stored } = await ctx.outbox.enqueue([
-      { connector: 'dashboard', source: 'test-send', agentid, event, lifecycle: 'custom', props: checkedProps },
+      {
+        connector: 'dashboard',
+        source: 'test-send',
+        agentid,
+        event,
+        lifecycle: 'custom',
+        props: checkedProps,
+      },
     ]);
     const record = await awaitAnswer(ctx.outbox, stored[0]!.id, 10_000);
-    return send(200, { delivery: record ?? stored[0], hints: hintsFor(record ?? stored[0]!, ctx.outbox.pausedReason()) });
+    return send(200, {
+      delivery: record ?? stored[0],
+      hints: hintsFor(record ?? stored[0]!, ctx.outbox.pausedReason()),
+    });
   });
 }

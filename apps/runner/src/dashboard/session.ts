@@ -19,7 +19,10 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 /** A request is the operator's when it carries the Bearer token or the session cookie. */
-export function isOperator(headers: Record<string, string | string[] | undefined>, adminToken: string | undefined): boolean {
+export function isOperator(
+  headers: Record<string, string | string[] | undefined>,
+  adminToken: string | undefined,
+): boolean {
   if (!adminToken) return false;
   const authorization = typeof headers.authorization === 'string' ? headers.authorization : undefined;
   const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];

@@ -22,11 +22,26 @@ async function lastDeliveryId(): Promise<string> {
 }
 
 beforeAll(async () => {
-  t = await startTestRunner({ config: { delivery: { retry: { baseDelayMs: 600, maxDelayMs: 600, jitter: 0, maxAttempts: 3 }, pauseProbeMs: 200 } } });
+  t = await startTestRunner({
+    config: {
+      delivery: {
+        retry: { baseDelayMs: 600, maxDelayMs: 600, jitter: 0, maxAttempts: 3 },
+        pauseProbeMs: 200,
+      },
+    },
+  });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   page.on('response', async (response) => {
@@ -68,10 +83,22 @@ describe('dashboard', () => {
     const id = await lastDeliveryId();
     await expect.poll(() => row(id).getAttribute('data-status'), { timeout: 10_000 }).toBe('delivered');
     const cells = await row(id).locator('td').allTextContents();
-    expect(cells.slice(1, 8)).toEqual(['acme/events', 'call.answered', 'answered', 'agent.smith', 'answered', 'delivered', '1']);
+    expect(cells.slice(1, 8)).toEqual([
+      'acme/events',
+      'call.answered',
+      'answered',
+      'agent.smith',
+      'answered',
+      'delivered',
+      '1',
+    ]);
     expect(cells[8]).toContain('HTTP 200');
-    await row(id).getByRole('button', { name: /Show props/ }).click();
-    await expect(page.locator('#details-body').textContent()).resolves.toContain('"interactionId": "CA-7001"');
+    await row(id)
+      .getByRole('button', { name: /Show props/ })
+      .click();
+    await expect(page.locator('#details-body').textContent()).resolves.toContain(
+      '"interactionId": "CA-7001"',
+    );
   });
 
   it('filters by connector, agent and status', async () => {
@@ -89,7 +116,9 @@ describe('dashboard', () => {
     const res = await t.postAcme(answered('evt-dash-2', 'agent.jones', 'CA-7002'));
     expect(res.status).toBe(200);
     const id = await lastDeliveryId();
-    await expect.poll(() => row(id).getAttribute('data-status'), { timeout: 10_000, interval: 50 }).toBe('retrying');
+    await expect
+      .poll(() => row(id).getAttribute('data-status'), { timeout: 10_000, interval: 50 })
+      .toBe('retrying');
     await expect.poll(() => row(id).getAttribute('data-status'), { timeout: 10_000 }).toBe('dead');
     const dead = page.locator(`#dead-table tbody tr[data-id="${id}"]`);
     await dead.waitFor();
@@ -104,10 +133,16 @@ describe('dashboard', () => {
 
   it('lists each connector with its webhook URL, auth scheme, counts and a chart', async () => {
     const card = page.locator('article[data-connector="acme"]');
-    await expect(card.locator('code').first().textContent()).resolves.toBe(`${t.runner.publicUrl}/webhooks/acme`);
+    await expect(card.locator('code').first().textContent()).resolves.toBe(
+      `${t.runner.publicUrl}/webhooks/acme`,
+    );
     await expect(card.textContent()).resolves.toContain('hmac-signature');
-    await expect.poll(async () => Number(await card.locator('[data-count="delivered"]').textContent())).toBeGreaterThanOrEqual(2);
-    await expect.poll(async () => Number(await card.locator('[data-count="received"]').textContent())).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => Number(await card.locator('[data-count="delivered"]').textContent()))
+      .toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => Number(await card.locator('[data-count="received"]').textContent()))
+      .toBeGreaterThanOrEqual(2);
     await expect(card.locator('svg polyline').count()).resolves.toBe(1);
   });
 
@@ -117,12 +152,18 @@ describe('dashboard', () => {
     await page.getByLabel('PopFlow event').fill('testing123 ');
     await page.getByLabel('Props (one name=value per line)').fill('caller=5551234');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await expect(page.locator('#test-result .ok').textContent({ timeout: 15_000 })).resolves.toBe('OpenConnect answered HTTP 200');
+    await expect(page.locator('#test-result .ok').textContent({ timeout: 15_000 })).resolves.toBe(
+      'OpenConnect answered HTTP 200',
+    );
     const hints = await page.locator('#test-result .hints li').allTextContents();
     expect(hints[0]).toContain('leading or trailing whitespace');
     expect(hints.join(' ')).toContain('"testing123 " exactly (case and length: 11 characters)');
     expect(t.emulator.messages.slice(before)).toEqual([
-      expect.objectContaining({ agentid: 'agent.test', event: 'testing123 ', props: expect.objectContaining({ caller: '5551234' }) }),
+      expect.objectContaining({
+        agentid: 'agent.test',
+        event: 'testing123 ',
+        props: expect.objectContaining({ caller: '5551234' }),
+      }),
     ]);
   });
 
@@ -159,7 +200,10 @@ describe('dashboard', () => {
     expect(session?.sameSite).toBe('Strict');
     const res = await fetch(`${t.runner.url}/admin/replay`, {
       method: 'POST',
-      headers: { cookie: `oc_session=${session!.value}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        cookie: `oc_session=${session!.value}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: 'all=true',
     });
     expect(res.status).toBe(415);

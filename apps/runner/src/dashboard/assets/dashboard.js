@@ -9,7 +9,11 @@ async function api(path, options = {}) {
   const response = await fetch(path, {
     credentials: 'same-origin',
     ...options,
-    headers: { accept: 'application/json', ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    headers: {
+      accept: 'application/json',
+      ...(options.body ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
   });
   if (response.status === 401) {
     window.location.assign('/');
@@ -25,7 +29,8 @@ function el(tag, attributes = {}, ...children) {
   for (const [key, value] of Object.entries(attributes)) {
     if (key === 'text') node.textContent = value;
     else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value === true ? '' : value);
+    else if (value !== undefined && value !== null && value !== false)
+      node.setAttribute(key, value === true ? '' : value);
   }
   for (const child of children) if (child !== undefined && child !== null) node.append(child);
   return node;
@@ -34,7 +39,9 @@ function el(tag, attributes = {}, ...children) {
 const time = (ms) => (ms ? new Date(ms).toLocaleTimeString() : '');
 const answerOf = (d) =>
   d.lastStatus || d.lastAnswer || d.lastError
-    ? [d.lastStatus ? `HTTP ${d.lastStatus}` : '', d.lastAnswer || d.lastError || d.deadReason || ''].filter(Boolean).join(' · ')
+    ? [d.lastStatus ? `HTTP ${d.lastStatus}` : '', d.lastAnswer || d.lastError || d.deadReason || '']
+        .filter(Boolean)
+        .join(' · ')
     : '';
 
 function showDetails(delivery) {
@@ -47,9 +54,14 @@ function showDetails(delivery) {
 async function refreshStatus() {
   const status = await api('/admin/status');
   const stats = status.outbox.stats;
-  const target = status.target.emulator ? 'the local OpenConnect emulator' : `${status.target.baseUrl} (crmid ${status.target.crmid})`;
-  $('#status').textContent = `Delivering to ${target} by ${status.target.method} · ${status.outbox.kind} outbox` +
-    (stats ? ` · ${stats.queued} queued, ${stats.retrying} retrying, ${stats.delivered} delivered, ${stats.dead} dead` : '');
+  const target = status.target.emulator
+    ? 'the local OpenConnect emulator'
+    : `${status.target.baseUrl} (crmid ${status.target.crmid})`;
+  $('#status').textContent =
+    `Delivering to ${target} by ${status.target.method} · ${status.outbox.kind} outbox` +
+    (stats
+      ? ` · ${stats.queued} queued, ${stats.retrying} retrying, ${stats.delivered} delivered, ${stats.dead} dead`
+      : '');
   const paused = $('#paused');
   paused.hidden = !status.paused;
   paused.textContent = status.paused
@@ -62,7 +74,9 @@ async function refreshDeliveries() {
   for (const [name, value] of new FormData($('#filters'))) if (value) filters.set(name, value);
   const { deliveries } = await api(`/admin/deliveries?${filters}`);
   const rows = deliveries.map((d) =>
-    el('tr', { 'data-id': d.id, 'data-status': d.status },
+    el(
+      'tr',
+      { 'data-id': d.id, 'data-status': d.status },
       el('td', { text: time(d.acceptedAt) }),
       el('td', { text: `${d.connector}/${d.source}` }),
       el('td', { text: String(d.props.nativeEvent ?? '') }),
@@ -72,7 +86,17 @@ async function refreshDeliveries() {
       el('td', { class: `status status-${d.status}`, text: d.status }),
       el('td', { text: String(d.attempts) }),
       el('td', { class: 'answer', text: answerOf(d) }),
-      el('td', {}, el('button', { type: 'button', class: 'secondary', text: 'Show', 'aria-label': `Show props of ${d.event} for ${d.agentid}`, onclick: () => showDetails(d) })),
+      el(
+        'td',
+        {},
+        el('button', {
+          type: 'button',
+          class: 'secondary',
+          text: 'Show',
+          'aria-label': `Show props of ${d.event} for ${d.agentid}`,
+          onclick: () => showDetails(d),
+        }),
+      ),
     ),
   );
   $('#deliveries-table tbody').replaceChildren(...rows);
@@ -83,11 +107,19 @@ async function refreshDead() {
   const { deadLetters } = await api('/admin/dead-letters?limit=200');
   for (const id of [...selectedDead]) if (!deadLetters.some((d) => d.id === id)) selectedDead.delete(id);
   const rows = deadLetters.map((d) =>
-    el('tr', { 'data-id': d.id },
-      el('td', {}, el('input', {
-        type: 'checkbox', 'aria-label': `Select ${d.event} for ${d.agentid}`, checked: selectedDead.has(d.id),
-        onchange: (e) => (e.target.checked ? selectedDead.add(d.id) : selectedDead.delete(d.id)),
-      })),
+    el(
+      'tr',
+      { 'data-id': d.id },
+      el(
+        'td',
+        {},
+        el('input', {
+          type: 'checkbox',
+          'aria-label': `Select ${d.event} for ${d.agentid}`,
+          checked: selectedDead.has(d.id),
+          onchange: (e) => (e.target.checked ? selectedDead.add(d.id) : selectedDead.delete(d.id)),
+        }),
+      ),
       el('td', { text: time(d.acceptedAt) }),
       el('td', { text: `${d.connector}/${d.source}` }),
       el('td', { text: d.agentid }),
@@ -100,15 +132,22 @@ async function refreshDead() {
 }
 
 function sparkline(values) {
-  const width = 300, height = 40, max = Math.max(1, ...values);
+  const width = 300,
+    height = 40,
+    max = Math.max(1, ...values);
   const step = width / Math.max(1, values.length - 1);
-  const points = values.map((v, i) => `${(i * step).toFixed(1)},${(height - (v / max) * (height - 4) - 2).toFixed(1)}`).join(' ');
+  const points = values
+    .map((v, i) => `${(i * step).toFixed(1)},${(height - (v / max) * (height - 4) - 2).toFixed(1)}`)
+    .join(' ');
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
   svg.setAttribute('width', '100%');
   svg.setAttribute('height', String(height));
   svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', `Deliveries per minute over the last hour, peak ${max === 1 && !values.some(Boolean) ? 0 : max}`);
+  svg.setAttribute(
+    'aria-label',
+    `Deliveries per minute over the last hour, peak ${max === 1 && !values.some(Boolean) ? 0 : max}`,
+  );
   const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
   line.setAttribute('points', points);
   line.setAttribute('fill', 'none');
@@ -120,29 +159,56 @@ function sparkline(values) {
 
 let knownConnectors = '';
 async function refreshConnectors() {
-  const [{ connectors }, { activity }] = await Promise.all([api('/admin/connectors'), api('/admin/activity')]);
+  const [{ connectors }, { activity }] = await Promise.all([
+    api('/admin/connectors'),
+    api('/admin/activity'),
+  ]);
   const ids = connectors.map((c) => c.id).join(',');
   if (ids !== knownConnectors) {
     knownConnectors = ids;
     const select = $('#filter-connector');
     const current = select.value;
-    select.replaceChildren(el('option', { value: '', text: 'All' }), ...connectors.map((c) => el('option', { value: c.id, text: c.displayName })));
+    select.replaceChildren(
+      el('option', { value: '', text: 'All' }),
+      ...connectors.map((c) => el('option', { value: c.id, text: c.displayName })),
+    );
     select.value = current;
   }
   const cards = connectors.map((c) => {
-    const a = activity[c.id] ?? { lastHour: { received: 0, rejected: 0, delivered: 0, dead: 0 }, deliveredPerMinute: new Array(60).fill(0) };
-    return el('article', { class: 'card', 'data-connector': c.id },
+    const a = activity[c.id] ?? {
+      lastHour: { received: 0, rejected: 0, delivered: 0, dead: 0 },
+      deliveredPerMinute: new Array(60).fill(0),
+    };
+    return el(
+      'article',
+      { class: 'card', 'data-connector': c.id },
       el('h3', { text: c.displayName }),
       el('p', { class: 'hint', text: c.platforms.join(' · ') }),
       el('p', {}, el('strong', { text: 'Webhook URL: ' }), el('code', { text: c.webhookUrl })),
-      el('ul', {}, ...c.sources.map((s) => el('li', {},
-        el('code', { text: s.webhookUrl }), ` — ${s.description} (${s.methods.join('/')}; ${s.auth.scheme}: ${s.auth.summary})`))),
-      el('dl', {},
-        el('dt', { text: 'received' }), el('dt', { text: 'rejected' }), el('dt', { text: 'delivered' }), el('dt', { text: 'dead' }),
+      el(
+        'ul',
+        {},
+        ...c.sources.map((s) =>
+          el(
+            'li',
+            {},
+            el('code', { text: s.webhookUrl }),
+            ` — ${s.description} (${s.methods.join('/')}; ${s.auth.scheme}: ${s.auth.summary})`,
+          ),
+        ),
+      ),
+      el(
+        'dl',
+        {},
+        el('dt', { text: 'received' }),
+        el('dt', { text: 'rejected' }),
+        el('dt', { text: 'delivered' }),
+        el('dt', { text: 'dead' }),
         el('dd', { 'data-count': 'received', text: String(a.lastHour.received) }),
         el('dd', { 'data-count': 'rejected', text: String(a.lastHour.rejected) }),
         el('dd', { 'data-count': 'delivered', text: String(a.lastHour.delivered) }),
-        el('dd', { 'data-count': 'dead', text: String(a.lastHour.dead) })),
+        el('dd', { 'data-count': 'dead', text: String(a.lastHour.dead) }),
+      ),
       sparkline(a.deliveredPerMinute),
     );
   });
@@ -158,7 +224,10 @@ async function replay(body) {
 
 function parseProps(text) {
   const props = {};
-  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const at = line.indexOf('=');
     if (at <= 0) throw new Error(`"${line}" is not name=value`);
     props[line.slice(0, at).trim()] = line.slice(at + 1);
@@ -174,14 +243,25 @@ async function testSend(event) {
   try {
     const result = await api('/admin/test-send', {
       method: 'POST',
-      body: JSON.stringify({ agentid: form.get('agentid'), event: form.get('event'), props: parseProps(String(form.get('props') || '')) }),
+      body: JSON.stringify({
+        agentid: form.get('agentid'),
+        event: form.get('event'),
+        props: parseProps(String(form.get('props') || '')),
+      }),
     });
     const d = result.delivery;
     const good = d.status === 'delivered';
     out.replaceChildren(
-      el('p', { class: good ? 'ok' : 'bad', text: good ? `OpenConnect answered HTTP ${d.lastStatus}` : `Not delivered (${d.status}): ${answerOf(d) || 'no answer yet'}` }),
+      el('p', {
+        class: good ? 'ok' : 'bad',
+        text: good
+          ? `OpenConnect answered HTTP ${d.lastStatus}`
+          : `Not delivered (${d.status}): ${answerOf(d) || 'no answer yet'}`,
+      }),
       d.lastAnswer ? el('pre', { text: d.lastAnswer }) : null,
-      result.hints.length ? el('ul', { class: 'hints' }, ...result.hints.map((h) => el('li', { text: h }))) : null,
+      result.hints.length
+        ? el('ul', { class: 'hints' }, ...result.hints.map((h) => el('li', { text: h })))
+        : null,
     );
   } catch (error) {
     out.replaceChildren(el('p', { class: 'bad', text: error.message }));
@@ -200,7 +280,10 @@ async function refresh() {
 $('#filters').addEventListener('input', () => refreshDeliveries());
 $('#filters').addEventListener('submit', (e) => e.preventDefault());
 $('#details-close').addEventListener('click', () => ($('#details').hidden = true));
-$('#replay-selected').addEventListener('click', () => selectedDead.size && replay({ ids: [...selectedDead] }));
+$('#replay-selected').addEventListener(
+  'click',
+  () => selectedDead.size && replay({ ids: [...selectedDead] }),
+);
 $('#replay-all').addEventListener('click', () => replay({ all: true }));
 $('#test-form').addEventListener('submit', testSend);
 await refresh();
