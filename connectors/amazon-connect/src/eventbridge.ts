@@ -34,6 +34,7 @@ const contactEvent = z.object({
   source: z.literal('aws.connect', { error: 'source must be aws.connect' }),
   'detail-type': text,
   time: text,
+  region: text,
   detail: z.object({
     eventtype: z.string().min(1).max(64),
     contactid: z.string().min(1).max(256),
@@ -148,10 +149,10 @@ async function contactAttributes(
 ): Promise<Record<string, string>> {
   const { detail } = event;
   const tagged = detail.tags?.['aws:connect:instanceId'];
+  const agent = parseAgentArn(arn);
   const instanceId =
-    parseAgentArn(arn)?.instanceId ??
-    arnId(detail.instancearn) ??
-    (typeof tagged === 'string' ? tagged : undefined);
+    agent?.instanceId ?? arnId(detail.instancearn) ?? (typeof tagged === 'string' ? tagged : undefined);
   if (!instanceId) return {};
-  return ctx.services.contactAttributes(instanceId, detail.initialcontactid ?? detail.contactid);
+  const region = agent?.region ?? event.region ?? undefined;
+  return ctx.services.contactAttributes(instanceId, detail.initialcontactid ?? detail.contactid, region);
 }

@@ -12,7 +12,11 @@ export interface ConnectLookups {
   /** The login behind an agent ARN; undefined when Connect has no such user. Throws when Connect cannot answer. */
   username(agent: AgentArn): Promise<string | undefined>;
   /** The contact's user-defined attributes; {} when the contact is unknown. Throws when Connect cannot answer. */
-  contactAttributes(instanceId: string, initialContactId: string): Promise<Record<string, string>>;
+  contactAttributes(
+    instanceId: string,
+    initialContactId: string,
+    region?: string,
+  ): Promise<Record<string, string>>;
 }
 
 export interface LookupOptions {
@@ -45,16 +49,28 @@ const MAX_CACHED_USERS = 5000;
 
 export function createConnectLookups(options: LookupOptions = {}): ConnectLookups {
   const now = options.now ?? Date.now;
-  const client = new ConnectClient({
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    maxAttempts: options.lookupMaxAttempts ?? 2,
-    requestHandler: {
-      connectionTimeout: options.lookupTimeoutMs ?? 2000,
-      requestTimeout: options.lookupTimeoutMs ?? 2000,
-    },
-  });
+  // One client per region. The configured region wins; otherwise the one the ARN names, since a runner's
+  // AWS_REGION may be another region than the instance's (its look-ups would then find no user at all).
+  const clients = new Map<string, ConnectClient>();
+  function clientFor(arnRegion: string | undefined): ConnectClient {
+    const region = options.region ?? arnRegion;
+    const key = region ?? '';
+    let client = clients.get(key);
+    if (!client) {
+      client = new ConnectClient({
+        ...(region ? { region } : {}),
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+        maxAttempts: options.lookupMaxAttempts ?? 2,
+        requestHandler: {
+          connectionTimeout: options.lookupTimeoutMs ?? 2000,
+          requestTimeout: options.lookupTimeoutMs ?? 2000,
+        },
+      });
+      clients.set(key, client);
+    }
+    return client;
+  }
   const ttl = options.userCacheTtlMs ?? 3_600_000;
   const notFoundTtl = options.notFoundTtlMs ?? 60_000;
   // The promise is cached, so concurrent events for one agent share a single DescribeUser call.
@@ -62,7 +78,7 @@ export function createConnectLookups(options: LookupOptions = {}): ConnectLookup
 
   async function describeUser(agent: AgentArn): Promise<string | undefined> {
     try {
-      const answer = await client.send(
+      const answer = await clientFor(agent.region).send(
         new DescribeUserCommand({ InstanceId: agent.instanceId, UserId: agent.userId }),
       );
       return answer.User?.Username || undefined;
@@ -92,9 +108,9 @@ export function createConnectLookups(options: LookupOptions = {}): ConnectLookup
       return entry.value;
     },
 
-    async contactAttributes(instanceId, initialContactId) {
+    async contactAttributes(instanceId, initialContactId, region) {
       try {
-        const answer = await client.send(
+        const answer = await clientFor(region).send(
           new GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId }),
         );
         return answer.Attributes ?? {};

@@ -5,14 +5,18 @@ export interface AgentArn {
   arn: string;
   instanceId: string;
   userId: string;
+  /** The instance's region, as the ARN names it: where DescribeUser must be asked. */
+  region?: string;
 }
 
-const AGENT_ARN = /^arn:aws[a-z-]*:connect:[^:]*:[^:]*:instance\/([^/]+)\/agent\/([^/]+)$/;
+const AGENT_ARN = /^arn:aws[a-z-]*:connect:([^:]*):[^:]*:instance\/([^/]+)\/agent\/([^/]+)$/;
 
 /** Splits `arn:aws:connect:<region>:<account>:instance/<InstanceId>/agent/<UserId>`; undefined if it is not one. */
 export function parseAgentArn(arn: string): AgentArn | undefined {
   const match = AGENT_ARN.exec(arn.trim());
-  return match ? { arn: arn.trim(), instanceId: match[1]!, userId: match[2]! } : undefined;
+  if (!match) return undefined;
+  const [, region, instanceId, userId] = match;
+  return { arn: arn.trim(), instanceId: instanceId!, userId: userId!, ...(region ? { region } : {}) };
 }
 
 /** The id at the end of a Connect ARN (queue/<id>, instance/<id>). */

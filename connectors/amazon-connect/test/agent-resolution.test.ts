@@ -25,6 +25,7 @@ afterEach(() => {
   api.users.clear();
   api.attributes.clear();
   api.calls.length = 0;
+  api.signedRegions.length = 0;
   api.failWith = undefined;
 });
 
@@ -88,6 +89,26 @@ describe('agent resolution', () => {
     expect(await agentOf(runtime(), USER_ID.aisha)).toEqual(['aisha.khan']);
     expect(api.calls).toEqual([userPath(USER_ID.aisha)]);
     expect(api.allSigned()).toBe(true);
+  });
+
+  it('asks the region the agent ARN names when no region is configured, whatever AWS_REGION says', async () => {
+    api.users.set(`${INSTANCE_ID}/${USER_ID.aisha}`, 'aisha.khan');
+    const saved = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'us-east-1';
+    try {
+      const rt = runtime({}, lookups({ region: undefined }));
+      expect(await agentOf(rt, USER_ID.aisha)).toEqual(['aisha.khan']);
+    } finally {
+      if (saved === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = saved;
+    }
+    expect(api.signedRegions).toEqual(['eu-central-1']);
+  });
+
+  it('asks the configured region when one is set', async () => {
+    api.users.set(`${INSTANCE_ID}/${USER_ID.aisha}`, 'aisha.khan');
+    await agentOf(runtime({}, lookups({ region: 'eu-west-2' })), USER_ID.aisha);
+    expect(api.signedRegions).toEqual(['eu-west-2']);
   });
 
   it('answers a second event for the same agent from the cache, without a second call', async () => {

@@ -21,6 +21,8 @@ export interface FakeConnectApi {
   failWith: number | undefined;
   /** Whether every request carried a SigV4 Authorization header. */
   allSigned(): boolean;
+  /** The region each request was signed for (SigV4 credential scope), in order. */
+  signedRegions: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -35,12 +37,16 @@ export async function startFakeConnectApi(): Promise<FakeConnectApi> {
   const attributes = new Map<string, Record<string, string>>();
   const calls: string[] = [];
   const authorizations: (string | undefined)[] = [];
+  const signedRegions: (string | undefined)[] = [];
   const api = { failWith: undefined as number | undefined };
 
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     calls.push(`${req.method} ${path}`);
     authorizations.push(req.headers.authorization);
+    signedRegions.push(
+      /Credential=[^/]+\/\d{8}\/([^/]+)\/connect\//.exec(req.headers.authorization ?? '')?.[1],
+    );
     let answer: { status: number; type?: string; body: unknown };
     const user = /^\/users\/([^/]+)\/([^/]+)$/.exec(path);
     const contact = /^\/contact\/attributes\/([^/]+)\/([^/]+)$/.exec(path);
@@ -89,6 +95,7 @@ export async function startFakeConnectApi(): Promise<FakeConnectApi> {
     users,
     attributes,
     calls,
+    signedRegions,
     allSigned: () =>
       authorizations.every((a) => a?.startsWith('AWS4-HMAC-SHA256 Credential=AKIDLOCALTEST0000000/')),
     close: () =>

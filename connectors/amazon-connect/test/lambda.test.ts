@@ -306,9 +306,9 @@ describe('agent-stream Lambda', () => {
 
   it('always handles the first record, however little time is left', async () => {
     const records = batch().Records.slice(1, 2);
-    expect(await agentStream.handler({ Records: records }, { getRemainingTimeInMillis: () => 100 })).toEqual(
-      { batchItemFailures: [] },
-    );
+    expect(await agentStream.handler({ Records: records }, { getRemainingTimeInMillis: () => 100 })).toEqual({
+      batchItemFailures: [],
+    });
     expect(emulator.messages).toHaveLength(1);
   });
 
@@ -331,7 +331,7 @@ describe('the jwt, whatever OpenConnect answers', () => {
   });
   afterAll(() => new Promise<void>((resolve) => echo.close(() => resolve())));
 
-  it('never reaches any handler\'s answer, error or log line', async () => {
+  it("never reaches any handler's answer, error or log line", async () => {
     const env = envWith({ OPENCONNECT_URL: echoUrl, OPENCONNECT_METHOD: 'GET' });
     logged.length = 0;
     const answers = [

@@ -5,8 +5,13 @@ import { createDirectory } from '@openconnect/core';
 const ARN = 'arn:aws:connect:eu-central-1:210987654321:instance/5f0e0c8a/agent/8c2f4b1e';
 
 describe('parseAgentArn', () => {
-  it('splits an agent ARN into the instance id and the user id', () => {
-    expect(parseAgentArn(ARN)).toEqual({ arn: ARN, instanceId: '5f0e0c8a', userId: '8c2f4b1e' });
+  it('splits an agent ARN into the instance id, the user id and the region', () => {
+    expect(parseAgentArn(ARN)).toEqual({
+      arn: ARN,
+      instanceId: '5f0e0c8a',
+      userId: '8c2f4b1e',
+      region: 'eu-central-1',
+    });
   });
 
   it('accepts the GovCloud and China partitions', () => {

@@ -69,7 +69,8 @@ export function createHost(env: Env, defaults: { timeoutMs: number }): LambdaHos
     apiKey,
     ...(env.AGENT_PARAMETER ? { agentParameter: env.AGENT_PARAMETER } : {}),
     ...(env.LIFECYCLE_PARAMETER ? { lifecycleParameter: env.LIFECYCLE_PARAMETER } : {}),
-    ...(env.CONNECT_REGION || env.AWS_REGION ? { region: env.CONNECT_REGION || env.AWS_REGION } : {}),
+    // Not AWS_REGION: the agent ARN names the instance's region, which the SDK falls back from.
+    ...(env.CONNECT_REGION ? { region: env.CONNECT_REGION } : {}),
     ...(env.CONNECT_ENDPOINT ? { endpoint: env.CONNECT_ENDPOINT } : {}),
     ...(env.CONTACT_ATTRIBUTES
       ? { contactAttributes: env.CONTACT_ATTRIBUTES.trim().toLowerCase() === 'true' }
