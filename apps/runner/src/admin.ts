@@ -74,7 +74,9 @@ export function registerAdmin(app: FastifyInstance, ctx: ServerContext) {
         const byCookie = !request.headers.authorization;
         const json = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
         if (byCookie && request.method !== 'GET' && !json) {
-          return send(reply, 415, { error: 'admin writes from the dashboard must be JSON (content-type: application/json)' });
+          return send(reply, 415, {
+            error: 'admin writes from the dashboard must be JSON (content-type: application/json)',
+          });
         }
       });
       // Nothing a vendor sent may carry a secret back out through this API.
@@ -161,7 +163,7 @@ export function registerAdmin(app: FastifyInstance, ctx: ServerContext) {
       admin.get('/status', async (_request, reply) => {
         const stats = await outbox.stats().catch(() => undefined);
         return send(reply, 200, {
-          outbox: { kind: outbox.kind, stats: stats ?? null },
+          outbox: { kind: outbox.kind, ...(outbox.sync ? { sync: outbox.sync } : {}), stats: stats ?? null },
           paused: outbox.pausedReason() ?? null,
           target: ctx.target,
           publicUrl: ctx.publicUrl(),

@@ -2,11 +2,18 @@
 import { describeConnector } from './admin.js';
 import type { Runner } from './index.js';
 
+const syncNote = (sync: Runner['outbox']['sync']) =>
+  sync === 'normal'
+    ? ', OUTBOX_SYNC=normal: no fsync before the 2xx (safe against crashes, not power loss)'
+    : sync === 'full'
+      ? ', fsynced before every 2xx'
+      : '';
+
 export function banner(runner: Runner): string {
   const lines = [
     '',
     `OpenConnect runner listening on ${runner.url} (public URL ${runner.publicUrl})`,
-    `  outbox: ${runner.outbox.kind} (${runner.config.outbox.replace(/\/\/[^@/]*@/, '//***@')})`,
+    `  outbox: ${runner.outbox.kind} (${runner.config.outbox.replace(/\/\/[^@/]*@/, '//***@')})${syncNote(runner.outbox.sync)}`,
   ];
   if (runner.target.emulator) {
     lines.push(

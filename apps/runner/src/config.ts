@@ -33,6 +33,11 @@ export const configSchema = z
       .string()
       .regex(/^(sqlite:.+|rediss?:\/\/.+)$/, 'outbox must be sqlite:<path> or a redis:// URL')
       .default(DEFAULT_OUTBOX),
+    /**
+     * SQLite outbox: `full` fsyncs before each 2xx (a power cut keeps accepted events); `normal` does not
+     * (WAL: still safe when the process crashes or is killed, not when the machine loses power).
+     */
+    outboxSync: z.enum(['full', 'normal'], 'outboxSync must be full or normal').default('full'),
     openconnect: z
       .strictObject({
         url: z.string().min(1).optional(),
@@ -124,6 +129,7 @@ export interface RunnerConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   adminToken?: string;
   outbox: string;
+  outboxSync: 'full' | 'normal';
   openconnect: {
     /** undefined with no jwt: the runner starts the local emulator as its target. */
     url?: string;
@@ -204,12 +210,13 @@ function applyEnv(
     ['HOST', 'host'],
     ['PUBLIC_URL', 'publicUrl'],
     ['OUTBOX', 'outbox'],
+    ['OUTBOX_SYNC', 'outboxSync'],
     ['ADMIN_TOKEN', 'adminToken'],
     ['LOG_LEVEL', 'logLevel'],
   ];
   for (const [name, key] of top) {
     const value = read(name);
-    if (value !== undefined) out[key] = value;
+    if (value !== undefined) out[key] = name === 'OUTBOX_SYNC' ? value.toLowerCase() : value;
   }
   const oc: [string, string][] = [
     ['OPENCONNECT_URL', 'url'],
@@ -350,6 +357,7 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
     logLevel: data.logLevel,
     ...(data.adminToken ? { adminToken: data.adminToken } : {}),
     outbox: data.outbox,
+    outboxSync: data.outboxSync,
     openconnect: {
       ...(data.openconnect.url ? { url: data.openconnect.url } : {}),
       ...(data.openconnect.jwt ? { jwt: data.openconnect.jwt } : {}),

@@ -182,6 +182,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
         ...(config.delivery.dedupeWindowMs ? { dedupeWindowMs: config.delivery.dedupeWindowMs } : {}),
         ...(config.delivery.retainDelivered ? { retainDelivered: config.delivery.retainDelivered } : {}),
         ...(config.delivery.redis ? { redis: config.delivery.redis } : {}),
+        sqlite: { synchronous: config.outboxSync },
         hooks: hooks(metrics, logger, activity),
       }));
   } catch (error) {

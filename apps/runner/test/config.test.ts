@@ -134,6 +134,15 @@ describe('runner configuration', () => {
     expect(loadConfig({ available, env: {} }).cors).toBeUndefined();
   });
 
+  it('commits the sqlite outbox with synchronous=FULL unless OUTBOX_SYNC asks for normal', () => {
+    expect(loadConfig({ available, env: {} }).outboxSync).toBe('full');
+    expect(loadConfig({ available, env: { OUTBOX_SYNC: 'NORMAL' } }).outboxSync).toBe('normal');
+    expect(loadConfig({ available, env: {}, document: { outboxSync: 'normal' } }).outboxSync).toBe('normal');
+    expect(problemsOf(() => loadConfig({ available, env: { OUTBOX_SYNC: 'off' } }))).toEqual([
+      'outboxSync: outboxSync must be full or normal',
+    ]);
+  });
+
   it('counts a Redis password among the secrets scrubbed from logs', () => {
     const config = loadConfig({ available, env: { OUTBOX: 'redis://:s3cret-redis-pass@127.0.0.1:6379/0' } });
     expect(config.secrets).toEqual(['s3cret-redis-pass']);

@@ -2,7 +2,8 @@
 // message of each due agent lane, so each agent gets one attempt at a time, in acceptance order.
 //
 // Durability: enqueue commits with synchronous=FULL (the WAL is fsynced before the vendor gets its 2xx, so
-// even a power cut keeps accepted messages); delivery bookkeeping commits with synchronous=NORMAL (a power
+// even a power cut keeps accepted messages; `sqlite.synchronous: 'normal'` trades that for speed: safe
+// against process crashes, not power loss); delivery bookkeeping commits with synchronous=NORMAL (a power
 // cut may forget that a message was delivered, which only means it is sent again: at-least-once).
 // At-least-once window: a message whose HTTP attempt succeeded but whose "delivered" update had not been
 // committed when the process died is delivered again after restart (in flight is never stored as a state).
@@ -66,6 +67,9 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   const keepMs = options.retainDelivered?.maxAgeMs ?? 7 * DAY;
   const keepRows = options.retainDelivered?.maxRows ?? 100_000;
   const hooks = safeHooks(options.hooks);
+  const sync = options.sqlite?.synchronous ?? 'full';
+  const syncFull = db.prepare('PRAGMA synchronous = FULL');
+  const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
 
   const sql = prepareStatements(db);
   // One process owns the file, so counts kept beside the writes stay exact; counted once at open.
@@ -132,7 +136,8 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     const batch = waiting;
     waiting = [];
     if (batch.length === 0) return;
-    db.pragma('synchronous = FULL');
+    // FULL only around the intake commit (unless the operator chose NORMAL): fsync before the 2xx.
+    if (sync === 'full') syncFull.run();
     try {
       const results = storeAll(
         batch.map((w) => w.messages),
@@ -144,7 +149,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     } catch (error) {
       for (const w of batch) w.reject(error);
     } finally {
-      db.pragma('synchronous = NORMAL');
+      if (sync === 'full') syncNormal.run();
     }
   }
 
@@ -321,6 +326,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
 
   return {
     kind: 'sqlite',
+    sync,
     state,
     enqueue(messages) {
       try {

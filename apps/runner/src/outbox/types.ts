@@ -86,6 +86,17 @@ export interface OutboxOptions {
   pruneIntervalMs?: number;
   /** Redis backend only. */
   redis?: RedisOutboxOptions;
+  /** SQLite backend only. */
+  sqlite?: SqliteOutboxOptions;
+}
+
+export interface SqliteOutboxOptions {
+  /**
+   * How enqueue() commits before the vendor gets its 2xx. `full` (default): the WAL is fsynced, so a power
+   * cut keeps accepted messages. `normal`: written to the OS, not fsynced (WAL + synchronous=NORMAL):
+   * survives a crash or SIGKILL of the process, but a power cut or kernel crash may lose the last commits.
+   */
+  synchronous?: 'full' | 'normal';
 }
 
 export interface RedisOutboxOptions {
@@ -123,6 +134,8 @@ export type Deliver = (record: DeliveryRecord) => Promise<AttemptResult>;
 
 export interface Outbox {
   readonly kind: 'sqlite' | 'redis';
+  /** SQLite only: how enqueue() commits (SqliteOutboxOptions.synchronous). */
+  readonly sync?: 'full' | 'normal';
   /**
    * Stores the messages durably and resolves only once they are persisted: the runner answers the
    * vendor 2xx after this. A message whose dedupeKey was stored within the window is not stored again.
