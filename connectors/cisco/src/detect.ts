@@ -17,6 +17,10 @@ export function sourceInUrl(req: InboundRequest): SourceName | undefined {
 }
 
 export function firstChar(req: InboundRequest): string {
-  const text = req.rawBody.subarray(0, 512).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const text = req.rawBody
+    .subarray(0, 512)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return text.charAt(0);
 }

@@ -2,7 +2,14 @@
 // while this agent's leg still rings); the dialog state is the fallback. Finesse sends a PUT for every
 // change (actions, call variables...), so the last phase per agent and dialog is kept and only a change
 // of phase becomes a message.
-import { type Draft, type Lifecycle, normaliseDirection, PROP, type Props, RESERVED_FIELDS } from '@openconnect/core';
+import {
+  type Draft,
+  type Lifecycle,
+  normaliseDirection,
+  PROP,
+  type Props,
+  RESERVED_FIELDS,
+} from '@openconnect/core';
 import type { CiscoConfig } from '../config.js';
 import type { Dialog, Participant } from './model.js';
 
@@ -43,7 +50,9 @@ export function phaseOf(state: string | undefined, config: CiscoConfig): Phase |
     case 'INITIATED':
       return config.finesseOutboundInitiated === 'offered'
         ? 'offered'
-        : { none: `${state} is an outbound call the agent is still dialing; it is sent when answered (ACTIVE)` };
+        : {
+            none: `${state} is an outbound call the agent is still dialing; it is sent when answered (ACTIVE)`,
+          };
     case undefined:
       return { none: 'the dialog has no state' };
     default:
@@ -95,7 +104,8 @@ export function dialogDraft(
   // First value wins: canonical props, then Finesse's own fields, then call variables, so a variable can
   // never overwrite a canonical prop.
   const set = (name: string, value: string | undefined) => {
-    if (value !== undefined && !Object.hasOwn(props, name) && !RESERVED.has(name.toLowerCase())) props[name] = value;
+    if (value !== undefined && !Object.hasOwn(props, name) && !RESERVED.has(name.toLowerCase()))
+      props[name] = value;
   };
   const setFilled = (name: string, value: string | undefined) => set(name, value || undefined);
   setFilled(PROP.nativeEvent, step.state);

@@ -24,7 +24,8 @@ type Ctx = MapContext<CiscoConfig, CiscoServices>;
 
 export const finesse = defineSource<FinesseEvent, CiscoConfig, CiscoServices>({
   id: 'finesse',
-  description: 'Cisco Finesse dialog and user notifications (UCCE, UCCX), forwarded as XML by the OpenConnect gadget',
+  description:
+    'Cisco Finesse dialog and user notifications (UCCE, UCCX), forwarded as XML by the OpenConnect gadget',
   platforms: ['UCCE', 'UCCX'],
   auth: {
     scheme: 'shared-secret',
@@ -59,7 +60,9 @@ export const finesse = defineSource<FinesseEvent, CiscoConfig, CiscoServices>({
       if (!user.state) return ignore(`the user update for ${loginId} has no state`);
       const key = `finesse:user:${loginId}`;
       if ((await ctx.state.get<string>(key)) === stateKey(user)) {
-        return ignore(`agent ${loginId} is still ${user.state}${user.reasonCodeLabel ? ` (${user.reasonCodeLabel})` : ''}`);
+        return ignore(
+          `agent ${loginId} is still ${user.state}${user.reasonCodeLabel ? ` (${user.reasonCodeLabel})` : ''}`,
+        );
       }
       await ctx.state.set(key, stateKey(user), ttl);
       return userDraft(user, agent.login, ctx.config);

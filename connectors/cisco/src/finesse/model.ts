@@ -81,7 +81,11 @@ export function toEvent(envelope: Envelope, req: InboundRequest): FinesseEvent {
     return { ...common, agent: parsed.loginId, kind: 'user', user: parsed };
   }
   const first = isNode(data) ? Object.keys(data).find((k) => !k.startsWith('@') && k !== '#text') : undefined;
-  return { ...common, kind: 'other', what: first ? `<${first}>` : `an update from ${source ?? 'an unknown source'}` };
+  return {
+    ...common,
+    kind: 'other',
+    what: first ? `<${first}>` : `an update from ${source ?? 'an unknown source'}`,
+  };
 }
 
 function toDialog(node: unknown, index: number): Dialog {

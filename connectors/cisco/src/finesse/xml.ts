@@ -86,7 +86,8 @@ export function parseFinesse(body: string): Envelope {
 }
 
 function asUpdate(value: unknown): Node {
-  if (Array.isArray(value)) throw new InputError('the XML holds more than one <Update>; send one per request');
+  if (Array.isArray(value))
+    throw new InputError('the XML holds more than one <Update>; send one per request');
   if (!isNode(value)) throw new InputError('the <Update> element is empty');
   return value;
 }
