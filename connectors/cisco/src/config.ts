@@ -14,18 +14,42 @@ export const config = z.object({
   /** How far X-WebexCC-Timestamp may be from now. Cisco's guide uses 5 minutes. */
   webexCcToleranceMs: z.number().int().positive().default(300_000),
   /** How long per-dialog and per-task state (joins, last lifecycle) is kept. */
-  stateTtlMs: z.number().int().positive().default(4 * 60 * 60 * 1000),
+  stateTtlMs: z
+    .number()
+    .int()
+    .positive()
+    .default(4 * 60 * 60 * 1000),
 });
 
 export type CiscoConfig = z.output<typeof config>;
 
 export const SECRET_KEYS = ['finesseToken', 'webexCcSecret'] as const;
 
-/** What the mappings and verifiers get from outside: only the clock, replaceable in tests. */
+/** What the mappings and verifiers get from outside: the clock, and a per-key queue for the join state. */
 export interface CiscoServices {
   now: () => number;
+  /** Runs fn after every earlier fn with the same key has settled (within this process). */
+  serial: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 export function createServices(overrides: Partial<CiscoServices> = {}): CiscoServices {
-  return { now: () => Date.now(), ...overrides };
+  return { now: () => Date.now(), serial: keyedQueue(), ...overrides };
+}
+
+// Webex CC delivers a task's events concurrently; each reads, changes and writes the task's record, so
+// two at once would lose one's change (a waiting step sent twice, a join forgotten).
+function keyedQueue(): CiscoServices['serial'] {
+  const tails = new Map<string, Promise<unknown>>();
+  return (key, fn) => {
+    const run = (tails.get(key) ?? Promise.resolve()).then(fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
 }

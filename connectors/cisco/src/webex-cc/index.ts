@@ -13,6 +13,7 @@ import {
   PROP,
   type Props,
   peekJson,
+  setIfAbsent,
 } from '@openconnect/core';
 import type { CiscoConfig, CiscoServices } from '../config.js';
 import { sourceInUrl } from '../detect.js';
@@ -47,11 +48,17 @@ const CHANNEL_STEPS = new Map<string, Lifecycle>([
 /** Channel states that describe the agent rather than a task. */
 const AGENT_STATES = new Set(['available', 'idle', 'not-responding']);
 
-const AGENT_EVENTS = new Set(['agent:login', 'agent:logout', 'agent:state_change', 'agent:channelType_state_change']);
+const AGENT_EVENTS = new Set([
+  'agent:login',
+  'agent:logout',
+  'agent:state_change',
+  'agent:channelType_state_change',
+]);
 
 export const webexCc = defineSource<WebexEvent, CiscoConfig, CiscoServices>({
   id: 'webex-cc',
-  description: 'Webex Contact Center task and agent webhooks (Subscriptions API), signed with the subscription secret',
+  description:
+    'Webex Contact Center task and agent webhooks (Subscriptions API), signed with the subscription secret',
   platforms: [PLATFORM],
   auth: {
     scheme: 'hmac-signature',
@@ -70,12 +77,21 @@ export const webexCc = defineSource<WebexEvent, CiscoConfig, CiscoServices>({
   parse: parseWebexRequest,
   eventId: (event) => event.id,
   async map(event, ctx) {
-    // Deliveries repeat; a repeat must not move the join state a second time.
+    // Deliveries repeat, even at the same moment: the first to claim the id maps it, and a repeat must not
+    // move the join state a second time. A failed attempt gives the claim back, so the retry is mapped.
     const seen = `wxcc:seen:${event.id}`;
-    if (await ctx.state.get(seen)) return ignore(`duplicate delivery of event ${event.id}`);
-    const result = await mapOnce(event, ctx);
-    await ctx.state.set(seen, true, ctx.config.stateTtlMs);
-    return result;
+    if (!(await setIfAbsent(ctx.state, seen, true, ctx.config.stateTtlMs))) {
+      return ignore(`duplicate delivery of event ${event.id}`);
+    }
+    const taskId = event.data.taskId;
+    try {
+      return taskId
+        ? await ctx.services.serial(`task:${taskId}`, () => mapOnce(event, ctx))
+        : await mapOnce(event, ctx);
+    } catch (error) {
+      await ctx.state.delete(seen).catch(() => undefined);
+      throw error;
+    }
   },
 });
 
@@ -86,7 +102,12 @@ async function mapOnce(event: WebexEvent, ctx: Ctx): Promise<MapResult> {
     if (!state) return ignore(`${type} has no currentState`);
     if (AGENT_STATES.has(state) || !data.taskId) return agentState(event, state, ctx);
     const step = CHANNEL_STEPS.get(state);
-    return onTask(event, data.taskId, step ? { lifecycle: step, nativeEvent: `${type}:${state}` } : undefined, ctx);
+    return onTask(
+      event,
+      data.taskId,
+      step ? { lifecycle: step, nativeEvent: `${type}:${state}` } : undefined,
+      ctx,
+    );
   }
   if (AGENT_EVENTS.has(type)) return agentState(event, undefined, ctx);
   if (type.startsWith('task:')) {
@@ -97,7 +118,12 @@ async function mapOnce(event: WebexEvent, ctx: Ctx): Promise<MapResult> {
   return ignore(`event type ${type} is not a task or agent event this connector maps`);
 }
 
-async function onTask(event: WebexEvent, taskId: string, step: Step | undefined, ctx: Ctx): Promise<MapResult> {
+async function onTask(
+  event: WebexEvent,
+  taskId: string,
+  step: Step | undefined,
+  ctx: Ctx,
+): Promise<MapResult> {
   const key = `wxcc:task:${taskId}`;
   const record: TaskRecord = (await ctx.state.get<TaskRecord>(key)) ?? emptyRecord();
   const fromAgent = event.type.startsWith('agent:');
@@ -119,7 +145,9 @@ async function onTask(event: WebexEvent, taskId: string, step: Step | undefined,
   if (!login) {
     if (step) record.pending.push(step);
     await save();
-    return ignore(`agent ${agentId} is not in the directory: add "${agentId}": "<agent login>" to the cisco directory`);
+    return ignore(
+      `agent ${agentId} is not in the directory: add "${agentId}": "<agent login>" to the cisco directory`,
+    );
   }
   const steps = [...record.pending, ...(step ? [step] : [])];
   record.pending = [];
@@ -131,7 +159,11 @@ async function onTask(event: WebexEvent, taskId: string, step: Step | undefined,
   const { sent, skipped } = release(progress, steps);
   await save();
   if (!sent.length) {
-    return ignore(skipped.length ? skipped.join('; ') : `${event.type} for task ${taskId} recorded; it is not a step this connector sends`);
+    return ignore(
+      skipped.length
+        ? skipped.join('; ')
+        : `${event.type} for task ${taskId} recorded; it is not a step this connector sends`,
+    );
   }
   return sent.map((s) => taskDraft(s, taskId, record.info, agentId, login));
 }
@@ -164,10 +196,16 @@ function agentState(event: WebexEvent, channelState: string | undefined, ctx: Ct
   if (!data.agentId) return ignore(`${type} carries no agentId`);
   const login = ctx.directory.get(data.agentId);
   if (!login) {
-    return ignore(`agent ${data.agentId} is not in the directory: add "${data.agentId}": "<agent login>" to the cisco directory`);
+    return ignore(
+      `agent ${data.agentId} is not in the directory: add "${data.agentId}": "<agent login>" to the cisco directory`,
+    );
   }
   const state =
-    type === 'agent:login' ? 'LoggedIn' : type === 'agent:logout' ? 'LoggedOut' : (channelState ?? data.currentState ?? data.state);
+    type === 'agent:login'
+      ? 'LoggedIn'
+      : type === 'agent:logout'
+        ? 'LoggedOut'
+        : (channelState ?? data.currentState ?? data.state);
   if (!state) return ignore(`${type} has no state`);
   const props: Props = {};
   const set = (name: string, value: string | undefined) => {
