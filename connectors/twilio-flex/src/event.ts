@@ -9,6 +9,8 @@ export interface TaskRouterEvent {
   eventType: string;
   /** The event's own SID (EV…), for de-duplication. */
   sid?: string;
+  /** When the event happened (TimestampMs, else Timestamp): with the resource, a key when Sid is absent. */
+  timestamp?: string;
   /** Lower-cased: TaskRouter's docs say `Reservation`, code in the wild sees `reservation`. */
   resourceType?: string;
   resourceSid?: string;

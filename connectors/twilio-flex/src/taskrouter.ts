@@ -13,6 +13,8 @@ const optional = z.string().optional();
 const callback = z.object({
   EventType: z.string({ error: 'EventType is required' }).trim().min(1, 'EventType must not be empty'),
   Sid: optional,
+  Timestamp: optional,
+  TimestampMs: optional,
   ResourceType: optional,
   ResourceSid: optional,
   TaskSid: optional,
@@ -33,6 +35,7 @@ export function parseCallback(form: Record<string, string>): TaskRouterEvent {
   return withResourceSid({
     eventType: f.EventType,
     sid: present(f.Sid),
+    timestamp: present(f.TimestampMs) ?? present(f.Timestamp),
     resourceType: present(f.ResourceType)?.toLowerCase(),
     resourceSid: present(f.ResourceSid),
     taskSid: present(f.TaskSid),
@@ -47,6 +50,16 @@ export function parseCallback(form: Record<string, string>): TaskRouterEvent {
     taskAttributes: parseAttributes('TaskAttributes', f.TaskAttributes),
     workerAttributes: parseAttributes('WorkerAttributes', f.WorkerAttributes),
   });
+}
+
+/**
+ * The event's Sid. TaskRouter's callback reference lists no Sid (real callbacks carry one), so without it
+ * the documented EventType + ResourceSid + Timestamp name the event: a retried callback repeats all three.
+ */
+export function callbackId(event: TaskRouterEvent): string | undefined {
+  if (event.sid) return event.sid;
+  if (!event.resourceSid || !event.timestamp) return undefined;
+  return `${event.eventType}/${event.resourceSid}/${event.timestamp}`;
 }
 
 export const taskrouter = defineSource<TaskRouterEvent, TwilioFlexConfig>({
@@ -66,7 +79,7 @@ export const taskrouter = defineSource<TaskRouterEvent, TwilioFlexConfig>({
   },
   verify: (req, { config }) => verifyFormSignature(req, config.authToken),
   parse: (req) => parseCallback(parseForm(req)),
-  eventId: (event) => event.sid,
+  eventId: callbackId,
   map: (event, ctx) => mapEvent(event, ctx),
   respond: () => ({ status: 204, headers: { 'content-type': 'application/json' } }),
 });

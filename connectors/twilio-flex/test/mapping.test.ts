@@ -125,6 +125,21 @@ describe('ids and answers', () => {
     ]);
   });
 
+  it('keys a callback without Sid on its EventType, ResourceSid and TimestampMs, the same on a retry', async () => {
+    const withoutSid = () =>
+      signedRequest(ACCEPTED, (body) => {
+        delete body.Sid;
+      });
+    const keys = [];
+    for (const req of [withoutSid(), withoutSid()]) {
+      const outcome = await outcomeOf(req);
+      keys.push(outcome.kind === 'accepted' && outcome.messages.map((m) => m.dedupeKey));
+    }
+    const key =
+      'twilio-flex/taskrouter/reservation.accepted/WR0f1e2d3c4b5a69788796a5b4c3d2e1f0/1764072000123';
+    expect(keys).toEqual([[key], [key]]);
+  });
+
   it('keys each message of an Event Streams batch on the batch digest and its position', async () => {
     const outcome = await outcomeOf(signedRequest('event-streams/batch.json'));
     if (outcome.kind !== 'accepted') throw new Error(outcome.kind);
