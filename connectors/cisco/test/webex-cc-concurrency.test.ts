@@ -65,6 +65,26 @@ describe('Webex CC concurrent deliveries', () => {
     ]);
   });
 
+  it('gives a later redelivery the first delivery’s messages with the same dedupe keys, so the outbox keeps one', async () => {
+    const runtime = createRuntime(connector, settings, { services, state: createMemoryStateStore() });
+    const request = delivery('evt-again-1', 'agent:channel_state_change', {
+      agentId: AGENT_UUID,
+      currentState: 'ringing',
+      taskId: TASK,
+    });
+    const keys = async () => {
+      const outcome = await handleRequest(runtime, request);
+      return outcome.kind === 'accepted'
+        ? outcome.messages.map((m) => [m.lifecycle, m.dedupeKey])
+        : outcome.kind;
+    };
+    const first = await keys();
+    expect([first, await keys()]).toEqual([
+      [['offered', 'cisco/webex-cc/evt-again-1']],
+      [['offered', 'cisco/webex-cc/evt-again-1']],
+    ]);
+  });
+
   it('lets a redelivery through after the first attempt failed', async () => {
     const state = createMemoryStateStore();
     let fail = true;

@@ -6,6 +6,7 @@ import {
   defineSource,
   header,
   ignore,
+  isIgnored,
   type Lifecycle,
   type MapContext,
   type MapResult,
@@ -77,21 +78,29 @@ export const webexCc = defineSource<WebexEvent, CiscoConfig, CiscoServices>({
   parse: parseWebexRequest,
   eventId: (event) => event.id,
   async map(event, ctx) {
-    // Deliveries repeat, even at the same moment: the first to claim the id maps it, and a repeat must not
-    // move the join state a second time. A failed attempt gives the claim back, so the retry is mapped.
+    // Deliveries repeat, even at the same moment: the first to claim the id maps it, so a repeat never moves
+    // the join state a second time. A repeat gets the first mapping's messages again: if the runner could
+    // not store them (and answered 503), the retry delivers them; if it did, the outbox keeps one (same
+    // dedupe key). A failed mapping gives the claim back, so the retry is mapped.
     const seen = `wxcc:seen:${event.id}`;
-    if (!(await setIfAbsent(ctx.state, seen, true, ctx.config.stateTtlMs))) {
-      return ignore(`duplicate delivery of event ${event.id}`);
+    const ttl = ctx.config.stateTtlMs;
+    if (!(await setIfAbsent(ctx.state, seen, {}, ttl))) {
+      const first = (await ctx.state.get<{ drafts?: Draft[] }>(seen))?.drafts;
+      return first?.length ? first : ignore(`duplicate delivery of event ${event.id}`);
     }
     const taskId = event.data.taskId;
+    let result: MapResult;
     try {
-      return taskId
+      result = taskId
         ? await ctx.services.serial(`task:${taskId}`, () => mapOnce(event, ctx))
         : await mapOnce(event, ctx);
     } catch (error) {
       await ctx.state.delete(seen).catch(() => undefined);
       throw error;
     }
+    if (!isIgnored(result))
+      await ctx.state.set(seen, { drafts: Array.isArray(result) ? result : [result] }, ttl);
+    return result;
   },
 });
 
