@@ -76,9 +76,13 @@ export const studio = defineSource<StudioPush, InContactConfig>({
     return fields;
   },
   eventId(f) {
-    // A script that posts the same lifecycle twice for one contact (a retry, a loop) pops once.
+    // A script that posts the same lifecycle twice for one contact and agent (a retry, a loop) pops once;
+    // the agent is part of the key so a contact handed to a second agent still pops for that agent.
     const word = f.event?.toLowerCase();
-    return word && isLifecycle(word) && word !== 'custom' ? `${f.ContactID}/${word}` : undefined;
+    const agent = USER_NAME_KEYS.map((key) => f[key]).find(Boolean) ?? f.AgentID;
+    return word && isLifecycle(word) && word !== 'custom'
+      ? `${f.ContactID}/${word}${agent ? `/${agent}` : ''}`
+      : undefined;
   },
   map(f, { directory, config }) {
     const event = f.event!;

@@ -48,6 +48,15 @@ describe('incontact studio', () => {
       },
     ]);
   });
+  it('pops a contact handed to a second agent for that agent too (the agent is part of the event id)', async () => {
+    const rt = runtime();
+    const first = await rt.post(studioBody, undefined, 'studio');
+    const second = await rt.post({ ...studioBody, AgentUserName: 'tkim@acme.example' }, undefined, 'studio');
+    expect([first, second].map((o) => o.kind === 'accepted' && o.messages[0]!.dedupeKey)).toEqual([
+      'incontact/studio/389712045611/answered/mreyes@acme.example',
+      'incontact/studio/389712045611/answered/tkim@acme.example',
+    ]);
+  });
   it('refuses a body without ContactID with 400 naming it', async () => {
     const { ContactID: _, ...rest } = studioBody;
     const outcome = await runtime().post(rest, undefined, 'studio');
