@@ -1,5 +1,6 @@
 // EventBridge "Amazon Connect Contact Event", delivered by an API destination. Events arrive unordered
-// and may repeat, so each maps on its own (no state) and the envelope id de-duplicates retries.
+// and may repeat: the envelope id de-duplicates retries, and a contact's end is remembered for a while,
+// so a CONNECTED_TO_AGENT that arrives after its DISCONNECTED pops nothing for a finished call.
 import {
   defineSource,
   type Draft,
@@ -71,6 +72,30 @@ const LIFECYCLE: Record<string, Lifecycle | null> = {
 
 type Ctx = MapContext<AmazonConnectConfig, ConnectLookups>;
 
+/** How long a contact's end is remembered: EventBridge delivers late by seconds, rarely minutes. */
+export const CONTACT_END_TTL_MS = 60 * 60 * 1000;
+
+/**
+ * Drops an event that arrives after the contact ended: any earlier moment once DISCONNECTED or
+ * COMPLETED was seen, and DISCONNECTED once COMPLETED was. Undefined when the event is in order.
+ */
+async function lateArrival(
+  contactId: string,
+  type: string,
+  lifecycle: Lifecycle,
+  ctx: Ctx,
+): Promise<string | undefined> {
+  const key = `contact-end:${contactId}`;
+  const ended = await ctx.state.get<'ended' | 'completed'>(key);
+  const terminal = lifecycle === 'ended' || lifecycle === 'completed';
+  if (ended && (!terminal || (ended === 'completed' && lifecycle === 'ended'))) {
+    const seen = ended === 'completed' ? 'COMPLETED' : 'DISCONNECTED';
+    return `contact event ${type} for contact ${contactId} arrived after its ${seen}; no pop for a finished contact`;
+  }
+  if (terminal && ended !== lifecycle) await ctx.state.set(key, lifecycle, CONTACT_END_TTL_MS);
+  return undefined;
+}
+
 export const eventbridge = defineSource<ContactEvent, AmazonConnectConfig, ConnectLookups>({
   id: 'eventbridge',
   description: 'Amazon Connect contact events from an EventBridge rule with an API destination target',
@@ -92,6 +117,8 @@ export const eventbridge = defineSource<ContactEvent, AmazonConnectConfig, Conne
       return ignore(`contact event type ${detail.eventtype} is not one this connector maps`);
     if (lifecycle === null)
       return ignore(`contact event ${type} is not an agent moment (no PopFlow event for it)`);
+    const late = await lateArrival(detail.contactid, type, lifecycle, ctx);
+    if (late) return ignore(late);
     const arn = detail.agentinfo?.agentarn;
     if (!arn)
       return ignore(

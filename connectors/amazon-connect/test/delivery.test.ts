@@ -122,20 +122,57 @@ describe('de-duplication', () => {
 });
 
 describe('unordered EventBridge delivery', () => {
-  it('maps a DISCONNECTED that arrives before its CONNECTED_TO_AGENT, each on its own', async () => {
+  const ANSWERED = 'eventbridge/connected-to-agent.json';
+  const CONTACT = 'c3a1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1d20';
+  /** A recorded event, moved onto the contact of connected-to-agent.json with its own envelope id. */
+  function event(path: string, id: string) {
+    const request = recorded(path);
+    const body = request.body as { id: string; detail: Record<string, unknown> };
+    body.id = id;
+    body.detail.contactId = CONTACT;
+    body.detail.initialContactId = CONTACT;
+    return toInboundRequest(request);
+  }
+  const lifecycles = (outcome: Awaited<ReturnType<typeof handleRequest>>) =>
+    outcome.kind === 'accepted' ? outcome.messages.map((m) => m.lifecycle) : outcome.kind;
+
+  it("maps a contact's events that arrive in order, each once", async () => {
     const rt = runtime();
-    const ended = await handleRequest(rt, toInboundRequest(recorded('eventbridge/disconnected.json')));
-    const answered = await handleRequest(
-      rt,
-      toInboundRequest(recorded('eventbridge/mixed-case-doc-sample.json')),
-    );
-    const summary = [ended, answered].map((o) =>
-      o.kind === 'accepted' ? o.messages.map((m) => [m.agentid, m.lifecycle, m.props.interactionId]) : o.kind,
-    );
-    expect(summary).toEqual([
-      [['aisha.khan', 'ended', 'e5c3a7b9-2d4f-4081-8c3e-5a7b9c1d3f42']],
-      [['aisha.khan', 'answered', 'e5c3a7b9-2d4f-4081-8c3e-5a7b9c1d3f42']],
-    ]);
+    const outcomes = [
+      await handleRequest(rt, toInboundRequest(recorded(ANSWERED))),
+      await handleRequest(rt, event('eventbridge/disconnected.json', 'evt-ended')),
+      await handleRequest(rt, toInboundRequest(recorded('eventbridge/completed.json'))),
+    ];
+    expect(outcomes.map(lifecycles)).toEqual([['answered'], ['ended'], ['completed']]);
+  });
+
+  it('ignores a CONNECTED_TO_AGENT that arrives after its DISCONNECTED, saying why', async () => {
+    const rt = runtime();
+    await handleRequest(rt, event('eventbridge/disconnected.json', 'evt-ended'));
+    expect(await handleRequest(rt, toInboundRequest(recorded(ANSWERED)))).toMatchObject({
+      kind: 'ignored',
+      reason: `contact event CONNECTED_TO_AGENT for contact ${CONTACT} arrived after its DISCONNECTED; no pop for a finished contact`,
+    });
+  });
+
+  it('ignores a DISCONNECTED that arrives after its COMPLETED', async () => {
+    const rt = runtime();
+    await handleRequest(rt, toInboundRequest(recorded('eventbridge/completed.json')));
+    const late = await handleRequest(rt, event('eventbridge/disconnected.json', 'evt-ended'));
+    expect(late).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('after its COMPLETED') });
+  });
+
+  it('still maps a DISCONNECTED delivered again (a retry is de-duplicated by its id, not dropped)', async () => {
+    const rt = runtime();
+    const first = await handleRequest(rt, event('eventbridge/disconnected.json', 'evt-ended'));
+    const again = await handleRequest(rt, event('eventbridge/disconnected.json', 'evt-ended'));
+    expect([first, again].map(lifecycles)).toEqual([['ended'], ['ended']]);
+  });
+
+  it('keeps other contacts apart: the end of one does not silence another', async () => {
+    const rt = runtime();
+    await handleRequest(rt, toInboundRequest(recorded('eventbridge/disconnected.json')));
+    expect(lifecycles(await handleRequest(rt, toInboundRequest(recorded(ANSWERED))))).toEqual(['answered']);
   });
 });
 
