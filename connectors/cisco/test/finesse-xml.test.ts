@@ -35,25 +35,36 @@ describe('Finesse XML', () => {
 
   it('decodes &amp; and character references in values, once', async () => {
     const body = update(
-      dialogs({ state: 'ALERTING', variables: [['callVariable3', 'Smith &amp; Sons &#8211; &amp;lt;VIP&amp;gt;']] }),
+      dialogs({
+        state: 'ALERTING',
+        variables: [['callVariable3', 'Smith &amp; Sons &#8211; &amp;lt;VIP&amp;gt;']],
+      }),
       'POST',
       source,
     );
     const outcome = await handleRequest(runtime(), finesseRequest(body));
-    expect(outcome.kind === 'accepted' && outcome.messages[0]?.props.callVariable3).toBe('Smith & Sons – &lt;VIP&gt;');
+    expect(outcome.kind === 'accepted' && outcome.messages[0]?.props.callVariable3).toBe(
+      'Smith & Sons – &lt;VIP&gt;',
+    );
   });
 
   it('reads a single CallVariable and Participant the same as several', async () => {
     const body = update(
-      dialogs({ state: 'ACTIVE', variables: [['callVariable1', 'only']], legs: [{ address: '1001', type: 'AGENT_DEVICE', state: 'HELD' }] }),
+      dialogs({
+        state: 'ACTIVE',
+        variables: [['callVariable1', 'only']],
+        legs: [{ address: '1001', type: 'AGENT_DEVICE', state: 'HELD' }],
+      }),
       'POST',
       source,
     );
     const outcome = await handleRequest(runtime(), finesseRequest(body));
-    expect(outcome.kind === 'accepted' && [outcome.messages[0]?.lifecycle, outcome.messages[0]?.props.callVariable1]).toEqual([
-      'held',
-      'only',
-    ]);
+    expect(
+      outcome.kind === 'accepted' && [
+        outcome.messages[0]?.lifecycle,
+        outcome.messages[0]?.props.callVariable1,
+      ],
+    ).toEqual(['held', 'only']);
   });
 
   it('refuses a body that is not XML with 400 naming the problem', async () => {
@@ -68,7 +79,7 @@ describe('Finesse XML', () => {
     expect(outcome.answer.body).toContain('neither a Finesse <Update> nor an XMPP <message>');
   });
 
-  it('never lets a call variable overwrite a canonical prop or shadow a reserved field', async () => {
+  it('keeps a call variable whose name is a canonical prop or a reserved field as callvariables.<name>', async () => {
     const body = update(
       dialogs({
         id: '16817',
@@ -82,9 +93,12 @@ describe('Finesse XML', () => {
       source,
     );
     const outcome = await handleRequest(runtime(), finesseRequest(body));
-    expect(outcome.kind === 'accepted' && [outcome.messages[0]?.props.interactionId, outcome.messages[0]?.props.event]).toEqual([
-      '16817',
-      undefined,
-    ]);
+    const props = outcome.kind === 'accepted' ? outcome.messages[0]?.props : {};
+    expect([
+      props?.interactionId,
+      props?.event,
+      props?.['callvariables.interactionId'],
+      props?.['callvariables.event'],
+    ]).toEqual(['16817', undefined, 'spoofed', 'spoofed']);
   });
 });

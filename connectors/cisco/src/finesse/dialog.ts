@@ -123,7 +123,11 @@ export function dialogDraft(
   setFilled('toAddress', dialog.toAddress);
   setFilled('dialogState', dialog.state);
   for (const [name, value] of Object.entries(media)) set(name, value);
-  // Every call variable, empty ones too: a PopFlow may test for them.
-  for (const [name, value] of dialog.callVariables) set(name, value);
+  // Every call variable, empty ones too: a PopFlow may test for them. One whose name is taken (a reserved
+  // field, a canonical prop, a media property) is kept as `callvariables.<name>` rather than dropped.
+  for (const [name, value] of dialog.callVariables) {
+    const taken = Object.hasOwn(props, name) || RESERVED.has(name.toLowerCase());
+    set(taken ? `callvariables.${name}` : name, value);
+  }
   return { agentid: agent.login, lifecycle: step.lifecycle, props };
 }
