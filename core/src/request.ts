@@ -93,11 +93,47 @@ export function formOrQuery(req: InboundRequest): Record<string, string> {
 
 const DOCTYPE = /<!DOCTYPE|<!ENTITY/i;
 
+// The five entities XML predefines and character references: all a document without a DTD may use.
+const XML_ENTITY = /&(lt|gt|amp|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/g;
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** Decodes the predefined entities and character references in one pass, so `&amp;lt;` stays `&lt;`. */
+export function decodeXmlEntities(text: string): string {
+  return text.replace(XML_ENTITY, (whole, ref: string) => {
+    if (Object.hasOwn(PREDEFINED, ref)) return PREDEFINED[ref]!;
+    const code = ref.startsWith('#x') ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
+    // NUL and surrogate halves are not characters XML allows: kept as written.
+    return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : whole;
+  });
+}
+
+function decodeTree(node: unknown): unknown {
+  if (typeof node === 'string') return decodeXmlEntities(node);
+  if (Array.isArray(node)) return node.map(decodeTree);
+  if (node && typeof node === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) out[key] = decodeTree(value);
+    return out;
+  }
+  return node;
+}
+
+export interface ParseXmlOptions {
+  /** Elements that are always arrays, even when they occur once. */
+  arrays?: readonly string[];
+  /**
+   * Decode `&lt; &gt; &amp; &quot; &apos;` and `&#NN;`/`&#xNN;` in text and attribute values. Off by
+   * default: values then keep entities as written, and a caller that decodes them itself must not also
+   * turn this on (it would decode twice).
+   */
+  entities?: boolean;
+}
+
 /**
  * Parses XML with DTDs and entities refused (no entity expansion, no external entities).
  * `arrays` names elements that are always arrays, even when they occur once.
  */
-export function parseXml(text: string, options: { arrays?: readonly string[] } = {}): Record<string, unknown> {
+export function parseXml(text: string, options: ParseXmlOptions = {}): Record<string, unknown> {
   if (DOCTYPE.test(text)) throw new InputError('XML with a DOCTYPE or ENTITY declaration is refused');
   if (!text.trim().startsWith('<')) throw new InputError('the request body is not XML');
   const always = new Set(options.arrays ?? []);
@@ -120,7 +156,7 @@ export function parseXml(text: string, options: { arrays?: readonly string[] } =
     throw new InputError(`the request body is not well-formed XML (${detail})`);
   }
   if (!parsed || typeof parsed !== 'object') throw new InputError('the XML document is empty');
-  return parsed as Record<string, unknown>;
+  return (options.entities ? decodeTree(parsed) : parsed) as Record<string, unknown>;
 }
 
 /**

@@ -54,6 +54,32 @@ describe('parsers', () => {
     expect(() => parseXml(xxe)).toThrow(InputError);
   });
 
+  it('parseXml keeps entities as written by default', () => {
+    expect(parseXml('<a x="&quot;q&quot;">R&amp;D &lt;b&gt;</a>')).toEqual({ a: { '#text': 'R&amp;D &lt;b&gt;', '@x': '&quot;q&quot;' } });
+  });
+
+  it('parseXml with entities decodes the five predefined entities in text and attributes', () => {
+    expect(parseXml("<a x=\"&quot;q&quot; &apos;s\">R&amp;D &lt;b&gt;</a>", { entities: true })).toEqual({
+      a: { '#text': 'R&D <b>', '@x': '"q" \'s' },
+    });
+  });
+
+  it('parseXml with entities decodes character references, including outside the BMP', () => {
+    expect(parseXml('<a><b>caf&#233; &#x1F600;</b></a>', { entities: true })).toEqual({ a: { b: 'café 😀' } });
+  });
+
+  it('parseXml with entities decodes once: an escaped entity stays an entity', () => {
+    expect(parseXml('<a>&amp;lt;b&amp;gt; &amp;amp;</a>', { entities: true })).toEqual({ a: '&lt;b&gt; &amp;' });
+  });
+
+  it('parseXml with entities leaves undefined names and invalid references as written', () => {
+    expect(parseXml('<a>&copy; &nbsp; &#0; &#xD800;</a>', { entities: true })).toEqual({ a: '&copy; &nbsp; &#0; &#xD800;' });
+  });
+
+  it('parseXml with entities decodes inside repeated elements', () => {
+    expect(parseXml('<a><i>&lt;1</i><i>&gt;2</i></a>', { entities: true, arrays: ['i'] })).toEqual({ a: { i: ['<1', '>2'] } });
+  });
+
   it('parseXml refuses malformed XML and non-XML', () => {
     expect(() => parseXml('<a><b></a>')).toThrow(/not well-formed/);
     expect(() => parseXml('{"json":true}')).toThrow(/not XML/);
