@@ -71,12 +71,23 @@ export type AuthScheme =
   | 'shared-secret'
   | 'none';
 
-export interface AuthDescription {
+/** Where a credential travels: a header, a query parameter, or a field of a form-encoded body. */
+export interface Credential {
+  in: 'header' | 'query' | 'form';
+  name: string;
+}
+
+export interface AuthDescription<Config = any> {
   scheme: AuthScheme;
   /** One line for the README and the dashboard, e.g. "header x-api-key, set on the EventBridge connection". */
   summary: string;
-  /** Where the credential travels: the conformance kit removes these and expects a 401. */
-  credentials: { in: 'header' | 'query'; name: string }[];
+  /** Where the credential travels by default: the conformance kit removes these and expects a 401. */
+  credentials: Credential[];
+  /**
+   * Where it travels for one deployment, when the config can rename it (e.g. an `apiKeyHeader` option).
+   * The conformance kit uses this, with the test settings' config, instead of `credentials`.
+   */
+  credentialsFor?: (config: Config) => Credential[];
   /** Whether the credential covers the body (a signature): the kit then tampers the body and expects a 401. */
   signsBody?: boolean;
 }
@@ -89,7 +100,7 @@ export interface SourceDefinition<Native = any, Config = any, Services = any> {
   platforms?: string[];
   /** HTTP methods the vendor uses. Default: POST. */
   methods?: ('POST' | 'GET')[];
-  auth: AuthDescription;
+  auth: AuthDescription<Config>;
   /** Recognises this source's requests when the URL names no source. Must not throw. */
   detect?: (req: InboundRequest) => boolean;
   /** Answers a vendor's URL-verification or ping without delivering anything. Runs after verify. */

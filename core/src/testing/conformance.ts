@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ConnectorDefinition, ConnectorSettingsInput, SourceDefinition } from '../connector.js';
+import type { ConnectorDefinition, ConnectorSettingsInput, Credential, SourceDefinition } from '../connector.js';
 import { InputError } from '../errors.js';
 import { type ConnectorRuntime, createRuntime, handleRequest, type Outcome } from '../pipeline.js';
 import { type InboundRequest, type RecordedRequest, toInboundRequest } from '../request.js';
@@ -115,18 +115,31 @@ export function expectOutcome(outcome: Outcome, expectation: FixtureExpectation)
   }
 }
 
-function withoutCredentials(request: InboundRequest, source: SourceDefinition): InboundRequest {
+/** The credentials of a source for the runtime's config (a deployment may rename them). */
+export function credentialsOf(source: SourceDefinition, config: unknown): Credential[] {
+  return source.auth.credentialsFor?.(config) ?? source.auth.credentials;
+}
+
+/** The request without any of the given credentials: headers, query parameters and form-body fields. */
+export function withoutCredentials(request: InboundRequest, credentials: Credential[]): InboundRequest {
   const headers = { ...request.headers };
   const query = { ...request.query };
   const url = new URL(request.url);
-  for (const credential of source.auth.credentials) {
+  let rawBody = request.rawBody;
+  for (const credential of credentials) {
     if (credential.in === 'header') delete headers[credential.name.toLowerCase()];
-    else {
+    else if (credential.in === 'query') {
       delete query[credential.name];
       url.searchParams.delete(credential.name);
+    } else if ((headers['content-type'] ?? '').toLowerCase().includes('x-www-form-urlencoded')) {
+      const form = new URLSearchParams(rawBody.toString('utf8'));
+      if (form.has(credential.name)) {
+        form.delete(credential.name);
+        rawBody = Buffer.from(form.toString(), 'utf8');
+      }
     }
   }
-  return { ...request, headers, query, url: url.toString() };
+  return { ...request, headers, query, url: url.toString(), rawBody };
 }
 
 function tampered(request: InboundRequest): InboundRequest {
@@ -240,7 +253,7 @@ export function runConformance(options: ConformanceOptions): void {
       if (source && source.auth.scheme !== 'none' && authentic) {
         it(`refuses ${name} with 401 when the credential is missing`, async () => {
           const runtime = newRuntime(options);
-          const request = withoutCredentials(await toRequest(options, fixture.steps[0]!.request), source);
+          const request = withoutCredentials(await toRequest(options, fixture.steps[0]!.request), credentialsOf(source, runtime.config));
           const outcome = await handleRequest(runtime, request, fixture.source);
           expect(outcome.kind).toBe('rejected');
           expect(outcome.answer.status).toBe(401);

@@ -1,0 +1,94 @@
+// The kit run on a small connector whose credentials a deployment renames (credentialsFor) or that
+// travel in a form body: the kit must strip exactly those and see a 401.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineConnector, defineSource, ignore } from '../src/connector.js';
+import { parseForm, parseJson, parseWith, toInboundRequest } from '../src/request.js';
+import { credentialsOf, runConformance, withoutCredentials } from '../src/testing/conformance.js';
+import { refused, safeCompare, verified, verifyToken } from '../src/verify.js';
+import { PROP } from '../src/vocabulary.js';
+
+const config = z.object({ token: z.string().min(8), keyHeader: z.string().default('x-api-key') });
+type Config = z.output<typeof config>;
+const call = z.object({ type: z.string(), agent: z.string(), call: z.string() });
+type Call = z.output<typeof call>;
+const map = (e: Call) =>
+  e.type === 'answered'
+    ? { agentid: e.agent, lifecycle: 'answered' as const, props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call } }
+    : ignore(`type ${e.type} is not mapped`);
+
+const keyed = defineSource<Call, Config>({
+  id: 'keyed',
+  description: 'JSON with an API key in a header the deployment names',
+  auth: {
+    scheme: 'api-key',
+    summary: 'header x-api-key (renamed by keyHeader)',
+    credentials: [{ in: 'header', name: 'x-api-key' }],
+    credentialsFor: (c) => [{ in: 'header', name: c.keyHeader }],
+  },
+  detect: (req) => (req.headers['content-type'] ?? '').includes('json'),
+  verify: (req, { config: c }) => verifyToken(req, { expected: c.token, header: c.keyHeader }),
+  parse: (req) => parseWith(call, parseJson(req)),
+  map,
+});
+
+const form = defineSource<Call, Config>({
+  id: 'form',
+  description: 'a form post carrying its token as a field',
+  auth: { scheme: 'shared-secret', summary: 'form field token', credentials: [{ in: 'form', name: 'token' }] },
+  detect: (req) => (req.headers['content-type'] ?? '').includes('form'),
+  verify: (req, { config: c }) => {
+    const token = parseForm(req).token;
+    return token ? (safeCompare(token, c.token) ? verified() : refused('the token does not match')) : refused('the token is missing');
+  },
+  parse: (req) => parseWith(call, parseForm(req)),
+  map,
+});
+
+const connector = defineConnector({ id: 'kit-vendor', displayName: 'Kit', platforms: ['Kit'], config, sources: [keyed, form] });
+
+const dir = mkdtempSync(join(tmpdir(), 'kit-fixtures-'));
+const write = (path: string, fixture: unknown) => {
+  mkdirSync(join(dir, path, '..'), { recursive: true });
+  writeFileSync(join(dir, path), JSON.stringify(fixture));
+};
+const answered = { type: 'answered', agent: 'jdoe', call: 'c-1' };
+const message = { agentid: 'jdoe', event: 'answered', lifecycle: 'answered', props: { lifecycle: 'answered', nativeEvent: 'answered', interactionId: 'c-1' } };
+const jsonHeaders = { 'content-type': 'application/json', 'x-acme-key': 'kit-token-123' };
+const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
+write('keyed/answered.json', { request: { headers: jsonHeaders, body: answered }, expect: { messages: [message] } });
+write('keyed/ignored.json', { request: { headers: jsonHeaders, body: { ...answered, type: 'held' } }, expect: { ignored: 'held' } });
+write('form/answered.json', { request: { headers: formHeaders, body: { ...answered, token: 'kit-token-123' } }, expect: { messages: [message] } });
+write('form/ignored.json', { request: { headers: formHeaders, body: { ...answered, type: 'held', token: 'kit-token-123' } }, expect: { ignored: 'held' } });
+
+runConformance({ connector, fixturesDir: dir, settings: { options: { token: 'kit-token-123', keyHeader: 'x-acme-key' } }, fuzzRuns: 20 });
+
+describe('credentials the kit strips', () => {
+  it('are the deployment’s when the source names them from the config', () => {
+    expect(credentialsOf(keyed, { token: 'x', keyHeader: 'x-acme-key' })).toEqual([{ in: 'header', name: 'x-acme-key' }]);
+  });
+
+  it('are the declared ones otherwise', () => {
+    expect(credentialsOf(form, { token: 'x' })).toEqual([{ in: 'form', name: 'token' }]);
+  });
+
+  it('include a field of a form body, the other fields kept', () => {
+    const request = toInboundRequest({ headers: formHeaders, body: 'type=answered&token=kit-token-123&agent=jdoe' });
+    expect(withoutCredentials(request, [{ in: 'form', name: 'token' }]).rawBody.toString()).toBe('type=answered&agent=jdoe');
+  });
+
+  it('leave a body that is not a form untouched', () => {
+    const request = toInboundRequest({ headers: { 'content-type': 'application/json' }, body: '{"token":"kit-token-123"}' });
+    expect(withoutCredentials(request, [{ in: 'form', name: 'token' }]).rawBody.toString()).toBe('{"token":"kit-token-123"}');
+  });
+
+  it('include a query parameter, from the query and the URL', () => {
+    const request = toInboundRequest({ method: 'GET', query: { token: 't', agent: 'jdoe' } });
+    const stripped = withoutCredentials(request, [{ in: 'query', name: 'token' }]);
+    expect(stripped.query).toEqual({ agent: 'jdoe' });
+    expect(stripped.url).toBe('http://localhost/webhook?agent=jdoe');
+  });
+});
