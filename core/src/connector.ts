@@ -16,6 +16,12 @@ export interface Draft {
   props: Props;
   /** A PopFlow event name suggested by the vendor data itself (used for lifecycle `custom`). */
   event?: string;
+  /**
+   * The vendor's own id of what this draft reports, when one request carries several (a batch of
+   * records): the outbox delivers it once even if it comes back in another batch. Without it, drafts
+   * share the request's event id, numbered by position.
+   */
+  dedupeId?: string;
 }
 
 /** A request that carries nothing to deliver: answered 2xx, counted, logged with the reason. */

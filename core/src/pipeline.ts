@@ -85,7 +85,7 @@ export interface PreparedMessage {
   event: string;
   lifecycle: Lifecycle;
   props: Props;
-  /** Stable across vendor retries when the source has an event id: the outbox delivers it once. */
+  /** Stable across vendor retries when the draft has a dedupeId or the source an event id: the outbox delivers it once. */
   dedupeKey?: string;
 }
 
@@ -230,6 +230,12 @@ function withoutSecrets(props: Props, secrets: string[]): Props {
   return out;
 }
 
+function dedupeKeyOf(connector: string, source: string, draft: Draft, index: number, count: number, eventId?: string): { dedupeKey?: string } {
+  if (draft.dedupeId) return { dedupeKey: `${connector}/${source}/${draft.dedupeId}` };
+  if (eventId) return { dedupeKey: `${connector}/${source}/${eventId}${count > 1 ? `#${index}` : ''}` };
+  return {};
+}
+
 /** Names the events, applies the prop policy and validates each draft into a PreparedMessage. */
 export function prepareMessages(
   runtime: ConnectorRuntime,
@@ -266,7 +272,7 @@ export function prepareMessages(
       event,
       lifecycle: draft.lifecycle,
       props: validated.message.props,
-      ...(eventId ? { dedupeKey: `${runtime.connector.id}/${source}/${eventId}${drafts.length > 1 ? `#${index}` : ''}` } : {}),
+      ...dedupeKeyOf(runtime.connector.id, source, draft, index, drafts.length, eventId),
     });
   });
   return { messages, skipped, warnings };

@@ -21,6 +21,14 @@ const calls = defineSource<z.output<typeof callEvent>, { token: string }, { look
   eventId: (e) => e.id,
   map(e, ctx) {
     if (e.type === 'boom') throw new Error('look-up service unreachable');
+    if (e.type === 'batch') {
+      return ['r-1', 'r-2'].map((record) => ({
+        agentid: 'a1',
+        lifecycle: 'answered' as const,
+        dedupeId: record,
+        props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: record },
+      }));
+    }
     if (e.type === 'twice') {
       return [
         { agentid: 'a1', lifecycle: 'answered', props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call } },
@@ -122,6 +130,14 @@ describe('handleRequest', () => {
     expect(outcome.kind === 'accepted' && outcome.messages.map((m) => m.dedupeKey)).toEqual([
       'test-vendor/calls/e6#0',
       'test-vendor/calls/e6#1',
+    ]);
+  });
+
+  it("keys each draft by its own dedupeId when it has one, whatever the request's event id or position", async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'e11', type: 'batch', call: 'c' }), 'calls');
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => m.dedupeKey)).toEqual([
+      'test-vendor/calls/r-1',
+      'test-vendor/calls/r-2',
     ]);
   });
 
