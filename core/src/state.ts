@@ -8,6 +8,23 @@ export interface StateStore {
   /** Stores a JSON-serialisable value; it expires after ttlMs (default 4 hours). */
   set(key: string, value: unknown, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Stores the value only when the key holds none (or it expired), atomically; true when it was stored.
+   * Optional so existing hosts keep compiling; connectors call the `setIfAbsent` helper below.
+   */
+  setIfAbsent?(key: string, value: unknown, ttlMs?: number): Promise<boolean>;
+}
+
+/**
+ * Claims a key: stores the value and returns true only if the key held nothing. Atomic when the host's
+ * store implements setIfAbsent (the memory store does); otherwise a get-then-set, which two concurrent
+ * requests for the same key can both win.
+ */
+export async function setIfAbsent(store: StateStore, key: string, value: unknown, ttlMs?: number): Promise<boolean> {
+  if (store.setIfAbsent) return store.setIfAbsent(key, value, ttlMs);
+  if ((await store.get(key)) !== undefined) return false;
+  await store.set(key, value, ttlMs);
+  return true;
 }
 
 /** In-memory store, for tests, the CLI and single-process hosts. Values are copied through JSON. */
@@ -32,6 +49,12 @@ export function createMemoryStateStore(now: () => number = Date.now): StateStore
     async delete(key) {
       entries.delete(key);
     },
+    // No await between the check and the write: atomic within the process.
+    async setIfAbsent(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
+      if (live(key)) return false;
+      entries.set(key, { value: JSON.stringify(value), expires: now() + ttlMs });
+      return true;
+    },
     size() {
       for (const key of [...entries.keys()]) live(key);
       return entries.size;
@@ -42,9 +65,12 @@ export function createMemoryStateStore(now: () => number = Date.now): StateStore
 /** A view of a store whose keys are prefixed, so connectors cannot read each other's state. */
 export function namespacedStateStore(store: StateStore, namespace: string): StateStore {
   const k = (key: string) => `${namespace}:${key}`;
+  const { setIfAbsent: atomic } = store;
   return {
     get: (key) => store.get(k(key)),
     set: (key, value, ttlMs) => store.set(k(key), value, ttlMs),
     delete: (key) => store.delete(k(key)),
+    // Offered only when the underlying store offers it, so the helper knows whether it is atomic.
+    ...(atomic ? { setIfAbsent: (key: string, value: unknown, ttlMs?: number) => atomic.call(store, k(key), value, ttlMs) } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { formOrQuery, parseForm, parseJson, parseXml, toInboundRequest } from '../src/request.js';
-import { createMemoryStateStore, namespacedStateStore } from '../src/state.js';
+import { createMemoryStateStore, namespacedStateStore, type StateStore, setIfAbsent } from '../src/state.js';
 import { normaliseDirection } from '../src/vocabulary.js';
 
 describe('toInboundRequest', () => {
@@ -101,6 +101,46 @@ describe('state store', () => {
     await namespacedStateStore(store, 'a').set('k', 1);
     expect(await namespacedStateStore(store, 'b').get('k')).toBeUndefined();
     expect(await namespacedStateStore(store, 'a').get('k')).toBe(1);
+  });
+});
+
+describe('setIfAbsent', () => {
+  it('stores the value and returns true only for the first claim', async () => {
+    const store = createMemoryStateStore();
+    expect(await setIfAbsent(store, 'k', 'first')).toBe(true);
+    expect(await setIfAbsent(store, 'k', 'second')).toBe(false);
+    expect(await store.get('k')).toBe('first');
+  });
+
+  it('lets exactly one of many concurrent claims win', async () => {
+    const store = namespacedStateStore(createMemoryStateStore(), 'x');
+    const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => setIfAbsent(store, 'k', i)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('claims an expired key again', async () => {
+    let now = 0;
+    const store = createMemoryStateStore(() => now);
+    await setIfAbsent(store, 'k', 1, 100);
+    now = 100;
+    expect(await setIfAbsent(store, 'k', 2, 100)).toBe(true);
+    expect(await store.get('k')).toBe(2);
+  });
+
+  it('keeps the namespace when the store claims atomically', async () => {
+    const inner = createMemoryStateStore();
+    expect(await setIfAbsent(namespacedStateStore(inner, 'a'), 'k', 1)).toBe(true);
+    expect(await setIfAbsent(namespacedStateStore(inner, 'b'), 'k', 2)).toBe(true);
+    expect(await inner.get('a:k')).toBe(1);
+  });
+
+  it('falls back to get-then-set on a host store without setIfAbsent', async () => {
+    const { setIfAbsent: _atomic, ...plain } = createMemoryStateStore();
+    const store: StateStore = namespacedStateStore(plain, 'a');
+    expect(store.setIfAbsent).toBeUndefined();
+    expect(await setIfAbsent(store, 'k', 1)).toBe(true);
+    expect(await setIfAbsent(store, 'k', 2)).toBe(false);
+    expect(await store.get('k')).toBe(1);
   });
 });
 
