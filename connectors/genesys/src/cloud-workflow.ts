@@ -45,7 +45,7 @@ export const workflowBody = z.object({
 type WorkflowBody = z.output<typeof workflowBody>;
 
 const TOPIC_LIFECYCLE: Record<string, Lifecycle> = {
-  'user.start': 'answered',
+  'user.start': 'offered', // the agent's leg starts alerting, not answered
   'user.end': 'ended',
   acw: 'wrapup',
 };

@@ -50,7 +50,7 @@ export const cloud = defineSource<CloudEvent, GenesysConfig, Services>({
 });
 
 const DETAIL_LIFECYCLE: Record<string, Lifecycle> = {
-  'user.start': 'answered',
+  'user.start': 'offered', // the agent's leg starts alerting, not answered
   'user.end': 'ended',
   acw: 'wrapup',
 };
