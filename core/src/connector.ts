@@ -83,7 +83,7 @@ export interface Credential {
   name: string;
 }
 
-export interface AuthDescription<Config = any> {
+export interface AuthDescription<Config = unknown> {
   scheme: AuthScheme;
   /** One line for the README and the dashboard, e.g. "header x-api-key, set on the EventBridge connection". */
   summary: string;
