@@ -1,5 +1,5 @@
-// `pnpm bench`: (a) webhook intake of the runner (sqlite outbox, deliveries running) against a bare
-// Fastify handler, same machine, same load tool; (b) outbox drain vs direct sends; (c) RSS with a large
+// `pnpm bench`: (a) webhook intake of the runner (sqlite outbox with synchronous FULL, then NORMAL;
+// deliveries running, then paused) against a bare Fastify handler, same machine, same load tool; (b) outbox drain vs direct sends; (c) RSS with a large
 // backlog. Loopback only; each load is a few seconds. `--quick` shrinks (b) and (c).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -13,6 +13,8 @@ import { ACME_SECRET } from '../test/helpers/acme.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
+// --intake-only: just (a), e.g. to compare a change to the intake path before and after.
+const intakeOnly = process.argv.includes('--intake-only');
 const DURATION_S = 5;
 const CONNECTIONS = 32;
 const JWT = 'bench-jwt-0123456789abcdef0123456789';
@@ -111,29 +113,44 @@ const bare = await spawnServer(path.join(here, 'bare-server.ts'), {});
 const baseline = await intake(bare.url);
 bare.child.kill('SIGTERM');
 // The runner logs one line per request at info: sent to /dev/null here, but still serialised.
-const runner = await spawnServer(path.join(here, '..', 'test', 'helpers', 'child-runner.ts'), {
-  CONFIG: config,
-  OUTBOX: `sqlite:${path.join(dir, 'outbox.db')}`,
-  ADMIN_TOKEN: ADMIN,
-});
-const ours = await intake(runner.url);
-// The same with delivery paused: what intake costs alone, without the sends competing for the CPU.
-await fetch(`${runner.url}/admin/pause`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
-const intakeOnly = await intake(runner.url);
-runner.child.kill('SIGTERM');
-await new Promise((r) => runner.child.once('exit', r));
+// Measured with the default synchronous=FULL (fsync before each 2xx) and with OUTBOX_SYNC=normal.
+async function runnerIntake(sync: 'full' | 'normal') {
+  const runner = await spawnServer(path.join(here, '..', 'test', 'helpers', 'child-runner.ts'), {
+    CONFIG: config,
+    OUTBOX: `sqlite:${path.join(dir, `outbox-${sync}.db`)}`,
+    OUTBOX_SYNC: sync,
+    ADMIN_TOKEN: ADMIN,
+  });
+  const delivering = await intake(runner.url);
+  // The same with delivery paused: what intake costs alone, without the sends competing for the CPU.
+  await fetch(`${runner.url}/admin/pause`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+  const paused = await intake(runner.url);
+  runner.child.kill('SIGTERM');
+  await new Promise((r) => runner.child.once('exit', r));
+  return { delivering, paused };
+}
+const full = await runnerIntake('full');
+const normal = await runnerIntake('normal');
 await emulator.close();
 fs.rmSync(dir, { recursive: true, force: true });
-const line = (name: string, r: typeof ours) =>
+const line = (name: string, r: typeof full.delivering) =>
   `${name} ${r.rps} req/s p99 ${r.p99} ms (non-2xx ${r.non2xx}, errors ${r.errors}) → ratio ${(r.rps / baseline.rps).toFixed(2)} (aim ≥ 0.7)`;
 console.log(
   `intake  bare Fastify ${baseline.rps} req/s p99 ${baseline.p99} ms (${CONNECTIONS} connections, ${DURATION_S} s)`,
 );
-console.log(`intake  ${line('runner, delivering meanwhile:', ours)}`);
-console.log(`intake  ${line('runner, delivery paused:', intakeOnly)}`);
+console.log(`intake  ${line('runner FULL, delivering meanwhile:', full.delivering)}`);
+console.log(`intake  ${line('runner FULL, delivery paused:', full.paused)}`);
+console.log(`intake  ${line('runner OUTBOX_SYNC=normal, delivering meanwhile:', normal.delivering)}`);
+console.log(`intake  ${line('runner OUTBOX_SYNC=normal, delivery paused:', normal.paused)}`);
+console.log(
+  `load average after intake: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 
 // (b) and (c): the outbox's own benchmarks.
-const outboxBench = await import('./outbox.js').catch(() => undefined);
+const outboxBench = intakeOnly ? undefined : await import('./outbox.js').catch(() => undefined);
 if (outboxBench) {
   const drain = await outboxBench.benchDrain({ n: quick ? 2_000 : 10_000 });
   console.log(
@@ -143,6 +160,4 @@ if (outboxBench) {
   console.log(
     `backlog ${backlog.n} msgs waiting: RSS ${backlog.rssMb.at10} / ${backlog.rssMb.at50} / ${backlog.rssMb.at100} MB at 10/50/100% (growth ${backlog.growthMb} MB), file ${backlog.fileMb} MB, stored ${backlog.enqueuePerSec}/s`,
   );
-} else {
-  console.log('drain/backlog: bench/outbox.ts is not there yet');
 }

@@ -96,14 +96,13 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
         }
         sql.dedupeSet.run(m.dedupeKey, now + dedupeWindowMs);
       }
-      const props = JSON.stringify(m.props);
       const info = sql.insert.run(
         m.connector,
         m.source,
         m.agentid,
         m.event,
         m.lifecycle,
-        props,
+        JSON.stringify(m.props),
         m.dedupeKey ?? null,
         now,
         now,
@@ -112,8 +111,8 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
       const id = Number(info.lastInsertRowid);
       sql.laneAdd.run(m.agentid, id, now);
       stored.push({
+        // The caller's props as they are (validated, flat strings/numbers): no copy parsed back per message.
         ...m,
-        props: JSON.parse(props),
         id: String(id),
         status: 'queued',
         attempts: 0,
