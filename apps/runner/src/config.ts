@@ -261,6 +261,19 @@ function enabledIds(
   return only.filter((id) => known.has(id));
 }
 
+const SETTING_KEYS = ['events', 'props', 'directory', 'options'];
+const PROP_KEYS = ['allow', 'drop', 'rename'];
+const SETTING_KEYS_HELP = 'a connector takes events, props.allow/drop/rename, directory, options';
+
+function unknownSettingKeys(settings: unknown): string[] {
+  if (!settings || typeof settings !== 'object' || Array.isArray(settings)) return [];
+  const out = Object.keys(settings).filter((k) => !SETTING_KEYS.includes(k));
+  const props = (settings as { props?: unknown }).props;
+  if (props && typeof props === 'object' && !Array.isArray(props))
+    out.push(...Object.keys(props).filter((k) => !PROP_KEYS.includes(k)).map((k) => `props.${k}`));
+  return out;
+}
+
 /** A Redis URL's password is a secret too: it must not reach the logs. */
 function outboxPassword(url: string): string | undefined {
   if (!url.startsWith('redis')) return undefined;
@@ -328,6 +341,10 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
       'connectors',
       id,
     ]) as ConnectorSettingsInput;
+    // The core schema strips unknown keys; here a typo ("event:", "props.alow") is a problem, not a no-op.
+    const unknown = unknownSettingKeys(settings);
+    for (const key of unknown) problems.push(`connectors.${id}.${key}: unknown key (${SETTING_KEYS_HELP})`);
+    if (unknown.length) continue;
     const shape = connectorSettingsSchema.safeParse(settings);
     if (!shape.success) {
       for (const issue of shape.error.issues)

@@ -200,6 +200,24 @@ describe('runner configuration', () => {
     ]);
   });
 
+  it('refuses unknown keys in a connector section, so a typo is not silently ignored', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        available,
+        env: {},
+        document: {
+          connectors: {
+            acme: { options: { secret: ACME_SECRET }, event: { answered: 'X' }, props: { alow: ['ani'] } },
+          },
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      'connectors.acme.event: unknown key (a connector takes events, props.allow/drop/rename, directory, options)',
+      'connectors.acme.props.alow: unknown key (a connector takes events, props.allow/drop/rename, directory, options)',
+    ]);
+  });
+
   it('enables only the connectors named in CONNECTORS', () => {
     const two = [acme, { ...acme, id: 'other', displayName: 'Other' }];
     const document = {
