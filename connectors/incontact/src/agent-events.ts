@@ -16,6 +16,7 @@ import {
 } from '@openconnect/core';
 import { z } from 'zod';
 import type { InContactConfig } from './index.js';
+import { batchKey, rememberBatch, replayOf } from './replay.js';
 import { flatten, resolveAgent, skillProps, TOKEN_HEADER, verifyBearerOrHeader } from './shared.js';
 import { type ContactMemory, FRESH, step } from './transitions.js';
 
@@ -28,6 +29,8 @@ export interface AgentEventBatch {
   sessionId?: string;
   /** Each event flattened to strings (Type always present). */
   events: Record<string, string>[];
+  /** The batch's content id when it holds call events: its event id, and the key of its replay record. */
+  batchKey?: string;
 }
 
 const scalar = z.union([z.string(), z.number()]).transform(String);
@@ -59,12 +62,13 @@ function readBatch(req: InboundRequest): AgentEventBatch {
   const fromBody = parsed as Partial<AgentEventBatch>;
   const userName = fromBody.agentUserName || header(req, AGENT_USERNAME_HEADER) || undefined;
   const agentId = fromBody.agentId || header(req, AGENT_ID_HEADER) || undefined;
-  return {
+  const read: AgentEventBatch = {
     ...(userName ? { agentUserName: userName } : {}),
     ...(agentId ? { agentId } : {}),
     ...(fromBody.sessionId ? { sessionId: fromBody.sessionId } : {}),
     events,
   };
+  return events.some((e) => e.Type === 'CallContactEvent') ? { ...read, batchKey: batchKey(read) } : read;
 }
 
 const truthy = (value: string | undefined) => value?.toLowerCase() === 'true';
@@ -91,14 +95,18 @@ export const agentEvents = defineSource<AgentEventBatch, InContactConfig>({
   },
   verify: (req, { config }) => verifyBearerOrHeader(req, config.token),
   parse: readBatch,
+  eventId: (batchIn) => batchIn.batchKey,
   async map(batchIn, { directory, state, config }) {
     if (!batchIn.agentUserName && !batchIn.agentId) {
       throw new InputError(
         `the relay named no agent: add "agentUserName" or "agentId" to the body, or the header ${AGENT_USERNAME_HEADER} or ${AGENT_ID_HEADER}`,
       );
     }
+    const replayed = batchIn.batchKey ? await replayOf(state, batchIn.batchKey) : undefined;
+    if (replayed) return replayed;
     const agent = resolveAgent(directory, batchIn.agentUserName, batchIn.agentId);
     const drafts: Draft[] = [];
+    const after: Record<string, ContactMemory | null> = {};
     const reasons: string[] = [];
     const common: Props = {
       ...(batchIn.agentId ? { [PROP.agentPlatformId]: batchIn.agentId } : {}),
@@ -114,6 +122,7 @@ export const agentEvents = defineSource<AgentEventBatch, InContactConfig>({
         const result = step(memory, event.Status!, truthy(event.FinalState));
         if (result.next) await state.set(key, result.next);
         else await state.delete(key);
+        after[key] = result.next;
         if (!result.lifecycles.length) reasons.push(`contact ${event.ContactID}: ${result.reason}`);
         if ('missing' in agent) {
           if (result.lifecycles.length) reasons.push(`contact ${event.ContactID}: ${agent.missing}`);
@@ -139,6 +148,7 @@ export const agentEvents = defineSource<AgentEventBatch, InContactConfig>({
         reasons.push(`${event.Type} is not an event this connector maps`);
       }
     }
+    if (drafts.length && batchIn.batchKey) await rememberBatch(state, batchIn.batchKey, { drafts, after });
     return drafts.length ? drafts : ignore([...new Set(reasons)].join('; ') || 'the batch has no events');
   },
 });

@@ -28,6 +28,31 @@ describe('incontact agent-events: status transitions', () => {
   });
 });
 
+describe('incontact agent-events: a batch re-sent by the relay', () => {
+  const keys = (outcome: Awaited<ReturnType<ReturnType<typeof runtime>['post']>>) =>
+    outcome.kind === 'accepted' ? outcome.messages.map((m) => [m.lifecycle, m.dedupeKey]) : outcome.kind;
+
+  it('gets the same messages with the same dedupe keys, so a retry after a 503 does not lose the pop', async () => {
+    const rt = runtime();
+    const body = agentBatch(contactEvent('Ringing'), contactEvent('Active'));
+    const first = await rt.post(body);
+    const again = await rt.post(body);
+    expect(keys(again)).toEqual(keys(first));
+    expect((keys(again) as string[][]).map(([lifecycle]) => lifecycle)).toEqual(['offered', 'answered']);
+  });
+  it('is told apart from the same content after the contact moved on (an Active after a hold is a resume)', async () => {
+    const rt = runtime();
+    const active = agentBatch(contactEvent('Active'));
+    await rt.post(active);
+    await rt.post(agentBatch(contactEvent('Holding')));
+    expect(lifecycles(await rt.post(active))).toEqual(['resumed']);
+  });
+  it('gives a batch of agent events only no event id (nothing to replay)', async () => {
+    const outcome = await runtime().post(agentBatch({ Type: 'AgentStateChange', CurrentState: 'Available' }));
+    expect([outcome.kind, 'eventId' in outcome]).toEqual(['accepted', false]);
+  });
+});
+
 describe('incontact agent-events: the relay contract', () => {
   it('accepts a single event object with the agent in x-incontact-agent-username', async () => {
     const outcome = await runtime().post(contactEvent('Active'), {
