@@ -35,8 +35,8 @@ export interface Emulator {
   endpoint: string;
   port: number;
   readonly messages: ReceivedMessage[];
-  /** Answer the next `count` requests with `status` (default 503) instead of accepting them. */
-  failNext(count: number, status?: number): void;
+  /** Answer the next `count` requests with `status` (default 503) instead of accepting them, with a Retry-After header when given. */
+  failNext(count: number, status?: number, options?: { retryAfter?: string }): void;
   /** Wait this long before answering every request (0 to stop). */
   setDelay(ms: number): void;
   /** Stop accepting connections (existing ones are cut) until accept() is called. */
@@ -51,6 +51,7 @@ export interface Emulator {
 interface Answer {
   status: number;
   body: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<{ text: string; tooLarge: boolean }> {
@@ -73,7 +74,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const messages: ReceivedMessage[] = [];
   const sockets = new Set<Socket>();
   const waiters: { count: number; resolve: (m: ReceivedMessage[]) => void }[] = [];
-  let failures: { remaining: number; status: number } = { remaining: 0, status: 503 };
+  let failures: { remaining: number; status: number; retryAfter?: string } = { remaining: 0, status: 503 };
   let delayMs = 0;
   let seq = 0;
   let listening = false;
@@ -120,7 +121,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (failures.remaining > 0) {
       failures.remaining -= 1;
       await readBody(req, MAX_MESSAGE_BYTES);
-      return { status: failures.status, body: { error: 'emulated failure' } };
+      return {
+        status: failures.status,
+        body: { error: 'emulated failure' },
+        ...(failures.retryAfter !== undefined ? { headers: { 'retry-after': failures.retryAfter } } : {}),
+      };
     }
     if (req.method === 'GET') {
       if (url.search.length - 1 > MAX_MESSAGE_BYTES) return { status: 413, body: { error: 'message over 128 KB' } };
@@ -145,12 +150,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   async function control(req: http.IncomingMessage, url: URL): Promise<Answer> {
     const { text } = await readBody(req, 65_536);
-    const input = (text ? JSON.parse(text) : {}) as Record<string, number>;
+    const input = (text ? JSON.parse(text) : {}) as Record<string, number | string>;
     switch (`${req.method} ${url.pathname}`) {
       case 'GET /__emulator/messages':
         return { status: 200, body: { messages } };
       case 'POST /__emulator/fail':
-        api.failNext(Number(input.count ?? 1), Number(input.status ?? 503));
+        api.failNext(Number(input.count ?? 1), Number(input.status ?? 503), {
+          ...(input.retryAfter !== undefined ? { retryAfter: String(input.retryAfter) } : {}),
+        });
         return { status: 200, body: { ok: true } };
       case 'POST /__emulator/delay':
         api.setDelay(Number(input.ms ?? 0));
@@ -171,7 +178,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   }
 
-  const server = http.createServer((req, res) => {
+  // Node refuses request heads over 16 KB with 431; a GET carrying up to 128 KB must reach the size check.
+  const server = http.createServer({ maxHeaderSize: 2 * MAX_MESSAGE_BYTES }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const isControl = url.pathname.startsWith('/__emulator/');
     const handle = isControl ? control(req, url) : answer(req);
@@ -187,7 +195,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           });
         }
         if (res.destroyed) return;
-        res.writeHead(result.status, { 'content-type': 'application/json' });
+        res.writeHead(result.status, { 'content-type': 'application/json', ...result.headers });
         res.end(JSON.stringify(result.body));
       });
   });
@@ -224,8 +232,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     endpoint: `${url}${EMULATOR_PATH}`,
     port,
     messages,
-    failNext(count, status = 503) {
-      failures = { remaining: count, status };
+    failNext(count, status = 503, options = {}) {
+      failures = { remaining: count, status, ...(options.retryAfter !== undefined ? { retryAfter: options.retryAfter } : {}) };
     },
     setDelay(ms) {
       delayMs = ms;
