@@ -19,7 +19,8 @@ const required = (field: string) =>
 
 export const propsSchema = z
   .record(
-    z.string().min(1, 'a prop name must not be empty'),
+    // Checked below: zod reports a bad record key only as "Invalid key in record".
+    z.string(),
     z.union([z.string(), z.number(), z.boolean()], {
       error: (issue) =>
         typeof issue.input === 'number'
@@ -29,6 +30,7 @@ export const propsSchema = z
   )
   .superRefine((props, ctx) => {
     for (const key of Object.keys(props)) {
+      if (key === '') ctx.addIssue({ code: 'custom', message: 'a prop name must not be empty' });
       if (reserved.has(key.toLowerCase())) {
         ctx.addIssue({
           code: 'custom',

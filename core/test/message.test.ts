@@ -49,6 +49,14 @@ describe('validateMessage', () => {
     ]);
   });
 
+  it('refuses an empty prop name', () => {
+    expect(problemsOf({ ...base, props: { '': 'x' } })).toEqual(['props: a prop name must not be empty']);
+  });
+
+  it('refuses props that are not an object', () => {
+    expect(problemsOf({ ...base, props: ['a'] })).toHaveLength(1);
+  });
+
   it('refuses a non-finite number prop', () => {
     expect(problemsOf({ ...base, props: { n: Number.POSITIVE_INFINITY } })).toEqual([
       'props.n: a number prop must be finite',
