@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenConnectClient, encodeRequest, type OpenConnectClient } from '../src/client.js';
@@ -99,6 +101,31 @@ describe('GET', () => {
     expect(emulator.messages).toEqual([]);
   });
 
+  it('sends a URL of exactly the default 8,192 characters and refuses one more', async () => {
+    const base = encodeRequest(
+      { agentid: 'jdoe', jwt: JWT, crmid: CRMID, event: 'x', props: { note: '' } },
+      { baseUrl: emulator.endpoint, method: 'GET' },
+    ).url.length;
+    const note = 'n'.repeat(8_192 - base);
+    await client({ method: 'GET' }).send({ agentid: 'jdoe', event: 'x', props: { note } });
+    expect(emulator.messages).toHaveLength(1);
+    const error = await failure(client({ method: 'GET' }).send({ agentid: 'jdoe', event: 'x', props: { note: `${note}n` } }));
+    expect(error).toBeInstanceOf(UrlTooLongError);
+    expect(error.message).toBe('the GET URL would be 8193 characters, over the configured maximum of 8192');
+  });
+
+  it('refuses a GET over 128 KB before sending, naming the largest props', async () => {
+    const error = await failure(
+      client({ method: 'GET', maxUrlLength: 1_000_000 }).send({ agentid: 'jdoe', event: 'x', props: { big: 'b'.repeat(140_000), tag: 'a b' } }),
+    );
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+    expect((error as PayloadTooLargeError).largestProps).toEqual([
+      { name: 'big', bytes: 140_004 },
+      { name: 'tag', bytes: 7 },
+    ]);
+    expect(emulator.messages).toEqual([]);
+  });
+
   it('encodes the query with the base URL kept', () => {
     const encoded = encodeRequest(
       { agentid: 'a b', jwt: 'k', crmid: 'c', event: 'On End', props: { n: 1, ok: true } },
@@ -154,10 +181,24 @@ describe('errors that say what to fix', () => {
     expect(error.retryable).toBe(false);
   });
 
-  it('429 is retryable and carries Retry-After when given', async () => {
+  it('429 is retryable', async () => {
     emulator.failNext(1, 429);
     const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
     expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error.retryable).toBe(true);
+    expect((error as RateLimitedError).retryAfterMs).toBeUndefined();
+  });
+
+  it('429 carries Retry-After (seconds) as retryAfterMs', async () => {
+    emulator.failNext(1, 429, { retryAfter: '2' });
+    const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
+    expect((error as RateLimitedError).retryAfterMs).toBe(2000);
+  });
+
+  it('408 is a retryable server error (the request timed out on their side)', async () => {
+    emulator.failNext(1, 408);
+    const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
+    expect(error).toBeInstanceOf(ServerError);
     expect(error.retryable).toBe(true);
   });
 
@@ -226,6 +267,37 @@ describe('errors that say what to fix', () => {
 });
 
 describe('the jwt never leaks', () => {
+  // A server that echoes what it received (some gateways do) in its answer: the key must not come back out.
+  const echo = (status: number) =>
+    new Promise<{ url: string; close: () => void }>((resolve) => {
+      const server = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => (body += c)).on('end', () => {
+          res.writeHead(status, { 'content-type': 'text/plain' });
+          res.end(`you sent ${req.url} ${body}`);
+        });
+      });
+      server.listen(0, '127.0.0.1', () =>
+        resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM`, close: () => server.close() }),
+      );
+    });
+
+  it.each([
+    [200, 'POST'],
+    [400, 'POST'],
+    [500, 'GET'],
+  ] as const)('an answer %i echoing the %s request is redacted', async (status, method) => {
+    const server = await echo(status);
+    try {
+      const sent = client({ baseUrl: server.url, method }).send({ agentid: 'a', event: 'x' });
+      const text = status === 200 ? JSON.stringify(await sent) : JSON.stringify({ ...(await failure(sent)).toJSON(), stack: '' });
+      expect(text).toContain('[redacted]');
+      expect(text).not.toContain(JWT);
+    } finally {
+      server.close();
+    }
+  });
+
   const cases: [string, () => Promise<unknown>][] = [
     ['401 over GET', () => client({ method: 'GET', jwt: `${JWT}-old` }).send({ agentid: 'a', event: 'x' })],
     ['500 over GET', async () => {
