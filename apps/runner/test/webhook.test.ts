@@ -195,3 +195,66 @@ describe('the URL a connector verifies', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('per-connector settings, applied from the config file through to OpenConnect', () => {
+  let t: TestRunner;
+  beforeAll(async () => {
+    t = await startTestRunner({
+      config: {
+        connectors: {
+          acme: {
+            options: { secret: ref('ACME_SECRET') },
+            events: { answered: 'IncomingCall', 'call.ended': null },
+            props: {
+              allow: ['lifecycle', 'interaction*', 'ani', 'queue'],
+              drop: ['queue'],
+              rename: { ani: 'callerNumber' },
+            },
+            directory: { 'u-7': 'maria.lopez' },
+          },
+        },
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('names the event from the map, sends only allowed props under their new names, for the directory login', async () => {
+    const res = await t.postAcme(answered('evt-settings-1', 'u-7', 'CA-2001'));
+    expect(res.status).toBe(200);
+    const [message] = await t.emulator.waitFor(1);
+    expect(message).toMatchObject({ agentid: 'maria.lopez', event: 'IncomingCall' });
+    expect(message!.props).toEqual({
+      lifecycle: 'answered',
+      interactionId: 'CA-2001',
+      callerNumber: '+15550100',
+    });
+  });
+
+  it('sends nothing for a native event the map switches off, and says so', async () => {
+    t.emulator.reset();
+    const res = await t.postAcme({
+      id: 'evt-settings-2',
+      type: 'call.ended',
+      agent: 'u-7',
+      call: { id: 'CA-2001' },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'accepted', messages: 0 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.emulator.messages).toEqual([]);
+    expect(t.logs.some((l) => l.includes('accepted, nothing to send (event map)'))).toBe(true);
+  });
+
+  it('refuses a request signed with another secret than the configured one', async () => {
+    const body = JSON.stringify(answered('evt-settings-3', 'u-7'));
+    const res = await fetch(`${t.runner.url}/webhooks/acme/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-acme-signature': sign(body, 'another-secret-0123456789'),
+      },
+      body,
+    });
+    expect(res.status).toBe(401);
+  });
+});
