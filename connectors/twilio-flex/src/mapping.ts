@@ -54,8 +54,9 @@ export async function mapEvent(
   let agent = resolveAgent(event, ctx.config.agentFrom, ctx.directory);
   let workerSid = event.workerSid;
   if (type === 'task.canceled' && event.taskSid) {
+    // Kept (it expires) rather than forgotten: a cancellation delivered again, because its first attempt
+    // could not be stored, must map again; the outbox drops a true duplicate by its Sid.
     const held = await recallHolder(state, event.taskSid);
-    await forgetHolder(state, event.taskSid);
     if ('missing' in agent && held) {
       agent = { agentid: held.agentid };
       workerSid = held.workerSid;
