@@ -8,7 +8,9 @@ import {
   defineSource,
   ignore,
   InputError,
+  isIgnored,
   type MapContext,
+  type MapResult,
   verifyToken,
 } from '@openconnect/core';
 import type { CiscoConfig, CiscoServices } from '../config.js';
@@ -39,62 +41,79 @@ export const finesse = defineSource<FinesseEvent, CiscoConfig, CiscoServices>({
   },
   verify: (req, { config }) => verifyToken(req, { expected: config.finesseToken, header: TOKEN_HEADER }),
   parse: (req) => toEvent(parseFinesse(bodyText(req)), req),
-  eventId: (event) => event.itemId,
+  eventId: (event) => event.itemId ?? `body-${event.digest}`,
   async map(event, ctx) {
-    if (event.kind === 'other') return ignore(`Finesse ${event.what} is not a dialog or user update`);
-    if (!event.agent) {
-      throw new InputError(
-        'the notification names no agent: its <source> is not /finesse/api/User/{id}/..., it has no XMPP node, and the x-finesse-agent header is missing',
-        'source',
-      );
+    // The gadget retries a 5xx, which the runner also answers when it could not store the messages. The
+    // dialog has moved on by then, so the retry would pop nothing: it gets the first answer's messages
+    // back instead (same event id, so the outbox keeps one when the first was stored after all).
+    const replay = `finesse:sent:${event.itemId ?? event.digest}`;
+    const earlier = await ctx.state.get<Draft[]>(replay);
+    if (earlier?.length) return earlier;
+    const result = await mapOnce(event, ctx);
+    if (!isIgnored(result)) {
+      await ctx.state.set(replay, Array.isArray(result) ? result : [result], REPLAY_TTL_MS);
     }
-    const loginId = event.agent;
-    const agent = { loginId, login: ctx.directory.get(loginId) ?? loginId };
-    const ttl = ctx.config.stateTtlMs;
-
-    if (event.kind === 'user') {
-      const { user } = event;
-      if (event.verb === 'DELETE') return ignore(`Finesse user ${loginId} was deleted`);
-      // The extension finds the agent's own leg in later dialogs, when the gadget did not send it.
-      if (user.extension) await ctx.state.set(`finesse:ext:${loginId}`, user.extension, ttl);
-      if (!user.state) return ignore(`the user update for ${loginId} has no state`);
-      const key = `finesse:user:${loginId}`;
-      if ((await ctx.state.get<string>(key)) === stateKey(user)) {
-        return ignore(
-          `agent ${loginId} is still ${user.state}${user.reasonCodeLabel ? ` (${user.reasonCodeLabel})` : ''}`,
-        );
-      }
-      await ctx.state.set(key, stateKey(user), ttl);
-      return userDraft(user, agent.login, ctx.config);
-    }
-
-    if (!event.dialogs.length) return ignore('the dialog update lists no dialogs');
-    const extension = event.extension ?? (await ctx.state.get<string>(`finesse:ext:${loginId}`));
-    const drafts: Draft[] = [];
-    const reasons: string[] = [];
-    for (const dialog of event.dialogs) {
-      const state = agentLeg(dialog, extension)?.state ?? dialog.state;
-      let phase = phaseOf(state, ctx.config);
-      let native = state ?? event.verb;
-      // DELETE: the dialog left the agent's list, whatever its last state said.
-      if (event.verb === 'DELETE' && phase !== 'wrapup' && phase !== 'ended') {
-        phase = 'ended';
-        native = 'DELETE';
-      }
-      if (typeof phase !== 'string') {
-        reasons.push(`dialog ${dialog.id}: ${phase.none}`);
-        continue;
-      }
-      const next = await advance(ctx, `finesse:dialog:${loginId}:${dialog.id}`, phase);
-      if (typeof next !== 'string') {
-        reasons.push(`dialog ${dialog.id}: ${next.none}`);
-        continue;
-      }
-      drafts.push(dialogDraft(dialog, { lifecycle: next, state: native }, agent, ctx.config));
-    }
-    return drafts.length ? drafts : ignore(reasons.join('; '));
+    return result;
   },
 });
+
+// Retries come within seconds; a quarter of an hour covers a runner restart in between.
+const REPLAY_TTL_MS = 15 * 60 * 1000;
+
+async function mapOnce(event: FinesseEvent, ctx: Ctx): Promise<MapResult> {
+  if (event.kind === 'other') return ignore(`Finesse ${event.what} is not a dialog or user update`);
+  if (!event.agent) {
+    throw new InputError(
+      'the notification names no agent: its <source> is not /finesse/api/User/{id}/..., it has no XMPP node, and the x-finesse-agent header is missing',
+      'source',
+    );
+  }
+  const loginId = event.agent;
+  const agent = { loginId, login: ctx.directory.get(loginId) ?? loginId };
+  const ttl = ctx.config.stateTtlMs;
+
+  if (event.kind === 'user') {
+    const { user } = event;
+    if (event.verb === 'DELETE') return ignore(`Finesse user ${loginId} was deleted`);
+    // The extension finds the agent's own leg in later dialogs, when the gadget did not send it.
+    if (user.extension) await ctx.state.set(`finesse:ext:${loginId}`, user.extension, ttl);
+    if (!user.state) return ignore(`the user update for ${loginId} has no state`);
+    const key = `finesse:user:${loginId}`;
+    if ((await ctx.state.get<string>(key)) === stateKey(user)) {
+      return ignore(
+        `agent ${loginId} is still ${user.state}${user.reasonCodeLabel ? ` (${user.reasonCodeLabel})` : ''}`,
+      );
+    }
+    await ctx.state.set(key, stateKey(user), ttl);
+    return userDraft(user, agent.login, ctx.config);
+  }
+
+  if (!event.dialogs.length) return ignore('the dialog update lists no dialogs');
+  const extension = event.extension ?? (await ctx.state.get<string>(`finesse:ext:${loginId}`));
+  const drafts: Draft[] = [];
+  const reasons: string[] = [];
+  for (const dialog of event.dialogs) {
+    const state = agentLeg(dialog, extension)?.state ?? dialog.state;
+    let phase = phaseOf(state, ctx.config);
+    let native = state ?? event.verb;
+    // DELETE: the dialog left the agent's list, whatever its last state said.
+    if (event.verb === 'DELETE' && phase !== 'wrapup' && phase !== 'ended') {
+      phase = 'ended';
+      native = 'DELETE';
+    }
+    if (typeof phase !== 'string') {
+      reasons.push(`dialog ${dialog.id}: ${phase.none}`);
+      continue;
+    }
+    const next = await advance(ctx, `finesse:dialog:${loginId}:${dialog.id}`, phase);
+    if (typeof next !== 'string') {
+      reasons.push(`dialog ${dialog.id}: ${next.none}`);
+      continue;
+    }
+    drafts.push(dialogDraft(dialog, { lifecycle: next, state: native }, agent, ctx.config));
+  }
+  return drafts.length ? drafts : ignore(reasons.join('; '));
+}
 
 async function advance(ctx: Ctx, key: string, phase: Phase) {
   const next = transition(await ctx.state.get<Phase>(key), phase);

@@ -1,5 +1,6 @@
 // The Finesse notification as the mapping sees it: one typed event read from the XML and the gadget's
 // headers. Field names are Finesse's own (developer.cisco.com/docs/finesse: Dialog, User, notifications).
+import { createHash } from 'node:crypto';
 import { header, type InboundRequest, InputError } from '@openconnect/core';
 import { child, children, type Envelope, isNode, type Node, text, userIdInPath } from './xml.js';
 
@@ -44,6 +45,8 @@ interface Common {
   extension?: string;
   /** The XMPP pubsub item id, unique per notification. */
   itemId?: string;
+  /** SHA-256 of the agent and the raw body: a byte-identical request is a retry of the same notification. */
+  digest: string;
 }
 
 export type FinesseEvent =
@@ -67,6 +70,12 @@ export function toEvent(envelope: Envelope, req: InboundRequest): FinesseEvent {
     ...(agent ? { agent } : {}),
     ...(extension ? { extension } : {}),
     ...(envelope.itemId ? { itemId: envelope.itemId } : {}),
+    // Finesse stamps every change (stateChangeTime...), so two real notifications never match byte for byte.
+    digest: createHash('sha256')
+      .update(`${agent ?? ''}\n`)
+      .update(req.rawBody)
+      .digest('hex')
+      .slice(0, 40),
   };
   const data = child(update, 'data');
   const collection = child(data, 'dialogs');
