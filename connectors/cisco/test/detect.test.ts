@@ -14,15 +14,21 @@ const cloudEvent = JSON.stringify({ id: '1', specversion: '1.0', type: 'task:new
 
 describe('source detection', () => {
   it('picks finesse for an XML body', () => {
-    expect(pick('http://localhost/webhooks/cisco', xml, { 'content-type': 'application/xml' })).toBe('finesse');
+    expect(pick('http://localhost/webhooks/cisco', xml, { 'content-type': 'application/xml' })).toBe(
+      'finesse',
+    );
   });
 
   it('picks finesse for an XML body sent as text/plain', () => {
-    expect(pick('http://localhost/webhooks/cisco', `\n  ${xml}`, { 'content-type': 'text/plain' })).toBe('finesse');
+    expect(pick('http://localhost/webhooks/cisco', `\n  ${xml}`, { 'content-type': 'text/plain' })).toBe(
+      'finesse',
+    );
   });
 
   it('picks webex-cc for a CloudEvents JSON body', () => {
-    expect(pick('http://localhost/webhooks/cisco', cloudEvent, { 'content-type': 'application/json' })).toBe('webex-cc');
+    expect(pick('http://localhost/webhooks/cisco', cloudEvent, { 'content-type': 'application/json' })).toBe(
+      'webex-cc',
+    );
   });
 
   it('picks webex-cc for any body that carries X-WebexCC-Signature', () => {
@@ -38,6 +44,8 @@ describe('source detection', () => {
   });
 
   it('claims nothing it cannot recognise, and says how to name the source', () => {
-    expect(pick('http://localhost/webhooks/cisco', '{"hello":"world"}')).toContain('/webhooks/cisco/<source>');
+    expect(pick('http://localhost/webhooks/cisco', '{"hello":"world"}')).toContain(
+      '/webhooks/cisco/<source>',
+    );
   });
 });

@@ -27,7 +27,12 @@ async function propsOf(outcome: Awaited<ReturnType<typeof handleRequest>>) {
 describe('Finesse on UCCE', () => {
   it('keeps the CCE router call key under its Finesse names and marks the platform UCCE', async () => {
     const body = update(
-      dialogs({ state: 'ALERTING', from: '6125550142', media: ucceMedia, legs: [{ address: '1001', type: 'AGENT_DEVICE', state: 'ALERTING' }] }),
+      dialogs({
+        state: 'ALERTING',
+        from: '6125550142',
+        media: ucceMedia,
+        legs: [{ address: '1001', type: 'AGENT_DEVICE', state: 'ALERTING' }],
+      }),
       'POST',
       '/finesse/api/User/1001001/Dialogs',
     );
@@ -61,7 +66,11 @@ describe('Finesse on UCCE', () => {
   });
 
   it('sends the login the directory gives for the numeric loginId, with the loginId as agentPlatformId', async () => {
-    const body = update(dialogs({ state: 'ACTIVE', media: ucceMedia }), 'POST', '/finesse/api/User/1001001/Dialogs');
+    const body = update(
+      dialogs({ state: 'ACTIVE', media: ucceMedia }),
+      'POST',
+      '/finesse/api/User/1001001/Dialogs',
+    );
     const outcome = await handleRequest(runtime({}, { '1001001': 'agent1' }), finesseRequest(body));
     expect(outcome.kind).toBe('accepted');
     if (outcome.kind !== 'accepted') return;
@@ -86,10 +95,13 @@ describe('Finesse on UCCE', () => {
         { address: '1001', type: 'AGENT_DEVICE', state: 'ALERTING' },
       ],
     });
-    const outcome = await handleRequest(rt, finesseRequest(update(consult, 'POST', '/finesse/api/User/1001001/Dialogs')));
-    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.lifecycle, m.props.nativeEvent])).toEqual([
-      ['offered', 'ALERTING'],
-    ]);
+    const outcome = await handleRequest(
+      rt,
+      finesseRequest(update(consult, 'POST', '/finesse/api/User/1001001/Dialogs')),
+    );
+    expect(
+      outcome.kind === 'accepted' && outcome.messages.map((m) => [m.lifecycle, m.props.nativeEvent]),
+    ).toEqual([['offered', 'ALERTING']]);
   });
 
   it('uses the dialog state when two agent legs exist and the extension is unknown', async () => {
@@ -100,7 +112,10 @@ describe('Finesse on UCCE', () => {
         { address: '1001', type: 'AGENT_DEVICE', state: 'ALERTING' },
       ],
     });
-    const outcome = await handleRequest(runtime(), finesseRequest(update(consult, 'POST', '/finesse/api/User/1001001/Dialogs')));
+    const outcome = await handleRequest(
+      runtime(),
+      finesseRequest(update(consult, 'POST', '/finesse/api/User/1001001/Dialogs')),
+    );
     expect(outcome.kind === 'accepted' && outcome.messages.map((m) => m.lifecycle)).toEqual(['answered']);
   });
 
@@ -112,7 +127,9 @@ describe('Finesse on UCCE', () => {
         { address: '1001', type: 'AGENT_DEVICE', state: 'HELD' },
       ],
     });
-    const request = finesseRequest(update(consult, 'POST', '/finesse/api/User/1001001/Dialogs'), { 'x-finesse-extension': '1001' });
+    const request = finesseRequest(update(consult, 'POST', '/finesse/api/User/1001001/Dialogs'), {
+      'x-finesse-extension': '1001',
+    });
     const outcome = await handleRequest(runtime(), request);
     expect(outcome.kind === 'accepted' && outcome.messages.map((m) => m.lifecycle)).toEqual(['held']);
   });
@@ -123,9 +140,9 @@ describe('Finesse on UCCE', () => {
       runtime({ finesseOutboundInitiated: 'offered' }),
       finesseRequest(update(out, 'POST', '/finesse/api/User/1001001/Dialogs')),
     );
-    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.lifecycle, m.props.direction])).toEqual([
-      ['offered', 'outbound'],
-    ]);
+    expect(
+      outcome.kind === 'accepted' && outcome.messages.map((m) => [m.lifecycle, m.props.direction]),
+    ).toEqual([['offered', 'outbound']]);
   });
 
   it('maps every dialog of one update, each with its own lifecycle', async () => {
@@ -135,7 +152,9 @@ describe('Finesse on UCCE', () => {
       '/finesse/api/User/1001001/Dialogs',
     );
     const outcome = await handleRequest(runtime(), finesseRequest(body));
-    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.props.interactionId, m.lifecycle])).toEqual([
+    expect(
+      outcome.kind === 'accepted' && outcome.messages.map((m) => [m.props.interactionId, m.lifecycle]),
+    ).toEqual([
       ['1', 'offered'],
       ['2', 'held'],
     ]);
@@ -143,7 +162,9 @@ describe('Finesse on UCCE', () => {
 
   it('takes the platform from finessePlatform when the dialog does not show it', async () => {
     const body = update(dialogs({ state: 'ACTIVE' }), 'POST', '/finesse/api/User/1001001/Dialogs');
-    const [props] = await propsOf(await handleRequest(runtime({ finessePlatform: 'UCCE' }), finesseRequest(body)));
+    const [props] = await propsOf(
+      await handleRequest(runtime({ finessePlatform: 'UCCE' }), finesseRequest(body)),
+    );
     expect(props?.platform).toBe('UCCE');
   });
 });

@@ -22,7 +22,10 @@ const uccx = dialogs({
 });
 
 async function firstProps() {
-  const outcome = await handleRequest(runtime(), finesseRequest(update(uccx, 'POST', '/finesse/api/User/jsmith/Dialogs')));
+  const outcome = await handleRequest(
+    runtime(),
+    finesseRequest(update(uccx, 'POST', '/finesse/api/User/jsmith/Dialogs')),
+  );
   expect(outcome.kind).toBe('accepted');
   return outcome.kind === 'accepted' ? outcome.messages[0]! : undefined;
 }

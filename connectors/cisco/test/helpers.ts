@@ -22,6 +22,9 @@ export const services: CiscoServices = createServices({ now: () => NOW });
 export function sign(request: InboundRequest, secret = WEBEX_SECRET): InboundRequest {
   return {
     ...request,
-    headers: { ...request.headers, 'x-webexcc-signature': hmacDigest(secret, request.rawBody, 'sha256', 'hex') },
+    headers: {
+      ...request.headers,
+      'x-webexcc-signature': hmacDigest(secret, request.rawBody, 'sha256', 'hex'),
+    },
   };
 }

@@ -20,13 +20,26 @@ describe('Webex CC agents and the directory', () => {
     const state = createMemoryStateStore();
     const without = createRuntime(connector, { ...settings, directory: {} }, { services, state });
     await handleRequest(without, delivery('task:connected', { taskId: TASK, origin: '+14155550123' }));
-    const unknown = await handleRequest(without, delivery('agent:channel_state_change', { agentId: AGENT_UUID, currentState: 'ringing', taskId: TASK }));
+    const unknown = await handleRequest(
+      without,
+      delivery('agent:channel_state_change', { agentId: AGENT_UUID, currentState: 'ringing', taskId: TASK }),
+    );
     expect(unknown.kind === 'ignored' && unknown.reason).toContain(`add "${AGENT_UUID}"`);
 
     // The same store after a restart with the directory entry added.
     const withIt = createRuntime(connector, settings, { services, state });
-    const outcome = await handleRequest(withIt, delivery('agent:channel_state_change', { agentId: AGENT_UUID, currentState: 'connected', taskId: TASK }));
-    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.agentid, m.lifecycle, m.props.nativeEvent])).toEqual([
+    const outcome = await handleRequest(
+      withIt,
+      delivery('agent:channel_state_change', {
+        agentId: AGENT_UUID,
+        currentState: 'connected',
+        taskId: TASK,
+      }),
+    );
+    expect(
+      outcome.kind === 'accepted' &&
+        outcome.messages.map((m) => [m.agentid, m.lifecycle, m.props.nativeEvent]),
+    ).toEqual([
       ['jdoe@example.com', 'offered', 'agent:channel_state_change:ringing'],
       ['jdoe@example.com', 'answered', 'task:connected'],
     ]);

@@ -3,12 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { type AgentProgress, mergeInfo, release, type Step } from '../src/webex-cc/join.js';
 
 const fresh = (): AgentProgress => ({ agentId: 'a', sent: [], held: false });
-const step = (lifecycle: Step['lifecycle'], nativeEvent: string = lifecycle): Step => ({ lifecycle, nativeEvent });
-const sentOf = (progress: AgentProgress, steps: Step[]) => release(progress, steps).sent.map((s) => s.lifecycle);
+const step = (lifecycle: Step['lifecycle'], nativeEvent: string = lifecycle): Step => ({
+  lifecycle,
+  nativeEvent,
+});
+const sentOf = (progress: AgentProgress, steps: Step[]) =>
+  release(progress, steps).sent.map((s) => s.lifecycle);
 
 describe('release', () => {
   it('sends waiting steps in lifecycle order whatever order they arrived in', () => {
-    expect(sentOf(fresh(), [step('ended'), step('answered'), step('offered')])).toEqual(['offered', 'answered', 'ended']);
+    expect(sentOf(fresh(), [step('ended'), step('answered'), step('offered')])).toEqual([
+      'offered',
+      'answered',
+      'ended',
+    ]);
   });
 
   it('sends each once-only step once per agent', () => {
@@ -46,7 +54,11 @@ describe('release', () => {
 
   it('sends wrap-up after ended, and completed after wrap-up', () => {
     const progress = fresh();
-    expect(sentOf(progress, [step('completed'), step('ended'), step('wrapup')])).toEqual(['ended', 'wrapup', 'completed']);
+    expect(sentOf(progress, [step('completed'), step('ended'), step('wrapup')])).toEqual([
+      'ended',
+      'wrapup',
+      'completed',
+    ]);
   });
 });
 
