@@ -1,12 +1,23 @@
 // The operator dashboard in real Chromium (Debian's, driven by playwright-core) against a real runner
 // and the emulator on loopback.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, answered, startTestRunner, TEST_JWT, type TestRunner } from '../helpers/runner.js';
+import { ACME_SECRET, acme } from '../helpers/acme.js';
+import {
+  ADMIN_TOKEN,
+  answered,
+  ref,
+  sign,
+  startTestRunner,
+  TEST_JWT,
+  type TestRunner,
+} from '../helpers/runner.js';
 
 const OUTPUT = path.join(import.meta.dirname, '../../test-output');
+/** A second connector, so the connector filter has something to tell apart. */
+const beta = { ...acme, id: 'beta', displayName: 'Beta Telephony (test)' };
 let t: TestRunner;
 let browser: Browser;
 let page: Page;
@@ -23,7 +34,12 @@ async function lastDeliveryId(): Promise<string> {
 
 beforeAll(async () => {
   t = await startTestRunner({
+    connectors: [acme, beta],
     config: {
+      connectors: {
+        acme: { options: { secret: ref('ACME_SECRET') } },
+        beta: { options: { secret: ref('ACME_SECRET') } },
+      },
       delivery: {
         retry: { baseDelayMs: 600, maxDelayMs: 600, jitter: 0, maxAttempts: 3 },
         pauseProbeMs: 200,
@@ -61,8 +77,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  mkdirSync(OUTPUT, { recursive: true });
-  await page?.screenshot({ path: path.join(OUTPUT, 'dashboard.png'), fullPage: true }).catch(() => {});
   await browser?.close();
   await t?.close();
 });
@@ -101,14 +115,46 @@ describe('dashboard', () => {
     );
   });
 
-  it('filters by connector, agent and status', async () => {
-    await page.getByLabel('Agent', { exact: true }).fill('nobody-has-this-login');
+  /** The "connector/source" cell of every row shown, once the table has refreshed. */
+  const shown = (column: number) =>
+    page.locator(`#deliveries-table tbody tr td:nth-child(${column})`).allTextContents();
+
+  it('filters by connector', async () => {
+    const body = JSON.stringify(answered('evt-dash-beta', 'agent.beta', 'CA-7100'));
+    const res = await fetch(`${t.runner.url}/webhooks/beta/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-acme-signature': sign(body) },
+      body,
+    });
+    expect(res.status).toBe(200);
+    const connector = page.getByLabel('Connector', { exact: true });
+    await expect
+      .poll(() => connector.locator('option').allTextContents())
+      .toEqual(['All', 'Acme Telephony (test)', 'Beta Telephony (test)']);
+    await connector.selectOption('beta');
+    await expect.poll(() => shown(2)).toEqual(['beta/events']);
+    await connector.selectOption('acme');
+    await expect.poll(async () => [...new Set(await shown(2))]).toEqual(['acme/events']);
+    await connector.selectOption('');
+    await expect.poll(async () => new Set(await shown(2)).size).toBe(2);
+  });
+
+  it('filters by agent', async () => {
+    const agent = page.getByLabel('Agent', { exact: true });
+    await agent.fill('nobody-has-this-login');
     await expect.poll(() => page.locator('#deliveries-table tbody tr').count()).toBe(0);
-    await page.getByLabel('Agent', { exact: true }).fill('agent.smith');
-    await page.getByLabel('Status', { exact: true }).selectOption('delivered');
-    await expect.poll(() => page.locator('#deliveries-table tbody tr').count()).toBeGreaterThan(0);
-    await page.getByLabel('Agent', { exact: true }).fill('');
-    await page.getByLabel('Status', { exact: true }).selectOption('');
+    await agent.fill('agent.beta');
+    await expect.poll(() => shown(5)).toEqual(['agent.beta']);
+    await agent.fill('');
+  });
+
+  it('filters by status', async () => {
+    const status = page.getByLabel('Status', { exact: true });
+    await status.selectOption('dead');
+    await expect.poll(() => page.locator('#deliveries-table tbody tr').count()).toBe(0);
+    await status.selectOption('delivered');
+    await expect.poll(async () => [...new Set(await shown(7))]).toEqual(['delivered']);
+    await status.selectOption('');
   });
 
   it('shows a failing delivery retrying, then dead, and delivers it on replay', async () => {
@@ -167,6 +213,35 @@ describe('dashboard', () => {
     ]);
   });
 
+  it('test send with a key OpenConnect refuses (401) shows the re-generated-key hint and the pause', async () => {
+    // A second runner whose jwt the emulator does not know: what a re-generated key looks like.
+    const stale = await startTestRunner({
+      emulator: t.emulator,
+      env: { TEST_JWT: 'jwt-from-before-the-key-was-regenerated' },
+    });
+    const other = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    try {
+      await other.goto(stale.runner.url);
+      await other.getByLabel('Admin token').fill(ADMIN_TOKEN);
+      await other.getByRole('button', { name: 'Sign in' }).click();
+      await other.getByLabel('Agent id').fill('agent.test');
+      await other.getByLabel('PopFlow event').fill('testing123');
+      await other.getByRole('button', { name: 'Send', exact: true }).click();
+      await expect(other.locator('#test-result .bad').textContent({ timeout: 15_000 })).resolves.toMatch(
+        /^Not delivered \(queued\): HTTP 401/,
+      );
+      await expect(other.locator('#test-result .hints li').allTextContents()).resolves.toContain(
+        'The API key was rejected: a key re-generated in Experience Cloud voids the old one. Set the current key of type OpenConnect, then resume delivery.',
+      );
+      await expect(other.getByRole('alert').textContent({ timeout: 10_000 })).resolves.toContain(
+        'Delivery is paused',
+      );
+    } finally {
+      await other.close();
+      await stale.close();
+    }
+  });
+
   it('is operable by keyboard: the sections and controls are labelled and focusable', async () => {
     for (const label of ['Connector', 'Agent', 'Status', 'Agent id', 'PopFlow event']) {
       await expect(page.getByLabel(label, { exact: true }).count()).resolves.toBe(1);
@@ -182,8 +257,12 @@ describe('dashboard', () => {
     await page.waitForTimeout(2_500); // one more refresh cycle
     const html = await page.content();
     expect(html).not.toContain(TEST_JWT);
+    expect(html).not.toContain(ACME_SECRET);
     expect(received.length).toBeGreaterThan(10);
-    for (const body of received) expect(body).not.toContain(TEST_JWT);
+    for (const body of received) {
+      expect(body).not.toContain(TEST_JWT);
+      expect(body).not.toContain(ACME_SECRET);
+    }
   });
 
   it('keeps the admin API closed without the session', async () => {
@@ -207,5 +286,14 @@ describe('dashboard', () => {
       body: 'all=true',
     });
     expect(res.status).toBe(415);
+  });
+
+  it('saves a screenshot of this run under test-output/ for a person to look at', async () => {
+    mkdirSync(OUTPUT, { recursive: true });
+    const file = path.join(OUTPUT, 'dashboard.png');
+    const started = Date.now();
+    await page.screenshot({ path: file, fullPage: true });
+    expect(statSync(file).mtimeMs).toBeGreaterThanOrEqual(started - 1000);
+    expect(readFileSync(file).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a'); // PNG signature
   });
 });
