@@ -124,9 +124,12 @@ export const eventbridge = defineSource<ContactEvent, AmazonConnectConfig, Conne
       return ignore(
         `contact event ${type} for contact ${detail.contactid} carries no agent (agentInfo.agentArn)`,
       );
+    // Both look-ups at once: an API destination waits only 5 s for the answer.
+    const pending = ctx.config.contactAttributes ? contactAttributes(event, arn, ctx) : undefined;
+    pending?.catch(() => {}); // awaited below unless the agent look-up ends the event first
     const agent = await resolveAgent(arn, ctx);
     if ('ignored' in agent) return agent;
-    const attributes = ctx.config.contactAttributes ? await contactAttributes(event, arn, ctx) : {};
+    const attributes = (await pending) ?? {};
     const queueArn = detail.queueinfo?.queuearn ?? detail.queueinfo?.arn;
     const systemEndpoint = detail.tags?.['aws:connect:systemEndpoint'];
     const draft: Draft = {

@@ -27,6 +27,8 @@ afterEach(() => {
   api.calls.length = 0;
   api.signedRegions.length = 0;
   api.failWith = undefined;
+  api.delayMs = 0;
+  api.maxInFlight = 0;
 });
 
 const CONTACT = 'c3a1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1d20';
@@ -238,6 +240,15 @@ describe('contact attributes enrichment', () => {
       eventTime: '2026-11-25T09:14:07Z',
     });
     expect(api.calls).toEqual([`GET /contact/attributes/${INSTANCE_ID}/${CONTACT}`]);
+  });
+
+  it('asks for the attributes while DescribeUser is still under way (an API destination waits 5 s)', async () => {
+    api.users.set(`${INSTANCE_ID}/${USER_ID.aisha}`, 'aisha.khan');
+    api.attributes.set(`${INSTANCE_ID}/${CONTACT}`, { customerNumber: 'K-100245' });
+    api.delayMs = 150;
+    const rt = runtime({ options: { contactAttributes: true } });
+    expect(await agentOf(rt, USER_ID.aisha)).toEqual(['aisha.khan']);
+    expect(api.maxInFlight).toBe(2);
   });
 
   it('maps without attributes when Connect no longer knows the contact (404)', async () => {

@@ -19,6 +19,10 @@ export interface FakeConnectApi {
   calls: string[];
   /** Answer every request with this status (InternalServiceException) until set back to undefined. */
   failWith: number | undefined;
+  /** Wait this long before answering each request. */
+  delayMs: number;
+  /** The most requests it held open at one time. */
+  maxInFlight: number;
   /** Whether every request carried a SigV4 Authorization header. */
   allSigned(): boolean;
   /** The region each request was signed for (SigV4 credential scope), in order. */
@@ -38,9 +42,14 @@ export async function startFakeConnectApi(): Promise<FakeConnectApi> {
   const calls: string[] = [];
   const authorizations: (string | undefined)[] = [];
   const signedRegions: (string | undefined)[] = [];
-  const api = { failWith: undefined as number | undefined };
+  const api = { failWith: undefined as number | undefined, delayMs: 0, maxInFlight: 0 };
+  let inFlight = 0;
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
+    inFlight += 1;
+    api.maxInFlight = Math.max(api.maxInFlight, inFlight);
+    if (api.delayMs) await new Promise((resolve) => setTimeout(resolve, api.delayMs));
+    inFlight -= 1;
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     calls.push(`${req.method} ${path}`);
     authorizations.push(req.headers.authorization);
