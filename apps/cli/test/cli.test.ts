@@ -275,6 +275,22 @@ describe('openconnect emulator', () => {
   });
 });
 
+describe('pnpm openconnect (the README form)', () => {
+  it('runs from the repository root with paths relative to it', async () => {
+    const repo = join(import.meta.dirname, '../../..');
+    const result = await new Promise<Result>((resolve) => {
+      execFile(
+        'pnpm',
+        ['-s', 'openconnect', 'map', '--module', 'apps/cli/test/fixtures/example-connector.ts', '--connector', 'example', '--request', 'apps/cli/test/fixtures/ignored.json'],
+        { cwd: repo, env: cleanEnv, timeout: 30_000 },
+        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ connector: 'example', ignored: 'type voicemail is not mapped' });
+  });
+});
+
 describe('--help', () => {
   it.each(['', 'send', 'doctor', 'emulator', 'map'])('openconnect %s --help exits 0 with usage', async (command) => {
     const result = await cli([...(command ? [command] : []), '--help']);
