@@ -145,6 +145,24 @@ describe('Finesse on UCCE', () => {
     ).toEqual([['offered', 'outbound']]);
   });
 
+  it("sends a dialog's secondaryId, associatedDialogUri and the direct-preview callbackNumber", async () => {
+    const dialog =
+      '<Dialog><associatedDialogUri>/finesse/api/Dialog/16810</associatedDialogUri><id>16817</id>' +
+      '<secondaryId>16818</secondaryId><mediaType>Voice</mediaType><fromAddress>1001</fromAddress>' +
+      '<toAddress>96125550199</toAddress><callbackNumber>6125550199</callbackNumber>' +
+      '<mediaProperties><callType>OUTBOUND_DIRECT_PREVIEW</callType></mediaProperties>' +
+      '<participants><Participant><mediaAddress>1001</mediaAddress><mediaAddressType>AGENT_DEVICE</mediaAddressType>' +
+      '<state>ACTIVE</state></Participant></participants><state>ACTIVE</state></Dialog>';
+    const outcome = await handleRequest(
+      runtime(),
+      finesseRequest(update(`<dialogs>${dialog}</dialogs>`, 'POST', '/finesse/api/User/1001001/Dialogs')),
+    );
+    const [props] = await propsOf(outcome);
+    expect([props?.secondaryId, props?.associatedDialogUri, props?.callbackNumber, props?.direction]).toEqual(
+      ['16818', '/finesse/api/Dialog/16810', '6125550199', 'outbound'],
+    );
+  });
+
   it('maps every dialog of one update, each with its own lifecycle', async () => {
     const body = update(
       dialogs({ id: '1', state: 'ALERTING' }, { id: '2', state: 'HELD' }),

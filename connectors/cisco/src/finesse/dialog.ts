@@ -122,6 +122,9 @@ export function dialogDraft(
   setFilled('fromAddress', dialog.fromAddress);
   setFilled('toAddress', dialog.toAddress);
   setFilled('dialogState', dialog.state);
+  setFilled('secondaryId', dialog.secondaryId);
+  setFilled('associatedDialogUri', dialog.associatedDialogUri);
+  setFilled('callbackNumber', dialog.callbackNumber);
   for (const [name, value] of Object.entries(media)) set(name, value);
   // Every call variable, empty ones too: a PopFlow may test for them. One whose name is taken (a reserved
   // field, a canonical prop, a media property) is kept as `callvariables.<name>` rather than dropped.

@@ -16,6 +16,11 @@ export interface Dialog {
   fromAddress?: string;
   toAddress?: string;
   mediaType?: string;
+  /** The other call of a consult or conference (its id), and the URI of the dialog it is associated with. */
+  secondaryId?: string;
+  associatedDialogUri?: string;
+  /** CCE direct-preview outbound: the customer's number without the dialer's prefix. */
+  callbackNumber?: string;
   /** Every scalar of <mediaProperties> that has a value, by its Finesse name (callType, DNIS, callKeyCallId...). */
   mediaProperties: Record<string, string>;
   /** <callvariables>: callVariable1..10 and ECC variables (`user.*`), in document order, empty values kept. */
@@ -121,6 +126,9 @@ function toDialog(node: unknown, index: number): Dialog {
     ...optional('fromAddress', text(node, 'fromAddress')),
     ...optional('toAddress', text(node, 'toAddress')),
     ...optional('mediaType', text(node, 'mediaType')),
+    ...optional('secondaryId', text(node, 'secondaryId')),
+    ...optional('associatedDialogUri', text(node, 'associatedDialogUri')),
+    ...optional('callbackNumber', text(node, 'callbackNumber')),
     mediaProperties,
     callVariables,
     participants,
