@@ -138,6 +138,13 @@ export const pureengage = defineSource<PureEngageRequest, GenesysConfig, Service
       const dn = message.dn;
       const agentid = loginFor(ctx.directory, named ?? dn.agentId ?? undefined);
       if (!agentid) return ignore('DnStateChanged names no agent (no dn.agentId and the relay named none)');
+      // DnStateChanged also comes for changes that leave the agent's state alone (forwarding, DND...).
+      const key = `pureengage:dn:${agentid}`;
+      const stateNow = `${dn.agentState ?? ''}|${dn.agentWorkMode ?? ''}`;
+      if ((await ctx.state.get<string>(key)) === stateNow) {
+        return ignore(`agent ${agentid} is still ${dn.agentState ?? 'in the same state'}`);
+      }
+      await ctx.state.set(key, stateNow, ctx.config.stateTtlMs);
       return {
         agentid,
         lifecycle: 'agent_state',
