@@ -87,6 +87,9 @@ function parseBatch(body: unknown): AgentStreamBatch {
   return { events: [parseWith(agentEvent, body, 'AgentEvent')] };
 }
 
+/** States in which a contact rings at the agent (an `offered` pop is open). */
+const RINGING = new Set(['INCOMING', 'PENDING', 'CONNECTING']);
+
 /** A contact's new state, given its state in the previous snapshot → the lifecycle it marks, if any. */
 function contactLifecycle(state: string, previous: string | undefined): Lifecycle | undefined {
   switch (state) {
@@ -100,8 +103,13 @@ function contactLifecycle(state: string, previous: string | undefined): Lifecycl
     case 'ENDED':
       // After-call work starts as the contact ends.
       return 'wrapup';
+    case 'MISSED':
+    case 'REJECTED':
+    case 'ERROR':
+      // It stopped ringing unanswered (missed, rejected, or the caller hung up): the offered pop ends.
+      return previous !== undefined && RINGING.has(previous) ? 'ended' : undefined;
     default:
-      // PENDING, MISSED, ERROR and states added later are no agent moment.
+      // PENDING, PAUSED and states added later are no agent moment.
       return undefined;
   }
 }

@@ -1,0 +1,43 @@
+// Contact states that end a ringing contact without an answer, beyond the fixtures.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRuntime, handleRequest, type RecordedRequest, toInboundRequest } from '@openconnect/core';
+import { describe, expect, it } from 'vitest';
+import connector from '../src/index.js';
+import { API_KEY } from './values.js';
+
+type Contact = { State: string };
+type AgentEvent = {
+  CurrentAgentSnapshot: { Contacts: Contact[] };
+  PreviousAgentSnapshot: { Contacts: Contact[] };
+};
+
+/** The missed-call fixture with its contact moving from `before` to `after`. */
+function transition(before: string, after: string) {
+  const file = JSON.parse(
+    readFileSync(join(import.meta.dirname, '../fixtures/agent-stream/decoded-missed.json'), 'utf8'),
+  ) as { request: RecordedRequest & { body: AgentEvent } };
+  file.request.body.PreviousAgentSnapshot.Contacts[0]!.State = before;
+  file.request.body.CurrentAgentSnapshot.Contacts[0]!.State = after;
+  return toInboundRequest(file.request);
+}
+
+async function lifecycles(before: string, after: string) {
+  const runtime = createRuntime(connector, { options: { apiKey: API_KEY } });
+  const outcome = await handleRequest(runtime, transition(before, after), 'agent-stream');
+  return outcome.kind === 'accepted' ? outcome.messages.map((m) => m.lifecycle) : outcome.kind;
+}
+
+describe('a contact that stops ringing unanswered', () => {
+  it('ends the offered pop when the agent rejects it (CONNECTING → REJECTED)', async () => {
+    expect(await lifecycles('CONNECTING', 'REJECTED')).toEqual(['ended']);
+  });
+
+  it('ends the offered pop of a callback the caller abandoned (INCOMING → ERROR)', async () => {
+    expect(await lifecycles('INCOMING', 'ERROR')).toEqual(['ended']);
+  });
+
+  it('pops nothing for an ERROR of a contact that was not ringing', async () => {
+    expect(await lifecycles('CONNECTED', 'ERROR')).toBe('ignored');
+  });
+});
