@@ -275,6 +275,18 @@ describe('openconnect emulator', () => {
   });
 });
 
+describe('bad usage exits 2 naming the flag', () => {
+  it.each([
+    [['emulator', '--port', 'abc'], '--port must be 0-65535, not abc'],
+    [['emulator', '--port', '70000'], '--port must be 0-65535, not 70000'],
+    [['send', '--agentid', '1', '--event', 'x', '--jwt', 'k', '--crmid', 'c', '--timeout', '-5'], '--timeout must be a positive number of milliseconds'],
+  ])('openconnect %s', async (args, message) => {
+    const result = await cli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});
+
 describe('pnpm openconnect (the README form)', () => {
   it('runs from the repository root with paths relative to it', async () => {
     const repo = join(import.meta.dirname, '../../..');

@@ -1,10 +1,11 @@
 // `openconnect emulator`: a local OpenConnect that prints what arrives, for trying a setup end to end.
 import { EMULATOR_DEFAULT_JWT, startEmulator } from '@openconnect/core/testing';
 import { type Io, paint } from '../output.js';
+import { UsageError } from '../settings.js';
 
 export async function emulatorCommand(flags: { port: string; host: string; jwt: string[] }, io: Io): Promise<() => Promise<void>> {
   const port = Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be 0-65535, not ${flags.port}`);
+  if (!/^\d+$/.test(flags.port) || port > 65_535) throw new UsageError(`--port must be 0-65535, not ${flags.port}`);
   const jwts = flags.jwt.length ? flags.jwt : [EMULATOR_DEFAULT_JWT];
   const emulator = await startEmulator({
     port,
