@@ -79,6 +79,20 @@ describe('API key', () => {
   });
 });
 
+describe('odd input', () => {
+  it('answers 400, not a retryable 503, for a contact event nested deeper than any Connect event', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const body = `{"source":"aws.connect","id":"evt-deep","detail":{"eventType":"DISCONNECTED","contactId":"c-1","agentInfo":${deep}}}`;
+    const request = toInboundRequest({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      body,
+    });
+    const outcome = await handleRequest(runtime(), request, 'eventbridge');
+    expect([outcome.kind, outcome.answer.status]).toEqual(['invalid', 400]);
+  });
+});
+
 describe('de-duplication', () => {
   it('gives a redelivered EventBridge event the same dedupe key, from the envelope id', async () => {
     const rt = runtime();

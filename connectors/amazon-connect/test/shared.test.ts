@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { arnId, fromDirectory, lowerKeys, parseAgentArn, vendorProps } from '../src/shared.js';
-import { createDirectory } from '@openconnect/core';
+import { createDirectory, InputError } from '@openconnect/core';
+import { arnId, fromDirectory, lowerKeys, MAX_DEPTH, parseAgentArn, vendorProps } from '../src/shared.js';
 
 const ARN = 'arn:aws:connect:eu-central-1:210987654321:instance/5f0e0c8a/agent/8c2f4b1e';
 
@@ -23,6 +23,20 @@ describe('parseAgentArn', () => {
     expect(parseAgentArn(ARN.replace('/agent/', '/queue/'))).toBeUndefined();
     expect(parseAgentArn('arn:aws:connect:eu-central-1:1:instance/i/agent/')).toBeUndefined();
     expect(parseAgentArn('arn')).toBeUndefined();
+  });
+});
+
+describe('lowerKeys depth', () => {
+  const nested = (depth: number): unknown => (depth === 0 ? 'leaf' : { Level: nested(depth - 1) });
+
+  it('reads a body nested as deep as the limit', () => {
+    expect(() => lowerKeys(nested(MAX_DEPTH - 1))).not.toThrow();
+  });
+
+  it('refuses a deeper body with an InputError instead of overflowing the stack', () => {
+    expect(() => lowerKeys(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`))).toThrow(
+      new InputError(`the body is nested deeper than ${MAX_DEPTH} levels`),
+    );
   });
 });
 
