@@ -48,7 +48,25 @@ export function parseAttributes(field: string, value: unknown): Attributes | und
       field,
     );
   }
+  if (tooDeep(decoded)) {
+    throw new InputError(`${field} is nested deeper than ${MAX_ATTRIBUTE_DEPTH} levels`, field);
+  }
   return decoded as Attributes;
+}
+
+/** Far deeper than any real task; flattening deeper attributes into props would exhaust the stack. */
+export const MAX_ATTRIBUTE_DEPTH = 32;
+
+/** Walks without recursion, so the check itself cannot overflow. */
+function tooDeep(root: object): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (!value || typeof value !== 'object') continue;
+    if (depth > MAX_ATTRIBUTE_DEPTH) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Empty strings and nulls count as absent (form callbacks send empty values, Event Streams nulls). */

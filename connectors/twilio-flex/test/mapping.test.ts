@@ -57,6 +57,18 @@ describe('attributes', () => {
     expect(reason).toMatch(/^event 0 data\.payload\.task_attributes is not valid JSON/);
   });
 
+  it('refuses TaskAttributes nested deeper than 32 levels with 400 naming the field', async () => {
+    const req = signedRequest(ACCEPTED, (body) => {
+      body.TaskAttributes = `{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    });
+    expect(await reasonOf(req)).toEqual([400, 'TaskAttributes is nested deeper than 32 levels']);
+  });
+
+  it('takes TaskAttributes nested 32 levels deep', async () => {
+    const nested = (depth: number): unknown => (depth === 1 ? { id: 'O-77' } : { next: nested(depth - 1) });
+    expect(Object.keys(await propsOf(withTask(nested(32))))).toContain(`task.${'next.'.repeat(31)}id`);
+  });
+
   it('refuses a callback without EventType with 400 naming it', async () => {
     const req = signedRequest(ACCEPTED, (body) => {
       delete body.EventType;
