@@ -218,7 +218,14 @@ export const agentStream = defineSource<AgentStreamBatch, AmazonConnectConfig>({
       const agentid = fromDirectory(directory, event.AgentARN) ?? (login || undefined);
       const mapped = mapEvent(event, agentid);
       if ('ignored' in mapped) reasons.push(mapped.ignored);
-      else drafts.push(...mapped.drafts);
+      else {
+        // Keyed by the record's own EventId, so a record that comes again in another batch (Lambda
+        // resumes a shard from a failed record) is still delivered once.
+        const many = mapped.drafts.length > 1;
+        mapped.drafts.forEach((draft, n) =>
+          drafts.push({ ...draft, dedupeId: many ? `${event.EventId}#${n}` : event.EventId }),
+        );
+      }
     }
     return drafts.length ? drafts : ignore(reasons.join('; '));
   },

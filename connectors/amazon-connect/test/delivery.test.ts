@@ -110,18 +110,27 @@ describe('de-duplication', () => {
     ]);
   });
 
-  it('keys a Kinesis batch by all its event ids, one key per message', async () => {
+  it('keys each message of a Kinesis batch by the EventId of its own record', async () => {
     const outcome = await handleRequest(
       runtime(),
       toInboundRequest(recorded('agent-stream/kinesis-batch.json')),
     );
-    expect(outcome.kind).toBe('accepted');
-    if (outcome.kind !== 'accepted') return;
-    expect(outcome.eventId).toMatch(/^batch-[0-9a-f]{32}$/);
-    expect(outcome.messages.map((m) => m.dedupeKey)).toEqual([
-      `amazon-connect/agent-stream/${outcome.eventId}#0`,
-      `amazon-connect/agent-stream/${outcome.eventId}#1`,
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => m.dedupeKey)).toEqual([
+      'amazon-connect/agent-stream/e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a01',
+      'amazon-connect/agent-stream/e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a08',
     ]);
+  });
+
+  it('gives a record the same key when it comes again in another batch', async () => {
+    const batch = recorded('agent-stream/kinesis-batch.json');
+    const records = (batch.body as { Records: unknown[] }).Records;
+    const alone = { ...batch, body: { Records: records.slice(1, 2) } };
+    const keys = [];
+    for (const request of [batch, alone]) {
+      const outcome = await handleRequest(runtime(), toInboundRequest(request));
+      keys.push(outcome.kind === 'accepted' ? outcome.messages[0]!.dedupeKey : outcome.kind);
+    }
+    expect(keys[1]).toBe(keys[0]);
   });
 
   it('keys a single agent event by its EventId', async () => {
