@@ -123,7 +123,8 @@ export const eventStreams = defineSource<StreamEvent[], TwilioFlexConfig>({
       // In order: a batch may hold a reservation and the cancellation of its task.
       const result = await mapEvent(item.event, ctx);
       if ('ignored' in result) reasons.add(result.ignored);
-      else drafts.push(result);
+      // Keyed by the event's own SID, so an event re-sent in another batch is delivered once.
+      else drafts.push(item.id ? { ...result, dedupeId: item.id } : result);
     }
     if (drafts.length) return drafts;
     return ignore(events.length ? [...reasons].join('; ') : 'the batch holds no events');

@@ -152,14 +152,19 @@ describe('ids and answers', () => {
     expect(keys).toEqual([[key], [key]]);
   });
 
-  it('keys each message of an Event Streams batch on the batch digest and its position', async () => {
+  it('keys each message of an Event Streams batch on the SID of its own event', async () => {
     const outcome = await outcomeOf(signedRequest('event-streams/batch.json'));
-    if (outcome.kind !== 'accepted') throw new Error(outcome.kind);
-    expect(outcome.eventId).toMatch(/^batch-[0-9a-f]{32}$/);
-    expect(outcome.messages.map((m) => m.dedupeKey)).toEqual([
-      `twilio-flex/event-streams/${outcome.eventId}#0`,
-      `twilio-flex/event-streams/${outcome.eventId}#1`,
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => m.dedupeKey)).toEqual([
+      'twilio-flex/event-streams/EVaa520fbab06b9f3d6d52854700dec1c6',
+      'twilio-flex/event-streams/EVcb7d43bc6802cb0eb2c2f8ff58e65d7b',
     ]);
+  });
+
+  it('gives an event the same key when it comes again in another batch', async () => {
+    const first = await outcomeOf(signedRequest('event-streams/batch.json'));
+    const alone = await outcomeOf(signedRequest('event-streams/batch.json', (batch) => batch.splice(0, 2)));
+    const keyOf = (o: typeof first, n: number) => (o.kind === 'accepted' ? o.messages[n]!.dedupeKey : o.kind);
+    expect(keyOf(alone, 0)).toBe(keyOf(first, 1));
   });
 
   it('ignores an empty Event Streams batch with a reason', async () => {
