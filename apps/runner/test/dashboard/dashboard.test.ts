@@ -242,6 +242,16 @@ describe('dashboard', () => {
     }
   });
 
+  it('shows a pause as an alert whose Resume button resumes delivery', async () => {
+    expect((await t.admin('/pause', { method: 'POST' })).status).toBe(200);
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('Delivery is paused: paused by an operator.');
+    await alert.getByRole('button', { name: 'Resume delivery' }).click();
+    await expect.poll(() => alert.isHidden()).toBe(true);
+    const status = (await (await t.admin('/status')).json()) as { paused: string | null };
+    expect(status.paused).toBeNull();
+  });
+
   it('is operable by keyboard: the sections and controls are labelled and focusable', async () => {
     for (const label of ['Connector', 'Agent', 'Status', 'Agent id', 'PopFlow event']) {
       await expect(page.getByLabel(label, { exact: true }).count()).resolves.toBe(1);

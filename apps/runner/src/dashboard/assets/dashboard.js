@@ -64,8 +64,8 @@ async function refreshStatus() {
       : '');
   const paused = $('#paused');
   paused.hidden = !status.paused;
-  paused.textContent = status.paused
-    ? `Delivery is paused: ${status.paused}. Fix the API key (re-generated keys void the old one), then restart or resume.`
+  $('#paused-text').textContent = status.paused
+    ? `Delivery is paused: ${status.paused}. After a 401, set the current API key (re-generated keys void the old one) and restart the runner; after a pause by an operator, resume.`
     : '';
 }
 
@@ -286,5 +286,11 @@ $('#replay-selected').addEventListener(
 );
 $('#replay-all').addEventListener('click', () => replay({ all: true }));
 $('#test-form').addEventListener('submit', testSend);
+$('#resume').addEventListener('click', async () => {
+  await api('/admin/resume', { method: 'POST', body: '{}' }).catch((error) => {
+    $('#status').textContent = `Could not resume: ${error.message}`;
+  });
+  await refreshStatus().catch(() => {});
+});
 await refresh();
 setInterval(refresh, REFRESH_MS);
