@@ -270,7 +270,11 @@ function unknownSettingKeys(settings: unknown): string[] {
   const out = Object.keys(settings).filter((k) => !SETTING_KEYS.includes(k));
   const props = (settings as { props?: unknown }).props;
   if (props && typeof props === 'object' && !Array.isArray(props))
-    out.push(...Object.keys(props).filter((k) => !PROP_KEYS.includes(k)).map((k) => `props.${k}`));
+    out.push(
+      ...Object.keys(props)
+        .filter((k) => !PROP_KEYS.includes(k))
+        .map((k) => `props.${k}`),
+    );
   return out;
 }
 
