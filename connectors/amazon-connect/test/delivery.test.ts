@@ -10,7 +10,7 @@ import {
   toInboundRequest,
 } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
-import connector, { createConnectLookups } from '../src/index.js';
+import connector, { config, createConnectLookups } from '../src/index.js';
 import { TEST_CREDENTIALS, TEST_REGION } from './fake-connect-api.js';
 import { AGENT_ARN, API_KEY, USER_ID } from './values.js';
 
@@ -70,6 +70,13 @@ describe('API key', () => {
       const outcome = await handleRequest(runtime(), request);
       expect(outcome).toMatchObject({ kind: 'rejected', reason: 'the credential does not match' });
     }
+  });
+
+  it('names the configured header as the credential, for the conformance kit and the dashboard', () => {
+    const options = config.parse({ apiKey: API_KEY, apiKeyHeader: 'X-Connect-Secret' });
+    expect(connector.sources.map((s) => s.auth.credentialsFor?.(options))).toEqual(
+      Array(3).fill([{ in: 'header', name: 'X-Connect-Secret' }]),
+    );
   });
 
   it('refuses a key shorter than 16 characters in the configuration', () => {
