@@ -222,9 +222,9 @@ export const agentStream = defineSource<AgentStreamBatch, AmazonConnectConfig>({
         // Keyed by the record's own EventId, so a record that comes again in another batch (Lambda
         // resumes a shard from a failed record) is still delivered once.
         const many = mapped.drafts.length > 1;
-        mapped.drafts.forEach((draft, n) =>
-          drafts.push({ ...draft, dedupeId: many ? `${event.EventId}#${n}` : event.EventId }),
-        );
+        for (const [n, draft] of mapped.drafts.entries()) {
+          drafts.push({ ...draft, dedupeId: many ? `${event.EventId}#${n}` : event.EventId });
+        }
       }
     }
     return drafts.length ? drafts : ignore(reasons.join('; '));
