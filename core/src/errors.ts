@@ -196,12 +196,16 @@ export class InputError extends OpenConnectError {
   }
 }
 
-/** Replaces every occurrence of each secret (raw and URL-encoded) with [redacted]. */
+/**
+ * Replaces every occurrence of each secret with [redacted]: raw, URL-encoded, and encoded as a query or
+ * form value (which also escapes ' ( ) ! ~ and writes spaces as +).
+ */
 export function redact(text: string, secrets: Iterable<string | undefined>): string {
   let out = text;
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+    const asQueryValue = new URLSearchParams({ s: secret }).toString().slice(2);
+    for (const form of new Set([secret, encodeURIComponent(secret), asQueryValue])) {
       out = out.split(form).join('[redacted]');
     }
   }

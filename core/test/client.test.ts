@@ -282,6 +282,17 @@ describe('the jwt never leaks', () => {
       );
     });
 
+  it('a key with characters a query string escapes differently is redacted from an echoed GET', async () => {
+    const key = "key-with (odd) chars! ~and spaces'";
+    const server = await echo(500);
+    try {
+      const error = await failure(client({ baseUrl: server.url, method: 'GET', jwt: key }).send({ agentid: 'a', event: 'x' }));
+      expect(error.message).toContain('jwt=[redacted]&');
+    } finally {
+      server.close();
+    }
+  });
+
   it.each([
     [200, 'POST'],
     [400, 'POST'],
