@@ -136,7 +136,8 @@ export function flattenProps(data: unknown, prefix = '', out: Props = {}): Props
   }
   if (typeof data === 'object') {
     for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-      flattenProps(value, prefix ? `${prefix}.${key}` : key, out);
+      // An empty key at the top would make a prop with no name, which no message accepts.
+      if (prefix || key) flattenProps(value, prefix ? `${prefix}.${key}` : key, out);
     }
   }
   return out;

@@ -142,6 +142,10 @@ describe('flattenProps', () => {
     });
   });
 
+  it('drops a value under an empty top-level key, keeps one under an empty nested key', () => {
+    expect(flattenProps({ '': 'x', a: { '': 'y' }, b: 1 })).toEqual({ 'a.': 'y', b: 1 });
+  });
+
   it('uses a prefix when given', () => {
     expect(flattenProps({ a: { b: 1 } }, 'attributes')).toEqual({ 'attributes.a.b': 1 });
   });
