@@ -27,9 +27,22 @@ export async function setIfAbsent(store: StateStore, key: string, value: unknown
   return true;
 }
 
-/** In-memory store, for tests, the CLI and single-process hosts. Values are copied through JSON. */
-export function createMemoryStateStore(now: () => number = Date.now): StateStore & { size(): number } {
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * In-memory store, for tests, the CLI and single-process hosts (a warm Lambda). Values are copied
+ * through JSON. Expired entries are swept at most once a minute on a write, so keys that are never read
+ * again (one per contact) do not pile up for the life of the process.
+ */
+export function createMemoryStateStore(now: () => number = Date.now): StateStore & { size(): number; stored(): number } {
   const entries = new Map<string, { value: string; expires: number }>();
+  let nextSweep = now() + SWEEP_EVERY_MS;
+  const sweep = () => {
+    const at = now();
+    if (at < nextSweep) return;
+    nextSweep = at + SWEEP_EVERY_MS;
+    for (const [key, entry] of entries) if (entry.expires <= at) entries.delete(key);
+  };
   const live = (key: string) => {
     const entry = entries.get(key);
     if (entry && entry.expires <= now()) {
@@ -44,6 +57,7 @@ export function createMemoryStateStore(now: () => number = Date.now): StateStore
       return entry ? (JSON.parse(entry.value) as T) : undefined;
     },
     async set(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
+      sweep();
       entries.set(key, { value: JSON.stringify(value), expires: now() + ttlMs });
     },
     async delete(key) {
@@ -52,13 +66,17 @@ export function createMemoryStateStore(now: () => number = Date.now): StateStore
     // No await between the check and the write: atomic within the process.
     async setIfAbsent(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
       if (live(key)) return false;
+      sweep();
       entries.set(key, { value: JSON.stringify(value), expires: now() + ttlMs });
       return true;
     },
+    /** Live entries. */
     size() {
       for (const key of [...entries.keys()]) live(key);
       return entries.size;
     },
+    /** Entries held in memory, expired ones included until the next sweep. */
+    stored: () => entries.size,
   };
 }
 

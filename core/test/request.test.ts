@@ -96,6 +96,19 @@ describe('state store', () => {
     expect(await store.get('k')).toBeUndefined();
   });
 
+  it('sweeps expired keys that are never read again, on a write at most once a minute', async () => {
+    let now = 0;
+    const store = createMemoryStateStore(() => now);
+    await store.set('contact-1', 'ended', 1_000);
+    await store.set('contact-2', 'ended', 1_000);
+    now = 30_000;
+    await store.set('contact-3', 'ended', 1_000);
+    expect(store.stored()).toBe(3);
+    now = 60_000;
+    await store.set('contact-4', 'ended', 1_000);
+    expect(store.stored()).toBe(1);
+  });
+
   it('namespaces keys per connector', async () => {
     const store = createMemoryStateStore();
     await namespacedStateStore(store, 'a').set('k', 1);
