@@ -1,6 +1,6 @@
 // EventBridge "Amazon Connect Contact Event", delivered by an API destination. Events arrive unordered
-// and may repeat: the envelope id de-duplicates retries, and a contact's end is remembered for a while,
-// so a CONNECTED_TO_AGENT that arrives after its DISCONNECTED pops nothing for a finished call.
+// and may repeat: the envelope id de-duplicates retries, and a contact's progress is remembered for a
+// while, so a CONNECTED_TO_AGENT that arrives after its DISCONNECTED pops nothing for a finished call.
 import {
   defineSource,
   type Draft,
@@ -72,12 +72,22 @@ const LIFECYCLE: Record<string, Lifecycle | null> = {
 
 type Ctx = MapContext<AmazonConnectConfig, ConnectLookups>;
 
-/** How long a contact's end is remembered: EventBridge delivers late by seconds, rarely minutes. */
-export const CONTACT_END_TTL_MS = 60 * 60 * 1000;
+/** How long a contact's progress is remembered: EventBridge delivers late by seconds, rarely minutes. */
+export const CONTACT_PROGRESS_TTL_MS = 60 * 60 * 1000;
+
+/** How far along a contact is; hold and resume share a stage, as they alternate. */
+const STAGE: Partial<Record<Lifecycle, number>> = {
+  offered: 0,
+  answered: 1,
+  held: 2,
+  resumed: 2,
+  ended: 3,
+  completed: 4,
+};
 
 /**
- * Drops an event that arrives after the contact ended: any earlier moment once DISCONNECTED or
- * COMPLETED was seen, and DISCONNECTED once COMPLETED was. Undefined when the event is in order.
+ * Drops an event that arrives after a later moment of its contact was seen (an INITIATED after the
+ * CONNECTED_TO_AGENT, anything after the DISCONNECTED). Same-stage events pass: hold/resume, retries.
  */
 async function lateArrival(
   contactId: string,
@@ -85,14 +95,14 @@ async function lateArrival(
   lifecycle: Lifecycle,
   ctx: Ctx,
 ): Promise<string | undefined> {
-  const key = `contact-end:${contactId}`;
-  const ended = await ctx.state.get<'ended' | 'completed'>(key);
-  const terminal = lifecycle === 'ended' || lifecycle === 'completed';
-  if (ended && (!terminal || (ended === 'completed' && lifecycle === 'ended'))) {
-    const seen = ended === 'completed' ? 'COMPLETED' : 'DISCONNECTED';
-    return `contact event ${type} for contact ${contactId} arrived after its ${seen}; no pop for a finished contact`;
+  const stage = STAGE[lifecycle] ?? 0;
+  const key = `contact-progress:${contactId}`;
+  const seen = await ctx.state.get<{ stage: number; type: string }>(key);
+  if (seen && stage < seen.stage) {
+    const why = seen.stage >= 3 ? 'no pop for a finished contact' : 'the contact is past that moment';
+    return `contact event ${type} for contact ${contactId} arrived after its ${seen.type}; ${why}`;
   }
-  if (terminal && ended !== lifecycle) await ctx.state.set(key, lifecycle, CONTACT_END_TTL_MS);
+  if (!seen || stage > seen.stage) await ctx.state.set(key, { stage, type }, CONTACT_PROGRESS_TTL_MS);
   return undefined;
 }
 

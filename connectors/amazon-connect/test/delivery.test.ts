@@ -192,6 +192,30 @@ describe('unordered EventBridge delivery', () => {
     expect(late).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('after its COMPLETED') });
   });
 
+  it('ignores an INITIATED that arrives after its CONNECTED_TO_AGENT', async () => {
+    const rt = runtime();
+    await handleRequest(rt, toInboundRequest(recorded(ANSWERED)));
+    expect(
+      await handleRequest(rt, event('eventbridge/initiated-outbound.json', 'evt-initiated')),
+    ).toMatchObject({
+      kind: 'ignored',
+      reason: `contact event INITIATED for contact ${CONTACT} arrived after its CONNECTED_TO_AGENT; the contact is past that moment`,
+    });
+  });
+
+  it('maps hold and resume in any order, as often as they come', async () => {
+    const rt = runtime();
+    const outcomes = [];
+    for (const [path, id] of [
+      ['eventbridge/task-paused.json', 'p-1'],
+      ['eventbridge/task-resumed.json', 'r-1'],
+      ['eventbridge/task-paused.json', 'p-2'],
+    ] as const) {
+      outcomes.push(lifecycles(await handleRequest(rt, event(path, id))));
+    }
+    expect(outcomes).toEqual([['held'], ['resumed'], ['held']]);
+  });
+
   it('still maps a DISCONNECTED delivered again (a retry is de-duplicated by its id, not dropped)', async () => {
     const rt = runtime();
     const first = await handleRequest(rt, event('eventbridge/disconnected.json', 'evt-ended'));
