@@ -52,6 +52,16 @@ describe('runner logger field redaction', () => {
     });
   });
 
+  it('redacts options on a logged error, keeping its message and stack', () => {
+    const err = Object.assign(new Error('boom'), { options: { secret: 's' } });
+    const out = logged({ err }) as {
+      err: { type: string; message: string; stack: string; options: unknown };
+    };
+    expect(out.err).toMatchObject({ type: 'Error', message: 'boom', options: '[redacted]' });
+    expect(out.err.stack).toContain('Error: boom');
+    expect(err.options).toEqual({ secret: 's' });
+  });
+
   it('leaves flat webhook log lines as they are', () => {
     const line = { connector: 'acme', source: 'events', eventId: 'evt-1', stored: ['1'], duplicates: 0 };
     expect(logged(line)).toEqual(line);
