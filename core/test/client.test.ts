@@ -261,6 +261,29 @@ describe('errors that say what to fix', () => {
     ).toThrow(ConfigError);
   });
 
+  it('sends once: a 503 is returned to the caller, not retried inside send', async () => {
+    emulator.failNext(1, 503);
+    await failure(client().send({ agentid: 'jdoe', event: 'x' }));
+    // A retry would have reached the emulator after the one failure and been accepted.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(emulator.messages).toEqual([]);
+  });
+
+  it('keeps the connection alive between sends', async () => {
+    let connections = 0;
+    const server = http.createServer((_req, res) => res.end('{"status":"success"}'));
+    server.on('connection', () => (connections += 1));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const c = client({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM` });
+      for (let i = 0; i < 3; i += 1) await c.send({ agentid: 'jdoe', event: 'x' });
+      expect(connections).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('describe() is safe to log: no jwt', () => {
     expect(JSON.stringify(client().describe())).not.toContain(JWT);
   });
