@@ -180,6 +180,12 @@ describe('openconnect map', () => {
     expect(result.stderr).toContain('is not valid JSON');
   });
 
+  it('exits 2 when the --module file cannot be loaded', async () => {
+    const result = await cli(['map', '--module', join(FIXTURES, 'missing-connector.ts'), '--connector', 'example', '--request', join(FIXTURES, 'answered.json')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`cannot load the connector module ${join(FIXTURES, 'missing-connector.ts')}`);
+  });
+
   it('exits 2 on a missing file and on an unknown connector', async () => {
     const missing = await map('--connector', 'example', '--request', join(FIXTURES, 'nope.json'));
     expect(missing.code).toBe(2);

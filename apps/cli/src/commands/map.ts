@@ -55,7 +55,12 @@ async function loadConnector(flags: MapFlags): Promise<{ connector: ConnectorDef
   const [id, source] = flags.connector.split('/');
   let candidates: readonly ConnectorDefinition[];
   if (flags.module) {
-    const loaded = (await import(pathToFileURL(resolve(flags.module)).href)) as { default?: ConnectorDefinition };
+    let loaded: { default?: ConnectorDefinition };
+    try {
+      loaded = (await import(pathToFileURL(resolve(flags.module)).href)) as typeof loaded;
+    } catch (error) {
+      throw new UsageError(`cannot load the connector module ${flags.module}: ${(error as Error).message}`);
+    }
     if (!loaded.default?.sources) throw new UsageError(`${flags.module} has no default export made by defineConnector`);
     candidates = [loaded.default];
   } else {
