@@ -284,6 +284,17 @@ describe('errors that say what to fix', () => {
     }
   });
 
+  it('defaults to the OpenConnect production URL, POST and a 10 s timeout', () => {
+    const c = createOpenConnectClient({ crmid: CRMID, jwt: JWT });
+    clients.push(c);
+    expect(c.describe()).toEqual({
+      baseUrl: 'https://connect.openmethodscloud.com/api/sendmessage/CRM',
+      method: 'POST',
+      crmid: CRMID,
+      timeoutMs: 10_000,
+    });
+  });
+
   it('describe() is safe to log: no jwt', () => {
     expect(JSON.stringify(client().describe())).not.toContain(JWT);
   });
