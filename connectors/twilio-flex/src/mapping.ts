@@ -26,15 +26,19 @@ const LIFECYCLE: Readonly<Record<string, Lifecycle>> = {
   'worker.activity.update': 'agent_state',
 };
 
-export const MAPPED_EVENTS = Object.keys(LIFECYCLE);
-
-/** Reservations that end before anyone answers: the task no longer rings at that worker. */
-const TURNED_DOWN = new Set([
+export const MAPPED_EVENTS = [
+  ...Object.keys(LIFECYCLE),
   'reservation.rejected',
   'reservation.timeout',
-  'reservation.canceled',
   'reservation.rescinded',
-]);
+];
+
+/**
+ * Reservations that stop ringing at a worker while the task lives on: rejected, not answered in time,
+ * or taken by another worker. They end that worker's offered pop. A canceled reservation is left to the
+ * task.canceled that comes with it (in either order), so that pop ends exactly once.
+ */
+const RINGING_ENDS = new Set(['reservation.rejected', 'reservation.timeout', 'reservation.rescinded']);
 
 export async function mapEvent(
   event: TaskRouterEvent,
@@ -45,9 +49,12 @@ export async function mapEvent(
   if (type === 'task.created') {
     return ignore('task.created carries no worker yet; the pop comes with reservation.created/accepted');
   }
-  const lifecycle = LIFECYCLE[type];
+  if (RINGING_ENDS.has(type) && event.taskSid) await forgetHolder(state, event.taskSid, event.workerSid);
+  const lifecycle = LIFECYCLE[type] ?? (RINGING_ENDS.has(type) ? 'ended' : undefined);
   if (!lifecycle) {
-    if (TURNED_DOWN.has(type) && event.taskSid) await forgetHolder(state, event.taskSid, event.workerSid);
+    if (type === 'reservation.canceled') {
+      return ignore('reservation.canceled: the task was canceled; its task.canceled ends the pop');
+    }
     return ignore(`event type ${type} is not one this connector maps (${MAPPED_EVENTS.join(', ')})`);
   }
 

@@ -22,6 +22,10 @@ function sequence(now: () => number = Date.now) {
       : `${outcome.kind}: ${'reason' in outcome ? outcome.reason : ''}`;
   };
 }
+/** The rejection fixture, as another reservation event of the same worker. */
+const asType = (type: string) => (body: Record<string, string>) => {
+  body.EventType = type;
+};
 // The in-queue cancellation fixture is about another task; point it at the offered one.
 const sameTask = (body: Record<string, string>) => {
   body.TaskSid = TASK;
@@ -56,6 +60,38 @@ describe('the offered agent of a task', () => {
     await send(CREATED);
     await send(CANCELED, sameTask);
     expect(await send(CANCELED, sameTask)).toBe('ended ann.veal@example.com');
+  });
+
+  it('gets ended when the reservation times out unanswered', async () => {
+    const send = sequence();
+    await send(CREATED);
+    expect(await send(REJECTED, asType('reservation.timeout'))).toBe('ended ann.veal@example.com');
+  });
+
+  it('gets ended when another worker takes the task (reservation.rescinded)', async () => {
+    const send = sequence();
+    await send(CREATED);
+    expect(await send(REJECTED, asType('reservation.rescinded'))).toBe('ended ann.veal@example.com');
+  });
+
+  it('gets ended once by task.canceled when reservation.canceled comes first', async () => {
+    const send = sequence();
+    await send(CREATED);
+    const both = [await send(REJECTED, asType('reservation.canceled')), await send(CANCELED, sameTask)];
+    expect(both).toEqual([
+      'ignored: reservation.canceled: the task was canceled; its task.canceled ends the pop',
+      'ended ann.veal@example.com',
+    ]);
+  });
+
+  it('gets ended once by task.canceled when reservation.canceled comes after it', async () => {
+    const send = sequence();
+    await send(CREATED);
+    const both = [await send(CANCELED, sameTask), await send(REJECTED, asType('reservation.canceled'))];
+    expect(both).toEqual([
+      'ended ann.veal@example.com',
+      'ignored: reservation.canceled: the task was canceled; its task.canceled ends the pop',
+    ]);
   });
 
   it('expires after an hour', async () => {
