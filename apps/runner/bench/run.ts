@@ -50,7 +50,19 @@ function spawnServer(
   });
 }
 
-async function intake(url: string) {
+/** CPU time (user + system) the process has used so far, in ms, from /proc (Linux); undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
+// CPU per request of the server process is far steadier than req/s on a shared machine: use it to compare
+// a change to the intake path (the whole process: deliveries running in it are counted too).
+async function intake(url: string, pid?: number) {
   let seq = 0;
   const run = (duration: number) =>
     autocannon({
@@ -79,8 +91,14 @@ async function intake(url: string) {
       ],
     });
   await run(1); // warm-up: JIT, connections, sqlite pages
+  const cpuBefore = cpuMs(pid);
   const result = await run(DURATION_S);
+  const cpuAfter = cpuMs(pid);
   return {
+    cpuUsPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : Math.round(((cpuAfter - cpuBefore) * 1000) / result.requests.total),
     rps: Math.round(result.requests.average),
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -110,21 +128,23 @@ fs.writeFileSync(
   }),
 );
 const bare = await spawnServer(path.join(here, 'bare-server.ts'), {});
-const baseline = await intake(bare.url);
+const baseline = await intake(bare.url, bare.child.pid);
 bare.child.kill('SIGTERM');
 // The runner logs one line per request at info: sent to /dev/null here, but still serialised.
 // Measured with the default synchronous=FULL (fsync before each 2xx) and with OUTBOX_SYNC=normal.
 async function runnerIntake(sync: 'full' | 'normal') {
-  const runner = await spawnServer(path.join(here, '..', 'test', 'helpers', 'child-runner.ts'), {
+  // BENCH_RUNNER: another entry to measure (e.g. an older copy of src/ with its own child-runner.ts).
+  const entry = process.env.BENCH_RUNNER ?? path.join(here, '..', 'test', 'helpers', 'child-runner.ts');
+  const runner = await spawnServer(entry, {
     CONFIG: config,
     OUTBOX: `sqlite:${path.join(dir, `outbox-${sync}.db`)}`,
     OUTBOX_SYNC: sync,
     ADMIN_TOKEN: ADMIN,
   });
-  const delivering = await intake(runner.url);
+  const delivering = await intake(runner.url, runner.child.pid);
   // The same with delivery paused: what intake costs alone, without the sends competing for the CPU.
   await fetch(`${runner.url}/admin/pause`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
-  const paused = await intake(runner.url);
+  const paused = await intake(runner.url, runner.child.pid);
   runner.child.kill('SIGTERM');
   await new Promise((r) => runner.child.once('exit', r));
   return { delivering, paused };
@@ -134,9 +154,9 @@ const normal = await runnerIntake('normal');
 await emulator.close();
 fs.rmSync(dir, { recursive: true, force: true });
 const line = (name: string, r: typeof full.delivering) =>
-  `${name} ${r.rps} req/s p99 ${r.p99} ms (non-2xx ${r.non2xx}, errors ${r.errors}) → ratio ${(r.rps / baseline.rps).toFixed(2)} (aim ≥ 0.7)`;
+  `${name} ${r.rps} req/s p99 ${r.p99} ms, CPU ${r.cpuUsPerRequest ?? '?'} µs/request (non-2xx ${r.non2xx}, errors ${r.errors}) → ratio ${(r.rps / baseline.rps).toFixed(2)} (aim ≥ 0.7)`;
 console.log(
-  `intake  bare Fastify ${baseline.rps} req/s p99 ${baseline.p99} ms (${CONNECTIONS} connections, ${DURATION_S} s)`,
+  `intake  bare Fastify ${baseline.rps} req/s p99 ${baseline.p99} ms, CPU ${baseline.cpuUsPerRequest ?? '?'} µs/request (${CONNECTIONS} connections, ${DURATION_S} s)`,
 );
 console.log(`intake  ${line('runner FULL, delivering meanwhile:', full.delivering)}`);
 console.log(`intake  ${line('runner FULL, delivery paused:', full.paused)}`);
