@@ -77,6 +77,8 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
     bodyLimit: ctx.config.limits.bodyBytes,
     // Vendors retry on timeouts; a slow client must not hold a connection for ever.
     requestTimeout: 30_000,
+    // A webhook URL pasted into a vendor console with a trailing slash still reaches its source.
+    routerOptions: { ignoreTrailingSlash: true },
   });
   // Signatures are computed over the bytes the vendor sent: keep every body raw, whatever its type.
   app.removeAllContentTypeParsers();

@@ -95,6 +95,19 @@ describe('webhook intake → emulator', () => {
     expect(await res.json()).toEqual({ status: 'ignored', reason: 'heartbeat carries no call' });
   });
 
+  it('accepts a webhook URL pasted with a trailing slash', async () => {
+    t.emulator.reset();
+    const body = JSON.stringify(answered('evt-slash', 'agent.slash'));
+    const res = await fetch(`${t.runner.url}/webhooks/acme/events/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-acme-signature': sign(body) },
+      body,
+    });
+    expect(res.status).toBe(200);
+    const [message] = await t.emulator.waitFor(1);
+    expect(message).toMatchObject({ agentid: 'agent.slash', event: 'CallAnswered' });
+  });
+
   it('answers 404 naming the enabled connectors for an unknown vendor', async () => {
     const res = await fetch(`${t.runner.url}/webhooks/nobody`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(404);
