@@ -130,7 +130,7 @@ describe('dashboard', () => {
     const connector = page.getByLabel('Connector', { exact: true });
     await expect
       .poll(() => connector.locator('option').allTextContents())
-      .toEqual(['All', 'Acme Telephony (test)', 'Beta Telephony (test)']);
+      .toEqual(['All', 'Acme Telephony (test)', 'Beta Telephony (test)', 'Test sends (this page)']);
     await connector.selectOption('beta');
     await expect.poll(() => shown(2)).toEqual(['beta/events']);
     await connector.selectOption('acme');
@@ -204,6 +204,9 @@ describe('dashboard', () => {
     const hints = await page.locator('#test-result .hints li').allTextContents();
     expect(hints[0]).toContain('leading or trailing whitespace');
     expect(hints.join(' ')).toContain('"testing123 " exactly (case and length: 11 characters)');
+    await page.getByLabel('Connector', { exact: true }).selectOption('dashboard');
+    await expect.poll(() => shown(2)).toEqual(['dashboard/test-send']);
+    await page.getByLabel('Connector', { exact: true }).selectOption('');
     expect(t.emulator.messages.slice(before)).toEqual([
       expect.objectContaining({
         agentid: 'agent.test',

@@ -171,6 +171,8 @@ async function refreshConnectors() {
     select.replaceChildren(
       el('option', { value: '', text: 'All' }),
       ...connectors.map((c) => el('option', { value: c.id, text: c.displayName })),
+      // Test sends from this page are stored under the connector "dashboard".
+      el('option', { value: 'dashboard', text: 'Test sends (this page)' }),
     );
     select.value = current;
   }
