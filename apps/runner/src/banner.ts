@@ -51,7 +51,7 @@ export function banner(runner: Runner): string {
   }
   lines.push(
     `  health ${runner.url}/healthz · ready ${runner.url}/readyz · metrics ${runner.url}/metrics`,
-    `  admin API ${runner.url}/admin/* ${runner.config.adminToken ? '(Bearer ADMIN_TOKEN)' : 'disabled: set ADMIN_TOKEN'}`,
+    `  admin API ${runner.url}/admin/* ${runner.demo?.adminToken ? '(Bearer <the demo admin token below>)' : runner.config.adminToken ? '(Bearer ADMIN_TOKEN)' : 'disabled: set ADMIN_TOKEN'}`,
   );
   if (runner.demo?.adminToken)
     lines.push(

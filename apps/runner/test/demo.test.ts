@@ -61,6 +61,7 @@ describe('quick start with nothing configured', () => {
     expect(token).not.toBe(runner.demo!.secret);
     expect(runner.config.adminToken).toBe(token);
     expect(banner(runner)).toContain(`DASHBOARD ${runner.url}/  sign in with the demo admin token ${token}`);
+    expect(banner(runner)).toContain(`admin API ${runner.url}/admin/* (Bearer <the demo admin token below>)`);
   });
 
   it('opens the dashboard to the generated token, and only to it', async () => {
