@@ -117,6 +117,7 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
         'GET /readyz',
         'GET /metrics',
         '/admin/*',
+        'GET / (dashboard)',
       ],
     }),
   );

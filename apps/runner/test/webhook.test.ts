@@ -117,6 +117,22 @@ describe('webhook intake → emulator', () => {
     });
   });
 
+  it('answers 404 listing the routes for a path that is none of them', async () => {
+    const res = await fetch(`${t.runner.url}/hooks/acme`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      error: 'no route POST /hooks/acme',
+      routes: [
+        'POST|GET /webhooks/:connector[/:source]',
+        'GET /healthz',
+        'GET /readyz',
+        'GET /metrics',
+        '/admin/*',
+        'GET / (dashboard)',
+      ],
+    });
+  });
+
   it('answers 405 naming the methods when a source is called with the wrong one', async () => {
     const res = await fetch(`${t.runner.url}/webhooks/acme/events?x=1`);
     expect(res.status).toBe(405);
