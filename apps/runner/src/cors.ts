@@ -66,9 +66,6 @@ export function registerCors(app: FastifyInstance, cors: CorsConfig | undefined)
       .header('vary', 'Origin, Access-Control-Request-Headers')
       .header('access-control-max-age', MAX_AGE_S);
     if (asked.length) reply.header('access-control-allow-headers', asked.join(', '));
-    // Chrome's Private Network Access asks this when a public page calls a private address.
-    if (request.headers['access-control-request-private-network'] === 'true')
-      reply.header('access-control-allow-private-network', 'true');
     return reply.send();
   };
   app.options('/webhooks/:vendor', preflight);
