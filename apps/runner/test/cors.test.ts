@@ -43,6 +43,16 @@ describe('CORS with cors.origins listed', () => {
     });
   });
 
+  it('refuses a preflight for a method webhooks do not take', async () => {
+    const res = await fetch(`${t.runner.url}/webhooks/acme/events`, {
+      method: 'OPTIONS',
+      headers: { origin: FINESSE, 'access-control-request-method': 'DELETE' },
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await res.json()).toEqual({ error: 'method DELETE is not allowed: webhooks take GET, POST' });
+  });
+
   it('puts the origin on the webhook answer, so the page can read its status', async () => {
     const ok = await t.postAcme(answered('evt-cors-1'), { origin: FINESSE });
     expect(ok.status).toBe(200);
