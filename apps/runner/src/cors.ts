@@ -75,7 +75,13 @@ export function registerCors(app: FastifyInstance, cors: CorsConfig | undefined)
   // page (the gadget then sees a network error and sends the event again).
   app.addHook('onSend', async (request, reply, payload) => {
     const origin = request.headers.origin;
-    if (typeof origin === 'string' && origins.has(origin) && request.url.startsWith('/webhooks/')) {
+    // Preflights set their own headers (none when refused).
+    if (
+      request.method !== 'OPTIONS' &&
+      typeof origin === 'string' &&
+      origins.has(origin) &&
+      request.url.startsWith('/webhooks/')
+    ) {
       reply.header('access-control-allow-origin', origin);
       reply.header('vary', 'Origin');
     }
