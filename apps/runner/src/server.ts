@@ -86,9 +86,10 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
 
   const connectorLabel = (vendor: string | undefined) =>
     vendor && runtimes.has(vendor) ? vendor : 'unknown';
-  const reject = (connector: string, reason: RejectReason) => {
+  const reject = (connector: string, reason: RejectReason, detail?: string) => {
     metrics.rejected.inc({ connector, reason });
     ctx.activity.count(connector, 'rejected');
+    if (connector !== 'unknown') ctx.activity.refused(connector, detail ? `${reason}: ${detail}` : reason);
   };
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -96,7 +97,7 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     const vendor = (request.params as { vendor?: string } | undefined)?.vendor;
     if (request.url.startsWith('/webhooks/'))
-      reject(connectorLabel(vendor), status === 413 ? 'too_large' : 'invalid');
+      reject(connectorLabel(vendor), status === 413 ? 'too_large' : 'invalid', error.message);
     if (status === 500) {
       request.log.error({ err: error, url: request.url }, 'unexpected error while answering a request');
       return send(reply, 500, { error: 'internal error; see the runner log' });
@@ -151,7 +152,7 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
         // what the budget protects is the store.
         const wait = outcome.messages.length ? ctx.limiter.take(vendor) : 0;
         if (wait > 0) {
-          reject(vendor, 'rate_limited');
+          reject(vendor, 'rate_limited', `beyond ${ctx.config.limits.ratePerSecond}/s (limits)`);
           reply.header('retry-after', String(Math.ceil(wait / 1000)));
           return send(reply, 429, { error: `too many requests for ${vendor}; retry after ${wait} ms` });
         }
@@ -165,7 +166,7 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
             );
           } catch (error) {
             // Not stored means not accepted: the vendor keeps the event and retries.
-            reject(vendor, 'store_unavailable');
+            reject(vendor, 'store_unavailable', (error as Error).message);
             request.log.error(
               { ...log, err: (error as Error).message },
               'the outbox did not store the messages',
@@ -198,15 +199,15 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
         request.log.info(log, 'handshake answered');
         break;
       case 'rejected':
-        reject(vendor, 'unauthorized');
+        reject(vendor, 'unauthorized', outcome.reason);
         request.log.warn({ ...log, reason: outcome.reason, ip: request.ip }, 'refused: not authentic');
         break;
       case 'invalid':
-        reject(vendor, outcome.answer.status === 413 ? 'too_large' : 'invalid');
+        reject(vendor, outcome.answer.status === 413 ? 'too_large' : 'invalid', outcome.reason);
         request.log.info({ ...log, reason: outcome.reason }, 'refused: invalid request');
         break;
       case 'failed':
-        reject(vendor, 'failed');
+        reject(vendor, 'failed', outcome.reason);
         request.log.error({ ...log, reason: outcome.reason }, 'could not process the request');
         break;
     }

@@ -18,15 +18,20 @@ export interface ConnectorActivity {
   lastHour: Record<ActivityKind, number>;
   /** Deliveries per minute, oldest first, the last entry being the current minute. */
   deliveredPerMinute: number[];
+  /** The latest refused request and why: "the vendor called, but…" at a glance. */
+  lastRefusal?: { at: number; reason: string };
 }
 
 export interface Activity {
   count(connector: string, kind: ActivityKind, n?: number, now?: number): void;
+  /** Remembers why the connector's latest request was refused (no secrets: reasons come redacted). */
+  refused(connector: string, reason: string, now?: number): void;
   summary(now?: number): Record<string, ConnectorActivity>;
 }
 
 export function createActivity(): Activity {
   const series = new Map<string, Series>();
+  const refusals = new Map<string, { at: number; reason: string }>();
   const empty = (): Series => ({
     minutes: new Array(MINUTES).fill(-1),
     counts: Object.fromEntries(
@@ -50,6 +55,9 @@ export function createActivity(): Activity {
       }
       s.counts[kind][slot(s, Math.floor(now / MINUTE_MS))]! += n;
     },
+    refused(connector, reason, now = Date.now()) {
+      refusals.set(connector, { at: now, reason: reason.slice(0, 300) });
+    },
     summary(now = Date.now()) {
       const current = Math.floor(now / MINUTE_MS);
       const out: Record<string, ConnectorActivity> = {};
@@ -65,7 +73,8 @@ export function createActivity(): Activity {
           for (const kind of ACTIVITY_KINDS) if (live) lastHour[kind] += s.counts[kind][at]!;
           deliveredPerMinute.push(live ? s.counts.delivered[at]! : 0);
         }
-        out[connector] = { lastHour, deliveredPerMinute };
+        const lastRefusal = refusals.get(connector);
+        out[connector] = { lastHour, deliveredPerMinute, ...(lastRefusal ? { lastRefusal } : {}) };
       }
       return out;
     },

@@ -192,6 +192,20 @@ describe('dashboard', () => {
     await expect(card.locator('svg polyline').count()).resolves.toBe(1);
   });
 
+  it('shows on the connector card why its latest request was refused', async () => {
+    const res = await fetch(`${t.runner.url}/webhooks/beta/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-acme-signature': 'f'.repeat(64) },
+      body: JSON.stringify(answered('evt-dash-forged', 'agent.beta')),
+    });
+    expect(res.status).toBe(401);
+    const { error } = (await res.json()) as { error: string };
+    const note = page.locator('article[data-connector="beta"] [data-last-refusal]');
+    await expect.poll(() => note.textContent()).toMatch(/^Last refused at .+: unauthorized: /);
+    expect(await note.textContent()).toContain(error.replace(/^unauthorized: /, ''));
+    await expect(page.locator('article[data-connector="acme"] [data-last-refusal]').count()).resolves.toBe(0);
+  });
+
   it('test send goes through the pipeline and shows the answer and the hints', async () => {
     const before = t.emulator.messages.length;
     await page.getByLabel('Agent id').fill('agent.test');

@@ -212,6 +212,13 @@ async function refreshConnectors() {
         el('dd', { 'data-count': 'dead', text: String(a.lastHour.dead) }),
       ),
       sparkline(a.deliveredPerMinute),
+      a.lastRefusal
+        ? el('p', {
+            class: 'refusal',
+            'data-last-refusal': '',
+            text: `Last refused at ${time(a.lastRefusal.at)}: ${a.lastRefusal.reason}`,
+          })
+        : null,
     );
   });
   $('#connector-cards').replaceChildren(...cards);
