@@ -37,8 +37,10 @@ export function contentType(req: InboundRequest): string {
   return (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+/** The body as UTF-8 text, without a leading byte-order mark (some .NET senders write one; JSON.parse refuses it). */
 export function bodyText(req: InboundRequest): string {
-  return req.rawBody.toString('utf8');
+  const text = req.rawBody.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 const jsonCache = new WeakMap<InboundRequest, unknown>();

@@ -31,6 +31,14 @@ describe('parsers', () => {
     expect(() => parseJson(toInboundRequest({ body: '{"a":' }))).toThrow(/not valid JSON/);
   });
 
+  it('parseJson and parseForm read a body that starts with a UTF-8 byte-order mark', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const json = { ...toInboundRequest({}), rawBody: Buffer.concat([bom, Buffer.from('{"a":1}')]) };
+    expect(parseJson(json)).toEqual({ a: 1 });
+    const form = { ...toInboundRequest({}), rawBody: Buffer.concat([bom, Buffer.from('a=1')]) };
+    expect(parseForm(form)).toEqual({ a: '1' });
+  });
+
   it('formOrQuery merges a GET query and a POST form', () => {
     expect(formOrQuery(toInboundRequest({ method: 'GET', query: { a: '1' } }))).toEqual({ a: '1' });
     const post = toInboundRequest({ method: 'POST', query: { a: '1' }, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'b=2' });
