@@ -248,6 +248,13 @@ describe('the conformance kit itself', () => {
     await expect(assertSurvives(rt, throwsInput, post({}))).resolves.toBeUndefined();
   });
 
+  it('expectOutcome checks the dedupe keys when a fixture names them', async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'e11', type: 'batch', call: 'c' }), 'calls');
+    const messages = outcome.kind === 'accepted' ? outcome.messages.map(({ agentid, event, lifecycle, props }) => ({ agentid, event, lifecycle, props })) : [];
+    expect(() => expectOutcome(outcome, { messages, dedupeKeys: ['test-vendor/calls/r-1', 'test-vendor/calls/r-2'] })).not.toThrow();
+    expect(() => expectOutcome(outcome, { messages, dedupeKeys: ['test-vendor/calls/e11#0', 'test-vendor/calls/e11#1'] })).toThrow();
+  });
+
   it('expectOutcome fails when the messages differ', async () => {
     const outcome = await handleRequest(runtime(), post({ id: 'e1', type: 'answered', agent: 'jdoe', call: 'c1' }), 'calls');
     expect(() => expectOutcome(outcome, { messages: [] })).toThrow();

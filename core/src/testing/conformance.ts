@@ -24,6 +24,8 @@ export interface FixtureExpectation {
   handshake?: boolean;
   /** The expected de-duplication event id. */
   eventId?: string;
+  /** With `messages`: the outbox de-duplication key of each message, in order (see Draft.dedupeId). */
+  dedupeKeys?: (string | null)[];
 }
 
 export interface FixtureStep {
@@ -100,6 +102,7 @@ export function expectOutcome(outcome: Outcome, expectation: FixtureExpectation)
     expect(
       outcome.messages.map(({ agentid, event, lifecycle, props }) => ({ agentid, event, lifecycle, props })),
     ).toEqual(expectation.messages);
+    if (expectation.dedupeKeys) expect(outcome.messages.map((m) => m.dedupeKey ?? null)).toEqual(expectation.dedupeKeys);
   } else if (expectation.ignored !== undefined) {
     expect(outcome.kind, summary).toBe('ignored');
     if (outcome.kind === 'ignored') expect(outcome.reason).toContain(expectation.ignored);
