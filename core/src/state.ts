@@ -43,6 +43,10 @@ export function createMemoryStateStore(now: () => number = Date.now): StateStore
     nextSweep = at + SWEEP_EVERY_MS;
     for (const [key, entry] of entries) if (entry.expires <= at) entries.delete(key);
   };
+  const write = (key: string, value: unknown, ttlMs: number) => {
+    sweep();
+    entries.set(key, { value: JSON.stringify(value), expires: now() + ttlMs });
+  };
   const live = (key: string) => {
     const entry = entries.get(key);
     if (entry && entry.expires <= now()) {
@@ -57,8 +61,7 @@ export function createMemoryStateStore(now: () => number = Date.now): StateStore
       return entry ? (JSON.parse(entry.value) as T) : undefined;
     },
     async set(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
-      sweep();
-      entries.set(key, { value: JSON.stringify(value), expires: now() + ttlMs });
+      write(key, value, ttlMs);
     },
     async delete(key) {
       entries.delete(key);
@@ -66,8 +69,7 @@ export function createMemoryStateStore(now: () => number = Date.now): StateStore
     // No await between the check and the write: atomic within the process.
     async setIfAbsent(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
       if (live(key)) return false;
-      sweep();
-      entries.set(key, { value: JSON.stringify(value), expires: now() + ttlMs });
+      write(key, value, ttlMs);
       return true;
     },
     /** Live entries. */
