@@ -180,6 +180,13 @@ describe('openconnect map', () => {
     expect(result.stderr).toContain('is not valid JSON');
   });
 
+  it('exits 1 when the connector fails, and says a look-up may need --directory', async () => {
+    const result = await map('--connector', 'example', '--request', join(FIXTURES, 'lookup.json'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('could not process the request: the user service gave up');
+    expect(result.stderr).toContain('offline: a dry run makes no remote look-ups: if this connector needed one, add the platform user id → agentid to --directory');
+  });
+
   it('exits 2 when the --module file cannot be loaded', async () => {
     const result = await cli(['map', '--module', join(FIXTURES, 'missing-connector.ts'), '--connector', 'example', '--request', join(FIXTURES, 'answered.json')]);
     expect(result.code).toBe(2);

@@ -143,9 +143,10 @@ export async function mapCommand(flags: MapFlags, io: Io, env: NodeJS.ProcessEnv
     default:
       fail(io, `${connector.id}${outcome.source ? `/${outcome.source}` : ''}: ${outcome.reason} (HTTP ${outcome.answer.status} to the vendor)`);
       if (outcome.kind === 'failed' && !flags.online) {
-        const tried = guard?.attempts.length ? ` (it tried ${[...new Set(guard.attempts)].join(', ')})` : '';
+        // Without an attempt the failure may be a look-up that gave up early (no region...) or a connector bug.
+        const cause = guard?.attempts.length ? ` (it tried ${[...new Set(guard.attempts)].join(', ')}); ` : ': if this connector needed one, ';
         io.err(
-          `  offline: a dry run makes no remote look-ups${tried}; add the platform user id → agentid to --directory, or pass --online to let the connector call its vendor API`,
+          `  offline: a dry run makes no remote look-ups${cause}add the platform user id → agentid to --directory, or pass --online to let the connector call its vendor API`,
         );
       }
       return outcome.kind === 'failed' ? EXIT.failed : EXIT.usage;
