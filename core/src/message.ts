@@ -1,6 +1,6 @@
 // The OpenConnect message: four required fields, spelled as OpenConnect spells them, plus flat props.
 import { z } from 'zod';
-import { ValidationError, type ValidationProblem } from './errors.js';
+import { InputError, ValidationError, type ValidationProblem } from './errors.js';
 
 export const RESERVED_FIELDS = ['agentid', 'jwt', 'crmid', 'event'] as const;
 export type ReservedField = (typeof RESERVED_FIELDS)[number];
@@ -108,12 +108,19 @@ export function visible(text: string): string {
     .join('');
 }
 
+/** Vendor data nested deeper than this is refused: real payloads stay far below it, hostile ones do not. */
+export const MAX_FLATTEN_DEPTH = 32;
+
 /**
  * Flattens nested vendor data into dotted keys with string/number/boolean values.
  * Arrays use their index (`tags.0`); null and undefined are dropped; dates become ISO strings.
+ * Throws an InputError (a 400 to the vendor) for data nested deeper than MAX_FLATTEN_DEPTH.
  */
-export function flattenProps(data: unknown, prefix = '', out: Props = {}): Props {
+export function flattenProps(data: unknown, prefix = '', out: Props = {}, depth = 0): Props {
   if (data === null || data === undefined) return out;
+  if (depth > MAX_FLATTEN_DEPTH) {
+    throw new InputError(`the data under "${prefix.slice(0, 80)}" is nested deeper than ${MAX_FLATTEN_DEPTH} levels`, prefix);
+  }
   if (typeof data === 'string' || typeof data === 'boolean') {
     if (prefix) out[prefix] = data;
     return out;
@@ -131,13 +138,13 @@ export function flattenProps(data: unknown, prefix = '', out: Props = {}): Props
     return out;
   }
   if (Array.isArray(data)) {
-    for (const [index, item] of data.entries()) flattenProps(item, prefix ? `${prefix}.${index}` : String(index), out);
+    for (const [index, item] of data.entries()) flattenProps(item, prefix ? `${prefix}.${index}` : String(index), out, depth + 1);
     return out;
   }
   if (typeof data === 'object') {
     for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
       // An empty key at the top would make a prop with no name, which no message accepts.
-      if (prefix || key) flattenProps(value, prefix ? `${prefix}.${key}` : key, out);
+      if (prefix || key) flattenProps(value, prefix ? `${prefix}.${key}` : key, out, depth + 1);
     }
   }
   return out;

@@ -190,7 +190,15 @@ export async function handleRequest(
     const handshake = source.handshake?.(req, runtime.config);
     if (handshake) return { kind: 'handshake', source: source.id, answer: handshake };
 
-    const event = source.parse(req);
+    let event: unknown;
+    try {
+      event = source.parse(req);
+    } catch (error) {
+      // parse is pure: whatever it throws comes from the request itself (a RangeError from absurd
+      // nesting, say), so the vendor must not retry it for a day; a 400, not a retryable 503.
+      if (error instanceof InputError) throw error;
+      throw new InputError(`${connector.id}/${source.id} could not read the request: ${(error as Error)?.message ?? String(error)}`);
+    }
     const eventId = source.eventId?.(event);
     const result = await source.map(event, {
       config: runtime.config,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../src/errors.js';
+import { InputError, ValidationError } from '../src/errors.js';
 import { eventNameWarnings, flattenProps, validateMessage, visible } from '../src/message.js';
 
 const base = { agentid: 'jdoe', jwt: 'secret-key-123456', crmid: 'acme.custhelp.com', event: 'On Answer' };
@@ -144,6 +144,16 @@ describe('flattenProps', () => {
 
   it('drops a value under an empty top-level key, keeps one under an empty nested key', () => {
     expect(flattenProps({ '': 'x', a: { '': 'y' }, b: 1 })).toEqual({ 'a.': 'y', b: 1 });
+  });
+
+  it('refuses data nested deeper than 32 levels with an InputError naming where', () => {
+    let deep: Record<string, unknown> = { leaf: 'x' };
+    for (let i = 0; i < 40; i++) deep = { n: deep };
+    expect(() => flattenProps(deep)).toThrow(InputError);
+    expect(() => flattenProps(deep)).toThrow(/nested deeper than 32 levels/);
+    let ok: Record<string, unknown> = { leaf: 'x' };
+    for (let i = 0; i < 30; i++) ok = { n: ok };
+    expect(Object.values(flattenProps(ok))).toEqual(['x']);
   });
 
   it('uses a prefix when given', () => {

@@ -113,6 +113,18 @@ describe('handleRequest', () => {
     expect(outcome.answer.status).toBe(503);
   });
 
+  it('answers 400, not a retryable 503, when parse throws something other than an InputError', async () => {
+    const fragile = defineConnector({
+      ...connector,
+      id: 'fragile',
+      sources: [{ ...calls, parse: () => { throw new RangeError('Maximum call stack size exceeded'); } }],
+    });
+    const outcome = await handleRequest(createRuntime(fragile, { options: { token: 'tok-secret' } }), post({}));
+    expect(outcome.kind).toBe('invalid');
+    expect(outcome.answer.status).toBe(400);
+    expect('reason' in outcome && outcome.reason).toBe('fragile/calls could not read the request: Maximum call stack size exceeded');
+  });
+
   it('refuses a draft with an empty agentid as bad input', async () => {
     const outcome = await handleRequest(runtime(), post({ id: 'e4', type: 'answered', call: 'c1' }), 'calls');
     expect(outcome.answer.status).toBe(400);
