@@ -10,6 +10,7 @@ import {
   checkBaseUrl,
   connectorSettingsSchema,
   createRuntime,
+  setIfAbsent,
   type StateStore,
 } from '@openconnect/core';
 import { parse as parseYaml } from 'yaml';
@@ -408,5 +409,7 @@ export function lateStateStore(): StateStore & { attach(store: StateStore): void
     get: (key) => need().get(key),
     set: (key, value, ttl) => need().set(key, value, ttl),
     delete: (key) => need().delete(key),
+    // Passed through so a connector's claim stays atomic on the backing store.
+    setIfAbsent: (key, value, ttl) => setIfAbsent(need(), key, value, ttl),
   };
 }

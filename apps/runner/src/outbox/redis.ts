@@ -167,6 +167,11 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     async delete(key) {
       await redis.del(stateKey(key));
     },
+    // SET NX is atomic across every replica sharing this Redis (claims such as Webex CC event ids).
+    async setIfAbsent(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
+      const done = await redis.set(stateKey(key), JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
+      return done === 'OK';
+    },
   };
 
   const store = async (messages: PreparedMessage[]) => {

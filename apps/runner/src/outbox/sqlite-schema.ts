@@ -135,6 +135,12 @@ export function prepareStatements(db: Database.Database) {
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
     ),
     stateDelete: db.prepare('DELETE FROM state WHERE key = ?'),
+    // Inserts, or replaces an expired value; a live value is left alone (0 changes).
+    stateClaim: db.prepare(
+      `INSERT INTO state (key, value, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
+       WHERE state.expires_at <= ?`,
+    ),
     pruneDeliveredOld: db.prepare(
       `DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE status = 'delivered' AND delivered_at < ?
          ORDER BY id LIMIT 5000)`,
@@ -170,6 +176,11 @@ export function sqliteStateStore(sql: Statements): StateStore {
     },
     async delete(key) {
       sql.stateDelete.run(key);
+    },
+    // One synchronous statement on the one connection that owns the file: atomic by construction.
+    async setIfAbsent(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
+      const now = Date.now();
+      return sql.stateClaim.run(key, JSON.stringify(value), now + ttlMs, now).changes === 1;
     },
   };
 }

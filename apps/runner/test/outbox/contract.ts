@@ -323,6 +323,18 @@ export function outboxContract(name: string, makeBackend: () => Backend | Promis
       expect(await outbox.state.get('call:2')).toBeUndefined();
     });
 
+    it('claims a state key once with setIfAbsent, and again once it expired', async () => {
+      const outbox = await open();
+      expect(await outbox.state.setIfAbsent!('claim:evt-1', 'first', 150)).toBe(true);
+      expect(await outbox.state.setIfAbsent!('claim:evt-1', 'second', 150)).toBe(false);
+      expect(await outbox.state.get('claim:evt-1')).toBe('first');
+      const racing = await Promise.all([1, 2, 3, 4].map((n) => outbox.state.setIfAbsent!('claim:evt-2', n)));
+      expect(racing.filter(Boolean)).toHaveLength(1);
+      await sleep(250);
+      expect(await outbox.state.setIfAbsent!('claim:evt-1', 'third')).toBe(true);
+      expect(await outbox.state.get('claim:evt-1')).toBe('third');
+    });
+
     it('close() waits for the attempt in flight and records its outcome', async () => {
       const first = await open();
       const sender = scriptedSender({}, 300);
