@@ -121,6 +121,13 @@ export interface SourceDefinition<Native = any, Config = any, Services = any> {
   map: (event: Native, ctx: MapContext<Config, Services>) => MapResult | Promise<MapResult>;
   /** The answer on success, when the vendor expects something specific (Twilio: 204). */
   respond?: (outcome: { delivered: number; ignored?: string }) => HttpAnswer;
+  /**
+   * 'after-store': state written while mapping is applied only once the host has stored the messages
+   * (a request the host cannot store gets a 503; the vendor's retry must see the state as it was, or a
+   * change-only platform's retry looks like "no change" and the pop is lost). Default 'immediate'.
+   * Use it when the source keeps state with get/set/delete only; claims (setIfAbsent) stay immediate.
+   */
+  stateWrites?: 'immediate' | 'after-store';
 }
 
 export interface ConnectorDefinition<Config = any, Services = any> {

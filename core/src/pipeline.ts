@@ -17,7 +17,7 @@ import { encodeRequest } from './client.js';
 import { ConfigError, InputError, OpenConnectError, redact } from './errors.js';
 import { type Props, validateMessage } from './message.js';
 import type { InboundRequest } from './request.js';
-import { createMemoryStateStore, namespacedStateStore, type StateStore } from './state.js';
+import { createMemoryStateStore, createStateTransaction, namespacedStateStore, type StateStore } from './state.js';
 import { DEFAULT_EVENT_NAMES, type Lifecycle, PROP } from './vocabulary.js';
 
 /** A connector bound to one deployment's settings. */
@@ -99,8 +99,10 @@ export type Outcome =
       skipped: { lifecycle: Lifecycle; reason: string }[];
       warnings: string[];
       answer: HttpAnswer;
+      /** With options.deferState and an 'after-store' source: apply the mapping's state writes. */
+      commitState?: () => Promise<void>;
     }
-  | { kind: 'ignored'; source: string; eventId?: string; reason: string; answer: HttpAnswer }
+  | { kind: 'ignored'; source: string; eventId?: string; reason: string; answer: HttpAnswer; commitState?: () => Promise<void> }
   | { kind: 'handshake'; source: string; answer: HttpAnswer }
   | { kind: 'rejected'; source?: string; reason: string; answer: HttpAnswer }
   | { kind: 'invalid'; source?: string; reason: string; answer: HttpAnswer }
@@ -161,6 +163,11 @@ export function applyPropPolicy(props: Props, policy: ConnectorSettings['props']
 export interface HandleOptions {
   /** false only for dry runs (`openconnect map`): skips the authenticity check. Default true. */
   verify?: boolean;
+  /**
+   * The host stores messages after handleRequest returns and calls `commitState` once they are stored
+   * (the runner). Otherwise state of 'after-store' sources is committed before handleRequest returns.
+   */
+  deferState?: boolean;
 }
 
 /** Runs one vendor request through the connector. Never throws: every failure is an Outcome. */
@@ -200,21 +207,31 @@ export async function handleRequest(
       throw new InputError(`${connector.id}/${source.id} could not read the request: ${(error as Error)?.message ?? String(error)}`);
     }
     const eventId = source.eventId?.(event);
+    // A failed mapping or a refused message leaves an 'after-store' source's state untouched.
+    const transaction = source.stateWrites === 'after-store' ? createStateTransaction(runtime.state) : undefined;
     const result = await source.map(event, {
       config: runtime.config,
       directory: runtime.directory,
-      state: runtime.state,
+      state: transaction?.view ?? runtime.state,
       services: runtime.services,
     });
+    let commit: { commitState?: () => Promise<void> } = {};
+    const settle = async () => {
+      if (!transaction) return;
+      if (options.deferState) commit = { commitState: () => transaction.commit() };
+      else await transaction.commit();
+    };
     if (isIgnored(result)) {
       const answer = source.respond?.({ delivered: 0, ignored: result.ignored }) ?? json(200, { status: 'ignored', reason: result.ignored });
-      return { kind: 'ignored', source: source.id, ...(eventId ? { eventId } : {}), reason: result.ignored, answer };
+      await settle();
+      return { kind: 'ignored', source: source.id, ...(eventId ? { eventId } : {}), reason: result.ignored, answer, ...commit };
     }
     const drafts = Array.isArray(result) ? result : [result];
     const prepared = prepareMessages(runtime, source.id, drafts, eventId);
     const delivered = prepared.messages.length;
     const answer = source.respond?.({ delivered }) ?? json(200, { status: 'accepted', messages: delivered });
-    return { kind: 'accepted', source: source.id, ...(eventId ? { eventId } : {}), ...prepared, answer };
+    await settle();
+    return { kind: 'accepted', source: source.id, ...(eventId ? { eventId } : {}), ...prepared, answer, ...commit };
   } catch (error) {
     if (error instanceof InputError) {
       const reason = clean(error.message);

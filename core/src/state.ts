@@ -94,3 +94,50 @@ export function namespacedStateStore(store: StateStore, namespace: string): Stat
     ...(atomic ? { setIfAbsent: (key: string, value: unknown, ttlMs?: number) => atomic.call(store, k(key), value, ttlMs) } : {}),
   };
 }
+
+/** A state view whose writes wait for commit(): what a host uses when a request may still be refused. */
+export interface StateTransaction {
+  view: StateStore;
+  /** Applies the buffered writes, in order, to the store. */
+  commit(): Promise<void>;
+  /** How many writes are waiting. */
+  readonly pending: number;
+}
+
+/**
+ * Buffers set and delete until commit(); reads see the buffered writes first. setIfAbsent goes
+ * straight to the store, since a claim is only worth anything when it is atomic and immediate.
+ */
+export function createStateTransaction(store: StateStore): StateTransaction {
+  const writes = new Map<string, { value?: string; ttlMs?: number; deleted: boolean }>();
+  const view: StateStore = {
+    async get<T>(key: string) {
+      const write = writes.get(key);
+      if (write) return write.deleted ? undefined : (JSON.parse(write.value!) as T);
+      return store.get<T>(key);
+    },
+    async set(key, value, ttlMs) {
+      writes.delete(key); // keep the order of the last write
+      writes.set(key, { value: JSON.stringify(value), ...(ttlMs !== undefined ? { ttlMs } : {}), deleted: false });
+    },
+    async delete(key) {
+      writes.delete(key);
+      writes.set(key, { deleted: true });
+    },
+    setIfAbsent: (key, value, ttlMs) => setIfAbsent(store, key, value, ttlMs),
+  };
+  return {
+    view,
+    async commit() {
+      const pending = [...writes];
+      writes.clear();
+      for (const [key, write] of pending) {
+        if (write.deleted) await store.delete(key);
+        else await store.set(key, JSON.parse(write.value!), write.ttlMs);
+      }
+    },
+    get pending() {
+      return writes.size;
+    },
+  };
+}

@@ -144,7 +144,17 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
       query: { ...(request.query as Record<string, string | string[]>) },
       rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
     };
-    const outcome = await handleRequest(runtime, inbound, source);
+    // deferState: a source whose state must follow the store gets it committed below, only once stored.
+    const outcome = await handleRequest(runtime, inbound, source, { deferState: true });
+    const commitState = async () => {
+      if (!('commitState' in outcome) || !outcome.commitState) return;
+      try {
+        await within(outcome.commitState(), ctx.config.limits.storeTimeoutMs, 'the state store');
+      } catch (error) {
+        // The messages are stored; only the connector's memory of this event is missing.
+        request.log.error({ connector: vendor, err: (error as Error).message }, 'could not save connector state');
+      }
+    };
     const log = { connector: vendor, source: outcome.source };
     switch (outcome.kind) {
       case 'accepted': {
@@ -173,6 +183,7 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
             );
             return send(reply, 503, { error: 'the runner could not store the event; retry later' });
           }
+          await commitState();
           metrics.accepted.inc({ connector: vendor }, result.stored.length);
           if (result.duplicates.length)
             metrics.duplicates.inc({ connector: vendor }, result.duplicates.length);
@@ -186,12 +197,14 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
             'accepted',
           );
         } else {
+          await commitState();
           request.log.info({ ...log, skipped: outcome.skipped }, 'accepted, nothing to send (event map)');
         }
         for (const warning of outcome.warnings) request.log.warn({ ...log }, warning);
         break;
       }
       case 'ignored':
+        await commitState();
         metrics.ignored.inc({ connector: vendor });
         request.log.debug({ ...log, reason: outcome.reason }, 'ignored');
         break;

@@ -24,6 +24,8 @@ const PLATFORM = 'Genesys Cloud';
 
 export const cloud = defineSource<CloudEvent, GenesysConfig, Services>({
   id: 'cloud',
+  // Only changes are sent: a retry after the runner could not store must see the state as it was.
+  stateWrites: 'after-store',
   description:
     'Genesys Cloud conversation events from an EventBridge API destination, or notifications from a relay',
   platforms: [PLATFORM],

@@ -89,6 +89,8 @@ type Ctx = MapContext<GenesysConfig, Services>;
 
 export const pureconnect = defineSource<PureConnectRequest, GenesysConfig, Services>({
   id: 'pureconnect',
+  // Only changes are sent: a retry after the runner could not store must see the state as it was.
+  stateWrites: 'after-store',
   description: 'PureConnect ICWS queue and status messages forwarded by a relay',
   platforms: [PLATFORM],
   auth: {

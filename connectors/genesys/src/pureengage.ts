@@ -107,6 +107,8 @@ const STATE_NOTIFICATIONS = new Set(['StateChange', 'CallRecovered']);
 
 export const pureengage = defineSource<PureEngageRequest, GenesysConfig, Services>({
   id: 'pureengage',
+  // Only changes are sent: a retry after the runner could not store must see the state as it was.
+  stateWrites: 'after-store',
   description: 'PureEngage Workspace API CallStateChanged and DnStateChanged messages forwarded by a relay',
   platforms: [PLATFORM],
   auth: {
