@@ -150,6 +150,38 @@ export function flattenProps(data: unknown, prefix = '', out: Props = {}, depth 
   return out;
 }
 
+/**
+ * Flattens the values of a vendor template (Talkdesk, Studio scripts) to trimmed strings: nested objects
+ * as `a.b` (deeper than `maxDepth` kept as JSON), lists joined with ", ", blank values dropped, and
+ * placeholders the vendor could not fill (`skip`, e.g. a literal `{{agent_email}}`) dropped too.
+ */
+export function flattenToText(
+  input: Record<string, unknown>,
+  options: { skip?: RegExp; maxDepth?: number } = {},
+  out: Record<string, string> = {},
+  prefix = '',
+  depth = 0,
+): Record<string, string> {
+  const maxDepth = options.maxDepth ?? 3;
+  for (const [key, value] of Object.entries(input)) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (value === null || value === undefined) continue;
+    if (Array.isArray(value)) {
+      const items = value
+        .filter((v) => v !== null && v !== undefined)
+        .map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
+      if (items.length) out[name] = items.join(', ');
+    } else if (typeof value === 'object') {
+      if (depth < maxDepth) flattenToText(value as Record<string, unknown>, options, out, name, depth + 1);
+      else out[name] = JSON.stringify(value);
+    } else {
+      const text = String(value).trim();
+      if (text && !options.skip?.test(text)) out[name] = text;
+    }
+  }
+  return out;
+}
+
 /** The flat wire form OpenConnect receives: the four fields, then every prop. */
 export function toWireFields(message: OpenConnectMessage): Record<string, PropValue> {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, ValidationError } from '../src/errors.js';
-import { eventNameWarnings, flattenProps, validateMessage, visible } from '../src/message.js';
+import { eventNameWarnings, flattenProps, flattenToText, validateMessage, visible } from '../src/message.js';
 
 const base = { agentid: 'jdoe', jwt: 'secret-key-123456', crmid: 'acme.custhelp.com', event: 'On Answer' };
 
@@ -166,5 +166,20 @@ describe('flattenProps', () => {
       'deep.deeper.deepest.0': 1,
       'deep.deeper.deepest.1.x': 'y',
     });
+  });
+});
+
+describe('flattenToText', () => {
+  it('makes trimmed strings, joins lists, drops blanks and unfilled placeholders', () => {
+    expect(
+      flattenToText(
+        { agent_email: ' ann@acme.example ', tags: ['vip', 2, null], empty: '  ', missing: '{{agent_name}}', call: { id: 42, leg: { n: true } } },
+        { skip: /^\{\{[^{}]*\}\}$/ },
+      ),
+    ).toEqual({ agent_email: 'ann@acme.example', tags: 'vip, 2', 'call.id': '42', 'call.leg.n': 'true' });
+  });
+
+  it('keeps objects deeper than maxDepth as JSON', () => {
+    expect(flattenToText({ a: { b: { c: 1 } } }, { maxDepth: 1 })).toEqual({ 'a.b': '{"c":1}' });
   });
 });

@@ -1,6 +1,7 @@
 // What both inContact sources share: the token check, flattening script values, and agent look-up.
 import {
   type Directory,
+  flattenToText,
   header,
   type InboundRequest,
   refused,
@@ -32,30 +33,7 @@ export function verifyBearerOrHeader(req: InboundRequest, expected: string): Ver
 const UNFILLED = /^\{[A-Za-z_][\w.]*\}$/;
 
 /** Flattens script values to strings: nested objects as `a.b`, lists joined with ", "; empties dropped. */
-export function flatten(
-  input: Record<string, unknown>,
-  out: Record<string, string> = {},
-  prefix = '',
-  depth = 0,
-) {
-  for (const [key, value] of Object.entries(input)) {
-    const name = prefix ? `${prefix}.${key}` : key;
-    if (value === null || value === undefined) continue;
-    if (Array.isArray(value)) {
-      const items = value
-        .filter((v) => v !== null && v !== undefined)
-        .map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
-      if (items.length) out[name] = items.join(', ');
-    } else if (typeof value === 'object') {
-      if (depth < 3) flatten(value as Record<string, unknown>, out, name, depth + 1);
-      else out[name] = JSON.stringify(value);
-    } else {
-      const text = String(value).trim();
-      if (text && !UNFILLED.test(text)) out[name] = text;
-    }
-  }
-  return out;
-}
+export const flatten = (input: Record<string, unknown>) => flattenToText(input, { skip: UNFILLED });
 
 const RESERVED = new Set(['agentid', 'jwt', 'crmid', 'event']);
 // Props the connector sets itself: a script field of the same name must not replace them (nativeEvent

@@ -3,6 +3,7 @@
 import {
   type Draft,
   defineSource,
+  flattenToText,
   header,
   ignore,
   type Props,
@@ -31,25 +32,7 @@ const body = z.record(z.string(), z.unknown());
 const PLACEHOLDER = /^\{\{[^{}]*\}\}$/;
 
 /** Flattens the template's values to strings: nested objects as `a.b`, lists joined with ", ". */
-function flatten(input: Record<string, unknown>, out: Record<string, string> = {}, prefix = '', depth = 0) {
-  for (const [key, value] of Object.entries(input)) {
-    const name = prefix ? `${prefix}.${key}` : key;
-    if (value === null || value === undefined) continue;
-    if (Array.isArray(value)) {
-      const items = value
-        .filter((v) => v !== null && v !== undefined)
-        .map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
-      if (items.length) out[name] = items.join(', ');
-    } else if (typeof value === 'object') {
-      if (depth < 3) flatten(value as Record<string, unknown>, out, name, depth + 1);
-      else out[name] = JSON.stringify(value);
-    } else {
-      const text = String(value).trim();
-      if (text && !PLACEHOLDER.test(text)) out[name] = text;
-    }
-  }
-  return out;
-}
+const flatten = (input: Record<string, unknown>) => flattenToText(input, { skip: PLACEHOLDER });
 
 // Fields that become canonical props, or are consumed; every other field is kept under its own name.
 const CONSUMED = new Set([
