@@ -60,11 +60,16 @@ export function decide(
   return { kind: 'retry', delayMs };
 }
 
-/** An exception from the sender is a bug or an outage we cannot classify: retry rather than lose it. */
-export async function attempt<R>(
-  deliver: (record: R) => Promise<AttemptResult>,
-  record: R,
-): Promise<{ result: AttemptResult; latencyMs: number }> {
+/**
+ * One delivery attempt and what follows from it, the same for every backend: the result, the decision
+ * and the record to save. An exception from the sender is a bug or an outage we cannot classify: retry
+ * rather than lose it.
+ */
+export async function attempt(
+  deliver: (record: DeliveryRecord) => Promise<AttemptResult>,
+  record: DeliveryRecord,
+  policy: RetryPolicy,
+): Promise<{ result: AttemptResult; latencyMs: number; decision: Decision; updated: DeliveryRecord }> {
   const started = performance.now();
   let result: AttemptResult;
   try {
@@ -76,7 +81,10 @@ export async function attempt<R>(
       error: `the sender threw: ${(error as Error)?.message ?? String(error)}`,
     };
   }
-  return { result, latencyMs: performance.now() - started };
+  const latencyMs = performance.now() - started;
+  const now = Date.now();
+  const decision = decide({ attempts: record.attempts + 1, acceptedAt: record.acceptedAt }, result, policy, now);
+  return { result, latencyMs, decision, updated: nextRecord(record, result, decision, now) };
 }
 
 /** Why the dashboard shows it: short, one line. */

@@ -14,7 +14,7 @@ import type { PreparedMessage, StateStore } from '@openconnect/core';
 import { DEFAULT_STATE_TTL_MS } from '@openconnect/core';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { attempt, decide, nextRecord, partitionOf, resolvePolicy, safeHooks } from './policy.js';
+import { attempt, partitionOf, resolvePolicy, safeHooks } from './policy.js';
 import { createRecords } from './redis-records.js';
 import { createSharedPause } from './redis-pause.js';
 import type { Deliver, DeliveryRecord, Outbox, OutboxOptions, PruneResult } from './types.js';
@@ -118,15 +118,7 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
       await queue.rateLimit(wait);
       throw Worker.RateLimitError();
     }
-    const { result, latencyMs } = await attempt(deliver!, record);
-    const now = Date.now();
-    const decision = decide(
-      { attempts: record.attempts + 1, acceptedAt: record.acceptedAt },
-      result,
-      policy,
-      now,
-    );
-    const updated = nextRecord(record, result, decision, now);
+    const { result, latencyMs, decision, updated } = await attempt(deliver!, record, policy);
     await records.save(updated, record.status);
     hooks.onAttempt(updated, result, latencyMs);
     if (decision.kind === 'dead') hooks.onDead(updated);

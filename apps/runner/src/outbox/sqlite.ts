@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PreparedMessage } from '@openconnect/core';
 import Database from 'better-sqlite3';
-import { attempt, type Decision, decide, nextRecord, resolvePolicy, safeHooks } from './policy.js';
+import { attempt, type Decision, resolvePolicy, safeHooks } from './policy.js';
 import { type MessageRow, prepareStatements, SCHEMA, sqliteStateStore, toRecord } from './sqlite-schema.js';
 import {
   type AttemptResult,
@@ -199,15 +199,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     }
     const record = toRecord(row);
     const run = (async () => {
-      const { result, latencyMs } = await attempt(deliver!, record);
-      const now = Date.now();
-      const decision = decide(
-        { attempts: record.attempts + 1, acceptedAt: record.acceptedAt },
-        result,
-        policy,
-        now,
-      );
-      const updated = nextRecord(record, result, decision, now);
+      const { result, latencyMs, decision, updated } = await attempt(deliver!, record, policy);
       await new Promise<void>((done) =>
         complete({ previous: record.status, updated, result, decision, latencyMs, isProbe, done }),
       );
