@@ -17,7 +17,7 @@ import {
 import { z } from 'zod';
 import type { InContactConfig } from './index.js';
 import { batchKey, rememberBatch, replayOf } from './replay.js';
-import { flatten, resolveAgent, skillProps, TOKEN_HEADER, verifyBearerOrHeader } from './shared.js';
+import { flatten, resolveAgent, skillProps, tokenAuth, verifyBearerOrHeader } from './shared.js';
 import { type ContactMemory, FRESH, step } from './transitions.js';
 
 export const AGENT_USERNAME_HEADER = 'x-incontact-agent-username';
@@ -76,14 +76,7 @@ const truthy = (value: string | undefined) => value?.toLowerCase() === 'true';
 export const agentEvents = defineSource<AgentEventBatch, InContactConfig>({
   id: 'agent-events',
   description: 'Agent API session events (CallContactEvent, AgentStateChange...) forwarded by a relay',
-  auth: {
-    scheme: 'bearer-token',
-    summary: 'header Authorization: Bearer <token> (or x-openconnect-token), set on the relay',
-    credentials: [
-      { in: 'header', name: 'authorization' },
-      { in: 'header', name: TOKEN_HEADER },
-    ],
-  },
+  auth: tokenAuth('set on the relay'),
   detect(req) {
     const value = peekJson(req) as Record<string, unknown> | undefined;
     return (

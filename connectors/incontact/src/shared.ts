@@ -1,5 +1,6 @@
 // What both inContact sources share: the token check, flattening script values, and agent look-up.
 import {
+  type AuthDescription,
   type Directory,
   flattenToText,
   header,
@@ -28,6 +29,16 @@ export function verifyBearerOrHeader(req: InboundRequest, expected: string): Ver
   }
   return safeCompare(received, expected) ? verified() : refused('the token does not match');
 }
+
+/** How both sources authenticate; `where` says who sends the token. */
+export const tokenAuth = (where: string): AuthDescription => ({
+  scheme: 'bearer-token',
+  summary: `header Authorization: Bearer <token> (or ${TOKEN_HEADER}), ${where}`,
+  credentials: [
+    { in: 'header', name: 'authorization' },
+    { in: 'header', name: TOKEN_HEADER },
+  ],
+});
 
 // Studio leaves a variable it cannot fill as its name in braces, e.g. {AgentUserName}.
 const UNFILLED = /^\{[A-Za-z_][\w.]*\}$/;

@@ -16,7 +16,7 @@ import {
 } from '@openconnect/core';
 import { z } from 'zod';
 import type { InContactConfig } from './index.js';
-import { flatten, propName, resolveAgent, skillProps, TOKEN_HEADER, verifyBearerOrHeader } from './shared.js';
+import { flatten, propName, resolveAgent, skillProps, tokenAuth, verifyBearerOrHeader } from './shared.js';
 
 export type StudioPush = Record<string, string>;
 
@@ -41,14 +41,7 @@ const body = z.record(z.string(), z.unknown());
 export const studio = defineSource<StudioPush, InContactConfig>({
   id: 'studio',
   description: 'Studio script REST push (SNIPPET posting JSON)',
-  auth: {
-    scheme: 'bearer-token',
-    summary: 'header Authorization: Bearer <token> (or x-openconnect-token), set in the SNIPPET',
-    credentials: [
-      { in: 'header', name: 'authorization' },
-      { in: 'header', name: TOKEN_HEADER },
-    ],
-  },
+  auth: tokenAuth('set in the SNIPPET'),
   detect(req) {
     const value = peekJson(req) as Record<string, unknown> | undefined;
     return (
