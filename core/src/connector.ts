@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Props } from './message.js';
 import type { InboundRequest } from './request.js';
 import type { StateStore } from './state.js';
+import type { SubscriptionDefinition } from './subscription.js';
 import type { VerifyResult } from './verify.js';
 import type { Lifecycle } from './vocabulary.js';
 
@@ -143,6 +144,11 @@ export interface ConnectorDefinition<Config = any, Services = any> {
   /** Builds look-up services once per deployment (SDK clients, caches). */
   setup?: (config: Config) => Services;
   sources: SourceDefinition<any, Config, Services>[];
+  /**
+   * Vendor sessions the host holds itself (WebSocket, long poll, TCP), for platforms that do not push
+   * over HTTP; each runs when its `enabled(config)` says so. Their frames take the sources' path.
+   */
+  subscriptions?: SubscriptionDefinition<any, Config, Services>[];
 }
 
 const ID = /^[a-z0-9][a-z0-9-]*$/;
@@ -163,6 +169,13 @@ export function defineConnector<Config, Services = undefined>(
     if (definition.sources.length > 1 && !source.detect) {
       problems.push(`source "${source.id}" needs detect(), since the connector has several sources`);
     }
+  }
+  for (const subscription of definition.subscriptions ?? []) {
+    if (!ID.test(subscription.id))
+      problems.push(`subscription id "${subscription.id}" must be lower-case letters, digits and dashes`);
+    // One namespace: fixtures/<id>/, dedupe keys and messages' `source` name either kind.
+    if (seen.has(subscription.id)) problems.push(`subscription id "${subscription.id}" is used twice`);
+    seen.add(subscription.id);
   }
   if (problems.length) throw new Error(`connector ${definition.id}: ${problems.join('; ')}`);
   return definition;

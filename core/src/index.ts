@@ -4,6 +4,8 @@ export * from './errors.js';
 export * from './message.js';
 export * from './pipeline.js';
 export * from './request.js';
+export * from './session.js';
 export * from './state.js';
+export * from './subscription.js';
 export * from './verify.js';
 export * from './vocabulary.js';

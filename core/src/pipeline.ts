@@ -17,6 +17,7 @@ import { encodeRequest } from './client.js';
 import { ConfigError, InputError, OpenConnectError, redact } from './errors.js';
 import { type Props, validateMessage } from './message.js';
 import type { InboundRequest } from './request.js';
+import { type SubscriptionDefinition, subscriptionEvents } from './subscription.js';
 import { createMemoryStateStore, createStateTransaction, namespacedStateStore, type StateStore } from './state.js';
 import { DEFAULT_EVENT_NAMES, type Lifecycle, PROP } from './vocabulary.js';
 
@@ -186,65 +187,106 @@ export async function handleRequest(
     const reason = `${connector.id}/${source.id} accepts ${methods.join(' and ')}, not ${req.method}`;
     return { kind: 'invalid', source: source.id, reason, answer: { ...json(405, { error: reason }), headers: { allow: methods.join(', '), 'content-type': 'application/json; charset=utf-8' } } };
   }
-  const clean = (text: string) => redact(text, runtime.secrets);
   try {
     const check =
       options.verify === false ? { ok: true as const } : await source.verify(req, { config: runtime.config, services: runtime.services });
     if (!check.ok) {
-      const reason = clean(check.reason);
+      const reason = redact(check.reason, runtime.secrets);
       return { kind: 'rejected', source: source.id, reason, answer: json(401, { error: `unauthorized: ${reason}` }) };
     }
     const handshake = source.handshake?.(req, runtime.config);
     if (handshake) return { kind: 'handshake', source: source.id, answer: handshake };
-
-    let event: unknown;
-    try {
-      event = source.parse(req);
-    } catch (error) {
-      // parse is pure: whatever it throws comes from the request itself (a RangeError from absurd
-      // nesting, say), so the vendor must not retry it for a day; a 400, not a retryable 503.
-      if (error instanceof InputError) throw error;
-      throw new InputError(`${connector.id}/${source.id} could not read the request: ${(error as Error)?.message ?? String(error)}`);
-    }
-    const eventId = source.eventId?.(event);
-    // A failed mapping or a refused message leaves an 'after-store' source's state untouched.
-    const transaction = source.stateWrites === 'after-store' ? createStateTransaction(runtime.state) : undefined;
-    const result = await source.map(event, {
-      config: runtime.config,
-      directory: runtime.directory,
-      state: transaction?.view ?? runtime.state,
-      services: runtime.services,
-    });
-    let commit: { commitState?: () => Promise<void> } = {};
-    const settle = async () => {
-      if (!transaction) return;
-      if (options.deferState) commit = { commitState: () => transaction.commit() };
-      else await transaction.commit();
-    };
-    if (isIgnored(result)) {
-      const answer = source.respond?.({ delivered: 0, ignored: result.ignored }) ?? json(200, { status: 'ignored', reason: result.ignored });
-      await settle();
-      return { kind: 'ignored', source: source.id, ...(eventId ? { eventId } : {}), reason: result.ignored, answer, ...commit };
-    }
-    const drafts = Array.isArray(result) ? result : [result];
-    const prepared = prepareMessages(runtime, source.id, drafts, eventId);
-    const delivered = prepared.messages.length;
-    const answer = source.respond?.({ delivered }) ?? json(200, { status: 'accepted', messages: delivered });
-    await settle();
-    return { kind: 'accepted', source: source.id, ...(eventId ? { eventId } : {}), ...prepared, answer, ...commit };
+    return await mapEvent(runtime, source, readWith(runtime, source.id, () => source.parse(req)), options);
   } catch (error) {
-    if (error instanceof InputError) {
-      const reason = clean(error.message);
-      return { kind: 'invalid', source: source.id, reason, answer: json(400, { error: reason }) };
-    }
-    if (error instanceof OpenConnectError && error.code === 'payload_too_large') {
-      const reason = clean(error.message);
-      return { kind: 'invalid', source: source.id, reason, answer: json(413, { error: reason, hint: error.hint }) };
-    }
-    // A look-up that failed (network, vendor API down) or a connector bug: the vendor should retry later.
-    const reason = clean(`${connector.id}/${source.id} could not process the request: ${(error as Error)?.message ?? String(error)}`);
-    return { kind: 'failed', source: source.id, reason, answer: json(503, { error: reason }) };
+    return failureOutcome(runtime, source.id, error);
   }
+}
+
+/**
+ * Runs one native frame of a subscription (a vendor session the host holds) through the same path as a
+ * webhook request after its authenticity is settled: parse → map → name events → prop policy → validate.
+ * Never throws. A frame the subscription cannot read is `invalid` (a bad frame: counted, skipped).
+ */
+export async function handleFrame(
+  runtime: ConnectorRuntime,
+  subscription: SubscriptionDefinition,
+  frame: unknown,
+  options: HandleOptions = {},
+): Promise<Outcome> {
+  const events = subscriptionEvents(subscription);
+  if (!events) {
+    const reason = `${runtime.connector.id}/${subscription.id} delivers no events of its own`;
+    return { kind: 'invalid', source: subscription.id, reason, answer: json(400, { error: reason }) };
+  }
+  try {
+    return await mapEvent(runtime, events, readWith(runtime, subscription.id, () => events.parse(frame)), options);
+  } catch (error) {
+    return failureOutcome(runtime, subscription.id, error);
+  }
+}
+
+/** What maps a parsed native event: a webhook source, or a subscription that carries events. */
+interface EventHandler {
+  id: string;
+  eventId?: (event: any) => string | undefined;
+  map: SourceDefinition['map'];
+  respond?: SourceDefinition['respond'];
+  stateWrites?: SourceDefinition['stateWrites'];
+}
+
+// parse is pure: whatever it throws comes from the input itself (a RangeError from absurd nesting, say),
+// so the vendor must not retry it for a day; a 400 (or a skipped frame), not a retryable 503.
+function readWith(runtime: ConnectorRuntime, id: string, parse: () => unknown): unknown {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${runtime.connector.id}/${id} could not read the request: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+async function mapEvent(runtime: ConnectorRuntime, handler: EventHandler, event: unknown, options: HandleOptions): Promise<Outcome> {
+  const eventId = handler.eventId?.(event);
+  // A failed mapping or a refused message leaves an 'after-store' handler's state untouched.
+  const transaction = handler.stateWrites === 'after-store' ? createStateTransaction(runtime.state) : undefined;
+  const result = await handler.map(event, {
+    config: runtime.config,
+    directory: runtime.directory,
+    state: transaction?.view ?? runtime.state,
+    services: runtime.services,
+  });
+  let commit: { commitState?: () => Promise<void> } = {};
+  const settle = async () => {
+    if (!transaction) return;
+    if (options.deferState) commit = { commitState: () => transaction.commit() };
+    else await transaction.commit();
+  };
+  if (isIgnored(result)) {
+    const answer = handler.respond?.({ delivered: 0, ignored: result.ignored }) ?? json(200, { status: 'ignored', reason: result.ignored });
+    await settle();
+    return { kind: 'ignored', source: handler.id, ...(eventId ? { eventId } : {}), reason: result.ignored, answer, ...commit };
+  }
+  const drafts = Array.isArray(result) ? result : [result];
+  const prepared = prepareMessages(runtime, handler.id, drafts, eventId);
+  const delivered = prepared.messages.length;
+  const answer = handler.respond?.({ delivered }) ?? json(200, { status: 'accepted', messages: delivered });
+  await settle();
+  return { kind: 'accepted', source: handler.id, ...(eventId ? { eventId } : {}), ...prepared, answer, ...commit };
+}
+
+function failureOutcome(runtime: ConnectorRuntime, id: string, error: unknown): Outcome {
+  const clean = (text: string) => redact(text, runtime.secrets);
+  if (error instanceof InputError) {
+    const reason = clean(error.message);
+    return { kind: 'invalid', source: id, reason, answer: json(400, { error: reason }) };
+  }
+  if (error instanceof OpenConnectError && error.code === 'payload_too_large') {
+    const reason = clean(error.message);
+    return { kind: 'invalid', source: id, reason, answer: json(413, { error: reason, hint: error.hint }) };
+  }
+  // A look-up that failed (network, vendor API down) or a connector bug: the vendor should retry later.
+  const reason = clean(`${runtime.connector.id}/${id} could not process the request: ${(error as Error)?.message ?? String(error)}`);
+  return { kind: 'failed', source: id, reason, answer: json(503, { error: reason }) };
 }
 
 /** A vendor payload may echo a connector secret (a token in custom attributes): it never leaves in a prop. */

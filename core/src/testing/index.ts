@@ -1,2 +1,3 @@
 export * from './conformance.js';
 export * from './emulator.js';
+export * from './subscriptions.js';
