@@ -16,7 +16,7 @@ import {
   verifyToken,
 } from '@openconnect/core';
 import { z } from 'zod';
-import type { AvayaConfig } from './index.js';
+import type { AvayaConfig } from './config.js';
 
 export const PLATFORM = 'Avaya Aura AES';
 

@@ -7,7 +7,6 @@ import {
   flattenProps,
   type InboundRequest,
   ignore,
-  type Lifecycle,
   type MapResult,
   normaliseDirection,
   PROP,
@@ -18,23 +17,11 @@ import {
   verifyToken,
 } from '@openconnect/core';
 import { z } from 'zod';
+import { AXP_LIFECYCLE } from './axp-events.js';
+import type { AvayaConfig } from './config.js';
 import { findLeaf, type Leaf, leaves, pathKey } from './find.js';
-import type { AvayaConfig } from './index.js';
 
 export const PLATFORM = 'Avaya Experience Platform';
-
-/** AXP event name → lifecycle. Event names are confirmed (notification-subscriptions docs). */
-const LIFECYCLE: Record<string, Lifecycle> = {
-  AgentParticipantInvited: 'offered',
-  AgentParticipantAdded: 'answered',
-  AgentParticipantHeld: 'held',
-  AgentParticipantUnheld: 'resumed',
-  AgentParticipantRemoved: 'ended',
-  AgentLoggedIn: 'agent_state',
-  AgentLoggedOut: 'agent_state',
-  AgentReady: 'agent_state',
-  AgentNotReady: 'agent_state',
-};
 
 // Candidate field names, most specific first. None of them is confirmed for webhook bodies.
 const NAMES = {
@@ -158,7 +145,7 @@ export function mapAxp(events: AxpEvent[], directory: { get(id: string): string 
 
 function mapOne(event: AxpEvent, directory: { get(id: string): string | undefined }): Draft | { ignored: string } {
   if (!event.type) return ignore(`no AXP event name found (looked for ${NAMES.type.join(', ')})`);
-  const lifecycle = LIFECYCLE[event.type];
+  const lifecycle = AXP_LIFECYCLE[event.type];
   if (!lifecycle) {
     return ignore(`AXP event ${event.type} is not one this connector maps (engagement events without an agent, such as InboundEngagementCreated, carry nothing to pop)`);
   }
