@@ -1,8 +1,7 @@
 // Genesys Cloud userId GUID → agent login: the static directory first, then the Users API.
 import type { Directory } from '@openconnect/core';
+import { GENESYS_ID } from './cloud-events.js';
 import type { Services } from './users-api.js';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type AgentResult = { login: string } | { ignored: string };
 
@@ -21,7 +20,7 @@ export async function cloudAgent(
     };
   }
   // Genesys user ids are GUIDs; anything else (a "..", a slash) must not become a path on the API host.
-  if (!GUID.test(id))
+  if (!GENESYS_ID.test(id))
     return { ignored: `userId ${JSON.stringify(id)} is not a Genesys Cloud user id (a GUID)` };
   // A failing API throws on purpose: the pipeline answers 503 and EventBridge retries later.
   const login = await users.login(id);

@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { isObject } from './shared.js';
 
 const text = z.string();
+
+/** Genesys Cloud ids (users, queues, conversations) are GUIDs. */
+export const GENESYS_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const optionalText = text.nullish();
 const count = z.number().finite().nullish();
 
@@ -38,8 +41,43 @@ export const detailBody = z.object({
 export type DetailBody = z.output<typeof detailBody>;
 
 const reference = z.object({ id: optionalText, name: optionalText }).nullish();
+const wrapup = z.object({ code: optionalText, name: optionalText, notes: optionalText }).nullish();
+/** An endpoint of a communication (QueueConversationEventTopicAddress). */
+const address = z
+  .object({
+    name: optionalText,
+    nameRaw: optionalText,
+    addressNormalized: optionalText,
+    addressRaw: optionalText,
+  })
+  .nullish();
 
-/** A participant of the v2.users.{id}.conversations.calls notification (ConversationCallEventTopic). */
+/** The conversation media a topic or a participant carries, as Genesys spells them in topic names. */
+export const CLOUD_MEDIA = ['calls', 'chats', 'messages', 'callbacks', 'emails'] as const;
+export type CloudMedia = (typeof CLOUD_MEDIA)[number];
+
+/**
+ * One communication of a participant in the queue topic (QueueConversationEventTopicCall, ...Chat...):
+ * there the state sits on the media entry, not on the participant.
+ */
+export const mediaEntry = z.object({
+  id: optionalText,
+  state: optionalText,
+  held: z.boolean().nullish(),
+  direction: optionalText,
+  disconnectType: optionalText,
+  self: address,
+  other: address,
+  wrapup,
+  type: optionalText,
+});
+export type MediaEntry = z.output<typeof mediaEntry>;
+const mediaList = z.array(mediaEntry).nullish();
+
+/**
+ * A participant of a conversation notification: v2.users.{id}.conversations.{media} (state on the
+ * participant, `user.id`) or v2.routing.queues.{id}.conversations (`userId`, state per media entry).
+ */
 export const callParticipant = z.object({
   id: optionalText,
   name: optionalText,
@@ -51,18 +89,29 @@ export const callParticipant = z.object({
   disconnectType: optionalText,
   user: reference,
   queue: reference,
-  // Some relays flatten the references; accept both spellings.
+  // The queue topic (and some relays) name them flat.
   userId: optionalText,
   queueId: optionalText,
   ani: optionalText,
   dnis: optionalText,
   attributes: z.record(text, text).nullish(),
-  wrapup: z.object({ code: optionalText, name: optionalText, notes: optionalText }).nullish(),
+  wrapup,
+  wrapupRequired: z.boolean().nullish(),
+  /** A messages participant's channel: sms, whatsapp, webmessaging... */
+  type: optionalText,
+  calls: mediaList,
+  chats: mediaList,
+  // In a v2.users.{id}.conversations.messages participant, `messages` lists message details instead.
+  messages: mediaList,
+  callbacks: mediaList,
+  emails: mediaList,
 });
 export type CallParticipant = z.output<typeof callParticipant>;
 
 export const callConversation = z.object({
   id: text.min(1, 'the conversation id is required'),
+  /** For an inbound call, the number the customer dialled (Conversation.address). */
+  address: optionalText,
   participants: z.array(callParticipant).nullish(),
 });
 export type CallConversation = z.output<typeof callConversation>;
@@ -89,7 +138,8 @@ const notification = z.object({
 });
 
 const DETAIL = /^v2\.detail\.events\.conversation\.([^.]+)\.(.+)$/;
-const USER_CALLS = /^v2\.users\.([^.]+)\.conversations\.calls$/;
+const USER_CONVERSATIONS = new RegExp(`^v2\\.users\\.([^.]+)\\.conversations\\.(${CLOUD_MEDIA.join('|')})$`);
+const QUEUE_CONVERSATIONS = /^v2\.routing\.queues\.([^.]+)\.conversations$/;
 
 interface Common {
   shape: 'eventbridge' | 'notification';
@@ -101,7 +151,10 @@ interface Common {
 
 export type CloudEvent =
   | (Common & { kind: 'detail'; suffix: string; body: DetailBody })
-  | (Common & { kind: 'calls'; userId?: string; body: CallConversation })
+  /** A user's conversations of one medium: the agent is the topic's user. */
+  | (Common & { kind: 'calls'; media: CloudMedia; userId?: string; body: CallConversation })
+  /** A queue's conversations, every medium, with every agent participant. */
+  | (Common & { kind: 'queue'; queueId?: string; body: CallConversation })
   | (Common & { kind: 'other' });
 
 const realId = (id: string | undefined) => (id && id !== '{id}' ? id : undefined);
@@ -141,16 +194,30 @@ export function parseCloudEvent(raw: unknown): CloudEvent {
       body: parseWith(detailBody, body, `${suffix} event body`),
     };
   }
-  const calls = USER_CALLS.exec(topicName);
+  const calls = USER_CONVERSATIONS.exec(topicName);
   if (calls) {
     const userId = realId(calls[1]);
+    const media = calls[2] as CloudMedia;
     return {
       shape,
       ...(eventId ? { eventId } : {}),
-      topic: 'v2.users.{id}.conversations.calls',
+      topic: `v2.users.{id}.conversations.${media}`,
       kind: 'calls',
+      media,
       ...(userId ? { userId } : {}),
       body: parseWith(callConversation, body, 'conversation notification body'),
+    };
+  }
+  const queue = QUEUE_CONVERSATIONS.exec(topicName);
+  if (queue) {
+    const queueId = realId(queue[1]);
+    return {
+      shape,
+      ...(eventId ? { eventId } : {}),
+      topic: 'v2.routing.queues.{id}.conversations',
+      kind: 'queue',
+      ...(queueId ? { queueId } : {}),
+      body: parseWith(callConversation, body, 'queue conversation notification body'),
     };
   }
   return { shape, ...(eventId ? { eventId } : {}), topic: topicName, kind: 'other' };

@@ -2,7 +2,6 @@
 // forwards. The agent's own topics (user.start, user.end, acw) drive the lifecycle; the customer's
 // topics name no agent and are ignored; participant data (attributes) is kept for later events.
 import {
-  type Draft,
   defineSource,
   ignore,
   type Lifecycle,
@@ -14,7 +13,8 @@ import {
   verifyToken,
 } from '@openconnect/core';
 import { attributesKey, cloudAgent } from './cloud-agent.js';
-import { type CallParticipant, type CloudEvent, type DetailBody, parseCloudRequest } from './cloud-events.js';
+import { mapQueueConversation, mapUserConversation } from './cloud-conversations.js';
+import { type CloudEvent, type DetailBody, parseCloudRequest } from './cloud-events.js';
 import type { GenesysConfig } from './config.js';
 import { addVendorProps, defined, detector, isObject, plainNumber } from './shared.js';
 import type { Services } from './users-api.js';
@@ -46,7 +46,8 @@ export const cloud = defineSource<CloudEvent, GenesysConfig, Services>({
   eventId: (event) => event.eventId,
   async map(event, ctx) {
     if (event.kind === 'detail') return mapDetail(event, ctx);
-    if (event.kind === 'calls') return mapCalls(event, ctx);
+    if (event.kind === 'calls') return mapUserConversation(event, ctx);
+    if (event.kind === 'queue') return mapQueueConversation(event, ctx);
     return ignore(`topic ${event.topic} is not a conversation topic this connector maps`);
   },
 });
@@ -112,80 +113,4 @@ export function detailProps(
   });
   addVendorProps(props, Object.entries({ ...kept, ...(body.attributes ?? {}) }), 'attributes');
   return props;
-}
-
-const AGENT_PURPOSES = new Set(['agent', 'user']);
-const CUSTOMER_PURPOSES = new Set(['customer', 'external']);
-const userOf = (p: CallParticipant) => p.user?.id ?? p.userId ?? undefined;
-
-/** The lifecycle a participant state stands for; undefined for states that pop nothing (dialing...). */
-function participantLifecycle(p: CallParticipant): Lifecycle | undefined {
-  switch (p.state?.toLowerCase()) {
-    case 'alerting':
-    case 'offering':
-      return 'offered';
-    case 'connected':
-      return p.held ? 'held' : 'answered';
-    case 'disconnected':
-    case 'terminated':
-      return p.wrapup?.code ? 'completed' : 'ended';
-    default:
-      return undefined;
-  }
-}
-
-// The notification is a full snapshot sent on every change, so only a change of the agent's state is sent.
-async function mapCalls(event: Extract<CloudEvent, { kind: 'calls' }>, ctx: Ctx): Promise<MapResult> {
-  const participants = event.body.participants ?? [];
-  const agents = participants.filter((p) => AGENT_PURPOSES.has(p.purpose?.toLowerCase() ?? '') && userOf(p));
-  const userId = event.userId ?? (new Set(agents.map(userOf)).size === 1 ? userOf(agents[0]!) : undefined);
-  if (!userId)
-    return ignore(`${event.topic}: the topic names no user and the conversation has no single agent`);
-  const mine = agents.filter((p) => userOf(p) === userId);
-  const leg =
-    mine.findLast((p) => !['disconnected', 'terminated'].includes(p.state?.toLowerCase() ?? '')) ??
-    mine.at(-1);
-  if (!leg)
-    return ignore(`${event.topic}: user ${userId} has no agent participant in conversation ${event.body.id}`);
-  const target = participantLifecycle(leg);
-  if (!target) return ignore(`${event.topic}: the agent's state "${leg.state ?? ''}" pops nothing`);
-
-  const key = `cloud:calls:${event.body.id}:${leg.id ?? userId}`;
-  const previous = await ctx.state.get<Lifecycle>(key);
-  if (previous === target) return ignore(`${event.topic}: no change for user ${userId} (still ${target})`);
-  const agent = await cloudAgent(userId, ctx);
-  if ('ignored' in agent) return ignore(`${event.topic}: ${agent.ignored}`);
-  await ctx.state.set(key, target, ctx.config.stateTtlMs);
-  const lifecycle: Lifecycle = target === 'answered' && previous === 'held' ? 'resumed' : target;
-
-  const customer = participants.find((p) => CUSTOMER_PURPOSES.has(p.purpose?.toLowerCase() ?? ''));
-  const acd = participants.findLast((p) => p.purpose?.toLowerCase() === 'acd');
-  const ani = leg.ani ?? customer?.address ?? undefined;
-  const dnis = leg.dnis ?? customer?.dnis ?? undefined;
-  const props: Props = defined({
-    [PROP.nativeEvent]: event.topic,
-    [PROP.platform]: PLATFORM,
-    [PROP.interactionId]: event.body.id,
-    [PROP.ani]: ani ? plainNumber(ani) : undefined,
-    [PROP.dnis]: dnis ? plainNumber(dnis) : undefined,
-    [PROP.direction]: normaliseDirection(leg.direction),
-    [PROP.channel]: 'voice',
-    [PROP.queueId]: leg.queue?.id ?? leg.queueId ?? acd?.queue?.id ?? acd?.queueId,
-    [PROP.queue]: acd?.name,
-    [PROP.agentPlatformId]: userId,
-    [PROP.disposition]: leg.wrapup?.code,
-    [PROP.customerName]: customer?.name,
-    aniRaw: ani,
-    dnisRaw: dnis,
-    participantId: leg.id,
-    participantState: leg.state,
-    disconnectType: leg.disconnectType,
-    wrapupNotes: leg.wrapup?.notes,
-  });
-  const kept = (await ctx.state.get<Record<string, string>>(attributesKey(event.body.id))) ?? {};
-  // Participant data usually sits on the customer participant; the agent's own entries win.
-  const merged = { ...kept, ...(customer?.attributes ?? {}), ...(leg.attributes ?? {}) };
-  addVendorProps(props, Object.entries(merged), 'attributes');
-  const draft: Draft = { agentid: agent.login, lifecycle, props };
-  return draft;
 }

@@ -1,6 +1,8 @@
 // The connector's options, flat so every secret is a top-level key the runtime can redact.
 // Each source refuses every request until its own secret is set, so one deployment can run just one platform.
 import { z } from 'zod';
+import { CLOUD_MEDIA, GENESYS_ID } from './cloud-events.js';
+import { cloudNotifyProblems } from './cloud-notifications/topics.js';
 
 const secret = (name: string) => z.string().min(16, `${name} must be at least 16 characters`).optional();
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -28,6 +30,19 @@ export const config = z.object({
     .default(60 * 60 * 1000),
   /** Users API request timeout. */
   cloudTimeoutMs: z.number().int().positive().default(5_000),
+  // Built-in notification session (subscription `cloud-notifications`): the runner holds a Genesys Cloud
+  // notification channel itself, with cloudClientId/cloudClientSecret. See cloudNotifyProblems below.
+  /** Queues whose conversations are watched (v2.routing.queues.{id}.conversations): ids, or exact names resolved at start-up. */
+  cloudNotifyQueues: z.array(z.string().trim().min(1)).default([]),
+  /** Users whose own conversations are watched (v2.users.{id}.conversations.{media}): user ids. */
+  cloudNotifyUsers: z.array(z.string().regex(GENESYS_ID, 'must be a Genesys Cloud user id (a GUID)')).default([]),
+  /** Which media pop, on both paths: calls by default; chats, messages, callbacks, emails opt in. */
+  cloudNotifyMedia: z.array(z.enum(CLOUD_MEDIA)).min(1).default(['calls']),
+  /** No frame on a socket (heartbeat included) for this long: it is dropped and the session reconnects. */
+  cloudNotifyHeartbeatTimeoutMs: z.number().int().min(1_000).default(90_000),
+  /** After a reconnect, fetch the conversations still in progress over REST, so a change missed during the gap pops. */
+  cloudNotifyCatchUp: z.boolean().default(true),
+  // (end of the notification session's options)
   /** PureConnect (ICWS relay): sent as `Authorization: Bearer <token>`. */
   pureconnectToken: secret('pureconnectToken'),
   /** PureEngage (Workspace API relay): sent as `Authorization: Bearer <token>`. */
@@ -40,7 +55,10 @@ export const config = z.object({
     .int()
     .positive()
     .default(4 * 60 * 60 * 1000),
-});
+})
+  .superRefine((options, ctx) => {
+    for (const problem of cloudNotifyProblems(options)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+  });
 
 export type GenesysConfig = z.output<typeof config>;
 
