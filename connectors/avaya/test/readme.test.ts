@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRuntime, handleRequest, toInboundRequest } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
+import { AXP_MAPPED_EVENTS } from '../src/axp-events.js';
+import { config } from '../src/config.js';
 import connector from '../src/index.js';
 
 const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
@@ -40,6 +42,16 @@ describe('avaya README', () => {
     it(`subscribes to ${name}, which the connector maps to a message`, async () => {
       const outcome = await post('axp', { 'auth-token': settings.options.authToken }, { eventType: name, agentId: 'jdoe' });
       expect(outcome.kind, 'reason' in outcome ? outcome.reason : '').toBe('accepted');
+    });
+  }
+
+  it('asks, in the manual example, for exactly the events the built-in upkeep subscribes to by default', () => {
+    expect([...subscription.events].sort()).toEqual([...AXP_MAPPED_EVENTS].sort());
+  });
+
+  for (const option of Object.keys(config.shape)) {
+    it(`documents the option ${option}`, () => {
+      expect(readme).toContain(`\`${option}\``);
     });
   }
 
