@@ -66,9 +66,12 @@ export async function runSession(
 
   async function emitOne(frame: unknown, options: EmitOptions): Promise<EmitResult> {
     const retry = options.retry ?? true;
+    // A mapping that worked is kept while its messages wait for the store: mapping again would see the
+    // state it already wrote ("no change") and lose the pop. Only a mapping that failed is run again.
+    let outcome: Outcome | undefined;
     for (let attempt = 0; ; attempt++) {
       if (controller.signal.aborted) throw aborted();
-      const outcome = await handleFrame(runtime, subscription, frame, { deferState: true });
+      outcome ??= await handleFrame(runtime, subscription, frame, { deferState: true });
       let result: EmitResult;
       let problem: string | undefined;
       if (outcome.kind === 'accepted') {
@@ -87,6 +90,7 @@ export async function runSession(
       } else {
         problem = 'reason' in outcome ? outcome.reason : outcome.kind;
         result = { kind: 'failed', stored: 0, duplicates: 0, reason: problem };
+        outcome = undefined;
       }
       if (problem !== undefined) {
         if (!retry) return result;
@@ -95,7 +99,7 @@ export async function runSession(
         continue;
       }
       // The state of an 'after-store' mapping follows the store, as for webhooks.
-      if ('commitState' in outcome && outcome.commitState) {
+      if (outcome && 'commitState' in outcome && outcome.commitState) {
         await outcome.commitState().catch((error: unknown) =>
           host.log.error({ subscription: subscription.id, err: clean(describeError(error)) }, 'could not save connector state'),
         );
@@ -105,7 +109,7 @@ export async function runSession(
           host.log.warn({ subscription: subscription.id, err: clean(describeError(error)) }, 'could not save the stream position'),
         );
       }
-      host.onFrame?.(result, outcome);
+      if (outcome) host.onFrame?.(result, outcome);
       return result;
     }
   }
