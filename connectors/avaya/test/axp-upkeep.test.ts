@@ -30,10 +30,20 @@ runSubscriptionConformance({
 });
 
 describe('axp-upkeep config', () => {
-  const full = { axpApiUrl: 'https://na.api.avayacloud.com', axpAccountId: 'ZWJJIQ', axpClientId: 'cid', axpClientSecret: 'client-secret-value', axpAppKey: 'app-key-value' };
+  const full = {
+    axpApiUrl: 'https://na.api.avayacloud.com',
+    axpAccountId: 'ZWJJIQ',
+    axpClientId: 'cid',
+    axpClientSecret: 'client-secret-value',
+    axpAppKey: 'app-key-value',
+  };
 
   it('is a config error naming each missing option when the upkeep is partly configured', () => {
-    expect(() => createRuntime(connector, { options: { authToken: AUTH_TOKEN, axpApiUrl: full.axpApiUrl, axpAccountId: 'ZWJJIQ' } })).toThrow(
+    expect(() =>
+      createRuntime(connector, {
+        options: { authToken: AUTH_TOKEN, axpApiUrl: full.axpApiUrl, axpAccountId: 'ZWJJIQ' },
+      }),
+    ).toThrow(
       /axpClientId: axpClientId is required.*axpClientSecret: axpClientSecret is required.*axpAppKey: axpAppKey is required/,
     );
   });
@@ -43,16 +53,24 @@ describe('axp-upkeep config', () => {
   });
 
   it('runs only when configured', () => {
-    expect(upkeep.enabled(createRuntime(connector, { options: { authToken: AUTH_TOKEN } }).config)).toBe(false);
-    expect(upkeep.enabled(createRuntime(connector, { options: { ...full, authToken: AUTH_TOKEN } }).config)).toBe(true);
+    expect(upkeep.enabled(createRuntime(connector, { options: { authToken: AUTH_TOKEN } }).config)).toBe(
+      false,
+    );
+    expect(
+      upkeep.enabled(createRuntime(connector, { options: { ...full, authToken: AUTH_TOKEN } }).config),
+    ).toBe(true);
   });
 
   it('subscribes to the events the axp source maps unless told otherwise, and redacts the client secret and AppKey', () => {
-    const runtime = createRuntime(connector, { options: { ...full, authToken: AUTH_TOKEN, axpApiUrl: 'https://na.api.avayacloud.com/' } });
+    const runtime = createRuntime(connector, {
+      options: { ...full, authToken: AUTH_TOKEN, axpApiUrl: 'https://na.api.avayacloud.com/' },
+    });
     const config = runtime.config as AvayaConfig;
     expect(config.axpEvents).toEqual(AXP_MAPPED_EVENTS);
     expect(config.axpApiUrl).toBe('https://na.api.avayacloud.com');
-    expect(runtime.secrets).toEqual(expect.arrayContaining(['client-secret-value', 'app-key-value', AUTH_TOKEN]));
+    expect(runtime.secrets).toEqual(
+      expect.arrayContaining(['client-secret-value', 'app-key-value', AUTH_TOKEN]),
+    );
   });
 });
 
@@ -65,7 +83,16 @@ describe('axp-upkeep against the AXP emulator', () => {
     await emulator.close();
   });
   const ours = (extra: Partial<Parameters<AxpEmulator['seed']>[0]> = {}) =>
-    emulator.seed({ events: [...AXP_MAPPED_EVENTS], transport: { type: 'WEBHOOK', endpoint: ENDPOINT, authToken: AUTH_TOKEN, authTokenHeader: 'auth-token' }, ...extra });
+    emulator.seed({
+      events: [...AXP_MAPPED_EVENTS],
+      transport: {
+        type: 'WEBHOOK',
+        endpoint: ENDPOINT,
+        authToken: AUTH_TOKEN,
+        authTokenHeader: 'auth-token',
+      },
+      ...extra,
+    });
 
   it('creates the WEBHOOK subscription to PUBLIC_URL/webhooks/avaya/axp when AXP has none, and reports connected', async () => {
     const session = oneSession(upkeepRuntime(emulator));
@@ -73,7 +100,12 @@ describe('axp-upkeep against the AXP emulator', () => {
     expect(await session.stop()).toBeUndefined();
     const [subscription, ...others] = emulator.subscriptions();
     expect(others).toEqual([]);
-    expect([subscription!.family, subscription!.events, subscription!.status, subscription!.transport]).toEqual([
+    expect([
+      subscription!.family,
+      subscription!.events,
+      subscription!.status,
+      subscription!.transport,
+    ]).toEqual([
       'AGENT_ENGAGEMENT',
       AXP_MAPPED_EVENTS,
       'ACTIVE',
@@ -81,7 +113,9 @@ describe('axp-upkeep against the AXP emulator', () => {
     ]);
     expect(emulator.counters.subscriptionsCreated).toBe(1);
     expect(session.statuses[0]!.status).toBe('connecting');
-    expect(session.statuses.at(-1)!.detail).toBe(`AXP subscription ${subscription!.subscriptionId} ACTIVE, delivering to ${ENDPOINT}`);
+    expect(session.statuses.at(-1)!.detail).toBe(
+      `AXP subscription ${subscription!.subscriptionId} ACTIVE, delivering to ${ENDPOINT}`,
+    );
   });
 
   it('reuses the subscription AXP already has (no second create), renewing it at once', async () => {
@@ -96,9 +130,18 @@ describe('axp-upkeep against the AXP emulator', () => {
 
   it("leaves other clients' subscriptions alone (another endpoint, a WEBSOCKET, another family)", async () => {
     const foreign = [
-      emulator.seed({ transport: { type: 'WEBHOOK', endpoint: 'https://crm.example.com/axp', authToken: 'someone-elses-token-0123' } }),
+      emulator.seed({
+        transport: {
+          type: 'WEBHOOK',
+          endpoint: 'https://crm.example.com/axp',
+          authToken: 'someone-elses-token-0123',
+        },
+      }),
       emulator.seed({ transport: { type: 'WEBSOCKET' } }),
-      emulator.seed({ family: 'ANALYTICS', transport: { type: 'WEBHOOK', endpoint: ENDPOINT, authToken: AUTH_TOKEN } }),
+      emulator.seed({
+        family: 'ANALYTICS',
+        transport: { type: 'WEBHOOK', endpoint: ENDPOINT, authToken: AUTH_TOKEN },
+      }),
     ];
     const session = oneSession(upkeepRuntime(emulator));
     await session.until('connected', () => session.statuses.some((s) => s.status === 'connected'));
@@ -106,21 +149,31 @@ describe('axp-upkeep against the AXP emulator', () => {
     expect(emulator.counters.subscriptionsCreated).toBe(1);
     expect(emulator.counters.deletions).toBe(0);
     expect(emulator.counters.renewals).toBe(0);
-    expect(emulator.subscriptions().filter((s) => foreign.some((f) => f.subscriptionId === s.subscriptionId))).toHaveLength(3);
+    expect(
+      emulator.subscriptions().filter((s) => foreign.some((f) => f.subscriptionId === s.subscriptionId)),
+    ).toHaveLength(3);
   });
 
   it('finds its subscription on a later page of the list (25 per page)', async () => {
-    for (let i = 0; i < 30; i++) emulator.seed({ transport: { type: 'WEBHOOK', endpoint: `https://crm.example.com/axp/${i}`, authToken: 'someone-elses-token-0123' } });
+    for (let i = 0; i < 30; i++)
+      emulator.seed({
+        transport: {
+          type: 'WEBHOOK',
+          endpoint: `https://crm.example.com/axp/${i}`,
+          authToken: 'someone-elses-token-0123',
+        },
+      });
     const existing = ours();
     const session = oneSession(upkeepRuntime(emulator));
     await session.until('connected', () => session.statuses.some((s) => s.status === 'connected'));
     await session.stop();
     expect(emulator.counters.subscriptionsCreated).toBe(0);
     expect(emulator.subscriptions().some((s) => s.subscriptionId === existing.subscriptionId)).toBe(true);
-    expect(emulator.requests.filter((r) => r.method === 'GET' && /subscriptions\?/.test(r.path)).map((r) => new URL(r.path, 'http://x').search)).toEqual([
-      '?pageNumber=1&pageSize=25',
-      '?pageNumber=2&pageSize=25',
-    ]);
+    expect(
+      emulator.requests
+        .filter((r) => r.method === 'GET' && /subscriptions\?/.test(r.path))
+        .map((r) => new URL(r.path, 'http://x').search),
+    ).toEqual(['?pageNumber=1&pageSize=25', '?pageNumber=2&pageSize=25']);
   });
 
   it('keeps one of duplicate subscriptions (the ACTIVE one), deletes the others and says so in the log', async () => {
@@ -132,8 +185,13 @@ describe('axp-upkeep against the AXP emulator', () => {
     expect(emulator.subscriptions().map((s) => s.subscriptionId)).toEqual([active.subscriptionId]);
     expect(emulator.counters.deletions).toBe(1);
     const warning = session.logs.find((l) => l.level === 'warn');
-    expect(warning?.message).toContain('found 2 AXP subscriptions to this runner; kept one and deleted the others');
-    expect(warning?.detail).toMatchObject({ kept: active.subscriptionId, deleted: [inactive.subscriptionId] });
+    expect(warning?.message).toContain(
+      'found 2 AXP subscriptions to this runner; kept one and deleted the others',
+    );
+    expect(warning?.detail).toMatchObject({
+      kept: active.subscriptionId,
+      deleted: [inactive.subscriptionId],
+    });
   });
 
   it('replaces its subscription when axpEvents changed (renewing cannot change the events)', async () => {
@@ -170,7 +228,9 @@ describe('axp-upkeep against the AXP emulator', () => {
     expect(await session.stop()).toBeUndefined();
     expect(emulator.counters.tokensIssued).toBeGreaterThanOrEqual(4);
     expect(emulator.requests.filter((r) => r.status === 401)).toEqual([]);
-    expect(emulator.requests.filter((r) => r.method === 'GET' && !r.path.includes('?')).length).toBeGreaterThan(10);
+    expect(
+      emulator.requests.filter((r) => r.method === 'GET' && !r.path.includes('?')).length,
+    ).toBeGreaterThan(10);
   });
 
   it('renews an INACTIVE subscription at once: degraded, then connected again, in the same session', async () => {
@@ -186,7 +246,12 @@ describe('axp-upkeep against the AXP emulator', () => {
     expect(await session.stop()).toBeUndefined();
     expect(emulator.counters.renewals).toBe(renewals + 1);
     expect(emulator.subscriptions()[0]!.status).toBe('ACTIVE');
-    expect(session.statuses.map((s) => s.status)).toEqual(['connecting', 'connected', 'degraded', 'connected']);
+    expect(session.statuses.map((s) => s.status)).toEqual([
+      'connecting',
+      'connected',
+      'degraded',
+      'connected',
+    ]);
   });
 
   it('ends the session when AXP forgot the subscription (404); the next session creates it again', async () => {
@@ -195,7 +260,9 @@ describe('axp-upkeep against the AXP emulator', () => {
       await host.until('connected', () => host.connected);
       emulator.controls.forget();
       await host.until('a second session, connected', () => host.sessions >= 2 && host.connected);
-      expect(host.errors[0]).toMatch(/AXP no longer knows subscription .+ \(404; deleted\?\); the next session creates it again/);
+      expect(host.errors[0]).toMatch(
+        /AXP no longer knows subscription .+ \(404; deleted\?\); the next session creates it again/,
+      );
       expect(emulator.counters.subscriptionsCreated).toBe(2);
       expect(emulator.subscriptions()).toHaveLength(1);
     } finally {
@@ -204,13 +271,24 @@ describe('axp-upkeep against the AXP emulator', () => {
   });
 
   it('puts a rotated authToken in place with the renewal', async () => {
-    const existing = ours({ transport: { type: 'WEBHOOK', endpoint: ENDPOINT, authToken: 'the-old-token-0123456789', authTokenHeader: 'auth-token' } });
+    const existing = ours({
+      transport: {
+        type: 'WEBHOOK',
+        endpoint: ENDPOINT,
+        authToken: 'the-old-token-0123456789',
+        authTokenHeader: 'auth-token',
+      },
+    });
     const rotated = 'the-new-token-9876543210';
     const session = oneSession(upkeepRuntime(emulator, { authToken: rotated }));
     await session.until('connected', () => session.statuses.some((s) => s.status === 'connected'));
     await session.stop();
-    expect(emulator.subscriptions().map((s) => [s.subscriptionId, s.transport.authToken])).toEqual([[existing.subscriptionId, rotated]]);
-    expect(emulator.requests.find((r) => r.path.endsWith(':renew'))?.body).toEqual({ transport: { authToken: rotated } });
+    expect(emulator.subscriptions().map((s) => [s.subscriptionId, s.transport.authToken])).toEqual([
+      [existing.subscriptionId, rotated],
+    ]);
+    expect(emulator.requests.find((r) => r.path.endsWith(':renew'))?.body).toEqual({
+      transport: { authToken: rotated },
+    });
   });
 
   it('gets a fresh access token when AXP refuses the current one (401), and goes on', async () => {
@@ -245,7 +323,8 @@ describe('axp-upkeep refusals', () => {
       expect((error as SessionError).failed).toBe(true);
       expect(error!.message).toContain('AXP refused the API client (401 on the token request)');
       expect(error!.message).toContain('check axpClientId, axpClientSecret, axpAppKey');
-      for (const secret of [value, emulator.clientSecret, emulator.appKey, AUTH_TOKEN]) expect(error!.message).not.toContain(secret);
+      for (const secret of [value, emulator.clientSecret, emulator.appKey, AUTH_TOKEN])
+        expect(error!.message).not.toContain(secret);
       expect(emulator.counters.tokensRefused).toBe(1);
     });
   }
@@ -254,7 +333,9 @@ describe('axp-upkeep refusals', () => {
     emulator.controls.fail(403, { on: 'api' });
     const error = (await oneSession(upkeepRuntime(emulator)).ended) as SessionError;
     expect(error.failed).toBe(true);
-    expect(error.message).toMatch(/AXP answered 403 \(missing permission\) while listing subscriptions \(page 1\).*needs access to the Notification API/);
+    expect(error.message).toMatch(
+      /AXP answered 403 \(missing permission\) while listing subscriptions \(page 1\).*needs access to the Notification API/,
+    );
   });
 
   it('a 429 ends the session with the pause AXP asked for (Retry-After)', async () => {
@@ -269,7 +350,9 @@ describe('axp-upkeep refusals', () => {
     const host = hostSubscription(upkeepRuntime(emulator), upkeep, { publicUrl: PUBLIC_URL });
     try {
       await host.until('a second session, connected', () => host.sessions >= 2 && host.connected);
-      expect(host.errors).toEqual(['AXP answered 503 while listing subscriptions (page 1) (SERVICE_UNAVAILABLE: Service temporarily unavailable)']);
+      expect(host.errors).toEqual([
+        'AXP answered 503 while listing subscriptions (page 1) (SERVICE_UNAVAILABLE: Service temporarily unavailable)',
+      ]);
       expect(emulator.counters.subscriptionsCreated).toBe(1);
     } finally {
       await host.stop();

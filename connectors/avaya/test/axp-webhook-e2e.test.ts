@@ -41,8 +41,14 @@ describe('AXP webhook end to end (emulator → webhook → axp source)', () => {
     emulator = await startAxpEmulator({ subscriptionLifetimeMs: LIFETIME_MS });
     const runtime = upkeepRuntime(emulator, {}, { 'ag-7f3a91': 'jdoe' });
     webhook = await startWebhook((req, body, url) => {
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
-      return handleRequest(runtime, { method: req.method ?? 'POST', url, headers, query: {}, rawBody: body }, 'axp');
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]),
+      );
+      return handleRequest(
+        runtime,
+        { method: req.method ?? 'POST', url, headers, query: {}, rawBody: body },
+        'axp',
+      );
     });
     const host = hostSubscription(runtime, upkeep, { publicUrl: webhook.publicUrl });
     try {
@@ -52,13 +58,22 @@ describe('AXP webhook end to end (emulator → webhook → axp source)', () => {
       expect((await emulator.push()).map((d) => d.status)).toEqual([200]);
       const first = webhook.outcomes[0]!;
       expect(first.kind).toBe('accepted');
-      expect(first.kind === 'accepted' && first.messages.map((m) => [m.agentid, m.lifecycle, m.props.interactionId, m.props.agentPlatformId])).toEqual([
-        ['jdoe', 'answered', AXP_EMULATOR_EVENT.engagement.engagementId, 'ag-7f3a91'],
-      ]);
+      expect(
+        first.kind === 'accepted' &&
+          first.messages.map((m) => [m.agentid, m.lifecycle, m.props.interactionId, m.props.agentPlatformId]),
+      ).toEqual([['jdoe', 'answered', AXP_EMULATOR_EVENT.engagement.engagementId, 'ag-7f3a91']]);
 
       // Past two lifetimes: still delivered, because the upkeep renewed it.
       await sleep(LIFETIME_MS * 2);
-      expect((await emulator.push({ ...AXP_EMULATOR_EVENT, eventId: 'evt-later', eventType: 'AgentParticipantRemoved' })).map((d) => d.status)).toEqual([200]);
+      expect(
+        (
+          await emulator.push({
+            ...AXP_EMULATOR_EVENT,
+            eventId: 'evt-later',
+            eventType: 'AgentParticipantRemoved',
+          })
+        ).map((d) => d.status),
+      ).toEqual([200]);
       expect(emulator.counters.expirations).toBe(0);
     } finally {
       await host.stop();
@@ -80,7 +95,13 @@ describe('AXP webhook end to end (emulator → webhook → axp source)', () => {
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
       return handleRequest(runtime, { method: 'POST', url, headers, query: {}, rawBody: body }, 'axp');
     });
-    emulator.seed({ transport: { type: 'WEBHOOK', endpoint: `${webhook.publicUrl}/webhooks/avaya/axp`, authToken: `${AUTH_TOKEN}-stale` } });
+    emulator.seed({
+      transport: {
+        type: 'WEBHOOK',
+        endpoint: `${webhook.publicUrl}/webhooks/avaya/axp`,
+        authToken: `${AUTH_TOKEN}-stale`,
+      },
+    });
     expect((await emulator.push()).map((d) => d.status)).toEqual([401]);
     expect(emulator.counters.deliveryAnswers).toEqual([401]);
   });

@@ -18,7 +18,11 @@ export const ENDPOINT = `${PUBLIC_URL}/webhooks/avaya/axp`;
 export const upkeep = connector.subscriptions!.find((s) => s.id === 'axp-upkeep') as SubscriptionDefinition;
 
 /** A runtime whose upkeep points at the emulator, checking every 100 ms. */
-export function upkeepRuntime(emulator: AxpEmulator, options: Record<string, unknown> = {}, directory: Record<string, string> = {}) {
+export function upkeepRuntime(
+  emulator: AxpEmulator,
+  options: Record<string, unknown> = {},
+  directory: Record<string, string> = {},
+) {
   return createRuntime(connector, {
     options: { ...emulator.options, authToken: AUTH_TOKEN, axpCheckIntervalMs: 100, ...options },
     directory,
@@ -43,7 +47,10 @@ export function oneSession(runtime: ConnectorRuntime, publicUrl = PUBLIC_URL): O
     async until(what, check, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (!check()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; statuses ${session.statuses.map((s) => s.status).join(' → ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out waiting for ${what}; statuses ${session.statuses.map((s) => s.status).join(' → ')}`,
+          );
         await sleep(20);
       }
     },
@@ -52,7 +59,8 @@ export function oneSession(runtime: ConnectorRuntime, publicUrl = PUBLIC_URL): O
       return session.ended!;
     },
   };
-  const log = (level: string) => (detail: Record<string, unknown>, message: string) => session.logs.push({ level, detail, message });
+  const log = (level: string) => (detail: Record<string, unknown>, message: string) =>
+    session.logs.push({ level, detail, message });
   session.ended = runSession(
     runtime,
     upkeep,
@@ -61,7 +69,8 @@ export function oneSession(runtime: ConnectorRuntime, publicUrl = PUBLIC_URL): O
       publicUrl,
       log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
       store: async () => ({ stored: 0, duplicates: 0 }),
-      onStatus: (status, detail) => session.statuses.push({ status, ...(detail !== undefined ? { detail } : {}) }),
+      onStatus: (status, detail) =>
+        session.statuses.push({ status, ...(detail !== undefined ? { detail } : {}) }),
       onBadFrame: () => {},
     },
     controller.signal,

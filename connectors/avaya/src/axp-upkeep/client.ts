@@ -33,7 +33,9 @@ const MAX_PAGES = 100;
 const DEFAULT_LIFETIME_S = 900;
 const DEFAULT_RETRY_AFTER_MS = 60_000;
 
-type UpkeepConfig = Required<Pick<AvayaConfig, 'axpApiUrl' | 'axpAccountId' | 'axpClientId' | 'axpClientSecret' | 'axpAppKey'>> &
+type UpkeepConfig = Required<
+  Pick<AvayaConfig, 'axpApiUrl' | 'axpAccountId' | 'axpClientId' | 'axpClientSecret' | 'axpAppKey'>
+> &
   Pick<AvayaConfig, 'axpTokenPath' | 'axpSubscriptionsPath' | 'authToken'>;
 
 export interface AxpClientOptions {
@@ -90,21 +92,41 @@ export function createAxpClient({ config, http, signal, now }: AxpClientOptions)
     const words =
       typeof data === 'string'
         ? data
-        : [data?.error, data?.error_description, data?.code, data?.message, (data?.fault as { faultstring?: unknown } | undefined)?.faultstring]
+        : [
+            data?.error,
+            data?.error_description,
+            data?.code,
+            data?.message,
+            (data?.fault as { faultstring?: unknown } | undefined)?.faultstring,
+          ]
             .filter((v) => typeof v === 'string' || typeof v === 'number')
             .join(': ');
     const text = redact(String(words).replace(/\s+/g, ' ').trim(), [...secrets, accessToken]).slice(0, 200);
     return text ? ` (${text})` : '';
   };
 
-  const send = async (what: string, request: { method: Method; url: string; headers?: Record<string, string>; data?: unknown; params?: Record<string, unknown> }) => {
+  const send = async (
+    what: string,
+    request: {
+      method: Method;
+      url: string;
+      headers?: Record<string, string>;
+      data?: unknown;
+      params?: Record<string, unknown>;
+    },
+  ) => {
     try {
       return await http.request({ ...request, signal, validateStatus: () => true });
     } catch (error) {
       if (signal.aborted) throw new SessionError(`the AXP upkeep was stopped while ${what}`);
       const code = (error as { code?: string }).code;
-      const reason = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'it did not answer in time' : (code ?? (error as Error).message);
-      throw new SessionError(`could not reach AXP at ${c.axpApiUrl} while ${what}: ${redact(String(reason), secrets)}`);
+      const reason =
+        code === 'ECONNABORTED' || code === 'ETIMEDOUT'
+          ? 'it did not answer in time'
+          : (code ?? (error as Error).message);
+      throw new SessionError(
+        `could not reach AXP at ${c.axpApiUrl} while ${what}: ${redact(String(reason), secrets)}`,
+      );
     }
   };
 
@@ -118,7 +140,9 @@ export function createAxpClient({ config, http, signal, now }: AxpClientOptions)
       );
     }
     if (response.status === 429) {
-      return new SessionError(`AXP is rate-limiting (429) while ${what}${says}`, { retryAfterMs: retryAfterMs(response.headers['retry-after'], now()) });
+      return new SessionError(`AXP is rate-limiting (429) while ${what}${says}`, {
+        retryAfterMs: retryAfterMs(response.headers['retry-after'], now()),
+      });
     }
     return new SessionError(`AXP answered ${response.status} while ${what}${says}`);
   };
@@ -128,8 +152,16 @@ export function createAxpClient({ config, http, signal, now }: AxpClientOptions)
     const response = await send(what, {
       method: 'POST',
       url: tokenUrl,
-      headers: { appkey: c.axpAppKey, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      data: new URLSearchParams({ grant_type: 'client_credentials', client_id: c.axpClientId, client_secret: c.axpClientSecret }).toString(),
+      headers: {
+        appkey: c.axpAppKey,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
+      data: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: c.axpClientId,
+        client_secret: c.axpClientSecret,
+      }).toString(),
     });
     if (response.status === 400 || response.status === 401) {
       throw new SessionError(
@@ -139,21 +171,35 @@ export function createAxpClient({ config, http, signal, now }: AxpClientOptions)
     }
     const body = response.data as { access_token?: unknown; expires_in?: unknown } | undefined;
     if (response.status !== 200 || typeof body?.access_token !== 'string') {
-      throw response.status === 200 ? new SessionError(`AXP's token answer holds no access_token (${tokenUrl})`) : refused(what, response);
+      throw response.status === 200
+        ? new SessionError(`AXP's token answer holds no access_token (${tokenUrl})`)
+        : refused(what, response);
     }
     accessToken = body.access_token;
-    const lifetime = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_LIFETIME_S;
+    const lifetime =
+      typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_LIFETIME_S;
     return now() + lifetime * 1000;
   }
 
   /** A Notification API call with the current token; a 401 gets one fresh token and one more try. */
-  async function call(what: string, method: Method, path: string, data?: unknown, params?: Record<string, unknown>) {
+  async function call(
+    what: string,
+    method: Method,
+    path: string,
+    data?: unknown,
+    params?: Record<string, unknown>,
+  ) {
     for (let attempt = 0; ; attempt++) {
       if (!accessToken) await login();
       const response = await send(what, {
         method,
         url: subscriptionsUrl + path,
-        headers: { authorization: `Bearer ${accessToken}`, appkey: c.axpAppKey, accept: 'application/json', ...(data ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          appkey: c.axpAppKey,
+          accept: 'application/json',
+          ...(data ? { 'content-type': 'application/json' } : {}),
+        },
         ...(data ? { data } : {}),
         ...(params ? { params } : {}),
       });
@@ -170,7 +216,8 @@ export function createAxpClient({ config, http, signal, now }: AxpClientOptions)
 
   const subscriptionFrom = (what: string, response: AxiosResponse): AxpSubscription => {
     const body = response.data as AxpSubscription | undefined;
-    if (typeof body?.subscriptionId !== 'string') throw new SessionError(`AXP's answer holds no subscriptionId while ${what}`);
+    if (typeof body?.subscriptionId !== 'string')
+      throw new SessionError(`AXP's answer holds no subscriptionId while ${what}`);
     return body;
   };
   const one = (id: string) => `/${encodeURIComponent(id)}`;
@@ -184,11 +231,20 @@ export function createAxpClient({ config, http, signal, now }: AxpClientOptions)
         const what = `listing subscriptions (page ${page})`;
         const response = await call(what, 'GET', '', undefined, { pageNumber: page, pageSize: PAGE_SIZE });
         if (response.status !== 200) throw refused(what, response);
-        const body = response.data as { subscriptions?: AxpSubscription[]; pagination?: { total?: number }; links?: { next?: string } };
-        const items = Array.isArray(body?.subscriptions) ? body.subscriptions.filter((s) => typeof s?.subscriptionId === 'string') : [];
+        const body = response.data as {
+          subscriptions?: AxpSubscription[];
+          pagination?: { total?: number };
+          links?: { next?: string };
+        };
+        const items = Array.isArray(body?.subscriptions)
+          ? body.subscriptions.filter((s) => typeof s?.subscriptionId === 'string')
+          : [];
         all.push(...items);
         const total = body?.pagination?.total;
-        const more = typeof total === 'number' ? page * PAGE_SIZE < total : Boolean(body?.links?.next) || items.length === PAGE_SIZE;
+        const more =
+          typeof total === 'number'
+            ? page * PAGE_SIZE < total
+            : Boolean(body?.links?.next) || items.length === PAGE_SIZE;
         if (!more || !items.length) break;
       }
       return all;
@@ -212,10 +268,14 @@ export function createAxpClient({ config, http, signal, now }: AxpClientOptions)
     async renew(id, authToken) {
       const what = `renewing subscription ${id}`;
       const response = await call(what, 'POST', `${one(id)}:renew`, { transport: { authToken } });
-      if (response.status === 404) throw new SessionError(`AXP no longer knows subscription ${id} (404 on renew); the next session creates it again`);
+      if (response.status === 404)
+        throw new SessionError(
+          `AXP no longer knows subscription ${id} (404 on renew); the next session creates it again`,
+        );
       if (response.status !== 200 && response.status !== 201) throw refused(what, response);
       // A renewal answered without the subscription still renewed it; read it back for its expiry.
-      if (typeof (response.data as AxpSubscription | undefined)?.subscriptionId === 'string') return response.data as AxpSubscription;
+      if (typeof (response.data as AxpSubscription | undefined)?.subscriptionId === 'string')
+        return response.data as AxpSubscription;
       const current = await this.get(id);
       if (!current) throw new SessionError(`AXP no longer knows subscription ${id} after renewing it`);
       return current;
@@ -224,7 +284,13 @@ export function createAxpClient({ config, http, signal, now }: AxpClientOptions)
     async remove(id) {
       const what = `deleting subscription ${id}`;
       const response = await call(what, 'DELETE', one(id));
-      if (response.status !== 200 && response.status !== 202 && response.status !== 204 && response.status !== 404) throw refused(what, response);
+      if (
+        response.status !== 200 &&
+        response.status !== 202 &&
+        response.status !== 204 &&
+        response.status !== 404
+      )
+        throw refused(what, response);
     },
   };
 }

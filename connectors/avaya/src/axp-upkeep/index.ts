@@ -9,12 +9,16 @@ import { type AxpClient, type AxpSubscription, createAxpClient, expiryOf } from 
 
 type Ctx = SessionContext<AvayaConfig>;
 
-const sameUrl = (a: string | undefined, b: string) => a !== undefined && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+const sameUrl = (a: string | undefined, b: string) =>
+  a !== undefined && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x) => b.includes(x));
 
 /** Ours: a WEBHOOK subscription of our family whose endpoint is this runner's axp webhook. */
 const isOurs = (subscription: AxpSubscription, endpoint: string, family: string) =>
-  subscription.transport?.type?.toUpperCase() === 'WEBHOOK' && sameUrl(subscription.transport.endpoint, endpoint) && subscription.family === family;
+  subscription.transport?.type?.toUpperCase() === 'WEBHOOK' &&
+  sameUrl(subscription.transport.endpoint, endpoint) &&
+  subscription.family === family;
 
 /** Of several of ours, keep the ACTIVE one that lives longest. */
 function pickOne(found: AxpSubscription[], now: number): AxpSubscription {
@@ -23,12 +27,28 @@ function pickOne(found: AxpSubscription[], now: number): AxpSubscription {
 }
 
 /** The subscription to keep: ours if AXP has it (duplicates deleted), a new one otherwise. */
-async function findOrCreate(ctx: Ctx, api: AxpClient, endpoint: string): Promise<{ subscription: AxpSubscription; created: boolean }> {
+async function findOrCreate(
+  ctx: Ctx,
+  api: AxpClient,
+  endpoint: string,
+): Promise<{ subscription: AxpSubscription; created: boolean }> {
   const { config } = ctx;
-  const transport = { type: 'WEBHOOK' as const, endpoint, authToken: config.authToken!, authTokenHeader: config.authTokenHeader };
+  const transport = {
+    type: 'WEBHOOK' as const,
+    endpoint,
+    authToken: config.authToken!,
+    authTokenHeader: config.authTokenHeader,
+  };
   const create = async () => {
-    const subscription = await api.create({ family: config.axpFamily, events: [...config.axpEvents], transport });
-    ctx.log.info({ subscriptionId: subscription.subscriptionId, endpoint, events: config.axpEvents }, 'created the AXP subscription to this runner');
+    const subscription = await api.create({
+      family: config.axpFamily,
+      events: [...config.axpEvents],
+      transport,
+    });
+    ctx.log.info(
+      { subscriptionId: subscription.subscriptionId, endpoint, events: config.axpEvents },
+      'created the AXP subscription to this runner',
+    );
     return { subscription, created: true };
   };
   const ours = (await api.list()).filter((s) => isOurs(s, endpoint, config.axpFamily));
@@ -46,7 +66,10 @@ async function findOrCreate(ctx: Ctx, api: AxpClient, endpoint: string): Promise
     // Renewing cannot change the events: a new subscription first, then the old one goes (no gap).
     const fresh = await create();
     await api.remove(kept.subscriptionId);
-    ctx.log.info({ replaced: kept.subscriptionId, by: fresh.subscription.subscriptionId }, 'axpEvents changed: replaced the AXP subscription');
+    ctx.log.info(
+      { replaced: kept.subscriptionId, by: fresh.subscription.subscriptionId },
+      'axpEvents changed: replaced the AXP subscription',
+    );
     return fresh;
   }
   return { subscription: kept, created: false };
@@ -65,7 +88,10 @@ async function keepSubscription(ctx: Ctx): Promise<void> {
         ? (['connected', `AXP subscription ${id} ACTIVE, delivering to ${endpoint}`] as const)
         : subscription.status === 'INACTIVE'
           ? (['degraded', `AXP subscription ${id} is INACTIVE (nothing is delivered); renewing it`] as const)
-          : (['connecting', `AXP subscription ${id} is ${subscription.status ?? 'in an unknown state'}; waiting for ACTIVE`] as const);
+          : ([
+              'connecting',
+              `AXP subscription ${id} is ${subscription.status ?? 'in an unknown state'}; waiting for ACTIVE`,
+            ] as const);
     if (`${status} ${detail}` === shown) return;
     shown = `${status} ${detail}`;
     ctx.status(status, detail);
@@ -85,15 +111,24 @@ async function keepSubscription(ctx: Ctx): Promise<void> {
     const id = found.subscription.subscriptionId;
     // A subscription found in AXP is renewed at once: that reactivates it and puts the current authToken in place.
     const subscription = found.created ? found.subscription : await renew(id);
-    if (!found.created) ctx.log.info({ subscriptionId: id, endpoint }, 'reusing the AXP subscription to this runner (renewed it)');
+    if (!found.created)
+      ctx.log.info(
+        { subscriptionId: id, endpoint },
+        'reusing the AXP subscription to this runner (renewed it)',
+      );
     report(subscription);
-    ctx.renewBefore('AXP subscription', expiryOf(subscription, ctx.now()), async () => expiryOf(await renew(id), ctx.now()));
+    ctx.renewBefore('AXP subscription', expiryOf(subscription, ctx.now()), async () =>
+      expiryOf(await renew(id), ctx.now()),
+    );
 
     while (!ctx.signal.aborted) {
       await ctx.sleep(config.axpCheckIntervalMs);
       if (ctx.signal.aborted) break;
       const current = await api.get(id);
-      if (!current) throw new SessionError(`AXP no longer knows subscription ${id} (404; deleted?); the next session creates it again`);
+      if (!current)
+        throw new SessionError(
+          `AXP no longer knows subscription ${id} (404; deleted?); the next session creates it again`,
+        );
       report(current);
       if (current.status === 'INACTIVE') {
         ctx.log.warn({ subscriptionId: id }, 'AXP set the subscription INACTIVE; renewing it now');
@@ -109,7 +144,8 @@ async function keepSubscription(ctx: Ctx): Promise<void> {
 
 export const axpUpkeep = defineSubscription<unknown, AvayaConfig>({
   id: 'axp-upkeep',
-  description: 'Keeps the AXP AGENT_ENGAGEMENT WEBHOOK subscription to this runner alive (creates, renews, reactivates it); its events arrive on the axp webhook',
+  description:
+    'Keeps the AXP AGENT_ENGAGEMENT WEBHOOK subscription to this runner alive (creates, renews, reactivates it); its events arrive on the axp webhook',
   platforms: [PLATFORM],
   enabled: axpUpkeepEnabled,
   connect: keepSubscription,
