@@ -194,16 +194,40 @@ describe('axp-upkeep against the AXP emulator', () => {
     });
   });
 
-  it('replaces its subscription when axpEvents changed (renewing cannot change the events)', async () => {
-    const old = ours({ events: ['ALL'] });
-    const session = oneSession(upkeepRuntime(emulator));
-    await session.until('connected', () => session.statuses.some((s) => s.status === 'connected'));
-    await session.stop();
-    const [now, ...others] = emulator.subscriptions();
-    expect(others).toEqual([]);
-    expect(now!.subscriptionId).not.toBe(old.subscriptionId);
-    expect(now!.events).toEqual(AXP_MAPPED_EVENTS);
-  });
+  for (const [what, seeded, expected] of [
+    ['axpEvents', { events: ['ALL'] }, { events: AXP_MAPPED_EVENTS }],
+    [
+      'authTokenHeader',
+      {
+        transport: {
+          type: 'WEBHOOK',
+          endpoint: ENDPOINT,
+          authToken: AUTH_TOKEN,
+          authTokenHeader: 'x-old-header',
+        },
+      },
+      {
+        transport: {
+          type: 'WEBHOOK',
+          endpoint: ENDPOINT,
+          authToken: AUTH_TOKEN,
+          authTokenHeader: 'auth-token',
+        },
+      },
+    ],
+  ] as const) {
+    it(`replaces its subscription when ${what} changed (renewing cannot change it), saying so`, async () => {
+      const old = ours(seeded as Partial<Parameters<AxpEmulator['seed']>[0]>);
+      const session = oneSession(upkeepRuntime(emulator));
+      await session.until('connected', () => session.statuses.some((s) => s.status === 'connected'));
+      await session.stop();
+      const [now, ...others] = emulator.subscriptions();
+      expect(others).toEqual([]);
+      expect(now!.subscriptionId).not.toBe(old.subscriptionId);
+      expect(now).toMatchObject(expected);
+      expect(session.logs.map((l) => l.message)).toContain(`${what} changed: replaced the AXP subscription`);
+    });
+  }
 
   it('renews before expiresIn runs out, each time with a fresh access token, and nothing expires', async () => {
     await emulator.close();

@@ -62,13 +62,18 @@ async function findOrCreate(
       `found ${ours.length} AXP subscriptions to this runner; kept one and deleted the others (AXP would send every event once per subscription)`,
     );
   }
-  if (kept.events && !sameSet(kept.events, config.axpEvents)) {
-    // Renewing cannot change the events: a new subscription first, then the old one goes (no gap).
+  const header = kept.transport?.authTokenHeader;
+  const changed = [
+    ...(kept.events && !sameSet(kept.events, config.axpEvents) ? ['axpEvents'] : []),
+    ...(header && header.toLowerCase() !== config.authTokenHeader ? ['authTokenHeader'] : []),
+  ];
+  if (changed.length) {
+    // Renewing changes neither: a new subscription first, then the old one goes (no gap).
     const fresh = await create();
     await api.remove(kept.subscriptionId);
     ctx.log.info(
       { replaced: kept.subscriptionId, by: fresh.subscription.subscriptionId },
-      'axpEvents changed: replaced the AXP subscription',
+      `${changed.join(' and ')} changed: replaced the AXP subscription`,
     );
     return fresh;
   }
