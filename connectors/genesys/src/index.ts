@@ -2,6 +2,7 @@
 // (/webhooks/genesys/<source>); detect() also recognises each one by its body when the URL names none.
 import { defineConnector } from '@openconnect/core';
 import { cloud } from './cloud.js';
+import { cloudNotifications } from './cloud-notifications.js';
 import { cloudWorkflow } from './cloud-workflow.js';
 import { config, type GenesysConfig, SECRET_KEYS } from './config.js';
 import { pureconnect } from './pureconnect.js';
@@ -19,4 +20,6 @@ export default defineConnector<GenesysConfig, Services>({
   secrets: [...SECRET_KEYS],
   setup: setupServices,
   sources: [cloud, cloudWorkflow, pureconnect, pureengage],
+  // Sessions the runner holds itself, for platforms that do not push over HTTP.
+  subscriptions: [cloudNotifications],
 });

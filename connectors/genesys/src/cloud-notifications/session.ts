@@ -1,0 +1,177 @@
+// One notification session: log in, make the channels (at most 1,000 topics each), open one socket per
+// channel, subscribe, then hand every event on in order (after the catch-up of conversations left in
+// progress by the previous session). The token and each channel are renewed before they expire. The
+// session ends cleanly on socket_closing (the host reconnects at once) and with an error when a channel
+// is gone, a socket closes or goes quiet.
+import { type SessionContext, SessionError } from '@openconnect/core';
+import type { GenesysConfig } from '../config.js';
+import type { Services } from '../users-api.js';
+import { catchUp, createTracker } from './catch-up.js';
+import { type Channel, createChannel, subscribe } from './channel.js';
+import { readFrame } from './frames.js';
+import { resolveQueues, unknownQueuesMessage } from './queues.js';
+import { createRest, type GenesysRest } from './rest.js';
+import { type NotificationSocket, openSocket } from './socket.js';
+import { CHANNELS_PER_CLIENT, notifyTopics, spreadOverChannels, TOPICS_PER_CHANNEL } from './topics.js';
+
+export type NotificationFrame = Record<string, unknown>;
+type Ctx = SessionContext<GenesysConfig, Services, NotificationFrame>;
+type CheckCtx = Pick<Ctx, 'config' | 'http' | 'signal' | 'now' | 'state'>;
+
+interface End {
+  clean: boolean;
+  reason: string;
+}
+
+export function restFor(ctx: CheckCtx): GenesysRest {
+  const { config } = ctx;
+  if (!config.cloudClientId || !config.cloudClientSecret)
+    throw new SessionError('cloudClientId and cloudClientSecret are required for the notification session', {
+      failed: true,
+    });
+  return createRest({
+    http: ctx.http,
+    loginUrl: config.cloudLoginUrl,
+    apiUrl: config.cloudApiUrl,
+    clientId: config.cloudClientId,
+    clientSecret: config.cloudClientSecret,
+    signal: ctx.signal,
+    now: ctx.now,
+  });
+}
+
+/** The topics of the watched queues and users, in channel-sized groups; names Genesys lacks fail. */
+export async function plannedChannels(rest: GenesysRest, ctx: CheckCtx) {
+  const { config } = ctx;
+  const queues = await resolveQueues(rest, config.cloudNotifyQueues, ctx.state);
+  const topics = notifyTopics(queues.ids, config.cloudNotifyUsers, config.cloudNotifyMedia);
+  const groups = spreadOverChannels(topics);
+  const tooMany =
+    groups.length > CHANNELS_PER_CLIENT
+      ? `${topics.length} topics need more than ${CHANNELS_PER_CLIENT} channels of ${TOPICS_PER_CHANNEL}`
+      : undefined;
+  return { topics, groups, unknown: queues.unknown, tooMany };
+}
+
+/** A queue of socket texts, read by one worker so frames are handed on one at a time, in order. */
+function createInbox() {
+  const texts: string[] = [];
+  let wake: (() => void) | undefined;
+  let closed = false;
+  return {
+    push(text: string) {
+      texts.push(text);
+      wake?.();
+    },
+    close() {
+      closed = true;
+      wake?.();
+    },
+    async next(): Promise<string | undefined> {
+      while (!texts.length && !closed) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      return closed ? undefined : texts.shift();
+    },
+  };
+}
+
+export async function holdSession(ctx: Ctx): Promise<void> {
+  const { config } = ctx;
+  ctx.status('connecting', 'logging in to Genesys Cloud');
+  const rest = restFor(ctx);
+  ctx.renewBefore('OAuth token', await rest.login(), () => rest.login());
+  const plan = await plannedChannels(rest, ctx);
+  if (plan.unknown.length) throw new SessionError(unknownQueuesMessage(plan.unknown), { failed: true });
+  if (plan.tooMany) throw new SessionError(`${plan.tooMany}; watch fewer queues or users`, { failed: true });
+
+  // Aborted when the session ends for any reason, so a catch-up in progress stops too.
+  const over = new AbortController();
+  let settle: (end: End) => void = () => {};
+  const ended = new Promise<End>((resolve) => {
+    settle = resolve;
+  });
+  const finish = (end: End) => {
+    if (over.signal.aborted) return;
+    over.abort();
+    settle(end);
+  };
+  const stopped = () => finish({ clean: true, reason: 'stopped' });
+  ctx.signal.addEventListener('abort', stopped, { once: true });
+  const inbox = createInbox();
+  const sockets: NotificationSocket[] = [];
+  const tracker = createTracker(ctx.state, config.stateTtlMs, ctx.now);
+
+  const handOn = async (message: NotificationFrame) => {
+    const result = await ctx.emit(message);
+    if (result.kind === 'accepted' || result.kind === 'ignored') await tracker.note(message);
+  };
+
+  async function work() {
+    if (config.cloudNotifyCatchUp) {
+      const handed = await catchUp({
+        rest,
+        tracker,
+        emit: handOn,
+        warn: (detail, message) => ctx.log.warn(detail, message),
+        signal: over.signal,
+      });
+      if (handed)
+        ctx.log.info({ conversations: handed }, 'caught up the conversations in progress after a reconnect');
+    }
+    for (
+      let text = await inbox.next();
+      text !== undefined && !over.signal.aborted;
+      text = await inbox.next()
+    ) {
+      const frame = readFrame(text);
+      if (frame.kind === 'event') await handOn(frame.message);
+      else if (frame.kind === 'bad') ctx.badFrame(frame.reason);
+      else if (frame.kind === 'refused')
+        ctx.log.warn({ reason: frame.reason }, 'Genesys Cloud refused a socket request');
+      else if (frame.kind === 'closing')
+        finish({ clean: true, reason: 'Genesys Cloud announced the socket closes for maintenance' });
+      else if (frame.kind === 'gone') finish({ clean: false, reason: frame.reason });
+    }
+  }
+
+  try {
+    const channels: Channel[] = [];
+    for (const topics of plan.groups) {
+      const channel = await createChannel(rest, topics, ctx.now());
+      // The socket opens before the subscription, so nothing subscribed is sent to no one.
+      sockets.push(
+        await openSocket({
+          url: channel.connectUri,
+          heartbeatTimeoutMs: config.cloudNotifyHeartbeatTimeoutMs,
+          now: ctx.now,
+          signal: ctx.signal,
+          onText: (text) => inbox.push(text),
+          onEnd: (reason) => finish({ clean: false, reason }),
+        }),
+      );
+      await subscribe(rest, channel, ctx.now());
+      channels.push(channel);
+    }
+    for (const channel of channels)
+      ctx.renewBefore(`notification channel ${channel.id}`, channel.expires, () =>
+        subscribe(rest, channel, ctx.now()),
+      );
+    ctx.status('connected', `${plan.topics.length} topic(s) on ${channels.length} notification channel(s)`);
+    const worker = work().catch((error: unknown) =>
+      finish({
+        clean: false,
+        reason: `handing on a notification failed: ${(error as Error)?.message ?? String(error)}`,
+      }),
+    );
+    const end = await ended;
+    inbox.close();
+    await worker;
+    if (ctx.signal.aborted) return;
+    if (!end.clean) throw new SessionError(end.reason);
+    ctx.log.info({ reason: end.reason }, 'notification session ended; reconnecting');
+  } finally {
+    ctx.signal.removeEventListener('abort', stopped);
+    inbox.close();
+    for (const socket of sockets) socket.close();
+  }
+}
