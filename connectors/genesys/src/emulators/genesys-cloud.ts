@@ -40,6 +40,8 @@ export interface RestFault {
 
 export interface GenesysCloudCounters extends ChannelCounters {
   tokensIssued: number;
+  /** API requests refused because their token had expired or was revoked (renewed too late). */
+  tokensRefused: number;
   /** Every request as "METHOD /path?query", oldest first. */
   requests: string[];
 }
@@ -114,6 +116,7 @@ export async function startGenesysCloudEmulator(
   const queues = options.queues ?? {};
   const counters: GenesysCloudCounters = {
     tokensIssued: 0,
+    tokensRefused: 0,
     channelsCreated: 0,
     renewals: 0,
     expirations: 0,
@@ -172,8 +175,10 @@ export async function startGenesysCloudEmulator(
     const path = url.pathname;
     const method = req.method ?? 'GET';
     const bearer = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
-    if ((tokens.get(bearer) ?? 0) <= Date.now())
+    if ((tokens.get(bearer) ?? 0) <= Date.now()) {
+      counters.tokensRefused += 1;
       return error(res, 401, 'authentication.required', 'Authentication failed');
+    }
     const user = /^\/api\/v2\/users\/([^/]+)$/.exec(path);
     if (method === 'GET' && user) {
       const id = decodeURIComponent(user[1]!);

@@ -1,0 +1,342 @@
+// The notification session against the emulated org: what pops and when, and how each vendor fault ends
+// or keeps the session (socket_closing, 404 result, stall, token expiry, 429, refused credentials).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, createRuntime, runSession, SessionError } from '@openconnect/core';
+import { hostSubscription, type TestHost } from '@openconnect/core/testing';
+import axios from 'axios';
+import { describe, expect, it } from 'vitest';
+import connector from '../src/index.js';
+import type { GenesysCloudEmulator } from '../src/emulators/index.js';
+import {
+  type CloudHarness,
+  JANE,
+  LI,
+  OTHER_QUEUE_ID,
+  QUEUE_ID,
+  startCloudHarness,
+} from './cloud-notifications-harness.js';
+
+const subscription = connector.subscriptions!.find((s) => s.id === 'cloud-notifications')!;
+type Frame = { topicName: string; eventBody: { id: string } };
+const steps = (file: string): Frame[] =>
+  JSON.parse(
+    readFileSync(join(import.meta.dirname, '../fixtures/cloud-notifications', file), 'utf8'),
+  ).steps.map((step: { frame: Frame }) => step.frame);
+// Alerting, connected, connected again, held, resumed, disconnected, terminated with a wrap-up code.
+const [alerting, connected, , held] = steps('queue-call-lifecycle.json') as [Frame, Frame, Frame, Frame];
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const noop = () => {};
+const lifecycles = (host: TestHost) => host.messages.map((m) => `${m.agentid}:${m.lifecycle}`);
+
+async function live(
+  options: Parameters<typeof startCloudHarness>[0],
+  body: (ctx: { harness: CloudHarness; emulator: GenesysCloudEmulator; host: TestHost }) => Promise<void>,
+) {
+  const harness = await startCloudHarness(options);
+  const host = hostSubscription(createRuntime(connector, harness.settings), subscription);
+  try {
+    await host.until('the first session to connect', () => host.connected);
+    await body({ harness, emulator: harness.emulator, host });
+  } finally {
+    await host.stop();
+    await harness.close();
+  }
+}
+
+/** One session through the core's runSession, as the runner runs it; resolves or rejects as it ends. */
+async function oneSession(harness: CloudHarness, timeoutMs = 5_000): Promise<void> {
+  const runtime = createRuntime(connector, harness.settings);
+  const signal = AbortSignal.timeout(timeoutMs);
+  await runSession(
+    runtime,
+    subscription,
+    {
+      http: axios.create({ timeout: 5_000, validateStatus: () => true }),
+      publicUrl: 'http://127.0.0.1:8080',
+      log: { debug: noop, info: noop, warn: noop, error: noop },
+      store: async (messages) => ({ stored: messages.length, duplicates: 0 }),
+      onStatus: noop,
+      onBadFrame: noop,
+    },
+    signal,
+  );
+}
+
+type CheckContext = Parameters<NonNullable<typeof subscription.check>>[0];
+
+function checkContext(harness: CloudHarness): CheckContext {
+  const runtime = createRuntime(connector, harness.settings);
+  return {
+    config: runtime.config as CheckContext['config'],
+    services: runtime.services as CheckContext['services'],
+    directory: runtime.directory,
+    state: runtime.state,
+    http: axios.create({ timeout: 5_000, validateStatus: () => true }),
+    log: { debug: noop, info: noop, warn: noop, error: noop },
+    now: Date.now,
+    signal: new AbortController().signal,
+    sleep,
+    webhookUrl: (source: string) => `http://127.0.0.1:8080/webhooks/genesys/${source}`,
+  };
+}
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected the session to fail');
+    },
+    (error: unknown) => error as SessionError,
+  );
+
+describe('Genesys Cloud notification session', () => {
+  it('pops the answered moment once, when the agent participant becomes connected', async () => {
+    await live({}, async ({ emulator, host }) => {
+      emulator.controls.push(alerting.topicName, alerting.eventBody);
+      emulator.controls.push(connected.topicName, connected.eventBody);
+      await host.until('offered and answered', () => host.messages.length >= 2);
+      await sleep(200);
+      expect(lifecycles(host)).toEqual(['jane.doe@example.com:offered', 'jane.doe@example.com:answered']);
+      expect(host.messages[1]!.props).toMatchObject({
+        participantState: 'connected',
+        interactionId: alerting.eventBody.id,
+      });
+    });
+  });
+
+  it('pops nothing for a duplicate snapshot', async () => {
+    await live({}, async ({ emulator, host }) => {
+      emulator.controls.duplicates(true);
+      expect(emulator.controls.push(alerting.topicName, alerting.eventBody)).toBe(1);
+      await host.until('offered', () => host.messages.length >= 1);
+      emulator.controls.push(alerting.topicName, alerting.eventBody);
+      await sleep(300);
+      expect(lifecycles(host)).toEqual(['jane.doe@example.com:offered']);
+    });
+  });
+
+  it('ends the session cleanly on socket_closing, reconnects on a new channel, and pops nothing twice', async () => {
+    await live({}, async ({ emulator, host }) => {
+      emulator.controls.push(connected.topicName, connected.eventBody);
+      await host.until('answered', () => host.messages.length >= 1);
+      emulator.controls.socketClosing(1_000);
+      await host.until('a second session', () => host.sessions >= 2 && host.connected);
+      expect(host.errors).toEqual([]); // a clean end, not a failure
+      expect(emulator.counters.channelsCreated).toBe(2);
+      emulator.controls.push(connected.topicName, connected.eventBody);
+      emulator.controls.push(held.topicName, held.eventBody);
+      await host.until('held', () => host.messages.length >= 2);
+      await sleep(200);
+      expect(lifecycles(host)).toEqual(['jane.doe@example.com:answered', 'jane.doe@example.com:held']);
+    });
+  });
+
+  it('makes a new channel after a {"result":"404"} on the socket', async () => {
+    await live({}, async ({ emulator, host }) => {
+      emulator.controls.channelGone();
+      await host.until('a second session', () => host.sessions >= 2 && host.connected);
+      expect(host.errors[0]).toContain('result 404');
+      expect(emulator.counters.channelsCreated).toBe(2);
+      expect(emulator.channels()).toHaveLength(1);
+      emulator.controls.push(alerting.topicName, alerting.eventBody);
+      await host.until('offered on the new channel', () => host.messages.length >= 1);
+    });
+  });
+
+  it('drops a socket that went quiet (no heartbeat, no pong) and reconnects', async () => {
+    await live({}, async ({ emulator, host }) => {
+      emulator.controls.stall(true);
+      await host.until('the stalled session to end', () => host.errors.length >= 1, 5_000);
+      emulator.controls.stall(false);
+      expect(host.errors[0]).toContain('no heartbeat on the notification socket');
+      await host.until('a second session', () => host.sessions >= 2 && host.connected);
+      expect(emulator.counters.socketsOpened).toBe(2);
+    });
+  });
+
+  it('reconnects when a channel expires early', async () => {
+    await live({ emulator: { channelLifetimeMs: 60_000 } }, async ({ emulator, host }) => {
+      emulator.controls.expireChannels();
+      await host.until('a second session', () => host.sessions >= 2 && host.connected);
+      expect(host.errors[0]).toContain('closed the notification socket');
+      expect(emulator.counters.channelsCreated).toBe(2);
+    });
+  });
+
+  it('renews the token before it expires and keeps renewing the channel with the new one', async () => {
+    await live(
+      { emulator: { tokenLifetimeMs: 2_000, channelLifetimeMs: 3_000 } },
+      async ({ emulator, host }) => {
+        await sleep(4_500);
+        expect(emulator.counters.tokensIssued).toBeGreaterThanOrEqual(3);
+        expect(emulator.counters.tokensRefused).toBe(0); // renewed before, not after, it expired
+        expect(emulator.counters.renewals).toBeGreaterThanOrEqual(1);
+        expect(emulator.counters.expirations).toBe(0);
+        expect([host.sessions, host.errors]).toEqual([1, []]);
+      },
+    );
+  }, 15_000);
+
+  it('gets a new token once when Genesys refuses the current one, and the session goes on', async () => {
+    await live({ emulator: { channelLifetimeMs: 2_000 } }, async ({ emulator, host }) => {
+      emulator.controls.revokeTokens();
+      await host.until('a channel renewal', () => emulator.counters.renewals >= 1, 5_000);
+      expect([emulator.counters.tokensRefused, emulator.counters.tokensIssued]).toEqual([1, 2]);
+      expect([host.sessions, host.errors]).toEqual([1, []]);
+    });
+  });
+
+  it('honours a 429: the session ends asking for the pause of Retry-After, without retrying on its own', async () => {
+    const harness = await startCloudHarness();
+    try {
+      harness.emulator.controls.failRest(429, {
+        path: '/api/v2/notifications/channels',
+        retryAfterSeconds: 7,
+      });
+      const error = await failure(oneSession(harness));
+      expect(error).toBeInstanceOf(SessionError);
+      expect([error.retryAfterMs, error.failed]).toEqual([7_000, false]);
+      expect(
+        harness.emulator.counters.requests.filter((r) => r === 'POST /api/v2/notifications/channels'),
+      ).toHaveLength(1);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('fails naming the client credentials when the secret is wrong, without the secret', async () => {
+    const harness = await startCloudHarness({ settings: { cloudClientSecret: 'not-the-right-secret-4711' } });
+    try {
+      const error = await failure(oneSession(harness));
+      expect(error.failed).toBe(true);
+      expect(error.message).toContain('check cloudClientId, cloudClientSecret and cloudLoginUrl');
+      expect(error.message).not.toContain('not-the-right-secret-4711');
+      expect(harness.emulator.counters.channelsCreated).toBe(0);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('fails naming the permission when a subscription is forbidden (403)', async () => {
+    const harness = await startCloudHarness();
+    try {
+      harness.emulator.controls.failRest(403, { path: '/subscriptions' });
+      const error = await failure(oneSession(harness));
+      expect(error.failed).toBe(true);
+      expect(error.message).toContain('Routing > Queue > View');
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('ends as degraded, not failed, when the API answers 503', async () => {
+    const harness = await startCloudHarness();
+    try {
+      harness.emulator.controls.failRest(503, { path: '/api/v2/notifications/channels' });
+      const error = await failure(oneSession(harness));
+      expect([error.failed, error.message]).toEqual([
+        false,
+        'the Genesys Cloud API answered HTTP 503 (creating a notification channel)',
+      ]);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('resolves queue names to ids at start-up, exactly and ignoring case', async () => {
+    await live(
+      { settings: { cloudNotifyQueues: ['billing'], cloudNotifyUsers: [] } },
+      async ({ harness, emulator }) => {
+        await subscription.check!(checkContext(harness));
+        expect(emulator.channels().map((c) => c.topics)).toEqual([
+          [`v2.routing.queues.${QUEUE_ID}.conversations`],
+        ]);
+        expect(emulator.channels()[0]!.topics).not.toContain(
+          `v2.routing.queues.${OTHER_QUEUE_ID}.conversations`,
+        );
+      },
+    );
+  });
+
+  it('stops start-up with a ConfigError naming a queue Genesys does not have', async () => {
+    const harness = await startCloudHarness({ settings: { cloudNotifyQueues: ['Billing', 'Biling'] } });
+    try {
+      const error = await subscription.check!(checkContext(harness)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain('no queue named "Biling"');
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('leaves an unreachable Genesys to the sessions: no ConfigError at start-up', async () => {
+    const harness = await startCloudHarness({ settings: { cloudNotifyQueues: ['Billing'] } });
+    await harness.close();
+    const error = await subscription.check!(checkContext(harness)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SessionError);
+    expect(error).not.toBeInstanceOf(ConfigError);
+  });
+
+  it('spreads more than 1,000 topics over channels, one socket each', async () => {
+    const many = Array.from(
+      { length: 1_000 },
+      (_, i) => `0000${String(i).padStart(4, '0')}-aaaa-4bbb-8ccc-000000000000`,
+    );
+    await live({ settings: { cloudNotifyUsers: [...many, JANE] } }, async ({ emulator, host }) => {
+      expect(emulator.channels().map((c) => c.topics.length)).toEqual([1_000, 2]);
+      expect(emulator.counters.socketsOpened).toBe(2);
+      // Jane's topic is on the second channel.
+      const user = steps('user-and-queue-topic-once.json')[0]!;
+      expect(emulator.controls.push(user.topicName, user.eventBody)).toBe(1);
+      await host.until('offered from the second channel', () => host.messages.length >= 1);
+      expect(lifecycles(host)).toEqual(['jane.doe@example.com:offered']);
+    });
+  });
+
+  it('pops a call answered while disconnected once, after the reconnect, through the catch-up', async () => {
+    await live({}, async ({ emulator, host }) => {
+      emulator.controls.push(alerting.topicName, alerting.eventBody);
+      await host.until('offered', () => host.messages.length >= 1);
+      emulator.controls.drop();
+      emulator.controls.update(connected.topicName, connected.eventBody); // nobody hears of it
+      await host.until('answered after the reconnect', () => host.messages.length >= 2);
+      expect(emulator.counters.requests).toContain(`GET /api/v2/conversations/${connected.eventBody.id}`);
+      emulator.controls.push(connected.topicName, connected.eventBody);
+      await sleep(300);
+      expect(lifecycles(host)).toEqual(['jane.doe@example.com:offered', 'jane.doe@example.com:answered']);
+    });
+  });
+
+  it('misses that answer without the catch-up (cloudNotifyCatchUp: false)', async () => {
+    await live({ settings: { cloudNotifyCatchUp: false } }, async ({ emulator, host }) => {
+      emulator.controls.push(alerting.topicName, alerting.eventBody);
+      await host.until('offered', () => host.messages.length >= 1);
+      emulator.controls.drop();
+      emulator.controls.update(connected.topicName, connected.eventBody);
+      await host.until('a second session', () => host.sessions >= 2 && host.connected);
+      await sleep(300);
+      expect(lifecycles(host)).toEqual(['jane.doe@example.com:offered']);
+    });
+  });
+
+  it("looks up a login the directory lacks through the Users API (Li's)", async () => {
+    const transfer = steps('queue-transfer-two-agents.json');
+    await live({}, async ({ emulator, host }) => {
+      for (const frame of transfer) emulator.controls.push(frame.topicName, frame.eventBody);
+      await host.until('four messages', () => host.messages.length >= 4);
+      expect(lifecycles(host)).toEqual([
+        'jane.doe@example.com:answered',
+        'jane.doe@example.com:ended',
+        'li.wei:offered',
+        'li.wei:answered',
+      ]);
+      expect(emulator.counters.requests).toContain(`GET /api/v2/users/${LI}`);
+    });
+  });
+});
