@@ -313,6 +313,22 @@ describe('Genesys Cloud notification session', () => {
     });
   });
 
+  it("catches up a user topic's conversation from the calls endpoint", async () => {
+    const user = steps('user-and-queue-topic-once.json');
+    const [userAlerting, userConnected] = [user[0]!, user[3]!];
+    await live({ settings: { cloudNotifyQueues: [] } }, async ({ emulator, host }) => {
+      emulator.controls.push(userAlerting.topicName, userAlerting.eventBody);
+      await host.until('offered', () => host.messages.length >= 1);
+      emulator.controls.drop();
+      emulator.controls.update(userConnected.topicName, userConnected.eventBody);
+      await host.until('answered after the reconnect', () => host.messages.length >= 2);
+      expect(emulator.counters.requests).toContain(
+        `GET /api/v2/conversations/calls/${userConnected.eventBody.id}`,
+      );
+      expect(lifecycles(host)).toEqual(['jane.doe@example.com:offered', 'jane.doe@example.com:answered']);
+    });
+  });
+
   it('misses that answer without the catch-up (cloudNotifyCatchUp: false)', async () => {
     await live({ settings: { cloudNotifyCatchUp: false } }, async ({ emulator, host }) => {
       emulator.controls.push(alerting.topicName, alerting.eventBody);
