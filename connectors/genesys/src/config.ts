@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { CLOUD_MEDIA, GENESYS_ID } from './cloud-events.js';
 import { cloudNotifyProblems } from './cloud-notifications/topics.js';
+import { EIC_STATE_NUMBERS, icwsProblems } from './icws/settings.js';
 
 const secret = (name: string) => z.string().min(16, `${name} must be at least 16 characters`).optional();
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -45,6 +46,37 @@ export const config = z.object({
   // (end of the notification session's options)
   /** PureConnect (ICWS relay): sent as `Authorization: Bearer <token>`. */
   pureconnectToken: secret('pureconnectToken'),
+  // Built-in ICWS session (subscription `pureconnect-icws`): the runner logs in to ICWS itself and watches
+  // the queues below, no relay needed. Rules across these options: icwsProblems (src/icws/settings.ts).
+  /** The ICWS base URL, e.g. https://cic1.example.com:8019 (http: port 8018). */
+  pureconnectServer: httpUrl.optional(),
+  /** More servers to try in order when the first cannot answer (the other server of a switchover pair). */
+  pureconnectAlternateServers: z.array(httpUrl).default([]),
+  /** The application name ICWS shows for the session. */
+  pureconnectApplicationName: z.string().trim().min(1).default('OpenConnect runner'),
+  /** The IC user id the session logs in as (needs the ICWS licence and view rights on the watched queues). */
+  pureconnectUser: z.string().trim().min(1).optional(),
+  /** That user's password. Secret. */
+  pureconnectPassword: z.string().min(1).optional(),
+  /** User queues to watch (IC user ids): one queue subscription each, so the agent is known. */
+  pureconnectUserQueues: z.array(z.string().trim().min(1)).default([]),
+  /** Workgroup queues to watch (workgroup names), in one queue subscription. */
+  pureconnectWorkgroupQueues: z.array(z.string().trim().min(1)).default([]),
+  /** More interaction attributes to subscribe to (custom ones); they arrive as props under their own names. */
+  pureconnectAttributes: z.array(z.string().trim().min(1)).default([]),
+  /** Server-sent events when ICWS offers messaging version 2 (auto), always (sse), or short polling (poll). */
+  pureconnectMessaging: z.enum(['auto', 'sse', 'poll']).default('auto'),
+  /** Short polling interval. */
+  pureconnectPollIntervalMs: z.number().int().min(100).default(1_000),
+  /** How long ICWS keeps an idle session (belief); with SSE a keep-alive request is sent before it runs out. */
+  pureconnectSessionTimeoutMs: z.number().int().min(1_000).default(120_000),
+  /** Nothing on the event stream (not even a ping) for this long: the stream is reopened. */
+  pureconnectStreamTimeoutMs: z.number().int().min(1_000).default(90_000),
+  /** Eic_State sent as a number → its letter (belief; see EIC_STATE_NUMBERS), on the relay path too. */
+  pureconnectStateNumbers: z
+    .record(z.string().regex(/^\d+$/, 'must be a number'), z.string().regex(/^[A-Za-z]$/, 'must be one Eic_State letter'))
+    .default(EIC_STATE_NUMBERS),
+  // (end of the ICWS session's options)
   /** PureEngage (Workspace API relay): sent as `Authorization: Bearer <token>`. */
   pureengageToken: secret('pureengageToken'),
   /** The header in which a PureConnect or PureEngage relay names the agent. */
@@ -58,6 +90,7 @@ export const config = z.object({
 })
   .superRefine((options, ctx) => {
     for (const problem of cloudNotifyProblems(options)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+    for (const problem of icwsProblems(options)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
   });
 
 export type GenesysConfig = z.output<typeof config>;
@@ -67,5 +100,6 @@ export const SECRET_KEYS = [
   'workflowApiKey',
   'cloudClientSecret',
   'pureconnectToken',
+  'pureconnectPassword',
   'pureengageToken',
 ] as const;

@@ -6,6 +6,7 @@ import { cloudNotifications } from './cloud-notifications.js';
 import { cloudWorkflow } from './cloud-workflow.js';
 import { config, type GenesysConfig, SECRET_KEYS } from './config.js';
 import { pureconnect } from './pureconnect.js';
+import { pureconnectIcws } from './pureconnect-icws.js';
 import { pureengage } from './pureengage.js';
 import { type Services, setupServices } from './users-api.js';
 
@@ -21,5 +22,5 @@ export default defineConnector<GenesysConfig, Services>({
   setup: setupServices,
   sources: [cloud, cloudWorkflow, pureconnect, pureengage],
   // Sessions the runner holds itself, for platforms that do not push over HTTP.
-  subscriptions: [cloudNotifications],
+  subscriptions: [cloudNotifications, pureconnectIcws],
 });

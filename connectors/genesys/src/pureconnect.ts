@@ -58,6 +58,18 @@ export interface PureConnectRequest {
   headers: Record<string, string>;
 }
 
+/**
+ * ICWS messages as received (one, or the array a poll answers) → what map reads. Shared by the relay
+ * source and the built-in session, so both paths read messages alike.
+ */
+export function readMessages(body: unknown, headers: Record<string, string>): PureConnectRequest {
+  // ICWS answers a poll with an array of messages; a relay may forward it whole or one by one.
+  const messages = (Array.isArray(body) ? body : [body]).map(parseMessage);
+  if (!messages.length)
+    throw new InputError('the body is an empty array; at least one ICWS message was expected');
+  return { messages, headers };
+}
+
 function parseMessage(value: unknown): Message {
   if (!isObject(value) || typeof value.__type !== 'string') {
     throw new InputError('an ICWS message needs a string __type');
@@ -105,14 +117,7 @@ export const pureconnect = defineSource<PureConnectRequest, GenesysConfig, Servi
   ),
   verify: (req, { config }) =>
     verifyToken(req, { expected: config.pureconnectToken, header: 'authorization', scheme: 'Bearer' }),
-  parse(req) {
-    const body = parseJson(req);
-    // ICWS answers a poll with an array of messages; a relay may forward it whole or one by one.
-    const messages = (Array.isArray(body) ? body : [body]).map(parseMessage);
-    if (!messages.length)
-      throw new InputError('the body is an empty array; at least one ICWS message was expected');
-    return { messages, headers: req.headers };
-  },
+  parse: (req) => readMessages(parseJson(req), req.headers),
   async map(request, ctx) {
     const relayAgent = request.headers[ctx.config.relayAgentHeader.toLowerCase()];
     const drafts: Draft[] = [];
@@ -156,14 +161,31 @@ export const pureconnect = defineSource<PureConnectRequest, GenesysConfig, Servi
 
 const stateKey = (id: string) => `pureconnect:${id}`;
 
+/**
+ * Eic_State as its letter: some CIC versions send a number (pureconnectStateNumbers; a character code
+ * from 65 to 90 otherwise), kept and sent as the letter so both forms pop alike. Other values unchanged.
+ */
+export function stateLetter(value: string, numbers: Record<string, string>): string {
+  const trimmed = value.trim();
+  if (!/^\d+$/.test(trimmed)) return trimmed.toUpperCase();
+  const known = numbers[String(Number(trimmed))];
+  if (known) return known.toUpperCase();
+  const code = Number(trimmed);
+  return code >= 65 && code <= 90 ? String.fromCharCode(code) : trimmed;
+}
+
 async function interactionChanged(
   id: string,
-  changes: Record<string, string>,
+  delta: Record<string, string>,
   relayAgent: string | undefined,
   ctx: Ctx,
 ): Promise<Draft[] | { ignored: string }> {
   const kept = (await ctx.state.get<Kept>(stateKey(id))) ?? { attributes: {} };
   const sent = { ...kept.sent };
+  const changes =
+    delta.Eic_State === undefined
+      ? delta
+      : { ...delta, Eic_State: stateLetter(delta.Eic_State, ctx.config.pureconnectStateNumbers) };
   const attributes = { ...kept.attributes, ...changes };
   // The current state, not just this delta's: an agent named after the state change still gets the pop.
   const letter = attributes.Eic_State?.trim().toUpperCase();
@@ -197,7 +219,12 @@ async function interactionChanged(
   if (drafts.length) return drafts;
   if (!letter)
     return { ignored: `interaction ${id}: no Eic_State yet (add it to the subscription's attributeNames)` };
-  if (!target) return { ignored: `interaction ${id}: Eic_State ${letter} pops nothing` };
+  if (!target)
+    return {
+      ignored: /^\d+$/.test(letter)
+        ? `interaction ${id}: Eic_State ${letter} is a number pureconnectStateNumbers does not name`
+        : `interaction ${id}: Eic_State ${letter} pops nothing`,
+    };
   if (!agentid)
     return {
       ignored: `interaction ${id}: no agent yet (no Eic_UserName, no ${ctx.config.relayAgentHeader} header)`,
