@@ -160,6 +160,11 @@ export function registerAdmin(app: FastifyInstance, ctx: ServerContext) {
         return send(reply, 200, { connectors });
       });
 
+      admin.get('/subscriptions', async (_request, reply) => {
+        const subscriptions = ctx.subscriptions();
+        return send(reply, 200, { subscriptions, count: subscriptions.length });
+      });
+
       admin.get('/status', async (_request, reply) => {
         const stats = await outbox.stats().catch(() => undefined);
         return send(reply, 200, {
@@ -168,6 +173,12 @@ export function registerAdmin(app: FastifyInstance, ctx: ServerContext) {
           target: ctx.target,
           publicUrl: ctx.publicUrl(),
           connectors: [...ctx.runtimes.keys()],
+          subscriptions: ctx.subscriptions().map(({ connector, subscription, status, holding }) => ({
+            connector,
+            subscription,
+            status,
+            holding,
+          })),
         });
       });
     },

@@ -17,6 +17,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { type CorsConfig, normaliseOrigin } from './cors.js';
 import { type Env, envValue, resolveReferences } from './references.js';
+import { DEFAULT_SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './subscriptions/supervisor.js';
 
 export const DEFAULT_OUTBOX = 'sqlite:./data/outbox.db';
 
@@ -91,6 +92,19 @@ export const configSchema = z
           .optional(),
       })
       .default({}),
+    /** Vendor sessions the runner holds (subscriptions): leases, reconnect backoff, budgets. */
+    subscriptions: z
+      .strictObject({
+        /** false: this replica holds no subscription (another one does). */
+        enabled: z.boolean().default(true),
+        leaseTtlMs: z.coerce.number().int().min(1_000).default(DEFAULT_SUBSCRIPTION_SETTINGS.leaseTtlMs),
+        backoffBaseMs: z.coerce.number().int().positive().default(DEFAULT_SUBSCRIPTION_SETTINGS.backoffBaseMs),
+        backoffMaxMs: z.coerce.number().int().positive().default(DEFAULT_SUBSCRIPTION_SETTINGS.backoffMaxMs),
+        stableMs: z.coerce.number().int().positive().default(DEFAULT_SUBSCRIPTION_SETTINGS.stableMs),
+        checkTimeoutMs: z.coerce.number().int().positive().default(DEFAULT_SUBSCRIPTION_SETTINGS.checkTimeoutMs),
+        stopTimeoutMs: z.coerce.number().int().positive().default(DEFAULT_SUBSCRIPTION_SETTINGS.stopTimeoutMs),
+      })
+      .default({ enabled: true, ...DEFAULT_SUBSCRIPTION_SETTINGS }),
     /** Browsers allowed to call /webhooks/* (off unless listed): e.g. the Finesse gadget with via=direct. */
     cors: z
       .strictObject({
@@ -143,6 +157,7 @@ export interface RunnerConfig {
   /** Unset: no CORS at all. */
   cors?: CorsConfig;
   delivery: z.output<typeof configSchema>['delivery'];
+  subscriptions: SubscriptionSettings & { enabled: boolean };
   connectors: EnabledConnector[];
   /** Every secret value (jwt, admin token, connector secrets), for log scrubbing. */
   secrets: string[];
@@ -230,6 +245,13 @@ function applyEnv(
     if (value !== undefined) openconnect[key] = name === 'OPENCONNECT_METHOD' ? value.toUpperCase() : value;
   }
   out.openconnect = openconnect;
+  const holding = read('SUBSCRIPTIONS');
+  if (holding !== undefined) {
+    const word = holding.trim().toLowerCase();
+    const enabled = ['on', 'true', '1', 'yes'].includes(word) ? true : ['off', 'false', '0', 'no'].includes(word) ? false : undefined;
+    if (enabled === undefined) problems.push(`SUBSCRIPTIONS: "${holding}" must be on or off`);
+    else out.subscriptions = { ...((doc.subscriptions as Record<string, unknown> | undefined) ?? {}), enabled };
+  }
   const origins = read('CORS_ORIGINS');
   if (origins !== undefined) {
     const list = origins
@@ -390,6 +412,7 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
     limits: data.limits,
     ...(data.cors ? { cors: data.cors } : {}),
     delivery: data.delivery,
+    subscriptions: data.subscriptions,
     connectors,
     secrets,
   };

@@ -10,7 +10,7 @@ import {
 import { type Emulator, EMULATOR_DEFAULT_JWT, startEmulator } from '@openconnect/core/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { lateStateStore, loadConfig, type RunnerConfig } from './config.js';
+import { ConfigProblems, lateStateStore, loadConfig, type RunnerConfig } from './config.js';
 import { newDemoSecret, sampleCurl, sampleOptions } from './demo.js';
 import { createLogger } from './logger.js';
 import { type Activity, createActivity } from './dashboard/activity.js';
@@ -20,9 +20,20 @@ import type { Outbox, OutboxHooks } from './outbox/types.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { Env } from './references.js';
 import { createSender } from './sender.js';
-import { buildServer, type ServerContext } from './server.js';
+import { buildServer, createIntake, type ServerContext } from './server.js';
+import { createSupervisor, type Supervisor } from './subscriptions/supervisor.js';
 
 export { ConfigProblems, loadConfig, type RunnerConfig } from './config.js';
+export type { SubscriptionView } from './subscriptions/supervisor.js';
+
+/** Every subscription of the enabled connectors that the deployment's options ask for. */
+function enabledSubscriptions(config: RunnerConfig) {
+  return config.connectors.flatMap(({ connector, runtime }) =>
+    (connector.subscriptions ?? [])
+      .filter((subscription) => subscription.enabled(runtime.config))
+      .map((subscription) => ({ runtime, subscription })),
+  );
+}
 
 export interface StartOptions {
   /** Config file path (default env.CONFIG). */
@@ -54,6 +65,8 @@ export interface Runner {
   /** The in-process emulator, when no real jwt is configured. */
   emulator?: Emulator;
   target: ServerContext['target'];
+  /** The vendor sessions this runner holds or stands by for. */
+  supervisor: Supervisor;
   /**
    * Quick-start mode: what was enabled with the generated demo secret, a request to try, and the admin
    * token generated for the dashboard when ADMIN_TOKEN was not set.
@@ -197,6 +210,29 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
   const runtimes = new Map<string, ConnectorRuntime>(
     config.connectors.map((c) => [c.connector.id, c.runtime]),
   );
+  const store = createIntake({ outbox: box, metrics, config });
+  const supervisor = createSupervisor({
+    entries: config.subscriptions.enabled ? enabledSubscriptions(config) : [],
+    leases: box.leases,
+    positions: box.state,
+    store: async (connector, messages) => {
+      const result = await store(connector, messages);
+      return { stored: result.stored.length, duplicates: result.duplicates.length };
+    },
+    settings: config.subscriptions,
+    metrics,
+    logger,
+    publicUrl: () => publicUrl,
+    secrets: config.secrets,
+  });
+  // A subscription whose names the vendor does not know stops start-up, like any other config error.
+  const problems = await supervisor.check();
+  if (problems.length) {
+    await box.close();
+    sender.close();
+    await emulator?.close();
+    throw new ConfigProblems(problems);
+  }
   const app = buildServer({
     config,
     runtimes,
@@ -207,6 +243,8 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
     publicUrl: () => publicUrl,
     target,
     activity,
+    store,
+    subscriptions: () => supervisor.list(),
   });
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -222,12 +260,14 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
   publicUrl ||= `http://localhost:${port}`;
   if (!config.adminToken) logger.warn('the admin API is disabled (403): set ADMIN_TOKEN to enable it');
   box.start(sender.deliver);
+  supervisor.start();
   logger.info(
     {
       url,
       publicUrl,
       outbox: box.kind,
       connectors: [...runtimes.keys()],
+      subscriptions: supervisor.list().map((s) => `${s.connector}/${s.subscription}`),
       target: target.baseUrl,
       emulator: target.emulator,
     },
@@ -237,6 +277,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      await supervisor.stop(); // sessions end first: nothing new arrives while the rest shuts down
       await app.close(); // stop accepting; requests in flight finish (their enqueue included)
       await box.close(); // attempts in flight finish; the store closes
       sender.close();
@@ -264,6 +305,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
         }
       : {}),
     target,
+    supervisor,
     close,
   };
 }

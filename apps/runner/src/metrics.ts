@@ -23,6 +23,20 @@ export interface Metrics {
   dead: Counter<'connector'>;
   latency: Histogram<'connector'>;
   paused: Gauge;
+  subscriptions: SubscriptionMetrics;
+}
+
+type SubscriptionLabels = 'connector' | 'subscription';
+
+export interface SubscriptionMetrics {
+  connected: Gauge<SubscriptionLabels>;
+  holding: Gauge<SubscriptionLabels>;
+  events: Counter<SubscriptionLabels | 'outcome'>;
+  badFrames: Counter<SubscriptionLabels>;
+  reconnects: Counter<SubscriptionLabels>;
+  renewals: Counter<SubscriptionLabels | 'result'>;
+  /** Seconds since each held subscription's last event, read when scraped. */
+  lastEventAges(read: () => { connector: string; subscription: string; seconds: number }[]): void;
 }
 
 export function createMetrics(getOutbox: () => Outbox | undefined, defaults = true): Metrics {
@@ -30,7 +44,7 @@ export function createMetrics(getOutbox: () => Outbox | undefined, defaults = tr
   if (defaults) collectDefaultMetrics({ register: registry });
   const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
-  const metrics: Metrics = {
+  const metrics: Omit<Metrics, 'subscriptions'> & Partial<Pick<Metrics, 'subscriptions'>> = {
     registry,
     received: counter('openconnect_webhooks_received_total', 'Webhook requests received, per connector', [
       'connector',
@@ -68,6 +82,45 @@ export function createMetrics(getOutbox: () => Outbox | undefined, defaults = tr
       registers: [registry],
     }),
   };
+  const labels: SubscriptionLabels[] = ['connector', 'subscription'];
+  let ages: () => { connector: string; subscription: string; seconds: number }[] = () => [];
+  metrics.subscriptions = {
+    connected: new Gauge({
+      name: 'openconnect_subscription_connected',
+      help: '1 while this replica holds the vendor session and it is connected',
+      labelNames: labels,
+      registers: [registry],
+    }),
+    holding: new Gauge({
+      name: 'openconnect_subscription_holder',
+      help: '1 on the replica that holds the subscription (its lease)',
+      labelNames: labels,
+      registers: [registry],
+    }),
+    events: counter('openconnect_subscription_events_total', 'Native events received on held sessions, by outcome', [
+      ...labels,
+      'outcome',
+    ]),
+    badFrames: counter('openconnect_subscription_bad_frames_total', 'Frames ignored as unreadable', labels),
+    reconnects: counter('openconnect_subscription_reconnects_total', 'Sessions opened again after one ended', labels),
+    renewals: counter('openconnect_subscription_renewals_total', 'Renewals of what expires, by result', [
+      ...labels,
+      'result',
+    ]),
+    lastEventAges(read) {
+      ages = read;
+    },
+  };
+  new Gauge({
+    name: 'openconnect_subscription_seconds_since_last_event',
+    help: 'Seconds since the last native event of each held subscription (since it was started, before the first)',
+    labelNames: labels,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { connector, subscription, seconds } of ages()) this.set({ connector, subscription }, seconds);
+    },
+  });
   new Gauge({
     name: 'openconnect_outbox_depth',
     help: 'Messages in the outbox, by status',
@@ -84,5 +137,5 @@ export function createMetrics(getOutbox: () => Outbox | undefined, defaults = tr
       }
     },
   });
-  return metrics;
+  return metrics as Metrics;
 }

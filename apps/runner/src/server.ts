@@ -1,6 +1,6 @@
 // The HTTP side: webhooks in, health and metrics out. Every request is verified by its connector before
 // it is parsed (core handleRequest), and a 2xx goes back only once the messages are in the outbox.
-import { type ConnectorRuntime, handleRequest, type InboundRequest } from '@openconnect/core';
+import { type ConnectorRuntime, handleRequest, type InboundRequest, type PreparedMessage } from '@openconnect/core';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -17,6 +17,7 @@ import type { Activity } from './dashboard/activity.js';
 import { registerDashboard } from './dashboard/routes.js';
 import type { Outbox } from './outbox/types.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { SubscriptionView } from './subscriptions/supervisor.js';
 
 export interface ServerContext {
   config: RunnerConfig;
@@ -31,6 +32,20 @@ export interface ServerContext {
   target: { baseUrl: string; method: string; crmid: string; emulator: boolean };
   /** Last-hour counts per connector, for the dashboard. */
   activity: Activity;
+  /** Stores accepted messages within limits.storeTimeoutMs and counts them: webhooks and subscriptions alike. */
+  store(connector: string, messages: PreparedMessage[]): ReturnType<Outbox['enqueue']>;
+  /** The vendor sessions this runner holds or stands by for. */
+  subscriptions(): SubscriptionView[];
+}
+
+/** The one intake: what the runner has accepted is stored here before anyone is told so. */
+export function createIntake(ctx: Pick<ServerContext, 'outbox' | 'metrics' | 'config'>): ServerContext['store'] {
+  return async (connector, messages) => {
+    const result = await within(ctx.outbox.enqueue(messages), ctx.config.limits.storeTimeoutMs, 'the outbox');
+    ctx.metrics.accepted.inc({ connector }, result.stored.length);
+    if (result.duplicates.length) ctx.metrics.duplicates.inc({ connector }, result.duplicates.length);
+    return result;
+  };
 }
 
 type WebhookRequest = FastifyRequest<{ Params: { vendor: string; source?: string } }>;
@@ -169,11 +184,7 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
         if (outcome.messages.length) {
           let result: Awaited<ReturnType<Outbox['enqueue']>>;
           try {
-            result = await within(
-              outbox.enqueue(outcome.messages),
-              ctx.config.limits.storeTimeoutMs,
-              'the outbox',
-            );
+            result = await ctx.store(vendor, outcome.messages);
           } catch (error) {
             // Not stored means not accepted: the vendor keeps the event and retries.
             reject(vendor, 'store_unavailable', (error as Error).message);
@@ -184,9 +195,6 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
             return send(reply, 503, { error: 'the runner could not store the event; retry later' });
           }
           await commitState();
-          metrics.accepted.inc({ connector: vendor }, result.stored.length);
-          if (result.duplicates.length)
-            metrics.duplicates.inc({ connector: vendor }, result.duplicates.length);
           request.log.info(
             {
               ...log,
@@ -246,11 +254,17 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
     // A delivery pause (401) is reported, not made a failure: intake still stores events durably, and
     // taking every replica out of the load balancer would turn a pause into lost webhooks.
     const paused = outbox.pausedReason();
+    const warnings = paused ? [`delivery is paused: ${paused}`] : [];
+    // A vendor session down is a warning too: webhooks are still taken, and another replica cannot help.
+    for (const s of ctx.subscriptions()) {
+      if (s.holding && s.status !== 'connected')
+        warnings.push(`subscription ${s.connector}/${s.subscription} is ${s.status}${s.detail ? `: ${s.detail}` : ''}`);
+    }
     return send(reply, 200, {
       status: 'ready',
       outbox: outbox.kind,
       target: ctx.target.emulator ? 'emulator' : 'openconnect',
-      ...(paused ? { warnings: [`delivery is paused: ${paused}`] } : {}),
+      ...(warnings.length ? { warnings } : {}),
     });
   });
 

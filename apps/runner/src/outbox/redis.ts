@@ -15,6 +15,7 @@ import { DEFAULT_STATE_TTL_MS } from '@openconnect/core';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { attempt, partitionOf, resolvePolicy, safeHooks } from './policy.js';
+import { createRedisLeases } from './leases.js';
 import { createRecords } from './redis-records.js';
 import { createSharedPause } from './redis-pause.js';
 import type { Deliver, DeliveryRecord, Outbox, OutboxOptions, PruneResult } from './types.js';
@@ -197,6 +198,7 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
   return {
     kind: 'redis',
     state,
+    leases: createRedisLeases(redis, prefix),
     async enqueue(messages: PreparedMessage[]) {
       assertOpen();
       const work = store(messages);

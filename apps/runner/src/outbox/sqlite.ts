@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PreparedMessage } from '@openconnect/core';
 import Database from 'better-sqlite3';
+import { createLocalLeases } from './leases.js';
 import { attempt, type Decision, resolvePolicy, safeHooks } from './policy.js';
 import { type MessageRow, prepareStatements, SCHEMA, sqliteStateStore, toRecord } from './sqlite-schema.js';
 import {
@@ -317,6 +318,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
 
   return {
     kind: 'sqlite',
+    leases: createLocalLeases(),
     sync,
     state,
     enqueue(messages) {

@@ -158,6 +158,21 @@ export interface Outbox {
   ping(): Promise<boolean>;
   /** The connectors' keyed state with TTL, kept in the same store. */
   readonly state: StateStore;
+  /** Leases on subscriptions, shared by every process using this store (Redis), or this process's own (SQLite). */
+  readonly leases: LeaseStore;
   /** Runs the periodic pruning now (delivered rows beyond retainDelivered, expired keys). Added for tests/ops. */
   prune?(): Promise<PruneResult>;
+}
+
+/**
+ * Who holds each long-lived vendor session (a subscription): with several runner replicas on one Redis,
+ * exactly one holds each, for a TTL it keeps renewing; a holder that dies loses it when the TTL runs out.
+ */
+export interface LeaseStore {
+  /** Takes the lease when it is free or already ours, for ttlMs; false when another holder has it. */
+  acquire(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up, only if it is ours. */
+  release(name: string, holder: string): Promise<void>;
+  /** Who holds it now. */
+  holder(name: string): Promise<string | undefined>;
 }

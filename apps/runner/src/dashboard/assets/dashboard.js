@@ -224,6 +224,58 @@ async function refreshConnectors() {
   $('#connector-cards').replaceChildren(...cards);
 }
 
+const STATUS_WORDS = {
+  connected: 'Connected',
+  connecting: 'Connecting…',
+  degraded: 'Degraded: reconnecting',
+  failed: 'Failed: retrying',
+  standby: 'Standby (another replica holds it)',
+  stopped: 'Stopped',
+};
+
+async function refreshSubscriptions() {
+  const { subscriptions } = await api('/admin/subscriptions');
+  $('#no-subscriptions').hidden = subscriptions.length > 0;
+  const cards = subscriptions.map((s) =>
+    el(
+      'article',
+      { class: 'card subscription', 'data-status': s.status, 'data-subscription': `${s.connector}/${s.subscription}` },
+      el('h3', { text: `${s.connector} / ${s.subscription}` }),
+      el('p', { class: 'hint', text: s.description }),
+      el(
+        'p',
+        { 'data-field': 'status' },
+        el('strong', { class: `status status-${s.status}`, text: STATUS_WORDS[s.status] || s.status }),
+        ` since ${time(Date.parse(s.since))}`,
+      ),
+      s.detail ? el('p', { 'data-field': 'detail', text: s.detail }) : null,
+      el(
+        'dl',
+        {},
+        el('dt', { text: 'events' }),
+        el('dt', { text: 'messages' }),
+        el('dt', { text: 'bad frames' }),
+        el('dt', { text: 'reconnects' }),
+        el('dd', { 'data-count': 'events', text: String(s.events.accepted + s.events.ignored + s.events.invalid) }),
+        el('dd', { 'data-count': 'messages', text: String(s.messages) }),
+        el('dd', { 'data-count': 'badFrames', text: String(s.badFrames) }),
+        el('dd', { 'data-count': 'reconnects', text: String(s.reconnects) }),
+      ),
+      el('p', {
+        'data-field': 'last-event',
+        text: s.lastEventAt ? `Last event at ${time(Date.parse(s.lastEventAt))}` : 'No event yet',
+      }),
+      el('p', {
+        'data-field': 'holder',
+        text: s.holding ? `Held by this replica (${s.holder})` : s.holder ? `Held by ${s.holder}` : 'Not held',
+      }),
+      s.lastError ? el('p', { class: 'refusal', 'data-field': 'last-error', text: `Last error: ${s.lastError}` }) : null,
+      s.lastBadFrame ? el('p', { class: 'hint', 'data-field': 'last-bad-frame', text: `Last bad frame: ${s.lastBadFrame}` }) : null,
+    ),
+  );
+  $('#subscription-cards').replaceChildren(...cards);
+}
+
 async function replay(body) {
   const { replayed } = await api('/admin/replay', { method: 'POST', body: JSON.stringify(body) });
   $('#replay-result').textContent = `${replayed} re-queued`;
@@ -280,7 +332,7 @@ async function testSend(event) {
 
 async function refresh() {
   try {
-    await Promise.all([refreshStatus(), refreshDeliveries(), refreshDead(), refreshConnectors()]);
+    await Promise.all([refreshStatus(), refreshDeliveries(), refreshDead(), refreshConnectors(), refreshSubscriptions()]);
   } catch (error) {
     $('#status').textContent = `Could not refresh: ${error.message}`;
   }
