@@ -56,6 +56,16 @@ const isAgent = (p: CallParticipant) =>
 const stateOf = (leg: Leg) => (leg.participant.state ?? leg.entry?.state ?? undefined)?.toLowerCase();
 const isOver = (state: string | undefined) => ENDED.has(state ?? '');
 
+// A participant's state only moves forward (held and connected alternate; a new offer is a new
+// participant), so a snapshot that arrives late (a catch-up racing the socket) cannot pop an earlier moment.
+const STAGE: Partial<Record<Lifecycle, number>> = {
+  offered: 0,
+  answered: 1,
+  held: 1,
+  ended: 2,
+  completed: 3,
+};
+
 /** The state key of one participant of one conversation (the "calls" prefix predates other media). */
 export const participantStateKey = (conversationId: string, participantKey: string) =>
   `cloud:calls:${conversationId}:${participantKey}`;
@@ -139,6 +149,8 @@ async function changeOf(
   const key = participantStateKey(event.body.id, leg.participant.id ?? userId);
   const previous = await ctx.state.get<Lifecycle>(key);
   if (previous === target) return { ignored: `no change for user ${userId} (still ${target})` };
+  if (previous && (STAGE[target] ?? 0) < (STAGE[previous] ?? 0))
+    return { ignored: `an older snapshot for user ${userId} (${target} after ${previous})` };
   if (!previous && !options.firstSeenEnded && (target === 'ended' || target === 'completed'))
     return { ignored: `user ${userId}'s leg was already over when first seen` };
   const agent = await cloudAgent(userId, ctx);

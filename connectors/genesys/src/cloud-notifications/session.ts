@@ -103,7 +103,16 @@ export async function holdSession(ctx: Ctx): Promise<void> {
 
   const handOn = async (message: NotificationFrame) => {
     const result = await ctx.emit(message);
-    if (result.kind === 'accepted' || result.kind === 'ignored') await tracker.note(message);
+    if (result.kind !== 'accepted' && result.kind !== 'ignored') return;
+    // Only the catch-up after a reconnect needs this: a state store that cannot keep it costs no event now.
+    await tracker
+      .note(message)
+      .catch((error: unknown) =>
+        ctx.log.warn(
+          { reason: (error as Error)?.message ?? String(error) },
+          'could not remember a conversation in progress',
+        ),
+      );
   };
 
   async function work() {

@@ -1,6 +1,7 @@
 // One WebSocket per notification channel, with a watchdog: any frame (a heartbeat, a pong) shows it is
 // alive; after a third of the timeout in silence a ping is sent, and after the whole timeout the socket
 // is dropped, since a half-open socket would otherwise go quiet forever.
+import { SessionError } from '@openconnect/core';
 import WebSocket from 'ws';
 import { PING } from './frames.js';
 
@@ -44,7 +45,7 @@ export function openSocket(options: SocketOptions): Promise<NotificationSocket> 
       if (settled) options.onEnd(reason);
       else {
         settled = true;
-        reject(new Error(reason));
+        reject(new SessionError(reason));
       }
     };
     options.signal.addEventListener('abort', stop, { once: true });
