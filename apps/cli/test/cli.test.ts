@@ -203,6 +203,40 @@ describe('openconnect map', () => {
   });
 });
 
+describe('openconnect map on a subscription\'s recorded frames', () => {
+  const LINE_FIXTURES = join(import.meta.dirname, '../../../core/test/fixtures/line-vendor/line');
+  const map = (...args: string[]) => cli(['map', '--module', join(FIXTURES, 'line-connector.ts'), ...args], { OPENCONNECT_CRMID: 'acme.custhelp.com' });
+
+  it('maps every frame of a recorded session in order, on one runtime', async () => {
+    const result = await map('--connector', 'line/line', '--request', join(LINE_FIXTURES, 'ringing-then-talking.json'));
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      connector: 'line',
+      subscription: 'line',
+      frames: [
+        { messages: [{ agentid: 'jdoe', crmid: 'acme.custhelp.com', event: 'offered', props: { lifecycle: 'offered', interactionId: 'c-100', nativeEvent: 'ringing', ani: '3175550100' } }] },
+        { messages: [{ agentid: 'jdoe', crmid: 'acme.custhelp.com', event: 'answered', props: { lifecycle: 'answered', interactionId: 'c-100', nativeEvent: 'talking' } }] },
+      ],
+    });
+  });
+
+  it('maps one frame like a request, and refuses a bad frame with exit 2', async () => {
+    const ignored = await map('--connector', 'line/line', '--request', join(LINE_FIXTURES, 'idle-ignored.json'));
+    expect(ignored.code).toBe(0);
+    expect(JSON.parse(ignored.stdout)).toEqual({ connector: 'line', source: 'line', messages: [], ignored: 'agent jdoe is idle: no call to pop' });
+    const bad = await map('--connector', 'line/line', '--request', join(LINE_FIXTURES, 'missing-agent-400.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('line/line: the line event is not as expected at agent');
+    expect(bad.stderr).toContain('(a bad frame: the runner counts and skips it)');
+  });
+
+  it('names the sources and subscriptions when the name is neither', async () => {
+    const result = await map('--connector', 'line/nope', '--request', join(LINE_FIXTURES, 'idle-ignored.json'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('connector line has no source or subscription "nope"; sources: webhook; subscriptions: line');
+  });
+});
+
 describe('openconnect map stays offline unless --online (amazon-connect, whose agents need DescribeUser)', () => {
   const REPO = join(import.meta.dirname, '../../..');
   const FIXTURE = join(REPO, 'connectors/amazon-connect/fixtures/eventbridge/connected-to-agent.json');

@@ -6,8 +6,12 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type ConnectorDefinition,
+  type ConnectorRuntime,
   createRuntime,
+  handleFrame,
   handleRequest,
+  type Outcome,
+  type SubscriptionDefinition,
   OpenConnectError,
   type RecordedRequest,
   toInboundRequest,
@@ -81,9 +85,28 @@ function withPlaceholders(connector: ConnectorDefinition, options: Record<string
   return filled;
 }
 
+/** The frames of a subscription's recorded file: `{frame}`, `{frames: [...]}`, a fixture's `{steps: [{frame}]}`, or the frame itself. */
+function framesOf(file: unknown): unknown[] {
+  if (file && typeof file === 'object' && !Array.isArray(file)) {
+    const f = file as { frame?: unknown; frames?: unknown; steps?: unknown };
+    if ('frame' in f) return [f.frame];
+    if (Array.isArray(f.frames)) return f.frames;
+    if (Array.isArray(f.steps)) return f.steps.map((step) => (step as { frame?: unknown })?.frame);
+  }
+  return [file];
+}
+
 export async function mapCommand(flags: MapFlags, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { connector, source } = await loadConnector(flags);
   const file = readJson(flags.request, 'request');
+  const subscription = source ? connector.subscriptions?.find((s) => s.id === source) : undefined;
+  if (subscription) return mapFrames(connector, subscription, framesOf(file), flags, io, env);
+  if (source && !connector.sources.some((s) => s.id === source)) {
+    const subscriptions = connector.subscriptions?.map((s) => s.id) ?? [];
+    throw new UsageError(
+      `connector ${connector.id} has no source or subscription "${source}"; sources: ${connector.sources.map((s) => s.id).join(', ')}${subscriptions.length ? `; subscriptions: ${subscriptions.join(', ')}` : ''}`,
+    );
+  }
   if (!file || typeof file !== 'object' || Array.isArray(file)) throw new UsageError('the request file must be a JSON object { method, headers, query, body }');
   const recorded = ('request' in file ? (file as { request: RecordedRequest }).request : file) as RecordedRequest;
   if (recorded.headers !== undefined && (typeof recorded.headers !== 'object' || Array.isArray(recorded.headers))) {
@@ -95,6 +118,15 @@ export async function mapCommand(flags: MapFlags, io: Io, env: NodeJS.ProcessEnv
   } catch (error) {
     throw new UsageError(`the request file is not a recorded request: ${(error as Error).message}`);
   }
+  let outcome: Outcome | undefined;
+  const guard = await offline(connector, flags, async (runtime) => {
+    outcome = await handleRequest(runtime, request, source, { verify: flags.verify });
+  });
+  return report(connector, outcome!, guard, flags, io, env);
+}
+
+/** Runs `work` on a runtime built from the flags, with the network blocked unless --online. */
+async function offline(connector: ConnectorDefinition, flags: MapFlags, work: (runtime: ConnectorRuntime) => Promise<void>) {
   const options = flags.options ? (readJson(flags.options, 'options') as Record<string, unknown>) : {};
   const settings = {
     options: flags.verify ? options : withPlaceholders(connector, options),
@@ -103,19 +135,73 @@ export async function mapCommand(flags: MapFlags, io: Io, env: NodeJS.ProcessEnv
   };
   // On before setup() runs, so neither building the services nor using them can reach the network.
   const guard = flags.online ? undefined : blockNetwork();
-  let outcome: Awaited<ReturnType<typeof handleRequest>>;
   try {
-    let runtime: ReturnType<typeof createRuntime>;
+    let runtime: ConnectorRuntime;
     try {
       runtime = createRuntime(connector, settings);
     } catch (error) {
       if (error instanceof OpenConnectError) throw new UsageError(`${error.message} (${error.hint})`);
       throw error;
     }
-    outcome = await handleRequest(runtime, request, source, { verify: flags.verify });
+    await work(runtime);
   } finally {
     guard?.restore();
   }
+  return guard;
+}
+
+/**
+ * A subscription's recorded frames (what the vendor sent on its session), mapped in order on one runtime
+ * as the runner would: a frame's state (a change-only platform) is seen by the next.
+ */
+async function mapFrames(
+  connector: ConnectorDefinition,
+  subscription: SubscriptionDefinition,
+  frames: unknown[],
+  flags: MapFlags,
+  io: Io,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  if (!subscription.parse) throw new UsageError(`${connector.id}/${subscription.id} carries no events of its own: nothing to map`);
+  const outcomes: Outcome[] = [];
+  const guard = await offline(connector, flags, async (runtime) => {
+    for (const frame of frames) {
+      const outcome = await handleFrame(runtime, subscription, frame);
+      outcomes.push(outcome);
+      if (outcome.kind === 'failed' || outcome.kind === 'invalid') break;
+    }
+  });
+  const stopped = outcomes.find((o) => o.kind === 'failed' || o.kind === 'invalid');
+  if (stopped) return report(connector, stopped, guard, flags, io, env, true);
+  if (outcomes.length === 1) return report(connector, outcomes[0]!, guard, flags, io, env, true);
+  const crmid = flags.crmid ?? env.OPENCONNECT_CRMID ?? '<crmid>';
+  io.out(
+    JSON.stringify(
+      {
+        connector: connector.id,
+        subscription: subscription.id,
+        frames: outcomes.map((o) =>
+          o.kind === 'accepted'
+            ? { messages: o.messages.map((m) => ({ agentid: m.agentid, crmid, event: m.event, props: m.props })) }
+            : { messages: [], ignored: 'reason' in o ? o.reason : o.kind },
+        ),
+      },
+      null,
+      2,
+    ),
+  );
+  return EXIT.ok;
+}
+
+function report(
+  connector: ConnectorDefinition,
+  outcome: Outcome,
+  guard: ReturnType<typeof blockNetwork> | undefined,
+  flags: MapFlags,
+  io: Io,
+  env: NodeJS.ProcessEnv,
+  frame = false,
+): number {
   const crmid = flags.crmid ?? env.OPENCONNECT_CRMID ?? '<crmid>';
   switch (outcome.kind) {
     case 'accepted':
@@ -141,7 +227,7 @@ export async function mapCommand(flags: MapFlags, io: Io, env: NodeJS.ProcessEnv
       io.out(JSON.stringify({ connector: connector.id, source: outcome.source, messages: [], handshake: outcome.answer }, null, 2));
       return EXIT.ok;
     default:
-      fail(io, `${connector.id}${outcome.source ? `/${outcome.source}` : ''}: ${outcome.reason} (HTTP ${outcome.answer.status} to the vendor)`);
+      fail(io, `${connector.id}${outcome.source ? `/${outcome.source}` : ''}: ${outcome.reason}${frame ? (outcome.kind === 'failed' ? ' (the runner tries the frame again)' : ' (a bad frame: the runner counts and skips it)') : ` (HTTP ${outcome.answer.status} to the vendor)`}`);
       if (outcome.kind === 'failed' && !flags.online) {
         // Without an attempt the failure may be a look-up that gave up early (no region...) or a connector bug.
         const cause = guard?.attempts.length ? ` (it tried ${[...new Set(guard.attempts)].join(', ')}); ` : ': if this connector needed one, ';
