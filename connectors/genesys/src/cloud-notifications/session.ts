@@ -165,7 +165,9 @@ export async function holdSession(ctx: Ctx): Promise<void> {
       ctx.renewBefore(`notification channel ${channel.id}`, channel.expires, () =>
         subscribe(rest, channel, ctx.now()),
       );
-    ctx.status('connected', `${plan.topics.length} topic(s) on ${channels.length} notification channel(s)`);
+    // A socket that ended while the others were being set up ends the session before it shows connected.
+    if (!over.signal.aborted)
+      ctx.status('connected', `${plan.topics.length} topic(s) on ${channels.length} notification channel(s)`);
     const worker = work().catch((error: unknown) =>
       finish({
         clean: false,
