@@ -1,6 +1,6 @@
 // `pnpm bench`: (a) webhook intake of the runner (sqlite outbox with synchronous FULL, then NORMAL;
 // deliveries running, then paused) against a bare Fastify handler, same machine, same load tool; (b) outbox drain vs direct sends; (c) RSS with a large
-// backlog. Loopback only; each load is a few seconds. `--quick` shrinks (b) and (c).
+// backlog; (d) events through held vendor sessions (subscriptions) against the same events as webhooks. Loopback only; each load is a few seconds. `--quick` shrinks (b) and (c).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
@@ -168,6 +168,16 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );
+
+// (d) subscriptions beside webhooks, in one runner.
+if (!intakeOnly) {
+  const subs = await import('./subscriptions.js');
+  const paced = quick ? 300 : 1_000;
+  for (const bench of subs.benches) {
+    const result = await bench.run({ n: quick ? 2_000 : 10_000, paced, ratePerSec: 200 });
+    for (const text of subs.describeBench(bench.name, result, paced, 200)) console.log(text);
+  }
+}
 
 // (b) and (c): the outbox's own benchmarks.
 const outboxBench = intakeOnly ? undefined : await import('./outbox.js').catch(() => undefined);

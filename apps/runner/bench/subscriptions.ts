@@ -1,0 +1,165 @@
+// (d) Subscriptions beside webhooks, in one runner (SQLite FULL, deliveries running) and one process:
+// events/s through one held session (vendor emulator → runner → OpenConnect emulator) against the same
+// events posted as webhooks, and the latency each adds, from the vendor sending to OpenConnect receiving.
+// Vendors: the core's line vendor (the supervisor's own cost) and Genesys Cloud notifications (a real
+// protocol: WebSocket frames, change-only mapping).
+import { createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import { Agent, request } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { lineConnector, startEmulator, startLineVendor } from '@openconnect/core/testing';
+import { startRunner } from '../src/index.js';
+import { ACME_SECRET, acme } from '../test/helpers/acme.js';
+
+const JWT = 'bench-jwt-0123456789abcdef0123456789';
+const LINE_TOKEN = 'bench-line-token-0123';
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+export interface SubscriptionBench {
+  n: number;
+  webhook: { perSec: number; p50: number; p99: number };
+  subscription: { perSec: number; p50: number; p99: number };
+}
+
+export async function benchLineSubscription(options: { n: number; paced: number; ratePerSec: number }): Promise<SubscriptionBench> {
+  const arrivals = new Map<string, number>();
+  let arrived = 0;
+  const emulator = await startEmulator({
+    jwts: [JWT],
+    onMessage: (m) => {
+      arrivals.set(String(m.props.interactionId), performance.now());
+      arrived += 1;
+    },
+  });
+  const vendor = await startLineVendor({ token: LINE_TOKEN, sessionMs: 60_000 });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-bench-subs-'));
+  const runner = await startRunner({
+    config: {
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'info',
+      openconnect: { url: emulator.endpoint, jwt: JWT, crmid: 'bench.example.com' },
+      limits: { ratePerSecond: 1e9, burst: 1e9 },
+      connectors: {
+        acme: { options: { secret: ACME_SECRET } },
+        line: { options: { lineUrl: vendor.url, lineToken: LINE_TOKEN } },
+      },
+    },
+    env: { OUTBOX: `sqlite:${path.join(dir, 'outbox.db')}` },
+    connectors: [acme, lineConnector],
+    logDestination: { write: () => true },
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const post = (id: string) =>
+    new Promise<void>((resolve, reject) => {
+      const body = JSON.stringify({ id, type: 'call.answered', agent: `agent-${id.length % 50}`, call: { id, from: '+15550100' } });
+      const req = request(
+        `${runner.url}/webhooks/acme/events`,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'x-acme-signature': createHmac('sha256', ACME_SECRET).update(body).digest('hex'),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  const waitArrived = async (count: number) => {
+    while (arrived < count) await new Promise((r) => setTimeout(r, 2));
+  };
+  try {
+    while (vendor.clients() === 0) await new Promise((r) => setTimeout(r, 10));
+
+    // Latency, paced: one event every 1/rate s, so each is measured alone rather than behind a queue.
+    const latency = async (send: (id: string) => void | Promise<void>, prefix: string) => {
+      const sentAt = new Map<string, number>();
+      const gap = 1000 / options.ratePerSec;
+      const start = arrived;
+      for (let i = 0; i < options.paced; i++) {
+        const id = `${prefix}-${i}`;
+        sentAt.set(id, performance.now());
+        void send(id);
+        await new Promise((r) => setTimeout(r, gap));
+      }
+      await waitArrived(start + options.paced);
+      const values = [...sentAt].map(([id, at]) => arrivals.get(id)! - at);
+      return { p50: percentile(values, 50), p99: percentile(values, 99) };
+    };
+    // Throughput: everything at once; the clock stops when OpenConnect has the last one.
+    const throughput = async (sendAll: (ids: string[]) => Promise<void>, prefix: string) => {
+      const ids = Array.from({ length: options.n }, (_, i) => `${prefix}-${i}`);
+      const start = arrived;
+      const began = performance.now();
+      await sendAll(ids);
+      await waitArrived(start + options.n);
+      return Math.round((options.n * 1000) / (performance.now() - began));
+    };
+    const push = (id: string) => {
+      vendor.push({ agent: `agent-${id.length % 50}`, state: 'ringing', call: id, from: '+15550100' });
+    };
+
+    // Warm-up of both paths (JIT, sockets, SQLite pages).
+    await latency(push, 'warm-s');
+    await latency((id) => post(id), 'warm-w');
+    const webhookLatency = await latency((id) => post(id), 'lat-w');
+    const subscriptionLatency = await latency(push, 'lat-s');
+    const webhookRate = await throughput(async (ids) => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (next < ids.length) await post(ids[next++]!);
+        }),
+      );
+    }, 'tp-w');
+    const subscriptionRate = await throughput(async (ids) => {
+      for (const id of ids) push(id);
+    }, 'tp-s');
+    return {
+      n: options.n,
+      webhook: { perSec: webhookRate, ...webhookLatency },
+      subscription: { perSec: subscriptionRate, ...subscriptionLatency },
+    };
+  } finally {
+    agent.destroy();
+    await runner.close();
+    await vendor.close();
+    await emulator.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const benches: { name: string; run: (options: { n: number; paced: number; ratePerSec: number }) => Promise<SubscriptionBench> }[] = [
+  { name: 'line vendor', run: benchLineSubscription },
+];
+
+export function describeBench(name: string, result: SubscriptionBench, paced: number, rate: number): string[] {
+  const { webhook: w, subscription: s } = result;
+  return [
+    `subs    ${name}: ${result.n} events at once: subscription ${s.perSec}/s vs webhooks (32 connections) ${w.perSec}/s → ratio ${(s.perSec / w.perSec).toFixed(2)}`,
+    `subs    ${name}: added latency, ${paced} events at ${rate}/s, vendor send → OpenConnect receipt: subscription p50 ${ms(s.p50)} p99 ${ms(s.p99)} vs webhook p50 ${ms(w.p50)} p99 ${ms(w.p99)}`,
+  ];
+}
+
+// `tsx bench/subscriptions.ts` runs this part alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const quick = process.argv.includes('--quick');
+  const paced = quick ? 300 : 1_000;
+  for (const bench of benches) {
+    const result = await bench.run({ n: quick ? 2_000 : 10_000, paced, ratePerSec: 200 });
+    for (const line of describeBench(bench.name, result, paced, 200)) console.log(line);
+  }
+}
