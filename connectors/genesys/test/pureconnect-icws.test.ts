@@ -185,6 +185,31 @@ describe.each([
     expect(pops(h.messages)).toEqual(['jdoe offered 6001', 'jdoe answered 6001', 'jdoe ended 6001']);
   });
 
+  it("a transfer between two watched user queues ends the first agent's part once and offers the call to the second", async () => {
+    const server = await emulator({ messagingVersion: version });
+    const h = host(server);
+    await connected(h);
+    const call = server.controls.call('9001', {
+      Eic_CallId: '9001',
+      Eic_State: 'A',
+      Eic_UserName: 'jdoe',
+      Eic_WorkgroupName: 'Billing',
+    });
+    call.state('C');
+    await h.until('offered and answered', () => h.messages.length >= 2);
+    call.update({ Eic_UserName: 'asmith', Eic_State: 'A' });
+    call.state('C');
+    await h.until('four more pops', () => h.messages.length >= 5);
+    await sleep(300);
+    expect(pops(h.messages)).toEqual([
+      'jdoe offered 9001',
+      'jdoe answered 9001',
+      'jdoe ended 9001',
+      'asmith offered 9001',
+      'asmith answered 9001',
+    ]);
+  });
+
   it('on a clean stop deletes its queue subscriptions and logs out', async () => {
     const server = await emulator({ messagingVersion: version });
     const h = host(server);
@@ -351,6 +376,29 @@ describe('login and requests', () => {
     await server.controls.lifecycle({ id: '8101', user: 'jdoe' });
     await h.until('three pops', () => h.messages.length >= 3);
   }, 30_000);
+
+  it('logs in at the next configured server when the first cannot be reached', async () => {
+    const closed = await emulator();
+    const unreachable = closed.url;
+    await closed.close();
+    const server = await emulator();
+    const h = host(server, { pureconnectServer: unreachable, pureconnectAlternateServers: [server.url] });
+    await connected(h);
+    expect(server.counters.logins).toBe(1);
+  });
+
+  it('after a 503 in the middle of a session, logs in again at the alternate host it names', async () => {
+    const alternate = await emulator({ messagingVersion: 1 });
+    const primary = await emulator({ messagingVersion: 1 });
+    const h = host(primary);
+    await connected(h);
+    primary.controls.unavailable([alternate.host]);
+    await h.until('a login at the alternate', () => alternate.counters.logins === 1);
+    await h.until('the new session to connect', () => h.connected);
+    expect(h.errors.join(' ')).toContain('503');
+    await alternate.controls.lifecycle({ id: '6101', user: 'asmith' });
+    await h.until('three pops', () => h.messages.length >= 3);
+  });
 
   it('waits as ICWS asks when it answers 429 to the login', async () => {
     const server = await emulator();
