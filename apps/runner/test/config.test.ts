@@ -292,3 +292,36 @@ describe('pnpm start with a bad config', () => {
     expect(result.stderr).toMatch(/ {2}- connectors\.nosuch: no such connector; the registry has /);
   });
 });
+
+describe('subscription settings', () => {
+  it('defaults: held, 15 s leases, backoff from 1 s to 60 s', () => {
+    const config = loadConfig({ available, env: {}, document: {} });
+    expect(config.subscriptions).toEqual({
+      enabled: true,
+      leaseTtlMs: 15_000,
+      backoffBaseMs: 1_000,
+      backoffMaxMs: 60_000,
+      stableMs: 30_000,
+      checkTimeoutMs: 10_000,
+      stopTimeoutMs: 10_000,
+    });
+  });
+
+  it('SUBSCRIPTIONS=off keeps a replica from holding any, over the file', () => {
+    const config = loadConfig({ available, env: { SUBSCRIPTIONS: 'OFF' }, document: { subscriptions: { leaseTtlMs: 5_000 } } });
+    expect(config.subscriptions).toMatchObject({ enabled: false, leaseTtlMs: 5_000 });
+    expect(loadConfig({ available, env: { SUBSCRIPTIONS: 'on' }, document: {} }).subscriptions.enabled).toBe(true);
+  });
+
+  it('names a bad SUBSCRIPTIONS value, a too short lease and an unknown key', () => {
+    expect(
+      problemsOf(() =>
+        loadConfig({ available, env: { SUBSCRIPTIONS: 'sometimes' }, document: { subscriptions: { leaseTtlMs: 10, lease: 1 } } }),
+      ),
+    ).toEqual([
+      'SUBSCRIPTIONS: "sometimes" must be on or off',
+      'subscriptions.leaseTtlMs: Too small: expected number to be >=1000',
+      'subscriptions: Unrecognized key: "lease"',
+    ]);
+  });
+});

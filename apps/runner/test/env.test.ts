@@ -1,24 +1,16 @@
 // The environment names every deployment guide relies on, each one working from the environment alone
 // (the file only lists connectors and their secrets by reference).
 import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Emulator, startEmulator } from '@openconnect/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Runner, startRunner } from '../src/index.js';
 import { ACME_SECRET, acme } from './helpers/acme.js';
+import { freePort } from './helpers/ports.js';
 import { answered, ref, sign, TEST_JWT } from './helpers/runner.js';
 
 const ADMIN = 'admin-token-from-env-0123456789';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('a runner configured by environment variables', () => {
   let emulator: Emulator;
