@@ -205,7 +205,8 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
       setStatus(h, 'connecting');
       let connectedAt: number | undefined;
       let error: unknown;
-      const position = await o.positions.get<string>(positionKey(h)).catch(() => undefined);
+      // A store that hangs (Redis outage) must not hang the session: no position then, the vendor's default.
+      const position = await within(o.positions.get<string>(positionKey(h)), leaseCallMs(), 'the state store').catch(() => undefined);
       try {
         await runSession(
           h.runtime,
@@ -215,7 +216,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
             log: sessionLog(h),
             publicUrl: o.publicUrl(),
             ...(position !== undefined ? { position } : {}),
-            savePosition: (p) => o.positions.set(positionKey(h), p, POSITION_TTL_MS),
+            savePosition: (p) => within(o.positions.set(positionKey(h), p, POSITION_TTL_MS), leaseCallMs(), 'the state store'),
             store: (messages) => o.store(h.labels.connector, messages),
             onStatus(status, detail) {
               if (status === 'connected') connectedAt ??= Date.now();
