@@ -28,6 +28,8 @@ export interface SessionHost {
   now?: () => number;
   /** What vendors call (PUBLIC_URL), without a trailing slash. */
   publicUrl: string;
+  /** Which of the subscription's instances this session is. */
+  instance?: string;
   onStatus(status: SessionStatus, detail?: string): void;
   /** After each frame handed on (accepted, ignored or invalid), for counts and the last event time. */
   onFrame?(result: EmitResult, outcome: Outcome): void;
@@ -145,6 +147,7 @@ export async function runSession(
     log: host.log,
     now,
     signal: controller.signal,
+    ...(host.instance !== undefined ? { instance: host.instance } : {}),
     webhookUrl: (source) => `${host.publicUrl}/webhooks/${runtime.connector.id}/${source}`,
     ...(host.position !== undefined ? { position: host.position } : {}),
     status: (status, detail) => {

@@ -54,6 +54,8 @@ export interface SessionContext<Config = unknown, Services = unknown, Frame = un
   now(): number;
   /** Aborted when the host stops this session: shutdown, a lost lease, a failed renewal. */
   signal: AbortSignal;
+  /** Which of the subscription's `instances` this session is (undefined when it declares none). */
+  instance?: string;
   /**
    * The public URL of one of the connector's webhook sources (PUBLIC_URL/webhooks/<connector>/<source>),
    * for subscriptions that register a webhook with the vendor.
@@ -85,6 +87,11 @@ export interface SubscriptionDefinition<Native = any, Config = any, Services = a
   /** Whether this deployment runs the subscription: its config asks for it. */
   enabled: (config: Config) => boolean;
   /**
+   * One session per entry (an agent's own session, a station group...): each is held, leased, retried and
+   * shown on its own, and gets its entry as `ctx.instance`. Absent: one session.
+   */
+  instances?: (config: Config) => string[];
+  /**
    * Holds one session until it ends: resolves when the vendor closed it, rejects with the reason when it
    * failed; either way the host reconnects with backoff. Must end soon after `ctx.signal` aborts.
    */
@@ -93,7 +100,7 @@ export interface SubscriptionDefinition<Native = any, Config = any, Services = a
    * Optional check at start-up against the vendor (names resolved to ids, credentials tried). A ConfigError
    * stops start-up with its message; any other error is logged and left to the sessions.
    */
-  check?: (ctx: Omit<SessionContext<Config, Services, Frame>, 'emit' | 'badFrame' | 'renewBefore' | 'status' | 'position'>) => Promise<void>;
+  check?: (ctx: Omit<SessionContext<Config, Services, Frame>, 'emit' | 'badFrame' | 'renewBefore' | 'status' | 'position' | 'instance'>) => Promise<void>;
   /** Frame → native event; throws InputError on anything unexpected. Absent for upkeep-only subscriptions. */
   parse?: (frame: Frame) => Native;
   /** The vendor's event id, for storing a redelivered frame once. */
@@ -102,6 +109,12 @@ export interface SubscriptionDefinition<Native = any, Config = any, Services = a
   map?: (event: Native, ctx: MapContext<Config, Services>) => MapResult | Promise<MapResult>;
   /** As SourceDefinition.stateWrites: 'after-store' state follows the outbox. */
   stateWrites?: SourceDefinition['stateWrites'];
+}
+
+/** The sessions a subscription asks for under a config: its instances, or one unnamed session. */
+export function sessionsOf(subscription: SubscriptionDefinition, config: unknown): (string | undefined)[] {
+  const instances = subscription.instances?.(config);
+  return instances?.length ? [...new Set(instances)] : [undefined];
 }
 
 /** The event handling of a subscription that carries events, or undefined for an upkeep-only one. */

@@ -236,3 +236,50 @@ describe('start-up checks', () => {
     await until(async () => (await view(test!)).status === 'connecting', 2_000, 'the session');
   });
 });
+
+describe('subscriptions with instances (one session per agent)', () => {
+  it('holds, shows and leases each instance on its own', async () => {
+    const seen: string[] = [];
+    const perAgent = defineConnector({
+      id: 'per-agent',
+      displayName: 'Per agent',
+      platforms: ['Per agent'],
+      config: z.object({ agents: z.array(z.string()) }),
+      sources: [
+        {
+          id: 'hook',
+          description: 'unused',
+          auth: { scheme: 'none', summary: 'none', credentials: [] },
+          verify: () => ({ ok: true }),
+          parse: () => ({}),
+          map: () => ignore('unused'),
+        },
+      ],
+      subscriptions: [
+        defineSubscription<unknown, { agents: string[] }>({
+          id: 'agent-session',
+          description: 'one session per agent',
+          enabled: (config) => config.agents.length > 0,
+          instances: (config) => config.agents,
+          async connect(ctx) {
+            seen.push(ctx.instance!);
+            ctx.status('connected', `as ${ctx.instance}`);
+            await ctx.sleep(60_000);
+          },
+        }),
+      ],
+    });
+    test = await startTestRunner({
+      connectors: [perAgent],
+      config: { connectors: { 'per-agent': { options: { agents: ['jdoe', 'asmith', 'jdoe'] } } } },
+    });
+    const t = test;
+    await until(() => seen.length === 2, 5_000, 'two sessions');
+    expect(seen.sort()).toEqual(['asmith', 'jdoe']);
+    const body = (await (await t.admin('/subscriptions')).json()) as { subscriptions: SubscriptionView[] };
+    expect(body.subscriptions.map((s) => [s.subscription, s.instance, s.status, s.detail])).toEqual([
+      ['agent-session:jdoe', 'jdoe', 'connected', 'as jdoe'],
+      ['agent-session:asmith', 'asmith', 'connected', 'as asmith'],
+    ]);
+  });
+});

@@ -11,7 +11,7 @@ import type { ConnectorDefinition, ConnectorSettingsInput } from '../connector.j
 import { type ConnectorRuntime, createRuntime, handleFrame, type PreparedMessage } from '../pipeline.js';
 import { runSession } from '../session.js';
 import { createMemoryStateStore } from '../state.js';
-import { type SessionStatus, type SubscriptionDefinition, sleep } from '../subscription.js';
+import { type SessionStatus, type SubscriptionDefinition, sessionsOf, sleep } from '../subscription.js';
 import { expectOutcome, type FixtureExpectation } from './conformance.js';
 
 export interface FrameFixture {
@@ -82,7 +82,7 @@ export interface TestHost {
 export function hostSubscription(
   runtime: ConnectorRuntime,
   subscription: SubscriptionDefinition,
-  options: { publicUrl?: string } = {},
+  options: { publicUrl?: string; instance?: string } = {},
 ): TestHost {
   const controller = new AbortController();
   const seen = new Set<string>();
@@ -119,6 +119,7 @@ export function hostSubscription(
           {
             http,
             publicUrl: options.publicUrl ?? 'http://127.0.0.1:8080',
+            ...(options.instance !== undefined ? { instance: options.instance } : {}),
             log: { debug: noop, info: noop, warn: noop, error: noop },
             ...(position !== undefined ? { position } : {}),
             savePosition: async (p) => {
@@ -207,8 +208,12 @@ export function runSubscriptionConformance(options: SubscriptionConformanceOptio
 
     const live = async (body: (ctx: { harness: SubscriptionHarness; host: TestHost }) => Promise<void>) => {
       const harness = await start();
-      const host = hostSubscription(runtimeFor(harness.settings), subscription, {
+      const runtime = runtimeFor(harness.settings);
+      // A subscription with instances (one session per agent...) is proven on its first one.
+      const instance = sessionsOf(subscription, runtime.config)[0];
+      const host = hostSubscription(runtime, subscription, {
         ...(harness.publicUrl ? { publicUrl: harness.publicUrl } : {}),
+        ...(instance !== undefined ? { instance } : {}),
       });
       try {
         await host.until('the first session to connect', () => host.connected);

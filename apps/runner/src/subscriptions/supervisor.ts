@@ -13,6 +13,7 @@ import {
   runSession,
   SessionError,
   type SessionLog,
+  sessionsOf,
   type StateStore,
   type SubscriptionDefinition,
   type SubscriptionStatus,
@@ -49,7 +50,10 @@ export const DEFAULT_SUBSCRIPTION_SETTINGS: SubscriptionSettings = {
 /** What /admin/subscriptions, /readyz and the dashboard show of one subscription. */
 export interface SubscriptionView {
   connector: string;
+  /** The subscription id, with `:<instance>` for one of several sessions (an agent's own session). */
   subscription: string;
+  /** Which of the subscription's instances this session is. */
+  instance?: string;
   description: string;
   status: SubscriptionStatus;
   /** When the status last changed (ISO). */
@@ -125,10 +129,14 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
   const loops: Promise<void>[] = [];
   const started = Date.now();
 
-  const held = o.entries.map(({ runtime, subscription }) => {
-    const labels = { connector: runtime.connector.id, subscription: subscription.id };
+  const held = o.entries.flatMap(({ runtime, subscription }) =>
+    sessionsOf(subscription, runtime.config).map((instance) => ({ runtime, subscription, instance })),
+  ).map(({ runtime, subscription, instance }) => {
+    const name = instance === undefined ? subscription.id : `${subscription.id}:${instance}`;
+    const labels = { connector: runtime.connector.id, subscription: name };
     const view: SubscriptionView = {
       ...labels,
+      ...(instance !== undefined ? { instance } : {}),
       description: subscription.description,
       status: 'stopped',
       since: new Date().toISOString(),
@@ -140,7 +148,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
       renewals: { ok: 0, failed: 0 },
     };
     const log = o.logger.child(labels);
-    return { runtime, subscription, labels, view, log, lastEventAt: undefined as number | undefined };
+    return { runtime, subscription, instance, labels, view, log, lastEventAt: undefined as number | undefined };
   });
   type Held = (typeof held)[number];
 
@@ -215,6 +223,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
             http,
             log: sessionLog(h),
             publicUrl: o.publicUrl(),
+            ...(h.instance !== undefined ? { instance: h.instance } : {}),
             ...(position !== undefined ? { position } : {}),
             savePosition: (p) => within(o.positions.set(positionKey(h), p, POSITION_TTL_MS), leaseCallMs(), 'the state store'),
             store: (messages) => o.store(h.labels.connector, messages),
@@ -324,6 +333,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
                 log: sessionLog(h),
                 now: Date.now,
                 signal: controller.signal,
+                ...(h.instance !== undefined ? { instance: h.instance } : {}),
                 webhookUrl: (source) => `${o.publicUrl()}/webhooks/${h.labels.connector}/${source}`,
                 sleep: (ms) => sleep(ms, controller.signal),
               }),
