@@ -1,0 +1,1 @@
+// Vendor-side emulators for tests and benchmarks (never shipped as a runtime path).
