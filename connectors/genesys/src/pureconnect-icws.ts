@@ -79,7 +79,11 @@ export const pureconnectIcws = defineSubscription<PureConnectRequest, GenesysCon
         // Nothing else is sent while events stream in: a keep-alive request is the session's renewal.
         const timeout = c.pureconnectSessionTimeoutMs;
         ctx.renewBefore('ICWS session', ctx.now() + timeout, async () => {
-          await session.keepAlive();
+          await session.keepAlive().catch((error: unknown) => {
+            if (error instanceof IcwsUnavailable && error.alternates.length)
+              preferred.set(c, error.alternates);
+            throw error;
+          });
           return ctx.now() + timeout;
         });
         ended = await streamMessages(ctx, session, receiver, c.pureconnectStreamTimeoutMs, () =>

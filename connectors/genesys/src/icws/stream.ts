@@ -115,6 +115,7 @@ function openStream(
       connected();
     };
     source.onmessage = (event) => {
+      if (done) return;
       onMessage();
       for (const message of receiver.read(String(event.data), 'an event') ?? []) {
         const result = receiver.classify(message);
