@@ -16,7 +16,7 @@ import {
   type StateStore,
 } from '@openconnect/core';
 import { z } from 'zod';
-import type { C8x8Config, C8x8Services } from './index.js';
+import type { C8x8Config, C8x8Services } from './config.js';
 import { verifyDetachedJws } from './jws.js';
 import { firstTime } from './once.js';
 import { PLATFORM } from './stream.js';

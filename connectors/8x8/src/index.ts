@@ -1,34 +1,31 @@
-// 8x8 Contact Center: Event Streaming frames forwarded by a relay (the stream itself is a Pulsar WebSocket,
-// not an HTTP push), and the Chat Gateway webhook, signed with a detached JWS.
+// 8x8 Contact Center: Event Streaming (a Pulsar WebSocket) read by the runner's own consumer, or frames
+// forwarded by a relay; and the Chat Gateway webhook, signed with a detached JWS.
 import { defineConnector } from '@openconnect/core';
-import { z } from 'zod';
+import { createAgentLookup } from './agents.js';
+import { type C8x8Config, type C8x8Services, config, SECRET_KEYS } from './config.js';
 import { chatGateway } from './chat.js';
-import { JWS_ALGORITHMS, loadVerificationKey, type VerificationKey } from './jws.js';
+import { eventStream } from './event-stream.js';
+import { loadVerificationKey } from './jws.js';
 import { eventStreaming } from './stream.js';
 
-export const config = z.object({
-  /** The shared secret the relay sends in the x-relay-token header. */
-  relaySecret: z.string().min(16, 'relaySecret must be at least 16 characters').optional(),
-  /** 8x8's Chat Gateway signing key: PEM public key or certificate, JWK, or JWK Set (object or JSON text). */
-  publicKey: z
-    .union([z.string().min(1), z.record(z.string(), z.unknown())])
-    .optional()
-    .superRefine((value, ctx) => {
-      if (value === undefined) return;
-      try {
-        loadVerificationKey(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      }
-    }),
-  /** JWS algorithms accepted on x-8x8-signature (asymmetric only). */
-  algorithms: z.array(z.enum(JWS_ALGORITHMS)).min(1).default([...JWS_ALGORITHMS]),
-});
-export type C8x8Config = z.output<typeof config>;
+export { type C8x8Config, type C8x8Services, config } from './config.js';
 
-export interface C8x8Services {
-  /** The parsed Chat Gateway key, built once per deployment. */
-  verificationKey?: VerificationKey;
+function setup(options: C8x8Config): C8x8Services {
+  const services: C8x8Services = {};
+  if (options.publicKey !== undefined) services.verificationKey = loadVerificationKey(options.publicKey);
+  if (options.agentApiUrl && options.agentApiToken) {
+    const tenant = options.streamTenant ?? options.agentApiUser!;
+    services.agents = createAgentLookup({
+      url: options.agentApiUrl,
+      tenant,
+      user: options.agentApiUser ?? tenant,
+      token: options.agentApiToken,
+      loginField: options.agentApiLoginField,
+      cacheTtlMs: options.agentCacheTtlMs,
+      timeoutMs: options.agentApiTimeoutMs,
+    });
+  }
+  return services;
 }
 
 export default defineConnector<C8x8Config, C8x8Services>({
@@ -36,8 +33,9 @@ export default defineConnector<C8x8Config, C8x8Services>({
   displayName: '8x8 Contact Center',
   platforms: ['8x8 Contact Center'],
   config,
-  // The public key is not a secret; the relay secret is.
-  secrets: ['relaySecret'],
-  setup: (options) => (options.publicKey === undefined ? {} : { verificationKey: loadVerificationKey(options.publicKey) }),
+  // The public key is not a secret; the relay secret and the API keys are.
+  secrets: SECRET_KEYS,
+  setup,
   sources: [eventStreaming, chatGateway],
+  subscriptions: [eventStream],
 });

@@ -1,6 +1,7 @@
-// 8x8 Event Streaming, relayed: a reader holds the Pulsar WebSocket (wss://pulsar-ws-<region>.8x8.com/ws/v2/
-// reader/persistent/<tenant>/event-v1/all) and POSTs each frame as received, or its decoded payload.
-// The payload's single top-level key is the event type: {"InteractionAccepted": {...}}.
+// 8x8 Event Streaming frames: read from the Pulsar WebSocket by the runner's own consumer (event-stream.ts),
+// or relayed: a reader holds the socket and POSTs each frame as received, or its decoded payload. The
+// payload has one top-level key, the event type or its family, with the type in `event`:
+// {"AgentStatusChange": {...}}, {"Interaction": {"event": "InteractionAssigned", ...}}.
 import {
   type Draft,
   defineSource,
@@ -19,7 +20,7 @@ import {
   verifyToken,
 } from '@openconnect/core';
 import { z } from 'zod';
-import type { C8x8Config, C8x8Services } from './index.js';
+import type { C8x8Config, C8x8Services } from './config.js';
 import { firstTime } from './once.js';
 
 export const PLATFORM = '8x8 Contact Center';
@@ -34,19 +35,16 @@ const frame = z.looseObject({
 });
 const body = z.record(z.string(), z.looseObject({}));
 const inner = z.looseObject({
+  event: scalar.optional(),
   msgInfo: z.looseObject({ instanceId: scalar.optional(), sequenceId: scalar.optional() }).optional(),
   interactionGUID: scalar.optional(),
   callState: z.string().optional(),
   agentId: scalar.optional(),
   agentGUID: scalar.optional(),
   agentGuid: scalar.optional(),
-  // Flat map, or a list of {attribute|key|name, value}; which one 8x8 sends is unconfirmed.
-  attachedData: z
-    .union([
-      z.record(z.string(), z.unknown()),
-      z.array(z.looseObject({ value: z.unknown().optional() })),
-    ])
-    .optional(),
+  // 8x8's docs show {attachedDatum: [{attachedDataKey, attachedDataValue}]}; other public material a list
+  // of {attribute, value}, or a flat map. All are read.
+  attachedData: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
 });
 
 export interface StreamEvent {
@@ -66,7 +64,11 @@ function decode(text: string): unknown {
 }
 
 export function parseStream(req: InboundRequest): StreamEvent {
-  const value = parseJson(req);
+  return parseStreamValue(parseJson(req));
+}
+
+/** A Pulsar frame `{messageId, payload, ...}` or a decoded payload, as JSON already parsed. */
+export function parseStreamValue(value: unknown): StreamEvent {
   const isFrame = !!value && typeof value === 'object' && 'payload' in value && 'messageId' in value;
   const wrapped = isFrame ? parseWith(frame, value, 'Event Streaming frame') : undefined;
   const payload = parseWith(body, wrapped ? decode(wrapped.payload) : value, 'Event Streaming payload');
@@ -74,8 +76,10 @@ export function parseStream(req: InboundRequest): StreamEvent {
   if (keys.length !== 1) {
     throw new InputError(`the event payload must have one top-level key naming the event type; it has ${keys.length}`);
   }
-  const type = keys[0]!;
-  const fields = parseWith(inner, payload[type], `${type} event`);
+  const key = keys[0]!;
+  const fields = parseWith(inner, payload[key], `${key} event`);
+  // The key names a family ("Interaction", "AgentProvChange") when `event` names the type.
+  const type = typeof fields.event === 'string' && /^[A-Z][A-Za-z]+$/.test(fields.event) ? fields.event : key;
   return { type, ...(wrapped ? { messageId: wrapped.messageId } : {}), fields };
 }
 
@@ -86,25 +90,31 @@ export function streamEventId(e: StreamEvent): string | undefined {
   return info?.instanceId !== undefined && info.sequenceId !== undefined ? `${info.instanceId}:${info.sequenceId}` : undefined;
 }
 
-export function attachedData(fields: StreamEvent['fields']): Record<string, string | number | boolean> {
+type Scalar = string | number | boolean;
+const isScalar = (value: unknown): value is Scalar => scalar.safeParse(value).success;
+
+export function attachedData(fields: StreamEvent['fields']): Record<string, Scalar> {
   const data = fields.attachedData;
-  const out: Record<string, string | number | boolean> = {};
+  const out: Record<string, Scalar> = {};
   if (Array.isArray(data)) {
     for (const item of data) {
       if (!item || typeof item !== 'object') continue;
-      const name = item.attribute ?? item.key ?? item.name;
-      if (typeof name === 'string' && name && scalar.safeParse(item.value).success) out[name] = item.value as string;
+      const entry = item as Record<string, unknown>;
+      const name = entry.attachedDataKey ?? entry.attribute ?? entry.key ?? entry.name;
+      const value = 'attachedDataValue' in entry ? entry.attachedDataValue : entry.value;
+      if (typeof name === 'string' && name && isScalar(value)) out[name] = value;
     }
   } else if (data) {
     // `{attachedDatum: [...]}` is the list form under a wrapper key.
     const list = Object.values(data).find(Array.isArray);
-    if (Object.keys(data).length === 1 && list) return attachedData({ attachedData: list as { value?: unknown }[] });
+    if (Object.keys(data).length === 1 && list) return attachedData({ attachedData: list });
     Object.assign(out, flattenProps(data));
   }
   return out;
 }
 
 const CHANNEL: Record<string, string> = { T: 'voice', C: 'chat', E: 'email', V: 'voicemail' };
+const MEDIA: Record<string, string> = { phone: 'voice', chat: 'chat', email: 'email', voicemail: 'voicemail' };
 const OFFERED = new Set(['InteractionCreated', 'InteractionQueued', 'InteractionAssigned']);
 const LIFECYCLE: Record<string, Lifecycle> = {
   InteractionAccepted: 'answered',
@@ -125,7 +135,7 @@ function lifecycleOf(e: StreamEvent): Lifecycle | undefined {
 
 export async function mapStream(
   e: StreamEvent,
-  ctx: { directory: { get(id: string): string | undefined }; state: StateStore },
+  ctx: { directory: { get(id: string): string | undefined }; state: StateStore; services?: C8x8Services },
 ): Promise<Draft | { ignored: string }> {
   const lifecycle = lifecycleOf(e);
   const guid = e.fields.agentId ?? e.fields.agentGUID ?? e.fields.agentGuid;
@@ -140,9 +150,15 @@ export async function mapStream(
   if (guid === undefined || guid === '') {
     return ignore(`8x8 ${e.type} names no agent (interactions carry agentId from InteractionAssigned on)`);
   }
-  const agentid = ctx.directory.get(String(guid));
+  const agents = ctx.services?.agents;
+  // A look-up that fails throws: the webhook answers 503 and the consumer hands the frame back (nack).
+  const agentid = ctx.directory.get(String(guid)) ?? (await agents?.login(String(guid)));
   if (!agentid) {
-    return ignore(`8x8 agent ${guid} is not in the directory; add "${guid}": "<agent login>" to the 8x8 directory`);
+    return ignore(
+      agents
+        ? `8x8 agent ${guid} is not in the directory and the Agent Status API has no login for it`
+        : `8x8 agent ${guid} is not in the directory; add "${guid}": "<agent login>" to the 8x8 directory`,
+    );
   }
   if (lifecycle === 'offered' && interaction && !(await firstTime(ctx.state, `offered:${interaction}:${guid}`, streamEventId(e)))) {
     return ignore(`8x8 ${e.type}: interaction ${interaction} was already offered to agent ${guid}`);
@@ -152,12 +168,19 @@ export async function mapStream(
 
 function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
   const data = attachedData(e.fields);
+  const f = e.fields as Record<string, unknown>;
   const que = typeof data.que === 'string' ? data.que.split('~~') : [];
   const queue = data.tenantSkillName ?? que[1];
+  // 8x8's documented top-level queueId, direction and mediaType come first; the attachedData forms after.
+  const queueId = isScalar(f.queueId) ? String(f.queueId) : que[3];
   const ani = data.phoneNum ?? data.callerId ?? data.pho;
-  const direction = normaliseDirection(data.queueDirection);
-  const channel = typeof data.med === 'string' ? (CHANNEL[data.med] ?? data.med.toLowerCase()) : undefined;
-  const f = e.fields as Record<string, unknown>;
+  const direction = normaliseDirection(data.queueDirection ?? f.direction);
+  const channel =
+    typeof data.med === 'string'
+      ? (CHANNEL[data.med] ?? data.med.toLowerCase())
+      : typeof f.mediaType === 'string' && f.mediaType
+        ? (MEDIA[f.mediaType] ?? f.mediaType.toLowerCase())
+        : undefined;
   return {
     [PROP.nativeEvent]: e.type,
     [PROP.platform]: PLATFORM,
@@ -165,7 +188,7 @@ function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
     ...(ani !== undefined ? { [PROP.ani]: String(ani) } : {}),
     ...(data.callingName !== undefined ? { [PROP.customerName]: String(data.callingName) } : {}),
     ...(queue !== undefined ? { [PROP.queue]: String(queue) } : {}),
-    ...(que[3] ? { [PROP.queueId]: que[3] } : {}),
+    ...(queueId ? { [PROP.queueId]: queueId } : {}),
     ...(direction ? { [PROP.direction]: direction } : {}),
     ...(channel ? { [PROP.channel]: channel } : {}),
     ...(e.fields.callState ? { callState: e.fields.callState } : {}),
