@@ -69,6 +69,9 @@ export type AesEvent = z.output<typeof event> & Record<string, unknown>;
 
 const KNOWN = new Set<string>(Object.keys(event.shape));
 
+/** Checks one event against the bridge contract; the built-in DMCC session's events go through it too. */
+export const parseAesEvent = (value: unknown): AesEvent => parseWith(event, value, 'AES bridge event') as AesEvent;
+
 /** DMCC device ids look like `4001:CM1:0.0.0.0:0`; the number is what the directory and the CRM know. */
 export const deviceNumber = (id: string) => id.split(':')[0]!;
 
@@ -150,7 +153,7 @@ export const aes = defineSource<AesEvent, AvayaConfig>({
   },
   detect: looksLikeAes,
   verify: (req, { config }) => verifyToken(req, { expected: config.bridgeToken, header: 'authorization', scheme: 'Bearer' }),
-  parse: (req) => parseWith(event, parseJson(req), 'AES bridge event') as AesEvent,
+  parse: (req) => parseAesEvent(parseJson(req)),
   eventId: (e) => e.eventId,
   map: (e, { directory }) => mapAes(e, directory),
 });

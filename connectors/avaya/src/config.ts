@@ -11,6 +11,13 @@ export const AXP_UPKEEP_OPTIONS = [
   'axpAppKey',
 ] as const;
 
+/** What the built-in AES DMCC session needs; set one and all are required. */
+export const AES_DMCC_OPTIONS = ['aesHost', 'aesUser', 'aesPassword', 'aesSwitchName', 'aesExtensions'] as const;
+
+/** DMCC's TLS port; the plain-TCP port (4721) is a belief, used only when aesTls is false and no port is set. */
+export const AES_TLS_PORT = 4722;
+export const AES_TCP_PORT = 4721;
+
 const httpUrl = z
   .url({
     protocol: /^https?$/,
@@ -68,8 +75,55 @@ export const config = z
     axpSubscriptionsPath: pathTemplate('axpSubscriptionsPath').default(
       '/api/notification/v1/accounts/{accountId}/subscriptions',
     ),
+
+    // The built-in AES DMCC session (subscription `aes-dmcc`): the runner holds a DMCC application session
+    // and station monitors itself, so no bridge is needed.
+    /** The AES server (host name or address) that serves DMCC. */
+    aesHost: z.string().min(1).regex(/^[^\s/:]+$|^\[[0-9a-fA-F:]+\]$/, 'aesHost must be a host name or address, without scheme or port').optional(),
+    /** Default 4722 with TLS, 4721 without. */
+    aesPort: z.number().int().min(1).max(65_535).optional(),
+    /** DMCC over TLS (default); false for plain TCP, which AES must have enabled. */
+    aesTls: z.boolean().default(true),
+    /** PEM of the CA that signed the AES server certificate (by reference: `file:/run/secrets/aes-ca.pem`). Default: Node's trusted CAs. */
+    aesCaCert: z.string().regex(/-----BEGIN CERTIFICATE-----/, 'aesCaCert must be PEM text (-----BEGIN CERTIFICATE-----...)').optional(),
+    /** Check that the certificate names aesHost (default). false: the chain is still verified, the name is not. */
+    aesVerifyServerName: z.boolean().default(true),
+    /** The AES user DMCC signs in as (a CTI user). */
+    aesUser: z.string().min(1).optional(),
+    aesPassword: z.string().min(1).optional(),
+    /** The switch connection name of the Communication Manager on AES (e.g. CM1). */
+    aesSwitchName: z.string().min(1).optional(),
+    /** The station extensions to monitor (one TSAPI basic licence each). */
+    aesExtensions: z
+      .array(z.string().regex(/^\d{1,16}$/, 'each of aesExtensions must be a station extension (digits)'))
+      .min(1, 'aesExtensions must name at least one station extension')
+      .transform((list) => [...new Set(list)])
+      .optional(),
+    /** The DMCC protocol version asked for in StartApplicationSession. */
+    aesProtocolVersion: z.string().min(1).default('http://www.ecma-international.org/standards/ecma-323/csta/ed3/priv7'),
+    /** The application session duration asked for, in seconds; it is reset at half of what AES grants. */
+    aesSessionDurationS: z.number().int().min(1).max(86_400).default(180),
+    /** How long AES keeps the session (and its monitors) after the connection drops, in seconds: a reconnect within it resumes the session. */
+    aesSessionCleanupDelayS: z.number().int().min(0).max(86_400).default(60),
+    /** Who is at a station: `directory` (extension → login in the directory) or `GetAgentState` (asks AES, polled). */
+    aesAgentLogin: z.enum(['directory', 'GetAgentState']).default('directory'),
+    /** How often GetAgentState is asked per station when aesAgentLogin is GetAgentState. */
+    aesAgentStatePollMs: z.number().int().min(50).max(3_600_000).default(30_000),
+    /** How long a DMCC request may wait for its answer before the session is given up and reconnected. */
+    aesRequestTimeoutMs: z.number().int().min(50).max(300_000).default(10_000),
   })
   .superRefine((value, ctx) => {
+    const aesSet = AES_DMCC_OPTIONS.filter((key) => value[key] !== undefined);
+    if (aesSet.length) {
+      for (const key of AES_DMCC_OPTIONS) {
+        if (value[key] !== undefined) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${key} is required: the AES DMCC session is configured (${aesSet.join(', ')} set) and needs ${AES_DMCC_OPTIONS.join(', ')}`,
+        });
+      }
+    }
     const set = AXP_UPKEEP_OPTIONS.filter((key) => value[key] !== undefined);
     if (!set.length) return;
     const needed = [...AXP_UPKEEP_OPTIONS, 'authToken'] as const;
@@ -83,6 +137,14 @@ export const config = z
     }
   });
 export type AvayaConfig = z.output<typeof config>;
+
+/** Whether the config asks for the built-in AES DMCC session (the schema made sure it is complete). */
+export const aesDmccEnabled = (config: AvayaConfig): boolean =>
+  AES_DMCC_OPTIONS.every((key) => config[key] !== undefined);
+
+/** The DMCC port: aesPort, else 4722 with TLS and 4721 without. */
+export const aesPortOf = (config: AvayaConfig): number =>
+  config.aesPort ?? (config.aesTls ? AES_TLS_PORT : AES_TCP_PORT);
 
 /** Whether the config asks for the built-in AXP subscription upkeep (the schema made sure it is complete). */
 export const axpUpkeepEnabled = (config: AvayaConfig): boolean =>

@@ -1,2 +1,3 @@
 // Vendor-side emulators for tests and benchmarks (never shipped as a runtime path).
 export * from './axp.js';
+export * from './dmcc.js';

@@ -1,0 +1,326 @@
+// One DMCC application session, held until the connection or the session ends: StartApplicationSession
+// (resuming the last session when AES may still keep it), GetDeviceId and MonitorStart per station,
+// ResetApplicationSessionTimer at half the granted duration, events handed on in order, agent logins from
+// GetAgentState when asked. Stopped: MonitorStop each, StopApplicationSession, close. Dropped: the session
+// is remembered for its cleanup delay, so the next connection resumes it with its monitors (not twice).
+import { renewalTime, SessionError, type SessionContext, sleep } from '@openconnect/core';
+import { type AvayaConfig, aesPortOf } from '../config.js';
+import { type DmccConnection, openConnection, RefusedError } from './connection.js';
+import type { DmccFrame } from './events.js';
+import type { Frame } from './framing.js';
+import * as request from './requests.js';
+import { findText, loggedOnAgent, type Message, readMessage, startedSession, text } from './responses.js';
+
+type Ctx = SessionContext<AvayaConfig, unknown, DmccFrame>;
+
+interface Monitor {
+  extension: string;
+  deviceId: string;
+  crossRefId: string;
+}
+/** What the next session needs to resume this one (kept in the connector state for the cleanup delay). */
+interface Remembered {
+  sessionId: string;
+  protocol: string;
+  monitors: Monitor[];
+}
+
+const APPLICATION_ID = 'OpenConnect';
+/** Requests in flight at once while setting up monitors or polling agents. */
+const CONCURRENCY = 8;
+/** Events waiting for the store before reading from AES pauses, and when it resumes. */
+const HIGH_WATER = 256;
+const LOW_WATER = 64;
+/** A clean stop waits at most this long for AES's answers. */
+const STOP_TIMEOUT_MS = 3_000;
+
+/**
+ * The deadline to hand renewBefore so that it renews at `at`: renewBefore renews on the core's schedule
+ * (renewalTime), DMCC clients reset at half the session duration; found by bisection on renewalTime itself.
+ */
+export function deadlineRenewedAt(now: number, at: number): number {
+  let low = at;
+  let high = at + (at - now) + 20 * 60_000;
+  for (let i = 0; i < 60 && high - low > 0.5; i++) {
+    const mid = (low + high) / 2;
+    if (renewalTime(now, mid) < at) low = mid;
+    else high = mid;
+  }
+  return high;
+}
+
+/** Runs `work` over `items`, at most CONCURRENCY at a time. */
+async function pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+export async function holdDmccSession(ctx: Ctx): Promise<void> {
+  const { config } = ctx;
+  const host = config.aesHost!;
+  const user = config.aesUser!;
+  const switchName = config.aesSwitchName!;
+  const port = aesPortOf(config);
+  const where = `${config.aesTls ? 'tls' : 'tcp'}://${host}:${port}`;
+  const memoryKey = `aes-dmcc:session:${user}@${host}:${port}`;
+  const cleanupMs = config.aesSessionCleanupDelayS * 1000;
+  const monitors = new Map<string, Monitor>();
+  const agents = new Map<string, string>();
+  const askAgents = config.aesAgentLogin === 'GetAgentState';
+  let session: { sessionId: string; protocol: string; durationS: number } | undefined;
+  /** Set when AES ended the session itself (it cannot be resumed). */
+  let endedByAes: string | undefined;
+  let waiting = 0;
+
+  ctx.status('connecting', `connecting to AES at ${where} as ${user}`);
+  const conn: DmccConnection = await openConnection({
+    host,
+    port,
+    tls: config.aesTls,
+    ...(config.aesCaCert ? { ca: config.aesCaCert } : {}),
+    verifyServerName: config.aesVerifyServerName,
+    requestTimeoutMs: config.aesRequestTimeoutMs,
+    signal: ctx.signal,
+    onUnsolicited: unsolicited,
+    onBadFrame: (reason) => ctx.badFrame(reason),
+  });
+  let closedBy: string | undefined;
+  const done = new AbortController();
+  void conn.closed.then((reason) => {
+    closedBy = reason;
+    done.abort();
+  });
+  const stop = () => done.abort();
+  ctx.signal.addEventListener('abort', stop, { once: true });
+
+  // Unsolicited messages wait for the answers read with them: an event may follow its MonitorStartResponse
+  // in the same read, and the monitor is known only once that answer's continuation has run.
+  let queued: Frame[] = [];
+  function unsolicited(frame: Frame) {
+    queued.push(frame);
+    if (queued.length === 1) setImmediate(drain);
+  }
+  function drain() {
+    const frames = queued;
+    queued = [];
+    for (const frame of frames) handle(frame);
+  }
+
+  function handle(frame: Frame) {
+    let message: Message;
+    try {
+      message = readMessage(frame.xml);
+    } catch (error) {
+      ctx.badFrame(`a message from AES could not be read: ${(error as Error).message}`);
+      return;
+    }
+    if (message.name === 'StopApplicationSession') {
+      const why = message.body.sessionEndReason;
+      endedByAes = `AES ended the application session (${findText(why, 'definedEndReason') ?? findText(why, 'appEndReason') ?? 'no reason given'})`;
+      conn.close();
+      return;
+    }
+    if (!message.name.endsWith('Event')) {
+      ctx.log.debug({ message: message.name }, 'an unsolicited DMCC message that is not an event was skipped');
+      return;
+    }
+    const crossRefId = text(message.body.monitorCrossRefID);
+    const monitor = crossRefId === undefined ? undefined : monitors.get(crossRefId);
+    if (!monitor) {
+      ctx.log.warn({ event: message.name, monitorCrossRefID: crossRefId }, 'an event for a monitor this session does not hold was skipped');
+      return;
+    }
+    const agentId = askAgents ? agents.get(monitor.extension) : undefined;
+    if (askAgents && message.name === 'AgentLoggedOnEvent') {
+      const agent = text(message.body.agentID);
+      if (agent) agents.set(monitor.extension, agent);
+    }
+    if (askAgents && message.name === 'AgentLoggedOffEvent') agents.delete(monitor.extension);
+    // Handed on in order (emit chains); reading pauses while too many wait for the store.
+    waiting += 1;
+    if (waiting === HIGH_WATER) conn.pause();
+    ctx
+      .emit({ monitoredDevice: monitor.extension, ...(agentId ? { agentId } : {}), xml: frame.xml })
+      .catch(() => {})
+      .finally(() => {
+        waiting -= 1;
+        if (waiting === LOW_WATER) conn.resume();
+      });
+  }
+
+  const remember = async (ttlMs: number) => {
+    if (!session) return;
+    const value: Remembered = { sessionId: session.sessionId, protocol: session.protocol, monitors: [...monitors.values()] };
+    await ctx.state.set(memoryKey, value, Math.max(1, ttlMs)).catch((error: unknown) =>
+      ctx.log.warn({ err: (error as Error).message }, 'could not remember the DMCC session for a resume'),
+    );
+  };
+  const forget = () => ctx.state.delete(memoryKey).catch(() => {});
+
+  async function start(): Promise<void> {
+    const remembered = cleanupMs > 0 ? await ctx.state.get<Remembered>(memoryKey).catch(() => undefined) : undefined;
+    const ask = (sessionId?: string) =>
+      conn.request(
+        sessionId ? `StartApplicationSession (resuming session ${sessionId})` : 'StartApplicationSession',
+        request.startApplicationSession({
+          applicationId: APPLICATION_ID,
+          userName: user,
+          password: config.aesPassword!,
+          protocolVersion: config.aesProtocolVersion,
+          durationS: config.aesSessionDurationS,
+          cleanupDelayS: config.aesSessionCleanupDelayS,
+          ...(sessionId ? { sessionId } : {}),
+        }),
+      );
+    const refused = (error: RefusedError) =>
+      new SessionError(
+        `AES refused the DMCC application session for user ${user} (${error.refusal}): check aesUser and aesPassword (an AES CTI user), and that AES speaks aesProtocolVersion ${config.aesProtocolVersion}`,
+        { failed: true },
+      );
+    let answer: Message;
+    try {
+      answer = await ask(remembered?.sessionId);
+    } catch (error) {
+      if (!(error instanceof RefusedError)) throw error;
+      if (!remembered) throw refused(error);
+      ctx.log.info({ sessionId: remembered.sessionId, refusal: error.refusal }, 'AES no longer has the last DMCC session; starting a new one');
+      await forget();
+      try {
+        answer = await ask();
+      } catch (again) {
+        throw again instanceof RefusedError ? refused(again) : again;
+      }
+    }
+    session = startedSession(answer, { protocol: config.aesProtocolVersion, durationS: config.aesSessionDurationS });
+    if (remembered && session.sessionId === remembered.sessionId) {
+      // AES kept the session and its monitors: reuse them, or every event would come twice.
+      for (const monitor of remembered.monitors) monitors.set(monitor.crossRefId, monitor);
+      ctx.log.info({ sessionId: session.sessionId, monitors: monitors.size }, 'resumed the DMCC session with its monitors');
+    } else if (remembered) await forget();
+  }
+
+  /** Stops the monitors of stations no longer configured, starts the missing ones; returns the refusals. */
+  async function monitorStations(): Promise<string[]> {
+    const wanted = new Set(config.aesExtensions!);
+    for (const monitor of [...monitors.values()]) {
+      if (wanted.has(monitor.extension)) continue;
+      monitors.delete(monitor.crossRefId);
+      await conn.request(`MonitorStop for ${monitor.extension}`, request.monitorStop(session!.protocol, monitor.crossRefId)).catch(() => {});
+    }
+    const held = new Set([...monitors.values()].map((m) => m.extension));
+    const refusals: string[] = [];
+    await pool([...wanted].filter((extension) => !held.has(extension)), async (extension) => {
+      try {
+        const device = await conn.request(`GetDeviceId for ${extension}`, request.getDeviceId(switchName, extension));
+        const deviceId = text(device.body.device);
+        if (!deviceId) throw new SessionError(`AES answered GetDeviceId for ${extension} without a device`);
+        const started = await conn.request(`MonitorStart for ${extension}`, request.monitorStart(session!.protocol, deviceId));
+        const crossRefId = text(started.body.monitorCrossRefID);
+        if (!crossRefId) throw new SessionError(`AES answered MonitorStart for ${extension} without a monitorCrossRefID`);
+        monitors.set(crossRefId, { extension, deviceId, crossRefId });
+      } catch (error) {
+        if (!(error instanceof RefusedError)) throw error;
+        refusals.push(`${extension} (${error.refusal})`);
+      }
+    });
+    return refusals;
+  }
+
+  /** Asks AES who is logged on at each monitored station. */
+  async function pollAgents(): Promise<void> {
+    await pool([...monitors.values()], async ({ extension, deviceId }) => {
+      try {
+        const answer = await conn.request(`GetAgentState for ${extension}`, request.getAgentState(session!.protocol, deviceId));
+        const agent = loggedOnAgent(answer);
+        if (agent) agents.set(extension, agent);
+        else agents.delete(extension);
+      } catch (error) {
+        if (!(error instanceof RefusedError)) throw error;
+        agents.delete(extension);
+        ctx.log.debug({ extension, refusal: error.refusal }, 'GetAgentState refused; the directory names the agent');
+      }
+    });
+  }
+
+  const halfway = (durationS: number) => {
+    const now = ctx.now();
+    return deadlineRenewedAt(now, now + (durationS * 1000) / 2);
+  };
+  async function reset(): Promise<number> {
+    const current = session!;
+    try {
+      const answer = await conn.request(
+        'ResetApplicationSessionTimer',
+        request.resetApplicationSessionTimer(current.sessionId, config.aesSessionDurationS),
+      );
+      const granted = Number(text(answer.body.actualSessionDuration));
+      if (Number.isFinite(granted) && granted > 0) current.durationS = granted;
+    } catch (error) {
+      if (error instanceof RefusedError) {
+        endedByAes = `AES refused to reset the session timer (${error.refusal}): the session has ended`;
+        await forget();
+      } else await remember(cleanupMs);
+      conn.close();
+      throw error;
+    }
+    await remember(current.durationS * 1000 + cleanupMs);
+    return halfway(current.durationS);
+  }
+
+  /** MonitorStop each, StopApplicationSession: AES frees the licences now rather than after the cleanup delay. */
+  async function cleanStop(): Promise<void> {
+    const current = session!;
+    await Promise.allSettled(
+      [...monitors.values()].map((m) =>
+        conn.request(`MonitorStop for ${m.extension}`, request.monitorStop(current.protocol, m.crossRefId), STOP_TIMEOUT_MS),
+      ),
+    );
+    await conn.request('StopApplicationSession', request.stopApplicationSession(current.sessionId), STOP_TIMEOUT_MS).catch(() => {});
+    await forget();
+  }
+
+  let failure: unknown;
+  try {
+    await start();
+    const refusals = await monitorStations();
+    if (!monitors.size)
+      throw new SessionError(
+        `AES monitors none of aesExtensions on switch ${switchName}: ${refusals.join(', ')}; check aesSwitchName (the switch connection name on AES), the extensions, and that a TSAPI basic licence is free per station`,
+        { failed: true },
+      );
+    await remember(session!.durationS * 1000 + cleanupMs);
+    if (askAgents) await pollAgents();
+    ctx.renewBefore('DMCC application session', halfway(session!.durationS), reset);
+    const stations = `${monitors.size} station(s) on ${switchName} through AES ${where}`;
+    if (refusals.length) ctx.status('degraded', `monitoring ${stations}; AES refused ${refusals.join(', ')}`);
+    else ctx.status('connected', `monitoring ${stations}`);
+    while (!done.signal.aborted) {
+      await sleep(askAgents ? config.aesAgentStatePollMs : 24 * 3_600_000, done.signal);
+      if (askAgents && !done.signal.aborted) await pollAgents();
+    }
+  } catch (error) {
+    failure = error;
+  } finally {
+    ctx.signal.removeEventListener('abort', stop);
+    const refusedForGood = failure instanceof SessionError && failure.failed;
+    if ((ctx.signal.aborted || refusedForGood) && session && conn.open && !endedByAes) await cleanStop();
+    conn.close();
+  }
+  // Stopped by the host (shutdown, lost lease, a failed renewal it already holds).
+  if (ctx.signal.aborted) return;
+  if (endedByAes) {
+    await forget();
+    throw new SessionError(endedByAes);
+  }
+  if (failure instanceof SessionError && failure.failed) throw failure;
+  if (session) await remember(cleanupMs);
+  throw failure instanceof Error
+    ? failure
+    : new SessionError(
+        `the connection to AES at ${where} ended (${closedBy ?? 'closed'})${session && cleanupMs ? `; the next connection resumes the session within ${config.aesSessionCleanupDelayS} s` : ''}`,
+      );
+}
