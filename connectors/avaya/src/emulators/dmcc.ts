@@ -267,20 +267,25 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  /** Writes one frame per monitor of the station; frames for one connection go in one write. */
+  /** Writes one frame per monitor of the station, in the items' order; frames for one connection go in one write. */
   function deliver(items: { extension: string; build: (crossRefId: string) => string }[]): number {
-    const out = new Map<Client, Buffer[]>();
-    let sent = 0;
+    const watching = new Map<string, { client: Client; crossRefId: string }[]>();
     for (const session of sessions.values()) {
       if (!session.client) continue;
       for (const [crossRefId, extension] of session.monitors) {
-        for (const item of items) {
-          if (item.extension !== extension) continue;
-          const list = out.get(session.client) ?? [];
-          list.push(encodeFrame(EVENT_INVOKE_ID, item.build(crossRefId)));
-          out.set(session.client, list);
-          sent += 1;
-        }
+        const list = watching.get(extension) ?? [];
+        list.push({ client: session.client, crossRefId });
+        watching.set(extension, list);
+      }
+    }
+    const out = new Map<Client, Buffer[]>();
+    let sent = 0;
+    for (const item of items) {
+      for (const { client, crossRefId } of watching.get(item.extension) ?? []) {
+        const list = out.get(client) ?? [];
+        list.push(encodeFrame(EVENT_INVOKE_ID, item.build(crossRefId)));
+        out.set(client, list);
+        sent += 1;
       }
     }
     for (const [client, frames] of out) write(client, Buffer.concat(frames));
