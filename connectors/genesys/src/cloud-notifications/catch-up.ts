@@ -100,6 +100,11 @@ export function createTracker(state: StateStore, ttlMs: number, now: () => numbe
 export interface CatchUpContext {
   rest: GenesysRest;
   tracker: Tracker;
+  /**
+   * Whether the new socket already brought a snapshot of the conversation: each is the whole conversation
+   * and newer than the gap, so the REST answer (maybe older than it) is not handed on.
+   */
+  heard(conversationId: string): boolean;
   emit(message: Record<string, unknown>): Promise<void>;
   warn(detail: Record<string, unknown>, message: string): void;
   signal: AbortSignal;
@@ -111,6 +116,7 @@ export async function catchUp(ctx: CatchUpContext): Promise<number> {
   for (const [id, tracked] of await ctx.tracker.inProgress()) {
     if (ctx.signal.aborted) break;
     const path = conversationPath(tracked.topic, id);
+    if (ctx.heard(id)) continue;
     if (!path) {
       await ctx.tracker.forget(id);
       continue;
@@ -124,6 +130,7 @@ export async function catchUp(ctx: CatchUpContext): Promise<number> {
         await ctx.tracker.forget(id);
         continue;
       }
+      if (ctx.heard(id)) continue;
       await ctx.emit({ topicName: tracked.topic, eventBody: answer.data });
       handed += 1;
     } catch (error) {

@@ -67,6 +67,10 @@ function createInbox() {
       closed = true;
       wake?.();
     },
+    /** Whether a text waiting to be handed on names this id (a conversation's GUID). */
+    mentions(id: string) {
+      return texts.some((text) => text.includes(id));
+    },
     async next(): Promise<string | undefined> {
       while (!texts.length && !closed) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
@@ -121,6 +125,7 @@ export async function holdSession(ctx: Ctx): Promise<void> {
         rest,
         tracker,
         emit: handOn,
+        heard: (id) => inbox.mentions(id),
         warn: (detail, message) => ctx.log.warn(detail, message),
         signal: over.signal,
       });

@@ -253,8 +253,9 @@ export async function startGenesysCloudEmulator(
 
   const controls: GenesysCloudControls = {
     push(topic, eventBody) {
+      const sent = channels.push(topic, eventBody); // the notification leaves as the state changes
       conversations.set(restPathOf(topic, eventBody.id), eventBody);
-      return channels.push(topic, eventBody);
+      return sent;
     },
     update(topic, eventBody) {
       conversations.set(restPathOf(topic, eventBody.id), eventBody);
