@@ -1,7 +1,7 @@
-// Avaya: Avaya Experience Platform (AXP) notification webhooks, and Avaya Aura AES call events relayed
-// by a bridge (AES itself only speaks CSTA over a TCP session, so something must turn it into HTTP).
-// The runner keeps the AXP WEBHOOK subscription alive itself (axp-upkeep); its events arrive on `axp`.
-// The runner can also hold the AES DMCC session itself (aes-dmcc), so no bridge is needed.
+// Avaya: Avaya Experience Platform (AXP) notification webhooks, and Avaya Aura AES call events (AES only
+// speaks CSTA over a TCP session). The runner keeps the AXP WEBHOOK subscription alive itself (axp-upkeep;
+// its events arrive on `axp`) and holds the AES DMCC session itself (aes-dmcc, mapped as `aes` maps a
+// bridge's events, so no bridge is needed; the bridge contract stays as an alternative).
 import { defineConnector } from '@openconnect/core';
 import { aes } from './aes.js';
 import { axp } from './axp.js';
