@@ -143,12 +143,17 @@ export const pureconnect = defineSource<PureConnectRequest, GenesysConfig, Servi
           });
         }
       } else {
-        for (const item of [...(message.interactionsAdded ?? []), ...(message.interactionsChanged ?? [])]) {
+        const listed = [...(message.interactionsAdded ?? []), ...(message.interactionsChanged ?? [])];
+        for (const item of listed) {
           const result = await interactionChanged(item.interactionId, item.attributes ?? {}, relayAgent, ctx);
           if ('ignored' in result) reasons.push(result.ignored);
           else drafts.push(...result);
         }
-        for (const id of message.interactionsRemoved ?? []) {
+        const removed = [
+          ...(message.interactionsRemoved ?? []),
+          ...(await leftWhileAway(message, listed.map((i) => i.interactionId), relayAgent, ctx)),
+        ];
+        for (const id of removed) {
           const result = await interactionRemoved(id, relayAgent, ctx);
           if ('ignored' in result) reasons.push(result.ignored);
           else drafts.push(result);
@@ -160,6 +165,29 @@ export const pureconnect = defineSource<PureConnectRequest, GenesysConfig, Servi
 });
 
 const stateKey = (id: string) => `pureconnect:${id}`;
+const queueKey = (subscription: string) => `pureconnect:queue:${subscription}`;
+
+/**
+ * The interactions of one queue subscription, kept so a full snapshot (isDelta false: what ICWS sends a new
+ * subscription, e.g. after a re-login) can end those that left the queue while nobody watched: an answer or
+ * a hang-up between two sessions still ends the call, once. Returns the ids that left.
+ */
+async function leftWhileAway(
+  message: { subscriptionId?: string | null; isDelta?: boolean | null; interactionsRemoved?: string[] | null },
+  listed: string[],
+  relayAgent: string | undefined,
+  ctx: Ctx,
+): Promise<string[]> {
+  const subscription = message.subscriptionId ?? relayAgent;
+  if (!subscription) return [];
+  const key = queueKey(subscription);
+  const known = new Set((await ctx.state.get<string[]>(key)) ?? []);
+  const gone = message.isDelta === false ? [...known].filter((id) => !listed.includes(id)) : [];
+  const now = message.isDelta === false ? new Set(listed) : new Set([...known, ...listed]);
+  for (const id of [...(message.interactionsRemoved ?? []), ...gone]) now.delete(id);
+  await ctx.state.set(key, [...now], ctx.config.stateTtlMs);
+  return gone;
+}
 
 /**
  * Eic_State as its letter: some CIC versions send a number (pureconnectStateNumbers; a character code
