@@ -7,6 +7,8 @@ import {
   ignore,
   type InboundRequest,
   InputError,
+  type MapContext,
+  type MapResult,
   normaliseDirection,
   parseJson,
   parseWith,
@@ -15,7 +17,8 @@ import {
   PROP,
 } from '@openconnect/core';
 import { z } from 'zod';
-import type { InContactConfig } from './index.js';
+import { AGENT_STATE_TYPES, agentStateStep } from './agent-state.js';
+import type { InContactConfig } from './config.js';
 import { batchKey, rememberBatch, replayOf } from './replay.js';
 import { flatten, resolveAgent, skillProps, tokenAuth, verifyBearerOrHeader } from './shared.js';
 import { type ContactMemory, FRESH, step } from './transitions.js';
@@ -42,8 +45,14 @@ const batch = z.object({
 });
 const single = z.record(z.string(), z.unknown());
 
-function readBatch(req: InboundRequest): AgentEventBatch {
-  const value = parseJson(req);
+/**
+ * Reads a get-next-event answer (`{sessionId, events}`, naming its agent) or a single event, flattened.
+ * `agent` names the session's agent when the body does not (the relay's headers, the held session).
+ */
+export function readAgentBatch(
+  value: unknown,
+  agent: { agentUserName?: string; agentId?: string } = {},
+): AgentEventBatch {
   const isSingle = !!value && typeof value === 'object' && !Array.isArray(value) && 'Type' in value;
   const parsed = isSingle
     ? { events: [parseWith(single, value, 'Agent API event')] }
@@ -60,8 +69,8 @@ function readBatch(req: InboundRequest): AgentEventBatch {
     return flat;
   });
   const fromBody = parsed as Partial<AgentEventBatch>;
-  const userName = fromBody.agentUserName || header(req, AGENT_USERNAME_HEADER) || undefined;
-  const agentId = fromBody.agentId || header(req, AGENT_ID_HEADER) || undefined;
+  const userName = fromBody.agentUserName || agent.agentUserName || undefined;
+  const agentId = fromBody.agentId || agent.agentId || undefined;
   const read: AgentEventBatch = {
     ...(userName ? { agentUserName: userName } : {}),
     ...(agentId ? { agentId } : {}),
@@ -73,9 +82,84 @@ function readBatch(req: InboundRequest): AgentEventBatch {
 
 const truthy = (value: string | undefined) => value?.toLowerCase() === 'true';
 
+// Legs of a call the agent already has (a consult with another agent, the agent's own phone leg): a
+// CallContactEvent of its own, never a new call to pop.
+const SECONDARY_LEGS = new Set(['consult', 'agentleg']);
+
+/**
+ * Agent API events of one agent → drafts. Shared by the relay source and the runner's own sessions
+ * (agent-sessions, rtd-poll), with the same state keys: per agent and ContactID, and per agent.
+ */
+export async function mapAgentBatch(
+  batchIn: AgentEventBatch,
+  { directory, state, config }: MapContext<InContactConfig>,
+): Promise<MapResult> {
+  if (!batchIn.agentUserName && !batchIn.agentId) {
+    throw new InputError(
+      `the relay named no agent: add "agentUserName" or "agentId" to the body, or the header ${AGENT_USERNAME_HEADER} or ${AGENT_ID_HEADER}`,
+    );
+  }
+  const replayed = batchIn.batchKey ? await replayOf(state, batchIn.batchKey) : undefined;
+  if (replayed) return replayed;
+  const agent = resolveAgent(directory, batchIn.agentUserName, batchIn.agentId);
+  const agentKey = batchIn.agentId ?? batchIn.agentUserName!;
+  const drafts: Draft[] = [];
+  const after: Record<string, ContactMemory | null> = {};
+  const reasons: string[] = [];
+  const common: Props = {
+    ...(batchIn.agentId ? { [PROP.agentPlatformId]: batchIn.agentId } : {}),
+    ...(batchIn.sessionId ? { agentSessionId: batchIn.sessionId } : {}),
+    ...(config.platform ? { [PROP.platform]: config.platform } : {}),
+  };
+  for (const event of batchIn.events) {
+    if (event.Type === 'CallContactEvent') {
+      if (SECONDARY_LEGS.has(event.CallType?.toLowerCase() ?? '')) {
+        reasons.push(
+          `contact ${event.ContactID} (CallType ${event.CallType}) is a leg of call ${event.MasterID || '?'}, not a new call`,
+        );
+        continue;
+      }
+      // Keyed by agent too: a transferred call reaches the next agent under a new ContactID anyway,
+      // but a supervisor relay may forward several sessions.
+      const key = `contact:${agentKey}:${event.ContactID}`;
+      const memory = (await state.get<ContactMemory>(key)) ?? FRESH;
+      const result = step(memory, event.Status!, truthy(event.FinalState));
+      if (result.next) await state.set(key, result.next);
+      else await state.delete(key);
+      after[key] = result.next;
+      if (!result.lifecycles.length) reasons.push(`contact ${event.ContactID}: ${result.reason}`);
+      if ('missing' in agent) {
+        if (result.lifecycles.length) reasons.push(`contact ${event.ContactID}: ${agent.missing}`);
+        continue;
+      }
+      for (const lifecycle of result.lifecycles)
+        drafts.push({ agentid: agent.agentid, lifecycle, props: { ...contactProps(event), ...common } });
+    } else if (AGENT_STATE_TYPES.has(event.Type!)) {
+      if ('missing' in agent) {
+        reasons.push(`${event.Type}: ${agent.missing}`);
+        continue;
+      }
+      const now = await agentStateStep(state, agentKey, event);
+      if (now.repeat) {
+        reasons.push(now.repeat);
+        continue;
+      }
+      drafts.push({
+        agentid: agent.agentid,
+        lifecycle: 'agent_state',
+        props: { ...agentStateProps(event, now), ...common },
+      });
+    } else {
+      reasons.push(`${event.Type} is not an event this connector maps`);
+    }
+  }
+  if (drafts.length && batchIn.batchKey) await rememberBatch(state, batchIn.batchKey, { drafts, after });
+  return drafts.length ? drafts : ignore([...new Set(reasons)].join('; ') || 'the batch has no events');
+}
+
 export const agentEvents = defineSource<AgentEventBatch, InContactConfig>({
   id: 'agent-events',
-  description: 'Agent API session events (CallContactEvent, AgentStateChange...) forwarded by a relay',
+  description: 'Agent API session events (CallContactEvent, AgentState...) forwarded by a relay',
   auth: tokenAuth('set on the relay'),
   detect(req) {
     const value = peekJson(req) as Record<string, unknown> | undefined;
@@ -87,63 +171,15 @@ export const agentEvents = defineSource<AgentEventBatch, InContactConfig>({
     );
   },
   verify: (req, { config }) => verifyBearerOrHeader(req, config.token),
-  parse: readBatch,
+  parse: (req: InboundRequest) =>
+    readAgentBatch(parseJson(req), {
+      ...(header(req, AGENT_USERNAME_HEADER) ? { agentUserName: header(req, AGENT_USERNAME_HEADER)! } : {}),
+      ...(header(req, AGENT_ID_HEADER) ? { agentId: header(req, AGENT_ID_HEADER)! } : {}),
+    }),
   eventId: (batchIn) => batchIn.batchKey,
-  async map(batchIn, { directory, state, config }) {
-    if (!batchIn.agentUserName && !batchIn.agentId) {
-      throw new InputError(
-        `the relay named no agent: add "agentUserName" or "agentId" to the body, or the header ${AGENT_USERNAME_HEADER} or ${AGENT_ID_HEADER}`,
-      );
-    }
-    const replayed = batchIn.batchKey ? await replayOf(state, batchIn.batchKey) : undefined;
-    if (replayed) return replayed;
-    const agent = resolveAgent(directory, batchIn.agentUserName, batchIn.agentId);
-    const drafts: Draft[] = [];
-    const after: Record<string, ContactMemory | null> = {};
-    const reasons: string[] = [];
-    const common: Props = {
-      ...(batchIn.agentId ? { [PROP.agentPlatformId]: batchIn.agentId } : {}),
-      ...(batchIn.sessionId ? { agentSessionId: batchIn.sessionId } : {}),
-      ...(config.platform ? { [PROP.platform]: config.platform } : {}),
-    };
-    for (const event of batchIn.events) {
-      if (event.Type === 'CallContactEvent') {
-        // Keyed by agent too: a transferred call reaches the next agent under a new ContactID anyway,
-        // but a supervisor relay may forward several sessions.
-        const key = `contact:${batchIn.agentId ?? batchIn.agentUserName}:${event.ContactID}`;
-        const memory = (await state.get<ContactMemory>(key)) ?? FRESH;
-        const result = step(memory, event.Status!, truthy(event.FinalState));
-        if (result.next) await state.set(key, result.next);
-        else await state.delete(key);
-        after[key] = result.next;
-        if (!result.lifecycles.length) reasons.push(`contact ${event.ContactID}: ${result.reason}`);
-        if ('missing' in agent) {
-          if (result.lifecycles.length) reasons.push(`contact ${event.ContactID}: ${agent.missing}`);
-          continue;
-        }
-        for (const lifecycle of result.lifecycles)
-          drafts.push({ agentid: agent.agentid, lifecycle, props: { ...contactProps(event), ...common } });
-      } else if (
-        event.Type === 'AgentStateChange' ||
-        event.Type === 'AgentSessionStart' ||
-        event.Type === 'AgentSessionEnd'
-      ) {
-        if ('missing' in agent) {
-          reasons.push(`${event.Type}: ${agent.missing}`);
-          continue;
-        }
-        drafts.push({
-          agentid: agent.agentid,
-          lifecycle: 'agent_state',
-          props: { ...agentStateProps(event), ...common },
-        });
-      } else {
-        reasons.push(`${event.Type} is not an event this connector maps`);
-      }
-    }
-    if (drafts.length && batchIn.batchKey) await rememberBatch(state, batchIn.batchKey, { drafts, after });
-    return drafts.length ? drafts : ignore([...new Set(reasons)].join('; ') || 'the batch has no events');
-  },
+  map: mapAgentBatch,
+  // State follows the store: a batch the runner could not store leaves the contacts' memory as it was.
+  stateWrites: 'after-store',
 });
 
 function contactProps(e: Record<string, string>): Props {
@@ -155,6 +191,7 @@ function contactProps(e: Record<string, string>): Props {
     ...(e.ANI ? { [PROP.ani]: e.ANI } : {}),
     ...(e.DNIS ? { [PROP.dnis]: e.DNIS } : {}),
     ...skillProps(e.Skill),
+    ...(e.SkillName ? { [PROP.queue]: e.SkillName } : {}),
     ...(direction ? { [PROP.direction]: direction } : {}),
     [PROP.channel]: 'voice',
     ...(e.CallType ? { callType: e.CallType } : {}),
@@ -163,16 +200,13 @@ function contactProps(e: Record<string, string>): Props {
   };
 }
 
-// AgentStateChange field names are not in a public schema we could read: CurrentState is expected,
-// State is tolerated; the unavailable reason is CurrentOutReason or OutStateDescription.
-function agentStateProps(e: Record<string, string>): Props {
-  const session =
-    e.Type === 'AgentSessionStart' ? 'LoggedIn' : e.Type === 'AgentSessionEnd' ? 'LoggedOut' : undefined;
-  const agentState = session ?? e.CurrentState ?? e.State ?? 'Unknown';
-  const reason = e.CurrentOutReason || e.OutStateDescription;
+// AgentState: CurrentState, CurrentOutReason and IsAcw (NICE's agent SDK reads these names).
+function agentStateProps(e: Record<string, string>, now: { state: string; reason: string }): Props {
+  const acw = e.IsAcw ?? e.IsACW;
   return {
     [PROP.nativeEvent]: e.Type!,
-    [PROP.agentState]: agentState,
-    ...(reason ? { outReason: reason } : {}),
+    [PROP.agentState]: now.state,
+    ...(now.reason ? { outReason: now.reason } : {}),
+    ...(acw ? { isAcw: truthy(acw) } : {}),
   };
 }

@@ -24,7 +24,11 @@ export const batchKey = (content: unknown): string =>
 const same = (a: ContactMemory | null | undefined, b: ContactMemory | null): boolean =>
   a == null || b == null
     ? a == null && b == null
-    : a.offered === b.offered && a.answered === b.answered && a.ended === b.ended && a.last === b.last;
+    : a.offered === b.offered &&
+      a.answered === b.answered &&
+      a.ended === b.ended &&
+      Boolean(a.completed) === Boolean(b.completed) &&
+      a.last === b.last;
 
 /** The messages a re-sent batch produced the first time, or undefined when this is not a re-send. */
 export async function replayOf(state: StateStore, key: string): Promise<Draft[] | undefined> {

@@ -14,7 +14,9 @@ import {
 export const TOKEN_HEADER = 'x-openconnect-token';
 
 /** `Authorization: Bearer <token>` or `x-openconnect-token: <token>`, compared in constant time. */
-export function verifyBearerOrHeader(req: InboundRequest, expected: string): VerifyResult {
+export function verifyBearerOrHeader(req: InboundRequest, expected: string | undefined): VerifyResult {
+  // A deployment that only runs the built-in CXone sessions sets no relay token: the webhooks refuse all.
+  if (!expected) return refused('no token is configured for the inContact webhooks: set options.token');
   const authorization = header(req, 'authorization')?.trim();
   let received: string | undefined;
   if (authorization) {

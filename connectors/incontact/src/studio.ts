@@ -15,7 +15,7 @@ import {
   PROP,
 } from '@openconnect/core';
 import { z } from 'zod';
-import type { InContactConfig } from './index.js';
+import type { InContactConfig } from './config.js';
 import { flatten, propName, resolveAgent, skillProps, tokenAuth, verifyBearerOrHeader } from './shared.js';
 
 export type StudioPush = Record<string, string>;

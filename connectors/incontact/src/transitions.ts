@@ -6,6 +6,8 @@ export interface ContactMemory {
   offered: boolean;
   answered: boolean;
   ended: boolean;
+  /** FinalState True was sent: the contact is over, and a late repeat (a poll that lists it again) pops nothing. */
+  completed?: boolean;
   /** The last status seen, lower case. */
   last: string;
 }
@@ -14,7 +16,7 @@ export const FRESH: ContactMemory = { offered: false, answered: false, ended: fa
 
 export interface Step {
   lifecycles: Lifecycle[];
-  /** The memory to keep, or null when the contact is over (forget it). */
+  /** The memory to keep (null: forget it). */
   next: ContactMemory | null;
   /** Why nothing is sent, when lifecycles is empty. */
   reason?: string;
@@ -25,6 +27,8 @@ export function step(memory: ContactMemory, status: string, finalState: boolean)
   const now = status.toLowerCase();
   const next: ContactMemory = { ...memory, last: now };
   const same = (reason: string): Step => ({ lifecycles: [], next, reason });
+  if (memory.completed)
+    return { lifecycles: [], next: memory, reason: `${status} after the contact was over (FinalState True)` };
   switch (now) {
     case 'incoming':
     case 'ringing':
@@ -44,7 +48,7 @@ export function step(memory: ContactMemory, status: string, finalState: boolean)
       const lifecycles: Lifecycle[] = memory.ended ? [] : ['ended'];
       if (finalState) lifecycles.push('completed');
       if (!lifecycles.length) return same('Disconnected repeats an end already sent');
-      return { lifecycles, next: finalState ? null : { ...next, ended: true } };
+      return { lifecycles, next: { ...next, ended: true, ...(finalState ? { completed: true } : {}) } };
     }
     default:
       return same(`status ${status} is not a lifecycle change`);
