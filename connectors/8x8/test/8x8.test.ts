@@ -188,6 +188,23 @@ describe('event-streaming attachedData', () => {
       body: { InteractionAccepted: { interactionGUID: 'int-1', agentId: AGENT, attachedData } },
     });
 
+  it("reads 8x8's attachedDataKey/attachedDataValue list exactly as the attribute/value list", async () => {
+    const props = async (attachedData: unknown) => {
+      const outcome = await run(accepted(attachedData));
+      return outcome.kind === 'accepted' ? outcome.messages[0]!.props : outcome.kind;
+    };
+    const documented = await props({
+      attachedDatum: [
+        { attachedDataKey: 'phoneNum', attachedDataValue: 447700900123 },
+        { attachedDataKey: 'tenantSkillName', attachedDataValue: 'Sales Queue' },
+      ],
+    });
+    expect(documented).toMatchObject({ ani: '447700900123', queue: 'Sales Queue', 'attachedData.phoneNum': 447700900123 });
+    expect(
+      await props({ attachedDatum: [{ attribute: 'phoneNum', value: 447700900123 }, { attribute: 'tenantSkillName', value: 'Sales Queue' }] }),
+    ).toEqual(documented);
+  });
+
   it('reads a wrapped attribute/value list and skips entries that are not objects', async () => {
     const outcome = await run(accepted({ attachedDatum: [null, 'x', { attribute: 'phoneNum', value: '15551230001' }] }));
     expect(outcome.kind === 'accepted' && outcome.messages[0]!.props).toMatchObject({
