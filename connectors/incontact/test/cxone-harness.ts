@@ -1,0 +1,93 @@
+// The CXone emulator as the subscription kit's vendor side, and the settings that point the runner's own
+// sessions at it with timers short enough for tests.
+import type { ConnectorSettingsInput } from '@openconnect/core';
+import type { SubscriptionHarness } from '@openconnect/core/testing';
+import type { AgentSessionFrame } from '../src/agent-sessions.js';
+import type { RtdFrame } from '../src/cxone/realtime.js';
+import { type CxoneEmulator, type CxoneEmulatorOptions, startCxoneEmulator } from '../src/emulators/index.js';
+
+/** The emulated token's lifetime: short, so renewals show in seconds. */
+export const TOKEN_MS = 1_500;
+
+/** Agent id → login, for the Agent API path (its events name no user). */
+export const DIRECTORY = {
+  '23045871': 'mreyes@acme.example',
+  '23045872': 'tkim@acme.example',
+  '23045873': 'jdoe@acme.example',
+};
+
+export function cxoneSettings(
+  emulator: CxoneEmulator,
+  options: Record<string, unknown> = {},
+): ConnectorSettingsInput {
+  return {
+    directory: DIRECTORY,
+    options: {
+      cxoneAuthUrl: emulator.authUrl,
+      cxoneApiUrl: emulator.apiUrl,
+      cxoneClientId: emulator.clientId,
+      cxoneClientSecret: emulator.clientSecret,
+      cxoneAccessKeyId: emulator.accessKeyId,
+      cxoneAccessKeySecret: emulator.accessKeySecret,
+      cxoneRealtimeIntervalMs: 100,
+      cxoneRealtimeConsultSkills: ['Agent Consult'],
+      cxoneLongPollSeconds: 1,
+      ...options,
+    },
+  };
+}
+
+export interface CxoneHarness extends SubscriptionHarness {
+  emulator: CxoneEmulator;
+}
+
+/** rtd-poll: raw Real-Time Data rows; each push waits for a full polling round so every step is seen. */
+export async function rtdHarness(
+  emulatorOptions: CxoneEmulatorOptions = {},
+  options: Record<string, unknown> = {},
+): Promise<CxoneHarness> {
+  const emulator = await startCxoneEmulator({ tokenLifetimeMs: TOKEN_MS, agents: [], ...emulatorOptions });
+  return {
+    emulator,
+    settings: cxoneSettings(emulator, options),
+    async push(frame) {
+      const { contact, agent } = frame as RtdFrame;
+      if (agent) emulator.controls.putAgentRow(agent);
+      if (contact) emulator.controls.putContactRow(contact);
+      await emulator.controls.afterNextPoll();
+      await emulator.controls.afterNextPoll();
+    },
+    drop: async () => emulator.controls.drop(),
+    sendMalformed: async () => emulator.controls.malformed({ path: 'contacts/active' }),
+    expiryMs: TOKEN_MS,
+    renewals: () => emulator.counters.renewals,
+    expirations: () => emulator.counters.expirations,
+    close: () => emulator.close(),
+  };
+}
+
+/** agent-sessions: the agent's session hears each recorded get-next-event batch. */
+export async function agentSessionHarness(
+  emulatorOptions: CxoneEmulatorOptions = {},
+  options: Record<string, unknown> = {},
+): Promise<CxoneHarness> {
+  const emulator = await startCxoneEmulator({
+    tokenLifetimeMs: TOKEN_MS,
+    sessionIds: () => 'e4b1d2c3f4a5',
+    ...emulatorOptions,
+  });
+  return {
+    emulator,
+    settings: cxoneSettings(emulator, { cxoneRealtime: false, cxoneAgentIds: ['23045871'], ...options }),
+    async push(frame) {
+      const { agentId, events } = frame as AgentSessionFrame;
+      emulator.controls.sendEvents(agentId, events as Record<string, unknown>[]);
+    },
+    drop: async () => emulator.controls.drop(),
+    sendMalformed: async () => emulator.controls.malformed({ path: 'get-next-event' }),
+    expiryMs: TOKEN_MS,
+    renewals: () => emulator.counters.renewals,
+    expirations: () => emulator.counters.expirations,
+    close: () => emulator.close(),
+  };
+}
