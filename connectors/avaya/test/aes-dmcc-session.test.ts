@@ -311,12 +311,14 @@ describe('aes-dmcc against the emulated AES', () => {
     await lax.stop();
   });
 
-  it('takes a burst of events pushed in one write, in order', async () => {
+  it('takes a burst of events prepared and written in one write, in order', async () => {
     emulator = await startDmccEmulator();
     const h = hosted();
     await h.until('connected', () => h.connected);
     const n = 2_000;
-    expect(emulator.push(Array.from({ length: n }, (_, i) => ({ type: 'DeliveredEvent', extension: i % 2 ? '4001' : '4002', callId: String(10_000 + i) })))).toBe(n);
+    const send = emulator.prepare(Array.from({ length: n }, (_, i) => ({ type: 'DeliveredEvent', extension: i % 2 ? '4001' : '4002', callId: String(10_000 + i) })));
+    expect(h.messages).toEqual([]);
+    expect(send()).toBe(n);
     await h.until(`${n} offers`, () => h.messages.length === n, 20_000);
     expect(h.messages.map((m) => m.props.interactionId)).toEqual(Array.from({ length: n }, (_, i) => String(10_000 + i)));
   }, 30_000);

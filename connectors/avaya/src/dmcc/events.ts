@@ -71,9 +71,22 @@ export function toBridgeEvent(message: Message, station: { monitoredDevice: stri
   return out;
 }
 
+// The session parses each event once to route it (monitorCrossRefID); parse then takes that tree instead of
+// parsing the same text again (XML parsing is most of an event's cost). Used once, bounded, same text only.
+const routed = new Map<string, Message>();
+const ROUTED_MAX = 4_096;
+
+/** Called by the session with an event it parsed and is about to hand on. */
+export function parsedForFrame(xml: string, message: Message): void {
+  if (routed.size >= ROUTED_MAX) routed.delete(routed.keys().next().value!);
+  routed.set(xml, message);
+}
+
 /** A frame → the `aes` event. Throws InputError for a frame, XML or event that breaks the contract. */
 export function parseDmccFrame(value: unknown): AesEvent {
   const frame = parseWith(frameSchema, value, 'DMCC frame');
-  const message = readMessage(frame.xml);
+  const known = routed.get(frame.xml);
+  if (known) routed.delete(frame.xml);
+  const message = known ?? readMessage(frame.xml);
   return parseAesEvent(toBridgeEvent(message, frame));
 }

@@ -6,7 +6,7 @@
 import { renewalTime, SessionError, type SessionContext, sleep } from '@openconnect/core';
 import { type AvayaConfig, aesPortOf } from '../config.js';
 import { type DmccConnection, openConnection, RefusedError } from './connection.js';
-import type { DmccFrame } from './events.js';
+import { type DmccFrame, parsedForFrame } from './events.js';
 import type { Frame } from './framing.js';
 import * as request from './requests.js';
 import { findText, loggedOnAgent, type Message, readMessage, startedSession, text } from './responses.js';
@@ -141,6 +141,7 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
     }
     if (askAgents && message.name === 'AgentLoggedOffEvent') agents.delete(monitor.extension);
     // Handed on in order (emit chains); reading pauses while too many wait for the store.
+    parsedForFrame(frame.xml, message);
     waiting += 1;
     if (waiting === HIGH_WATER) conn.pause();
     ctx

@@ -117,6 +117,11 @@ export interface DmccEmulator {
   controls: DmccControls;
   /** Sends events to every monitor of their stations, all in one write per connection; returns frames written. */
   push(events: DmccEvent | DmccEvent[]): number;
+  /**
+   * Builds the frames of `events` now, for the monitors held now, and returns what writes them (one write per
+   * connection; returns frames written): the benchmark measures sending, not building.
+   */
+  prepare(events: DmccEvent | DmccEvent[]): () => number;
   /** Sends an event's XML (e.g. a fixture's) to every monitor of `extension`, its monitorCrossRefID replaced. */
   pushXml(extension: string, xml: string): number;
   sessions(): DmccSessionView[];

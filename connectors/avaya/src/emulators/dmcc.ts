@@ -17,6 +17,7 @@ import {
   type DmccCounters,
   type DmccEmulator,
   type DmccEmulatorOptions,
+  type DmccEvent,
   type DmccSessionView,
 } from './dmcc-types.js';
 import * as xml from './dmcc-xml.js';
@@ -267,8 +268,8 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  /** Writes one frame per monitor of the station, in the items' order; frames for one connection go in one write. */
-  function deliver(items: { extension: string; build: (crossRefId: string) => string }[]): number {
+  /** One frame per monitor of the station, in the items' order, gathered per connection. */
+  function frames(items: { extension: string; build: (crossRefId: string) => string }[]) {
     const watching = new Map<string, { client: Client; crossRefId: string }[]>();
     for (const session of sessions.values()) {
       if (!session.client) continue;
@@ -279,19 +280,28 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
       }
     }
     const out = new Map<Client, Buffer[]>();
-    let sent = 0;
+    let count = 0;
     for (const item of items) {
       for (const { client, crossRefId } of watching.get(item.extension) ?? []) {
         const list = out.get(client) ?? [];
         list.push(encodeFrame(EVENT_INVOKE_ID, item.build(crossRefId)));
         out.set(client, list);
-        sent += 1;
+        count += 1;
       }
     }
-    for (const [client, frames] of out) write(client, Buffer.concat(frames));
-    counters.eventsSent += sent;
-    return sent;
+    const ready = [...out].map(([client, list]) => [client, Buffer.concat(list)] as const);
+    /** Writes them, one write per connection; returns the frames written. */
+    return () => {
+      for (const [client, data] of ready) write(client, data);
+      counters.eventsSent += count;
+      return count;
+    };
   }
+  const eventItems = (events: DmccEvent | DmccEvent[]) =>
+    (Array.isArray(events) ? events : [events]).map((event) => ({
+      extension: event.extension,
+      build: (crossRefId: string) => xml.eventXml(event, crossRefId, switchName),
+    }));
 
   const emulator: DmccEmulator = {
     host: '127.0.0.1',
@@ -340,19 +350,17 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
         emulator.push({ type, extension, ...(agent ? { agentId: agent } : {}) });
       },
     },
-    push(events) {
-      const list = Array.isArray(events) ? events : [events];
-      return deliver(list.map((event) => ({ extension: event.extension, build: (crossRefId) => xml.eventXml(event, crossRefId, switchName) })));
-    },
+    push: (events) => frames(eventItems(events))(),
+    prepare: (events) => frames(eventItems(events)),
     pushXml(extension, text) {
       const { name, body } = readMessage(text);
-      return deliver([
+      return frames([
         {
           extension,
           build: (crossRefId) =>
             rebuild.build({ '?xml': { '@version': '1.0', '@encoding': 'UTF-8' }, [name]: { '@xmlns': NS.csta, ...body, monitorCrossRefID: crossRefId } }) as string,
         },
-      ]);
+      ])();
     },
     sessions: (): DmccSessionView[] =>
       [...sessions.values()].map((s) => ({
