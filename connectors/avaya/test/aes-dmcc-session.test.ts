@@ -156,6 +156,23 @@ describe('aes-dmcc against the emulated AES', () => {
     await second.stop();
   });
 
+  it('ends promptly when stopped while AES does not answer: at once during set-up, within 3 s once connected', async () => {
+    emulator = await startDmccEmulator();
+    emulator.controls.stall(true);
+    const early = oneSession(dmccRuntime(emulator, { aesRequestTimeoutMs: 60_000 }));
+    await early.until('connecting', () => early.statuses.length > 0 && emulator.counters.connections === 1);
+    let since = Date.now();
+    expect(await early.stop()).toBeUndefined();
+    expect(Date.now() - since).toBeLessThan(500);
+    emulator.controls.stall(false);
+    const late = oneSession(dmccRuntime(emulator, { aesRequestTimeoutMs: 60_000 }));
+    await late.until('connected', () => connected(late));
+    emulator.controls.stall(true);
+    since = Date.now();
+    expect(await late.stop()).toBeUndefined();
+    expect(Date.now() - since).toBeLessThan(3_500);
+  });
+
   it('names agents from GetAgentState when asked: the agent AES reports, not the directory entry of the station', async () => {
     emulator = await startDmccEmulator({ agents: { '4002': 'agent-77' } });
     const h = hosted({ aesAgentLogin: 'GetAgentState', aesAgentStatePollMs: 100 });

@@ -76,8 +76,9 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
   let endedByAes: string | undefined;
   let waiting = 0;
 
+  if (ctx.signal.aborted) return;
   ctx.status('connecting', `connecting to AES at ${where} as ${user}`);
-  const conn: DmccConnection = await openConnection({
+  const opened = await openConnection({
     host,
     port,
     tls: config.aesTls,
@@ -87,7 +88,12 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
     signal: ctx.signal,
     onUnsolicited: unsolicited,
     onBadFrame: (reason) => ctx.badFrame(reason),
+  }).catch((error: unknown) => {
+    if (ctx.signal.aborted) return undefined;
+    throw error;
   });
+  if (!opened) return;
+  const conn: DmccConnection = opened;
   let closedBy: string | undefined;
   const done = new AbortController();
   void conn.closed.then((reason) => {
@@ -96,6 +102,14 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
   });
   const stop = () => done.abort();
   ctx.signal.addEventListener('abort', stop, { once: true });
+  /** A request of the set-up or the polls: given up at once when the session is stopped (then stopped cleanly). */
+  const ask = (what: string, xml: string) =>
+    new Promise<Message>((resolve, reject) => {
+      const stopped = () => reject(new SessionError(`stopped while waiting for AES to answer ${what}`));
+      if (done.signal.aborted) return stopped();
+      done.signal.addEventListener('abort', stopped, { once: true });
+      conn.request(what, xml).then(resolve, reject).finally(() => done.signal.removeEventListener('abort', stopped));
+    });
 
   // Unsolicited messages wait for the answers read with them: an event may follow its MonitorStartResponse
   // in the same read, and the monitor is known only once that answer's continuation has run.
@@ -164,8 +178,8 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
 
   async function start(): Promise<void> {
     const remembered = cleanupMs > 0 ? await ctx.state.get<Remembered>(memoryKey).catch(() => undefined) : undefined;
-    const ask = (sessionId?: string) =>
-      conn.request(
+    const askToStart = (sessionId?: string) =>
+      ask(
         sessionId ? `StartApplicationSession (resuming session ${sessionId})` : 'StartApplicationSession',
         request.startApplicationSession({
           applicationId: APPLICATION_ID,
@@ -184,14 +198,14 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
       );
     let answer: Message;
     try {
-      answer = await ask(remembered?.sessionId);
+      answer = await askToStart(remembered?.sessionId);
     } catch (error) {
       if (!(error instanceof RefusedError)) throw error;
       if (!remembered) throw refused(error);
       ctx.log.info({ sessionId: remembered.sessionId, refusal: error.refusal }, 'AES no longer has the last DMCC session; starting a new one');
       await forget();
       try {
-        answer = await ask();
+        answer = await askToStart();
       } catch (again) {
         throw again instanceof RefusedError ? refused(again) : again;
       }
@@ -210,16 +224,16 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
     for (const monitor of [...monitors.values()]) {
       if (wanted.has(monitor.extension)) continue;
       monitors.delete(monitor.crossRefId);
-      await conn.request(`MonitorStop for ${monitor.extension}`, request.monitorStop(session!.protocol, monitor.crossRefId)).catch(() => {});
+      await ask(`MonitorStop for ${monitor.extension}`, request.monitorStop(session!.protocol, monitor.crossRefId)).catch(() => {});
     }
     const held = new Set([...monitors.values()].map((m) => m.extension));
     const refusals: string[] = [];
     await pool([...wanted].filter((extension) => !held.has(extension)), async (extension) => {
       try {
-        const device = await conn.request(`GetDeviceId for ${extension}`, request.getDeviceId(switchName, extension));
+        const device = await ask(`GetDeviceId for ${extension}`, request.getDeviceId(switchName, extension));
         const deviceId = text(device.body.device);
         if (!deviceId) throw new SessionError(`AES answered GetDeviceId for ${extension} without a device`);
-        const started = await conn.request(`MonitorStart for ${extension}`, request.monitorStart(session!.protocol, deviceId));
+        const started = await ask(`MonitorStart for ${extension}`, request.monitorStart(session!.protocol, deviceId));
         const crossRefId = text(started.body.monitorCrossRefID);
         if (!crossRefId) throw new SessionError(`AES answered MonitorStart for ${extension} without a monitorCrossRefID`);
         monitors.set(crossRefId, { extension, deviceId, crossRefId });
@@ -235,7 +249,7 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
   async function pollAgents(): Promise<void> {
     await pool([...monitors.values()], async ({ extension, deviceId }) => {
       try {
-        const answer = await conn.request(`GetAgentState for ${extension}`, request.getAgentState(session!.protocol, deviceId));
+        const answer = await ask(`GetAgentState for ${extension}`, request.getAgentState(session!.protocol, deviceId));
         const agent = loggedOnAgent(answer);
         if (agent) agents.set(extension, agent);
         else agents.delete(extension);
@@ -272,15 +286,17 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
     return halfway(current.durationS);
   }
 
-  /** MonitorStop each, StopApplicationSession: AES frees the licences now rather than after the cleanup delay. */
+  /**
+   * MonitorStop each, StopApplicationSession (AES frees the licences now, not after the cleanup delay): sent
+   * back to back, in that order on the one connection, and waited for together, at most STOP_TIMEOUT_MS.
+   */
   async function cleanStop(): Promise<void> {
     const current = session!;
-    await Promise.allSettled(
-      [...monitors.values()].map((m) =>
-        conn.request(`MonitorStop for ${m.extension}`, request.monitorStop(current.protocol, m.crossRefId), STOP_TIMEOUT_MS),
-      ),
+    const sent = [...monitors.values()].map((m) =>
+      conn.request(`MonitorStop for ${m.extension}`, request.monitorStop(current.protocol, m.crossRefId), STOP_TIMEOUT_MS),
     );
-    await conn.request('StopApplicationSession', request.stopApplicationSession(current.sessionId), STOP_TIMEOUT_MS).catch(() => {});
+    sent.push(conn.request('StopApplicationSession', request.stopApplicationSession(current.sessionId), STOP_TIMEOUT_MS));
+    await Promise.allSettled(sent);
     await forget();
   }
 
