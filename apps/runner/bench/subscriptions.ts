@@ -1,20 +1,22 @@
 // (d) Subscriptions beside webhooks, in one runner (SQLite FULL, deliveries running) and one process:
 // events/s through one held session (vendor emulator → runner → OpenConnect emulator) against the same
-// events posted as webhooks, and the latency each adds, from the vendor sending to OpenConnect receiving.
-// Vendors: the core's line vendor (the supervisor's own cost) and Genesys Cloud notifications (a real
-// protocol: WebSocket frames, change-only mapping).
+// number of events posted as webhooks, and the latency each adds, from the vendor sending to OpenConnect
+// receiving. Vendors: the core's line vendor (the supervisor's own cost, TCP) and Genesys Cloud
+// notifications (a real protocol: WebSocket frames of whole conversations, the change-only mapping).
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { ConnectorDefinition } from '@openconnect/core';
 import { lineConnector, startEmulator, startLineVendor } from '@openconnect/core/testing';
-import { startRunner } from '../src/index.js';
+import genesys from '@openconnect/genesys';
+import { startGenesysCloudEmulator } from '@openconnect/genesys/emulators';
+import { startRunner, type SubscriptionView } from '../src/index.js';
 import { ACME_SECRET, acme } from '../test/helpers/acme.js';
 
 const JWT = 'bench-jwt-0123456789abcdef0123456789';
-const LINE_TOKEN = 'bench-line-token-0123';
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -28,7 +30,66 @@ export interface SubscriptionBench {
   subscription: { perSec: number; p50: number; p99: number };
 }
 
-export async function benchLineSubscription(options: { n: number; paced: number; ratePerSec: number }): Promise<SubscriptionBench> {
+export interface BenchOptions {
+  n: number;
+  paced: number;
+  ratePerSec: number;
+}
+
+/** The vendor side of one benchmark: the connector and options that hold its session, and a way to send one event. */
+interface Vendor {
+  connector: ConnectorDefinition;
+  settings: Record<string, unknown>;
+  /** Sends one event whose message will carry interactionId = id. */
+  send(id: string): void;
+  close(): Promise<void>;
+}
+
+async function lineVendor(): Promise<Vendor> {
+  const token = 'bench-line-token-0123';
+  const vendor = await startLineVendor({ token, sessionMs: 60_000 });
+  return {
+    connector: lineConnector,
+    settings: { options: { lineUrl: vendor.url, lineToken: token } },
+    send: (id) => {
+      vendor.push({ agent: `agent-${id.length % 50}`, state: 'ringing', call: id, from: '+15550100' });
+    },
+    close: () => vendor.close(),
+  };
+}
+
+async function genesysCloudVendor(): Promise<Vendor> {
+  const queue = '7e6d5c4b-aaaa-4bbb-8ccc-dddddddddddd';
+  const emulator = await startGenesysCloudEmulator({ queues: { [queue]: 'Billing' }, heartbeatIntervalMs: 5_000 });
+  const agents = Array.from({ length: 50 }, (_, i) => `9d8e7f6a-1111-4222-8333-${String(i).padStart(12, '0')}`);
+  const topic = `v2.routing.queues.${queue}.conversations`;
+  return {
+    connector: genesys,
+    settings: {
+      options: {
+        cloudClientId: emulator.clientId,
+        cloudClientSecret: emulator.clientSecret,
+        cloudLoginUrl: emulator.url,
+        cloudApiUrl: emulator.url,
+        cloudNotifyQueues: [queue],
+      },
+      directory: Object.fromEntries(agents.map((id, i) => [id, `agent-${i}@example.com`])),
+    },
+    // A new conversation alerting an agent: one `offered` pop each.
+    send: (id) => {
+      emulator.controls.push(topic, {
+        id,
+        participants: [
+          { id: `${id}-c`, purpose: 'customer', address: 'tel:+13175550142', calls: [{ id: `${id}-cc`, state: 'connected', direction: 'inbound' }] },
+          { id: `${id}-a`, purpose: 'agent', user: { id: agents[id.length % agents.length]! }, queueId: queue, calls: [{ id: `${id}-ac`, state: 'alerting', direction: 'inbound' }] },
+        ],
+      } as { id: string });
+    },
+    close: () => emulator.close(),
+  };
+}
+
+async function benchVendor(start: () => Promise<Vendor>, options: BenchOptions): Promise<SubscriptionBench> {
   const arrivals = new Map<string, number>();
   let arrived = 0;
   const emulator = await startEmulator({
@@ -38,7 +99,7 @@ export async function benchLineSubscription(options: { n: number; paced: number;
       arrived += 1;
     },
   });
-  const vendor = await startLineVendor({ token: LINE_TOKEN, sessionMs: 60_000 });
+  const vendor = await start();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-bench-subs-'));
   const runner = await startRunner({
     config: {
@@ -47,13 +108,10 @@ export async function benchLineSubscription(options: { n: number; paced: number;
       logLevel: 'info',
       openconnect: { url: emulator.endpoint, jwt: JWT, crmid: 'bench.example.com' },
       limits: { ratePerSecond: 1e9, burst: 1e9 },
-      connectors: {
-        acme: { options: { secret: ACME_SECRET } },
-        line: { options: { lineUrl: vendor.url, lineToken: LINE_TOKEN } },
-      },
+      connectors: { acme: { options: { secret: ACME_SECRET } }, [vendor.connector.id]: vendor.settings },
     },
     env: { OUTBOX: `sqlite:${path.join(dir, 'outbox.db')}` },
-    connectors: [acme, lineConnector],
+    connectors: [acme, vendor.connector],
     logDestination: { write: () => true },
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
@@ -82,7 +140,8 @@ export async function benchLineSubscription(options: { n: number; paced: number;
     while (arrived < count) await new Promise((r) => setTimeout(r, 2));
   };
   try {
-    while (vendor.clients() === 0) await new Promise((r) => setTimeout(r, 10));
+    const connected = () => runner.supervisor.list().every((s: SubscriptionView) => s.status === 'connected');
+    while (!connected()) await new Promise((r) => setTimeout(r, 10));
 
     // Latency, paced: one event every 1/rate s, so each is measured alone rather than behind a queue.
     const latency = async (send: (id: string) => void | Promise<void>, prefix: string) => {
@@ -108,15 +167,12 @@ export async function benchLineSubscription(options: { n: number; paced: number;
       await waitArrived(start + options.n);
       return Math.round((options.n * 1000) / (performance.now() - began));
     };
-    const push = (id: string) => {
-      vendor.push({ agent: `agent-${id.length % 50}`, state: 'ringing', call: id, from: '+15550100' });
-    };
 
     // Warm-up of both paths (JIT, sockets, SQLite pages).
-    await latency(push, 'warm-s');
+    await latency(vendor.send, 'warm-s');
     await latency((id) => post(id), 'warm-w');
     const webhookLatency = await latency((id) => post(id), 'lat-w');
-    const subscriptionLatency = await latency(push, 'lat-s');
+    const subscriptionLatency = await latency(vendor.send, 'lat-s');
     const webhookRate = await throughput(async (ids) => {
       let next = 0;
       await Promise.all(
@@ -126,7 +182,7 @@ export async function benchLineSubscription(options: { n: number; paced: number;
       );
     }, 'tp-w');
     const subscriptionRate = await throughput(async (ids) => {
-      for (const id of ids) push(id);
+      for (const id of ids) vendor.send(id);
     }, 'tp-s');
     return {
       n: options.n,
@@ -142,8 +198,9 @@ export async function benchLineSubscription(options: { n: number; paced: number;
   }
 }
 
-export const benches: { name: string; run: (options: { n: number; paced: number; ratePerSec: number }) => Promise<SubscriptionBench> }[] = [
-  { name: 'line vendor', run: benchLineSubscription },
+export const benches: { name: string; run: (options: BenchOptions) => Promise<SubscriptionBench> }[] = [
+  { name: 'line vendor (TCP)', run: (options) => benchVendor(lineVendor, options) },
+  { name: 'Genesys Cloud notifications (WebSocket)', run: (options) => benchVendor(genesysCloudVendor, options) },
 ];
 
 export function describeBench(name: string, result: SubscriptionBench, paced: number, rate: number): string[] {
@@ -154,7 +211,7 @@ export function describeBench(name: string, result: SubscriptionBench, paced: nu
   ];
 }
 
-// `tsx bench/subscriptions.ts` runs this part alone.
+// `tsx bench/subscriptions.ts [--quick]` runs this part alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
   const paced = quick ? 300 : 1_000;

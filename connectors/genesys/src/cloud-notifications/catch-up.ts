@@ -48,23 +48,44 @@ export interface Tracker {
   note(message: Record<string, unknown>): Promise<void>;
   inProgress(): Promise<[string, Tracked][]>;
   forget(id: string): Promise<void>;
+  /** Saves what changed now (at the session's end). */
+  flush(): Promise<void>;
 }
 
-export function createTracker(state: StateStore, ttlMs: number, now: () => number): Tracker {
-  let known: Record<string, Tracked> | undefined;
+/**
+ * The conversations in progress, held in memory and saved to the state store at most once per `saveEveryMs`
+ * (and by flush): saving the whole list on every frame cost a write of up to 2,000 entries per event. A
+ * process killed within that second forgets the latest conversations for the catch-up only.
+ */
+export function createTracker(state: StateStore, ttlMs: number, now: () => number, saveEveryMs = 1_000): Tracker {
+  let known: Map<string, Tracked> | undefined;
+  let dirty = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const load = async () => {
     if (!known) {
       const stored = (await state.get<Record<string, Tracked>>(KEY)) ?? {};
-      known = Object.fromEntries(Object.entries(stored).filter(([, entry]) => now() - entry.at < ttlMs));
+      known = new Map(Object.entries(stored).filter(([, entry]) => now() - entry.at < ttlMs));
     }
     return known;
   };
-  const save = async (entries: Record<string, Tracked>) => {
-    const kept = Object.entries(entries)
-      .sort(([, a], [, b]) => b.at - a.at)
-      .slice(0, MOST);
-    known = Object.fromEntries(kept);
-    await state.set(KEY, known, ttlMs);
+  const persist = async () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (!dirty || !known) return;
+    dirty = false;
+    const kept = [...known].sort(([, a], [, b]) => b.at - a.at).slice(0, MOST);
+    known = new Map(kept);
+    try {
+      await state.set(KEY, Object.fromEntries(kept), ttlMs);
+    } catch (error) {
+      dirty = true; // tried again at the next change or flush
+      throw error;
+    }
+  };
+  const changed = () => {
+    dirty = true;
+    timer ??= setTimeout(() => void persist().catch(() => {}), saveEveryMs);
+    timer.unref?.();
   };
   return {
     async note(message) {
@@ -78,22 +99,22 @@ export function createTracker(state: StateStore, ttlMs: number, now: () => numbe
       const entries = await load();
       const id = event.body.id;
       const over = conversationOver(event.body);
-      if (over && entries[id]) {
-        const { [id]: _, ...rest } = entries;
-        await save(rest);
-      } else if (!over && !entries[id] && typeof message.topicName === 'string') {
-        await save({ ...entries, [id]: { topic: message.topicName, at: now() } });
+      if (over && entries.has(id)) {
+        entries.delete(id);
+        changed();
+      } else if (!over && !entries.has(id) && typeof message.topicName === 'string') {
+        entries.set(id, { topic: message.topicName, at: now() });
+        changed();
       }
     },
     async inProgress() {
-      return Object.entries(await load());
+      return [...(await load())];
     },
     async forget(id) {
       const entries = await load();
-      if (!entries[id]) return;
-      const { [id]: _, ...rest } = entries;
-      await save(rest);
+      if (entries.delete(id)) changed();
     },
+    flush: persist,
   };
 }
 

@@ -189,5 +189,10 @@ export async function holdSession(ctx: Ctx): Promise<void> {
     ctx.signal.removeEventListener('abort', stopped);
     inbox.close();
     for (const socket of sockets) socket.close();
+    await tracker
+      .flush()
+      .catch((error: unknown) =>
+        ctx.log.warn({ reason: (error as Error)?.message ?? String(error) }, 'could not save the conversations in progress'),
+      );
   }
 }
