@@ -9,15 +9,11 @@ import { type DmccConnection, openConnection, RefusedError } from './connection.
 import { type DmccFrame, parsedForFrame } from './events.js';
 import type { Frame } from './framing.js';
 import * as request from './requests.js';
-import { findText, loggedOnAgent, type Message, readMessage, startedSession, text } from './responses.js';
+import { findText, type Message, readMessage, startedSession, text } from './responses.js';
+import { type Monitor, monitorStations, pollAgents } from './stations.js';
 
 type Ctx = SessionContext<AvayaConfig, unknown, DmccFrame>;
 
-interface Monitor {
-  extension: string;
-  deviceId: string;
-  crossRefId: string;
-}
 /** What the next session needs to resume this one (kept in the connector state for the cleanup delay). */
 interface Remembered {
   sessionId: string;
@@ -26,8 +22,6 @@ interface Remembered {
 }
 
 const APPLICATION_ID = 'OpenConnect';
-/** Requests in flight at once while setting up monitors or polling agents. */
-const CONCURRENCY = 8;
 /** Events waiting for the store before reading from AES pauses, and when it resumes. */
 const HIGH_WATER = 256;
 const LOW_WATER = 64;
@@ -49,16 +43,6 @@ export function deadlineRenewedAt(now: number, at: number): number {
   return high;
 }
 
-/** Runs `work` over `items`, at most CONCURRENCY at a time. */
-async function pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
-
 export async function holdDmccSession(ctx: Ctx): Promise<void> {
   const { config } = ctx;
   const host = config.aesHost!;
@@ -75,6 +59,8 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
   /** Set when AES ended the session itself (it cannot be resumed). */
   let endedByAes: string | undefined;
   let waiting = 0;
+  /** Monitors AES sent events for that this session does not hold (warned once each). */
+  const strangers = new Set<string>();
 
   if (ctx.signal.aborted) return;
   ctx.status('connecting', `connecting to AES at ${where} as ${user}`);
@@ -145,7 +131,10 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
     const crossRefId = text(message.body.monitorCrossRefID);
     const monitor = crossRefId === undefined ? undefined : monitors.get(crossRefId);
     if (!monitor) {
-      ctx.log.warn({ event: message.name, monitorCrossRefID: crossRefId }, 'an event for a monitor this session does not hold was skipped');
+      if (!strangers.has(String(crossRefId))) {
+        strangers.add(String(crossRefId));
+        ctx.log.warn({ event: message.name, monitorCrossRefID: crossRefId }, 'events for a monitor this session does not hold are skipped');
+      }
       return;
     }
     const agentId = askAgents ? agents.get(monitor.extension) : undefined;
@@ -218,49 +207,6 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
     } else if (remembered) await forget();
   }
 
-  /** Stops the monitors of stations no longer configured, starts the missing ones; returns the refusals. */
-  async function monitorStations(): Promise<string[]> {
-    const wanted = new Set(config.aesExtensions!);
-    for (const monitor of [...monitors.values()]) {
-      if (wanted.has(monitor.extension)) continue;
-      monitors.delete(monitor.crossRefId);
-      await ask(`MonitorStop for ${monitor.extension}`, request.monitorStop(session!.protocol, monitor.crossRefId)).catch(() => {});
-    }
-    const held = new Set([...monitors.values()].map((m) => m.extension));
-    const refusals: string[] = [];
-    await pool([...wanted].filter((extension) => !held.has(extension)), async (extension) => {
-      try {
-        const device = await ask(`GetDeviceId for ${extension}`, request.getDeviceId(switchName, extension));
-        const deviceId = text(device.body.device);
-        if (!deviceId) throw new SessionError(`AES answered GetDeviceId for ${extension} without a device`);
-        const started = await ask(`MonitorStart for ${extension}`, request.monitorStart(session!.protocol, deviceId));
-        const crossRefId = text(started.body.monitorCrossRefID);
-        if (!crossRefId) throw new SessionError(`AES answered MonitorStart for ${extension} without a monitorCrossRefID`);
-        monitors.set(crossRefId, { extension, deviceId, crossRefId });
-      } catch (error) {
-        if (!(error instanceof RefusedError)) throw error;
-        refusals.push(`${extension} (${error.refusal})`);
-      }
-    });
-    return refusals;
-  }
-
-  /** Asks AES who is logged on at each monitored station. */
-  async function pollAgents(): Promise<void> {
-    await pool([...monitors.values()], async ({ extension, deviceId }) => {
-      try {
-        const answer = await ask(`GetAgentState for ${extension}`, request.getAgentState(session!.protocol, deviceId));
-        const agent = loggedOnAgent(answer);
-        if (agent) agents.set(extension, agent);
-        else agents.delete(extension);
-      } catch (error) {
-        if (!(error instanceof RefusedError)) throw error;
-        agents.delete(extension);
-        ctx.log.debug({ extension, refusal: error.refusal }, 'GetAgentState refused; the directory names the agent');
-      }
-    });
-  }
-
   const halfway = (durationS: number) => {
     const now = ctx.now();
     return deadlineRenewedAt(now, now + (durationS * 1000) / 2);
@@ -303,21 +249,21 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
   let failure: unknown;
   try {
     await start();
-    const refusals = await monitorStations();
+    const refusals = await monitorStations(ask, { protocol: session!.protocol, switchName, extensions: config.aesExtensions! }, monitors);
     if (!monitors.size)
       throw new SessionError(
         `AES monitors none of aesExtensions on switch ${switchName}: ${refusals.join(', ')}; check aesSwitchName (the switch connection name on AES), the extensions, and that a TSAPI basic licence is free per station`,
         { failed: true },
       );
     await remember(session!.durationS * 1000 + cleanupMs);
-    if (askAgents) await pollAgents();
+    if (askAgents) await pollAgents(ask, session!.protocol, monitors.values(), agents, ctx.log);
     ctx.renewBefore('DMCC application session', halfway(session!.durationS), reset);
     const stations = `${monitors.size} station(s) on ${switchName} through AES ${where}`;
     if (refusals.length) ctx.status('degraded', `monitoring ${stations}; AES refused ${refusals.join(', ')}`);
     else ctx.status('connected', `monitoring ${stations}`);
     while (!done.signal.aborted) {
       await sleep(askAgents ? config.aesAgentStatePollMs : 24 * 3_600_000, done.signal);
-      if (askAgents && !done.signal.aborted) await pollAgents();
+      if (askAgents && !done.signal.aborted) await pollAgents(ask, session!.protocol, monitors.values(), agents, ctx.log);
     }
   } catch (error) {
     failure = error;

@@ -4,13 +4,13 @@
 // (switch name checked), MonitorStart/Stop, GetAgentState, StopApplicationSession; events pushed with
 // invoke id 9999 to every monitor of a station. Faults: drop, expire, refuse logins, malformed frames,
 // stall, split and coalesced writes.
-import { randomBytes } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { XMLBuilder } from 'fast-xml-parser';
 import { EVENT_INVOKE_ID, encodeFrame, FrameDecoder } from '../dmcc/framing.js';
 import { NS } from '../dmcc/requests.js';
-import { type Message, type Node, readMessage, text } from '../dmcc/responses.js';
+import { type Message, readMessage } from '../dmcc/responses.js';
+import { createSessionStore, type Peer } from './dmcc-sessions.js';
 import { testCertificate } from './dmcc-tls.js';
 import {
   DMCC_EMULATOR_DEFAULTS,
@@ -25,23 +25,11 @@ import * as xml from './dmcc-xml.js';
 export * from './dmcc-types.js';
 export { type TestCertificate, testCertificate } from './dmcc-tls.js';
 
-interface Client {
+interface Client extends Peer {
   socket: net.Socket;
   decoder: FrameDecoder;
-  session?: Session;
   backlog: Buffer[];
   flushing: boolean;
-}
-interface Session {
-  id: string;
-  user: string;
-  durationS: number;
-  cleanupDelayS: number;
-  client?: Client;
-  expiry?: NodeJS.Timeout;
-  cleanup?: NodeJS.Timeout;
-  devices: Map<string, string>; // device id → extension
-  monitors: Map<string, string>; // monitorCrossRefID → extension
 }
 
 const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -58,8 +46,6 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
   const maxDurationS = options.maxSessionDurationS ?? 3600;
   const certificate = useTls ? (options.certificate ?? testCertificate()) : undefined;
   const clients = new Set<Client>();
-  const sessions = new Map<string, Session>();
-  let nextCrossRef = 0;
   const faults = { refuseLogins: false, stalled: false, split: 0, coalesce: false, notifyExpiry: options.notifyExpiry ?? true };
   const counters: DmccCounters = {
     connections: 0,
@@ -77,6 +63,8 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
     badRequests: 0,
     requests: {},
   };
+  const store = createSessionStore({ user, password, switchName, ...(stations ? { stations } : {}), agents, maxDurationS, counters, faults });
+  const { sessions } = store;
 
   /** Writes frames in order, whole, or split and coalesced as the faults say. */
   function write(client: Client, data: Buffer) {
@@ -103,121 +91,6 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
     }
     client.flushing = false;
   }
-  const send = (client: Client, invokeId: string, body: string) => write(client, encodeFrame(invokeId, body));
-
-  function end(session: Session, why: 'expired' | 'cleanup' | 'stopped', notify = false) {
-    clearTimeout(session.expiry);
-    clearTimeout(session.cleanup);
-    sessions.delete(session.id);
-    if (why === 'expired') counters.expirations += 1;
-    if (why === 'cleanup') counters.cleanups += 1;
-    const client = session.client;
-    if (client) {
-      client.session = undefined;
-      if (notify) send(client, EVENT_INVOKE_ID, xml.stopSession(session.id, 'Application session timer expired'));
-    }
-  }
-  const arm = (session: Session) => {
-    clearTimeout(session.expiry);
-    session.expiry = setTimeout(() => end(session, 'expired', faults.notifyExpiry), session.durationS * 1000);
-  };
-  const grant = (requested: string | undefined) => Math.min(maxDurationS, Math.max(1, Number(requested) || 180));
-
-  function startSession(client: Client, body: Node): string {
-    const login = (body.applicationInfo as Node | undefined)?.applicationSpecificInfo as Node | undefined;
-    const info = (login?.SessionLoginInfo ?? {}) as Node;
-    const protocol = text((body.requestedProtocolVersions as Node | undefined)?.protocolVersion) ?? '';
-    if (faults.refuseLogins || text(info.userName) !== user || text(info.password) !== password) {
-      counters.loginsRefused += 1;
-      return xml.sessionRefused('invalidApplicationInfo');
-    }
-    if (!protocol.startsWith('http://www.ecma-international.org/standards/ecma-323/csta/ed3'))
-      return xml.sessionRefused('requestedProtocolVersionNotSupported');
-    const durationS = grant(text(body.requestedSessionDuration));
-    const resumeId = text(info.sessionID);
-    if (resumeId) {
-      const old = sessions.get(resumeId);
-      if (!old || old.user !== user) return xml.sessionRefused('invalidApplicationInfo');
-      if (old.client && old.client !== client) old.client.session = undefined;
-      clearTimeout(old.cleanup);
-      old.client = client;
-      old.durationS = durationS;
-      client.session = old;
-      arm(old);
-      counters.sessionsResumed += 1;
-      return xml.sessionStarted(old.id, protocol, durationS);
-    }
-    const session: Session = {
-      id: `${randomBytes(16).toString('hex').toUpperCase()}-${sessions.size}`,
-      user,
-      durationS,
-      cleanupDelayS: Math.max(0, Number(text(info.sessionCleanupDelay)) || 0),
-      client,
-      devices: new Map(),
-      monitors: new Map(),
-    };
-    sessions.set(session.id, session);
-    client.session = session;
-    arm(session);
-    counters.sessionsStarted += 1;
-    return xml.sessionStarted(session.id, protocol, durationS);
-  }
-
-  /** The answer to one request; undefined sends nothing. */
-  function answer(client: Client, message: Message): string {
-    const { name, body } = message;
-    counters.requests[name] = (counters.requests[name] ?? 0) + 1;
-    if (name === 'StartApplicationSession') return startSession(client, body);
-    const session = client.session;
-    if (name === 'ResetApplicationSessionTimer') {
-      if (!session || text(body.sessionID) !== session.id) return xml.timerRefused('invalidSessionID');
-      session.durationS = grant(text(body.requestedSessionDuration));
-      arm(session);
-      counters.resets += 1;
-      return xml.timerReset(session.durationS);
-    }
-    if (!session) {
-      counters.badRequests += 1;
-      return xml.cstaError('operation', 'invalidCstaApplicationCorrelator');
-    }
-    switch (name) {
-      case 'StopApplicationSession':
-        if (text(body.sessionID) !== session.id) return xml.cstaError('operation', 'invalidSessionID');
-        counters.sessionsStopped += 1;
-        end(session, 'stopped');
-        return xml.sessionStopped();
-      case 'GetDeviceId': {
-        const extension = text(body.extension) ?? '';
-        if (text(body.switchName) !== switchName || !/^\d+$/.test(extension) || (stations && !stations.has(extension)))
-          return xml.cstaError('operation', 'invalidDeviceID');
-        const deviceId = xml.deviceIdOf(extension, switchName);
-        session.devices.set(deviceId, extension);
-        return xml.deviceIdAnswer(deviceId);
-      }
-      case 'MonitorStart': {
-        const extension = session.devices.get(text((body.monitorObject as Node | undefined)?.deviceObject) ?? '');
-        if (!extension) return xml.cstaError('operation', 'invalidDeviceID');
-        const crossRefId = String(++nextCrossRef);
-        session.monitors.set(crossRefId, extension);
-        counters.monitorsStarted += 1;
-        return xml.monitorStarted(crossRefId);
-      }
-      case 'MonitorStop': {
-        const crossRefId = text(body.monitorCrossRefID) ?? '';
-        if (!session.monitors.delete(crossRefId)) return xml.cstaError('operation', 'invalidMonitorCrossRefID');
-        counters.monitorsStopped += 1;
-        return xml.monitorStopped();
-      }
-      case 'GetAgentState': {
-        const extension = session.devices.get(text(body.device) ?? '');
-        if (!extension) return xml.cstaError('operation', 'invalidDeviceID');
-        counters.agentStateQueries += 1;
-        return xml.agentState(agents.get(extension));
-      }
-      default:
-        return xml.cstaError('operation', 'requestIncompatibleWithObject');
-    }
-  }
 
   function onData(client: Client, chunk: Buffer) {
     let frames: ReturnType<FrameDecoder['push']>;
@@ -239,10 +112,10 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
         message = readMessage(frame.xml);
       } catch {
         counters.badRequests += 1;
-        send(client, frame.invokeId, xml.cstaError('operation', 'generic'));
+        client.send(frame.invokeId, xml.cstaError('operation', 'generic'));
         continue;
       }
-      send(client, frame.invokeId, answer(client, message));
+      client.send(frame.invokeId, store.answer(client, message));
     }
   }
 
@@ -250,7 +123,13 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
     ? tls.createServer({ key: certificate!.key, cert: certificate!.cert }, (socket) => accept(socket))
     : net.createServer((socket) => accept(socket));
   function accept(socket: net.Socket) {
-    const client: Client = { socket, decoder: new FrameDecoder(), backlog: [], flushing: false };
+    const client: Client = {
+      socket,
+      decoder: new FrameDecoder(),
+      backlog: [],
+      flushing: false,
+      send: (invokeId, body) => write(client, encodeFrame(invokeId, body)),
+    };
     clients.add(client);
     counters.connections += 1;
     socket.setNoDelay(true);
@@ -258,11 +137,7 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
     socket.on('error', () => {});
     socket.on('close', () => {
       clients.delete(client);
-      const session = client.session;
-      if (!session || session.client !== client) return;
-      session.client = undefined;
-      // AES keeps the session and its monitors for the cleanup delay, for a resume.
-      session.cleanup = setTimeout(() => end(session, 'cleanup'), session.cleanupDelayS * 1000);
+      store.detach(client);
     });
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -275,7 +150,7 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
       if (!session.client) continue;
       for (const [crossRefId, extension] of session.monitors) {
         const list = watching.get(extension) ?? [];
-        list.push({ client: session.client, crossRefId });
+        list.push({ client: session.client as Client, crossRefId }); // every peer of the store is one of ours
         watching.set(extension, list);
       }
     }
@@ -323,13 +198,13 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
         for (const client of clients) client.socket.destroy();
       },
       expire(options = {}) {
-        for (const session of [...sessions.values()]) end(session, 'expired', options.notify ?? faults.notifyExpiry);
+        for (const session of [...sessions.values()]) store.end(session, 'expired', options.notify ?? faults.notifyExpiry);
       },
       refuseLogins(on) {
         faults.refuseLogins = on;
       },
       sendMalformed(kind = 'xml') {
-        for (const client of clients) send(client, EVENT_INVOKE_ID, xml.MALFORMED[kind]);
+        for (const client of clients) client.send(EVENT_INVOKE_ID, xml.MALFORMED[kind]);
       },
       stall(on) {
         faults.stalled = on;
@@ -373,11 +248,7 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
     monitorsOf: (extension) =>
       [...sessions.values()].filter((s) => s.client).reduce((n, s) => n + [...s.monitors.values()].filter((e) => e === extension).length, 0),
     async close() {
-      for (const session of [...sessions.values()]) {
-        clearTimeout(session.expiry);
-        clearTimeout(session.cleanup);
-      }
-      sessions.clear();
+      store.clear();
       for (const client of clients) client.socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
