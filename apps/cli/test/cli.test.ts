@@ -230,6 +230,24 @@ describe('openconnect map on a subscription\'s recorded frames', () => {
     expect(bad.stderr).toContain('(a bad frame: the runner counts and skips it)');
   });
 
+  it('maps a real connector\'s recorded session frames (Genesys Cloud notifications, offline, agent from --directory)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-frames-'));
+    writeFileSync(join(dir, 'directory.json'), JSON.stringify({ '9d8e7f6a-1111-4222-8333-444455556666': 'jane.doe@example.com' }));
+    const fixture = join(import.meta.dirname, '../../../connectors/genesys/fixtures/cloud-notifications/queue-call-lifecycle.json');
+    const result = await cli(['map', '--connector', 'genesys/cloud-notifications', '--request', fixture, '--directory', join(dir, 'directory.json')]);
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout) as { frames: { messages: { agentid: string; event: string }[] }[] };
+    expect(out.frames.map((f) => f.messages.map((m) => `${m.agentid} ${m.event}`).join())).toEqual([
+      'jane.doe@example.com offered',
+      'jane.doe@example.com answered',
+      '',
+      'jane.doe@example.com held',
+      'jane.doe@example.com resumed',
+      'jane.doe@example.com ended',
+      'jane.doe@example.com completed',
+    ]);
+  });
+
   it('names the sources and subscriptions when the name is neither', async () => {
     const result = await map('--connector', 'line/nope', '--request', join(LINE_FIXTURES, 'idle-ignored.json'));
     expect(result.code).toBe(2);

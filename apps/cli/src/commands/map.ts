@@ -128,20 +128,28 @@ export async function mapCommand(flags: MapFlags, io: Io, env: NodeJS.ProcessEnv
 /** Runs `work` on a runtime built from the flags, with the network blocked unless --online. */
 async function offline(connector: ConnectorDefinition, flags: MapFlags, work: (runtime: ConnectorRuntime) => Promise<void>) {
   const options = flags.options ? (readJson(flags.options, 'options') as Record<string, unknown>) : {};
-  const settings = {
-    options: flags.verify ? options : withPlaceholders(connector, options),
+  const settings = (withOptions: Record<string, unknown>) => ({
+    options: withOptions,
     directory: flags.directory ? flatStringMap(readJson(flags.directory, 'directory'), 'directory') : {},
     events: flags.events ? (readJson(flags.events, 'events') as Record<string, string | null>) : {},
-  };
+  });
   // On before setup() runs, so neither building the services nor using them can reach the network.
   const guard = flags.online ? undefined : blockNetwork();
   try {
     let runtime: ConnectorRuntime;
     try {
-      runtime = createRuntime(connector, settings);
+      runtime = createRuntime(connector, settings(options));
     } catch (error) {
-      if (error instanceof OpenConnectError) throw new UsageError(`${error.message} (${error.hint})`);
-      throw error;
+      if (!(error instanceof OpenConnectError)) throw error;
+      // A dry run needs no secret, but a connector may require one to be set: try again with placeholders.
+      // Not first: a placeholder can also switch on what needs more options (a session's password alone).
+      if (flags.verify) throw new UsageError(`${error.message} (${error.hint})`);
+      try {
+        runtime = createRuntime(connector, settings(withPlaceholders(connector, options)));
+      } catch (again) {
+        if (again instanceof OpenConnectError) throw new UsageError(`${again.message} (${again.hint})`);
+        throw again;
+      }
     }
     await work(runtime);
   } finally {
