@@ -98,6 +98,12 @@ export function mapAes(e: AesEvent, directory: { get(id: string): string | undef
   const lifecycle: Lifecycle | undefined = CALL_EVENTS[e.eventType] ?? (agentMatch ? 'agent_state' : undefined);
   if (!lifecycle) return ignore(`CSTA ${e.eventType} is not one this connector maps`);
   const extension = station(e);
+  // A station monitor also reports calls alerting elsewhere: the far end of the station's own outbound call,
+  // or the station a call was transferred to. Only a call alerting at the monitored station is offered to it.
+  const alerting = e.alertingDevice ? deviceNumber(String(e.alertingDevice)) : undefined;
+  if (e.eventType === 'DeliveredEvent' && e.monitoredDevice && alerting && alerting !== extension) {
+    return ignore(`DeliveredEvent: the call alerts at ${alerting}, not at the monitored station ${extension} (its own outbound call, or a call it passed on)`);
+  }
   let agentid: string | undefined;
   if (e.agentId) agentid = directory.get(e.agentId) ?? e.agentId;
   else if (extension) {

@@ -1,4 +1,5 @@
 // The Avaya connector's options. Sources and the subscription import them from here; index.ts only assembles.
+import { isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { AXP_MAPPED_EVENTS } from './axp-events.js';
 
@@ -79,7 +80,11 @@ export const config = z
     // The built-in AES DMCC session (subscription `aes-dmcc`): the runner holds a DMCC application session
     // and station monitors itself, so no bridge is needed.
     /** The AES server (host name or address) that serves DMCC. */
-    aesHost: z.string().min(1).regex(/^[^\s/:]+$|^\[[0-9a-fA-F:]+\]$/, 'aesHost must be a host name or address, without scheme or port').optional(),
+    aesHost: z
+      .string()
+      .min(1)
+      .refine((host) => !/[\s/]/.test(host) && (!host.includes(':') || isIPv6(host)), 'aesHost must be a host name or address, without scheme or port')
+      .optional(),
     /** Default 4722 with TLS, 4721 without. */
     aesPort: z.number().int().min(1).max(65_535).optional(),
     /** DMCC over TLS (default); false for plain TCP, which AES must have enabled. */
