@@ -169,7 +169,7 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
     const remembered = cleanupMs > 0 ? await ctx.state.get<Remembered>(memoryKey).catch(() => undefined) : undefined;
     const askToStart = (sessionId?: string) =>
       ask(
-        sessionId ? `StartApplicationSession (resuming session ${sessionId})` : 'StartApplicationSession',
+        sessionId ? 'StartApplicationSession (resuming the last session)' : 'StartApplicationSession',
         request.startApplicationSession({
           applicationId: APPLICATION_ID,
           userName: user,
@@ -272,6 +272,7 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
     const refusedForGood = failure instanceof SessionError && failure.failed;
     if ((ctx.signal.aborted || refusedForGood) && session && conn.open && !endedByAes) await cleanStop();
     conn.close();
+    drain(); // events read before the end are handed on before this session returns
   }
   // Stopped by the host (shutdown, lost lease, a failed renewal it already holds).
   if (ctx.signal.aborted) return;
