@@ -1,8 +1,9 @@
 // (d) Subscriptions beside webhooks, in one runner (SQLite FULL, deliveries running) and one process:
 // events/s through one held session (vendor emulator → runner → OpenConnect emulator) against the same
 // number of events posted as webhooks, and the latency each adds, from the vendor sending to OpenConnect
-// receiving. Vendors: the core's line vendor (the supervisor's own cost, TCP) and Genesys Cloud
-// notifications (a real protocol: WebSocket frames of whole conversations, the change-only mapping).
+// receiving. Vendors: the core's line vendor (the supervisor's own cost, TCP), Genesys Cloud notifications
+// (WebSocket frames of whole conversations, the change-only mapping), the 8x8 Pulsar consumer (each frame
+// acknowledged once stored).
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -11,6 +12,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ConnectorDefinition } from '@openconnect/core';
 import { lineConnector, startEmulator, startLineVendor } from '@openconnect/core/testing';
+import c8x8 from '@openconnect/8x8';
+import { startPulsarEmulator } from '@openconnect/8x8/emulators';
 import genesys from '@openconnect/genesys';
 import { startGenesysCloudEmulator } from '@openconnect/genesys/emulators';
 import { startRunner, type SubscriptionView } from '../src/index.js';
@@ -84,6 +87,33 @@ async function genesysCloudVendor(): Promise<Vendor> {
           { id: `${id}-a`, purpose: 'agent', user: { id: agents[id.length % agents.length]! }, queueId: queue, calls: [{ id: `${id}-ac`, state: 'alerting', direction: 'inbound' }] },
         ],
       } as { id: string });
+    },
+    close: () => emulator.close(),
+  };
+}
+
+async function eightByEightVendor(): Promise<Vendor> {
+  const emulator = await startPulsarEmulator({ idleTimeoutMs: 0 });
+  return {
+    connector: c8x8,
+    settings: {
+      options: { streamUrl: emulator.url, streamTenant: emulator.tenant, streamApiKey: emulator.apiKey },
+      directory: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`ag${String(i).padStart(20, 'x')}`, `agent-${i}`])),
+    },
+    // One InteractionAssigned per id (8x8's documented shape): one `offered` pop each.
+    send: (id) => {
+      emulator.push({
+        Interaction: {
+          event: 'InteractionAssigned',
+          callState: 'CS_INPROGRESS',
+          interactionGUID: id,
+          agentId: `ag${String(id.length % 50).padStart(20, 'x')}`,
+          direction: 'in',
+          mediaType: 'phone',
+          queueId: 1092,
+          attachedData: { attachedDatum: [{ attachedDataKey: 'phoneNum', attachedDataValue: 13175550142 }] },
+        },
+      });
     },
     close: () => emulator.close(),
   };
@@ -201,6 +231,7 @@ async function benchVendor(start: () => Promise<Vendor>, options: BenchOptions):
 export const benches: { name: string; run: (options: BenchOptions) => Promise<SubscriptionBench> }[] = [
   { name: 'line vendor (TCP)', run: (options) => benchVendor(lineVendor, options) },
   { name: 'Genesys Cloud notifications (WebSocket)', run: (options) => benchVendor(genesysCloudVendor, options) },
+  { name: '8x8 Event Streaming consumer (Pulsar WebSocket)', run: (options) => benchVendor(eightByEightVendor, options) },
 ];
 
 export function describeBench(name: string, result: SubscriptionBench, paced: number, rate: number): string[] {
