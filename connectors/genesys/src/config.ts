@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CLOUD_MEDIA, GENESYS_ID } from './cloud-events.js';
 import { cloudNotifyProblems } from './cloud-notifications/topics.js';
 import { EIC_STATE_NUMBERS, icwsProblems } from './icws/settings.js';
+import { AGENT_PASSWORD_KEYS, withFlatPasswords, workspaceAgent, workspaceProblems } from './workspace/settings.js';
 
 const secret = (name: string) => z.string().min(16, `${name} must be at least 16 characters`).optional();
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -77,6 +78,32 @@ export const config = z.object({
     .record(z.string().regex(/^\d+$/, 'must be a number'), z.string().regex(/^[A-Za-z]$/, 'must be one Eic_State letter'))
     .default(EIC_STATE_NUMBERS),
   // (end of the ICWS session's options)
+  // Built-in Workspace API session (subscription `pureengage-workspace`): the runner signs each agent in to
+  // the Workspace API itself and reads its voice channel, no relay needed. One session per agent. Rules
+  // across these options: workspaceProblems (src/workspace/settings.ts).
+  /** The Workspace API base URL (your region's API host): {url}/workspace/v3/... */
+  pureengageApiUrl: httpUrl.optional(),
+  /** The Authentication API base URL ({url}/auth/v3/oauth/token), when it is not pureengageApiUrl. */
+  pureengageAuthUrl: httpUrl.optional(),
+  /** The API key Genesys issued, sent as x-api-key on every request. Secret. */
+  pureengageApiKey: z.string().min(1).optional(),
+  /** The OAuth client (Basic auth on the token request). */
+  pureengageClientId: z.string().trim().min(1).optional(),
+  /** That client's secret. Secret. */
+  pureengageClientSecret: z.string().min(1).optional(),
+  /** The agents: { username (tenant\user), password (secret, by reference), dn, agentId? } each. */
+  pureengageAgents: z.array(workspaceAgent).default([]),
+  /** How long the initialization may take (until /workspace/v3/initialization says Complete). */
+  pureengageInitTimeoutMs: z.number().int().min(100).default(30_000),
+  /** How long beyond the long-poll hold a CometD request may take before it counts as failed. */
+  pureengageNetworkDelayMs: z.number().int().min(100).default(10_000),
+  /** CometD connects failing (network, 5xx) for this long end the session, which is initialized again. */
+  pureengageRetryWindowMs: z.number().int().min(1_000).default(60_000),
+  /** After each initialization, read GET /workspace/v3/current-session for calls that changed meanwhile (belief). */
+  pureengageSnapshot: z.boolean().default(true),
+  /** POST /workspace/v3/logout when the runner ends a session (stop, a failure on its side) (belief). */
+  pureengageLogout: z.boolean().default(true),
+  // (end of the Workspace API session's options)
   /** PureEngage (Workspace API relay): sent as `Authorization: Bearer <token>`. */
   pureengageToken: secret('pureengageToken'),
   /** The header in which a PureConnect or PureEngage relay names the agent. */
@@ -91,7 +118,10 @@ export const config = z.object({
   .superRefine((options, ctx) => {
     for (const problem of cloudNotifyProblems(options)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
     for (const problem of icwsProblems(options)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
-  });
+    for (const problem of workspaceProblems(options)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+  })
+  // Each agent's password also under a flat key in SECRET_KEYS, so logs and errors redact it.
+  .transform(withFlatPasswords);
 
 export type GenesysConfig = z.output<typeof config>;
 
@@ -102,4 +132,7 @@ export const SECRET_KEYS = [
   'pureconnectToken',
   'pureconnectPassword',
   'pureengageToken',
-] as const;
+  'pureengageApiKey',
+  'pureengageClientSecret',
+  ...AGENT_PASSWORD_KEYS,
+];

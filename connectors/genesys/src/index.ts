@@ -8,6 +8,7 @@ import { config, type GenesysConfig, SECRET_KEYS } from './config.js';
 import { pureconnect } from './pureconnect.js';
 import { pureconnectIcws } from './pureconnect-icws.js';
 import { pureengage } from './pureengage.js';
+import { pureengageWorkspace } from './pureengage-workspace.js';
 import { type Services, setupServices } from './users-api.js';
 
 export { config, type GenesysConfig } from './config.js';
@@ -22,5 +23,5 @@ export default defineConnector<GenesysConfig, Services>({
   setup: setupServices,
   sources: [cloud, cloudWorkflow, pureconnect, pureengage],
   // Sessions the runner holds itself, for platforms that do not push over HTTP.
-  subscriptions: [cloudNotifications, pureconnectIcws],
+  subscriptions: [cloudNotifications, pureconnectIcws, pureengageWorkspace],
 });

@@ -95,6 +95,12 @@ function parseMessage(data: Record<string, unknown>): Message {
   return { messageType: String(data.messageType), other: true };
 }
 
+/** A relay body or a held session's frame ({ agent, message }) → the event both paths map. */
+export function readPureEngage(body: unknown, headers: Record<string, string> = {}): PureEngageRequest {
+  const { data, agent } = unwrap(body);
+  return { message: parseMessage(data), ...(agent ? { wrapperAgent: agent } : {}), headers };
+}
+
 const CALL_LIFECYCLE: Record<string, Lifecycle> = {
   Ringing: 'offered',
   Established: 'answered',
@@ -127,10 +133,7 @@ export const pureengage = defineSource<PureEngageRequest, GenesysConfig, Service
   }),
   verify: (req, { config }) =>
     verifyToken(req, { expected: config.pureengageToken, header: 'authorization', scheme: 'Bearer' }),
-  parse(req) {
-    const { data, agent } = unwrap(parseJson(req));
-    return { message: parseMessage(data), ...(agent ? { wrapperAgent: agent } : {}), headers: req.headers };
-  },
+  parse: (req) => readPureEngage(parseJson(req), req.headers),
   async map(request, ctx) {
     const { message } = request;
     const named = request.wrapperAgent ?? request.headers[ctx.config.relayAgentHeader.toLowerCase()];

@@ -1,0 +1,164 @@
+// PureEngage (Engage) without a relay: the runner holds each configured agent's Workspace API session
+// itself. Token (password grant) → initialize-workspace (WORKSPACE_SESSIONID cookie) → CometD handshake →
+// /workspace/v3/initialization until Complete → /workspace/v3/voice → activate-channels (agent on its DN)
+// → current-session (what changed while nobody watched). Each voice message takes the relay source's path
+// (same parse, same map, same state), wrapped as { agent, message } as a relay names the agent.
+import { defineSubscription, InputError, SessionError } from '@openconnect/core';
+import type { GenesysConfig } from './config.js';
+import { type PureEngageRequest, pureengage, readPureEngage } from './pureengage.js';
+import type { Services } from './users-api.js';
+import { AgentToken } from './workspace/auth.js';
+import { Notifications } from './workspace/notifications.js';
+import {
+  activateChannels,
+  currentSession,
+  initializeWorkspace,
+  logout,
+  WorkspaceGone,
+} from './workspace/rest.js';
+import { agentFor, workspaceEnabled, workspaceInstances } from './workspace/settings.js';
+import { VOICE_CHANNEL, VoiceFeed, type WorkspaceFrame } from './workspace/voice.js';
+
+export type { WorkspaceFrame } from './workspace/voice.js';
+
+const INITIALIZATION_CHANNEL = '/workspace/v3/initialization';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+
+/** Resolves when the signal aborts. */
+const whenAborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+
+/** Subscribes to the initialization channel and waits for `state: "Complete"`; its data.user. */
+function initialized(n: Notifications, username: string, timeoutMs: number, signal: AbortSignal) {
+  return new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new SessionError(
+            `the Workspace initialization of ${username} did not complete within ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
+    const settle = () => clearTimeout(timer);
+    n.subscribe(INITIALIZATION_CHANNEL, ({ data }) => {
+      if (!isRecord(data)) return;
+      if (data.state === 'Complete') {
+        settle();
+        resolve(isRecord(data.data) && isRecord(data.data.user) ? data.data.user : {});
+      } else if (data.state === 'Failed') {
+        settle();
+        // The vendor's own words when it gives some (e.g. no agent login configured for the user).
+        const why =
+          text(isRecord(data.data) ? data.data.message : undefined) ?? text(data.message) ?? 'state Failed';
+        reject(
+          new SessionError(`the Workspace initialization of ${username} failed: ${why}`, { failed: true }),
+        );
+      }
+    }).catch((error: unknown) => {
+      settle();
+      reject(error);
+    });
+    void n.ended.then((why) => {
+      settle();
+      reject(new SessionError(why));
+    });
+    void whenAborted(signal).then(settle);
+  });
+}
+
+export const pureengageWorkspace = defineSubscription<
+  PureEngageRequest,
+  GenesysConfig,
+  Services,
+  WorkspaceFrame
+>({
+  id: 'pureengage-workspace',
+  description:
+    'PureEngage Workspace API session held by the runner for each agent: its voice channel, no relay',
+  platforms: ['PureEngage'],
+  enabled: workspaceEnabled,
+  instances: workspaceInstances,
+  parse(frame) {
+    if (!isRecord(frame) || typeof frame.agent !== 'string' || !('message' in frame))
+      throw new InputError('a Workspace frame is {agent, message: {channel, data}}');
+    return readPureEngage(frame);
+  },
+  map: pureengage.map,
+  stateWrites: pureengage.stateWrites,
+  async connect(ctx) {
+    const c = ctx.config;
+    const agent = agentFor(c, ctx.instance);
+    const apiUrl = c.pureengageApiUrl ?? '';
+    const apiKey = c.pureengageApiKey ?? '';
+    ctx.status('connecting', `signing ${agent.username} in to the Authentication API`);
+    const token = new AgentToken({
+      http: ctx.http,
+      url: c.pureengageAuthUrl ?? apiUrl,
+      apiKey,
+      clientId: c.pureengageClientId ?? '',
+      clientSecret: c.pureengageClientSecret ?? '',
+      agent,
+      now: ctx.now,
+      signal: ctx.signal,
+    });
+    const first = await token.signIn();
+    ctx.renewBefore('Workspace API token', first.expiresAt, async () => (await token.renew()).expiresAt);
+    const session = await initializeWorkspace(
+      { http: ctx.http, url: apiUrl, apiKey, signal: ctx.signal },
+      first.accessToken,
+      agent.username,
+    );
+    let notifications: Notifications | undefined;
+    let feed: VoiceFeed | undefined;
+    // Ended by the vendor (expired, advice, disconnect): nothing to log out of.
+    let gone = false;
+    try {
+      notifications = await Notifications.open({
+        url: `${apiUrl.replace(/\/+$/, '')}/workspace/v3/notifications`,
+        apiKey,
+        sessionId: session.sessionId,
+        username: agent.username,
+        networkDelayMs: c.pureengageNetworkDelayMs,
+        retryWindowMs: c.pureengageRetryWindowMs,
+        now: ctx.now,
+        onStatus: (status, detail) => ctx.status(status, detail),
+      });
+      const user = await initialized(notifications, agent.username, c.pureengageInitTimeoutMs, ctx.signal);
+      const agentId = agent.agentId ?? text(user.agentLogin) ?? text(user.employeeId);
+      if (!agentId)
+        throw new SessionError(
+          `the Workspace user ${agent.username} has no agent login: set agentId for it in pureengageAgents`,
+          {
+            failed: true,
+          },
+        );
+      feed = new VoiceFeed(ctx, { agent: agentId, username: agent.username, ttlMs: c.stateTtlMs });
+      await notifications.subscribe(VOICE_CHANNEL, feed.onMessage);
+      await activateChannels(session, agentId, agent.dn);
+      await feed.open(c.pureengageSnapshot ? await currentSession(session) : undefined);
+      ctx.status(
+        'connected',
+        `Workspace session of ${agent.username}: agent ${agentId} on DN ${agent.dn}, voice channel`,
+      );
+      const ended = await Promise.race([notifications.ended, whenAborted(ctx.signal)]);
+      if (ctx.signal.aborted) return;
+      gone = true;
+      throw new SessionError(ended ?? 'the Workspace session ended');
+    } catch (error) {
+      if (error instanceof WorkspaceGone || notifications?.endedBy) gone = true;
+      if (ctx.signal.aborted) return;
+      throw error instanceof WorkspaceGone ? new SessionError(error.message) : error;
+    } finally {
+      await notifications?.close();
+      await feed?.settled();
+      if (!gone && c.pureengageLogout) await logout(session);
+    }
+  },
+});

@@ -1,0 +1,171 @@
+// The Workspace API's CometD side for one agent: long polling at {api}/workspace/v3/notifications with the
+// session cookie and x-api-key, using the cometd client. The Bayeux session lives inside the Workspace
+// session, so when either ends (a 401/403, advice.reconnect handshake or none, the server's
+// /meta/disconnect, connects failing longer than the retry window) the CometD client stops instead of
+// handshaking by itself: the runner's session ends and the next one initializes the Workspace again.
+
+import { SessionError } from '@openconnect/core';
+import { CometD, type Message } from 'cometd';
+import { adaptOnce, openJar, releaseJar } from './cookies.js';
+import { SESSION_COOKIE, WorkspaceGone } from './rest.js';
+
+export interface NotificationsOptions {
+  /** {api}/workspace/v3/notifications */
+  url: string;
+  apiKey: string;
+  sessionId: string;
+  username: string;
+  networkDelayMs: number;
+  retryWindowMs: number;
+  now(): number;
+  /** The CometD connection failing (degraded) or working again (connected). */
+  onStatus(status: 'connected' | 'degraded', detail: string): void;
+}
+
+interface Failure {
+  httpCode?: number;
+  reason?: string;
+  exception?: unknown;
+}
+
+const failureOf = (message: Message): Failure => (message as { failure?: Failure }).failure ?? {};
+
+function describe(message: Message): string {
+  const failure = failureOf(message);
+  if (failure.httpCode) return `HTTP ${failure.httpCode}`;
+  if (message.error) return message.error;
+  if (failure.reason) return failure.reason;
+  if (failure.exception instanceof Error) return failure.exception.message;
+  return 'no answer';
+}
+
+const refused = (message: Message) => [401, 403].includes(failureOf(message).httpCode ?? 0);
+
+export class Notifications {
+  readonly #o: NotificationsOptions;
+  readonly #cometd = new CometD();
+  #closing = false;
+  #why: string | undefined;
+  #failingSince: number | undefined;
+  #end!: (why: string) => void;
+  /** Resolves with why the CometD session ended, unless the runner closed it. */
+  readonly ended: Promise<string>;
+
+  private constructor(o: NotificationsOptions) {
+    this.#o = o;
+    this.ended = new Promise((resolve) => {
+      this.#end = resolve;
+    });
+  }
+
+  /** Why the vendor ended the CometD session, once it did. */
+  get endedBy(): string | undefined {
+    return this.#why;
+  }
+
+  /** Handshakes; the Workspace session refusing it (401/403) is WorkspaceGone. */
+  static async open(o: NotificationsOptions): Promise<Notifications> {
+    adaptOnce();
+    const n = new Notifications(o);
+    await n.#handshake();
+    return n;
+  }
+
+  get #cookie() {
+    return `${SESSION_COOKIE}=${this.#o.sessionId}`;
+  }
+
+  async #handshake(): Promise<void> {
+    const cometd = this.#cometd;
+    // Long polling only, as the Workspace API serves it (the ws shim would otherwise offer a websocket).
+    cometd.unregisterTransport('websocket');
+    cometd.unregisterTransport('callback-polling');
+    const transport = cometd.findTransport('long-polling') as { context?: unknown } | null;
+    if (transport) transport.context = openJar(this.#o.sessionId);
+    cometd.configure({
+      url: this.#o.url,
+      logLevel: 'warn',
+      useWorkerScheduler: false,
+      maxNetworkDelay: this.#o.networkDelayMs,
+      requestHeaders: { 'x-api-key': this.#o.apiKey, Cookie: this.#cookie },
+    });
+    cometd.addListener('/meta/connect', (message) => this.#onConnect(message));
+    cometd.addListener('/meta/disconnect', () => {
+      if (!this.#closing) this.#stop('the Workspace API ended the CometD session (/meta/disconnect)');
+    });
+    const reply = await new Promise<Message>((resolve) => cometd.handshake(resolve));
+    if (reply.successful && reply.advice?.reconnect !== 'none') return;
+    // Stop the client from handshaking again by itself.
+    this.#closing = true;
+    cometd.disconnect();
+    releaseJar(this.#o.sessionId);
+    const why = `the CometD handshake of ${this.#o.username} failed: ${describe(reply)}`;
+    if (refused(reply)) throw new WorkspaceGone(why);
+    throw new SessionError(why);
+  }
+
+  #onConnect(message: Message): void {
+    if (this.#closing || this.#why) return;
+    const advice = message.advice?.reconnect;
+    if (message.successful) {
+      if (this.#failingSince !== undefined) {
+        this.#failingSince = undefined;
+        this.#o.onStatus('connected', `CometD connected again for ${this.#o.username}`);
+      }
+      if (advice === 'none') this.#stop('the Workspace API advised not to reconnect (advice.reconnect none)');
+      return;
+    }
+    const what = describe(message);
+    const now = this.#o.now();
+    this.#failingSince ??= now;
+    const why = refused(message)
+      ? `the Workspace session of ${this.#o.username} expired (/meta/connect: ${what})`
+      : advice === 'handshake'
+        ? `the Workspace API asked for a new CometD handshake (${what}): initializing the session again`
+        : advice === 'none'
+          ? `the Workspace API advised not to reconnect (${what})`
+          : now - this.#failingSince >= this.#o.retryWindowMs
+            ? `CometD could not connect for ${now - this.#failingSince} ms (last: ${what})`
+            : undefined;
+    if (why) this.#stop(why);
+    else this.#o.onStatus('degraded', `CometD connect failed for ${this.#o.username} (${what}); retrying`);
+  }
+
+  /** Ends on the vendor's word: disconnecting inside a listener keeps the client from retrying. */
+  #stop(why: string): void {
+    if (this.#why) return;
+    this.#why = why;
+    this.#cometd.disconnect();
+    this.#end(why);
+  }
+
+  /** Subscribes and waits for the server's answer. */
+  subscribe(channel: string, onMessage: (message: Message) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#cometd.subscribe(channel, onMessage, (reply) => {
+        if (reply.successful) return resolve();
+        const why = `subscribing ${this.#o.username} to ${channel} failed: ${describe(reply)}`;
+        reject(refused(reply) ? new WorkspaceGone(why) : new SessionError(why));
+      });
+      void this.ended.then((why) => reject(new SessionError(why)));
+    });
+  }
+
+  /** Disconnects (at most a second's wait for the server's answer) and drops anything still in flight. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    const cometd = this.#cometd;
+    if (!cometd.isDisconnected())
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1_000);
+        cometd.disconnect(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    cometd.getTransport()?.abort();
+    cometd.clearSubscriptions();
+    cometd.clearListeners();
+    releaseJar(this.#o.sessionId);
+  }
+}
