@@ -33,6 +33,39 @@ describe('incontact agent-events: status transitions', () => {
   });
 });
 
+describe('incontact agent-events: agent state, once per change', () => {
+  const state = (CurrentState: string, CurrentOutReason = '') => ({
+    Type: 'AgentState',
+    CurrentState,
+    CurrentOutReason,
+    IsAcw: 'False',
+  });
+  const states = (outcome: Awaited<ReturnType<ReturnType<typeof runtime>['post']>>) =>
+    outcome.kind === 'accepted'
+      ? outcome.messages.map((m) => `${m.props.agentState}/${m.props.outReason ?? ''}`)
+      : outcome.kind;
+
+  it('sends a state that repeats the last one (a session joined again replays it) once', async () => {
+    const rt = runtime();
+    expect(states(await rt.post(agentBatch(state('Unavailable', 'Lunch'))))).toEqual(['Unavailable/Lunch']);
+    expect(states(await rt.post(agentBatch(state('Unavailable', 'Lunch'))))).toBe('ignored');
+    expect(states(await rt.post(agentBatch(state('Unavailable', 'Meeting'))))).toEqual([
+      'Unavailable/Meeting',
+    ]);
+  });
+
+  it('sends AgentSessionStart once while the agent stays logged in, and again after AgentSessionEnd', async () => {
+    const rt = runtime();
+    const start = { Type: 'AgentSessionStart', AgentId: '23045871', SessionId: 'e4b1d2c3f4a5' };
+    expect(states(await rt.post(agentBatch(start, state('Available'))))).toEqual(['LoggedIn/', 'Available/']);
+    expect(states(await rt.post(agentBatch(start, state('Available'))))).toBe('ignored');
+    expect(states(await rt.post(agentBatch({ Type: 'AgentSessionEnd' }, start)))).toEqual([
+      'LoggedOut/',
+      'LoggedIn/',
+    ]);
+  });
+});
+
 describe('incontact agent-events: a batch re-sent by the relay', () => {
   const keys = (outcome: Awaited<ReturnType<ReturnType<typeof runtime>['post']>>) =>
     outcome.kind === 'accepted' ? outcome.messages.map((m) => [m.lifecycle, m.dedupeKey]) : outcome.kind;

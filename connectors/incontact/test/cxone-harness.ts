@@ -1,10 +1,17 @@
 // The CXone emulator as the subscription kit's vendor side, and the settings that point the runner's own
 // sessions at it with timers short enough for tests.
-import type { ConnectorSettingsInput } from '@openconnect/core';
-import type { SubscriptionHarness } from '@openconnect/core/testing';
+import {
+  type ConnectorSettingsInput,
+  createMemoryStateStore,
+  createRuntime,
+  type PreparedMessage,
+  sessionsOf,
+} from '@openconnect/core';
+import { hostSubscription, type SubscriptionHarness } from '@openconnect/core/testing';
 import type { AgentSessionFrame } from '../src/agent-sessions.js';
 import type { RtdFrame } from '../src/cxone/realtime.js';
 import { type CxoneEmulator, type CxoneEmulatorOptions, startCxoneEmulator } from '../src/emulators/index.js';
+import connector from '../src/index.js';
 
 /** The emulated token's lifetime: short, so renewals show in seconds. */
 export const TOKEN_MS = 1_500;
@@ -91,3 +98,48 @@ export async function agentSessionHarness(
     close: () => emulator.close(),
   };
 }
+
+/** The emulator, hosts and anything else a test opened, closed after it. */
+export function opener() {
+  const opened: { close(): Promise<void> }[] = [];
+  return {
+    async emulator(emulatorOptions: CxoneEmulatorOptions = {}) {
+      const started = await startCxoneEmulator({ tokenLifetimeMs: 60_000, ...emulatorOptions });
+      opened.push(started);
+      return started;
+    },
+    /** A host running one subscription's session (the first instance, or `instance`) against the emulator. */
+    host(
+      emulator: CxoneEmulator,
+      subscription: 'rtd-poll' | 'agent-sessions',
+      options: Record<string, unknown> = {},
+      instance?: string,
+    ) {
+      const settings = cxoneSettings(emulator, {
+        ...(subscription === 'agent-sessions' ? { cxoneRealtime: false, cxoneAgentIds: ['23045871'] } : {}),
+        ...options,
+      });
+      const runtime = createRuntime(connector, settings, { state: createMemoryStateStore() });
+      const definition = connector.subscriptions!.find((s) => s.id === subscription)!;
+      const first = instance ?? sessionsOf(definition, runtime.config)[0];
+      const held = hostSubscription(runtime, definition, first !== undefined ? { instance: first } : {});
+      opened.push({ close: () => held.stop() });
+      return held;
+    },
+    async closeAll() {
+      for (const thing of opened.splice(0).reverse()) await thing.close();
+    },
+  };
+}
+
+/** Resolves once a whole polling round began after now (so the poller has seen what changed before). */
+export async function polled(emulator: CxoneEmulator) {
+  await emulator.controls.afterNextPoll();
+  await emulator.controls.afterNextPoll();
+}
+
+/** "agentid lifecycle interactionId" of each message, in order. */
+export const pops = (messages: PreparedMessage[]) =>
+  messages.map((m) => `${m.agentid} ${m.lifecycle} ${m.props.interactionId ?? m.props.agentState}`);
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

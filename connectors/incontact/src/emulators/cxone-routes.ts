@@ -47,6 +47,7 @@ export function createRoutes(ctx: RoutesContext) {
   const { tenant, counters } = ctx;
   const { pageSize, sessionIds } = ctx.options;
   const emptyStatus = ctx.options.emptyStatus ?? 304;
+  const repeated = new WeakSet<Row>();
 
   /** A listing answer with updatedSince, 304 when empty, a next link past pageSize. */
   function listing(url: URL, field: string, all: Listed[], base: string) {
@@ -142,7 +143,10 @@ export function createRoutes(ctx: RoutesContext) {
           emptyStatus,
           emptyStatus === 304 ? undefined : { sessionId: s.sessionId, events: [] },
         );
-      if (ctx.duplicates()) s.queue.unshift(...events);
+      // Duplicates: each batch once more at the next poll (and only once more).
+      const fresh = events.filter((event) => !repeated.has(event));
+      for (const event of fresh) repeated.add(event);
+      if (ctx.duplicates() && fresh.length) s.queue.unshift(...fresh);
       send(res, 200, { sessionId: s.sessionId, events });
     };
     res.on('close', () => {

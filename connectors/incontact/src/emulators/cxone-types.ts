@@ -101,8 +101,11 @@ export interface CxoneControls {
   afterNextPoll(): Promise<void>;
   /** The next matching API requests answer this status (401, 404, 409, 429 with Retry-After, 503...). */
   fail(status: number, fault?: Fault): void;
-  /** Ends the agent's Agent API sessions (AgentSessionEnd); logout: the agent cannot be joined until login(). */
-  endSession(agentId: string, options?: { logout?: boolean }): void;
+  /**
+   * Ends the agent's Agent API sessions: each hears AgentSessionEnd (logout: the agent cannot be joined
+   * until login()), or, silently, is just gone (the next get-next-event answers 404, as an expired session).
+   */
+  endSession(agentId: string, options?: { logout?: boolean; silently?: boolean }): void;
   login(agentId: string): void;
   /** Every issued token expires now. */
   expireTokens(): void;

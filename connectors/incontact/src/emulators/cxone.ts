@@ -218,7 +218,10 @@ export async function startCxoneEmulator(options: CxoneEmulatorOptions = {}): Pr
     putAgentRow: (row) => upsert(rawAgents, 'agentId', row),
     afterNextPoll: () => new Promise((resolve) => pollWaiters.push({ after: requestSeq, resolve })),
     fail: (status, fault = {}) => faults.push({ status, fault, left: fault.times ?? 1 }),
-    endSession: (agentId, { logout = false } = {}) => tenant.end(agentId, logout),
+    endSession(agentId, { logout = false, silently = false } = {}) {
+      if (!silently) return tenant.end(agentId, logout);
+      for (const [id, s] of tenant.subscribers) if (s.agentId === agentId) tenant.subscribers.delete(id);
+    },
     login(agentId) {
       const agent = tenant.agents.get(agentId);
       if (!agent) throw new Error(`the emulator has no agent ${agentId}`);
