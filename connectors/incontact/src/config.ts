@@ -13,7 +13,7 @@ export const DEFAULT_API_VERSION = '23.0';
 /**
  * Real-Time Data contact state (`stateName`) → the Agent API `Status` word the transitions read, so both
  * paths pop alike. Belief: no public table of RTD state names was found; states not listed here (PreQueue,
- * InQueue, Abandoned...) pop nothing. Replace or extend with `cxoneRealtimeStates`.
+ * InQueue, Abandoned...) pop nothing. `cxoneRealtimeStates` adds to it or overrides entries (`None`: pops nothing).
  */
 export const DEFAULT_REALTIME_STATES: Record<string, string> = {
   Routing: 'Incoming',
@@ -71,8 +71,11 @@ export const config = z
     cxoneRealtimeSkillIds: z.array(numericId).default([]),
     /** Only contacts and agent states of these teams. */
     cxoneRealtimeTeamIds: z.array(numericId).default([]),
-    /** RTD contact `stateName` → Agent API `Status` (belief; see DEFAULT_REALTIME_STATES). */
-    cxoneRealtimeStates: z.record(z.string(), z.string().min(1)).default(DEFAULT_REALTIME_STATES),
+    /** RTD contact `stateName` → Agent API `Status`, over DEFAULT_REALTIME_STATES (belief). */
+    cxoneRealtimeStates: z
+      .record(z.string(), z.string().min(1))
+      .default({})
+      .transform((own) => ({ ...DEFAULT_REALTIME_STATES, ...own })),
     /** Also pop agent_state from agents/states (off: many agents' state changes are rarely worth a pop). */
     cxoneRealtimeAgentStates: z.boolean().default(false),
     /** Skills (ids or names) whose RTD contacts are consult or agent-leg calls: never popped as new calls. */

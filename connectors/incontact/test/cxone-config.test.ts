@@ -65,6 +65,19 @@ describe('incontact CXone sessions: configuration', () => {
     ]).toEqual(['https://cxone.niceincontact.com/auth/token', '26.0', 3_000, 60, 'join']);
   });
 
+  it('adds the Real-Time Data state names given to the default table, or overrides them', () => {
+    const states = configOf({
+      ...CREDENTIALS,
+      cxoneRealtimeStates: { Connected: 'Active', PostQueue: 'None' },
+    }).cxoneRealtimeStates;
+    expect([states.Connected, states.PostQueue, states.Active, states.Routing]).toEqual([
+      'Active',
+      'None',
+      'Active',
+      'Incoming',
+    ]);
+  });
+
   it('refuses an agent id that is not a CXone number', () => {
     expect(() => configOf({ ...CREDENTIALS, cxoneAgentIds: ['mreyes'] })).toThrow(
       'must be a numeric CXone id',

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { config } from '../src/config.js';
 import { BEARER, runtime } from './helpers.js';
 
 const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
@@ -32,7 +33,27 @@ describe('incontact README', () => {
   it('maps the relay request it shows to the answered call for the session agent', async () => {
     const outcome = await runtime().post(relayJson, BEARER);
     expect(
-      outcome.kind === 'accepted' && outcome.messages.map((m) => [m.source, m.agentid, m.lifecycle, m.props.direction]),
+      outcome.kind === 'accepted' &&
+        outcome.messages.map((m) => [m.source, m.agentid, m.lifecycle, m.props.direction]),
     ).toEqual([['agent-events', 'mreyes@acme.example', 'answered', 'inbound']]);
+  });
+});
+
+describe('incontact README: the runner own CXone sessions', () => {
+  const yaml = block('## Runner config', 'yaml');
+  const options = yaml.slice(yaml.indexOf('options:'), yaml.indexOf('directory:'));
+  const named = [...options.matchAll(/^ {6}(\w+):/gm)].map(([, name]) => name!);
+
+  it('shows only options the connector takes in its config sample', () => {
+    expect(named.filter((name) => !(name in config.shape))).toEqual([]);
+    expect(named).toContain('cxoneAccessKeySecret');
+  });
+
+  it('lists every cxone option in its settings table', () => {
+    const table = readme.slice(readme.indexOf('### Settings'), readme.indexOf('### `rtd-poll`'));
+    const missing = Object.keys(config.shape).filter(
+      (name) => name.startsWith('cxone') && !table.includes(`\`${name}\``),
+    );
+    expect(missing).toEqual([]);
   });
 });
