@@ -109,7 +109,15 @@ export const pureengageWorkspace = defineSubscription<
       signal: ctx.signal,
     });
     const first = await token.signIn();
-    ctx.renewBefore('Workspace API token', first.expiresAt, async () => (await token.renew()).expiresAt);
+    ctx.renewBefore('Workspace API token', first.expiresAt, async () => {
+      const renewed = await token.renewInTime(ctx.sleep, (why) =>
+        ctx.log.warn(
+          { agent: agent.username, reason: why },
+          'renewing the Workspace API token failed; trying again',
+        ),
+      );
+      return renewed.expiresAt;
+    });
     const session = await initializeWorkspace(
       { http: ctx.http, url: apiUrl, apiKey, signal: ctx.signal },
       first.accessToken,

@@ -1,6 +1,7 @@
 // The built-in Workspace API session against the emulator: the initialization sequence and what each
 // request carries, voice events popping once each, one session per agent, token renewal, and a clean stop.
 import { describe, expect, it } from 'vitest';
+import type { GenesysConfig } from '../src/index.js';
 import { AKIM, JSMITH, TOKEN_MS } from './workspace-harness.js';
 import { connected, emulator, host, pops, runtimeFor, sleep, subscription } from './workspace-hosts.js';
 
@@ -30,10 +31,24 @@ describe('the Workspace session', () => {
     expect(tokenRequest).toMatchObject({
       method: 'POST',
       path: '/auth/v3/oauth/token',
-      headers: { 'x-api-key': server.apiKey, authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-      body: { grant_type: 'password', username: JSMITH, password: '***', client_id: server.clientId, scope: '*' },
+      headers: {
+        'x-api-key': server.apiKey,
+        authorization: basic,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: {
+        grant_type: 'password',
+        username: JSMITH,
+        password: '***',
+        client_id: server.clientId,
+        scope: '*',
+      },
     });
-    expect(initialize).toMatchObject({ method: 'POST', path: '/workspace/v3/initialize-workspace', headers: { 'x-api-key': server.apiKey } });
+    expect(initialize).toMatchObject({
+      method: 'POST',
+      path: '/workspace/v3/initialize-workspace',
+      headers: { 'x-api-key': server.apiKey },
+    });
     expect(initialize!.headers.authorization).toMatch(/^Bearer [0-9a-f]{32}$/);
     const cookie = /WORKSPACE_SESSIONID=[0-9a-f]+/;
     for (const request of rest) {
@@ -41,8 +56,12 @@ describe('the Workspace session', () => {
       expect(request.headers.cookie).toMatch(cookie);
       expect(request.headers.authorization).toBeUndefined();
     }
-    expect(rest.filter((r) => r.path.startsWith('/workspace/v3/notifications')).length).toBeGreaterThanOrEqual(3);
-    expect(rest.find((r) => r.path === '/workspace/v3/activate-channels')?.body).toEqual({ data: { agentId: '1001', dn: '5001' } });
+    expect(
+      rest.filter((r) => r.path.startsWith('/workspace/v3/notifications')).length,
+    ).toBeGreaterThanOrEqual(3);
+    expect(rest.find((r) => r.path === '/workspace/v3/activate-channels')?.body).toEqual({
+      data: { agentId: '1001', dn: '5001' },
+    });
   });
 
   it('pops offered, answered, ended and completed once each for a call, named as the relay names the agent', async () => {
@@ -59,7 +78,12 @@ describe('the Workspace session', () => {
       `john.smith ended ${call.id}`,
       `john.smith completed ${call.id}`,
     ]);
-    expect(h.messages[1]!.props).toMatchObject({ agentPlatformId: '1001', ani: '3175550142', dnis: '5001', AccountNumber: 'ACME-40211' });
+    expect(h.messages[1]!.props).toMatchObject({
+      agentPlatformId: '1001',
+      ani: '3175550142',
+      dnis: '5001',
+      AccountNumber: 'ACME-40211',
+    });
   });
 
   it('pops a held call as held, then resumed', async () => {
@@ -87,8 +111,16 @@ describe('the Workspace session', () => {
     server.controls.repeatLast(JSMITH);
     await h.until('two more pops', () => h.messages.length >= 3);
     await sleep(300);
-    expect(pops(h.messages)).toEqual(['john.smith agent_state', `john.smith offered ${call.id}`, 'john.smith agent_state']);
-    expect(h.messages[2]!.props).toMatchObject({ agentState: 'NotReady', agentWorkMode: 'AfterCallWork', dn: '5001' });
+    expect(pops(h.messages)).toEqual([
+      'john.smith agent_state',
+      `john.smith offered ${call.id}`,
+      'john.smith agent_state',
+    ]);
+    expect(h.messages[2]!.props).toMatchObject({
+      agentState: 'NotReady',
+      agentWorkMode: 'AfterCallWork',
+      dn: '5001',
+    });
     expect(server.counters.published).toBe(5);
   });
 
@@ -109,12 +141,17 @@ describe('the Workspace session', () => {
   it('holds one session per agent: each is its own, and each agent pops only its own calls', async () => {
     const server = await emulator();
     const runtime = runtimeFor(server, {}, 2);
-    expect(subscription.instances!(runtime.config)).toEqual([JSMITH, AKIM]);
+    expect(subscription.instances!(runtime.config as GenesysConfig)).toEqual([JSMITH, AKIM]);
     const first = host(server, {}, JSMITH, runtime);
     const second = host(server, {}, AKIM, runtime);
     await connected(first);
     await connected(second);
-    expect(server.sessions().map((s) => [s.username, s.activated]).sort()).toEqual([
+    expect(
+      server
+        .sessions()
+        .map((s) => [s.username, s.activated])
+        .sort(),
+    ).toEqual([
       [AKIM, true],
       [JSMITH, true],
     ]);
@@ -132,7 +169,9 @@ describe('the Workspace session', () => {
     const h = host(server);
     await connected(h);
     await sleep(TOKEN_MS * 2);
-    const grants = server.requests.filter((r) => r.path === '/auth/v3/oauth/token').map((r) => (r.body as { grant_type: string }).grant_type);
+    const grants = server.requests
+      .filter((r) => r.path === '/auth/v3/oauth/token')
+      .map((r) => (r.body as { grant_type: string }).grant_type);
     expect(grants[0]).toBe('password');
     expect(grants.slice(1).length).toBeGreaterThanOrEqual(2);
     expect(new Set(grants.slice(1))).toEqual(new Set(['refresh_token']));
@@ -145,7 +184,9 @@ describe('the Workspace session', () => {
     const h = host(server);
     await connected(h);
     await sleep(TOKEN_MS * 2);
-    const grants = server.requests.filter((r) => r.path === '/auth/v3/oauth/token').map((r) => (r.body as { grant_type: string }).grant_type);
+    const grants = server.requests
+      .filter((r) => r.path === '/auth/v3/oauth/token')
+      .map((r) => (r.body as { grant_type: string }).grant_type);
     expect(grants.length).toBeGreaterThanOrEqual(3);
     expect(new Set(grants)).toEqual(new Set(['password']));
     expect(server.counters).toMatchObject({ initializations: 1, expirations: 0 });

@@ -29,7 +29,9 @@ export async function emulator(options: WorkspaceEmulatorOptions = {}): Promise<
 }
 
 export function runtimeFor(server: WorkspaceEmulator, options: Record<string, unknown> = {}, agents = 1) {
-  return createRuntime(connector, workspaceSettings(server, options, agents), { state: createMemoryStateStore() });
+  return createRuntime(connector, workspaceSettings(server, options, agents), {
+    state: createMemoryStateStore(),
+  });
 }
 
 /** The agent's session held by the kit's test host (stopped after the test). */
@@ -45,7 +47,9 @@ export function host(
 }
 
 export const pops = (messages: PreparedMessage[]) =>
-  messages.map((m) => `${m.agentid} ${m.lifecycle}${m.props.interactionId ? ` ${m.props.interactionId}` : ''}`);
+  messages.map(
+    (m) => `${m.agentid} ${m.lifecycle}${m.props.interactionId ? ` ${m.props.interactionId}` : ''}`,
+  );
 
 export async function connected(h: TestHost) {
   await h.until('the session to connect', () => h.connected);

@@ -95,6 +95,24 @@ export class AgentToken {
     return this.signIn();
   }
 
+  /**
+   * renew(), tried again after a failure that may pass (network, 5xx, 429) while the current token is
+   * still good: a blip in the API must not end a session whose cookie works. Refused credentials do not wait.
+   */
+  async renewInTime(sleep: (ms: number) => Promise<void>, warn: (why: string) => void): Promise<Token> {
+    for (;;) {
+      try {
+        return await this.renew();
+      } catch (error) {
+        const left = (this.#token?.expiresAt ?? 0) - this.#o.now();
+        if ((error instanceof SessionError && error.failed) || this.#o.signal.aborted || left < 250)
+          throw error;
+        warn(error instanceof Error ? error.message : String(error));
+        await sleep(Math.min(5_000, left / 4));
+      }
+    }
+  }
+
   async #request(form: Record<string, string>): Promise<Token> {
     const o = this.#o;
     const who = o.agent.username;
