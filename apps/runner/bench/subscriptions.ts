@@ -3,7 +3,7 @@
 // number of events posted as webhooks, and the latency each adds, from the vendor sending to OpenConnect
 // receiving. Vendors: the core's line vendor (the supervisor's own cost, TCP), Genesys Cloud notifications
 // (WebSocket frames of whole conversations, the change-only mapping), the 8x8 Pulsar consumer (each frame
-// acknowledged once stored).
+// acknowledged once stored), the AES DMCC client (framed XML over TLS).
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -13,6 +13,8 @@ import { performance } from 'node:perf_hooks';
 import type { ConnectorDefinition } from '@openconnect/core';
 import { lineConnector, startEmulator, startLineVendor } from '@openconnect/core/testing';
 import c8x8 from '@openconnect/8x8';
+import avaya from '@openconnect/avaya';
+import { startDmccEmulator } from '@openconnect/avaya/emulators';
 import { startPulsarEmulator } from '@openconnect/8x8/emulators';
 import genesys from '@openconnect/genesys';
 import { startGenesysCloudEmulator } from '@openconnect/genesys/emulators';
@@ -114,6 +116,19 @@ async function eightByEightVendor(): Promise<Vendor> {
           attachedData: { attachedDatum: [{ attachedDataKey: 'phoneNum', attachedDataValue: 13175550142 }] },
         },
       });
+    },
+    close: () => emulator.close(),
+  };
+}
+
+async function aesVendor(): Promise<Vendor> {
+  const emulator = await startDmccEmulator();
+  return {
+    connector: avaya,
+    settings: { options: { ...emulator.options, aesExtensions: ['4001'] }, directory: { '4001': 'agent-4001' } },
+    // One DeliveredEvent per id on the monitored station: one `offered` pop each.
+    send: (id) => {
+      emulator.push({ type: 'DeliveredEvent', extension: '4001', callId: id, calling: '3175550100', called: '8005550199' });
     },
     close: () => emulator.close(),
   };
@@ -232,6 +247,7 @@ export const benches: { name: string; run: (options: BenchOptions) => Promise<Su
   { name: 'line vendor (TCP)', run: (options) => benchVendor(lineVendor, options) },
   { name: 'Genesys Cloud notifications (WebSocket)', run: (options) => benchVendor(genesysCloudVendor, options) },
   { name: '8x8 Event Streaming consumer (Pulsar WebSocket)', run: (options) => benchVendor(eightByEightVendor, options) },
+  { name: 'Avaya AES DMCC client (XML over TLS)', run: (options) => benchVendor(aesVendor, options) },
 ];
 
 export function describeBench(name: string, result: SubscriptionBench, paced: number, rate: number): string[] {
