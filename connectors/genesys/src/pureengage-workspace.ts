@@ -69,7 +69,10 @@ function initialized(n: Notifications, username: string, timeoutMs: number, sign
       settle();
       reject(new SessionError(why));
     });
-    void whenAborted(signal).then(settle);
+    void whenAborted(signal).then(() => {
+      settle();
+      reject(new SessionError(`the Workspace session of ${username} was stopped`));
+    });
   });
 }
 
@@ -136,6 +139,7 @@ export const pureengageWorkspace = defineSubscription<
         networkDelayMs: c.pureengageNetworkDelayMs,
         retryWindowMs: c.pureengageRetryWindowMs,
         now: ctx.now,
+        signal: ctx.signal,
         onStatus: (status, detail) => ctx.status(status, detail),
       });
       const user = await initialized(notifications, agent.username, c.pureengageInitTimeoutMs, ctx.signal);

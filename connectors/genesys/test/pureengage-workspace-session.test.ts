@@ -202,6 +202,18 @@ describe('the Workspace session', () => {
     expect(server.sessions()).toEqual([]);
   });
 
+  it('stops at once while the initialization is still running, and logs out', async () => {
+    const server = await emulator({ initializationGapMs: 10_000 });
+    const h = host(server);
+    await h.until('the initialization to start', () =>
+      server.stepsOf(JSMITH).includes('subscribe /workspace/v3/initialization'),
+    );
+    const started = Date.now();
+    await h.stop();
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(server.counters.logouts).toBe(1);
+  });
+
   it('does not log out on stop with pureengageLogout false', async () => {
     const server = await emulator();
     const h = host(server, { pureengageLogout: false });

@@ -18,6 +18,8 @@ export interface NotificationsOptions {
   networkDelayMs: number;
   retryWindowMs: number;
   now(): number;
+  /** Aborted when the runner stops the session: a pending subscription gives up at once. */
+  signal: AbortSignal;
   /** The CometD connection failing (degraded) or working again (connected). */
   onStatus(status: 'connected' | 'degraded', detail: string): void;
 }
@@ -93,7 +95,12 @@ export class Notifications {
     cometd.addListener('/meta/disconnect', () => {
       if (!this.#closing) this.#stop('the Workspace API ended the CometD session (/meta/disconnect)');
     });
-    const reply = await new Promise<Message>((resolve) => cometd.handshake(resolve));
+    const reply = await new Promise<Message>((resolve) => {
+      cometd.handshake(resolve);
+      const stopped = () => resolve({ channel: '/meta/handshake', successful: false, error: 'stopped' });
+      if (this.#o.signal.aborted) stopped();
+      else this.#o.signal.addEventListener('abort', stopped, { once: true });
+    });
     if (reply.successful && reply.advice?.reconnect !== 'none') return;
     // Stop the client from handshaking again by itself.
     this.#closing = true;
@@ -148,6 +155,10 @@ export class Notifications {
         reject(refused(reply) ? new WorkspaceGone(why) : new SessionError(why));
       });
       void this.ended.then((why) => reject(new SessionError(why)));
+      const stopped = () =>
+        reject(new SessionError(`subscribing ${this.#o.username} to ${channel}: stopped`));
+      if (this.#o.signal.aborted) stopped();
+      else this.#o.signal.addEventListener('abort', stopped, { once: true });
     });
   }
 

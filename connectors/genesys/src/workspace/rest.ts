@@ -140,5 +140,5 @@ export async function currentSession(s: WorkspaceSession): Promise<CurrentSessio
 /** POST /workspace/v3/logout: ends the session and the agent's channels (belief: frees the session at once). */
 export async function logout(s: Omit<WorkspaceSession, 'signal'>): Promise<void> {
   // Its own short deadline: the session's signal is already aborted when the runner stops it.
-  await call({ ...s, signal: AbortSignal.timeout(3_000) }, 'POST', '/logout').catch(() => undefined);
+  await call({ ...s, signal: AbortSignal.timeout(2_000) }, 'POST', '/logout').catch(() => undefined);
 }
