@@ -164,8 +164,10 @@ async function poll(ctx: Ctx) {
         const agent = agents.get(text(contact.agentId));
         const frame: RtdFrame = agent ? { contact, agent } : { contact };
         const last = index === changed.length - 1 && contactList.lastPollTime;
-        await ctx.emit(frame, last ? { position: last } : {});
+        // Remembered before the frame is stored (and the position saved past it): a runner stopped in
+        // between still sends completed when the agent moves off the contact.
         if (awaitsWrapUp(readRtdFrame(frame), c)) await awaitWrapUp(ctx, contact);
+        await ctx.emit(frame, last ? { position: last } : {});
       }
       contactsSince = contactList.lastPollTime ?? contactsSince;
     }
