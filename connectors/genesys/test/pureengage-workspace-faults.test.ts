@@ -140,6 +140,18 @@ describe('a session the Workspace API ends', () => {
     await h.until('a new session', () => h.sessions >= 2 && h.connected, 8_000);
   }, 20_000);
 
+  it('a 403 to a connect or a 401 to initialize-workspace: a new session signs in and initializes again', async () => {
+    const server = await emulator();
+    server.controls.failNext(1, 401, '/workspace/v3/initialize-workspace');
+    const h = host(server);
+    await connected(h);
+    expect(h.errors[0]).toMatch(/^initialize-workspace refused the token of acme\\jsmith \(401\)/);
+    server.controls.failNext(1, 403, '/workspace/v3/notifications');
+    await h.until('a third session', () => h.sessions >= 3 && h.connected);
+    expect(h.errors[1]).toMatch(/expired \(\/meta\/connect: HTTP 403\)/);
+    expect(server.counters.tokens).toBe(3);
+  });
+
   it('a 503 to a token renewal is tried again while the token lasts: the session goes on', async () => {
     const server = await emulator();
     const h = host(server);
