@@ -143,6 +143,7 @@ export interface ConnectorDefinition<Config = any, Services = any> {
   secrets?: string[];
   /** Builds look-up services once per deployment (SDK clients, caches). */
   setup?: (config: Config) => Services;
+  /** Webhook sources; empty for a platform whose events only come from sessions the host holds. */
   sources: SourceDefinition<any, Config, Services>[];
   /**
    * Vendor sessions the host holds itself (WebSocket, long poll, TCP), for platforms that do not push
@@ -160,7 +161,8 @@ export function defineConnector<Config, Services = undefined>(
   const problems: string[] = [];
   if (!ID.test(definition.id)) problems.push(`id "${definition.id}" must be lower-case letters, digits and dashes`);
   if (!definition.platforms.length) problems.push('platforms must name at least one platform');
-  if (!definition.sources.length) problems.push('sources must have at least one source');
+  if (!definition.sources.length && !definition.subscriptions?.length)
+    problems.push('sources must have at least one source (or subscriptions one subscription)');
   const seen = new Set<string>();
   for (const source of definition.sources) {
     if (!ID.test(source.id)) problems.push(`source id "${source.id}" must be lower-case letters, digits and dashes`);

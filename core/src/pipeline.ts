@@ -128,6 +128,13 @@ export function selectSource(
       error: `connector ${connector.id} has no source "${sourceId}"; its sources are ${connector.sources.map((s) => s.id).join(', ')}`,
     };
   }
+  if (connector.sources.length === 0) {
+    const sessions = (connector.subscriptions ?? []).map((s) => s.id).join(', ');
+    return {
+      status: 404,
+      error: `connector ${connector.id} takes no webhooks: its events come from the vendor sessions the runner holds (${sessions})`,
+    };
+  }
   if (connector.sources.length === 1) return connector.sources[0]!;
   for (const source of connector.sources) {
     try {

@@ -350,3 +350,28 @@ async function waitFor(check: () => boolean, timeoutMs = 5_000) {
     await sleep(10);
   }
 }
+
+describe('a connector with sessions only', () => {
+  it('may have no webhook source, and a webhook for it says where its events come from', async () => {
+    const runtime = createRuntime(lineConnector, { options: {} });
+    const { handleRequest } = await import('../src/pipeline.js');
+    const outcome = await handleRequest(runtime, {
+      method: 'POST',
+      url: 'http://localhost/webhooks/line',
+      headers: {},
+      query: {},
+      rawBody: Buffer.from('{}'),
+    });
+    expect(outcome.kind).toBe('invalid');
+    expect(outcome.answer.status).toBe(404);
+    expect('reason' in outcome && outcome.reason).toBe(
+      'connector line takes no webhooks: its events come from the vendor sessions the runner holds (line)',
+    );
+  });
+
+  it('still needs a source or a subscription', () => {
+    expect(() => defineConnector({ id: 'empty', displayName: 'x', platforms: ['x'], config: z.object({}), sources: [] })).toThrow(
+      'sources must have at least one source (or subscriptions one subscription)',
+    );
+  });
+});

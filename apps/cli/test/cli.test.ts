@@ -251,7 +251,7 @@ describe('openconnect map on a subscription\'s recorded frames', () => {
   it('names the sources and subscriptions when the name is neither', async () => {
     const result = await map('--connector', 'line/nope', '--request', join(LINE_FIXTURES, 'idle-ignored.json'));
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('connector line has no source or subscription "nope"; sources: webhook; subscriptions: line');
+    expect(result.stderr).toContain('connector line has no source or subscription "nope"; sources: none; subscriptions: line');
   });
 });
 

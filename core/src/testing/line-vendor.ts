@@ -223,22 +223,13 @@ export const lineSubscription = defineSubscription<z.output<typeof lineEvent>, L
   },
 });
 
-/** A connector with the line subscription only beside a placeholder source, for host tests. */
+/** A connector whose only source is the line vendor's session, for host tests. */
 export const lineConnector = defineConnector<LineConfig>({
   id: 'line',
   displayName: 'Line vendor (test)',
   platforms: ['Line'],
   config: lineConfig,
   secrets: ['lineToken'],
-  sources: [
-    {
-      id: 'webhook',
-      description: 'unused: the line vendor only has a session',
-      auth: { scheme: 'none', summary: 'none', credentials: [] },
-      verify: () => ({ ok: false, reason: 'the line vendor sends nothing over HTTP' }),
-      parse: () => ({}),
-      map: () => ignore('nothing'),
-    },
-  ],
+  sources: [],
   subscriptions: [lineSubscription],
 });

@@ -104,7 +104,7 @@ export async function mapCommand(flags: MapFlags, io: Io, env: NodeJS.ProcessEnv
   if (source && !connector.sources.some((s) => s.id === source)) {
     const subscriptions = connector.subscriptions?.map((s) => s.id) ?? [];
     throw new UsageError(
-      `connector ${connector.id} has no source or subscription "${source}"; sources: ${connector.sources.map((s) => s.id).join(', ')}${subscriptions.length ? `; subscriptions: ${subscriptions.join(', ')}` : ''}`,
+      `connector ${connector.id} has no source or subscription "${source}"; sources: ${connector.sources.map((s) => s.id).join(', ') || 'none'}${subscriptions.length ? `; subscriptions: ${subscriptions.join(', ')}` : ''}`,
     );
   }
   if (!file || typeof file !== 'object' || Array.isArray(file)) throw new UsageError('the request file must be a JSON object { method, headers, query, body }');
