@@ -18,6 +18,7 @@ import { registerDashboard } from './dashboard/routes.js';
 import type { Outbox } from './outbox/types.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { SubscriptionView } from './subscriptions/supervisor.js';
+import { within } from './within.js';
 
 export interface ServerContext {
   config: RunnerConfig;
@@ -59,22 +60,6 @@ function flatHeaders(headers: FastifyRequest['headers']): Record<string, string>
   return out;
 }
 
-/** Rejects when the store takes longer than `ms`: during an outage the vendor gets a 503 and retries. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
 
 function send(reply: FastifyReply, status: number, body: unknown) {
   return reply

@@ -1,19 +1,13 @@
 // The supervisor, through a real runner (SQLite outbox) holding the line vendor's session on loopback and
 // delivering to the OpenConnect emulator: connect, deliver, reconnect and resume, failure shown, bad
 // frames counted, graceful stop, start-up checks, and what operators see (admin API, metrics, /readyz).
-import {
-  ConfigError,
-  defineConnector,
-  defineSubscription,
-  ignore,
-  type ConnectorDefinition,
-} from '@openconnect/core';
+import { ConfigError, type ConnectorDefinition, defineConnector, defineSubscription } from '@openconnect/core';
 import { type LineVendor, lineConnector, startLineVendor } from '@openconnect/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { SubscriptionView } from '../src/index.js';
 import { acme } from './helpers/acme.js';
-import { ref, startTestRunner, type TestRunner, until } from './helpers/runner.js';
+import { ref, startTestRunner, subscriptionViews, type TestRunner, until } from './helpers/runner.js';
 
 const LINE_TOKEN = 'line-token-never-log-0123';
 
@@ -43,10 +37,7 @@ async function start(extra: Record<string, unknown> = {}, connectors: ConnectorD
   return test;
 }
 
-const view = async (t: TestRunner): Promise<SubscriptionView> => {
-  const body = (await (await t.admin('/subscriptions')).json()) as { subscriptions: SubscriptionView[] };
-  return body.subscriptions[0]!;
-};
+const view = async (t: TestRunner): Promise<SubscriptionView> => (await subscriptionViews(t))[0]!;
 const ringing = (call: string, agent = 'jdoe') => ({ agent, state: 'ringing', call, from: '3175550100' });
 
 describe('the supervisor holds a subscription', () => {
@@ -198,16 +189,7 @@ describe('start-up checks', () => {
       displayName: 'Checked',
       platforms: ['Checked'],
       config: z.object({ queue: z.string() }),
-      sources: [
-        {
-          id: 'hook',
-          description: 'unused',
-          auth: { scheme: 'none', summary: 'none', credentials: [] },
-          verify: () => ({ ok: true }),
-          parse: () => ({}),
-          map: () => ignore('unused'),
-        },
-      ],
+      sources: [],
       subscriptions: [
         defineSubscription({
           id: 'feed',
@@ -245,16 +227,7 @@ describe('subscriptions with instances (one session per agent)', () => {
       displayName: 'Per agent',
       platforms: ['Per agent'],
       config: z.object({ agents: z.array(z.string()) }),
-      sources: [
-        {
-          id: 'hook',
-          description: 'unused',
-          auth: { scheme: 'none', summary: 'none', credentials: [] },
-          verify: () => ({ ok: true }),
-          parse: () => ({}),
-          map: () => ignore('unused'),
-        },
-      ],
+      sources: [],
       subscriptions: [
         defineSubscription<unknown, { agents: string[] }>({
           id: 'agent-session',
@@ -276,8 +249,7 @@ describe('subscriptions with instances (one session per agent)', () => {
     const t = test;
     await until(() => seen.length === 2, 5_000, 'two sessions');
     expect(seen.sort()).toEqual(['asmith', 'jdoe']);
-    const body = (await (await t.admin('/subscriptions')).json()) as { subscriptions: SubscriptionView[] };
-    expect(body.subscriptions.map((s) => [s.subscription, s.instance, s.status, s.detail])).toEqual([
+    expect((await subscriptionViews(t)).map((s) => [s.subscription, s.instance, s.status, s.detail])).toEqual([
       ['agent-session:jdoe', 'jdoe', 'connected', 'as jdoe'],
       ['agent-session:asmith', 'asmith', 'connected', 'as asmith'],
     ]);

@@ -23,6 +23,7 @@ import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { LeaseStore } from '../outbox/types.js';
+import { within } from '../within.js';
 
 export interface SubscriptionSettings {
   /** How long a hold lasts without renewal; another replica takes over after it (Redis). */
@@ -103,22 +104,6 @@ export interface Supervisor {
 
 const POSITION_TTL_MS = 30 * 24 * 60 * 60_000;
 
-/** Rejects when `promise` has not settled within ms (a store or lease call during an outage). */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
 
 export function createSupervisor(o: SupervisorOptions): Supervisor {
   const holderId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;

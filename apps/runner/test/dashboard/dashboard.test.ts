@@ -2,7 +2,8 @@
 // and the emulator on loopback.
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, signIn } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_SECRET, acme } from '../helpers/acme.js';
 import {
@@ -46,19 +47,7 @@ beforeAll(async () => {
       },
     },
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   page.on('response', async (response) => {
     try {
@@ -67,12 +56,8 @@ beforeAll(async () => {
       // redirects and aborted requests have no body
     }
   });
-  await page.goto(t.runner.url);
-  await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Live deliveries' }).waitFor();
   // Refresh faster than the default two seconds so short-lived states (retrying) are seen.
-  await page.goto(`${t.runner.url}/?refresh=250`);
+  await signIn(page, t.runner.url, '/?refresh=250');
   await page.getByRole('heading', { name: 'Live deliveries' }).waitFor();
 }, 60_000);
 

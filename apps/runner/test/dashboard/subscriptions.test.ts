@@ -3,10 +3,11 @@
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type LineVendor, lineConnector, startLineVendor } from '@openconnect/core/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, signIn } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acme } from '../helpers/acme.js';
-import { ADMIN_TOKEN, ref, startTestRunner, TEST_JWT, type TestRunner } from '../helpers/runner.js';
+import { ref, startTestRunner, TEST_JWT, type TestRunner } from '../helpers/runner.js';
 
 const OUTPUT = path.join(import.meta.dirname, '../../test-output');
 const LINE_TOKEN = 'line-token-dashboard-never-shown';
@@ -32,11 +33,7 @@ beforeAll(async () => {
       },
     },
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   page.on('response', async (response) => {
     try {
@@ -45,11 +42,7 @@ beforeAll(async () => {
       // redirects have no body
     }
   });
-  await page.goto(t.runner.url);
-  await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Live deliveries' }).waitFor();
-  await page.goto(`${t.runner.url}/?refresh=250#subscriptions`);
+  await signIn(page, t.runner.url, '/?refresh=250#subscriptions');
   await page.getByRole('heading', { name: 'Subscriptions' }).waitFor();
 }, 60_000);
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ConnectorDefinition } from '@openconnect/core';
 import { type Emulator, startEmulator } from '@openconnect/core/testing';
-import { type Runner, startRunner } from '../../src/index.js';
+import { type Runner, type SubscriptionView, startRunner } from '../../src/index.js';
 import type { Outbox } from '../../src/outbox/types.js';
 import type { Env } from '../../src/references.js';
 import { ACME_SECRET, acme } from './acme.js';
@@ -107,6 +107,15 @@ export const answered = (id: string, agent = 'agent.smith', call = 'CA-1001') =>
   agent,
   call: { id: call, from: '+15550100', queue: 'Support' },
 });
+
+/** The runner's subscriptions, as GET /admin/subscriptions gives them. */
+export async function subscriptionViews(t: TestRunner): Promise<SubscriptionView[]> {
+  return ((await (await t.admin('/subscriptions')).json()) as { subscriptions: SubscriptionView[] }).subscriptions;
+}
+
+/** What OpenConnect received, one line per message: "<agentid> <event> <interactionId>". */
+export const pops = (t: TestRunner) =>
+  t.emulator.messages.map((m) => `${m.agentid} ${m.event} ${m.props.interactionId}`);
 
 export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition') {
   const end = Date.now() + timeoutMs;

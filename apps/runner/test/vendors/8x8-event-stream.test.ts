@@ -4,8 +4,7 @@
 import c8x8 from '@openconnect/8x8';
 import { type PulsarEmulator, startPulsarEmulator } from '@openconnect/8x8/emulators';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SubscriptionView } from '../../src/index.js';
-import { ref, startTestRunner, type TestRunner, until } from '../helpers/runner.js';
+import { pops, ref, startTestRunner, subscriptionViews, type TestRunner, until } from '../helpers/runner.js';
 
 let emulator: PulsarEmulator | undefined;
 let test: TestRunner | undefined;
@@ -15,9 +14,6 @@ afterEach(async () => {
 });
 
 const AGENT = 'agAglVJkg0TU28dok9y9UQKg';
-const views = async (t: TestRunner) =>
-  ((await (await t.admin('/subscriptions')).json()) as { subscriptions: SubscriptionView[] }).subscriptions;
-const pops = (t: TestRunner) => t.emulator.messages.map((m) => `${m.agentid} ${m.event} ${m.props.interactionId}`);
 const interaction = (event: string, callState: string, id: string) => ({
   Interaction: { event, callState, interactionGUID: id, agentId: AGENT, direction: 'in', mediaType: 'phone', queueId: 1092 },
 });
@@ -39,7 +35,7 @@ describe('8x8 Event Streaming consumed by the runner', () => {
       },
     });
     const t = test;
-    await until(async () => (await views(t))[0]?.status === 'connected' && emulator!.consumers() === 1, 10_000, 'the consumer');
+    await until(async () => (await subscriptionViews(t))[0]?.status === 'connected' && emulator!.consumers() === 1, 10_000, 'the consumer');
     emulator.push(interaction('InteractionAssigned', 'CS_INPROGRESS', 'int-1'));
     await until(() => pops(t).length === 1, 10_000, 'offered');
 
@@ -54,7 +50,7 @@ describe('8x8 Event Streaming consumed by the runner', () => {
     await until(() => emulator!.counters.unacked === 0, 5_000, 'every frame acknowledged');
     await new Promise((r) => setTimeout(r, 300));
     expect(pops(t)).toEqual(['jdoe offered int-1', 'jdoe answered int-1', 'jdoe ended int-1']);
-    const [view] = await views(t);
+    const [view] = await subscriptionViews(t);
     expect(view).toMatchObject({ connector: '8x8', subscription: 'event-stream', status: 'connected' });
     expect(view!.reconnects).toBeGreaterThanOrEqual(2);
     expect(`${t.logs.join('\n')}${JSON.stringify(view)}`).not.toContain(emulator.apiKey);

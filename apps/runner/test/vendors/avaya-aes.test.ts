@@ -4,8 +4,7 @@
 import avaya from '@openconnect/avaya';
 import { type DmccEmulator, startDmccEmulator } from '@openconnect/avaya/emulators';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SubscriptionView } from '../../src/index.js';
-import { ref, startTestRunner, type TestRunner, until } from '../helpers/runner.js';
+import { pops, ref, startTestRunner, subscriptionViews, type TestRunner, until } from '../helpers/runner.js';
 
 let emulator: DmccEmulator | undefined;
 let test: TestRunner | undefined;
@@ -14,9 +13,6 @@ afterEach(async () => {
   await emulator?.close();
 });
 
-const views = async (t: TestRunner) =>
-  ((await (await t.admin('/subscriptions')).json()) as { subscriptions: SubscriptionView[] }).subscriptions;
-const pops = (t: TestRunner) => t.emulator.messages.map((m) => `${m.agentid} ${m.event} ${m.props.interactionId}`);
 
 describe('Avaya AES DMCC held by the runner', () => {
   it('pops each call event once, through a dropped socket and a session expiry', async () => {
@@ -36,7 +32,7 @@ describe('Avaya AES DMCC held by the runner', () => {
       },
     });
     const t = test;
-    const connected = async () => (await views(t))[0]?.status === 'connected' && emulator!.monitorsOf('4001') === 1;
+    const connected = async () => (await subscriptionViews(t))[0]?.status === 'connected' && emulator!.monitorsOf('4001') === 1;
     await until(connected, 10_000, 'the DMCC session');
     const call = { extension: '4001', callId: '179', calling: '3175550100', called: '8005550199' };
     emulator.push({ type: 'DeliveredEvent', ...call });
@@ -59,7 +55,7 @@ describe('Avaya AES DMCC held by the runner', () => {
     expect(emulator.counters.resets).toBeGreaterThanOrEqual(3);
     expect(pops(t)).toEqual(['jdoe offered 179', 'jdoe answered 179', 'jdoe ended 179']);
     expect(emulator.monitorsOf('4001')).toBe(1); // never monitored twice
-    const [view] = await views(t);
+    const [view] = await subscriptionViews(t);
     expect(view).toMatchObject({ connector: 'avaya', subscription: 'aes-dmcc', status: 'connected' });
     expect(`${t.logs.join('\n')}${JSON.stringify(view)}`).not.toContain(aesPassword);
   }, 60_000);

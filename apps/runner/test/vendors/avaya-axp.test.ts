@@ -6,7 +6,7 @@ import { type AxpEmulator, startAxpEmulator } from '@openconnect/avaya/emulators
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SubscriptionView } from '../../src/index.js';
 import { freePort } from '../helpers/ports.js';
-import { ref, startTestRunner, type TestRunner, until } from '../helpers/runner.js';
+import { ref, startTestRunner, subscriptionViews, type TestRunner, until } from '../helpers/runner.js';
 
 const AUTH_TOKEN = 'axp-webhook-token-runner-0123';
 const LIFETIME_MS = 1_500;
@@ -64,13 +64,12 @@ describe('Avaya AXP subscription upkeep in the runner', () => {
     await until(() => t.emulator.messages.length === 1, 10_000, 'the delivery');
     expect(t.emulator.messages[0]).toMatchObject({ agentid: 'jdoe', event: 'answered' });
 
-    const res = await t.admin('/subscriptions');
-    const body = (await res.json()) as { subscriptions: SubscriptionView[] };
-    expect(body.subscriptions).toEqual([
+    const subscriptions = await subscriptionViews(t);
+    expect(subscriptions).toEqual([
       expect.objectContaining({ connector: 'avaya', subscription: 'axp-upkeep', status: 'connected', holding: true }),
     ]);
-    expect(body.subscriptions[0]!.renewals.ok).toBeGreaterThanOrEqual(3);
-    const all = `${t.logs.join('\n')}\n${JSON.stringify(body)}`;
+    expect(subscriptions[0]!.renewals.ok).toBeGreaterThanOrEqual(3);
+    const all = `${t.logs.join('\n')}\n${JSON.stringify(subscriptions)}`;
     for (const secret of [AUTH_TOKEN, emulator.clientSecret, emulator.appKey]) expect(all).not.toContain(secret);
   }, 30_000);
 
@@ -99,7 +98,7 @@ describe('Avaya AXP subscription upkeep in the runner', () => {
     let view: SubscriptionView | undefined;
     await until(
       async () => {
-        view = ((await (await t.admin('/subscriptions')).json()) as { subscriptions: SubscriptionView[] }).subscriptions[0];
+        [view] = await subscriptionViews(t);
         return view?.status === 'failed';
       },
       10_000,

@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import genesys from '@openconnect/genesys';
 import { type GenesysCloudEmulator, startGenesysCloudEmulator } from '@openconnect/genesys/emulators';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SubscriptionView } from '../../src/index.js';
-import { ref, startTestRunner, type TestRunner, until } from '../helpers/runner.js';
+import { pops, ref, startTestRunner, subscriptionViews, type TestRunner, until } from '../helpers/runner.js';
 
 const QUEUE_ID = '7e6d5c4b-aaaa-4bbb-8ccc-dddddddddddd';
 const JANE = '9d8e7f6a-1111-4222-8333-444455556666';
@@ -30,9 +29,6 @@ afterEach(async () => {
   test = undefined;
 });
 
-const views = async (t: TestRunner) =>
-  ((await (await t.admin('/subscriptions')).json()) as { subscriptions: SubscriptionView[] }).subscriptions;
-const pops = (t: TestRunner) => t.emulator.messages.map((m) => `${m.agentid} ${m.event}`);
 
 function config(queue: string) {
   return {
@@ -62,7 +58,7 @@ describe('Genesys Cloud notifications held by the runner', () => {
     });
     test = await startTestRunner({ connectors: [genesys], env: { GENESYS_CLIENT_SECRET: emulator.clientSecret }, config: config('Billing') });
     const t = test;
-    await until(async () => (await views(t))[0]?.status === 'connected', 10_000, 'the notification channel');
+    await until(async () => (await subscriptionViews(t))[0]?.status === 'connected', 10_000, 'the notification channel');
 
     emulator.controls.push(alerting.topicName, alerting.eventBody);
     await until(() => pops(t).length === 1, 10_000, 'offered');
@@ -73,7 +69,7 @@ describe('Genesys Cloud notifications held by the runner', () => {
     const sockets = emulator.counters.socketsOpened;
     emulator.controls.socketClosing();
     await until(() => emulator!.counters.socketsOpened > sockets, 10_000, 'a new socket after socket_closing');
-    await until(async () => (await views(t))[0]?.status === 'connected', 10_000, 'connected again');
+    await until(async () => (await subscriptionViews(t))[0]?.status === 'connected', 10_000, 'connected again');
     // The same snapshot again (as a resubscription may send) pops nothing.
     emulator.controls.push(connected.topicName, connected.eventBody);
 
@@ -87,14 +83,15 @@ describe('Genesys Cloud notifications held by the runner', () => {
     await new Promise((r) => setTimeout(r, CHANNEL_LIFETIME_MS * 2.5));
     expect(emulator.counters.expirations).toBe(0);
     expect(emulator.counters.renewals).toBeGreaterThan(renewalsBefore);
-    expect(pops(t)).toEqual(['jane.doe@example.com offered', 'jane.doe@example.com answered', 'jane.doe@example.com ended']);
+    const call = alerting.eventBody.id;
+    expect(pops(t)).toEqual([`jane.doe@example.com offered ${call}`, `jane.doe@example.com answered ${call}`, `jane.doe@example.com ended ${call}`]);
     expect(t.emulator.messages[1]!.props).toMatchObject({
       interactionId: alerting.eventBody.id,
       ani: '+13175550142',
       queue: 'Billing',
       nativeEvent: 'v2.routing.queues.{id}.conversations',
     });
-    const [view] = await views(t);
+    const [view] = await subscriptionViews(t);
     expect(view).toMatchObject({ connector: 'genesys', subscription: 'cloud-notifications', status: 'connected' });
     expect(view!.reconnects).toBeGreaterThanOrEqual(2);
     expect(view!.renewals.ok).toBeGreaterThan(0);

@@ -9,8 +9,7 @@ import {
   startIcwsEmulator,
 } from '@openconnect/genesys/emulators';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SubscriptionView } from '../../src/index.js';
-import { ref, startTestRunner, type TestRunner, until } from '../helpers/runner.js';
+import { pops, ref, startTestRunner, subscriptionViews, type TestRunner, until } from '../helpers/runner.js';
 
 let emulator: IcwsEmulator | undefined;
 let test: TestRunner | undefined;
@@ -19,9 +18,6 @@ afterEach(async () => {
   await emulator?.close();
 });
 
-const views = async (t: TestRunner) =>
-  ((await (await t.admin('/subscriptions')).json()) as { subscriptions: SubscriptionView[] }).subscriptions;
-const pops = (t: TestRunner) => t.emulator.messages.map((m) => `${m.agentid} ${m.event} ${m.props.interactionId}`);
 
 async function start(messagingVersion: number) {
   emulator = await startIcwsEmulator({ messagingVersion, sessionIdleMs: 1_500, pingMs: 200 });
@@ -47,7 +43,7 @@ async function start(messagingVersion: number) {
     },
   });
   const t = test;
-  await until(async () => (await views(t))[0]?.status === 'connected', 10_000, 'the ICWS session');
+  await until(async () => (await subscriptionViews(t))[0]?.status === 'connected', 10_000, 'the ICWS session');
   return t;
 }
 
@@ -80,7 +76,7 @@ describe.each([
     await new Promise((r) => setTimeout(r, 500));
     expect(pops(t)).toEqual(['jdoe offered 100201', 'jdoe answered 100201', 'jdoe ended 100201']);
     expect(t.emulator.messages[1]!.props).toMatchObject({ ani: '+13175550100', queue: 'Support', direction: 'inbound' });
-    const [view] = await views(t);
+    const [view] = await subscriptionViews(t);
     expect(view).toMatchObject({ connector: 'genesys', subscription: 'pureconnect-icws', status: 'connected' });
     expect(view!.reconnects).toBeGreaterThanOrEqual(2);
     expect(`${t.logs.join('\n')}${JSON.stringify(view)}`).not.toContain(ICWS_EMULATOR_PASSWORD);
