@@ -139,7 +139,10 @@ export interface ConnectorDefinition<Config = any, Services = any> {
   platforms: string[];
   /** Validates the connector's own settings (secrets, options) from the deployment config. */
   config: z.ZodType<Config>;
-  /** Config keys that hold secrets: redacted from logs, errors and the dashboard. */
+  /**
+   * Config keys that hold secrets, redacted from logs, errors and the dashboard: a key (`token`), or a path
+   * with `*` for every entry of a list (`agents.*.password`).
+   */
   secrets?: string[];
   /** Builds look-up services once per deployment (SDK clients, caches). */
   setup?: (config: Config) => Services;

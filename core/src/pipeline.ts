@@ -64,9 +64,7 @@ export function createRuntime(
     );
   }
   const config = configResult.data;
-  const secrets = (connector.secrets ?? [])
-    .map((key) => (config as Record<string, unknown>)[key])
-    .filter((value): value is string => typeof value === 'string' && value.length > 0);
+  const secrets = (connector.secrets ?? []).flatMap((path) => secretValues(config, path.split('.')));
   return {
     connector,
     settings,
@@ -76,6 +74,18 @@ export function createRuntime(
     state: namespacedStateStore(options.state ?? createMemoryStateStore(), connector.id),
     secrets,
   };
+}
+
+/**
+ * The string values at a secret's path in the config: a key (`token`), a dotted path, or one with `*` for
+ * every entry of a list or record (`agents.*.password`, a password per agent).
+ */
+export function secretValues(value: unknown, path: string[]): string[] {
+  if (!path.length) return typeof value === 'string' && value.length > 0 ? [value] : [];
+  if (!value || typeof value !== 'object') return [];
+  const [head, ...rest] = path;
+  const children = head === '*' ? Object.values(value) : [(value as Record<string, unknown>)[head!]];
+  return children.flatMap((child) => secretValues(child, rest));
 }
 
 /** A message ready for the outbox: everything but the jwt and crmid, which the sender adds. */

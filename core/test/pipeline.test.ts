@@ -273,3 +273,15 @@ describe('the conformance kit itself', () => {
     expect(() => expectOutcome(outcome, { ignored: 'x' })).toThrow();
   });
 });
+
+describe('secrets of a connector config', () => {
+  it('are read from keys and from paths with * through lists and records', async () => {
+    const { secretValues } = await import('../src/pipeline.js');
+    const config = { token: 'top-secret-1', agents: [{ user: 'a', password: 'pw-a-0001' }, { user: 'b', password: 'pw-b-0002' }, { user: 'c' }], by: { x: { key: 'k-x-0003' } } };
+    expect(secretValues(config, ['token'])).toEqual(['top-secret-1']);
+    expect(secretValues(config, 'agents.*.password'.split('.'))).toEqual(['pw-a-0001', 'pw-b-0002']);
+    expect(secretValues(config, 'by.*.key'.split('.'))).toEqual(['k-x-0003']);
+    expect(secretValues(config, 'agents.*.missing'.split('.'))).toEqual([]);
+    expect(secretValues(config, ['nope'])).toEqual([]);
+  });
+});

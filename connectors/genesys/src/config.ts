@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CLOUD_MEDIA, GENESYS_ID } from './cloud-events.js';
 import { cloudNotifyProblems } from './cloud-notifications/topics.js';
 import { EIC_STATE_NUMBERS, icwsProblems } from './icws/settings.js';
-import { AGENT_PASSWORD_KEYS, withFlatPasswords, workspaceAgent, workspaceProblems } from './workspace/settings.js';
+import { workspaceAgent, workspaceProblems } from './workspace/settings.js';
 
 const secret = (name: string) => z.string().min(16, `${name} must be at least 16 characters`).optional();
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -119,9 +119,7 @@ export const config = z.object({
     for (const problem of cloudNotifyProblems(options)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
     for (const problem of icwsProblems(options)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
     for (const problem of workspaceProblems(options)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
-  })
-  // Each agent's password also under a flat key in SECRET_KEYS, so logs and errors redact it.
-  .transform(withFlatPasswords);
+  });
 
 export type GenesysConfig = z.output<typeof config>;
 
@@ -134,5 +132,6 @@ export const SECRET_KEYS = [
   'pureengageToken',
   'pureengageApiKey',
   'pureengageClientSecret',
-  ...AGENT_PASSWORD_KEYS,
+  // Each agent's own password (one Workspace session per agent).
+  'pureengageAgents.*.password',
 ];

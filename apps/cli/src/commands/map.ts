@@ -81,7 +81,8 @@ async function loadConnector(flags: MapFlags): Promise<{ connector: ConnectorDef
 /** Secrets the dry run does not need: placeholders let the connector's config validate. */
 function withPlaceholders(connector: ConnectorDefinition, options: Record<string, unknown>): Record<string, unknown> {
   const filled = { ...options };
-  for (const key of connector.secrets ?? []) if (filled[key] === undefined) filled[key] = 'dry-run-placeholder-secret-0123456789';
+  // Top-level keys only: a secret inside a list (agents.*.password) comes with the entry that holds it.
+  for (const key of connector.secrets ?? []) if (!key.includes('.') && filled[key] === undefined) filled[key] = 'dry-run-placeholder-secret-0123456789';
   return filled;
 }
 

@@ -16,17 +16,6 @@ export const workspaceAgent = z.strictObject({
 });
 export type WorkspaceAgent = z.output<typeof workspaceAgent>;
 
-/**
- * The runtime redacts the values of top-level secret keys only, so each agent's password is also kept
- * flat under `pureengageAgentPassword<index>` (see withFlatPasswords); this many agents at most.
- */
-export const MAX_WORKSPACE_AGENTS = 500;
-const PASSWORD_KEY = 'pureengageAgentPassword';
-export const AGENT_PASSWORD_KEYS = Array.from(
-  { length: MAX_WORKSPACE_AGENTS },
-  (_, i) => `${PASSWORD_KEY}${i}`,
-);
-export type FlatPasswords = { [key: `${typeof PASSWORD_KEY}${number}`]: string };
 
 export interface WorkspaceOptions {
   pureengageApiUrl?: string | undefined;
@@ -80,11 +69,6 @@ export function workspaceProblems(o: WorkspaceOptions): { path: string; message:
       'pureengageAgents',
       'the agents to hold a session for ({ username, password, dn, agentId? } each)',
     );
-  if (o.pureengageAgents.length > MAX_WORKSPACE_AGENTS)
-    problems.push({
-      path: 'pureengageAgents',
-      message: `at most ${MAX_WORKSPACE_AGENTS} agents per runner (each is its own Workspace session); split them across runners`,
-    });
   const seen = new Set<string>();
   for (const agent of o.pureengageAgents) {
     if (seen.has(agent.username))
@@ -95,15 +79,4 @@ export function workspaceProblems(o: WorkspaceOptions): { path: string; message:
     seen.add(agent.username);
   }
   return problems;
-}
-
-/** The config with each agent's password also under a flat secret key (AGENT_PASSWORD_KEYS). */
-export function withFlatPasswords<T extends { pureengageAgents: WorkspaceAgent[] }>(
-  options: T,
-): T & FlatPasswords {
-  const flat: FlatPasswords = {};
-  options.pureengageAgents.forEach((agent, i) => {
-    if (i < MAX_WORKSPACE_AGENTS) flat[`${PASSWORD_KEY}${i}`] = agent.password;
-  });
-  return { ...options, ...flat };
 }
