@@ -1,18 +1,8 @@
 // The event-stream consumer against the Pulsar emulator: settings that point the session at it, the kit's
 // harness, and a test host (runSession in a loop, like the kit's) whose store can fail and whose config
 // can change between sessions, for the tests of acknowledgement, redelivery and key rotation.
-import {
-  type ConnectorSettingsInput,
-  createMemoryStateStore,
-  createRuntime,
-  type EmitResult,
-  type PreparedMessage,
-  runSession,
-  type SessionHost,
-  type SessionStatus,
-  sleep,
-} from '@openconnect/core';
-import type { SubscriptionHarness } from '@openconnect/core/testing';
+import { type ConnectorSettingsInput, createMemoryStateStore, createRuntime } from '@openconnect/core';
+import { hostSubscription, type SubscriptionHarness, type TestHost } from '@openconnect/core/testing';
 import { type PulsarEmulator, type PulsarEmulatorOptions, startPulsarEmulator } from '../src/emulators/index.js';
 import connector from '../src/index.js';
 
@@ -86,110 +76,18 @@ export function interaction(event: string, guid: string, extra: Record<string, u
   };
 }
 
-export interface StreamHost {
-  messages: PreparedMessage[];
-  results: EmitResult[];
-  duplicates: number;
-  statuses: SessionStatus[];
-  badFrames: string[];
-  errors: Error[];
-  sessions: number;
-  connected: boolean;
-  /** The next `times` store calls reject, as an outbox whose database is down. */
-  failStores(times: number): void;
-  /** Each store call waits this long first. */
-  slowStores(ms: number): void;
+/** The kit's test host, whose store can fail and whose config can change between sessions. */
+export interface StreamHost extends Omit<TestHost, 'reconfigure'> {
   /** The next session uses these settings (a config change, a rotated key); the outbox stays. */
   reconfigure(settings: ConnectorSettingsInput): void;
-  until(what: string, check: () => boolean, timeoutMs?: number): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /** Runs event-stream sessions one after another, 50 ms apart, with one outbox (dedupe by key) across them. */
 export function holdStream(settings: ConnectorSettingsInput): StreamHost {
-  const controller = new AbortController();
   const state = createMemoryStateStore();
-  const seen = new Set<string>();
-  let runtime = createRuntime(connector, settings, { state });
-  let failures = 0;
-  let delay = 0;
-  const noop = () => {};
-  // The consumer makes no HTTP requests of its own (look-ups go through the connector's services).
-  const http = undefined as unknown as SessionHost['http'];
-  const host: StreamHost = {
-    messages: [],
-    results: [],
-    duplicates: 0,
-    statuses: [],
-    badFrames: [],
-    errors: [],
-    sessions: 0,
-    connected: false,
-    failStores: (times) => {
-      failures = times;
-    },
-    slowStores: (ms) => {
-      delay = ms;
-    },
-    reconfigure: (next) => {
-      runtime = createRuntime(connector, next, { state });
-    },
-    async until(what, check, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!check()) {
-        if (Date.now() > deadline)
-          throw new Error(`timed out waiting for ${what}; statuses ${host.statuses.join(' → ')}; errors: ${host.errors.map((e) => e.message).join('; ') || 'none'}`);
-        await sleep(10);
-      }
-    },
-    async stop() {
-      controller.abort();
-      await loop;
-    },
-  };
-  const loop = (async () => {
-    while (!controller.signal.aborted) {
-      host.sessions += 1;
-      try {
-        await runSession(
-          runtime,
-          subscription,
-          {
-            http,
-            publicUrl: 'http://127.0.0.1:8080',
-            log: { debug: noop, info: noop, warn: noop, error: noop },
-            async store(messages) {
-              if (delay) await sleep(delay);
-              if (failures > 0) {
-                failures -= 1;
-                throw new Error('the outbox database is unavailable');
-              }
-              let stored = 0;
-              for (const message of messages) {
-                if (message.dedupeKey && seen.has(message.dedupeKey)) continue;
-                if (message.dedupeKey) seen.add(message.dedupeKey);
-                host.messages.push(message);
-                stored += 1;
-              }
-              host.duplicates += messages.length - stored;
-              return { stored, duplicates: messages.length - stored };
-            },
-            onStatus(status) {
-              host.statuses.push(status);
-              host.connected = status !== 'connecting';
-            },
-            onFrame: (result) => host.results.push(result),
-            onBadFrame: (reason) => host.badFrames.push(reason),
-            retryDelayMs: () => 50,
-          },
-          controller.signal,
-        );
-      } catch (error) {
-        host.errors.push(error as Error);
-      }
-      host.connected = false;
-      await sleep(50, controller.signal);
-    }
-  })();
-  return host;
+  const host = hostSubscription(createRuntime(connector, settings, { state }), subscription);
+  const reconfigure = host.reconfigure;
+  return Object.assign(host, {
+    reconfigure: (next: ConnectorSettingsInput) => reconfigure(createRuntime(connector, next, { state })),
+  });
 }

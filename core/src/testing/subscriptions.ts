@@ -11,7 +11,7 @@ import type { ConnectorDefinition, ConnectorSettingsInput } from '../connector.j
 import { type ConnectorRuntime, createRuntime, handleFrame, type PreparedMessage } from '../pipeline.js';
 import { runSession } from '../session.js';
 import { createMemoryStateStore } from '../state.js';
-import { type SessionStatus, type SubscriptionDefinition, sessionsOf, sleep } from '../subscription.js';
+import { type EmitResult, type SessionStatus, type SubscriptionDefinition, sessionsOf, sleep } from '../subscription.js';
 import { expectOutcome, type FixtureExpectation } from './conformance.js';
 
 export interface FrameFixture {
@@ -64,11 +64,25 @@ export interface SubscriptionHarness {
 
 export interface TestHost {
   messages: PreparedMessage[];
+  /** What each frame handed on came to. */
+  results: EmitResult[];
+  /** Messages not stored again (their dedupe key was stored before). */
+  duplicates: number;
   statuses: SessionStatus[];
   badFrames: string[];
   sessions: number;
   connected: boolean;
+  /** How each session ended, in words, and the errors themselves. */
   errors: string[];
+  failures: Error[];
+  /** What the sessions logged. */
+  logs: { level: 'debug' | 'info' | 'warn' | 'error'; detail: Record<string, unknown>; message: string }[];
+  /** The next `times` store calls reject, as an outbox whose database is down. */
+  failStores(times: number): void;
+  /** Each store call waits this long first. */
+  slowStores(ms: number): void;
+  /** The next session runs on this runtime (a config change, a rotated key); the stored messages stay. */
+  reconfigure(runtime: ConnectorRuntime): void;
   /** Resolves when `check` holds; fails after timeoutMs naming what it waited for. */
   until(what: string, check: () => boolean, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -86,14 +100,32 @@ export function hostSubscription(
 ): TestHost {
   const controller = new AbortController();
   const seen = new Set<string>();
-  const noop = () => {};
+  let current = runtime;
+  let failing = 0;
+  let slowMs = 0;
+  const log =
+    (level: TestHost['logs'][number]['level']) => (detail: Record<string, unknown>, message: string) =>
+      host.logs.push({ level, detail, message });
   const host: TestHost = {
     messages: [],
+    results: [],
+    duplicates: 0,
     statuses: [],
     badFrames: [],
     sessions: 0,
     connected: false,
     errors: [],
+    failures: [],
+    logs: [],
+    failStores(times) {
+      failing = times;
+    },
+    slowStores(ms) {
+      slowMs = ms;
+    },
+    reconfigure(next) {
+      current = next;
+    },
     async until(what, check, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (!check()) {
@@ -114,18 +146,23 @@ export function hostSubscription(
       host.sessions += 1;
       try {
         await runSession(
-          runtime,
+          current,
           subscription,
           {
             http,
             publicUrl: options.publicUrl ?? 'http://127.0.0.1:8080',
             ...(options.instance !== undefined ? { instance: options.instance } : {}),
-            log: { debug: noop, info: noop, warn: noop, error: noop },
+            log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
             ...(position !== undefined ? { position } : {}),
             savePosition: async (p) => {
               position = p;
             },
             async store(messages) {
+              if (slowMs) await sleep(slowMs);
+              if (failing > 0) {
+                failing -= 1;
+                throw new Error('the outbox database is unavailable');
+              }
               let stored = 0;
               for (const message of messages) {
                 if (message.dedupeKey && seen.has(message.dedupeKey)) continue;
@@ -133,19 +170,22 @@ export function hostSubscription(
                 host.messages.push(message);
                 stored += 1;
               }
+              host.duplicates += messages.length - stored;
               return { stored, duplicates: messages.length - stored };
             },
             onStatus(status) {
               host.statuses.push(status);
               host.connected = status === 'connected';
             },
+            onFrame: (result) => host.results.push(result),
             onBadFrame: (reason) => host.badFrames.push(reason),
             retryDelayMs: () => 50,
           },
           controller.signal,
         );
       } catch (error) {
-        host.errors.push((error as Error).message);
+        host.failures.push(error instanceof Error ? error : new Error(String(error)));
+        host.errors.push((error as Error)?.message ?? String(error));
       }
       host.connected = false;
       await sleep(50, controller.signal);
