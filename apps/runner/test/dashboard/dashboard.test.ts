@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, signIn } from '../helpers/browser.js';
+import { launchChromium, recordingPage, signIn } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_SECRET, acme } from '../helpers/acme.js';
 import {
@@ -48,14 +48,7 @@ beforeAll(async () => {
     },
   });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-  page.on('response', async (response) => {
-    try {
-      received.push(await response.text());
-    } catch {
-      // redirects and aborted requests have no body
-    }
-  });
+  page = await recordingPage(browser, received);
   // Refresh faster than the default two seconds so short-lived states (retrying) are seen.
   await signIn(page, t.runner.url, '/?refresh=250');
   await page.getByRole('heading', { name: 'Live deliveries' }).waitFor();

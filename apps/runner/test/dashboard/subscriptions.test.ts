@@ -4,7 +4,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type LineVendor, lineConnector, startLineVendor } from '@openconnect/core/testing';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, signIn } from '../helpers/browser.js';
+import { launchChromium, recordingPage, signIn } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acme } from '../helpers/acme.js';
 import { ref, startTestRunner, TEST_JWT, type TestRunner } from '../helpers/runner.js';
@@ -34,14 +34,7 @@ beforeAll(async () => {
     },
   });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-  page.on('response', async (response) => {
-    try {
-      received.push(await response.text());
-    } catch {
-      // redirects have no body
-    }
-  });
+  page = await recordingPage(browser, received);
   await signIn(page, t.runner.url, '/?refresh=250#subscriptions');
   await page.getByRole('heading', { name: 'Subscriptions' }).waitFor();
 }, 60_000);

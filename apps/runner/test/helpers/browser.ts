@@ -19,6 +19,19 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** A page whose every answer body is kept in `received`, to prove no secret ever reaches the browser. */
+export async function recordingPage(browser: Browser, received: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  page.on('response', async (response) => {
+    try {
+      received.push(await response.text());
+    } catch {
+      // redirects and aborted requests have no body
+    }
+  });
+  return page;
+}
+
 /** Signs in with the admin token, then opens `path` (e.g. `/?refresh=250`). */
 export async function signIn(page: Page, url: string, path: string): Promise<void> {
   await page.goto(url);
