@@ -149,12 +149,17 @@ export function encodeRequest(
   return { method: 'GET', url: href, headers: { accept: 'application/json, text/plain, */*' }, bytes };
 }
 
-function parseRetryAfter(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+/**
+ * A Retry-After header (seconds, or an HTTP date; a header given twice counts by its first) as the pause it
+ * asks for in ms, or undefined when it names none. OpenConnect's 429s and every vendor session read it here.
+ */
+export function parseRetryAfter(value: unknown, now: number = Date.now()): number | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  const text = typeof first === 'string' || typeof first === 'number' ? String(first).trim() : '';
+  if (!text) return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 export function createOpenConnectClient(options: OpenConnectClientOptions): OpenConnectClient {

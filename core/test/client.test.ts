@@ -370,3 +370,19 @@ describe('the jwt never leaks', () => {
     }
   });
 });
+
+describe('parseRetryAfter', () => {
+  it('reads seconds, fractions, an HTTP date, a repeated header, and nothing', async () => {
+    const { parseRetryAfter } = await import('../src/client.js');
+    const now = Date.parse('2026-11-30T12:00:00Z');
+    expect(parseRetryAfter('7', now)).toBe(7_000);
+    expect(parseRetryAfter(2, now)).toBe(2_000);
+    expect(parseRetryAfter(' 1.5 ', now)).toBe(1_500);
+    expect(parseRetryAfter('Mon, 30 Nov 2026 12:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Mon, 30 Nov 2026 11:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter(['3', '9'], now)).toBe(3_000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+    expect(parseRetryAfter('', now)).toBeUndefined();
+  });
+});

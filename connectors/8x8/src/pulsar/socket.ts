@@ -2,7 +2,7 @@
 // the option to fix (never the key), pings answered by a pong (ws answers the server's pings itself),
 // and the way the socket ended in Pulsar's words. Pulsar closes a session on error with codes 1–8,
 // which are below the range RFC 6455 allows, so `ws` reports them as an invalid close code.
-import { SessionError } from '@openconnect/core';
+import { parseRetryAfter, SessionError } from '@openconnect/core';
 import WebSocket from 'ws';
 
 export interface ConsumerSocketOptions {
@@ -66,9 +66,8 @@ export function refusal(status: number, headers: Record<string, string | string[
         `another consumer holds subscription ${names.subscription} (HTTP 409, Exclusive): it is freed when that consumer disconnects; Failover lets a second one wait instead`,
       );
     case 429: {
-      const seconds = Number(Array.isArray(headers['retry-after']) ? headers['retry-after'][0] : headers['retry-after']);
       return new SessionError('8x8 rate-limited the event-stream connection (HTTP 429)', {
-        retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5_000,
+        retryAfterMs: parseRetryAfter(headers['retry-after']) ?? 5_000,
       });
     }
     default:

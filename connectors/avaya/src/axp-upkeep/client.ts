@@ -1,7 +1,7 @@
 // The slice of the AXP REST API the upkeep needs: the client-credentials token (Avaya's auth API) and the
 // Notification API's subscriptions (list, create, get, renew, delete). Every refusal becomes a SessionError
 // that says what to fix, naming options but never their values.
-import { redact, SessionError } from '@openconnect/core';
+import { parseRetryAfter, redact, SessionError } from '@openconnect/core';
 import type { AxiosInstance, AxiosResponse, Method } from 'axios';
 import type { AvayaConfig } from '../config.js';
 
@@ -71,12 +71,7 @@ export function expiryOf(subscription: AxpSubscription, now: number): number {
 }
 
 /** Retry-After as seconds or an HTTP date, in ms from now. */
-export function retryAfterMs(value: unknown, now: number): number {
-  const text = typeof value === 'string' ? value.trim() : '';
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
-  const at = Date.parse(text);
-  return Number.isFinite(at) ? Math.max(0, at - now) : DEFAULT_RETRY_AFTER_MS;
-}
+export const retryAfterMs = (value: unknown, now: number): number => parseRetryAfter(value, now) ?? DEFAULT_RETRY_AFTER_MS;
 
 export function createAxpClient({ config, http, signal, now }: AxpClientOptions): AxpClient {
   const c = config as UpkeepConfig;

@@ -1,7 +1,7 @@
 // The notification session's REST side: a client-credentials token from the login host, and API calls
 // that say what to do next when Genesys refuses them (401 once more with a new token, 403 names the
 // permission, 429 carries the pause Genesys asked for). No message ever holds the secret or a token.
-import { SessionError } from '@openconnect/core';
+import { parseRetryAfter, SessionError } from '@openconnect/core';
 import { type AxiosInstance, type AxiosResponse, isAxiosError, type Method } from 'axios';
 
 export interface RestOptions {
@@ -35,21 +35,8 @@ const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
 const DEFAULT_PAUSE_MS = 1_000;
 
 /** The pause a 429 asks for: Retry-After (seconds or a date), else inin-ratelimit-reset (seconds). */
-export function retryAfterMs(headers: AxiosResponse['headers'], now: number): number {
-  const header = (name: string) => {
-    const value = headers?.[name];
-    return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : undefined;
-  };
-  const seconds = (value: string | undefined) =>
-    value && /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : undefined;
-  const retryAfter = header('retry-after');
-  const fromDate = retryAfter && !seconds(retryAfter) ? Date.parse(retryAfter) - now : undefined;
-  const pause =
-    seconds(retryAfter) ??
-    (fromDate !== undefined && Number.isFinite(fromDate) ? fromDate : undefined) ??
-    seconds(header('inin-ratelimit-reset'));
-  return Math.max(pause ?? DEFAULT_PAUSE_MS, 0);
-}
+export const retryAfterMs = (headers: AxiosResponse['headers'], now: number): number =>
+  parseRetryAfter(headers?.['retry-after'], now) ?? parseRetryAfter(headers?.['inin-ratelimit-reset']) ?? DEFAULT_PAUSE_MS;
 
 const reach = (error: unknown) => (isAxiosError(error) ? (error.code ?? error.message) : String(error));
 

@@ -1,7 +1,7 @@
 // One ICWS session: the login (trying each server in turn, and the switchover hosts a 503 names), then
 // every request on /icws/{sessionId}/… with the session cookie and the ININ-ICWS-CSRF-Token header, the
 // two things ICWS checks. The password is sent once, in the login body, and never appears in a message.
-import { SessionError } from '@openconnect/core';
+import { parseRetryAfter, SessionError } from '@openconnect/core';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 
 export const ICWS_MEDIA_TYPE = 'application/vnd.inin.icws+JSON';
@@ -51,12 +51,8 @@ export function icwsReason(response: AxiosResponse): string {
 }
 
 /** A Retry-After header in seconds or as a date, in ms; a minute when absent. */
-export function retryAfterMs(response: AxiosResponse, now = Date.now()): number {
-  const value = String(response.headers['retry-after'] ?? '');
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? 60_000 : Math.max(0, date - now);
-}
+export const retryAfterMs = (response: AxiosResponse, now = Date.now()): number =>
+  parseRetryAfter(response.headers['retry-after'], now) ?? 60_000;
 
 /** `https://cic1:8019/icws/` → `https://cic1:8019`: the base every ICWS path is built on. */
 export const serverBase = (url: string): string => url.replace(/\/+$/, '').replace(/\/icws$/i, '');

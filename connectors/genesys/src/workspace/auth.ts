@@ -2,7 +2,7 @@
 // (GenesysPureEngage/authentication-client-js: POST {auth}/auth/v3/oauth/token, x-api-key, Basic client,
 // form grant_type=password, username=tenant\user, password, client_id, scope=*), renewed with the refresh
 // token when one was given, else with the password again.
-import { SessionError } from '@openconnect/core';
+import { parseRetryAfter, SessionError } from '@openconnect/core';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { WorkspaceAgent } from './settings.js';
 
@@ -44,10 +44,7 @@ export function vendorReason(data: unknown, status: number): string {
   return `HTTP ${status}`;
 }
 
-function retryAfterMs(response: AxiosResponse): number {
-  const seconds = Number(response.headers['retry-after']);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1_000 : 5_000;
-}
+const retryAfterMs = (response: AxiosResponse): number => parseRetryAfter(response.headers['retry-after']) ?? 5_000;
 
 class RefreshRefused extends Error {}
 

@@ -1,7 +1,7 @@
 // The Workspace API's REST side for one agent (GenesysPureEngage/workspace-client-js): initialize-workspace
 // with the bearer token gives the WORKSPACE_SESSIONID cookie; every later request carries that cookie and
 // x-api-key (the SDK sends no bearer token after the initialization).
-import { SessionError } from '@openconnect/core';
+import { parseRetryAfter, SessionError } from '@openconnect/core';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { vendorReason } from './auth.js';
 
@@ -73,9 +73,8 @@ export async function initializeWorkspace(
 
 function failure(response: AxiosResponse, what: string, reason: string): SessionError {
   if (response.status === 429) {
-    const seconds = Number(response.headers['retry-after']);
     return new SessionError(`${what}: the Workspace API asks to slow down (429): ${reason}`, {
-      retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1_000 : 5_000,
+      retryAfterMs: parseRetryAfter(response.headers['retry-after']) ?? 5_000,
     });
   }
   return new SessionError(`${what} answered ${response.status}: ${reason}`);

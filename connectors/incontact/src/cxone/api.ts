@@ -1,7 +1,7 @@
 // The CXone REST side both sessions share: an access-key token (password grant with the API application's
 // Basic credentials), and API calls that say what to do next when CXone refuses them: 401 once more with
 // a new token, 403 names the permission, 429 carries the pause asked for. No message holds a secret or a token.
-import { SessionError } from '@openconnect/core';
+import { parseRetryAfter, SessionError } from '@openconnect/core';
 import { type AxiosInstance, type AxiosResponse, isAxiosError, type Method } from 'axios';
 import type { InContactConfig } from '../config.js';
 
@@ -45,13 +45,8 @@ const DEFAULT_PAUSE_MS = 1_000;
 const PASSTHROUGH = [200, 201, 202, 204, 304, 404, 409];
 
 /** The pause a 429 asks for: Retry-After in seconds or as a date; a second when it names none. */
-export function retryAfterMs(headers: AxiosResponse['headers'], now: number): number {
-  const value = headers?.['retry-after'];
-  const text = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
-  return Number.isFinite(at) ? Math.max(at - now, 0) : DEFAULT_PAUSE_MS;
-}
+export const retryAfterMs = (headers: AxiosResponse['headers'], now: number): number =>
+  parseRetryAfter(headers?.['retry-after'], now) ?? DEFAULT_PAUSE_MS;
 
 const reach = (error: unknown) => (isAxiosError(error) ? (error.code ?? error.message) : String(error));
 
