@@ -114,6 +114,12 @@ export interface SourceDefinition<Native = any, Config = any, Services = any> {
   handshake?: (req: InboundRequest, config: Config) => HttpAnswer | undefined;
   /** Is the request authentic? Runs before parse; sees only the raw request and the config. */
   verify: (req: InboundRequest, ctx: VerifyContext<Config, Services>) => VerifyResult | Promise<VerifyResult>;
+  /**
+   * Makes a request authentic with the deployment's secret, beside the verifier that checks it (core's
+   * tokenAuth and hmacAuth give both): the conformance kit signs fixtures with it. Absent when only the vendor
+   * can sign (a private key).
+   */
+  sign?: (req: InboundRequest, config: Config) => InboundRequest;
   /** Reads the raw request into the native event; throws InputError (use parseWith) on anything unexpected. */
   parse: (req: InboundRequest) => Native;
   /** The vendor's event id, for delivering a retried request once. */

@@ -69,6 +69,22 @@ export function peekJson(req: InboundRequest): unknown {
   }
 }
 
+/**
+ * A `detect` for a JSON source: true when the body is JSON and `looksLike` recognises it. Never throws (a
+ * throwing test does not claim the request), so sources need no try/catch of their own.
+ */
+export function detectJson(looksLike: (body: unknown) => boolean): (req: InboundRequest) => boolean {
+  return (req) => {
+    const body = peekJson(req);
+    if (body === undefined) return false;
+    try {
+      return looksLike(body);
+    } catch {
+      return false;
+    }
+  };
+}
+
 /** Parses an application/x-www-form-urlencoded body into single values (the first of repeated keys). */
 export function parseForm(req: InboundRequest): Record<string, string> {
   const params = new URLSearchParams(bodyText(req));

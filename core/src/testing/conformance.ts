@@ -90,9 +90,19 @@ export function newRuntime(options: ConformanceOptions): ConnectorRuntime {
   });
 }
 
-export async function toRequest(options: ConformanceOptions, recorded: RecordedRequest): Promise<InboundRequest> {
+/**
+ * A fixture's request made authentic: by the test's own `prepare`, else by the source's signer with the
+ * runtime's config (the production code that the verifier checks), else as recorded.
+ */
+export async function toRequest(
+  options: ConformanceOptions,
+  recorded: RecordedRequest,
+  signer?: { source: SourceDefinition | undefined; runtime: ConnectorRuntime },
+): Promise<InboundRequest> {
   const request = toInboundRequest(recorded);
-  return options.prepare ? options.prepare(request) : request;
+  if (options.prepare) return options.prepare(request);
+  const sign = signer?.source?.sign;
+  return sign ? sign(request, signer.runtime.config) : request;
 }
 
 /** Checks one outcome against a fixture's expectation with exact equality. */
@@ -238,7 +248,7 @@ export function runConformance(options: ConformanceOptions): void {
       it(`maps ${name}: ${fixture.description}`, async () => {
         const runtime = newRuntime(options);
         for (const step of fixture.steps) {
-          const outcome = await handleRequest(runtime, await toRequest(options, step.request), fixture.source);
+          const outcome = await handleRequest(runtime, await toRequest(options, step.request, { source, runtime }), fixture.source);
           expectOutcome(outcome, step.expect);
         }
       });
@@ -247,7 +257,7 @@ export function runConformance(options: ConformanceOptions): void {
         it(`detects the source of ${name} when the URL names none`, async () => {
           const runtime = newRuntime(options);
           for (const step of fixture.steps) {
-            const outcome = await handleRequest(runtime, await toRequest(options, step.request));
+            const outcome = await handleRequest(runtime, await toRequest(options, step.request, { source, runtime }));
             expect('source' in outcome ? outcome.source : undefined).toBe(fixture.source);
             expectOutcome(outcome, step.expect);
           }
@@ -258,7 +268,7 @@ export function runConformance(options: ConformanceOptions): void {
       if (source && source.auth.scheme !== 'none' && authentic) {
         it(`refuses ${name} with 401 when the credential is missing`, async () => {
           const runtime = newRuntime(options);
-          const request = withoutCredentials(await toRequest(options, fixture.steps[0]!.request), credentialsOf(source, runtime.config));
+          const request = withoutCredentials(await toRequest(options, fixture.steps[0]!.request, { source, runtime }), credentialsOf(source, runtime.config));
           const outcome = await handleRequest(runtime, request, fixture.source);
           expect(outcome.kind).toBe('rejected');
           expect(outcome.answer.status).toBe(401);
@@ -266,7 +276,7 @@ export function runConformance(options: ConformanceOptions): void {
         if (source.auth.signsBody) {
           it(`refuses ${name} with 401 when the body was changed after signing`, async () => {
             const runtime = newRuntime(options);
-            const request = tampered(await toRequest(options, fixture.steps[0]!.request));
+            const request = tampered(await toRequest(options, fixture.steps[0]!.request, { source, runtime }));
             const outcome = await handleRequest(runtime, request, fixture.source);
             expect(outcome.kind).toBe('rejected');
             expect(outcome.answer.status).toBe(401);

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { hmacAuth, tokenAuth } from '../src/auth.js';
+import { addVendorProps } from '../src/props.js';
+import { detectJson, type InboundRequest } from '../src/request.js';
+import { hmacDigest } from '../src/verify.js';
+
+interface Config {
+  token?: string;
+  shared?: string;
+  tokenHeader: string;
+  tokenParam: string;
+}
+
+const request = (extra: Partial<InboundRequest> = {}): InboundRequest => ({
+  method: 'POST',
+  url: 'https://runner.example.com/webhooks/acme',
+  headers: { 'content-type': 'application/json' },
+  query: {},
+  rawBody: Buffer.from('{"call":"c-1"}'),
+  ...extra,
+});
+const config: Config = { token: 'token-0123456789abcdef', tokenHeader: 'x-acme-token', tokenParam: 'key' };
+const verify = (auth: ReturnType<typeof tokenAuth<Config>>, req: InboundRequest, c: Config = config) =>
+  auth.verify(req, { config: c, services: undefined });
+
+describe('tokenAuth: one declaration gives the description, the credentials, the verifier and the signer', () => {
+  const auth = tokenAuth<Config>({
+    scheme: 'api-key',
+    secret: 'token',
+    in: [{ header: { option: 'tokenHeader', default: 'x-openconnect-token' } }, { query: { option: 'tokenParam', default: 'token' } }],
+    setBy: 'set on the vendor console',
+  });
+
+  it('describes itself from the declaration', () => {
+    expect(auth.auth).toMatchObject({
+      scheme: 'api-key',
+      summary:
+        'header x-openconnect-token (renamed by option tokenHeader) or parameter token (renamed by option tokenParam) = option token, set on the vendor console',
+      credentials: [
+        { in: 'header', name: 'x-openconnect-token' },
+        { in: 'query', name: 'token' },
+      ],
+    });
+    expect(auth.auth.credentialsFor?.(config)).toEqual([
+      { in: 'header', name: 'x-acme-token' },
+      { in: 'query', name: 'key' },
+    ]);
+  });
+
+  it('verifies what it signs, in the deployment\'s renamed header', async () => {
+    const signed = auth.sign!(request(), config);
+    expect(signed.headers['x-acme-token']).toBe(config.token);
+    expect(await verify(auth, signed)).toEqual({ ok: true });
+  });
+
+  it('takes the token from the second place when the first is empty', async () => {
+    const url = 'https://runner.example.com/webhooks/acme?key=token-0123456789abcdef';
+    expect(await verify(auth, request({ url, query: { key: config.token! } }))).toEqual({ ok: true });
+  });
+
+  it('refuses a wrong, a missing, and an unconfigured token, naming where it must travel', async () => {
+    expect(await verify(auth, request({ headers: { 'x-acme-token': 'token-0123456789abcdeX' } }))).toEqual({
+      ok: false,
+      reason: 'the credential does not match',
+    });
+    expect(await verify(auth, request())).toEqual({ ok: false, reason: 'the credential is missing: send header x-acme-token or parameter key' });
+    expect(await verify(auth, auth.sign!(request(), config), { ...config, token: undefined })).toEqual({
+      ok: false,
+      reason: 'no secret is configured (option token), so every request is refused',
+    });
+  });
+
+  it('reads Authorization as "Bearer <token>", from the first secret option set', async () => {
+    const bearer = tokenAuth<Config>({ secret: ['shared', 'token'], in: [{ bearer: true }] });
+    expect(bearer.auth.scheme).toBe('bearer-token');
+    expect(bearer.auth.summary).toBe('header Authorization: Bearer <token> = option shared (else token)');
+    const signed = bearer.sign!(request(), config);
+    expect(signed.headers.authorization).toBe(`Bearer ${config.token}`);
+    expect(await verify(bearer, signed)).toEqual({ ok: true });
+    expect(await verify(bearer, request({ headers: { authorization: `Basic ${config.token}` } }))).toMatchObject({ ok: false });
+    expect(await verify(bearer, signed, { ...config, shared: 'another-secret-0123' })).toEqual({ ok: false, reason: 'the credential does not match' });
+  });
+
+  it('reads a form field of a form body only', async () => {
+    const form = tokenAuth<Config>({ secret: 'token', in: [{ form: 'token' }] });
+    const body = request({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, rawBody: Buffer.from('a=1') });
+    const signed = form.sign!(body, config);
+    expect(signed.rawBody.toString()).toBe(`a=1&token=${config.token}`);
+    expect(await verify(form, signed)).toEqual({ ok: true });
+    expect(await verify(form, { ...signed, headers: { 'content-type': 'application/json' } })).toMatchObject({ ok: false });
+  });
+});
+
+describe('hmacAuth', () => {
+  const auth = hmacAuth<Config>({ secret: 'token', header: 'x-acme-signature', prefix: 'sha256=' });
+
+  it('signs the raw body as it verifies it, and a changed body fails', async () => {
+    const signed = auth.sign!(request(), config);
+    expect(signed.headers['x-acme-signature']).toBe(`sha256=${hmacDigest(config.token!, '{"call":"c-1"}')}`);
+    expect(await auth.verify(signed, { config, services: undefined })).toEqual({ ok: true });
+    const changed = { ...signed, rawBody: Buffer.from('{"call":"c-2"}') };
+    expect(await auth.verify(changed, { config, services: undefined })).toEqual({ ok: false, reason: 'the signature does not match the body' });
+    expect(auth.auth).toMatchObject({ scheme: 'hmac-signature', signsBody: true, credentials: [{ in: 'header', name: 'x-acme-signature' }] });
+  });
+});
+
+describe('addVendorProps: one rule for vendor fields', () => {
+  it('keeps a vendor name unless it clashes with a reserved field, a canonical prop or a prop already set', () => {
+    const props = addVendorProps(
+      { interactionId: 'c-1', queue: 'Sales' },
+      [
+        ['AccountNumber', 'A-1'],
+        ['Event', 'x'],
+        ['JWT', 'y'],
+        ['nativeEvent', 'z'],
+        ['queue', 'Billing'],
+        ['', 'empty'],
+        ['skipped', undefined],
+      ],
+      'acme',
+    );
+    expect(props).toEqual({
+      interactionId: 'c-1',
+      queue: 'Sales',
+      AccountNumber: 'A-1',
+      'acme.Event': 'x',
+      'acme.JWT': 'y',
+      'acme.nativeEvent': 'z',
+      'acme.queue': 'Billing',
+    });
+  });
+});
+
+describe('detectJson', () => {
+  it('claims JSON bodies its test recognises, and never throws', () => {
+    const detect = detectJson((body) => (body as { kind: string }).kind === 'call');
+    expect(detect(request({ rawBody: Buffer.from('{"kind":"call"}') }))).toBe(true);
+    expect(detect(request({ rawBody: Buffer.from('{"kind":"chat"}') }))).toBe(false);
+    expect(detect(request({ rawBody: Buffer.from('<xml/>') }))).toBe(false);
+    expect(detect(request({ rawBody: Buffer.from('null') }))).toBe(false);
+  });
+});
