@@ -2,6 +2,7 @@ export * from './auth.js';
 export * from './client.js';
 export * from './connector.js';
 export * from './errors.js';
+export * from './mapping.js';
 export * from './message.js';
 export * from './pipeline.js';
 export * from './props.js';

@@ -6,13 +6,10 @@ import {
   type ConnectorSettings,
   type ConnectorSettingsInput,
   connectorSettingsSchema,
-  createDirectory,
-  type Directory,
-  type Draft,
   type HttpAnswer,
-  isIgnored,
   type SourceDefinition,
 } from './connector.js';
+import { createDirectory, type Directory, type Draft, isIgnored } from './mapping.js';
 import { encodeRequest } from './client.js';
 import { ConfigError, InputError, OpenConnectError, redact } from './errors.js';
 import { type Props, validateMessage } from './message.js';

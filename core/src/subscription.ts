@@ -3,7 +3,7 @@
 // outbox path as a webhook request. The host (the runner's supervisor, the conformance kit) reconnects,
 // holds the lease and keeps the metrics; a subscription only speaks its vendor's protocol.
 import type { AxiosInstance } from 'axios';
-import type { Directory, MapContext, MapResult, SourceDefinition } from './connector.js';
+import type { Directory, MapContext, MapResult, StateWrites } from './mapping.js';
 import type { StateStore } from './state.js';
 
 /** What a host shows about one subscription. `standby`: another replica holds it. */
@@ -108,7 +108,7 @@ export interface SubscriptionDefinition<Native = any, Config = any, Services = a
   /** Usually the webhook source's own `map`, so both paths share the mapping. */
   map?: (event: Native, ctx: MapContext<Config, Services>) => MapResult | Promise<MapResult>;
   /** As SourceDefinition.stateWrites: 'after-store' state follows the outbox. */
-  stateWrites?: SourceDefinition['stateWrites'];
+  stateWrites?: StateWrites;
 }
 
 /** The sessions a subscription asks for under a config: its instances, or one unnamed session. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineConnector, defineSource, ignore } from '../src/connector.js';
+import { defineConnector, defineSource } from '../src/connector.js';
+import { ignore } from '../src/mapping.js';
 import { ConfigError, InputError } from '../src/errors.js';
 import { applyPropPolicy, createRuntime, handleRequest, resolveEventName } from '../src/pipeline.js';
 import { parseJson, parseWith, queryValues, toInboundRequest } from '../src/request.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineConnector, defineSource, ignore } from '../src/connector.js';
+import { defineConnector, defineSource } from '../src/connector.js';
+import { ignore } from '../src/mapping.js';
 import { createRuntime, handleRequest } from '../src/pipeline.js';
 import { parseJson, parseWith, toInboundRequest } from '../src/request.js';
 import { createMemoryStateStore, createStateTransaction } from '../src/state.js';

@@ -1,7 +1,8 @@
 import axios from 'axios';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineConnector, defineSource, ignore } from '../src/connector.js';
+import { defineConnector, defineSource } from '../src/connector.js';
+import { ignore } from '../src/mapping.js';
 import { ConfigError, InputError } from '../src/errors.js';
 import { createRuntime, handleFrame, type PreparedMessage } from '../src/pipeline.js';
 import { runSession, type SessionHost } from '../src/session.js';

@@ -9,7 +9,8 @@
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { defineConnector, type Draft, ignore } from '../connector.js';
+import { defineConnector } from '../connector.js';
+import { type Draft, ignore } from '../mapping.js';
 import { parseWith } from '../request.js';
 import { defineSubscription, SessionError } from '../subscription.js';
 import { PROP } from '../vocabulary.js';
