@@ -10,5 +10,6 @@ export * from './request.js';
 export * from './session.js';
 export * from './state.js';
 export * from './subscription.js';
+export * from './token.js';
 export * from './verify.js';
 export * from './vocabulary.js';

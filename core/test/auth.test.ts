@@ -140,3 +140,40 @@ describe('detectJson', () => {
     expect(detect(request({ rawBody: Buffer.from('null') }))).toBe(false);
   });
 });
+
+describe('createTokenKeeper', () => {
+  it('fetches once for concurrent callers, again near expiry, and after invalidate', async () => {
+    const { createTokenKeeper } = await import('../src/token.js');
+    let clock = 0;
+    let fetches = 0;
+    const keeper = createTokenKeeper(
+      async () => {
+        fetches += 1;
+        await new Promise((r) => setTimeout(r, 5));
+        return { token: `t${fetches}`, expiresAt: clock + 10_000 };
+      },
+      { now: () => clock, marginMs: 1_000 },
+    );
+    expect(await Promise.all([keeper.token(), keeper.token(), keeper.token()])).toEqual(['t1', 't1', 't1']);
+    clock = 8_000;
+    expect(await keeper.token()).toBe('t1');
+    clock = 9_500; // within the margin of its expiry
+    expect(await keeper.token()).toBe('t2');
+    keeper.invalidate();
+    expect(await keeper.token()).toBe('t3');
+    expect(await keeper.refresh()).toBe(clock + 10_000);
+    expect(fetches).toBe(4);
+  });
+
+  it('lets a failed fetch be tried again', async () => {
+    const { createTokenKeeper } = await import('../src/token.js');
+    let fail = true;
+    const keeper = createTokenKeeper(async () => {
+      if (fail) throw new Error('login host down');
+      return { token: 'ok', expiresAt: Date.now() + 60_000 * 5 };
+    });
+    await expect(keeper.token()).rejects.toThrow('login host down');
+    fail = false;
+    expect(await keeper.token()).toBe('ok');
+  });
+});
