@@ -1,21 +1,20 @@
 // Talkdesk Connections: a custom integration's automation POSTs JSON built from a template whose values
 // are Talkdesk placeholders ({{agent.email}}, {{call_id}}...). The README ships one template per trigger.
 import {
+  addVendorProps,
   type Draft,
   defineSource,
   flattenToText,
-  header,
   ignore,
   type Props,
   PROP,
   parseJson,
   parseWith,
   refused,
-  safeCompare,
-  verified,
+  tokenAuth,
 } from '@openconnect/core';
 import { z } from 'zod';
-import type { TalkdeskConfig } from './index.js';
+import { DEFAULT_TOKEN_HEADER, type TalkdeskConfig } from './config.js';
 import { meaningOf, type Trigger, TRIGGERS, triggerOf } from './triggers.js';
 
 export interface TalkdeskEvent {
@@ -45,42 +44,27 @@ const CONSUMED = new Set([
   'tags',
   'contact_name',
 ]);
-const RESERVED = new Set(['agentid', 'jwt', 'crmid', 'event']);
-// Props this connector sets itself: a template field of the same name must not replace them (nativeEvent
-// picks the PopFlow event), so it keeps its data under a talkdesk_ prefix like the reserved names.
-const COMPUTED = new Set<string>([
-  PROP.lifecycle,
-  PROP.nativeEvent,
-  PROP.direction,
-  PROP.channel,
-  PROP.agentState,
-  PROP.interactionId,
-  PROP.ani,
-  PROP.dnis,
-  PROP.queue,
-  PROP.agentPlatformId,
-  PROP.customerName,
-]);
+
+/** The token in its header (renamable; `authorization` carries "Bearer <token>"), set on the custom integration. */
+const token = tokenAuth<TalkdeskConfig>({
+  secret: 'token',
+  in: [{ header: { option: 'tokenHeader', default: DEFAULT_TOKEN_HEADER } }],
+  setBy: 'set on the custom integration',
+});
 
 export const connections = defineSource<TalkdeskEvent, TalkdeskConfig>({
   id: 'connections',
   description: 'Talkdesk Connections custom-integration triggers (JSON from the recommended templates)',
-  auth: {
-    scheme: 'shared-secret',
-    summary:
-      'header x-openconnect-token (name configurable), set on the custom integration; constant-time compare',
-    credentials: [{ in: 'header', name: 'x-openconnect-token' }],
-  },
-  verify(req, { config }) {
-    let received = header(req, config.tokenHeader)?.trim();
-    // An Authorization header carries "Bearer <token>"; any other header carries the token alone.
-    if (received && config.tokenHeader.toLowerCase() === 'authorization') {
-      const [scheme, token] = received.split(/\s+/, 2);
-      received = scheme?.toLowerCase() === 'bearer' ? token : undefined;
-    }
-    if (!received)
-      return refused(`the token header ${config.tokenHeader} is missing: add it to the custom integration`);
-    return safeCompare(received, config.token) ? verified() : refused('the token does not match');
+  ...token,
+  // tokenAuth checks the token. Its refusals name any credential ("the credential is missing: send header
+  // ..."); a Talkdesk admin reads which header to add to the custom integration, as before.
+  async verify(req, ctx) {
+    const result = await token.verify(req, ctx);
+    if (result.ok) return result;
+    if (result.reason === 'the credential does not match') return refused('the token does not match');
+    if (result.reason.startsWith('the credential is missing'))
+      return refused(`the token header ${ctx.config.tokenHeader} is missing: add it to the custom integration`);
+    return result;
   },
   parse(req) {
     const fields = flatten(parseWith(body, parseJson(req), 'Talkdesk trigger body'));
@@ -129,10 +113,12 @@ export const connections = defineSource<TalkdeskEvent, TalkdeskConfig>({
       ...(f.agent_id ? { [PROP.agentPlatformId]: f.agent_id } : {}),
       ...(f.contact_name ? { [PROP.customerName]: f.contact_name } : {}),
     };
-    for (const [name, value] of Object.entries(f)) {
-      if (CONSUMED.has(name)) continue;
-      props[RESERVED.has(name.toLowerCase()) || COMPUTED.has(name) ? `talkdesk_${name}` : name] = value;
-    }
+    // A field named like a reserved field, a canonical prop or one set above travels as talkdesk.<name>.
+    addVendorProps(
+      props,
+      Object.entries(f).filter(([name]) => !CONSUMED.has(name)),
+      'talkdesk',
+    );
     const draft: Draft = { agentid, lifecycle: meaning.lifecycle, props };
     return draft;
   },

@@ -82,11 +82,11 @@ describe('talkdesk body shapes', () => {
       queue: 'support, billing',
     });
   });
-  it('keeps a field named like a reserved OpenConnect field under a talkdesk_ prefix', async () => {
+  it('keeps a field named like a reserved OpenConnect field as talkdesk.<name>', async () => {
     const message = await first(post({ ...starts, crmid: 'acme' }));
-    expect([message.props.talkdesk_crmid, 'crmid' in message.props]).toEqual(['acme', false]);
+    expect([message.props['talkdesk.crmid'], 'crmid' in message.props]).toEqual(['acme', false]);
   });
-  it('keeps a field named like a prop the connector sets under a talkdesk_ prefix, so it cannot pick the event', async () => {
+  it('keeps a field named like a prop the connector sets as talkdesk.<name>, so it cannot pick the event', async () => {
     const message = await first(
       post({ ...starts, nativeEvent: 'inbound_call_ends', lifecycle: 'ended', ani: 'x' }, undefined, {}, {
         events: { inbound_call_ends: 'hangup' },
@@ -98,9 +98,9 @@ describe('talkdesk body shapes', () => {
         lifecycle: 'answered',
         nativeEvent: 'inbound_call_starts',
         ani: '+14155550143',
-        talkdesk_nativeEvent: 'inbound_call_ends',
-        talkdesk_lifecycle: 'ended',
-        talkdesk_ani: 'x',
+        'talkdesk.nativeEvent': 'inbound_call_ends',
+        'talkdesk.lifecycle': 'ended',
+        'talkdesk.ani': 'x',
       },
     ]);
   });
