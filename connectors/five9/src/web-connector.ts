@@ -1,11 +1,11 @@
 // Five9 Web Connectors: the agent's desktop calls our URL (GET with a query string, or a POST form) when
 // a trigger fires. Five9 signs nothing, so a secret token travels as a parameter (or a header).
 import {
+  addVendorProps,
   contentType,
   type Draft,
   defineSource,
   formOrQuery,
-  header,
   type HttpAnswer,
   type InboundRequest,
   ignore,
@@ -16,11 +16,10 @@ import {
   parseWith,
   queryValues,
   refused,
-  safeCompare,
-  verified,
+  tokenAuth,
 } from '@openconnect/core';
 import { z } from 'zod';
-import type { Five9Config } from './index.js';
+import { DEFAULT_TOKEN_HEADER, DEFAULT_TOKEN_PARAM, type Five9Config } from './config.js';
 import { type Field, hasValue, paramFor } from './params.js';
 import { directionOf, knownTrigger, lifecycleOf, TRIGGERS } from './triggers.js';
 
@@ -42,26 +41,34 @@ function readParams(req: InboundRequest): Record<string, string> {
   return formOrQuery(req);
 }
 
-/** The token as received: the header wins, then the query parameter, then the body. Never throws. */
-function receivedToken(req: InboundRequest, config: Five9Config): string | undefined {
-  const fromHeader = header(req, config.tokenHeader);
-  if (fromHeader) return fromHeader;
-  const fromQuery = queryValues(req)[config.tokenParam];
-  if (fromQuery) return fromQuery;
+/**
+ * The request with every parameter form-encoded in its body, however it was sent (query, form, flat JSON),
+ * so tokenAuth's form carrier finds a token posted as JSON through a proxy too.
+ */
+function paramsAsForm(req: InboundRequest): InboundRequest {
+  let params: Record<string, string>;
   try {
-    return readParams(req)[config.tokenParam];
+    params = readParams(req);
   } catch {
-    return undefined;
+    return req; // a body that is no form and no flat JSON carries no token
   }
+  const headers = { ...req.headers, 'content-type': 'application/x-www-form-urlencoded' };
+  return { ...req, headers, rawBody: Buffer.from(new URLSearchParams(params).toString(), 'utf8') };
 }
 
-// Reserved OpenConnect field names cannot be props, and the props this connector computes itself must not
-// be overwritten by a parameter (nativeEvent picks the PopFlow event): such a parameter keeps its data
-// under a five9_ prefix.
-const RESERVED = new Set(['agentid', 'jwt', 'crmid', 'event']);
-const COMPUTED = new Set<string>([PROP.lifecycle, PROP.nativeEvent, PROP.direction]);
-const propName = (name: string, taken: Props) =>
-  RESERVED.has(name.toLowerCase()) || COMPUTED.has(name) || Object.hasOwn(taken, name) ? `five9_${name}` : name;
+/**
+ * The token: a header (for proxies that can add one) wins, then the constant parameter in the query, then
+ * in the body. Five9 signs nothing, so the token is the only check.
+ */
+const token = tokenAuth<Five9Config>({
+  secret: 'token',
+  in: [
+    { header: { option: 'tokenHeader', default: DEFAULT_TOKEN_HEADER } },
+    { query: { option: 'tokenParam', default: DEFAULT_TOKEN_PARAM } },
+    { form: { option: 'tokenParam', default: DEFAULT_TOKEN_PARAM } },
+  ],
+  setBy: 'a constant parameter of the Web Connector',
+});
 
 const CANONICAL: Partial<Record<Field, string>> = {
   interactionId: PROP.interactionId,
@@ -79,22 +86,20 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
   id: 'web-connector',
   description: 'Five9 Web Connector requests (GET query or POST form) sent from the agent desktop',
   methods: ['GET', 'POST'],
-  auth: {
-    scheme: 'shared-secret',
-    summary: 'a secret constant parameter `token` (or header x-openconnect-token), compared in constant time',
-    credentials: [
-      { in: 'query', name: 'token' },
-      { in: 'header', name: 'x-openconnect-token' },
-    ],
-  },
-  verify(req, { config }) {
-    const received = receivedToken(req, config);
-    if (!received) {
+  ...token,
+  // tokenAuth checks the token, wherever in the body it was posted. Its refusals name any credential ("the
+  // credential is missing: send header ..."); a Five9 admin reads which parameter to add, as before.
+  async verify(req, ctx) {
+    const result = await token.verify(paramsAsForm(req), ctx);
+    if (result.ok) return result;
+    if (result.reason === 'the credential does not match') return refused('the token does not match');
+    if (result.reason.startsWith('the credential is missing')) {
+      const { tokenParam, tokenHeader } = ctx.config;
       return refused(
-        `the token is missing: add the constant parameter ${config.tokenParam} to the Web Connector (or send the header ${config.tokenHeader})`,
+        `the token is missing: add the constant parameter ${tokenParam} to the Web Connector (or send the header ${tokenHeader})`,
       );
     }
-    return safeCompare(received, config.token) ? verified() : refused('the token does not match');
+    return result;
   },
   parse: (req) => ({ params: readParams(req) }),
   // No eventId: Five9 sends none and never retries. A reloaded browser tab repeats the pop (README).
@@ -132,7 +137,8 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
       if (canonical) props[canonical] = value;
       else unmapped.push([name, value]);
     }
-    for (const [name, value] of unmapped) props[propName(name, props)] = value;
+    // A parameter named like a reserved field, a canonical prop or a mapped one travels as five9.<name>.
+    addVendorProps(props, unmapped, 'five9');
     const callType = props.callType;
     const direction = typeof callType === 'string' ? directionOf(callType) : undefined;
     const nativeEvent = trigger ?? rawTrigger.trim();

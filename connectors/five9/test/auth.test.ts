@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import connector, { config } from '../src/index.js';
 import { accepted, run, TOKEN } from './helpers.js';
 
 const form = (fields: Record<string, string>) => ({
@@ -39,6 +40,21 @@ describe('five9 token in the POST form body', () => {
   });
 });
 
+describe('five9 token in a flat JSON body (posted through a proxy)', () => {
+  const json = (fields: Record<string, string>) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: fields,
+  });
+  it('accepts the configured token', async () => {
+    expect((await run(json({ ...accepted, token: TOKEN }))).kind).toBe('accepted');
+  });
+  it('refuses a wrong token with 401', async () => {
+    const outcome = await run(json({ ...accepted, token: 'test-token-9999999999' }));
+    expect([outcome.kind, outcome.answer.status]).toEqual(['rejected', 401]);
+  });
+});
+
 describe('five9 token in a header', () => {
   it('accepts the configured token in x-openconnect-token', async () => {
     const outcome = await run({ method: 'GET', headers: { 'x-openconnect-token': TOKEN }, query: accepted });
@@ -69,6 +85,17 @@ describe('five9 token names are configurable', () => {
       { tokenHeader: 'x-five9-key' },
     );
     expect(outcome.kind).toBe('accepted');
+  });
+});
+
+describe('five9 credentials for one deployment', () => {
+  it('are the configured header, query parameter and form field, for the conformance kit and the dashboard', () => {
+    const options = config.parse({ token: TOKEN, tokenParam: 'k', tokenHeader: 'x-five9-key' });
+    expect(connector.sources[0]!.auth.credentialsFor?.(options)).toEqual([
+      { in: 'header', name: 'x-five9-key' },
+      { in: 'query', name: 'k' },
+      { in: 'form', name: 'k' },
+    ]);
   });
 });
 

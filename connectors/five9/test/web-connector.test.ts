@@ -56,7 +56,7 @@ describe('five9 parameter map', () => {
       'exactly one parameter must map to "agent" (found none)',
     );
   });
-  it('keeps a parameter named like a reserved OpenConnect field under a five9_ prefix', async () => {
+  it('keeps a parameter named like a reserved OpenConnect field as five9.<name>', async () => {
     const outcome = await run(get({ ...accepted, event: 'sale', CRMID: 'x1' }));
     expect(propsOf(outcome)).toEqual([
       {
@@ -64,12 +64,12 @@ describe('five9 parameter map', () => {
         nativeEvent: 'OnCallAccepted',
         interactionId: '300000000012345',
         ani: '9255550143',
-        five9_event: 'sale',
-        five9_CRMID: 'x1',
+        'five9.event': 'sale',
+        'five9.CRMID': 'x1',
       },
     ]);
   });
-  it('keeps a parameter named like a prop the connector computes under a five9_ prefix, so it cannot pick the event', async () => {
+  it('keeps a parameter named like a prop the connector computes as five9.<name>, so it cannot pick the event', async () => {
     const outcome = await run(
       get({ ...accepted, nativeEvent: 'OnCallDisconnected', lifecycle: 'ended', direction: 'out' }),
       {},
@@ -83,14 +83,14 @@ describe('five9 parameter map', () => {
           nativeEvent: 'OnCallAccepted',
           interactionId: '300000000012345',
           ani: '9255550143',
-          five9_nativeEvent: 'OnCallDisconnected',
-          five9_lifecycle: 'ended',
-          five9_direction: 'out',
+          'five9.nativeEvent': 'OnCallDisconnected',
+          'five9.lifecycle': 'ended',
+          'five9.direction': 'out',
         },
       ],
     ]);
   });
-  it('keeps an unmapped parameter that shares a mapped field name under a five9_ prefix', async () => {
+  it('keeps an unmapped parameter that shares a mapped field name as five9.<name>', async () => {
     const params = { trigger: 'trigger', agent: 'agent', Caller: 'ani' };
     const outcome = await run(get({ ...accepted, Caller: '4155550111', ani: 'unknown' }), { params });
     expect(propsOf(outcome)).toEqual([
@@ -99,7 +99,7 @@ describe('five9 parameter map', () => {
         nativeEvent: 'OnCallAccepted',
         call_id: '300000000012345',
         ani: '4155550111',
-        five9_ani: 'unknown',
+        'five9.ani': 'unknown',
       },
     ]);
   });
