@@ -63,7 +63,9 @@ export const connections = defineSource<TalkdeskEvent, TalkdeskConfig>({
     if (result.ok) return result;
     if (result.reason === 'the credential does not match') return refused('the token does not match');
     if (result.reason.startsWith('the credential is missing'))
-      return refused(`the token header ${ctx.config.tokenHeader} is missing: add it to the custom integration`);
+      return refused(
+        `the token header ${ctx.config.tokenHeader} is missing: add it to the custom integration`,
+      );
     return result;
   },
   parse(req) {
