@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import {
   defineSource,
+  detectJson,
   type Draft,
   ignore,
   InputError,
@@ -12,12 +13,12 @@ import {
   PROP,
   parseJson,
   parseWith,
-  peekJson,
 } from '@openconnect/core';
 import { z } from 'zod';
-import { apiKeyAuth, verifyApiKey } from './auth.js';
+import { arnId, fromDirectory } from './arns.js';
+import { apiKeyAuth } from './auth.js';
 import type { AmazonConnectConfig } from './config.js';
-import { arnId, channelOf, defined, directionOf, fromDirectory } from './shared.js';
+import { channelOf, defined, directionOf } from './props.js';
 
 const text = z.string().nullish();
 
@@ -188,21 +189,18 @@ export const agentStream = defineSource<AgentStreamBatch, AmazonConnectConfig>({
   description:
     'Agent event stream records: a Kinesis Lambda event (base64 AgentEvents) or one decoded AgentEvent',
   platforms: ['Amazon Connect'],
-  auth: apiKeyAuth,
-  detect(req) {
-    const body = peekJson(req) as
-      | {
-          Records?: { eventSource?: unknown; kinesis?: unknown }[];
-          AgentARN?: unknown;
-          CurrentAgentSnapshot?: unknown;
-        }
-      | undefined;
-    if (!body || typeof body !== 'object') return false;
+  ...apiKeyAuth,
+  detect: detectJson((json) => {
+    if (!json || typeof json !== 'object') return false;
+    const body = json as {
+      Records?: { eventSource?: unknown; kinesis?: unknown }[];
+      AgentARN?: unknown;
+      CurrentAgentSnapshot?: unknown;
+    };
     if (Array.isArray(body.Records))
       return body.Records.some((r) => r?.eventSource === 'aws:kinesis' || !!r?.kinesis);
     return typeof body.AgentARN === 'string' || typeof body.CurrentAgentSnapshot === 'object';
-  },
-  verify: verifyApiKey,
+  }),
   parse: (req) => parseBatch(parseJson(req)),
   eventId(batch) {
     const ids = batch.events.map((e) => e.EventId);

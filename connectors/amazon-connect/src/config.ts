@@ -5,6 +5,13 @@ import { z } from 'zod';
 export const DEFAULT_API_KEY_HEADER = 'x-api-key';
 export const DEFAULT_AGENT_PARAMETER = 'agentLogin';
 export const DEFAULT_LIFECYCLE_PARAMETER = 'lifecycle';
+/** The look-ups' defaults, here and for createConnectLookups called without a config (tests, the CLI). */
+export const LOOKUP_DEFAULTS = {
+  userCacheTtlMs: 60 * 60 * 1000,
+  notFoundTtlMs: 60 * 1000,
+  lookupTimeoutMs: 2000,
+  lookupMaxAttempts: 2,
+} as const;
 
 export const config = z.object({
   /**
@@ -28,21 +35,13 @@ export const config = z.object({
   /** Adds the contact's attributes (GetContactAttributes) to EventBridge messages. Off by default. */
   contactAttributes: z.boolean().default(false),
   /** How long a resolved agent login is remembered. */
-  userCacheTtlMs: z
-    .number()
-    .int()
-    .positive()
-    .default(60 * 60 * 1000),
+  userCacheTtlMs: z.number().int().positive().default(LOOKUP_DEFAULTS.userCacheTtlMs),
   /** How long "no such user" is remembered, so an unknown ARN does not hit the API on every event. */
-  notFoundTtlMs: z
-    .number()
-    .int()
-    .nonnegative()
-    .default(60 * 1000),
+  notFoundTtlMs: z.number().int().nonnegative().default(LOOKUP_DEFAULTS.notFoundTtlMs),
   /** Per-request timeout of Connect API calls; the vendor retries when a look-up fails. */
-  lookupTimeoutMs: z.number().int().positive().default(2000),
+  lookupTimeoutMs: z.number().int().positive().default(LOOKUP_DEFAULTS.lookupTimeoutMs),
   /** SDK attempts per Connect API call (1 = no SDK retries). */
-  lookupMaxAttempts: z.number().int().min(1).max(5).default(2),
+  lookupMaxAttempts: z.number().int().min(1).max(5).default(LOOKUP_DEFAULTS.lookupMaxAttempts),
 });
 
 export type AmazonConnectConfig = z.output<typeof config>;

@@ -1,19 +1,21 @@
 // The "Invoke AWS Lambda function" block's event, forwarded to the runner (or handled in place by the
 // Lambda deploy). Connect puts no agent in it: the flow passes the login as a block parameter.
 import {
+  addVendorProps,
   defineSource,
+  detectJson,
   type Draft,
   ignore,
   isLifecycle,
   PROP,
   parseJson,
   parseWith,
-  peekJson,
 } from '@openconnect/core';
 import { z } from 'zod';
-import { apiKeyAuth, verifyApiKey } from './auth.js';
+import { arnId, fromDirectory } from './arns.js';
+import { apiKeyAuth } from './auth.js';
 import type { AmazonConnectConfig } from './config.js';
-import { arnId, channelOf, defined, directionOf, fromDirectory, vendorProps } from './shared.js';
+import { channelOf, defined, directionOf, scalarEntries, VENDOR_PREFIX } from './props.js';
 
 const text = z.string().nullish();
 const endpoint = z.object({ Address: text, Type: text }).nullish();
@@ -44,15 +46,14 @@ export const contactFlow = defineSource<ContactFlowEvent, AmazonConnectConfig>({
   description:
     'The contact-flow "Invoke AWS Lambda function" event (Name: ContactFlowEvent), forwarded as JSON',
   platforms: ['Amazon Connect'],
-  auth: apiKeyAuth,
-  detect(req) {
-    const body = peekJson(req) as { Name?: unknown; Details?: { ContactData?: unknown } } | undefined;
+  ...apiKeyAuth,
+  detect: detectJson((json) => {
+    const body = json as { Name?: unknown; Details?: { ContactData?: unknown } };
     return (
-      body?.Name === 'ContactFlowEvent' ||
-      (typeof body?.Details?.ContactData === 'object' && body.Details.ContactData !== null)
+      body.Name === 'ContactFlowEvent' ||
+      (typeof body.Details?.ContactData === 'object' && body.Details.ContactData !== null)
     );
-  },
-  verify: verifyApiKey,
+  }),
   parse: (req) => parseWith(contactFlowEvent, parseJson(req), 'contact-flow event'),
   map(event, { config, directory }) {
     const contact = event.Details.ContactData;
@@ -71,24 +72,24 @@ export const contactFlow = defineSource<ContactFlowEvent, AmazonConnectConfig>({
       // The block usually sits in the agent whisper flow, which runs as the agent is connected.
       lifecycle: !word ? 'answered' : isLifecycle(word) ? word : 'custom',
       ...(word && !isLifecycle(word) ? { event: word } : {}),
-      props: {
-        ...vendorProps(contact.Attributes),
-        ...vendorProps(parameters, [config.agentParameter, config.lifecycleParameter]),
-        ...defined({
-          [PROP.nativeEvent]: 'ContactFlowEvent',
-          [PROP.interactionId]: contact.ContactId,
-          [PROP.ani]: contact.CustomerEndpoint?.Address,
-          [PROP.dnis]: contact.SystemEndpoint?.Address,
-          [PROP.channel]: channelOf(contact.Channel),
-          [PROP.direction]: directionOf(contact.InitiationMethod),
-          [PROP.queue]: contact.Queue?.Name,
-          [PROP.queueId]: arnId(contact.Queue?.ARN),
-          initialContactId: contact.InitialContactId,
-          previousContactId: contact.PreviousContactId,
-          initiationMethod: contact.InitiationMethod,
-        }),
-      },
+      props: defined({
+        [PROP.nativeEvent]: 'ContactFlowEvent',
+        [PROP.interactionId]: contact.ContactId,
+        [PROP.ani]: contact.CustomerEndpoint?.Address,
+        [PROP.dnis]: contact.SystemEndpoint?.Address,
+        [PROP.channel]: channelOf(contact.Channel),
+        [PROP.direction]: directionOf(contact.InitiationMethod),
+        [PROP.queue]: contact.Queue?.Name,
+        [PROP.queueId]: arnId(contact.Queue?.ARN),
+        initialContactId: contact.InitialContactId,
+        previousContactId: contact.PreviousContactId,
+        initiationMethod: contact.InitiationMethod,
+      }),
     };
+    // The block's own parameters first: a contact attribute of the same name travels as attributes.<name>.
+    const skip = [config.agentParameter, config.lifecycleParameter];
+    addVendorProps(draft.props, scalarEntries(parameters, skip), VENDOR_PREFIX);
+    addVendorProps(draft.props, scalarEntries(contact.Attributes), VENDOR_PREFIX);
     return draft;
   },
 });

@@ -2,7 +2,9 @@
 // and may repeat: the envelope id de-duplicates retries, and a contact's progress is remembered for a
 // while, so a CONNECTED_TO_AGENT that arrives after its DISCONNECTED pops nothing for a finished call.
 import {
+  addVendorProps,
   defineSource,
+  detectJson,
   type Draft,
   ignore,
   type Lifecycle,
@@ -10,22 +12,14 @@ import {
   PROP,
   parseJson,
   parseWith,
-  peekJson,
 } from '@openconnect/core';
 import { z } from 'zod';
-import { apiKeyAuth, verifyApiKey } from './auth.js';
+import { arnId, fromDirectory, parseAgentArn } from './arns.js';
+import { apiKeyAuth } from './auth.js';
 import type { AmazonConnectConfig } from './config.js';
 import type { ConnectLookups } from './lookups.js';
-import {
-  arnId,
-  channelOf,
-  defined,
-  directionOf,
-  fromDirectory,
-  lowerKeys,
-  parseAgentArn,
-  vendorProps,
-} from './shared.js';
+import { lowerKeys } from './lower-keys.js';
+import { channelOf, defined, directionOf, scalarEntries, VENDOR_PREFIX } from './props.js';
 
 const text = z.string().nullish();
 
@@ -110,12 +104,11 @@ export const eventbridge = defineSource<ContactEvent, AmazonConnectConfig, Conne
   id: 'eventbridge',
   description: 'Amazon Connect contact events from an EventBridge rule with an API destination target',
   platforms: ['Amazon Connect'],
-  auth: apiKeyAuth,
-  detect(req) {
-    const body = peekJson(req) as { source?: unknown; detail?: unknown } | undefined;
-    return body?.source === 'aws.connect' && typeof body.detail === 'object' && body.detail !== null;
-  },
-  verify: verifyApiKey,
+  ...apiKeyAuth,
+  detect: detectJson((json) => {
+    const body = json as { source?: unknown; detail?: unknown };
+    return body.source === 'aws.connect' && typeof body.detail === 'object' && body.detail !== null;
+  }),
   parse: (req) =>
     parseWith(contactEvent, lowerKeys(parseJson(req), VERBATIM), 'Amazon Connect contact event'),
   eventId: (event) => event.id,
@@ -145,24 +138,22 @@ export const eventbridge = defineSource<ContactEvent, AmazonConnectConfig, Conne
     const draft: Draft = {
       agentid: agent.login,
       lifecycle,
-      props: {
-        ...vendorProps(attributes),
-        ...defined({
-          [PROP.nativeEvent]: type,
-          [PROP.interactionId]: detail.contactid,
-          [PROP.channel]: channelOf(detail.channel),
-          [PROP.direction]: directionOf(detail.initiationmethod),
-          [PROP.dnis]: typeof systemEndpoint === 'string' ? systemEndpoint : undefined,
-          [PROP.queueId]: arnId(queueArn),
-          [PROP.agentPlatformId]: arn,
-          initialContactId: detail.initialcontactid,
-          previousContactId: detail.previouscontactid,
-          initiationMethod: detail.initiationmethod,
-          queueArn,
-          eventTime: event.time,
-        }),
-      },
+      props: defined({
+        [PROP.nativeEvent]: type,
+        [PROP.interactionId]: detail.contactid,
+        [PROP.channel]: channelOf(detail.channel),
+        [PROP.direction]: directionOf(detail.initiationmethod),
+        [PROP.dnis]: typeof systemEndpoint === 'string' ? systemEndpoint : undefined,
+        [PROP.queueId]: arnId(queueArn),
+        [PROP.agentPlatformId]: arn,
+        initialContactId: detail.initialcontactid,
+        previousContactId: detail.previouscontactid,
+        initiationMethod: detail.initiationmethod,
+        queueArn,
+        eventTime: event.time,
+      }),
     };
+    addVendorProps(draft.props, scalarEntries(attributes), VENDOR_PREFIX);
     return draft;
   },
 });

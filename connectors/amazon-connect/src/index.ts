@@ -14,7 +14,7 @@ export {
   createConnectLookups,
   type LookupOptions,
 } from './lookups.js';
-export { parseAgentArn } from './shared.js';
+export { parseAgentArn } from './arns.js';
 
 export default defineConnector<AmazonConnectConfig, ConnectLookups>({
   id: 'amazon-connect',

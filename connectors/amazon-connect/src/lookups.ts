@@ -6,7 +6,8 @@ import {
   DescribeUserCommand,
   GetContactAttributesCommand,
 } from '@aws-sdk/client-connect';
-import type { AgentArn } from './shared.js';
+import type { AgentArn } from './arns.js';
+import { LOOKUP_DEFAULTS } from './config.js';
 
 export interface ConnectLookups {
   /** The login behind an agent ARN; undefined when Connect has no such user. Throws when Connect cannot answer. */
@@ -61,18 +62,18 @@ export function createConnectLookups(options: LookupOptions = {}): ConnectLookup
         ...(region ? { region } : {}),
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         ...(options.credentials ? { credentials: options.credentials } : {}),
-        maxAttempts: options.lookupMaxAttempts ?? 2,
+        maxAttempts: options.lookupMaxAttempts ?? LOOKUP_DEFAULTS.lookupMaxAttempts,
         requestHandler: {
-          connectionTimeout: options.lookupTimeoutMs ?? 2000,
-          requestTimeout: options.lookupTimeoutMs ?? 2000,
+          connectionTimeout: options.lookupTimeoutMs ?? LOOKUP_DEFAULTS.lookupTimeoutMs,
+          requestTimeout: options.lookupTimeoutMs ?? LOOKUP_DEFAULTS.lookupTimeoutMs,
         },
       });
       clients.set(key, client);
     }
     return client;
   }
-  const ttl = options.userCacheTtlMs ?? 3_600_000;
-  const notFoundTtl = options.notFoundTtlMs ?? 60_000;
+  const ttl = options.userCacheTtlMs ?? LOOKUP_DEFAULTS.userCacheTtlMs;
+  const notFoundTtl = options.notFoundTtlMs ?? LOOKUP_DEFAULTS.notFoundTtlMs;
   // The promise is cached, so concurrent events for one agent share a single DescribeUser call.
   const users = new Map<string, { value: Promise<string | undefined>; expires: number }>();
 

@@ -222,7 +222,7 @@ describe('contact attributes enrichment', () => {
   });
 
   it('adds the attributes of the initial contact as props when contactAttributes is on', async () => {
-    api.attributes.set(`${INSTANCE_ID}/${CONTACT}`, { customerNumber: 'K-100245', crmid: 'not-a-prop' });
+    api.attributes.set(`${INSTANCE_ID}/${CONTACT}`, { customerNumber: 'K-100245', crmid: 'CRM-7734' });
     const rt = runtime({ directory, options: { contactAttributes: true } });
     const outcome = await handleRequest(rt, connectedToAgent(USER_ID.maria), 'eventbridge');
     expect(outcome.kind).toBe('accepted');
@@ -230,6 +230,8 @@ describe('contact attributes enrichment', () => {
     expect(outcome.messages[0]!.props).toEqual({
       lifecycle: 'answered',
       customerNumber: 'K-100245',
+      // A contact attribute named like a reserved field travels under core's rule, never as crmid.
+      'attributes.crmid': 'CRM-7734',
       nativeEvent: 'CONNECTED_TO_AGENT',
       interactionId: CONTACT,
       channel: 'voice',

@@ -119,6 +119,8 @@ describe('contact-flow Lambda', () => {
           customerNumber: 'K-100245',
           language: 'de',
           caseId: '00042917',
+          'attributes.lifecycle': 'shadowed',
+          'attributes.jwt': 'not-the-openconnect-jwt',
           nativeEvent: 'ContactFlowEvent',
           interactionId: 'c3a1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1d20',
           ani: '+4915112345678',

@@ -14,6 +14,8 @@ import {
   redact,
   type SendMethod,
 } from '@openconnect/core';
+import { apiKeyAuth } from '../auth.js';
+import { type AmazonConnectConfig, LOOKUP_DEFAULTS } from '../config.js';
 import connector from '../index.js';
 
 export type Env = Record<string, string | undefined>;
@@ -63,7 +65,7 @@ export function createHost(env: Env, defaults: { timeoutMs: number }): LambdaHos
   const method = (env.OPENCONNECT_METHOD?.trim().toUpperCase() || 'POST') as SendMethod;
   const timeoutMs = number(env, 'OPENCONNECT_TIMEOUT_MS', defaults.timeoutMs);
   // AWS invokes a Lambda under IAM, so no API key travels with the event. The pipeline still verifies every
-  // request (one path everywhere), so the host stamps its own requests with a key made for this container.
+  // request (one path everywhere), so the host signs its own requests with a key made for this container.
   const apiKey = randomBytes(24).toString('hex');
   const options: Record<string, unknown> = {
     apiKey,
@@ -75,7 +77,9 @@ export function createHost(env: Env, defaults: { timeoutMs: number }): LambdaHos
     ...(env.CONTACT_ATTRIBUTES
       ? { contactAttributes: env.CONTACT_ATTRIBUTES.trim().toLowerCase() === 'true' }
       : {}),
-    ...(env.USER_CACHE_TTL_MS ? { userCacheTtlMs: number(env, 'USER_CACHE_TTL_MS', 3_600_000) } : {}),
+    ...(env.USER_CACHE_TTL_MS
+      ? { userCacheTtlMs: number(env, 'USER_CACHE_TTL_MS', LOOKUP_DEFAULTS.userCacheTtlMs) }
+      : {}),
   };
   const runtime: ConnectorRuntime = createRuntime(connector, {
     directory: json(env, 'DIRECTORY_JSON', {}),
@@ -83,7 +87,6 @@ export function createHost(env: Env, defaults: { timeoutMs: number }): LambdaHos
     props: json(env, 'PROPS_JSON', {}),
     options,
   });
-  const header = (runtime.config as { apiKeyHeader: string }).apiKeyHeader.toLowerCase();
   const client: OpenConnectClient = createOpenConnectClient({
     jwt,
     crmid,
@@ -99,11 +102,16 @@ export function createHost(env: Env, defaults: { timeoutMs: number }): LambdaHos
       const request: InboundRequest = {
         method: 'POST',
         url: `https://lambda.invalid/webhooks/amazon-connect/${sourceId}`,
-        headers: { 'content-type': 'application/json', [header]: apiKey },
+        headers: { 'content-type': 'application/json' },
         query: {},
         rawBody: Buffer.from(JSON.stringify(event ?? null), 'utf8'),
       };
-      return handleRequest(runtime, request, sourceId);
+      // Signed as the sources verify it: the key in the deployment's header.
+      return handleRequest(
+        runtime,
+        apiKeyAuth.sign!(request, runtime.config as AmazonConnectConfig),
+        sourceId,
+      );
     },
     async send(messages) {
       for (const message of messages) {
