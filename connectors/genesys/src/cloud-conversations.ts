@@ -3,6 +3,7 @@
 // last state is kept per conversation + participant, so a user topic and a queue topic carrying the same
 // conversation pop it once. User topics name the agent; the queue topic carries every agent participant.
 import {
+  addVendorProps,
   type Draft,
   ignore,
   type Lifecycle,
@@ -21,7 +22,7 @@ import type {
   MediaEntry,
 } from './cloud-events.js';
 import type { GenesysConfig } from './config.js';
-import { addVendorProps, defined, plainNumber } from './shared.js';
+import { defined, plainNumber } from './vendor-values.js';
 import type { Services } from './users-api.js';
 
 type Ctx = MapContext<GenesysConfig, Services>;

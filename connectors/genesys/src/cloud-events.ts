@@ -2,7 +2,7 @@
 // a relay forwards ({topicName, eventBody}). Both are reduced to one topic + body, validated by topic.
 import { InputError, parseJson, parseWith } from '@openconnect/core';
 import { z } from 'zod';
-import { isObject } from './shared.js';
+import { isObject } from './vendor-values.js';
 
 const text = z.string();
 

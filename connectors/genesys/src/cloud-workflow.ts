@@ -2,20 +2,22 @@
 // Action POSTs our own JSON (documented in the README). The body reuses the event's own field names,
 // so the data action template only copies the workflow's input variables.
 import {
+  addVendorProps,
   defineSource,
+  detectJson,
   ignore,
   isLifecycle,
   type Lifecycle,
   parseJson,
   parseWith,
   PROP,
-  verifyToken,
+  tokenAuth,
 } from '@openconnect/core';
 import { z } from 'zod';
 import { attributesKey, cloudAgent } from './cloud-agent.js';
 import { detailProps } from './cloud.js';
-import type { GenesysConfig } from './config.js';
-import { addVendorProps, detector, isObject } from './shared.js';
+import { CLOUD_API_KEY_HEADER, type GenesysConfig } from './config.js';
+import { isObject } from './vendor-values.js';
 import type { Services } from './users-api.js';
 
 const optionalText = z.string().nullish();
@@ -55,14 +57,14 @@ export const cloudWorkflow = defineSource<WorkflowBody, GenesysConfig, Services>
   id: 'cloud-workflow',
   description: 'Genesys Cloud Process Automation workflows posting our JSON from a Web Services Data Action',
   platforms: ['Genesys Cloud'],
-  auth: {
+  // The same header as the cloud source; its own key, else the cloud one.
+  ...tokenAuth<GenesysConfig>({
     scheme: 'api-key',
-    summary:
-      'API-key header set in the data action (name: cloudApiKeyHeader; value: workflowApiKey, else cloudApiKey)',
-    credentials: [{ in: 'header', name: 'x-api-key' }],
-  },
-  detect: detector(
-    'cloud-workflow',
+    secret: ['workflowApiKey', 'cloudApiKey'],
+    in: [{ header: { option: 'cloudApiKeyHeader', default: CLOUD_API_KEY_HEADER } }],
+    setBy: 'set in the data action',
+  }),
+  detect: detectJson(
     (body) =>
       isObject(body) &&
       typeof body.event === 'string' &&
@@ -70,11 +72,6 @@ export const cloudWorkflow = defineSource<WorkflowBody, GenesysConfig, Services>
       !('detail-type' in body) &&
       !('topicName' in body),
   ),
-  verify: (req, { config }) =>
-    verifyToken(req, {
-      expected: config.workflowApiKey ?? config.cloudApiKey,
-      header: config.cloudApiKeyHeader,
-    }),
   parse: (req) => parseWith(workflowBody, parseJson(req), 'Process Automation data action body'),
   eventId: (body) => body.eventId ?? undefined,
   async map(body, ctx) {

@@ -2,7 +2,9 @@
 // forwards. The agent's own topics (user.start, user.end, acw) drive the lifecycle; the customer's
 // topics name no agent and are ignored; participant data (attributes) is kept for later events.
 import {
+  addVendorProps,
   defineSource,
+  detectJson,
   ignore,
   type Lifecycle,
   type MapContext,
@@ -10,13 +12,13 @@ import {
   normaliseDirection,
   PROP,
   type Props,
-  verifyToken,
+  tokenAuth,
 } from '@openconnect/core';
 import { attributesKey, cloudAgent } from './cloud-agent.js';
 import { mapQueueConversation, mapUserConversation } from './cloud-conversations.js';
 import { type CloudEvent, type DetailBody, parseCloudRequest } from './cloud-events.js';
-import type { GenesysConfig } from './config.js';
-import { addVendorProps, defined, detector, isObject, plainNumber } from './shared.js';
+import { CLOUD_API_KEY_HEADER, type GenesysConfig } from './config.js';
+import { defined, isObject, plainNumber } from './vendor-values.js';
 import type { Services } from './users-api.js';
 
 type Ctx = MapContext<GenesysConfig, Services>;
@@ -29,19 +31,18 @@ export const cloud = defineSource<CloudEvent, GenesysConfig, Services>({
   description:
     'Genesys Cloud conversation events from an EventBridge API destination, or notifications from a relay',
   platforms: [PLATFORM],
-  auth: {
+  ...tokenAuth<GenesysConfig>({
     scheme: 'api-key',
-    summary: 'API-key header from the EventBridge connection (name: cloudApiKeyHeader, default x-api-key)',
-    credentials: [{ in: 'header', name: 'x-api-key' }],
-  },
-  detect: detector('cloud', (body) => {
+    secret: 'cloudApiKey',
+    in: [{ header: { option: 'cloudApiKeyHeader', default: CLOUD_API_KEY_HEADER } }],
+    setBy: 'set on the EventBridge connection (or by the relay)',
+  }),
+  detect: detectJson((body) => {
     if (!isObject(body)) return false;
     const eventBridge = typeof body['detail-type'] === 'string' && isObject(body.detail);
     const notification = typeof body.topicName === 'string' && 'eventBody' in body;
     return eventBridge || notification;
   }),
-  verify: (req, { config }) =>
-    verifyToken(req, { expected: config.cloudApiKey, header: config.cloudApiKeyHeader }),
   parse: parseCloudRequest,
   eventId: (event) => event.eventId,
   async map(event, ctx) {

@@ -1,10 +1,14 @@
 // The connector's options, flat so every secret is a top-level key the runtime can redact.
 // Each source refuses every request until its own secret is set, so one deployment can run just one platform.
+import { DEFAULT_STATE_TTL_MS } from '@openconnect/core';
 import { z } from 'zod';
 import { CLOUD_MEDIA, GENESYS_ID } from './cloud-events.js';
 import { cloudNotifyProblems } from './cloud-notifications/topics.js';
 import { EIC_STATE_NUMBERS, icwsProblems } from './icws/settings.js';
 import { workspaceAgent, workspaceProblems } from './workspace/settings.js';
+
+/** The header the Genesys Cloud sources read their API key from, unless cloudApiKeyHeader renames it. */
+export const CLOUD_API_KEY_HEADER = 'x-api-key';
 
 const secret = (name: string) => z.string().min(16, `${name} must be at least 16 characters`).optional();
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -13,7 +17,7 @@ export const config = z.object({
   /** Genesys Cloud (EventBridge API destination and notification relay): the connection's API-key value. */
   cloudApiKey: secret('cloudApiKey'),
   /** The API-key header name set on the EventBridge connection (case-insensitive). */
-  cloudApiKeyHeader: z.string().min(1).default('x-api-key'),
+  cloudApiKeyHeader: z.string().min(1).default(CLOUD_API_KEY_HEADER),
   /** Process Automation data actions: their own key; falls back to cloudApiKey. */
   workflowApiKey: secret('workflowApiKey'),
   /** OAuth client-credentials app with the user-view permission, for userId → login. Optional. */
@@ -109,11 +113,7 @@ export const config = z.object({
   /** The header in which a PureConnect or PureEngage relay names the agent. */
   relayAgentHeader: z.string().min(1).default('x-genesys-agent'),
   /** How long per-interaction state (PureConnect deltas, call states) is kept. */
-  stateTtlMs: z
-    .number()
-    .int()
-    .positive()
-    .default(4 * 60 * 60 * 1000),
+  stateTtlMs: z.number().int().positive().default(DEFAULT_STATE_TTL_MS),
 })
   .superRefine((options, ctx) => {
     for (const problem of cloudNotifyProblems(options)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });

@@ -2,8 +2,10 @@
 // that changed, so each interaction's attributes are kept in the state store and merged; a change of
 // Eic_State (the one-letter call state) is what drives the lifecycle.
 import {
+  addVendorProps,
   type Draft,
   defineSource,
+  detectJson,
   ignore,
   InputError,
   type Lifecycle,
@@ -12,11 +14,11 @@ import {
   parseWith,
   PROP,
   type Props,
-  verifyToken,
+  tokenAuth,
 } from '@openconnect/core';
 import { z } from 'zod';
 import type { GenesysConfig } from './config.js';
-import { addVendorProps, defined, detector, isObject, loginFor, plainNumber } from './shared.js';
+import { defined, isObject, loginFor, plainNumber } from './vendor-values.js';
 import type { Services } from './users-api.js';
 
 const QUEUE_CONTENTS = 'urn:inin.com:queues:queueContentsMessage';
@@ -105,18 +107,12 @@ export const pureconnect = defineSource<PureConnectRequest, GenesysConfig, Servi
   stateWrites: 'after-store',
   description: 'PureConnect ICWS queue and status messages forwarded by a relay',
   platforms: [PLATFORM],
-  auth: {
-    scheme: 'bearer-token',
-    summary: 'header Authorization: Bearer <pureconnectToken>, set by the relay',
-    credentials: [{ in: 'header', name: 'authorization' }],
-  },
-  detect: detector('pureconnect', (body) =>
+  ...tokenAuth<GenesysConfig>({ secret: 'pureconnectToken', in: [{ bearer: true }], setBy: 'set by the relay' }),
+  detect: detectJson((body) =>
     (Array.isArray(body) ? body : [body]).some(
       (m) => isObject(m) && typeof m.__type === 'string' && m.__type.startsWith('urn:inin.com:'),
     ),
   ),
-  verify: (req, { config }) =>
-    verifyToken(req, { expected: config.pureconnectToken, header: 'authorization', scheme: 'Bearer' }),
   parse: (req) => readMessages(parseJson(req), req.headers),
   async map(request, ctx) {
     const relayAgent = request.headers[ctx.config.relayAgentHeader.toLowerCase()];

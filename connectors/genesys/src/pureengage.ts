@@ -2,7 +2,9 @@
 // a relay. A CallStateChanged message does not name the agent, so the relay must: in a header
 // (relayAgentHeader, default x-genesys-agent) or by wrapping the message as { agent, message }.
 import {
+  addVendorProps,
   defineSource,
+  detectJson,
   ignore,
   InputError,
   type Lifecycle,
@@ -10,11 +12,11 @@ import {
   parseWith,
   PROP,
   type Props,
-  verifyToken,
+  tokenAuth,
 } from '@openconnect/core';
 import { z } from 'zod';
 import type { GenesysConfig } from './config.js';
-import { addVendorProps, defined, detector, isObject, loginFor, plainNumber } from './shared.js';
+import { defined, isObject, loginFor, plainNumber } from './vendor-values.js';
 import type { Services } from './users-api.js';
 
 const PLATFORM = 'PureEngage';
@@ -117,22 +119,11 @@ export const pureengage = defineSource<PureEngageRequest, GenesysConfig, Service
   stateWrites: 'after-store',
   description: 'PureEngage Workspace API CallStateChanged and DnStateChanged messages forwarded by a relay',
   platforms: [PLATFORM],
-  auth: {
-    scheme: 'bearer-token',
-    summary: 'header Authorization: Bearer <pureengageToken>, set by the relay',
-    credentials: [{ in: 'header', name: 'authorization' }],
-  },
-  detect: detector('pureengage', (body) => {
-    try {
-      return ['CallStateChanged', 'DnStateChanged', 'EventError'].includes(
-        String(unwrap(body).data.messageType),
-      );
-    } catch {
-      return false;
-    }
-  }),
-  verify: (req, { config }) =>
-    verifyToken(req, { expected: config.pureengageToken, header: 'authorization', scheme: 'Bearer' }),
+  ...tokenAuth<GenesysConfig>({ secret: 'pureengageToken', in: [{ bearer: true }], setBy: 'set by the relay' }),
+  // unwrap throws on a body that is no Workspace message: detectJson counts that as not ours.
+  detect: detectJson((body) =>
+    ['CallStateChanged', 'DnStateChanged', 'EventError'].includes(String(unwrap(body).data.messageType)),
+  ),
   parse: (req) => readPureEngage(parseJson(req), req.headers),
   async map(request, ctx) {
     const { message } = request;

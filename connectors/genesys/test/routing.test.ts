@@ -8,15 +8,16 @@ import { settings } from './settings.js';
 const AGENT = '9d8e7f6a-1111-4222-8333-444455556666';
 
 describe('source selection', () => {
+  // The runner passes the URL's source segment (/webhooks/genesys/<source>); detect() only runs without one.
   it('picks the source named at the end of the URL', async () => {
     const request = withUrl(userStart(AGENT), 'https://runner.example.com/webhooks/genesys/cloud');
-    const outcome = await handleRequest(createRuntime(connector, settings), request);
+    const outcome = await handleRequest(createRuntime(connector, settings), request, 'cloud');
     expect(outcome.kind === 'accepted' && outcome.source).toBe('cloud');
   });
 
   it('lets a URL naming another source win over the body, so a misrouted request is refused', async () => {
     const request = withUrl(userStart(AGENT), 'https://runner.example.com/webhooks/genesys/pureengage');
-    const outcome = await handleRequest(createRuntime(connector, settings), request);
+    const outcome = await handleRequest(createRuntime(connector, settings), request, 'pureengage');
     expect('source' in outcome && outcome.source).toBe('pureengage');
     expect(outcome.answer.status).toBe(401);
   });

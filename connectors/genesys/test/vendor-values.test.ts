@@ -1,6 +1,7 @@
+import { addVendorProps } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import { flattenUserData } from '../src/pureengage.js';
-import { addVendorProps, plainNumber } from '../src/shared.js';
+import { plainNumber } from '../src/vendor-values.js';
 
 describe('plainNumber', () => {
   it('strips the tel: scheme', () => expect(plainNumber('tel:+13175550142')).toBe('+13175550142'));
@@ -9,7 +10,7 @@ describe('plainNumber', () => {
   it('leaves a plain number alone', () => expect(plainNumber('3175550142')).toBe('3175550142'));
 });
 
-describe('addVendorProps', () => {
+describe('addVendorProps (core), as the Genesys sources use it', () => {
   it('prefixes names that would shadow reserved fields or props already set', () => {
     const props = { ani: '+1317' };
     addVendorProps(

@@ -2,7 +2,7 @@
 // are events; heartbeats, pongs and subscription answers only show the socket is alive, and two
 // system messages end the channel: socket_closing (maintenance, about a minute ahead) and a 404 result
 // (the channel expired, was evicted by a 21st channel, or its token expired).
-import { isObject } from '../shared.js';
+import { isObject } from '../vendor-values.js';
 
 export type Frame =
   | { kind: 'event'; message: Record<string, unknown> }
