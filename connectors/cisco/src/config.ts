@@ -1,5 +1,6 @@
 // The connector's options, flat so every secret is a top-level key the runtime can redact.
 // Each source refuses every request until its own secret is set, so a deployment can run just one platform.
+import { DEFAULT_STATE_TTL_MS } from '@openconnect/core';
 import { z } from 'zod';
 
 export const config = z.object({
@@ -14,11 +15,7 @@ export const config = z.object({
   /** How far X-WebexCC-Timestamp may be from now. Cisco's guide uses 5 minutes. */
   webexCcToleranceMs: z.number().int().positive().default(300_000),
   /** How long per-dialog and per-task state (joins, last lifecycle) is kept. */
-  stateTtlMs: z
-    .number()
-    .int()
-    .positive()
-    .default(4 * 60 * 60 * 1000),
+  stateTtlMs: z.number().int().positive().default(DEFAULT_STATE_TTL_MS),
 });
 
 export type CiscoConfig = z.output<typeof config>;

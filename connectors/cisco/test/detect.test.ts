@@ -1,13 +1,19 @@
-// Picking the source when the URL names none (openconnect map, a single catch-all URL): the URL suffix
-// first, then XML versus CloudEvents JSON.
+// Picking the source: the one the URL names (/webhooks/cisco/<source>), else by the body when the URL names
+// none (openconnect map, a single catch-all URL): XML versus CloudEvents JSON.
 import { selectSource, toInboundRequest } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
 
 const pick = (url: string, body: string, headers: Record<string, string> = {}) => {
-  const picked = selectSource(connector, toInboundRequest({ url, headers, body }));
+  const picked = selectSource(connector, toInboundRequest({ url, headers, body }), sourceSegment(url));
   return 'id' in picked ? picked.id : picked.error;
 };
+
+/** The source the runner reads from /webhooks/cisco/<source>; detect() only runs when there is none. */
+function sourceSegment(url: string): string | undefined {
+  const [, source] = new URL(url).pathname.split('/webhooks/cisco')[1]?.split('/') ?? [];
+  return source || undefined;
+}
 
 const xml = '<Update><event>PUT</event><source>/finesse/api/User/1001001</source></Update>';
 const cloudEvent = JSON.stringify({ id: '1', specversion: '1.0', type: 'task:new', data: {} });

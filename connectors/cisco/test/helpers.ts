@@ -1,7 +1,7 @@
 // Shared test settings: the test secrets, a fixed clock near the fixtures' timestamps, and a signer.
-import type { ConnectorSettingsInput } from '@openconnect/core';
-import { hmacDigest, type InboundRequest } from '@openconnect/core';
-import { type CiscoServices, createServices } from '../src/index.js';
+import type { ConnectorSettingsInput, InboundRequest } from '@openconnect/core';
+import { type CiscoServices, config, createServices } from '../src/index.js';
+import { webexCc } from '../src/webex-cc/index.js';
 
 export const FINESSE_TOKEN = 'test-finesse-token-0123456789';
 export const WEBEX_SECRET = 'test-webex-secret-0123456789';
@@ -18,13 +18,7 @@ export const settings: ConnectorSettingsInput = {
 
 export const services: CiscoServices = createServices({ now: () => NOW });
 
-/** Signs a request as Webex CC does: hex HMAC-SHA256 of the raw body with the subscription secret. */
+/** Signs a request as Webex CC does, with the webex-cc source's own signer (default: the test secret). */
 export function sign(request: InboundRequest, secret = WEBEX_SECRET): InboundRequest {
-  return {
-    ...request,
-    headers: {
-      ...request.headers,
-      'x-webexcc-signature': hmacDigest(secret, request.rawBody, 'sha256', 'hex'),
-    },
-  };
+  return webexCc.sign!(request, config.parse({ webexCcSecret: secret }));
 }

@@ -2,14 +2,7 @@
 // while this agent's leg still rings); the dialog state is the fallback. Finesse sends a PUT for every
 // change (actions, call variables...), so the last phase per agent and dialog is kept and only a change
 // of phase becomes a message.
-import {
-  type Draft,
-  type Lifecycle,
-  normaliseDirection,
-  PROP,
-  type Props,
-  RESERVED_FIELDS,
-} from '@openconnect/core';
+import { addVendorProps, type Draft, type Lifecycle, normaliseDirection, PROP, type Props } from '@openconnect/core';
 import type { CiscoConfig } from '../config.js';
 import type { Dialog, Participant } from './model.js';
 
@@ -91,8 +84,6 @@ export function platformOf(dialog: Dialog, config: CiscoConfig): 'UCCE' | 'UCCX'
   return undefined;
 }
 
-const RESERVED = new Set<string>(RESERVED_FIELDS);
-
 export function dialogDraft(
   dialog: Dialog,
   step: { lifecycle: Lifecycle; state: string },
@@ -101,13 +92,9 @@ export function dialogDraft(
 ): Draft {
   const media = dialog.mediaProperties;
   const props: Props = {};
-  // First value wins: canonical props, then Finesse's own fields, then call variables, so a variable can
-  // never overwrite a canonical prop.
-  const set = (name: string, value: string | undefined) => {
-    if (value !== undefined && !Object.hasOwn(props, name) && !RESERVED.has(name.toLowerCase()))
-      props[name] = value;
+  const setFilled = (name: string, value: string | undefined) => {
+    if (value) props[name] = value;
   };
-  const setFilled = (name: string, value: string | undefined) => set(name, value || undefined);
   setFilled(PROP.nativeEvent, step.state);
   setFilled(PROP.interactionId, dialog.id);
   setFilled(PROP.platform, platformOf(dialog, config));
@@ -125,12 +112,9 @@ export function dialogDraft(
   setFilled('secondaryId', dialog.secondaryId);
   setFilled('associatedDialogUri', dialog.associatedDialogUri);
   setFilled('callbackNumber', dialog.callbackNumber);
-  for (const [name, value] of Object.entries(media)) set(name, value);
-  // Every call variable, empty ones too: a PopFlow may test for them. One whose name is taken (a reserved
-  // field, a canonical prop, a media property) is kept as `callvariables.<name>` rather than dropped.
-  for (const [name, value] of dialog.callVariables) {
-    const taken = Object.hasOwn(props, name) || RESERVED.has(name.toLowerCase());
-    set(taken ? `callvariables.${name}` : name, value);
-  }
+  // Finesse's media properties, then every call variable (empty ones too: a PopFlow may test for them),
+  // under their own names; one that clashes (core's rule) keeps its data under its kind's prefix.
+  addVendorProps(props, Object.entries(media), 'mediaProperties');
+  addVendorProps(props, dialog.callVariables, 'callvariables');
   return { agentid: agent.login, lifecycle: step.lifecycle, props };
 }

@@ -3,7 +3,6 @@
 // differs (CCE call key and CVP ECCs, UCCX CSQ and user.task.id) only shows up as props.
 import {
   bodyText,
-  contentType,
   type Draft,
   defineSource,
   ignore,
@@ -11,14 +10,13 @@ import {
   isIgnored,
   type MapContext,
   type MapResult,
-  verifyToken,
+  tokenAuth,
 } from '@openconnect/core';
 import type { CiscoConfig, CiscoServices } from '../config.js';
-import { firstChar, sourceInUrl } from '../detect.js';
 import { agentLeg, dialogDraft, type Phase, phaseOf, transition } from './dialog.js';
 import { type FinesseEvent, toEvent } from './model.js';
 import { stateKey, userDraft } from './user.js';
-import { parseFinesse } from './xml.js';
+import { looksLikeXml, parseFinesse } from './xml.js';
 
 export const TOKEN_HEADER = 'x-openconnect-token';
 
@@ -29,17 +27,13 @@ export const finesse = defineSource<FinesseEvent, CiscoConfig, CiscoServices>({
   description:
     'Cisco Finesse dialog and user notifications (UCCE, UCCX), forwarded as XML by the OpenConnect gadget',
   platforms: ['UCCE', 'UCCX'],
-  auth: {
+  ...tokenAuth<CiscoConfig>({
     scheme: 'shared-secret',
-    summary: `header ${TOKEN_HEADER}: the token in the gadget's layout entry, equal to finesseToken`,
-    credentials: [{ in: 'header', name: TOKEN_HEADER }],
-  },
-  detect(req) {
-    const named = sourceInUrl(req);
-    if (named) return named === 'finesse';
-    return firstChar(req) === '<' || contentType(req).endsWith('xml');
-  },
-  verify: (req, { config }) => verifyToken(req, { expected: config.finesseToken, header: TOKEN_HEADER }),
+    secret: 'finesseToken',
+    in: [{ header: TOKEN_HEADER }],
+    setBy: "sent by the gadget (the token in its layout entry)",
+  }),
+  detect: looksLikeXml,
   parse: (req) => toEvent(parseFinesse(bodyText(req)), req),
   eventId: (event) => event.itemId ?? `body-${event.digest}`,
   async map(event, ctx) {

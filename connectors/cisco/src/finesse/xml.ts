@@ -1,8 +1,14 @@
 // Reading Finesse notifications: the safe core parser, then accessors that never throw on odd shapes
 // (an element may be a string, an object with attributes, or missing), so fuzzed bodies end in InputError.
-import { InputError, parseXml } from '@openconnect/core';
+import { contentType, type InboundRequest, InputError, parseXml } from '@openconnect/core';
 
 export type Node = Record<string, unknown>;
+
+/** The finesse source's detect(): an XML body (the gadget may send it as text/plain), or an XML content type. */
+export function looksLikeXml(req: InboundRequest): boolean {
+  const start = req.rawBody.subarray(0, 512).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  return start.startsWith('<') || contentType(req).endsWith('xml');
+}
 
 /** Elements Finesse repeats; parsed as arrays even when one occurs. */
 const ARRAYS = ['Dialog', 'Participant', 'CallVariable', 'action', 'item', 'role', 'wrapUpItem'] as const;

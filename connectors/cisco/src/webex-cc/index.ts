@@ -4,6 +4,7 @@
 import {
   type Draft,
   defineSource,
+  detectJson,
   header,
   ignore,
   isIgnored,
@@ -13,14 +14,12 @@ import {
   normaliseDirection,
   PROP,
   type Props,
-  peekJson,
   setIfAbsent,
 } from '@openconnect/core';
 import type { CiscoConfig, CiscoServices } from '../config.js';
-import { sourceInUrl } from '../detect.js';
 import { parseWebexRequest, type WebexEvent } from './event.js';
 import { emptyRecord, mergeInfo, release, type Step, type TaskInfo, type TaskRecord } from './join.js';
-import { SIGNATURE_HEADER, verifyWebex } from './verify.js';
+import { SIGNATURE_HEADER, webexAuth } from './signature.js';
 
 export const PLATFORM = 'Webex Contact Center';
 
@@ -56,25 +55,19 @@ const AGENT_EVENTS = new Set([
   'agent:channelType_state_change',
 ]);
 
+const isWebexEvent = detectJson((body) => {
+  const type = (body as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && /^(task|agent|capture|task-message):/.test(type);
+});
+
 export const webexCc = defineSource<WebexEvent, CiscoConfig, CiscoServices>({
   id: 'webex-cc',
   description:
     'Webex Contact Center task and agent webhooks (Subscriptions API), signed with the subscription secret',
   platforms: [PLATFORM],
-  auth: {
-    scheme: 'hmac-signature',
-    summary: 'X-WebexCC-Signature: hex HMAC-SHA256 of the body with the subscription secret (webexCcSecret)',
-    credentials: [{ in: 'header', name: SIGNATURE_HEADER }],
-    signsBody: true,
-  },
-  detect(req) {
-    const named = sourceInUrl(req);
-    if (named) return named === 'webex-cc';
-    if (header(req, SIGNATURE_HEADER) !== undefined) return true;
-    const body = peekJson(req) as { type?: unknown } | undefined;
-    return typeof body?.type === 'string' && /^(task|agent|capture|task-message):/.test(body.type);
-  },
-  verify: (req, { config, services }) => verifyWebex(req, config, services),
+  ...webexAuth,
+  // Any body signed as Webex signs, else a CloudEvent of a Webex event type.
+  detect: (req) => header(req, SIGNATURE_HEADER) !== undefined || isWebexEvent(req),
   parse: parseWebexRequest,
   eventId: (event) => event.id,
   async map(event, ctx) {

@@ -1,31 +1,45 @@
-// X-WebexCC-Signature: hex HMAC-SHA256 of the raw body keyed with the subscription secret. V2 subscriptions
-// also send X-WebExCC-Timestamp, which must equal the body's comciscotimestamp and be recent (replays).
+// X-WebexCC-Signature: hex HMAC-SHA256 of the raw body keyed with the subscription secret, declared once
+// (core's hmacAuth gives the description, the header, the check and the signer). V2 subscriptions also send
+// X-WebExCC-Timestamp, which must equal the body's comciscotimestamp and be recent (replays): Webex's own
+// window on top of the signature, so the source keeps this verifier and signs with the declaration's signer.
 import {
+  hmacAuth,
   header,
   type InboundRequest,
   isFreshTimestamp,
   peekJson,
   refused,
+  type SourceAuth,
   type VerifyResult,
   verified,
-  verifyHmac,
 } from '@openconnect/core';
 import type { CiscoConfig, CiscoServices } from '../config.js';
 
 export const SIGNATURE_HEADER = 'x-webexcc-signature';
 export const TIMESTAMP_HEADER = 'x-webexcc-timestamp';
 
-export function verifyWebex(req: InboundRequest, config: CiscoConfig, services: CiscoServices): VerifyResult {
+const signature = hmacAuth<CiscoConfig>({
+  secret: 'webexCcSecret',
+  header: SIGNATURE_HEADER,
+  setBy: 'the secret given when the subscription was created',
+});
+
+/** What the webex-cc source spreads in: the signature's description and signer, and Webex's verifier. */
+export const webexAuth: SourceAuth<CiscoConfig> = {
+  auth: signature.auth,
+  sign: signature.sign,
+  verify: (req, { config, services }) => verifyWebex(req, config, services),
+};
+
+export async function verifyWebex(
+  req: InboundRequest,
+  config: CiscoConfig,
+  services: CiscoServices,
+): Promise<VerifyResult> {
   if (!config.webexCcSecret) {
     return refused('no webexCcSecret is configured, so every Webex Contact Center request is refused');
   }
-  const signed = verifyHmac({
-    secret: config.webexCcSecret,
-    payload: req.rawBody,
-    signature: header(req, SIGNATURE_HEADER),
-    algorithm: 'sha256',
-    digest: 'hex',
-  });
+  const signed = await signature.verify(req, { config, services });
   if (!signed.ok) {
     return refused(
       `X-WebexCC-Signature: ${signed.reason} (is the subscription's secret the one in webexCcSecret?)`,
