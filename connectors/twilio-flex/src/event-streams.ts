@@ -4,17 +4,17 @@ import { createHash } from 'node:crypto';
 import {
   type Draft,
   defineSource,
+  detectJson,
   ignore,
   InputError,
   parseJson,
   parseWith,
-  peekJson,
 } from '@openconnect/core';
 import { z } from 'zod';
 import type { TwilioFlexConfig } from './config.js';
 import { parseAttributes, present, type TaskRouterEvent, withResourceSid } from './event.js';
 import { mapEvent } from './mapping.js';
-import { SIGNATURE_HEADER, verifyBodySignature } from './signature.js';
+import { SIGNATURE_HEADER, signBody, verifyBodySignature } from './signature.js';
 
 const TASKROUTER = 'com.twilio.taskrouter.';
 // Twilio sends null for fields that do not apply (no reservation on a task event, and so on).
@@ -103,13 +103,13 @@ export const eventStreams = defineSource<StreamEvent[], TwilioFlexConfig>({
     credentials: [{ in: 'header', name: SIGNATURE_HEADER }],
     signsBody: true,
   },
-  detect: (req) => {
-    const body = peekJson(req);
+  detect: detectJson((body) => {
     const first: unknown = Array.isArray(body) ? body[0] : body;
     const type = (first as { type?: unknown } | null)?.type;
     return typeof type === 'string' && type.startsWith('com.twilio.');
-  },
+  }),
   verify: (req, { config }) => verifyBodySignature(req, config.authToken),
+  sign: (req, config) => signBody(req, config.authToken),
   parse: (req) => parseBatch(parseJson(req)),
   eventId: batchId,
   async map(events, ctx) {

@@ -14,7 +14,7 @@ import {
 import { resolveAgent } from './agent.js';
 import type { TwilioFlexConfig } from './config.js';
 import type { Attributes, TaskRouterEvent } from './event.js';
-import { forgetHolder, recallHolder, rememberHolder } from './holder.js';
+import { forgetOfferedAgent, recallOfferedAgent, rememberOfferedAgent } from './offered-agent.js';
 
 /** TaskRouter event → lifecycle. task.canceled is special: only worth a message when a worker held it. */
 const LIFECYCLE: Readonly<Record<string, Lifecycle>> = {
@@ -49,7 +49,8 @@ export async function mapEvent(
   if (type === 'task.created') {
     return ignore('task.created carries no worker yet; the pop comes with reservation.created/accepted');
   }
-  if (RINGING_ENDS.has(type) && event.taskSid) await forgetHolder(state, event.taskSid, event.workerSid);
+  if (RINGING_ENDS.has(type) && event.taskSid)
+    await forgetOfferedAgent(state, event.taskSid, event.workerSid);
   const lifecycle = LIFECYCLE[type] ?? (RINGING_ENDS.has(type) ? 'ended' : undefined);
   if (!lifecycle) {
     if (type === 'reservation.canceled') {
@@ -63,10 +64,10 @@ export async function mapEvent(
   if (type === 'task.canceled' && event.taskSid) {
     // Kept (it expires) rather than forgotten: a cancellation delivered again, because its first attempt
     // could not be stored, must map again; the outbox drops a true duplicate by its Sid.
-    const held = await recallHolder(state, event.taskSid);
-    if ('missing' in agent && held) {
-      agent = { agentid: held.agentid };
-      workerSid = held.workerSid;
+    const offered = await recallOfferedAgent(state, event.taskSid);
+    if ('missing' in agent && offered) {
+      agent = { agentid: offered.agentid };
+      workerSid = offered.workerSid;
     }
   }
   if ('missing' in agent) {
@@ -77,13 +78,13 @@ export async function mapEvent(
     );
   }
   if (event.taskSid && type === 'reservation.created') {
-    await rememberHolder(state, event.taskSid, {
+    await rememberOfferedAgent(state, event.taskSid, {
       agentid: agent.agentid,
       ...(workerSid ? { workerSid } : {}),
     });
   } else if (event.taskSid && type === 'reservation.accepted') {
     // An accepted task can no longer be canceled, only completed.
-    await forgetHolder(state, event.taskSid);
+    await forgetOfferedAgent(state, event.taskSid);
   }
   const props = withoutSecret(
     propsOf({ ...event, workerSid }, lifecycle, ctx.config.attributePrefix),

@@ -1,4 +1,5 @@
-// X-Twilio-Signature, checked by Twilio's own library. The URL is req.url: the runner builds it from its
+// X-Twilio-Signature, checked and made by Twilio's own library (the signers beside the verifiers sign
+// fixtures and tests as Twilio signs its requests). The URL is req.url: the runner builds it from its
 // configured PUBLIC_URL, so it matches what was pasted in Twilio even behind a TLS-terminating proxy.
 import { header, type InboundRequest, refused, type VerifyResult, verified } from '@openconnect/core';
 import twilio from 'twilio';
@@ -59,4 +60,24 @@ export function verifyBodySignature(req: InboundRequest, authToken: string): Ver
   return twilio.validateRequestWithBody(authToken, signature, req.url, req.rawBody.toString('utf8'))
     ? verified()
     : mismatch('the URL and the body hash');
+}
+
+/** Signs a form callback as TaskRouter does: the URL and every form parameter, keyed by the Auth Token. */
+export function signForm(req: InboundRequest, authToken: string): InboundRequest {
+  const signature = twilio.getExpectedTwilioSignature(authToken, req.url, formParams(req.rawBody));
+  return { ...req, headers: { ...req.headers, [SIGNATURE_HEADER]: signature } };
+}
+
+/** Signs a JSON body as Event Streams does: its hash as bodySHA256 in the URL, then the URL alone. */
+export function signBody(req: InboundRequest, authToken: string): InboundRequest {
+  const hash = twilio.getExpectedBodyHash(req.rawBody.toString('utf8'));
+  const url = new URL(req.url);
+  url.searchParams.set('bodySHA256', hash);
+  const signature = twilio.getExpectedTwilioSignature(authToken, url.toString(), {});
+  return {
+    ...req,
+    url: url.toString(),
+    query: { ...req.query, bodySHA256: hash },
+    headers: { ...req.headers, [SIGNATURE_HEADER]: signature },
+  };
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { TwilioFlexConfig } from './config.js';
 import { parseAttributes, present, type TaskRouterEvent, withResourceSid } from './event.js';
 import { mapEvent } from './mapping.js';
-import { SIGNATURE_HEADER, verifyFormSignature } from './signature.js';
+import { SIGNATURE_HEADER, signForm, verifyFormSignature } from './signature.js';
 
 const optional = z.string().optional();
 
@@ -78,6 +78,7 @@ export const taskrouter = defineSource<TaskRouterEvent, TwilioFlexConfig>({
     return !text.startsWith('{') && !text.startsWith('[') && 'EventType' in parseForm(req);
   },
   verify: (req, { config }) => verifyFormSignature(req, config.authToken),
+  sign: (req, config) => signForm(req, config.authToken),
   parse: (req) => parseCallback(parseForm(req)),
   eventId: callbackId,
   map: (event, ctx) => mapEvent(event, ctx),

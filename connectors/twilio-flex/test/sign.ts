@@ -1,8 +1,9 @@
-// Signs recorded requests the way Twilio does, with the twilio package itself, so the tests prove the
-// connector accepts what Twilio sends and nothing else.
+// The test Auth Token, and requests signed by the connector's own signers (built on the twilio package,
+// as Twilio signs): Event Streams' for JSON bodies, the TaskRouter callback's for forms.
 import type { InboundRequest } from '@openconnect/core';
-import twilio from 'twilio';
-import { formParams } from '../src/signature.js';
+import type { TwilioFlexConfig } from '../src/config.js';
+import { eventStreams } from '../src/event-streams.js';
+import { taskrouter } from '../src/taskrouter.js';
 
 /** An obvious test value, the shape of a Twilio Auth Token (32 hex). */
 export const TEST_TOKEN = '0123456789abcdef0123456789abcdef';
@@ -10,24 +11,8 @@ export const settings = { options: { authToken: TEST_TOKEN } };
 
 const isJson = (req: InboundRequest) => (req.headers['content-type'] ?? '').includes('json');
 
-/**
- * JSON: add bodySHA256 to the URL and sign the URL alone (Event Streams). Form: sign URL + parameters
- * (TaskRouter callback). A request that already carries a signature is left as it is.
- */
+/** Signs as Twilio would with `token`. */
 export function sign(req: InboundRequest, token = TEST_TOKEN): InboundRequest {
-  if (req.headers['x-twilio-signature']) return req;
-  if (isJson(req)) {
-    const hash = twilio.getExpectedBodyHash(req.rawBody.toString('utf8'));
-    const url = new URL(req.url);
-    url.searchParams.set('bodySHA256', hash);
-    const signature = twilio.getExpectedTwilioSignature(token, url.toString(), {});
-    return {
-      ...req,
-      url: url.toString(),
-      query: { ...req.query, bodySHA256: hash },
-      headers: { ...req.headers, 'x-twilio-signature': signature },
-    };
-  }
-  const signature = twilio.getExpectedTwilioSignature(token, req.url, formParams(req.rawBody));
-  return { ...req, headers: { ...req.headers, 'x-twilio-signature': signature } };
+  const source = isJson(req) ? eventStreams : taskrouter;
+  return source.sign!(req, { authToken: token } as TwilioFlexConfig);
 }

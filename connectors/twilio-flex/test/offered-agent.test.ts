@@ -2,7 +2,7 @@
 import { createMemoryStateStore, createRuntime, handleRequest } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
-import { HOLDER_TTL_MS } from '../src/holder.js';
+import { OFFERED_AGENT_TTL_MS } from '../src/offered-agent.js';
 import { signedRequest } from './fixtures.js';
 import { settings } from './sign.js';
 
@@ -98,7 +98,7 @@ describe('the offered agent of a task', () => {
     let clock = 1_000_000;
     const send = sequence(() => clock);
     await send(CREATED);
-    clock += HOLDER_TTL_MS + 1;
+    clock += OFFERED_AGENT_TTL_MS + 1;
     expect(await send(CANCELED, sameTask)).toMatch(/^ignored: task.canceled with no known worker/);
   });
 });
