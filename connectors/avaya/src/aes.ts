@@ -4,16 +4,15 @@
 import {
   type Draft,
   defineSource,
+  detectJson,
   flattenProps,
-  type InboundRequest,
   ignore,
   type Lifecycle,
   PROP,
   type Props,
   parseJson,
   parseWith,
-  peekJson,
-  verifyToken,
+  tokenAuth,
 } from '@openconnect/core';
 import { z } from 'zod';
 import type { AvayaConfig } from './config.js';
@@ -143,22 +142,17 @@ export function mapAes(e: AesEvent, directory: { get(id: string): string | undef
 }
 
 /** A bridge body: a JSON object whose eventType is a CSTA event name (they all end in "Event"). */
-export function looksLikeAes(req: InboundRequest): boolean {
-  const value = peekJson(req) as { eventType?: unknown } | undefined;
-  return !!value && typeof value === 'object' && typeof value.eventType === 'string' && /^[A-Z][A-Za-z]*Event$/.test(value.eventType);
-}
+export const looksLikeAes = detectJson((value) => {
+  const eventType = (value as { eventType?: unknown } | null)?.eventType;
+  return typeof eventType === 'string' && /^[A-Z][A-Za-z]*Event$/.test(eventType);
+});
 
 export const aes = defineSource<AesEvent, AvayaConfig>({
   id: 'aes',
   description: 'Avaya Aura AES CSTA events posted as JSON by a bridge (contract in README.md)',
   platforms: [PLATFORM],
-  auth: {
-    scheme: 'bearer-token',
-    summary: 'Authorization: Bearer <bridgeToken>, sent by the bridge',
-    credentials: [{ in: 'header', name: 'authorization' }],
-  },
+  ...tokenAuth<AvayaConfig>({ secret: 'bridgeToken', in: [{ bearer: true }], setBy: 'sent by the bridge' }),
   detect: looksLikeAes,
-  verify: (req, { config }) => verifyToken(req, { expected: config.bridgeToken, header: 'authorization', scheme: 'Bearer' }),
   parse: (req) => parseAesEvent(parseJson(req)),
   eventId: (e) => e.eventId,
   map: (e, { directory }) => mapAes(e, directory),

@@ -4,6 +4,7 @@
 import {
   type Draft,
   defineSource,
+  detectJson,
   flattenProps,
   type InboundRequest,
   ignore,
@@ -13,13 +14,12 @@ import {
   type Props,
   parseJson,
   parseWith,
-  peekJson,
-  verifyToken,
+  tokenAuth,
 } from '@openconnect/core';
 import { z } from 'zod';
 import { AXP_LIFECYCLE } from './axp-events.js';
-import type { AvayaConfig } from './config.js';
-import { findLeaf, type Leaf, leaves, pathKey } from './find.js';
+import { AXP_AUTH_TOKEN_HEADER, type AvayaConfig } from './config.js';
+import { findLeaf, type Leaf, leaves, pathKey } from './json-leaves.js';
 
 export const PLATFORM = 'Avaya Experience Platform';
 
@@ -166,25 +166,24 @@ function mapOne(event: AxpEvent, directory: { get(id: string): string | undefine
 }
 
 /** An AXP body: JSON whose event (or first event) is named in PascalCase without the CSTA "Event" suffix. */
-export function looksLikeAxp(req: InboundRequest): boolean {
-  const value = peekJson(req);
-  const first = Array.isArray(value) ? value[0] : (value as { events?: unknown[] } | undefined)?.events?.[0] ?? value;
+export const looksLikeAxp = detectJson((value) => {
+  const first = Array.isArray(value) ? value[0] : ((value as { events?: unknown[] } | null)?.events?.[0] ?? value);
   if (!first || typeof first !== 'object' || Array.isArray(first)) return false;
   const type = findLeaf(leaves(first), NAMES.type, { maxDepth: 2, accept: PASCAL });
   return !!type && !String(type.value).endsWith('Event');
-}
+});
 
 export const axp = defineSource<AxpEvent[], AvayaConfig>({
   id: 'axp',
   description: 'Avaya Experience Platform AGENT_ENGAGEMENT notifications (webhook transport)',
   platforms: [PLATFORM],
-  auth: {
+  ...tokenAuth<AvayaConfig>({
     scheme: 'api-key',
-    summary: 'the subscription authToken in the header named by authTokenHeader (default auth-token)',
-    credentials: [{ in: 'header', name: 'auth-token' }],
-  },
+    secret: 'authToken',
+    in: [{ header: { option: 'authTokenHeader', default: AXP_AUTH_TOKEN_HEADER } }],
+    setBy: "the subscription's transport.authToken, which AXP sends verbatim",
+  }),
   detect: looksLikeAxp,
-  verify: (req, { config }) => verifyToken(req, { expected: config.authToken, header: config.authTokenHeader }),
   parse: parseAxp,
   // A retried batch carries the same ids, so their join identifies it; one id missing and there is none.
   eventId: (events) => (events.every((e) => e.eventId) ? events.map((e) => e.eventId).join('+') : undefined),

@@ -15,6 +15,9 @@ export const AXP_UPKEEP_OPTIONS = [
 /** What the built-in AES DMCC session needs; set one and all are required. */
 export const AES_DMCC_OPTIONS = ['aesHost', 'aesUser', 'aesPassword', 'aesSwitchName', 'aesExtensions'] as const;
 
+/** The header AXP sends the subscription's authToken in, unless authTokenHeader names another (AXP's default). */
+export const AXP_AUTH_TOKEN_HEADER = 'auth-token';
+
 /** DMCC's TLS port; the plain-TCP port (4721) is a belief, used only when aesTls is false and no port is set. */
 export const AES_TLS_PORT = 4722;
 export const AES_TCP_PORT = 4721;
@@ -43,7 +46,7 @@ export const config = z
     authTokenHeader: z
       .string()
       .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'authTokenHeader must be a valid HTTP header name')
-      .default('auth-token')
+      .default(AXP_AUTH_TOKEN_HEADER)
       .transform((name) => name.toLowerCase()),
     /** The bearer token the AES bridge sends (Authorization: Bearer <token>). */
     bridgeToken: z.string().min(16, 'bridgeToken must be at least 16 characters').optional(),

@@ -1,5 +1,5 @@
-// Defensive look-ups in a payload whose field names are not published (AXP): every leaf is listed with
-// its path once, then each wanted value is taken from the first candidate name that matches, shallowest first.
+// The leaves of a JSON payload whose field names are not published (AXP): every leaf is listed with its path
+// once, then each wanted value is taken from the first candidate name that matches, shallowest first.
 
 export type Leaf = { path: string[]; value: string | number | boolean };
 
