@@ -4,6 +4,7 @@
 import {
   type Draft,
   defineSource,
+  detectJson,
   flattenProps,
   header,
   type InboundRequest,
@@ -18,7 +19,7 @@ import {
 import { z } from 'zod';
 import type { C8x8Config, C8x8Services } from './config.js';
 import { verifyDetachedJws } from './jws.js';
-import { firstTime } from './once.js';
+import { firstTime } from './pop-once.js';
 import { PLATFORM } from './stream.js';
 
 const text = z.union([z.string(), z.number()]).transform(String);
@@ -131,9 +132,9 @@ function chatProps(e: ChatEvent, guid: string, queue: Queue | undefined): Props 
 }
 
 /** A Chat Gateway body names its event in upper snake case (CONVERSATION_UPDATE, WEB_HOOK_VERIFY). */
-export function looksLikeChat(req: InboundRequest): boolean {
-  const value = peekJson(req) as { eventType?: unknown } | undefined;
-  return !!value && typeof value === 'object' && typeof value.eventType === 'string' && /^[A-Z][A-Z_]+$/.test(value.eventType);
+function looksLikeChat(body: unknown): boolean {
+  const eventType = (body as { eventType?: unknown } | null)?.eventType;
+  return typeof eventType === 'string' && /^[A-Z][A-Z_]+$/.test(eventType);
 }
 
 export const chatGateway = defineSource<ChatEvent, C8x8Config, C8x8Services>({
@@ -146,7 +147,8 @@ export const chatGateway = defineSource<ChatEvent, C8x8Config, C8x8Services>({
     credentials: [{ in: 'header', name: 'x-8x8-signature' }],
     signsBody: true,
   },
-  detect: looksLikeChat,
+  detect: detectJson(looksLikeChat),
+  // No sign(): only 8x8 holds the private key that signs (the tests sign with a key pair of their own).
   verify: (req, { config, services }) =>
     verifyDetachedJws({
       signature: header(req, 'x-8x8-signature'),

@@ -5,6 +5,7 @@
 import {
   type Draft,
   defineSource,
+  detectJson,
   flattenProps,
   type InboundRequest,
   InputError,
@@ -15,13 +16,13 @@ import {
   type Props,
   parseJson,
   parseWith,
-  peekJson,
+  refused,
   type StateStore,
-  verifyToken,
+  tokenAuth,
 } from '@openconnect/core';
 import { z } from 'zod';
 import type { C8x8Config, C8x8Services } from './config.js';
-import { firstTime } from './once.js';
+import { firstTime } from './pop-once.js';
 
 export const PLATFORM = '8x8 Contact Center';
 export const RELAY_HEADER = 'x-relay-token';
@@ -205,25 +206,27 @@ function otherProps(e: StreamEvent): Props {
 }
 
 /** A frame `{messageId, payload}`, or a payload whose single key is a PascalCase event type. */
-export function looksLikeStream(req: InboundRequest): boolean {
-  const value = peekJson(req);
+function looksLikeStream(value: unknown): boolean {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
   if ('messageId' in value && 'payload' in value) return true;
   const keys = Object.keys(value);
   return keys.length === 1 && /^[A-Z][a-z]+[A-Za-z]*$/.test(keys[0]!);
 }
 
+/** The relay's secret in its header; without relaySecret every relayed request is refused. */
+const relayToken = tokenAuth<C8x8Config>({ secret: 'relaySecret', in: [{ header: RELAY_HEADER }], setBy: 'shared with the relay' });
+
 export const eventStreaming = defineSource<StreamEvent, C8x8Config, C8x8Services>({
   id: 'event-streaming',
   description: '8x8 Event Streaming frames (or their decoded payloads) forwarded by a relay',
   platforms: [PLATFORM],
-  auth: {
-    scheme: 'shared-secret',
-    summary: `header ${RELAY_HEADER}, the relaySecret shared with the relay`,
-    credentials: [{ in: 'header', name: RELAY_HEADER }],
+  ...relayToken,
+  // tokenAuth checks the secret; a missing header is refused in the words this source always used.
+  async verify(req, ctx) {
+    const result = await relayToken.verify(req, ctx);
+    return !result.ok && result.reason.startsWith('the credential is missing') ? refused(`the credential (header ${RELAY_HEADER}) is missing`) : result;
   },
-  detect: looksLikeStream,
-  verify: (req, { config }) => verifyToken(req, { expected: config.relaySecret, header: RELAY_HEADER }),
+  detect: detectJson(looksLikeStream),
   parse: parseStream,
   eventId: streamEventId,
   map: (e, ctx) => mapStream(e, ctx),
