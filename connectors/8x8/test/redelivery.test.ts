@@ -2,47 +2,27 @@
 // rate limit), the "pop once" memory already holds the event: its redelivery must still pop, with the same
 // dedupe key, while a different event for the same interaction stays quiet.
 import { createRuntime, handleRequest, type InboundRequest, toInboundRequest } from '@openconnect/core';
-import { exportJWK, FlattenedSign, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
+import { AGENT, chatRequest, RELAY_SECRET, settings, sign } from './webhook-helpers.js';
 
-const RELAY_SECRET = 'relay-test-secret-0123456789';
-const AGENT = 'agb7CaTIXvQPWmPKmTu1rJjw';
-const keys = await generateKeyPair('ES256', { extractable: true });
-const settings = {
-  options: { relaySecret: RELAY_SECRET, publicKey: { ...(await exportJWK(keys.publicKey)), kid: 'k1' } },
-  directory: { [AGENT]: 'jdoe' },
-};
+const signed = (eventId: string): Promise<InboundRequest> => sign(chatRequest(undefined, { 'x-8x8-event-id': eventId }));
 
-async function signed(eventId: string, body: unknown): Promise<InboundRequest> {
-  const request = toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json', 'x-8x8-event-id': eventId }, body });
-  const jws = await new FlattenedSign(new Uint8Array(request.rawBody))
-    .setProtectedHeader({ alg: 'ES256', kid: 'k1', b64: false, crit: ['b64'] })
-    .sign(keys.privateKey);
-  return { ...request, headers: { ...request.headers, 'x-8x8-signature': `${jws.protected}..${jws.signature}` } };
-}
-
-const assigned = {
-  eventType: 'CONVERSATION_UPDATE',
-  conversationId: 'CONV-1',
-  timestamp: 1764065702412,
-  data: { state: 'active', assignment: { type: 'agent', id: AGENT } },
-};
 const summary = (outcome: Awaited<ReturnType<typeof handleRequest>>) =>
   outcome.kind === 'accepted' ? outcome.messages.map((m) => [m.lifecycle, m.dedupeKey]) : outcome.kind;
 
 describe('chat-gateway redelivery', () => {
   it('pops again, with the same dedupe key, when 8x8 redelivers the event that claimed the assignment', async () => {
     const runtime = createRuntime(connector, settings);
-    await handleRequest(runtime, await signed('evt-1', assigned), 'chat-gateway');
-    const retry = await handleRequest(runtime, await signed('evt-1', assigned), 'chat-gateway');
+    await handleRequest(runtime, await signed('evt-1'), 'chat-gateway');
+    const retry = await handleRequest(runtime, await signed('evt-1'), 'chat-gateway');
     expect(summary(retry)).toEqual([['answered', '8x8/chat-gateway/evt-1']]);
   });
 
   it('still ignores a later update of the same conversation that carries another event id', async () => {
     const runtime = createRuntime(connector, settings);
-    await handleRequest(runtime, await signed('evt-1', assigned), 'chat-gateway');
-    const later = await handleRequest(runtime, await signed('evt-2', assigned), 'chat-gateway');
+    await handleRequest(runtime, await signed('evt-1'), 'chat-gateway');
+    const later = await handleRequest(runtime, await signed('evt-2'), 'chat-gateway');
     expect(later.kind === 'ignored' && later.reason).toBe(
       `CONVERSATION_UPDATE: conversation CONV-1 was already answered by agent ${AGENT}`,
     );
