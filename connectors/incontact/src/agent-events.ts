@@ -3,6 +3,7 @@
 import {
   type Draft,
   defineSource,
+  detectJson,
   header,
   ignore,
   type InboundRequest,
@@ -12,7 +13,6 @@ import {
   normaliseDirection,
   parseJson,
   parseWith,
-  peekJson,
   type Props,
   PROP,
 } from '@openconnect/core';
@@ -20,8 +20,9 @@ import { z } from 'zod';
 import { AGENT_STATE_TYPES, agentStateStep } from './agent-state.js';
 import type { InContactConfig } from './config.js';
 import { batchKey, rememberBatch, replayOf } from './replay.js';
-import { flatten, resolveAgent, skillProps, tokenAuth, verifyBearerOrHeader } from './shared.js';
+import { relayToken } from './relay-token.js';
 import { type ContactMemory, FRESH, step } from './transitions.js';
+import { flatten, resolveAgent, skillProps } from './vendor-values.js';
 
 export const AGENT_USERNAME_HEADER = 'x-incontact-agent-username';
 export const AGENT_ID_HEADER = 'x-incontact-agent-id';
@@ -160,17 +161,16 @@ export async function mapAgentBatch(
 export const agentEvents = defineSource<AgentEventBatch, InContactConfig>({
   id: 'agent-events',
   description: 'Agent API session events (CallContactEvent, AgentState...) forwarded by a relay',
-  auth: tokenAuth('set on the relay'),
-  detect(req) {
-    const value = peekJson(req) as Record<string, unknown> | undefined;
+  ...relayToken('set on the relay'),
+  detect: detectJson((value) => {
+    const body = value as Record<string, unknown> | null;
     return (
-      !!value &&
-      typeof value === 'object' &&
-      !Array.isArray(value) &&
-      (Array.isArray(value.events) || typeof value.Type === 'string')
+      !!body &&
+      typeof body === 'object' &&
+      !Array.isArray(body) &&
+      (Array.isArray(body.events) || typeof body.Type === 'string')
     );
-  },
-  verify: (req, { config }) => verifyBearerOrHeader(req, config.token),
+  }),
   parse: (req: InboundRequest) =>
     readAgentBatch(parseJson(req), {
       ...(header(req, AGENT_USERNAME_HEADER) ? { agentUserName: header(req, AGENT_USERNAME_HEADER)! } : {}),

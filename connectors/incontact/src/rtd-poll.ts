@@ -16,7 +16,7 @@ import {
   readRtdFrame,
   rtdEventId,
 } from './cxone/realtime.js';
-import { flatten } from './shared.js';
+import { flatten } from './vendor-values.js';
 
 type Ctx = SessionContext<InContactConfig, unknown, RtdFrame>;
 type Row = Record<string, unknown>;

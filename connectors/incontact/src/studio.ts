@@ -1,8 +1,10 @@
 // Studio script REST push: a SNIPPET in the customer's Studio script POSTs JSON (README) when the
 // script reaches a point worth a pop, typically the agent answering (an ONANSWER branch).
 import {
+  addVendorProps,
   type Draft,
   defineSource,
+  detectJson,
   ignore,
   InputError,
   isLifecycle,
@@ -10,13 +12,13 @@ import {
   normaliseDirection,
   parseJson,
   parseWith,
-  peekJson,
   type Props,
   PROP,
 } from '@openconnect/core';
 import { z } from 'zod';
 import type { InContactConfig } from './config.js';
-import { flatten, propName, resolveAgent, skillProps, tokenAuth, verifyBearerOrHeader } from './shared.js';
+import { relayToken } from './relay-token.js';
+import { flatten, resolveAgent, skillProps } from './vendor-values.js';
 
 export type StudioPush = Record<string, string>;
 
@@ -41,19 +43,16 @@ const body = z.record(z.string(), z.unknown());
 export const studio = defineSource<StudioPush, InContactConfig>({
   id: 'studio',
   description: 'Studio script REST push (SNIPPET posting JSON)',
-  auth: tokenAuth('set in the SNIPPET'),
-  detect(req) {
-    const value = peekJson(req) as Record<string, unknown> | undefined;
-    return (
+  ...relayToken('set in the SNIPPET'),
+  detect: detectJson(
+    (value) =>
       !!value &&
       typeof value === 'object' &&
       !Array.isArray(value) &&
       !('events' in value) &&
       !('Type' in value) &&
-      'ContactID' in value
-    );
-  },
-  verify: (req, { config }) => verifyBearerOrHeader(req, config.token),
+      'ContactID' in value,
+  ),
   parse(req) {
     const fields = flatten(parseWith(body, parseJson(req), 'Studio body'));
     if (!fields.event)
@@ -97,7 +96,13 @@ export const studio = defineSource<StudioPush, InContactConfig>({
       ...(f.AgentID ? { [PROP.agentPlatformId]: f.AgentID } : {}),
       ...(config.platform ? { [PROP.platform]: config.platform } : {}),
     };
-    for (const [name, value] of Object.entries(f)) if (!CONSUMED.has(name)) props[propName(name)] = value;
+    // Every other script field under its own name; one that clashes travels as incontact.<name> (core's rule),
+    // so a field named nativeEvent cannot pick the PopFlow event.
+    addVendorProps(
+      props,
+      Object.entries(f).filter(([name]) => !CONSUMED.has(name)),
+      'incontact',
+    );
     const draft: Draft = {
       agentid: agent.agentid,
       lifecycle,

@@ -32,7 +32,7 @@ describe('incontact studio', () => {
       'vars.Balance': '120.5',
     });
   });
-  it('keeps a script field named like a prop the connector sets under an incontact_ prefix, so it cannot pick the event', async () => {
+  it('keeps a script field named like a prop the connector sets under the incontact. prefix (core rule), so it cannot pick the event', async () => {
     const body = { ...studioBody, nativeEvent: 'ended', lifecycle: 'ended', queue: 'x' };
     const outcome = await runtime({}, { events: { ended: 'hangup' } }).post(body, undefined, 'studio');
     expect(outcome.kind === 'accepted' && [outcome.messages[0]!.event, outcome.messages[0]!.props]).toEqual([
@@ -42,9 +42,9 @@ describe('incontact studio', () => {
         nativeEvent: 'answered',
         interactionId: '389712045611',
         ani: '6025550143',
-        incontact_nativeEvent: 'ended',
-        incontact_lifecycle: 'ended',
-        incontact_queue: 'x',
+        'incontact.nativeEvent': 'ended',
+        'incontact.lifecycle': 'ended',
+        'incontact.queue': 'x',
       },
     ]);
   });

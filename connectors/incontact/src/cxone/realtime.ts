@@ -5,7 +5,7 @@
 import { InputError } from '@openconnect/core';
 import type { AgentEventBatch } from '../agent-events.js';
 import type { InContactConfig } from '../config.js';
-import { flatten } from '../shared.js';
+import { flatten } from '../vendor-values.js';
 
 /** What rtd-poll hands the host: CXone's own records, unchanged. */
 export interface RtdFrame {

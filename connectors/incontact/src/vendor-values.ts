@@ -1,0 +1,35 @@
+// Reading inContact values, for the webhook sources and the runner's own sessions: script and event values
+// flattened to text, the skill as queue or queueId, and the agent login.
+import { type Directory, flattenToText } from '@openconnect/core';
+
+// Studio leaves a variable it cannot fill as its name in braces, e.g. {AgentUserName}.
+const UNFILLED = /^\{[A-Za-z_][\w.]*\}$/;
+
+/** Flattens script values to strings: nested objects as `a.b`, lists joined with ", "; empties dropped. */
+export const flatten = (input: Record<string, unknown>) => flattenToText(input, { skip: UNFILLED });
+
+/** A numeric skill is an id; anything else is a name. */
+export function skillProps(skill: string | undefined): Record<string, string> {
+  if (!skill) return {};
+  return /^\d+$/.test(skill) ? { queueId: skill } : { queue: skill };
+}
+
+export type AgentResolution = { agentid: string } | { missing: string };
+
+/** The agent login: a user name (mapped through the directory when it has an entry), else the numeric id. */
+export function resolveAgent(
+  directory: Directory,
+  userName: string | undefined,
+  agentId: string | undefined,
+): AgentResolution {
+  if (userName) return { agentid: directory.get(userName) ?? userName };
+  if (agentId && agentId !== '0') {
+    const login = directory.get(agentId);
+    return login
+      ? { agentid: login }
+      : {
+          missing: `AgentID ${agentId} is not in the directory: add it (AgentID → user name) or send the agent user name`,
+        };
+  }
+  return { missing: 'no agent yet (the contact has not been routed to an agent)' };
+}
