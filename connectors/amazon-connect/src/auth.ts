@@ -8,7 +8,7 @@ const apiKey = tokenAuth<AmazonConnectConfig>({
   secret: 'apiKey',
   // A deployment may name another header (the API key name on its EventBridge connection).
   in: [{ header: { option: 'apiKeyHeader', default: DEFAULT_API_KEY_HEADER } }],
-  setBy: 'the API key set on the EventBridge connection',
+  setBy: 'set on the EventBridge connection (the forwarders of the other sources send it too)',
 });
 
 /**

@@ -67,7 +67,7 @@ const token = tokenAuth<Five9Config>({
     { query: { option: 'tokenParam', default: DEFAULT_TOKEN_PARAM } },
     { form: { option: 'tokenParam', default: DEFAULT_TOKEN_PARAM } },
   ],
-  setBy: 'a constant parameter of the Web Connector',
+  setBy: 'set as a constant of the Web Connector',
 });
 
 const CANONICAL: Partial<Record<Field, string>> = {
