@@ -53,7 +53,8 @@ export const cloud = defineSource<CloudEvent, GenesysConfig, Services>({
   },
 });
 
-const DETAIL_LIFECYCLE: Record<string, Lifecycle> = {
+/** The agent's own detail topics (their suffix) → lifecycle; the Process Automation source reads them too. */
+export const DETAIL_LIFECYCLE: Readonly<Record<string, Lifecycle>> = {
   'user.start': 'offered', // the agent's leg starts alerting, not answered
   'user.end': 'ended',
   acw: 'wrapup',
