@@ -10,7 +10,6 @@ import {
   InputError,
   type MapContext,
   type MapResult,
-  normaliseDirection,
   parseJson,
   parseWith,
   type Props,
@@ -22,7 +21,7 @@ import type { InContactConfig } from './config.js';
 import { batchKey, rememberBatch, replayOf } from './replay.js';
 import { relayToken } from './relay-token.js';
 import { type ContactMemory, FRESH, step } from './transitions.js';
-import { flatten, resolveAgent, skillProps } from './vendor-values.js';
+import { contactProps, flatten, resolveAgent } from './vendor-values.js';
 
 export const AGENT_USERNAME_HEADER = 'x-incontact-agent-username';
 export const AGENT_ID_HEADER = 'x-incontact-agent-id';
@@ -134,7 +133,7 @@ export async function mapAgentBatch(
         continue;
       }
       for (const lifecycle of result.lifecycles)
-        drafts.push({ agentid: agent.agentid, lifecycle, props: { ...contactProps(event), ...common } });
+        drafts.push({ agentid: agent.agentid, lifecycle, props: { ...callContactProps(event), ...common } });
     } else if (AGENT_STATE_TYPES.has(event.Type!)) {
       if ('missing' in agent) {
         reasons.push(`${event.Type}: ${agent.missing}`);
@@ -182,17 +181,10 @@ export const agentEvents = defineSource<AgentEventBatch, InContactConfig>({
   stateWrites: 'after-store',
 });
 
-function contactProps(e: Record<string, string>): Props {
-  const direction = normaliseDirection(e.IsInbound);
+function callContactProps(e: Record<string, string>): Props {
   return {
     [PROP.nativeEvent]: `CallContactEvent.${e.Status}`,
-    [PROP.interactionId]: e.ContactID!,
-    ...(e.MasterID ? { masterContactId: e.MasterID } : {}),
-    ...(e.ANI ? { [PROP.ani]: e.ANI } : {}),
-    ...(e.DNIS ? { [PROP.dnis]: e.DNIS } : {}),
-    ...skillProps(e.Skill),
-    ...(e.SkillName ? { [PROP.queue]: e.SkillName } : {}),
-    ...(direction ? { [PROP.direction]: direction } : {}),
+    ...contactProps(e),
     [PROP.channel]: 'voice',
     ...(e.CallType ? { callType: e.CallType } : {}),
     ...(e.DisconnectCode ? { disconnectCode: e.DisconnectCode } : {}),

@@ -9,7 +9,6 @@ import {
   InputError,
   isLifecycle,
   type Lifecycle,
-  normaliseDirection,
   parseJson,
   parseWith,
   type Props,
@@ -18,7 +17,7 @@ import {
 import { z } from 'zod';
 import type { InContactConfig } from './config.js';
 import { relayToken } from './relay-token.js';
-import { flatten, resolveAgent, skillProps } from './vendor-values.js';
+import { contactProps, flatten, resolveAgent } from './vendor-values.js';
 
 export type StudioPush = Record<string, string>;
 
@@ -83,16 +82,9 @@ export const studio = defineSource<StudioPush, InContactConfig>({
     const userName = USER_NAME_KEYS.map((key) => f[key]).find(Boolean);
     const agent = resolveAgent(directory, userName, f.AgentID);
     if ('missing' in agent) return ignore(`${event} for contact ${f.ContactID}: ${agent.missing}`);
-    const direction = normaliseDirection(f.IsInbound);
     const props: Props = {
       [PROP.nativeEvent]: event,
-      [PROP.interactionId]: f.ContactID!,
-      ...(f.MasterID ? { masterContactId: f.MasterID } : {}),
-      ...(f.ANI ? { [PROP.ani]: f.ANI } : {}),
-      ...(f.DNIS ? { [PROP.dnis]: f.DNIS } : {}),
-      ...skillProps(f.Skill),
-      ...(f.SkillName ? { [PROP.queue]: f.SkillName } : {}),
-      ...(direction ? { [PROP.direction]: direction } : {}),
+      ...contactProps(f),
       ...(f.AgentID ? { [PROP.agentPlatformId]: f.AgentID } : {}),
       ...(config.platform ? { [PROP.platform]: config.platform } : {}),
     };

@@ -1,6 +1,6 @@
 // Reading inContact values, for the webhook sources and the runner's own sessions: script and event values
-// flattened to text, the skill as queue or queueId, and the agent login.
-import { type Directory, flattenToText } from '@openconnect/core';
+// flattened to text, a contact's own fields as props, and the agent login.
+import { type Directory, flattenToText, normaliseDirection, PROP, type Props } from '@openconnect/core';
 
 // Studio leaves a variable it cannot fill as its name in braces, e.g. {AgentUserName}.
 const UNFILLED = /^\{[A-Za-z_][\w.]*\}$/;
@@ -9,9 +9,23 @@ const UNFILLED = /^\{[A-Za-z_][\w.]*\}$/;
 export const flatten = (input: Record<string, unknown>) => flattenToText(input, { skip: UNFILLED });
 
 /** A numeric skill is an id; anything else is a name. */
-export function skillProps(skill: string | undefined): Record<string, string> {
+function skillProps(skill: string | undefined): Record<string, string> {
   if (!skill) return {};
   return /^\d+$/.test(skill) ? { queueId: skill } : { queue: skill };
+}
+
+/** A contact's own fields as props: Studio scripts and Agent API events spell them alike. */
+export function contactProps(f: Record<string, string | undefined>): Props {
+  const direction = normaliseDirection(f.IsInbound);
+  return {
+    [PROP.interactionId]: f.ContactID!,
+    ...(f.MasterID ? { masterContactId: f.MasterID } : {}),
+    ...(f.ANI ? { [PROP.ani]: f.ANI } : {}),
+    ...(f.DNIS ? { [PROP.dnis]: f.DNIS } : {}),
+    ...skillProps(f.Skill),
+    ...(f.SkillName ? { [PROP.queue]: f.SkillName } : {}),
+    ...(direction ? { [PROP.direction]: direction } : {}),
+  };
 }
 
 export type AgentResolution = { agentid: string } | { missing: string };
