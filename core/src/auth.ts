@@ -32,7 +32,8 @@ const describeName = <Config>(name: Name<Config>) =>
 
 function credentialOf<Config>(carrier: Carrier<Config>, config?: Config): Credential {
   if ('bearer' in carrier) return { in: 'header', name: 'authorization' };
-  if ('header' in carrier) return { in: 'header', name: nameOf(carrier.header, config).toLowerCase() };
+  // Spelled as configured; header names are compared without case wherever they are read or stripped.
+  if ('header' in carrier) return { in: 'header', name: nameOf(carrier.header, config) };
   if ('query' in carrier) return { in: 'query', name: nameOf(carrier.query, config) };
   return { in: 'form', name: nameOf(carrier.form, config) };
 }
@@ -71,8 +72,9 @@ function receivedIn<Config>(req: InboundRequest, carrier: Carrier<Config>, confi
 function carry<Config>(req: InboundRequest, carrier: Carrier<Config>, config: Config, value: string): InboundRequest {
   const credential = credentialOf(carrier, config);
   if (credential.in === 'header') {
-    const authorization = 'bearer' in carrier || credential.name === 'authorization';
-    return { ...req, headers: { ...req.headers, [credential.name]: authorization ? `Bearer ${value}` : value } };
+    const name = credential.name.toLowerCase(); // an InboundRequest's header names are lower case
+    const authorization = 'bearer' in carrier || name === 'authorization';
+    return { ...req, headers: { ...req.headers, [name]: authorization ? `Bearer ${value}` : value } };
   }
   if (credential.in === 'query') {
     const url = new URL(req.url);
@@ -100,6 +102,11 @@ export interface TokenAuthOptions<Config> {
   in: Carrier<Config>[];
   /** Who sends it, for the description ("set on the EventBridge connection"). */
   setBy?: string;
+  /**
+   * Refusals in the vendor console's words, when the default ones ("the credential is missing: send …", "the
+   * credential does not match") would not tell the admin what to fix there.
+   */
+  refusals?: { missing?: (config: Config) => string; mismatch?: string };
 }
 
 /** A static token compared in constant time; a deployment without the secret refuses every request. */
@@ -124,9 +131,11 @@ export function tokenAuth<Config>(options: TokenAuthOptions<Config>): SourceAuth
       }
       if (!received) {
         const names = carriers.map((c) => describeCarrier(credentialCarrier(c, config))).join(' or ');
-        return refused(`the credential is missing: send ${names}`);
+        return refused(options.refusals?.missing?.(config) ?? `the credential is missing: send ${names}`);
       }
-      return safeCompare(received, expected) ? verified() : refused('the credential does not match');
+      return safeCompare(received, expected)
+        ? verified()
+        : refused(options.refusals?.mismatch ?? 'the credential does not match');
     },
     sign(req, config) {
       const secret = secretOf(config, keys);

@@ -177,3 +177,21 @@ describe('createTokenKeeper', () => {
     expect(await keeper.token()).toBe('ok');
   });
 });
+
+describe('tokenAuth refusals and spelling', () => {
+  it('words refusals as the connector asks, and keeps a header name as configured', async () => {
+    const auth = tokenAuth<Config>({
+      secret: 'token',
+      in: [{ header: { option: 'tokenHeader', default: 'X-OpenConnect-Token' } }],
+      refusals: { missing: (c) => `add the header ${c.tokenHeader} to the custom integration`, mismatch: 'the token does not match' },
+    });
+    const mixed = { ...config, tokenHeader: 'X-Acme-Token' };
+    expect(auth.auth.credentials).toEqual([{ in: 'header', name: 'X-OpenConnect-Token' }]);
+    expect(auth.auth.credentialsFor?.(mixed)).toEqual([{ in: 'header', name: 'X-Acme-Token' }]);
+    const signed = auth.sign!(request(), mixed);
+    expect(signed.headers['x-acme-token']).toBe(config.token);
+    expect(await verify(auth, signed, mixed)).toEqual({ ok: true });
+    expect(await verify(auth, request(), mixed)).toEqual({ ok: false, reason: 'add the header X-Acme-Token to the custom integration' });
+    expect(await verify(auth, request({ headers: { 'x-acme-token': 'nope-nope-nope-nope' } }), mixed)).toEqual({ ok: false, reason: 'the token does not match' });
+  });
+});

@@ -77,7 +77,7 @@ export interface ConformanceOptions {
   settings?: ConnectorSettingsInput;
   /** Replacement look-up services (pointed at a local test server). */
   services?: unknown;
-  /** Makes a recorded request authentic, e.g. signs it with the test secret. */
+  /** Makes a recorded request authentic for sources without their own `sign` (e.g. a vendor-held key). */
   prepare?: (request: InboundRequest) => InboundRequest | Promise<InboundRequest>;
   /** Runs per property (default 150). */
   fuzzRuns?: number;
@@ -91,18 +91,20 @@ export function newRuntime(options: ConformanceOptions): ConnectorRuntime {
 }
 
 /**
- * A fixture's request made authentic: by the test's own `prepare`, else by the source's signer with the
- * runtime's config (the production code that the verifier checks), else as recorded.
+ * A fixture's request made authentic: by the source's own signer with the runtime's config (the production
+ * code that its verifier checks), else by the test's `prepare` (for what only the vendor can sign), else as
+ * recorded. A step that expects 401 was recorded to fail (a forged signature) and is left as it is.
  */
 export async function toRequest(
   options: ConformanceOptions,
   recorded: RecordedRequest,
-  signer?: { source: SourceDefinition | undefined; runtime: ConnectorRuntime },
+  signer?: { source: SourceDefinition | undefined; runtime: ConnectorRuntime; expect?: FixtureExpectation },
 ): Promise<InboundRequest> {
   const request = toInboundRequest(recorded);
-  if (options.prepare) return options.prepare(request);
+  if (signer?.expect?.status === 401) return request;
   const sign = signer?.source?.sign;
-  return sign ? sign(request, signer.runtime.config) : request;
+  if (sign) return sign(request, signer.runtime.config);
+  return options.prepare ? options.prepare(request) : request;
 }
 
 /** Checks one outcome against a fixture's expectation with exact equality. */
@@ -248,7 +250,7 @@ export function runConformance(options: ConformanceOptions): void {
       it(`maps ${name}: ${fixture.description}`, async () => {
         const runtime = newRuntime(options);
         for (const step of fixture.steps) {
-          const outcome = await handleRequest(runtime, await toRequest(options, step.request, { source, runtime }), fixture.source);
+          const outcome = await handleRequest(runtime, await toRequest(options, step.request, { source, runtime, expect: step.expect }), fixture.source);
           expectOutcome(outcome, step.expect);
         }
       });
@@ -257,7 +259,7 @@ export function runConformance(options: ConformanceOptions): void {
         it(`detects the source of ${name} when the URL names none`, async () => {
           const runtime = newRuntime(options);
           for (const step of fixture.steps) {
-            const outcome = await handleRequest(runtime, await toRequest(options, step.request, { source, runtime }));
+            const outcome = await handleRequest(runtime, await toRequest(options, step.request, { source, runtime, expect: step.expect }));
             expect('source' in outcome ? outcome.source : undefined).toBe(fixture.source);
             expectOutcome(outcome, step.expect);
           }
