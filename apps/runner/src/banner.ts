@@ -1,5 +1,5 @@
 // What an operator sees at start-up: where to point vendors, where deliveries go, where the admin API is.
-import { describeConnector } from './admin.js';
+import { describeConnector } from './admin/index.js';
 import type { Runner } from './index.js';
 
 const syncNote = (sync: Runner['outbox']['sync']) =>

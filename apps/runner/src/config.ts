@@ -15,11 +15,10 @@ import {
 } from '@openconnect/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { type CorsConfig, normaliseOrigin } from './cors.js';
+import { DEFAULT_OUTBOX_URL } from './outbox/index.js';
 import { type Env, envValue, resolveReferences } from './references.js';
 import { DEFAULT_SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './subscriptions/supervisor.js';
-
-export const DEFAULT_OUTBOX = 'sqlite:./data/outbox.db';
+import { type CorsConfig, normaliseOrigin } from './webhooks/cors.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -34,7 +33,7 @@ export const configSchema = z
     outbox: z
       .string()
       .regex(/^(sqlite:.+|rediss?:\/\/.+)$/, 'outbox must be sqlite:<path> or a redis:// URL')
-      .default(DEFAULT_OUTBOX),
+      .default(DEFAULT_OUTBOX_URL),
     /**
      * SQLite outbox: `full` fsyncs before each 2xx (a power cut keeps accepted events); `normal` does not
      * (WAL: still safe when the process crashes or is killed, not when the machine loses power).
@@ -202,6 +201,25 @@ function readDocument(file: string, problems: string[]): unknown {
   }
 }
 
+/** Environment variables that set a top-level key of the config. */
+const ENV_TO_KEY: Record<string, string> = {
+  PORT: 'port',
+  HOST: 'host',
+  PUBLIC_URL: 'publicUrl',
+  OUTBOX: 'outbox',
+  OUTBOX_SYNC: 'outboxSync',
+  ADMIN_TOKEN: 'adminToken',
+  LOG_LEVEL: 'logLevel',
+};
+
+/** Environment variables that set a key of `openconnect`. */
+const ENV_TO_OPENCONNECT_KEY: Record<string, string> = {
+  OPENCONNECT_URL: 'url',
+  OPENCONNECT_JWT: 'jwt',
+  OPENCONNECT_CRMID: 'crmid',
+  OPENCONNECT_METHOD: 'method',
+};
+
 /** Environment variables win over the file. */
 function applyEnv(
   doc: Record<string, unknown>,
@@ -221,26 +239,11 @@ function applyEnv(
   };
   const out: Record<string, unknown> = { ...doc };
   const openconnect = { ...((doc.openconnect as Record<string, unknown> | undefined) ?? {}) };
-  const top: [string, string][] = [
-    ['PORT', 'port'],
-    ['HOST', 'host'],
-    ['PUBLIC_URL', 'publicUrl'],
-    ['OUTBOX', 'outbox'],
-    ['OUTBOX_SYNC', 'outboxSync'],
-    ['ADMIN_TOKEN', 'adminToken'],
-    ['LOG_LEVEL', 'logLevel'],
-  ];
-  for (const [name, key] of top) {
+  for (const [name, key] of Object.entries(ENV_TO_KEY)) {
     const value = read(name);
     if (value !== undefined) out[key] = name === 'OUTBOX_SYNC' ? value.toLowerCase() : value;
   }
-  const oc: [string, string][] = [
-    ['OPENCONNECT_URL', 'url'],
-    ['OPENCONNECT_JWT', 'jwt'],
-    ['OPENCONNECT_CRMID', 'crmid'],
-    ['OPENCONNECT_METHOD', 'method'],
-  ];
-  for (const [name, key] of oc) {
+  for (const [name, key] of Object.entries(ENV_TO_OPENCONNECT_KEY)) {
     const value = read(name);
     if (value !== undefined) openconnect[key] = name === 'OPENCONNECT_METHOD' ? value.toUpperCase() : value;
   }
@@ -339,21 +342,21 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
     }
   }
   const data = parsed.success ? parsed.data : undefined;
-  const oc = data?.openconnect;
-  if (oc?.url) {
+  const openconnect = data?.openconnect;
+  if (openconnect?.url) {
     try {
-      checkBaseUrl(oc.url);
+      checkBaseUrl(openconnect.url);
     } catch (error) {
       problems.push(
         `openconnect.url: ${(error as Error).message}${error instanceof ConfigError ? ` (${error.hint})` : ''}`,
       );
     }
   }
-  if (oc?.url && !oc.jwt)
+  if (openconnect?.url && !openconnect.jwt)
     problems.push(
       'openconnect.jwt (OPENCONNECT_JWT): required when openconnect.url is set; leave both unset to deliver to the local emulator',
     );
-  if (oc?.jwt && !oc.crmid)
+  if (openconnect?.jwt && !openconnect.crmid)
     problems.push(
       'openconnect.crmid (OPENCONNECT_CRMID): required with a real jwt; it is the CRM domain the PopFlow runs for',
     );

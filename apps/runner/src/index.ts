@@ -20,7 +20,9 @@ import type { Outbox, OutboxHooks } from './outbox/types.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { Env } from './references.js';
 import { createSender } from './sender.js';
-import { buildServer, createIntake, type ServerContext } from './server.js';
+import type { ServerContext } from './context.js';
+import { createIntake } from './intake.js';
+import { buildServer } from './server.js';
 import { createSupervisor, type Supervisor } from './subscriptions/supervisor.js';
 
 export { ConfigProblems, loadConfig, type RunnerConfig } from './config.js';

@@ -1,9 +1,10 @@
 // A bound on how long the runner waits for its store (Redis outage, a disk that hangs): past it, the caller
 // gets an error and answers or retries accordingly (a 503 to the vendor, a lease given up, a session that
-// starts without its position). The work itself is not cancelled.
+// starts without its position). The work itself is not cancelled: store calls take no AbortSignal, so this
+// is the one race a library such as p-timeout would add, written out.
 
-/** Rejects when `promise` has not settled within ms, naming `what` did not answer. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** Rejects when `promise` has not settled within `ms`, naming `what` did not answer. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
     promise.then(

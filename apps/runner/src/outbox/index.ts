@@ -6,6 +6,7 @@ import type { Outbox, OutboxOptions } from './types.js';
 export * from './types.js';
 export { backoffDelay, decide, partitionOf, resolvePolicy } from './policy.js';
 
+/** Where the outbox lives when OUTBOX (config `outbox`) is not set. */
 export const DEFAULT_OUTBOX_URL = 'sqlite:./data/outbox.db';
 
 /**
@@ -18,11 +19,11 @@ export async function createOutbox(
 ): Promise<Outbox> {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (!file) throw new Error(`OUTBOX "${url}" names no file: use sqlite:./data/outbox.db`);
+    if (!file) throw new Error(`OUTBOX "${url}" names no file: use ${DEFAULT_OUTBOX_URL}`);
     return openSqliteOutbox(file, options);
   }
   if (url.startsWith('redis://') || url.startsWith('rediss://')) return openRedisOutbox(url, options);
   throw new Error(
-    `OUTBOX "${url}" is neither sqlite:<path> nor redis://host:port: use sqlite:./data/outbox.db or redis://127.0.0.1:6379`,
+    `OUTBOX "${url}" is neither sqlite:<path> nor redis://host:port: use ${DEFAULT_OUTBOX_URL} or redis://127.0.0.1:6379`,
   );
 }

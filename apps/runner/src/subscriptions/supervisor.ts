@@ -23,7 +23,7 @@ import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { LeaseStore } from '../outbox/types.js';
-import { within } from '../within.js';
+import { withTimeout } from '../timeout.js';
 
 export interface SubscriptionSettings {
   /** How long a hold lasts without renewal; another replica takes over after it (Redis). */
@@ -174,7 +174,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
     let renewedAt = Date.now();
     const timer = setInterval(async () => {
       try {
-        const ok = await within(o.leases.acquire(leaseName(h), holderId, o.settings.leaseTtlMs), leaseCallMs(), 'the lease store');
+        const ok = await withTimeout(o.leases.acquire(leaseName(h), holderId, o.settings.leaseTtlMs), leaseCallMs(), 'the lease store');
         if (ok) renewedAt = Date.now();
         else lost.abort(new Error('another replica took the lease'));
       } catch {
@@ -199,7 +199,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
       let connectedAt: number | undefined;
       let error: unknown;
       // A store that hangs (Redis outage) must not hang the session: no position then, the vendor's default.
-      const position = await within(o.positions.get<string>(positionKey(h)), leaseCallMs(), 'the state store').catch(() => undefined);
+      const position = await withTimeout(o.positions.get<string>(positionKey(h)), leaseCallMs(), 'the state store').catch(() => undefined);
       try {
         await runSession(
           h.runtime,
@@ -210,7 +210,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
             publicUrl: o.publicUrl(),
             ...(h.instance !== undefined ? { instance: h.instance } : {}),
             ...(position !== undefined ? { position } : {}),
-            savePosition: (p) => within(o.positions.set(positionKey(h), p, POSITION_TTL_MS), leaseCallMs(), 'the state store'),
+            savePosition: (p) => withTimeout(o.positions.set(positionKey(h), p, POSITION_TTL_MS), leaseCallMs(), 'the state store'),
             store: (messages) => o.store(h.labels.connector, messages),
             onStatus(status, detail) {
               if (status === 'connected') connectedAt ??= Date.now();
@@ -263,12 +263,12 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
     while (!stopping.signal.aborted) {
       let mine = false;
       try {
-        mine = await within(o.leases.acquire(name, holderId, o.settings.leaseTtlMs), leaseCallMs(), 'the lease store');
+        mine = await withTimeout(o.leases.acquire(name, holderId, o.settings.leaseTtlMs), leaseCallMs(), 'the lease store');
       } catch (error) {
         h.view.lastError = clean(describeError(error));
       }
       if (!mine) {
-        const holder = await within(o.leases.holder(name), leaseCallMs(), 'the lease store').catch(() => undefined);
+        const holder = await withTimeout(o.leases.holder(name), leaseCallMs(), 'the lease store').catch(() => undefined);
         if (holder) h.view.holder = holder;
         else delete h.view.holder;
         h.view.holding = false;
@@ -295,7 +295,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
         h.view.lastError = describeError(lost.signal.reason);
       }
     }
-    await within(o.leases.release(name, holderId), leaseCallMs(), 'the lease store').catch(() => {});
+    await withTimeout(o.leases.release(name, holderId), leaseCallMs(), 'the lease store').catch(() => {});
     setStatus(h, 'stopped');
   }
 
@@ -308,7 +308,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
           if (!h.subscription.check) return;
           const controller = new AbortController();
           try {
-            await within(
+            await withTimeout(
               h.subscription.check({
                 config: h.runtime.config,
                 services: h.runtime.services,

@@ -1,9 +1,10 @@
 // Opt-in CORS for the webhook routes, for vendors whose events come from an agent's browser (the Cisco
 // Finesse gadget with via=direct posts from the Finesse origin with its own x- headers). Nothing is opened
-// unless `cors.origins` (or CORS_ORIGINS) lists origins, and then only /webhooks/* answers them.
-// Written here rather than taking @fastify/cors: it must cover the webhook routes only, refuse unlisted
-// origins with a reason an admin can read, and stay off by default; that is these few lines.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+// unless `cors.origins` (or CORS_ORIGINS) lists origins, and then only /webhooks/* answers them: @fastify/cors
+// is registered in the webhook scope alone. What it does not do by itself is refuse: a preflight from an
+// unlisted origin, for another method or with an unlisted header gets a 403 whose reason an admin can read.
+import type { FastifyCorsOptions } from '@fastify/cors';
+import type { FastifyRequest } from 'fastify';
 
 export interface CorsConfig {
   /** Exact origins (scheme://host[:port]) allowed to call the webhooks from a browser. */
@@ -12,8 +13,8 @@ export interface CorsConfig {
   headers?: string[];
 }
 
-const METHODS = 'GET, POST';
-const MAX_AGE_S = '600';
+const METHODS = ['GET', 'POST'];
+const MAX_AGE_S = 600;
 
 /** `https://Finesse.example.com:443/` → `https://finesse.example.com`; undefined if it is not an origin. */
 export function normaliseOrigin(text: string): string | undefined {
@@ -27,64 +28,47 @@ export function normaliseOrigin(text: string): string | undefined {
   }
 }
 
-function refuse(reply: FastifyReply, error: string) {
-  return reply
-    .code(403)
-    .header('content-type', 'application/json; charset=utf-8')
-    .send(JSON.stringify({ error }));
+/** A preflight this runner does not allow; answered 403 with the reason, without any CORS header. */
+export class CorsRefused extends Error {
+  readonly statusCode = 403;
 }
 
-export function registerCors(app: FastifyInstance, cors: CorsConfig | undefined) {
-  if (!cors) return;
-  const origins = new Set(cors.origins);
+/** @fastify/cors options for the webhook scope: the listed origins, and preflights checked one by one. */
+export function webhookCors(cors: CorsConfig): FastifyCorsOptions {
+  const origin = [...new Set(cors.origins)];
   const allowedHeaders = cors.headers && new Set(cors.headers.map((h) => h.toLowerCase()));
-
-  const preflight = async (
-    request: { headers: Record<string, string | string[] | undefined> },
-    reply: FastifyReply,
-  ) => {
-    const origin = request.headers.origin;
-    if (typeof origin !== 'string' || !origins.has(origin))
-      return refuse(
-        reply,
-        `origin ${String(origin ?? '(none)')} is not allowed: list it in cors.origins (CORS_ORIGINS)`,
-      );
-    const method = String(request.headers['access-control-request-method'] ?? '').toUpperCase();
-    if (method !== 'POST' && method !== 'GET')
-      return refuse(reply, `method ${method || '(none)'} is not allowed: webhooks take ${METHODS}`);
-    const asked = String(request.headers['access-control-request-headers'] ?? '')
-      .split(',')
-      .map((h) => h.trim().toLowerCase())
-      .filter(Boolean);
-    const refused = allowedHeaders ? asked.filter((h) => !allowedHeaders.has(h)) : [];
-    if (refused.length)
-      return refuse(reply, `header(s) ${refused.join(', ')} not allowed: list them in cors.headers`);
-    reply
-      .code(204)
-      .header('access-control-allow-origin', origin)
-      .header('access-control-allow-methods', METHODS)
-      .header('vary', 'Origin, Access-Control-Request-Headers')
-      .header('access-control-max-age', MAX_AGE_S);
-    if (asked.length) reply.header('access-control-allow-headers', asked.join(', '));
-    return reply.send();
+  // A request that is not a preflight gets the origin on its answer when it is listed (or the browser hides
+  // the status from the page, and the gadget sends the event again); nothing otherwise.
+  const answer: FastifyCorsOptions = { origin };
+  return {
+    delegator: async (request: FastifyRequest) => {
+      if (request.method !== 'OPTIONS') return answer;
+      const asked = checkPreflight(request, origin, allowedHeaders);
+      return { origin, methods: METHODS, maxAge: MAX_AGE_S, ...(asked.length ? { allowedHeaders: asked } : {}) };
+    },
   };
-  app.options('/webhooks/:vendor', preflight);
-  app.options('/webhooks/:vendor/:source', preflight);
+}
 
-  // The answer to the request itself must carry the origin too, or the browser hides its status from the
-  // page (the gadget then sees a network error and sends the event again).
-  app.addHook('onSend', async (request, reply, payload) => {
-    const origin = request.headers.origin;
-    // Preflights set their own headers (none when refused).
-    if (
-      request.method !== 'OPTIONS' &&
-      typeof origin === 'string' &&
-      origins.has(origin) &&
-      request.url.startsWith('/webhooks/')
-    ) {
-      reply.header('access-control-allow-origin', origin);
-      reply.header('vary', 'Origin');
-    }
-    return payload;
-  });
+/** The headers a preflight asks for (lower case), or throws CorsRefused saying what is not allowed. */
+function checkPreflight(
+  request: FastifyRequest,
+  origins: string[],
+  allowedHeaders: Set<string> | undefined,
+): string[] {
+  const origin = request.headers.origin;
+  if (typeof origin !== 'string' || !origins.includes(origin))
+    throw new CorsRefused(
+      `origin ${String(origin ?? '(none)')} is not allowed: list it in cors.origins (CORS_ORIGINS)`,
+    );
+  const method = String(request.headers['access-control-request-method'] ?? '').toUpperCase();
+  if (!METHODS.includes(method))
+    throw new CorsRefused(`method ${method || '(none)'} is not allowed: webhooks take ${METHODS.join(', ')}`);
+  const asked = String(request.headers['access-control-request-headers'] ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  const refused = allowedHeaders ? asked.filter((h) => !allowedHeaders.has(h)) : [];
+  if (refused.length)
+    throw new CorsRefused(`header(s) ${refused.join(', ')} not allowed: list them in cors.headers`);
+  return asked;
 }

@@ -1,0 +1,40 @@
+// What load balancers and Prometheus ask: /healthz (the process answers), /readyz (the store answers;
+// pauses and vendor sessions down are warnings) and /metrics. Read-only: this scope takes no body.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ServerContext } from './context.js';
+import { withTimeout } from './timeout.js';
+
+export function health(ctx: ServerContext): FastifyPluginAsync {
+  const { outbox, metrics } = ctx;
+  return async (scope) => {
+    scope.get('/healthz', async () => ({ status: 'ok' }));
+
+    scope.get('/readyz', async (_request, reply) => {
+      const stored = await withTimeout(outbox.ping(), ctx.config.limits.storeTimeoutMs, 'the outbox').catch(
+        () => false,
+      );
+      if (!stored)
+        return reply.code(503).send({ status: 'not ready', problems: [`the ${outbox.kind} outbox does not answer`] });
+      // A delivery pause (401) is reported, not made a failure: intake still stores events durably, and
+      // taking every replica out of the load balancer would turn a pause into lost webhooks.
+      const paused = outbox.pausedReason();
+      const warnings = paused ? [`delivery is paused: ${paused}`] : [];
+      // A vendor session down is a warning too: webhooks are still taken, and another replica cannot help.
+      for (const s of ctx.subscriptions()) {
+        if (s.holding && s.status !== 'connected')
+          warnings.push(`subscription ${s.connector}/${s.subscription} is ${s.status}${s.detail ? `: ${s.detail}` : ''}`);
+      }
+      return {
+        status: 'ready',
+        outbox: outbox.kind,
+        target: ctx.target.emulator ? 'emulator' : 'openconnect',
+        ...(warnings.length ? { warnings } : {}),
+      };
+    });
+
+    scope.get('/metrics', async (_request, reply) => {
+      reply.header('content-type', metrics.registry.contentType);
+      return metrics.registry.metrics();
+    });
+  };
+}
