@@ -181,7 +181,7 @@ export const axp = defineSource<AxpEvent[], AvayaConfig>({
     scheme: 'api-key',
     secret: 'authToken',
     in: [{ header: { option: 'authTokenHeader', default: AXP_AUTH_TOKEN_HEADER } }],
-    setBy: "the subscription's transport.authToken, which AXP sends verbatim",
+    setBy: "set as the subscription's transport.authToken (AXP sends it verbatim)",
   }),
   detect: looksLikeAxp,
   parse: parseAxp,

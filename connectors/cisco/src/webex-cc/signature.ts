@@ -21,7 +21,7 @@ export const TIMESTAMP_HEADER = 'x-webexcc-timestamp';
 const signature = hmacAuth<CiscoConfig>({
   secret: 'webexCcSecret',
   header: SIGNATURE_HEADER,
-  setBy: 'the secret given when the subscription was created',
+  setBy: "given as the subscription's secret when it was created",
 });
 
 /** What the webex-cc source spreads in: the signature's description and signer, and Webex's verifier. */
