@@ -16,7 +16,6 @@ import {
   type Props,
   parseJson,
   parseWith,
-  refused,
   type StateStore,
   tokenAuth,
 } from '@openconnect/core';
@@ -214,18 +213,18 @@ function looksLikeStream(value: unknown): boolean {
 }
 
 /** The relay's secret in its header; without relaySecret every relayed request is refused. */
-const relayToken = tokenAuth<C8x8Config>({ secret: 'relaySecret', in: [{ header: RELAY_HEADER }], setBy: 'shared with the relay' });
+const relayToken = tokenAuth<C8x8Config>({
+  secret: 'relaySecret',
+  in: [{ header: RELAY_HEADER }],
+  setBy: 'shared with the relay',
+  refusals: { missing: () => `the credential (header ${RELAY_HEADER}) is missing` },
+});
 
 export const eventStreaming = defineSource<StreamEvent, C8x8Config, C8x8Services>({
   id: 'event-streaming',
   description: '8x8 Event Streaming frames (or their decoded payloads) forwarded by a relay',
   platforms: [PLATFORM],
   ...relayToken,
-  // tokenAuth checks the secret; a missing header is refused in the words this source always used.
-  async verify(req, ctx) {
-    const result = await relayToken.verify(req, ctx);
-    return !result.ok && result.reason.startsWith('the credential is missing') ? refused(`the credential (header ${RELAY_HEADER}) is missing`) : result;
-  },
   detect: detectJson(looksLikeStream),
   parse: parseStream,
   eventId: streamEventId,

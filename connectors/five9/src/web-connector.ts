@@ -15,7 +15,6 @@ import {
   parseJson,
   parseWith,
   queryValues,
-  refused,
   tokenAuth,
 } from '@openconnect/core';
 import { z } from 'zod';
@@ -68,6 +67,12 @@ const token = tokenAuth<Five9Config>({
     { form: { option: 'tokenParam', default: DEFAULT_TOKEN_PARAM } },
   ],
   setBy: 'set as a constant of the Web Connector',
+  // In the words of the Five9 admin console: which constant parameter to add to the Web Connector.
+  refusals: {
+    missing: (config) =>
+      `the token is missing: add the constant parameter ${config.tokenParam} to the Web Connector (or send the header ${config.tokenHeader})`,
+    mismatch: 'the token does not match',
+  },
 });
 
 const CANONICAL: Partial<Record<Field, string>> = {
@@ -87,20 +92,8 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
   description: 'Five9 Web Connector requests (GET query or POST form) sent from the agent desktop',
   methods: ['GET', 'POST'],
   ...token,
-  // tokenAuth checks the token, wherever in the body it was posted. Its refusals name any credential ("the
-  // credential is missing: send header ..."); a Five9 admin reads which parameter to add, as before.
-  async verify(req, ctx) {
-    const result = await token.verify(paramsAsForm(req), ctx);
-    if (result.ok) return result;
-    if (result.reason === 'the credential does not match') return refused('the token does not match');
-    if (result.reason.startsWith('the credential is missing')) {
-      const { tokenParam, tokenHeader } = ctx.config;
-      return refused(
-        `the token is missing: add the constant parameter ${tokenParam} to the Web Connector (or send the header ${tokenHeader})`,
-      );
-    }
-    return result;
-  },
+  // The token may be posted in a flat JSON body too: read as the form the parameters make.
+  verify: (req, ctx) => token.verify(paramsAsForm(req), ctx),
   parse: (req) => ({ params: readParams(req) }),
   // No eventId: Five9 sends none and never retries. A reloaded browser tab repeats the pop (README).
   map(e, { config }) {

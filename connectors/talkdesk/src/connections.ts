@@ -10,7 +10,6 @@ import {
   PROP,
   parseJson,
   parseWith,
-  refused,
   tokenAuth,
 } from '@openconnect/core';
 import { z } from 'zod';
@@ -50,24 +49,17 @@ const token = tokenAuth<TalkdeskConfig>({
   secret: 'token',
   in: [{ header: { option: 'tokenHeader', default: DEFAULT_TOKEN_HEADER } }],
   setBy: 'set on the custom integration',
+  // In the words of the Talkdesk console: which header to add to the custom integration.
+  refusals: {
+    missing: (config) => `the token header ${config.tokenHeader} is missing: add it to the custom integration`,
+    mismatch: 'the token does not match',
+  },
 });
 
 export const connections = defineSource<TalkdeskEvent, TalkdeskConfig>({
   id: 'connections',
   description: 'Talkdesk Connections custom-integration triggers (JSON from the recommended templates)',
   ...token,
-  // tokenAuth checks the token. Its refusals name any credential ("the credential is missing: send header
-  // ..."); a Talkdesk admin reads which header to add to the custom integration, as before.
-  async verify(req, ctx) {
-    const result = await token.verify(req, ctx);
-    if (result.ok) return result;
-    if (result.reason === 'the credential does not match') return refused('the token does not match');
-    if (result.reason.startsWith('the credential is missing'))
-      return refused(
-        `the token header ${ctx.config.tokenHeader} is missing: add it to the custom integration`,
-      );
-    return result;
-  },
   parse(req) {
     const fields = flatten(parseWith(body, parseJson(req), 'Talkdesk trigger body'));
     const event = fields.event;
