@@ -1,6 +1,7 @@
 // `pnpm new-connector <id> [--name "Display Name"] [--no-install]`
-// Writes a working connector folder (definition, one source, fixtures, a test calling the conformance
-// kit, a README) and adds its one line to the registry. The result passes `pnpm test` as generated.
+// Writes a working connector folder (options, definition, one source, fixtures, a test calling the
+// conformance kit, a README) and adds its one line to the registry. The result passes `pnpm test` as
+// generated, and has no import cycle: sources import the options from src/config.ts, never index.ts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -58,16 +59,19 @@ const files: Record<string, string> = {
 
 export default defineConfig({ test: { include: ['test/**/*.test.ts'], testTimeout: 30_000 } });
 `,
-  'src/index.ts': `// ${displayName}: every source this platform can send, verified and mapped to OpenConnect drafts.
-import { defineConnector } from '@openconnect/core';
+  'src/config.ts': `// ${displayName}'s options, as a deployment sets them. Sources import them from here; index.ts only assembles.
 import { z } from 'zod';
-import { webhook } from './webhook.js';
 
 export const config = z.object({
   /** The shared secret the vendor sends in the x-openconnect-token header. */
   token: z.string().min(16, 'token must be at least 16 characters'),
 });
 export type ${pascal(camel)}Config = z.output<typeof config>;
+`,
+  'src/index.ts': `// ${displayName}: every source this platform can send, verified and mapped to OpenConnect drafts.
+import { defineConnector } from '@openconnect/core';
+import { config } from './config.js';
+import { webhook } from './webhook.js';
 
 export default defineConnector({
   id: '${id}',
@@ -78,11 +82,11 @@ export default defineConnector({
   sources: [webhook],
 });
 `,
-  'src/webhook.ts': `// The ${displayName} webhook: JSON call events. Replace the schema and the switch with the vendor's own
-// field names and event types, and keep one behaviour per case.
-import { defineSource, ignore, InputError, parseJson, parseWith, PROP, verifyToken } from '@openconnect/core';
+  'src/webhook.ts': `// The ${displayName} webhook: JSON call events. Replace the schema, the detector and the switch with the
+// vendor's own field names and event types, and keep one behaviour per case.
+import { defineSource, detectJson, ignore, InputError, parseJson, parseWith, PROP, tokenAuth } from '@openconnect/core';
 import { z } from 'zod';
-import type { ${pascal(camel)}Config } from './index.js';
+import type { ${pascal(camel)}Config } from './config.js';
 
 const event = z.object({
   type: z.string().min(1),
@@ -98,12 +102,10 @@ type Event = z.output<typeof event>;
 export const webhook = defineSource<Event, ${pascal(camel)}Config>({
   id: 'webhook',
   description: '${displayName} call events posted as JSON',
-  auth: {
-    scheme: 'shared-secret',
-    summary: 'header x-openconnect-token, the secret configured on both sides',
-    credentials: [{ in: 'header', name: 'x-openconnect-token' }],
-  },
-  verify: (req, { config }) => verifyToken(req, { expected: config.token, header: 'x-openconnect-token' }),
+  // The description, the check and the signer (tests and fixtures are signed by it) from one declaration.
+  ...tokenAuth<${pascal(camel)}Config>({ secret: 'token', in: [{ header: 'x-openconnect-token' }] }),
+  // Tells this source's requests from those of the connector's other sources when the URL names none.
+  detect: detectJson((body) => typeof (body as { type?: unknown }).type === 'string'),
   parse: (req) => parseWith(event, parseJson(req), '${displayName} event'),
   eventId: (e) => e.id,
   map(e) {
@@ -143,7 +145,7 @@ function lifecycleOf(type: string) {
       description: 'an answered call pops the agent screen',
       request: {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-openconnect-token': 'test-token-0123456789' },
+        headers: { 'content-type': 'application/json' },
         body: { type: 'call.answered', id: 'evt-1001', agent: 'jdoe', callId: 'c-42', from: '+15551230001', to: '+18005550100', queue: 'Support' },
       },
       expect: {
@@ -166,7 +168,7 @@ function lifecycleOf(type: string) {
       description: 'an event type the connector does not map is ignored with a reason',
       request: {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-openconnect-token': 'test-token-0123456789' },
+        headers: { 'content-type': 'application/json' },
         body: { type: 'recording.ready', id: 'evt-1002', callId: 'c-42' },
       },
       expect: { ignored: 'recording.ready' },
@@ -174,7 +176,8 @@ function lifecycleOf(type: string) {
     null,
     2,
   )}\n`,
-  [`test/${id}.test.ts`]: `import { join } from 'node:path';
+  'test/conformance.test.ts': `// The conformance kit over every fixture; it signs each request with its source's own signer.
+import { join } from 'node:path';
 import { runConformance } from '@openconnect/core/testing';
 import connector from '../src/index.js';
 
@@ -228,7 +231,7 @@ if (!values['no-install']) {
   const result = spawnSync('pnpm', ['install', '--prefer-offline'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
-console.log(`next: pnpm --filter @openconnect/${id} test, then follow CONTRIBUTING.md`);
+console.log(`next: pnpm --filter @openconnect/${id} test, then follow CONTRIBUTING.md (pnpm new-source ${id} <id> adds a source)`);
 
 function pascal(name: string) {
   return name.charAt(0).toUpperCase() + name.slice(1);
