@@ -106,7 +106,7 @@ export interface TokenAuthOptions<Config> {
    * Refusals in the vendor console's words, when the default ones ("the credential is missing: send …", "the
    * credential does not match") would not tell the admin what to fix there.
    */
-  refusals?: { missing?: (config: Config) => string; mismatch?: string };
+  refusals?: { missing?: (config: Config) => string; mismatch?: string; unconfigured?: string };
 }
 
 /** A static token compared in constant time; a deployment without the secret refuses every request. */
@@ -123,7 +123,10 @@ export function tokenAuth<Config>(options: TokenAuthOptions<Config>): SourceAuth
     },
     verify(req, { config }): VerifyResult {
       const expected = secretOf(config, keys);
-      if (!expected) return refused(`no secret is configured (option ${keys.join(' or ')}), so every request is refused`);
+      if (!expected)
+        return refused(
+          options.refusals?.unconfigured ?? `no secret is configured (option ${keys.join(' or ')}), so every request is refused`,
+        );
       let received: string | undefined;
       for (const carrier of carriers) {
         received = receivedIn(req, carrier, config);

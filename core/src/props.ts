@@ -22,7 +22,9 @@ export function addVendorProps(
   for (const [name, value] of entries) {
     // An empty name is no prop; __proto__ would set the object's prototype instead of a prop.
     if (!name || name === '__proto__' || value === undefined || value === null) continue;
-    props[clashes(props, name) ? `${prefix}.${name}` : name] = value;
+    const key = clashes(props, name) ? `${prefix}.${name}` : name;
+    // The same name a third time (its prefixed form taken too): the first value stays.
+    if (!Object.hasOwn(props, key)) props[key] = value;
   }
   return props;
 }

@@ -114,6 +114,7 @@ describe('addVendorProps: one rule for vendor fields', () => {
         ['JWT', 'y'],
         ['nativeEvent', 'z'],
         ['queue', 'Billing'],
+        ['queue', 'Escalations'],
         ['', 'empty'],
         ['skipped', undefined],
       ],

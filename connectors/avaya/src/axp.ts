@@ -182,6 +182,7 @@ export const axp = defineSource<AxpEvent[], AvayaConfig>({
     secret: 'authToken',
     in: [{ header: { option: 'authTokenHeader', default: AXP_AUTH_TOKEN_HEADER } }],
     setBy: "set as the subscription's transport.authToken (AXP sends it verbatim)",
+    refusals: { missing: (config) => `the credential (header ${config.authTokenHeader}) is missing` },
   }),
   detect: looksLikeAxp,
   parse: parseAxp,

@@ -31,7 +31,7 @@ describe('axp auth: the subscription authToken in its header', () => {
   it('refuses a request without the header with 401', async () => {
     const outcome = await run(post({}, axpEvent), undefined, 'axp');
     expect(outcome.answer.status).toBe(401);
-    expect(outcome.kind === 'rejected' && outcome.reason).toBe('the credential is missing: send header auth-token');
+    expect(outcome.kind === 'rejected' && outcome.reason).toBe('the credential (header auth-token) is missing');
   });
 
   it('reads the token from the header named by authTokenHeader, whatever its case', async () => {

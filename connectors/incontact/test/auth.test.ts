@@ -26,7 +26,7 @@ for (const { source, body } of cases) {
       const outcome = await runtime().post(body, {}, source);
       expect([outcome.answer.status, 'reason' in outcome && outcome.reason]).toEqual([
         401,
-        'the credential is missing: send header Authorization: Bearer <token> or header x-openconnect-token',
+        'the token is missing: send "Authorization: Bearer <token>" (or the header x-openconnect-token)',
       ]);
     });
   });

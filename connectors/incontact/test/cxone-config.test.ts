@@ -98,7 +98,7 @@ describe('incontact CXone sessions: configuration', () => {
     });
     expect([outcome.answer.status, 'reason' in outcome && outcome.reason]).toEqual([
       401,
-      'no secret is configured (option token), so every request is refused',
+      'no token is configured for the inContact webhooks: set options.token',
     ]);
   });
 });
