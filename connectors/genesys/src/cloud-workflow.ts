@@ -15,7 +15,7 @@ import {
 } from '@openconnect/core';
 import { z } from 'zod';
 import { attributesKey, cloudAgent } from './cloud-agent.js';
-import { DETAIL_LIFECYCLE, detailProps } from './cloud.js';
+import { detailLifecycle, detailProps } from './cloud.js';
 import { CLOUD_API_KEY_HEADER, type GenesysConfig } from './config.js';
 import { isObject } from './vendor-values.js';
 import type { Services } from './users-api.js';
@@ -73,7 +73,7 @@ export const cloudWorkflow = defineSource<WorkflowBody, GenesysConfig, Services>
     const word = body.event;
     if (CUSTOMER_TOPICS.has(word))
       return ignore(`${word} names no agent; trigger the workflow on user.start, user.end or acw`);
-    const lifecycle: Lifecycle = DETAIL_LIFECYCLE[word] ?? (isLifecycle(word) ? word : 'custom');
+    const lifecycle: Lifecycle = detailLifecycle(word) ?? (isLifecycle(word) ? word : 'custom');
     let agentid = body.agent?.trim();
     if (!agentid) {
       const agent = await cloudAgent(body.userId, ctx);

@@ -54,11 +54,15 @@ export const cloud = defineSource<CloudEvent, GenesysConfig, Services>({
 });
 
 /** The agent's own detail topics (their suffix) → lifecycle; the Process Automation source reads them too. */
-export const DETAIL_LIFECYCLE: Readonly<Record<string, Lifecycle>> = {
+const DETAIL_LIFECYCLE: Readonly<Record<string, Lifecycle>> = {
   'user.start': 'offered', // the agent's leg starts alerting, not answered
   'user.end': 'ended',
   acw: 'wrapup',
 };
+
+/** The lifecycle of a detail topic's suffix; own keys only, so "constructor" or "toString" is no topic. */
+export const detailLifecycle = (suffix: string): Lifecycle | undefined =>
+  Object.hasOwn(DETAIL_LIFECYCLE, suffix) ? DETAIL_LIFECYCLE[suffix] : undefined;
 
 async function mapDetail(event: Extract<CloudEvent, { kind: 'detail' }>, ctx: Ctx): Promise<MapResult> {
   const body = event.body;
@@ -75,7 +79,7 @@ async function mapDetail(event: Extract<CloudEvent, { kind: 'detail' }>, ctx: Ct
       `${event.topic} describes the customer's leg and names no agent; user.start/user.end/acw pop the agent`,
     );
   }
-  const lifecycle = DETAIL_LIFECYCLE[event.suffix];
+  const lifecycle = detailLifecycle(event.suffix);
   if (!lifecycle) return ignore(`${event.topic} is not an event this connector maps`);
   const agent = await cloudAgent(body.userId, ctx);
   if ('ignored' in agent) return ignore(`${event.topic}: ${agent.ignored}`);
