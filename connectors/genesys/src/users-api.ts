@@ -1,5 +1,6 @@
 // Genesys Cloud events name the agent only by a userId GUID. This resolves it to the login through the
 // Users API (GET /api/v2/users/{id}), with an OAuth client-credentials token; both are cached.
+import { createTokenKeeper, type IssuedToken } from '@openconnect/core';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import type { GenesysConfig } from './config.js';
 
@@ -33,10 +34,7 @@ export function createUsersApi(options: UsersApiOptions): UserLookup {
   const now = options.now ?? Date.now;
   const http: AxiosInstance = axios.create({ timeout: options.timeoutMs, validateStatus: () => true });
   const cache = new Map<string, { login: string | undefined; expires: number }>();
-  let token: { value: string; expires: number } | undefined;
-  let pending: Promise<string> | undefined;
-
-  async function fetchToken(): Promise<string> {
+  async function fetchToken(): Promise<IssuedToken> {
     const basic = Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64');
     const answer = await http
       .post(new URL('/oauth/token', options.loginUrl).toString(), 'grant_type=client_credentials', {
@@ -52,28 +50,20 @@ export function createUsersApi(options: UsersApiOptions): UserLookup {
       );
     }
     const lifetimeMs = typeof body.expires_in === 'number' ? body.expires_in * 1000 : 3_600_000;
-    token = { value: body.access_token, expires: now() + Math.max(lifetimeMs - TOKEN_MARGIN_MS, 0) };
-    return token.value;
+    return { token: body.access_token, expiresAt: now() + lifetimeMs };
   }
-
-  async function bearer(): Promise<string> {
-    if (token && token.expires > now()) return token.value;
-    // Concurrent look-ups share one token request.
-    pending ??= fetchToken().finally(() => {
-      pending = undefined;
-    });
-    return pending;
-  }
+  // Renewed this long before Genesys says it expires; concurrent look-ups share one token request.
+  const tokens = createTokenKeeper(fetchToken, { now, marginMs: TOKEN_MARGIN_MS });
 
   async function getUser(userId: string, retried = false): Promise<string | undefined> {
     const url = new URL(`/api/v2/users/${encodeURIComponent(userId)}`, options.apiUrl).toString();
     const answer = await http
-      .get(url, { headers: { authorization: `Bearer ${await bearer()}`, accept: 'application/json' } })
+      .get(url, { headers: { authorization: `Bearer ${await tokens.token()}`, accept: 'application/json' } })
       .catch((error: unknown) => {
         throw new Error(`the Genesys Cloud Users API could not be reached (${describe(error)})`);
       });
     if (answer.status === 401 && !retried) {
-      token = undefined; // revoked or expired early: one fresh token, one more try
+      tokens.invalidate(); // revoked or expired early: one fresh token, one more try
       return getUser(userId, true);
     }
     if (answer.status === 404) return undefined;

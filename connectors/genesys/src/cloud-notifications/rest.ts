@@ -1,7 +1,7 @@
 // The notification session's REST side: a client-credentials token from the login host, and API calls
 // that say what to do next when Genesys refuses them (401 once more with a new token, 403 names the
 // permission, 429 carries the pause Genesys asked for). No message ever holds the secret or a token.
-import { parseRetryAfter, SessionError } from '@openconnect/core';
+import { createTokenKeeper, type IssuedToken, parseRetryAfter, SessionError } from '@openconnect/core';
 import { type AxiosInstance, type AxiosResponse, isAxiosError, type Method } from 'axios';
 
 export interface RestOptions {
@@ -41,10 +41,7 @@ export const retryAfterMs = (headers: AxiosResponse['headers'], now: number): nu
 const reach = (error: unknown) => (isAxiosError(error) ? (error.code ?? error.message) : String(error));
 
 export function createRest(options: RestOptions): GenesysRest {
-  let token: string | undefined;
-  let pending: Promise<number> | undefined;
-
-  async function fetchToken(): Promise<number> {
+  async function fetchToken(): Promise<IssuedToken> {
     const basic = Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64');
     const answer = await options.http
       .post(new URL('/oauth/token', options.loginUrl).toString(), 'grant_type=client_credentials', {
@@ -62,10 +59,9 @@ export function createRest(options: RestOptions): GenesysRest {
         retryAfterMs: retryAfterMs(answer.headers, options.now()),
       });
     if (answer.status === 200 && typeof body?.access_token === 'string') {
-      token = body.access_token;
       const lifetime =
         typeof body.expires_in === 'number' ? body.expires_in * 1000 : DEFAULT_TOKEN_LIFETIME_MS;
-      return options.now() + lifetime;
+      return { token: body.access_token, expiresAt: options.now() + lifetime };
     }
     if (answer.status === 400 || answer.status === 401 || answer.status === 403)
       throw new SessionError(
@@ -75,13 +71,10 @@ export function createRest(options: RestOptions): GenesysRest {
     throw new SessionError(`the Genesys Cloud login host answered HTTP ${answer.status}`);
   }
 
-  function login(): Promise<number> {
-    // Calls that find the token refused while a renewal runs share that renewal.
-    pending ??= fetchToken().finally(() => {
-      pending = undefined;
-    });
-    return pending;
-  }
+  // Calls that find the token refused while a renewal runs share that renewal. The session renews it
+  // before it expires (renewBefore), so no margin here.
+  const tokens = createTokenKeeper(fetchToken, { now: options.now, marginMs: 0 });
+  const login = () => tokens.refresh();
 
   async function call<T>(
     method: Method,
@@ -89,7 +82,7 @@ export function createRest(options: RestOptions): GenesysRest {
     request: CallOptions,
     retried = false,
   ): Promise<{ status: number; data: T }> {
-    if (!token) await login();
+    const token = await tokens.token();
     const url = new URL(path, options.apiUrl);
     for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
     const answer = await options.http

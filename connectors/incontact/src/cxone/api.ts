@@ -1,7 +1,7 @@
 // The CXone REST side both sessions share: an access-key token (password grant with the API application's
 // Basic credentials), and API calls that say what to do next when CXone refuses them: 401 once more with
 // a new token, 403 names the permission, 429 carries the pause asked for. No message holds a secret or a token.
-import { parseRetryAfter, SessionError } from '@openconnect/core';
+import { createTokenKeeper, type IssuedToken, parseRetryAfter, SessionError } from '@openconnect/core';
 import { type AxiosInstance, type AxiosResponse, isAxiosError, type Method } from 'axios';
 import type { InContactConfig } from '../config.js';
 
@@ -71,11 +71,9 @@ function readJson<T>(text: unknown): { data?: T; malformed?: string } {
 }
 
 export function createCxoneApi({ http, config: c, signal, now }: CxoneApiOptions): CxoneApi {
-  let token: string | undefined;
-  let pending: Promise<number> | undefined;
   const base = `${c.cxoneApiUrl!.replace(/\/+$/, '')}/services/v${c.cxoneApiVersion}/`;
 
-  async function fetchToken(): Promise<number> {
+  async function fetchToken(): Promise<IssuedToken> {
     const basic = Buffer.from(`${c.cxoneClientId}:${c.cxoneClientSecret}`).toString('base64');
     const form = new URLSearchParams({
       grant_type: 'password',
@@ -106,18 +104,15 @@ export function createCxoneApi({ http, config: c, signal, now }: CxoneApiOptions
     const body = readJson<{ access_token?: unknown; expires_in?: unknown }>(answer.data).data;
     if (answer.status !== 200 || typeof body?.access_token !== 'string')
       throw new SessionError(`the CXone token endpoint answered HTTP ${answer.status} without a token`);
-    token = body.access_token;
     const seconds = Number(body.expires_in);
-    return now() + (Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TOKEN_LIFETIME_MS);
+    const lifetime = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TOKEN_LIFETIME_MS;
+    return { token: body.access_token, expiresAt: now() + lifetime };
   }
 
-  function login(): Promise<number> {
-    // Calls that find the token refused while a renewal runs share that renewal.
-    pending ??= fetchToken().finally(() => {
-      pending = undefined;
-    });
-    return pending;
-  }
+  // Calls that find the token refused while a renewal runs share that renewal; the session renews it
+  // before it expires (renewBefore), so no margin here.
+  const tokens = createTokenKeeper(fetchToken, { now, marginMs: 0 });
+  const login = () => tokens.refresh();
 
   async function call<T>(
     method: Method,
@@ -125,7 +120,7 @@ export function createCxoneApi({ http, config: c, signal, now }: CxoneApiOptions
     options: CallOptions,
     retried = false,
   ): Promise<Answer<T>> {
-    if (!token) await login();
+    const token = await tokens.token();
     const url = new URL(path, base);
     for (const [name, value] of Object.entries(options.query ?? {}))
       if (value !== undefined) url.searchParams.set(name, value);
