@@ -78,7 +78,8 @@ export interface Runner {
   close(): Promise<void>;
 }
 
-function hooks(metrics: Metrics, logger: Logger, activity: Activity): OutboxHooks {
+/** What each delivery attempt, dead letter and pause becomes: metrics, dashboard counts and log lines. */
+function outboxHooks(metrics: Metrics, logger: Logger, activity: Activity): OutboxHooks {
   return {
     onAttempt(record, result, latencyMs) {
       const connector = record.connector;
@@ -198,7 +199,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
         ...(config.delivery.retainDelivered ? { retainDelivered: config.delivery.retainDelivered } : {}),
         ...(config.delivery.redis ? { redis: config.delivery.redis } : {}),
         sqlite: { synchronous: config.outboxSync },
-        hooks: hooks(metrics, logger, activity),
+        hooks: outboxHooks(metrics, logger, activity),
       }));
   } catch (error) {
     sender.close();

@@ -105,16 +105,16 @@ export interface Supervisor {
 const POSITION_TTL_MS = 30 * 24 * 60 * 60_000;
 
 
-export function createSupervisor(o: SupervisorOptions): Supervisor {
+export function createSupervisor(options: SupervisorOptions): Supervisor {
   const holderId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const random = o.random ?? Math.random;
+  const random = options.random ?? Math.random;
   const http: AxiosInstance = axios.create({ timeout: 5_000, validateStatus: () => true });
   const stopping = new AbortController();
-  const clean = (text: string) => redact(text, o.secrets);
+  const clean = (text: string) => redact(text, options.secrets);
   const loops: Promise<void>[] = [];
   const started = Date.now();
 
-  const held = o.entries.flatMap(({ runtime, subscription }) =>
+  const held = options.entries.flatMap(({ runtime, subscription }) =>
     sessionsOf(subscription, runtime.config).map((instance) => ({ runtime, subscription, instance })),
   ).map(({ runtime, subscription, instance }) => {
     const name = instance === undefined ? subscription.id : `${subscription.id}:${instance}`;
@@ -132,108 +132,110 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
       reconnects: 0,
       renewals: { ok: 0, failed: 0 },
     };
-    const log = o.logger.child(labels);
+    const log = options.logger.child(labels);
     return { runtime, subscription, instance, labels, view, log, lastEventAt: undefined as number | undefined };
   });
-  type Held = (typeof held)[number];
+  /** One vendor session this replica may hold: its subscription, its instance and what operators see of it. */
+  type HeldSession = (typeof held)[number];
 
-  o.metrics.subscriptions.lastEventAges(() =>
+  options.metrics.subscriptions.lastEventAges(() =>
     held
-      .filter((h) => h.view.holding)
-      .map((h) => ({ ...h.labels, seconds: (Date.now() - (h.lastEventAt ?? started)) / 1000 })),
+      .filter((session) => session.view.holding)
+      .map((session) => ({ ...session.labels, seconds: (Date.now() - (session.lastEventAt ?? started)) / 1000 })),
   );
 
-  const setStatus = (h: Held, status: SubscriptionStatus, detail?: string) => {
+  const setStatus = (session: HeldSession, status: SubscriptionStatus, detail?: string) => {
     const text = detail === undefined ? undefined : clean(detail);
-    if (h.view.status !== status) {
-      h.view.since = new Date().toISOString();
+    if (session.view.status !== status) {
+      session.view.since = new Date().toISOString();
       const line = { status, ...(text ? { detail: text } : {}) };
-      if (status === 'failed') h.log.error(line, 'subscription failed; retrying with backoff');
-      else if (status === 'degraded') h.log.warn(line, 'subscription degraded');
-      else h.log.info(line, `subscription ${status}`);
+      if (status === 'failed') session.log.error(line, 'subscription failed; retrying with backoff');
+      else if (status === 'degraded') session.log.warn(line, 'subscription degraded');
+      else session.log.info(line, `subscription ${status}`);
     }
-    h.view.status = status;
-    if (text === undefined) delete h.view.detail;
-    else h.view.detail = text;
-    o.metrics.subscriptions.connected.set(h.labels, status === 'connected' ? 1 : 0);
+    session.view.status = status;
+    if (text === undefined) delete session.view.detail;
+    else session.view.detail = text;
+    options.metrics.subscriptions.connected.set(session.labels, status === 'connected' ? 1 : 0);
   };
 
-  const sessionLog = (h: Held): SessionLog => ({
-    debug: (detail, message) => h.log.debug(detail, message),
-    info: (detail, message) => h.log.info(detail, message),
-    warn: (detail, message) => h.log.warn(detail, message),
-    error: (detail, message) => h.log.error(detail, message),
+  const sessionLog = (session: HeldSession): SessionLog => ({
+    debug: (detail, message) => session.log.debug(detail, message),
+    info: (detail, message) => session.log.info(detail, message),
+    warn: (detail, message) => session.log.warn(detail, message),
+    error: (detail, message) => session.log.error(detail, message),
   });
 
-  const leaseName = (h: Held) => `${h.labels.connector}/${h.labels.subscription}`;
-  const positionKey = (h: Held) => `subscription:${leaseName(h)}:position`;
-  const leaseCallMs = () => Math.max(250, Math.floor(o.settings.leaseTtlMs / 3));
+  const leaseName = (session: HeldSession) => `${session.labels.connector}/${session.labels.subscription}`;
+  const positionKey = (session: HeldSession) => `subscription:${leaseName(session)}:position`;
+  /** A third of the lease: how often it is renewed or sought, and how long one lease or position call may take. */
+  const leaseTickMs = () => Math.max(250, Math.floor(options.settings.leaseTtlMs / 3));
 
   /** Holds the lease in the background while sessions run; aborts `lost` when it cannot be kept. */
-  function keepLease(h: Held, lost: AbortController): () => void {
+  function keepLease(session: HeldSession, lost: AbortController): () => void {
     let renewedAt = Date.now();
     const timer = setInterval(async () => {
       try {
-        const ok = await withTimeout(o.leases.acquire(leaseName(h), holderId, o.settings.leaseTtlMs), leaseCallMs(), 'the lease store');
+        const ok = await withTimeout(options.leases.acquire(leaseName(session), holderId, options.settings.leaseTtlMs), leaseTickMs(), 'the lease store');
         if (ok) renewedAt = Date.now();
         else lost.abort(new Error('another replica took the lease'));
       } catch {
         // The store is out: the lease is ours until its TTL runs out, then another replica may take it.
-        if (Date.now() - renewedAt >= o.settings.leaseTtlMs) lost.abort(new Error('the lease could not be renewed'));
+        if (Date.now() - renewedAt >= options.settings.leaseTtlMs) lost.abort(new Error('the lease could not be renewed'));
       }
-    }, leaseCallMs());
+    }, leaseTickMs());
     return () => clearInterval(timer);
   }
 
-  async function runSessions(h: Held, lost: AbortController) {
+  async function runSessions(session: HeldSession, lost: AbortController) {
     const signal = AbortSignal.any([stopping.signal, lost.signal]);
     let failures = 0;
     let first = true;
     while (!signal.aborted) {
       if (!first) {
-        h.view.reconnects += 1;
-        o.metrics.subscriptions.reconnects.inc(h.labels);
+        session.view.reconnects += 1;
+        options.metrics.subscriptions.reconnects.inc(session.labels);
       }
       first = false;
-      setStatus(h, 'connecting');
+      setStatus(session, 'connecting');
       let connectedAt: number | undefined;
       let error: unknown;
       // A store that hangs (Redis outage) must not hang the session: no position then, the vendor's default.
-      const position = await withTimeout(o.positions.get<string>(positionKey(h)), leaseCallMs(), 'the state store').catch(() => undefined);
+      const position = await withTimeout(options.positions.get<string>(positionKey(session)), leaseTickMs(), 'the state store').catch(() => undefined);
       try {
         await runSession(
-          h.runtime,
-          h.subscription,
+          session.runtime,
+          session.subscription,
           {
             http,
-            log: sessionLog(h),
-            publicUrl: o.publicUrl(),
-            ...(h.instance !== undefined ? { instance: h.instance } : {}),
+            log: sessionLog(session),
+            publicUrl: options.publicUrl(),
+            ...(session.instance !== undefined ? { instance: session.instance } : {}),
             ...(position !== undefined ? { position } : {}),
-            savePosition: (p) => withTimeout(o.positions.set(positionKey(h), p, POSITION_TTL_MS), leaseCallMs(), 'the state store'),
-            store: (messages) => o.store(h.labels.connector, messages),
+            savePosition: (p) => withTimeout(options.positions.set(positionKey(session), p, POSITION_TTL_MS), leaseTickMs(), 'the state store'),
+            store: (messages) => options.store(session.labels.connector, messages),
             onStatus(status, detail) {
               if (status === 'connected') connectedAt ??= Date.now();
-              setStatus(h, status, detail);
+              setStatus(session, status, detail);
             },
             onFrame(result) {
-              h.lastEventAt = Date.now();
-              h.view.lastEventAt = new Date(h.lastEventAt).toISOString();
-              if (result.kind !== 'failed') h.view.events[result.kind] += 1;
-              h.view.messages += result.stored;
-              o.metrics.subscriptions.events.inc({ ...h.labels, outcome: result.kind });
+              session.lastEventAt = Date.now();
+              session.view.lastEventAt = new Date(session.lastEventAt).toISOString();
+              if (result.kind !== 'failed') session.view.events[result.kind] += 1;
+              session.view.messages += result.stored;
+              options.metrics.subscriptions.events.inc({ ...session.labels, outcome: result.kind });
             },
             onBadFrame(reason) {
-              h.view.badFrames += 1;
-              h.view.lastBadFrame = clean(reason);
-              o.metrics.subscriptions.badFrames.inc(h.labels);
-              h.log.warn({ reason: h.view.lastBadFrame }, 'bad frame ignored');
+              session.view.badFrames += 1;
+              session.view.lastBadFrame = clean(reason);
+              options.metrics.subscriptions.badFrames.inc(session.labels);
+              session.log.warn({ reason: session.view.lastBadFrame }, 'bad frame ignored');
             },
             onRenewal(what, ok, reason) {
-              h.view.renewals[ok ? 'ok' : 'failed'] += 1;
-              o.metrics.subscriptions.renewals.inc({ ...h.labels, result: ok ? 'ok' : 'failed' });
-              if (ok) h.log.debug({ what }, 'renewed');
-              else h.log.warn({ what, reason }, 'renewal failed');
+              session.view.renewals[ok ? 'ok' : 'failed'] += 1;
+              options.metrics.subscriptions.renewals.inc({ ...session.labels, result: ok ? 'ok' : 'failed' });
+              if (ok) session.log.debug({ what }, 'renewed');
+              else session.log.warn({ what, reason }, 'renewal failed');
             },
           },
           signal,
@@ -242,61 +244,61 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
         error = caught;
       }
       if (signal.aborted) break;
-      if (connectedAt !== undefined && Date.now() - connectedAt >= o.settings.stableMs) failures = 0;
+      if (connectedAt !== undefined && Date.now() - connectedAt >= options.settings.stableMs) failures = 0;
       failures += 1;
       const reason = error === undefined ? 'the vendor ended the session' : clean(describeError(error));
-      if (error !== undefined) h.view.lastError = reason;
-      const exponential = Math.min(o.settings.backoffMaxMs, o.settings.backoffBaseMs * 2 ** (failures - 1));
+      if (error !== undefined) session.view.lastError = reason;
+      const exponential = Math.min(options.settings.backoffMaxMs, options.settings.backoffBaseMs * 2 ** (failures - 1));
       const retryAfter = error instanceof SessionError ? (error.retryAfterMs ?? 0) : 0;
       const delay = Math.max(Math.round(random() * exponential), retryAfter);
       // Never connected, or refused outright: failed. Connected before and dropped: degraded, reconnecting.
       const failed = connectedAt === undefined || (error instanceof SessionError && error.failed) || error instanceof ConfigError;
-      h.view.nextAttemptAt = new Date(Date.now() + delay).toISOString();
-      setStatus(h, failed ? 'failed' : 'degraded', `${reason}; reconnecting in ${Math.round(delay / 100) / 10} s`);
+      session.view.nextAttemptAt = new Date(Date.now() + delay).toISOString();
+      setStatus(session, failed ? 'failed' : 'degraded', `${reason}; reconnecting in ${Math.round(delay / 100) / 10} s`);
       await sleep(delay, signal);
-      delete h.view.nextAttemptAt;
+      delete session.view.nextAttemptAt;
     }
   }
 
-  async function hold(h: Held) {
-    const name = leaseName(h);
+  async function hold(session: HeldSession) {
+    const name = leaseName(session);
     while (!stopping.signal.aborted) {
       let mine = false;
       try {
-        mine = await withTimeout(o.leases.acquire(name, holderId, o.settings.leaseTtlMs), leaseCallMs(), 'the lease store');
+        mine = await withTimeout(options.leases.acquire(name, holderId, options.settings.leaseTtlMs), leaseTickMs(), 'the lease store');
       } catch (error) {
-        h.view.lastError = clean(describeError(error));
+        session.view.lastError = clean(describeError(error));
       }
       if (!mine) {
-        const holder = await withTimeout(o.leases.holder(name), leaseCallMs(), 'the lease store').catch(() => undefined);
-        if (holder) h.view.holder = holder;
-        else delete h.view.holder;
-        h.view.holding = false;
-        o.metrics.subscriptions.holding.set(h.labels, 0);
-        setStatus(h, 'standby', holder ? `held by ${holder}` : 'waiting for the lease store');
-        await sleep(leaseCallMs(), stopping.signal);
+        const holder = await withTimeout(options.leases.holder(name), leaseTickMs(), 'the lease store').catch(() => undefined);
+        if (holder) session.view.holder = holder;
+        else delete session.view.holder;
+        session.view.holding = false;
+        options.metrics.subscriptions.holding.set(session.labels, 0);
+        setStatus(session, 'standby', holder ? `held by ${holder}` : 'waiting for the lease store');
+        await sleep(leaseTickMs(), stopping.signal);
         continue;
       }
-      h.view.holder = holderId;
-      h.view.holding = true;
-      o.metrics.subscriptions.holding.set(h.labels, 1);
-      h.log.info({ holder: holderId }, 'holding the subscription');
+      session.view.holder = holderId;
+      session.view.holding = true;
+      options.metrics.subscriptions.holding.set(session.labels, 1);
+      session.log.info({ holder: holderId }, 'holding the subscription');
       const lost = new AbortController();
-      const release = keepLease(h, lost);
+      const release = keepLease(session, lost);
       try {
-        await runSessions(h, lost);
+        await runSessions(session, lost);
       } finally {
         release();
       }
-      h.view.holding = false;
-      o.metrics.subscriptions.holding.set(h.labels, 0);
+      session.view.holding = false;
+      options.metrics.subscriptions.holding.set(session.labels, 0);
       if (lost.signal.aborted && !stopping.signal.aborted) {
-        h.log.warn({ reason: describeError(lost.signal.reason) }, 'lease lost; the session was stopped');
-        h.view.lastError = describeError(lost.signal.reason);
+        session.log.warn({ reason: describeError(lost.signal.reason) }, 'lease lost; the session was stopped');
+        session.view.lastError = describeError(lost.signal.reason);
       }
     }
-    await withTimeout(o.leases.release(name, holderId), leaseCallMs(), 'the lease store').catch(() => {});
-    setStatus(h, 'stopped');
+    await withTimeout(options.leases.release(name, holderId), leaseTickMs(), 'the lease store').catch(() => {});
+    setStatus(session, 'stopped');
   }
 
   return {
@@ -304,32 +306,32 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
     async check() {
       const problems: string[] = [];
       await Promise.all(
-        held.map(async (h) => {
-          if (!h.subscription.check) return;
+        held.map(async (session) => {
+          if (!session.subscription.check) return;
           const controller = new AbortController();
           try {
             await withTimeout(
-              h.subscription.check({
-                config: h.runtime.config,
-                services: h.runtime.services,
-                directory: h.runtime.directory,
-                state: h.runtime.state,
+              session.subscription.check({
+                config: session.runtime.config,
+                services: session.runtime.services,
+                directory: session.runtime.directory,
+                state: session.runtime.state,
                 http,
-                log: sessionLog(h),
+                log: sessionLog(session),
                 now: Date.now,
                 signal: controller.signal,
-                ...(h.instance !== undefined ? { instance: h.instance } : {}),
-                webhookUrl: (source) => `${o.publicUrl()}/webhooks/${h.labels.connector}/${source}`,
+                ...(session.instance !== undefined ? { instance: session.instance } : {}),
+                webhookUrl: (source) => `${options.publicUrl()}/webhooks/${session.labels.connector}/${source}`,
                 sleep: (ms) => sleep(ms, controller.signal),
               }),
-              o.settings.checkTimeoutMs,
-              `the start-up check of ${leaseName(h)}`,
+              options.settings.checkTimeoutMs,
+              `the start-up check of ${leaseName(session)}`,
             );
           } catch (error) {
             const reason = clean(describeError(error));
-            if (error instanceof ConfigError) problems.push(`connectors.${h.labels.connector} (${h.labels.subscription}): ${reason}`);
+            if (error instanceof ConfigError) problems.push(`connectors.${session.labels.connector} (${session.labels.subscription}): ${reason}`);
             // The vendor unreachable now is the sessions' business: they retry and show why.
-            else h.log.warn({ reason }, 'the start-up check could not finish; the session will retry');
+            else session.log.warn({ reason }, 'the start-up check could not finish; the session will retry');
           } finally {
             controller.abort();
           }
@@ -338,13 +340,13 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
       return problems;
     },
     start() {
-      for (const h of held) loops.push(hold(h));
+      for (const session of held) loops.push(hold(session));
     },
     async stop() {
       stopping.abort();
       const all = Promise.all(loops);
-      await Promise.race([all, sleep(o.settings.stopTimeoutMs)]);
+      await Promise.race([all, sleep(options.settings.stopTimeoutMs)]);
     },
-    list: () => held.map((h) => ({ ...h.view, events: { ...h.view.events }, renewals: { ...h.view.renewals } })),
+    list: () => held.map((session) => ({ ...session.view, events: { ...session.view.events }, renewals: { ...session.view.renewals } })),
   };
 }

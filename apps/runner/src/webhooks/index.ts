@@ -24,6 +24,7 @@ function flatHeaders(headers: FastifyRequest['headers']): Record<string, string>
 /** Registered with the prefix /webhooks. */
 export function webhooks(ctx: ServerContext): FastifyPluginAsync {
   return async (scope) => {
+    // Signatures cover the bytes the vendor sent: in this scope every body stays a Buffer, whatever its type.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     if (ctx.config.cors) await scope.register(cors, webhookCors(ctx.config.cors));
@@ -38,6 +39,17 @@ export function webhooks(ctx: ServerContext): FastifyPluginAsync {
       }
       throw error;
     });
+
+    const unknownConnector = (vendor: string, reply: FastifyReply) => {
+      countRefusal(ctx, 'unknown', 'unknown_connector');
+      const enabled = [...ctx.runtimes.keys()];
+      return sendError(
+        reply,
+        404,
+        `no connector "${vendor}" is enabled on this runner; enabled: ${enabled.join(', ') || 'none'}`,
+        { enabled },
+      );
+    };
 
     const receive = async (request: WebhookRequest, reply: FastifyReply) => {
       const { vendor, source } = request.params;
@@ -66,17 +78,6 @@ export function webhooks(ctx: ServerContext): FastifyPluginAsync {
         default:
           return refused(judged, outcome);
       }
-    };
-
-    const unknownConnector = (vendor: string, reply: FastifyReply) => {
-      countRefusal(ctx, 'unknown', 'unknown_connector');
-      const enabled = [...ctx.runtimes.keys()];
-      return sendError(
-        reply,
-        404,
-        `no connector "${vendor}" is enabled on this runner; enabled: ${enabled.join(', ') || 'none'}`,
-        { enabled },
-      );
     };
 
     scope.route({ method: ['GET', 'POST'], url: '/:vendor', handler: receive });
