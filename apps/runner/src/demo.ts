@@ -86,8 +86,8 @@ const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
  * A curl command that the demo runner accepts: the first connector whose source authenticates with a
- * plain token (header or query) and has a fixture that, sent with the demo secret, the pipeline accepts
- * (checked here, offline, before it is printed).
+ * plain token (header or query) and has a fixture that, signed with the demo secret by the source's own
+ * signer, the pipeline accepts (checked here, offline, before it is printed).
  */
 export async function sampleCurl(
   enabled: readonly ConnectorDefinition[],
@@ -97,10 +97,10 @@ export async function sampleCurl(
 ): Promise<string | undefined> {
   for (const connector of enabled) {
     for (const source of connector.sources) {
-      if (!['api-key', 'shared-secret', 'bearer-token'].includes(source.auth.scheme)) continue;
-      const credential = source.auth.credentials[0];
+      if (!source.sign || !['api-key', 'shared-secret', 'bearer-token'].includes(source.auth.scheme)) continue;
       const dir = path.join(fixturesRoot, connector.id, 'fixtures', source.id);
-      if (!credential || !existsSync(dir)) continue;
+      if (!existsSync(dir)) continue;
+      const runtime = createRuntime(connector, { options: sampleOptions(connector, secret) });
       for (const name of readdirSync(dir)
         .filter((f) => f.endsWith('.json'))
         .sort()) {
@@ -111,19 +111,13 @@ export async function sampleCurl(
           continue;
         }
         if (!fixture.request || !fixture.expect?.messages?.length) continue;
-        const value = source.auth.scheme === 'bearer-token' ? `Bearer ${secret}` : secret;
-        const headers = { ...(fixture.request.headers ?? {}) };
-        const query = { ...(fixture.request.query ?? {}) };
-        if (credential.in === 'header') headers[credential.name] = value;
-        else query[credential.name] = value;
         const url = new URL(`${baseUrl}/webhooks/${connector.id}/${source.id}`);
-        for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
-        const request = toInboundRequest({ ...fixture.request, headers, query: {} }, url.toString());
-        const runtime = createRuntime(connector, { options: sampleOptions(connector, secret) });
+        for (const [k, v] of Object.entries(fixture.request.query ?? {})) url.searchParams.set(k, String(v));
+        const request = source.sign(toInboundRequest({ ...fixture.request, query: {} }, url.toString()), runtime.config);
         const outcome = await handleRequest(runtime, request, source.id);
         if (outcome.kind !== 'accepted' || !outcome.messages.length) continue;
         const parts = [`curl -i -X ${request.method} ${quote(request.url)}`];
-        for (const [k, v] of Object.entries(headers)) parts.push(`-H ${quote(`${k}: ${v}`)}`);
+        for (const [k, v] of Object.entries(request.headers)) parts.push(`-H ${quote(`${k}: ${v}`)}`);
         if (request.rawBody.length) parts.push(`--data-binary ${quote(request.rawBody.toString('utf8'))}`);
         return parts.join(' \\\n    ');
       }

@@ -35,7 +35,7 @@ describe('admin API', () => {
               methods: ['POST'],
               auth: {
                 scheme: 'hmac-signature',
-                summary: 'header x-acme-signature: hex HMAC-SHA256 of the body with the shared secret',
+                summary: 'header x-acme-signature: hex HMAC-SHA256 of the body with option secret',
               },
               webhookUrl: 'https://hooks.example.com/base/webhooks/acme/events',
             },
@@ -43,7 +43,7 @@ describe('admin API', () => {
               id: 'status',
               description: 'Agent state web callback (GET with query string)',
               methods: ['GET'],
-              auth: { scheme: 'api-key', summary: 'query parameter key = the shared secret' },
+              auth: { scheme: 'api-key', summary: 'parameter key = option secret' },
               webhookUrl: 'https://hooks.example.com/base/webhooks/acme/status',
             },
           ],

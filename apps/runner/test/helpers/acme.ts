@@ -3,14 +3,14 @@
 import {
   defineConnector,
   defineSource,
+  hmacAuth,
   ignore,
   InputError,
   parseJson,
   parseWith,
   PROP,
   queryValues,
-  verifyHmac,
-  verifyToken,
+  tokenAuth,
 } from '@openconnect/core';
 import { z } from 'zod';
 
@@ -29,15 +29,8 @@ const callEvent = z.object({
 const events = defineSource<z.output<typeof callEvent>, Config>({
   id: 'events',
   description: 'Call events, JSON, signed with HMAC-SHA256 over the body',
-  auth: {
-    scheme: 'hmac-signature',
-    summary: 'header x-acme-signature: hex HMAC-SHA256 of the body with the shared secret',
-    credentials: [{ in: 'header', name: 'x-acme-signature' }],
-    signsBody: true,
-  },
+  ...hmacAuth<Config>({ secret: 'secret', header: 'x-acme-signature' }),
   detect: (req) => req.method === 'POST',
-  verify: (req, { config }) =>
-    verifyHmac({ secret: config.secret, payload: req.rawBody, signature: req.headers['x-acme-signature'] }),
   handshake: (req) => {
     const body = (() => {
       try {
@@ -73,13 +66,8 @@ const status = defineSource<{ agent: string; state: string }, Config>({
   id: 'status',
   description: 'Agent state web callback (GET with query string)',
   methods: ['GET'],
-  auth: {
-    scheme: 'api-key',
-    summary: 'query parameter key = the shared secret',
-    credentials: [{ in: 'query', name: 'key' }],
-  },
+  ...tokenAuth<Config>({ scheme: 'api-key', secret: 'secret', in: [{ query: 'key' }] }),
   detect: (req) => req.method === 'GET',
-  verify: (req, { config }) => verifyToken(req, { expected: config.secret, query: 'key' }),
   parse: (req) =>
     parseWith(z.object({ agent: z.string().min(1), state: z.string().min(1) }), queryValues(req), 'query'),
   map: (event) => ({
