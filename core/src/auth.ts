@@ -61,8 +61,10 @@ function receivedIn<Config>(req: InboundRequest, carrier: Carrier<Config>, confi
   if ('header' in carrier) {
     const name = nameOf(carrier.header, config);
     const value = header(req, name)?.trim();
-    // An Authorization header carries "Bearer <token>"; any other header carries the token alone.
-    return name.toLowerCase() === 'authorization' ? bearerToken(value) : value;
+    // A header renamed to Authorization may carry "Bearer <token>" (most senders) or the token alone (AXP
+    // sends its authToken verbatim in whatever header it is told); any other header carries the token alone.
+    if (name.toLowerCase() !== 'authorization') return value;
+    return /^bearer\s/i.test(value ?? '') ? bearerToken(value) : value;
   }
   if ('query' in carrier) return queryParam(req, nameOf(carrier.query, config))?.trim();
   return formValue(req, nameOf(carrier.form, config))?.trim();

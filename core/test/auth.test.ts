@@ -196,3 +196,13 @@ describe('tokenAuth refusals and spelling', () => {
     expect(await verify(auth, request({ headers: { 'x-acme-token': 'nope-nope-nope-nope' } }), mixed)).toEqual({ ok: false, reason: 'the token does not match' });
   });
 });
+
+describe('a token header renamed to Authorization', () => {
+  it('takes "Bearer <token>" or the token alone (a sender that puts it verbatim), and nothing else', async () => {
+    const auth = tokenAuth<Config>({ secret: 'token', in: [{ header: { option: 'tokenHeader', default: 'x-openconnect-token' } }] });
+    const renamed = { ...config, tokenHeader: 'Authorization' };
+    expect(await verify(auth, request({ headers: { authorization: `Bearer ${config.token}` } }), renamed)).toEqual({ ok: true });
+    expect(await verify(auth, request({ headers: { authorization: config.token! } }), renamed)).toEqual({ ok: true });
+    expect(await verify(auth, request({ headers: { authorization: `Basic ${config.token}` } }), renamed)).toMatchObject({ ok: false });
+  });
+});
