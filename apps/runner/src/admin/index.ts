@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
 import { dashboardApi } from '../dashboard/api.js';
-import { isOperator } from '../dashboard/session.js';
+import { signedInBy } from '../dashboard/session.js';
 import type { DeliveryRecord } from '../outbox/types.js';
 import { sendError } from '../reply.js';
 import { describeIssues, readJsonBodies } from './json.js';
@@ -56,13 +56,13 @@ export function admin(ctx: ServerContext): FastifyPluginAsync {
 
     scope.addHook('onRequest', async (request, reply) => {
       if (!token) return sendError(reply, 403, 'the admin API is disabled: set ADMIN_TOKEN to enable it');
-      if (!isOperator(request.headers, token)) {
+      const credential = signedInBy(request.headers, token);
+      if (!credential) {
         reply.header('www-authenticate', 'Bearer');
         return sendError(reply, 401, 'admin API: send Authorization: Bearer <ADMIN_TOKEN>');
       }
-      const byCookie = !request.headers.authorization;
       const json = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
-      if (byCookie && request.method !== 'GET' && !json)
+      if (credential === 'cookie' && request.method !== 'GET' && !json)
         return sendError(reply, 415, 'admin writes from the dashboard must be JSON (content-type: application/json)');
     });
     // Nothing a vendor sent may carry a secret back out through this API.

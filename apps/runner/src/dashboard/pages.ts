@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { safeCompare } from '@openconnect/core';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { RunnerConfig } from '../config.js';
-import { clearedCookie, isOperator, sessionCookie } from './session.js';
+import { clearedCookie, sessionCookie, signedInBy } from './session.js';
 
 const assets = join(import.meta.dirname, 'assets');
 const read = (name: string) => readFileSync(join(assets, name), 'utf8');
@@ -71,7 +71,7 @@ export function dashboardPages(ctx: { config: RunnerConfig }): FastifyPluginAsyn
     scope.get('/', async (request, reply) => {
       if (!token)
         return html(reply, 403, loginPage('The dashboard is disabled: start the runner with ADMIN_TOKEN set.'));
-      return isOperator(request.headers, token) ? html(reply, 200, files.index) : html(reply, 200, loginPage());
+      return signedInBy(request.headers, token) ? html(reply, 200, files.index) : html(reply, 200, loginPage());
     });
 
     scope.post('/login', async (request, reply) => {

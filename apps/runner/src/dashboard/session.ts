@@ -18,17 +18,23 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
-/** A request is the operator's when it carries the Bearer token or the session cookie. */
-export function isOperator(
+/** How a request signed in as the operator: the Bearer token, the session cookie, or not at all. */
+export type OperatorCredential = 'bearer' | 'cookie';
+
+/**
+ * The credential that makes a request the operator's. An Authorization header that is no Bearer token
+ * (Basic, a bare word) signs nothing in: the cookie alone decides then, and the request counts as by cookie.
+ */
+export function signedInBy(
   headers: Record<string, string | string[] | undefined>,
   adminToken: string | undefined,
-): boolean {
-  if (!adminToken) return false;
+): OperatorCredential | undefined {
+  if (!adminToken) return undefined;
   const authorization = typeof headers.authorization === 'string' ? headers.authorization : undefined;
   const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
-  if (bearer !== undefined) return safeCompare(bearer, adminToken);
+  if (bearer !== undefined) return safeCompare(bearer, adminToken) ? 'bearer' : undefined;
   const cookie = readCookie(typeof headers.cookie === 'string' ? headers.cookie : undefined, SESSION_COOKIE);
-  return safeCompare(cookie, sessionValue(adminToken));
+  return safeCompare(cookie, sessionValue(adminToken)) ? 'cookie' : undefined;
 }
 
 export function sessionCookie(adminToken: string, secure: boolean): string {
