@@ -109,7 +109,27 @@ export function formOrQuery(req: InboundRequest): Record<string, string> {
   return { ...queryValues(req), ...fromBody };
 }
 
-const DOCTYPE = /<!DOCTYPE|<!ENTITY/i;
+const DTD_REFUSED = 'XML with a DOCTYPE or ENTITY declaration is refused';
+
+/**
+ * DTDs are refused by the parser's own reading of the document, so `<!DOCTYPE` in a CDATA section or a
+ * comment is text, not a declaration. fast-xml-parser hands every DOCTYPE it reads to its entity decoder
+ * (addInputEntities); ours refuses it there. A DOCTYPE it refuses itself (external or parameter entities,
+ * a malformed DTD) fails inside its DocTypeReader, which the stack names. Entities are never expanded
+ * either way (processEntities: false; decode is the identity).
+ */
+class DtdRefused extends Error {}
+const refuseDtd = {
+  addInputEntities(): never {
+    throw new DtdRefused(DTD_REFUSED);
+  },
+  setExternalEntities() {},
+  reset() {},
+  setXmlVersion() {},
+  decode: (text: string) => text,
+};
+const failedInDtd = (error: unknown) =>
+  error instanceof DtdRefused || (error instanceof Error && /DocTypeReader/.test(error.stack ?? ''));
 
 // The five entities XML predefines and character references: all a document without a DTD may use.
 const XML_ENTITY = /&(lt|gt|amp|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/g;
@@ -152,7 +172,6 @@ export interface ParseXmlOptions {
  * `arrays` names elements that are always arrays, even when they occur once.
  */
 export function parseXml(text: string, options: ParseXmlOptions = {}): Record<string, unknown> {
-  if (DOCTYPE.test(text)) throw new InputError('XML with a DOCTYPE or ENTITY declaration is refused');
   if (!text.trim().startsWith('<')) throw new InputError('the request body is not XML');
   const always = new Set(options.arrays ?? []);
   const parser = new XMLParser({
@@ -165,11 +184,18 @@ export function parseXml(text: string, options: ParseXmlOptions = {}): Record<st
     ignoreDeclaration: true,
     removeNSPrefix: true,
     isArray: (name) => always.has(name),
+    entityDecoder: refuseDtd,
+    // `<!ENTITY …>` outside a DTD is no element: the lenient parser would read it as one named "!ENTITY".
+    updateTag: (name) => {
+      if (name.startsWith('!')) throw new DtdRefused(DTD_REFUSED);
+      return name;
+    },
   });
   let parsed: unknown;
   try {
     parsed = parser.parse(text, true);
   } catch (error) {
+    if (failedInDtd(error)) throw new InputError(DTD_REFUSED);
     const detail = (error as { err?: { msg?: string } }).err?.msg ?? (error as Error).message;
     throw new InputError(`the request body is not well-formed XML (${detail})`);
   }

@@ -62,6 +62,25 @@ describe('parsers', () => {
     expect(() => parseXml(xxe)).toThrow(InputError);
   });
 
+  it('parseXml refuses a DOCTYPE wherever the parser meets one, and declarations outside a DTD', () => {
+    const refused = /XML with a DOCTYPE or ENTITY declaration is refused/;
+    expect(() => parseXml('<!DOCTYPE a><a>1</a>')).toThrow(refused);
+    expect(() => parseXml('<a><!DOCTYPE b><b>1</b></a>')).toThrow(refused);
+    expect(() => parseXml('<!DOCTYPE a [<!ENTITY % p "x">]><a>1</a>')).toThrow(refused);
+    expect(() => parseXml('<a><!ENTITY x "y"><b>1</b></a>')).toThrow(refused);
+    expect(() => parseXml('<!DOCTYPE a [<!ENTITY x "y"><a>1</a>')).toThrow(InputError); // unclosed: not well-formed
+  });
+
+  it('parseXml reads <!DOCTYPE and <!ENTITY inside a CDATA section as text', () => {
+    expect(parseXml('<a><b><![CDATA[<!DOCTYPE x [<!ENTITY y "z">]>]]></b></a>')).toEqual({
+      a: { b: '<!DOCTYPE x [<!ENTITY y "z">]>' },
+    });
+  });
+
+  it('parseXml skips <!DOCTYPE and <!ENTITY inside a comment', () => {
+    expect(parseXml('<!-- <!DOCTYPE x> --><a><!-- <!ENTITY y "z"> --><b>1</b></a>')).toEqual({ a: { b: '1' } });
+  });
+
   it('parseXml keeps entities as written by default', () => {
     expect(parseXml('<a x="&quot;q&quot;">R&amp;D &lt;b&gt;</a>')).toEqual({ a: { '#text': 'R&amp;D &lt;b&gt;', '@x': '&quot;q&quot;' } });
   });

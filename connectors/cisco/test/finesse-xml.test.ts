@@ -33,6 +33,35 @@ describe('Finesse XML', () => {
     expect((await handleRequest(runtime(), finesseRequest(body))).answer.status).toBe(400);
   });
 
+  it('maps a call variable holding <!DOCTYPE in a CDATA section like any other value', async () => {
+    const body = update(
+      dialogs({
+        state: 'ALERTING',
+        variables: [['callVariable1', '<![CDATA[<!DOCTYPE html><!ENTITY x "y"> pasted by an agent]]>']],
+      }),
+      'POST',
+      source,
+    );
+    const outcome = await handleRequest(runtime(), finesseRequest(body));
+    expect(
+      outcome.kind === 'accepted' && [outcome.messages[0]?.lifecycle, outcome.messages[0]?.props.callVariable1],
+    ).toEqual(['offered', '<!DOCTYPE html><!ENTITY x "y"> pasted by an agent']);
+  });
+
+  it('maps Finesse XML with <!DOCTYPE inside a comment as if the comment were not there', async () => {
+    const plain = update(dialogs({ state: 'ALERTING', variables: [['callVariable1', 'VIP']] }), 'POST', source);
+    const commented = `<!-- relayed; no <!DOCTYPE or <!ENTITY here -->${plain.replace('<data>', '<data><!-- <!DOCTYPE x> -->')}`;
+    const [expected, outcome] = await Promise.all([
+      handleRequest(runtime(), finesseRequest(plain)),
+      handleRequest(runtime(), finesseRequest(commented)),
+    ]);
+    // The same messages; only a digest of the bytes (the dedupe key of a body without an event id) differs.
+    const mapped = (o: typeof outcome) =>
+      o.kind === 'accepted' ? o.messages.map(({ dedupeKey: _bytes, ...message }) => message) : o.kind;
+    expect(mapped(outcome)).toEqual(mapped(expected));
+    expect(mapped(outcome)).toHaveLength(1);
+  });
+
   it('decodes &amp; and character references in values, once', async () => {
     const body = update(
       dialogs({
