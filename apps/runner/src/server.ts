@@ -2,12 +2,19 @@
 // routes: webhooks (raw bodies, CORS), admin (JSON, operator sign-in, redaction), the dashboard (its
 // sign-in form) and health. What is common stays here: the server's limits, the answer to an error and
 // the answer to a path that is none of theirs.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import { scrubberFor } from '@openconnect/core';
 import { admin } from './admin/index.js';
 import type { ServerContext } from './context.js';
 import { dashboardPages } from './dashboard/pages.js';
 import { health } from './health.js';
-import { errorStatus, sendError } from './reply.js';
+import { errorStatus, isNotAMediaType, notAMediaType, sendError } from './reply.js';
 import { webhooks } from './webhooks/index.js';
 
 const ROUTES = [
@@ -31,8 +38,13 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true },
   });
 
+  // A path that is none of the routes is a 404 listing them, whatever its body.
+  const noRoute = (request: FastifyRequest, reply: FastifyReply) =>
+    sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`, { routes: ROUTES });
+
   // Every surface's errors end here (the webhook scope counts its own first).
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (isNotAMediaType(error)) return request.is404 ? noRoute(request, reply) : notAMediaType(request, reply);
     const status = errorStatus(error);
     if (status === 500) {
       request.log.error({ err: error, url: request.url }, 'unexpected error while answering a request');
@@ -43,12 +55,15 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
     return sendError(reply, status, error.message);
   });
 
-  // A path that is none of the routes is a 404 listing them, whatever its body: this scope parses none.
+  // Nothing the runner answers carries a configured secret, on any surface: not a vendor's echo in a
+  // connector's answer (core scrubs those too), not a path that names one in a refusal.
+  const scrub = scrubberFor(ctx.config.secrets);
+  app.addHook('onSend', async (_request, _reply, payload) => (typeof payload === 'string' ? scrub(payload) : payload));
+
+  // This scope parses no body.
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.setNotFoundHandler((request, reply) =>
-      sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`, { routes: ROUTES }),
-    );
+    scope.setNotFoundHandler(noRoute);
   });
   app.register(webhooks(ctx), { prefix: '/webhooks' });
   app.register(health(ctx));

@@ -61,8 +61,45 @@ describe('each surface parses its own bodies', () => {
     expect((await t.postAcme(answered('scopes-1'))).status).toBe(200);
   });
 
+  // Fastify refuses a content-type header that is no media type (type/subtype) before any parser runs; each
+  // surface's 415 names what it reads instead of a bare "Unsupported Media Type".
+  const NOT_A_TYPE = 'application json';
+
+  it('webhooks: a content-type that is no media type gets 415 naming what webhooks take', async () => {
+    const res = await post('/webhooks/acme/events', NOT_A_TYPE, JSON.stringify(answered('scopes-2')));
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({
+      error:
+        'the content-type "application json" is not a media type (type/subtype): webhooks take any media type, e.g. application/json, and the connector reads the body',
+    });
+  });
+
+  it('admin: a content-type that is no media type gets 415 naming JSON', async () => {
+    const res = await post('/admin/pause', NOT_A_TYPE, '{}', { authorization: `Bearer ${ADMIN_TOKEN}` });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({
+      error:
+        'the content-type "application json" is not a media type (type/subtype): the admin API reads JSON (content-type: application/json)',
+    });
+  });
+
+  it('dashboard: a content-type that is no media type gets 415 naming the sign-in form', async () => {
+    const res = await post('/login', ';;;', `token=${ADMIN_TOKEN}`);
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({
+      error:
+        'the content-type ";;;" is not a media type (type/subtype): the dashboard reads only its sign-in form (content-type: application/x-www-form-urlencoded)',
+    });
+  });
+
   it('answers a path that is no route with 404 listing the routes, whatever its body', async () => {
     const res = await post('/nothing/here', 'application/json', '{not json');
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: string }).error).toBe('no route POST /nothing/here');
+  });
+
+  it('answers a path that is no route with 404 even when its content-type is no media type', async () => {
+    const res = await post('/nothing/here', NOT_A_TYPE, 'x');
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: string }).error).toBe('no route POST /nothing/here');
   });

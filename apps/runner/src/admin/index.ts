@@ -9,7 +9,7 @@ import type { ServerContext } from '../context.js';
 import { dashboardApi } from '../dashboard/api.js';
 import { signedInBy } from '../dashboard/session.js';
 import type { DeliveryRecord } from '../outbox/types.js';
-import { sendError } from '../reply.js';
+import { declareReads, sendError } from '../reply.js';
 import { describeIssues, readJsonBodies } from './json.js';
 
 export const MAX_LIST = 1000;
@@ -53,6 +53,7 @@ export function admin(ctx: ServerContext): FastifyPluginAsync {
   return async (scope) => {
     // Writes by cookie must say application/json (below), which a cross-site form cannot.
     readJsonBodies(scope);
+    declareReads(scope, 'the admin API reads JSON (content-type: application/json)');
 
     scope.addHook('onRequest', async (request, reply) => {
       if (!token) return sendError(reply, 403, 'the admin API is disabled: set ADMIN_TOKEN to enable it');

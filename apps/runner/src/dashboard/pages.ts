@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { safeCompare } from '@openconnect/core';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { RunnerConfig } from '../config.js';
+import { declareReads } from '../reply.js';
 import { clearedCookie, sessionCookie, signedInBy } from './session.js';
 
 const assets = join(import.meta.dirname, 'assets');
@@ -26,6 +27,7 @@ const SECURITY_HEADERS = {
 };
 
 const FORM = 'application/x-www-form-urlencoded';
+const READS = `the dashboard reads only its sign-in form (content-type: ${FORM})`;
 
 class NotTheForm extends Error {
   readonly statusCode = 415;
@@ -63,10 +65,11 @@ export function dashboardPages(ctx: { config: RunnerConfig }): FastifyPluginAsyn
     scope.addContentTypeParser('*', { parseAs: 'string' }, (request, _body, done) =>
       done(
         new NotTheForm(
-          `the dashboard reads only its sign-in form (content-type: ${FORM}), not ${request.headers['content-type'] || 'a body without content-type'}`,
+          `${READS}, not ${request.headers['content-type'] || 'a body without content-type'}`,
         ),
       ),
     );
+    declareReads(scope, READS);
 
     scope.get('/', async (request, reply) => {
       if (!token)

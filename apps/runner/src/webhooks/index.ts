@@ -6,7 +6,7 @@ import cors from '@fastify/cors';
 import { handleRequest, type InboundRequest } from '@openconnect/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
-import { errorStatus, sendError } from '../reply.js';
+import { declareReads, errorStatus, sendError } from '../reply.js';
 import { CorsRefused, webhookCors } from './cors.js';
 import { accepted, countRefusal, handshake, ignored, type Judged, refused } from './outcomes.js';
 
@@ -27,6 +27,7 @@ export function webhooks(ctx: ServerContext): FastifyPluginAsync {
     // Signatures cover the bytes the vendor sent: in this scope every body stays a Buffer, whatever its type.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    declareReads(scope, 'webhooks take any media type, e.g. application/json, and the connector reads the body');
     if (ctx.config.cors) await scope.register(cors, webhookCors(ctx.config.cors));
 
     // A body too large or cut off is refused before any connector sees it: counted here, answered by the
@@ -66,7 +67,11 @@ export function webhooks(ctx: ServerContext): FastifyPluginAsync {
         rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
       };
       // deferState: a source whose state must follow the store gets it committed once stored (outcomes.ts).
-      const outcome = await handleRequest(runtime, inbound, source, { deferState: true });
+      // A request without an event id is keyed by its bytes: a proxy's retry of it is stored once.
+      const outcome = await handleRequest(runtime, inbound, source, {
+        deferState: true,
+        identicalRequestWindowMs: ctx.config.delivery.identicalRequestWindowMs,
+      });
       const judged: Judged = { ctx, connector: vendor, request, reply };
       switch (outcome.kind) {
         case 'accepted':
