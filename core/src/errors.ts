@@ -197,17 +197,29 @@ export class InputError extends OpenConnectError {
 }
 
 /**
- * Replaces every occurrence of each secret with [redacted]: raw, URL-encoded, and encoded as a query or
- * form value (which also escapes ' ( ) ! ~ and writes spaces as +).
+ * Replaces every occurrence of each secret with [redacted]: raw, URL-encoded, encoded as a query or form
+ * value (which also escapes ' ( ) ! ~ and writes spaces as +), and JSON-escaped.
  */
 export function redact(text: string, secrets: Iterable<string | undefined>): string {
-  let out = text;
+  return redactor(secrets)(text);
+}
+
+/**
+ * redact() for many texts and the same secrets: each secret's forms are worked out once. Longest first, so
+ * a secret that contains a shorter one (a jwt that contains a token) goes as a whole, not in pieces.
+ */
+export function redactor(secrets: Iterable<string | undefined>): (text: string) => string {
+  const forms = new Set<string>();
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
     const asQueryValue = new URLSearchParams({ s: secret }).toString().slice(2);
-    for (const form of new Set([secret, encodeURIComponent(secret), asQueryValue])) {
-      out = out.split(form).join('[redacted]');
-    }
+    for (const form of [secret, encodeURIComponent(secret), asQueryValue, JSON.stringify(secret).slice(1, -1)]) forms.add(form);
   }
-  return out;
+  if (forms.size === 0) return (text) => text;
+  const longestFirst = [...forms].sort((a, b) => b.length - a.length);
+  return (text) => {
+    let out = text;
+    for (const form of longestFirst) if (out.includes(form)) out = out.split(form).join('[redacted]');
+    return out;
+  };
 }

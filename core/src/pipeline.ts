@@ -11,9 +11,11 @@ import {
 } from './connector.js';
 import { createDirectory, type Directory, type Draft, isIgnored } from './mapping.js';
 import { encodeRequest } from './client.js';
-import { ConfigError, InputError, OpenConnectError, redact } from './errors.js';
+import { dedupeKeyOf, type IdenticalRequest, identicalRequest } from './dedupe.js';
+import { ConfigError, InputError, OpenConnectError } from './errors.js';
 import { type Props, validateMessage } from './message.js';
 import type { InboundRequest } from './request.js';
+import { type Scrub, scrubAnswer, scrubberFor, scrubProps } from './scrub.js';
 import { type SubscriptionDefinition, subscriptionEvents } from './subscription.js';
 import { createMemoryStateStore, createStateTransaction, namespacedStateStore, type StateStore } from './state.js';
 import { DEFAULT_EVENT_NAMES, type Lifecycle, PROP } from './vocabulary.js';
@@ -26,7 +28,10 @@ export interface ConnectorRuntime {
   services: unknown;
   directory: Directory;
   state: StateStore;
-  /** Secret values from the connector config, for redaction. */
+  /**
+   * Every secret scrubbed from what leaves: the connector config's, and the host's when it handed its list in
+   * (RuntimeOptions.secrets), which is then this same list.
+   */
   secrets: string[];
 }
 
@@ -35,6 +40,12 @@ export interface RuntimeOptions {
   state?: StateStore;
   /** Replace the connector's services (look-ups), e.g. to point them at a local test server. */
   services?: unknown;
+  /**
+   * The host's list of secrets (the OpenConnect jwt, an admin token, a store password): the connector's own
+   * are added to it, and the runtime scrubs all of it from messages and answers. A host that hands the same
+   * list to every runtime has each scrub every secret it knows, other connectors' included.
+   */
+  secrets?: string[];
 }
 
 /** Binds a connector to its deployment settings; throws ConfigError listing every problem. */
@@ -61,7 +72,9 @@ export function createRuntime(
     );
   }
   const config = configResult.data;
-  const secrets = (connector.secrets ?? []).flatMap((path) => secretValues(config, path.split('.')));
+  const secrets = options.secrets ?? [];
+  for (const path of connector.secrets ?? [])
+    for (const value of secretValues(config, path.split('.'))) if (!secrets.includes(value)) secrets.push(value);
   return {
     connector,
     settings,
@@ -93,8 +106,14 @@ export interface PreparedMessage {
   event: string;
   lifecycle: Lifecycle;
   props: Props;
-  /** Stable across vendor retries when the draft has a dedupeId or the source an event id: the outbox delivers it once. */
+  /**
+   * Stable across vendor retries when the draft has a dedupeId or the source an event id, or, when the host
+   * asks (HandleOptions.identicalRequestWindowMs), a digest of a request that has neither: the outbox stores
+   * it once.
+   */
   dedupeKey?: string;
+  /** How long the outbox remembers this dedupeKey, when not for its own window: set for request digests. */
+  dedupeWindowMs?: number;
 }
 
 export type Outcome =
@@ -183,6 +202,12 @@ export interface HandleOptions {
    * (the runner). Otherwise state of 'after-store' sources is committed before handleRequest returns.
    */
   deferState?: boolean;
+  /**
+   * A request whose source gives no event id (and whose drafts no dedupeId) is keyed by a digest of its
+   * bytes, remembered for this long: a proxy's retry of the same bytes is then stored once (hosts with an
+   * outbox: the runner). Unset or 0: no key.
+   */
+  identicalRequestWindowMs?: number;
 }
 
 /** Runs one vendor request through the connector. Never throws: every failure is an Outcome. */
@@ -191,6 +216,15 @@ export async function handleRequest(
   req: InboundRequest,
   sourceId?: string,
   options: HandleOptions = {},
+): Promise<Outcome> {
+  return scrubOutcome(await judgeRequest(runtime, req, sourceId, options), scrubberFor(runtime.secrets));
+}
+
+async function judgeRequest(
+  runtime: ConnectorRuntime,
+  req: InboundRequest,
+  sourceId: string | undefined,
+  options: HandleOptions,
 ): Promise<Outcome> {
   const { connector } = runtime;
   const picked = selectSource(connector, req, sourceId);
@@ -205,12 +239,13 @@ export async function handleRequest(
     const check =
       options.verify === false ? { ok: true as const } : await source.verify(req, { config: runtime.config, services: runtime.services });
     if (!check.ok) {
-      const reason = redact(check.reason, runtime.secrets);
+      const reason = scrubberFor(runtime.secrets)(check.reason);
       return { kind: 'rejected', source: source.id, reason, answer: json(401, { error: `unauthorized: ${reason}` }) };
     }
     const handshake = source.handshake?.(req, runtime.config);
     if (handshake) return { kind: 'handshake', source: source.id, answer: handshake };
-    return await mapEvent(runtime, source, readWith(runtime, source.id, () => source.parse(req)), options);
+    const identical = identicalRequest(req, options.identicalRequestWindowMs);
+    return await mapEvent(runtime, source, readWith(runtime, source.id, () => source.parse(req)), options, identical);
   } catch (error) {
     return failureOutcome(runtime, source.id, error);
   }
@@ -232,11 +267,13 @@ export async function handleFrame(
     const reason = `${runtime.connector.id}/${subscription.id} delivers no events of its own`;
     return { kind: 'invalid', source: subscription.id, reason, answer: json(400, { error: reason }) };
   }
+  let outcome: Outcome;
   try {
-    return await mapEvent(runtime, events, readWith(runtime, subscription.id, () => events.parse(frame)), options);
+    outcome = await mapEvent(runtime, events, readWith(runtime, subscription.id, () => events.parse(frame)), options);
   } catch (error) {
-    return failureOutcome(runtime, subscription.id, error);
+    outcome = failureOutcome(runtime, subscription.id, error);
   }
+  return scrubOutcome(outcome, scrubberFor(runtime.secrets));
 }
 
 /** What maps a parsed native event: a webhook source, or a subscription that carries events. */
@@ -259,7 +296,13 @@ function readWith(runtime: ConnectorRuntime, id: string, parse: () => unknown): 
   }
 }
 
-async function mapEvent(runtime: ConnectorRuntime, handler: EventHandler, event: unknown, options: HandleOptions): Promise<Outcome> {
+async function mapEvent(
+  runtime: ConnectorRuntime,
+  handler: EventHandler,
+  event: unknown,
+  options: HandleOptions,
+  identical?: IdenticalRequest,
+): Promise<Outcome> {
   const eventId = handler.eventId?.(event);
   // A failed mapping or a refused message leaves an 'after-store' handler's state untouched.
   const transaction = handler.stateWrites === 'after-store' ? createStateTransaction(runtime.state) : undefined;
@@ -281,7 +324,7 @@ async function mapEvent(runtime: ConnectorRuntime, handler: EventHandler, event:
     return { kind: 'ignored', source: handler.id, ...(eventId ? { eventId } : {}), reason: result.ignored, answer, ...commit };
   }
   const drafts = Array.isArray(result) ? result : [result];
-  const prepared = prepareMessages(runtime, handler.id, drafts, eventId);
+  const prepared = prepareMessages(runtime, handler.id, drafts, eventId, identical);
   const delivered = prepared.messages.length;
   const answer = handler.respond?.({ delivered }) ?? json(200, { status: 'accepted', messages: delivered });
   await settle();
@@ -289,7 +332,7 @@ async function mapEvent(runtime: ConnectorRuntime, handler: EventHandler, event:
 }
 
 function failureOutcome(runtime: ConnectorRuntime, id: string, error: unknown): Outcome {
-  const clean = (text: string) => redact(text, runtime.secrets);
+  const clean = scrubberFor(runtime.secrets);
   if (error instanceof InputError) {
     const reason = clean(error.message);
     return { kind: 'invalid', source: id, reason, answer: json(400, { error: reason }) };
@@ -303,18 +346,16 @@ function failureOutcome(runtime: ConnectorRuntime, id: string, error: unknown): 
   return { kind: 'failed', source: id, reason, answer: json(503, { error: reason }) };
 }
 
-/** A vendor payload may echo a connector secret (a token in custom attributes): it never leaves in a prop. */
-function withoutSecrets(props: Props, secrets: string[]): Props {
-  if (!secrets.length) return props;
-  const out: Props = {};
-  for (const [name, value] of Object.entries(props)) out[name] = typeof value === 'string' ? redact(value, secrets) : value;
-  return out;
-}
-
-function dedupeKeyOf(connector: string, source: string, draft: Draft, index: number, count: number, eventId?: string): { dedupeKey?: string } {
-  if (draft.dedupeId) return { dedupeKey: `${connector}/${source}/${draft.dedupeId}` };
-  if (eventId) return { dedupeKey: `${connector}/${source}/${eventId}${count > 1 ? `#${index}` : ''}` };
-  return {};
+/** Whatever the vendor is told or the host logs (reasons, answers, ids) carries no secret either. */
+function scrubOutcome(outcome: Outcome, scrub: Scrub): Outcome {
+  const clean = { ...outcome, answer: scrubAnswer(outcome.answer, scrub) } as Outcome;
+  if ('reason' in clean) clean.reason = scrub(clean.reason);
+  if ('eventId' in clean && clean.eventId !== undefined) clean.eventId = scrub(clean.eventId);
+  if (clean.kind === 'accepted') {
+    clean.warnings = clean.warnings.map(scrub);
+    clean.skipped = clean.skipped.map((s) => ({ ...s, reason: scrub(s.reason) }));
+  }
+  return clean;
 }
 
 /** Names the events, applies the prop policy and validates each draft into a PreparedMessage. */
@@ -323,37 +364,46 @@ export function prepareMessages(
   source: string,
   drafts: Draft[],
   eventId?: string,
+  identical?: IdenticalRequest,
 ): { messages: PreparedMessage[]; skipped: { lifecycle: Lifecycle; reason: string }[]; warnings: string[] } {
+  const scrub = scrubberFor(runtime.secrets);
   const messages: PreparedMessage[] = [];
   const skipped: { lifecycle: Lifecycle; reason: string }[] = [];
   const warnings: string[] = [];
   drafts.forEach((draft, index) => {
-    const event = resolveEventName(draft, runtime.settings.events);
-    if (event === null) {
+    const named = resolveEventName(draft, runtime.settings.events);
+    if (named === null) {
       skipped.push({ lifecycle: draft.lifecycle, reason: `the event map switches off ${draft.lifecycle}` });
       return;
     }
-    const props = withoutSecrets(
+    const event = scrub(named);
+    const agentid = scrub(draft.agentid);
+    const props = scrubProps(
       applyPropPolicy({ [PROP.lifecycle]: draft.lifecycle, ...draft.props }, runtime.settings.props),
-      runtime.secrets,
+      scrub,
     );
     let validated: ReturnType<typeof validateMessage>;
     try {
       // Placeholders stand in for the jwt and crmid, which only the sender holds.
-      validated = validateMessage({ agentid: draft.agentid, jwt: 'x'.repeat(64), crmid: 'x'.repeat(64), event, props });
+      validated = validateMessage({ agentid, jwt: 'x'.repeat(64), crmid: 'x'.repeat(64), event, props });
     } catch (error) {
       throw new InputError((error as Error).message);
     }
     encodeRequest(validated.message, { baseUrl: 'http://localhost/', method: 'POST' });
     warnings.push(...validated.warnings);
+    const { dedupeKey, dedupeWindowMs } = dedupeKeyOf(`${runtime.connector.id}/${source}`, draft, index, drafts.length, {
+      ...(eventId ? { eventId } : {}),
+      ...(identical ? { identical } : {}),
+    });
     messages.push({
       connector: runtime.connector.id,
       source,
-      agentid: draft.agentid,
+      agentid,
       event,
       lifecycle: draft.lifecycle,
       props: validated.message.props,
-      ...dedupeKeyOf(runtime.connector.id, source, draft, index, drafts.length, eventId),
+      ...(dedupeKey ? { dedupeKey: scrub(dedupeKey) } : {}),
+      ...(dedupeWindowMs ? { dedupeWindowMs } : {}),
     });
   });
   return { messages, skipped, warnings };

@@ -286,3 +286,143 @@ describe('secrets of a connector config', () => {
     expect(secretValues(config, ['nope'])).toEqual([]);
   });
 });
+
+// A relay that forwards whatever the vendor sent, with no event id: its fields become props as they are.
+const relayed = z.record(z.string(), z.string());
+const relay = defineSource<Record<string, string>, { token: string }>({
+  id: 'relay',
+  description: 'a relay without event ids',
+  methods: ['GET', 'POST'],
+  auth: { scheme: 'shared-secret', summary: 'x-token', credentials: [{ in: 'header', name: 'x-token' }] },
+  verify: (req, { config }) => verifyToken(req, { expected: config.token, header: 'x-token' }),
+  parse: (req) => (req.method === 'GET' ? queryValues(req) : parseWith(relayed, parseJson(req))),
+  map: ({ agent, event, skip, twice, ...fields }) => {
+    if (skip) return ignore(`nothing to pop for ${skip}`);
+    const draft = { agentid: agent ?? 'nobody', lifecycle: 'custom' as const, event: event ?? 'relayed', props: fields };
+    return twice ? [draft, { ...draft, agentid: twice }] : draft;
+  },
+  respond: (result) => ({ status: 200, body: 'ignored' in result ? `ok: ${result.ignored}` : `ok: ${result.delivered}` }),
+});
+const relayConnector = defineConnector({
+  id: 'test-relay',
+  displayName: 'Test Relay',
+  platforms: ['Test Cloud'],
+  config: z.object({ token: z.string().min(4) }),
+  secrets: ['token'],
+  sources: [relay],
+});
+const RELAY_URL = 'https://hooks.example.com/webhooks/test-relay/relay';
+const relayRequest = (body: unknown, { url = RELAY_URL, method = 'POST' } = {}) =>
+  toInboundRequest({ method, url, headers: { 'content-type': 'application/json', 'x-token': 'tok-secret' }, body }, url);
+const IDENTICAL = { identicalRequestWindowMs: 120_000 };
+const keysOf = async (request: ReturnType<typeof relayRequest>, options: Parameters<typeof handleRequest>[3] = IDENTICAL) => {
+  const outcome = await handleRequest(createRuntime(relayConnector, { options: { token: 'tok-secret' } }), request, 'relay', options);
+  if (outcome.kind !== 'accepted') throw new Error(`${outcome.kind}: ${'reason' in outcome ? outcome.reason : ''}`);
+  return outcome.messages.map(({ dedupeKey, dedupeWindowMs }) => ({ dedupeKey, dedupeWindowMs }));
+};
+
+describe('a request whose source has no event id', () => {
+  it("is keyed by a digest of its bytes (method, path and query, body) and source, kept for the host's window", async () => {
+    const [first] = await keysOf(relayRequest({ agent: 'jdoe', note: 'n1' }));
+    expect(first!.dedupeKey).toMatch(/^test-relay\/relay\/sha256=[A-Za-z0-9_-]{43}$/);
+    expect(first!.dedupeWindowMs).toBe(120_000);
+    expect(await keysOf(relayRequest({ agent: 'jdoe', note: 'n1' }))).toEqual([first]);
+  });
+
+  it('gets another key when any byte differs: the body, the query, the path or the method', async () => {
+    const [base] = await keysOf(relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}?a=1` }));
+    const others = [
+      await keysOf({ ...relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}?a=1` }), rawBody: Buffer.from('{"agent":"jdoe"} ') }),
+      await keysOf(relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}?a=2` })),
+      await keysOf(relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}/?a=1` })),
+      await keysOf({ ...relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}?a=1` }), method: 'GET', query: { agent: 'jdoe' } }),
+    ].map(([m]) => m!.dedupeKey);
+    expect(new Set([base!.dedupeKey, ...others]).size).toBe(5);
+  });
+
+  it('is the same key through another host name: replicas behind one load balancer agree', async () => {
+    const [viaOne] = await keysOf(relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}?a=1` }));
+    const [viaOther] = await keysOf(relayRequest({ agent: 'jdoe' }, { url: 'http://10.0.0.7:8080/webhooks/test-relay/relay?a=1' }));
+    expect(viaOther).toEqual(viaOne);
+  });
+
+  it('numbers the keys when one request makes several messages', async () => {
+    const keys = await keysOf(relayRequest({ agent: 'a1', twice: 'a2' }));
+    expect(keys.map((k) => k.dedupeKey?.split('#')[1])).toEqual(['0', '1']);
+    expect(keys[0]!.dedupeKey!.split('#')[0]).toBe(keys[1]!.dedupeKey!.split('#')[0]);
+  });
+
+  it('has no key without a window from the host (dry runs, hosts with no outbox), nor with 0', async () => {
+    expect(await keysOf(relayRequest({ agent: 'jdoe' }), {})).toEqual([{ dedupeKey: undefined, dedupeWindowMs: undefined }]);
+    expect(await keysOf(relayRequest({ agent: 'jdoe' }), { identicalRequestWindowMs: 0 })).toEqual([
+      { dedupeKey: undefined, dedupeWindowMs: undefined },
+    ]);
+  });
+
+  it("leaves a source's event id and a draft's dedupeId their own key, kept for the outbox's window", async () => {
+    const byEventId = await handleRequest(runtime(), post({ id: 'e1', type: 'answered', agent: 'jdoe', call: 'c1' }), 'calls', IDENTICAL);
+    expect(byEventId.kind === 'accepted' && byEventId.messages.map((m) => [m.dedupeKey, m.dedupeWindowMs])).toEqual([['test-vendor/calls/e1', undefined]]);
+    const byDraft = await handleRequest(runtime(), post({ id: 'e11', type: 'batch', call: 'c' }), 'calls', IDENTICAL);
+    expect(byDraft.kind === 'accepted' && byDraft.messages.map((m) => [m.dedupeKey, m.dedupeWindowMs])).toEqual([
+      ['test-vendor/calls/r-1', undefined],
+      ['test-vendor/calls/r-2', undefined],
+    ]);
+  });
+});
+
+describe('secrets the host hands to createRuntime', () => {
+  const JWT = 'jwt-0123456789abcdef-openconnect';
+  const ADMIN = 'admin-token-0123456789';
+  const hostRuntime = () => {
+    const secrets = [JWT, ADMIN];
+    return { secrets, runtime: createRuntime(relayConnector, { options: { token: 'tok-secret' } }, { secrets }) };
+  };
+
+  it("join the connector's own in one list, which the host keeps", () => {
+    const { secrets, runtime: rt } = hostRuntime();
+    expect(rt.secrets).toEqual([JWT, ADMIN, 'tok-secret']);
+    expect(secrets).toBe(rt.secrets);
+  });
+
+  it('are scrubbed from prop names and values, the agent and the event before anything is stored', async () => {
+    const { runtime: rt } = hostRuntime();
+    const outcome = await handleRequest(
+      rt,
+      relayRequest({ agent: `agent-${ADMIN}`, event: `pop ${JWT}`, [JWT]: 'named like the jwt', [`custom.tok-secret`]: 'named like the token', note: JWT, other: 'Bearer tok-secret' }),
+      'relay',
+    );
+    expect(outcome.kind === 'accepted' && outcome.messages).toEqual([
+      {
+        connector: 'test-relay',
+        source: 'relay',
+        agentid: 'agent-[redacted]',
+        event: 'pop [redacted]',
+        lifecycle: 'custom',
+        props: {
+          lifecycle: 'custom',
+          '[redacted]': 'named like the jwt',
+          'custom.[redacted]': 'named like the token',
+          note: '[redacted]',
+          other: 'Bearer [redacted]',
+        },
+      },
+    ]);
+  });
+
+  it('never overwrite a prop when two names scrub to the same: the first stays', async () => {
+    const { runtime: rt } = hostRuntime();
+    const outcome = await handleRequest(rt, relayRequest({ agent: 'a', [JWT]: 'first', [ADMIN]: 'second' }), 'relay');
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.props).toEqual({ lifecycle: 'custom', '[redacted]': 'first' });
+  });
+
+  it('are scrubbed from ignored reasons and from every answer', async () => {
+    const { runtime: rt } = hostRuntime();
+    const ignored = await handleRequest(rt, relayRequest({ skip: `the jwt ${JWT}` }), 'relay');
+    expect(ignored).toMatchObject({ kind: 'ignored', reason: 'nothing to pop for the jwt [redacted]', answer: { body: 'ok: nothing to pop for the jwt [redacted]' } });
+    const unknown = await handleRequest(rt, relayRequest({ agent: 'a' }), JWT);
+    expect(unknown.answer.status).toBe(404);
+    const unreadable = await handleRequest(rt, { ...relayRequest({}), rawBody: Buffer.from(`{"agent": ${JWT}}`) }, 'relay');
+    expect(unreadable.answer.status).toBe(400);
+    for (const outcome of [ignored, unknown, unreadable]) expect(JSON.stringify(outcome)).not.toContain(JWT);
+  });
+});

@@ -22,6 +22,13 @@ import { type CorsConfig, normaliseOrigin } from './webhooks/cors.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * How long a request without an event id is remembered by its bytes: a proxy or load balancer that lost the
+ * 2xx retries within seconds (nginx's default read timeout is 60 s), while the same genuine event a few
+ * minutes later (a call transferred back) must pop again.
+ */
+export const DEFAULT_IDENTICAL_REQUEST_WINDOW_MS = 120_000;
+
 export const configSchema = z
   .object({
     port: z.coerce.number().int().min(0).max(65_535).default(8080),
@@ -57,13 +64,28 @@ export const configSchema = z
         burst: z.coerce.number().int().positive().default(400),
         /** A store that has not answered by then (Redis outage) gets the vendor a 503, so it retries. */
         storeTimeoutMs: z.coerce.number().int().positive().default(5_000),
+        /**
+         * A request (headers and body) must have arrived whole by then, however slowly it trickles in (408);
+         * a connection that sends no request at all is closed after it too.
+         */
+        requestTimeoutMs: z.coerce.number().int().min(1_000, 'requestTimeoutMs must be at least 1000').default(30_000),
+        /** Connections held at once, all clients together; each one is a file descriptor. */
+        maxConnections: z.coerce.number().int().positive().default(800),
+        /** Connections held at once from one address; 0: no cap (behind a proxy, every one is the proxy's). */
+        connectionsPerClient: z.coerce.number().int().min(0).default(200),
       })
-      .default({ bodyBytes: 1_048_576, ratePerSecond: 200, burst: 400, storeTimeoutMs: 5_000 }),
+      .prefault({}),
     delivery: z
       .strictObject({
         concurrency: z.number().int().positive().optional(),
         pauseProbeMs: z.number().int().positive().optional(),
         dedupeWindowMs: z.number().int().positive().optional(),
+        /** Requests without an event id, keyed by their bytes: a retry within this is stored once; 0: off. */
+        identicalRequestWindowMs: z.coerce
+          .number({ error: 'identicalRequestWindowMs must be a number of milliseconds (0: off)' })
+          .int('identicalRequestWindowMs must be whole milliseconds')
+          .min(0, 'identicalRequestWindowMs must be 0 (off) or more')
+          .default(DEFAULT_IDENTICAL_REQUEST_WINDOW_MS),
         retry: z
           .strictObject({
             baseDelayMs: z.number().int().positive().optional(),
@@ -90,7 +112,7 @@ export const configSchema = z
           })
           .optional(),
       })
-      .default({}),
+      .prefault({}),
     /** Vendor sessions the runner holds (subscriptions): leases, reconnect backoff, budgets. */
     subscriptions: z
       .strictObject({
@@ -152,13 +174,16 @@ export interface RunnerConfig {
     method: 'POST' | 'GET';
     timeoutMs: number;
   };
-  limits: { bodyBytes: number; ratePerSecond: number; burst: number; storeTimeoutMs: number };
+  limits: z.output<typeof configSchema>['limits'];
   /** Unset: no CORS at all. */
   cors?: CorsConfig;
   delivery: z.output<typeof configSchema>['delivery'];
   subscriptions: SubscriptionSettings & { enabled: boolean };
   connectors: EnabledConnector[];
-  /** Every secret value (jwt, admin token, connector secrets), for log scrubbing. */
+  /**
+   * Every secret value (jwt, admin token, Redis password, connector secrets): scrubbed from logs, answers
+   * and messages. Every runtime holds this same list, so a secret added later (the demo's) is scrubbed by all.
+   */
   secrets: string[];
 }
 
@@ -255,6 +280,9 @@ function applyEnv(
     if (enabled === undefined) problems.push(`SUBSCRIPTIONS: "${holding}" must be on or off`);
     else out.subscriptions = { ...((doc.subscriptions as Record<string, unknown> | undefined) ?? {}), enabled };
   }
+  const identical = read('IDENTICAL_REQUEST_WINDOW_MS');
+  if (identical !== undefined)
+    out.delivery = { ...((doc.delivery as Record<string, unknown> | undefined) ?? {}), identicalRequestWindowMs: identical };
   const origins = read('CORS_ORIGINS');
   if (origins !== undefined) {
     const list = origins
@@ -361,6 +389,11 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
       'openconnect.crmid (OPENCONNECT_CRMID): required with a real jwt; it is the CRM domain the PopFlow runs for',
     );
 
+  // One list of every secret, handed to every runtime: each scrubs them all (the jwt, the admin token,
+  // another connector's secret) from what it stores and answers, and adds its own.
+  const secrets = [data?.openconnect.jwt, data?.adminToken, data ? outboxPassword(data.outbox) : undefined].filter(
+    (s): s is string => typeof s === 'string' && s.length > 0,
+  );
   const configured = (data?.connectors ??
     (withEnv.connectors as Record<string, unknown> | undefined) ??
     {}) as Record<string, unknown>;
@@ -382,7 +415,7 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
       continue;
     }
     try {
-      connectors.push({ connector, runtime: createRuntime(connector, settings, { state: options.state }) });
+      connectors.push({ connector, runtime: createRuntime(connector, settings, { state: options.state, secrets }) });
     } catch (error) {
       problems.push(
         `connectors.${id}: ${(error as Error).message}${error instanceof ConfigError ? ` (${error.hint})` : ''}`,
@@ -390,13 +423,6 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
     }
   }
   if (problems.length || !data) throw new ConfigProblems(problems);
-
-  const secrets = [
-    data.openconnect.jwt,
-    data.adminToken,
-    outboxPassword(data.outbox),
-    ...connectors.flatMap((c) => c.runtime.secrets),
-  ].filter((s): s is string => typeof s === 'string' && s.length > 0);
   return {
     port: data.port,
     host: data.host,

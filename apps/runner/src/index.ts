@@ -132,14 +132,18 @@ function enableDemo(config: RunnerConfig, available: readonly ConnectorDefinitio
   for (const connector of available) {
     if (connector.setup) continue; // look-ups reach vendor clouds: never in a demo
     try {
-      const runtime = createRuntime(connector, { options: sampleOptions(connector, secret) }, { state });
+      const runtime = createRuntime(
+        connector,
+        { options: sampleOptions(connector, secret) },
+        { state, secrets: config.secrets },
+      );
       config.connectors.push({ connector, runtime });
       enabled.push(connector);
     } catch {
       // Needs options a demo cannot invent (a region, a URL pattern): left off in the demo.
     }
   }
-  config.secrets.push(secret);
+  if (!config.secrets.includes(secret)) config.secrets.push(secret);
   // A new user's first look is the dashboard: without ADMIN_TOKEN it would be closed, so the demo makes
   // a token (printed in the banner only, scrubbed from logs like every secret).
   let adminToken: string | undefined;

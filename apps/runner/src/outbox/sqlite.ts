@@ -88,14 +88,15 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   const storeMessages = (messages: PreparedMessage[], now: number) => {
     const stored: DeliveryRecord[] = [];
     const duplicates: string[] = [];
-    for (const m of messages) {
+    for (const { dedupeWindowMs: keptFor, ...m } of messages) {
       if (m.dedupeKey !== undefined) {
         const seen = sql.dedupeGet.get(m.dedupeKey);
         if (seen && seen.expires_at > now) {
           duplicates.push(m.dedupeKey);
           continue;
         }
-        sql.dedupeSet.run(m.dedupeKey, now + dedupeWindowMs);
+        // A key may name its own window (a request's digest: minutes, not the event ids' day).
+        sql.dedupeSet.run(m.dedupeKey, now + (keptFor ?? dedupeWindowMs));
       }
       const info = sql.insert.run(
         m.connector,

@@ -5,7 +5,8 @@ import type { PreparedMessage, StateStore } from '@openconnect/core';
 export type DeliveryStatus = 'queued' | 'retrying' | 'delivered' | 'dead';
 export const STATUSES: readonly DeliveryStatus[] = ['queued', 'retrying', 'delivered', 'dead'];
 
-export interface DeliveryRecord extends PreparedMessage {
+/** What the outbox keeps of a message: its dedupeWindowMs only decides how long its key is remembered. */
+export interface DeliveryRecord extends Omit<PreparedMessage, 'dedupeWindowMs'> {
   /** Outbox id, unique, sortable by acceptance order within one backend. */
   id: string;
   status: DeliveryStatus;
@@ -73,7 +74,10 @@ export interface OutboxHooks {
 
 export interface OutboxOptions {
   retry?: Partial<RetryPolicy>;
-  /** How long a dedupeKey is remembered (vendor retries arrive within minutes). Default 24 h. */
+  /**
+   * How long a dedupeKey is remembered (vendor retries arrive within minutes). Default 24 h. A message that
+   * names its own `dedupeWindowMs` (a request's digest) has its key remembered for that long instead.
+   */
   dedupeWindowMs?: number;
   /** How many agents' messages are delivered at the same time (one in flight per agent). Default 16. */
   concurrency?: number;
