@@ -100,7 +100,13 @@ function outboxHooks(metrics: Metrics, logger: Logger, activity: Activity): Outb
         logger.error({ ...log, status: result.status, error: result.error }, 'OpenConnect refused the jwt');
       } else if (result.retryable) {
         metrics.retried.inc({ connector });
-        logger.warn({ ...log, status: result.status, error: result.error }, 'delivery failed; will retry');
+        if (result.timedOut) metrics.timeouts.inc({ connector });
+        logger.warn(
+          { ...log, status: result.status, error: result.error },
+          result.timedOut
+            ? 'delivery timed out (OpenConnect may have taken it: a retry can arrive twice); will retry after the backoff'
+            : 'delivery failed; will retry',
+        );
       } else {
         logger.error({ ...log, status: result.status, error: result.error }, 'delivery refused');
       }

@@ -20,6 +20,7 @@ export interface Metrics {
   accepted: Counter<'connector'>;
   delivered: Counter<'connector'>;
   retried: Counter<'connector'>;
+  timeouts: Counter<'connector'>;
   dead: Counter<'connector'>;
   latency: Histogram<'connector'>;
   paused: Gauge;
@@ -68,6 +69,11 @@ export function createMetrics(getOutbox: () => Outbox | undefined, defaults = tr
     retried: counter('openconnect_delivery_retries_total', 'Failed attempts that will be retried', [
       'connector',
     ]),
+    timeouts: counter(
+      'openconnect_delivery_timeouts_total',
+      'Attempts OpenConnect did not answer within openconnect.timeoutMs; it may have taken them, so each can arrive twice (also counted in the retries)',
+      ['connector'],
+    ),
     dead: counter('openconnect_dead_letters_total', 'Messages moved to the dead letters', ['connector']),
     latency: new Histogram({
       name: 'openconnect_delivery_latency_seconds',

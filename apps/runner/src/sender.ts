@@ -7,6 +7,7 @@ import {
   OpenConnectError,
   RateLimitedError,
   redact,
+  TimeoutError,
 } from '@openconnect/core';
 import type { AttemptResult, Deliver } from './outbox/types.js';
 
@@ -35,6 +36,7 @@ export function toAttemptResult(error: unknown, secrets: string[]): AttemptResul
       ...(error instanceof RateLimitedError && error.retryAfterMs !== undefined
         ? { retryAfterMs: error.retryAfterMs }
         : {}),
+      ...(error instanceof TimeoutError ? { timedOut: true } : {}),
     };
   }
   // Not one of ours (a bug, or something thrown below axios): retry rather than lose the message.

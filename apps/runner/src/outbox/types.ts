@@ -40,6 +40,11 @@ export type AttemptResult =
       status?: number;
       error: string;
       retryAfterMs?: number;
+      /**
+       * OpenConnect did not answer in time: it may have taken the message all the same, so a retry may
+       * deliver it twice. Retried with the same backoff as a 5xx; counted apart in the metrics.
+       */
+      timedOut?: boolean;
     };
 
 export interface RetryPolicy {

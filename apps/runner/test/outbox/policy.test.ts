@@ -1,6 +1,8 @@
 // The retry rules both backends share, checked without a store or a clock.
 import { describe, expect, it } from 'vitest';
+import { TimeoutError } from '@openconnect/core';
 import { backoffDelay, decide, resolvePolicy } from '../../src/outbox/index.js';
+import { toAttemptResult } from '../../src/sender.js';
 import { refused, unauthorised, unavailable } from './helpers.js';
 
 const policy = resolvePolicy({
@@ -40,6 +42,14 @@ describe('decide', () => {
       kind: 'retry',
       delayMs: 5_000,
     });
+  });
+
+  it('backs off after a timeout exactly as after a 5xx: the lane waits, it is not resent at once', () => {
+    const steady = resolvePolicy({ ...policy, jitter: 0 });
+    const late = toAttemptResult(new TimeoutError(1_000), []);
+    expect([1, 2, 3, 4].map((attempts) => decide({ attempts, acceptedAt: 0 }, late, steady, 10))).toEqual(
+      [1, 2, 3, 4].map((attempts) => decide({ attempts, acceptedAt: 0 }, unavailable, steady, 10)),
+    );
   });
 
   it('gives up at maxAttempts and past maxAgeMs, saying why', () => {
