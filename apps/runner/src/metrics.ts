@@ -25,6 +25,13 @@ export interface Metrics {
   latency: Histogram<'connector'>;
   paused: Gauge;
   subscriptions: SubscriptionMetrics;
+  connections: ConnectionMetrics;
+}
+
+/** The HTTP listener's connections (connections.ts). */
+export interface ConnectionMetrics {
+  open: Gauge;
+  refused: Counter<'reason'>;
 }
 
 type SubscriptionLabels = 'connector' | 'subscription';
@@ -45,7 +52,7 @@ export function createMetrics(getOutbox: () => Outbox | undefined, defaults = tr
   if (defaults) collectDefaultMetrics({ register: registry });
   const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
-  const metrics: Omit<Metrics, 'subscriptions'> & Partial<Pick<Metrics, 'subscriptions'>> = {
+  const metrics: Omit<Metrics, 'subscriptions' | 'connections'> & Partial<Pick<Metrics, 'subscriptions' | 'connections'>> = {
     registry,
     received: counter('openconnect_webhooks_received_total', 'Webhook requests received, per connector', [
       'connector',
@@ -127,6 +134,18 @@ export function createMetrics(getOutbox: () => Outbox | undefined, defaults = tr
       for (const { connector, subscription, seconds } of ages()) this.set({ connector, subscription }, seconds);
     },
   });
+  metrics.connections = {
+    open: new Gauge({
+      name: 'openconnect_connections_open',
+      help: 'Connections the HTTP listener holds (each one a file descriptor), against limits.maxConnections',
+      registers: [registry],
+    }),
+    refused: counter(
+      'openconnect_connections_refused_total',
+      'Connections closed on arrival: max_connections (limits.maxConnections held) or per_client (limits.connectionsPerClient from one address)',
+      ['reason'],
+    ),
+  };
   new Gauge({
     name: 'openconnect_outbox_depth',
     help: 'Messages in the outbox, by status',

@@ -11,6 +11,7 @@ import Fastify, {
 } from 'fastify';
 import { scrubberFor } from '@openconnect/core';
 import { admin } from './admin/index.js';
+import { limitConnections, requestTimeouts } from './connections.js';
 import type { ServerContext } from './context.js';
 import { dashboardPages } from './dashboard/pages.js';
 import { health } from './health.js';
@@ -33,10 +34,13 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.limits.bodyBytes,
     // Vendors retry on timeouts; a slow client must not hold a connection for ever.
-    requestTimeout: 30_000,
+    requestTimeout: ctx.config.limits.requestTimeoutMs,
+    http: requestTimeouts(ctx.config.limits.requestTimeoutMs),
     // A webhook URL pasted into a vendor console with a trailing slash still reaches its source.
     routerOptions: { ignoreTrailingSlash: true },
   });
+
+  limitConnections(app.server, ctx.config.limits, ctx.metrics.connections, ctx.logger);
 
   // A path that is none of the routes is a 404 listing them, whatever its body.
   const noRoute = (request: FastifyRequest, reply: FastifyReply) =>
