@@ -14,7 +14,7 @@ import { encodeRequest } from './client.js';
 import { dedupeKeyOf, type IdenticalRequest, identicalRequest } from './dedupe.js';
 import { ConfigError, InputError, OpenConnectError } from './errors.js';
 import { type Props, validateMessage } from './message.js';
-import type { InboundRequest } from './request.js';
+import { type InboundRequest, withXmlLimits, type XmlLimits } from './request.js';
 import { type Scrub, scrubAnswer, scrubberFor, scrubProps } from './scrub.js';
 import { type SubscriptionDefinition, subscriptionEvents } from './subscription.js';
 import { createMemoryStateStore, createStateTransaction, namespacedStateStore, type StateStore } from './state.js';
@@ -208,6 +208,8 @@ export interface HandleOptions {
    * outbox: the runner). Unset or 0: no key.
    */
   identicalRequestWindowMs?: number;
+  /** How much XML the connector's parseXml reads for this request; default DEFAULT_XML_LIMITS. */
+  xmlLimits?: XmlLimits;
 }
 
 /** Runs one vendor request through the connector. Never throws: every failure is an Outcome. */
@@ -217,7 +219,8 @@ export async function handleRequest(
   sourceId?: string,
   options: HandleOptions = {},
 ): Promise<Outcome> {
-  return scrubOutcome(await judgeRequest(runtime, req, sourceId, options), scrubberFor(runtime.secrets));
+  const outcome = await withXmlLimits(options.xmlLimits, () => judgeRequest(runtime, req, sourceId, options));
+  return scrubOutcome(outcome, scrubberFor(runtime.secrets));
 }
 
 async function judgeRequest(

@@ -1,6 +1,7 @@
 // The vendor's request as a connector sees it, and the parsers connectors share. Bodies stay raw bytes
 // until a connector has verified them: signatures are computed over what was sent, never re-serialised.
-import { XMLParser } from 'fast-xml-parser';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { type MatcherView, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { z } from 'zod';
 import { InputError } from './errors.js';
 
@@ -156,9 +157,34 @@ function decodeTree(node: unknown): unknown {
   return node;
 }
 
+/** How much XML parseXml reads: past either, a document is refused at once, the rest of it unread. */
+export interface XmlLimits {
+  /** Elements in the whole document (processing instructions count as elements). */
+  xmlElements: number;
+  /** How deep elements nest, the root element being 1. */
+  xmlDepth: number;
+}
+
+/** Far above any vendor notification (a Finesse dialog is a few hundred elements, about ten deep). */
+export const DEFAULT_XML_LIMITS: XmlLimits = { xmlElements: 5_000, xmlDepth: 100 };
+
+// The host's limits for the request in hand (handleRequest's xmlLimits), so that a connector's parseXml
+// call need not pass them on.
+const hostXmlLimits = new AsyncLocalStorage<XmlLimits>();
+
+/** Runs `work` with `limits` as the XML limits of every parseXml call it makes that names none. */
+export function withXmlLimits<T>(limits: XmlLimits | undefined, work: () => T): T {
+  return limits ? hostXmlLimits.run(limits, work) : work();
+}
+
+/** A document past a limit: refused as soon as it is reached. */
+class XmlLimitReached extends Error {}
+
 export interface ParseXmlOptions {
   /** Elements that are always arrays, even when they occur once. */
   arrays?: readonly string[];
+  /** Default: the host's (withXmlLimits), else DEFAULT_XML_LIMITS. */
+  limits?: XmlLimits;
   /**
    * Decode `&lt; &gt; &amp; &quot; &apos;` and `&#NN;`/`&#xNN;` in text and attribute values. Off by
    * default: values then keep entities as written, and a caller that decodes them itself must not also
@@ -168,12 +194,14 @@ export interface ParseXmlOptions {
 }
 
 /**
- * Parses XML with DTDs and entities refused (no entity expansion, no external entities).
- * `arrays` names elements that are always arrays, even when they occur once.
+ * Parses XML with DTDs and entities refused (no entity expansion, no external entities), and at most
+ * `limits` of it. `arrays` names elements that are always arrays, even when they occur once.
  */
 export function parseXml(text: string, options: ParseXmlOptions = {}): Record<string, unknown> {
   if (!text.trim().startsWith('<')) throw new InputError('the request body is not XML');
   const always = new Set(options.arrays ?? []);
+  const limits = options.limits ?? hostXmlLimits.getStore() ?? DEFAULT_XML_LIMITS;
+  let elements = 0;
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
@@ -185,22 +213,47 @@ export function parseXml(text: string, options: ParseXmlOptions = {}): Record<st
     removeNSPrefix: true,
     isArray: (name) => always.has(name),
     entityDecoder: refuseDtd,
-    // `<!ENTITY …>` outside a DTD is no element: the lenient parser would read it as one named "!ENTITY".
-    updateTag: (name) => {
+    // The tag callbacks get the parser's path (its depth) rather than a path string built for each tag.
+    jPath: false,
+    // Ours below is the tighter (the parser's own allows one level more).
+    maxNestedTags: limits.xmlDepth,
+    // Called as each element is read, so a document past a limit is refused before the rest of it is.
+    updateTag: (name, path) => {
+      // `<!ENTITY …>` outside a DTD is no element: the lenient parser would read it as one named "!ENTITY".
       if (name.startsWith('!')) throw new DtdRefused(DTD_REFUSED);
+      if (++elements > limits.xmlElements)
+        throw new XmlLimitReached(
+          `the XML has more than ${limits.xmlElements} elements: refused at the limit (xmlElements)`,
+        );
+      if ((path as MatcherView).getDepth() > limits.xmlDepth)
+        throw new XmlLimitReached(
+          `the XML nests elements more than ${limits.xmlDepth} deep: refused at the limit (xmlDepth)`,
+        );
       return name;
     },
   });
   let parsed: unknown;
   try {
-    parsed = parser.parse(text, true);
+    // Parsed before it is validated: the validator reads the whole document first, limits or not.
+    parsed = parser.parse(text);
   } catch (error) {
+    if (error instanceof XmlLimitReached) throw new InputError(error.message);
     if (failedInDtd(error)) throw new InputError(DTD_REFUSED);
-    const detail = (error as { err?: { msg?: string } }).err?.msg ?? (error as Error).message;
-    throw new InputError(`the request body is not well-formed XML (${detail})`);
+    throw notWellFormed(XMLValidator.validate(text), error);
   }
+  const validation = XMLValidator.validate(text);
+  if (validation !== true) throw notWellFormed(validation);
   if (!parsed || typeof parsed !== 'object') throw new InputError('the XML document is empty');
   return (options.entities ? decodeTree(parsed) : parsed) as Record<string, unknown>;
+}
+
+/** Why a document is not XML, in the validator's words (the parser's when the validator finds nothing). */
+function notWellFormed(validation: ReturnType<typeof XMLValidator.validate>, parserError?: unknown): InputError {
+  const detail =
+    validation === true
+      ? (parserError as Error | undefined)?.message
+      : `${validation.err.msg}:${validation.err.line}:${validation.err.col}`;
+  return new InputError(`the request body is not well-formed XML (${detail ?? 'unreadable'})`);
 }
 
 /**
