@@ -33,6 +33,10 @@ export const configSchema = z
   .object({
     port: z.coerce.number().int().min(0).max(65_535).default(8080),
     host: z.string().min(1).default('0.0.0.0'),
+    /** Set: /metrics is served on this port (0: any free one) and no longer on the main listener. */
+    metricsPort: z.coerce.number().int().min(0).max(65_535).optional(),
+    /** The metrics listener's address: loopback unless a scraper on another host must reach it. */
+    metricsHost: z.string().min(1).default('127.0.0.1'),
     /** What vendors call, behind any proxy; signatures such as Twilio's cover this URL. */
     publicUrl: z.url({ protocol: /^https?$/ }).optional(),
     logLevel: z.enum(LOG_LEVELS).default('info'),
@@ -160,6 +164,9 @@ export interface EnabledConnector {
 export interface RunnerConfig {
   port: number;
   host: string;
+  /** Set: /metrics has a listener of its own, on metricsHost. */
+  metricsPort?: number;
+  metricsHost: string;
   /** Without a trailing slash; undefined means http://localhost:<listening port>. */
   publicUrl?: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -230,6 +237,8 @@ function readDocument(file: string, problems: string[]): unknown {
 const ENV_TO_KEY: Record<string, string> = {
   PORT: 'port',
   HOST: 'host',
+  METRICS_PORT: 'metricsPort',
+  METRICS_HOST: 'metricsHost',
   PUBLIC_URL: 'publicUrl',
   OUTBOX: 'outbox',
   OUTBOX_SYNC: 'outboxSync',
@@ -388,6 +397,10 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
     problems.push(
       'openconnect.crmid (OPENCONNECT_CRMID): required with a real jwt; it is the CRM domain the PopFlow runs for',
     );
+  if (data?.metricsPort !== undefined && data.metricsPort !== 0 && data.metricsPort === data.port)
+    problems.push(
+      `metricsPort (METRICS_PORT): ${data.metricsPort} is the main port too; give /metrics a port of its own, or leave it unset to serve /metrics on the main port`,
+    );
 
   // One list of every secret, handed to every runtime: each scrubs them all (the jwt, the admin token,
   // another connector's secret) from what it stores and answers, and adds its own.
@@ -426,6 +439,8 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
   return {
     port: data.port,
     host: data.host,
+    ...(data.metricsPort !== undefined ? { metricsPort: data.metricsPort } : {}),
+    metricsHost: data.metricsHost,
     ...(data.publicUrl ? { publicUrl: data.publicUrl.replace(/\/+$/, '') } : {}),
     logLevel: data.logLevel,
     ...(data.adminToken ? { adminToken: data.adminToken } : {}),

@@ -1,11 +1,12 @@
 // What load balancers and Prometheus ask: /healthz (the process answers), /readyz (the store answers;
-// pauses and vendor sessions down are warnings) and /metrics. Read-only: this scope takes no body.
+// pauses and vendor sessions down are warnings) and /metrics, unless metricsPort gives it a listener of its
+// own (server.ts). Read-only: these scopes take no body.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from './context.js';
 import { withTimeout } from './timeout.js';
 
 export function health(ctx: ServerContext): FastifyPluginAsync {
-  const { outbox, metrics } = ctx;
+  const { outbox } = ctx;
   return async (scope) => {
     scope.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -32,6 +33,13 @@ export function health(ctx: ServerContext): FastifyPluginAsync {
       };
     });
 
+    if (ctx.config.metricsPort === undefined) await scope.register(metricsRoute(ctx));
+  };
+}
+
+/** GET /metrics: Prometheus text. */
+export function metricsRoute({ metrics }: Pick<ServerContext, 'metrics'>): FastifyPluginAsync {
+  return async (scope) => {
     scope.get('/metrics', async (_request, reply) => {
       reply.header('content-type', metrics.registry.contentType);
       return metrics.registry.metrics();

@@ -22,7 +22,7 @@ import type { Env } from './references.js';
 import { createSender } from './sender.js';
 import type { ServerContext } from './context.js';
 import { createIntake } from './intake.js';
-import { buildServer } from './server.js';
+import { buildMetricsServer, buildServer } from './server.js';
 import { createSupervisor, type Supervisor } from './subscriptions/supervisor.js';
 
 export { ConfigProblems, loadConfig, type RunnerConfig } from './config.js';
@@ -59,6 +59,8 @@ export interface Runner {
   url: string;
   /** What vendors call (PUBLIC_URL), without a trailing slash. */
   publicUrl: string;
+  /** Where /metrics is served when it has a listener of its own (METRICS_PORT), e.g. http://127.0.0.1:9464. */
+  metricsUrl?: string;
   app: FastifyInstance;
   outbox: Outbox;
   config: RunnerConfig;
@@ -161,6 +163,13 @@ function enableDemo(config: RunnerConfig, available: readonly ConnectorDefinitio
   return { secret, connectors: enabled, ...(adminToken ? { adminToken } : {}) };
 }
 
+/** The port a listener got (0 asks for any free one) and a URL that reaches it from this host. */
+function listeningAt(app: FastifyInstance, host: string, configured: number) {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : configured;
+  return { port, url: `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}` };
+}
+
 export async function startRunner(options: StartOptions = {}): Promise<Runner> {
   const state = lateStateStore();
   const env = options.env ?? process.env;
@@ -246,7 +255,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
     await emulator?.close();
     throw new ConfigProblems(problems);
   }
-  const app = buildServer({
+  const serverContext: ServerContext = {
     config,
     runtimes,
     outbox: box,
@@ -258,18 +267,21 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
     activity,
     store,
     subscriptions: () => supervisor.list(),
-  });
+  };
+  const app = buildServer(serverContext);
+  const metricsApp = config.metricsPort === undefined ? undefined : buildMetricsServer(serverContext);
   try {
     await app.listen({ port: config.port, host: config.host });
+    await metricsApp?.listen({ port: config.metricsPort, host: config.metricsHost });
   } catch (error) {
+    await app.close();
     await box.close();
     sender.close();
     await emulator?.close();
     throw error;
   }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+  const { port, url } = listeningAt(app, config.host, config.port);
+  const metricsUrl = metricsApp ? listeningAt(metricsApp, config.metricsHost, config.metricsPort!).url : undefined;
   publicUrl ||= `http://localhost:${port}`;
   if (!config.adminToken) logger.warn('the admin API is disabled (403): set ADMIN_TOKEN to enable it');
   box.start(sender.deliver);
@@ -278,6 +290,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
     {
       url,
       publicUrl,
+      ...(metricsUrl ? { metrics: `${metricsUrl}/metrics` } : {}),
       outbox: box.kind,
       connectors: [...runtimes.keys()],
       subscriptions: supervisor.list().map((s) => `${s.connector}/${s.subscription}`),
@@ -292,6 +305,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
     closing ??= (async () => {
       await supervisor.stop(); // sessions end first: nothing new arrives while the rest shuts down
       await app.close(); // stop accepting; requests in flight finish (their enqueue included)
+      await metricsApp?.close();
       await box.close(); // attempts in flight finish; the store closes
       sender.close();
       await emulator?.close();
@@ -303,6 +317,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
   return {
     url,
     publicUrl,
+    ...(metricsUrl ? { metricsUrl } : {}),
     app,
     outbox: box,
     config,

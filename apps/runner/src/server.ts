@@ -1,7 +1,7 @@
 // The runner's HTTP side, assembled from one plugin per surface, each owning its parsers, hooks and
 // routes: webhooks (raw bodies, CORS), admin (JSON, operator sign-in, redaction), the dashboard (its
 // sign-in form) and health. What is common stays here: the server's limits, the answer to an error and
-// the answer to a path that is none of theirs.
+// the answer to a path that is none of theirs. /metrics may have a listener of its own (metricsPort).
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -14,21 +14,23 @@ import { admin } from './admin/index.js';
 import { limitConnections, requestTimeouts } from './connections.js';
 import type { ServerContext } from './context.js';
 import { dashboardPages } from './dashboard/pages.js';
-import { health } from './health.js';
+import { health, metricsRoute } from './health.js';
 import { errorStatus, isNotAMediaType, notAMediaType, sendError } from './reply.js';
 import { webhooks } from './webhooks/index.js';
 
+const METRICS = 'GET /metrics';
 const ROUTES = [
   'POST|GET /webhooks/:connector[/:source]',
   'GET /healthz',
   'GET /readyz',
-  'GET /metrics',
+  METRICS,
   '/admin/*',
   'GET / (dashboard)',
 ];
 
-export function buildServer(ctx: ServerContext): FastifyInstance {
-  const app = Fastify({
+/** What both listeners share: the log, and requests that must arrive whole within limits.requestTimeoutMs. */
+function listener(ctx: ServerContext) {
+  return Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // One line per webhook outcome is logged (webhooks/outcomes.ts); Fastify's own per-request lines would double it.
     logController: new LogController({ disableRequestLogging: true }),
@@ -39,12 +41,16 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
     // A webhook URL pasted into a vendor console with a trailing slash still reaches its source.
     routerOptions: { ignoreTrailingSlash: true },
   });
+}
 
+/** A path that is none of the routes is a 404 listing them, whatever its body. */
+const noRouteOf = (routes: string[]) => (request: FastifyRequest, reply: FastifyReply) =>
+  sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`, { routes });
+
+export function buildServer(ctx: ServerContext): FastifyInstance {
+  const app = listener(ctx);
   limitConnections(app.server, ctx.config.limits, ctx.metrics.connections, ctx.logger);
-
-  // A path that is none of the routes is a 404 listing them, whatever its body.
-  const noRoute = (request: FastifyRequest, reply: FastifyReply) =>
-    sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`, { routes: ROUTES });
+  const noRoute = noRouteOf(ctx.config.metricsPort === undefined ? ROUTES : ROUTES.filter((r) => r !== METRICS));
 
   // Every surface's errors end here (the webhook scope counts its own first).
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -73,5 +79,13 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
   app.register(health(ctx));
   app.register(admin(ctx), { prefix: '/admin' });
   app.register(dashboardPages(ctx));
+  return app;
+}
+
+/** The listener of config.metricsPort: GET /metrics and nothing else, so the main one need not serve it. */
+export function buildMetricsServer(ctx: ServerContext): FastifyInstance {
+  const app = listener(ctx);
+  app.setNotFoundHandler(noRouteOf([METRICS]));
+  app.register(metricsRoute(ctx));
   return app;
 }
