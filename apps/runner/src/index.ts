@@ -216,7 +216,8 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
         ...(config.delivery.pauseProbeMs ? { pauseProbeMs: config.delivery.pauseProbeMs } : {}),
         ...(config.delivery.dedupeWindowMs ? { dedupeWindowMs: config.delivery.dedupeWindowMs } : {}),
         ...(config.delivery.retainDelivered ? { retainDelivered: config.delivery.retainDelivered } : {}),
-        ...(config.delivery.redis ? { redis: config.delivery.redis } : {}),
+        // The intake's writes give up when the vendor is answered 503 (redis-writes.ts).
+        redis: { ...config.delivery.redis, writeTimeoutMs: config.limits.storeTimeoutMs },
         sqlite: { synchronous: config.outboxSync },
         hooks: outboxHooks(metrics, logger, activity),
       }));

@@ -5,7 +5,11 @@ import { withTimeout } from './timeout.js';
 
 export function createIntake(ctx: Pick<ServerContext, 'outbox' | 'metrics' | 'config'>): ServerContext['store'] {
   return async (connector, messages) => {
-    const result = await withTimeout(ctx.outbox.enqueue(messages), ctx.config.limits.storeTimeoutMs, 'the outbox');
+    // A 503 must mean "not stored": the outbox is told when the caller gives up, and by when.
+    const limitMs = ctx.config.limits.storeTimeoutMs;
+    const gaveUp = new AbortController();
+    const work = ctx.outbox.enqueue(messages, { deadlineAt: Date.now() + limitMs, signal: gaveUp.signal });
+    const result = await withTimeout(work, limitMs, 'the outbox', gaveUp);
     ctx.metrics.accepted.inc({ connector }, result.stored.length);
     if (result.duplicates.length) ctx.metrics.duplicates.inc({ connector }, result.duplicates.length);
     return result;

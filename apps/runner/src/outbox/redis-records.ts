@@ -4,14 +4,37 @@ import type { PreparedMessage } from '@openconnect/core';
 import type { Redis } from 'ioredis';
 import { type DeliveryRecord, type DeliveryStatus, type ListFilter, STATUSES } from './types.js';
 
-/** Atomic dedupe check + store, so a duplicate never slips between the check and the write. */
+/** ARGV before the first message: prefix, now, dedupe window, count, deadline, token, cancel TTL. */
+const FIRST_MESSAGE_ARG = 8;
+const ARGS_PER_MESSAGE = 4;
+
+/**
+ * Atomic dedupe check + store, so a duplicate never slips between the check and the write. It stores
+ * nothing when it runs after its deadline (Redis's own clock) or after its enqueue was cancelled: a write
+ * that sat in a socket while Redis hung (SIGSTOP) must not store what the vendor was answered 503 for.
+ * A dedupe key holds the token of the enqueue that stored it, or `kept` once another enqueue was answered
+ * as its duplicate (that record can then no longer be cancelled: someone's 2xx rests on it).
+ */
 const ENQUEUE_SCRIPT = `
-local p = ARGV[1]
-local out = {}
+if redis.replicate_commands then redis.replicate_commands() end
+local p, deadline, token = ARGV[1], tonumber(ARGV[5]), ARGV[6]
+if deadline > 0 then
+  local t = redis.call('TIME')
+  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > deadline then return {-1} end
+end
+if redis.call('EXISTS', p .. ':cancelled:' .. token) == 1 then return {-1} end
+local out, ids = {}, {}
 for i = 0, tonumber(ARGV[4]) - 1 do
-  local dk, agent, conn, json = ARGV[5 + i * 4], ARGV[6 + i * 4], ARGV[7 + i * 4], ARGV[8 + i * 4]
+  local at = ${FIRST_MESSAGE_ARG} + i * ${ARGS_PER_MESSAGE}
+  local dk, agent, conn, json = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
   local fresh = true
-  if dk ~= '' then fresh = redis.call('SET', p .. ':dd:' .. dk, '1', 'NX', 'PX', ARGV[3]) end
+  if dk ~= '' then
+    local held = redis.call('GET', p .. ':dd:' .. dk)
+    if held then
+      fresh = false
+      if held ~= token and held ~= 'kept' then redis.call('SET', p .. ':dd:' .. dk, 'kept', 'KEEPTTL') end
+    end
+  end
   if fresh then
     local id = redis.call('INCR', p .. ':seq')
     redis.call('SET', p .. ':rec:' .. id, json)
@@ -20,15 +43,69 @@ for i = 0, tonumber(ARGV[4]) - 1 do
     redis.call('ZADD', p .. ':agent:' .. agent, id, id)
     redis.call('ZADD', p .. ':conn:' .. conn, id, id)
     redis.call('ZADD', p .. ':handoff', ARGV[2], id)
+    if dk ~= '' then redis.call('SET', p .. ':dd:' .. dk, token, 'PX', ARGV[3]) end
     out[#out + 1] = id
+    ids[#ids + 1] = id
   else
     out[#out + 1] = 0
   end
 end
+if #ids > 0 then redis.call('SET', p .. ':ho:' .. token, table.concat(ids, ','), 'PX', ARGV[7]) end
 return out
 `;
 
-export function createRecords(redis: Redis, prefix: string) {
+/**
+ * Undoes what the enqueues with these tokens stored, for callers that gave up on them (a 503 was sent):
+ * records not yet attempted go, with their dedupe keys, unless another enqueue's 2xx rests on them (`kept`).
+ * An enqueue that has not run yet never will (the cancelled marker).
+ */
+const CANCEL_SCRIPT = `
+local p, ttl, undone = ARGV[1], ARGV[2], 0
+for i = 3, #ARGV do
+  local token = ARGV[i]
+  redis.call('SET', p .. ':cancelled:' .. token, '1', 'PX', ttl)
+  local ids = redis.call('GET', p .. ':ho:' .. token)
+  if ids then
+    redis.call('DEL', p .. ':ho:' .. token)
+    for id in string.gmatch(ids, '[^,]+') do
+      local json = redis.call('GET', p .. ':rec:' .. id)
+      if json then
+        local r = cjson.decode(json)
+        local keep = r.status ~= 'queued' or r.attempts ~= 0
+        if not keep and type(r.dedupeKey) == 'string' then
+          local held = redis.call('GET', p .. ':dd:' .. r.dedupeKey)
+          if held == token then redis.call('DEL', p .. ':dd:' .. r.dedupeKey) elseif held then keep = true end
+        end
+        if not keep then
+          redis.call('DEL', p .. ':rec:' .. id)
+          redis.call('ZREM', p .. ':st:queued', id)
+          redis.call('ZREM', p .. ':all', id)
+          redis.call('ZREM', p .. ':agent:' .. r.agentid, id)
+          redis.call('ZREM', p .. ':conn:' .. r.connector, id)
+          redis.call('ZREM', p .. ':handoff', id)
+          undone = undone + 1
+        end
+      end
+    end
+  end
+end
+return undone
+`;
+
+/** How long a cancel can still undo an enqueue (and a cancelled one is remembered). */
+export const CANCEL_TTL_MS = 10 * 60_000;
+/** The same once its jobs exist: a caller's cancel then comes within milliseconds or not at all. */
+const HANDED_OFF_CANCEL_MS = 60_000;
+
+export interface InsertOptions {
+  /** Identifies this enqueue, for cancel(). */
+  token: string;
+  /** Redis server time (epoch ms) after which the script stores nothing; 0: no deadline. */
+  deadline: number;
+}
+
+/** `writes` runs the intake's writes (insert, cancel); everything else goes through `redis`. */
+export function createRecords(redis: Redis, prefix: string, writes: Redis = redis) {
   const key = {
     rec: (id: string) => `${prefix}:rec:${id}`,
     status: (s: DeliveryStatus) => `${prefix}:st:${s}`,
@@ -43,13 +120,19 @@ export function createRecords(redis: Redis, prefix: string) {
 
   return {
     key,
-    /** Stores the fresh messages (skipping duplicates) and returns their records, in order. */
-    async insert(messages: PreparedMessage[], now: number, dedupeWindowMs: number) {
+    /**
+     * Stores the fresh messages (skipping duplicates) and returns their records, in order; `late` when the
+     * script ran after its deadline or after a cancel, and stored nothing.
+     */
+    async insert(messages: PreparedMessage[], now: number, dedupeWindowMs: number, options: InsertOptions) {
       const args: (string | number)[] = [
         prefix,
         now,
         Math.max(1, Math.round(dedupeWindowMs)),
         messages.length,
+        options.deadline,
+        options.token,
+        CANCEL_TTL_MS,
       ];
       const drafts = messages.map((m) => {
         const record: Omit<DeliveryRecord, 'id'> = {
@@ -63,7 +146,8 @@ export function createRecords(redis: Redis, prefix: string) {
         args.push(m.dedupeKey ?? '', m.agentid, m.connector, JSON.stringify(record));
         return record;
       });
-      const ids = (await redis.eval(ENQUEUE_SCRIPT, 0, ...args)) as number[];
+      const ids = (await writes.eval(ENQUEUE_SCRIPT, 0, ...args)) as number[];
+      if (ids[0] === -1) return { stored: [], duplicates: [], late: true };
       const stored: DeliveryRecord[] = [];
       const duplicates: string[] = [];
       ids.forEach((id, i) => {
@@ -74,7 +158,18 @@ export function createRecords(redis: Redis, prefix: string) {
             id: String(id),
           });
       });
-      return { stored, duplicates };
+      return { stored, duplicates, late: false };
+    },
+    /** Undoes the enqueues with these tokens (see CANCEL_SCRIPT); returns how many records went. */
+    async cancel(tokens: string[]) {
+      return (await writes.eval(CANCEL_SCRIPT, 0, prefix, CANCEL_TTL_MS, ...tokens)) as number;
+    },
+    /**
+     * Once the jobs exist: out of the handoff set. The undo information stays a little longer, for a caller
+     * that gives up while this answer is on its way (its cancel follows at once).
+     */
+    async handedOff(ids: string[], token: string) {
+      await redis.multi().zrem(key.handoff, ...ids).pexpire(`${prefix}:ho:${token}`, HANDED_OFF_CANCEL_MS).exec();
     },
     async get(id: string) {
       return parse(id, await redis.get(key.rec(id)));

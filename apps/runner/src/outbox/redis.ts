@@ -8,6 +8,7 @@
 //
 // Durability: enqueue resolves after Redis acknowledged the records and the jobs; whether that survives a
 // Redis restart is the operator's persistence choice (appendonly yes + appendfsync everysec or always).
+// A 503 means not stored: the intake writes on a connection of their own that never queues (redis-writes.ts).
 // At-least-once window: an attempt that succeeded but whose record was not yet saved when the process died
 // is retried by another process once the job's lock expires (lockDurationMs + stalledIntervalMs).
 import type { PreparedMessage, StateStore } from '@openconnect/core';
@@ -16,9 +17,10 @@ import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { attempt, partitionOf, resolvePolicy, safeHooks } from './policy.js';
 import { createRedisLeases } from './leases.js';
-import { createRecords } from './redis-records.js';
+import { CANCEL_TTL_MS, createRecords } from './redis-records.js';
 import { createSharedPause } from './redis-pause.js';
-import type { Deliver, DeliveryRecord, Outbox, OutboxOptions, PruneResult } from './types.js';
+import { connectWrites, createCanceller, createClock, NotStored } from './redis-writes.js';
+import type { Deliver, DeliveryRecord, EnqueueOptions, Outbox, OutboxOptions, PruneResult } from './types.js';
 
 const DAY = 24 * 60 * 60_000;
 const HANDOFF_GRACE_MS = 10_000;
@@ -30,12 +32,17 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
   // maxRetriesPerRequest null: BullMQ workers need it; a Redis outage then waits instead of failing jobs.
   const redis = new Redis(parsed.toString(), { maxRetriesPerRequest: null, lazyConnect: true });
   redis.on('error', () => {}); // ioredis reconnects by itself; ping() reports the outage to /readyz
+  const writes = connectWrites(parsed.toString(), options.redis?.writeTimeoutMs ?? 5_000);
+  const clock = createClock(writes);
   try {
-    await redis.connect();
+    await Promise.all([redis.connect(), writes.connect()]);
+    await clock.measure();
   } catch (error) {
     redis.disconnect();
+    writes.disconnect();
     throw new Error(`the Redis outbox at ${parsed.host} does not answer: ${(error as Error).message}`);
   }
+  const hooks = safeHooks(options.hooks);
 
   const policy = resolvePolicy(options.retry);
   const dedupeWindowMs = options.dedupeWindowMs ?? DAY;
@@ -44,8 +51,8 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
   const stalledInterval = options.redis?.stalledIntervalMs ?? 15_000;
   const keepMs = options.retainDelivered?.maxAgeMs ?? 7 * DAY;
   const keepRows = options.retainDelivered?.maxRows ?? 100_000;
-  const hooks = safeHooks(options.hooks);
-  const records = createRecords(redis, prefix);
+  const records = createRecords(redis, prefix, writes);
+  const canceller = createCanceller(writes, (tokens) => records.cancel(tokens), CANCEL_TTL_MS);
   const bullPrefix = `${prefix}:bull`;
 
   const queues = Array.from(
@@ -138,6 +145,7 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
   const maintenance = setInterval(() => {
     if (closing) return;
     recoverHandoffs().catch(() => {});
+    clock.measure().catch(() => {});
   }, 5_000).unref();
   const pruneNow = async (): Promise<PruneResult> => ({
     delivered: await records.pruneDelivered(Date.now() - keepMs, keepRows),
@@ -148,33 +156,39 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     if (!closing) pruneNow().catch(() => {});
   }, options.pruneIntervalMs ?? 60_000).unref();
 
+  // The connectors' state is read and written while a vendor waits: on the intake's connection, which fails
+  // instead of queueing while Redis is away.
   const stateKey = (key: string) => `${prefix}:state:${key}`;
   const state: StateStore = {
     async get<T>(key: string) {
-      const value = await redis.get(stateKey(key));
+      const value = await writes.get(stateKey(key));
       return value === null ? undefined : (JSON.parse(value) as T);
     },
     async set(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
-      await redis.set(stateKey(key), JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+      await writes.set(stateKey(key), JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
     },
     async delete(key) {
-      await redis.del(stateKey(key));
+      await writes.del(stateKey(key));
     },
     // SET NX is atomic across every replica sharing this Redis (claims such as Webex CC event ids).
     async setIfAbsent(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
-      const done = await redis.set(stateKey(key), JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
+      const done = await writes.set(stateKey(key), JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
       return done === 'OK';
     },
   };
 
-  const store = async (messages: PreparedMessage[]) => {
-    const result = await records.insert(messages, Date.now(), dedupeWindowMs);
-    if (result.stored.length > 0) {
-      await addJobs(result.stored);
-      await redis.zrem(records.key.handoff, ...result.stored.map((r) => r.id));
-    }
-    return result;
-  };
+  // Under a token the canceller undoes if the caller gives up (it answered 503) before this resolves.
+  const store = (messages: PreparedMessage[], { deadlineAt, signal }: EnqueueOptions) =>
+    canceller.run(signal, async (token) => {
+      const deadline = clock.onRedis(deadlineAt);
+      const result = await records.insert(messages, Date.now(), dedupeWindowMs, { token, deadline });
+      if (result.late) throw new NotStored('Redis ran the write after its deadline (limits.storeTimeoutMs): nothing stored');
+      if (result.stored.length > 0) {
+        await addJobs(result.stored);
+        await records.handedOff(result.stored.map((r) => r.id), token);
+      }
+      return { stored: result.stored, duplicates: result.duplicates };
+    });
   // Enqueues under way when close() is called finish before the connection goes.
   const enqueuing = new Set<Promise<unknown>>();
 
@@ -184,11 +198,13 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     clearInterval(maintenance);
     clearInterval(pruneTimer);
     pause.stop();
+    canceller.stop();
     await Promise.allSettled([...enqueuing]);
     await Promise.all(workers.map((w) => w.close()));
     await Promise.all(queues.map((q) => q.close()));
     closed = true;
     await redis.quit().catch(() => redis.disconnect());
+    await writes.quit().catch(() => writes.disconnect());
   }
 
   const assertOpen = () => {
@@ -199,9 +215,9 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     kind: 'redis',
     state,
     leases: createRedisLeases(redis, prefix),
-    async enqueue(messages: PreparedMessage[]) {
+    async enqueue(messages: PreparedMessage[], options: EnqueueOptions = {}) {
       assertOpen();
-      const work = store(messages);
+      const work = store(messages, options);
       enqueuing.add(work);
       try {
         return await work;
@@ -266,9 +282,10 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
       pause.leave().catch(() => {});
     },
     pausedReason: () => pause.reason(),
+    // On the intake's connection: ready means a webhook could be stored now.
     async ping() {
       try {
-        return (await redis.ping()) === 'PONG';
+        return (await writes.ping()) === 'PONG';
       } catch {
         return false;
       }

@@ -117,6 +117,19 @@ export interface RedisOutboxOptions {
   stalledIntervalMs?: number;
   /** How often each process looks at the shared pause flag. Default 500 ms. */
   pausePollMs?: number;
+  /**
+   * The intake's writes (the runner's limits.storeTimeoutMs): a command not answered by then fails, and a
+   * socket silent that long is given up. Default 5,000 ms.
+   */
+  writeTimeoutMs?: number;
+}
+
+/** How long the caller of enqueue() waits; a store it has given up on must not keep what it was given. */
+export interface EnqueueOptions {
+  /** Epoch ms after which the caller answers 503: a write that reaches the store later stores nothing. */
+  deadlineAt?: number;
+  /** Aborted when the caller gives up: whatever the enqueue stored by then is undone (Redis). */
+  signal?: AbortSignal;
 }
 
 export interface PruneResult {
@@ -149,7 +162,10 @@ export interface Outbox {
    * Stores the messages durably and resolves only once they are persisted: the runner answers the
    * vendor 2xx after this. A message whose dedupeKey was stored within the window is not stored again.
    */
-  enqueue(messages: PreparedMessage[]): Promise<{ stored: DeliveryRecord[]; duplicates: string[] }>;
+  enqueue(
+    messages: PreparedMessage[],
+    options?: EnqueueOptions,
+  ): Promise<{ stored: DeliveryRecord[]; duplicates: string[] }>;
   /** Starts delivering: per agent in acceptance order, at most one attempt in flight per agent. */
   start(deliver: Deliver): void;
   /** Stops taking new work, waits for attempts in flight, closes the store. */
