@@ -10,6 +10,7 @@ import {
   checkBaseUrl,
   connectorSettingsSchema,
   createRuntime,
+  DEFAULT_XML_LIMITS,
   setIfAbsent,
   type StateStore,
 } from '@openconnect/core';
@@ -77,6 +78,9 @@ export const configSchema = z
         maxConnections: z.coerce.number().int().positive().default(800),
         /** Connections held at once from one address; 0: no cap (behind a proxy, every one is the proxy's). */
         connectionsPerClient: z.coerce.number().int().min(0).default(200),
+        /** Elements a webhook's XML body may hold, and how deep they may nest: past either, 400 at once. */
+        xmlElements: z.coerce.number().int().positive().default(DEFAULT_XML_LIMITS.xmlElements),
+        xmlDepth: z.coerce.number().int().positive().default(DEFAULT_XML_LIMITS.xmlDepth),
       })
       .prefault({}),
     delivery: z

@@ -4,6 +4,7 @@
 // Real sockets on loopback; 127.0.0.2 and up are other clients (Linux routes all of 127/8 to lo).
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type ConfigProblems, loadConfig } from '../src/config.js';
 import { startTestRunner, type TestRunner, until } from './helpers/runner.js';
 
 interface Idle {
@@ -160,4 +161,32 @@ describe('the request timeout', () => {
     await closed;
     expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
   }, 20_000);
+});
+
+describe('connection settings', () => {
+  it('defaults: 30 s per request, 800 connections, 200 from one address', () => {
+    expect(loadConfig({ available: [], env: {} }).limits).toMatchObject({
+      requestTimeoutMs: 30_000,
+      maxConnections: 800,
+      connectionsPerClient: 200,
+    });
+  });
+
+  it('names values that cannot be limits', () => {
+    let problems: string[] = [];
+    try {
+      loadConfig({
+        available: [],
+        env: {},
+        document: { limits: { requestTimeoutMs: 10, maxConnections: 0, connectionsPerClient: -1 } },
+      });
+    } catch (error) {
+      problems = (error as ConfigProblems).problems;
+    }
+    expect(problems).toEqual([
+      'limits.requestTimeoutMs: requestTimeoutMs must be at least 1000',
+      'limits.maxConnections: Too small: expected number to be >0',
+      'limits.connectionsPerClient: Too small: expected number to be >=0',
+    ]);
+  });
 });

@@ -71,6 +71,8 @@ export function webhooks(ctx: ServerContext): FastifyPluginAsync {
       const outcome = await handleRequest(runtime, inbound, source, {
         deferState: true,
         identicalRequestWindowMs: ctx.config.delivery.identicalRequestWindowMs,
+        // XML past these is refused as soon as the parser reaches them, the rest unread.
+        xmlLimits: { xmlElements: ctx.config.limits.xmlElements, xmlDepth: ctx.config.limits.xmlDepth },
       });
       const judged: Judged = { ctx, connector: vendor, request, reply };
       switch (outcome.kind) {
