@@ -74,6 +74,22 @@ export function count(
   };
 }
 
+/**
+ * Waits until the runner at `url` holds nothing to send (outbox depth queued and retrying both 0), or
+ * `timeoutMs` passed. An event can reach OpenConnect before its attempt ends (a timed-out attempt, then its
+ * retry): counters read before this may miss what that attempt still adds.
+ */
+export async function settled(url: string, timeoutMs: number) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const waiting =
+      (await metric(url, 'openconnect_outbox_depth{status="queued"}')) +
+      (await metric(url, 'openconnect_outbox_depth{status="retrying"}'));
+    if (waiting === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** A counter's value from a runner's /metrics (0 when absent or unreachable). */
 export async function metric(url: string, line: string): Promise<number> {
   try {

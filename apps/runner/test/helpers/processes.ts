@@ -58,9 +58,13 @@ export function spawnRunner(env: Record<string, string>): Promise<ChildRunner> {
 
 /**
  * Sends signed events from `workers` loops until `stop()` is called (or `max` are sent), each to the URL
- * `target()` gives at that moment. Records the ids answered 2xx: those the runner promised to deliver.
+ * `target()` gives at that moment, each loop waiting `pauseMs` between requests (default none). Records
+ * the ids answered 2xx: those the runner promised to deliver.
  */
-export function load(target: () => string, options: { workers: number; max: number; prefix: string }) {
+export function load(
+  target: () => string,
+  options: { workers: number; max: number; prefix: string; pauseMs?: number },
+) {
   const accepted: string[] = [];
   const failed: string[] = [];
   let next = 0;
@@ -81,6 +85,7 @@ export function load(target: () => string, options: { workers: number; max: numb
       } catch {
         failed.push(id); // the runner died mid-request: not accepted, the vendor would retry
       }
+      if (options.pauseMs) await new Promise((r) => setTimeout(r, options.pauseMs));
     }
   };
   const done = Promise.all(Array.from({ length: options.workers }, worker));
