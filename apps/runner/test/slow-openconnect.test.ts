@@ -3,6 +3,7 @@
 // timeout the agent's lane waits the retry policy's backoff, as after a 5xx, and timeouts are counted.
 import { type Emulator, startEmulator } from '@openconnect/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PERSISTENT, type RedisServer, startRedisServer } from './helpers/redis-server.js';
 import { answered, CRMID, ref, startTestRunner, TEST_JWT, type TestRunner, until } from './helpers/runner.js';
 
 const TIMEOUT_MS = 300;
@@ -71,6 +72,26 @@ describe('a slow OpenConnect (sqlite outbox)', () => {
   afterAll(async () => {
     await t.close();
     await emulator.close();
+  });
+
+  it('attempts a message answered after the timeout at the backoff pace, counting each timeout', () =>
+    attemptsAtTheBackoffsPace(t));
+});
+
+// Its own persistent redis-server: a Redis that could lose accepted events is no place to prove delivery.
+describe('a slow OpenConnect (redis outbox)', () => {
+  let redis: RedisServer;
+  let emulator: Emulator;
+  let t: TestRunner;
+  beforeAll(async () => {
+    redis = await startRedisServer(PERSISTENT);
+    emulator = await startEmulator({ jwts: [TEST_JWT] });
+    t = await startSlowRunner(emulator, { OUTBOX: `${redis.url}?prefix=slow` });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await emulator?.close();
+    await redis?.stop();
   });
 
   it('attempts a message answered after the timeout at the backoff pace, counting each timeout', () =>

@@ -95,7 +95,8 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
   // The token may be posted in a flat JSON body too: read as the form the parameters make.
   verify: (req, ctx) => token.verify(paramsAsForm(req), ctx),
   parse: (req) => ({ params: readParams(req) }),
-  // No eventId: Five9 sends none and never retries. A reloaded browser tab repeats the pop (README).
+  // No eventId: Five9 sends none and never retries. The runner stores the same request bytes once within its
+  // identical-request window (a proxy's retry, a reloaded browser tab); later they pop again (README).
   map(e, { config }) {
     const triggerParam = paramFor(config.params, 'trigger')!;
     const agentParam = paramFor(config.params, 'agent')!;

@@ -6,7 +6,8 @@ import { type DeliveryRecord, type DeliveryStatus, type ListFilter, STATUSES } f
 
 /** ARGV before the first message: prefix, now, dedupe window, count, deadline, token, cancel TTL. */
 const FIRST_MESSAGE_ARG = 8;
-const ARGS_PER_MESSAGE = 4;
+/** Per message: dedupe key, its own window ('' for the outbox's: ARGV[3]), agent, connector, record. */
+const ARGS_PER_MESSAGE = 5;
 
 /**
  * Atomic dedupe check + store, so a duplicate never slips between the check and the write. It stores
@@ -26,7 +27,8 @@ if redis.call('EXISTS', p .. ':cancelled:' .. token) == 1 then return {-1} end
 local out, ids = {}, {}
 for i = 0, tonumber(ARGV[4]) - 1 do
   local at = ${FIRST_MESSAGE_ARG} + i * ${ARGS_PER_MESSAGE}
-  local dk, agent, conn, json = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
+  local dk, px, agent, conn, json = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4]
+  if px == '' then px = ARGV[3] end
   local fresh = true
   if dk ~= '' then
     local held = redis.call('GET', p .. ':dd:' .. dk)
@@ -43,7 +45,7 @@ for i = 0, tonumber(ARGV[4]) - 1 do
     redis.call('ZADD', p .. ':agent:' .. agent, id, id)
     redis.call('ZADD', p .. ':conn:' .. conn, id, id)
     redis.call('ZADD', p .. ':handoff', ARGV[2], id)
-    if dk ~= '' then redis.call('SET', p .. ':dd:' .. dk, token, 'PX', ARGV[3]) end
+    if dk ~= '' then redis.call('SET', p .. ':dd:' .. dk, token, 'PX', px) end
     out[#out + 1] = id
     ids[#ids + 1] = id
   else
@@ -134,7 +136,8 @@ export function createRecords(redis: Redis, prefix: string, writes: Redis = redi
         options.token,
         CANCEL_TTL_MS,
       ];
-      const drafts = messages.map((m) => {
+      // A key's own window (a request's digest) decides how long the key is kept; it is no part of the record.
+      const drafts = messages.map(({ dedupeWindowMs: keptFor, ...m }) => {
         const record: Omit<DeliveryRecord, 'id'> = {
           ...m,
           status: 'queued',
@@ -143,7 +146,8 @@ export function createRecords(redis: Redis, prefix: string, writes: Redis = redi
           updatedAt: now,
           nextAttemptAt: now,
         };
-        args.push(m.dedupeKey ?? '', m.agentid, m.connector, JSON.stringify(record));
+        const px = keptFor ? Math.max(1, Math.round(keptFor)) : '';
+        args.push(m.dedupeKey ?? '', px, m.agentid, m.connector, JSON.stringify(record));
         return record;
       });
       const ids = (await writes.eval(ENQUEUE_SCRIPT, 0, ...args)) as number[];

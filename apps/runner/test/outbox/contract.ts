@@ -74,6 +74,22 @@ export function outboxContract(name: string, makeBackend: () => Backend | Promis
       expect(later.stored).toHaveLength(1);
     });
 
+    it("remembers a key for the message's own dedupeWindowMs, beside keys kept for the outbox's window", async () => {
+      const outbox = await open({ dedupeWindowMs: 60_000 });
+      const identical = () => message(A, 'one', { dedupeKey: 'req-1', dedupeWindowMs: 300 });
+      const first = await outbox.enqueue([identical(), message(A, 'two', { dedupeKey: 'evt-2' })]);
+      expect(first.stored.map((r) => r.dedupeKey)).toEqual(['req-1', 'evt-2']);
+      // The window is how the key is kept, not part of the record.
+      expect(first.stored[0]).not.toHaveProperty('dedupeWindowMs');
+      expect(await outbox.get(first.stored[0]!.id)).toEqual(first.stored[0]);
+      const retry = await outbox.enqueue([identical(), message(A, 'two', { dedupeKey: 'evt-2' })]);
+      expect(retry).toEqual({ stored: [], duplicates: ['req-1', 'evt-2'] });
+      await sleep(400);
+      const later = await outbox.enqueue([identical(), message(A, 'two', { dedupeKey: 'evt-2' })]);
+      expect(later.stored.map((r) => r.dedupeKey)).toEqual(['req-1']);
+      expect(later.duplicates).toEqual(['evt-2']);
+    });
+
     it("delivers one agent's messages in acceptance order while an earlier one retries, without holding up other agents", async () => {
       const outbox = await open({ retry: { ...fast, baseDelayMs: 150 } });
       const sender = scriptedSender({ a1: [unavailable, unavailable] });
