@@ -117,6 +117,11 @@ export const configSchema = z
             lockDurationMs: z.number().int().positive().optional(),
             stalledIntervalMs: z.number().int().positive().optional(),
             pausePollMs: z.number().int().positive().optional(),
+            /** Start on a Redis that can lose accepted events (no append-only file, eviction), with a warning. */
+            acceptDataLoss: z.boolean().optional(),
+            /** `confirmed`: the operator vouches for a Redis whose CONFIG command is disabled (managed services). */
+            persistence: z.enum(['check', 'confirmed'], 'persistence must be check or confirmed').optional(),
+            persistenceCheckMs: z.number().int().positive().optional(),
           })
           .optional(),
       })
@@ -288,14 +293,25 @@ function applyEnv(
   out.openconnect = openconnect;
   const holding = read('SUBSCRIPTIONS');
   if (holding !== undefined) {
-    const word = holding.trim().toLowerCase();
-    const enabled = ['on', 'true', '1', 'yes'].includes(word) ? true : ['off', 'false', '0', 'no'].includes(word) ? false : undefined;
+    const enabled = yesOrNo(holding);
     if (enabled === undefined) problems.push(`SUBSCRIPTIONS: "${holding}" must be on or off`);
     else out.subscriptions = { ...((doc.subscriptions as Record<string, unknown> | undefined) ?? {}), enabled };
   }
+  const delivery = { ...((doc.delivery as Record<string, unknown> | undefined) ?? {}) };
   const identical = read('IDENTICAL_REQUEST_WINDOW_MS');
-  if (identical !== undefined)
-    out.delivery = { ...((doc.delivery as Record<string, unknown> | undefined) ?? {}), identicalRequestWindowMs: identical };
+  if (identical !== undefined) delivery.identicalRequestWindowMs = identical;
+  const redis = { ...((delivery.redis as Record<string, unknown> | undefined) ?? {}) };
+  const acceptLoss = read('OUTBOX_ACCEPT_DATA_LOSS');
+  if (acceptLoss !== undefined) {
+    const accepted = yesOrNo(acceptLoss);
+    if (accepted === undefined) problems.push(`OUTBOX_ACCEPT_DATA_LOSS: "${acceptLoss}" must be yes or no`);
+    else redis.acceptDataLoss = accepted;
+  }
+  const persistence = read('OUTBOX_PERSISTENCE');
+  if (persistence !== undefined) redis.persistence = persistence.trim().toLowerCase();
+  if (acceptLoss !== undefined || persistence !== undefined) delivery.redis = redis;
+  if (identical !== undefined || delivery.redis !== (doc.delivery as { redis?: unknown } | undefined)?.redis)
+    out.delivery = delivery;
   const origins = read('CORS_ORIGINS');
   if (origins !== undefined) {
     const list = origins
@@ -305,6 +321,12 @@ function applyEnv(
     out.cors = { ...((doc.cors as Record<string, unknown> | undefined) ?? {}), origins: list };
   }
   return out;
+}
+
+/** on/yes/true/1 or off/no/false/0, any case; undefined for anything else. */
+function yesOrNo(value: string): boolean | undefined {
+  const word = value.trim().toLowerCase();
+  return ['on', 'true', '1', 'yes'].includes(word) ? true : ['off', 'false', '0', 'no'].includes(word) ? false : undefined;
 }
 
 /** Which connectors run: those in the config, narrowed (or named) by CONNECTORS. */

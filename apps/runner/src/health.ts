@@ -1,6 +1,6 @@
-// What load balancers and Prometheus ask: /healthz (the process answers), /readyz (the store answers;
-// pauses and vendor sessions down are warnings) and /metrics, unless metricsPort gives it a listener of its
-// own (server.ts). Read-only: these scopes take no body.
+// What load balancers and Prometheus ask: /healthz (the process answers), /readyz (the store answers; pauses,
+// a store that can lose events and vendor sessions down are warnings) and /metrics, unless metricsPort gives
+// it a listener of its own (server.ts). Read-only: these scopes take no body.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from './context.js';
 import { withTimeout } from './timeout.js';
@@ -19,7 +19,7 @@ export function health(ctx: ServerContext): FastifyPluginAsync {
       // A delivery pause (401) is reported, not made a failure: intake still stores events durably, and
       // taking every replica out of the load balancer would turn a pause into lost webhooks.
       const paused = outbox.pausedReason();
-      const warnings = paused ? [`delivery is paused: ${paused}`] : [];
+      const warnings = [...(paused ? [`delivery is paused: ${paused}`] : []), ...(outbox.warnings?.() ?? [])];
       // A vendor session down is a warning too: webhooks are still taken, and another replica cannot help.
       for (const s of ctx.subscriptions()) {
         if (s.holding && s.status !== 'connected')

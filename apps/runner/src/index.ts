@@ -130,6 +130,11 @@ function outboxHooks(metrics: Metrics, logger: Logger, activity: Activity): Outb
         );
       else logger.info('delivery resumed');
     },
+    onWarningsChange(warnings) {
+      metrics.canLoseEvents.set(warnings.length ? 1 : 0);
+      if (warnings.length) for (const warning of warnings) logger.error(`ALERT: ${warning}`);
+      else logger.info('the outbox store keeps accepted events again');
+    },
   };
 }
 
@@ -228,6 +233,10 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
   }
   opened = box;
   state.attach(box.state);
+  // A store the operator accepted with its risk (delivery.redis.acceptDataLoss) says so at every start.
+  const storeWarnings = box.warnings?.() ?? [];
+  metrics.canLoseEvents.set(storeWarnings.length ? 1 : 0);
+  for (const warning of storeWarnings) logger.warn(warning);
 
   let publicUrl = config.publicUrl ?? '';
   const runtimes = new Map<string, ConnectorRuntime>(

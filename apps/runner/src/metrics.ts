@@ -24,6 +24,8 @@ export interface Metrics {
   dead: Counter<'connector'>;
   latency: Histogram<'connector'>;
   paused: Gauge;
+  /** 1 while the outbox's store can lose accepted events (a Redis without persistence, accepted by config). */
+  canLoseEvents: Gauge;
   subscriptions: SubscriptionMetrics;
   connections: ConnectionMetrics;
 }
@@ -92,6 +94,11 @@ export function createMetrics(getOutbox: () => Outbox | undefined, defaults = tr
     paused: new Gauge({
       name: 'openconnect_delivery_paused',
       help: '1 while delivery is paused because OpenConnect refused the jwt (401): an alert',
+      registers: [registry],
+    }),
+    canLoseEvents: new Gauge({
+      name: 'openconnect_outbox_can_lose_events',
+      help: '1 while the outbox store can lose accepted events (a Redis without an append-only file, or with eviction): see /readyz warnings',
       registers: [registry],
     }),
   };

@@ -325,3 +325,49 @@ describe('subscription settings', () => {
     ]);
   });
 });
+
+describe('the identical-request window (delivery.identicalRequestWindowMs)', () => {
+  it('is 2 minutes by default; IDENTICAL_REQUEST_WINDOW_MS wins over the file, and 0 switches it off', () => {
+    expect(loadConfig({ available, env: {}, document: {} }).delivery.identicalRequestWindowMs).toBe(120_000);
+    const file = { delivery: { identicalRequestWindowMs: 30_000, concurrency: 4 } };
+    expect(loadConfig({ available, env: {}, document: file }).delivery).toMatchObject({ identicalRequestWindowMs: 30_000, concurrency: 4 });
+    expect(
+      loadConfig({ available, env: { IDENTICAL_REQUEST_WINDOW_MS: '0' }, document: file }).delivery,
+    ).toMatchObject({ identicalRequestWindowMs: 0, concurrency: 4 });
+  });
+
+  it('names a value that is no number of milliseconds', () => {
+    expect(problemsOf(() => loadConfig({ available, env: { IDENTICAL_REQUEST_WINDOW_MS: 'soon' }, document: {} }))).toEqual([
+      'delivery.identicalRequestWindowMs: identicalRequestWindowMs must be a number of milliseconds (0: off)',
+    ]);
+    expect(problemsOf(() => loadConfig({ available, env: {}, document: { delivery: { identicalRequestWindowMs: -1 } } }))).toEqual([
+      'delivery.identicalRequestWindowMs: identicalRequestWindowMs must be 0 (off) or more',
+    ]);
+    expect(problemsOf(() => loadConfig({ available, env: {}, document: { delivery: { identicalRequestWindowMs: 1.5 } } }))).toEqual([
+      'delivery.identicalRequestWindowMs: identicalRequestWindowMs must be whole milliseconds',
+    ]);
+  });
+});
+
+describe('a Redis that can lose accepted events (delivery.redis.acceptDataLoss, .persistence)', () => {
+  it('is refused unless accepted: OUTBOX_ACCEPT_DATA_LOSS and OUTBOX_PERSISTENCE win over the file, beside its other keys', () => {
+    expect(loadConfig({ available, env: {}, document: {} }).delivery.redis).toBeUndefined();
+    const file = { delivery: { concurrency: 4, redis: { partitions: 8, acceptDataLoss: false } } };
+    expect(loadConfig({ available, env: {}, document: file }).delivery.redis).toEqual({ partitions: 8, acceptDataLoss: false });
+    const both = loadConfig({ available, env: { OUTBOX_ACCEPT_DATA_LOSS: 'Yes', OUTBOX_PERSISTENCE: 'confirmed' }, document: file });
+    expect(both.delivery).toMatchObject({ concurrency: 4, redis: { partitions: 8, acceptDataLoss: true, persistence: 'confirmed' } });
+    expect(loadConfig({ available, env: { OUTBOX_ACCEPT_DATA_LOSS: 'no' }, document: {} }).delivery.redis).toEqual({ acceptDataLoss: false });
+  });
+
+  it('names a value that is neither yes nor no, and a persistence that is neither check nor confirmed', () => {
+    expect(problemsOf(() => loadConfig({ available, env: { OUTBOX_ACCEPT_DATA_LOSS: 'maybe' }, document: {} }))).toEqual([
+      'OUTBOX_ACCEPT_DATA_LOSS: "maybe" must be yes or no',
+    ]);
+    expect(problemsOf(() => loadConfig({ available, env: { OUTBOX_PERSISTENCE: 'trust-me' }, document: {} }))).toEqual([
+      'delivery.redis.persistence: persistence must be check or confirmed',
+    ]);
+    expect(problemsOf(() => loadConfig({ available, env: {}, document: { delivery: { redis: { acceptDataLoss: 'yes' } } } }))).toEqual([
+      'delivery.redis.acceptDataLoss: Invalid input: expected boolean, received string',
+    ]);
+  });
+});

@@ -12,7 +12,8 @@ describe('a store that stops answering (Redis behind a frozen link)', () => {
     proxy = await startTcpProxy(6379);
     t = await startTestRunner({
       outbox: 'real',
-      env: { OUTBOX: `redis://127.0.0.1:${proxy.port}/0?prefix=${prefix}` },
+      // The shared test Redis keeps nothing on disk: accepted for this test, refused by default.
+      env: { OUTBOX: `redis://127.0.0.1:${proxy.port}/0?prefix=${prefix}`, OUTBOX_ACCEPT_DATA_LOSS: 'yes' },
       config: { limits: { storeTimeoutMs: 400 } },
     });
   });

@@ -62,6 +62,7 @@ describe('one holder per subscription across replicas (Redis)', () => {
     const env = {
       CONFIG: config,
       OUTBOX: `redis://127.0.0.1:6379/0?prefix=${prefix}`,
+      OUTBOX_ACCEPT_DATA_LOSS: 'yes', // the shared test Redis keeps nothing on disk
       TEST_JWT,
       ACME_SECRET,
       LINE_TOKEN,
@@ -119,6 +120,7 @@ describe('one holder per subscription across replicas (Redis)', () => {
     const third = await spawnRunner({
       CONFIG: config,
       OUTBOX: `redis://127.0.0.1:6379/0?prefix=${prefix}`,
+      OUTBOX_ACCEPT_DATA_LOSS: 'yes', // the shared test Redis keeps nothing on disk
       TEST_JWT,
       ACME_SECRET,
       LINE_TOKEN,

@@ -140,7 +140,12 @@ export function admin(ctx: ServerContext): FastifyPluginAsync {
     scope.get('/status', async () => {
       const stats = await outbox.stats().catch(() => undefined);
       return {
-        outbox: { kind: outbox.kind, ...(outbox.sync ? { sync: outbox.sync } : {}), stats: stats ?? null },
+        outbox: {
+          kind: outbox.kind,
+          ...(outbox.sync ? { sync: outbox.sync } : {}),
+          stats: stats ?? null,
+          ...(outbox.warnings?.().length ? { warnings: outbox.warnings() } : {}),
+        },
         paused: outbox.pausedReason() ?? null,
         target: ctx.target,
         publicUrl: ctx.publicUrl(),

@@ -148,5 +148,6 @@ export function safeHooks(hooks: OutboxHooks = {}): Required<OutboxHooks> {
     onAttempt: guard(hooks.onAttempt?.bind(hooks)),
     onDead: guard(hooks.onDead?.bind(hooks)),
     onPauseChange: guard(hooks.onPauseChange?.bind(hooks)),
+    onWarningsChange: guard(hooks.onWarningsChange?.bind(hooks)),
   };
 }

@@ -6,8 +6,8 @@
 // back to the head of its queue and the queue is rate-limited for the backoff delay. Trade-off: a retrying
 // message delays every agent of its partition, not just its own; more partitions, less interference.
 //
-// Durability: enqueue resolves after Redis acknowledged the records and the jobs; whether that survives a
-// Redis restart is the operator's persistence choice (appendonly yes + appendfsync everysec or always).
+// Durability: enqueue resolves after Redis acknowledged the records and the jobs; a Redis that would not keep
+// them through a restart or memory pressure is refused unless the operator accepts it (redis-persistence.ts).
 // A 503 means not stored: the intake writes on a connection of their own that never queues (redis-writes.ts).
 // At-least-once window: an attempt that succeeded but whose record was not yet saved when the process died
 // is retried by another process once the job's lock expires (lockDurationMs + stalledIntervalMs).
@@ -17,6 +17,7 @@ import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { attempt, partitionOf, resolvePolicy, safeHooks } from './policy.js';
 import { createRedisLeases } from './leases.js';
+import { guardPersistence } from './redis-persistence.js';
 import { CANCEL_TTL_MS, createRecords } from './redis-records.js';
 import { createSharedPause } from './redis-pause.js';
 import { connectWrites, createCanceller, createClock, NotStored } from './redis-writes.js';
@@ -43,6 +44,17 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     throw new Error(`the Redis outbox at ${parsed.host} does not answer: ${(error as Error).message}`);
   }
   const hooks = safeHooks(options.hooks);
+  const persistence = await guardPersistence({
+    redis: writes,
+    policy: { acceptDataLoss: options.redis?.acceptDataLoss, persistence: options.redis?.persistence },
+    where: parsed.host,
+    intervalMs: options.redis?.persistenceCheckMs ?? 60_000,
+    onChange: (warnings) => hooks.onWarningsChange(warnings),
+  }).catch((error: unknown) => {
+    redis.disconnect();
+    writes.disconnect();
+    throw error;
+  });
 
   const policy = resolvePolicy(options.retry);
   const dedupeWindowMs = options.dedupeWindowMs ?? DAY;
@@ -198,6 +210,7 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     clearInterval(maintenance);
     clearInterval(pruneTimer);
     pause.stop();
+    persistence.stop();
     canceller.stop();
     await Promise.allSettled([...enqueuing]);
     await Promise.all(workers.map((w) => w.close()));
@@ -290,6 +303,7 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
         return false;
       }
     },
+    warnings: () => persistence.warnings(),
     prune: pruneNow,
   };
 }

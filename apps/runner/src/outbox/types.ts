@@ -75,6 +75,8 @@ export interface OutboxHooks {
   onDead?(record: DeliveryRecord): void;
   /** When delivery pauses (401) or resumes. */
   onPauseChange?(paused: boolean, reason?: string): void;
+  /** When what the store warns about changes (Outbox.warnings), e.g. a Redis reconfigured to forget. */
+  onWarningsChange?(warnings: string[]): void;
 }
 
 export interface OutboxOptions {
@@ -122,6 +124,15 @@ export interface RedisOutboxOptions {
    * socket silent that long is given up. Default 5,000 ms.
    */
   writeTimeoutMs?: number;
+  /**
+   * Open (with a warning) a Redis that can lose accepted events (no append-only file, appendfsync no, an
+   * eviction policy) or whose settings cannot be read; without it, such a Redis is refused. Default false.
+   */
+  acceptDataLoss?: boolean;
+  /** `confirmed`: the operator vouches for the persistence of a Redis whose CONFIG command is disabled. */
+  persistence?: 'check' | 'confirmed';
+  /** How often the persistence settings are read again. Default 60 s. */
+  persistenceCheckMs?: number;
 }
 
 /** How long the caller of enqueue() waits; a store it has given up on must not keep what it was given. */
@@ -181,6 +192,8 @@ export interface Outbox {
   pausedReason(): string | undefined;
   /** Readiness: the store answers. */
   ping(): Promise<boolean>;
+  /** What the store cannot promise now (a Redis that can lose accepted events, accepted by the operator). */
+  warnings?(): string[];
   /** The connectors' keyed state with TTL, kept in the same store. */
   readonly state: StateStore;
   /** Leases on subscriptions, shared by every process using this store (Redis), or this process's own (SQLite). */

@@ -1,4 +1,6 @@
 // The Redis backend: the shared contract on the real Redis at 127.0.0.1:6379, each test under its own prefix.
+// That Redis keeps nothing on disk (CI starts it so), so every outbox here accepts the risk it would refuse
+// (redis-persistence.test.ts proves the refusal on servers of its own).
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,6 +36,7 @@ outboxContract('redis', () => {
       createOutbox(`${REDIS_URL}?prefix=${prefix}`, {
         ...options,
         redis: {
+          acceptDataLoss: true,
           partitions: TEST_PARTITIONS,
           pausePollMs: 50,
           lockDurationMs: 5_000,
@@ -54,7 +57,7 @@ describe('redis outbox connection', () => {
 describe('redis outbox shared by two runners', () => {
   it('shares the 401 pause: one runner pausing pauses the other, and resume() on either resumes both', async () => {
     const url = `${REDIS_URL}?prefix=${run}-shared`;
-    const options = { pauseProbeMs: 60_000, redis: { partitions: 4, pausePollMs: 50 } };
+    const options = { pauseProbeMs: 60_000, redis: { partitions: 4, pausePollMs: 50, acceptDataLoss: true } };
     const changes: boolean[] = [];
     const a = await createOutbox(url, options);
     const b = await createOutbox(url, {

@@ -62,6 +62,10 @@ async function refreshStatus() {
     (stats
       ? ` · ${stats.queued} queued, ${stats.retrying} retrying, ${stats.delivered} delivered, ${stats.dead} dead`
       : '');
+  // A store that can lose accepted events (accepted by the operator, or reconfigured since start-up).
+  const warnings = status.outbox.warnings ?? [];
+  $('#store-warnings').hidden = warnings.length === 0;
+  $('#store-warnings').textContent = warnings.join(' ');
   const paused = $('#paused');
   paused.hidden = !status.paused;
   $('#paused-text').textContent = status.paused

@@ -19,7 +19,8 @@ const say = (line: string) => fs.writeSync(1, `${line}\n`);
 const outbox = await createOutbox(url, {
   concurrency: 8,
   retry: { baseDelayMs: 20, maxDelayMs: 200, jitter: 0.5, maxAttempts: 1_000 },
-  redis: { partitions: 4, lockDurationMs: 1_500, stalledIntervalMs: 500, pausePollMs: 100 },
+  // acceptDataLoss: the shared test Redis keeps nothing on disk; this child proves crash safety, not persistence.
+  redis: { partitions: 4, lockDurationMs: 1_500, stalledIntervalMs: 500, pausePollMs: 100, acceptDataLoss: true },
 });
 outbox.start(async (record) => {
   try {
