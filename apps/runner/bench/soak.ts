@@ -1,11 +1,14 @@
-// `pnpm soak`: fault runs against real runner processes, real SQLite files and the OpenConnect emulator on
-// loopback, each reported as events accepted / delivered / lost / duplicated (docs/reliability.md).
+// `pnpm soak`: fault runs against real runner processes, real SQLite files, a redis-server of the run's own
+// and the OpenConnect emulator on loopback, each reported as events accepted / delivered / lost / duplicated
+// (docs/reliability.md).
 // `--quick` is the short form (about a minute; test/soak.test.ts runs it in the runner suite, so CI does).
-// `--only <name>` runs one: sqlite-sigkill, sqlite-sigkill-normal, slow-openconnect-one, slow-openconnect.
+// `--only <name>` runs one: sqlite-sigkill, sqlite-sigkill-normal, redis-replica-loss, slow-openconnect-one,
+// slow-openconnect.
 // Exits 1 when anything accepted was lost or copies exceed what the run's at-least-once window allows.
 import { startEmulator } from '@openconnect/core/testing';
 import { TEST_JWT } from '../test/helpers/runner.js';
 import type { Figures } from './soak/figures.js';
+import { redisReplicaLoss } from './soak/redis-replica-loss.js';
 import { oneSlowMessage, slowOpenConnect } from './soak/slow-openconnect.js';
 import { sqliteSigkill } from './soak/sqlite-sigkill.js';
 import type { Emulator } from '@openconnect/core/testing';
@@ -21,6 +24,8 @@ export function soakRuns(quick: boolean): Record<string, SoakRun> {
         e,
         quick ? { kills: 2, perRound: 100, sync: 'normal' } : { kills: 10, perRound: 300, sync: 'normal' },
       ),
+    'redis-replica-loss': (e) =>
+      redisReplicaLoss(e, quick ? { kills: 1, perRound: 200 } : { kills: 6, perRound: 600 }),
     'slow-openconnect-one': (e) => oneSlowMessage(e, { slowForMs: quick ? 5_000 : 26_000 }),
     'slow-openconnect': (e) =>
       slowOpenConnect(e, quick ? { spells: 2, spellMs: 1_500 } : { spells: 10, spellMs: 5_000 }),

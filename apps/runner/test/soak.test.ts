@@ -1,5 +1,6 @@
 // The short form of `pnpm soak` (bench/soak.ts --quick), in the runner suite so CI runs it: SIGKILL loops on
-// the SQLite outbox and a slow OpenConnect, each counted as accepted / delivered / lost / duplicated.
+// the SQLite outbox, one of two runners sharing a Redis SIGKILLed, and a slow OpenConnect (the issue's one
+// message, and spells under load), each counted as accepted / delivered / lost / duplicated.
 import { type Emulator, startEmulator } from '@openconnect/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { soakRuns } from '../bench/soak.js';
