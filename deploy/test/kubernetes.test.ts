@@ -1,0 +1,264 @@
+// The kustomize overlays, rendered by `kubectl kustomize` (offline) and checked as the cluster and the runner
+// would need them. Each check is also shown to fail on a manifest broken the way it guards against.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { checkManifests, isRunner, type ManifestOptions } from './check-manifests.js';
+import { redisPersistenceProblems } from './redis-flags.js';
+import {
+  configReferences,
+  loadWithStandInSecrets,
+  repoRoot,
+  runnerDefaults,
+  runnerEnv,
+  shutdownBudgetSeconds,
+} from './runner-env.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: rendered manifests are untyped YAML
+type Doc = Record<string, any>;
+
+const RUNNER_IMAGE = 'openconnect-runner';
+const SECRET_DIR = '/run/secrets/openconnect';
+const overlays = path.join(repoRoot, 'deploy/kubernetes/overlays');
+
+const rendered = new Map<string, Doc[]>();
+/** The overlay as kubectl renders it (rendered once; each caller gets its own copy to change). */
+function render(overlay: string): Doc[] {
+  if (!rendered.has(overlay)) {
+    const out = execFileSync('kubectl', ['kustomize', path.join(overlays, overlay)], { encoding: 'utf8' });
+    rendered.set(
+      overlay,
+      parseAllDocuments(out).map((d) => d.toJSON() as Doc),
+    );
+  }
+  return structuredClone(rendered.get(overlay)!);
+}
+
+const find = (docs: Doc[], kind: string, name?: string) =>
+  docs.filter((d) => d.kind === kind && (name === undefined || d.metadata.name === name));
+const runnerWorkload = (docs: Doc[]) =>
+  docs.find((d) => d.spec?.template?.spec?.containers?.some((c: Doc) => isRunner(c, RUNNER_IMAGE)))!;
+const runnerContainer = (docs: Doc[]) =>
+  runnerWorkload(docs).spec.template.spec.containers.find((c: Doc) => isRunner(c, RUNNER_IMAGE));
+/** The runner's config file as the ConfigMap holds it. */
+const configOf = (docs: Doc[]) => parse(find(docs, 'ConfigMap')[0]!.data['config.yaml']);
+
+/** The environment the runner gets, with each secretKeyRef as the file-free stand-in the check uses. */
+function envOf(container: Doc): Record<string, string> {
+  return Object.fromEntries(
+    (container.env ?? []).map((e: Doc) => [
+      e.name,
+      e.value ?? `stand-in-${e.valueFrom?.secretKeyRef?.key ?? e.name}-0123456789abcdef`,
+    ]),
+  );
+}
+
+const env = runnerEnv();
+const defaults = runnerDefaults();
+
+function optionsFor(docs: Doc[]): ManifestOptions {
+  const referenced = configReferences(configOf(docs));
+  return {
+    runnerImage: RUNNER_IMAGE,
+    reads: (name) => env.reads(name, referenced),
+    defaultPort: defaults.port,
+    shutdownBudgetSeconds: shutdownBudgetSeconds(
+      loadWithStandInSecrets(configOf(docs), envOf(runnerContainer(docs)), SECRET_DIR, {
+        outbox: 'redis://:stand-in-password@openconnect-redis:6379/0',
+      }),
+    ),
+  };
+}
+
+describe.each(['sqlite', 'redis'])('overlays/%s', (overlay) => {
+  const docs = render(overlay);
+
+  it('passes every structural check', () => {
+    expect(checkManifests(docs, optionsFor(docs))).toEqual([]);
+  });
+
+  it('holds the runner, its Service, ConfigMap, ServiceAccount and PodDisruptionBudget, and no Secret', () => {
+    const kinds = new Set(docs.map((d) => d.kind));
+    for (const kind of ['Service', 'ConfigMap', 'ServiceAccount', 'PodDisruptionBudget'])
+      expect(kinds).toContain(kind);
+    expect(kinds).not.toContain('Secret');
+    expect(runnerContainer(docs).image).toBe(`${RUNNER_IMAGE}:latest`);
+  });
+
+  it("gives the runner a config the runner's own loader accepts, enabling five9", () => {
+    const config = loadWithStandInSecrets(configOf(docs), envOf(runnerContainer(docs)), SECRET_DIR, {
+      outbox: 'redis://:stand-in-password@openconnect-redis:6379/0',
+    });
+    expect(config.connectors.map((c) => c.connector.id)).toEqual(['five9']);
+    expect(config.openconnect.jwt).toMatch(/^stand-in-secret-openconnect-jwt/);
+    expect(config.metricsPort).toBe(9464);
+  });
+
+  it('keeps every secret out of the ConfigMap: each secret-like setting is a reference', () => {
+    const leaves = (value: unknown, at: string): [string, unknown][] =>
+      value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([k, v]) => leaves(v, at ? `${at}.${k}` : k))
+        : [[at, value]];
+    const secretish = leaves(configOf(docs), '').filter(([at]) => /token|secret|jwt|password|key$/i.test(at));
+    expect(secretish.length).toBeGreaterThan(0);
+    for (const [, value] of secretish) expect(String(value)).toMatch(/^(file:\/run\/secrets\/|\$\{)/);
+  });
+});
+
+describe('overlays/sqlite', () => {
+  const docs = render('sqlite');
+
+  it('runs one runner as a StatefulSet whose outbox file is on its PersistentVolumeClaim', () => {
+    expect(find(docs, 'Deployment')).toEqual([]);
+    const [set] = find(docs, 'StatefulSet', 'openconnect-runner');
+    expect(set!.spec.replicas).toBe(1);
+    const outbox = envOf(runnerContainer(docs)).OUTBOX!;
+    expect(outbox).toMatch(/^sqlite:\//);
+    const mount = runnerContainer(docs).volumeMounts.find((m: Doc) =>
+      outbox.startsWith(`sqlite:${m.mountPath}/`),
+    );
+    expect(set!.spec.volumeClaimTemplates.map((v: Doc) => v.metadata.name)).toContain(mount?.name);
+  });
+});
+
+describe('overlays/redis', () => {
+  const docs = render('redis');
+
+  it('runs two or more runners as a Deployment, with the Redis URL (and its password) from the Secret', () => {
+    expect(find(docs, 'Deployment', 'openconnect-runner')[0]!.spec.replicas).toBeGreaterThanOrEqual(2);
+    const e = envOf(runnerContainer(docs));
+    expect(e.OUTBOX).toBeUndefined();
+    expect(e.OUTBOX_FILE).toBe(`${SECRET_DIR}/outbox`);
+  });
+
+  it('runs Redis with an append-only file synced every second and no eviction, on a volume', () => {
+    const [redis] = find(docs, 'StatefulSet', 'openconnect-redis');
+    const c = redis!.spec.template.spec.containers[0];
+    expect(redisPersistenceProblems(c.args)).toEqual([]);
+    expect(c.volumeMounts.map((m: Doc) => m.mountPath)).toContain('/data');
+    expect(redis!.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
+  });
+});
+
+describe('the manifest checker', () => {
+  const options = optionsFor(render('sqlite'));
+  /** The sqlite overlay with one thing broken; the checker must name it. */
+  const broken = (change: (docs: Doc[]) => void) => {
+    const docs = render('sqlite');
+    change(docs);
+    return checkManifests(docs, options);
+  };
+  const runner = (docs: Doc[]) => runnerContainer(docs);
+
+  it.each<[string, (docs: Doc[]) => void, RegExp]>([
+    ['a container without an image', (d) => delete runner(d).image, /containers\[0\]\.image is missing/],
+    ['an object without a name', (d) => delete d[0]!.metadata.name, /metadata\.name must be a DNS name/],
+    [
+      'a misspelt apiVersion',
+      (d) => (find(d, 'StatefulSet')[0]!.apiVersion = 'apps/v1beta1'),
+      /must be apps\/v1/,
+    ],
+    [
+      'a readiness probe on the wrong path',
+      (d) => (runner(d).readinessProbe.httpGet.path = '/healthz'),
+      /must GET \/readyz/,
+    ],
+    [
+      'a liveness probe on the wrong port',
+      (d) => (runner(d).livenessProbe.httpGet.port = 9464),
+      /livenessProbe port 9464/,
+    ],
+    [
+      'an env var the runner does not read',
+      (d) => runner(d).env.push({ name: 'OUTBOX_URL', value: 'x' }),
+      /OUTBOX_URL is not a variable/,
+    ],
+    [
+      'a literal secret in env',
+      (d) => runner(d).env.push({ name: 'ADMIN_TOKEN', value: 'abcdefghijklmnopq' }),
+      /ADMIN_TOKEN holds a literal secret/,
+    ],
+    [
+      'a Secret with data',
+      (d) => d.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { jwt: 'eA==' } }),
+      /Secret with literal data/,
+    ],
+    [
+      'a PDB selecting no pod',
+      (d) => (find(d, 'PodDisruptionBudget')[0]!.spec.selector.matchLabels = { app: 'other' }),
+      /PodDisruptionBudget\/openconnect-runner: its selector matches no pod/,
+    ],
+    [
+      'a Service selecting no pod',
+      (d) => (find(d, 'Service', 'openconnect-runner')[0]!.spec.selector = { app: 'x' }),
+      /Service\/openconnect-runner: its selector matches no pod/,
+    ],
+    [
+      'a Service port with no container port',
+      (d) => (find(d, 'Service', 'openconnect-runner')[0]!.spec.ports[1].targetPort = 'metric'),
+      /port metrics targets no container port/,
+    ],
+    ['no resource limits', (d) => delete runner(d).resources.limits, /resources\.limits\.memory/],
+    [
+      'a writable root file system',
+      (d) => (runner(d).securityContext.readOnlyRootFilesystem = false),
+      /readOnlyRootFilesystem/,
+    ],
+    ['capabilities kept', (d) => (runner(d).securityContext.capabilities.drop = []), /drop ALL/],
+    [
+      'root allowed',
+      (d) => delete find(d, 'StatefulSet')[0]!.spec.template.spec.securityContext.runAsNonRoot,
+      /runAsNonRoot/,
+    ],
+    [
+      'a grace period below the shutdown budget',
+      (d) => (find(d, 'StatefulSet')[0]!.spec.template.spec.terminationGracePeriodSeconds = 30),
+      /not above the runner's shutdown budget/,
+    ],
+    [
+      'metrics on loopback',
+      (d) => (runner(d).env.find((e: Doc) => e.name === 'METRICS_HOST').value = '127.0.0.1'),
+      /METRICS_HOST must be 0\.0\.0\.0/,
+    ],
+    [
+      'a mount of no volume',
+      (d) => runner(d).volumeMounts.push({ name: 'cache', mountPath: '/cache' }),
+      /volumeMount cache has no volume/,
+    ],
+  ])('complains about %s', (_what, change, expected) => {
+    const problems = broken(change);
+    expect(
+      problems.some((p) => expected.test(p)),
+      problems.join('\n'),
+    ).toBe(true);
+  });
+
+  it('complains about a Redis that could lose what the runner accepted', () => {
+    const docs = render('redis');
+    const redis = find(docs, 'StatefulSet', 'openconnect-redis')[0]!.spec.template.spec.containers[0];
+    redis.args = redis.args.map((a: string) => (a === 'noeviction' ? 'allkeys-lru' : a));
+    expect(checkManifests(docs, optionsFor(docs))).toEqual([
+      'StatefulSet/openconnect-redis container redis: redis: --maxmemory-policy is allkeys-lru, must be noeviction',
+    ]);
+  });
+});
+
+describe("the runner's environment, as read from its source and README", () => {
+  it('includes what the deploy files rely on, and not a made-up name', () => {
+    for (const name of [
+      'CONFIG',
+      'CONNECTORS',
+      'PORT',
+      'METRICS_PORT',
+      'METRICS_HOST',
+      'OUTBOX',
+      'ADMIN_TOKEN',
+    ])
+      expect(env.names).toContain(name);
+    expect(env.reads('OPENCONNECT_JWT_FILE')).toBe(true);
+    expect(env.reads('OUTBOX_URL')).toBe(false);
+    expect(env.reads('FIVE9_TOKEN')).toBe(false);
+    expect(env.reads('FIVE9_TOKEN', ['FIVE9_TOKEN'])).toBe(true);
+  });
+});
