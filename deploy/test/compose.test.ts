@@ -1,50 +1,36 @@
 // The compose files, read as docker compose reads them (YAML with merge keys, ${VAR} from .env) and checked
 // against the runner's own list of variables and defaults; `docker compose config` too where it is installed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, cpSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { checkCompose, type ComposeOptions, environmentOf, interpolatedNames } from './check-compose.js';
 import {
-  checkCompose,
-  type ComposeOptions,
-  environmentOf,
-  interpolate,
-  interpolatedNames,
-  parseDotenv,
-} from './check-compose.js';
-import {
-  configReferences,
-  loadWithStandInSecrets,
-  repoRoot,
-  runnerEnv,
-  shutdownBudgetSeconds,
-} from './runner-env.js';
+  COMPOSE_SECRET_DIR,
+  composeConfig,
+  composeDir,
+  composeEnv,
+  composeRunners,
+  composeVariables,
+  type Doc,
+  loadCompose,
+  readCompose,
+} from './files.js';
+import { configReferences, loadWithStandInSecrets, runnerEnv, shutdownBudgetSeconds } from './runner-env.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: compose files are untyped YAML
-type Doc = Record<string, any>;
-
-const dir = path.join(repoRoot, 'deploy/compose');
-const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
+const dir = composeDir;
+const read = readCompose;
 const FILES = ['compose.yaml', 'compose.redis.yaml'];
-const variables = parseDotenv(read('.env.example'));
-const runnerConfig = parse(read('config.yaml'));
+const variables = composeVariables;
+const runnerConfig = composeConfig;
 const env = runnerEnv();
-
-/** A compose file as docker compose sees it: merge keys (<<: *runner) applied. */
-const load = (file: string): Doc => parse(read(file), { merge: true });
-const runners = (doc: Doc) =>
-  Object.entries<Doc>(doc.services).filter(([, s]) =>
-    interpolate(String(s.image ?? ''), variables).includes('openconnect-runner'),
-  );
+const load = loadCompose;
+const runners = composeRunners;
 
 /** The runner's config as a runner of this file would load it, stand-ins for the secret files. */
 function loaded(service: Doc) {
-  const serviceEnv = Object.fromEntries(
-    Object.entries(environmentOf(service)).map(([k, v]) => [k, interpolate(v, variables)]),
-  );
-  return loadWithStandInSecrets(runnerConfig, serviceEnv, '/run/secrets');
+  return loadWithStandInSecrets(runnerConfig, composeEnv(service), COMPOSE_SECRET_DIR);
 }
 
 function optionsFor(doc: Doc): ComposeOptions {

@@ -1,58 +1,26 @@
 // The kustomize overlays, rendered by `kubectl kustomize` (offline) and checked as the cluster and the runner
 // would need them. Each check is also shown to fail on a manifest broken the way it guards against.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
-import { checkManifests, isRunner, type ManifestOptions } from './check-manifests.js';
+import { checkManifests, type ManifestOptions } from './check-manifests.js';
+import {
+  configOf,
+  type Doc,
+  envOf,
+  find,
+  K8S_SECRET_DIR as SECRET_DIR,
+  K8S_SECRET_VALUES,
+  RUNNER_IMAGE,
+  render,
+  runnerContainer,
+} from './files.js';
 import { redisPersistenceProblems } from './redis-flags.js';
 import {
   configReferences,
   loadWithStandInSecrets,
-  repoRoot,
   runnerDefaults,
   runnerEnv,
   shutdownBudgetSeconds,
 } from './runner-env.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: rendered manifests are untyped YAML
-type Doc = Record<string, any>;
-
-const RUNNER_IMAGE = 'openconnect-runner';
-const SECRET_DIR = '/run/secrets/openconnect';
-const overlays = path.join(repoRoot, 'deploy/kubernetes/overlays');
-
-const rendered = new Map<string, Doc[]>();
-/** The overlay as kubectl renders it (rendered once; each caller gets its own copy to change). */
-function render(overlay: string): Doc[] {
-  if (!rendered.has(overlay)) {
-    const out = execFileSync('kubectl', ['kustomize', path.join(overlays, overlay)], { encoding: 'utf8' });
-    rendered.set(
-      overlay,
-      parseAllDocuments(out).map((d) => d.toJSON() as Doc),
-    );
-  }
-  return structuredClone(rendered.get(overlay)!);
-}
-
-const find = (docs: Doc[], kind: string, name?: string) =>
-  docs.filter((d) => d.kind === kind && (name === undefined || d.metadata.name === name));
-const runnerWorkload = (docs: Doc[]) =>
-  docs.find((d) => d.spec?.template?.spec?.containers?.some((c: Doc) => isRunner(c, RUNNER_IMAGE)))!;
-const runnerContainer = (docs: Doc[]) =>
-  runnerWorkload(docs).spec.template.spec.containers.find((c: Doc) => isRunner(c, RUNNER_IMAGE));
-/** The runner's config file as the ConfigMap holds it. */
-const configOf = (docs: Doc[]) => parse(find(docs, 'ConfigMap')[0]!.data['config.yaml']);
-
-/** The environment the runner gets, with each secretKeyRef as the file-free stand-in the check uses. */
-function envOf(container: Doc): Record<string, string> {
-  return Object.fromEntries(
-    (container.env ?? []).map((e: Doc) => [
-      e.name,
-      e.value ?? `stand-in-${e.valueFrom?.secretKeyRef?.key ?? e.name}-0123456789abcdef`,
-    ]),
-  );
-}
 
 const env = runnerEnv();
 const defaults = runnerDefaults();
@@ -64,9 +32,7 @@ function optionsFor(docs: Doc[]): ManifestOptions {
     reads: (name) => env.reads(name, referenced),
     defaultPort: defaults.port,
     shutdownBudgetSeconds: shutdownBudgetSeconds(
-      loadWithStandInSecrets(configOf(docs), envOf(runnerContainer(docs)), SECRET_DIR, {
-        outbox: 'redis://:stand-in-password@openconnect-redis:6379/0',
-      }),
+      loadWithStandInSecrets(configOf(docs), envOf(runnerContainer(docs)), SECRET_DIR, K8S_SECRET_VALUES),
     ),
   };
 }
@@ -87,9 +53,12 @@ describe.each(['sqlite', 'redis'])('overlays/%s', (overlay) => {
   });
 
   it("gives the runner a config the runner's own loader accepts, enabling five9", () => {
-    const config = loadWithStandInSecrets(configOf(docs), envOf(runnerContainer(docs)), SECRET_DIR, {
-      outbox: 'redis://:stand-in-password@openconnect-redis:6379/0',
-    });
+    const config = loadWithStandInSecrets(
+      configOf(docs),
+      envOf(runnerContainer(docs)),
+      SECRET_DIR,
+      K8S_SECRET_VALUES,
+    );
     expect(config.connectors.map((c) => c.connector.id)).toEqual(['five9']);
     expect(config.openconnect.jwt).toMatch(/^stand-in-secret-openconnect-jwt/);
     expect(config.metricsPort).toBe(9464);

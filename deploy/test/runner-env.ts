@@ -85,22 +85,25 @@ export function shutdownBudgetSeconds(config: RunnerConfig): number {
   return Math.ceil(ms / 1000);
 }
 
+/** The stand-in value of a secret file (by its name under the secret folder), unless `values` gives one. */
+export const standInSecret = (name: string) => `stand-in-secret-${name}-0123456789abcdef`;
+
 /**
- * Loads a deployment's config as the runner would, with stand-in secrets: every file under `secretDir` the
- * document or the environment names is written to a temporary folder first (`values` by file name, else a
- * long random-looking string), so the connectors' own checks run on it.
+ * A deployment's config and environment with stand-in secrets: every file under `secretDir` the document or
+ * the environment names is written to a temporary folder first (`values` by file name, else
+ * `standInSecret(name)`) and the reference pointed at it, so a runner on this machine can read them.
  */
-export function loadWithStandInSecrets(
+export function withStandInSecrets(
   document: unknown,
   env: Record<string, string>,
   secretDir: string,
   values: Record<string, string> = {},
-): RunnerConfig {
+): { document: unknown; env: Record<string, string> } {
   const dir = mkdtempSync(path.join(tmpdir(), 'deploy-secrets-'));
   const standIn = (file: string) => {
     const name = path.posix.relative(secretDir, file);
     const local = path.join(dir, name.replaceAll('/', '_'));
-    writeFileSync(local, values[name] ?? `stand-in-secret-${name}-0123456789abcdef`);
+    writeFileSync(local, values[name] ?? standInSecret(name));
     return local;
   };
   const prefix = `${secretDir.replace(/\/$/, '')}/`;
@@ -112,8 +115,21 @@ export function loadWithStandInSecrets(
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
     return value;
   };
-  const localEnv = Object.fromEntries(
-    Object.entries(env).map(([name, value]) => [name, value.startsWith(prefix) ? standIn(value) : value]),
-  );
-  return loadConfig({ document: rewrite(document), env: localEnv, available: connectors });
+  return {
+    document: rewrite(document),
+    env: Object.fromEntries(
+      Object.entries(env).map(([name, value]) => [name, value.startsWith(prefix) ? standIn(value) : value]),
+    ),
+  };
+}
+
+/** Loads a deployment's config as the runner would, with stand-in secrets, so the connectors' own checks run. */
+export function loadWithStandInSecrets(
+  document: unknown,
+  env: Record<string, string>,
+  secretDir: string,
+  values: Record<string, string> = {},
+): RunnerConfig {
+  const local = withStandInSecrets(document, env, secretDir, values);
+  return loadConfig({ document: local.document, env: local.env, available: connectors });
 }
