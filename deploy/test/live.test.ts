@@ -18,6 +18,7 @@ import {
   composeRunners,
   configOf,
   envOf,
+  find,
   K8S_SECRET_DIR,
   loadCompose,
   render,
@@ -45,8 +46,9 @@ async function runnerFrom(
   env: Record<string, string>,
   secretDir: string,
   local: Record<string, string>,
+  secretValues: Record<string, string> = {},
 ) {
-  const withSecrets = withStandInSecrets(document, env, secretDir);
+  const withSecrets = withStandInSecrets(document, env, secretDir, secretValues);
   const runner = await startRunner({
     config: withSecrets.document,
     env: {
@@ -97,6 +99,32 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** A redis-server started with `flags` on a free loopback port and a temporary folder; resolves once it listens. */
+async function startRedis(flags: string[]): Promise<{ port: number; process: ChildProcess }> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'deploy-redis-'));
+  const child = spawn(
+    'redis-server',
+    [...flags, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
+    {
+      stdio: 'ignore',
+    },
+  );
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (up) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { port, process: child };
+}
+
 describe('compose.redis.yaml, run as processes', () => {
   let redis: ChildProcess | undefined;
   const runners: Runner[] = [];
@@ -110,24 +138,10 @@ describe('compose.redis.yaml, run as processes', () => {
     emulator.reset();
     const doc = loadCompose('compose.redis.yaml');
     const [binary, ...flags] = doc.services.redis.command as string[];
-    const port = await freePort();
-    const dir = mkdtempSync(path.join(tmpdir(), 'deploy-redis-'));
-    redis = spawn(binary!, [...flags, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir], {
-      stdio: 'ignore',
-    });
-    for (let i = 0; i < 100; i++) {
-      const up = await new Promise<boolean>((resolve) =>
-        net
-          .connect(port, '127.0.0.1')
-          .once('connect', function (this: net.Socket) {
-            this.destroy();
-            resolve(true);
-          })
-          .once('error', () => resolve(false)),
-      );
-      if (up) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    expect(binary).toBe('redis-server');
+    const started = await startRedis(flags);
+    redis = started.process;
+    const port = started.port;
     for (const [, service] of composeRunners(doc)) {
       const env = composeEnv(service);
       expect(env.OUTBOX).toBe('redis://redis:6379/0');
@@ -145,5 +159,51 @@ describe('compose.redis.yaml, run as processes', () => {
     }
     const messages = await emulator.waitFor(2, 20_000);
     expect(messages.map((m) => m.agentid).sort()).toEqual(['agent0', 'agent1']);
+  });
+});
+
+describe('overlays/redis, run as processes', () => {
+  let redis: ChildProcess | undefined;
+  const runners: Runner[] = [];
+  afterAll(async () => {
+    await Promise.all(runners.map((r) => r.close()));
+    redis?.kill('SIGTERM');
+  });
+
+  it("the Deployment's runners start on a Redis run with the StatefulSet's args and the Secret's password, and each delivers", async () => {
+    emulator.reset();
+    const docs = render('redis');
+    const password = 'stand-in-redis-password-0123456789';
+    // Kubernetes puts the Secret's value in place of $(REDISCLI_AUTH); /data is the claim, a temp folder here.
+    const args = (
+      find(docs, 'StatefulSet', 'openconnect-redis')[0]!.spec.template.spec.containers[0].args as string[]
+    )
+      .map((arg) => arg.replace('$(REDISCLI_AUTH)', password))
+      .filter((arg, i, all) => arg !== '--dir' && all[i - 1] !== '--dir');
+    const started = await startRedis(args);
+    redis = started.process;
+    const workload = find(docs, 'Deployment', 'openconnect-runner')[0]!;
+    const env = envOf(runnerContainer(docs));
+    for (let i = 0; i < workload.spec.replicas; i++)
+      runners.push(
+        // The Secret's "outbox" key as deploy/README.md has you create it, with this machine's host and port.
+        await runnerFrom(
+          configOf(docs),
+          env,
+          K8S_SECRET_DIR,
+          {},
+          {
+            outbox: `redis://:${password}@127.0.0.1:${started.port}/0?prefix=deployk8s${Date.now()}`,
+          },
+        ),
+      );
+    expect(runners).toHaveLength(2);
+    for (const [i, runner] of runners.entries()) {
+      expect(runner.outbox.kind).toBe('redis');
+      expect((await fetch(`${runner.url}/readyz`)).status).toBe(200);
+      expect((await five9(runner, `k8s${i}`)).status).toBe(200);
+    }
+    const messages = await emulator.waitFor(2, 20_000);
+    expect(messages.map((m) => m.agentid).sort()).toEqual(['k8s0', 'k8s1']);
   });
 });
