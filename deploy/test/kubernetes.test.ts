@@ -16,6 +16,8 @@ import {
 import { redisPersistenceProblems } from './redis-flags.js';
 import {
   configReferences,
+  envNamesInReadme,
+  envNamesInSource,
   loadWithStandInSecrets,
   runnerDefaults,
   runnerEnv,
@@ -229,5 +231,19 @@ describe("the runner's environment, as read from its source and README", () => {
     expect(env.reads('OUTBOX_URL')).toBe(false);
     expect(env.reads('FIVE9_TOKEN')).toBe(false);
     expect(env.reads('FIVE9_TOKEN', ['FIVE9_TOKEN'])).toBe(true);
+  });
+
+  it('finds names however the source writes them, and only SCREAMING_SNAKE rows of the README', () => {
+    const source = [
+      'const file = env.CONFIG;',
+      "const holding = read('SUBSCRIPTIONS');",
+      "const MAP = {\n  PORT: 'port',\n};",
+      "const TABLE = [['METRICS_HOST', 'metricsHost']] as const;",
+      "const method = 'POST';",
+    ].join('\n');
+    expect(envNamesInSource(source).sort()).toEqual(['CONFIG', 'METRICS_HOST', 'PORT', 'SUBSCRIPTIONS']);
+    const readme =
+      '| `PORT` | `8080` | Listening port |\n| `GET /healthz` | 200 |\n| `openconnect_x_total` | c |';
+    expect(envNamesInReadme(readme)).toEqual(['PORT']);
   });
 });

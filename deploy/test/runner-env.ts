@@ -20,12 +20,16 @@ function sourceFiles(dir: string): string[] {
   );
 }
 
-/** `env.NAME`, `read('NAME')` / `envValue(env, 'NAME')` and `NAME: 'configKey'` map entries in the runner's source. */
+/**
+ * `env.NAME`, `read('NAME')` / `envValue(env, 'NAME')`, `NAME: 'configKey'` map entries, and any quoted
+ * `SNAKE_CASE` name in the runner's source (however a table of variables is written).
+ */
 export function envNamesInSource(text: string): string[] {
   const patterns = [
     /\benv\.([A-Z][A-Z0-9_]*)\b/g,
     /\b(?:read|envValue)\((?:env, )?'([A-Z][A-Z0-9_]*)'/g,
     /^\s+([A-Z][A-Z0-9_]*): '[A-Za-z.]+',?$/gm,
+    /['"`]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)['"`]/g,
   ];
   return patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((m) => m[1]!));
 }
