@@ -1,5 +1,6 @@
 // Checks of a compose file as docker compose would read it: every service healthy-checked, the runners given
 // only variables the runner reads and no literal secret, the outbox on a volume, Redis that keeps its writes.
+import { shadowedFiles } from './check-manifests.js';
 import { redisPersistenceProblems } from './redis-flags.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: compose files are untyped YAML, checked field by field here
@@ -12,6 +13,8 @@ export interface ComposeOptions {
   shutdownBudgetSeconds: number;
   /** Values for ${NAME} interpolation (the .env example). */
   variables: Record<string, string>;
+  /** The environment the image sets: a NAME there wins over the service's NAME_FILE. */
+  imageEnv: Record<string, string>;
 }
 
 const SECRET_NAME = /TOKEN|JWT|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE/;
@@ -93,6 +96,7 @@ export function checkCompose(doc: Doc, options: ComposeOptions): string[] {
         problems.push(`${at}: ${key} is set in the file: put the secret in a file and set ${key}_FILE`);
       if (/^rediss?:\/\/[^/@]*:[^/@]+@/.test(value)) problems.push(`${at}: ${key} holds a Redis password`);
     }
+    problems.push(...shadowedFiles(at, Object.keys(env), options.imageEnv));
     if (!test?.join(' ').includes('/healthz')) problems.push(`${at}: the healthcheck does not call /healthz`);
     if (!(seconds(service.stop_grace_period ?? '10s') > options.shutdownBudgetSeconds))
       problems.push(

@@ -14,6 +14,8 @@ export interface ManifestOptions {
   defaultPort: number;
   /** What terminationGracePeriodSeconds must exceed. */
   shutdownBudgetSeconds: number;
+  /** The environment the image sets (its Dockerfile's ENV): a NAME there wins over the pod's NAME_FILE. */
+  imageEnv: Record<string, string>;
 }
 
 const API_VERSIONS: Record<string, string> = {
@@ -98,6 +100,18 @@ function securityProblems(at: string, pod: Doc, c: Doc): string[] {
   return problems;
 }
 
+/** NAME_FILE settings the runner ignores because the image sets NAME (NAME wins; apps/runner/src/references.ts). */
+export function shadowedFiles(at: string, names: string[], imageEnv: Record<string, string>): string[] {
+  return names
+    .filter((name) => name.endsWith('_FILE'))
+    .map((name) => name.slice(0, -'_FILE'.length))
+    .filter((base) => imageEnv[base] !== undefined && imageEnv[base] !== '' && !names.includes(base))
+    .map(
+      (base) =>
+        `${at}: ${base}_FILE is ignored: the image sets ${base}=${imageEnv[base]}, which wins; set ${base} itself (e.g. from a secretKeyRef)`,
+    );
+}
+
 /** A probe's port, as a number, resolved against the container's named ports. */
 function probePort(c: Doc, port: unknown): number | undefined {
   if (typeof port === 'number') return port;
@@ -117,7 +131,8 @@ function runnerProblems(at: string, workload: Doc, c: Doc, options: ManifestOpti
     if (/^rediss?:\/\/[^/@]*:[^/@]+@/.test(String(e.value)))
       problems.push(`${at}: env ${name} holds a Redis password: use secretKeyRef or ${name}_FILE`);
   }
-  const http = Number(env.get('PORT')?.value ?? options.defaultPort);
+  problems.push(...shadowedFiles(at, [...env.keys()], options.imageEnv));
+  const http = Number(env.get('PORT')?.value ?? options.imageEnv.PORT ?? options.defaultPort);
   if (!c.ports?.some((p: Doc) => p.containerPort === http))
     problems.push(`${at}: no containerPort ${http}, the port the runner listens on`);
   for (const [probe, path] of [

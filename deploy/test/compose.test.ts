@@ -14,6 +14,7 @@ import {
   composeRunners,
   composeVariables,
   type Doc,
+  imageEnv,
   loadCompose,
   readCompose,
 } from './files.js';
@@ -39,6 +40,7 @@ function optionsFor(doc: Doc): ComposeOptions {
     reads: (name) => env.reads(name, configReferences(runnerConfig)),
     shutdownBudgetSeconds: Math.max(...runners(doc).map(([, s]) => shutdownBudgetSeconds(loaded(s)))),
     variables,
+    imageEnv: imageEnv(),
   };
 }
 

@@ -1,12 +1,12 @@
 // The deploy files as the tools read them: kustomize overlays rendered by `kubectl kustomize`, compose files
 // with their merge keys and .env interpolation. Shared by the checks and the live runs.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { environmentOf, interpolate, parseDotenv } from './check-compose.js';
 import { isRunner } from './check-manifests.js';
-import { repoRoot } from './runner-env.js';
+import { repoRoot, standInSecret } from './runner-env.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests and compose files are untyped YAML
 export type Doc = Record<string, any>;
@@ -41,14 +41,39 @@ export const runnerContainer = (docs: Doc[]): Doc =>
 /** The runner's config file as the ConfigMap holds it. */
 export const configOf = (docs: Doc[]): unknown => parse(find(docs, 'ConfigMap')[0]!.data['config.yaml']);
 
-/** A container's environment; a secretKeyRef becomes a stand-in value named after its key. */
-export function envOf(container: Doc): Record<string, string> {
+/** A container's environment; a secretKeyRef becomes `values[key]`, else a stand-in named after its key. */
+export function envOf(container: Doc, values: Record<string, string> = {}): Record<string, string> {
   return Object.fromEntries(
-    (container.env ?? []).map((e: Doc) => [
-      e.name,
-      e.value ?? `stand-in-${e.valueFrom?.secretKeyRef?.key ?? e.name}-0123456789abcdef`,
-    ]),
+    (container.env ?? []).map((e: Doc) => {
+      const key = e.valueFrom?.secretKeyRef?.key;
+      return [e.name, e.value ?? values[key] ?? standInSecret(key ?? e.name)];
+    }),
   );
+}
+
+/**
+ * The environment the image itself sets: the ENV instructions of the last stage of the repository's
+ * Dockerfile (none while there is no Dockerfile). A deploy file's NAME_FILE is ignored where the image sets NAME.
+ */
+export function imageEnv(dockerfile = path.join(repoRoot, 'Dockerfile')): Record<string, string> {
+  if (!existsSync(dockerfile)) return {};
+  const lines = readFileSync(dockerfile, 'utf8')
+    .replace(/\\\r?\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim());
+  const lastStage = lines.map((l) => /^FROM\s/i.test(l)).lastIndexOf(true);
+  const env: Record<string, string> = {};
+  for (const line of lines.slice(lastStage)) {
+    const body = line.match(/^ENV\s+(.*)$/i)?.[1];
+    if (!body) continue;
+    const pairs = [...body.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|\S*)/g)];
+    if (pairs.length) for (const [, k, v] of pairs) env[k!] = v!.replace(/^"(.*)"$/, '$1');
+    else {
+      const [k, ...rest] = body.split(/\s+/);
+      env[k!] = rest.join(' ');
+    }
+  }
+  return env;
 }
 
 /** Stand-in secret values by key where any long string will not do. */

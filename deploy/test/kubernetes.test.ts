@@ -1,5 +1,8 @@
 // The kustomize overlays, rendered by `kubectl kustomize` (offline) and checked as the cluster and the runner
 // would need them. Each check is also shown to fail on a manifest broken the way it guards against.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkManifests, type ManifestOptions } from './check-manifests.js';
 import {
@@ -7,6 +10,7 @@ import {
   type Doc,
   envOf,
   find,
+  imageEnv,
   K8S_SECRET_DIR as SECRET_DIR,
   K8S_SECRET_VALUES,
   RUNNER_IMAGE,
@@ -33,8 +37,14 @@ function optionsFor(docs: Doc[]): ManifestOptions {
     runnerImage: RUNNER_IMAGE,
     reads: (name) => env.reads(name, referenced),
     defaultPort: defaults.port,
+    imageEnv: imageEnv(),
     shutdownBudgetSeconds: shutdownBudgetSeconds(
-      loadWithStandInSecrets(configOf(docs), envOf(runnerContainer(docs)), SECRET_DIR, K8S_SECRET_VALUES),
+      loadWithStandInSecrets(
+        configOf(docs),
+        envOf(runnerContainer(docs), K8S_SECRET_VALUES),
+        SECRET_DIR,
+        K8S_SECRET_VALUES,
+      ),
     ),
   };
 }
@@ -57,7 +67,7 @@ describe.each(['sqlite', 'redis'])('overlays/%s', (overlay) => {
   it("gives the runner a config the runner's own loader accepts, enabling five9", () => {
     const config = loadWithStandInSecrets(
       configOf(docs),
-      envOf(runnerContainer(docs)),
+      envOf(runnerContainer(docs), K8S_SECRET_VALUES),
       SECRET_DIR,
       K8S_SECRET_VALUES,
     );
@@ -84,7 +94,7 @@ describe('overlays/sqlite', () => {
     expect(find(docs, 'Deployment')).toEqual([]);
     const [set] = find(docs, 'StatefulSet', 'openconnect-runner');
     expect(set!.spec.replicas).toBe(1);
-    const outbox = envOf(runnerContainer(docs)).OUTBOX!;
+    const outbox = envOf(runnerContainer(docs), K8S_SECRET_VALUES).OUTBOX!;
     expect(outbox).toMatch(/^sqlite:\//);
     const mount = runnerContainer(docs).volumeMounts.find((m: Doc) =>
       outbox.startsWith(`sqlite:${m.mountPath}/`),
@@ -98,9 +108,12 @@ describe('overlays/redis', () => {
 
   it('runs two or more runners as a Deployment, with the Redis URL (and its password) from the Secret', () => {
     expect(find(docs, 'Deployment', 'openconnect-runner')[0]!.spec.replicas).toBeGreaterThanOrEqual(2);
-    const e = envOf(runnerContainer(docs));
-    expect(e.OUTBOX).toBeUndefined();
-    expect(e.OUTBOX_FILE).toBe(`${SECRET_DIR}/outbox`);
+    const e = envOf(runnerContainer(docs), K8S_SECRET_VALUES);
+    expect(e.OUTBOX).toBe(K8S_SECRET_VALUES.outbox);
+    expect(runnerContainer(docs).env.find((v: Doc) => v.name === 'OUTBOX').valueFrom.secretKeyRef).toEqual({
+      name: 'openconnect-runner',
+      key: 'outbox',
+    });
   });
 
   it('runs Redis with an append-only file synced every second and no eviction, on a volume', () => {
@@ -205,6 +218,15 @@ describe('the manifest checker', () => {
     ).toBe(true);
   });
 
+  it('complains about a NAME_FILE the image overrides with its own NAME', () => {
+    const docs = render('sqlite');
+    runnerContainer(docs).env.push({ name: 'OUTBOX_FILE', value: '/run/secrets/openconnect/outbox' });
+    runnerContainer(docs).env = runnerContainer(docs).env.filter((e: Doc) => e.name !== 'OUTBOX');
+    expect(checkManifests(docs, { ...options, imageEnv: { OUTBOX: 'sqlite:/data/outbox.db' } })).toEqual([
+      'StatefulSet/openconnect-runner container runner: OUTBOX_FILE is ignored: the image sets OUTBOX=sqlite:/data/outbox.db, which wins; set OUTBOX itself (e.g. from a secretKeyRef)',
+    ]);
+  });
+
   it('complains about a Redis that could lose what the runner accepted', () => {
     const docs = render('redis');
     const redis = find(docs, 'StatefulSet', 'openconnect-redis')[0]!.spec.template.spec.containers[0];
@@ -245,5 +267,19 @@ describe("the runner's environment, as read from its source and README", () => {
     const readme =
       '| `PORT` | `8080` | Listening port |\n| `GET /healthz` | 200 |\n| `openconnect_x_total` | c |';
     expect(envNamesInReadme(readme)).toEqual(['PORT']);
+  });
+
+  it("reads the image's environment from the last stage of a Dockerfile", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'dockerfile-')), 'Dockerfile');
+    writeFileSync(
+      file,
+      'FROM node AS build\nENV OUTBOX=ignored\nFROM node AS runtime\nENV NODE_ENV=production \\\n    OUTBOX=sqlite:/data/outbox.db\nENV HOST 0.0.0.0\n',
+    );
+    expect(imageEnv(file)).toEqual({
+      NODE_ENV: 'production',
+      OUTBOX: 'sqlite:/data/outbox.db',
+      HOST: '0.0.0.0',
+    });
+    expect(imageEnv(path.join(path.dirname(file), 'none'))).toEqual({});
   });
 });

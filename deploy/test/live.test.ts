@@ -19,6 +19,7 @@ import {
   configOf,
   envOf,
   find,
+  imageEnv,
   K8S_SECRET_DIR,
   loadCompose,
   render,
@@ -49,18 +50,20 @@ async function runnerFrom(
   secretValues: Record<string, string> = {},
 ) {
   const withSecrets = withStandInSecrets(document, env, secretDir, secretValues);
-  const runner = await startRunner({
-    config: withSecrets.document,
-    env: {
-      ...withSecrets.env,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      ...(env.METRICS_PORT ? { METRICS_PORT: '0', METRICS_HOST: '127.0.0.1' } : {}),
-      OPENCONNECT_URL: emulator.endpoint,
-      ...local,
-    },
-    logDestination: silent,
-  });
+  const runEnv: Record<string, string> = {
+    ...withSecrets.env,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ...(env.METRICS_PORT ? { METRICS_PORT: '0', METRICS_HOST: '127.0.0.1' } : {}),
+    OPENCONNECT_URL: emulator.endpoint,
+    ...local,
+  };
+  // A deployment that ends up on a SQLite file outside the temporary folder (the image's /data default when
+  // the pod's outbox setting is lost) fails here, rather than writing to this machine's /data.
+  const sqlite = runEnv.OUTBOX?.match(/^sqlite:(.*)$/)?.[1];
+  if (sqlite && !path.resolve(sqlite).startsWith(tmpdir()))
+    throw new Error(`the runner would open the SQLite outbox ${sqlite} (OUTBOX), not one of this test's own`);
+  const runner = await startRunner({ config: withSecrets.document, env: runEnv, logDestination: silent });
   started.push(runner);
   return runner;
 }
@@ -74,7 +77,7 @@ describe('the Kubernetes sqlite overlay, run as a process', () => {
   it('starts ready, serves /metrics on its own port, and delivers a Five9 webhook', async () => {
     emulator.reset();
     const docs = render('sqlite');
-    const env = envOf(runnerContainer(docs));
+    const env = { ...imageEnv(), ...envOf(runnerContainer(docs)) };
     expect(env.OUTBOX).toBe('sqlite:/data/outbox.db');
     const data = mkdtempSync(path.join(tmpdir(), 'deploy-sqlite-'));
     const runner = await runnerFrom(configOf(docs), env, K8S_SECRET_DIR, {
@@ -143,7 +146,7 @@ describe('compose.redis.yaml, run as processes', () => {
     redis = started.process;
     const port = started.port;
     for (const [, service] of composeRunners(doc)) {
-      const env = composeEnv(service);
+      const env = { ...imageEnv(), ...composeEnv(service) };
       expect(env.OUTBOX).toBe('redis://redis:6379/0');
       // No OUTBOX_ACCEPT_DATA_LOSS: the runner starts only because this Redis keeps what it accepts.
       runners.push(
@@ -183,20 +186,12 @@ describe('overlays/redis, run as processes', () => {
     const started = await startRedis(args);
     redis = started.process;
     const workload = find(docs, 'Deployment', 'openconnect-runner')[0]!;
-    const env = envOf(runnerContainer(docs));
+    // The Secret's "outbox" key as deploy/README.md has you create it, with this machine's host and port.
+    const outbox = `redis://:${password}@127.0.0.1:${started.port}/0?prefix=deployk8s${Date.now()}`;
+    // The image's own environment under the pod's, as in the cluster (the image sets OUTBOX to SQLite).
+    const env = { ...imageEnv(), ...envOf(runnerContainer(docs), { outbox }) };
     for (let i = 0; i < workload.spec.replicas; i++)
-      runners.push(
-        // The Secret's "outbox" key as deploy/README.md has you create it, with this machine's host and port.
-        await runnerFrom(
-          configOf(docs),
-          env,
-          K8S_SECRET_DIR,
-          {},
-          {
-            outbox: `redis://:${password}@127.0.0.1:${started.port}/0?prefix=deployk8s${Date.now()}`,
-          },
-        ),
-      );
+      runners.push(await runnerFrom(configOf(docs), env, K8S_SECRET_DIR, {}));
     expect(runners).toHaveLength(2);
     for (const [i, runner] of runners.entries()) {
       expect(runner.outbox.kind).toBe('redis');

@@ -12,6 +12,7 @@ import {
   type Doc,
   envOf,
   find,
+  imageEnv,
   K8S_SECRET_DIR,
   K8S_SECRET_VALUES,
   RUNNER_IMAGE,
@@ -47,7 +48,7 @@ function problems(docs: Doc[]) {
   const env = runnerEnv();
   const config = loadWithStandInSecrets(
     configOf(docs),
-    envOf(runnerContainer(docs)),
+    envOf(runnerContainer(docs), K8S_SECRET_VALUES),
     K8S_SECRET_DIR,
     K8S_SECRET_VALUES,
   );
@@ -56,6 +57,7 @@ function problems(docs: Doc[]) {
     reads: (name) => env.reads(name, configReferences(configOf(docs))),
     defaultPort: runnerDefaults().port,
     shutdownBudgetSeconds: shutdownBudgetSeconds(config),
+    imageEnv: imageEnv(),
   });
 }
 
