@@ -23,7 +23,19 @@ const rendered = new Map<string, Doc[]>();
 /** The overlay as kubectl renders it (rendered once; each caller gets its own copy to change). */
 export function render(overlay: string): Doc[] {
   if (!rendered.has(overlay)) {
-    const out = execFileSync('kubectl', ['kustomize', path.join(overlays, overlay)], { encoding: 'utf8' });
+    let out: string;
+    try {
+      out = execFileSync('kubectl', ['kustomize', path.join(overlays, overlay)], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new Error(
+          'kubectl is not installed: the kustomize check renders the overlays with `kubectl kustomize`',
+        );
+      throw new Error(`kubectl kustomize ${overlay}: ${(error as { stderr?: string }).stderr ?? error}`);
+    }
     rendered.set(
       overlay,
       parseAllDocuments(out).map((d) => d.toJSON() as Doc),

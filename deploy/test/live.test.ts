@@ -122,10 +122,11 @@ async function startRedis(flags: string[]): Promise<{ port: number; process: Chi
       });
       socket.once('error', () => resolve(false));
     });
-    if (up) break;
+    if (up) return { port, process: child };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { port, process: child };
+  child.kill('SIGKILL');
+  throw new Error(`redis-server ${flags.join(' ')} did not listen on port ${port} within 10 s`);
 }
 
 describe('compose.redis.yaml, run as processes', () => {
