@@ -1,5 +1,8 @@
 // Structural checks of rendered Kubernetes manifests (kubectl kustomize output): a schema of the fields each
 // kind needs, then what the runner needs of its pod. Returns every problem found, as sentences.
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { redisPersistenceProblems } from './redis-flags.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests are untyped YAML, checked field by field here
@@ -18,16 +21,26 @@ export interface ManifestOptions {
   imageEnv: Record<string, string>;
 }
 
-const API_VERSIONS: Record<string, string> = {
-  ConfigMap: 'v1',
-  Secret: 'v1',
-  Service: 'v1',
-  ServiceAccount: 'v1',
-  PersistentVolumeClaim: 'v1',
-  Deployment: 'apps/v1',
-  StatefulSet: 'apps/v1',
-  PodDisruptionBudget: 'policy/v1',
-};
+/**
+ * The kinds these manifests may hold, with the model (kubernetes-models: the Kubernetes OpenAPI schema, so
+ * types and required fields are checked as the API server would) that validates each.
+ */
+const MODELS: Record<string, { apiVersion: string; validate(doc: Doc): void }> = Object.fromEntries(
+  [
+    Deployment,
+    StatefulSet,
+    PodDisruptionBudget,
+    ConfigMap,
+    PersistentVolumeClaim,
+    Secret,
+    Service,
+    ServiceAccount,
+  ].map((Model) => {
+    const { apiVersion, kind } = new Model({ metadata: { name: 'x' } } as never).toJSON() as Doc;
+    return [kind, { apiVersion, validate: (doc: Doc) => new Model(doc as never).validate() }];
+  }),
+);
+
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SECRET_NAME = /TOKEN|JWT|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE/;
 
@@ -45,10 +58,16 @@ function schemaProblems(doc: Doc): string[] {
   const at = nameOf(doc);
   const problems: string[] = [];
   if (typeof doc.kind !== 'string') return ['an object has no kind'];
-  const apiVersion = API_VERSIONS[doc.kind];
-  if (!apiVersion) problems.push(`${at}: kind ${doc.kind} is not one these manifests should hold`);
-  else if (doc.apiVersion !== apiVersion)
-    problems.push(`${at}: apiVersion is ${doc.apiVersion}, must be ${apiVersion}`);
+  const model = MODELS[doc.kind];
+  if (!model) problems.push(`${at}: kind ${doc.kind} is not one these manifests should hold`);
+  else if (doc.apiVersion !== model.apiVersion)
+    problems.push(`${at}: apiVersion is ${doc.apiVersion}, must be ${model.apiVersion}`);
+  else
+    try {
+      model.validate(doc);
+    } catch (error) {
+      problems.push(`${at}: does not match the Kubernetes schema: ${(error as Error).message}`);
+    }
   if (typeof doc.metadata?.name !== 'string' || !DNS_NAME.test(doc.metadata.name))
     problems.push(`${at}: metadata.name must be a DNS name`);
   if (isWorkload(doc)) {

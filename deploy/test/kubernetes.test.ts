@@ -144,6 +144,16 @@ describe('the manifest checker', () => {
       /must be apps\/v1/,
     ],
     [
+      'a port number written as a string (Kubernetes schema)',
+      (d) => (runner(d).ports[0].containerPort = '8080'),
+      /StatefulSet\/openconnect-runner: does not match the Kubernetes schema: .*containerPort must be integer/,
+    ],
+    [
+      'a Service without its required port (Kubernetes schema)',
+      (d) => delete find(d, 'Service', 'openconnect-runner')[0]!.spec.ports[0].port,
+      /Service\/openconnect-runner: does not match the Kubernetes schema: .*must have required property port/,
+    ],
+    [
       'a readiness probe on the wrong path',
       (d) => (runner(d).readinessProbe.httpGet.path = '/healthz'),
       /must GET \/readyz/,
