@@ -1,6 +1,7 @@
 // Structural checks of rendered Kubernetes manifests (kubectl kustomize output): a schema of the fields each
 // kind needs, then what the runner needs of its pod. Returns every problem found, as sentences.
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { redisPersistenceProblems } from './redis-flags.js';
@@ -30,6 +31,7 @@ const MODELS: Record<string, { apiVersion: string; validate(doc: Doc): void }> =
     Deployment,
     StatefulSet,
     PodDisruptionBudget,
+    NetworkPolicy,
     ConfigMap,
     PersistentVolumeClaim,
     Secret,
@@ -206,6 +208,15 @@ export function checkManifests(docs: Doc[], options: ManifestOptions): string[] 
       problems.push(
         `${at}: a Secret with literal data is in the manifests; create it in the cluster instead`,
       );
+    if (doc.kind === 'NetworkPolicy') {
+      const peers = (doc.spec?.ingress ?? []).flatMap((rule: Doc) => rule.from ?? []);
+      for (const selector of [
+        doc.spec?.podSelector?.matchLabels,
+        ...peers.map((p: Doc) => p.podSelector?.matchLabels),
+      ])
+        if (!podLabels.some((labels) => matches(selector, labels)))
+          problems.push(`${at}: a pod selector (${JSON.stringify(selector)}) matches no pod`);
+    }
     if ((doc.kind === 'Service' || doc.kind === 'PodDisruptionBudget') && doc.spec) {
       const selector = doc.kind === 'Service' ? doc.spec.selector : doc.spec.selector?.matchLabels;
       const targets = workloads.filter((w) => matches(selector, w.spec?.template?.metadata?.labels));

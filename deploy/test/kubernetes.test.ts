@@ -16,6 +16,7 @@ import {
   RUNNER_IMAGE,
   render,
   runnerContainer,
+  runnerWorkload,
 } from './files.js';
 import { redisPersistenceProblems } from './redis-flags.js';
 import {
@@ -122,6 +123,11 @@ describe('overlays/redis', () => {
     expect(redisPersistenceProblems(c.args)).toEqual([]);
     expect(c.volumeMounts.map((m: Doc) => m.mountPath)).toContain('/data');
     expect(redis!.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
+    // Reached by the runners only: the NetworkPolicy's selectors are checked against the pods above.
+    const [policy] = find(docs, 'NetworkPolicy', 'openconnect-redis');
+    expect(policy!.spec.ingress[0].from[0].podSelector.matchLabels).toEqual(
+      runnerWorkload(docs).spec.template.metadata.labels,
+    );
   });
 });
 
@@ -182,6 +188,20 @@ describe('the manifest checker', () => {
       'a PDB selecting no pod',
       (d) => (find(d, 'PodDisruptionBudget')[0]!.spec.selector.matchLabels = { app: 'other' }),
       /PodDisruptionBudget\/openconnect-runner: its selector matches no pod/,
+    ],
+    [
+      'a NetworkPolicy letting in no pod',
+      (d) =>
+        d.push({
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'p' },
+          spec: {
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'openconnect-runner' } },
+            ingress: [{ from: [{ podSelector: { matchLabels: { app: 'gone' } } }] }],
+          },
+        }),
+      /NetworkPolicy\/p: a pod selector \(\{"app":"gone"\}\) matches no pod/,
     ],
     [
       'a Service selecting no pod',
