@@ -55,7 +55,9 @@ describe('crash safety', () => {
         ...env(config, outbox),
         ...(sync === 'normal' ? { OUTBOX_SYNC: 'NORMAL' } : {}),
       });
-      emulator.setDelay(5); // deliveries lag intake, so the kill leaves a backlog
+      // Deliveries lag intake (7 agents × 5 a second at most) even when a busy machine slows intake, so the
+      // kill leaves a backlog; each lane has an attempt in flight, taken by OpenConnect and not yet answered.
+      emulator.setDelay(200);
       let runner = await spawnRunner(envOf());
       children.push(runner);
       expect(runner.output.join('')).toContain(bannerNote);
