@@ -13,7 +13,8 @@ import type { PreparedMessage } from '@openconnect/core';
 import Database from 'better-sqlite3';
 import { createLocalLeases } from './leases.js';
 import { attempt, type Decision, resolvePolicy, safeHooks } from './policy.js';
-import { type MessageRow, prepareStatements, SCHEMA, sqliteStateStore, toRecord } from './sqlite-schema.js';
+import { migrate } from './sqlite-migrations.js';
+import { type MessageRow, prepareStatements, sqliteStateStore, toRecord } from './sqlite-schema.js';
 import {
   type AttemptResult,
   type Deliver,
@@ -50,7 +51,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.exec(SCHEMA);
+    migrate(db, file); // forward steps the file lacks, or a refusal of a file newer than this code
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code === 'SQLITE_BUSY') {
