@@ -19,6 +19,7 @@ import { attempt, partitionOf, resolvePolicy, safeHooks } from './policy.js';
 import { createRedisLeases } from './leases.js';
 import { guardPersistence } from './redis-persistence.js';
 import { CANCEL_TTL_MS, createRecords } from './redis-records.js';
+import { checkRedisSchema } from './redis-schema.js';
 import { createSharedPause } from './redis-pause.js';
 import { connectWrites, createCanceller, createClock, NotStored } from './redis-writes.js';
 import type { Deliver, DeliveryRecord, EnqueueOptions, Outbox, OutboxOptions, PruneResult } from './types.js';
@@ -43,6 +44,12 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     writes.disconnect();
     throw new Error(`the Redis outbox at ${parsed.host} does not answer: ${(error as Error).message}`);
   }
+  // The prefix's key layout: written when absent, refused when newer than this code (redis-schema.ts).
+  await checkRedisSchema(writes, prefix, parsed.host).catch((error: unknown) => {
+    redis.disconnect();
+    writes.disconnect();
+    throw error;
+  });
   const hooks = safeHooks(options.hooks);
   const persistence = await guardPersistence({
     redis: writes,
