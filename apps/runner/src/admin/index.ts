@@ -5,6 +5,7 @@
 import { type ConnectorRuntime, redact } from '@openconnect/core';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { backupRoute } from '../backup.js';
 import type { ServerContext } from '../context.js';
 import { dashboardApi } from '../dashboard/api.js';
 import { signedInBy } from '../dashboard/session.js';
@@ -71,6 +72,7 @@ export function admin(ctx: ServerContext): FastifyPluginAsync {
       typeof payload === 'string' ? redact(payload, config.secrets) : payload,
     );
     await scope.register(dashboardApi(ctx));
+    await scope.register(backupRoute(ctx));
 
     scope.get('/deliveries', async (request, reply) => {
       const query = listQuery.safeParse(request.query);

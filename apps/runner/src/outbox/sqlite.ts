@@ -318,8 +318,24 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     if (closed || closing) throw new Error('the outbox is closed');
   };
 
+  // SQLite's online backup, stepped between the event loop's turns on this connection (the only one the
+  // exclusive lock allows): writes made meanwhile by this connection reach the copy as well.
+  async function backupTo(destination: string) {
+    assertOpen();
+    const partial = `${destination}.partial`;
+    try {
+      await db.backup(partial);
+      fs.renameSync(partial, destination);
+    } catch (error) {
+      fs.rmSync(partial, { force: true });
+      throw error;
+    }
+  }
+
   return {
     kind: 'sqlite',
+    ...(file === ':memory:' ? {} : { file: path.resolve(file) }),
+    backup: backupTo,
     leases: createLocalLeases(),
     sync,
     state,
