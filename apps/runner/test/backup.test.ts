@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,7 +109,8 @@ describe('online backup of the sqlite outbox', () => {
       new RegExp(`^backup written to ${dest}: \\d+ bytes, schema version ${SCHEMA_VERSION}, integrity ok \\(queued \\d+\\)\\n$`),
     );
     expect(interactionsIn(dest).has('pre-7-7')).toBe(true);
-    expect(fs.existsSync(`${dest}.partial`)).toBe(false);
+    // One self-contained file: nothing left beside it.
+    expect(fs.readdirSync(t.dir).filter((f) => f.startsWith('nightly.db'))).toEqual(['nightly.db']);
 
     const again = await runCommand([dest], { ADMIN_TOKEN, RUNNER_URL: t.runner.url });
     expect(again.code).toBe(1);
@@ -133,6 +135,32 @@ describe('online backup of the sqlite outbox', () => {
     const res = await fetch(`${t.runner.url}/admin/backup`, { method: 'POST' });
     expect(res.status).toBe(401);
   });
+});
+
+describe('restoring a backup', () => {
+  it('stop, replace the file, start: the messages queued in the backup are delivered', async () => {
+    const first = await startTestRunner();
+    expect((await first.admin('/pause', { method: 'POST' })).status).toBe(200);
+    for (const call of ['R-1', 'R-2', 'R-3']) expect((await first.postAcme(answered(`evt-${call}`, 'agent.smith', call))).status).toBe(200);
+    const res = await first.admin('/backup', { method: 'POST' });
+    const copy = Buffer.from(await res.arrayBuffer());
+    await first.close();
+
+    // The restore steps of the README, on a fresh data folder: the file in place, no WAL beside it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restore-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'outbox.db'), copy);
+      const restored = await startTestRunner({ dir });
+      try {
+        await restored.emulator.waitFor(3);
+        expect(restored.emulator.messages.map((m) => m.props.interactionId).sort()).toEqual(['R-1', 'R-2', 'R-3']);
+      } finally {
+        await restored.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
 
 describe('backup of a redis outbox', () => {

@@ -325,6 +325,14 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     const partial = `${destination}.partial`;
     try {
       await db.backup(partial);
+      // The copy inherits WAL mode: switched to a rollback journal, it is one self-contained file that a
+      // read-only open (sqlite3, the backup command's check) leaves without -wal/-shm files beside it.
+      const copy = new Database(partial);
+      try {
+        copy.pragma('journal_mode = DELETE');
+      } finally {
+        copy.close();
+      }
       fs.renameSync(partial, destination);
     } catch (error) {
       fs.rmSync(partial, { force: true });
