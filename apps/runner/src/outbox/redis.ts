@@ -44,12 +44,6 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     writes.disconnect();
     throw new Error(`the Redis outbox at ${parsed.host} does not answer: ${(error as Error).message}`);
   }
-  // The prefix's key layout: written when absent, refused when newer than this code (redis-schema.ts).
-  await checkRedisSchema(writes, prefix, parsed.host).catch((error: unknown) => {
-    redis.disconnect();
-    writes.disconnect();
-    throw error;
-  });
   const hooks = safeHooks(options.hooks);
   const persistence = await guardPersistence({
     redis: writes,
@@ -58,6 +52,14 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     intervalMs: options.redis?.persistenceCheckMs ?? 60_000,
     onChange: (warnings) => hooks.onWarningsChange(warnings),
   }).catch((error: unknown) => {
+    redis.disconnect();
+    writes.disconnect();
+    throw error;
+  });
+  // The prefix's key layout: written when absent, refused when newer than this code (redis-schema.ts).
+  // After the persistence check, so a Redis refused for what it would lose is not written to at all.
+  await checkRedisSchema(writes, prefix, parsed.host).catch((error: unknown) => {
+    persistence.stop();
     redis.disconnect();
     writes.disconnect();
     throw error;
