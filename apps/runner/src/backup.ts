@@ -17,6 +17,12 @@ export const BACKUP_CONTENT_TYPE = 'application/vnd.sqlite3';
 export function backupRoute(ctx: Pick<ServerContext, 'outbox' | 'logger'>): FastifyPluginAsync {
   const { outbox } = ctx;
   return async (scope) => {
+    // Copies staged by a process that died while sending them: only this runner writes in its data folder.
+    if (outbox.file) {
+      const dir = path.dirname(outbox.file);
+      for (const name of fs.readdirSync(dir))
+        if (/^\.backup-[0-9a-f-]{36}\.db/.test(name)) fs.rmSync(path.join(dir, name), { force: true });
+    }
     scope.post('/backup', async (request, reply) => {
       if (!outbox.backup || !outbox.file) {
         return sendError(

@@ -148,12 +148,15 @@ describe('restoring a backup', () => {
 
     // The restore steps of the README, on a fresh data folder: the file in place, no WAL beside it.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restore-'));
+    const stale = path.join(dir, `.backup-${randomUUID()}.db`); // as a runner killed mid-backup leaves it
     try {
       fs.writeFileSync(path.join(dir, 'outbox.db'), copy);
+      fs.writeFileSync(stale, copy);
       const restored = await startTestRunner({ dir });
       try {
         await restored.emulator.waitFor(3);
         expect(restored.emulator.messages.map((m) => m.props.interactionId).sort()).toEqual(['R-1', 'R-2', 'R-3']);
+        expect(fs.existsSync(stale)).toBe(false); // a copy staged by a runner that died is removed at start
       } finally {
         await restored.close();
       }
