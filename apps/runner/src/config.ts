@@ -42,6 +42,13 @@ export const configSchema = z
     publicUrl: z.url({ protocol: /^https?$/ }).optional(),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     adminToken: z.string().min(16, 'adminToken must be at least 16 characters').optional(),
+    /** Dashboard sign-in: a session ends idleMs after its last request, and absoluteMs after sign-in. */
+    dashboardSession: z
+      .strictObject({
+        idleMs: z.coerce.number().int().min(1_000).default(30 * 60_000),
+        absoluteMs: z.coerce.number().int().min(1_000).default(12 * 60 * 60_000),
+      })
+      .prefault({}),
     outbox: z
       .string()
       .regex(/^(sqlite:.+|rediss?:\/\/.+)$/, 'outbox must be sqlite:<path> or a redis:// URL')
@@ -180,6 +187,7 @@ export interface RunnerConfig {
   publicUrl?: string;
   logLevel: (typeof LOG_LEVELS)[number];
   adminToken?: string;
+  dashboardSession: z.output<typeof configSchema>['dashboardSession'];
   outbox: string;
   outboxSync: 'full' | 'normal';
   openconnect: {
@@ -470,6 +478,7 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
     ...(data.publicUrl ? { publicUrl: data.publicUrl.replace(/\/+$/, '') } : {}),
     logLevel: data.logLevel,
     ...(data.adminToken ? { adminToken: data.adminToken } : {}),
+    dashboardSession: data.dashboardSession,
     outbox: data.outbox,
     outboxSync: data.outboxSync,
     openconnect: {

@@ -5,9 +5,10 @@
 import { type ConnectorRuntime, redact } from '@openconnect/core';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { backupRoute } from '../backup.js';
 import type { ServerContext } from '../context.js';
 import { dashboardApi } from '../dashboard/api.js';
-import { signedInBy } from '../dashboard/session.js';
+import { signedInBy, useDashboardSessions } from '../dashboard/session.js';
 import type { DeliveryRecord } from '../outbox/types.js';
 import { declareReads, sendError } from '../reply.js';
 import { describeIssues, readJsonBodies } from './json.js';
@@ -51,13 +52,14 @@ export function admin(ctx: ServerContext): FastifyPluginAsync {
   const { outbox, config } = ctx;
   const token = config.adminToken;
   return async (scope) => {
+    await useDashboardSessions(scope, ctx); // before the sign-in check below, which reads the session
     // Writes by cookie must say application/json (below), which a cross-site form cannot.
     readJsonBodies(scope);
     declareReads(scope, 'the admin API reads JSON (content-type: application/json)');
 
     scope.addHook('onRequest', async (request, reply) => {
       if (!token) return sendError(reply, 403, 'the admin API is disabled: set ADMIN_TOKEN to enable it');
-      const credential = signedInBy(request.headers, token);
+      const credential = await signedInBy(request, token, config.dashboardSession);
       if (!credential) {
         reply.header('www-authenticate', 'Bearer');
         return sendError(reply, 401, 'admin API: send Authorization: Bearer <ADMIN_TOKEN>');
@@ -71,6 +73,7 @@ export function admin(ctx: ServerContext): FastifyPluginAsync {
       typeof payload === 'string' ? redact(payload, config.secrets) : payload,
     );
     await scope.register(dashboardApi(ctx));
+    await scope.register(backupRoute(ctx));
 
     scope.get('/deliveries', async (request, reply) => {
       const query = listQuery.safeParse(request.query);
