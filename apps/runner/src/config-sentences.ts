@@ -35,13 +35,24 @@ const EXPECTS: Record<string, string> = {
   'delivery.redis.partitions': 'a whole number of partitions greater than 0',
   'cors.origins': 'a list of origins (scheme://host[:port])',
   'cors.headers': 'a list of header names',
+  // A connector's settings (connectors.<id>.…), whatever the id.
+  'connectors.*': 'a mapping of the connector’s settings (events, props, directory, options)',
+  'connectors.*.events': 'a mapping of lifecycle word or native event → PopFlow event name (null: not sent)',
+  'connectors.*.events.*': 'a PopFlow event name, or null to not send that event',
+  'connectors.*.props': 'a mapping with allow, drop and rename',
+  'connectors.*.props.allow': 'a list of prop names (a name may end in *)',
+  'connectors.*.props.allow.*': 'a prop name (it may end in *)',
+  'connectors.*.props.drop': 'a list of prop names',
+  'connectors.*.props.drop.*': 'a prop name',
+  'connectors.*.props.rename': 'a mapping of prop name → the name the PopFlow expects',
+  'connectors.*.props.rename.*': 'the name the PopFlow expects',
+  'connectors.*.directory': 'a mapping of platform user id → agent login',
+  'connectors.*.directory.*': 'an agent login',
+  'connectors.*.options': 'a mapping of the connector’s options (see its README)',
 };
 
 /** Values never repeated in a problem: they are secrets, or may hold one (a Redis password). */
 const SECRET_FIELDS = new Set(['adminToken', 'openconnect.jwt']);
-
-/** zod's own wording, as opposed to a message the schema wrote for its field. */
-const RAW = /^(Invalid (input|option|string|URL|url|number|type)|Too (small|big)|Unrecognized key)/;
 
 function unit(key: string): string | undefined {
   if (/Ms$/.test(key)) return 'milliseconds';
@@ -60,9 +71,22 @@ function bounds(issue: z.core.$ZodIssue): string {
   return '';
 }
 
+/** A path as EXPECTS keys it: any connector id, list index or mapping key as `*`. */
+function generic(at: string): string {
+  const parts = at.split('.');
+  if (parts[0] !== 'connectors' || parts.length < 2) return at.replace(/\.\d+(?=\.|$)/g, '.*');
+  const [, , section, sub] = parts;
+  const out = ['connectors', '*'];
+  if (section) out.push(section);
+  // events.<name>, directory.<user>, props.<list>.<index>, props.rename.<name>
+  if (section === 'props' && sub) out.push(sub);
+  if (parts.length > out.length) out.push('*');
+  return out.join('.');
+}
+
 /** What the field at `at` expects, or undefined when nothing is known about it. */
 function expectation(at: string, issue: z.core.$ZodIssue): string | undefined {
-  const known = EXPECTS[at];
+  const known = EXPECTS[generic(at)];
   if (known) return known;
   const key = at.split('.').at(-1) ?? at;
   const u = unit(key);
@@ -108,7 +132,8 @@ export function sentence(issue: z.core.$ZodIssue, { at, label, value, knownKeys 
     return `${label}: unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}${knownKeys?.length ? ` (${where} takes ${knownKeys.join(', ')})` : ''}`;
   }
   const expected = expectation(at, issue);
-  if (!expected || (!EXPECTS[at] && !RAW.test(issue.message))) return `${label}: ${issue.message}`;
+  // A refinement's own message (a CORS origin with a path) says more than any generic sentence could.
+  if (!expected || issue.code === 'custom') return `${label}: ${issue.message}`;
   if (value === undefined) return `${label}: missing; it must be ${expected}`;
   if (SECRET_FIELDS.has(at)) return `${label}: the value given is not ${expected}`;
   return `${label}: ${shown(value)} is not ${expected}`;

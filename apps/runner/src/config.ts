@@ -506,8 +506,10 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
     if (unknown.length) continue;
     const shape = connectorSettingsSchema.safeParse(settings);
     if (!shape.success) {
-      for (const issue of shape.error.issues)
-        problems.push(`connectors.${id}.${issue.path.join('.')}: ${issue.message}`);
+      for (const issue of shape.error.issues) {
+        const at = ['connectors', id, ...issue.path.map(String)].join('.');
+        problems.push(sentence(issue, { at, label: at, value: valueAt(settings, issue.path) }));
+      }
       continue;
     }
     try {

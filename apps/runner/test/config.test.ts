@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigProblems, loadConfig } from '../src/config.js';
+import { ConfigProblems, configSchema, loadConfig } from '../src/config.js';
+import { keysAt } from '../src/config-sentences.js';
 import { ACME_SECRET, acme } from './helpers/acme.js';
 import { ref } from './helpers/runner.js';
 
@@ -372,6 +373,63 @@ describe('a Redis that can lose accepted events (delivery.redis.acceptDataLoss, 
     ]);
     expect(problemsOf(() => loadConfig({ available, env: {}, document: { delivery: { redis: { acceptDataLoss: 'yes' } } } }))).toEqual([
       'delivery.redis.acceptDataLoss: "yes" is not true or false',
+    ]);
+  });
+});
+
+describe('problems as sentences (no raw schema messages)', () => {
+  const RAW = /Invalid (input|option)|Too (small|big)|Unrecognized key|expected (number|string|boolean|object|array|record)/;
+
+  /** Every leaf field of the runner's config schema, as paths. */
+  function leaves(at: string[] = []): string[][] {
+    const keys = keysAt(configSchema, at);
+    if (!keys.length) return [at];
+    return keys.flatMap((key) => leaves([...at, key]));
+  }
+  const fields = leaves().filter(([top]) => top !== 'connectors');
+  const documentWith = (value: unknown) => {
+    const doc: Record<string, unknown> = {};
+    for (const path of fields) {
+      let at = doc;
+      for (const key of path.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+      at[path.at(-1)!] = value;
+    }
+    return doc;
+  };
+
+  it.each([
+    ['a mapping', { wrong: true }],
+    ['a negative number', -5],
+  ])('every field given %s is named once, in one pass, in words', (_name, value) => {
+    expect(fields.length).toBeGreaterThanOrEqual(50);
+    const problems = problemsOf(() => loadConfig({ available, env: {}, document: documentWith(value) }));
+    for (const path of fields) expect(problems.filter((p) => p.startsWith(`${path.join('.')}: `)), path.join('.')).toHaveLength(1);
+    expect(problems.filter((p) => RAW.test(p))).toEqual([]);
+  });
+
+  it('names a wrong connector setting in words too', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        available,
+        env: {},
+        document: {
+          connectors: {
+            acme: {
+              events: { answered: 5 },
+              props: { allow: 'callerId', drop: [3], rename: { ani: '' } },
+              directory: ['jdoe'],
+              options: { secret: ACME_SECRET },
+            },
+          },
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      'connectors.acme.events.answered: 5 is not a PopFlow event name, or null to not send that event',
+      'connectors.acme.props.allow: "callerId" is not a list of prop names (a name may end in *)',
+      'connectors.acme.props.drop.0: 3 is not a prop name',
+      'connectors.acme.props.rename.ani: "" is not the name the PopFlow expects',
+      'connectors.acme.directory: a list is not a mapping of platform user id → agent login',
     ]);
   });
 });
