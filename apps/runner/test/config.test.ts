@@ -391,7 +391,10 @@ describe('problems as sentences (no raw schema messages)', () => {
     const doc: Record<string, unknown> = {};
     for (const path of fields) {
       let at = doc;
-      for (const key of path.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+      for (const key of path.slice(0, -1)) {
+        at[key] ??= {};
+        at = at[key] as Record<string, unknown>;
+      }
       at[path.at(-1)!] = value;
     }
     return doc;
