@@ -60,7 +60,8 @@ describe('crash safety', () => {
       emulator.setDelay(200);
       let runner = await spawnRunner(envOf());
       children.push(runner);
-      expect(runner.output.join('')).toContain(bannerNote);
+      // The banner is on stderr, the ready line on stdout: either pipe may be read first.
+      await until(() => runner.output.join('').includes(bannerNote), 5_000, 'the banner note');
       const traffic = load(() => runner.url, { workers: 6, max: 2000, prefix: `sq${sync}` });
       await until(() => traffic.accepted.length >= 150, 20_000, '150 accepted');
       await runner.kill('SIGKILL');

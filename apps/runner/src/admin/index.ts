@@ -6,6 +6,7 @@ import { type ConnectorRuntime, redact } from '@openconnect/core';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { backupRoute } from '../backup.js';
+import { ConfigProblems } from '../config.js';
 import type { ServerContext } from '../context.js';
 import { dashboardApi } from '../dashboard/api.js';
 import { signedInBy, useDashboardSessions } from '../dashboard/session.js';
@@ -129,6 +130,24 @@ export function admin(ctx: ServerContext): FastifyPluginAsync {
       outbox.resume();
       request.log.info({ wasPaused }, 'admin: delivery resumed');
       return { resumed: true, wasPaused };
+    });
+
+    // Secrets re-read without a restart: a re-generated OpenConnect key or vendor secret in place, then this.
+    scope.post('/reload', async (request, reply) => {
+      if (!ctx.reload) return sendError(reply, 404, 'this runner cannot reload its configuration');
+      try {
+        const outcome = ctx.reload();
+        request.log.info({ applied: outcome.applied }, 'admin: configuration reloaded');
+        return { reloaded: true, ...outcome };
+      } catch (error) {
+        if (!(error instanceof ConfigProblems)) throw error;
+        return sendError(
+          reply,
+          422,
+          `the configuration has ${error.problems.length} problem(s); the running one is kept until they are fixed`,
+          { problems: error.problems },
+        );
+      }
     });
 
     scope.get('/connectors', async () => ({
