@@ -55,7 +55,7 @@ describe('runner configuration', () => {
       'outbox: "mysql://x" is not an outbox: sqlite:<path> or a redis:// (rediss://) URL',
       'openconnect: unknown key "colour" (openconnect takes url, jwt, crmid, method, timeoutMs)',
       'limits.bodyBytes: -1 is not a whole number of bytes (more than 0)',
-      'CONFIG: unknown key "extra" (the config takes port, host, metricsPort, metricsHost, publicUrl, logLevel, adminToken, outbox, outboxSync, openconnect, limits, delivery, subscriptions, cors, connectors)',
+      'CONFIG: unknown key "extra" (the config takes port, host, metricsPort, metricsHost, publicUrl, logLevel, adminToken, dashboardSession, outbox, outboxSync, openconnect, limits, delivery, subscriptions, cors, connectors)',
       // The end-of-life host is reported beside the schema's problems, not after they are fixed.
       expect.stringMatching(/^openconnect\.url: the OpenConnect host connect\.openmethods\.com is end-of-life \(use connect\.openmethodscloud\.com/),
       'openconnect.crmid (OPENCONNECT_CRMID): required with a real jwt; it is the CRM domain the PopFlow runs for',
