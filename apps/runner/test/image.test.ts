@@ -80,6 +80,16 @@ describe('the pnpm deploy folder', () => {
     expect(existsSync(path.join(app, 'src'))).toBe(false);
   });
 
+  it('carries the compiled CLI, which maps a recorded request with node alone', async () => {
+    const file = path.join(repo, 'connectors/twilio-flex/fixtures/taskrouter/reservation-accepted.json');
+    const expected = (JSON.parse(readFileSync(file, 'utf8')) as { expect: { messages: { agentid: string; event: string; props: unknown }[] } })
+      .expect.messages[0]!;
+    const mapped = await exec(process.execPath, [path.join(context, 'app/cli/main.js'), 'map', '--connector', 'twilio-flex/taskrouter', '--request', file]);
+    expect(mapped.code, mapped.out).toBe(0);
+    const [message] = (JSON.parse(mapped.out) as { messages: unknown[] }).messages;
+    expect(message).toMatchObject({ agentid: expected.agentid, event: expected.event, props: expected.props });
+  });
+
   it('starts with node, delivers a signed webhook to OpenConnect, and exits 0 on SIGTERM', async () => {
     emulator.reset();
     const port = await freePort();
