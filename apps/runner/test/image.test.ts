@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { toInboundRequest, type RecordedRequest } from '@openconnect/core';
 import { type Emulator, startEmulator } from '@openconnect/core/testing';
+import { startPulsarEmulator } from '@openconnect/8x8/emulators';
+import { startWorkspaceEmulator, WORKSPACE_EMULATOR_ACCOUNTS } from '@openconnect/genesys/emulators';
 import { findConnector } from '@openconnect/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildkitDocker, docker, ensureBaseImage, ensureDocker, exec } from './helpers/docker.js';
 import { freePort } from './helpers/ports.js';
-import { CRMID, ref, TEST_JWT, until } from './helpers/runner.js';
+import { ADMIN_TOKEN, CRMID, ref, TEST_JWT, until } from './helpers/runner.js';
 
 const repo = path.join(import.meta.dirname, '../../..');
 const AUTH_TOKEN = 'twilio-auth-token-0123456789abcdef';
@@ -67,10 +69,31 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** `node <deploy folder>/dist/main.js` with only what a server would set; resolves once /healthz answers. */
+async function startDeployed(config: Record<string, unknown>, env: Record<string, string>) {
+  const port = await freePort();
+  const file = path.join(work, `deployed-${port}.json`);
+  writeFileSync(file, JSON.stringify({ port, publicUrl: `http://127.0.0.1:${port}`, ...config }));
+  const output: string[] = [];
+  const child = spawn(process.execPath, [path.join(context, 'app/dist/main.js')], {
+    cwd: work,
+    env: { PATH: process.env.PATH ?? '', CONFIG: file, HOST: '127.0.0.1', OUTBOX: `sqlite:${path.join(work, `outbox-${port}.db`)}`, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (d: Buffer) => output.push(d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  await until(() => healthy(url), 20_000, 'the deployed runner to answer /healthz').catch((error: Error) => {
+    throw new Error(`${error.message}\n${output.join('')}`);
+  });
+  return { url, child, exited, output };
+}
+const children: ChildProcess[] = [];
+
 describe('the pnpm deploy folder', () => {
-  let child: ChildProcess | undefined;
   afterAll(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   });
 
   it('holds no TypeScript loader: production runs the compiled dist/main.js', () => {
@@ -92,27 +115,13 @@ describe('the pnpm deploy folder', () => {
 
   it('starts with node, delivers a signed webhook to OpenConnect, and exits 0 on SIGTERM', async () => {
     emulator.reset();
-    const port = await freePort();
-    const config = writeConfig(work, emulator, port);
-    const output: string[] = [];
-    child = spawn(process.execPath, [path.join(context, 'app/dist/main.js')], {
-      // Nothing from the workspace: only what a server would set.
-      cwd: work,
-      env: {
-        PATH: process.env.PATH ?? '',
-        CONFIG: config,
-        HOST: '127.0.0.1',
-        OUTBOX: `sqlite:${path.join(work, 'deploy-outbox.db')}`,
-        OPENCONNECT_JWT: TEST_JWT,
-        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    const { url, child, exited, output } = await startDeployed(
+      {
+        openconnect: { url: emulator.endpoint, jwt: ref('OPENCONNECT_JWT'), crmid: CRMID, timeoutMs: 2000 },
+        connectors: { 'twilio-flex': { options: { authToken: ref('TWILIO_AUTH_TOKEN') } } },
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (d: Buffer) => output.push(d.toString()));
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-    const url = `http://127.0.0.1:${port}`;
-    await until(() => healthy(url), 20_000, `the deployed runner to answer /healthz:\n${output.join('')}`);
-
+      { OPENCONNECT_JWT: TEST_JWT, TWILIO_AUTH_TOKEN: AUTH_TOKEN },
+    );
     const res = await twilioRequest(url);
     expect(res.status, await res.text()).toBe(204);
     const [message] = await emulator.waitFor(1, 10_000);
@@ -124,6 +133,65 @@ describe('the pnpm deploy folder', () => {
     expect(await exited).toBe(0);
     expect(Date.now() - stopping).toBeLessThan(10_000);
     expect(output.join('')).toContain('runner stopped');
+  }, 60_000);
+
+  // The session clients load code at run time that a bundle could miss: CometD (Genesys PureEngage) and
+  // Pulsar over WebSocket (8x8), each against its vendor emulator.
+  it('holds a CometD and a Pulsar WebSocket session from the bundle and pops an 8x8 event', async () => {
+    emulator.reset();
+    const workspace = await startWorkspaceEmulator({ longPollMs: 400 });
+    const pulsar = await startPulsarEmulator({ idleTimeoutMs: 0 });
+    const [agent] = WORKSPACE_EMULATOR_ACCOUNTS;
+    try {
+      const { url, child, exited, output } = await startDeployed(
+        {
+          openconnect: { url: emulator.endpoint, jwt: ref('OPENCONNECT_JWT'), crmid: CRMID, timeoutMs: 2000 },
+          connectors: {
+            genesys: {
+              options: {
+                pureengageApiUrl: workspace.url,
+                pureengageApiKey: ref('WS_KEY'),
+                pureengageClientId: workspace.clientId,
+                pureengageClientSecret: ref('WS_SECRET'),
+                pureengageAgents: [{ username: agent!.username, password: ref('AGENT_PW'), dn: agent!.dn, agentId: agent!.agentLogin }],
+              },
+            },
+            '8x8': {
+              options: { streamUrl: pulsar.url, streamTenant: pulsar.tenant, streamApiKey: ref('EIGHT_KEY') },
+              directory: { 'agent-8x8': 'jdoe' },
+            },
+          },
+        },
+        {
+          OPENCONNECT_JWT: TEST_JWT,
+          ADMIN_TOKEN,
+          WS_KEY: workspace.apiKey,
+          WS_SECRET: workspace.clientSecret,
+          AGENT_PW: agent!.password,
+          EIGHT_KEY: pulsar.apiKey,
+        },
+      );
+      const views = async () =>
+        ((await (await fetch(`${url}/admin/subscriptions`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
+          subscriptions: { subscription: string; status: string }[];
+        }).subscriptions;
+      await until(async () => {
+        const list = await views();
+        return list.length === 2 && list.every((v) => v.status === 'connected');
+      }, 20_000, 'both sessions connected').catch(async (error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify(await views())}\n${output.join('')}`);
+      });
+      pulsar.push({
+        Interaction: { event: 'InteractionAssigned', callState: 'CS_INPROGRESS', interactionGUID: 'int-1', agentId: 'agent-8x8', direction: 'in', mediaType: 'phone', queueId: 1092 },
+      });
+      await until(() => emulator.messages.some((m) => m.agentid === 'jdoe' && m.props.interactionId === 'int-1'), 10_000, 'the 8x8 event at OpenConnect');
+
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      await workspace.close();
+      await pulsar.close();
+    }
   }, 60_000);
 });
 
