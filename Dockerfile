@@ -10,7 +10,8 @@ ARG APP_FROM=build
 
 FROM ${BASE_IMAGE} AS build
 WORKDIR /src
-RUN corepack enable
+# pnpm as the README installs it (npm ships with node; corepack's signing keys lag behind pnpm releases).
+RUN npm install -g pnpm@10
 COPY . .
 RUN pnpm install --frozen-lockfile && node scripts/image-context.mjs /out
 
