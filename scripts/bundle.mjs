@@ -3,14 +3,15 @@
 // with no TypeScript loader. What cannot be bundled stays external and is installed beside it by
 // `pnpm deploy --prod`; each external must be a dependency of the app itself so it resolves from dist/.
 import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { build } from 'esbuild';
 
 /**
  * @param {{ root: string, entry: string, outfile: string, external?: string[] }} options
- *   root: the app's folder; entry and outfile relative to it.
+ *   root: the app's folder; entry and outfile relative to it (outfile's folder is emptied first).
  */
 export async function bundleApp({ root, entry, outfile, external = [] }) {
-  await rm(new URL('dist', `file://${root}/`), { recursive: true, force: true });
+  await rm(path.join(root, path.dirname(outfile)), { recursive: true, force: true });
   const result = await build({
     absWorkingDir: root,
     entryPoints: [entry],
