@@ -238,7 +238,7 @@ function codeSource(
     type: 'String',
     minLength: 3,
     description:
-      "S3 bucket (in the stack's region) holding the Lambda zips, e.g. from deploy/aws/scripts/package-lambdas.sh.",
+      "S3 bucket (in the stack's region) holding the Lambda zips, made by pnpm --filter @openconnect/deploy-aws package-lambdas.",
   });
   const prefix = new CfnParameter(stack, 'LambdaCodePrefix', {
     type: 'String',
