@@ -1,9 +1,10 @@
 // The stack as CloudFormation receives it (aws-cdk-lib/assertions on the synthesized template, no AWS
 // account): what each resource is, who may do what, and where events go.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templateStack } from '../lib/template.js';
 import {
   connectAccessProblems,
@@ -25,10 +26,13 @@ const endpoint = (path: string) => ({ 'Fn::Join': ['', [{ Ref: 'RunnerUrl' }, pa
 
 let template: Template;
 let json: TemplateJson;
+let outdir: string;
 beforeAll(() => {
-  template = Template.fromStack(templateStack());
+  outdir = mkdtempSync(join(tmpdir(), 'deploy-aws-stack-'));
+  template = Template.fromStack(templateStack(outdir));
   json = template.toJSON() as TemplateJson;
 });
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 /** The one resource of `type` whose logical id starts with `prefix`. */
 function only(type: string, prefix: string): Resource {
