@@ -84,7 +84,9 @@ export class AmazonConnectStack extends Stack {
         params.openConnectKeySecretArn.valueAsString,
       ).unsafeUnwrap(),
       OPENCONNECT_CRMID: params.openConnectCrmId.valueAsString,
-      OPENCONNECT_URL: params.openConnectUrl.valueAsString,
+      OPENCONNECT_URL: Token.asString(
+        Fn.conditionIf(when.openConnectUrl.logicalId, params.openConnectUrl.valueAsString, Aws.NO_VALUE),
+      ),
     };
     const fn = (scope: Construct, bundle: LambdaBundle, timeout: Duration, environment = {}) =>
       new lambda.Function(scope, 'Function', {

@@ -28,6 +28,8 @@ export interface StackConditions {
   contactEventsToRunner: CfnCondition;
   contactEventsToLambda: CfnCondition;
   agentStream: CfnCondition;
+  /** OpenConnectUrl is set; else the Lambdas get no OPENCONNECT_URL and use the connector's default. */
+  openConnectUrl: CfnCondition;
   genesys: CfnCondition;
   /** The stack associates the Genesys partner event source with a new bus of the same name. */
   genesysCreateBus: CfnCondition;
@@ -129,6 +131,7 @@ export function declareConditions(scope: Construct, p: StackParameters): StackCo
       expression: Fn.conditionEquals(p.contactEvents.valueAsString, 'lambda'),
     }),
     agentStream: new CfnCondition(scope, 'IfAgentStream', { expression: isSet(p.agentEventStreamArn) }),
+    openConnectUrl: new CfnCondition(scope, 'IfOpenConnectUrl', { expression: isSet(p.openConnectUrl) }),
     genesys,
     genesysCreateBus: new CfnCondition(scope, 'IfGenesysCreateBus', {
       expression: Fn.conditionAnd(genesys, Fn.conditionEquals(p.genesysAssociateBus.valueAsString, 'yes')),

@@ -81,7 +81,10 @@ describe('resources', () => {
       expect((fn.Properties!.Environment as Json).Variables).toMatchObject({
         OPENCONNECT_JWT: secretOf('OpenConnectKeySecretArn'),
         OPENCONNECT_CRMID: { Ref: 'OpenConnectCrmId' },
-        OPENCONNECT_URL: { Ref: 'OpenConnectUrl' },
+        // Left out when empty, so the connector's default applies.
+        OPENCONNECT_URL: {
+          'Fn::If': ['IfOpenConnectUrl', { Ref: 'OpenConnectUrl' }, { Ref: 'AWS::NoValue' }],
+        },
       });
     }
     template.hasResourceProperties('AWS::Lambda::Function', {
