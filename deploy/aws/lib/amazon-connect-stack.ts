@@ -6,15 +6,11 @@
 // - the agent-stream Lambda on the agent event stream (Kinesis event source mapping);
 // - Genesys Cloud: a rule on the partner event bus → an API destination to the runner's genesys webhook.
 import {
-  Aspects,
   Aws,
-  CfnOutput,
-  CfnParameter,
   type CfnCondition,
-  CfnResource,
+  type CfnParameter,
   Duration,
   Fn,
-  type IAspect,
   SecretValue,
   Stack,
   type StackProps,
@@ -29,33 +25,31 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct, type IConstruct } from 'constructs';
-import { declareConditions, declareParameters, type StackParameters } from './parameters.js';
+import { Construct } from 'constructs';
+import { declareConditions, declareParameters } from './parameters.js';
+import {
+  apiDestinationTarget,
+  codeSource,
+  KEEP_FAILED,
+  type LambdaCode,
+  MAX_EVENT_AGE,
+  onlyIf,
+  outputs,
+} from './parts.js';
 import {
   CONTACT_EVENT_PATTERN,
   CONTACT_EVENTS_WEBHOOK,
   GENESYS_CLOUD_WEBHOOK,
   GENESYS_SOURCE_PREFIX,
   type LambdaBundle,
-  type Webhook,
 } from './webhooks.js';
 
-export type LambdaCode =
-  /** The bundles on disk (connectors/amazon-connect/dist/lambda): `cdk deploy` uploads them as assets. */
-  | { bundleDir: string }
-  /** Zips in an S3 bucket named by template parameters: the published template, for users without CDK. */
-  | 'parameters';
+export type { LambdaCode } from './parts.js';
 
 export interface AmazonConnectStackProps extends StackProps {
   lambdaCode: LambdaCode;
 }
-
-/** Failed events are kept this long in the dead-letter queues (SQS's maximum). */
-const KEEP_FAILED = Duration.days(14);
-/** A screen pop an hour late helps nobody: older events go to the dead-letter queue instead. */
-const MAX_EVENT_AGE = Duration.hours(1);
 
 export class AmazonConnectStack extends Stack {
   constructor(scope: Construct, id: string, props: AmazonConnectStackProps) {
@@ -84,9 +78,10 @@ export class AmazonConnectStack extends Stack {
         params.openConnectKeySecretArn.valueAsString,
       ).unsafeUnwrap(),
       OPENCONNECT_CRMID: params.openConnectCrmId.valueAsString,
-      OPENCONNECT_URL: Token.asString(
-        Fn.conditionIf(when.openConnectUrl.logicalId, params.openConnectUrl.valueAsString, Aws.NO_VALUE),
-      ),
+      // Optional settings are left out when empty, so the connector's defaults apply.
+      OPENCONNECT_URL: ifSet(when.openConnectUrl, params.openConnectUrl),
+      DIRECTORY_JSON: ifSet(when.directory, params.directoryJson),
+      EVENTS_JSON: ifSet(when.events, params.eventsJson),
     };
     const fn = (scope: Construct, bundle: LambdaBundle, timeout: Duration, environment = {}) =>
       new lambda.Function(scope, 'Function', {
@@ -199,95 +194,5 @@ export class AmazonConnectStack extends Stack {
   }
 }
 
-/** Rule → API destination (POST, the API key in the header the source verifies), with a dead-letter queue. */
-function apiDestinationTarget(
-  scope: Construct,
-  rule: events.Rule,
-  webhook: Webhook,
-  runnerUrl: string,
-  apiKeySecretArn: string,
-): void {
-  const connection = new events.Connection(scope, 'Connection', {
-    description: `API key for ${webhook.path}`,
-    authorization: events.Authorization.apiKey(
-      webhook.apiKeyHeader,
-      SecretValue.secretsManager(apiKeySecretArn),
-    ),
-  });
-  const destination = new events.ApiDestination(scope, 'Destination', {
-    description: `The runner's ${webhook.path}`,
-    connection,
-    endpoint: Fn.join('', [runnerUrl, webhook.path]),
-    httpMethod: events.HttpMethod.POST,
-  });
-  // The runner answers 503 when it cannot resolve an agent yet: EventBridge retries, then keeps the event.
-  rule.addTarget(
-    new targets.ApiDestination(destination, {
-      retryAttempts: 185,
-      maxEventAge: MAX_EVENT_AGE,
-      deadLetterQueue: new sqs.Queue(scope, 'Failed', { retentionPeriod: KEEP_FAILED }),
-    }),
-  );
-}
-
-function codeSource(
-  stack: Stack,
-  source: LambdaCode,
-): (scope: Construct, bundle: LambdaBundle) => lambda.Code {
-  if (source !== 'parameters')
-    return (_scope, bundle) => lambda.Code.fromAsset(source.bundleDir, { exclude: ['*', `!${bundle}.mjs`] });
-  const bucketName = new CfnParameter(stack, 'LambdaCodeBucket', {
-    type: 'String',
-    minLength: 3,
-    description:
-      "S3 bucket (in the stack's region) holding the Lambda zips, made by pnpm --filter @openconnect/deploy-aws package-lambdas.",
-  });
-  const prefix = new CfnParameter(stack, 'LambdaCodePrefix', {
-    type: 'String',
-    default: 'openconnect/amazon-connect/',
-    description:
-      'Key prefix of the zips in that bucket: <prefix>contact-flow.zip, eventbridge.zip, agent-stream.zip.',
-  });
-  const bucket = s3.Bucket.fromBucketName(stack, 'LambdaCodeBucketRef', bucketName.valueAsString);
-  return (_scope, bundle) => lambda.Code.fromBucket(bucket, `${prefix.valueAsString}${bundle}.zip`);
-}
-
-/** Every resource under `scope` is created only under `condition` (unless it has a stricter one already). */
-function onlyIf(scope: IConstruct, condition: CfnCondition): void {
-  const aspect: IAspect = {
-    visit(node) {
-      if (node instanceof CfnResource && !node.cfnOptions.condition) node.cfnOptions.condition = condition;
-    },
-  };
-  Aspects.of(scope).add(aspect);
-}
-
-function outputs(
-  stack: Stack,
-  params: StackParameters,
-  fns: { contactFlowFn: lambda.Function; eventBridgeFn: lambda.Function; agentStreamFn: lambda.Function },
-  when: ReturnType<typeof declareConditions>,
-): void {
-  new CfnOutput(stack, 'ContactFlowFunctionName', {
-    description: 'Pick this function in the flow\'s "Invoke AWS Lambda function" block',
-    value: fns.contactFlowFn.functionName,
-  });
-  new CfnOutput(stack, 'EventBridgeFunctionName', {
-    value: fns.eventBridgeFn.functionName,
-    condition: when.contactEventsToLambda,
-  });
-  new CfnOutput(stack, 'AgentStreamFunctionName', {
-    value: fns.agentStreamFn.functionName,
-    condition: when.agentStream,
-  });
-  new CfnOutput(stack, 'ContactEventsEndpoint', {
-    description: 'Where contact events are posted',
-    value: Fn.join('', [params.runnerUrl.valueAsString, CONTACT_EVENTS_WEBHOOK.path]),
-    condition: when.contactEventsToRunner,
-  });
-  new CfnOutput(stack, 'GenesysEndpoint', {
-    description: 'Where Genesys Cloud events are posted',
-    value: Fn.join('', [params.runnerUrl.valueAsString, GENESYS_CLOUD_WEBHOOK.path]),
-    condition: when.genesys,
-  });
-}
+const ifSet = (condition: CfnCondition, param: CfnParameter): string =>
+  Token.asString(Fn.conditionIf(condition.logicalId, param.valueAsString, Aws.NO_VALUE));

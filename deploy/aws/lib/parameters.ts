@@ -16,6 +16,8 @@ export interface StackParameters {
   openConnectUrl: CfnParameter;
   connectInstanceArn: CfnParameter;
   contactAttributes: CfnParameter;
+  directoryJson: CfnParameter;
+  eventsJson: CfnParameter;
   lambdaRuntime: CfnParameter;
   agentEventStreamArn: CfnParameter;
   genesysEventSource: CfnParameter;
@@ -30,6 +32,8 @@ export interface StackConditions {
   agentStream: CfnCondition;
   /** OpenConnectUrl is set; else the Lambdas get no OPENCONNECT_URL and use the connector's default. */
   openConnectUrl: CfnCondition;
+  directory: CfnCondition;
+  events: CfnCondition;
   genesys: CfnCondition;
   /** The stack associates the Genesys partner event source with a new bus of the same name. */
   genesysCreateBus: CfnCondition;
@@ -84,6 +88,20 @@ export function declareParameters(scope: Construct): StackParameters {
       allowedValues: ['false', 'true'],
       description: 'The eventbridge Lambda adds contact attributes (GetContactAttributes) to its messages.',
     }),
+    directoryJson: p('DirectoryJson', {
+      default: '',
+      allowedPattern: optional('\\{[\\s\\S]*\\}'),
+      constraintDescription: 'a JSON object',
+      description:
+        'The Lambdas\' agent directory (DIRECTORY_JSON): {"<agent ARN or user id>": "<login>"}; wins over DescribeUser.',
+    }),
+    eventsJson: p('EventsJson', {
+      default: '',
+      allowedPattern: optional('\\{[\\s\\S]*\\}'),
+      constraintDescription: 'a JSON object',
+      description:
+        'PopFlow event names by lifecycle or native event (EVENTS_JSON), e.g. {"answered": "On Answer"}.',
+    }),
     // Lambda deprecated nodejs20.x on 2026-04-30 (no new functions from 2027-02-01); the bundles target Node 20.
     lambdaRuntime: p('LambdaRuntime', {
       default: 'nodejs22.x',
@@ -132,6 +150,8 @@ export function declareConditions(scope: Construct, p: StackParameters): StackCo
     }),
     agentStream: new CfnCondition(scope, 'IfAgentStream', { expression: isSet(p.agentEventStreamArn) }),
     openConnectUrl: new CfnCondition(scope, 'IfOpenConnectUrl', { expression: isSet(p.openConnectUrl) }),
+    directory: new CfnCondition(scope, 'IfDirectory', { expression: isSet(p.directoryJson) }),
+    events: new CfnCondition(scope, 'IfEvents', { expression: isSet(p.eventsJson) }),
     genesys,
     genesysCreateBus: new CfnCondition(scope, 'IfGenesysCreateBus', {
       expression: Fn.conditionAnd(genesys, Fn.conditionEquals(p.genesysAssociateBus.valueAsString, 'yes')),

@@ -85,6 +85,8 @@ describe('resources', () => {
         OPENCONNECT_URL: {
           'Fn::If': ['IfOpenConnectUrl', { Ref: 'OpenConnectUrl' }, { Ref: 'AWS::NoValue' }],
         },
+        DIRECTORY_JSON: { 'Fn::If': ['IfDirectory', { Ref: 'DirectoryJson' }, { Ref: 'AWS::NoValue' }] },
+        EVENTS_JSON: { 'Fn::If': ['IfEvents', { Ref: 'EventsJson' }, { Ref: 'AWS::NoValue' }] },
       });
     }
     template.hasResourceProperties('AWS::Lambda::Function', {
