@@ -222,11 +222,16 @@ const registry = join(root, 'connectors/registry/src/connectors.ts');
 const lines = readFileSync(registry, 'utf8').split('\n').filter((line) => line.length);
 const header = lines.filter((line) => line.startsWith('//'));
 const entries = lines.filter((line) => !line.startsWith('//'));
-entries.push(`export { default as ${camel} } from '../../${id}/src/index.js';`);
+entries.push(`export { default as ${camel} } from '@openconnect/${id}';`);
 entries.sort((a, b) => a.localeCompare(b));
 writeFileSync(registry, `${[...header, ...entries].join('\n')}\n`);
+// The registry declares each connector as a workspace dependency, so `pnpm deploy` of the runner carries it.
+const registryPackage = join(root, 'connectors/registry/package.json');
+const manifest = JSON.parse(readFileSync(registryPackage, 'utf8')) as { dependencies: Record<string, string> };
+manifest.dependencies[`@openconnect/${id}`] = 'workspace:*';
+writeFileSync(registryPackage, `${JSON.stringify(manifest, null, 2)}\n`);
 
-console.log(`created connectors/${id} and registered it in connectors/registry/src/connectors.ts`);
+console.log(`created connectors/${id} and registered it in connectors/registry (src/connectors.ts and package.json)`);
 if (!values['no-install']) {
   const result = spawnSync('pnpm', ['install', '--prefer-offline'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);

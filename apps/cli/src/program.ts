@@ -1,4 +1,5 @@
 // The `openconnect` command. Every command has --help; exit codes: 0 ok, 1 failed, 2 bad usage or input.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { doctorCommand } from './commands/doctor.js';
 import { emulatorCommand } from './commands/emulator.js';
@@ -8,6 +9,11 @@ import { EXIT, fail, type Io } from './output.js';
 import { UsageError } from './settings.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** This package's version, from its package.json (one level above src/, as above a compiled dist/). */
+export const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 function connectionOptions(command: Command): Command {
   return command
@@ -25,6 +31,7 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
     .description('Send to OpenMethods OpenConnect, check a setup, run a local emulator, and dry-run connectors.')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .version(VERSION, '-V, --version', 'print the version and exit')
     .showHelpAfterError('(run with --help for usage)');
 
   connectionOptions(
@@ -33,7 +40,8 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
       .description('send one message to OpenConnect: the connectivity test of the OpenConnect guide')
       .requiredOption('--agentid <id>', "the agent's login on the telephony platform (case-sensitive)")
       .requiredOption('--event <name>', 'the PopFlow event name, exactly (case and length)')
-      .option('--prop <name=value>', 'interaction data, repeatable', collect, []),
+      .option('--prop <name=value>', 'interaction data, repeatable', collect, [])
+      .option('--json', 'print the outcome as one JSON object on stdout (for scripts and CI)', false),
   ).action(async (flags) => {
     code = await sendCommand(flags, io, env);
   });
@@ -44,7 +52,8 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
       .description('walk the OpenConnect troubleshooting list for a configuration and say what to fix')
       .option('--agentid <id>', 'agent login to test with')
       .option('--event <name>', 'the PopFlow event name to check')
-      .option('--no-send', 'do not send a test message'),
+      .option('--no-send', 'do not send a test message')
+      .option('--json', 'print the checks as one JSON object on stdout (for scripts and CI)', false),
   ).action(async (flags) => {
     code = await doctorCommand(flags, io, env);
   });
@@ -76,6 +85,12 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
       code = await mapCommand(flags, io, env);
     });
 
+  // No command at all is a usage error (exit 2), not a request for help: a script that lost its arguments
+  // must not look successful.
+  if (!argv.length) {
+    io.err(program.helpInformation().trimEnd());
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -1,6 +1,6 @@
 // End to end: the real `openconnect` binary as a child process, against the emulator on loopback.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -373,5 +373,83 @@ describe('--help', () => {
     const result = await cli([...(command ? [command] : []), '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: openconnect');
+  });
+});
+
+describe('--version', () => {
+  it.each(['--version', '-V'])('openconnect %s prints the package version and exits 0', async (flag) => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as { version: string };
+    const result = await cli([flag]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(version);
+  });
+});
+
+describe('openconnect with no argument', () => {
+  it('exits 2 and prints the usage on stderr, nothing on stdout', async () => {
+    const result = await cli([]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Usage: openconnect [options] [command]');
+    expect(result.stderr).toContain('send [options]');
+  });
+});
+
+describe('--json', () => {
+  const json = (stdout: string) => {
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    return JSON.parse(lines[0]!) as Record<string, unknown>;
+  };
+
+  it('send: one JSON object with the status, and exit 0', async () => {
+    const result = await cli(['send', '--agentid', '123', '--event', 'On End ', '--json'], env);
+    expect(result.code).toBe(0);
+    expect(json(result.stdout)).toEqual({
+      ok: true,
+      agentid: '123',
+      event: 'On End ',
+      method: 'POST',
+      status: 200,
+      durationMs: expect.any(Number),
+      warnings: ['event "On End " has leading or trailing whitespace (length 7); OpenConnect matches the PopFlow event name exactly, spaces included'],
+    });
+    expect(result.stderr).toBe('');
+    expect(emulator.messages).toHaveLength(1);
+  });
+
+  it('send: a rejected key is { ok: false } with the error, its hint and status, exit 1, no key', async () => {
+    const result = await cli(['send', '--agentid', '1', '--event', 'x', '--json'], { ...env, OPENCONNECT_JWT: 'a-stale-key-0123456789' });
+    expect(result.code).toBe(1);
+    expect(json(result.stdout)).toMatchObject({ ok: false, code: 'auth_rejected', status: 401, error: 'OpenConnect rejected the API key (HTTP 401)', hint: expect.stringContaining('re-generated') });
+    expect(result.stdout + result.stderr).not.toContain('a-stale-key-0123456789');
+  });
+
+  it('send: bad usage is { ok: false, code: "usage" } and exit 2', async () => {
+    const result = await cli(['send', '--agentid', '1', '--event', 'x', '--json'], { OPENCONNECT_CRMID: 'c' });
+    expect(result.code).toBe(2);
+    expect(json(result.stdout)).toEqual({ ok: false, code: 'usage', error: expect.stringMatching(/^no API key: pass --jwt or set OPENCONNECT_JWT/) });
+  });
+
+  it('doctor: every check with its level, and ok', async () => {
+    const result = await cli(['doctor', '--agentid', 'jdoe', '--event', 'On Answer', '--json'], env);
+    expect(result.code).toBe(0);
+    const out = json(result.stdout) as { ok: boolean; problems: number; checks: { level: string; text: string }[] };
+    expect(out).toMatchObject({ ok: true, problems: 0 });
+    expect(out.checks).toContainEqual({ level: 'ok', text: 'CRM id acme.custhelp.com' });
+    expect(out.checks).toContainEqual({ level: 'ok', text: expect.stringMatching(/^OpenConnect reachable and the key accepted \(HTTP 200/) });
+  });
+
+  it('doctor: the problems counted, exit 1', async () => {
+    const result = await cli(['doctor', '--url', 'https://connect.openmethods.com/api/sendmessage/CRM', '--json'], {});
+    expect(result.code).toBe(1);
+    const out = json(result.stdout) as { ok: boolean; problems: number; checks: { level: string; text: string }[] };
+    expect(out).toMatchObject({ ok: false, problems: 3 });
+    expect(out.checks.filter((c) => c.level === 'fail').map((c) => c.text)).toEqual([
+      expect.stringContaining('end-of-life'),
+      expect.stringMatching(/^no API key/),
+      expect.stringMatching(/^no CRM id/),
+    ]);
+    expect(result.stderr).toBe('');
   });
 });

@@ -1,5 +1,6 @@
 // What `pnpm start` does, reusable by tests that run a runner as a child process: start, print the
-// banner, and shut down gracefully on SIGTERM/SIGINT. A bad config exits 1 listing every problem.
+// banner (stderr), reload on SIGHUP, and shut down gracefully on SIGTERM/SIGINT. A bad config exits 1
+// listing every problem.
 import { banner } from './banner.js';
 import { ConfigProblems, type Runner, type StartOptions, startRunner } from './index.js';
 
@@ -15,7 +16,8 @@ export async function run(options: StartOptions = {}): Promise<Runner> {
     process.stderr.write(`the runner could not start: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  process.stdout.write(`${banner(runner)}\n`);
+  // stdout carries the JSON log lines only (what a log collector parses); the human banner goes to stderr.
+  process.stderr.write(`${banner(runner)}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -29,6 +31,14 @@ export async function run(options: StartOptions = {}): Promise<Runner> {
       },
     );
   };
+  // SIGHUP: read the config and its secrets again (a rotated key); a bad one is logged and changes nothing.
+  process.on('SIGHUP', () => {
+    try {
+      runner.reload();
+    } catch (error) {
+      if (!(error instanceof ConfigProblems)) runner.logger.error({ err: error }, 'reload failed');
+    }
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   return runner;

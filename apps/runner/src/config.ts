@@ -16,6 +16,8 @@ import {
 } from '@openconnect/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { keysAt, sentence } from './config-sentences.js';
+import { connectorOptionsFromEnv, mergeOptions } from './connector-env.js';
 import { DEFAULT_OUTBOX_URL } from './outbox/index.js';
 import { type Env, envValue, resolveReferences } from './references.js';
 import { DEFAULT_SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './subscriptions/supervisor.js';
@@ -42,6 +44,13 @@ export const configSchema = z
     publicUrl: z.url({ protocol: /^https?$/ }).optional(),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     adminToken: z.string().min(16, 'adminToken must be at least 16 characters').optional(),
+    /** Dashboard sign-in: a session ends idleMs after its last request, and absoluteMs after sign-in. */
+    dashboardSession: z
+      .strictObject({
+        idleMs: z.coerce.number().int().min(1_000).default(30 * 60_000),
+        absoluteMs: z.coerce.number().int().min(1_000).default(12 * 60 * 60_000),
+      })
+      .prefault({}),
     outbox: z
       .string()
       .regex(/^(sqlite:.+|rediss?:\/\/.+)$/, 'outbox must be sqlite:<path> or a redis:// URL')
@@ -180,6 +189,7 @@ export interface RunnerConfig {
   publicUrl?: string;
   logLevel: (typeof LOG_LEVELS)[number];
   adminToken?: string;
+  dashboardSession: z.output<typeof configSchema>['dashboardSession'];
   outbox: string;
   outboxSync: 'full' | 'normal';
   openconnect: {
@@ -223,6 +233,11 @@ export interface LoadOptions {
   available: readonly ConnectorDefinition[];
   /** Connectors' state goes here once the outbox is open (see lateStateStore). */
   state?: StateStore;
+  /**
+   * The list the secrets are added to (default: a new one). A reload passes the running config's list:
+   * every logger, runtime and answer scrubs through it, so they learn the new secrets and keep the old.
+   */
+  secrets?: string[];
 }
 
 function readDocument(file: string, problems: string[]): unknown {
@@ -269,6 +284,8 @@ function applyEnv(
   env: Env,
   baseDir: string,
   problems: string[],
+  /** Filled with config path → the variable that set it, so problems name what the operator wrote. */
+  setBy: Map<string, string>,
 ): Record<string, unknown> {
   const read = (name: string) => {
     try {
@@ -284,11 +301,17 @@ function applyEnv(
   const openconnect = { ...((doc.openconnect as Record<string, unknown> | undefined) ?? {}) };
   for (const [name, key] of Object.entries(ENV_TO_KEY)) {
     const value = read(name);
-    if (value !== undefined) out[key] = name === 'OUTBOX_SYNC' ? value.toLowerCase() : value;
+    if (value !== undefined) {
+      out[key] = name === 'OUTBOX_SYNC' ? value.toLowerCase() : value;
+      setBy.set(key, name);
+    }
   }
   for (const [name, key] of Object.entries(ENV_TO_OPENCONNECT_KEY)) {
     const value = read(name);
-    if (value !== undefined) openconnect[key] = name === 'OPENCONNECT_METHOD' ? value.toUpperCase() : value;
+    if (value !== undefined) {
+      openconnect[key] = name === 'OPENCONNECT_METHOD' ? value.toUpperCase() : value;
+      setBy.set(`openconnect.${key}`, name);
+    }
   }
   out.openconnect = openconnect;
   const holding = read('SUBSCRIPTIONS');
@@ -299,7 +322,10 @@ function applyEnv(
   }
   const delivery = { ...((doc.delivery as Record<string, unknown> | undefined) ?? {}) };
   const identical = read('IDENTICAL_REQUEST_WINDOW_MS');
-  if (identical !== undefined) delivery.identicalRequestWindowMs = identical;
+  if (identical !== undefined) {
+    delivery.identicalRequestWindowMs = identical;
+    setBy.set('delivery.identicalRequestWindowMs', 'IDENTICAL_REQUEST_WINDOW_MS');
+  }
   const redis = { ...((delivery.redis as Record<string, unknown> | undefined) ?? {}) };
   const acceptLoss = read('OUTBOX_ACCEPT_DATA_LOSS');
   if (acceptLoss !== undefined) {
@@ -308,7 +334,10 @@ function applyEnv(
     else redis.acceptDataLoss = accepted;
   }
   const persistence = read('OUTBOX_PERSISTENCE');
-  if (persistence !== undefined) redis.persistence = persistence.trim().toLowerCase();
+  if (persistence !== undefined) {
+    redis.persistence = persistence.trim().toLowerCase();
+    setBy.set('delivery.redis.persistence', 'OUTBOX_PERSISTENCE');
+  }
   if (acceptLoss !== undefined || persistence !== undefined) delivery.redis = redis;
   if (identical !== undefined || delivery.redis !== (doc.delivery as { redis?: unknown } | undefined)?.redis)
     out.delivery = delivery;
@@ -319,6 +348,7 @@ function applyEnv(
       .map((o) => o.trim())
       .filter(Boolean);
     out.cors = { ...((doc.cors as Record<string, unknown> | undefined) ?? {}), origins: list };
+    setBy.set('cors.origins', 'CORS_ORIGINS');
   }
   return out;
 }
@@ -377,6 +407,41 @@ function outboxPassword(url: string): string | undefined {
   }
 }
 
+/** The value at a config path in a document, or undefined. */
+function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let at = doc;
+  for (const key of path) {
+    if (!at || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
+}
+
+/** The OpenConnect settings' own checks, on what was given (so they are reported beside schema problems). */
+function checkOpenConnect(given: unknown, setBy: Map<string, string>, problems: string[]) {
+  const oc = (given && typeof given === 'object' ? given : {}) as Record<string, unknown>;
+  const name = (key: string) => setBy.get(`openconnect.${key}`) ?? `openconnect.${key}`;
+  const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
+  const url = text(oc.url);
+  if (url) {
+    try {
+      checkBaseUrl(url);
+    } catch (error) {
+      problems.push(
+        `${name('url')}: ${(error as Error).message}${error instanceof ConfigError ? ` (${error.hint})` : ''}`,
+      );
+    }
+  }
+  if (url && !text(oc.jwt))
+    problems.push(
+      'openconnect.jwt (OPENCONNECT_JWT): required when openconnect.url is set; leave both unset to deliver to the local emulator',
+    );
+  if (text(oc.jwt) && !text(oc.crmid))
+    problems.push(
+      'openconnect.crmid (OPENCONNECT_CRMID): required with a real jwt; it is the CRM domain the PopFlow runs for',
+    );
+}
+
 /** Reads, overrides, resolves and validates the configuration; throws ConfigProblems listing everything. */
 export function loadConfig(options: LoadOptions): RunnerConfig {
   const env = options.env ?? process.env;
@@ -395,34 +460,27 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
     ...(resolveReferences(rest, env, baseDir, problems) as Record<string, unknown>),
     ...(rawConnectors === undefined ? {} : { connectors: rawConnectors }),
   };
-  const withEnv = applyEnv(resolved, env, baseDir, problems);
+  const setBy = new Map<string, string>();
+  const withEnv = applyEnv(resolved, env, baseDir, problems, setBy);
   const parsed = configSchema.safeParse(withEnv);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const at = issue.path.join('.') || '(root)';
+      const label = setBy.get(at) ?? (at === '(root)' ? 'CONFIG' : at);
       // One problem per field: an unresolved reference already explains why its value is wrong.
-      if (!problems.some((p) => p.startsWith(`${at}: `))) problems.push(`${at}: ${issue.message}`);
-    }
-  }
-  const data = parsed.success ? parsed.data : undefined;
-  const openconnect = data?.openconnect;
-  if (openconnect?.url) {
-    try {
-      checkBaseUrl(openconnect.url);
-    } catch (error) {
+      if (problems.some((p) => p.startsWith(`${at}: `) || p.startsWith(`${label}: `))) continue;
       problems.push(
-        `openconnect.url: ${(error as Error).message}${error instanceof ConfigError ? ` (${error.hint})` : ''}`,
+        sentence(issue, {
+          at,
+          label,
+          value: valueAt(withEnv, issue.path),
+          knownKeys: issue.code === 'unrecognized_keys' ? keysAt(configSchema, issue.path) : undefined,
+        }),
       );
     }
   }
-  if (openconnect?.url && !openconnect.jwt)
-    problems.push(
-      'openconnect.jwt (OPENCONNECT_JWT): required when openconnect.url is set; leave both unset to deliver to the local emulator',
-    );
-  if (openconnect?.jwt && !openconnect.crmid)
-    problems.push(
-      'openconnect.crmid (OPENCONNECT_CRMID): required with a real jwt; it is the CRM domain the PopFlow runs for',
-    );
+  const data = parsed.success ? parsed.data : undefined;
+  checkOpenConnect(withEnv.openconnect, setBy, problems);
   if (data?.metricsPort !== undefined && data.metricsPort !== 0 && data.metricsPort === data.port)
     problems.push(
       `metricsPort (METRICS_PORT): ${data.metricsPort} is the main port too; give /metrics a port of its own, or leave it unset to serve /metrics on the main port`,
@@ -430,27 +488,36 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
 
   // One list of every secret, handed to every runtime: each scrubs them all (the jwt, the admin token,
   // another connector's secret) from what it stores and answers, and adds its own.
-  const secrets = [data?.openconnect.jwt, data?.adminToken, data ? outboxPassword(data.outbox) : undefined].filter(
-    (s): s is string => typeof s === 'string' && s.length > 0,
-  );
-  const configured = (data?.connectors ??
+  const secrets = options.secrets ?? [];
+  for (const secret of [data?.openconnect.jwt, data?.adminToken, data ? outboxPassword(data.outbox) : undefined])
+    if (typeof secret === 'string' && secret.length > 0 && !secrets.includes(secret)) secrets.push(secret);
+  const fromFile = (data?.connectors ??
     (withEnv.connectors as Record<string, unknown> | undefined) ??
     {}) as Record<string, unknown>;
+  // CONNECTOR_<ID>_<OPTION> variables: each one enables its connector (CONNECTORS still narrows).
+  const fromEnv = connectorOptionsFromEnv(env, options.available, baseDir, problems);
+  const configured: Record<string, unknown> = { ...fromFile };
+  for (const id of fromEnv.keys()) configured[id] ??= {};
   const connectors: EnabledConnector[] = [];
   for (const id of enabledIds(configured, env, problems, options.available)) {
     const connector = options.available.find((c) => c.id === id)!;
-    const settings = resolveReferences(configured[id] ?? {}, env, baseDir, problems, [
+    let settings = resolveReferences(configured[id] ?? {}, env, baseDir, problems, [
       'connectors',
       id,
     ]) as ConnectorSettingsInput;
+    const envOptions = fromEnv.get(id);
+    if (envOptions && settings && typeof settings === 'object' && !Array.isArray(settings))
+      settings = { ...settings, options: mergeOptions(settings.options, envOptions) } as ConnectorSettingsInput;
     // The core schema strips unknown keys; here a typo ("event:", "props.alow") is a problem, not a no-op.
     const unknown = unknownSettingKeys(settings);
     for (const key of unknown) problems.push(`connectors.${id}.${key}: unknown key (${SETTING_KEYS_HELP})`);
     if (unknown.length) continue;
     const shape = connectorSettingsSchema.safeParse(settings);
     if (!shape.success) {
-      for (const issue of shape.error.issues)
-        problems.push(`connectors.${id}.${issue.path.join('.')}: ${issue.message}`);
+      for (const issue of shape.error.issues) {
+        const at = ['connectors', id, ...issue.path.map(String)].join('.');
+        problems.push(sentence(issue, { at, label: at, value: valueAt(settings, issue.path) }));
+      }
       continue;
     }
     try {
@@ -470,6 +537,7 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
     ...(data.publicUrl ? { publicUrl: data.publicUrl.replace(/\/+$/, '') } : {}),
     logLevel: data.logLevel,
     ...(data.adminToken ? { adminToken: data.adminToken } : {}),
+    dashboardSession: data.dashboardSession,
     outbox: data.outbox,
     outboxSync: data.outboxSync,
     openconnect: {

@@ -8,6 +8,7 @@ import type { Activity } from './dashboard/activity.js';
 import type { Metrics } from './metrics.js';
 import type { Outbox } from './outbox/types.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { ReloadOutcome } from './reload.js';
 import type { SubscriptionView } from './subscriptions/supervisor.js';
 
 export interface ServerContext {
@@ -27,4 +28,6 @@ export interface ServerContext {
   store(connector: string, messages: PreparedMessage[]): ReturnType<Outbox['enqueue']>;
   /** The vendor sessions this runner holds or stands by for. */
   subscriptions(): SubscriptionView[];
+  /** Reads the configuration and its secrets again (POST /admin/reload, SIGHUP); throws ConfigProblems. */
+  reload?(): ReloadOutcome;
 }

@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbox } from './outbox/index.js';
 import type { Outbox, OutboxHooks } from './outbox/types.js';
 import { createRateLimiter } from './rate-limit.js';
+import { type ReloadOutcome, reload } from './reload.js';
 import type { Env } from './references.js';
 import { createSender } from './sender.js';
 import type { ServerContext } from './context.js';
@@ -26,6 +27,7 @@ import { buildMetricsServer, buildServer } from './server.js';
 import { createSupervisor, type Supervisor } from './subscriptions/supervisor.js';
 
 export { ConfigProblems, loadConfig, type RunnerConfig } from './config.js';
+export type { ReloadOutcome } from './reload.js';
 export type { SubscriptionView } from './subscriptions/supervisor.js';
 
 /** Every subscription of the enabled connectors that the deployment's options ask for. */
@@ -76,12 +78,22 @@ export interface Runner {
    * token generated for the dashboard when ADMIN_TOKEN was not set.
    */
   demo?: { secret: string; connectors: ConnectorDefinition[]; curl?: string; adminToken?: string };
+  /**
+   * Reads the config file, the environment and the _FILE secrets again and applies what can change while
+   * running (SIGHUP and POST /admin/reload call it). Throws ConfigProblems, changing nothing, on a bad config.
+   */
+  reload(): ReloadOutcome;
   /** Stops accepting, finishes in-flight sends, closes the store. Idempotent. */
   close(): Promise<void>;
 }
 
 /** What each delivery attempt, dead letter and pause becomes: metrics, dashboard counts and log lines. */
-function outboxHooks(metrics: Metrics, logger: Logger, activity: Activity): OutboxHooks {
+function outboxHooks(
+  metrics: Metrics,
+  logger: Logger,
+  activity: Activity,
+  keyPause: { paused: boolean },
+): OutboxHooks {
   return {
     onAttempt(record, result, latencyMs) {
       const connector = record.connector;
@@ -99,6 +111,7 @@ function outboxHooks(metrics: Metrics, logger: Logger, activity: Activity): Outb
         metrics.latency.observe({ connector }, Math.max(0, Date.now() - record.acceptedAt) / 1000);
         logger.info({ ...log, status: result.status }, 'delivered');
       } else if (result.pause) {
+        keyPause.paused = true;
         logger.error({ ...log, status: result.status, error: result.error }, 'OpenConnect refused the jwt');
       } else if (result.retryable) {
         metrics.retried.inc({ connector });
@@ -123,10 +136,11 @@ function outboxHooks(metrics: Metrics, logger: Logger, activity: Activity): Outb
     },
     onPauseChange(paused, reason) {
       metrics.paused.set(paused ? 1 : 0);
+      if (!paused) keyPause.paused = false;
       if (paused)
         logger.error(
           { reason },
-          'ALERT: delivery paused until the jwt is fixed (POST /admin/resume after fixing it)',
+          'ALERT: delivery paused until the jwt is fixed (put the new key in place, then POST /admin/reload or send SIGHUP)',
         );
       else logger.info('delivery resumed');
     },
@@ -180,17 +194,27 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
   const env = options.env ?? process.env;
   // Loaded only when needed, so a host that passes its own connectors does not import every vendor.
   const available = options.connectors ?? (await import('@openconnect/registry')).connectors;
-  const config = loadConfig({
-    ...(options.configPath ? { path: options.configPath } : {}),
-    ...(options.config !== undefined ? { document: options.config } : {}),
-    env,
-    available,
-    state,
-  });
+  // The same sources every time: a reload reads the file, the environment and the _FILE secrets again.
+  const load = (secrets?: string[]) =>
+    loadConfig({
+      ...(options.configPath ? { path: options.configPath } : {}),
+      ...(options.config !== undefined ? { document: options.config } : {}),
+      env,
+      available,
+      state,
+      ...(secrets ? { secrets } : {}),
+    });
+  const config = load();
   const nothingConfigured =
-    !options.configPath && options.config === undefined && !env.CONFIG && !env.CONNECTORS;
+    !options.configPath &&
+    options.config === undefined &&
+    !env.CONFIG &&
+    !env.CONNECTORS &&
+    !config.connectors.length; // CONNECTOR_<ID>_<OPTION> variables configure connectors too
   const demo =
     nothingConfigured && !config.openconnect.jwt ? enableDemo(config, available, state) : undefined;
+  // A demo's secrets are printed in the banner: it listens on this machine only unless HOST says otherwise.
+  if (demo && !env.HOST && !env.HOST_FILE) config.host = '127.0.0.1';
   const logger = createLogger({
     level: config.logLevel,
     secrets: config.secrets,
@@ -211,6 +235,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
   let opened: Outbox | undefined;
   const metrics = createMetrics(() => opened);
   const activity = createActivity();
+  const keyPause = { paused: false };
   let box: Outbox;
   try {
     box =
@@ -224,7 +249,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
         // The intake's writes give up when the vendor is answered 503 (redis-writes.ts).
         redis: { ...config.delivery.redis, writeTimeoutMs: config.limits.storeTimeoutMs },
         sqlite: { synchronous: config.outboxSync },
-        hooks: outboxHooks(metrics, logger, activity),
+        hooks: outboxHooks(metrics, logger, activity, keyPause),
       }));
   } catch (error) {
     sender.close();
@@ -243,8 +268,9 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
     config.connectors.map((c) => [c.connector.id, c.runtime]),
   );
   const store = createIntake({ outbox: box, metrics, config });
+  const subscribed = config.subscriptions.enabled ? enabledSubscriptions(config) : [];
   const supervisor = createSupervisor({
-    entries: config.subscriptions.enabled ? enabledSubscriptions(config) : [],
+    entries: subscribed,
     leases: box.leases,
     positions: box.state,
     store: async (connector, messages) => {
@@ -265,6 +291,37 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
     await emulator?.close();
     throw new ConfigProblems(problems);
   }
+  const reloadNow = (): ReloadOutcome => {
+    try {
+      if (demo)
+        throw new ConfigProblems([
+          'the demo runner has no configuration to reload: set CONFIG, CONNECTORS or CONNECTOR_<ID>_<OPTION> and OPENCONNECT_JWT, then restart',
+        ]);
+      const outcome = reload({
+        config,
+        runtimes,
+        target,
+        sender,
+        outbox: box,
+        logger,
+        // The running list: every logger, runtime and answer scrubs through it, so new secrets join it.
+        load: () => load(config.secrets),
+        pausedByKey: () => keyPause.paused && box.pausedReason() !== undefined,
+        subscribed: new Set(subscribed.map(({ runtime }) => runtime.connector.id)),
+      });
+      logger.info(outcome, 'configuration reloaded');
+      if (outcome.restartNeeded.length)
+        logger.warn(
+          { restartNeeded: outcome.restartNeeded },
+          'changed settings that are read at start-up only: they take effect at the next restart',
+        );
+      return outcome;
+    } catch (error) {
+      if (error instanceof ConfigProblems)
+        logger.error({ problems: error.problems }, 'reload refused: the running configuration stays');
+      throw error;
+    }
+  };
   const serverContext: ServerContext = {
     config,
     runtimes,
@@ -277,6 +334,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
     activity,
     store,
     subscriptions: () => supervisor.list(),
+    reload: reloadNow,
   };
   const app = buildServer(serverContext);
   const metricsApp = config.metricsPort === undefined ? undefined : buildMetricsServer(serverContext);
@@ -344,6 +402,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
       : {}),
     target,
     supervisor,
+    reload: reloadNow,
     close,
   };
 }

@@ -1,5 +1,6 @@
 // Structured logs that never carry a secret: pino's redact removes known fields, and every line is
 // scrubbed of the configured secret values on its way out (they can hide in messages and vendor text).
+import { scrubberFor } from '@openconnect/core';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 const REDACT_PATHS = [
@@ -44,37 +45,29 @@ function redactNested(object: Record<string, unknown>): Record<string, unknown> 
   return out;
 }
 
-/** The forms a secret takes in a JSON log line: raw, URL-encoded, JSON-escaped. */
-function forms(secret: string): string[] {
-  return [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])];
-}
-
-export function scrubber(secrets: readonly string[]): (line: string) => string {
-  const all = secrets.filter((s) => s.length >= 4).flatMap(forms);
-  if (!all.length) return (line) => line;
-  return (line) => {
-    let out = line;
-    for (const form of all) if (out.includes(form)) out = out.split(form).join('[redacted]');
-    return out;
-  };
-}
-
 export interface LoggerOptions {
   level: string;
-  secrets: readonly string[];
+  /**
+   * Scrubbed from every line. The list may grow (a reload adds the new secrets, keeping the old ones): the
+   * scrubber follows it.
+   */
+  secrets: string[];
   /** Where lines go (default stdout); tests pass a collector. */
   destination?: { write(line: string): unknown };
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const scrub = scrubber(options.secrets);
+  const { secrets } = options;
   const target = options.destination ?? pino.destination({ dest: 1, sync: false });
-  const stream: DestinationStream = { write: (line: string) => void target.write(scrub(line)) };
+  // scrubberFor keeps one scrubber per list and builds it again only when the list has grown.
+  const stream: DestinationStream = { write: (line: string) => void target.write(scrubberFor(secrets)(line)) };
   return pino(
     {
       level: options.level,
       redact: { paths: REDACT_PATHS, censor: CENSOR },
-      formatters: { log: redactNested },
+      // "level":"info", not 30: the same field and names as the Amazon Connect Lambdas' lines, so one
+      // log query finds warnings and errors from both.
+      formatters: { log: redactNested, level: (label) => ({ level: label }) },
     },
     stream,
   );

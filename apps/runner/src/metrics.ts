@@ -34,6 +34,7 @@ export interface Metrics {
 export interface ConnectionMetrics {
   open: Gauge;
   refused: Counter<'reason'>;
+  evicted: Counter;
 }
 
 type SubscriptionLabels = 'connector' | 'subscription';
@@ -149,9 +150,14 @@ export function createMetrics(getOutbox: () => Outbox | undefined, defaults = tr
     }),
     refused: counter(
       'openconnect_connections_refused_total',
-      'Connections closed on arrival: max_connections (limits.maxConnections held) or per_client (limits.connectionsPerClient from one address)',
+      'Connections closed on arrival: max_connections (limits.maxConnections held, none of them idle) or per_client (limits.connectionsPerClient from one address)',
       ['reason'],
     ),
+    evicted: new Counter({
+      name: 'openconnect_connections_evicted_total',
+      help: 'Idle connections (no request in progress) closed, oldest first, to make room for a new one at limits.maxConnections',
+      registers: [registry],
+    }),
   };
   new Gauge({
     name: 'openconnect_outbox_depth',

@@ -21,7 +21,13 @@ export interface SenderOptions {
 
 export interface Sender {
   deliver: Deliver;
-  client: OpenConnectClient;
+  /** The client attempts use now (update() replaces it). */
+  readonly client: OpenConnectClient;
+  /**
+   * Sends with new settings from the next attempt on (a reloaded jwt); attempts in flight finish on the
+   * old client, which is closed once they have had their timeout.
+   */
+  update(options: SenderOptions): void;
   close(): void;
 }
 
@@ -48,13 +54,36 @@ export function toAttemptResult(error: unknown, secrets: string[]): AttemptResul
 }
 
 export function createSender(options: SenderOptions): Sender {
-  const client = createOpenConnectClient(options);
+  let client = createOpenConnectClient(options);
+  let timeoutMs = options.timeoutMs;
+  // Every jwt this sender has held: an answer echoing an old one is scrubbed too.
   const secrets = [options.jwt];
+  const retired = new Set<NodeJS.Timeout>();
+  const retiredClients = new Set<OpenConnectClient>();
   return {
-    client,
+    get client() {
+      return client;
+    },
+    update(next) {
+      const old = client;
+      const grace = timeoutMs + 1_000;
+      client = createOpenConnectClient(next);
+      timeoutMs = next.timeoutMs;
+      if (!secrets.includes(next.jwt)) secrets.push(next.jwt);
+      retiredClients.add(old);
+      const timer = setTimeout(() => {
+        retired.delete(timer);
+        retiredClients.delete(old);
+        old.close();
+      }, grace);
+      timer.unref();
+      retired.add(timer);
+    },
     async deliver(record) {
+      // Read once: an attempt runs on the client it started with, even if a reload replaces it meanwhile.
+      const current = client;
       try {
-        const result = await client.send({
+        const result = await current.send({
           agentid: record.agentid,
           event: record.event,
           props: record.props,
@@ -64,6 +93,12 @@ export function createSender(options: SenderOptions): Sender {
         return toAttemptResult(error, secrets);
       }
     },
-    close: () => client.close(),
+    close() {
+      for (const timer of retired) clearTimeout(timer);
+      for (const old of retiredClients) old.close();
+      retired.clear();
+      retiredClients.clear();
+      client.close();
+    },
   };
 }

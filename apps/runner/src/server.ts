@@ -67,8 +67,10 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
 
   // Nothing the runner answers carries a configured secret, on any surface: not a vendor's echo in a
   // connector's answer (core scrubs those too), not a path that names one in a refusal.
-  const scrub = scrubberFor(ctx.config.secrets);
-  app.addHook('onSend', async (_request, _reply, payload) => (typeof payload === 'string' ? scrub(payload) : payload));
+  // Looked up per answer: a reload adds secrets to the list, and scrubberFor remakes the scrubber then.
+  app.addHook('onSend', async (_request, _reply, payload) =>
+    typeof payload === 'string' ? scrubberFor(ctx.config.secrets)(payload) : payload,
+  );
 
   // This scope parses no body.
   app.register(async (scope) => {

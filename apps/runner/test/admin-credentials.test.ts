@@ -2,15 +2,15 @@
 // must say application/json (a cross-site form cannot). Which rule applies is decided by the credential that
 // actually signed the request in, not by whether some Authorization header is present.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE, sessionValue } from '../src/dashboard/session.js';
-import { ADMIN_TOKEN, startTestRunner, type TestRunner } from './helpers/runner.js';
+import { ADMIN_TOKEN, signInCookie, startTestRunner, type TestRunner } from './helpers/runner.js';
 
-const cookie = `${SESSION_COOKIE}=${sessionValue(ADMIN_TOKEN)}`;
 
 describe('admin writes: the credential that signed the request in decides', () => {
   let t: TestRunner;
+  let cookie: string;
   beforeAll(async () => {
     t = await startTestRunner();
+    ({ cookie } = await signInCookie(t.runner.url));
   });
   afterAll(() => t.close());
 

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigProblems, loadConfig } from '../src/config.js';
+import { ConfigProblems, configSchema, loadConfig } from '../src/config.js';
+import { keysAt } from '../src/config-sentences.js';
 import { ACME_SECRET, acme } from './helpers/acme.js';
 import { ref } from './helpers/runner.js';
 
@@ -47,13 +48,17 @@ describe('runner configuration', () => {
       }),
     );
     expect(problems).toEqual([
-      'port: Invalid input: expected number, received NaN',
-      'logLevel: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"',
-      'adminToken: adminToken must be at least 16 characters',
-      'outbox: outbox must be sqlite:<path> or a redis:// URL',
-      'openconnect: Unrecognized key: "colour"',
-      'limits.bodyBytes: Too small: expected number to be >0',
-      '(root): Unrecognized key: "extra"',
+      'port: "eighty" is not a port number (1-65535)',
+      'logLevel: "loud" is not a log level (fatal, error, warn, info, debug, trace or silent)',
+      // A secret's value is never repeated in a problem.
+      'adminToken: the value given is not a token of at least 16 characters (e.g. from `openssl rand -hex 24`)',
+      'outbox: "mysql://x" is not an outbox: sqlite:<path> or a redis:// (rediss://) URL',
+      'openconnect: unknown key "colour" (openconnect takes url, jwt, crmid, method, timeoutMs)',
+      'limits.bodyBytes: -1 is not a whole number of bytes (more than 0)',
+      'CONFIG: unknown key "extra" (the config takes port, host, metricsPort, metricsHost, publicUrl, logLevel, adminToken, dashboardSession, outbox, outboxSync, openconnect, limits, delivery, subscriptions, cors, connectors)',
+      // The end-of-life host is reported beside the schema's problems, not after they are fixed.
+      expect.stringMatching(/^openconnect\.url: the OpenConnect host connect\.openmethods\.com is end-of-life \(use connect\.openmethodscloud\.com/),
+      'openconnect.crmid (OPENCONNECT_CRMID): required with a real jwt; it is the CRM domain the PopFlow runs for',
       'connectors.ghost: no such connector; the registry has acme',
       'CONNECTORS: no such connector "nope"; the registry has acme',
       'connectors.acme: connector acme options: secret: secret must be at least 16 characters (see connectors/acme/README.md for the options it takes)',
@@ -139,7 +144,7 @@ describe('runner configuration', () => {
     expect(loadConfig({ available, env: { OUTBOX_SYNC: 'NORMAL' } }).outboxSync).toBe('normal');
     expect(loadConfig({ available, env: {}, document: { outboxSync: 'normal' } }).outboxSync).toBe('normal');
     expect(problemsOf(() => loadConfig({ available, env: { OUTBOX_SYNC: 'off' } }))).toEqual([
-      'outboxSync: outboxSync must be full or normal',
+      'OUTBOX_SYNC: "off" is not full or normal',
     ]);
   });
 
@@ -288,7 +293,7 @@ describe('pnpm start with a bad config', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('the runner configuration has 2 problem(s):');
-    expect(result.stderr).toContain('  - port: Too small: expected number to be >=0');
+    expect(result.stderr).toContain('  - port: -1 is not a port number (1-65535)');
     expect(result.stderr).toMatch(/ {2}- connectors\.nosuch: no such connector; the registry has /);
   });
 });
@@ -320,8 +325,8 @@ describe('subscription settings', () => {
       ),
     ).toEqual([
       'SUBSCRIPTIONS: "sometimes" must be on or off',
-      'subscriptions.leaseTtlMs: Too small: expected number to be >=1000',
-      'subscriptions: Unrecognized key: "lease"',
+      'subscriptions.leaseTtlMs: 10 is not a whole number of milliseconds (at least 1000)',
+      'subscriptions: unknown key "lease" (subscriptions takes enabled, leaseTtlMs, backoffBaseMs, backoffMaxMs, stableMs, checkTimeoutMs, stopTimeoutMs)',
     ]);
   });
 });
@@ -338,13 +343,13 @@ describe('the identical-request window (delivery.identicalRequestWindowMs)', () 
 
   it('names a value that is no number of milliseconds', () => {
     expect(problemsOf(() => loadConfig({ available, env: { IDENTICAL_REQUEST_WINDOW_MS: 'soon' }, document: {} }))).toEqual([
-      'delivery.identicalRequestWindowMs: identicalRequestWindowMs must be a number of milliseconds (0: off)',
+      'IDENTICAL_REQUEST_WINDOW_MS: "soon" is not a whole number of milliseconds (0: off)',
     ]);
     expect(problemsOf(() => loadConfig({ available, env: {}, document: { delivery: { identicalRequestWindowMs: -1 } } }))).toEqual([
-      'delivery.identicalRequestWindowMs: identicalRequestWindowMs must be 0 (off) or more',
+      'delivery.identicalRequestWindowMs: -1 is not a whole number of milliseconds (0: off)',
     ]);
     expect(problemsOf(() => loadConfig({ available, env: {}, document: { delivery: { identicalRequestWindowMs: 1.5 } } }))).toEqual([
-      'delivery.identicalRequestWindowMs: identicalRequestWindowMs must be whole milliseconds',
+      'delivery.identicalRequestWindowMs: 1.5 is not a whole number of milliseconds (0: off)',
     ]);
   });
 });
@@ -364,10 +369,70 @@ describe('a Redis that can lose accepted events (delivery.redis.acceptDataLoss, 
       'OUTBOX_ACCEPT_DATA_LOSS: "maybe" must be yes or no',
     ]);
     expect(problemsOf(() => loadConfig({ available, env: { OUTBOX_PERSISTENCE: 'trust-me' }, document: {} }))).toEqual([
-      'delivery.redis.persistence: persistence must be check or confirmed',
+      'OUTBOX_PERSISTENCE: "trust-me" is not check or confirmed',
     ]);
     expect(problemsOf(() => loadConfig({ available, env: {}, document: { delivery: { redis: { acceptDataLoss: 'yes' } } } }))).toEqual([
-      'delivery.redis.acceptDataLoss: Invalid input: expected boolean, received string',
+      'delivery.redis.acceptDataLoss: "yes" is not true or false',
+    ]);
+  });
+});
+
+describe('problems as sentences (no raw schema messages)', () => {
+  const RAW = /Invalid (input|option)|Too (small|big)|Unrecognized key|expected (number|string|boolean|object|array|record)/;
+
+  /** Every leaf field of the runner's config schema, as paths. */
+  function leaves(at: string[] = []): string[][] {
+    const keys = keysAt(configSchema, at);
+    if (!keys.length) return [at];
+    return keys.flatMap((key) => leaves([...at, key]));
+  }
+  const fields = leaves().filter(([top]) => top !== 'connectors');
+  const documentWith = (value: unknown) => {
+    const doc: Record<string, unknown> = {};
+    for (const path of fields) {
+      let at = doc;
+      for (const key of path.slice(0, -1)) {
+        at[key] ??= {};
+        at = at[key] as Record<string, unknown>;
+      }
+      at[path.at(-1)!] = value;
+    }
+    return doc;
+  };
+
+  it.each([
+    ['a mapping', { wrong: true }],
+    ['a negative number', -5],
+  ])('every field given %s is named once, in one pass, in words', (_name, value) => {
+    expect(fields.length).toBeGreaterThanOrEqual(50);
+    const problems = problemsOf(() => loadConfig({ available, env: {}, document: documentWith(value) }));
+    for (const path of fields) expect(problems.filter((p) => p.startsWith(`${path.join('.')}: `)), path.join('.')).toHaveLength(1);
+    expect(problems.filter((p) => RAW.test(p))).toEqual([]);
+  });
+
+  it('names a wrong connector setting in words too', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        available,
+        env: {},
+        document: {
+          connectors: {
+            acme: {
+              events: { answered: 5 },
+              props: { allow: 'callerId', drop: [3], rename: { ani: '' } },
+              directory: ['jdoe'],
+              options: { secret: ACME_SECRET },
+            },
+          },
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      'connectors.acme.events.answered: 5 is not a PopFlow event name, or null to not send that event',
+      'connectors.acme.props.allow: "callerId" is not a list of prop names (a name may end in *)',
+      'connectors.acme.props.drop.0: 3 is not a prop name',
+      'connectors.acme.props.rename.ani: "" is not the name the PopFlow expects',
+      'connectors.acme.directory: a list is not a mapping of platform user id → agent login',
     ]);
   });
 });

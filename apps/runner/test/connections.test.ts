@@ -1,5 +1,6 @@
 // Connections are bounded, so idle sockets cannot use up the process's file descriptors and keep every
-// other client out: a cap per client address, a cap on all of them (each counted when reached), and a
+// other client out: a cap per client address, a cap on all of them (idle ones shed first, each refusal
+// counted), and a
 // request that must have arrived whole within limits.requestTimeoutMs, however slowly its bytes trickle in.
 // Real sockets on loopback; 127.0.0.2 and up are other clients (Linux routes all of 127/8 to lo).
 import net from 'node:net';
@@ -82,26 +83,47 @@ describe('a cap on all connections', () => {
   });
   afterAll(() => t.close());
 
-  it('refuses connections beyond it, counts them, and takes a client again once one is free', async () => {
-    const idle = [
-      ...(await openIdle(t, '127.0.0.3', 5)),
-      ...(await openIdle(t, '127.0.0.4', 5)),
-      ...(await openIdle(t, '127.0.0.5', 5)),
-    ];
-    await until(() => closedCount(idle) === 3, 10_000, 'three sockets refused');
-    expect(await refused(t, 'max_connections')).toBe(3);
-    expect(await refused(t, 'per_client')).toBe(0);
-    await expect(fetch(`${t.runner.url}/healthz`)).rejects.toThrow();
-    idle.find((i) => !i.closed)!.socket.destroy();
-    await until(
-      () =>
-        fetch(`${t.runner.url}/healthz`).then(
-          (res) => res.status === 200,
-          () => false,
-        ),
-      10_000,
-      'a client served once a connection is free',
-    );
+  const evicted = async () =>
+    (await t.runner.metrics.registry.getSingleMetric('openconnect_connections_evicted_total')?.get())?.values[0]?.value ?? 0;
+
+  it('makes room by closing the oldest idle connections, so idle sockets from many addresses keep no client out', async () => {
+    const first = await openIdle(t, '127.0.0.3', 5);
+    const later = [...(await openIdle(t, '127.0.0.4', 5)), ...(await openIdle(t, '127.0.0.5', 5))];
+    // 15 connections for 12 places: the three oldest make room, the newer ones stay open.
+    await until(() => closedCount([...first, ...later]) === 3, 10_000, 'three idle sockets closed');
+    expect(closedCount(first)).toBe(3);
+    expect(closedCount(later)).toBe(0);
+    expect(await evicted()).toBe(3);
+    expect(await refused(t, 'max_connections')).toBe(0);
+    // A new client is served at once, in the place of the oldest idle connection left.
+    const [client] = await openIdle(t, '127.0.0.10', 1);
+    expect(await statusLineOn(client!.socket, '/healthz')).toBe('HTTP/1.1 200 OK');
+    expect(closedCount(first)).toBe(4);
+  });
+
+  it('refuses a new connection, counted, only when every connection has a request in progress', async () => {
+    const { port } = new URL(t.runner.url);
+    const open = async () =>
+      (await t.runner.metrics.registry.getSingleMetric('openconnect_connections_open')?.get())?.values[0]?.value;
+    await until(async () => (await open()) === 0, 5_000, "the last test's sockets closed");
+    // Twelve requests in progress: headers sent, the body still to come.
+    const busy = await openIdle(t, '127.0.0.6', 0);
+    for (const address of ['127.0.0.6', '127.0.0.7', '127.0.0.8']) busy.push(...(await openIdle(t, address, 4)));
+    await until(() => closedCount(busy) === 0 && busy.length === 12, 5_000, 'twelve connections');
+    const before = await evicted();
+    for (const { socket } of busy)
+      socket.write(`POST /webhooks/acme/events HTTP/1.1\r\nHost: runner\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+    await new Promise((r) => setTimeout(r, 200));
+    const extra = new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port: Number(port), localAddress: '127.0.0.9' });
+      socket.on('error', () => {});
+      socket.once('close', () => resolve(true));
+      opened.push({ socket, closed: false });
+    });
+    expect(await extra).toBe(true);
+    expect(closedCount(busy)).toBe(0);
+    expect(await refused(t, 'max_connections')).toBe(1);
+    expect(await evicted()).toBe(before);
   });
 });
 

@@ -55,10 +55,13 @@ describe('crash safety', () => {
         ...env(config, outbox),
         ...(sync === 'normal' ? { OUTBOX_SYNC: 'NORMAL' } : {}),
       });
-      emulator.setDelay(5); // deliveries lag intake, so the kill leaves a backlog
+      // Deliveries lag intake (7 agents × 5 a second at most) even when a busy machine slows intake, so the
+      // kill leaves a backlog; each lane has an attempt in flight, taken by OpenConnect and not yet answered.
+      emulator.setDelay(200);
       let runner = await spawnRunner(envOf());
       children.push(runner);
-      expect(runner.output.join('')).toContain(bannerNote);
+      // The banner is on stderr, the ready line on stdout: either pipe may be read first.
+      await until(() => runner.output.join('').includes(bannerNote), 5_000, 'the banner note');
       const traffic = load(() => runner.url, { workers: 6, max: 2000, prefix: `sq${sync}` });
       await until(() => traffic.accepted.length >= 150, 20_000, '150 accepted');
       await runner.kill('SIGKILL');

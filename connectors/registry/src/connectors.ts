@@ -1,10 +1,11 @@
-// One line per connector. `pnpm new-connector <id>` adds the line; keep them sorted.
-export { default as amazonConnect } from '../../amazon-connect/src/index.js';
-export { default as avaya } from '../../avaya/src/index.js';
-export { default as c8x8 } from '../../8x8/src/index.js';
-export { default as cisco } from '../../cisco/src/index.js';
-export { default as five9 } from '../../five9/src/index.js';
-export { default as genesys } from '../../genesys/src/index.js';
-export { default as incontact } from '../../incontact/src/index.js';
-export { default as talkdesk } from '../../talkdesk/src/index.js';
-export { default as twilioFlex } from '../../twilio-flex/src/index.js';
+// One line per connector, each a workspace dependency in package.json (so `pnpm deploy` carries it).
+// `pnpm new-connector <id>` adds both; keep them sorted.
+export { default as amazonConnect } from '@openconnect/amazon-connect';
+export { default as avaya } from '@openconnect/avaya';
+export { default as c8x8 } from '@openconnect/8x8';
+export { default as cisco } from '@openconnect/cisco';
+export { default as five9 } from '@openconnect/five9';
+export { default as genesys } from '@openconnect/genesys';
+export { default as incontact } from '@openconnect/incontact';
+export { default as talkdesk } from '@openconnect/talkdesk';
+export { default as twilioFlex } from '@openconnect/twilio-flex';

@@ -1,5 +1,5 @@
 // The registry: the only place the runner and the CLI learn which connectors exist.
-// Connector folders are imported directly (see connectors.ts), so adding one needs no install step here.
+// Connectors are workspace dependencies imported by package name (see connectors.ts).
 import type { ConnectorDefinition } from '@openconnect/core';
 import * as all from './connectors.js';
 

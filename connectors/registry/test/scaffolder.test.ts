@@ -20,8 +20,13 @@ describe('pnpm new-connector', () => {
       expect(existsSync(join(scratch, 'connectors/acme-cloud', file)), file).toBe(true);
     }
     expect(readFileSync(join(scratch, 'connectors/registry/src/connectors.ts'), 'utf8')).toBe(
-      "// One line per connector.\nexport { default as acmeCloud } from '../../acme-cloud/src/index.js';\nexport { default as zeta } from '../../zeta/src/index.js';\n",
+      "// One line per connector.\nexport { default as acmeCloud } from '@openconnect/acme-cloud';\nexport { default as zeta } from '@openconnect/zeta';\n",
     );
+    // Declared as a workspace dependency too, so a pruned deploy of the runner carries the new connector.
+    expect(JSON.parse(readFileSync(join(scratch, 'connectors/registry/package.json'), 'utf8')).dependencies).toEqual({
+      '@openconnect/acme-cloud': 'workspace:*',
+      '@openconnect/zeta': 'workspace:*',
+    });
     expect(JSON.parse(readFileSync(join(scratch, 'connectors/acme-cloud/package.json'), 'utf8')).name).toBe('@openconnect/acme-cloud');
   });
 

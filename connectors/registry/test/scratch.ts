@@ -32,7 +32,11 @@ export function makeScratch(): string {
   mkdirSync(join(scratch, 'connectors/registry/src'), { recursive: true });
   writeFileSync(
     join(scratch, 'connectors/registry/src/connectors.ts'),
-    "// One line per connector.\nexport { default as zeta } from '../../zeta/src/index.js';\n",
+    "// One line per connector.\nexport { default as zeta } from '@openconnect/zeta';\n",
+  );
+  writeFileSync(
+    join(scratch, 'connectors/registry/package.json'),
+    `${JSON.stringify({ name: '@openconnect/registry', dependencies: { '@openconnect/zeta': 'workspace:*' } }, null, 2)}\n`,
   );
   return scratch;
 }

@@ -7,22 +7,31 @@ import {
   OpenConnectError,
 } from '@openconnect/core';
 import { EXIT, fail, type Io, ok, warn } from '../output.js';
-import { type ConnectionFlags, connectionFrom } from '../settings.js';
+import { type ConnectionFlags, connectionFrom, UsageError } from '../settings.js';
 
 export interface DoctorFlags extends ConnectionFlags {
   agentid?: string;
   event?: string;
   send: boolean;
+  /** One JSON object on stdout instead of lines: { ok, problems, checks: [{ level, text }] }. */
+  json?: boolean;
 }
 
 type Check = { level: 'ok' | 'warn' | 'fail'; text: string };
 
 export async function doctorCommand(flags: DoctorFlags, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const connection = connectionFrom(flags, env);
+  let connection: ReturnType<typeof connectionFrom>;
+  try {
+    connection = connectionFrom(flags, env);
+  } catch (error) {
+    if (!flags.json || !(error instanceof UsageError)) throw error;
+    io.out(JSON.stringify({ ok: false, error: error.message, code: 'usage' }));
+    return EXIT.usage;
+  }
   const checks: Check[] = [];
   const add = (level: Check['level'], text: string) => {
     checks.push({ level, text });
-    (level === 'ok' ? ok : level === 'warn' ? warn : fail)(io, text);
+    if (!flags.json) (level === 'ok' ? ok : level === 'warn' ? warn : fail)(io, text);
   };
 
   let urlUsable = false;
@@ -87,6 +96,10 @@ export async function doctorCommand(flags: DoctorFlags, io: Io, env: NodeJS.Proc
   }
 
   const failed = checks.filter((c) => c.level === 'fail').length;
+  if (flags.json) {
+    io.out(JSON.stringify({ ok: failed === 0, problems: failed, checks }));
+    return failed ? EXIT.failed : EXIT.ok;
+  }
   io.out(failed ? `${failed} problem${failed > 1 ? 's' : ''} to fix.` : 'No problems found.');
   return failed ? EXIT.failed : EXIT.ok;
 }

@@ -8,7 +8,7 @@ import type { Emulator } from '@openconnect/core/testing';
 import { ACME_SECRET } from '../../test/helpers/acme.js';
 import { type ChildRunner, load, spawnRunner } from '../../test/helpers/processes.js';
 import { baseConfig, TEST_JWT } from '../../test/helpers/runner.js';
-import { count, drained, type Figures } from './figures.js';
+import { arrivals, count, drained, type Figures } from './figures.js';
 
 export interface SigkillOptions {
   kills: number;
@@ -41,6 +41,7 @@ export async function sqliteSigkill(emulator: Emulator, options: SigkillOptions)
   };
   const accepted: string[] = [];
   let refused = 0;
+  let backlog = 0;
   let runner: ChildRunner | undefined;
   const started = Date.now();
   emulator.reset();
@@ -63,7 +64,10 @@ export async function sqliteSigkill(emulator: Emulator, options: SigkillOptions)
       await stopping;
       accepted.push(...traffic.accepted);
       refused += traffic.failed.length;
+      const seen = arrivals(emulator);
+      backlog += accepted.filter((id) => !seen.has(id)).length;
     }
+    if (backlog === 0) throw new Error('no kill left a backlog behind: the run proved no restart delivers');
     emulator.setDelay(0);
     runner = await spawnRunner(env);
     await drained(emulator, accepted, 60_000);
@@ -75,7 +79,11 @@ export async function sqliteSigkill(emulator: Emulator, options: SigkillOptions)
         // Each kill can leave one attempt per lane in flight: OpenConnect took it, the outbox never heard.
         duplicateBound: options.kills * concurrency,
         refused,
-        notes: { kills: options.kills, seconds: Math.round((Date.now() - started) / 1000) },
+        notes: {
+          kills: options.kills,
+          'undelivered at the kills': backlog,
+          seconds: Math.round((Date.now() - started) / 1000),
+        },
       },
     );
   } finally {

@@ -5,9 +5,11 @@
 import { type ConnectorRuntime, redact } from '@openconnect/core';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { backupRoute } from '../backup.js';
+import { ConfigProblems } from '../config.js';
 import type { ServerContext } from '../context.js';
 import { dashboardApi } from '../dashboard/api.js';
-import { signedInBy } from '../dashboard/session.js';
+import { signedInBy, useDashboardSessions } from '../dashboard/session.js';
 import type { DeliveryRecord } from '../outbox/types.js';
 import { declareReads, sendError } from '../reply.js';
 import { describeIssues, readJsonBodies } from './json.js';
@@ -51,13 +53,14 @@ export function admin(ctx: ServerContext): FastifyPluginAsync {
   const { outbox, config } = ctx;
   const token = config.adminToken;
   return async (scope) => {
+    await useDashboardSessions(scope, ctx); // before the sign-in check below, which reads the session
     // Writes by cookie must say application/json (below), which a cross-site form cannot.
     readJsonBodies(scope);
     declareReads(scope, 'the admin API reads JSON (content-type: application/json)');
 
     scope.addHook('onRequest', async (request, reply) => {
       if (!token) return sendError(reply, 403, 'the admin API is disabled: set ADMIN_TOKEN to enable it');
-      const credential = signedInBy(request.headers, token);
+      const credential = await signedInBy(request, token, config.dashboardSession);
       if (!credential) {
         reply.header('www-authenticate', 'Bearer');
         return sendError(reply, 401, 'admin API: send Authorization: Bearer <ADMIN_TOKEN>');
@@ -71,6 +74,7 @@ export function admin(ctx: ServerContext): FastifyPluginAsync {
       typeof payload === 'string' ? redact(payload, config.secrets) : payload,
     );
     await scope.register(dashboardApi(ctx));
+    await scope.register(backupRoute(ctx));
 
     scope.get('/deliveries', async (request, reply) => {
       const query = listQuery.safeParse(request.query);
@@ -126,6 +130,24 @@ export function admin(ctx: ServerContext): FastifyPluginAsync {
       outbox.resume();
       request.log.info({ wasPaused }, 'admin: delivery resumed');
       return { resumed: true, wasPaused };
+    });
+
+    // Secrets re-read without a restart: a re-generated OpenConnect key or vendor secret in place, then this.
+    scope.post('/reload', async (request, reply) => {
+      if (!ctx.reload) return sendError(reply, 404, 'this runner cannot reload its configuration');
+      try {
+        const outcome = ctx.reload();
+        request.log.info({ applied: outcome.applied }, 'admin: configuration reloaded');
+        return { reloaded: true, ...outcome };
+      } catch (error) {
+        if (!(error instanceof ConfigProblems)) throw error;
+        return sendError(
+          reply,
+          422,
+          `the configuration has ${error.problems.length} problem(s); the running one is kept until they are fixed`,
+          { problems: error.problems },
+        );
+      }
     });
 
     scope.get('/connectors', async () => ({

@@ -1,13 +1,13 @@
 // The operator dashboard, served by the runner at `/`: static HTML, CSS and one script (no build step,
-// ~20 KB, held in memory), fed by the admin API. Sign-in keeps a derived session value in a cookie.
+// ~20 KB, held in memory), fed by the admin API. Sign-in opens a server-side session (session.ts).
 // This scope reads one body, the sign-in form; any other body is refused with 415.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { safeCompare } from '@openconnect/core';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { RunnerConfig } from '../config.js';
+import type { ServerContext } from '../context.js';
 import { declareReads } from '../reply.js';
-import { clearedCookie, sessionCookie, signedInBy } from './session.js';
+import { SESSION_COOKIE, signedInBy, signIn, signOut, useDashboardSessions } from './session.js';
 
 const assets = join(import.meta.dirname, 'assets');
 const read = (name: string) => readFileSync(join(assets, name), 'utf8');
@@ -53,10 +53,11 @@ function loginPage(error?: string) {
   );
 }
 
-export function dashboardPages(ctx: { config: RunnerConfig }): FastifyPluginAsync {
+export function dashboardPages(ctx: Pick<ServerContext, 'config' | 'outbox'>): FastifyPluginAsync {
   const token = ctx.config.adminToken;
-  const secure = (ctx.config.publicUrl ?? '').startsWith('https:');
+  const limits = ctx.config.dashboardSession;
   return async (scope) => {
+    await useDashboardSessions(scope, ctx);
     // The sign-in form, parsed by the platform's URLSearchParams: one field does not need @fastify/formbody.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(FORM, { parseAs: 'string' }, (_request, body, done) =>
@@ -74,7 +75,7 @@ export function dashboardPages(ctx: { config: RunnerConfig }): FastifyPluginAsyn
     scope.get('/', async (request, reply) => {
       if (!token)
         return html(reply, 403, loginPage('The dashboard is disabled: start the runner with ADMIN_TOKEN set.'));
-      return signedInBy(request.headers, token) ? html(reply, 200, files.index) : html(reply, 200, loginPage());
+      return (await signedInBy(request, token, limits)) ? html(reply, 200, files.index) : html(reply, 200, loginPage());
     });
 
     scope.post('/login', async (request, reply) => {
@@ -82,12 +83,20 @@ export function dashboardPages(ctx: { config: RunnerConfig }): FastifyPluginAsyn
         return html(reply, 403, loginPage('The dashboard is disabled: start the runner with ADMIN_TOKEN set.'));
       const given = (request.body as URLSearchParams | undefined)?.get('token') ?? '';
       if (!safeCompare(given, token)) return html(reply, 401, loginPage('That is not the admin token.'));
-      return reply.code(303).header('set-cookie', sessionCookie(token, secure)).header('location', '/').send();
+      try {
+        await signIn(request, token);
+      } catch (error) {
+        request.log.warn({ err: error }, 'dashboard sign-in: the session store did not answer');
+        return html(reply, 503, loginPage('Sign-in is unavailable: the outbox store does not answer. Try again shortly.'));
+      }
+      return reply.code(303).header('location', '/').send();
     });
 
-    scope.post('/logout', async (_request, reply) =>
-      reply.code(303).header('set-cookie', clearedCookie).header('location', '/').send(),
-    );
+    // The session ends in the store, so its cookie, even replayed from a copy, opens nothing any more.
+    scope.post('/logout', async (request, reply) => {
+      await signOut(request);
+      return reply.code(303).clearCookie(SESSION_COOKIE, { path: '/' }).header('location', '/').send();
+    });
 
     scope.get('/dashboard/dashboard.css', async (_request, reply) =>
       reply.headers({ ...SECURITY_HEADERS, 'content-type': 'text/css; charset=utf-8' }).send(files.css),

@@ -19,6 +19,7 @@ import { attempt, partitionOf, resolvePolicy, safeHooks } from './policy.js';
 import { createRedisLeases } from './leases.js';
 import { guardPersistence } from './redis-persistence.js';
 import { CANCEL_TTL_MS, createRecords } from './redis-records.js';
+import { checkRedisSchema } from './redis-schema.js';
 import { createSharedPause } from './redis-pause.js';
 import { connectWrites, createCanceller, createClock, NotStored } from './redis-writes.js';
 import type { Deliver, DeliveryRecord, EnqueueOptions, Outbox, OutboxOptions, PruneResult } from './types.js';
@@ -51,6 +52,14 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     intervalMs: options.redis?.persistenceCheckMs ?? 60_000,
     onChange: (warnings) => hooks.onWarningsChange(warnings),
   }).catch((error: unknown) => {
+    redis.disconnect();
+    writes.disconnect();
+    throw error;
+  });
+  // The prefix's key layout: written when absent, refused when newer than this code (redis-schema.ts).
+  // After the persistence check, so a Redis refused for what it would lose is not written to at all.
+  await checkRedisSchema(writes, prefix, parsed.host).catch((error: unknown) => {
+    persistence.stop();
     redis.disconnect();
     writes.disconnect();
     throw error;

@@ -1,45 +1,9 @@
-// The SQLite outbox's tables. The backlog lives only here, on disk: the delivery loop reads one head
-// message per agent through `lanes`, so memory does not grow with the queue.
+// The SQLite outbox's rows and statements (the tables themselves are made by sqlite-migrations.ts).
+// The backlog lives only here, on disk: the delivery loop reads one head message per agent through
+// `lanes`, so memory does not grow with the queue.
 import { DEFAULT_STATE_TTL_MS, type Lifecycle, type Props, type StateStore } from '@openconnect/core';
 import type Database from 'better-sqlite3';
 import type { DeliveryRecord, DeliveryStatus } from './types.js';
-
-export const SCHEMA = `
-CREATE TABLE IF NOT EXISTS messages (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: ids are never reused after pruning, so they stay in acceptance order
-  connector TEXT NOT NULL,
-  source TEXT NOT NULL,
-  agentid TEXT NOT NULL,
-  event TEXT NOT NULL,
-  lifecycle TEXT NOT NULL,
-  props TEXT NOT NULL,
-  dedupe_key TEXT,
-  status TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  accepted_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  next_attempt_at INTEGER,
-  last_status INTEGER,
-  last_error TEXT,
-  last_answer TEXT,
-  delivered_at INTEGER,
-  dead_reason TEXT
-);
-CREATE INDEX IF NOT EXISTS messages_by_status ON messages(status, id);
-CREATE INDEX IF NOT EXISTS messages_by_agent ON messages(agentid, id);
-CREATE INDEX IF NOT EXISTS messages_pending_by_agent ON messages(agentid, id) WHERE status IN ('queued', 'retrying');
--- One row per agent with pending messages: its oldest pending message and when that one is due.
-CREATE TABLE IF NOT EXISTS lanes (
-  agentid TEXT PRIMARY KEY,
-  head_id INTEGER NOT NULL,
-  next_at INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS lanes_due ON lanes(next_at);
-CREATE TABLE IF NOT EXISTS dedupe (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS dedupe_expiry ON dedupe(expires_at);
-CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS state_expiry ON state(expires_at);
-`;
 
 export interface MessageRow {
   id: number;

@@ -13,7 +13,8 @@ import type { PreparedMessage } from '@openconnect/core';
 import Database from 'better-sqlite3';
 import { createLocalLeases } from './leases.js';
 import { attempt, type Decision, resolvePolicy, safeHooks } from './policy.js';
-import { type MessageRow, prepareStatements, SCHEMA, sqliteStateStore, toRecord } from './sqlite-schema.js';
+import { migrate } from './sqlite-migrations.js';
+import { type MessageRow, prepareStatements, sqliteStateStore, toRecord } from './sqlite-schema.js';
 import {
   type AttemptResult,
   type Deliver,
@@ -50,7 +51,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.exec(SCHEMA);
+    migrate(db, file); // forward steps the file lacks, or a refusal of a file newer than this code
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code === 'SQLITE_BUSY') {
@@ -317,8 +318,32 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     if (closed || closing) throw new Error('the outbox is closed');
   };
 
+  // SQLite's online backup, stepped between the event loop's turns on this connection (the only one the
+  // exclusive lock allows): writes made meanwhile by this connection reach the copy as well.
+  async function backupTo(destination: string) {
+    assertOpen();
+    const partial = `${destination}.partial`;
+    try {
+      await db.backup(partial);
+      // The copy inherits WAL mode: switched to a rollback journal, it is one self-contained file that a
+      // read-only open (sqlite3, the backup command's check) leaves without -wal/-shm files beside it.
+      const copy = new Database(partial);
+      try {
+        copy.pragma('journal_mode = DELETE');
+      } finally {
+        copy.close();
+      }
+      fs.renameSync(partial, destination);
+    } catch (error) {
+      fs.rmSync(partial, { force: true });
+      throw error;
+    }
+  }
+
   return {
     kind: 'sqlite',
+    ...(file === ':memory:' ? {} : { file: path.resolve(file) }),
+    backup: backupTo,
     leases: createLocalLeases(),
     sync,
     state,

@@ -198,6 +198,14 @@ export interface Outbox {
   readonly state: StateStore;
   /** Leases on subscriptions, shared by every process using this store (Redis), or this process's own (SQLite). */
   readonly leases: LeaseStore;
+  /**
+   * SQLite only: an online copy of the file, made with SQLite's backup API while intake and delivery go on.
+   * It holds every message committed before it began; it is written beside `destination` and renamed into
+   * place when complete, so a failed backup leaves no file that looks like one.
+   */
+  backup?(destination: string): Promise<void>;
+  /** SQLite only: the file the outbox keeps (its folder is the data volume, where a backup can be staged). */
+  readonly file?: string;
   /** Runs the periodic pruning now (delivered rows beyond retainDelivered, expired keys). Added for tests/ops. */
   prune?(): Promise<PruneResult>;
 }

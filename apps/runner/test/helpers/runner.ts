@@ -125,3 +125,16 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** Signs in at the dashboard's form as a browser would; returns the session cookie (`oc_session=...`) and all Set-Cookie. */
+export async function signInCookie(url: string, token = ADMIN_TOKEN): Promise<{ cookie: string; setCookie: string }> {
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }).toString(),
+    redirect: 'manual',
+  });
+  if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`);
+  const setCookie = res.headers.get('set-cookie') ?? '';
+  return { cookie: setCookie.split(';')[0]!, setCookie };
+}
