@@ -22,6 +22,7 @@ import { redisPersistenceProblems } from './redis-flags.js';
 import {
   configReferences,
   envNamesInReadme,
+  envPrefixesInReadme,
   envNamesInSource,
   loadWithStandInSecrets,
   runnerDefaults,
@@ -283,6 +284,9 @@ describe("the runner's environment, as read from its source and README", () => {
     expect(env.reads('OUTBOX_URL')).toBe(false);
     expect(env.reads('FIVE9_TOKEN')).toBe(false);
     expect(env.reads('FIVE9_TOKEN', ['FIVE9_TOKEN'])).toBe(true);
+    // The runner README's rule for connector options from the environment alone.
+    expect(env.reads('CONNECTOR_FIVE9_TOKEN_FILE')).toBe(true);
+    expect(env.reads('CONNECTOR_')).toBe(false);
   });
 
   it('finds names however the source writes them, and only SCREAMING_SNAKE rows of the README', () => {
@@ -295,8 +299,9 @@ describe("the runner's environment, as read from its source and README", () => {
     ].join('\n');
     expect(envNamesInSource(source).sort()).toEqual(['CONFIG', 'METRICS_HOST', 'PORT', 'SUBSCRIPTIONS']);
     const readme =
-      '| `PORT` | `8080` | Listening port |\n| `GET /healthz` | 200 |\n| `openconnect_x_total` | c |';
+      '| `PORT` | `8080` | Listening port |\n| `GET /healthz` | 200 |\n| `openconnect_x_total` | c |\n| `CONNECTOR_<ID>_<OPTION>` | none | x |';
     expect(envNamesInReadme(readme)).toEqual(['PORT']);
+    expect(envPrefixesInReadme(readme)).toEqual(['CONNECTOR_']);
   });
 
   it("reads the image's environment from the last stage of a Dockerfile", () => {

@@ -39,6 +39,11 @@ export function envNamesInReadme(text: string): string[] {
   return [...text.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((m) => m[1]!);
 }
 
+/** Families of names the README's environment table gives by a rule, e.g. `CONNECTOR_<ID>_<OPTION>` → `CONNECTOR_`. */
+export function envPrefixesInReadme(text: string): string[] {
+  return [...text.matchAll(/^\| `([A-Z][A-Z0-9]*_)<[A-Z_]+>[^`]*` \|/gm)].map((m) => m[1]!);
+}
+
 export interface RunnerEnv {
   /** Read by the runner itself (source or README). */
   names: Set<string>;
@@ -50,14 +55,20 @@ export function runnerEnv(): RunnerEnv {
   const fromSource = sourceFiles(path.join(runnerDir, 'src')).flatMap((file) =>
     envNamesInSource(readFileSync(file, 'utf8')),
   );
-  const fromReadme = envNamesInReadme(readFileSync(path.join(runnerDir, 'README.md'), 'utf8'));
-  const names = new Set([...fromSource, ...fromReadme]);
+  const readme = readFileSync(path.join(runnerDir, 'README.md'), 'utf8');
+  const names = new Set([...fromSource, ...envNamesInReadme(readme)]);
+  const prefixes = envPrefixesInReadme(readme);
   return {
     names,
     reads(name, referencedByConfig = []) {
       const known = new Set([...names, ...referencedByConfig]);
+      const base = name.endsWith('_FILE') ? name.slice(0, -'_FILE'.length) : undefined;
       // Every variable also accepts NAME_FILE (apps/runner/README.md, "Environment").
-      return known.has(name) || (name.endsWith('_FILE') && known.has(name.slice(0, -'_FILE'.length)));
+      return (
+        known.has(name) ||
+        (base !== undefined && known.has(base)) ||
+        prefixes.some((prefix) => name.startsWith(prefix) && name.length > prefix.length)
+      );
     },
   };
 }
