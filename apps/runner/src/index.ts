@@ -372,8 +372,14 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
   const close = () => {
     closing ??= (async () => {
       await supervisor.stop(); // sessions end first: nothing new arrives while the rest shuts down
-      await app.close(); // stop accepting; requests in flight finish (their enqueue included)
-      await metricsApp?.close();
+      // Stop accepting; requests in flight finish (their enqueue included). A keep-alive connection that goes
+      // idle while draining (its response ended after close began) would otherwise hold close() until the
+      // keep-alive timeout: idle ones are closed again until the drain is over.
+      const sweep = setInterval(() => {
+        app.server.closeIdleConnections();
+        metricsApp?.server.closeIdleConnections();
+      }, 100);
+      await Promise.all([app.close(), metricsApp?.close()]).finally(() => clearInterval(sweep));
       await box.close(); // attempts in flight finish; the store closes
       sender.close();
       await emulator?.close();

@@ -206,9 +206,9 @@ describe('connection settings', () => {
       problems = (error as ConfigProblems).problems;
     }
     expect(problems).toEqual([
-      'limits.requestTimeoutMs: requestTimeoutMs must be at least 1000',
-      'limits.maxConnections: Too small: expected number to be >0',
-      'limits.connectionsPerClient: Too small: expected number to be >=0',
+      'limits.requestTimeoutMs: 10 is not a whole number of milliseconds (at least 1000)',
+      'limits.maxConnections: 0 is not a whole number of connections greater than 0',
+      'limits.connectionsPerClient: -1 is not a whole number of connections (0: no cap)',
     ]);
   });
 });

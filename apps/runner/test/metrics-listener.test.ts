@@ -66,7 +66,7 @@ describe('metrics listener settings', () => {
     expect(problemsOf({ PORT: '8080', METRICS_PORT: '8080' })).toEqual([
       'metricsPort (METRICS_PORT): 8080 is the main port too; give /metrics a port of its own, or leave it unset to serve /metrics on the main port',
     ]);
-    expect(problemsOf({ METRICS_PORT: 'metrics' })).toEqual(['metricsPort: Invalid input: expected number, received NaN']);
+    expect(problemsOf({ METRICS_PORT: 'metrics' })).toEqual(['METRICS_PORT: "metrics" is not a port number (1-65535)']);
   });
 });
 

@@ -111,8 +111,8 @@ describe('XML limit settings', () => {
       problems = (error as ConfigProblems).problems;
     }
     expect(problems).toEqual([
-      'limits.xmlElements: Too small: expected number to be >0',
-      'limits.xmlDepth: Invalid input: expected number, received NaN',
+      'limits.xmlElements: 0 is not a whole number of elements greater than 0',
+      'limits.xmlDepth: "deep" is not a whole number of levels greater than 0',
     ]);
   });
 });
