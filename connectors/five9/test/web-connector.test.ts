@@ -69,6 +69,46 @@ describe('five9 parameter map', () => {
       },
     ]);
   });
+  it('keeps parameters named agentid, jwt, crmid or event (any case) as five9.<name>, never as the message fields', async () => {
+    // An admin who named the Web Connector parameters after the OpenConnect fields: agentid=@Agent.user_name@
+    // beside the mapped agent, jwt and crmid as constants copied from an OpenConnect example.
+    const outcome = await run(
+      get({
+        ...accepted,
+        agentid: 'mlopez@acme.example',
+        JWT: 'eyJhbGciOiJIUzI1NiJ9.e30.x',
+        crmid: 'SFDC-1',
+        Event: 'sale',
+      }),
+    );
+    expect(outcome.kind).toBe('accepted');
+    const message = outcome.kind === 'accepted' ? outcome.messages[0]! : undefined;
+    expect(message?.agentid).toBe('jdoe@acme.example');
+    expect(message?.event).toBe('answered');
+    expect(message?.props).toEqual({
+      lifecycle: 'answered',
+      nativeEvent: 'OnCallAccepted',
+      interactionId: '300000000012345',
+      ani: '9255550143',
+      'five9.agentid': 'mlopez@acme.example',
+      'five9.JWT': 'eyJhbGciOiJIUzI1NiJ9.e30.x',
+      'five9.crmid': 'SFDC-1',
+      'five9.Event': 'sale',
+    });
+  });
+  it('takes the agent from a parameter the map names agentid, and sends no agentid prop', async () => {
+    const params = { trigger: 'trigger', agentid: 'agent', call_id: 'interactionId' };
+    const outcome = await run(
+      get({ trigger: 'OnCallAccepted', agentid: 'mlopez@acme.example', call_id: '300000000099' }),
+      { params },
+    );
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.agentid, m.props])).toEqual([
+      [
+        'mlopez@acme.example',
+        { lifecycle: 'answered', nativeEvent: 'OnCallAccepted', interactionId: '300000000099' },
+      ],
+    ]);
+  });
   it('keeps a parameter named like a prop the connector computes as five9.<name>, so it cannot pick the event', async () => {
     const outcome = await run(
       get({ ...accepted, nativeEvent: 'OnCallDisconnected', lifecycle: 'ended', direction: 'out' }),
