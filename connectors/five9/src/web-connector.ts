@@ -113,12 +113,15 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
         `trigger "${rawTrigger}" is not a Five9 Web Connector trigger (${TRIGGERS.join(', ')}); set unknownTriggers: custom to send it as its own event`,
       );
     }
-    const agentid = e.params[agentParam];
-    if (!hasValue(agentid)) {
+    const rawAgent = e.params[agentParam];
+    if (!hasValue(rawAgent)) {
       return ignore(
         `${rawTrigger} names no agent: the parameter "${agentParam}" (@Agent.user_name@) is empty or missing`,
       );
     }
+
+    // OpenConnect matches the agent id exactly: padding (a constant typed with a space) would pop nobody.
+    const agentid = rawAgent.trim();
 
     // Mapped parameters first, so an unmapped one that shares a canonical name cannot replace its value.
     const props: Props = {};

@@ -157,6 +157,89 @@ describe('five9 parameter map', () => {
   });
 });
 
+describe('five9 call type → direction', () => {
+  // @Call.type@ as the agent desktop substitutes it; the values are the connector's list (README: unconfirmed).
+  const directionFor = async (callType: string) => {
+    const outcome = await run(get({ ...accepted, call_type: callType }));
+    if (outcome.kind !== 'accepted') throw new Error(`expected accepted, got ${outcome.kind}`);
+    return [outcome.messages[0]!.props.direction, outcome.messages[0]!.props.callType];
+  };
+  it.each([
+    ['INBOUND', 'inbound'],
+    ['INBOUND_VOICEMAIL', 'inbound'],
+    ['OUTBOUND', 'outbound'],
+    ['OUTBOUND_PREVIEW', 'outbound'],
+    ['OUTBOUND_VOICEMAIL', 'outbound'],
+    ['AUTODIAL', 'outbound'],
+    ['AGENT', 'outbound'],
+  ])('sends call type %s as direction %s, with callType as received', async (callType, direction) => {
+    expect(await directionFor(callType)).toEqual([direction, callType]);
+  });
+  it('reads the call type in any case and with padding', async () => {
+    expect(await directionFor('Autodial')).toEqual(['outbound', 'Autodial']);
+    expect(await directionFor(' inbound ')).toEqual(['inbound', ' inbound ']);
+  });
+  it.each(['INTERNAL', 'TEST', 'QUEUE_CALLBACK'])('sends no direction for call type %s', async (callType) => {
+    expect(await directionFor(callType)).toEqual([undefined, callType]);
+  });
+  it('sends no direction when the call type is missing or unresolved', async () => {
+    expect(await directionFor('@Call.type@')).toEqual([undefined, undefined]);
+    const outcome = await run(get(accepted));
+    expect(outcome.kind === 'accepted' && Object.hasOwn(outcome.messages[0]!.props, 'direction')).toBe(false);
+  });
+});
+
+describe('five9 padded and blank values', () => {
+  it('drops whitespace-only values and placeholders with padding around them', async () => {
+    const outcome = await run(
+      get({ ...accepted, dnis: '   ', campaign: '\t', skill: ' @Call.skill_name@ ', account_number: ' ' }),
+    );
+    expect(propsOf(outcome)).toEqual([
+      {
+        lifecycle: 'answered',
+        nativeEvent: 'OnCallAccepted',
+        interactionId: '300000000012345',
+        ani: '9255550143',
+      },
+    ]);
+  });
+  it('keeps a value that only contains @ signs (an e-mail address, not a placeholder)', async () => {
+    const outcome = await run(get({ ...accepted, email: 'mary@example.com', note: 'x @Call.ANI@' }));
+    expect(
+      outcome.kind === 'accepted' && [outcome.messages[0]!.props.email, outcome.messages[0]!.props.note],
+    ).toEqual(['mary@example.com', 'x @Call.ANI@']);
+  });
+  it('ignores a request whose agent is whitespace only, naming the parameter', async () => {
+    const outcome = await run(get({ ...accepted, agent: '  ' }));
+    expect(outcome.kind).toBe('ignored');
+    expect('reason' in outcome && outcome.reason).toBe(
+      'OnCallAccepted names no agent: the parameter "agent" (@Agent.user_name@) is empty or missing',
+    );
+  });
+  it('sends a padded agent without the padding (OpenConnect matches the agent id exactly)', async () => {
+    const outcome = await run(get({ ...accepted, agent: ' jdoe@acme.example\t' }));
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => m.agentid)).toEqual([
+      'jdoe@acme.example',
+    ]);
+    expect(outcome.kind === 'accepted' && outcome.warnings).toEqual([]);
+  });
+  it('refuses a whitespace-only trigger with 400 naming the parameter', async () => {
+    const outcome = await run(get({ ...accepted, trigger: ' ' }));
+    expect(outcome.answer.status).toBe(400);
+    expect('reason' in outcome && outcome.reason).toContain('the trigger parameter "trigger" is missing');
+  });
+  it('reads a padded trigger constant as the trigger, also an unknown one sent as its own event', async () => {
+    const known = await run(get({ ...accepted, trigger: ' OnCallDisconnected ' }));
+    expect(known.kind === 'accepted' && known.messages.map((m) => [m.event, m.props.nativeEvent])).toEqual([
+      ['ended', 'OnCallDisconnected'],
+    ]);
+    const custom = await run(get({ ...accepted, trigger: ' OpenBilling ' }), { unknownTriggers: 'custom' });
+    expect(custom.kind === 'accepted' && custom.messages.map((m) => [m.event, m.props.nativeEvent])).toEqual([
+      ['OpenBilling', 'OpenBilling'],
+    ]);
+  });
+});
+
 describe('five9 triggers', () => {
   it('recognises a trigger constant typed in another case and reports Five9 spelling', async () => {
     const outcome = await run(get({ ...accepted, trigger: 'oncallaccepted' }));
