@@ -281,6 +281,71 @@ describe('five9 request shapes', () => {
       },
     ]);
   });
+  it('reads a JSON body and the query string together, the body winning a name both carry', async () => {
+    // A proxy that keeps the Web Connector's URL (trigger and token as constants in the query) and posts the
+    // variables as JSON.
+    const outcome = await run({
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      query: { trigger: 'OnCallDispositioned', token: TOKEN, campaign: 'Inbound_Support', ani: '0000000000' },
+      body: {
+        agent: 'jdoe@acme.example',
+        call_id: 300000000012345,
+        ani: '9255550143',
+        disposition: 'Resolved',
+        dnis: null,
+        callback_requested: false,
+      },
+    });
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.agentid, m.event, m.props])).toEqual(
+      [
+        [
+          'jdoe@acme.example',
+          'completed',
+          {
+            lifecycle: 'completed',
+            nativeEvent: 'OnCallDispositioned',
+            interactionId: '300000000012345',
+            ani: '9255550143',
+            campaign: 'Inbound_Support',
+            disposition: 'Resolved',
+            callback_requested: 'false',
+          },
+        ],
+      ],
+    );
+  });
+  it('reads a JSON content type on a GET as no body: the query carries everything', async () => {
+    const outcome = await run({
+      method: 'GET',
+      headers: { 'content-type': 'application/json' },
+      query: { ...accepted, token: TOKEN },
+    });
+    expect(propsOf(outcome)).toEqual([
+      {
+        lifecycle: 'answered',
+        nativeEvent: 'OnCallAccepted',
+        interactionId: '300000000012345',
+        ani: '9255550143',
+      },
+    ]);
+  });
+  it('reads a POST form body and the query string together, the body winning a name both carry', async () => {
+    const outcome = await run({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      query: { trigger: 'OnCallAccepted', token: TOKEN, ani: '0000000000' },
+      body: { agent: 'jdoe@acme.example', call_id: '300000000012345', ani: '9255550143' },
+    });
+    expect(propsOf(outcome)).toEqual([
+      {
+        lifecycle: 'answered',
+        nativeEvent: 'OnCallAccepted',
+        interactionId: '300000000012345',
+        ani: '9255550143',
+      },
+    ]);
+  });
   it('refuses a nested JSON body with 400', async () => {
     const outcome = await run({
       method: 'POST',
