@@ -100,9 +100,49 @@ describe('five9 credentials for one deployment', () => {
 });
 
 describe('five9 token secrecy', () => {
-  it('never sends the token on as a prop', async () => {
+  it('never sends the token parameter on as a prop, not even redacted', async () => {
     const outcome = await run({ method: 'GET', query: { ...accepted, token: TOKEN } });
-    expect(outcome.kind === 'accepted' && Object.values(outcome.messages[0]!.props)).not.toContain(TOKEN);
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.props).toEqual({
+      lifecycle: 'answered',
+      nativeEvent: 'OnCallAccepted',
+      interactionId: '300000000012345',
+      ani: '9255550143',
+    });
+  });
+  it('redacts the token where another parameter carries it (an old Web Connector after tokenParam was renamed)', async () => {
+    const outcome = await run(
+      { method: 'GET', query: { ...accepted, k: TOKEN, token: TOKEN } },
+      { tokenParam: 'k' },
+    );
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.props.token).toBe('[redacted]');
+    expect(JSON.stringify(outcome)).not.toContain(TOKEN);
+  });
+  it('redacts the token from the reason and the page when a trigger constant swallowed it', async () => {
+    // The admin pasted "OnCallAccepted&token=<secret>" as the value of the trigger constant: Five9 encodes it whole.
+    const outcome = await run({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: { ...accepted, trigger: `OnCallAccepted&token=${TOKEN}`, token: TOKEN },
+    });
+    expect(outcome.kind).toBe('ignored');
+    expect('reason' in outcome && outcome.reason).toMatch(
+      /^trigger "OnCallAccepted&token=\[redacted\]" is not a Five9/,
+    );
+    expect(outcome.answer.body).toContain('OnCallAccepted&#38;token=[redacted]');
+    expect(JSON.stringify(outcome)).not.toContain(TOKEN);
+  });
+  it('redacts the token from the agent id and the event name too', async () => {
+    const outcome = await run(
+      {
+        method: 'GET',
+        query: { ...accepted, trigger: `Pop_${TOKEN}`, agent: `jdoe+${TOKEN}`, token: TOKEN },
+      },
+      { unknownTriggers: 'custom' },
+    );
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.agentid, m.event])).toEqual([
+      ['jdoe+[redacted]', 'Pop_[redacted]'],
+    ]);
+    expect(JSON.stringify(outcome)).not.toContain(TOKEN);
   });
   it('refuses a token shorter than 16 characters at configuration time', () => {
     expect(() => run({ method: 'GET', query: accepted }, { token: 'short' })).toThrow(
