@@ -14,9 +14,10 @@ export function run(
   request: RecordedRequest,
   options: Record<string, unknown> = {},
   settings: ConnectorSettingsInput = {},
+  sourceId?: string,
 ) {
   const runtime = createRuntime(connector, { ...settings, options: { token: TOKEN, ...options } });
-  return handleRequest(runtime, toInboundRequest(request, 'https://runner.example/webhooks/five9'));
+  return handleRequest(runtime, toInboundRequest(request, 'https://runner.example/webhooks/five9'), sourceId);
 }
 
 export const accepted = {

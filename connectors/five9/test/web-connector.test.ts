@@ -21,6 +21,12 @@ describe('five9 answer to the agent browser', () => {
       '<p>Nothing to pop: trigger &#34;&#60;b&#62;x&#60;/b&#62;&#34; is not',
     );
   });
+  it('names every Five9 trigger in the reason an unknown one is ignored', async () => {
+    const outcome = await run(get({ ...accepted, trigger: 'OnCallAcepted' }));
+    expect('reason' in outcome && outcome.reason).toBe(
+      'trigger "OnCallAcepted" is not a Five9 Web Connector trigger (OnCallAccepted, OnCallDisconnected, OnCallDispositioned, OnPreview, OnContactSelection, OnWarmTransferInitiation, ManuallyStarted, ManuallyStartedAllowDuringPreviews); set unknownTriggers: custom to send it as its own event',
+    );
+  });
   it('answers an event switched off in the event map with HTML saying so', async () => {
     const outcome = await run(get(accepted), {}, { events: { OnCallAccepted: null } });
     expect(outcome.answer.body).toContain('<p>Nothing to pop: this event is switched off.</p>');
@@ -49,6 +55,18 @@ describe('five9 parameter map', () => {
         ani: '4155550111',
         Notes: 'vip',
       },
+    ]);
+  });
+  it('sends a parameter the map names campaign as the campaign prop', async () => {
+    const params = { evt: 'trigger', user: 'agent', CampaignName: 'campaign' };
+    const outcome = await run(
+      get({ evt: 'OnCallAccepted', user: 'mlopez', CampaignName: 'Outbound_Renewals' }),
+      {
+        params,
+      },
+    );
+    expect(propsOf(outcome)).toEqual([
+      { lifecycle: 'answered', nativeEvent: 'OnCallAccepted', campaign: 'Outbound_Renewals' },
     ]);
   });
   it('refuses a map with no agent parameter at configuration time', () => {
@@ -203,11 +221,16 @@ describe('five9 padded and blank values', () => {
       },
     ]);
   });
-  it('keeps a value that only contains @ signs (an e-mail address, not a placeholder)', async () => {
-    const outcome = await run(get({ ...accepted, email: 'mary@example.com', note: 'x @Call.ANI@' }));
-    expect(
-      outcome.kind === 'accepted' && [outcome.messages[0]!.props.email, outcome.messages[0]!.props.note],
-    ).toEqual(['mary@example.com', 'x @Call.ANI@']);
+  it('keeps a value with @ signs that is more than a placeholder (an e-mail address, free text)', async () => {
+    const outcome = await run(
+      get({ ...accepted, email: 'mary@example.com', note: 'x @Call.ANI@', memo: '@Call.ANI@ was blank' }),
+    );
+    const props = outcome.kind === 'accepted' ? outcome.messages[0]!.props : {};
+    expect([props.email, props.note, props.memo]).toEqual([
+      'mary@example.com',
+      'x @Call.ANI@',
+      '@Call.ANI@ was blank',
+    ]);
   });
   it('ignores a request whose agent is whitespace only, naming the parameter', async () => {
     const outcome = await run(get({ ...accepted, agent: '  ' }));
@@ -354,6 +377,25 @@ describe('five9 request shapes', () => {
       body: { ...accepted, call: { id: 1 } },
     });
     expect(outcome.answer.status).toBe(400);
+  });
+  it('refuses a nested JSON body with 400 naming it as the Five9 JSON body', async () => {
+    const outcome = await run({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      query: { token: TOKEN },
+      body: { ...accepted, call: { id: 1 } },
+    });
+    expect('reason' in outcome && outcome.reason).toContain('Five9 JSON body');
+  });
+  it('checks the token before reading the body: a nested or broken JSON body without the token is a 401', async () => {
+    for (const rawBody of ['{"trigger":"OnCallAccepted","call":{"id":1}}', '{"trigger":']) {
+      const outcome = await run({
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: rawBody,
+      });
+      expect([outcome.kind, outcome.answer.status]).toEqual(['rejected', 401]);
+    }
   });
   it('refuses PUT with 405', async () => {
     const outcome = await run({ method: 'PUT', query: { ...accepted, token: TOKEN } });
