@@ -35,6 +35,9 @@ describe('five9 options', () => {
 });
 
 describe('five9 source', () => {
+  it('presents itself as Five9 (the name the runner banner and the dashboard show)', () => {
+    expect([connector.id, connector.displayName, connector.platforms]).toEqual(['five9', 'Five9', ['Five9']]);
+  });
   it('is reached by its id, web-connector (the URL /webhooks/five9/web-connector)', async () => {
     const outcome = await run(
       { method: 'GET', query: { ...accepted, token: TOKEN } },
