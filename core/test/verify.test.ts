@@ -88,6 +88,23 @@ describe('verifyToken', () => {
     const result = verifyToken(req({ 'x-token': 'guess' }), { expected: 'the-real-secret', header: 'x-token' });
     expect(result).toEqual(refused('the credential does not match'));
   });
+  it('refuses a scheme-based token whose header is absent, naming where it was expected', () => {
+    expect(verifyToken(req({}), { expected: 'k-123', header: 'authorization', scheme: 'Bearer' })).toEqual(
+      refused('the credential (header authorization) is missing'),
+    );
+  });
+  it('refuses a Bearer header with no token after the scheme', () => {
+    expect(verifyToken(req({ authorization: 'Bearer' }), { expected: 'k-123', header: 'authorization', scheme: 'Bearer' }).ok).toBe(false);
+  });
+  it('takes the query token only when the header gives none: a valid header token is not overridden by a wrong query token', () => {
+    const options = { expected: 'k-123', header: 'x-token', query: 'token' };
+    expect(verifyToken(req({ 'x-token': 'k-123' }, { token: 'wrong' }), options)).toEqual(verified());
+    expect(verifyToken(req({ 'x-token': 'wrong' }, { token: 'k-123' }), options)).toEqual(refused('the credential does not match'));
+  });
+  it('falls back to the query when the header carries another scheme', () => {
+    const options = { expected: 'k-123', header: 'authorization', scheme: 'Bearer', query: 'token' };
+    expect(verifyToken(req({ authorization: 'Basic abc' }, { token: 'k-123' }), options)).toEqual(verified());
+  });
   it('fails closed when no secret is configured', () => {
     expect(verifyToken(req({ 'x-token': '' }), { expected: undefined, header: 'x-token' }).ok).toBe(false);
   });
