@@ -136,11 +136,55 @@ describe('state store', () => {
     expect(store.stored()).toBe(1);
   });
 
+  it('keeps live entries through a sweep: only expired ones go', async () => {
+    let now = 0;
+    const store = createMemoryStateStore(() => now);
+    await store.set('live', 'talking', 600_000);
+    await store.set('gone', 'ended', 1_000);
+    now = 60_000;
+    await store.set('new', 'ringing', 1_000);
+    expect(store.stored()).toBe(2);
+    expect(await store.get('live')).toBe('talking');
+    expect(await store.get('new')).toBe('ringing');
+  });
+
+  it('keeps a value 4 hours by default, on set and on setIfAbsent', async () => {
+    let now = 0;
+    const store = createMemoryStateStore(() => now);
+    await store.set('k', 1);
+    expect(await setIfAbsent(store, 'c', 2)).toBe(true);
+    now = 4 * 60 * 60 * 1000 - 1;
+    expect([await store.get('k'), await store.get('c')]).toEqual([1, 2]);
+    now += 1;
+    expect([await store.get('k'), await store.get('c')]).toEqual([undefined, undefined]);
+  });
+
   it('namespaces keys per connector', async () => {
     const store = createMemoryStateStore();
     await namespacedStateStore(store, 'a').set('k', 1);
     expect(await namespacedStateStore(store, 'b').get('k')).toBeUndefined();
     expect(await namespacedStateStore(store, 'a').get('k')).toBe(1);
+  });
+
+  it("deletes a namespaced key, and only that namespace's", async () => {
+    const store = createMemoryStateStore();
+    const a = namespacedStateStore(store, 'a');
+    const b = namespacedStateStore(store, 'b');
+    await a.set('k', 1);
+    await b.set('k', 2);
+    await a.delete('k');
+    expect(await a.get('k')).toBeUndefined();
+    expect(await b.get('k')).toBe(2);
+    expect(store.size()).toBe(1);
+  });
+
+  it('passes the TTL through a namespaced view', async () => {
+    let now = 0;
+    const view = namespacedStateStore(createMemoryStateStore(() => now), 'a');
+    await view.set('k', 1, 100);
+    expect(await setIfAbsent(view, 'c', 2, 100)).toBe(true);
+    now = 100;
+    expect([await view.get('k'), await view.get('c')]).toEqual([undefined, undefined]);
   });
 });
 
