@@ -195,6 +195,15 @@ describe('errors that say what to fix', () => {
     expect((error as RateLimitedError).retryAfterMs).toBe(2000);
   });
 
+  it('429 carries Retry-After as an HTTP date as the ms until then', async () => {
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 30_000);
+    emulator.failNext(1, 429, { retryAfter: at.toUTCString() });
+    const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
+    const retryAfterMs = (error as RateLimitedError).retryAfterMs!;
+    expect(retryAfterMs).toBeGreaterThan(25_000);
+    expect(retryAfterMs).toBeLessThanOrEqual(31_000);
+  });
+
   it('408 is a retryable server error (the request timed out on their side)', async () => {
     emulator.failNext(1, 408);
     const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
@@ -278,6 +287,49 @@ describe('errors that say what to fix', () => {
       const c = client({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM` });
       for (let i = 0; i < 3; i += 1) await c.send({ agentid: 'jdoe', event: 'x' });
       expect(connections).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('posts JSON with a JSON content type, and a GET carries no body nor content type', async () => {
+    const seen: { method?: string; type?: string; body: string }[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        seen.push({ method: req.method, type: req.headers['content-type'], body });
+        res.end('{"status":"success"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM`;
+      await client({ baseUrl }).send({ agentid: 'jdoe', event: 'x', props: { n: 1 } });
+      await client({ baseUrl, method: 'GET' }).send({ agentid: 'jdoe', event: 'x' });
+      expect(seen[0]).toEqual({ method: 'POST', type: 'application/json', body: JSON.stringify({ agentid: 'jdoe', jwt: JWT, crmid: CRMID, event: 'x', n: 1 }) });
+      expect(seen[1]).toEqual({ method: 'GET', type: undefined, body: '' });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it.each([300, 302, 307])('a %i is not delivered: the redirect is not followed and the send fails', async (status) => {
+    let hits = 0;
+    const server = http.createServer((_req, res) => {
+      hits += 1;
+      res.writeHead(status, { location: emulator.endpoint }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const c = client({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM` });
+      const error = await failure(c.send({ agentid: 'jdoe', event: 'x' }));
+      expect(error).toBeInstanceOf(RejectedError);
+      expect([error.status, error.retryable]).toEqual([status, false]);
+      expect(hits).toBe(1);
+      expect(emulator.messages).toEqual([]);
     } finally {
       server.closeAllConnections();
       server.close();
