@@ -52,6 +52,19 @@ describe('parsers', () => {
     });
   });
 
+  it('parseXml keeps every value as the text sent: leading zeros, numbers and booleans stay strings', () => {
+    expect(parseXml('<e seq="0042"><id>007</id><n>1e3</n><b>true</b><ext>+15550100</ext></e>')).toEqual({
+      e: { '@seq': '0042', id: '007', n: '1e3', b: 'true', ext: '+15550100' },
+    });
+  });
+
+  it('parseXml names namespaced elements and attributes by their local name (the prefix and xmlns dropped)', () => {
+    const xml =
+      '<csta:DeliveredEvent xmlns:csta="http://www.ecma-international.org/standards/ecma-323/csta/ed3" xmlns:xsi="urn:xsi">' +
+      '<csta:callID xsi:type="id">7</csta:callID></csta:DeliveredEvent>';
+    expect(parseXml(xml)).toEqual({ DeliveredEvent: { callID: { '#text': '7', '@type': 'id' } } });
+  });
+
   it('parseXml refuses entity expansion (billion laughs)', () => {
     const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><a>&lol2;</a>';
     expect(() => parseXml(bomb)).toThrow(/DOCTYPE or ENTITY/);
