@@ -1,7 +1,12 @@
 // Mutation testing for core: `pnpm test:mutation core` from the repository root (see docs/test-strength.md).
+import { fileURLToPath } from 'node:url';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
+  // By path: Stryker looks for @stryker-mutator/* plugins next to itself, which under pnpm holds only its own
+  // dependencies, not the runner (a root dev dependency).
+  plugins: [fileURLToPath(import.meta.resolve('@stryker-mutator/vitest-runner'))],
   vitest: { configFile: 'vitest.config.ts' },
   coverageAnalysis: 'perTest',
   // src/testing is test support (the emulator, the conformance kit), exercised by the tests, not under test.

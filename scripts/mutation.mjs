@@ -3,7 +3,6 @@
 // stryker.config.mjs says what is mutated and the score below which the run fails. Slow: not part of `pnpm test`.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +21,7 @@ if (!dir) {
   );
   process.exit(2);
 }
-const stryker = createRequire(import.meta.url).resolve('@stryker-mutator/core/bin/stryker.js');
+// The root dev dependency (its bin is not in the package's exports, so it is found by path).
+const stryker = join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
 const child = spawn(process.execPath, [stryker, 'run', 'stryker.config.mjs', ...rest], { cwd: dir, stdio: 'inherit' });
 child.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
