@@ -161,6 +161,36 @@ describe('state store', () => {
     expect(await store.get('new')).toBe('ringing');
   });
 
+  it('sweeps a minute after it was made, then a minute after each sweep, taking entries that expire that instant', async () => {
+    let now = 0;
+    const store = createMemoryStateStore(() => now);
+    now = 30_000;
+    await store.set('a', 1, 1_000);
+    now = 61_000;
+    await store.set('b', 1, 60_000);
+    await store.set('f', 1, 600_000);
+    expect(store.stored()).toBe(2);
+    now = 100_000;
+    await store.set('c', 1, 1_000);
+    now = 120_000;
+    await store.set('d', 1, 1_000);
+    expect(store.stored()).toBe(4);
+    now = 121_000;
+    await store.set('e', 1, 1_000);
+    expect(store.stored()).toBe(2);
+    expect([await store.get('f'), await store.get('e')]).toEqual([1, 1]);
+  });
+
+  it('counts only live entries in size(), expired ones not yet swept left out', async () => {
+    let now = 0;
+    const store = createMemoryStateStore(() => now);
+    await store.set('a', 1, 100);
+    await store.set('b', 1, 1_000);
+    now = 100;
+    expect(store.size()).toBe(1);
+    expect(store.stored()).toBe(1);
+  });
+
   it('keeps a value 4 hours by default, on set and on setIfAbsent', async () => {
     let now = 0;
     const store = createMemoryStateStore(() => now);
