@@ -437,4 +437,13 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
     expect(parseRetryAfter('', now)).toBeUndefined();
   });
+
+  it('reads a number only when the whole value is one: several digits, several decimals, nothing around them', async () => {
+    const { parseRetryAfter } = await import('../src/client.js');
+    const now = Date.parse('2026-11-30T12:00:00Z');
+    expect(parseRetryAfter('12', now)).toBe(12_000);
+    expect(parseRetryAfter('1.25', now)).toBe(1_250);
+    expect(parseRetryAfter('1.5s', now)).toBeUndefined();
+    expect(parseRetryAfter('x5', now)).toBeUndefined();
+  });
 });

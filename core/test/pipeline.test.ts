@@ -509,6 +509,11 @@ describe('an event map keyed by lifecycle', () => {
     ]);
   });
 
+  it('resolveEventName looks up only a native name that is a string', () => {
+    const draft = { agentid: 'a', lifecycle: 'answered' as const, props: { nativeEvent: 5 } };
+    expect(resolveEventName(draft, { '5': 'Five', answered: 'On Answer' })).toBe('On Answer');
+  });
+
   it('resolveEventName reads the lifecycle entry when the native name has none', () => {
     const draft = { agentid: 'a', lifecycle: 'answered' as const, props: { nativeEvent: 'CONNECTED_TO_AGENT' } };
     expect(resolveEventName(draft, { answered: 'On Answer' })).toBe('On Answer');
