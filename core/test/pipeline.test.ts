@@ -285,6 +285,37 @@ describe('secrets of a connector config', () => {
     expect(secretValues(config, 'agents.*.missing'.split('.'))).toEqual([]);
     expect(secretValues(config, ['nope'])).toEqual([]);
   });
+
+  it('leave out empty values and paths through null or a string', async () => {
+    const { secretValues } = await import('../src/pipeline.js');
+    expect(secretValues({ a: '', b: 'x' }, ['a'])).toEqual([]);
+    expect(secretValues({ a: 'x' }, ['a'])).toEqual(['x']);
+    expect(secretValues({ a: null, s: 'text' }, ['a', 'b'])).toEqual([]);
+    expect(secretValues({ s: 'text' }, ['s', 'length'])).toEqual([]);
+  });
+
+  it('are added once to the list the host hands in', () => {
+    const secrets = ['host-jwt', 'tok-secret'];
+    expect(createRuntime(connector, { options: { token: 'tok-secret' } }, { secrets }).secrets).toEqual(['host-jwt', 'tok-secret']);
+  });
+
+  it('are scrubbed from the event id and the answers of 401 and 405', async () => {
+    const accepted = await handleRequest(runtime(), post({ id: 'id-tok-secret', type: 'answered', agent: 'a', call: 'c' }), 'calls');
+    expect(accepted.kind === 'accepted' && accepted.eventId).toBe('id-[redacted]');
+    const refusedOne = await handleRequest(runtime(), post({}, { 'x-token': 'nope' }), 'calls');
+    expect(refusedOne.answer).toEqual({
+      status: 401,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ error: 'unauthorized: the credential does not match' }),
+    });
+    const wrongMethod = await handleRequest(runtime(), toInboundRequest({ method: 'POST', query: { token: 'tok-secret' } }), 'pings');
+    expect(wrongMethod).toMatchObject({ kind: 'invalid', source: 'pings', reason: 'test-vendor/pings accepts GET, not POST' });
+    expect(wrongMethod.answer).toEqual({
+      status: 405,
+      headers: { allow: 'GET', 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ error: 'test-vendor/pings accepts GET, not POST' }),
+    });
+  });
 });
 
 // A relay that forwards whatever the vendor sent, with no event id: its fields become props as they are.
