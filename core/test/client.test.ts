@@ -179,6 +179,7 @@ describe('errors that say what to fix', () => {
     const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
     expect(error).toBeInstanceOf(PayloadTooLargeError);
     expect(error.retryable).toBe(false);
+    expect((error as PayloadTooLargeError).largestProps).toEqual([]);
   });
 
   it('429 is retryable', async () => {
@@ -245,7 +246,7 @@ describe('errors that say what to fix', () => {
       const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
       expect(error).toBeInstanceOf(NetworkError);
       expect(error.retryable).toBe(true);
-      expect(error.message).toContain('ECONNREFUSED');
+      expect(error.message).toBe('could not reach OpenConnect: ECONNREFUSED');
     } finally {
       await emulator.accept();
     }
@@ -330,6 +331,43 @@ describe('errors that say what to fix', () => {
       expect([error.status, error.retryable]).toEqual([status, false]);
       expect(hits).toBe(1);
       expect(emulator.messages).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("quotes the first 300 characters of a refusal's body, trimmed, and reports how long a send took", async () => {
+    const body = `  ${'r'.repeat(297)}xyz`;
+    const server = http.createServer((_req, res) => res.end(body));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const c = client({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM` });
+      const result = await c.send({ agentid: 'jdoe', event: 'x' });
+      expect(result.body).toBe(`${'r'.repeat(297)}x`);
+      expect(result.durationMs).toBeGreaterThanOrEqual(0);
+      expect(result.durationMs).toBeLessThan(10_000);
+      server.removeAllListeners('request');
+      server.on('request', (_req, res) => res.writeHead(400).end(body));
+      const error = await failure(c.send({ agentid: 'jdoe', event: 'x' }));
+      expect(error.message).toBe(`OpenConnect refused the message (HTTP 400): ${'r'.repeat(297)}x`);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('close() ends its kept-alive connections', async () => {
+    const closed: Promise<void>[] = [];
+    const server = http.createServer((_req, res) => res.end('{"status":"success"}'));
+    server.on('connection', (socket) => closed.push(new Promise((resolve) => socket.on('close', () => resolve()))));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const c = createOpenConnectClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM`, crmid: CRMID, jwt: JWT });
+      await c.send({ agentid: 'jdoe', event: 'x' });
+      expect(closed).toHaveLength(1);
+      c.close();
+      await closed[0];
     } finally {
       server.closeAllConnections();
       server.close();
