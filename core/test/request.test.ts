@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
-import { formOrQuery, parseForm, parseJson, parseXml, toInboundRequest } from '../src/request.js';
+import { detectJson, formOrQuery, parseForm, parseJson, parseXml, queryValues, toInboundRequest } from '../src/request.js';
 import { createMemoryStateStore, namespacedStateStore, type StateStore, setIfAbsent } from '../src/state.js';
 import { normaliseDirection } from '../src/vocabulary.js';
 
@@ -26,6 +26,34 @@ describe('toInboundRequest', () => {
 });
 
 describe('parsers', () => {
+  it('parseJson calls a whitespace-only body empty', () => {
+    expect(() => parseJson(toInboundRequest({ body: ' \n ' }))).toThrow('the request body is empty; a JSON body was expected');
+  });
+
+  it('detectJson never claims a body that is not JSON, whatever its test says', () => {
+    expect(detectJson(() => true)(toInboundRequest({ body: 'a=1' }))).toBe(false);
+    expect(detectJson(() => true)(toInboundRequest({ body: { a: 1 } }))).toBe(true);
+  });
+
+  it('parseForm and queryValues keep the first of repeated keys and skip an empty list', () => {
+    expect(parseForm(toInboundRequest({ body: 'a=1&a=2&b=3' }))).toEqual({ a: '1', b: '3' });
+    expect(queryValues({ ...toInboundRequest({}), query: { a: ['1', '2'], none: [] } })).toEqual({ a: '1' });
+  });
+
+  it('formOrQuery ignores the body of a GET, whatever the case of the method', () => {
+    const get = { ...toInboundRequest({ query: { a: '1' } }), method: 'get', rawBody: Buffer.from('b=2') };
+    expect(formOrQuery(get)).toEqual({ a: '1' });
+  });
+
+  it("toInboundRequest reads the URL's query, the recorded query winning, and a null body as none", () => {
+    const req = toInboundRequest({ url: 'http://localhost/hook?a=1&x=9', query: { a: '2' }, body: null });
+    expect(req.query).toEqual({ a: '2', x: '9' });
+    expect(req.rawBody.length).toBe(0);
+    expect(() => toInboundRequest({ headers: { 'content-type': 'application/xml' }, body: { a: 1 } })).toThrow(
+      'an XML request must give its body as a string',
+    );
+  });
+
   it('parseJson throws an InputError for empty and invalid bodies', () => {
     expect(() => parseJson(toInboundRequest({ body: '' }))).toThrow(InputError);
     expect(() => parseJson(toInboundRequest({ body: '{"a":' }))).toThrow(/not valid JSON/);
