@@ -118,6 +118,7 @@ export function createStateTransaction(store: StateStore): StateTransaction {
     },
     async set(key, value, ttlMs) {
       writes.delete(key); // keep the order of the last write
+      // Stryker disable next-line ConditionalExpression: an undefined ttlMs passed to set() is its default, like none
       writes.set(key, { value: JSON.stringify(value), ...(ttlMs !== undefined ? { ttlMs } : {}), deleted: false });
     },
     async delete(key) {

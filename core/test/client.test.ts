@@ -179,6 +179,7 @@ describe('errors that say what to fix', () => {
     const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
     expect(error).toBeInstanceOf(PayloadTooLargeError);
     expect(error.retryable).toBe(false);
+    expect((error as PayloadTooLargeError).largestProps).toEqual([]);
   });
 
   it('429 is retryable', async () => {
@@ -193,6 +194,15 @@ describe('errors that say what to fix', () => {
     emulator.failNext(1, 429, { retryAfter: '2' });
     const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
     expect((error as RateLimitedError).retryAfterMs).toBe(2000);
+  });
+
+  it('429 carries Retry-After as an HTTP date as the ms until then', async () => {
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 30_000);
+    emulator.failNext(1, 429, { retryAfter: at.toUTCString() });
+    const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
+    const retryAfterMs = (error as RateLimitedError).retryAfterMs!;
+    expect(retryAfterMs).toBeGreaterThan(25_000);
+    expect(retryAfterMs).toBeLessThanOrEqual(31_000);
   });
 
   it('408 is a retryable server error (the request timed out on their side)', async () => {
@@ -236,7 +246,7 @@ describe('errors that say what to fix', () => {
       const error = await failure(client().send({ agentid: 'jdoe', event: 'x' }));
       expect(error).toBeInstanceOf(NetworkError);
       expect(error.retryable).toBe(true);
-      expect(error.message).toContain('ECONNREFUSED');
+      expect(error.message).toBe('could not reach OpenConnect: ECONNREFUSED');
     } finally {
       await emulator.accept();
     }
@@ -278,6 +288,86 @@ describe('errors that say what to fix', () => {
       const c = client({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM` });
       for (let i = 0; i < 3; i += 1) await c.send({ agentid: 'jdoe', event: 'x' });
       expect(connections).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('posts JSON with a JSON content type, and a GET carries no body nor content type', async () => {
+    const seen: { method?: string; type?: string; body: string }[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        seen.push({ method: req.method, type: req.headers['content-type'], body });
+        res.end('{"status":"success"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM`;
+      await client({ baseUrl }).send({ agentid: 'jdoe', event: 'x', props: { n: 1 } });
+      await client({ baseUrl, method: 'GET' }).send({ agentid: 'jdoe', event: 'x' });
+      expect(seen[0]).toEqual({ method: 'POST', type: 'application/json', body: JSON.stringify({ agentid: 'jdoe', jwt: JWT, crmid: CRMID, event: 'x', n: 1 }) });
+      expect(seen[1]).toEqual({ method: 'GET', type: undefined, body: '' });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it.each([300, 302, 307])('a %i is not delivered: the redirect is not followed and the send fails', async (status) => {
+    let hits = 0;
+    const server = http.createServer((_req, res) => {
+      hits += 1;
+      res.writeHead(status, { location: emulator.endpoint }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const c = client({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM` });
+      const error = await failure(c.send({ agentid: 'jdoe', event: 'x' }));
+      expect(error).toBeInstanceOf(RejectedError);
+      expect([error.status, error.retryable]).toEqual([status, false]);
+      expect(hits).toBe(1);
+      expect(emulator.messages).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("quotes the first 300 characters of a refusal's body, trimmed, and reports how long a send took", async () => {
+    const body = `  ${'r'.repeat(297)}xyz`;
+    const server = http.createServer((_req, res) => res.end(body));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const c = client({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM` });
+      const result = await c.send({ agentid: 'jdoe', event: 'x' });
+      expect(result.body).toBe(`${'r'.repeat(297)}x`);
+      expect(result.durationMs).toBeGreaterThanOrEqual(0);
+      expect(result.durationMs).toBeLessThan(10_000);
+      server.removeAllListeners('request');
+      server.on('request', (_req, res) => res.writeHead(400).end(body));
+      const error = await failure(c.send({ agentid: 'jdoe', event: 'x' }));
+      expect(error.message).toBe(`OpenConnect refused the message (HTTP 400): ${'r'.repeat(297)}x`);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('close() ends its kept-alive connections', async () => {
+    const closed: Promise<void>[] = [];
+    const server = http.createServer((_req, res) => res.end('{"status":"success"}'));
+    server.on('connection', (socket) => closed.push(new Promise((resolve) => socket.on('close', () => resolve()))));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const c = createOpenConnectClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM`, crmid: CRMID, jwt: JWT });
+      await c.send({ agentid: 'jdoe', event: 'x' });
+      expect(closed).toHaveLength(1);
+      c.close();
+      await closed[0];
     } finally {
       server.closeAllConnections();
       server.close();
@@ -384,5 +474,14 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
     expect(parseRetryAfter('', now)).toBeUndefined();
+  });
+
+  it('reads a number only when the whole value is one: several digits, several decimals, nothing around them', async () => {
+    const { parseRetryAfter } = await import('../src/client.js');
+    const now = Date.parse('2026-11-30T12:00:00Z');
+    expect(parseRetryAfter('12', now)).toBe(12_000);
+    expect(parseRetryAfter('1.25', now)).toBe(1_250);
+    expect(parseRetryAfter('1.5s', now)).toBeUndefined();
+    expect(parseRetryAfter('x5', now)).toBeUndefined();
   });
 });

@@ -156,6 +156,28 @@ describe('flattenProps', () => {
     expect(Object.values(flattenProps(ok))).toEqual(['x']);
   });
 
+  it('counts nested arrays toward the depth limit: 32 levels are read, 33 refused', () => {
+    const nest = (levels: number) => {
+      let value: unknown = 'x';
+      for (let i = 0; i < levels; i++) value = [value];
+      return value;
+    };
+    expect(flattenProps({ a: nest(31) })).toEqual({ [`a${'.0'.repeat(31)}`]: 'x' });
+    expect(() => flattenProps({ a: nest(32) })).toThrow(InputError);
+    expect(() => flattenProps(nest(33))).toThrow(/nested deeper than 32 levels/);
+    expect(Object.keys(flattenProps(nest(32)))).toEqual([`0${'.0'.repeat(31)}`]);
+  });
+
+  it('refuses objects at exactly one level past the limit', () => {
+    const nest = (levels: number) => {
+      let value: unknown = 'x';
+      for (let i = 0; i < levels; i++) value = { n: value };
+      return value;
+    };
+    expect(Object.values(flattenProps(nest(32)))).toEqual(['x']);
+    expect(() => flattenProps(nest(33))).toThrow(InputError);
+  });
+
   it('uses a prefix when given', () => {
     expect(flattenProps({ a: { b: 1 } }, 'attributes')).toEqual({ 'attributes.a.b': 1 });
   });
@@ -177,6 +199,18 @@ describe('flattenToText', () => {
         { skip: /^\{\{[^{}]*\}\}$/ },
       ),
     ).toEqual({ agent_email: 'ann@acme.example', tags: 'vip, 2', 'call.id': '42', 'call.leg.n': 'true' });
+  });
+
+  it('drops null and undefined values, at the top, nested and in lists', () => {
+    expect(flattenToText({ a: null, b: undefined, c: { d: null, e: 'x' }, f: [null, undefined], g: [null, 'y'] })).toEqual({
+      'c.e': 'x',
+      g: 'y',
+    });
+  });
+
+  it('keeps objects three levels deep by default, deeper as JSON', () => {
+    expect(flattenToText({ a: { b: { c: { d: 1 } } } })).toEqual({ 'a.b.c.d': '1' });
+    expect(flattenToText({ a: { b: { c: { d: { e: 1 } } } } })).toEqual({ 'a.b.c.d': '{"e":1}' });
   });
 
   it('keeps objects deeper than maxDepth as JSON', () => {

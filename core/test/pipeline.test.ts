@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineConnector, defineSource } from '../src/connector.js';
 import { ignore } from '../src/mapping.js';
-import { ConfigError, InputError } from '../src/errors.js';
+import { ConfigError, InputError, NetworkError, TimeoutError } from '../src/errors.js';
 import { applyPropPolicy, createRuntime, handleRequest, resolveEventName } from '../src/pipeline.js';
 import { parseJson, parseWith, queryValues, toInboundRequest } from '../src/request.js';
 import { assertSurvives, expectOutcome } from '../src/testing/conformance.js';
@@ -285,6 +285,37 @@ describe('secrets of a connector config', () => {
     expect(secretValues(config, 'agents.*.missing'.split('.'))).toEqual([]);
     expect(secretValues(config, ['nope'])).toEqual([]);
   });
+
+  it('leave out empty values and paths through null or a string', async () => {
+    const { secretValues } = await import('../src/pipeline.js');
+    expect(secretValues({ a: '', b: 'x' }, ['a'])).toEqual([]);
+    expect(secretValues({ a: 'x' }, ['a'])).toEqual(['x']);
+    expect(secretValues({ a: null, s: 'text' }, ['a', 'b'])).toEqual([]);
+    expect(secretValues({ s: 'text' }, ['s', 'length'])).toEqual([]);
+  });
+
+  it('are added once to the list the host hands in', () => {
+    const secrets = ['host-jwt', 'tok-secret'];
+    expect(createRuntime(connector, { options: { token: 'tok-secret' } }, { secrets }).secrets).toEqual(['host-jwt', 'tok-secret']);
+  });
+
+  it('are scrubbed from the event id and the answers of 401 and 405', async () => {
+    const accepted = await handleRequest(runtime(), post({ id: 'id-tok-secret', type: 'answered', agent: 'a', call: 'c' }), 'calls');
+    expect(accepted.kind === 'accepted' && accepted.eventId).toBe('id-[redacted]');
+    const refusedOne = await handleRequest(runtime(), post({}, { 'x-token': 'nope' }), 'calls');
+    expect(refusedOne.answer).toEqual({
+      status: 401,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ error: 'unauthorized: the credential does not match' }),
+    });
+    const wrongMethod = await handleRequest(runtime(), toInboundRequest({ method: 'POST', query: { token: 'tok-secret' } }), 'pings');
+    expect(wrongMethod).toMatchObject({ kind: 'invalid', source: 'pings', reason: 'test-vendor/pings accepts GET, not POST' });
+    expect(wrongMethod.answer).toEqual({
+      status: 405,
+      headers: { allow: 'GET', 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ error: 'test-vendor/pings accepts GET, not POST' }),
+    });
+  });
 });
 
 // A relay that forwards whatever the vendor sent, with no event id: its fields become props as they are.
@@ -424,5 +455,99 @@ describe('secrets the host hands to createRuntime', () => {
     const unreadable = await handleRequest(rt, { ...relayRequest({}), rawBody: Buffer.from(`{"agent": ${JWT}}`) }, 'relay');
     expect(unreadable.answer.status).toBe(400);
     for (const outcome of [ignored, unknown, unreadable]) expect(JSON.stringify(outcome)).not.toContain(JWT);
+  });
+});
+
+// A source whose events may lack an id, and whose map fails the ways a look-up can.
+const looseEvent = z.object({ id: z.string().optional(), type: z.string(), native: z.string().optional() });
+const loose = defineSource<z.output<typeof looseEvent>, { token: string }>({
+  id: 'loose',
+  description: 'events with an optional id',
+  auth: { scheme: 'shared-secret', summary: 'x-token', credentials: [{ in: 'header', name: 'x-token' }] },
+  verify: (req, { config }) => verifyToken(req, { expected: config.token, header: 'x-token' }),
+  parse: (req) => parseWith(looseEvent, parseJson(req)),
+  eventId: (e) => e.id,
+  map(e) {
+    if (e.type === 'network') throw new NetworkError('ECONNREFUSED');
+    if (e.type === 'timeout') throw new TimeoutError(5_000);
+    if (e.type === 'skip') return ignore('nothing to pop');
+    return { agentid: 'jdoe', lifecycle: 'answered', props: { [PROP.nativeEvent]: e.native ?? 'CONNECTED' } };
+  },
+});
+const looseConnector = defineConnector({
+  id: 'test-loose',
+  displayName: 'Test Loose',
+  platforms: ['Test Cloud'],
+  config: z.object({ token: z.string().min(4) }),
+  sources: [loose],
+});
+const looseRuntime = (settings: Parameters<typeof createRuntime>[1] = {}) =>
+  createRuntime(looseConnector, { options: { token: 'tok-secret' }, ...settings });
+
+describe('a source whose event has no id', () => {
+  it('gives the message no dedupe key (one would make the outbox drop every later such message)', async () => {
+    const outcome = await handleRequest(looseRuntime(), post({ type: 'answered' }), 'loose');
+    expect(outcome.kind).toBe('accepted');
+    expect(outcome).not.toHaveProperty('eventId');
+    expect(outcome.kind === 'accepted' && outcome.messages).toHaveLength(1);
+    expect(outcome.kind === 'accepted' && outcome.messages[0]).not.toHaveProperty('dedupeKey');
+    expect(outcome.kind === 'accepted' && outcome.messages[0]).not.toHaveProperty('dedupeWindowMs');
+  });
+
+  it('reports no event id on an ignored event either, and the id when the event has one', async () => {
+    expect(await handleRequest(looseRuntime(), post({ type: 'skip' }), 'loose')).not.toHaveProperty('eventId');
+    const ignored = await handleRequest(looseRuntime(), post({ id: 'x1', type: 'skip' }), 'loose');
+    expect(ignored.kind === 'ignored' && ignored.eventId).toBe('x1');
+    const accepted = await handleRequest(looseRuntime(), post({ id: 'x2', type: 'answered' }), 'loose');
+    expect(accepted.kind === 'accepted' && [accepted.eventId, accepted.messages[0]?.dedupeKey]).toEqual(['x2', 'test-loose/loose/x2']);
+  });
+});
+
+describe('failures of map', () => {
+  it.each([
+    ['network', 'test-loose/loose could not process the request: could not reach OpenConnect: ECONNREFUSED'],
+    ['timeout', 'test-loose/loose could not process the request: OpenConnect did not answer within 5000 ms'],
+  ])('a core %s error is a retryable 503, not a 413 or a 400', async (type, reason) => {
+    const outcome = await handleRequest(looseRuntime(), post({ id: 'f1', type }), 'loose');
+    expect(outcome).toMatchObject({ kind: 'failed', source: 'loose', reason });
+    expect(outcome.answer).toEqual({ status: 503, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error: reason }) });
+  });
+});
+
+describe('a dry run (verify: false)', () => {
+  it('maps a request whose credential is wrong or missing, which a real run refuses', async () => {
+    const unsigned = toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json' }, body: { id: 'd1', type: 'answered' } });
+    expect((await handleRequest(looseRuntime(), unsigned, 'loose')).kind).toBe('rejected');
+    expect((await handleRequest(looseRuntime(), unsigned, 'loose', { verify: true })).kind).toBe('rejected');
+    const dry = await handleRequest(looseRuntime(), unsigned, 'loose', { verify: false });
+    expect(dry.kind === 'accepted' && dry.messages.map((m) => m.event)).toEqual(['answered']);
+  });
+});
+
+describe('an event map keyed by lifecycle', () => {
+  it('names an event whose native name differs from its lifecycle; a native entry still wins', async () => {
+    const byLifecycle = await handleRequest(looseRuntime({ events: { answered: 'On Answer' } }), post({ type: 'answered' }), 'loose');
+    expect(byLifecycle.kind === 'accepted' && byLifecycle.messages.map((m) => m.event)).toEqual(['On Answer']);
+    const both = await handleRequest(looseRuntime({ events: { answered: 'On Answer', CONNECTED: 'Pop' } }), post({ type: 'answered' }), 'loose');
+    expect(both.kind === 'accepted' && both.messages.map((m) => m.event)).toEqual(['Pop']);
+  });
+
+  it('switches off a lifecycle with null even when the native name is not in the map', async () => {
+    const outcome = await handleRequest(looseRuntime({ events: { answered: null } }), post({ type: 'answered' }), 'loose');
+    expect(outcome.kind === 'accepted' && [outcome.messages, outcome.skipped]).toEqual([
+      [],
+      [{ lifecycle: 'answered', reason: 'the event map switches off answered' }],
+    ]);
+  });
+
+  it('resolveEventName looks up only a native name that is a string', () => {
+    const draft = { agentid: 'a', lifecycle: 'answered' as const, props: { nativeEvent: 5 } };
+    expect(resolveEventName(draft, { '5': 'Five', answered: 'On Answer' })).toBe('On Answer');
+  });
+
+  it('resolveEventName reads the lifecycle entry when the native name has none', () => {
+    const draft = { agentid: 'a', lifecycle: 'answered' as const, props: { nativeEvent: 'CONNECTED_TO_AGENT' } };
+    expect(resolveEventName(draft, { answered: 'On Answer' })).toBe('On Answer');
+    expect(resolveEventName(draft, { CONNECTED_TO_AGENT: null, answered: 'On Answer' })).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
-import { formOrQuery, parseForm, parseJson, parseXml, toInboundRequest } from '../src/request.js';
+import { detectJson, formOrQuery, parseForm, parseJson, parseXml, queryValues, toInboundRequest } from '../src/request.js';
 import { createMemoryStateStore, namespacedStateStore, type StateStore, setIfAbsent } from '../src/state.js';
 import { normaliseDirection } from '../src/vocabulary.js';
 
@@ -26,6 +26,34 @@ describe('toInboundRequest', () => {
 });
 
 describe('parsers', () => {
+  it('parseJson calls a whitespace-only body empty', () => {
+    expect(() => parseJson(toInboundRequest({ body: ' \n ' }))).toThrow('the request body is empty; a JSON body was expected');
+  });
+
+  it('detectJson never claims a body that is not JSON, whatever its test says', () => {
+    expect(detectJson(() => true)(toInboundRequest({ body: 'a=1' }))).toBe(false);
+    expect(detectJson(() => true)(toInboundRequest({ body: { a: 1 } }))).toBe(true);
+  });
+
+  it('parseForm and queryValues keep the first of repeated keys and skip an empty list', () => {
+    expect(parseForm(toInboundRequest({ body: 'a=1&a=2&b=3' }))).toEqual({ a: '1', b: '3' });
+    expect(queryValues({ ...toInboundRequest({}), query: { a: ['1', '2'], none: [] } })).toEqual({ a: '1' });
+  });
+
+  it('formOrQuery ignores the body of a GET, whatever the case of the method', () => {
+    const get = { ...toInboundRequest({ query: { a: '1' } }), method: 'get', rawBody: Buffer.from('b=2') };
+    expect(formOrQuery(get)).toEqual({ a: '1' });
+  });
+
+  it("toInboundRequest reads the URL's query, the recorded query winning, and a null body as none", () => {
+    const req = toInboundRequest({ url: 'http://localhost/hook?a=1&x=9', query: { a: '2' }, body: null });
+    expect(req.query).toEqual({ a: '2', x: '9' });
+    expect(req.rawBody.length).toBe(0);
+    expect(() => toInboundRequest({ headers: { 'content-type': 'application/xml' }, body: { a: 1 } })).toThrow(
+      'an XML request must give its body as a string',
+    );
+  });
+
   it('parseJson throws an InputError for empty and invalid bodies', () => {
     expect(() => parseJson(toInboundRequest({ body: '' }))).toThrow(InputError);
     expect(() => parseJson(toInboundRequest({ body: '{"a":' }))).toThrow(/not valid JSON/);
@@ -50,6 +78,19 @@ describe('parsers', () => {
     expect(parseXml(xml, { arrays: ['Dialog'] })).toEqual({
       Update: { data: { dialogs: { Dialog: [{ '@id': '1', state: 'ACTIVE' }] } } },
     });
+  });
+
+  it('parseXml keeps every value as the text sent: leading zeros, numbers and booleans stay strings', () => {
+    expect(parseXml('<e seq="0042"><id>007</id><n>1e3</n><b>true</b><ext>+15550100</ext></e>')).toEqual({
+      e: { '@seq': '0042', id: '007', n: '1e3', b: 'true', ext: '+15550100' },
+    });
+  });
+
+  it('parseXml names namespaced elements and attributes by their local name (the prefix and xmlns dropped)', () => {
+    const xml =
+      '<csta:DeliveredEvent xmlns:csta="http://www.ecma-international.org/standards/ecma-323/csta/ed3" xmlns:xsi="urn:xsi">' +
+      '<csta:callID xsi:type="id">7</csta:callID></csta:DeliveredEvent>';
+    expect(parseXml(xml)).toEqual({ DeliveredEvent: { callID: { '#text': '7', '@type': 'id' } } });
   });
 
   it('parseXml refuses entity expansion (billion laughs)', () => {
@@ -136,11 +177,85 @@ describe('state store', () => {
     expect(store.stored()).toBe(1);
   });
 
+  it('keeps live entries through a sweep: only expired ones go', async () => {
+    let now = 0;
+    const store = createMemoryStateStore(() => now);
+    await store.set('live', 'talking', 600_000);
+    await store.set('gone', 'ended', 1_000);
+    now = 60_000;
+    await store.set('new', 'ringing', 1_000);
+    expect(store.stored()).toBe(2);
+    expect(await store.get('live')).toBe('talking');
+    expect(await store.get('new')).toBe('ringing');
+  });
+
+  it('sweeps a minute after it was made, then a minute after each sweep, taking entries that expire that instant', async () => {
+    let now = 0;
+    const store = createMemoryStateStore(() => now);
+    now = 30_000;
+    await store.set('a', 1, 1_000);
+    now = 61_000;
+    await store.set('b', 1, 60_000);
+    await store.set('f', 1, 600_000);
+    expect(store.stored()).toBe(2);
+    now = 100_000;
+    await store.set('c', 1, 1_000);
+    now = 120_000;
+    await store.set('d', 1, 1_000);
+    expect(store.stored()).toBe(4);
+    now = 121_000;
+    await store.set('e', 1, 1_000);
+    expect(store.stored()).toBe(2);
+    expect([await store.get('f'), await store.get('e')]).toEqual([1, 1]);
+  });
+
+  it('counts only live entries in size(), expired ones not yet swept left out', async () => {
+    let now = 0;
+    const store = createMemoryStateStore(() => now);
+    await store.set('a', 1, 100);
+    await store.set('b', 1, 1_000);
+    now = 100;
+    expect(store.size()).toBe(1);
+    expect(store.stored()).toBe(1);
+  });
+
+  it('keeps a value 4 hours by default, on set and on setIfAbsent', async () => {
+    let now = 0;
+    const store = createMemoryStateStore(() => now);
+    await store.set('k', 1);
+    expect(await setIfAbsent(store, 'c', 2)).toBe(true);
+    now = 4 * 60 * 60 * 1000 - 1;
+    expect([await store.get('k'), await store.get('c')]).toEqual([1, 2]);
+    now += 1;
+    expect([await store.get('k'), await store.get('c')]).toEqual([undefined, undefined]);
+  });
+
   it('namespaces keys per connector', async () => {
     const store = createMemoryStateStore();
     await namespacedStateStore(store, 'a').set('k', 1);
     expect(await namespacedStateStore(store, 'b').get('k')).toBeUndefined();
     expect(await namespacedStateStore(store, 'a').get('k')).toBe(1);
+  });
+
+  it("deletes a namespaced key, and only that namespace's", async () => {
+    const store = createMemoryStateStore();
+    const a = namespacedStateStore(store, 'a');
+    const b = namespacedStateStore(store, 'b');
+    await a.set('k', 1);
+    await b.set('k', 2);
+    await a.delete('k');
+    expect(await a.get('k')).toBeUndefined();
+    expect(await b.get('k')).toBe(2);
+    expect(store.size()).toBe(1);
+  });
+
+  it('passes the TTL through a namespaced view', async () => {
+    let now = 0;
+    const view = namespacedStateStore(createMemoryStateStore(() => now), 'a');
+    await view.set('k', 1, 100);
+    expect(await setIfAbsent(view, 'c', 2, 100)).toBe(true);
+    now = 100;
+    expect([await view.get('k'), await view.get('c')]).toEqual([undefined, undefined]);
   });
 });
 

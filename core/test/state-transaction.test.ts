@@ -26,6 +26,20 @@ describe('createStateTransaction', () => {
     expect(tx.pending).toBe(0);
   });
 
+  it("commits each write with its own TTL, and the store's default when none was given", async () => {
+    let now = 0;
+    const store = createMemoryStateStore(() => now);
+    const tx = createStateTransaction(store);
+    await tx.view.set('short', 'a', 100);
+    await tx.view.set('default', 'b');
+    await tx.commit();
+    now = 100;
+    expect(await store.get('short')).toBeUndefined();
+    expect(await store.get('default')).toBe('b');
+    now = 4 * 60 * 60 * 1000;
+    expect(await store.get('default')).toBeUndefined();
+  });
+
   it('applies a delete after a set of the same key as a delete', async () => {
     const store = createMemoryStateStore();
     await store.set('k', 'old');

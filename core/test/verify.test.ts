@@ -30,6 +30,10 @@ describe('verifyHmac', () => {
     );
   });
 
+  it('accepts a signature with whitespace around it (as some proxies pass headers on)', () => {
+    expect(verifyHmac({ secret: 'shh', payload: body, signature: ` ${hex}\t` })).toEqual(verified());
+  });
+
   it('accepts base64 SHA-1', () => {
     expect(verifyHmac({ secret: 'shh', payload: body, signature: b64, algorithm: 'sha1', digest: 'base64' })).toEqual(verified());
   });
@@ -61,6 +65,15 @@ describe('isFreshTimestamp', () => {
     expect(isFreshTimestamp(undefined, undefined, now)).toBe(false);
     expect(isFreshTimestamp('yesterday-ish', undefined, now)).toBe(false);
   });
+  it('accepts a timestamp exactly at the tolerance, seconds below 1e12 and milliseconds from 1e12 on', () => {
+    expect(isFreshTimestamp(now - 300_000, undefined, now)).toBe(true);
+    expect(isFreshTimestamp(String(now + 300_000), undefined, now)).toBe(true);
+    expect(isFreshTimestamp(1e12, 1_000, 1e12)).toBe(true);
+    expect(isFreshTimestamp(1e12 - 1, 1_000, (1e12 - 1) * 1000)).toBe(true);
+  });
+  it('refuses an empty timestamp, even at the epoch', () => {
+    expect(isFreshTimestamp('', undefined, 0)).toBe(false);
+  });
   it('honours a custom tolerance', () => {
     expect(isFreshTimestamp(now - 10_000, 5_000, now)).toBe(false);
   });
@@ -87,6 +100,37 @@ describe('verifyToken', () => {
   it('refuses a wrong token without revealing the expected one', () => {
     const result = verifyToken(req({ 'x-token': 'guess' }), { expected: 'the-real-secret', header: 'x-token' });
     expect(result).toEqual(refused('the credential does not match'));
+  });
+  it('refuses a scheme-based token whose header is absent, naming where it was expected', () => {
+    expect(verifyToken(req({}), { expected: 'k-123', header: 'authorization', scheme: 'Bearer' })).toEqual(
+      refused('the credential (header authorization) is missing'),
+    );
+  });
+  it('refuses a Bearer header with no token after the scheme', () => {
+    expect(verifyToken(req({ authorization: 'Bearer' }), { expected: 'k-123', header: 'authorization', scheme: 'Bearer' }).ok).toBe(false);
+  });
+  it('takes the query token only when the header gives none: a valid header token is not overridden by a wrong query token', () => {
+    const options = { expected: 'k-123', header: 'x-token', query: 'token' };
+    expect(verifyToken(req({ 'x-token': 'k-123' }, { token: 'wrong' }), options)).toEqual(verified());
+    expect(verifyToken(req({ 'x-token': 'wrong' }, { token: 'k-123' }), options)).toEqual(refused('the credential does not match'));
+  });
+  it('falls back to the query when the header carries another scheme', () => {
+    const options = { expected: 'k-123', header: 'authorization', scheme: 'Bearer', query: 'token' };
+    expect(verifyToken(req({ authorization: 'Basic abc' }, { token: 'k-123' }), options)).toEqual(verified());
+  });
+  it('reads a Bearer header with spaces around and between', () => {
+    const options = { expected: 'k-123', header: 'authorization', scheme: 'Bearer' };
+    expect(verifyToken(req({ authorization: ' bearer   k-123 ' }), options)).toEqual(verified());
+  });
+  it('counts a header present but empty as missing', () => {
+    expect(verifyToken(req({ 'x-token': '' }), { expected: 'k', header: 'x-token' })).toEqual(
+      refused('the credential (header x-token) is missing'),
+    );
+  });
+  it('says no secret is configured when none is, whatever the request carries', () => {
+    expect(verifyToken(req({ 'x-token': 'k' }), { expected: '', header: 'x-token' })).toEqual(
+      refused('no secret is configured for this connector, so every request is refused'),
+    );
   });
   it('fails closed when no secret is configured', () => {
     expect(verifyToken(req({ 'x-token': '' }), { expected: undefined, header: 'x-token' }).ok).toBe(false);
