@@ -4,15 +4,12 @@
 // once the dead one's job locks expire, its deliveries too. With more than one kill, the dead one comes back
 // and the other is killed next. Nothing answered 2xx may be lost; a copy is allowed only for an attempt in
 // flight at a kill, and the Redis outbox has at most one in flight per partition.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Emulator } from '@openconnect/core/testing';
-import { ACME_SECRET } from '../../test/helpers/acme.js';
 import { type ChildRunner, load, spawnRunner } from '../../test/helpers/processes.js';
 import { PERSISTENT, startRedisServer } from '../../test/helpers/redis-server.js';
-import { baseConfig, TEST_JWT } from '../../test/helpers/runner.js';
 import { arrivals, count, drained, type Figures, settled } from './figures.js';
+import { soakFolder } from './setup.js';
 
 export interface ReplicaLossOptions {
   kills: number;
@@ -27,22 +24,14 @@ const AGENTS = 7;
 
 export async function redisReplicaLoss(emulator: Emulator, options: ReplicaLossOptions): Promise<Figures> {
   const redis = await startRedisServer(PERSISTENT);
-  const dir = mkdtempSync(path.join(tmpdir(), 'soak-replicas-'));
-  const config = path.join(dir, 'config.json');
-  writeFileSync(
-    config,
-    JSON.stringify(
-      baseConfig(emulator, {
-        logLevel: 'warn',
-        delivery: {
-          retry: { baseDelayMs: 20, maxDelayMs: 200, jitter: 0.5 },
-          // A dead process's jobs go to the survivor once their lock lapses: 1.5 s + 0.5 s instead of 45 s.
-          redis: { partitions: PARTITIONS, lockDurationMs: 1_500, stalledIntervalMs: 500 },
-        },
-      }),
-    ),
-  );
-  const env = { CONFIG: config, OUTBOX: `${redis.url}?prefix=soak`, TEST_JWT, ACME_SECRET };
+  const { dir, env: envOn } = soakFolder(emulator, 'replicas', {
+    delivery: {
+      retry: { baseDelayMs: 20, maxDelayMs: 200, jitter: 0.5 },
+      // A dead process's jobs go to the survivor once their lock lapses: 1.5 s + 0.5 s instead of 45 s.
+      redis: { partitions: PARTITIONS, lockDurationMs: 1_500, stalledIntervalMs: 500 },
+    },
+  });
+  const env = envOn(`${redis.url}?prefix=soak`);
   const accepted: string[] = [];
   let refused = 0;
   let backlog = 0;

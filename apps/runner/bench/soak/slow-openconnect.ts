@@ -2,14 +2,13 @@
 // timed-out attempt may be a copy. Two runs: the issue's case (one message, the default retry policy, a
 // 1 s timeout), and spells of slowness under steady load. Nothing accepted may be lost, and no copy may come
 // from anything but a timed-out attempt.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Emulator } from '@openconnect/core/testing';
-import { ACME_SECRET } from '../../test/helpers/acme.js';
 import { type ChildRunner, load, spawnRunner } from '../../test/helpers/processes.js';
-import { answered, baseConfig, CRMID, ref, sign, TEST_JWT } from '../../test/helpers/runner.js';
+import { answered, CRMID, ref, sign } from '../../test/helpers/runner.js';
 import { count, drained, type Figures, metric, settled, shortestGapMs } from './figures.js';
+import { soakFolder } from './setup.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TIMEOUTS = 'openconnect_delivery_timeouts_total{connector="acme"}';
@@ -20,28 +19,20 @@ async function slowTarget(
   options: { timeoutMs: number; retry?: Record<string, number>; outbox?: string },
   run: (runner: ChildRunner, started: number) => Promise<Figures>,
 ): Promise<Figures> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'soak-slow-'));
-  const config = path.join(dir, 'config.json');
-  writeFileSync(
-    config,
-    JSON.stringify(
-      baseConfig(emulator, {
-        logLevel: 'warn',
-        openconnect: {
-          url: emulator.endpoint,
-          jwt: ref('TEST_JWT'),
-          crmid: CRMID,
-          timeoutMs: options.timeoutMs,
-        },
-        delivery: options.retry ? { retry: options.retry } : {},
-      }),
-    ),
-  );
+  const { dir, env } = soakFolder(emulator, 'slow', {
+    openconnect: {
+      url: emulator.endpoint,
+      jwt: ref('TEST_JWT'),
+      crmid: CRMID,
+      timeoutMs: options.timeoutMs,
+    },
+    delivery: options.retry ? { retry: options.retry } : {},
+  });
   const outbox = options.outbox ?? `sqlite:${path.join(dir, 'outbox.db')}`;
   let runner: ChildRunner | undefined;
   emulator.reset();
   try {
-    runner = await spawnRunner({ CONFIG: config, OUTBOX: outbox, TEST_JWT, ACME_SECRET });
+    runner = await spawnRunner(env(outbox));
     return await run(runner, Date.now());
   } finally {
     emulator.setDelay(0);

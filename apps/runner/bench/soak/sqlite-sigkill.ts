@@ -1,14 +1,12 @@
 // SIGKILL loops on the SQLite outbox: a runner process takes webhooks under load and is killed at a random
 // moment, again and again, each time restarted on the same file; at the end one more start delivers what
 // is left. Nothing answered 2xx may be lost; a copy is allowed only for an attempt in flight at a kill.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Emulator } from '@openconnect/core/testing';
-import { ACME_SECRET } from '../../test/helpers/acme.js';
 import { type ChildRunner, load, spawnRunner } from '../../test/helpers/processes.js';
-import { baseConfig, TEST_JWT } from '../../test/helpers/runner.js';
 import { arrivals, count, drained, type Figures } from './figures.js';
+import { soakFolder } from './setup.js';
 
 export interface SigkillOptions {
   kills: number;
@@ -21,24 +19,10 @@ export interface SigkillOptions {
 
 export async function sqliteSigkill(emulator: Emulator, options: SigkillOptions): Promise<Figures> {
   const concurrency = options.concurrency ?? 16;
-  const dir = mkdtempSync(path.join(tmpdir(), 'soak-sqlite-'));
-  const config = path.join(dir, 'config.json');
-  writeFileSync(
-    config,
-    JSON.stringify(
-      baseConfig(emulator, {
-        logLevel: 'warn',
-        delivery: { concurrency, retry: { baseDelayMs: 20, maxDelayMs: 200, jitter: 0.5 } },
-      }),
-    ),
-  );
-  const env = {
-    CONFIG: config,
-    OUTBOX: `sqlite:${path.join(dir, 'outbox.db')}`,
-    OUTBOX_SYNC: options.sync ?? 'full',
-    TEST_JWT,
-    ACME_SECRET,
-  };
+  const { dir, env: envOn } = soakFolder(emulator, 'sqlite', {
+    delivery: { concurrency, retry: { baseDelayMs: 20, maxDelayMs: 200, jitter: 0.5 } },
+  });
+  const env = { ...envOn(`sqlite:${path.join(dir, 'outbox.db')}`), OUTBOX_SYNC: options.sync ?? 'full' };
   const accepted: string[] = [];
   let refused = 0;
   let backlog = 0;
