@@ -3,6 +3,7 @@ export * from './client.js';
 export * from './connector.js';
 export * from './dedupe.js';
 export * from './errors.js';
+export * from './legs.js';
 export * from './mapping.js';
 export * from './message.js';
 export * from './pipeline.js';

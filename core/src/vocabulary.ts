@@ -48,14 +48,24 @@ export const DEFAULT_EVENT_NAMES: Readonly<Record<Lifecycle, string>> = Object.f
 export const PROP = {
   /** The platform's id of the call/contact/task/conversation. */
   interactionId: 'interactionId',
-  /** Caller number (Automatic Number Identification), as the platform gives it. */
+  /**
+   * The customer's number, whatever the direction: the caller (Automatic Number Identification) on an
+   * inbound call, the number dialed on an outbound call. A PopFlow looks the customer up by `ani` both ways.
+   */
   ani: 'ani',
-  /** Dialed number (Dialed Number Identification Service). */
+  /** The contact center's number: dialed by the customer (inbound), or presented as caller id (outbound). */
   dnis: 'dnis',
   /** `inbound` or `outbound`. */
   direction: 'direction',
-  /** `voice`, `chat`, `email`, `sms`, `task`, `video`, `social` or the vendor's word. */
+  /** One of CHANNELS (`voice`, `chat`, `email`, `sms`, `messaging`, `social`, `task`, `callback`, `video`) or the vendor's word. */
   channel: 'channel',
+  /** Which leg of the call this is, one of LEGS (see legs.ts): set on every `offered` and `answered`. */
+  leg: 'leg',
+  /**
+   * The id that ties a call's legs together: the platform's id of the call's first leg (initial/master
+   * contact, original task or conversation). Set on every leg but `primary` when the platform gives it.
+   */
+  parentInteractionId: 'parentInteractionId',
   /** Queue, skill, workgroup or CSQ name. */
   queue: 'queue',
   queueId: 'queueId',
@@ -67,6 +77,13 @@ export const PROP = {
   platform: 'platform',
   /** The agent's state for agent_state messages (e.g. Available, NotReady). */
   agentState: 'agentState',
+  /** The state the agent left, on agent_state messages, where the platform sends it. */
+  previousAgentState: 'previousAgentState',
+  /**
+   * The platform's own time of the moment reported (ISO 8601, e.g. Connect's disconnectTimestamp on `ended`),
+   * beside the time the runner received it. Set where the platform sends one.
+   */
+  eventTime: 'eventTime',
   /** Wrap-up code or disposition. */
   disposition: 'disposition',
   /** The platform's internal agent id, when it differs from agentid (a GUID, an ARN). */
@@ -75,6 +92,33 @@ export const PROP = {
 } as const;
 
 export type CanonicalProp = (typeof PROP)[keyof typeof PROP];
+
+/** The media of an interaction, as the `channel` prop spells it on every platform. */
+export const CHANNELS = ['voice', 'chat', 'email', 'sms', 'messaging', 'social', 'task', 'callback', 'video'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+const CHANNEL_WORDS: Readonly<Record<string, Channel>> = {
+  voice: 'voice', call: 'voice', phone: 'voice', telephony: 'voice', inbound_call: 'voice', outbound_call: 'voice',
+  chat: 'chat', webchat: 'chat', web_chat: 'chat', livechat: 'chat',
+  email: 'email', 'e-mail': 'email', mail: 'email',
+  sms: 'sms', text: 'sms',
+  messaging: 'messaging', message: 'messaging', messages: 'messaging', whatsapp: 'messaging', 'digital messaging': 'messaging',
+  social: 'social', facebook: 'social', twitter: 'social',
+  task: 'task', tasks: 'task', workitem: 'task', work_item: 'task',
+  callback: 'callback',
+  video: 'video',
+};
+
+/**
+ * A vendor's media word (VOICE, Chat, WorkItem, E-Mail...) as one of CHANNELS; a word not known here is
+ * kept, lower-cased, so a new vendor channel still reaches the PopFlow.
+ */
+export function normaliseChannel(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const word = value.trim().toLowerCase();
+  if (!word) return undefined;
+  return CHANNEL_WORDS[word] ?? CHANNEL_WORDS[word.replace(/[\s-]+/g, '_')] ?? word;
+}
 
 export const DIRECTIONS = ['inbound', 'outbound'] as const;
 export type Direction = (typeof DIRECTIONS)[number];

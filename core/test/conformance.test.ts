@@ -18,7 +18,7 @@ const call = z.object({ type: z.string(), agent: z.string(), call: z.string() })
 type Call = z.output<typeof call>;
 const map = (e: Call) =>
   e.type === 'answered'
-    ? { agentid: e.agent, lifecycle: 'answered' as const, props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call } }
+    ? { agentid: e.agent, lifecycle: 'answered' as const, props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call, [PROP.leg]: 'primary' } }
     : ignore(`type ${e.type} is not mapped`);
 
 const keyed = defineSource<Call, Config>({
@@ -57,7 +57,7 @@ const write = (path: string, fixture: unknown) => {
   writeFileSync(join(dir, path), JSON.stringify(fixture));
 };
 const answered = { type: 'answered', agent: 'jdoe', call: 'c-1' };
-const message = { agentid: 'jdoe', event: 'answered', lifecycle: 'answered', props: { lifecycle: 'answered', nativeEvent: 'answered', interactionId: 'c-1' } };
+const message = { agentid: 'jdoe', event: 'answered', lifecycle: 'answered', props: { lifecycle: 'answered', nativeEvent: 'answered', interactionId: 'c-1', leg: 'primary' } };
 const jsonHeaders = { 'content-type': 'application/json', 'x-acme-key': 'kit-token-123' };
 const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
 write('keyed/answered.json', { request: { headers: jsonHeaders, body: answered }, expect: { messages: [message] } });

@@ -214,8 +214,8 @@ describe('openconnect map on a subscription\'s recorded frames', () => {
       connector: 'line',
       subscription: 'line',
       frames: [
-        { messages: [{ agentid: 'jdoe', crmid: 'acme.custhelp.com', event: 'offered', props: { lifecycle: 'offered', interactionId: 'c-100', nativeEvent: 'ringing', ani: '3175550100' } }] },
-        { messages: [{ agentid: 'jdoe', crmid: 'acme.custhelp.com', event: 'answered', props: { lifecycle: 'answered', interactionId: 'c-100', nativeEvent: 'talking' } }] },
+        { messages: [{ agentid: 'jdoe', crmid: 'acme.custhelp.com', event: 'offered', props: { lifecycle: 'offered', interactionId: 'c-100', nativeEvent: 'ringing', ani: '3175550100', leg: 'primary' } }] },
+        { messages: [{ agentid: 'jdoe', crmid: 'acme.custhelp.com', event: 'answered', props: { lifecycle: 'answered', interactionId: 'c-100', nativeEvent: 'talking', leg: 'primary' } }] },
       ],
     });
   });

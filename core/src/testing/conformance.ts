@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ConnectorDefinition, ConnectorSettingsInput, Credential, SourceDefinition } from '../connector.js';
 import { InputError } from '../errors.js';
+import { type CallShape, checkCallShape, isLeg, LEGS } from '../legs.js';
 import { type ConnectorRuntime, createRuntime, handleRequest, type Outcome } from '../pipeline.js';
 import { type InboundRequest, type RecordedRequest, toInboundRequest } from '../request.js';
 import { createMemoryStateStore } from '../state.js';
@@ -40,6 +41,8 @@ export interface Fixture {
   source: string;
   /** One request, or several in order on one runtime (for sources that keep state). */
   steps: FixtureStep[];
+  /** The call shape the steps play (a transfer, a consult...): the kit checks core's leg rules on them. */
+  callShape?: CallShape;
 }
 
 /** Webhook fixtures under dir; top-level folders named in `skip` (subscriptions' frame fixtures) are left out. */
@@ -61,12 +64,13 @@ export function loadFixtures(dir: string, skip: ReadonlySet<string> = new Set())
       request?: RecordedRequest;
       expect?: FixtureExpectation;
       steps?: FixtureStep[];
+      callShape?: CallShape;
     };
     const folder = relative(dir, file).split(/[\\/]/);
     const source = raw.source ?? (folder.length > 1 ? folder[0]! : '');
     const steps = raw.steps ?? (raw.request && raw.expect ? [{ request: raw.request, expect: raw.expect }] : []);
     if (!steps.length) throw new Error(`${file}: a fixture needs "request" and "expect", or "steps"`);
-    return { file, description: raw.description ?? basename(file, '.json'), source, steps };
+    return { file, description: raw.description ?? basename(file, '.json'), source, steps, ...(raw.callShape ? { callShape: raw.callShape } : {}) };
   });
 }
 
@@ -130,6 +134,20 @@ export function expectOutcome(outcome: Outcome, expectation: FixtureExpectation)
   if (expectation.eventId !== undefined) {
     expect('eventId' in outcome ? outcome.eventId : undefined).toBe(expectation.eventId);
   }
+}
+
+/**
+ * Core's leg rules (legs.ts) over the messages a fixture expects, in order: every `offered` and `answered`
+ * names its leg; a fixture that plays a call shape also keeps the no-duplicate-pop rule and shows its shape.
+ */
+export function expectLegRules(fixture: { file: string; callShape?: CallShape | undefined }, expectations: FixtureExpectation[]): void {
+  const messages = expectations.flatMap((e) => e.messages ?? []);
+  const problems = fixture.callShape
+    ? checkCallShape(fixture.callShape, messages)
+    : messages
+        .filter((m) => (m.lifecycle === 'offered' || m.lifecycle === 'answered') && !isLeg(m.props.leg))
+        .map((m) => `${m.lifecycle} for ${m.agentid} has no leg: set props.leg to one of ${LEGS.join(', ')}`);
+  expect(problems, `${fixture.file}: core's leg rules (core/src/legs.ts)`).toEqual([]);
 }
 
 /** The credentials of a source for the runtime's config (a deployment may rename them). */
@@ -253,6 +271,7 @@ export function runConformance(options: ConformanceOptions): void {
           const outcome = await handleRequest(runtime, await toRequest(options, step.request, { source, runtime, expect: step.expect }), fixture.source);
           expectOutcome(outcome, step.expect);
         }
+        expectLegRules(fixture, fixture.steps.map((s) => s.expect));
       });
 
       if (connector.sources.length > 1 && fixture.steps.every((s) => s.expect.messages || s.expect.ignored !== undefined)) {

@@ -168,6 +168,8 @@ export const lineSubscription = defineSubscription<z.output<typeof lineEvent>, L
       lifecycle: LIFECYCLE[event.state],
       props: { [PROP.interactionId]: event.call, [PROP.nativeEvent]: event.state, ...(event.from ? { [PROP.ani]: event.from } : {}) },
     };
+    // The line vendor has one leg per call: every pop is the primary one (core/src/legs.ts).
+    if (draft.lifecycle === 'offered' || draft.lifecycle === 'answered') draft.props[PROP.leg] = 'primary';
     return draft;
   },
   async connect(ctx) {

@@ -10,14 +10,17 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectorDefinition, ConnectorSettingsInput } from '../connector.js';
 import { type ConnectorRuntime, createRuntime, handleFrame, type PreparedMessage } from '../pipeline.js';
 import { runSession } from '../session.js';
+import type { CallShape } from '../legs.js';
 import { createMemoryStateStore } from '../state.js';
 import { type EmitResult, type SessionStatus, type SubscriptionDefinition, sessionsOf, sleep } from '../subscription.js';
-import { expectOutcome, type FixtureExpectation } from './conformance.js';
+import { expectLegRules, expectOutcome, type FixtureExpectation } from './conformance.js';
 
 export interface FrameFixture {
   file: string;
   description: string;
   steps: { frame: unknown; expect: FixtureExpectation }[];
+  /** The call shape the frames play: the kit checks core's leg rules on them (see Fixture.callShape). */
+  callShape?: CallShape;
 }
 
 /** fixtures/<subscription>/*.json: `{description, frame, expect}` or `{description, steps: [{frame, expect}]}`. */
@@ -35,10 +38,11 @@ export function loadFrameFixtures(dir: string): FrameFixture[] {
       frame?: unknown;
       expect?: FixtureExpectation;
       steps?: { frame: unknown; expect: FixtureExpectation }[];
+      callShape?: CallShape;
     };
     const steps = raw.steps ?? (raw.expect ? [{ frame: raw.frame, expect: raw.expect }] : []);
     if (!steps.length) throw new Error(`${file}: a frame fixture needs "frame" and "expect", or "steps"`);
-    return { file, description: raw.description ?? name, steps };
+    return { file, description: raw.description ?? name, steps, ...(raw.callShape ? { callShape: raw.callShape } : {}) };
   });
 }
 
@@ -240,6 +244,7 @@ export function runSubscriptionConformance(options: SubscriptionConformanceOptio
       it(`maps ${relative(options.fixturesDir, fixture.file)}: ${fixture.description}`, async () => {
         const runtime = runtimeFor(options.settings);
         for (const step of fixture.steps) expectOutcome(await handleFrame(runtime, subscription, step.frame), step.expect);
+        expectLegRules(fixture, fixture.steps.map((s) => s.expect));
       });
     }
 
