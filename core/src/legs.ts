@@ -67,15 +67,23 @@ export function checkCallShape(shape: CallShape, messages: readonly LegMessage[]
     const key = `${message.agentid}\u0000${call}\u0000${message.lifecycle}`;
     const count = (seen.get(key) ?? 0) + 1;
     seen.set(key, count);
-    if (count > 1) problems.push(`${at} is a second ${message.lifecycle} of call ${call} for the same agent: a duplicate pop`);
+    if (count > 1)
+      problems.push(
+        `${at} is a second ${message.lifecycle} of call ${call} for the same agent: a duplicate pop`,
+      );
   }
   const pops = messages.filter((m) => POPS.has(m.lifecycle));
   if (shape === 'transfer' || shape === 'consult') {
     const second = pops.filter((m) => m.props[PROP.leg] === shape && m.agentid !== firstAgent);
-    if (!second.length) problems.push(`a ${shape} must offer its leg (leg: ${shape}) to an agent other than ${firstAgent ?? 'the first'}`);
+    if (!second.length)
+      problems.push(
+        `a ${shape} must offer its leg (leg: ${shape}) to an agent other than ${firstAgent ?? 'the first'}`,
+      );
     for (const m of second) {
       if (m.props[PROP.parentInteractionId] === undefined && m.props[PROP.interactionId] === undefined) {
-        problems.push(`the ${shape} leg for ${m.agentid} names no call (parentInteractionId or interactionId)`);
+        problems.push(
+          `the ${shape} leg for ${m.agentid} names no call (parentInteractionId or interactionId)`,
+        );
       }
     }
   }
@@ -85,10 +93,12 @@ export function checkCallShape(shape: CallShape, messages: readonly LegMessage[]
   if (shape === 'outbound') {
     for (const [index, m] of messages.entries()) {
       const direction = m.props[PROP.direction];
-      if (direction !== undefined && direction !== 'outbound') problems.push(`message ${index + 1} has direction ${String(direction)}, not outbound`);
+      if (direction !== undefined && direction !== 'outbound')
+        problems.push(`message ${index + 1} has direction ${String(direction)}, not outbound`);
     }
     for (const m of pops) {
-      if (m.props[PROP.direction] !== 'outbound') problems.push(`${m.lifecycle} for ${m.agentid} lacks direction: outbound`);
+      if (m.props[PROP.direction] !== 'outbound')
+        problems.push(`${m.lifecycle} for ${m.agentid} lacks direction: outbound`);
       if (m.props[PROP.channel] === 'voice' && m.props[PROP.ani] === undefined) {
         problems.push(`${m.lifecycle} for ${m.agentid} lacks ani (the number dialed, on an outbound call)`);
       }

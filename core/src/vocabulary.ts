@@ -94,17 +94,47 @@ export const PROP = {
 export type CanonicalProp = (typeof PROP)[keyof typeof PROP];
 
 /** The media of an interaction, as the `channel` prop spells it on every platform. */
-export const CHANNELS = ['voice', 'chat', 'email', 'sms', 'messaging', 'social', 'task', 'callback', 'video'] as const;
+export const CHANNELS = [
+  'voice',
+  'chat',
+  'email',
+  'sms',
+  'messaging',
+  'social',
+  'task',
+  'callback',
+  'video',
+] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 const CHANNEL_WORDS: Readonly<Record<string, Channel>> = {
-  voice: 'voice', call: 'voice', phone: 'voice', telephony: 'voice', inbound_call: 'voice', outbound_call: 'voice',
-  chat: 'chat', webchat: 'chat', web_chat: 'chat', livechat: 'chat',
-  email: 'email', 'e-mail': 'email', mail: 'email',
-  sms: 'sms', text: 'sms',
-  messaging: 'messaging', message: 'messaging', messages: 'messaging', whatsapp: 'messaging', 'digital messaging': 'messaging',
-  social: 'social', facebook: 'social', twitter: 'social',
-  task: 'task', tasks: 'task', workitem: 'task', work_item: 'task',
+  voice: 'voice',
+  call: 'voice',
+  phone: 'voice',
+  telephony: 'voice',
+  inbound_call: 'voice',
+  outbound_call: 'voice',
+  chat: 'chat',
+  webchat: 'chat',
+  web_chat: 'chat',
+  livechat: 'chat',
+  email: 'email',
+  'e-mail': 'email',
+  mail: 'email',
+  sms: 'sms',
+  text: 'sms',
+  messaging: 'messaging',
+  message: 'messaging',
+  messages: 'messaging',
+  whatsapp: 'messaging',
+  'digital messaging': 'messaging',
+  social: 'social',
+  facebook: 'social',
+  twitter: 'social',
+  task: 'task',
+  tasks: 'task',
+  workitem: 'task',
+  work_item: 'task',
   callback: 'callback',
   video: 'video',
 };
@@ -128,6 +158,7 @@ export function normaliseDirection(value: unknown): Direction | undefined {
   if (typeof value !== 'string' && typeof value !== 'boolean') return undefined;
   const word = String(value).trim().toLowerCase();
   if (['inbound', 'in', 'incoming', 'true'].includes(word)) return 'inbound';
-  if (['outbound', 'out', 'outgoing', 'false', 'external_outbound', 'callback'].includes(word)) return 'outbound';
+  if (['outbound', 'out', 'outgoing', 'false', 'external_outbound', 'callback'].includes(word))
+    return 'outbound';
   return undefined;
 }

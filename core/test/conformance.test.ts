@@ -18,7 +18,11 @@ const call = z.object({ type: z.string(), agent: z.string(), call: z.string() })
 type Call = z.output<typeof call>;
 const map = (e: Call) =>
   e.type === 'answered'
-    ? { agentid: e.agent, lifecycle: 'answered' as const, props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call, [PROP.leg]: 'primary' } }
+    ? {
+        agentid: e.agent,
+        lifecycle: 'answered' as const,
+        props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call, [PROP.leg]: 'primary' },
+      }
     : ignore(`type ${e.type} is not mapped`);
 
 const keyed = defineSource<Call, Config>({
@@ -39,17 +43,31 @@ const keyed = defineSource<Call, Config>({
 const form = defineSource<Call, Config>({
   id: 'form',
   description: 'a form post carrying its token as a field',
-  auth: { scheme: 'shared-secret', summary: 'form field token', credentials: [{ in: 'form', name: 'token' }] },
+  auth: {
+    scheme: 'shared-secret',
+    summary: 'form field token',
+    credentials: [{ in: 'form', name: 'token' }],
+  },
   detect: (req) => (req.headers['content-type'] ?? '').includes('form'),
   verify: (req, { config: c }) => {
     const token = parseForm(req).token;
-    return token ? (safeCompare(token, c.token) ? verified() : refused('the token does not match')) : refused('the token is missing');
+    return token
+      ? safeCompare(token, c.token)
+        ? verified()
+        : refused('the token does not match')
+      : refused('the token is missing');
   },
   parse: (req) => parseWith(call, parseForm(req)),
   map,
 });
 
-const connector = defineConnector({ id: 'kit-vendor', displayName: 'Kit', platforms: ['Kit'], config, sources: [keyed, form] });
+const connector = defineConnector({
+  id: 'kit-vendor',
+  displayName: 'Kit',
+  platforms: ['Kit'],
+  config,
+  sources: [keyed, form],
+});
 
 const dir = mkdtempSync(join(tmpdir(), 'kit-fixtures-'));
 const write = (path: string, fixture: unknown) => {
@@ -57,19 +75,43 @@ const write = (path: string, fixture: unknown) => {
   writeFileSync(join(dir, path), JSON.stringify(fixture));
 };
 const answered = { type: 'answered', agent: 'jdoe', call: 'c-1' };
-const message = { agentid: 'jdoe', event: 'answered', lifecycle: 'answered', props: { lifecycle: 'answered', nativeEvent: 'answered', interactionId: 'c-1', leg: 'primary' } };
+const message = {
+  agentid: 'jdoe',
+  event: 'answered',
+  lifecycle: 'answered',
+  props: { lifecycle: 'answered', nativeEvent: 'answered', interactionId: 'c-1', leg: 'primary' },
+};
 const jsonHeaders = { 'content-type': 'application/json', 'x-acme-key': 'kit-token-123' };
 const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
-write('keyed/answered.json', { request: { headers: jsonHeaders, body: answered }, expect: { messages: [message] } });
-write('keyed/ignored.json', { request: { headers: jsonHeaders, body: { ...answered, type: 'held' } }, expect: { ignored: 'held' } });
-write('form/answered.json', { request: { headers: formHeaders, body: { ...answered, token: 'kit-token-123' } }, expect: { messages: [message] } });
-write('form/ignored.json', { request: { headers: formHeaders, body: { ...answered, type: 'held', token: 'kit-token-123' } }, expect: { ignored: 'held' } });
+write('keyed/answered.json', {
+  request: { headers: jsonHeaders, body: answered },
+  expect: { messages: [message] },
+});
+write('keyed/ignored.json', {
+  request: { headers: jsonHeaders, body: { ...answered, type: 'held' } },
+  expect: { ignored: 'held' },
+});
+write('form/answered.json', {
+  request: { headers: formHeaders, body: { ...answered, token: 'kit-token-123' } },
+  expect: { messages: [message] },
+});
+write('form/ignored.json', {
+  request: { headers: formHeaders, body: { ...answered, type: 'held', token: 'kit-token-123' } },
+  expect: { ignored: 'held' },
+});
 
-runConformance({ connector, fixturesDir: dir, settings: { options: { token: 'kit-token-123', keyHeader: 'x-acme-key' } }, fuzzRuns: 20 });
+runConformance({
+  connector,
+  fixturesDir: dir,
+  settings: { options: { token: 'kit-token-123', keyHeader: 'x-acme-key' } },
+  fuzzRuns: 20,
+});
 
 describe('credentials the kit strips', () => {
   it('are the deployment’s when the source names them from the config', () => {
-    expect(credentialsOf(keyed, { token: 'x', keyHeader: 'x-acme-key' })).toEqual([{ in: 'header', name: 'x-acme-key' }]);
+    expect(credentialsOf(keyed, { token: 'x', keyHeader: 'x-acme-key' })).toEqual([
+      { in: 'header', name: 'x-acme-key' },
+    ]);
   });
 
   it('are the declared ones otherwise', () => {
@@ -77,13 +119,23 @@ describe('credentials the kit strips', () => {
   });
 
   it('include a field of a form body, the other fields kept', () => {
-    const request = toInboundRequest({ headers: formHeaders, body: 'type=answered&token=kit-token-123&agent=jdoe' });
-    expect(withoutCredentials(request, [{ in: 'form', name: 'token' }]).rawBody.toString()).toBe('type=answered&agent=jdoe');
+    const request = toInboundRequest({
+      headers: formHeaders,
+      body: 'type=answered&token=kit-token-123&agent=jdoe',
+    });
+    expect(withoutCredentials(request, [{ in: 'form', name: 'token' }]).rawBody.toString()).toBe(
+      'type=answered&agent=jdoe',
+    );
   });
 
   it('leave a body that is not a form untouched', () => {
-    const request = toInboundRequest({ headers: { 'content-type': 'application/json' }, body: '{"token":"kit-token-123"}' });
-    expect(withoutCredentials(request, [{ in: 'form', name: 'token' }]).rawBody.toString()).toBe('{"token":"kit-token-123"}');
+    const request = toInboundRequest({
+      headers: { 'content-type': 'application/json' },
+      body: '{"token":"kit-token-123"}',
+    });
+    expect(withoutCredentials(request, [{ in: 'form', name: 'token' }]).rawBody.toString()).toBe(
+      '{"token":"kit-token-123"}',
+    );
   });
 
   it('include a query parameter, from the query and the URL', () => {

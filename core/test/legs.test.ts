@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { callOf, checkCallShape, isLeg, type LegMessage, legProps, normaliseChannel } from '../src/index.js';
 
-const pop = (agentid: string, lifecycle: string, props: Record<string, unknown>): LegMessage => ({ agentid, lifecycle, props });
+const pop = (agentid: string, lifecycle: string, props: Record<string, unknown>): LegMessage => ({
+  agentid,
+  lifecycle,
+  props,
+});
 
 describe('legs', () => {
   it('names the leg, and the first leg only on the others', () => {
@@ -12,7 +16,7 @@ describe('legs', () => {
     expect(isLeg('Transfer')).toBe(false);
   });
 
-  it('a leg belongs to its first leg\'s call, a primary to its own', () => {
+  it("a leg belongs to its first leg's call, a primary to its own", () => {
     expect(callOf({ interactionId: 'C-2', parentInteractionId: 'C-1' })).toBe('C-1');
     expect(callOf({ interactionId: 'C-1' })).toBe('C-1');
     expect(callOf({ interactionId: 42 })).toBe('42');
@@ -44,7 +48,9 @@ describe('legs', () => {
       pop('bob', 'answered', { interactionId: 'C-2', leg: 'consult', parentInteractionId: 'C-1' }),
       pop('ann', 'answered', { interactionId: 'C-3', leg: 'conference', parentInteractionId: 'C-1' }),
     ]);
-    expect(problems).toEqual(['message 3 (answered for ann) is a second answered of call C-1 for the same agent: a duplicate pop']);
+    expect(problems).toEqual([
+      'message 3 (answered for ann) is a second answered of call C-1 for the same agent: a duplicate pop',
+    ]);
   });
 
   it('the consulting agent is not popped again for the consult leg', () => {
@@ -52,15 +58,34 @@ describe('legs', () => {
       pop('ann', 'answered', { interactionId: 'C-1', leg: 'primary' }),
       pop('ann', 'answered', { interactionId: 'C-2', leg: 'consult', parentInteractionId: 'C-1' }),
     ]);
-    expect(problems).toContain('message 2 (answered for ann) is a second answered of call C-1 for the same agent: a duplicate pop');
+    expect(problems).toContain(
+      'message 2 (answered for ann) is a second answered of call C-1 for the same agent: a duplicate pop',
+    );
     expect(problems).toContain('a consult must offer its leg (leg: consult) to an agent other than ann');
   });
 
   it('an outbound call says so and names the number dialed', () => {
     expect(
-      checkCallShape('outbound', [pop('ann', 'answered', { interactionId: 'C-9', leg: 'primary', direction: 'outbound', channel: 'voice', ani: '+15035550142' })]),
+      checkCallShape('outbound', [
+        pop('ann', 'answered', {
+          interactionId: 'C-9',
+          leg: 'primary',
+          direction: 'outbound',
+          channel: 'voice',
+          ani: '+15035550142',
+        }),
+      ]),
     ).toEqual([]);
-    expect(checkCallShape('outbound', [pop('ann', 'answered', { interactionId: 'C-9', leg: 'primary', direction: 'inbound', channel: 'voice' })])).toEqual([
+    expect(
+      checkCallShape('outbound', [
+        pop('ann', 'answered', {
+          interactionId: 'C-9',
+          leg: 'primary',
+          direction: 'inbound',
+          channel: 'voice',
+        }),
+      ]),
+    ).toEqual([
       'message 1 has direction inbound, not outbound',
       'answered for ann lacks direction: outbound',
       'answered for ann lacks ani (the number dialed, on an outbound call)',
@@ -68,9 +93,9 @@ describe('legs', () => {
   });
 
   it('a conference needs two agents to show anything', () => {
-    expect(checkCallShape('conference', [pop('ann', 'answered', { interactionId: 'C-1', leg: 'primary' })])).toEqual([
-      'a conference fixture must show at least two agents',
-    ]);
+    expect(
+      checkCallShape('conference', [pop('ann', 'answered', { interactionId: 'C-1', leg: 'primary' })]),
+    ).toEqual(['a conference fixture must show at least two agents']);
   });
 });
 

@@ -2,77 +2,23 @@
 // fixtures map to the exact expected messages, every message validates, a missing or forged credential
 // is refused with 401, handshakes deliver nothing, and truncated, mistyped or random bodies produce a
 // typed InputError, never an uncaught exception.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ConnectorDefinition, ConnectorSettingsInput, Credential, SourceDefinition } from '../connector.js';
+import type {
+  ConnectorDefinition,
+  ConnectorSettingsInput,
+  Credential,
+  SourceDefinition,
+} from '../connector.js';
 import { InputError } from '../errors.js';
 import { type CallShape, checkCallShape, isLeg, LEGS } from '../legs.js';
 import { type ConnectorRuntime, createRuntime, handleRequest, type Outcome } from '../pipeline.js';
 import { type InboundRequest, type RecordedRequest, toInboundRequest } from '../request.js';
 import { createMemoryStateStore } from '../state.js';
+import { type FixtureExpectation, loadFixtures } from './fixtures.js';
 
-/** What a fixture expects. Exactly one of messages / ignored / status / handshake. */
-export interface FixtureExpectation {
-  /** The exact messages (agentid, event, lifecycle, props) the request becomes. */
-  messages?: { agentid: string; event: string; lifecycle: string; props: Record<string, unknown> }[];
-  /** A substring of the reason the request is ignored. */
-  ignored?: string;
-  /** The HTTP status of a refused request (400 for malformed input...). */
-  status?: number;
-  /** The request is a vendor handshake/ping: answered, nothing delivered. */
-  handshake?: boolean;
-  /** The expected de-duplication event id. */
-  eventId?: string;
-  /** With `messages`: the outbox de-duplication key of each message, in order (see Draft.dedupeId). */
-  dedupeKeys?: (string | null)[];
-}
-
-export interface FixtureStep {
-  request: RecordedRequest;
-  expect: FixtureExpectation;
-}
-
-export interface Fixture {
-  file: string;
-  description: string;
-  /** The source, from the fixture's folder name (fixtures/<source>/name.json) or its "source" field. */
-  source: string;
-  /** One request, or several in order on one runtime (for sources that keep state). */
-  steps: FixtureStep[];
-  /** The call shape the steps play (a transfer, a consult...): the kit checks core's leg rules on them. */
-  callShape?: CallShape;
-}
-
-/** Webhook fixtures under dir; top-level folders named in `skip` (subscriptions' frame fixtures) are left out. */
-export function loadFixtures(dir: string, skip: ReadonlySet<string> = new Set()): Fixture[] {
-  const files: string[] = [];
-  const walk = (path: string) => {
-    for (const name of readdirSync(path).sort()) {
-      const full = join(path, name);
-      if (path === dir && skip.has(name)) continue;
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.json')) files.push(full);
-    }
-  };
-  walk(dir);
-  return files.map((file) => {
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as {
-      description?: string;
-      source?: string;
-      request?: RecordedRequest;
-      expect?: FixtureExpectation;
-      steps?: FixtureStep[];
-      callShape?: CallShape;
-    };
-    const folder = relative(dir, file).split(/[\\/]/);
-    const source = raw.source ?? (folder.length > 1 ? folder[0]! : '');
-    const steps = raw.steps ?? (raw.request && raw.expect ? [{ request: raw.request, expect: raw.expect }] : []);
-    if (!steps.length) throw new Error(`${file}: a fixture needs "request" and "expect", or "steps"`);
-    return { file, description: raw.description ?? basename(file, '.json'), source, steps, ...(raw.callShape ? { callShape: raw.callShape } : {}) };
-  });
-}
+export * from './fixtures.js';
 
 export interface ConformanceOptions {
   connector: ConnectorDefinition;
@@ -120,7 +66,8 @@ export function expectOutcome(outcome: Outcome, expectation: FixtureExpectation)
     expect(
       outcome.messages.map(({ agentid, event, lifecycle, props }) => ({ agentid, event, lifecycle, props })),
     ).toEqual(expectation.messages);
-    if (expectation.dedupeKeys) expect(outcome.messages.map((m) => m.dedupeKey ?? null)).toEqual(expectation.dedupeKeys);
+    if (expectation.dedupeKeys)
+      expect(outcome.messages.map((m) => m.dedupeKey ?? null)).toEqual(expectation.dedupeKeys);
   } else if (expectation.ignored !== undefined) {
     expect(outcome.kind, summary).toBe('ignored');
     if (outcome.kind === 'ignored') expect(outcome.reason).toContain(expectation.ignored);
@@ -140,7 +87,10 @@ export function expectOutcome(outcome: Outcome, expectation: FixtureExpectation)
  * Core's leg rules (legs.ts) over the messages a fixture expects, in order: every `offered` and `answered`
  * names its leg; a fixture that plays a call shape also keeps the no-duplicate-pop rule and shows its shape.
  */
-export function expectLegRules(fixture: { file: string; callShape?: CallShape | undefined }, expectations: FixtureExpectation[]): void {
+export function expectLegRules(
+  fixture: { file: string; callShape?: CallShape | undefined },
+  expectations: FixtureExpectation[],
+): void {
   const messages = expectations.flatMap((e) => e.messages ?? []);
   const problems = fixture.callShape
     ? checkCallShape(fixture.callShape, messages)
@@ -197,7 +147,11 @@ function findMiddleAlnum(text: string): number {
 }
 
 /** parse + map directly (authenticity bypassed): the only acceptable failure is an InputError. */
-export async function assertSurvives(runtime: ConnectorRuntime, source: SourceDefinition, request: InboundRequest): Promise<void> {
+export async function assertSurvives(
+  runtime: ConnectorRuntime,
+  source: SourceDefinition,
+  request: InboundRequest,
+): Promise<void> {
   try {
     const event = source.parse(request);
     source.eventId?.(event);
@@ -257,7 +211,10 @@ export function runConformance(options: ConformanceOptions): void {
         ).toBe(true);
       }
       for (const fixture of fixtures) {
-        expect(connector.sources.map((s) => s.id), fixture.file).toContain(fixture.source);
+        expect(
+          connector.sources.map((s) => s.id),
+          fixture.file,
+        ).toContain(fixture.source);
       }
     });
 
@@ -268,28 +225,46 @@ export function runConformance(options: ConformanceOptions): void {
       it(`maps ${name}: ${fixture.description}`, async () => {
         const runtime = newRuntime(options);
         for (const step of fixture.steps) {
-          const outcome = await handleRequest(runtime, await toRequest(options, step.request, { source, runtime, expect: step.expect }), fixture.source);
+          const outcome = await handleRequest(
+            runtime,
+            await toRequest(options, step.request, { source, runtime, expect: step.expect }),
+            fixture.source,
+          );
           expectOutcome(outcome, step.expect);
         }
-        expectLegRules(fixture, fixture.steps.map((s) => s.expect));
+        expectLegRules(
+          fixture,
+          fixture.steps.map((s) => s.expect),
+        );
       });
 
-      if (connector.sources.length > 1 && fixture.steps.every((s) => s.expect.messages || s.expect.ignored !== undefined)) {
+      if (
+        connector.sources.length > 1 &&
+        fixture.steps.every((s) => s.expect.messages || s.expect.ignored !== undefined)
+      ) {
         it(`detects the source of ${name} when the URL names none`, async () => {
           const runtime = newRuntime(options);
           for (const step of fixture.steps) {
-            const outcome = await handleRequest(runtime, await toRequest(options, step.request, { source, runtime, expect: step.expect }));
+            const outcome = await handleRequest(
+              runtime,
+              await toRequest(options, step.request, { source, runtime, expect: step.expect }),
+            );
             expect('source' in outcome ? outcome.source : undefined).toBe(fixture.source);
             expectOutcome(outcome, step.expect);
           }
         });
       }
 
-      const authentic = fixture.steps.every((s) => s.expect.messages || s.expect.ignored !== undefined || s.expect.handshake);
+      const authentic = fixture.steps.every(
+        (s) => s.expect.messages || s.expect.ignored !== undefined || s.expect.handshake,
+      );
       if (source && source.auth.scheme !== 'none' && authentic) {
         it(`refuses ${name} with 401 when the credential is missing`, async () => {
           const runtime = newRuntime(options);
-          const request = withoutCredentials(await toRequest(options, fixture.steps[0]!.request, { source, runtime }), credentialsOf(source, runtime.config));
+          const request = withoutCredentials(
+            await toRequest(options, fixture.steps[0]!.request, { source, runtime }),
+            credentialsOf(source, runtime.config),
+          );
           const outcome = await handleRequest(runtime, request, fixture.source);
           expect(outcome.kind).toBe('rejected');
           expect(outcome.answer.status).toBe(401);
@@ -297,7 +272,9 @@ export function runConformance(options: ConformanceOptions): void {
         if (source.auth.signsBody) {
           it(`refuses ${name} with 401 when the body was changed after signing`, async () => {
             const runtime = newRuntime(options);
-            const request = tampered(await toRequest(options, fixture.steps[0]!.request, { source, runtime }));
+            const request = tampered(
+              await toRequest(options, fixture.steps[0]!.request, { source, runtime }),
+            );
             const outcome = await handleRequest(runtime, request, fixture.source);
             expect(outcome.kind).toBe('rejected');
             expect(outcome.answer.status).toBe(401);
@@ -307,16 +284,25 @@ export function runConformance(options: ConformanceOptions): void {
     }
 
     for (const source of connector.sources) {
-      const samples = fixtures.filter((f) => f.source === source.id).flatMap((f) => f.steps.map((s) => toInboundRequest(s.request)));
+      const samples = fixtures
+        .filter((f) => f.source === source.id)
+        .flatMap((f) => f.steps.map((s) => toInboundRequest(s.request)));
       const sample = samples[0];
       if (!sample) continue;
-      const withBody = (request: InboundRequest, body: string): InboundRequest => ({ ...request, rawBody: Buffer.from(body, 'utf8') });
+      const withBody = (request: InboundRequest, body: string): InboundRequest => ({
+        ...request,
+        rawBody: Buffer.from(body, 'utf8'),
+      });
 
       it(`${source.id}: random bodies produce an InputError or an outcome, never a crash`, async () => {
         const runtime = newRuntime(options);
         await fc.assert(
           fc.asyncProperty(
-            fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify(v))),
+            fc.oneof(
+              fc.string(),
+              fc.json(),
+              fc.jsonValue().map((v) => JSON.stringify(v)),
+            ),
             async (body) => assertSurvives(runtime, source, withBody(sample, body)),
           ),
           { numRuns: runs },
@@ -326,10 +312,18 @@ export function runConformance(options: ConformanceOptions): void {
       it(`${source.id}: truncated fixture bodies produce an InputError or an outcome`, async () => {
         const runtime = newRuntime(options);
         await fc.assert(
-          fc.asyncProperty(fc.constantFrom(...samples), fc.double({ min: 0, max: 1, noNaN: true }), async (request, cut) => {
-            const text = request.rawBody.toString('utf8');
-            await assertSurvives(runtime, source, withBody(request, text.slice(0, Math.floor(text.length * cut))));
-          }),
+          fc.asyncProperty(
+            fc.constantFrom(...samples),
+            fc.double({ min: 0, max: 1, noNaN: true }),
+            async (request, cut) => {
+              const text = request.rawBody.toString('utf8');
+              await assertSurvives(
+                runtime,
+                source,
+                withBody(request, text.slice(0, Math.floor(text.length * cut))),
+              );
+            },
+          ),
           { numRuns: runs },
         );
       });
@@ -349,7 +343,15 @@ export function runConformance(options: ConformanceOptions): void {
             fc.asyncProperty(
               fc.constantFrom(...jsonSamples),
               fc.nat(),
-              fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.string(), fc.constant([]), fc.constant({}), fc.array(fc.string())),
+              fc.oneof(
+                fc.constant(null),
+                fc.integer(),
+                fc.boolean(),
+                fc.string(),
+                fc.constant([]),
+                fc.constant({}),
+                fc.array(fc.string()),
+              ),
               async (request, pick, replacement) => {
                 const value = mistype(JSON.parse(request.rawBody.toString('utf8')), pick, replacement);
                 await assertSurvives(runtime, source, withBody(request, JSON.stringify(value)));

@@ -105,7 +105,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const missing = RESERVED_FIELDS.filter((f) => typeof fields[f] !== 'string' || fields[f] === '');
     if (missing.includes('jwt')) return { status: 401, body: { error: 'missing API key (jwt)' } };
     if (!accepted.has(fields.jwt as string)) return { status: 401, body: { error: 'invalid API key' } };
-    if (missing.length) return { status: 400, body: { error: `missing required field(s): ${missing.join(', ')}` } };
+    if (missing.length)
+      return { status: 400, body: { error: `missing required field(s): ${missing.join(', ')}` } };
     for (const [key, value] of Object.entries(fields)) {
       if (!['string', 'number', 'boolean'].includes(typeof value)) {
         return { status: 400, body: { error: `field ${key} must be a string, number or boolean` } };
@@ -117,7 +118,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   async function answer(req: http.IncomingMessage): Promise<Answer> {
     const url = new URL(req.url ?? '/', 'http://emulator');
-    if (url.pathname !== EMULATOR_PATH) return { status: 404, body: { error: `no such path ${url.pathname}` } };
+    if (url.pathname !== EMULATOR_PATH)
+      return { status: 404, body: { error: `no such path ${url.pathname}` } };
     if (failures.remaining > 0) {
       failures.remaining -= 1;
       await readBody(req, MAX_MESSAGE_BYTES);
@@ -128,7 +130,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       };
     }
     if (req.method === 'GET') {
-      if (url.search.length - 1 > MAX_MESSAGE_BYTES) return { status: 413, body: { error: 'message over 128 KB' } };
+      if (url.search.length - 1 > MAX_MESSAGE_BYTES)
+        return { status: 413, body: { error: 'message over 128 KB' } };
       return check('GET', Object.fromEntries(url.searchParams));
     }
     if (req.method !== 'POST') return { status: 405, body: { error: 'use GET or POST' } };
@@ -144,7 +147,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     } catch {
       return { status: 400, body: { error: 'body is not JSON' } };
     }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return { status: 400, body: { error: 'body must be a JSON object' } };
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      return { status: 400, body: { error: 'body must be a JSON object' } };
     return check('POST', body as Record<string, unknown>);
   }
 
@@ -233,7 +237,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     messages,
     failNext(count, status = 503, options = {}) {
-      failures = { remaining: count, status, ...(options.retryAfter !== undefined ? { retryAfter: options.retryAfter } : {}) };
+      failures = {
+        remaining: count,
+        status,
+        ...(options.retryAfter !== undefined ? { retryAfter: options.retryAfter } : {}),
+      };
     },
     setDelay(ms) {
       delayMs = ms;

@@ -55,7 +55,13 @@ export async function startLineVendor(options: LineVendorOptions): Promise<LineV
   const sockets = new Set<Socket>();
   let denied: string | undefined;
   let stalled = false;
-  const counters: LineVendor['counters'] = { logins: 0, renewals: 0, expirations: 0, connections: 0, acked: [] };
+  const counters: LineVendor['counters'] = {
+    logins: 0,
+    renewals: 0,
+    expirations: 0,
+    connections: 0,
+    acked: [],
+  };
   const write = (socket: Socket, value: unknown) => {
     if (!socket.destroyed) socket.write(`${JSON.stringify(value)}\n`);
   };
@@ -149,7 +155,10 @@ const LIFECYCLE = { ringing: 'offered', talking: 'answered', hungup: 'ended' } a
 
 export const lineConfig = z.object({
   /** tcp://host:port of the line vendor; the subscription runs when it is set. */
-  lineUrl: z.string().regex(/^tcp:\/\/[^:]+:\d+$/, 'lineUrl must be tcp://host:port').optional(),
+  lineUrl: z
+    .string()
+    .regex(/^tcp:\/\/[^:]+:\d+$/, 'lineUrl must be tcp://host:port')
+    .optional(),
   lineToken: z.string().min(8).optional(),
 });
 export type LineConfig = z.output<typeof lineConfig>;
@@ -166,7 +175,11 @@ export const lineSubscription = defineSubscription<z.output<typeof lineEvent>, L
     const draft: Draft = {
       agentid: event.agent,
       lifecycle: LIFECYCLE[event.state],
-      props: { [PROP.interactionId]: event.call, [PROP.nativeEvent]: event.state, ...(event.from ? { [PROP.ani]: event.from } : {}) },
+      props: {
+        [PROP.interactionId]: event.call,
+        [PROP.nativeEvent]: event.state,
+        ...(event.from ? { [PROP.ani]: event.from } : {}),
+      },
     };
     // The line vendor has one leg per call: every pop is the primary one (core/src/legs.ts).
     if (draft.lifecycle === 'offered' || draft.lifecycle === 'answered') draft.props[PROP.leg] = 'primary';
@@ -187,7 +200,13 @@ export const lineSubscription = defineSubscription<z.output<typeof lineEvent>, L
     let welcomed = false;
     let refused: string | undefined;
     socket.on('error', () => {});
-    socket.on('connect', () => send({ op: 'hello', token: ctx.config.lineToken, ...(ctx.position !== undefined ? { from: ctx.position } : {}) }));
+    socket.on('connect', () =>
+      send({
+        op: 'hello',
+        token: ctx.config.lineToken,
+        ...(ctx.position !== undefined ? { from: ctx.position } : {}),
+      }),
+    );
     try {
       for await (const line of lines) {
         let message: { op?: string; expiresInMs?: number; reason?: string; seq?: string; data?: unknown };
@@ -222,7 +241,8 @@ export const lineSubscription = defineSubscription<z.output<typeof lineEvent>, L
       socket.destroy();
     }
     if (refused) throw new SessionError(`the line vendor refused the login: ${refused}`, { failed: true });
-    if (!welcomed && !ctx.signal.aborted) throw new SessionError('the line vendor closed the connection before the login');
+    if (!welcomed && !ctx.signal.aborted)
+      throw new SessionError('the line vendor closed the connection before the login');
   },
 });
 

@@ -3,48 +3,22 @@
 // vendor-side emulator the connector ships: the live session delivers the same messages, it reconnects
 // after a dropped connection, it renews what expires before it expires, and a malformed frame is
 // ignored with a reason and counted while the session goes on.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import axios from 'axios';
 import { describe, expect, it } from 'vitest';
 import type { ConnectorDefinition, ConnectorSettingsInput } from '../connector.js';
 import { type ConnectorRuntime, createRuntime, handleFrame, type PreparedMessage } from '../pipeline.js';
 import { runSession } from '../session.js';
-import type { CallShape } from '../legs.js';
 import { createMemoryStateStore } from '../state.js';
-import { type EmitResult, type SessionStatus, type SubscriptionDefinition, sessionsOf, sleep } from '../subscription.js';
-import { expectLegRules, expectOutcome, type FixtureExpectation } from './conformance.js';
-
-export interface FrameFixture {
-  file: string;
-  description: string;
-  steps: { frame: unknown; expect: FixtureExpectation }[];
-  /** The call shape the frames play: the kit checks core's leg rules on them (see Fixture.callShape). */
-  callShape?: CallShape;
-}
-
-/** fixtures/<subscription>/*.json: `{description, frame, expect}` or `{description, steps: [{frame, expect}]}`. */
-export function loadFrameFixtures(dir: string): FrameFixture[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((name) => name.endsWith('.json') && statSync(join(dir, name)).isFile());
-  } catch {
-    return [];
-  }
-  return names.sort().map((name) => {
-    const file = join(dir, name);
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as {
-      description?: string;
-      frame?: unknown;
-      expect?: FixtureExpectation;
-      steps?: { frame: unknown; expect: FixtureExpectation }[];
-      callShape?: CallShape;
-    };
-    const steps = raw.steps ?? (raw.expect ? [{ frame: raw.frame, expect: raw.expect }] : []);
-    if (!steps.length) throw new Error(`${file}: a frame fixture needs "frame" and "expect", or "steps"`);
-    return { file, description: raw.description ?? name, steps, ...(raw.callShape ? { callShape: raw.callShape } : {}) };
-  });
-}
+import {
+  type EmitResult,
+  type SessionStatus,
+  type SubscriptionDefinition,
+  sessionsOf,
+  sleep,
+} from '../subscription.js';
+import { expectLegRules, expectOutcome } from './conformance.js';
+import { type FrameFixture, loadFrameFixtures } from './fixtures.js';
 
 /** The vendor side of a subscription, running on loopback, with the faults the kit needs. */
 export interface SubscriptionHarness {
@@ -134,7 +108,9 @@ export function hostSubscription(
       const deadline = Date.now() + timeoutMs;
       while (!check()) {
         if (Date.now() > deadline)
-          throw new Error(`timed out waiting for ${what}; statuses ${host.statuses.join(' → ')}; errors: ${host.errors.join('; ') || 'none'}`);
+          throw new Error(
+            `timed out waiting for ${what}; statuses ${host.statuses.join(' → ')}; errors: ${host.errors.join('; ') || 'none'}`,
+          );
         await sleep(20);
       }
     },
@@ -224,11 +200,17 @@ export function runSubscriptionConformance(options: SubscriptionConformanceOptio
       ...(options.services !== undefined ? { services: options.services } : {}),
     });
   const expected = (fixture: FrameFixture) => fixture.steps.flatMap((step) => step.expect.messages ?? []);
-  const delivering = fixtures.filter((f) => expected(f).length > 0 && f.steps.every((s) => s.expect.messages || s.expect.ignored !== undefined));
+  const delivering = fixtures.filter(
+    (f) =>
+      expected(f).length > 0 && f.steps.every((s) => s.expect.messages || s.expect.ignored !== undefined),
+  );
 
   describe(`${connector.id}/${options.subscription} subscription conformance`, () => {
     it('is declared by the connector', () => {
-      expect(subscription, `connector ${connector.id} declares no subscription ${options.subscription}`).toBeDefined();
+      expect(
+        subscription,
+        `connector ${connector.id} declares no subscription ${options.subscription}`,
+      ).toBeDefined();
     });
     if (!subscription) return;
     const carriesEvents = Boolean(subscription.parse && subscription.map);
@@ -243,8 +225,12 @@ export function runSubscriptionConformance(options: SubscriptionConformanceOptio
     for (const fixture of fixtures) {
       it(`maps ${relative(options.fixturesDir, fixture.file)}: ${fixture.description}`, async () => {
         const runtime = runtimeFor(options.settings);
-        for (const step of fixture.steps) expectOutcome(await handleFrame(runtime, subscription, step.frame), step.expect);
-        expectLegRules(fixture, fixture.steps.map((s) => s.expect));
+        for (const step of fixture.steps)
+          expectOutcome(await handleFrame(runtime, subscription, step.frame), step.expect);
+        expectLegRules(
+          fixture,
+          fixture.steps.map((s) => s.expect),
+        );
       });
     }
 
@@ -272,7 +258,10 @@ export function runSubscriptionConformance(options: SubscriptionConformanceOptio
       const before = host.messages.length;
       for (const step of fixture.steps) await harness.push!(step.frame);
       const want = expected(fixture);
-      await host.until(`${want.length} message(s) from ${fixture.description}`, () => host.messages.length - before >= want.length);
+      await host.until(
+        `${want.length} message(s) from ${fixture.description}`,
+        () => host.messages.length - before >= want.length,
+      );
       await sleep(100); // nothing more may follow
       expect(shown(host.messages.slice(before))).toEqual(want);
     };
