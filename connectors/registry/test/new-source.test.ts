@@ -12,7 +12,11 @@ let folder: string;
 beforeAll(async () => {
   scratch = makeScratch();
   folder = join(scratch, 'connectors/acme-cloud');
-  const made = await run(tsx, ['scripts/new-connector.ts', 'acme-cloud', '--name', 'Acme Cloud', '--no-install'], scratch);
+  const made = await run(
+    tsx,
+    ['scripts/new-connector.ts', 'acme-cloud', '--name', 'Acme Cloud', '--no-install'],
+    scratch,
+  );
   if (made.code !== 0) throw new Error(made.out);
   linkModules(folder);
 });
@@ -22,14 +26,19 @@ describe('pnpm new-source', () => {
   it('writes the source and its fixtures and adds it to the sources of src/index.ts', async () => {
     const result = await run(tsx, ['scripts/new-source.ts', 'acme-cloud', 'crm-events'], scratch);
     expect(result.code, result.out).toBe(0);
-    for (const file of ['src/crm-events.ts', 'fixtures/crm-events/call-connected.json', 'fixtures/crm-events/unknown-event.json']) {
+    for (const file of [
+      'src/crm-events.ts',
+      'fixtures/crm-events/call-connected.json',
+      'fixtures/crm-events/unknown-event.json',
+    ]) {
       expect(existsSync(join(folder, file)), file).toBe(true);
     }
     const index = readFileSync(join(folder, 'src/index.ts'), 'utf8');
     expect(index).toContain("import { crmEvents } from './crm-events.js';\n");
     expect(index).toContain('  sources: [webhook, crmEvents],\n');
     const source = readFileSync(join(folder, 'src/crm-events.ts'), 'utf8');
-    for (const part of ['tokenAuth<AcmeCloudConfig>(', 'detectJson(', "from './config.js'"]) expect(source).toContain(part);
+    for (const part of ['tokenAuth<AcmeCloudConfig>(', 'detectJson(', "from './config.js'"])
+      expect(source).toContain(part);
   });
 
   it('leaves a connector that passes the conformance kit with both sources, typechecks and has no cycle', async () => {
@@ -53,9 +62,15 @@ describe('pnpm new-source', () => {
     const unknown = await run(tsx, ['scripts/new-source.ts', 'nobody', 'events'], scratch);
     expect(unknown.code).toBe(1);
     expect(unknown.out).toContain('no connector "nobody" in connectors/; the connectors are acme-cloud');
-    const option = await run(tsx, ['scripts/new-source.ts', 'acme-cloud', 'other', '--secret', 'apiKey'], scratch);
+    const option = await run(
+      tsx,
+      ['scripts/new-source.ts', 'acme-cloud', 'other', '--secret', 'apiKey'],
+      scratch,
+    );
     expect(option.code).toBe(1);
-    expect(option.out).toContain('has no option "apiKey": name the option that holds this source\'s token with --secret <option>');
+    expect(option.out).toContain(
+      'has no option "apiKey": name the option that holds this source\'s token with --secret <option>',
+    );
     const invalid = await run(tsx, ['scripts/new-source.ts', 'acme-cloud', 'Crm Events'], scratch);
     expect(invalid.code).toBe(2);
     expect(invalid.out).toContain('is not a valid source id');

@@ -10,14 +10,31 @@ describe('registry', () => {
     // Read from disk, so a connector made by `pnpm new-connector` passes as generated, and a folder
     // someone forgot to register fails here.
     const folders = readdirSync(join(import.meta.dirname, '../..'), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && entry.name !== 'registry' && existsSync(join(folderOf(entry.name), 'src/index.ts')))
+      .filter(
+        (entry) =>
+          entry.isDirectory() &&
+          entry.name !== 'registry' &&
+          existsSync(join(folderOf(entry.name), 'src/index.ts')),
+      )
       .map((entry) => entry.name)
       .sort((a, b) => a.localeCompare(b));
     expect(connectorIds()).toEqual(folders);
   });
 
   it('ships the nine platforms of the first release', () => {
-    expect(connectorIds()).toEqual(expect.arrayContaining(['8x8', 'amazon-connect', 'avaya', 'cisco', 'five9', 'genesys', 'incontact', 'talkdesk', 'twilio-flex']));
+    expect(connectorIds()).toEqual(
+      expect.arrayContaining([
+        '8x8',
+        'amazon-connect',
+        'avaya',
+        'cisco',
+        'five9',
+        'genesys',
+        'incontact',
+        'talkdesk',
+        'twilio-flex',
+      ]),
+    );
   });
 
   it('finds a connector by id and returns undefined for an unknown one', () => {
@@ -33,7 +50,10 @@ describe('registry', () => {
     it('has recorded fixtures for every source', () => {
       for (const source of connector.sources) {
         const dir = join(folderOf(id), 'fixtures', source.id);
-        expect(existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json')), `fixtures/${source.id}/`).toBe(true);
+        expect(
+          existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json')),
+          `fixtures/${source.id}/`,
+        ).toBe(true);
       }
     });
 
@@ -45,7 +65,8 @@ describe('registry', () => {
     it('describes how every source authenticates', () => {
       for (const source of connector.sources) {
         expect(source.auth.summary.length, source.id).toBeGreaterThan(5);
-        if (source.auth.scheme !== 'none') expect(source.auth.credentials.length, source.id).toBeGreaterThan(0);
+        if (source.auth.scheme !== 'none')
+          expect(source.auth.credentials.length, source.id).toBeGreaterThan(0);
       }
     });
   });

@@ -14,20 +14,37 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('pnpm new-connector', () => {
   it('writes a connector folder and adds exactly one sorted registry line', async () => {
-    const result = await run(tsx, ['scripts/new-connector.ts', 'acme-cloud', '--name', 'Acme Cloud', '--no-install'], scratch);
+    const result = await run(
+      tsx,
+      ['scripts/new-connector.ts', 'acme-cloud', '--name', 'Acme Cloud', '--no-install'],
+      scratch,
+    );
     expect(result.code, result.out).toBe(0);
-    for (const file of ['package.json', 'src/config.ts', 'src/index.ts', 'src/webhook.ts', 'fixtures/webhook/call-answered.json', 'fixtures/webhook/unknown-type.json', 'test/conformance.test.ts', 'README.md']) {
+    for (const file of [
+      'package.json',
+      'src/config.ts',
+      'src/index.ts',
+      'src/webhook.ts',
+      'fixtures/webhook/call-answered.json',
+      'fixtures/webhook/unknown-type.json',
+      'test/conformance.test.ts',
+      'README.md',
+    ]) {
       expect(existsSync(join(scratch, 'connectors/acme-cloud', file)), file).toBe(true);
     }
     expect(readFileSync(join(scratch, 'connectors/registry/src/connectors.ts'), 'utf8')).toBe(
       "// One line per connector.\nexport { default as acmeCloud } from '@openconnect/acme-cloud';\nexport { default as zeta } from '@openconnect/zeta';\n",
     );
     // Declared as a workspace dependency too, so a pruned deploy of the runner carries the new connector.
-    expect(JSON.parse(readFileSync(join(scratch, 'connectors/registry/package.json'), 'utf8')).dependencies).toEqual({
+    expect(
+      JSON.parse(readFileSync(join(scratch, 'connectors/registry/package.json'), 'utf8')).dependencies,
+    ).toEqual({
       '@openconnect/acme-cloud': 'workspace:*',
       '@openconnect/zeta': 'workspace:*',
     });
-    expect(JSON.parse(readFileSync(join(scratch, 'connectors/acme-cloud/package.json'), 'utf8')).name).toBe('@openconnect/acme-cloud');
+    expect(JSON.parse(readFileSync(join(scratch, 'connectors/acme-cloud/package.json'), 'utf8')).name).toBe(
+      '@openconnect/acme-cloud',
+    );
   });
 
   it('generates a connector that passes the conformance kit and typechecks as generated', async () => {

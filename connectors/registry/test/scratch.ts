@@ -11,8 +11,12 @@ export const tsx = join(repo, 'node_modules/.bin/tsx');
 
 export function run(command: string, args: string[], cwd: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, timeout: 120_000, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+    execFile(
+      command,
+      args,
+      { cwd, timeout: 120_000, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
     );
   });
 }
@@ -44,7 +48,8 @@ export function makeScratch(): string {
 /** What `pnpm install` would link into a generated connector, taken from core's own dependencies. */
 export function linkModules(folder: string) {
   link(join(repo, 'core'), join(folder, 'node_modules/@openconnect/core'));
-  for (const dep of ['zod', 'vitest', 'fast-check']) link(join(coreModules, dep), join(folder, `node_modules/${dep}`));
+  for (const dep of ['zod', 'vitest', 'fast-check'])
+    link(join(coreModules, dep), join(folder, `node_modules/${dep}`));
   link(join(repo, 'node_modules/@types'), join(folder, 'node_modules/@types'));
 }
 
@@ -57,4 +62,8 @@ export async function check(folder: string) {
 
 /** dpdm over the connector's sources, as the repository's cycle check runs it. */
 export const cycles = (folder: string) =>
-  run(join(repo, 'node_modules/.bin/dpdm'), ['--no-warning', '--no-tree', '--exit-code', 'circular:1', 'src/**/*.ts'], folder);
+  run(
+    join(repo, 'node_modules/.bin/dpdm'),
+    ['--no-warning', '--no-tree', '--exit-code', 'circular:1', 'src/**/*.ts'],
+    folder,
+  );
