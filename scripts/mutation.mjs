@@ -23,5 +23,8 @@ if (!dir) {
 }
 // The root dev dependency (its bin is not in the package's exports, so it is found by path).
 const stryker = join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
-const child = spawn(process.execPath, [stryker, 'run', 'stryker.config.mjs', ...rest], { cwd: dir, stdio: 'inherit' });
+const child = spawn(process.execPath, [stryker, 'run', 'stryker.config.mjs', ...rest], {
+  cwd: dir,
+  stdio: 'inherit',
+});
 child.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -19,7 +19,8 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const usage = 'usage: pnpm new-connector <id> [--name "Display Name"] [--no-install]\n  id: lower-case letters, digits and dashes, e.g. acme-cloud';
+const usage =
+  'usage: pnpm new-connector <id> [--name "Display Name"] [--no-install]\n  id: lower-case letters, digits and dashes, e.g. acme-cloud';
 if (values.help) {
   console.log(usage);
   process.exit(0);
@@ -35,7 +36,11 @@ if (existsSync(folder)) {
   process.exit(1);
 }
 const displayName =
-  values.name ?? id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+  values.name ??
+  id
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
 const camel = id.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/^[0-9]/, (d) => `c${d}`);
 
 const files: Record<string, string> = {
@@ -84,7 +89,7 @@ export default defineConnector({
 `,
   'src/webhook.ts': `// The ${displayName} webhook: JSON call events. Replace the schema, the detector and the switch with the
 // vendor's own field names and event types, and keep one behaviour per case.
-import { defineSource, detectJson, ignore, InputError, parseJson, parseWith, PROP, tokenAuth } from '@openconnect/core';
+import { defineSource, detectJson, ignore, InputError, legProps, parseJson, parseWith, PROP, tokenAuth } from '@openconnect/core';
 import { z } from 'zod';
 import type { ${pascal(camel)}Config } from './config.js';
 
@@ -122,6 +127,9 @@ export const webhook = defineSource<Event, ${pascal(camel)}Config>({
         ...(e.from ? { [PROP.ani]: e.from } : {}),
         ...(e.to ? { [PROP.dnis]: e.to } : {}),
         ...(e.queue ? { [PROP.queue]: e.queue } : {}),
+        // Every offered/answered names its leg (core/src/legs.ts): a call that is never moved is the primary one;
+        // map the vendor's transfer, consult and conference fields to the other legs.
+        ...(lifecycle === 'offered' || lifecycle === 'answered' ? legProps('primary') : {}),
       },
     };
   },
@@ -146,7 +154,15 @@ function lifecycleOf(type: string) {
       request: {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: { type: 'call.answered', id: 'evt-1001', agent: 'jdoe', callId: 'c-42', from: '+15551230001', to: '+18005550100', queue: 'Support' },
+        body: {
+          type: 'call.answered',
+          id: 'evt-1001',
+          agent: 'jdoe',
+          callId: 'c-42',
+          from: '+15551230001',
+          to: '+18005550100',
+          queue: 'Support',
+        },
       },
       expect: {
         eventId: 'evt-1001',
@@ -155,7 +171,15 @@ function lifecycleOf(type: string) {
             agentid: 'jdoe',
             event: 'answered',
             lifecycle: 'answered',
-            props: { lifecycle: 'answered', nativeEvent: 'call.answered', interactionId: 'c-42', ani: '+15551230001', dnis: '+18005550100', queue: 'Support' },
+            props: {
+              lifecycle: 'answered',
+              nativeEvent: 'call.answered',
+              interactionId: 'c-42',
+              ani: '+15551230001',
+              dnis: '+18005550100',
+              queue: 'Support',
+              leg: 'primary',
+            },
           },
         ],
       },
@@ -219,7 +243,9 @@ for (const [path, content] of Object.entries(files)) {
 }
 
 const registry = join(root, 'connectors/registry/src/connectors.ts');
-const lines = readFileSync(registry, 'utf8').split('\n').filter((line) => line.length);
+const lines = readFileSync(registry, 'utf8')
+  .split('\n')
+  .filter((line) => line.length);
 const header = lines.filter((line) => line.startsWith('//'));
 const entries = lines.filter((line) => !line.startsWith('//'));
 entries.push(`export { default as ${camel} } from '@openconnect/${id}';`);
@@ -227,16 +253,22 @@ entries.sort((a, b) => a.localeCompare(b));
 writeFileSync(registry, `${[...header, ...entries].join('\n')}\n`);
 // The registry declares each connector as a workspace dependency, so `pnpm deploy` of the runner carries it.
 const registryPackage = join(root, 'connectors/registry/package.json');
-const manifest = JSON.parse(readFileSync(registryPackage, 'utf8')) as { dependencies: Record<string, string> };
+const manifest = JSON.parse(readFileSync(registryPackage, 'utf8')) as {
+  dependencies: Record<string, string>;
+};
 manifest.dependencies[`@openconnect/${id}`] = 'workspace:*';
 writeFileSync(registryPackage, `${JSON.stringify(manifest, null, 2)}\n`);
 
-console.log(`created connectors/${id} and registered it in connectors/registry (src/connectors.ts and package.json)`);
+console.log(
+  `created connectors/${id} and registered it in connectors/registry (src/connectors.ts and package.json)`,
+);
 if (!values['no-install']) {
   const result = spawnSync('pnpm', ['install', '--prefer-offline'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
-console.log(`next: pnpm --filter @openconnect/${id} test, then follow CONTRIBUTING.md (pnpm new-source ${id} <id> adds a source)`);
+console.log(
+  `next: pnpm --filter @openconnect/${id} test, then follow CONTRIBUTING.md (pnpm new-source ${id} <id> adds a source)`,
+);
 
 function pascal(name: string) {
   return name.charAt(0).toUpperCase() + name.slice(1);

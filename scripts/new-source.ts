@@ -44,24 +44,32 @@ const folder = join(connectors, connectorId);
 const indexFile = join(folder, 'src/index.ts');
 const configFile = join(folder, 'src/config.ts');
 if (!existsSync(indexFile)) {
-  const known = readdirSync(connectors).filter((name) => existsSync(join(connectors, name, 'src/index.ts')) && name !== 'registry');
+  const known = readdirSync(connectors).filter(
+    (name) => existsSync(join(connectors, name, 'src/index.ts')) && name !== 'registry',
+  );
   refuse(`no connector "${connectorId}" in connectors/; the connectors are ${known.join(', ')}`);
 }
 
 const camel = id.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/^[0-9]/, (d) => `s${d}`);
 const index = readFileSync(indexFile, 'utf8');
 if (existsSync(join(folder, 'src', `${id}.ts`)) || existsSync(join(folder, 'fixtures', id)))
-  refuse(`connectors/${connectorId} already has a source "${id}" (src/${id}.ts or fixtures/${id}/); pick another id`);
+  refuse(
+    `connectors/${connectorId} already has a source "${id}" (src/${id}.ts or fixtures/${id}/); pick another id`,
+  );
 if (new RegExp(`\\b${camel}\\b`).test(index))
   refuse(`connectors/${connectorId}/src/index.ts already names "${camel}"; pick another id`);
 
 // The new source reads the connector's options from src/config.ts, as every source does (no import cycle).
 if (!existsSync(configFile))
-  refuse(`connectors/${connectorId} has no src/config.ts: move its config schema and type there first (see CONTRIBUTING.md)`);
+  refuse(
+    `connectors/${connectorId} has no src/config.ts: move its config schema and type there first (see CONTRIBUTING.md)`,
+  );
 const configText = readFileSync(configFile, 'utf8');
 const configType = configText.match(/export type (\w+) = z\.output<typeof config>/)?.[1];
 if (!configType)
-  refuse(`connectors/${connectorId}/src/config.ts exports no "export type <Name>Config = z.output<typeof config>"`);
+  refuse(
+    `connectors/${connectorId}/src/config.ts exports no "export type <Name>Config = z.output<typeof config>"`,
+  );
 const secret = values.secret;
 if (!new RegExp(`^\\s*${secret}\\??\\s*:`, 'm').test(configText))
   refuse(
@@ -79,7 +87,7 @@ const existing = listed[1]!
 
 const source = `// The ${id} source: JSON events posted with a shared token. Replace the schema, the detector and the
 // switch with the vendor's own field names and event types, and keep one behaviour per case.
-import { defineSource, detectJson, ignore, InputError, parseJson, parseWith, PROP, tokenAuth } from '@openconnect/core';
+import { defineSource, detectJson, ignore, InputError, legProps, parseJson, parseWith, PROP, tokenAuth } from '@openconnect/core';
 import { z } from 'zod';
 import type { ${configType} } from './config.js';
 
@@ -113,6 +121,9 @@ export const ${camel} = defineSource<Event, ${configType}>({
         [PROP.interactionId]: e.call.id,
         ...(e.call.from ? { [PROP.ani]: e.call.from } : {}),
         ...(e.call.to ? { [PROP.dnis]: e.call.to } : {}),
+        // Every offered/answered names its leg (core/src/legs.ts): a call that is never moved is the primary one;
+        // map the vendor's transfer, consult and conference fields to the other legs.
+        ...(lifecycle === 'offered' || lifecycle === 'answered' ? legProps('primary') : {}),
       },
     };
   },
@@ -140,7 +151,12 @@ const files: Record<string, string> = {
   [`src/${id}.ts`]: source,
   [`fixtures/${id}/call-connected.json`]: fixture(
     'a connected call pops the agent screen',
-    { event: 'call.connected', eventId: 'evt-2001', agent: { login: 'jdoe' }, call: { id: 'c-77', from: '+15551230002', to: '+18005550101' } },
+    {
+      event: 'call.connected',
+      eventId: 'evt-2001',
+      agent: { login: 'jdoe' },
+      call: { id: 'c-77', from: '+15551230002', to: '+18005550101' },
+    },
     {
       eventId: 'evt-2001',
       messages: [
@@ -148,7 +164,14 @@ const files: Record<string, string> = {
           agentid: 'jdoe',
           event: 'answered',
           lifecycle: 'answered',
-          props: { lifecycle: 'answered', nativeEvent: 'call.connected', interactionId: 'c-77', ani: '+15551230002', dnis: '+18005550101' },
+          props: {
+            lifecycle: 'answered',
+            nativeEvent: 'call.connected',
+            interactionId: 'c-77',
+            ani: '+15551230002',
+            dnis: '+18005550101',
+            leg: 'primary',
+          },
         },
       ],
     },
@@ -173,13 +196,21 @@ const lastImport = lines.reduce(
   -1,
 );
 lines.splice(lastImport + 1, 0, `import { ${camel} } from './${id}.js';`);
-writeFileSync(indexFile, lines.join('\n').replace(sourcesList, `sources: [${[...existing, camel].join(', ')}]`));
+writeFileSync(
+  indexFile,
+  lines.join('\n').replace(sourcesList, `sources: [${[...existing, camel].join(', ')}]`),
+);
 
-console.log(`added the source ${id} to connectors/${connectorId}: src/${id}.ts, fixtures/${id}/, and "${camel}" in sources`);
+console.log(
+  `added the source ${id} to connectors/${connectorId}: src/${id}.ts, fixtures/${id}/, and "${camel}" in sources`,
+);
 // With two sources or more the runner picks one by detect() when the URL names none.
 const undetected = existing.filter((name) => {
-  const from = index.match(new RegExp(`import\\s*\\{[^}]*\\b${name}\\b[^}]*\\}\\s*from\\s*'\\./([^']+)\\.js'`))?.[1];
-  const file = from && [join(folder, 'src', `${from}.ts`), join(folder, 'src', from, 'index.ts')].find(existsSync);
+  const from = index.match(
+    new RegExp(`import\\s*\\{[^}]*\\b${name}\\b[^}]*\\}\\s*from\\s*'\\./([^']+)\\.js'`),
+  )?.[1];
+  const file =
+    from && [join(folder, 'src', `${from}.ts`), join(folder, 'src', from, 'index.ts')].find(existsSync);
   return file && !/\bdetect\b/.test(readFileSync(file, 'utf8'));
 });
 if (undetected.length)

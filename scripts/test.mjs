@@ -29,6 +29,8 @@ child.on('close', (code) => {
     }
   }
   const failed = code !== 0 && totals.failed === 0 ? 1 : totals.failed;
-  process.stdout.write(`\n${totals.passed} passed, ${failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`);
+  process.stdout.write(
+    `\n${totals.passed} passed, ${failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`,
+  );
   process.exit(code === 0 && totals.failed === 0 ? 0 : 1);
 });
