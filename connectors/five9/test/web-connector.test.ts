@@ -24,7 +24,7 @@ describe('five9 answer to the agent browser', () => {
   it('names every Five9 trigger in the reason an unknown one is ignored', async () => {
     const outcome = await run(get({ ...accepted, trigger: 'OnCallAcepted' }));
     expect('reason' in outcome && outcome.reason).toBe(
-      'trigger "OnCallAcepted" is not a Five9 Web Connector trigger (OnCallAccepted, OnCallDisconnected, OnCallDispositioned, OnPreview, OnContactSelection, OnWarmTransferInitiation, ManuallyStarted, ManuallyStartedAllowDuringPreviews); set unknownTriggers: custom to send it as its own event',
+      'trigger "OnCallAcepted" is not a Five9 Web Connector trigger (OnCallAccepted, OnCallDisconnected, OnCallDispositioned, OnPreview, OnContactSelection, OnWarmTransferInitiation, ManuallyStarted, ManuallyStartedAllowDuringPreviews, OnChatArrival, OnChatTransfer, OnChatTermination, OnChatClose, OnEmailArrival, OnEmailTransfer, OnEmailClose); set unknownTriggers: custom to send it as its own event',
     );
   });
   it('answers an event switched off in the event map with HTML saying so', async () => {
@@ -51,6 +51,8 @@ describe('five9 parameter map', () => {
       {
         lifecycle: 'answered',
         nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
         interactionId: '300000000099',
         ani: '4155550111',
         Notes: 'vip',
@@ -66,7 +68,7 @@ describe('five9 parameter map', () => {
       },
     );
     expect(propsOf(outcome)).toEqual([
-      { lifecycle: 'answered', nativeEvent: 'OnCallAccepted', campaign: 'Outbound_Renewals' },
+      { lifecycle: 'answered', nativeEvent: 'OnCallAccepted', channel: 'voice', leg: 'primary', campaign: 'Outbound_Renewals' },
     ]);
   });
   it('refuses a map with no agent parameter at configuration time', () => {
@@ -80,6 +82,8 @@ describe('five9 parameter map', () => {
       {
         lifecycle: 'answered',
         nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
         interactionId: '300000000012345',
         ani: '9255550143',
         'five9.event': 'sale',
@@ -87,7 +91,7 @@ describe('five9 parameter map', () => {
       },
     ]);
   });
-  it('keeps parameters named agentid, jwt, crmid or event (any case) as five9.<name>, never as the message fields', async () => {
+  it('prefers the map agent and trigger over agentid and event, keeping those (any case), jwt and crmid as five9.<name>', async () => {
     // An admin who named the Web Connector parameters after the OpenConnect fields: agentid=@Agent.user_name@
     // beside the mapped agent, jwt and crmid as constants copied from an OpenConnect example.
     const outcome = await run(
@@ -106,6 +110,8 @@ describe('five9 parameter map', () => {
     expect(message?.props).toEqual({
       lifecycle: 'answered',
       nativeEvent: 'OnCallAccepted',
+      channel: 'voice',
+      leg: 'primary',
       interactionId: '300000000012345',
       ani: '9255550143',
       'five9.agentid': 'mlopez@acme.example',
@@ -123,7 +129,7 @@ describe('five9 parameter map', () => {
     expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.agentid, m.props])).toEqual([
       [
         'mlopez@acme.example',
-        { lifecycle: 'answered', nativeEvent: 'OnCallAccepted', interactionId: '300000000099' },
+        { lifecycle: 'answered', nativeEvent: 'OnCallAccepted', channel: 'voice', leg: 'primary', interactionId: '300000000099' },
       ],
     ]);
   });
@@ -139,6 +145,8 @@ describe('five9 parameter map', () => {
         {
           lifecycle: 'answered',
           nativeEvent: 'OnCallAccepted',
+          channel: 'voice',
+          leg: 'primary',
           interactionId: '300000000012345',
           ani: '9255550143',
           'five9.nativeEvent': 'OnCallDisconnected',
@@ -155,6 +163,8 @@ describe('five9 parameter map', () => {
       {
         lifecycle: 'answered',
         nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
         call_id: '300000000012345',
         ani: '4155550111',
         'five9.ani': 'unknown',
@@ -167,6 +177,8 @@ describe('five9 parameter map', () => {
       {
         lifecycle: 'answered',
         nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
         interactionId: '300000000012345',
         ani: '9255550143',
         plan: 'gold',
@@ -189,7 +201,8 @@ describe('five9 call type → direction', () => {
     ['OUTBOUND_PREVIEW', 'outbound'],
     ['OUTBOUND_VOICEMAIL', 'outbound'],
     ['AUTODIAL', 'outbound'],
-    ['AGENT', 'outbound'],
+    ['PREVIEW', 'outbound'],
+    ['MANUAL', 'outbound'],
   ])('sends call type %s as direction %s, with callType as received', async (callType, direction) => {
     expect(await directionFor(callType)).toEqual([direction, callType]);
   });
@@ -197,7 +210,8 @@ describe('five9 call type → direction', () => {
     expect(await directionFor('Autodial')).toEqual(['outbound', 'Autodial']);
     expect(await directionFor(' inbound ')).toEqual(['inbound', ' inbound ']);
   });
-  it.each(['INTERNAL', 'TEST', 'QUEUE_CALLBACK'])('sends no direction for call type %s', async (callType) => {
+  // AGENT is an agent-to-agent call (a consult): outbound would make the colleague's number the customer's.
+  it.each(['AGENT', 'INTERNAL', 'TEST', 'QUEUE_CALLBACK'])('sends no direction for call type %s', async (callType) => {
     expect(await directionFor(callType)).toEqual([undefined, callType]);
   });
   it('sends no direction when the call type is missing or unresolved', async () => {
@@ -216,6 +230,8 @@ describe('five9 padded and blank values', () => {
       {
         lifecycle: 'answered',
         nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
         interactionId: '300000000012345',
         ani: '9255550143',
       },
@@ -249,7 +265,7 @@ describe('five9 padded and blank values', () => {
   it('refuses a whitespace-only trigger with 400 naming the parameter', async () => {
     const outcome = await run(get({ ...accepted, trigger: ' ' }));
     expect(outcome.answer.status).toBe(400);
-    expect('reason' in outcome && outcome.reason).toContain('the trigger parameter "trigger" is missing');
+    expect('reason' in outcome && outcome.reason).toContain('the trigger parameter "trigger" or "event" is missing');
   });
   it('reads a padded trigger constant as the trigger, also an unknown one sent as its own event', async () => {
     const known = await run(get({ ...accepted, trigger: ' OnCallDisconnected ' }));
@@ -298,6 +314,8 @@ describe('five9 request shapes', () => {
       {
         lifecycle: 'answered',
         nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
         interactionId: '300000000012345',
         ani: '9255550143',
         attempts: '2',
@@ -328,6 +346,7 @@ describe('five9 request shapes', () => {
           {
             lifecycle: 'completed',
             nativeEvent: 'OnCallDispositioned',
+            channel: 'voice',
             interactionId: '300000000012345',
             ani: '9255550143',
             campaign: 'Inbound_Support',
@@ -348,6 +367,8 @@ describe('five9 request shapes', () => {
       {
         lifecycle: 'answered',
         nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
         interactionId: '300000000012345',
         ani: '9255550143',
       },
@@ -364,6 +385,8 @@ describe('five9 request shapes', () => {
       {
         lifecycle: 'answered',
         nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
         interactionId: '300000000012345',
         ani: '9255550143',
       },
