@@ -33,7 +33,13 @@ const POPS: readonly Lifecycle[] = ['offered', 'answered'];
 /** The leg of an agent's offered/answered, recorded; or why it is a duplicate pop. */
 export async function popLeg(
   state: StateStore,
-  call: { key: string; callId: string | undefined; agent: string; lifecycle: Lifecycle; typeLeg?: Leg | undefined },
+  call: {
+    key: string;
+    callId: string | undefined;
+    agent: string;
+    lifecycle: Lifecycle;
+    typeLeg?: Leg | undefined;
+  },
 ): Promise<LegOutcome> {
   const record: CallRecord = (await state.get<CallRecord>(keyOf(call.key))) ?? {
     first: call.callId ?? call.key,
@@ -46,7 +52,11 @@ export async function popLeg(
     };
   }
   const leg = mine?.leg ?? call.typeLeg ?? inferLeg(record, call.agent);
-  record.agents[call.agent] = { pops: [...(mine?.pops ?? []), call.lifecycle], leg, ...(mine?.left ? { left: true } : {}) };
+  record.agents[call.agent] = {
+    pops: [...(mine?.pops ?? []), call.lifecycle],
+    leg,
+    ...(mine?.left ? { left: true } : {}),
+  };
   await state.set(keyOf(call.key), record);
   return leg === 'primary' ? { leg } : { leg, parent: record.first };
 }
@@ -63,9 +73,16 @@ function inferLeg(record: CallRecord, agent: string): Leg {
 /** Remembers what a non-pop trigger tells about the call's legs: a warm transfer, a transfer, an agent leaving. */
 export async function noteCall(
   state: StateStore,
-  call: { key: string; callId: string | undefined; agent: string; lifecycle: Lifecycle; chatOrEmail: boolean },
+  call: {
+    key: string;
+    callId: string | undefined;
+    agent: string;
+    lifecycle: Lifecycle;
+    chatOrEmail: boolean;
+  },
 ): Promise<void> {
-  if (POPS.includes(call.lifecycle) || (call.lifecycle !== 'transferred' && call.lifecycle !== 'ended')) return;
+  if (POPS.includes(call.lifecycle) || (call.lifecycle !== 'transferred' && call.lifecycle !== 'ended'))
+    return;
   const record: CallRecord = (await state.get<CallRecord>(keyOf(call.key))) ?? {
     first: call.callId ?? call.key,
     agents: {},

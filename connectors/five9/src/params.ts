@@ -82,7 +82,11 @@ export function paramFor(map: Record<string, Field>, field: Field): string | und
  * The parameters that may carry the agent or the trigger, in the order they are read: the map's own, then
  * OpenConnect's name for it (unless switched off, or the map uses that name for something else).
  */
-export function namesFor(map: Record<string, Field>, field: 'agent' | 'trigger', openConnectNames: boolean): string[] {
+export function namesFor(
+  map: Record<string, Field>,
+  field: 'agent' | 'trigger',
+  openConnectNames: boolean,
+): string[] {
   const names = [paramFor(map, field)!];
   if (!openConnectNames) return names;
   for (const [name, aliased] of Object.entries(OPENCONNECT_NAMES)) {

@@ -142,7 +142,8 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
     // A parameter named like a reserved field, a canonical prop or a mapped one travels as five9.<name>.
     addVendorProps(props, unmapped, 'five9');
     // A chat or an e-mail is its session: without a call id, the session id names the interaction.
-    if (props.interactionId === undefined && props.sessionId !== undefined) props.interactionId = props.sessionId;
+    if (props.interactionId === undefined && props.sessionId !== undefined)
+      props.interactionId = props.sessionId;
     const callType = typeof props.callType === 'string' ? props.callType : undefined;
     const direction = callType ? directionOf(callType) : undefined;
     if (direction === 'outbound' && config.outboundNumbers === 'swap') swapNumbers(props);

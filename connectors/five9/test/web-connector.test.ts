@@ -68,7 +68,13 @@ describe('five9 parameter map', () => {
       },
     );
     expect(propsOf(outcome)).toEqual([
-      { lifecycle: 'answered', nativeEvent: 'OnCallAccepted', channel: 'voice', leg: 'primary', campaign: 'Outbound_Renewals' },
+      {
+        lifecycle: 'answered',
+        nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
+        campaign: 'Outbound_Renewals',
+      },
     ]);
   });
   it('refuses a map with no agent parameter at configuration time', () => {
@@ -129,7 +135,13 @@ describe('five9 parameter map', () => {
     expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.agentid, m.props])).toEqual([
       [
         'mlopez@acme.example',
-        { lifecycle: 'answered', nativeEvent: 'OnCallAccepted', channel: 'voice', leg: 'primary', interactionId: '300000000099' },
+        {
+          lifecycle: 'answered',
+          nativeEvent: 'OnCallAccepted',
+          channel: 'voice',
+          leg: 'primary',
+          interactionId: '300000000099',
+        },
       ],
     ]);
   });
@@ -211,9 +223,12 @@ describe('five9 call type → direction', () => {
     expect(await directionFor(' inbound ')).toEqual(['inbound', ' inbound ']);
   });
   // AGENT is an agent-to-agent call (a consult): outbound would make the colleague's number the customer's.
-  it.each(['AGENT', 'INTERNAL', 'TEST', 'QUEUE_CALLBACK'])('sends no direction for call type %s', async (callType) => {
-    expect(await directionFor(callType)).toEqual([undefined, callType]);
-  });
+  it.each(['AGENT', 'INTERNAL', 'TEST', 'QUEUE_CALLBACK'])(
+    'sends no direction for call type %s',
+    async (callType) => {
+      expect(await directionFor(callType)).toEqual([undefined, callType]);
+    },
+  );
   it('sends no direction when the call type is missing or unresolved', async () => {
     expect(await directionFor('@Call.type@')).toEqual([undefined, undefined]);
     const outcome = await run(get(accepted));
@@ -265,7 +280,9 @@ describe('five9 padded and blank values', () => {
   it('refuses a whitespace-only trigger with 400 naming the parameter', async () => {
     const outcome = await run(get({ ...accepted, trigger: ' ' }));
     expect(outcome.answer.status).toBe(400);
-    expect('reason' in outcome && outcome.reason).toContain('the trigger parameter "trigger" or "event" is missing');
+    expect('reason' in outcome && outcome.reason).toContain(
+      'the trigger parameter "trigger" or "event" is missing',
+    );
   });
   it('reads a padded trigger constant as the trigger, also an unknown one sent as its own event', async () => {
     const known = await run(get({ ...accepted, trigger: ' OnCallDisconnected ' }));
