@@ -55,7 +55,8 @@ const token = tokenAuth<TalkdeskConfig>({
   setBy: 'set on the custom integration',
   // In the words of the Talkdesk console: which header to add to the custom integration.
   refusals: {
-    missing: (config) => `the token header ${config.tokenHeader} is missing: add it to the custom integration`,
+    missing: (config) =>
+      `the token header ${config.tokenHeader} is missing: add it to the custom integration`,
     mismatch: 'the token does not match',
   },
 });

@@ -28,7 +28,9 @@ export async function popLeg(
   if (mine?.pops.includes(lifecycle)) {
     return { duplicate: `${agent} already had ${lifecycle} for call ${callId}: one pop per agent per call` };
   }
-  const others = Object.entries(record.agents).filter(([name]) => name !== agent).map(([, a]) => a);
+  const others = Object.entries(record.agents)
+    .filter(([name]) => name !== agent)
+    .map(([, a]) => a);
   const leg: Leg =
     mine?.leg ?? (!others.length ? 'primary' : others.every((a) => a.left) ? 'transfer' : 'consult');
   record.agents[agent] = { leg, pops: [...(mine?.pops ?? []), lifecycle] };
