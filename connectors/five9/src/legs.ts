@@ -2,8 +2,8 @@
 // per trigger, and Five9 has no trigger for a blind transfer or a conference, nor a variable naming the leg.
 // So the connector keeps, per call, who was popped and who is still on it, and reads the leg from that:
 //   - nobody else was popped for the call: primary;
-//   - the agents popped before have all left it (OnCallDisconnected fired on their desktops first, as a
-//     blind transfer does), or one of them transferred the chat/e-mail (OnChatTransfer, OnEmailTransfer):
+//   - the agents popped before have all left it: OnCallDisconnected fired on their desktops first (as a
+//     blind transfer does), or they transferred the chat/e-mail away (OnChatTransfer, OnEmailTransfer):
 //     transfer;
 //   - an agent still on the call started a warm transfer (OnWarmTransferInitiation, Five9's consult):
 //     consult;
@@ -21,14 +21,11 @@ export interface CallRecord {
   agents: Record<string, { pops: Lifecycle[]; leg: Leg; left?: boolean }>;
   /** Agents who started a warm transfer (consult) on this call. */
   warm?: string[];
-  /** Agents who transferred this chat or e-mail away. */
-  transferred?: string[];
 }
 
 export type LegOutcome = { leg: Leg; parent?: string } | { duplicate: string };
 
 const keyOf = (call: string) => `call:${call}`;
-const POPS: readonly Lifecycle[] = ['offered', 'answered'];
 
 /** The leg of an agent's offered/answered, recorded; or why it is a duplicate pop. */
 export async function popLeg(
@@ -64,13 +61,12 @@ export async function popLeg(
 function inferLeg(record: CallRecord, agent: string): Leg {
   const others = Object.entries(record.agents).filter(([name, a]) => name !== agent && a.pops.length);
   if (!others.length) return 'primary';
-  if (record.transferred?.some((name) => name !== agent)) return 'transfer';
   const onCall = others.filter(([, a]) => !a.left).map(([name]) => name);
   if (!onCall.length) return 'transfer';
   return onCall.some((name) => record.warm?.includes(name)) ? 'consult' : 'conference';
 }
 
-/** Remembers what a non-pop trigger tells about the call's legs: a warm transfer, a transfer, an agent leaving. */
+/** Remembers what a non-pop trigger tells about the call's legs: a warm transfer, or an agent leaving it. */
 export async function noteCall(
   state: StateStore,
   call: {
@@ -81,19 +77,15 @@ export async function noteCall(
     chatOrEmail: boolean;
   },
 ): Promise<void> {
-  if (POPS.includes(call.lifecycle) || (call.lifecycle !== 'transferred' && call.lifecycle !== 'ended'))
-    return;
+  if (call.lifecycle !== 'transferred' && call.lifecycle !== 'ended') return;
   const record: CallRecord = (await state.get<CallRecord>(keyOf(call.key))) ?? {
     first: call.callId ?? call.key,
     agents: {},
   };
+  // A call's warm transfer starts a consult, A stays on; a chat or e-mail transfer hands it over.
   const agent = record.agents[call.agent];
-  if (call.lifecycle === 'ended' || call.chatOrEmail) {
-    if (agent) agent.left = true;
-  }
-  if (call.lifecycle === 'transferred') {
-    const list = call.chatOrEmail ? 'transferred' : 'warm';
-    record[list] = [...new Set([...(record[list] ?? []), call.agent])];
-  }
+  const leaves = call.lifecycle === 'ended' || call.chatOrEmail;
+  if (leaves && agent) agent.left = true;
+  if (!leaves) record.warm = [...new Set([...(record.warm ?? []), call.agent])];
   await state.set(keyOf(call.key), record);
 }
