@@ -103,3 +103,14 @@ describe('five9 chat and e-mail triggers', () => {
     expect(outcome.kind === 'accepted' && Object.hasOwn(outcome.messages[0]!.props, 'channel')).toBe(false);
   });
 });
+
+describe('five9 eventTime', () => {
+  it('sends a parameter the map names eventTime as the eventTime prop (Five9 has no time variable we know of)', async () => {
+    const params = { trigger: 'trigger', agent: 'agent', ended_at: 'eventTime' } as const;
+    const outcome = await run(
+      get({ trigger: 'OnCallDisconnected', agent: 'jdoe@acme.example', ended_at: '2026-11-25T14:01:18Z' }),
+      { params },
+    );
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.props.eventTime).toBe('2026-11-25T14:01:18Z');
+  });
+});
