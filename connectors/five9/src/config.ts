@@ -1,5 +1,6 @@
 // The connector's options (runner config: connectors.five9.options), in their own module: the source
 // imports them and index.ts only assembles, so no module imports index.ts back.
+import { LEGS } from '@openconnect/core';
 import { z } from 'zod';
 import { paramMapSchema, RECOMMENDED_PARAMS } from './params.js';
 
@@ -17,5 +18,14 @@ export const config = z.object({
   params: paramMapSchema.default({ ...RECOMMENDED_PARAMS }),
   /** A trigger constant that is not a Five9 trigger: ignored (default), or sent as its own event. */
   unknownTriggers: z.enum(['ignore', 'custom']).default('ignore'),
+  /** Read the parameters `agentid` and `event` (OpenConnect's names) as the agent and the trigger too. */
+  openConnectNames: z.boolean().default(true),
+  /**
+   * On an outbound call Five9's Call.ANI is the caller id presented and Call.DNIS the number dialed (a
+   * belief, README): `swap` (default) sends the number dialed as ani, `as-sent` keeps them as received.
+   */
+  outboundNumbers: z.enum(['swap', 'as-sent']).default('swap'),
+  /** Call.type value (any case) → leg, for a domain whose call types name the leg; overrides the inference. */
+  callTypeLegs: z.record(z.string().min(1), z.enum(LEGS)).default({}),
 });
 export type Five9Config = z.output<typeof config>;

@@ -15,6 +15,7 @@ export const FIELDS = [
   'disposition',
   'callType',
   'customerName',
+  'eventTime',
 ] as const;
 export type Field = (typeof FIELDS)[number];
 
@@ -48,6 +49,16 @@ export const RECOMMENDED_VARIABLES: Readonly<Record<string, string>> = Object.fr
   call_type: '@Call.type@',
 });
 
+/**
+ * OpenConnect's own names for the agent and the trigger, read by default beside the map's (an admin who
+ * copied an OpenConnect example names the parameters `agentid` and `event`). The map's name wins when a
+ * request carries both; a name the map gives another field keeps that meaning.
+ */
+export const OPENCONNECT_NAMES: Readonly<Record<string, 'agent' | 'trigger'>> = Object.freeze({
+  agentid: 'agent',
+  event: 'trigger',
+});
+
 /** A parameter map must name the trigger and the agent exactly once each. */
 export const paramMapSchema = z.record(z.string().min(1), z.enum(FIELDS)).superRefine((map, ctx) => {
   for (const field of ['trigger', 'agent'] as const) {
@@ -65,6 +76,23 @@ export const paramMapSchema = z.record(z.string().min(1), z.enum(FIELDS)).superR
 /** The name of the parameter that carries a field under the given map. */
 export function paramFor(map: Record<string, Field>, field: Field): string | undefined {
   return Object.keys(map).find((name) => map[name] === field);
+}
+
+/**
+ * The parameters that may carry the agent or the trigger, in the order they are read: the map's own, then
+ * OpenConnect's name for it (unless switched off, or the map uses that name for something else).
+ */
+export function namesFor(
+  map: Record<string, Field>,
+  field: 'agent' | 'trigger',
+  openConnectNames: boolean,
+): string[] {
+  const names = [paramFor(map, field)!];
+  if (!openConnectNames) return names;
+  for (const [name, aliased] of Object.entries(OPENCONNECT_NAMES)) {
+    if (aliased === field && !Object.hasOwn(map, name)) names.push(name);
+  }
+  return names;
 }
 
 // Five9 may leave a variable it cannot resolve as its placeholder text; such a value says nothing.

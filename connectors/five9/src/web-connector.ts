@@ -10,6 +10,7 @@ import {
   type InboundRequest,
   ignore,
   InputError,
+  legProps,
   type Props,
   PROP,
   parseJson,
@@ -19,8 +20,9 @@ import {
 } from '@openconnect/core';
 import { z } from 'zod';
 import { DEFAULT_TOKEN_HEADER, DEFAULT_TOKEN_PARAM, type Five9Config } from './config.js';
-import { type Field, hasValue, paramFor } from './params.js';
-import { directionOf, knownTrigger, lifecycleOf, TRIGGERS } from './triggers.js';
+import { noteCall, popLeg } from './legs.js';
+import { type Field, hasValue, namesFor } from './params.js';
+import { channelOf, directionOf, knownTrigger, lifecycleOf, TRIGGERS } from './triggers.js';
 
 /** Every parameter received, as single string values. */
 export interface WebConnectorRequest {
@@ -82,6 +84,7 @@ const CANONICAL: Partial<Record<Field, string>> = {
   queue: PROP.queue,
   disposition: PROP.disposition,
   customerName: PROP.customerName,
+  eventTime: PROP.eventTime,
   sessionId: 'sessionId',
   campaign: 'campaign',
   callType: 'callType',
@@ -97,13 +100,15 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
   parse: (req) => ({ params: readParams(req) }),
   // No eventId: Five9 sends none and never retries. The runner stores the same request bytes once within its
   // identical-request window (a proxy's retry, a reloaded browser tab); later they pop again (README).
-  map(e, { config }) {
-    const triggerParam = paramFor(config.params, 'trigger')!;
-    const agentParam = paramFor(config.params, 'agent')!;
+  async map(e, { config, state }) {
+    const triggerNames = namesFor(config.params, 'trigger', config.openConnectNames);
+    const agentNames = namesFor(config.params, 'agent', config.openConnectNames);
+    const triggerParam = triggerNames.find((name) => hasValue(e.params[name])) ?? triggerNames[0]!;
+    const agentParam = agentNames.find((name) => hasValue(e.params[name])) ?? agentNames[0]!;
     const rawTrigger = e.params[triggerParam];
     if (!hasValue(rawTrigger)) {
       throw new InputError(
-        `the trigger parameter "${triggerParam}" is missing: add it to the Web Connector as a constant, e.g. ${triggerParam}=OnCallAccepted`,
+        `the trigger parameter ${triggerNames.map((name) => `"${name}"`).join(' or ')} is missing: add it to the Web Connector as a constant, e.g. ${triggerParam}=OnCallAccepted`,
         triggerParam,
       );
     }
@@ -136,16 +141,39 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
     }
     // A parameter named like a reserved field, a canonical prop or a mapped one travels as five9.<name>.
     addVendorProps(props, unmapped, 'five9');
-    const callType = props.callType;
-    const direction = typeof callType === 'string' ? directionOf(callType) : undefined;
+    // A chat or an e-mail is its session: without a call id, the session id names the interaction.
+    if (props.interactionId === undefined && props.sessionId !== undefined)
+      props.interactionId = props.sessionId;
+    const callType = typeof props.callType === 'string' ? props.callType : undefined;
+    const direction = callType ? directionOf(callType) : undefined;
+    if (direction === 'outbound' && config.outboundNumbers === 'swap') swapNumbers(props);
     const nativeEvent = trigger ?? rawTrigger.trim();
     const lifecycle = trigger ? lifecycleOf(trigger) : 'custom';
+    // A manually started connector may run during any interaction: it names no channel.
+    const channel = trigger && lifecycle !== 'custom' ? channelOf(trigger) : undefined;
+
+    let leg: Props = {};
+    const callId = typeof props.interactionId === 'string' ? props.interactionId : undefined;
+    const key = typeof props.sessionId === 'string' ? props.sessionId : callId;
+    if (key && (lifecycle === 'offered' || lifecycle === 'answered')) {
+      const typeLeg = callType ? legForType(config.callTypeLegs, callType) : undefined;
+      const outcome = await popLeg(state, { key, callId, agent: agentid, lifecycle, typeLeg });
+      if ('duplicate' in outcome) return ignore(outcome.duplicate);
+      leg = legProps(outcome.leg, outcome.parent);
+    } else if (key) {
+      await noteCall(state, { key, callId, agent: agentid, lifecycle, chatOrEmail: channel !== 'voice' });
+    } else if (lifecycle === 'offered' || lifecycle === 'answered') {
+      // No call id to join legs on: every pop is the agent's first.
+      leg = legProps('primary');
+    }
     const draft: Draft = {
       agentid,
       lifecycle,
       props: {
         [PROP.nativeEvent]: nativeEvent,
+        ...(channel ? { [PROP.channel]: channel } : {}),
         ...(direction ? { [PROP.direction]: direction } : {}),
+        ...leg,
         ...props,
       },
       ...(lifecycle === 'custom' ? { event: nativeEvent } : {}),
@@ -155,6 +183,21 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
   respond: ({ delivered, ignored }) =>
     page(delivered > 0 ? 'Screen pop sent.' : `Nothing to pop: ${ignored ?? 'this event is switched off'}.`),
 });
+
+/** ani is the customer's number both ways: on an outbound call that is the number Five9 calls DNIS. */
+function swapNumbers(props: Props): void {
+  const { ani, dnis } = props;
+  delete props.ani;
+  delete props.dnis;
+  if (dnis !== undefined) props.ani = dnis;
+  if (ani !== undefined) props.dnis = ani;
+}
+
+function legForType(legs: Five9Config['callTypeLegs'], callType: string) {
+  const word = callType.trim().toUpperCase();
+  const name = Object.keys(legs).find((type) => type.trim().toUpperCase() === word);
+  return name ? legs[name] : undefined;
+}
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 

@@ -105,6 +105,8 @@ describe('five9 token secrecy', () => {
     expect(outcome.kind === 'accepted' && outcome.messages[0]!.props).toEqual({
       lifecycle: 'answered',
       nativeEvent: 'OnCallAccepted',
+      channel: 'voice',
+      leg: 'primary',
       interactionId: '300000000012345',
       ani: '9255550143',
     });

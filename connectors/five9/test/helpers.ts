@@ -26,3 +26,16 @@ export const accepted = {
   call_id: '300000000012345',
   ani: '9255550143',
 };
+
+/** One runtime (one state store) for several requests, as the agents' desktops of one call reach the runner. */
+export function desk(options: Record<string, unknown> = {}) {
+  const runtime = createRuntime(connector, { options: { token: TOKEN, ...options } });
+  return (query: Record<string, string>) =>
+    handleRequest(
+      runtime,
+      toInboundRequest(
+        { method: 'GET', query: { ...query, token: TOKEN } },
+        'https://runner.example/webhooks/five9',
+      ),
+    );
+}

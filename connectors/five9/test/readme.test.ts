@@ -10,21 +10,27 @@ const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
 
 describe('five9 README', () => {
   it('lists every recommended variable parameter with its Five9 variable', () => {
-    const rows = [...readme.matchAll(/^\s*\| `(\w+)` \| variable \| `(@[\w.]+@)` \|/gm)].map(([, name, variable]) => [name, variable]);
+    const rows = [...readme.matchAll(/^\s*\| `(\w+)` +\| variable +\| `(@[\w.]+@)` +\|/gm)].map(
+      ([, name, variable]) => [name, variable],
+    );
     expect(Object.fromEntries(rows)).toEqual(RECOMMENDED_VARIABLES);
   });
 
   it('lists exactly the recommended parameter names, plus the token', () => {
-    const names = [...readme.matchAll(/^\s*\| `(\w+)` \| (?:constant|variable) \|/gm)].map(([, name]) => name);
+    const names = [...readme.matchAll(/^\s*\| `(\w+)` +\| (?:constant|variable) +\|/gm)].map(
+      ([, name]) => name,
+    );
     expect(names.sort()).toEqual([...Object.keys(RECOMMENDED_PARAMS), 'token'].sort());
   });
 
   it('shows an example GET URL that pops the answered call for the agent', async () => {
-    const url = new URL(readme.match(/^https:\/\/<runner>\/webhooks\/five9\?(\S+)$/m)![0].replace('<runner>', 'runner.example'));
+    const url = new URL(
+      readme.match(/^https:\/\/<runner>\/webhooks\/five9\?(\S+)$/m)![0].replace('<runner>', 'runner.example'),
+    );
     const query = Object.fromEntries(url.searchParams);
     const outcome = await run({ method: 'GET', query: { ...query, token: TOKEN } });
-    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.agentid, m.lifecycle, m.props.queue])).toEqual([
-      ['jdoe@acme.example', 'answered', 'Support_Tier1'],
-    ]);
+    expect(
+      outcome.kind === 'accepted' && outcome.messages.map((m) => [m.agentid, m.lifecycle, m.props.queue]),
+    ).toEqual([['jdoe@acme.example', 'answered', 'Support_Tier1']]);
   });
 });

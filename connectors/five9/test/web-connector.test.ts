@@ -24,7 +24,7 @@ describe('five9 answer to the agent browser', () => {
   it('names every Five9 trigger in the reason an unknown one is ignored', async () => {
     const outcome = await run(get({ ...accepted, trigger: 'OnCallAcepted' }));
     expect('reason' in outcome && outcome.reason).toBe(
-      'trigger "OnCallAcepted" is not a Five9 Web Connector trigger (OnCallAccepted, OnCallDisconnected, OnCallDispositioned, OnPreview, OnContactSelection, OnWarmTransferInitiation, ManuallyStarted, ManuallyStartedAllowDuringPreviews); set unknownTriggers: custom to send it as its own event',
+      'trigger "OnCallAcepted" is not a Five9 Web Connector trigger (OnCallAccepted, OnCallDisconnected, OnCallDispositioned, OnPreview, OnContactSelection, OnWarmTransferInitiation, ManuallyStarted, ManuallyStartedAllowDuringPreviews, OnChatArrival, OnChatTransfer, OnChatTermination, OnChatClose, OnEmailArrival, OnEmailTransfer, OnEmailClose); set unknownTriggers: custom to send it as its own event',
     );
   });
   it('answers an event switched off in the event map with HTML saying so', async () => {
@@ -51,6 +51,8 @@ describe('five9 parameter map', () => {
       {
         lifecycle: 'answered',
         nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
         interactionId: '300000000099',
         ani: '4155550111',
         Notes: 'vip',
@@ -66,7 +68,13 @@ describe('five9 parameter map', () => {
       },
     );
     expect(propsOf(outcome)).toEqual([
-      { lifecycle: 'answered', nativeEvent: 'OnCallAccepted', campaign: 'Outbound_Renewals' },
+      {
+        lifecycle: 'answered',
+        nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
+        campaign: 'Outbound_Renewals',
+      },
     ]);
   });
   it('refuses a map with no agent parameter at configuration time', () => {
@@ -80,6 +88,8 @@ describe('five9 parameter map', () => {
       {
         lifecycle: 'answered',
         nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
         interactionId: '300000000012345',
         ani: '9255550143',
         'five9.event': 'sale',
@@ -87,7 +97,7 @@ describe('five9 parameter map', () => {
       },
     ]);
   });
-  it('keeps parameters named agentid, jwt, crmid or event (any case) as five9.<name>, never as the message fields', async () => {
+  it('prefers the map agent and trigger over agentid and event, keeping those (any case), jwt and crmid as five9.<name>', async () => {
     // An admin who named the Web Connector parameters after the OpenConnect fields: agentid=@Agent.user_name@
     // beside the mapped agent, jwt and crmid as constants copied from an OpenConnect example.
     const outcome = await run(
@@ -106,6 +116,8 @@ describe('five9 parameter map', () => {
     expect(message?.props).toEqual({
       lifecycle: 'answered',
       nativeEvent: 'OnCallAccepted',
+      channel: 'voice',
+      leg: 'primary',
       interactionId: '300000000012345',
       ani: '9255550143',
       'five9.agentid': 'mlopez@acme.example',
@@ -123,7 +135,13 @@ describe('five9 parameter map', () => {
     expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.agentid, m.props])).toEqual([
       [
         'mlopez@acme.example',
-        { lifecycle: 'answered', nativeEvent: 'OnCallAccepted', interactionId: '300000000099' },
+        {
+          lifecycle: 'answered',
+          nativeEvent: 'OnCallAccepted',
+          channel: 'voice',
+          leg: 'primary',
+          interactionId: '300000000099',
+        },
       ],
     ]);
   });
@@ -139,6 +157,8 @@ describe('five9 parameter map', () => {
         {
           lifecycle: 'answered',
           nativeEvent: 'OnCallAccepted',
+          channel: 'voice',
+          leg: 'primary',
           interactionId: '300000000012345',
           ani: '9255550143',
           'five9.nativeEvent': 'OnCallDisconnected',
@@ -155,6 +175,8 @@ describe('five9 parameter map', () => {
       {
         lifecycle: 'answered',
         nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
         call_id: '300000000012345',
         ani: '4155550111',
         'five9.ani': 'unknown',
@@ -167,6 +189,8 @@ describe('five9 parameter map', () => {
       {
         lifecycle: 'answered',
         nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
         interactionId: '300000000012345',
         ani: '9255550143',
         plan: 'gold',
@@ -189,7 +213,8 @@ describe('five9 call type → direction', () => {
     ['OUTBOUND_PREVIEW', 'outbound'],
     ['OUTBOUND_VOICEMAIL', 'outbound'],
     ['AUTODIAL', 'outbound'],
-    ['AGENT', 'outbound'],
+    ['PREVIEW', 'outbound'],
+    ['MANUAL', 'outbound'],
   ])('sends call type %s as direction %s, with callType as received', async (callType, direction) => {
     expect(await directionFor(callType)).toEqual([direction, callType]);
   });
@@ -197,9 +222,13 @@ describe('five9 call type → direction', () => {
     expect(await directionFor('Autodial')).toEqual(['outbound', 'Autodial']);
     expect(await directionFor(' inbound ')).toEqual(['inbound', ' inbound ']);
   });
-  it.each(['INTERNAL', 'TEST', 'QUEUE_CALLBACK'])('sends no direction for call type %s', async (callType) => {
-    expect(await directionFor(callType)).toEqual([undefined, callType]);
-  });
+  // AGENT is an agent-to-agent call (a consult): outbound would make the colleague's number the customer's.
+  it.each(['AGENT', 'INTERNAL', 'TEST', 'QUEUE_CALLBACK'])(
+    'sends no direction for call type %s',
+    async (callType) => {
+      expect(await directionFor(callType)).toEqual([undefined, callType]);
+    },
+  );
   it('sends no direction when the call type is missing or unresolved', async () => {
     expect(await directionFor('@Call.type@')).toEqual([undefined, undefined]);
     const outcome = await run(get(accepted));
@@ -216,6 +245,8 @@ describe('five9 padded and blank values', () => {
       {
         lifecycle: 'answered',
         nativeEvent: 'OnCallAccepted',
+        channel: 'voice',
+        leg: 'primary',
         interactionId: '300000000012345',
         ani: '9255550143',
       },
@@ -249,7 +280,9 @@ describe('five9 padded and blank values', () => {
   it('refuses a whitespace-only trigger with 400 naming the parameter', async () => {
     const outcome = await run(get({ ...accepted, trigger: ' ' }));
     expect(outcome.answer.status).toBe(400);
-    expect('reason' in outcome && outcome.reason).toContain('the trigger parameter "trigger" is missing');
+    expect('reason' in outcome && outcome.reason).toContain(
+      'the trigger parameter "trigger" or "event" is missing',
+    );
   });
   it('reads a padded trigger constant as the trigger, also an unknown one sent as its own event', async () => {
     const known = await run(get({ ...accepted, trigger: ' OnCallDisconnected ' }));
@@ -283,122 +316,5 @@ describe('five9 triggers', () => {
       { events: { OnPreview: 'preview_pop' } },
     );
     expect(outcome.kind === 'accepted' && outcome.messages[0]!.event).toBe('preview_pop');
-  });
-});
-
-describe('five9 request shapes', () => {
-  it('reads a flat JSON body posted through a proxy', async () => {
-    const outcome = await run({
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      query: { token: TOKEN },
-      body: { ...accepted, attempts: 2 },
-    });
-    expect(propsOf(outcome)).toEqual([
-      {
-        lifecycle: 'answered',
-        nativeEvent: 'OnCallAccepted',
-        interactionId: '300000000012345',
-        ani: '9255550143',
-        attempts: '2',
-      },
-    ]);
-  });
-  it('reads a JSON body and the query string together, the body winning a name both carry', async () => {
-    // A proxy that keeps the Web Connector's URL (trigger and token as constants in the query) and posts the
-    // variables as JSON.
-    const outcome = await run({
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      query: { trigger: 'OnCallDispositioned', token: TOKEN, campaign: 'Inbound_Support', ani: '0000000000' },
-      body: {
-        agent: 'jdoe@acme.example',
-        call_id: 300000000012345,
-        ani: '9255550143',
-        disposition: 'Resolved',
-        dnis: null,
-        callback_requested: false,
-      },
-    });
-    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.agentid, m.event, m.props])).toEqual(
-      [
-        [
-          'jdoe@acme.example',
-          'completed',
-          {
-            lifecycle: 'completed',
-            nativeEvent: 'OnCallDispositioned',
-            interactionId: '300000000012345',
-            ani: '9255550143',
-            campaign: 'Inbound_Support',
-            disposition: 'Resolved',
-            callback_requested: 'false',
-          },
-        ],
-      ],
-    );
-  });
-  it('reads a JSON content type on a GET as no body: the query carries everything', async () => {
-    const outcome = await run({
-      method: 'GET',
-      headers: { 'content-type': 'application/json' },
-      query: { ...accepted, token: TOKEN },
-    });
-    expect(propsOf(outcome)).toEqual([
-      {
-        lifecycle: 'answered',
-        nativeEvent: 'OnCallAccepted',
-        interactionId: '300000000012345',
-        ani: '9255550143',
-      },
-    ]);
-  });
-  it('reads a POST form body and the query string together, the body winning a name both carry', async () => {
-    const outcome = await run({
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      query: { trigger: 'OnCallAccepted', token: TOKEN, ani: '0000000000' },
-      body: { agent: 'jdoe@acme.example', call_id: '300000000012345', ani: '9255550143' },
-    });
-    expect(propsOf(outcome)).toEqual([
-      {
-        lifecycle: 'answered',
-        nativeEvent: 'OnCallAccepted',
-        interactionId: '300000000012345',
-        ani: '9255550143',
-      },
-    ]);
-  });
-  it('refuses a nested JSON body with 400', async () => {
-    const outcome = await run({
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      query: { token: TOKEN },
-      body: { ...accepted, call: { id: 1 } },
-    });
-    expect(outcome.answer.status).toBe(400);
-  });
-  it('refuses a nested JSON body with 400 naming it as the Five9 JSON body', async () => {
-    const outcome = await run({
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      query: { token: TOKEN },
-      body: { ...accepted, call: { id: 1 } },
-    });
-    expect('reason' in outcome && outcome.reason).toContain('Five9 JSON body');
-  });
-  it('checks the token before reading the body: a nested or broken JSON body without the token is a 401', async () => {
-    for (const rawBody of ['{"trigger":"OnCallAccepted","call":{"id":1}}', '{"trigger":']) {
-      const outcome = await run({
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: rawBody,
-      });
-      expect([outcome.kind, outcome.answer.status]).toEqual(['rejected', 401]);
-    }
-  });
-  it('refuses PUT with 405', async () => {
-    const outcome = await run({ method: 'PUT', query: { ...accepted, token: TOKEN } });
-    expect(outcome.answer.status).toBe(405);
   });
 });

@@ -9,5 +9,7 @@ export const config = z.object({
   token: z.string().min(16, 'token must be at least 16 characters'),
   /** The header carrying it. `authorization` expects "Bearer <token>". */
   tokenHeader: z.string().min(1).default(DEFAULT_TOKEN_HEADER),
+  /** Read a template field `agentid` (OpenConnect's name) as the agent when agent_email is empty. */
+  openConnectNames: z.boolean().default(true),
 });
 export type TalkdeskConfig = z.output<typeof config>;

@@ -6,6 +6,8 @@ import {
   defineSource,
   flattenToText,
   ignore,
+  legProps,
+  normaliseChannel,
   type Props,
   PROP,
   parseJson,
@@ -14,6 +16,7 @@ import {
 } from '@openconnect/core';
 import { z } from 'zod';
 import { DEFAULT_TOKEN_HEADER, type TalkdeskConfig } from './config.js';
+import { leaveCall, popLeg } from './legs.js';
 import { meaningOf, type Trigger, TRIGGERS, triggerOf } from './triggers.js';
 
 export interface TalkdeskEvent {
@@ -42,6 +45,7 @@ const CONSUMED = new Set([
   'talkdesk_phone_number',
   'tags',
   'contact_name',
+  'interaction_type',
 ]);
 
 /** The token in its header (renamable; `authorization` carries "Bearer <token>"), set on the custom integration. */
@@ -51,7 +55,8 @@ const token = tokenAuth<TalkdeskConfig>({
   setBy: 'set on the custom integration',
   // In the words of the Talkdesk console: which header to add to the custom integration.
   refusals: {
-    missing: (config) => `the token header ${config.tokenHeader} is missing: add it to the custom integration`,
+    missing: (config) =>
+      `the token header ${config.tokenHeader} is missing: add it to the custom integration`,
     mismatch: 'the token does not match',
   },
 });
@@ -71,7 +76,7 @@ export const connections = defineSource<TalkdeskEvent, TalkdeskConfig>({
     const { call_id: call, agent_email: agent } = e.fields;
     return e.trigger && call ? `${e.trigger}/${call}${agent ? `/${agent}` : ''}` : undefined;
   },
-  map(e, { directory }) {
+  async map(e, { directory, config, state }) {
     if (!e.trigger) {
       return ignore(
         e.event
@@ -82,7 +87,9 @@ export const connections = defineSource<TalkdeskEvent, TalkdeskConfig>({
     const meaning = meaningOf(e.trigger);
     if ('ignore' in meaning) return ignore(meaning.ignore);
     const f = e.fields;
-    const email = f.agent_email;
+    // agent_email is ours; a template written after OpenConnect's examples names the agent `agentid`.
+    const viaAlias = !f.agent_email && config.openConnectNames && !!f.agentid;
+    const email = viaAlias ? f.agentid : f.agent_email;
     const agentid =
       (email && (directory.get(email) ?? email)) || (f.agent_id ? directory.get(f.agent_id) : undefined);
     if (!agentid) {
@@ -92,17 +99,17 @@ export const connections = defineSource<TalkdeskEvent, TalkdeskConfig>({
           : `${e.trigger} names no agent: agent_email is empty${f.agent_id ? ` and agent_id ${f.agent_id} is not in the directory` : ''}`,
       );
     }
-    // contact_phone_number is the customer: the caller when inbound, the called number when outbound.
-    const outbound = meaning.direction === 'outbound';
-    const customer = f.contact_phone_number;
-    const ours = f.talkdesk_phone_number;
+    // contact_phone_number is the customer (ani, the caller inbound and the number dialed outbound);
+    // talkdesk_phone_number is ours (dnis).
+    const channel = meaning.direction ? (normaliseChannel(f.interaction_type) ?? 'voice') : undefined;
     const props: Props = {
       [PROP.nativeEvent]: e.trigger,
-      ...(meaning.direction ? { [PROP.direction]: meaning.direction, [PROP.channel]: 'voice' } : {}),
+      ...(meaning.direction ? { [PROP.direction]: meaning.direction } : {}),
+      ...(channel ? { [PROP.channel]: channel } : {}),
       ...(meaning.agentState ? { [PROP.agentState]: meaning.agentState } : {}),
       ...(f.call_id ? { [PROP.interactionId]: f.call_id } : {}),
-      ...((outbound ? ours : customer) ? { [PROP.ani]: (outbound ? ours : customer)! } : {}),
-      ...((outbound ? customer : ours) ? { [PROP.dnis]: (outbound ? customer : ours)! } : {}),
+      ...(f.contact_phone_number ? { [PROP.ani]: f.contact_phone_number } : {}),
+      ...(f.talkdesk_phone_number ? { [PROP.dnis]: f.talkdesk_phone_number } : {}),
       ...(f.tags ? { [PROP.queue]: f.tags } : {}),
       ...(f.agent_id ? { [PROP.agentPlatformId]: f.agent_id } : {}),
       ...(f.contact_name ? { [PROP.customerName]: f.contact_name } : {}),
@@ -110,10 +117,34 @@ export const connections = defineSource<TalkdeskEvent, TalkdeskConfig>({
     // A field named like a reserved field, a canonical prop or one set above travels as talkdesk.<name>.
     addVendorProps(
       props,
-      Object.entries(f).filter(([name]) => !CONSUMED.has(name)),
+      Object.entries(f).filter(([name]) => !CONSUMED.has(name) && !(viaAlias && name === 'agentid')),
       'talkdesk',
     );
+    if (meaning.lifecycle === 'ended') {
+      const at = eventTime(f.timestamp);
+      if (at) props[PROP.eventTime] = at;
+      if (f.call_id) await leaveCall(state, f.call_id, agentid);
+    }
+    if (meaning.lifecycle === 'offered' || meaning.lifecycle === 'answered') {
+      const outcome = f.call_id
+        ? await popLeg(state, f.call_id, agentid, meaning.lifecycle)
+        : { leg: 'primary' as const };
+      if ('duplicate' in outcome) return ignore(outcome.duplicate);
+      Object.assign(props, legProps(outcome.leg, outcome.parent));
+    }
     const draft: Draft = { agentid, lifecycle: meaning.lifecycle, props };
     return draft;
   },
 });
+
+/**
+ * The call's end time as ISO 8601: Talkdesk's {{timestamp}} as a date-time, or epoch seconds/milliseconds
+ * (its format is not documented); anything else is no time (the field still travels as `timestamp`).
+ */
+export function eventTime(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const text = value.trim();
+  const epoch = /^\d{10}(\d{3})?$/.test(text) ? Number(text) * (text.length === 10 ? 1000 : 1) : undefined;
+  const ms = epoch ?? (/^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}

@@ -88,9 +88,14 @@ describe('talkdesk body shapes', () => {
   });
   it('keeps a field named like a prop the connector sets as talkdesk.<name>, so it cannot pick the event', async () => {
     const message = await first(
-      post({ ...starts, nativeEvent: 'inbound_call_ends', lifecycle: 'ended', ani: 'x' }, undefined, {}, {
-        events: { inbound_call_ends: 'hangup' },
-      }),
+      post(
+        { ...starts, nativeEvent: 'inbound_call_ends', lifecycle: 'ended', ani: 'x' },
+        undefined,
+        {},
+        {
+          events: { inbound_call_ends: 'hangup' },
+        },
+      ),
     );
     expect([message.event, message.props]).toMatchObject([
       'answered',

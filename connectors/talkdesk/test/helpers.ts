@@ -29,3 +29,17 @@ export function post(
     toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }),
   );
 }
+
+/** One runtime (one state store) for several triggers of the same call. */
+export function session(options: Record<string, unknown> = {}) {
+  const runtime = createRuntime(connector, { options: { token: TOKEN, ...options } });
+  return (body: unknown) =>
+    handleRequest(
+      runtime,
+      toInboundRequest({
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-openconnect-token': TOKEN },
+        body,
+      }),
+    );
+}

@@ -37,6 +37,7 @@ const VALUES: Record<string, string> = {
   start_time: '2026-11-25T14:05:11Z',
   timestamp: '2026-11-25T14:05:19Z',
   'phone.ivr': 'true',
+  'interaction.type': 'call',
 };
 
 /** The JSON Talkdesk posts: every property's default, placeholders filled. */
@@ -71,7 +72,9 @@ describe('talkdesk README templates', () => {
 
   it('uses only placeholders this test knows how Talkdesk fills', () => {
     const used = templates.flatMap((t) =>
-      Object.values(t.schema.properties).flatMap((p) => [...p.default.matchAll(/\{\{([^}]+)\}\}/g)].map((m) => m[1]!)),
+      Object.values(t.schema.properties).flatMap((p) =>
+        [...p.default.matchAll(/\{\{([^}]+)\}\}/g)].map((m) => m[1]!),
+      ),
     );
     expect(used.filter((key) => !(key in VALUES))).toEqual([]);
   });
@@ -81,7 +84,8 @@ describe('talkdesk README templates', () => {
       const template = templates.find((t) => t.title === title)!;
       const outcome = await post(bodyFrom(template.schema));
       expect(
-        outcome.kind === 'accepted' && outcome.messages.map((m) => [m.agentid, m.lifecycle, m.props.nativeEvent]),
+        outcome.kind === 'accepted' &&
+          outcome.messages.map((m) => [m.agentid, m.lifecycle, m.props.nativeEvent]),
       ).toEqual([['dana.whitfield@acme.example', lifecycle, trigger]]);
     });
   }

@@ -1,0 +1,104 @@
+// Five9 names no leg: the connector reads it from who was popped for the call and who left it (src/legs.ts).
+import { describe, expect, it } from 'vitest';
+import { accepted, desk } from './helpers.js';
+
+type Outcome = Awaited<ReturnType<ReturnType<typeof desk>>>;
+const legOf = (outcome: Outcome) =>
+  outcome.kind === 'accepted'
+    ? outcome.messages.map((m) => [m.agentid, m.lifecycle, m.props.leg, m.props.parentInteractionId])
+    : outcome.kind === 'ignored'
+      ? outcome.reason
+      : outcome.kind;
+
+const call = {
+  call_id: '300000000012345',
+  session_id: '8F3C1A2B9D7E4F60A1B2C3D4E5F60718',
+  call_type: 'INBOUND',
+};
+const a = { ...accepted, ...call, agent: 'jdoe@acme.example' };
+const b = { ...accepted, ...call, agent: 'mlopez@acme.example' };
+
+describe('five9 legs', () => {
+  it('offers and answers the first agent on the primary leg, once each', async () => {
+    const send = desk();
+    expect(legOf(await send({ ...a, trigger: 'OnContactSelection' }))).toEqual([
+      ['jdoe@acme.example', 'offered', 'primary', undefined],
+    ]);
+    expect(legOf(await send(a))).toEqual([['jdoe@acme.example', 'answered', 'primary', undefined]]);
+  });
+
+  it('calls a second agent accepting after the first one left a transfer', async () => {
+    const send = desk();
+    await send(a);
+    await send({ ...a, trigger: 'OnCallDisconnected' });
+    expect(legOf(await send(b))).toEqual([
+      ['mlopez@acme.example', 'answered', 'transfer', '300000000012345'],
+    ]);
+  });
+
+  it('calls a second agent accepting after a warm transfer started a consult', async () => {
+    const send = desk();
+    await send(a);
+    await send({ ...a, trigger: 'OnWarmTransferInitiation' });
+    expect(legOf(await send(b))).toEqual([['mlopez@acme.example', 'answered', 'consult', '300000000012345']]);
+  });
+
+  it('calls a second agent accepting while the first is still on the call, without a warm transfer, a conference', async () => {
+    const send = desk();
+    await send(a);
+    expect(legOf(await send(b))).toEqual([
+      ['mlopez@acme.example', 'answered', 'conference', '300000000012345'],
+    ]);
+  });
+
+  it('joins legs on the session id: the consult leg has its own call id', async () => {
+    const send = desk();
+    await send(a);
+    await send({ ...a, trigger: 'OnWarmTransferInitiation' });
+    expect(legOf(await send({ ...b, call_id: '300000000012377', call_type: 'AGENT' }))).toEqual([
+      ['mlopez@acme.example', 'answered', 'consult', '300000000012345'],
+    ]);
+  });
+
+  it('pops an agent no second time for the same call', async () => {
+    const send = desk();
+    await send(a);
+    expect(legOf(await send(a))).toBe(
+      'jdoe@acme.example already had answered for call 8F3C1A2B9D7E4F60A1B2C3D4E5F60718: one pop per agent per call (their own consult leg, a conference they are in, or a repeated trigger)',
+    );
+  });
+
+  it('keeps an agent leg from offered to answered', async () => {
+    const send = desk();
+    await send(a);
+    await send({ ...a, trigger: 'OnCallDisconnected' });
+    await send({ ...b, trigger: 'OnContactSelection' });
+    expect(legOf(await send(b))).toEqual([
+      ['mlopez@acme.example', 'answered', 'transfer', '300000000012345'],
+    ]);
+  });
+
+  it('takes the leg from callTypeLegs when the domain call type names it, in any case', async () => {
+    const send = desk({ callTypeLegs: { '3rd_party_conference': 'conference' } });
+    await send(a);
+    await send({ ...a, trigger: 'OnCallDisconnected' });
+    expect(legOf(await send({ ...b, call_type: '3RD_PARTY_CONFERENCE' }))).toEqual([
+      ['mlopez@acme.example', 'answered', 'conference', '300000000012345'],
+    ]);
+  });
+
+  it('calls every pop primary when the connector sends no call or session id', async () => {
+    const send = desk();
+    const { call_id: _, ...noId } = accepted;
+    expect(legOf(await send(noId))).toEqual([['jdoe@acme.example', 'answered', 'primary', undefined]]);
+    expect(legOf(await send(noId))).toEqual([['jdoe@acme.example', 'answered', 'primary', undefined]]);
+  });
+
+  it('keeps calls apart: another session is another call', async () => {
+    const send = desk();
+    await send(a);
+    expect(
+      legOf(await send({ ...b, session_id: '11112222333344445555666677778888', call_id: '300000000099999' })),
+    ).toEqual([['mlopez@acme.example', 'answered', 'primary', undefined]]);
+  });
+});

@@ -1,0 +1,61 @@
+// Talkdesk names no leg: the connector reads it from who answered the call_id before and who hung up.
+import { describe, expect, it } from 'vitest';
+import { post, session, starts } from './helpers.js';
+
+type Outcome = Awaited<ReturnType<ReturnType<typeof session>>>;
+const legOf = (outcome: Outcome) =>
+  outcome.kind === 'accepted'
+    ? outcome.messages.map((m) => [m.agentid, m.lifecycle, m.props.leg, m.props.parentInteractionId])
+    : outcome.kind === 'ignored'
+      ? outcome.reason
+      : outcome.kind;
+
+const omar = { ...starts, agent_email: 'omar.haddad@acme.example', agent_id: '6021a7c4e9b8d7f6a5b4c3e9' };
+const ends = (body: typeof starts) => ({ ...body, event: 'inbound_call_ends' });
+const CALL = starts.call_id;
+
+describe('talkdesk legs', () => {
+  it('answers the first agent on the primary leg', async () => {
+    expect(legOf(await session()(starts))).toEqual([
+      ['dana.whitfield@acme.example', 'answered', 'primary', undefined],
+    ]);
+  });
+  it('calls a second agent answering after the first hung up a transfer', async () => {
+    const send = session();
+    await send(starts);
+    await send(ends(starts));
+    expect(legOf(await send(omar))).toEqual([['omar.haddad@acme.example', 'answered', 'transfer', CALL]]);
+  });
+  it('calls a second agent answering while the first is on the call a consult', async () => {
+    const send = session();
+    await send(starts);
+    expect(legOf(await send(omar))).toEqual([['omar.haddad@acme.example', 'answered', 'consult', CALL]]);
+  });
+  it('pops an agent no second time for the same call', async () => {
+    const send = session();
+    await send(starts);
+    expect(legOf(await send(starts))).toBe(
+      `dana.whitfield@acme.example already had answered for call ${CALL}: one pop per agent per call`,
+    );
+  });
+  it('keeps an agent leg from offered to answered', async () => {
+    const send = session();
+    await send(starts);
+    await send(ends(starts));
+    await send({ ...omar, event: 'inbound_call_reaches_contact_center' });
+    expect(legOf(await send(omar))).toEqual([['omar.haddad@acme.example', 'answered', 'transfer', CALL]]);
+  });
+  it('calls an answered call without call_id primary', async () => {
+    const { call_id: _, ...noId } = starts;
+    expect(legOf(await post(noId))).toEqual([
+      ['dana.whitfield@acme.example', 'answered', 'primary', undefined],
+    ]);
+  });
+  it('keeps another call apart', async () => {
+    const send = session();
+    await send(starts);
+    expect(legOf(await send({ ...omar, call_id: 'ffffeeee000011112222333344445555' }))).toEqual([
+      ['omar.haddad@acme.example', 'answered', 'primary', undefined],
+    ]);
+  });
+});
