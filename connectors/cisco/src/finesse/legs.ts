@@ -9,7 +9,7 @@
 //   associatedDialogUri points to the original dialog (/finesse/api/Dialog/{id}): the call's first leg.
 // - When a transfer or conference completes, the surviving call's dialog carries the dropped call's dialog
 //   id in secondaryId, and the dropped dialog leaves the agents' lists (DELETE) while their legs are up.
-import { type Leg, type StateStore } from '@openconnect/core';
+import type { Leg, StateStore } from '@openconnect/core';
 import type { Dialog, Participant } from './model.js';
 
 export function legOf(dialog: Dialog): Leg {
