@@ -9,12 +9,13 @@ import {
   InputError,
   isIgnored,
   type MapContext,
+  type Leg,
   type MapResult,
   tokenAuth,
 } from '@openconnect/core';
 import type { CiscoConfig, CiscoServices } from '../config.js';
 import { agentLeg, dialogDraft, type Phase, phaseOf, transition } from './dialog.js';
-import { alreadyPopped, legOf, mergedAway, parentOf, startedByAgent } from './legs.js';
+import { alreadyPopped, customerOfCall, legOf, mergedAway, parentOf, startedByAgent } from './legs.js';
 import { type Dialog, type FinesseEvent, toEvent } from './model.js';
 import { stateKey, userDraft } from './user.js';
 import { looksLikeXml, parseFinesse } from './xml.js';
@@ -126,19 +127,24 @@ async function mapDialog(
   if (typeof phase !== 'string') return phase.none;
   const next = await advance(ctx, `finesse:dialog:${loginId}:${dialog.id}`, phase);
   if (typeof next !== 'string') return next.none;
+  // An agent stays on the leg they came in on: a transfer or conference later changes the dialog's callType.
+  const legKey = `finesse:leg:${loginId}:${dialog.id}`;
+  const firstLeg = await ctx.state.get<Leg>(legKey);
+  if (!firstLeg) await ctx.state.set(legKey, leg, ttl);
   if (next === 'offered' || next === 'answered') {
     const call = await alreadyPopped(ctx.state, ttl, loginId, dialog, next);
-    if (call) return `agent ${loginId} already had ${next} for call ${call}; a ${leg} leg of it adds no pop`;
+    if (call)
+      return `agent ${loginId} already had ${next} for call ${call}; a ${firstLeg ?? leg} leg of it adds no pop`;
   }
-  const time = own?.stateChangeTime;
-  drafts.push(
-    dialogDraft(
-      dialog,
-      { lifecycle: next, state: native, leg, parent: parentOf(dialog), time },
-      agent,
-      ctx.config,
-    ),
+  const parent = parentOf(dialog);
+  const draft = dialogDraft(
+    dialog,
+    { lifecycle: next, state: native, leg: firstLeg ?? leg, parent, time: own?.stateChangeTime },
+    agent,
+    ctx.config,
   );
+  await customerOfCall(ctx.state, ttl, dialog, leg, parent, draft.props);
+  drafts.push(draft);
   return undefined;
 }
 

@@ -9,7 +9,7 @@
 //   associatedDialogUri points to the original dialog (/finesse/api/Dialog/{id}): the call's first leg.
 // - When a transfer or conference completes, the surviving call's dialog carries the dropped call's dialog
 //   id in secondaryId, and the dropped dialog leaves the agents' lists (DELETE) while their legs are up.
-import type { Leg, StateStore } from '@openconnect/core';
+import { type Leg, PROP, type Props, type StateStore } from '@openconnect/core';
 import type { Dialog, Participant } from './model.js';
 
 export function legOf(dialog: Dialog): Leg {
@@ -81,4 +81,29 @@ export async function alreadyPopped(
   }
   for (const id of ids) await state.set(`finesse:pop:${loginId}:${id}:${lifecycle}`, true, ttl);
   return undefined;
+}
+
+type Customer = { ani?: unknown; dnis?: unknown };
+
+/**
+ * A consult dialog's fromAddress is the consulting agent's extension, not the customer: the consulted agent
+ * gets the customer's ani and dnis from the call's first dialog, as any agent's feed last showed it (the
+ * state store is shared by every agent's notifications). Other legs are the customer's call: they record it.
+ */
+export async function customerOfCall(
+  state: StateStore,
+  ttl: number,
+  dialog: Dialog,
+  leg: Leg,
+  parent: string | undefined,
+  props: Props,
+): Promise<void> {
+  if (leg !== 'consult') {
+    const customer: Customer = { ani: props[PROP.ani], dnis: props[PROP.dnis] };
+    if (customer.ani) await state.set(`finesse:customer:${dialog.id}`, customer, ttl);
+    return;
+  }
+  const customer = parent ? await state.get<Customer>(`finesse:customer:${parent}`) : undefined;
+  if (typeof customer?.ani === 'string') props[PROP.ani] = customer.ani;
+  if (typeof customer?.dnis === 'string') props[PROP.dnis] = customer.dnis;
 }
