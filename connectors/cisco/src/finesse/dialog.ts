@@ -26,10 +26,17 @@ export interface Step {
   state: string;
 }
 
-/** The agent's leg: by extension when known, else the only AGENT_DEVICE participant. */
-export function agentLeg(dialog: Dialog, extension: string | undefined): Participant | undefined {
-  if (extension) {
-    const own = dialog.participants.find((p) => p.mediaAddress === extension);
+/**
+ * The agent's leg: by extension when known (voice), by the agent's id (nonvoice participants are named by
+ * the agent's id, a belief), else the only AGENT_DEVICE participant.
+ */
+export function agentLeg(
+  dialog: Dialog,
+  extension: string | undefined,
+  loginId?: string,
+): Participant | undefined {
+  for (const address of [extension, loginId]) {
+    const own = address ? dialog.participants.find((p) => p.mediaAddress === address) : undefined;
     if (own) return own;
   }
   const agents = dialog.participants.filter((p) => p.mediaAddressType === 'AGENT_DEVICE');

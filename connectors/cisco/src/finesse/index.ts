@@ -108,7 +108,7 @@ async function mapDialog(
 ): Promise<string | undefined> {
   const ttl = ctx.config.stateTtlMs;
   const { loginId } = agent;
-  const own = agentLeg(dialog, extension);
+  const own = agentLeg(dialog, extension, loginId);
   const leg = legOf(dialog);
   if (leg === 'consult' && (await startedByAgent(ctx.state, ttl, loginId, dialog, extension, own))) {
     return `agent ${loginId} started this consult call (its fromAddress); their own consult leg is not popped to them`;
