@@ -100,7 +100,14 @@ export function transition(last: Phase | undefined, next: Phase): Lifecycle | { 
   return next;
 }
 
-const INBOUND = new Set(['ACD_IN', 'PREROUTE_ACD_IN', 'PREROUTE_DIRECT_AGENT', 'OTHER_IN', 'TRANSFER']);
+const INBOUND = new Set([
+  'ACD_IN',
+  'PREROUTE_ACD_IN',
+  'PREROUTE_DIRECT_AGENT',
+  'OTHER_IN',
+  'OVERFLOW_IN',
+  'TRANSFER',
+]);
 
 /** OUT, AGENT_OUT, AUTO_OUT, OUTBOUND, OUTBOUND_PREVIEW, OUTBOUND_DIRECT_PREVIEW, PREVIEW_OUTBOUND... */
 const OUTBOUND = /(^|_)OUT(BOUND)?(_|$)/;
