@@ -42,6 +42,32 @@ describe('Finesse legs', () => {
     expect(summary(await handleRequest(rt, onFeed('PUT', talking)))).toContain('started this consult call');
   });
 
+  it("learns the agent's extension from their own call, so a consult they dial is never popped to them", async () => {
+    const rt = runtime();
+    const call = dialogs({
+      id: '16817',
+      state: 'ACTIVE',
+      from: '6125550142',
+      media: { callType: 'ACD_IN' },
+      legs: [{ address: '1001', type: 'AGENT_DEVICE', state: 'ACTIVE' }],
+    });
+    expect(summary(await handleRequest(rt, onFeed('POST', call)))).toEqual([
+      ['answered', 'primary', 'ACTIVE'],
+    ]);
+    // The consult's first updates were missed: both agents' legs are up, neither found by an extension header.
+    const consult = dialogs({
+      id: '16818',
+      state: 'ACTIVE',
+      from: '1001',
+      media: { callType: 'CONSULT' },
+      legs: [
+        { address: '1001', type: 'AGENT_DEVICE', state: 'ACTIVE' },
+        { address: '1002', type: 'AGENT_DEVICE', state: 'ACTIVE' },
+      ],
+    });
+    expect(summary(await handleRequest(rt, onFeed('PUT', consult)))).toContain('started this consult call');
+  });
+
   it('pops a consult dialog to the consulted agent, whose extension is not the fromAddress', async () => {
     const ringing = dialogs({
       id: '16818',

@@ -110,6 +110,11 @@ async function mapDialog(
   const { loginId } = agent;
   const own = agentLeg(dialog, extension, loginId);
   const leg = legOf(dialog);
+  // Without the gadget's header, the agent's only device leg on their own call gives the extension, which
+  // later tells a consult this agent dials from one they are offered.
+  if (!extension && leg === 'primary' && own?.mediaAddressType === 'AGENT_DEVICE' && own.mediaAddress) {
+    await ctx.state.set(`finesse:ext:${loginId}`, own.mediaAddress, ttl);
+  }
   if (leg === 'consult' && (await startedByAgent(ctx.state, ttl, loginId, dialog, extension, own))) {
     return `agent ${loginId} started this consult call (its fromAddress); their own consult leg is not popped to them`;
   }
