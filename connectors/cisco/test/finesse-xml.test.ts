@@ -44,12 +44,19 @@ describe('Finesse XML', () => {
     );
     const outcome = await handleRequest(runtime(), finesseRequest(body));
     expect(
-      outcome.kind === 'accepted' && [outcome.messages[0]?.lifecycle, outcome.messages[0]?.props.callVariable1],
+      outcome.kind === 'accepted' && [
+        outcome.messages[0]?.lifecycle,
+        outcome.messages[0]?.props.callVariable1,
+      ],
     ).toEqual(['offered', '<!DOCTYPE html><!ENTITY x "y"> pasted by an agent']);
   });
 
   it('maps Finesse XML with <!DOCTYPE inside a comment as if the comment were not there', async () => {
-    const plain = update(dialogs({ state: 'ALERTING', variables: [['callVariable1', 'VIP']] }), 'POST', source);
+    const plain = update(
+      dialogs({ state: 'ALERTING', variables: [['callVariable1', 'VIP']] }),
+      'POST',
+      source,
+    );
     const commented = `<!-- relayed; no <!DOCTYPE or <!ENTITY here -->${plain.replace('<data>', '<data><!-- <!DOCTYPE x> -->')}`;
     const [expected, outcome] = await Promise.all([
       handleRequest(runtime(), finesseRequest(plain)),

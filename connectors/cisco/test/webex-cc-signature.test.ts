@@ -80,6 +80,23 @@ describe('Webex CC signature', () => {
     expect(outcome.answer.body).toContain('does not equal the body comciscotimestamp');
   });
 
+  it('accepts a V2 event whose body has no comciscotimestamp on a fresh X-WebExCC-Timestamp alone', async () => {
+    const outcome = await outcomeOf(sign(event(undefined, String(NOW - 4_000))));
+    expect(outcome.kind, 'reason' in outcome ? outcome.reason : '').toBe('accepted');
+  });
+
+  it('refuses a V2 event whose body has no comciscotimestamp when X-WebExCC-Timestamp is stale', async () => {
+    const outcome = await outcomeOf(sign(event(undefined, String(NOW - 300_001))));
+    expect(outcome.answer.status).toBe(401);
+    expect(outcome.answer.body).toContain('X-WebexCC-Timestamp is more than 300 s from now');
+  });
+
+  it('refuses an X-WebExCC-Timestamp that is not a number, whatever the body says', async () => {
+    const outcome = await outcomeOf(sign(event(undefined, 'yesterday')));
+    expect(outcome.answer.status).toBe(401);
+    expect(outcome.answer.body).toContain('not a time');
+  });
+
   it('accepts a comciscotimestamp sent as a string', async () => {
     expect((await outcomeOf(sign(event(String(NOW - 4_000))))).kind).toBe('accepted');
   });

@@ -8,6 +8,8 @@ export interface Participant {
   mediaAddress?: string;
   mediaAddressType?: string;
   state?: string;
+  /** When this participant's state last changed (ISO 8601, Finesse's clock). */
+  stateChangeTime?: string;
 }
 
 export interface Dialog {
@@ -38,6 +40,8 @@ export interface User {
   reasonCodeLabel?: string;
   teamId?: string;
   teamName?: string;
+  /** When the state last changed (ISO 8601, Finesse's clock). */
+  stateChangeTime?: string;
 }
 
 interface Common {
@@ -140,6 +144,7 @@ function toParticipant(node: Node): Participant {
     ...optional('mediaAddress', text(node, 'mediaAddress')),
     ...optional('mediaAddressType', text(node, 'mediaAddressType')?.toUpperCase()),
     ...optional('state', text(node, 'state')?.toUpperCase()),
+    ...optional('stateChangeTime', text(node, 'stateChangeTime')),
   };
 }
 
@@ -157,6 +162,7 @@ function toUser(node: unknown): User {
     ...optional('reasonCodeLabel', text(reason, 'label')),
     ...optional('teamId', text(node, 'teamId')),
     ...optional('teamName', text(node, 'teamName')),
+    ...optional('stateChangeTime', text(node, 'stateChangeTime')),
   };
 }
 

@@ -8,13 +8,15 @@ import type { User } from './model.js';
 /** What identifies an agent state; a repeat of it is not news. */
 export const stateKey = (user: User) => `${user.state ?? ''}|${user.reasonCodeId ?? ''}`;
 
-export function userDraft(user: User, login: string, config: CiscoConfig): Draft {
+export function userDraft(user: User, login: string, config: CiscoConfig, previous?: string): Draft {
   const props: Props = {};
   const set = (name: string, value: string | undefined) => {
     if (value) props[name] = value;
   };
   set(PROP.nativeEvent, user.state);
   set(PROP.agentState, user.state);
+  set(PROP.previousAgentState, previous);
+  set(PROP.eventTime, user.stateChangeTime);
   set(PROP.platform, config.finessePlatform);
   set('reasonCode', user.reasonCodeLabel);
   set('reasonCodeId', user.reasonCodeId);

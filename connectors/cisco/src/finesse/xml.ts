@@ -6,7 +6,11 @@ export type Node = Record<string, unknown>;
 
 /** The finesse source's detect(): an XML body (the gadget may send it as text/plain), or an XML content type. */
 export function looksLikeXml(req: InboundRequest): boolean {
-  const start = req.rawBody.subarray(0, 512).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const start = req.rawBody
+    .subarray(0, 512)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return start.startsWith('<') || contentType(req).endsWith('xml');
 }
 

@@ -9,8 +9,10 @@ import {
   ignore,
   isIgnored,
   type Lifecycle,
+  legProps,
   type MapContext,
   type MapResult,
+  normaliseChannel,
   normaliseDirection,
   PROP,
   type Props,
@@ -18,7 +20,17 @@ import {
 } from '@openconnect/core';
 import type { CiscoConfig, CiscoServices } from '../config.js';
 import { parseWebexRequest, type WebexEvent } from './event.js';
-import { emptyRecord, mergeInfo, release, type Step, type TaskInfo, type TaskRecord } from './join.js';
+import {
+  type AgentProgress,
+  emptyRecord,
+  legFor,
+  mergeInfo,
+  nextMode,
+  release,
+  type Step,
+  type TaskInfo,
+  type TaskRecord,
+} from './join.js';
 import { SIGNATURE_HEADER, webexAuth } from './signature.js';
 
 export const PLATFORM = 'Webex Contact Center';
@@ -107,15 +119,22 @@ async function mapOnce(event: WebexEvent, ctx: Ctx): Promise<MapResult> {
     return onTask(
       event,
       data.taskId,
-      step ? { lifecycle: step, nativeEvent: `${type}:${state}` } : undefined,
+      step ? { lifecycle: step, nativeEvent: `${type}:${state}`, time: timeOf(event) } : undefined,
       ctx,
+      state,
     );
   }
   if (AGENT_EVENTS.has(type)) return agentState(event, undefined, ctx);
   if (type.startsWith('task:')) {
     if (!data.taskId) return ignore(`${type} carries no taskId`);
     const step = TASK_STEPS.get(type);
-    return onTask(event, data.taskId, step ? { lifecycle: step, nativeEvent: type } : undefined, ctx);
+    return onTask(
+      event,
+      data.taskId,
+      step ? { lifecycle: step, nativeEvent: type, time: timeOf(event) } : undefined,
+      ctx,
+      type,
+    );
   }
   return ignore(`event type ${type} is not a task or agent event this connector maps`);
 }
@@ -125,9 +144,14 @@ async function onTask(
   taskId: string,
   step: Step | undefined,
   ctx: Ctx,
+  /** The task event type or channel state, which may change what the task is doing (a consult...). */
+  word: string,
 ): Promise<MapResult> {
   const key = `wxcc:task:${taskId}`;
   const record: TaskRecord = (await ctx.state.get<TaskRecord>(key)) ?? emptyRecord();
+  const mode = nextMode(record, word);
+  if (mode) record.mode = mode;
+  else delete record.mode;
   const fromAgent = event.type.startsWith('agent:');
   record.info = mergeInfo(record.info, event.data, !fromAgent);
   if (fromAgent && event.data.agentId) record.agentId = event.data.agentId;
@@ -155,7 +179,7 @@ async function onTask(
   record.pending = [];
   let progress = record.progress.find((p) => p.agentId === agentId);
   if (!progress) {
-    progress = { agentId, sent: [], held: false };
+    progress = { agentId, sent: [], held: false, leg: legFor(record, agentId) };
     record.progress.push(progress);
   }
   const { sent, skipped } = release(progress, steps);
@@ -167,10 +191,11 @@ async function onTask(
         : `${event.type} for task ${taskId} recorded; it is not a step this connector sends`,
     );
   }
-  return sent.map((s) => taskDraft(s, taskId, record.info, agentId, login));
+  return sent.map((s) => taskDraft(s, taskId, record.info, progress, login));
 }
 
-function taskDraft(step: Step, taskId: string, info: TaskInfo, agentId: string, login: string): Draft {
+function taskDraft(step: Step, taskId: string, info: TaskInfo, agent: AgentProgress, login: string): Draft {
+  const { agentId } = agent;
   const props: Props = {};
   const set = (name: string, value: string | undefined) => {
     if (value) props[name] = value;
@@ -178,10 +203,15 @@ function taskDraft(step: Step, taskId: string, info: TaskInfo, agentId: string, 
   set(PROP.nativeEvent, step.nativeEvent);
   set(PROP.interactionId, taskId);
   set(PROP.platform, PLATFORM);
-  set(PROP.channel, info.channelType);
-  set(PROP.direction, normaliseDirection(info.direction));
-  set(PROP.ani, info.origin);
-  set(PROP.dnis, info.destination);
+  set(PROP.channel, normaliseChannel(info.channelType));
+  const direction = normaliseDirection(info.direction);
+  set(PROP.direction, direction);
+  // Every leg keeps the taskId, which is the id of the call's first leg too.
+  Object.assign(props, legProps(agent.leg ?? 'primary', taskId));
+  // Outbound (belief): origin is the caller id the contact center presents, destination the number dialed.
+  set(PROP.ani, direction === 'outbound' ? info.destination : info.origin);
+  set(PROP.dnis, direction === 'outbound' ? info.origin : info.destination);
+  set(PROP.eventTime, step.time);
   set(PROP.queueId, info.queueId);
   set(PROP.agentPlatformId, agentId);
   set('outboundType', info.outboundType);
@@ -193,7 +223,15 @@ function taskDraft(step: Step, taskId: string, info: TaskInfo, agentId: string, 
   return { agentid: login, lifecycle: step.lifecycle, props };
 }
 
-function agentState(event: WebexEvent, channelState: string | undefined, ctx: Ctx): MapResult {
+/** The event's comciscotimestamp (epoch ms) as ISO 8601, when it is one. */
+function timeOf(event: WebexEvent): string | undefined {
+  const ms = Number(event.comciscotimestamp);
+  if (!event.comciscotimestamp || !Number.isFinite(ms)) return undefined;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+async function agentState(event: WebexEvent, channelState: string | undefined, ctx: Ctx): Promise<MapResult> {
   const { type, data } = event;
   if (!data.agentId) return ignore(`${type} carries no agentId`);
   const login = ctx.directory.get(data.agentId);
@@ -209,15 +247,21 @@ function agentState(event: WebexEvent, channelState: string | undefined, ctx: Ct
         ? 'LoggedOut'
         : (channelState ?? data.currentState ?? data.state);
   if (!state) return ignore(`${type} has no state`);
+  // Webex sends no previous state (belief: none in the event reference); the one last seen for the agent is it.
+  const key = `wxcc:agent:${data.agentId}`;
+  const previous = await ctx.state.get<string>(key);
+  await ctx.state.set(key, state, ctx.config.stateTtlMs);
   const props: Props = {};
   const set = (name: string, value: string | undefined) => {
     if (value) props[name] = value;
   };
   set(PROP.nativeEvent, channelState ? `${type}:${channelState}` : type);
   set(PROP.agentState, state);
+  set(PROP.previousAgentState, previous);
+  set(PROP.eventTime, timeOf(event));
   set(PROP.platform, PLATFORM);
   set(PROP.agentPlatformId, data.agentId);
-  set(PROP.channel, data.channelType);
+  set(PROP.channel, normaliseChannel(data.channelType));
   set('idleCodeId', data.idleCodeId);
   set('idleCodeName', data.idleCodeName);
   set('teamId', data.teamId);

@@ -2,7 +2,7 @@
 // state events (agent and taskId). One record per task, kept in the state store, joins them. Task steps
 // that arrive before any agent is known wait in the record and go out, in lifecycle order, as soon as an
 // agent event names the task; each agent gets each once-only step at most once, never out of order.
-import type { Lifecycle } from '@openconnect/core';
+import type { Leg, Lifecycle } from '@openconnect/core';
 import type { WebexData } from './event.js';
 
 export interface TaskInfo {
@@ -20,13 +20,20 @@ export interface TaskInfo {
 export interface Step {
   lifecycle: Lifecycle;
   nativeEvent: string;
+  /** The event's comciscotimestamp (epoch ms, V2 only): Webex's own time of the step. */
+  time?: string | undefined;
 }
 
 export interface AgentProgress {
   agentId: string;
   sent: Lifecycle[];
   held: boolean;
+  /** Which leg of the task this agent came in on (records from before legs were kept: primary). */
+  leg?: Leg;
 }
+
+/** What the task is doing now, from task:consulting, task:conferencing... and the agents' channel states. */
+export type TaskMode = 'consult' | 'conference' | 'transfer';
 
 export interface TaskRecord {
   info: TaskInfo;
@@ -36,6 +43,35 @@ export interface TaskRecord {
   progress: AgentProgress[];
   /** Task steps that came before any agent was known. */
   pending: Step[];
+  /** A consult or conference in progress, or a transfer done: the leg a newly joined agent is on. */
+  mode?: TaskMode;
+}
+
+/** Events that tell what the task is doing; the leg of the next agent to join follows from it. */
+const MODES = new Map<string, TaskMode | undefined>([
+  ['task:consulting', 'consult'],
+  ['consulting', 'consult'],
+  ['task:conferencing', 'conference'],
+  ['conferencing', 'conference'],
+  ['task:conference-transferred', 'transfer'],
+  ['task:consult-done', undefined],
+  ['consult-done', undefined],
+  ['task:conference-done', undefined],
+  ['conference-done', undefined],
+]);
+
+/** The record's mode after an event type (task:*) or channel state (consulting...). */
+export function nextMode(record: TaskRecord, word: string): TaskMode | undefined {
+  return MODES.has(word) ? MODES.get(word) : record.mode;
+}
+
+/**
+ * The leg an agent joins the task on: primary unless another agent already answered it; then the consult or
+ * conference in progress, else a transfer (blind transfers and consult transfers alike keep the taskId).
+ */
+export function legFor(record: TaskRecord, agentId: string): Leg {
+  const answered = record.progress.some((p) => p.agentId !== agentId && p.sent.includes('answered'));
+  return answered ? (record.mode ?? 'transfer') : 'primary';
 }
 
 export const emptyRecord = (): TaskRecord => ({ info: {}, progress: [], pending: [] });

@@ -1,6 +1,7 @@
 // X-WebexCC-Signature: hex HMAC-SHA256 of the raw body keyed with the subscription secret, declared once
 // (core's hmacAuth gives the description, the header, the check and the signer). V2 subscriptions also send
-// X-WebExCC-Timestamp, which must equal the body's comciscotimestamp and be recent (replays): Webex's own
+// X-WebExCC-Timestamp, which must equal the body's comciscotimestamp when the body has one, and be recent
+// (replays; the header alone decides for an event without comciscotimestamp): Webex's own
 // window on top of the signature, so the source keeps this verifier and signs with the declaration's signer.
 import {
   hmacAuth,
@@ -63,7 +64,12 @@ export async function verifyWebex(
           `comciscotimestamp is more than ${Math.round(config.webexCcToleranceMs / 1000)} s from now: a replayed request, or this host's clock is off`,
         );
   }
-  if (inBody === undefined || Number(inBody) !== Number(stamp) || !Number.isFinite(Number(stamp))) {
+  if (!Number.isFinite(Number(stamp)) || stamp === '') {
+    return refused('X-WebexCC-Timestamp is not a time in epoch milliseconds');
+  }
+  // Some V2 events carry no comciscotimestamp in their body: the header alone then holds the replay window.
+  // When the body has one, the two must agree (the header is not signed, the body is).
+  if (inBody !== undefined && inBody !== null && Number(inBody) !== Number(stamp)) {
     return refused('X-WebexCC-Timestamp does not equal the body comciscotimestamp');
   }
   if (!isFreshTimestamp(stamp, config.webexCcToleranceMs, services.now())) {
