@@ -87,3 +87,39 @@ describe('Webex CC legs', () => {
     ]);
   });
 });
+
+describe('Webex CC task events during a consult', () => {
+  it('go to the agent who has the customer, not the consulted agent whose channel event came last', async () => {
+    expect(
+      await play(
+        channel(AGENT_UUID, 'connected'),
+        delivery('task:consulting', {}),
+        channel(AGENT_B_UUID, 'connected'),
+        delivery('task:on-hold', {}),
+        delivery('task:hold-done', {}),
+      ),
+    ).toEqual([
+      ['jdoe@example.com', 'answered', 'primary', undefined],
+      ['asmith@example.com', 'answered', 'consult', undefined],
+      ['jdoe@example.com', 'held', 'primary', undefined],
+      ['jdoe@example.com', 'resumed', 'primary', undefined],
+    ]);
+  });
+
+  it('go to the consulted agent once the first has left the call (a consult transfer)', async () => {
+    expect(
+      await play(
+        channel(AGENT_UUID, 'connected'),
+        delivery('task:consulting', {}),
+        channel(AGENT_B_UUID, 'connected'),
+        channel(AGENT_UUID, 'wrapup'),
+        delivery('task:ended', {}),
+      ),
+    ).toEqual([
+      ['jdoe@example.com', 'answered', 'primary', undefined],
+      ['asmith@example.com', 'answered', 'consult', undefined],
+      ['jdoe@example.com', 'wrapup', 'primary', undefined],
+      ['asmith@example.com', 'ended', 'consult', undefined],
+    ]);
+  });
+});

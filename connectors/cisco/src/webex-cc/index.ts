@@ -30,6 +30,7 @@ import {
   type Step,
   type TaskInfo,
   type TaskRecord,
+  taskOwner,
 } from './join.js';
 import { SIGNATURE_HEADER, webexAuth } from './signature.js';
 
@@ -157,7 +158,8 @@ async function onTask(
   if (fromAgent && event.data.agentId) record.agentId = event.data.agentId;
   const save = () => ctx.state.set(key, record, ctx.config.stateTtlMs);
 
-  const agentId = record.agentId;
+  // An agent event is for its agent; a task event for the agent who has the customer (not a consulted one).
+  const agentId = fromAgent ? record.agentId : taskOwner(record);
   if (!agentId) {
     if (step) record.pending.push(step);
     await save();

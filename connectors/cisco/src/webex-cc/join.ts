@@ -74,6 +74,18 @@ export function legFor(record: TaskRecord, agentId: string): Leg {
   return answered ? (record.mode ?? 'transfer') : 'primary';
 }
 
+/**
+ * Whom a task event (task:on-hold, task:ended...) is for: the agent who has the customer, the first on the call
+ * still on it (primary or transfer leg), not a colleague consulted or conferenced in, whose channel events may
+ * have come last. Before anyone answered: the agent the last channel event named (the one it rings at).
+ */
+export function taskOwner(record: TaskRecord): string | undefined {
+  const left = (p: AgentProgress) => p.sent.some((l) => rank(l) >= rank('ended'));
+  const on = record.progress.filter((p) => p.sent.includes('answered') && !left(p));
+  const owner = on.find((p) => p.leg === undefined || p.leg === 'primary' || p.leg === 'transfer') ?? on[0];
+  return owner?.agentId ?? record.agentId;
+}
+
 export const emptyRecord = (): TaskRecord => ({ info: {}, progress: [], pending: [] });
 
 const INFO_KEYS = [
