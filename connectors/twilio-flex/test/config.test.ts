@@ -13,11 +13,17 @@ describe('config', () => {
     );
   });
 
-  it('defaults agentFrom to WorkerName and the attribute prefix to task.', () => {
+  it('defaults agentFrom to WorkerName, the attribute prefix to task. and the leg beliefs to the names Flex uses', () => {
     expect(createRuntime(connector, { options: { authToken: TEST_TOKEN } }).config).toEqual({
       authToken: TEST_TOKEN,
+      sharedKeySecrets: [],
       agentFrom: 'WorkerName',
+      agentAttributes: ['agentid'],
+      eventAttributes: ['popEvent', 'event'],
       attributePrefix: 'task.',
+      transferAttribute: 'transferTargetType',
+      parentAttribute: 'conversations.conversation_id',
+      warmTransferLeg: 'consult',
     });
   });
 
