@@ -53,6 +53,11 @@ export async function mapEvent(
   if (type === 'task.created') {
     return ignore('task.created carries no worker yet; the pop comes with reservation.created/accepted');
   }
+  if (type === 'task.updated') {
+    return ignore(
+      'task.updated: the task changed (its attributes, a conference joining or leaving); it offers the call to nobody new',
+    );
+  }
   if (TRANSFER_PROGRESS.test(type)) {
     return ignore(
       `${type}: a transfer's progress; the receiving worker's reservation is offered with its leg, the initiating worker keeps the one pop they had`,
@@ -149,7 +154,7 @@ function propsOf(event: TaskRouterEvent, lifecycle: Lifecycle, prefix: string): 
   put(PROP.channel, channelOf(event));
   put(PROP.queue, event.taskQueueName);
   put(PROP.queueId, event.taskQueueSid);
-  put(PROP.customerName, text(task.name));
+  put(PROP.customerName, text(task.name) ?? text(task.customerName));
   put(PROP.agentPlatformId, event.workerSid);
   put('transferMode', event.transferMode);
   put('transferInitiatingWorkerSid', event.transferInitiatingWorkerSid);
