@@ -118,8 +118,8 @@ export const eventStreams = defineSource<StreamEvent[], TwilioFlexConfig>({
     const type = (first as { type?: unknown } | null)?.type;
     return typeof type === 'string' && type.startsWith('com.twilio.');
   }),
-  verify: (req, { config }) => verifyBodySignature(req, config.authToken),
-  sign: (req, config) => signBody(req, config.authToken),
+  verify: (req, { config }) => verifyBodySignature(req, config),
+  sign: (req, config) => signBody(req, config),
   parse: (req) => parseBatch(parseJson(req)),
   eventId: batchId,
   async map(events, ctx) {

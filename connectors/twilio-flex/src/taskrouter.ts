@@ -88,8 +88,8 @@ export const taskrouter = defineSource<TaskRouterEvent, TwilioFlexConfig>({
     const text = req.rawBody.toString('utf8').trimStart();
     return !text.startsWith('{') && !text.startsWith('[') && 'EventType' in parseForm(req);
   },
-  verify: (req, { config }) => verifyFormSignature(req, config.authToken),
-  sign: (req, config) => signForm(req, config.authToken),
+  verify: (req, { config }) => verifyFormSignature(req, config),
+  sign: (req, config) => signForm(req, config),
   parse: (req) => parseCallback(parseForm(req)),
   eventId: callbackId,
   map: (event, ctx) => mapEvent(event, ctx),
