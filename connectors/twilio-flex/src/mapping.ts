@@ -109,12 +109,12 @@ export async function mapEvent(
     // An accepted task can no longer be canceled, only completed.
     await forgetOfferedAgent(state, event.taskSid);
   }
-  const props = withoutSecret(
+  const props = withoutSecrets(
     {
       ...propsOf({ ...event, workerSid }, lifecycle, ctx.config.attributePrefix),
       ...(leg ? legProps(leg.leg, leg.parent) : {}),
     },
-    ctx.config.authToken,
+    [ctx.config.authToken, ...ctx.config.sharedKeySecrets],
   );
   const named =
     lifecycle === 'answered' ? popEvent(event.taskAttributes, ctx.config.eventAttributes) : undefined;
@@ -130,10 +130,12 @@ function popEvent(task: Attributes | undefined, names: readonly string[]): strin
   return undefined;
 }
 
-/** Task attributes are free-form: one that happens to hold the Auth Token is dropped, never sent on. */
-function withoutSecret(props: Props, secret: string): Props {
+/** Task attributes are free-form: one that happens to hold a signing secret is dropped, never sent on. */
+function withoutSecrets(props: Props, secrets: readonly string[]): Props {
   return Object.fromEntries(
-    Object.entries(props).filter(([, value]) => !(typeof value === 'string' && value.includes(secret))),
+    Object.entries(props).filter(
+      ([, value]) => !(typeof value === 'string' && secrets.some((secret) => value.includes(secret))),
+    ),
   );
 }
 
