@@ -109,7 +109,8 @@ export const eventStreams = defineSource<StreamEvent[], TwilioFlexConfig>({
   description: 'Twilio Event Streams webhook sink: CloudEvents com.twilio.taskrouter.* as JSON',
   auth: {
     scheme: 'twilio-signature',
-    summary: 'header X-Twilio-Signature over the public URL, whose bodySHA256 parameter covers the JSON body',
+    summary:
+      "header X-Twilio-Signature over the public URL, whose bodySHA256 parameter covers the JSON body; keyed by the Auth Token, or by a Webhooks Rule's SharedKey as X-Twilio-Webhooks-Signature-Settings says",
     credentials: [{ in: 'header', name: SIGNATURE_HEADER }],
     signsBody: true,
   },

@@ -79,7 +79,7 @@ export const taskrouter = defineSource<TaskRouterEvent, TwilioFlexConfig>({
   auth: {
     scheme: 'twilio-signature',
     summary:
-      'header X-Twilio-Signature: HMAC-SHA1 of the public URL and the form parameters, keyed by the Auth Token',
+      "header X-Twilio-Signature: HMAC-SHA1 of the public URL and the form parameters, keyed by the Auth Token (or by a Webhooks Rule's SharedKey, HMAC-SHA1 or -SHA256, as X-Twilio-Webhooks-Signature-Settings says)",
     credentials: [{ in: 'header', name: SIGNATURE_HEADER }],
     signsBody: true,
   },
