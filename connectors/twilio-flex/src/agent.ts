@@ -1,7 +1,9 @@
-// Who the agent is. TaskRouter names a Worker; OpenConnect needs the login the PopFlow knows. The
-// deployment picks the field (agentFrom); a static directory entry for the WorkerSid wins over it.
+// Who the agent is. TaskRouter names a Worker; OpenConnect needs the login the PopFlow knows. A worker
+// attribute named agentid (or as configured) holds it; else the deployment picks the field (agentFrom); a
+// static directory entry for the WorkerSid wins over both.
 import type { Directory } from '@openconnect/core';
-import type { AgentSource } from './config.js';
+import { attributeAt, text } from './call.js';
+import type { TwilioFlexConfig } from './config.js';
 import type { TaskRouterEvent } from './event.js';
 
 export type AgentResult = { agentid: string } | { missing: string };
@@ -25,10 +27,21 @@ function fromAttributes(event: TaskRouterEvent, key: 'email' | 'contact_uri'): s
   return key === 'contact_uri' ? decodeContactUri(value.trim()) : value.trim();
 }
 
+/** The first of the named worker attributes that holds a login (OpenConnect's `agentid` by default). */
+function fromAgentAttributes(event: TaskRouterEvent, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = event.workerAttributes
+      ? text(attributeAt(event.workerAttributes, name))?.trim()
+      : undefined;
+    if (value) return value;
+  }
+  return undefined;
+}
+
 /** The agent login for this event, or why there is none. */
 export function resolveAgent(
   event: TaskRouterEvent,
-  agentFrom: AgentSource,
+  config: Pick<TwilioFlexConfig, 'agentFrom' | 'agentAttributes'>,
   directory: Directory,
 ): AgentResult {
   const listed = event.workerSid ? directory.get(event.workerSid) : undefined;
@@ -36,7 +49,10 @@ export function resolveAgent(
   if (!event.workerSid && !event.workerName && !event.workerAttributes) {
     return { missing: `${event.eventType} names no worker` };
   }
-  const candidate = agentFrom === 'WorkerName' ? event.workerName : fromAttributes(event, agentFrom);
+  const { agentFrom } = config;
+  const candidate =
+    fromAgentAttributes(event, config.agentAttributes) ??
+    (agentFrom === 'WorkerName' ? event.workerName : fromAttributes(event, agentFrom));
   if (!candidate) {
     const field = agentFrom === 'WorkerName' ? 'WorkerName' : `WorkerAttributes.${agentFrom}`;
     return { missing: `${event.eventType} has no ${field} (agentFrom is ${agentFrom})` };

@@ -12,7 +12,7 @@ import {
 } from '@openconnect/core';
 import { z } from 'zod';
 import type { TwilioFlexConfig } from './config.js';
-import { parseAttributes, present, type TaskRouterEvent, withResourceSid } from './event.js';
+import { isoTime, parseAttributes, present, type TaskRouterEvent, withResourceSid } from './event.js';
 import { mapEvent } from './mapping.js';
 import { SIGNATURE_HEADER, signBody, verifyBodySignature } from './signature.js';
 
@@ -37,12 +37,17 @@ const payload = z.object({
   worker_name: text,
   worker_attributes: attributes,
   worker_activity_name: text,
+  worker_previous_activity_name: text,
+  worker_previous_activity_sid: text,
+  timestamp: text,
+  transfer_mode: text,
+  transfer_initiating_worker_sid: text,
 });
 
 const cloudEvent = z.object({
   type: z.string({ error: 'type is required' }).min(1, 'type must not be empty'),
   id: text,
-  data: z.object({ sid: text, payload: payload.nullish() }).nullish(),
+  data: z.object({ sid: text, timestamp: text, payload: payload.nullish() }).nullish(),
 });
 
 /** One CloudEvent of the batch: its id, its type, and the TaskRouter event when it is one. */
@@ -59,6 +64,7 @@ function toTaskRouterEvent(ce: z.output<typeof cloudEvent>, at: number): TaskRou
     // The CloudEvent type is what the subscription selected; Twilio's own samples disagree with eventtype.
     eventType: ce.type.slice(TASKROUTER.length),
     sid: present(p.sid) ?? present(ce.data?.sid),
+    eventTime: isoTime(p.timestamp, 'iso') ?? isoTime(ce.data?.timestamp, 'iso'),
     resourceType: present(p.resource_type)?.toLowerCase(),
     resourceSid: present(p.resource_sid),
     taskSid: present(p.task_sid),
@@ -66,6 +72,10 @@ function toTaskRouterEvent(ce: z.output<typeof cloudEvent>, at: number): TaskRou
     workerSid: present(p.worker_sid),
     workerName: present(p.worker_name),
     workerActivityName: present(p.worker_activity_name),
+    workerPreviousActivityName: present(p.worker_previous_activity_name),
+    workerPreviousActivitySid: present(p.worker_previous_activity_sid),
+    transferMode: present(p.transfer_mode),
+    transferInitiatingWorkerSid: present(p.transfer_initiating_worker_sid),
     taskQueueName: present(p.task_queue_name),
     taskQueueSid: present(p.task_queue_sid),
     taskChannelUniqueName: present(p.task_channel_unique_name),
@@ -99,7 +109,8 @@ export const eventStreams = defineSource<StreamEvent[], TwilioFlexConfig>({
   description: 'Twilio Event Streams webhook sink: CloudEvents com.twilio.taskrouter.* as JSON',
   auth: {
     scheme: 'twilio-signature',
-    summary: 'header X-Twilio-Signature over the public URL, whose bodySHA256 parameter covers the JSON body',
+    summary:
+      "header X-Twilio-Signature over the public URL, whose bodySHA256 parameter covers the JSON body; keyed by the Auth Token, or by a Webhooks Rule's SharedKey as X-Twilio-Webhooks-Signature-Settings says",
     credentials: [{ in: 'header', name: SIGNATURE_HEADER }],
     signsBody: true,
   },
@@ -108,8 +119,8 @@ export const eventStreams = defineSource<StreamEvent[], TwilioFlexConfig>({
     const type = (first as { type?: unknown } | null)?.type;
     return typeof type === 'string' && type.startsWith('com.twilio.');
   }),
-  verify: (req, { config }) => verifyBodySignature(req, config.authToken),
-  sign: (req, config) => signBody(req, config.authToken),
+  verify: (req, { config }) => verifyBodySignature(req, config),
+  sign: (req, config) => signBody(req, config),
   parse: (req) => parseBatch(parseJson(req)),
   eventId: batchId,
   async map(events, ctx) {

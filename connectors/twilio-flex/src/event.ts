@@ -11,6 +11,8 @@ export interface TaskRouterEvent {
   sid?: string;
   /** When the event happened (TimestampMs, else Timestamp): with the resource, a key when Sid is absent. */
   timestamp?: string;
+  /** The same moment as an ISO 8601 string, for the eventTime prop; undefined when unreadable. */
+  eventTime?: string;
   /** Lower-cased: TaskRouter's docs say `Reservation`, code in the wild sees `reservation`. */
   resourceType?: string;
   resourceSid?: string;
@@ -19,10 +21,16 @@ export interface TaskRouterEvent {
   workerSid?: string;
   workerName?: string;
   workerActivityName?: string;
+  workerPreviousActivityName?: string;
+  workerPreviousActivitySid?: string;
   taskQueueName?: string;
   taskQueueSid?: string;
   taskChannelUniqueName?: string;
   taskCanceledReason?: string;
+  /** Set on the reservations of a TaskRouter transfer (Flex's native voice transfer): WARM or COLD. */
+  transferMode?: string;
+  /** The worker who started that transfer. */
+  transferInitiatingWorkerSid?: string;
   /** The task's attributes, decoded from their JSON string; undefined when the event carries none. */
   taskAttributes?: Attributes;
   workerAttributes?: Attributes;
@@ -84,4 +92,15 @@ export function withResourceSid(event: TaskRouterEvent): TaskRouterEvent {
   if (resourceType === 'task') return { ...event, taskSid: event.taskSid ?? resourceSid };
   if (resourceType === 'worker') return { ...event, workerSid: event.workerSid ?? resourceSid };
   return event;
+}
+
+/**
+ * A TaskRouter time as ISO 8601: epoch milliseconds (TimestampMs), epoch seconds (Timestamp) or an ISO
+ * string (Event Streams). Anything unreadable is left out rather than refused: the time is a courtesy.
+ */
+export function isoTime(value: string | null | undefined, unit: 'ms' | 's' | 'iso'): string | undefined {
+  if (!value) return undefined;
+  if (unit !== 'iso' && !/^\d{1,16}$/.test(value)) return undefined;
+  const date = unit === 'iso' ? new Date(value) : new Date(Number(value) * (unit === 's' ? 1000 : 1));
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }

@@ -13,6 +13,6 @@ export default defineConnector({
   displayName: 'Twilio Flex',
   platforms: ['Twilio Flex', 'Twilio TaskRouter'],
   config,
-  secrets: ['authToken'],
+  secrets: ['authToken', 'sharedKeySecrets.*'],
   sources: [taskrouter, eventStreams],
 });

@@ -6,12 +6,13 @@ import {
   type Ignored,
   ignore,
   type Lifecycle,
+  legProps,
   type MapContext,
-  normaliseDirection,
   PROP,
   type Props,
 } from '@openconnect/core';
 import { resolveAgent } from './agent.js';
+import { attributeAt, channelOf, firstPop, legOf, numbersOf, text } from './call.js';
 import type { TwilioFlexConfig } from './config.js';
 import type { Attributes, TaskRouterEvent } from './event.js';
 import { forgetOfferedAgent, recallOfferedAgent, rememberOfferedAgent } from './offered-agent.js';
@@ -40,6 +41,9 @@ export const MAPPED_EVENTS = [
  */
 const RINGING_ENDS = new Set(['reservation.rejected', 'reservation.timeout', 'reservation.rescinded']);
 
+/** A TaskRouter transfer's own progress: the receiver's reservation carries the leg, nobody else pops. */
+const TRANSFER_PROGRESS = /^task\.transfer-/;
+
 export async function mapEvent(
   event: TaskRouterEvent,
   ctx: MapContext<TwilioFlexConfig>,
@@ -48,6 +52,16 @@ export async function mapEvent(
   const { state } = ctx;
   if (type === 'task.created') {
     return ignore('task.created carries no worker yet; the pop comes with reservation.created/accepted');
+  }
+  if (type === 'task.updated') {
+    return ignore(
+      'task.updated: the task changed (its attributes, a conference joining or leaving); it offers the call to nobody new',
+    );
+  }
+  if (TRANSFER_PROGRESS.test(type)) {
+    return ignore(
+      `${type}: a transfer's progress; the receiving worker's reservation is offered with its leg, the initiating worker keeps the one pop they had`,
+    );
   }
   if (RINGING_ENDS.has(type) && event.taskSid)
     await forgetOfferedAgent(state, event.taskSid, event.workerSid);
@@ -59,7 +73,7 @@ export async function mapEvent(
     return ignore(`event type ${type} is not one this connector maps (${MAPPED_EVENTS.join(', ')})`);
   }
 
-  let agent = resolveAgent(event, ctx.config.agentFrom, ctx.directory);
+  let agent = resolveAgent(event, ctx.config, ctx.directory);
   let workerSid = event.workerSid;
   if (type === 'task.canceled' && event.taskSid) {
     // Kept (it expires) rather than forgotten: a cancellation delivered again, because its first attempt
@@ -77,6 +91,15 @@ export async function mapEvent(
         : `no agent: ${agent.missing}`,
     );
   }
+  const leg = lifecycle === 'offered' || lifecycle === 'answered' ? legOf(event, ctx.config) : undefined;
+  if (leg && event.taskSid) {
+    const call = leg.parent ?? event.taskSid;
+    if (!(await firstPop(state, call, workerSid ?? agent.agentid, lifecycle, event.reservationSid))) {
+      return ignore(
+        `${type}: ${agent.agentid} already had this call (${call}) ${lifecycle}; one pop per agent per call`,
+      );
+    }
+  }
   if (event.taskSid && type === 'reservation.created') {
     await rememberOfferedAgent(state, event.taskSid, {
       agentid: agent.agentid,
@@ -86,22 +109,35 @@ export async function mapEvent(
     // An accepted task can no longer be canceled, only completed.
     await forgetOfferedAgent(state, event.taskSid);
   }
-  const props = withoutSecret(
-    propsOf({ ...event, workerSid }, lifecycle, ctx.config.attributePrefix),
-    ctx.config.authToken,
+  const props = withoutSecrets(
+    {
+      ...propsOf({ ...event, workerSid }, lifecycle, ctx.config.attributePrefix),
+      ...(leg ? legProps(leg.leg, leg.parent) : {}),
+    },
+    [ctx.config.authToken, ...ctx.config.sharedKeySecrets],
   );
-  return { agentid: agent.agentid, lifecycle, props };
+  const named =
+    lifecycle === 'answered' ? popEvent(event.taskAttributes, ctx.config.eventAttributes) : undefined;
+  return { agentid: agent.agentid, lifecycle, props, ...(named ? { event: named } : {}) };
 }
 
-/** Task attributes are free-form: one that happens to hold the Auth Token is dropped, never sent on. */
-function withoutSecret(props: Props, secret: string): Props {
+/** The PopFlow event a task names for its screen pop (Studio's Send to Flex attributes), if any. */
+function popEvent(task: Attributes | undefined, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = task ? text(attributeAt(task, name))?.trim() : undefined;
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** Task attributes are free-form: one that happens to hold a signing secret is dropped, never sent on. */
+function withoutSecrets(props: Props, secrets: readonly string[]): Props {
   return Object.fromEntries(
-    Object.entries(props).filter(([, value]) => !(typeof value === 'string' && value.includes(secret))),
+    Object.entries(props).filter(
+      ([, value]) => !(typeof value === 'string' && secrets.some((secret) => value.includes(secret))),
+    ),
   );
 }
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
 
 function propsOf(event: TaskRouterEvent, lifecycle: Lifecycle, prefix: string): Props {
   const task: Attributes = event.taskAttributes ?? {};
@@ -109,20 +145,27 @@ function propsOf(event: TaskRouterEvent, lifecycle: Lifecycle, prefix: string): 
   const put = (name: string, value: string | undefined) => {
     if (value !== undefined) props[name] = value;
   };
+  const numbers = numbersOf(task);
   put(PROP.interactionId, event.taskSid);
   put('taskSid', event.taskSid);
   put('reservationSid', event.reservationSid);
-  put(PROP.ani, text(task.from) ?? text(task.caller));
-  put(PROP.dnis, text(task.to) ?? text(task.called));
+  put(PROP.ani, numbers.ani);
+  put(PROP.dnis, numbers.dnis);
   put('callSid', text(task.call_sid));
-  put(PROP.direction, normaliseDirection(task.direction));
-  put(PROP.channel, event.taskChannelUniqueName);
+  put(PROP.direction, numbers.direction);
+  put(PROP.channel, channelOf(event));
   put(PROP.queue, event.taskQueueName);
   put(PROP.queueId, event.taskQueueSid);
-  put(PROP.customerName, text(task.name));
+  put(PROP.customerName, text(task.name) ?? text(task.customerName));
   put(PROP.agentPlatformId, event.workerSid);
-  if (lifecycle === 'agent_state') put(PROP.agentState, event.workerActivityName);
+  put('transferMode', event.transferMode);
+  put('transferInitiatingWorkerSid', event.transferInitiatingWorkerSid);
+  if (lifecycle === 'agent_state') {
+    put(PROP.agentState, event.workerActivityName);
+    put(PROP.previousAgentState, event.workerPreviousActivityName ?? event.workerPreviousActivitySid);
+  }
   if (lifecycle === 'ended') put('canceledReason', event.taskCanceledReason);
+  put(PROP.eventTime, event.eventTime);
   // The task's own attributes (Studio's "Send to Flex" keys and any custom ones), flat under the prefix.
   for (const [name, value] of Object.entries(flattenProps(task))) props[`${prefix}${name}`] = value;
   return props;

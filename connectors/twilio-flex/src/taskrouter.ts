@@ -3,7 +3,7 @@
 import { defineSource, parseForm, parseWith } from '@openconnect/core';
 import { z } from 'zod';
 import type { TwilioFlexConfig } from './config.js';
-import { parseAttributes, present, type TaskRouterEvent, withResourceSid } from './event.js';
+import { isoTime, parseAttributes, present, type TaskRouterEvent, withResourceSid } from './event.js';
 import { mapEvent } from './mapping.js';
 import { SIGNATURE_HEADER, signForm, verifyFormSignature } from './signature.js';
 
@@ -28,6 +28,12 @@ const callback = z.object({
   WorkerName: optional,
   WorkerAttributes: optional,
   WorkerActivityName: optional,
+  WorkerPreviousActivityName: optional,
+  WorkerPreviousActivitySid: optional,
+  // The callback names of Event Streams' transfer_mode and transfer_initiating_worker_sid (a belief: the
+  // callback reference lists no transfer fields; the snake_case ones are in the Event Streams schema).
+  TransferMode: optional,
+  TransferInitiatingWorkerSid: optional,
 });
 
 export function parseCallback(form: Record<string, string>): TaskRouterEvent {
@@ -36,6 +42,7 @@ export function parseCallback(form: Record<string, string>): TaskRouterEvent {
     eventType: f.EventType,
     sid: present(f.Sid),
     timestamp: present(f.TimestampMs) ?? present(f.Timestamp),
+    eventTime: isoTime(f.TimestampMs, 'ms') ?? isoTime(f.Timestamp, 's'),
     resourceType: present(f.ResourceType)?.toLowerCase(),
     resourceSid: present(f.ResourceSid),
     taskSid: present(f.TaskSid),
@@ -43,6 +50,10 @@ export function parseCallback(form: Record<string, string>): TaskRouterEvent {
     workerSid: present(f.WorkerSid),
     workerName: present(f.WorkerName),
     workerActivityName: present(f.WorkerActivityName),
+    workerPreviousActivityName: present(f.WorkerPreviousActivityName),
+    workerPreviousActivitySid: present(f.WorkerPreviousActivitySid),
+    transferMode: present(f.TransferMode),
+    transferInitiatingWorkerSid: present(f.TransferInitiatingWorkerSid),
     taskQueueName: present(f.TaskQueueName),
     taskQueueSid: present(f.TaskQueueSid),
     taskChannelUniqueName: present(f.TaskChannelUniqueName),
@@ -68,7 +79,7 @@ export const taskrouter = defineSource<TaskRouterEvent, TwilioFlexConfig>({
   auth: {
     scheme: 'twilio-signature',
     summary:
-      'header X-Twilio-Signature: HMAC-SHA1 of the public URL and the form parameters, keyed by the Auth Token',
+      "header X-Twilio-Signature: HMAC-SHA1 of the public URL and the form parameters, keyed by the Auth Token (or by a Webhooks Rule's SharedKey, HMAC-SHA1 or -SHA256, as X-Twilio-Webhooks-Signature-Settings says)",
     credentials: [{ in: 'header', name: SIGNATURE_HEADER }],
     signsBody: true,
   },
@@ -77,8 +88,8 @@ export const taskrouter = defineSource<TaskRouterEvent, TwilioFlexConfig>({
     const text = req.rawBody.toString('utf8').trimStart();
     return !text.startsWith('{') && !text.startsWith('[') && 'EventType' in parseForm(req);
   },
-  verify: (req, { config }) => verifyFormSignature(req, config.authToken),
-  sign: (req, config) => signForm(req, config.authToken),
+  verify: (req, { config }) => verifyFormSignature(req, config),
+  sign: (req, config) => signForm(req, config),
   parse: (req) => parseCallback(parseForm(req)),
   eventId: callbackId,
   map: (event, ctx) => mapEvent(event, ctx),
