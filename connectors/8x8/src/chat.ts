@@ -29,12 +29,16 @@ const body = z.looseObject({
   data: z
     .looseObject({
       state: z.string().optional(),
-      assignment: z.looseObject({ type: z.string().optional(), id: text.optional(), resourceId: text.optional() }).optional(),
+      assignment: z
+        .looseObject({ type: z.string().optional(), id: text.optional(), resourceId: text.optional() })
+        .optional(),
       user: z
         .looseObject({
           name: z.string().optional(),
           phone: text.optional(),
-          additionalProperties: z.array(z.looseObject({ key: z.string().optional(), value: z.unknown().optional() })).optional(),
+          additionalProperties: z
+            .array(z.looseObject({ key: z.string().optional(), value: z.unknown().optional() }))
+            .optional(),
         })
         .optional(),
       queueId: text.optional(),
@@ -74,19 +78,34 @@ export async function mapChat(
   const conversation = b.conversationId;
   switch (b.eventType) {
     case 'QUEUED': {
-      const queue: Queue = { queueId: b.data?.queueId ?? b.queueId, queueName: b.data?.queueName ?? b.queueName };
+      const queue: Queue = {
+        queueId: b.data?.queueId ?? b.queueId,
+        queueName: b.data?.queueName ?? b.queueName,
+      };
       if (conversation) await ctx.state.set(`queue:${conversation}`, queue);
-      return ignore(`conversation ${conversation ?? '(no id)'} is queued${queue.queueName ? ` in ${queue.queueName}` : ''}; no agent yet`);
+      return ignore(
+        `conversation ${conversation ?? '(no id)'} is queued${queue.queueName ? ` in ${queue.queueName}` : ''}; no agent yet`,
+      );
     }
     case 'CONVERSATION_UPDATE':
     case 'AGENT_JOINED': {
       const assignment = b.data?.assignment;
-      const guid = b.eventType === 'AGENT_JOINED' ? b.agentId : assignment?.type?.toLowerCase() === 'agent' ? assignment.id : undefined;
+      const guid =
+        b.eventType === 'AGENT_JOINED'
+          ? b.agentId
+          : assignment?.type?.toLowerCase() === 'agent'
+            ? assignment.id
+            : undefined;
       if (!guid) {
-        return ignore(`${b.eventType} without an agent assignment (state ${b.data?.state ?? 'unknown'}, assigned to ${assignment?.type ?? 'nobody'})`);
+        return ignore(
+          `${b.eventType} without an agent assignment (state ${b.data?.state ?? 'unknown'}, assigned to ${assignment?.type ?? 'nobody'})`,
+        );
       }
       const agentid = ctx.directory.get(guid);
-      if (!agentid) return ignore(`8x8 agent ${guid} is not in the directory; add "${guid}": "<agent login>" to the 8x8 directory`);
+      if (!agentid)
+        return ignore(
+          `8x8 agent ${guid} is not in the directory; add "${guid}": "<agent login>" to the 8x8 directory`,
+        );
       if (conversation && !(await firstTime(ctx.state, `answered:${conversation}:${guid}`, e.eventId))) {
         return ignore(`${b.eventType}: conversation ${conversation} was already answered by agent ${guid}`);
       }
@@ -96,12 +115,17 @@ export async function mapChat(
     case 'AGENT_LEFT': {
       if (!b.agentId) return ignore('AGENT_LEFT names no agent');
       const agentid = ctx.directory.get(b.agentId);
-      if (!agentid) return ignore(`8x8 agent ${b.agentId} is not in the directory; add "${b.agentId}": "<agent login>" to the 8x8 directory`);
+      if (!agentid)
+        return ignore(
+          `8x8 agent ${b.agentId} is not in the directory; add "${b.agentId}": "<agent login>" to the 8x8 directory`,
+        );
       if (conversation) await ctx.state.delete(`answered:${conversation}:${b.agentId}`);
       return { agentid, lifecycle: 'ended', props: chatProps(e, b.agentId, undefined) };
     }
     default:
-      return ignore(`Chat Gateway ${b.eventType} is not an event this connector maps (the agent assignment arrives in CONVERSATION_UPDATE)`);
+      return ignore(
+        `Chat Gateway ${b.eventType} is not an event this connector maps (the agent assignment arrives in CONVERSATION_UPDATE)`,
+      );
   }
 }
 
@@ -110,7 +134,8 @@ function chatProps(e: ChatEvent, guid: string, queue: Queue | undefined): Props 
   const user = b.data?.user;
   const { name, phone, additionalProperties, ...restOfUser } = user ?? {};
   const extra: Props = {};
-  for (const item of additionalProperties ?? []) if (item.key) flattenProps(item.value, `user.${item.key}`, extra);
+  for (const item of additionalProperties ?? [])
+    if (item.key) flattenProps(item.value, `user.${item.key}`, extra);
   const queueName = b.data?.queueName ?? b.queueName ?? queue?.queueName;
   const queueId = b.data?.queueId ?? b.queueId ?? queue?.queueId;
   return {
@@ -158,7 +183,11 @@ export const chatGateway = defineSource<ChatEvent, C8x8Config, C8x8Services>({
     }),
   handshake: (req) =>
     (peekJson(req) as { eventType?: unknown } | undefined)?.eventType === 'WEB_HOOK_VERIFY'
-      ? { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"status":"verified"}' }
+      ? {
+          status: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+          body: '{"status":"verified"}',
+        }
       : undefined,
   parse: parseChat,
   eventId: (e) => e.eventId,

@@ -11,6 +11,7 @@ import {
   InputError,
   ignore,
   type Lifecycle,
+  legProps,
   normaliseDirection,
   PROP,
   type Props,
@@ -21,6 +22,7 @@ import {
 } from '@openconnect/core';
 import { z } from 'zod';
 import type { C8x8Config, C8x8Services } from './config.js';
+import { type LegFields, lineProps, popLeg, recordLine } from './call-legs.js';
 import { firstTime } from './pop-once.js';
 
 export const PLATFORM = '8x8 Contact Center';
@@ -74,7 +76,9 @@ export function parseStreamValue(value: unknown): StreamEvent {
   const payload = parseWith(body, wrapped ? decode(wrapped.payload) : value, 'Event Streaming payload');
   const keys = Object.keys(payload);
   if (keys.length !== 1) {
-    throw new InputError(`the event payload must have one top-level key naming the event type; it has ${keys.length}`);
+    throw new InputError(
+      `the event payload must have one top-level key naming the event type; it has ${keys.length}`,
+    );
   }
   const key = keys[0]!;
   const fields = parseWith(inner, payload[key], `${key} event`);
@@ -87,7 +91,9 @@ export function parseStreamValue(value: unknown): StreamEvent {
 export function streamEventId(e: StreamEvent): string | undefined {
   if (e.messageId) return e.messageId;
   const info = e.fields.msgInfo;
-  return info?.instanceId !== undefined && info.sequenceId !== undefined ? `${info.instanceId}:${info.sequenceId}` : undefined;
+  return info?.instanceId !== undefined && info.sequenceId !== undefined
+    ? `${info.instanceId}:${info.sequenceId}`
+    : undefined;
 }
 
 type Scalar = string | number | boolean;
@@ -114,22 +120,44 @@ export function attachedData(fields: StreamEvent['fields']): Record<string, Scal
 }
 
 const CHANNEL: Record<string, string> = { T: 'voice', C: 'chat', E: 'email', V: 'voicemail' };
-const MEDIA: Record<string, string> = { phone: 'voice', chat: 'chat', email: 'email', voicemail: 'voicemail' };
+const MEDIA: Record<string, string> = {
+  phone: 'voice',
+  chat: 'chat',
+  email: 'email',
+  voicemail: 'voicemail',
+};
 const OFFERED = new Set(['InteractionCreated', 'InteractionQueued', 'InteractionAssigned']);
 const LIFECYCLE: Record<string, Lifecycle> = {
   InteractionAccepted: 'answered',
+  InteractionTransferRequest: 'transferred',
   InteractionPostProcess: 'wrapup',
   InteractionEndPostProcess: 'completed',
   InteractionDeleted: 'ended',
   AgentStatusChange: 'agent_state',
 };
-const CONSUMED = new Set(['msgInfo', 'interactionGUID', 'callState', 'agentId', 'agentGUID', 'agentGuid', 'attachedData', 'event']);
+const CONSUMED = new Set([
+  'msgInfo',
+  'interactionGUID',
+  'callState',
+  'agentId',
+  'agentGUID',
+  'agentGuid',
+  'attachedData',
+  'event',
+]);
 
 function lifecycleOf(e: StreamEvent): Lifecycle | undefined {
   if (OFFERED.has(e.type)) return 'offered';
   if (e.type === 'LineHoldStatus') {
-    return e.fields.callState === 'CS_HOLD' ? 'held' : e.fields.callState === 'CS_CONNECTED' ? 'resumed' : undefined;
+    return e.fields.callState === 'CS_HOLD'
+      ? 'held'
+      : e.fields.callState === 'CS_CONNECTED'
+        ? 'resumed'
+        : undefined;
   }
+  // A party joining the call (a conference, a supervisor): a pop only for an agent not on it yet.
+  if (e.type === 'InteractionParticipantChange')
+    return e.fields.callState === 'CS_CONNECTED' ? 'answered' : undefined;
   return LIFECYCLE[e.type];
 }
 
@@ -140,11 +168,16 @@ export async function mapStream(
   const lifecycle = lifecycleOf(e);
   const guid = e.fields.agentId ?? e.fields.agentGUID ?? e.fields.agentGuid;
   const interaction = e.fields.interactionGUID === undefined ? undefined : String(e.fields.interactionGUID);
+  const legs = interaction ? legFields(e, interaction) : undefined;
+  if (legs) await recordLine(legs, ctx.state); // before any ignore: InteractionCreated names no agent yet
   if (e.type === 'InteractionRejected' && guid !== undefined && interaction) {
     await ctx.state.delete(`offered:${interaction}:${guid}`); // a re-offer to the same agent pops again
   }
   if (!lifecycle) {
-    const why = e.type === 'LineHoldStatus' ? ` with callState ${e.fields.callState ?? '(none)'}` : '';
+    const why =
+      e.type === 'LineHoldStatus' || e.type === 'InteractionParticipantChange'
+        ? ` with callState ${e.fields.callState ?? '(none)'}`
+        : '';
     return ignore(`8x8 ${e.type}${why} is not an event this connector maps`);
   }
   if (guid === undefined || guid === '') {
@@ -160,10 +193,58 @@ export async function mapStream(
         : `8x8 agent ${guid} is not in the directory; add "${guid}": "<agent login>" to the 8x8 directory`,
     );
   }
-  if (lifecycle === 'offered' && interaction && !(await firstTime(ctx.state, `offered:${interaction}:${guid}`, streamEventId(e)))) {
-    return ignore(`8x8 ${e.type}: interaction ${interaction} was already offered to agent ${guid}`);
+  const pop = lifecycle === 'offered' || lifecycle === 'answered';
+  const leg = !legs
+    ? { props: pop ? legProps('primary') : {} }
+    : pop
+      ? await popLeg(legs, String(guid), ctx.state)
+      : await lineProps(legs, String(guid), ENDINGS.has(lifecycle), ctx.state);
+  if ('ignored' in leg) return ignore(leg.ignored);
+  // One offer and one answer per interaction and agent (InteractionCreated/Assigned both offer; an
+  // outbound call is accepted while ringing, then again in the agent's workspace).
+  if (
+    pop &&
+    interaction &&
+    !(await firstTime(ctx.state, `${lifecycle}:${interaction}:${guid}`, streamEventId(e)))
+  ) {
+    return ignore(`8x8 ${e.type}: interaction ${interaction} was already ${lifecycle} to agent ${guid}`);
   }
-  return { agentid, lifecycle, props: { ...canonicalProps(e, lifecycle), [PROP.agentPlatformId]: String(guid), ...otherProps(e) } };
+  return {
+    agentid,
+    lifecycle,
+    props: {
+      ...canonicalProps(e, lifecycle),
+      ...leg.props,
+      [PROP.agentPlatformId]: String(guid),
+      ...otherProps(e),
+    },
+  };
+}
+
+const ENDINGS = new Set<Lifecycle>(['ended', 'wrapup', 'completed']);
+
+const truthy = (value: unknown) => value === true || value === 'true';
+
+function legFields(e: StreamEvent, interaction: string): LegFields {
+  const data = attachedData(e.fields);
+  const f = e.fields as Record<string, unknown>;
+  const original = data.originalInteractionGuid;
+  return {
+    type: e.type,
+    interaction,
+    ...(typeof original === 'string' && original ? { original } : {}),
+    ...(data.oqu !== undefined && data.oqu !== '' ? { originalQueue: true } : {}),
+    ...(f.isAgentInitiated !== undefined ? { agentInitiated: truthy(f.isAgentInitiated) } : {}),
+  };
+}
+
+/** 8x8's own time of the event: interactionEventTS (s), statusEventTS (s), else msgInfo.timestamp (ms). */
+function eventTime(e: StreamEvent): string | undefined {
+  const f = e.fields as Record<string, unknown>;
+  const seconds = Number(f.interactionEventTS ?? f.statusEventTS);
+  const millis = Number((e.fields.msgInfo as Record<string, unknown> | undefined)?.timestamp);
+  const at = seconds > 0 ? seconds * 1000 : millis > 0 ? millis : undefined;
+  return at === undefined || !Number.isFinite(at) ? undefined : new Date(at).toISOString();
 }
 
 function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
@@ -174,7 +255,10 @@ function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
   // 8x8's documented top-level queueId, direction and mediaType come first; the attachedData forms after.
   const queueId = isScalar(f.queueId) ? String(f.queueId) : que[3];
   const ani = data.phoneNum ?? data.callerId ?? data.pho;
-  const direction = normaliseDirection(data.queueDirection ?? f.direction);
+  const direction =
+    normaliseDirection(data.queueDirection ?? f.direction) ??
+    (truthy(f.isOutboundCall) ? 'outbound' : undefined);
+  const time = eventTime(e);
   const channel =
     typeof data.med === 'string'
       ? (CHANNEL[data.med] ?? data.med.toLowerCase())
@@ -184,7 +268,9 @@ function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
   return {
     [PROP.nativeEvent]: e.type,
     [PROP.platform]: PLATFORM,
-    ...(e.fields.interactionGUID !== undefined ? { [PROP.interactionId]: String(e.fields.interactionGUID) } : {}),
+    ...(e.fields.interactionGUID !== undefined
+      ? { [PROP.interactionId]: String(e.fields.interactionGUID) }
+      : {}),
     ...(ani !== undefined ? { [PROP.ani]: String(ani) } : {}),
     ...(data.callingName !== undefined ? { [PROP.customerName]: String(data.callingName) } : {}),
     ...(queue !== undefined ? { [PROP.queue]: String(queue) } : {}),
@@ -192,7 +278,10 @@ function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
     ...(direction ? { [PROP.direction]: direction } : {}),
     ...(channel ? { [PROP.channel]: channel } : {}),
     ...(e.fields.callState ? { callState: e.fields.callState } : {}),
-    ...(lifecycle === 'agent_state' && scalar.safeParse(f.newState).success ? { [PROP.agentState]: String(f.newState) } : {}),
+    ...(time ? { [PROP.eventTime]: time } : {}),
+    ...(lifecycle === 'agent_state' && scalar.safeParse(f.newState).success
+      ? { [PROP.agentState]: String(f.newState) }
+      : {}),
   };
 }
 
@@ -200,7 +289,8 @@ function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
 function otherProps(e: StreamEvent): Props {
   const out: Props = {};
   for (const [key, value] of Object.entries(attachedData(e.fields))) out[`attachedData.${key}`] = value;
-  for (const [key, value] of Object.entries(e.fields)) if (!CONSUMED.has(key)) flattenProps(value, `8x8.${key}`, out);
+  for (const [key, value] of Object.entries(e.fields))
+    if (!CONSUMED.has(key)) flattenProps(value, `8x8.${key}`, out);
   return out;
 }
 
