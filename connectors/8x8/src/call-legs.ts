@@ -71,7 +71,7 @@ export async function popLeg(f: LegFields, agent: string, state: StateStore): Pr
     return {
       ignored: line
         ? `8x8 ${f.type}: agent ${agent} is on call ${call} and dialed line ${f.interaction} from it; no second pop`
-        : `8x8 ${f.type}: agent ${agent} is already on call ${call} (joined through line ${joinedBy}); no second pop`,
+        : `8x8 ${f.type}: agent ${agent} is already on call ${call}${joinedBy === call ? '' : ` (joined through line ${joinedBy})`}; no second pop`,
     };
   }
   await state.set(onCallKey(call, agent), f.interaction);

@@ -12,6 +12,7 @@ import {
   ignore,
   type Lifecycle,
   legProps,
+  normaliseChannel,
   normaliseDirection,
   PROP,
   type Props,
@@ -120,6 +121,7 @@ export function attachedData(fields: StreamEvent['fields']): Record<string, Scal
 }
 
 const CHANNEL: Record<string, string> = { T: 'voice', C: 'chat', E: 'email', V: 'voicemail' };
+const RESOURCE: Record<string, string> = { 0: 'voice', 1: 'email', 2: 'chat', 3: 'sms', 4: 'video' };
 const MEDIA: Record<string, string> = {
   phone: 'voice',
   chat: 'chat',
@@ -244,7 +246,8 @@ function eventTime(e: StreamEvent): string | undefined {
   const seconds = Number(f.interactionEventTS ?? f.statusEventTS);
   const millis = Number((e.fields.msgInfo as Record<string, unknown> | undefined)?.timestamp);
   const at = seconds > 0 ? seconds * 1000 : millis > 0 ? millis : undefined;
-  return at === undefined || !Number.isFinite(at) ? undefined : new Date(at).toISOString();
+  // Beyond ±8.64e15 ms a Date is invalid (toISOString throws): such a value is no time.
+  return at === undefined || !(at < 8.64e15) ? undefined : new Date(at).toISOString();
 }
 
 function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
@@ -259,12 +262,14 @@ function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
     normaliseDirection(data.queueDirection ?? f.direction) ??
     (truthy(f.isOutboundCall) ? 'outbound' : undefined);
   const time = eventTime(e);
+  // resourceType tells SMS (3) and video (4) apart, which mediaType folds into chat and phone.
   const channel =
-    typeof data.med === 'string'
+    RESOURCE[String(f.resourceType)] ??
+    (typeof data.med === 'string'
       ? (CHANNEL[data.med] ?? data.med.toLowerCase())
       : typeof f.mediaType === 'string' && f.mediaType
-        ? (MEDIA[f.mediaType] ?? f.mediaType.toLowerCase())
-        : undefined;
+        ? (MEDIA[f.mediaType] ?? normaliseChannel(f.mediaType))
+        : undefined);
   return {
     [PROP.nativeEvent]: e.type,
     [PROP.platform]: PLATFORM,
