@@ -19,6 +19,8 @@ export interface LegFields {
   originalQueue?: boolean;
   /** `isAgentInitiated` (boolean or "true"/"false", 8x8 sends both). */
   agentInitiated?: boolean;
+  /** The frame's id: a redelivered party-joined event claims its pop again. */
+  eventId?: string;
 }
 
 interface Line {
@@ -65,16 +67,20 @@ export async function popLeg(f: LegFields, agent: string, state: StateStore): Pr
   const call = line?.call ?? f.interaction;
   const joinedBy = await state.get<string>(onCallKey(call, agent));
   const conference = f.type === 'InteractionParticipantChange';
+  // A party joins the call itself, not a line of its own: its mark names the event, so only a redelivery
+  // of that same event passes, and any agent already on the call (A, or B through line 2) is no new party.
+  const mark = conference ? `${f.interaction}#${f.eventId ?? ''}` : f.interaction;
   if (conference) await state.set(joinedKey(call, agent), true);
-  if (joinedBy !== undefined && (joinedBy !== f.interaction || conference)) {
+  if (joinedBy !== undefined && joinedBy !== mark) {
+    const through = joinedBy.split('#')[0];
     if (line) await state.set(dialedKey(f.interaction, agent), true);
     return {
       ignored: line
         ? `8x8 ${f.type}: agent ${agent} is on call ${call} and dialed line ${f.interaction} from it; no second pop`
-        : `8x8 ${f.type}: agent ${agent} is already on call ${call}${joinedBy === call ? '' : ` (joined through line ${joinedBy})`}; no second pop`,
+        : `8x8 ${f.type}: agent ${agent} is already on call ${call}${through === call ? '' : ` (joined through line ${through})`}; no second pop`,
     };
   }
-  await state.set(onCallKey(call, agent), f.interaction);
+  await state.set(onCallKey(call, agent), mark);
   if (conference) return { props: legProps('conference', call) };
   if (line) return { props: legProps(line.leg, line.call) };
   const handedOn = f.originalQueue || (await state.get(transferKey(call))) !== undefined;

@@ -180,6 +180,7 @@ function legFields(e: StreamEvent, interaction: string): LegFields {
     ...(typeof original === 'string' && original ? { original } : {}),
     ...(data.oqu !== undefined && data.oqu !== '' ? { originalQueue: true } : {}),
     ...(f.isAgentInitiated !== undefined ? { agentInitiated: truthy(f.isAgentInitiated) } : {}),
+    ...(streamEventId(e) ? { eventId: streamEventId(e) } : {}),
   };
 }
 

@@ -154,6 +154,24 @@ describe('8x8 call legs', () => {
     );
   });
 
+  it('a redelivered party-joined event (same id) is answered again, so a pop lost to a 503 is not lost', async () => {
+    const send = stream();
+    await send('InteractionAccepted', CALL, AGENT);
+    const joined = { callState: 'CS_CONNECTED', msgInfo: { instanceId: 'vcc', sequenceId: 77 } };
+    expect(await send('InteractionParticipantChange', CALL, AGENT_C, joined)).toEqual([
+      'mlee',
+      'answered',
+      'conference',
+      CALL,
+    ]);
+    expect(await send('InteractionParticipantChange', CALL, AGENT_C, joined)).toEqual([
+      'mlee',
+      'answered',
+      'conference',
+      CALL,
+    ]);
+  });
+
   it('the lines joining adds no pop for an agent already on the call', async () => {
     const send = stream();
     await send('InteractionAccepted', CALL, AGENT);
