@@ -42,7 +42,9 @@ export function createAgentLookup(options: AgentLookupOptions): AgentLookup {
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (error) {
-      throw new Error(`the 8x8 Agent Status API could not be reached at ${base} (${(error as Error)?.message ?? String(error)})`);
+      throw new Error(
+        `the 8x8 Agent Status API could not be reached at ${base} (${(error as Error)?.message ?? String(error)})`,
+      );
     }
     if (answer.status === 404) return undefined;
     if (answer.status === 401 || answer.status === 403) {
@@ -50,7 +52,8 @@ export function createAgentLookup(options: AgentLookupOptions): AgentLookup {
         `the 8x8 Agent Status API refused agentApiUser/agentApiToken for tenant ${options.tenant} (HTTP ${answer.status}); a new token voids the old one`,
       );
     }
-    if (answer.status !== 200) throw new Error(`the 8x8 Agent Status API answered HTTP ${answer.status} for agent ${agentId}`);
+    if (answer.status !== 200)
+      throw new Error(`the 8x8 Agent Status API answered HTTP ${answer.status} for agent ${agentId}`);
     const body = (await answer.json().catch(() => undefined)) as Record<string, unknown> | undefined;
     const login = body?.[options.loginField];
     if (typeof login === 'string' && login.trim()) return login.trim();
@@ -69,7 +72,9 @@ export function createAgentLookup(options: AgentLookupOptions): AgentLookup {
       cache.set(agentId, entry);
       entry.value.then(
         (login) => {
-          entry.expires = now() + (login === undefined ? Math.min(NOT_FOUND_TTL_MS, options.cacheTtlMs) : options.cacheTtlMs);
+          entry.expires =
+            now() +
+            (login === undefined ? Math.min(NOT_FOUND_TTL_MS, options.cacheTtlMs) : options.cacheTtlMs);
         },
         () => {
           if (cache.get(agentId) === entry) cache.delete(agentId);

@@ -9,6 +9,8 @@ import {
   header,
   type InboundRequest,
   ignore,
+  legProps,
+  normaliseChannel,
   PROP,
   type Props,
   parseJson,
@@ -29,20 +31,31 @@ const body = z.looseObject({
   data: z
     .looseObject({
       state: z.string().optional(),
-      assignment: z.looseObject({ type: z.string().optional(), id: text.optional(), resourceId: text.optional() }).optional(),
+      assignment: z
+        .looseObject({ type: z.string().optional(), id: text.optional(), resourceId: text.optional() })
+        .optional(),
       user: z
         .looseObject({
           name: z.string().optional(),
           phone: text.optional(),
-          additionalProperties: z.array(z.looseObject({ key: z.string().optional(), value: z.unknown().optional() })).optional(),
+          additionalProperties: z
+            .array(z.looseObject({ key: z.string().optional(), value: z.unknown().optional() }))
+            .optional(),
         })
         .optional(),
       queueId: text.optional(),
       queueName: z.string().optional(),
+      // MEMBERS_CHANGED: {memberType: "agent" | "user", change: "joined" | "left", id}
+      memberType: z.string().optional(),
+      change: z.string().optional(),
+      id: text.optional(),
+      channel: z.string().optional(),
+      msisdn: text.optional(),
     })
     .optional(),
   agentId: text.optional(),
   agentName: z.string().optional(),
+  timestamp: z.unknown().optional(),
   queueId: text.optional(),
   queueName: z.string().optional(),
 });
@@ -65,58 +78,132 @@ export function parseChat(req: InboundRequest): ChatEvent {
 }
 
 type Queue = { queueId?: string; queueName?: string };
+type Ctx = { directory: { get(id: string): string | undefined }; state: StateStore };
 
-export async function mapChat(
-  e: ChatEvent,
-  ctx: { directory: { get(id: string): string | undefined }; state: StateStore },
-): Promise<Draft | { ignored: string }> {
+const notInDirectory = (guid: string) =>
+  `8x8 agent ${guid} is not in the directory; add "${guid}": "<agent login>" to the 8x8 directory`;
+
+export async function mapChat(e: ChatEvent, ctx: Ctx): Promise<Draft | { ignored: string }> {
   const b = e.body;
   const conversation = b.conversationId;
+  const channel = normaliseChatChannel(b.data?.channel);
+  if (conversation && channel) await ctx.state.set(`channel:${conversation}`, channel);
   switch (b.eventType) {
     case 'QUEUED': {
-      const queue: Queue = { queueId: b.data?.queueId ?? b.queueId, queueName: b.data?.queueName ?? b.queueName };
+      const queue: Queue = {
+        queueId: b.data?.queueId ?? b.queueId,
+        queueName: b.data?.queueName ?? b.queueName,
+      };
       if (conversation) await ctx.state.set(`queue:${conversation}`, queue);
-      return ignore(`conversation ${conversation ?? '(no id)'} is queued${queue.queueName ? ` in ${queue.queueName}` : ''}; no agent yet`);
+      return ignore(
+        `conversation ${conversation ?? '(no id)'} is queued${queue.queueName ? ` in ${queue.queueName}` : ''}; no agent yet`,
+      );
     }
     case 'CONVERSATION_UPDATE':
     case 'AGENT_JOINED': {
       const assignment = b.data?.assignment;
-      const guid = b.eventType === 'AGENT_JOINED' ? b.agentId : assignment?.type?.toLowerCase() === 'agent' ? assignment.id : undefined;
+      const guid =
+        b.eventType === 'AGENT_JOINED'
+          ? b.agentId
+          : assignment?.type?.toLowerCase() === 'agent'
+            ? assignment.id
+            : undefined;
       if (!guid) {
-        return ignore(`${b.eventType} without an agent assignment (state ${b.data?.state ?? 'unknown'}, assigned to ${assignment?.type ?? 'nobody'})`);
+        return ignore(
+          `${b.eventType} without an agent assignment (state ${b.data?.state ?? 'unknown'}, assigned to ${assignment?.type ?? 'nobody'})`,
+        );
       }
-      const agentid = ctx.directory.get(guid);
-      if (!agentid) return ignore(`8x8 agent ${guid} is not in the directory; add "${guid}": "<agent login>" to the 8x8 directory`);
-      if (conversation && !(await firstTime(ctx.state, `answered:${conversation}:${guid}`, e.eventId))) {
-        return ignore(`${b.eventType}: conversation ${conversation} was already answered by agent ${guid}`);
-      }
-      const queue = conversation ? await ctx.state.get<Queue>(`queue:${conversation}`) : undefined;
-      return { agentid, lifecycle: 'answered', props: chatProps(e, guid, queue) };
+      return joined(e, guid, ctx);
     }
-    case 'AGENT_LEFT': {
-      if (!b.agentId) return ignore('AGENT_LEFT names no agent');
-      const agentid = ctx.directory.get(b.agentId);
-      if (!agentid) return ignore(`8x8 agent ${b.agentId} is not in the directory; add "${b.agentId}": "<agent login>" to the 8x8 directory`);
-      if (conversation) await ctx.state.delete(`answered:${conversation}:${b.agentId}`);
-      return { agentid, lifecycle: 'ended', props: chatProps(e, b.agentId, undefined) };
+    case 'MEMBERS_CHANGED': {
+      // The current webhook version's only word for an agent joining or leaving (AGENT_JOINED/AGENT_LEFT before).
+      const { memberType, change, id } = b.data ?? {};
+      if (memberType?.toLowerCase() !== 'agent' || !id)
+        return ignore(`MEMBERS_CHANGED: a ${memberType ?? 'member'} ${change ?? 'changed'}; only agents pop`);
+      if (change?.toLowerCase() === 'joined') return joined(e, id, ctx);
+      if (change?.toLowerCase() === 'left') return left(e, id, ctx);
+      return ignore(`MEMBERS_CHANGED: agent ${id} ${change ?? '(no change)'}, neither joined nor left`);
+    }
+    case 'AGENT_LEFT':
+      return b.agentId ? left(e, b.agentId, ctx) : ignore('AGENT_LEFT names no agent');
+    case 'TRANSFER': {
+      // No agent in it: the one handling the conversation hands it to another queue; a left and a joined follow.
+      if (!conversation) return ignore('TRANSFER names no conversation');
+      await ctx.state.set(`transferred:${conversation}`, true);
+      const guid = await ctx.state.get<string>(`agent:${conversation}`);
+      if (!guid) return ignore(`TRANSFER of conversation ${conversation}: no agent is known to handle it`);
+      const agentid = ctx.directory.get(guid);
+      if (!agentid) return ignore(notInDirectory(guid));
+      return { agentid, lifecycle: 'transferred', props: await chatProps(e, guid, ctx) };
     }
     default:
-      return ignore(`Chat Gateway ${b.eventType} is not an event this connector maps (the agent assignment arrives in CONVERSATION_UPDATE)`);
+      return ignore(
+        `Chat Gateway ${b.eventType} is not an event this connector maps (the agent assignment arrives in CONVERSATION_UPDATE)`,
+      );
   }
 }
 
-function chatProps(e: ChatEvent, guid: string, queue: Queue | undefined): Props {
+/** An agent on the conversation: answered once per conversation and agent, a transfer leg after TRANSFER. */
+async function joined(e: ChatEvent, guid: string, ctx: Ctx): Promise<Draft | { ignored: string }> {
+  const conversation = e.body.conversationId;
+  const agentid = ctx.directory.get(guid);
+  if (!agentid) return ignore(notInDirectory(guid));
+  if (conversation && !(await firstTime(ctx.state, `answered:${conversation}:${guid}`, e.eventId))) {
+    return ignore(`${e.body.eventType}: conversation ${conversation} was already answered by agent ${guid}`);
+  }
+  const before = conversation ? await ctx.state.get<string>(`agent:${conversation}`) : undefined;
+  const transferred = conversation
+    ? (await ctx.state.get(`transferred:${conversation}`)) !== undefined
+    : false;
+  if (conversation) await ctx.state.set(`agent:${conversation}`, guid);
+  const leg = transferred && before !== guid ? legProps('transfer', conversation) : legProps('primary');
+  return { agentid, lifecycle: 'answered', props: { ...(await chatProps(e, guid, ctx)), ...leg } };
+}
+
+/** The agent left: the conversation is over for them (a transfer's new agent joins after). */
+async function left(e: ChatEvent, guid: string, ctx: Ctx): Promise<Draft | { ignored: string }> {
+  const conversation = e.body.conversationId;
+  const agentid = ctx.directory.get(guid);
+  if (!agentid) return ignore(notInDirectory(guid));
+  if (conversation) await ctx.state.delete(`answered:${conversation}:${guid}`);
+  return { agentid, lifecycle: 'ended', props: await chatProps(e, guid, ctx) };
+}
+
+/** The envelope's `timestamp` (ms since the epoch) as ISO 8601; anything else is no time. */
+function isoTime(value: unknown): string | undefined {
+  return typeof value === 'number' && value > 0 && value < 8.64e15
+    ? new Date(value).toISOString()
+    : undefined;
+}
+
+/** Chat Gateway `data.channel` (WhatsApp, SMS, WebChat, Facebook, Viber, RCS, Email, ChatAPI) as core's word. */
+export function normaliseChatChannel(value: string | undefined): string | undefined {
+  const word = value?.trim().toLowerCase();
+  if (!word) return undefined;
+  if (word === 'viber' || word === 'rcs') return 'messaging';
+  if (word === 'chatapi') return 'chat';
+  return normaliseChannel(word);
+}
+
+async function chatProps(e: ChatEvent, guid: string, ctx: Ctx): Promise<Props> {
   const b = e.body;
+  const conversation = b.conversationId;
+  const queue = conversation ? await ctx.state.get<Queue>(`queue:${conversation}`) : undefined;
+  const channel =
+    (conversation ? await ctx.state.get<string>(`channel:${conversation}`) : undefined) ?? 'chat';
+  const phone = b.data?.user?.phone ?? b.data?.msisdn;
   const user = b.data?.user;
-  const { name, phone, additionalProperties, ...restOfUser } = user ?? {};
+  const { name, phone: _phone, additionalProperties, ...restOfUser } = user ?? {};
   const extra: Props = {};
-  for (const item of additionalProperties ?? []) if (item.key) flattenProps(item.value, `user.${item.key}`, extra);
+  for (const item of additionalProperties ?? [])
+    if (item.key) flattenProps(item.value, `user.${item.key}`, extra);
   const queueName = b.data?.queueName ?? b.queueName ?? queue?.queueName;
   const queueId = b.data?.queueId ?? b.queueId ?? queue?.queueId;
   return {
     [PROP.nativeEvent]: b.eventType,
     [PROP.platform]: PLATFORM,
-    [PROP.channel]: 'chat',
+    [PROP.channel]: channel,
+    ...(isoTime(b.timestamp) ? { [PROP.eventTime]: isoTime(b.timestamp) } : {}),
     ...(b.conversationId ? { [PROP.interactionId]: b.conversationId } : {}),
     ...(name ? { [PROP.customerName]: name } : {}),
     ...(phone ? { [PROP.ani]: phone } : {}),
@@ -158,7 +245,11 @@ export const chatGateway = defineSource<ChatEvent, C8x8Config, C8x8Services>({
     }),
   handshake: (req) =>
     (peekJson(req) as { eventType?: unknown } | undefined)?.eventType === 'WEB_HOOK_VERIFY'
-      ? { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"status":"verified"}' }
+      ? {
+          status: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+          body: '{"status":"verified"}',
+        }
       : undefined,
   parse: parseChat,
   eventId: (e) => e.eventId,

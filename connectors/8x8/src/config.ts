@@ -37,7 +37,10 @@ export const config = z
         }
       }),
     /** JWS algorithms accepted on x-8x8-signature (asymmetric only). */
-    algorithms: z.array(z.enum(JWS_ALGORITHMS)).min(1).default([...JWS_ALGORITHMS]),
+    algorithms: z
+      .array(z.enum(JWS_ALGORITHMS))
+      .min(1)
+      .default([...JWS_ALGORITHMS]),
 
     // The runner's own Event Streaming consumer (subscription `event-stream`).
     /** The Contact Center tenant name (the Pulsar tenant in the topic path). */
@@ -86,7 +89,8 @@ export const config = z
     agentApiTimeoutMs: z.number().int().min(100).default(5_000),
   })
   .superRefine((options, ctx) => {
-    for (const problem of configProblems(options)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+    for (const problem of configProblems(options))
+      ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
   });
 
 export type C8x8Config = z.output<typeof config>;
@@ -118,16 +122,30 @@ function configProblems(options: z.input<typeof config>): Problem[] {
     set.length > 0 || options.streamRegion !== undefined || options.streamUrl !== undefined;
   if (asksForStream) {
     for (const key of stream)
-      if (!options[key]) problems.push({ path: key, message: `the event-stream consumer needs ${key} (with streamTenant, streamApiKey and streamRegion)` });
+      if (!options[key])
+        problems.push({
+          path: key,
+          message: `the event-stream consumer needs ${key} (with streamTenant, streamApiKey and streamRegion)`,
+        });
     if (!options.streamRegion && !options.streamUrl)
-      problems.push({ path: 'streamRegion', message: `the event-stream consumer needs streamRegion (${Object.keys(STREAM_REGIONS).join(', ')}) or streamUrl` });
+      problems.push({
+        path: 'streamRegion',
+        message: `the event-stream consumer needs streamRegion (${Object.keys(STREAM_REGIONS).join(', ')}) or streamUrl`,
+      });
   }
   const agentApi = ['agentApiUrl', 'agentApiToken'] as const;
   if (agentApi.some((key) => options[key])) {
     for (const key of agentApi)
-      if (!options[key]) problems.push({ path: key, message: `the agent look-up needs ${key} (agentApiUrl and agentApiToken come together)` });
+      if (!options[key])
+        problems.push({
+          path: key,
+          message: `the agent look-up needs ${key} (agentApiUrl and agentApiToken come together)`,
+        });
     if (!options.agentApiUser && !options.streamTenant)
-      problems.push({ path: 'agentApiUser', message: 'the agent look-up needs agentApiUser (or streamTenant, its default)' });
+      problems.push({
+        path: 'agentApiUser',
+        message: 'the agent look-up needs agentApiUser (or streamTenant, its default)',
+      });
   }
   return problems;
 }

@@ -3,10 +3,29 @@
 // the configured public key and turns jose's errors into reasons an operator can act on.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { refused, type VerifyResult, verified } from '@openconnect/core';
-import { createLocalJWKSet, decodeProtectedHeader, errors, flattenedVerify, type JSONWebKeySet, type JWK } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  errors,
+  flattenedVerify,
+  type JSONWebKeySet,
+  type JWK,
+} from 'jose';
 
 /** Asymmetric algorithms only: a public key can never verify an HMAC, and `none` is never acceptable. */
-export const JWS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+export const JWS_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const;
 
 export type VerificationKey = KeyObject | ReturnType<typeof createLocalJWKSet>;
 
@@ -34,7 +53,8 @@ export function loadVerificationKey(value: string | Record<string, unknown>): Ve
   const keys = (material as { keys?: unknown }).keys;
   const list = Array.isArray(keys) ? keys : [material];
   for (const jwk of list) {
-    if (jwk && typeof jwk === 'object' && 'd' in jwk) throw new Error('the JWK holds a private key; configure the public key only');
+    if (jwk && typeof jwk === 'object' && 'd' in jwk)
+      throw new Error('the JWK holds a private key; configure the public key only');
   }
   if (Array.isArray(keys)) return createLocalJWKSet(material as JSONWebKeySet);
   return createPublicKey({ key: material as JWK & Record<string, unknown>, format: 'jwk' });
@@ -48,7 +68,12 @@ export interface JwsCheck {
 }
 
 /** Verifies `header..signature` against the raw body. Never throws. */
-export async function verifyDetachedJws({ signature, body, key, algorithms }: JwsCheck): Promise<VerifyResult> {
+export async function verifyDetachedJws({
+  signature,
+  body,
+  key,
+  algorithms,
+}: JwsCheck): Promise<VerifyResult> {
   if (!key) return refused('no 8x8 public key is configured (publicKey), so every signed request is refused');
   if (!signature) return refused('the x-8x8-signature header is missing');
   const parts = signature.trim().split('.');
@@ -74,12 +99,17 @@ export async function verifyDetachedJws({ signature, body, key, algorithms }: Jw
     else await flattenedVerify(jws, key, { algorithms: [...algorithms] });
     return verified();
   } catch (error) {
-    if (error instanceof errors.JWSSignatureVerificationFailed) return refused('the signature does not match the body');
+    if (error instanceof errors.JWSSignatureVerificationFailed)
+      return refused('the signature does not match the body');
     if (error instanceof errors.JOSEAlgNotAllowed) {
-      return refused(`the JWS algorithm ${String(header.alg)} is not allowed (allowed: ${algorithms.join(', ')})`);
+      return refused(
+        `the JWS algorithm ${String(header.alg)} is not allowed (allowed: ${algorithms.join(', ')})`,
+      );
     }
     if (error instanceof errors.JWKSNoMatchingKey) {
-      return refused(`no configured key matches the JWS kid ${String(header.kid)}; add 8x8's current key to publicKey`);
+      return refused(
+        `no configured key matches the JWS kid ${String(header.kid)}; add 8x8's current key to publicKey`,
+      );
     }
     return refused(`the signature could not be verified: ${(error as Error).message}`);
   }

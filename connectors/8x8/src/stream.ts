@@ -7,129 +7,81 @@ import {
   defineSource,
   detectJson,
   flattenProps,
-  type InboundRequest,
-  InputError,
   ignore,
   type Lifecycle,
+  legProps,
+  normaliseChannel,
   normaliseDirection,
   PROP,
   type Props,
-  parseJson,
-  parseWith,
   type StateStore,
   tokenAuth,
 } from '@openconnect/core';
-import { z } from 'zod';
 import type { C8x8Config, C8x8Services } from './config.js';
+import { type LegFields, lineProps, popLeg, recordLine } from './call-legs.js';
 import { firstTime } from './pop-once.js';
+import {
+  attachedData,
+  isScalar,
+  PLATFORM,
+  parseStream,
+  RELAY_HEADER,
+  type StreamEvent,
+  scalar,
+  streamEventId,
+} from './stream-parse.js';
 
-export const PLATFORM = '8x8 Contact Center';
-export const RELAY_HEADER = 'x-relay-token';
-
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-const frame = z.looseObject({
-  messageId: z.string().min(1),
-  payload: z.string().min(1, 'payload must be the base64 event JSON'),
-  publishTime: z.string().optional(),
-  redeliveryCount: z.number().optional(),
-});
-const body = z.record(z.string(), z.looseObject({}));
-const inner = z.looseObject({
-  event: scalar.optional(),
-  msgInfo: z.looseObject({ instanceId: scalar.optional(), sequenceId: scalar.optional() }).optional(),
-  interactionGUID: scalar.optional(),
-  callState: z.string().optional(),
-  agentId: scalar.optional(),
-  agentGUID: scalar.optional(),
-  agentGuid: scalar.optional(),
-  // 8x8's docs show {attachedDatum: [{attachedDataKey, attachedDataValue}]}; other public material a list
-  // of {attribute, value}, or a flat map. All are read.
-  attachedData: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
-});
-
-export interface StreamEvent {
-  type: string;
-  messageId?: string;
-  fields: z.output<typeof inner>;
-}
-
-function decode(text: string): unknown {
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text.trim())) throw new InputError('payload is not base64', 'payload');
-  const json = Buffer.from(text, 'base64').toString('utf8');
-  try {
-    return JSON.parse(json);
-  } catch {
-    throw new InputError('payload does not decode to JSON', 'payload');
-  }
-}
-
-export function parseStream(req: InboundRequest): StreamEvent {
-  return parseStreamValue(parseJson(req));
-}
-
-/** A Pulsar frame `{messageId, payload, ...}` or a decoded payload, as JSON already parsed. */
-export function parseStreamValue(value: unknown): StreamEvent {
-  const isFrame = !!value && typeof value === 'object' && 'payload' in value && 'messageId' in value;
-  const wrapped = isFrame ? parseWith(frame, value, 'Event Streaming frame') : undefined;
-  const payload = parseWith(body, wrapped ? decode(wrapped.payload) : value, 'Event Streaming payload');
-  const keys = Object.keys(payload);
-  if (keys.length !== 1) {
-    throw new InputError(`the event payload must have one top-level key naming the event type; it has ${keys.length}`);
-  }
-  const key = keys[0]!;
-  const fields = parseWith(inner, payload[key], `${key} event`);
-  // The key names a family ("Interaction", "AgentProvChange") when `event` names the type.
-  const type = typeof fields.event === 'string' && /^[A-Z][A-Za-z]+$/.test(fields.event) ? fields.event : key;
-  return { type, ...(wrapped ? { messageId: wrapped.messageId } : {}), fields };
-}
-
-/** The relay's frame id, or the event's own instance and sequence when only the payload was sent. */
-export function streamEventId(e: StreamEvent): string | undefined {
-  if (e.messageId) return e.messageId;
-  const info = e.fields.msgInfo;
-  return info?.instanceId !== undefined && info.sequenceId !== undefined ? `${info.instanceId}:${info.sequenceId}` : undefined;
-}
-
-type Scalar = string | number | boolean;
-const isScalar = (value: unknown): value is Scalar => scalar.safeParse(value).success;
-
-export function attachedData(fields: StreamEvent['fields']): Record<string, Scalar> {
-  const data = fields.attachedData;
-  const out: Record<string, Scalar> = {};
-  if (Array.isArray(data)) {
-    for (const item of data) {
-      if (!item || typeof item !== 'object') continue;
-      const entry = item as Record<string, unknown>;
-      const name = entry.attachedDataKey ?? entry.attribute ?? entry.key ?? entry.name;
-      const value = 'attachedDataValue' in entry ? entry.attachedDataValue : entry.value;
-      if (typeof name === 'string' && name && isScalar(value)) out[name] = value;
-    }
-  } else if (data) {
-    // `{attachedDatum: [...]}` is the list form under a wrapper key.
-    const list = Object.values(data).find(Array.isArray);
-    if (Object.keys(data).length === 1 && list) return attachedData({ attachedData: list });
-    Object.assign(out, flattenProps(data));
-  }
-  return out;
-}
+export {
+  attachedData,
+  isScalar,
+  PLATFORM,
+  parseStream,
+  parseStreamValue,
+  RELAY_HEADER,
+  type StreamEvent,
+  streamEventId,
+} from './stream-parse.js';
 
 const CHANNEL: Record<string, string> = { T: 'voice', C: 'chat', E: 'email', V: 'voicemail' };
-const MEDIA: Record<string, string> = { phone: 'voice', chat: 'chat', email: 'email', voicemail: 'voicemail' };
+const RESOURCE: Record<string, string> = { 0: 'voice', 1: 'email', 2: 'chat', 3: 'sms', 4: 'video' };
+const MEDIA: Record<string, string> = {
+  phone: 'voice',
+  chat: 'chat',
+  email: 'email',
+  voicemail: 'voicemail',
+};
 const OFFERED = new Set(['InteractionCreated', 'InteractionQueued', 'InteractionAssigned']);
 const LIFECYCLE: Record<string, Lifecycle> = {
   InteractionAccepted: 'answered',
+  InteractionTransferRequest: 'transferred',
   InteractionPostProcess: 'wrapup',
   InteractionEndPostProcess: 'completed',
   InteractionDeleted: 'ended',
   AgentStatusChange: 'agent_state',
 };
-const CONSUMED = new Set(['msgInfo', 'interactionGUID', 'callState', 'agentId', 'agentGUID', 'agentGuid', 'attachedData', 'event']);
+const CONSUMED = new Set([
+  'msgInfo',
+  'interactionGUID',
+  'callState',
+  'agentId',
+  'agentGUID',
+  'agentGuid',
+  'attachedData',
+  'event',
+]);
 
 function lifecycleOf(e: StreamEvent): Lifecycle | undefined {
   if (OFFERED.has(e.type)) return 'offered';
   if (e.type === 'LineHoldStatus') {
-    return e.fields.callState === 'CS_HOLD' ? 'held' : e.fields.callState === 'CS_CONNECTED' ? 'resumed' : undefined;
+    return e.fields.callState === 'CS_HOLD'
+      ? 'held'
+      : e.fields.callState === 'CS_CONNECTED'
+        ? 'resumed'
+        : undefined;
   }
+  // A party joining the call (a conference, a supervisor): a pop only for an agent not on it yet.
+  if (e.type === 'InteractionParticipantChange')
+    return e.fields.callState === 'CS_CONNECTED' ? 'answered' : undefined;
   return LIFECYCLE[e.type];
 }
 
@@ -140,11 +92,16 @@ export async function mapStream(
   const lifecycle = lifecycleOf(e);
   const guid = e.fields.agentId ?? e.fields.agentGUID ?? e.fields.agentGuid;
   const interaction = e.fields.interactionGUID === undefined ? undefined : String(e.fields.interactionGUID);
+  const legs = interaction ? legFields(e, interaction) : undefined;
+  if (legs) await recordLine(legs, ctx.state); // before any ignore: InteractionCreated names no agent yet
   if (e.type === 'InteractionRejected' && guid !== undefined && interaction) {
     await ctx.state.delete(`offered:${interaction}:${guid}`); // a re-offer to the same agent pops again
   }
   if (!lifecycle) {
-    const why = e.type === 'LineHoldStatus' ? ` with callState ${e.fields.callState ?? '(none)'}` : '';
+    const why =
+      e.type === 'LineHoldStatus' || e.type === 'InteractionParticipantChange'
+        ? ` with callState ${e.fields.callState ?? '(none)'}`
+        : '';
     return ignore(`8x8 ${e.type}${why} is not an event this connector maps`);
   }
   if (guid === undefined || guid === '') {
@@ -160,10 +117,81 @@ export async function mapStream(
         : `8x8 agent ${guid} is not in the directory; add "${guid}": "<agent login>" to the 8x8 directory`,
     );
   }
-  if (lifecycle === 'offered' && interaction && !(await firstTime(ctx.state, `offered:${interaction}:${guid}`, streamEventId(e)))) {
-    return ignore(`8x8 ${e.type}: interaction ${interaction} was already offered to agent ${guid}`);
+  const pop = lifecycle === 'offered' || lifecycle === 'answered';
+  const leg = !legs
+    ? { props: pop ? legProps('primary') : {} }
+    : pop
+      ? await popLeg(legs, String(guid), ctx.state)
+      : await lineProps(legs, String(guid), ENDINGS.has(lifecycle), ctx.state);
+  if ('ignored' in leg) return ignore(leg.ignored);
+  // One offer and one answer per interaction and agent (InteractionCreated/Assigned both offer; an
+  // outbound call is accepted while ringing, then again in the agent's workspace).
+  if (
+    pop &&
+    interaction &&
+    !(await firstTime(ctx.state, `${lifecycle}:${interaction}:${guid}`, streamEventId(e)))
+  ) {
+    return ignore(`8x8 ${e.type}: interaction ${interaction} was already ${lifecycle} to agent ${guid}`);
   }
-  return { agentid, lifecycle, props: { ...canonicalProps(e, lifecycle), [PROP.agentPlatformId]: String(guid), ...otherProps(e) } };
+  const canonical = canonicalProps(e, lifecycle);
+  return {
+    agentid,
+    lifecycle,
+    props: {
+      ...(await customerOfCall(canonical, leg.props, interaction, ctx.state)),
+      ...canonical,
+      ...leg.props,
+      [PROP.agentPlatformId]: String(guid),
+      ...otherProps(e),
+    },
+  };
+}
+
+/**
+ * A consult line carries no customer data (the agent dialed an agent): its messages take the customer's
+ * number and name from the call it was dialed from, so the consulted agent's PopFlow finds the customer.
+ */
+async function customerOfCall(
+  props: Props,
+  legProps: Props,
+  interaction: string | undefined,
+  state: StateStore,
+): Promise<Props> {
+  const customer = { ...pick(props, PROP.ani), ...pick(props, PROP.customerName) };
+  if (interaction && Object.keys(customer).length) await state.set(`customer:${interaction}`, customer);
+  const call = legProps[PROP.parentInteractionId];
+  if (typeof call !== 'string' || props[PROP.ani] !== undefined) return {};
+  return (await state.get<Props>(`customer:${call}`)) ?? {};
+}
+
+const pick = (props: Props, key: string): Props => (props[key] === undefined ? {} : { [key]: props[key] });
+
+const ENDINGS = new Set<Lifecycle>(['ended', 'wrapup', 'completed']);
+
+const truthy = (value: unknown) => value === true || value === 'true';
+
+function legFields(e: StreamEvent, interaction: string): LegFields {
+  const data = attachedData(e.fields);
+  const f = e.fields as Record<string, unknown>;
+  const original = data.originalInteractionGuid;
+  return {
+    type: e.type,
+    interaction,
+    ...(typeof original === 'string' && original ? { original } : {}),
+    ...(data.oqu !== undefined && data.oqu !== '' ? { originalQueue: true } : {}),
+    ...(f.isAgentInitiated !== undefined ? { agentInitiated: truthy(f.isAgentInitiated) } : {}),
+    ...(streamEventId(e) ? { eventId: streamEventId(e) } : {}),
+  };
+}
+
+/** 8x8's own time of the event: interactionEventTS (s), statusEventTS (s), else msgInfo.timestamp (ms). */
+function eventTime(e: StreamEvent): string | undefined {
+  const f = e.fields as Record<string, unknown>;
+  const seconds = Number(f.interactionEventTS ?? f.statusEventTS);
+  const millis = Number((e.fields.msgInfo as Record<string, unknown> | undefined)?.timestamp);
+  const at = seconds > 0 ? seconds * 1000 : millis > 0 ? millis : undefined;
+  // Beyond ±8.64e15 ms a Date is invalid (toISOString throws): such a value is no time.
+  return at === undefined || !(at < 8.64e15) ? undefined : new Date(at).toISOString();
 }
 
 function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
@@ -174,25 +202,38 @@ function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
   // 8x8's documented top-level queueId, direction and mediaType come first; the attachedData forms after.
   const queueId = isScalar(f.queueId) ? String(f.queueId) : que[3];
   const ani = data.phoneNum ?? data.callerId ?? data.pho;
-  const direction = normaliseDirection(data.queueDirection ?? f.direction);
+  // The number the customer dialed, on inbound calls; outbound ones send "N/A".
+  const dnis = /^\+?\d+$/.test(String(f.inboundChannelid ?? '')) ? String(f.inboundChannelid) : undefined;
+  const direction =
+    normaliseDirection(data.queueDirection ?? f.direction) ??
+    (truthy(f.isOutboundCall) ? 'outbound' : undefined);
+  const time = eventTime(e);
+  // resourceType tells SMS (3) and video (4) apart, which mediaType folds into chat and phone.
   const channel =
-    typeof data.med === 'string'
+    RESOURCE[String(f.resourceType)] ??
+    (typeof data.med === 'string'
       ? (CHANNEL[data.med] ?? data.med.toLowerCase())
       : typeof f.mediaType === 'string' && f.mediaType
-        ? (MEDIA[f.mediaType] ?? f.mediaType.toLowerCase())
-        : undefined;
+        ? (MEDIA[f.mediaType] ?? normaliseChannel(f.mediaType))
+        : undefined);
   return {
     [PROP.nativeEvent]: e.type,
     [PROP.platform]: PLATFORM,
-    ...(e.fields.interactionGUID !== undefined ? { [PROP.interactionId]: String(e.fields.interactionGUID) } : {}),
+    ...(e.fields.interactionGUID !== undefined
+      ? { [PROP.interactionId]: String(e.fields.interactionGUID) }
+      : {}),
     ...(ani !== undefined ? { [PROP.ani]: String(ani) } : {}),
+    ...(dnis ? { [PROP.dnis]: dnis } : {}),
     ...(data.callingName !== undefined ? { [PROP.customerName]: String(data.callingName) } : {}),
     ...(queue !== undefined ? { [PROP.queue]: String(queue) } : {}),
     ...(queueId ? { [PROP.queueId]: queueId } : {}),
     ...(direction ? { [PROP.direction]: direction } : {}),
     ...(channel ? { [PROP.channel]: channel } : {}),
     ...(e.fields.callState ? { callState: e.fields.callState } : {}),
-    ...(lifecycle === 'agent_state' && scalar.safeParse(f.newState).success ? { [PROP.agentState]: String(f.newState) } : {}),
+    ...(time ? { [PROP.eventTime]: time } : {}),
+    ...(lifecycle === 'agent_state' && scalar.safeParse(f.newState).success
+      ? { [PROP.agentState]: String(f.newState) }
+      : {}),
   };
 }
 
@@ -200,7 +241,8 @@ function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
 function otherProps(e: StreamEvent): Props {
   const out: Props = {};
   for (const [key, value] of Object.entries(attachedData(e.fields))) out[`attachedData.${key}`] = value;
-  for (const [key, value] of Object.entries(e.fields)) if (!CONSUMED.has(key)) flattenProps(value, `8x8.${key}`, out);
+  for (const [key, value] of Object.entries(e.fields))
+    if (!CONSUMED.has(key)) flattenProps(value, `8x8.${key}`, out);
   return out;
 }
 

@@ -3,18 +3,28 @@
 // can change between sessions, for the tests of acknowledgement, redelivery and key rotation.
 import { type ConnectorSettingsInput, createMemoryStateStore, createRuntime } from '@openconnect/core';
 import { hostSubscription, type SubscriptionHarness, type TestHost } from '@openconnect/core/testing';
-import { type PulsarEmulator, type PulsarEmulatorOptions, startPulsarEmulator } from '../src/emulators/index.js';
+import {
+  type PulsarEmulator,
+  type PulsarEmulatorOptions,
+  startPulsarEmulator,
+} from '../src/emulators/index.js';
 import connector from '../src/index.js';
 
 export const AGENT = 'agAglVJkg0TU28dok9y9UQKg';
 /** The emulator's idle timeout: what the consumer's pings must renew. */
 export const IDLE_MS = 1_500;
 
-export const offlineSettings = { options: {}, directory: { [AGENT]: 'jdoe' } } satisfies ConnectorSettingsInput;
+/** The agents of the call-shape fixtures: A (jdoe), B and C. */
+const DIRECTORY = { [AGENT]: 'jdoe', agQ3mZt8LkV0cR1nH5wX2yPa: 'asmith', agN7pK2sW9dF4hJ6bL1xC8vM: 'mlee' };
+
+export const offlineSettings = { options: {}, directory: DIRECTORY } satisfies ConnectorSettingsInput;
 
 export const subscription = connector.subscriptions!.find((s) => s.id === 'event-stream')!;
 
-export function settingsFor(emulator: PulsarEmulator, options: Record<string, unknown> = {}): ConnectorSettingsInput {
+export function settingsFor(
+  emulator: PulsarEmulator,
+  options: Record<string, unknown> = {},
+): ConnectorSettingsInput {
   return {
     options: {
       streamUrl: emulator.url,
@@ -25,7 +35,7 @@ export function settingsFor(emulator: PulsarEmulator, options: Record<string, un
       streamConnectTimeoutMs: 2_000,
       ...options,
     },
-    directory: { [AGENT]: 'jdoe' },
+    directory: DIRECTORY,
   };
 }
 
@@ -61,7 +71,8 @@ export async function startStreamHarness(): Promise<StreamHarness> {
 
 /** An Interaction event as 8x8 sends it, for agent AGENT unless told otherwise. */
 export function interaction(event: string, guid: string, extra: Record<string, unknown> = {}) {
-  const callState = { InteractionAssigned: 'CS_INPROGRESS', InteractionAccepted: 'CS_CONNECTED' }[event] ?? 'CS_DISCONNECTED';
+  const callState =
+    { InteractionAssigned: 'CS_INPROGRESS', InteractionAccepted: 'CS_CONNECTED' }[event] ?? 'CS_DISCONNECTED';
   return {
     Interaction: {
       event,
@@ -69,7 +80,11 @@ export function interaction(event: string, guid: string, extra: Record<string, u
       interactionGUID: guid,
       agentId: AGENT,
       mediaType: 'phone',
-      msgInfo: { instanceId: 'euw2tomcat02.euw2.whitepj.net-sapi-v1', sequenceId: 1, timestamp: 1764065702412 },
+      msgInfo: {
+        instanceId: 'euw2tomcat02.euw2.whitepj.net-sapi-v1',
+        sequenceId: 1,
+        timestamp: 1764065702412,
+      },
       attachedData: { attachedDatum: [{ attachedDataKey: 'phoneNum', attachedDataValue: 447700900123 }] },
       ...extra,
     },

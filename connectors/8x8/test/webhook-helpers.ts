@@ -8,7 +8,13 @@ export const RELAY_SECRET = 'relay-test-secret-0123456789';
 export const AGENT = 'agb7CaTIXvQPWmPKmTu1rJjw';
 export const es256 = await generateKeyPair('ES256', { extractable: true });
 export const es256Jwk = { ...(await exportJWK(es256.publicKey)), kid: 'test-key-1' };
-export const settings = { options: { relaySecret: RELAY_SECRET, publicKey: es256Jwk }, directory: { [AGENT]: 'jdoe' } };
+/** Two more agents, for the call shapes (transfer, consult, conference) and chat transfers. */
+export const AGENT_B = 'agQ3mZt8LkV0cR1nH5wX2yPa';
+export const AGENT_C = 'agN7pK2sW9dF4hJ6bL1xC8vM';
+export const settings = {
+  options: { relaySecret: RELAY_SECRET, publicKey: es256Jwk },
+  directory: { [AGENT]: 'jdoe', [AGENT_B]: 'asmith', [AGENT_C]: 'mlee' },
+};
 
 /** Signs like 8x8: detached, unencoded payload (RFC 7797), the header in x-8x8-signature as `header..signature`. */
 export async function sign(
@@ -16,8 +22,13 @@ export async function sign(
   keys: GenerateKeyPairResult = es256,
   header: Record<string, unknown> = { alg: 'ES256', kid: 'test-key-1', b64: false, crit: ['b64'] },
 ): Promise<InboundRequest> {
-  const jws = await new FlattenedSign(new Uint8Array(request.rawBody)).setProtectedHeader(header as { alg: string }).sign(keys.privateKey);
-  return { ...request, headers: { ...request.headers, 'x-8x8-signature': `${jws.protected}..${jws.signature}` } };
+  const jws = await new FlattenedSign(new Uint8Array(request.rawBody))
+    .setProtectedHeader(header as { alg: string })
+    .sign(keys.privateKey);
+  return {
+    ...request,
+    headers: { ...request.headers, 'x-8x8-signature': `${jws.protected}..${jws.signature}` },
+  };
 }
 
 const assigned = {
@@ -27,9 +38,18 @@ const assigned = {
   data: { state: 'active', assignment: { type: 'agent', id: AGENT } },
 };
 export const chatRequest = (body: unknown = assigned, headers: Record<string, string> = {}): InboundRequest =>
-  toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json', 'x-8x8-event-id': 'evt-1', ...headers }, body });
+  toInboundRequest({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-8x8-event-id': 'evt-1', ...headers },
+    body,
+  });
 
-export async function run(request: InboundRequest, options: Record<string, unknown> = settings.options, source?: string) {
+export async function run(
+  request: InboundRequest,
+  options: Record<string, unknown> = settings.options,
+  source?: string,
+) {
   return handleRequest(createRuntime(connector, { ...settings, options }), request, source);
 }
-export const reason = (outcome: Awaited<ReturnType<typeof run>>) => ('reason' in outcome ? outcome.reason : undefined);
+export const reason = (outcome: Awaited<ReturnType<typeof run>>) =>
+  'reason' in outcome ? outcome.reason : undefined;

@@ -47,7 +47,13 @@ export function createAgentStatusApi(options: {
       }
       const agent = options.agents[decodeURIComponent(agentId)];
       if (!agent) json(res, 404, { status: 404, title: 'The agent does not exist.' });
-      else json(res, 200, { 'agent-id': decodeURIComponent(agentId), 'agent-status': 1, 'agent-sub-status': 'none', ...agent });
+      else
+        json(res, 200, {
+          'agent-id': decodeURIComponent(agentId),
+          'agent-status': 1,
+          'agent-sub-status': 'none',
+          ...agent,
+        });
       return true;
     },
   };

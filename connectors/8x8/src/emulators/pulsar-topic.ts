@@ -68,7 +68,10 @@ export function messageIdOf(ledger: number, entry: number): string {
 
 function describePayload(payload: string): Pick<StoredMessage, 'type' | 'agentId'> {
   try {
-    const value = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as Record<string, Record<string, unknown>>;
+    const value = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
     const [key] = Object.keys(value);
     const inner = key ? value[key] : undefined;
     const type = typeof inner?.event === 'string' ? inner.event : key;
@@ -79,7 +82,11 @@ function describePayload(payload: string): Pick<StoredMessage, 'type' | 'agentId
   }
 }
 
-export function createTopicStore(options: { ledger?: number; counters: TopicCounters; stalled: () => boolean }) {
+export function createTopicStore(options: {
+  ledger?: number;
+  counters: TopicCounters;
+  stalled: () => boolean;
+}) {
   const ledger = options.ledger ?? 7;
   const { counters } = options;
   const log: StoredMessage[] = [];
@@ -138,7 +145,9 @@ export function createTopicStore(options: { ledger?: number; counters: TopicCoun
   /** Unacknowledged deliveries of an endpoint go back to its cursor (consumers only), one count higher. */
   function handBack(cursor: Cursor, deliveries: Delivery[]) {
     if (!cursor.durable) return;
-    cursor.redeliver.push(...deliveries.map((d) => ({ message: d.message, redeliveryCount: d.redeliveryCount + 1 })));
+    cursor.redeliver.push(
+      ...deliveries.map((d) => ({ message: d.message, redeliveryCount: d.redeliveryCount + 1 })),
+    );
   }
 
   return {
@@ -157,7 +166,12 @@ export function createTopicStore(options: { ledger?: number; counters: TopicCoun
     dispatchAll,
 
     /** The durable subscription, made at its first consumer (at the log's end, or its start). */
-    subscription(name: string, type: CursorType, matches: Cursor['matches'], initial: 'latest' | 'earliest'): Cursor {
+    subscription(
+      name: string,
+      type: CursorType,
+      matches: Cursor['matches'],
+      initial: 'latest' | 'earliest',
+    ): Cursor {
       let cursor = durable.get(name);
       if (!cursor) {
         cursor = makeCursor(name, type, matches, initial === 'latest' ? log.length : 0);

@@ -89,7 +89,11 @@ export interface PulsarEmulator {
   /** Publishes events (each JSON-encoded, then base64) at once; their message ids, in order. */
   push(events: unknown | unknown[]): string[];
   /** Publishes messages whose payload is already base64 (a recorded frame's). */
-  publish(messages: { payload: string; properties?: Record<string, string> } | { payload: string; properties?: Record<string, string> }[]): string[];
+  publish(
+    messages:
+      | { payload: string; properties?: Record<string, string> }
+      | { payload: string; properties?: Record<string, string> }[],
+  ): string[];
   /** Consumer sockets open now. */
   consumers(): number;
   /** The messages published so far. */
@@ -99,13 +103,30 @@ export interface PulsarEmulator {
   close(): Promise<void>;
 }
 
-const PATH = /^\/ws\/v2\/(consumer|reader)\/(persistent|non-persistent)\/([^/]+)\/([^/]+)\/([^/]+)(?:\/([^/]+))?\/?$/;
+const PATH =
+  /^\/ws\/v2\/(consumer|reader)\/(persistent|non-persistent)\/([^/]+)\/([^/]+)\/([^/]+)(?:\/([^/]+))?\/?$/;
 const NAMESPACES = new Set(['event-v1', 'agent-v1']);
 const TYPES = new Set<CursorType>(['Exclusive', 'Failover', 'Shared', 'Key_Shared']);
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 429: 'Too Many Requests', 500: 'Server Error', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  429: 'Too Many Requests',
+  500: 'Server Error',
+  503: 'Service Unavailable',
+};
 
-function refuseUpgrade(socket: Socket, status: number, message: string, headers: Record<string, string> = {}) {
-  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+function refuseUpgrade(
+  socket: Socket,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\nConnection: close\r\n${extra}\r\n${message}`,
   );
@@ -158,31 +179,51 @@ export async function startPulsarEmulator(options: PulsarEmulatorOptions = {}): 
     const fault = refusals[0];
     if (fault) {
       if (--fault.left <= 0) refusals.shift();
-      return refuse(fault.status, 'refused by the emulator', fault.status === 429 ? { 'Retry-After': String(fault.retryAfterSeconds) } : {});
+      return refuse(
+        fault.status,
+        'refused by the emulator',
+        fault.status === 429 ? { 'Retry-After': String(fault.retryAfterSeconds) } : {},
+      );
     }
     const match = PATH.exec(url.pathname);
     if (!match) return refuse(404, 'no such endpoint');
-    const [, role, , pathTenant, namespace, topic, subscription] = match as unknown as [string, 'consumer' | 'reader', string, string, string, string, string | undefined];
+    const [, role, , pathTenant, namespace, topic, subscription] = match as unknown as [
+      string,
+      'consumer' | 'reader',
+      string,
+      string,
+      string,
+      string,
+      string | undefined,
+    ];
     // Checked first, as the proxy authenticates before it looks at the topic.
     const key = req.headers['x-api-key'] ?? url.searchParams.get('x-api-key');
     if (typeof key !== 'string' || !keys.includes(key)) return refuse(401, 'Failed to authenticate');
     if (decodeURIComponent(pathTenant) !== tenant) return refuse(403, 'Not authorized');
     if (!NAMESPACES.has(namespace)) return refuse(404, `Topic not found: ${namespace}/${topic}`);
-    if (role === 'consumer' && !subscription) return refuse(400, 'Invalid query params: subscription name is required');
+    if (role === 'consumer' && !subscription)
+      return refuse(400, 'Invalid query params: subscription name is required');
     if (role === 'reader' && subscription) return refuse(404, 'no such endpoint');
     const query = url.searchParams;
     const queueSize = Number(query.get('receiverQueueSize') ?? 1000);
     const type = (query.get('subscriptionType') ?? 'Exclusive') as CursorType;
     const nackDelay = Number(query.get('negativeAckRedeliveryDelay') ?? defaultNackDelay);
-    if (!Number.isInteger(queueSize) || queueSize < 1) return refuse(400, 'Invalid query params: receiverQueueSize');
+    if (!Number.isInteger(queueSize) || queueSize < 1)
+      return refuse(400, 'Invalid query params: receiverQueueSize');
     if (role === 'consumer' && !TYPES.has(type)) return refuse(400, 'Invalid query params: subscriptionType');
-    if (!Number.isInteger(nackDelay) || nackDelay < 0) return refuse(400, 'Invalid query params: negativeAckRedeliveryDelay');
+    if (!Number.isInteger(nackDelay) || nackDelay < 0)
+      return refuse(400, 'Invalid query params: negativeAckRedeliveryDelay');
     const name = decodeURIComponent(topic);
     const matches = (m: StoredMessage) =>
       namespace === 'agent-v1' ? m.agentId === name : name === 'all' || m.type === name;
     let cursor: ReturnType<typeof store.reader>;
     if (role === 'consumer') {
-      cursor = store.subscription(`${namespace}/${name}/${decodeURIComponent(subscription!)}`, type, matches, options.initialPosition ?? 'latest');
+      cursor = store.subscription(
+        `${namespace}/${name}/${decodeURIComponent(subscription!)}`,
+        type,
+        matches,
+        options.initialPosition ?? 'latest',
+      );
       if (cursor.type === 'Exclusive' && cursor.endpoints.length)
         return refuse(409, 'Failed to create producer/consumer: Exclusive consumer is already connected');
     } else {
@@ -241,9 +282,13 @@ export async function startPulsarEmulator(options: PulsarEmulatorOptions = {}): 
     },
     sendMalformed(kind = 'bad-json') {
       if (kind === 'bad-base64') publish({ payload: 'not base64!' });
-      else if (kind === 'bad-json') publish({ payload: Buffer.from('{"Interaction": {"event": ').toString('base64') });
+      else if (kind === 'bad-json')
+        publish({ payload: Buffer.from('{"Interaction": {"event": ').toString('base64') });
       else if (kind === 'not-json') each((c) => c.sendText('{"messageId": "CAcQ'));
-      else each((c) => c.sendText(JSON.stringify({ payload: encode({ AgentStatusChange: {} }), properties: {} })));
+      else
+        each((c) =>
+          c.sendText(JSON.stringify({ payload: encode({ AgentStatusChange: {} }), properties: {} })),
+        );
     },
     sendControl: (frame = { endOfTopic: 'false' }) => each((c) => c.sendText(JSON.stringify(frame))),
     sendRaw: (text) => each((c) => c.sendText(text)),
@@ -271,7 +316,8 @@ export async function startPulsarEmulator(options: PulsarEmulatorOptions = {}): 
     },
     agentApiUser: agentApi.user,
     agentApiToken: agentApi.token,
-    push: (events) => publish((Array.isArray(events) ? events : [events]).map((event) => ({ payload: encode(event) }))),
+    push: (events) =>
+      publish((Array.isArray(events) ? events : [events]).map((event) => ({ payload: encode(event) }))),
     publish,
     consumers: () => [...connections].filter((c) => c.role === 'consumer').length,
     messages: () => store.log,

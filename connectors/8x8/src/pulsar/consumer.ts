@@ -12,13 +12,18 @@ import { consumerUrl, topicName } from './url.js';
 export type ConsumerContext = SessionContext<C8x8Config, C8x8Services, PulsarFrame>;
 
 /** How long a ping waits for its pong: a quarter of the idle timeout, at most 10 s. */
-export const pongTimeout = (idleTimeoutMs: number) => Math.max(50, Math.min(10_000, Math.floor(idleTimeoutMs / 4)));
+export const pongTimeout = (idleTimeoutMs: number) =>
+  Math.max(50, Math.min(10_000, Math.floor(idleTimeoutMs / 4)));
 
 export async function holdConsumer(ctx: ConsumerContext): Promise<void> {
   const { config } = ctx;
   if (!wantsEventStream(config))
     throw new SessionError('the event-stream consumer needs streamTenant and streamApiKey', { failed: true });
-  const names = { tenant: config.streamTenant!, topic: config.streamTopic, subscription: config.streamSubscription };
+  const names = {
+    tenant: config.streamTenant!,
+    topic: config.streamTopic,
+    subscription: config.streamSubscription,
+  };
   const where = `subscription ${names.subscription} (${config.streamSubscriptionType}) on ${topicName(config)}`;
   ctx.status('connecting', `opening the 8x8 event-stream consumer, ${where}`);
 
@@ -30,7 +35,8 @@ export async function holdConsumer(ctx: ConsumerContext): Promise<void> {
 
   const onText = (text: string) => {
     const read = readFrame(text);
-    if (read.kind === 'control') return ctx.log.debug({ control: read.what }, 'skipped an event-stream control frame');
+    if (read.kind === 'control')
+      return ctx.log.debug({ control: read.what }, 'skipped an event-stream control frame');
     if (read.kind === 'bad') return ctx.badFrame(read.reason);
     const { messageId, redeliveryCount } = read.frame;
     ctx.emit(read.frame, { retry: false }).then(
@@ -44,7 +50,10 @@ export async function holdConsumer(ctx: ConsumerContext): Promise<void> {
           return;
         }
         reply(nack(messageId));
-        ctx.log.warn({ messageId, redeliveryCount, reason: result.reason }, 'handed an event back to 8x8 (negative ack); it comes again');
+        ctx.log.warn(
+          { messageId, redeliveryCount, reason: result.reason },
+          'handed an event back to 8x8 (negative ack); it comes again',
+        );
         if (!degraded) {
           degraded = true;
           ctx.status('degraded', `events are handed back to 8x8 until they can be stored: ${result.reason}`);

@@ -25,17 +25,26 @@ export function readFrame(text: string): ReadFrame {
   try {
     value = JSON.parse(text);
   } catch {
-    return { kind: 'bad', reason: `the event stream sent a frame that is not JSON: ${JSON.stringify(preview(text))}` };
+    return {
+      kind: 'bad',
+      reason: `the event stream sent a frame that is not JSON: ${JSON.stringify(preview(text))}`,
+    };
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    return { kind: 'bad', reason: `the event stream sent a frame that is not a JSON object: ${JSON.stringify(preview(text))}` };
+    return {
+      kind: 'bad',
+      reason: `the event stream sent a frame that is not a JSON object: ${JSON.stringify(preview(text))}`,
+    };
   }
   const object = value as Record<string, unknown>;
   if (object.type !== undefined || object.endOfTopic !== undefined) {
     return { kind: 'control', what: String(object.type ?? `endOfTopic ${object.endOfTopic}`) };
   }
   if (typeof object.messageId !== 'string' || !object.messageId) {
-    return { kind: 'bad', reason: 'the event stream sent a frame without a messageId; it cannot be acknowledged' };
+    return {
+      kind: 'bad',
+      reason: 'the event stream sent a frame without a messageId; it cannot be acknowledged',
+    };
   }
   // The payload itself is checked by the subscription's parse, which counts a bad one and has it acknowledged.
   return { kind: 'message', frame: object as PulsarFrame };

@@ -41,7 +41,11 @@ export const PULSAR_CLOSE_CODES: Record<number, string> = {
   8: 'Unknown error',
 };
 
-export function refusal(status: number, headers: Record<string, string | string[] | undefined>, names: ConsumerSocketOptions['names']): SessionError {
+export function refusal(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  names: ConsumerSocketOptions['names'],
+): SessionError {
   const where = `${names.tenant}/event-v1/${names.topic}`;
   switch (status) {
     case 401:
@@ -55,7 +59,10 @@ export function refusal(status: number, headers: Record<string, string | string[
         { failed: true },
       );
     case 404:
-      return new SessionError(`8x8 has no event topic ${where} (HTTP 404): check streamTenant and streamTopic`, { failed: true });
+      return new SessionError(
+        `8x8 has no event topic ${where} (HTTP 404): check streamTenant and streamTopic`,
+        { failed: true },
+      );
     case 400:
       return new SessionError(
         `8x8 refused the consumer options (HTTP 400): check streamSubscription, streamSubscriptionType and streamReceiverQueueSize`,
@@ -82,8 +89,10 @@ export function describeEnd(code: number, reason: string, pulsarCode?: number): 
     return { clean: false, reason: `8x8 closed the event stream with Pulsar error ${pulsarCode} (${name})` };
   }
   const why = reason ? `: ${reason}` : '';
-  if (code === 1000 || code === 1001) return { clean: true, reason: `8x8 closed the event stream (${code}${why})` };
-  if (code === 1006) return { clean: false, reason: 'the event stream connection dropped without a close frame' };
+  if (code === 1000 || code === 1001)
+    return { clean: true, reason: `8x8 closed the event stream (${code}${why})` };
+  if (code === 1006)
+    return { clean: false, reason: 'the event stream connection dropped without a close frame' };
   return { clean: false, reason: `8x8 closed the event stream (${code}${why})` };
 }
 
@@ -118,7 +127,8 @@ export function openConsumerSocket(options: ConsumerSocketOptions): Promise<Cons
         },
         ping(timeoutMs) {
           return new Promise((done, fail) => {
-            if (socket.readyState !== WebSocket.OPEN) return fail(new Error('the event stream socket is closed'));
+            if (socket.readyState !== WebSocket.OPEN)
+              return fail(new Error('the event stream socket is closed'));
             const waiter = {
               done() {
                 clearTimeout(timer);
@@ -155,7 +165,8 @@ export function openConsumerSocket(options: ConsumerSocketOptions): Promise<Cons
       socket.terminate();
     });
     socket.on('error', (error: Error & { code?: string }) => {
-      const invalid = error.code === 'WS_ERR_INVALID_CLOSE_CODE' ? /status code (\d+)/.exec(error.message) : null;
+      const invalid =
+        error.code === 'WS_ERR_INVALID_CLOSE_CODE' ? /status code (\d+)/.exec(error.message) : null;
       if (invalid) pulsarCode = Number(invalid[1]);
       else failure ??= error.message;
     });
@@ -168,7 +179,9 @@ export function openConsumerSocket(options: ConsumerSocketOptions): Promise<Cons
           reject(
             options.signal.aborted
               ? new SessionError('the event-stream session was stopped while connecting')
-              : new SessionError(`the event stream could not be reached (${failure ?? `closed with ${code}`})`),
+              : new SessionError(
+                  `the event stream could not be reached (${failure ?? `closed with ${code}`})`,
+                ),
           );
         }
         return;

@@ -29,8 +29,11 @@ export const topicName = (config: Pick<C8x8Config, 'streamTenant' | 'streamTopic
 
 export function consumerUrl(config: StreamSettings): string {
   const base = streamBase(config);
-  if (!base || !config.streamTenant) throw new Error('streamTenant and streamRegion (or streamUrl) are required');
-  const path = [config.streamTenant, NAMESPACE, config.streamTopic, config.streamSubscription].map(encodeURIComponent).join('/');
+  if (!base || !config.streamTenant)
+    throw new Error('streamTenant and streamRegion (or streamUrl) are required');
+  const path = [config.streamTenant, NAMESPACE, config.streamTopic, config.streamSubscription]
+    .map(encodeURIComponent)
+    .join('/');
   const url = new URL(`${base}/ws/v2/consumer/persistent/${path}`);
   url.searchParams.set('subscriptionType', config.streamSubscriptionType);
   url.searchParams.set('receiverQueueSize', String(config.streamReceiverQueueSize));
