@@ -1,6 +1,6 @@
 // The agent event stream (Kinesis): a Lambda event with base64 records, or one decoded AgentEvent.
 // The only source with the agent login inline. Contact moments come from comparing the current and the
-// previous snapshot in the same event, so no state is kept between events.
+// previous snapshot in the same event; only which agents are on each call is remembered (call-legs.ts).
 import { createHash } from 'node:crypto';
 import {
   defineSource,
@@ -11,12 +11,15 @@ import {
   type Lifecycle,
   type MapResult,
   PROP,
+  type Props,
   parseJson,
   parseWith,
+  type StateStore,
 } from '@openconnect/core';
 import { z } from 'zod';
 import { arnId, fromDirectory } from './arns.js';
 import { apiKeyAuth } from './auth.js';
+import { joinCall, leaveCall, legOf, legPropsOf } from './call-legs.js';
 import type { AmazonConnectConfig } from './config.js';
 import { channelOf, defined, directionOf } from './props.js';
 
@@ -117,7 +120,16 @@ function contactLifecycle(state: string, previous: string | undefined): Lifecycl
 
 type Mapped = { drafts: Draft[] } | { ignored: string };
 
-function mapEvent(event: AgentEvent, agentid: string | undefined): Mapped {
+/** States in which the agent is on the call through the contact (for consult and conference legs). */
+const ON_CALL = new Set(['CONNECTED', 'CONNECTED_ONHOLD']);
+const OFF_CALL = new Set(['ENDED', 'MISSED', 'REJECTED', 'ERROR']);
+
+async function mapEvent(
+  event: AgentEvent,
+  agentid: string | undefined,
+  config: AmazonConnectConfig,
+  state: StateStore,
+): Promise<Mapped> {
   const type = event.EventType.toUpperCase();
   const current = event.CurrentAgentSnapshot;
   const previous = event.PreviousAgentSnapshot;
@@ -127,7 +139,7 @@ function mapEvent(event: AgentEvent, agentid: string | undefined): Mapped {
   const common = defined({
     [PROP.agentPlatformId]: event.AgentARN,
     agentEventType: type,
-    eventTime: event.EventTimestamp,
+    [PROP.eventTime]: event.EventTimestamp,
   });
   const statusDraft = (): Draft => ({
     agentid,
@@ -137,7 +149,7 @@ function mapEvent(event: AgentEvent, agentid: string | undefined): Mapped {
       ...defined({
         [PROP.nativeEvent]: type,
         [PROP.agentState]: current?.AgentStatus?.Name ?? (type === 'LOGOUT' ? 'Offline' : undefined),
-        previousAgentState: previous?.AgentStatus?.Name,
+        [PROP.previousAgentState]: previous?.AgentStatus?.Name,
       }),
     },
   });
@@ -146,15 +158,36 @@ function mapEvent(event: AgentEvent, agentid: string | undefined): Mapped {
     return ignore(`agent event type ${event.EventType} is not one this connector maps`);
 
   const drafts: Draft[] = [];
+  const skipped: string[] = [];
   const before = new Map((previous?.Contacts ?? []).map((c) => [c.ContactId, c.State]));
   for (const item of current?.Contacts ?? []) {
     const was = before.get(item.ContactId);
     if (was === item.State) continue;
+    const legContact = {
+      contactId: item.ContactId,
+      initialContactId: item.InitialContactId,
+      initiationMethod: item.InitiationMethod,
+    };
     const lifecycle = contactLifecycle(item.State, was);
-    if (lifecycle) drafts.push({ agentid, lifecycle, props: { ...common, ...contactProps(item, was) } });
+    let legs: Props = {};
+    if (lifecycle === 'offered' || lifecycle === 'answered') {
+      const leg = await legOf(state, legContact, agentid, config.consultLegs);
+      if (!leg) {
+        skipped.push(
+          `contact ${item.ContactId} is the consult leg ${agentid} dials out on (already on call ${item.InitialContactId})`,
+        );
+        continue;
+      }
+      legs = legPropsOf(leg, legContact);
+    }
+    if (ON_CALL.has(item.State)) await joinCall(state, legContact, agentid);
+    else if (OFF_CALL.has(item.State)) await leaveCall(state, legContact);
+    if (lifecycle)
+      drafts.push({ agentid, lifecycle, props: { ...common, ...contactProps(item, was), ...legs } });
   }
   if (statusChanged(current, previous)) drafts.push(statusDraft());
   if (!drafts.length) {
+    if (skipped.length) return ignore(skipped.join('; '));
     return ignore(
       `STATE_CHANGE ${event.EventId} changes no contact state and no agent status (a configuration change)`,
     );
@@ -208,13 +241,13 @@ export const agentStream = defineSource<AgentStreamBatch, AmazonConnectConfig>({
     // A retried Kinesis batch holds the same records, so the same ids give the same key.
     return `batch-${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`;
   },
-  map(batch, { directory }): MapResult {
+  async map(batch, { config, directory, state }): Promise<MapResult> {
     const drafts: Draft[] = [];
     const reasons: string[] = [];
     for (const event of batch.events) {
       const login = event.CurrentAgentSnapshot?.Configuration?.Username ?? undefined;
       const agentid = fromDirectory(directory, event.AgentARN) ?? (login || undefined);
-      const mapped = mapEvent(event, agentid);
+      const mapped = await mapEvent(event, agentid, config, state);
       if ('ignored' in mapped) reasons.push(mapped.ignored);
       else {
         // Keyed by the record's own EventId, so a record that comes again in another batch (Lambda

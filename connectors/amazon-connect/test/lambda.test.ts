@@ -132,6 +132,7 @@ describe('contact-flow Lambda', () => {
           initialContactId: 'c3a1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1d20',
           previousContactId: 'c3a1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1d20',
           initiationMethod: 'INBOUND',
+          leg: 'primary',
         },
       },
     ]);
