@@ -17,10 +17,11 @@ import {
   type StateStore,
 } from '@openconnect/core';
 import { z } from 'zod';
-import { arnId, fromDirectory } from './arns.js';
+import { arnId, fromDirectory, parseAgentArn } from './arns.js';
 import { apiKeyAuth } from './auth.js';
 import { joinCall, leaveCall, legOf, legPropsOf } from './call-legs.js';
 import type { AmazonConnectConfig } from './config.js';
+import type { ContactEndpoints, ConnectLookups } from './lookups.js';
 import { channelOf, defined, directionOf } from './props.js';
 
 const text = z.string().nullish();
@@ -48,6 +49,7 @@ const agentEvent = z.object({
   EventId: z.string().min(1),
   EventType: z.string().min(1),
   EventTimestamp: text,
+  InstanceARN: text,
   CurrentAgentSnapshot: snapshot.nullish(),
   // null for LOGIN and LOGOUT.
   PreviousAgentSnapshot: snapshot.nullish(),
@@ -124,11 +126,15 @@ type Mapped = { drafts: Draft[] } | { ignored: string };
 const ON_CALL = new Set(['CONNECTED', 'CONNECTED_ONHOLD']);
 const OFF_CALL = new Set(['ENDED', 'MISSED', 'REJECTED', 'ERROR']);
 
+/** The customer's number of a contact (DescribeContact), when the deployment asks for it. */
+type NumberOf = (contactId: string) => Promise<ContactEndpoints>;
+
 async function mapEvent(
   event: AgentEvent,
   agentid: string | undefined,
   config: AmazonConnectConfig,
   state: StateStore,
+  numberOf: NumberOf | undefined,
 ): Promise<Mapped> {
   const type = event.EventType.toUpperCase();
   const current = event.CurrentAgentSnapshot;
@@ -179,6 +185,11 @@ async function mapEvent(
         continue;
       }
       legs = legPropsOf(leg, legContact);
+      // The stream names no customer: the pop gets the number from DescribeContact when configured.
+      if (numberOf && channelOf(item.Channel) === 'voice') {
+        const number = await numberOf(item.ContactId);
+        legs = { ...legs, ...defined({ [PROP.ani]: number.customer, [PROP.dnis]: number.system }) };
+      }
     }
     if (ON_CALL.has(item.State)) await joinCall(state, legContact, agentid);
     else if (OFF_CALL.has(item.State)) await leaveCall(state, legContact);
@@ -210,6 +221,18 @@ function contactProps(item: Contact, previousState: string | undefined) {
   });
 }
 
+function numberLookup(
+  event: AgentEvent,
+  config: AmazonConnectConfig,
+  services: ConnectLookups,
+): NumberOf | undefined {
+  if (!config.customerEndpoint) return undefined;
+  const agent = event.AgentARN ? parseAgentArn(event.AgentARN) : undefined;
+  const instanceId = agent?.instanceId ?? arnId(event.InstanceARN);
+  if (!instanceId) return undefined;
+  return (contactId) => services.customerEndpoint(instanceId, contactId, agent?.region);
+}
+
 function statusChanged(current: Snapshot | null | undefined, previous: Snapshot | null | undefined): boolean {
   const now = current?.AgentStatus;
   const then = previous?.AgentStatus;
@@ -217,7 +240,7 @@ function statusChanged(current: Snapshot | null | undefined, previous: Snapshot 
   return now.ARN !== then.ARN || now.Name !== then.Name;
 }
 
-export const agentStream = defineSource<AgentStreamBatch, AmazonConnectConfig>({
+export const agentStream = defineSource<AgentStreamBatch, AmazonConnectConfig, ConnectLookups>({
   id: 'agent-stream',
   description:
     'Agent event stream records: a Kinesis Lambda event (base64 AgentEvents) or one decoded AgentEvent',
@@ -241,13 +264,13 @@ export const agentStream = defineSource<AgentStreamBatch, AmazonConnectConfig>({
     // A retried Kinesis batch holds the same records, so the same ids give the same key.
     return `batch-${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`;
   },
-  async map(batch, { config, directory, state }): Promise<MapResult> {
+  async map(batch, { config, directory, state, services }): Promise<MapResult> {
     const drafts: Draft[] = [];
     const reasons: string[] = [];
     for (const event of batch.events) {
       const login = event.CurrentAgentSnapshot?.Configuration?.Username ?? undefined;
       const agentid = fromDirectory(directory, event.AgentARN) ?? (login || undefined);
-      const mapped = await mapEvent(event, agentid, config, state);
+      const mapped = await mapEvent(event, agentid, config, state, numberLookup(event, config, services));
       if ('ignored' in mapped) reasons.push(mapped.ignored);
       else {
         // Keyed by the record's own EventId, so a record that comes again in another batch (Lambda
