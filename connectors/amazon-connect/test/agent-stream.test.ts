@@ -41,3 +41,25 @@ describe('a contact that stops ringing unanswered', () => {
     expect(await lifecycles('CONNECTED', 'ERROR')).toBe('ignored');
   });
 });
+
+describe('the consult leg an agent dials out on', () => {
+  type Step = { request: RecordedRequest & { body: AgentEvent & { EventId: string } } };
+  const consult = JSON.parse(
+    readFileSync(join(import.meta.dirname, '../fixtures/agent-stream/call-consult.json'), 'utf8'),
+  ) as { steps: Step[] };
+
+  it('pops nothing for the agent already on the call, should her own snapshot list it', async () => {
+    const runtime = createRuntime(connector, { options: { apiKey: API_KEY } });
+    for (const step of consult.steps.slice(0, 2)) {
+      await handleRequest(runtime, toInboundRequest(step.request), 'agent-stream');
+    }
+    // Maria's hold event, with Tom's TRANSFER contact ringing in her own snapshot as well.
+    const hold = structuredClone(consult.steps[2]!.request);
+    const tomsLeg = consult.steps[3]!.request.body.CurrentAgentSnapshot.Contacts[0]!;
+    hold.body.CurrentAgentSnapshot.Contacts.push(tomsLeg);
+    const outcome = await handleRequest(runtime, toInboundRequest(hold), 'agent-stream');
+    expect(
+      outcome.kind === 'accepted' ? outcome.messages.map((m) => [m.agentid, m.lifecycle]) : outcome.kind,
+    ).toEqual([['maria.lopez', 'held']]);
+  });
+});
