@@ -263,6 +263,15 @@ describe('EventBridge Lambda', () => {
     expect(connectApi.calls).toEqual([]);
   });
 
+  it('adds the customer number from DescribeContact when CUSTOMER_ENDPOINT is true', async () => {
+    connectApi.contacts.set(`${INSTANCE_ID}/e5c3a7b9-2d4f-4081-8c3e-5a7b9c1d3f42`, {
+      customer: '+4915112345678',
+    });
+    const handler = eventBridge.createEventBridgeHandler({ env: envWith({ CUSTOMER_ENDPOINT: 'true' }) });
+    expect(await handler(disconnected())).toEqual({ status: 'sent', reason: 'ended to aisha.khan', sent: 1 });
+    expect(emulator.messages.map((m) => m.props.ani)).toEqual(['+4915112345678']);
+  });
+
   it('returns "ignored" for an event without an agent', async () => {
     const answer = await eventBridge.handler(fixture('eventbridge/queued.json').request.body);
     expect(answer).toEqual({
