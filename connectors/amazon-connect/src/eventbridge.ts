@@ -42,7 +42,9 @@ const contactEvent = z.object({
     initiationmethod: text,
     initiationtimestamp: text,
     disconnecttimestamp: text,
-    agentinfo: z.object({ agentarn: text, connectedtoagenttimestamp: text }).nullish(),
+    agentinfo: z
+      .object({ agentarn: text, connectedtoagenttimestamp: text, aftercontactworkendtimestamp: text })
+      .nullish(),
     // Absent on outbound contacts. The data model names the ARN `ARN`, the samples `queueArn`.
     queueinfo: z.object({ queuearn: text, arn: text, queuetype: text }).nullish(),
     tags: z.record(z.string(), z.unknown()).nullish(),
@@ -232,7 +234,7 @@ function contactAttributes(
 
 const isVoice = (channel: string | null | undefined) => !channel || channel.toUpperCase() === 'VOICE';
 
-/** Connect's own time of the moment: the disconnect, the connection to the agent, the initiation. */
+/** Connect's own time of the moment: the disconnect, the connection to the agent, the initiation, the ACW end. */
 function eventTime(event: ContactEvent, type: string): string | undefined {
   const { detail } = event;
   const own =
@@ -242,6 +244,8 @@ function eventTime(event: ContactEvent, type: string): string | undefined {
         ? detail.agentinfo?.connectedtoagenttimestamp
         : type === 'INITIATED'
           ? detail.initiationtimestamp
-          : undefined;
+          : type === 'COMPLETED'
+            ? detail.agentinfo?.aftercontactworkendtimestamp
+            : undefined;
   return own || event.time || undefined;
 }
