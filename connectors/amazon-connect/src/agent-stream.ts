@@ -11,7 +11,6 @@ import {
   type Lifecycle,
   type MapResult,
   PROP,
-  type Props,
   parseJson,
   parseWith,
   type StateStore,
@@ -19,7 +18,7 @@ import {
 import { z } from 'zod';
 import { arnId, fromDirectory, parseAgentArn } from './arns.js';
 import { apiKeyAuth } from './auth.js';
-import { joinCall, leaveCall, legOf, legPropsOf } from './call-legs.js';
+import { followLeg, leaveCall, ownConsultLeg } from './call-legs.js';
 import type { AmazonConnectConfig } from './config.js';
 import type { ContactEndpoints, ConnectLookups } from './lookups.js';
 import { channelOf, defined, directionOf } from './props.js';
@@ -122,9 +121,8 @@ function contactLifecycle(state: string, previous: string | undefined): Lifecycl
 
 type Mapped = { drafts: Draft[] } | { ignored: string };
 
-/** States in which the agent is on the call through the contact (for consult and conference legs). */
-const ON_CALL = new Set(['CONNECTED', 'CONNECTED_ONHOLD']);
-const OFF_CALL = new Set(['ENDED', 'MISSED', 'REJECTED', 'ERROR']);
+/** States in which a contact is over for the agent. */
+const GONE = new Set(['ENDED', 'MISSED', 'REJECTED', 'ERROR']);
 
 /** The customer's number of a contact (DescribeContact), when the deployment asks for it. */
 type NumberOf = (contactId: string) => Promise<ContactEndpoints>;
@@ -175,26 +173,26 @@ async function mapEvent(
       initiationMethod: item.InitiationMethod,
     };
     const lifecycle = contactLifecycle(item.State, was);
-    let legs: Props = {};
-    if (lifecycle === 'offered' || lifecycle === 'answered') {
-      const leg = await legOf(state, legContact, agentid, config.consultLegs);
-      if (!leg) {
-        skipped.push(
-          `contact ${item.ContactId} is the consult leg ${agentid} dials out on (already on call ${item.InitialContactId})`,
-        );
-        continue;
-      }
-      legs = legPropsOf(leg, legContact);
-      // The stream names no customer: the pop gets the number from DescribeContact when configured.
-      if (numberOf && channelOf(item.Channel) === 'voice') {
-        const number = await numberOf(item.ContactId);
-        legs = { ...legs, ...defined({ [PROP.ani]: number.customer, [PROP.dnis]: number.system }) };
-      }
+    if (!lifecycle) {
+      // e.g. CONNECTED → ERROR: no moment to report, but the agent is off the call.
+      if (GONE.has(item.State)) await leaveCall(state, legContact);
+      continue;
     }
-    if (ON_CALL.has(item.State)) await joinCall(state, legContact, agentid);
-    else if (OFF_CALL.has(item.State)) await leaveCall(state, legContact);
-    if (lifecycle)
-      drafts.push({ agentid, lifecycle, props: { ...common, ...contactProps(item, was), ...legs } });
+    let legs = await followLeg(state, legContact, agentid, lifecycle, config.consultLegs);
+    if (!legs) {
+      skipped.push(ownConsultLeg(legContact, agentid));
+      continue;
+    }
+    // The stream names no customer: a pop gets the number from DescribeContact when configured.
+    if (
+      numberOf &&
+      (lifecycle === 'offered' || lifecycle === 'answered') &&
+      channelOf(item.Channel) === 'voice'
+    ) {
+      const number = await numberOf(item.ContactId);
+      legs = { ...legs, ...defined({ [PROP.ani]: number.customer, [PROP.dnis]: number.system }) };
+    }
+    drafts.push({ agentid, lifecycle, props: { ...common, ...contactProps(item, was), ...legs } });
   }
   if (statusChanged(current, previous)) drafts.push(statusDraft());
   if (!drafts.length) {

@@ -4,7 +4,7 @@
 // whether the first agent stays (a consult, then perhaps Join for a conference) or leaves (a transfer):
 // only who is still on the call when the new agent gets it tells them apart, so the sources remember which
 // agents are connected to each call (state store, keyed by the initial contact id).
-import { type Leg, legProps, type Props, type StateStore } from '@openconnect/core';
+import { type Leg, type Lifecycle, legProps, type Props, type StateStore } from '@openconnect/core';
 
 /** How long a call's connected agents and its legs are remembered (a call rarely lasts longer). */
 export const CALL_STATE_TTL_MS = 4 * 60 * 60 * 1000;
@@ -97,3 +97,34 @@ function parentOf(contact: LegContact): string | undefined {
   const initial = contact.initialContactId;
   return initial && initial !== contact.contactId ? initial : undefined;
 }
+
+/** Moments after which the agent is on the call through the contact, and those after which they are not. */
+const ON_CALL = new Set<Lifecycle>(['answered', 'held', 'resumed']);
+const OFF_CALL = new Set<Lifecycle>(['ended', 'wrapup', 'completed']);
+
+/**
+ * One moment of an agent's contact, as the sources report it: the leg props for an offered or answered
+ * (`{}` for other moments), after which the agent is counted on or off the call. `undefined`: the consult
+ * leg the agent dials out on themselves, which pops nothing.
+ */
+export async function followLeg(
+  state: StateStore,
+  contact: LegContact,
+  agentid: string,
+  lifecycle: Lifecycle,
+  consultLegs: boolean,
+): Promise<Props | undefined> {
+  let props: Props = {};
+  if (lifecycle === 'offered' || lifecycle === 'answered') {
+    const leg = await legOf(state, contact, agentid, consultLegs);
+    if (!leg) return undefined;
+    props = legPropsOf(leg, contact);
+  }
+  if (ON_CALL.has(lifecycle)) await joinCall(state, contact, agentid);
+  else if (OFF_CALL.has(lifecycle)) await leaveCall(state, contact);
+  return props;
+}
+
+/** Why a contact pops nothing for its agent (followLeg answered undefined). */
+export const ownConsultLeg = (contact: LegContact, agentid: string) =>
+  `contact ${contact.contactId} is the consult leg ${agentid} dials out on (already on call ${callOf(contact)})`;

@@ -10,14 +10,13 @@ import {
   type Lifecycle,
   type MapContext,
   PROP,
-  type Props,
   parseJson,
   parseWith,
 } from '@openconnect/core';
 import { z } from 'zod';
 import { arnId, fromDirectory, parseAgentArn } from './arns.js';
 import { apiKeyAuth } from './auth.js';
-import { joinCall, leaveCall, legOf, legPropsOf } from './call-legs.js';
+import { followLeg, ownConsultLeg } from './call-legs.js';
 import type { AmazonConnectConfig } from './config.js';
 import type { ConnectLookups } from './lookups.js';
 import { lowerKeys } from './lower-keys.js';
@@ -150,18 +149,8 @@ export const eventbridge = defineSource<ContactEvent, AmazonConnectConfig, Conne
       initialContactId: detail.initialcontactid,
       initiationMethod: detail.initiationmethod,
     };
-    let legs: Props = {};
-    if (lifecycle === 'offered' || lifecycle === 'answered') {
-      const leg = await legOf(ctx.state, contact, agent.login, ctx.config.consultLegs);
-      if (!leg) {
-        return ignore(
-          `contact ${detail.contactid} is the consult leg ${agent.login} dials out on (already on call ${detail.initialcontactid})`,
-        );
-      }
-      legs = legPropsOf(leg, contact);
-    }
-    if (lifecycle === 'answered') await joinCall(ctx.state, contact, agent.login);
-    else if (lifecycle === 'ended' || lifecycle === 'completed') await leaveCall(ctx.state, contact);
+    const legs = await followLeg(ctx.state, contact, agent.login, lifecycle, ctx.config.consultLegs);
+    if (!legs) return ignore(ownConsultLeg(contact, agent.login));
     const attributes = (await pending) ?? {};
     const number = await customer;
     const queueArn = detail.queueinfo?.queuearn ?? detail.queueinfo?.arn;
