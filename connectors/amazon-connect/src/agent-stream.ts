@@ -1,6 +1,6 @@
 // The agent event stream (Kinesis): a Lambda event with base64 records, or one decoded AgentEvent.
 // The only source with the agent login inline. Contact moments come from comparing the current and the
-// previous snapshot in the same event, so no state is kept between events.
+// previous snapshot in the same event; only which agents are on each call is remembered (call-legs.ts).
 import { createHash } from 'node:crypto';
 import {
   defineSource,
@@ -13,11 +13,14 @@ import {
   PROP,
   parseJson,
   parseWith,
+  type StateStore,
 } from '@openconnect/core';
 import { z } from 'zod';
-import { arnId, fromDirectory } from './arns.js';
+import { arnId, fromDirectory, parseAgentArn } from './arns.js';
 import { apiKeyAuth } from './auth.js';
+import { followLeg, leaveCall, ownConsultLeg } from './call-legs.js';
 import type { AmazonConnectConfig } from './config.js';
+import type { ContactEndpoints, ConnectLookups } from './lookups.js';
 import { channelOf, defined, directionOf } from './props.js';
 
 const text = z.string().nullish();
@@ -45,6 +48,7 @@ const agentEvent = z.object({
   EventId: z.string().min(1),
   EventType: z.string().min(1),
   EventTimestamp: text,
+  InstanceARN: text,
   CurrentAgentSnapshot: snapshot.nullish(),
   // null for LOGIN and LOGOUT.
   PreviousAgentSnapshot: snapshot.nullish(),
@@ -117,7 +121,19 @@ function contactLifecycle(state: string, previous: string | undefined): Lifecycl
 
 type Mapped = { drafts: Draft[] } | { ignored: string };
 
-function mapEvent(event: AgentEvent, agentid: string | undefined): Mapped {
+/** States in which a contact is over for the agent. */
+const GONE = new Set(['ENDED', 'MISSED', 'REJECTED', 'ERROR']);
+
+/** The customer's number of a contact (DescribeContact), when the deployment asks for it. */
+type NumberOf = (contactId: string) => Promise<ContactEndpoints>;
+
+async function mapEvent(
+  event: AgentEvent,
+  agentid: string | undefined,
+  config: AmazonConnectConfig,
+  state: StateStore,
+  numberOf: NumberOf | undefined,
+): Promise<Mapped> {
   const type = event.EventType.toUpperCase();
   const current = event.CurrentAgentSnapshot;
   const previous = event.PreviousAgentSnapshot;
@@ -127,7 +143,7 @@ function mapEvent(event: AgentEvent, agentid: string | undefined): Mapped {
   const common = defined({
     [PROP.agentPlatformId]: event.AgentARN,
     agentEventType: type,
-    eventTime: event.EventTimestamp,
+    [PROP.eventTime]: event.EventTimestamp,
   });
   const statusDraft = (): Draft => ({
     agentid,
@@ -137,7 +153,7 @@ function mapEvent(event: AgentEvent, agentid: string | undefined): Mapped {
       ...defined({
         [PROP.nativeEvent]: type,
         [PROP.agentState]: current?.AgentStatus?.Name ?? (type === 'LOGOUT' ? 'Offline' : undefined),
-        previousAgentState: previous?.AgentStatus?.Name,
+        [PROP.previousAgentState]: previous?.AgentStatus?.Name,
       }),
     },
   });
@@ -146,15 +162,41 @@ function mapEvent(event: AgentEvent, agentid: string | undefined): Mapped {
     return ignore(`agent event type ${event.EventType} is not one this connector maps`);
 
   const drafts: Draft[] = [];
+  const skipped: string[] = [];
   const before = new Map((previous?.Contacts ?? []).map((c) => [c.ContactId, c.State]));
   for (const item of current?.Contacts ?? []) {
     const was = before.get(item.ContactId);
     if (was === item.State) continue;
+    const legContact = {
+      contactId: item.ContactId,
+      initialContactId: item.InitialContactId,
+      initiationMethod: item.InitiationMethod,
+    };
     const lifecycle = contactLifecycle(item.State, was);
-    if (lifecycle) drafts.push({ agentid, lifecycle, props: { ...common, ...contactProps(item, was) } });
+    if (!lifecycle) {
+      // e.g. CONNECTED → ERROR: no moment to report, but the agent is off the call.
+      if (GONE.has(item.State)) await leaveCall(state, legContact);
+      continue;
+    }
+    let legs = await followLeg(state, legContact, agentid, lifecycle, config.consultLegs);
+    if (!legs) {
+      skipped.push(ownConsultLeg(legContact, agentid));
+      continue;
+    }
+    // The stream names no customer: a pop gets the number from DescribeContact when configured.
+    if (
+      numberOf &&
+      (lifecycle === 'offered' || lifecycle === 'answered') &&
+      channelOf(item.Channel) === 'voice'
+    ) {
+      const number = await numberOf(item.ContactId);
+      legs = { ...legs, ...defined({ [PROP.ani]: number.customer, [PROP.dnis]: number.system }) };
+    }
+    drafts.push({ agentid, lifecycle, props: { ...common, ...contactProps(item, was), ...legs } });
   }
   if (statusChanged(current, previous)) drafts.push(statusDraft());
   if (!drafts.length) {
+    if (skipped.length) return ignore(skipped.join('; '));
     return ignore(
       `STATE_CHANGE ${event.EventId} changes no contact state and no agent status (a configuration change)`,
     );
@@ -177,6 +219,18 @@ function contactProps(item: Contact, previousState: string | undefined) {
   });
 }
 
+function numberLookup(
+  event: AgentEvent,
+  config: AmazonConnectConfig,
+  services: ConnectLookups,
+): NumberOf | undefined {
+  if (!config.customerEndpoint) return undefined;
+  const agent = event.AgentARN ? parseAgentArn(event.AgentARN) : undefined;
+  const instanceId = agent?.instanceId ?? arnId(event.InstanceARN);
+  if (!instanceId) return undefined;
+  return (contactId) => services.customerEndpoint(instanceId, contactId, agent?.region);
+}
+
 function statusChanged(current: Snapshot | null | undefined, previous: Snapshot | null | undefined): boolean {
   const now = current?.AgentStatus;
   const then = previous?.AgentStatus;
@@ -184,7 +238,7 @@ function statusChanged(current: Snapshot | null | undefined, previous: Snapshot 
   return now.ARN !== then.ARN || now.Name !== then.Name;
 }
 
-export const agentStream = defineSource<AgentStreamBatch, AmazonConnectConfig>({
+export const agentStream = defineSource<AgentStreamBatch, AmazonConnectConfig, ConnectLookups>({
   id: 'agent-stream',
   description:
     'Agent event stream records: a Kinesis Lambda event (base64 AgentEvents) or one decoded AgentEvent',
@@ -208,13 +262,13 @@ export const agentStream = defineSource<AgentStreamBatch, AmazonConnectConfig>({
     // A retried Kinesis batch holds the same records, so the same ids give the same key.
     return `batch-${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`;
   },
-  map(batch, { directory }): MapResult {
+  async map(batch, { config, directory, state, services }): Promise<MapResult> {
     const drafts: Draft[] = [];
     const reasons: string[] = [];
     for (const event of batch.events) {
       const login = event.CurrentAgentSnapshot?.Configuration?.Username ?? undefined;
       const agentid = fromDirectory(directory, event.AgentARN) ?? (login || undefined);
-      const mapped = mapEvent(event, agentid);
+      const mapped = await mapEvent(event, agentid, config, state, numberLookup(event, config, services));
       if ('ignored' in mapped) reasons.push(mapped.ignored);
       else {
         // Keyed by the record's own EventId, so a record that comes again in another batch (Lambda

@@ -28,6 +28,21 @@ export const config = z.object({
   agentParameter: z.string().min(1).default(DEFAULT_AGENT_PARAMETER),
   /** The contact-flow block parameter that may name the lifecycle (or a PopFlow event); absent = answered. */
   lifecycleParameter: z.string().min(1).default(DEFAULT_LIFECYCLE_PARAMETER),
+  /**
+   * A TRANSFER contact reaching an agent while the agent who dialled out is still on the call is a
+   * `consult` leg (two or more agents still on it: `conference`); off: every such contact is a `transfer`.
+   */
+  consultLegs: z.boolean().default(true),
+  /**
+   * Also read the contact-flow parameters OpenConnect itself names, `agentid` (the login) and `event` (a
+   * lifecycle or PopFlow event), when the block does not set agentParameter / lifecycleParameter.
+   */
+  openConnectParameters: z.boolean().default(true),
+  /**
+   * Adds the customer's number (ani) to EventBridge messages, which carry none: DescribeContact's
+   * Contact.CustomerEndpoint (connect:DescribeContact). Off by default: one API call per new contact.
+   */
+  customerEndpoint: z.boolean().default(false),
   /** AWS region of the Connect instance; defaults to the SDK's (AWS_REGION). */
   region: z.string().min(1).optional(),
   /** Connect API endpoint override (VPC endpoint, or a local test server). */

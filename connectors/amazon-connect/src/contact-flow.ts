@@ -14,6 +14,7 @@ import {
 import { z } from 'zod';
 import { arnId, fromDirectory } from './arns.js';
 import { apiKeyAuth } from './auth.js';
+import { legPropsOf, methodLeg } from './call-legs.js';
 import type { AmazonConnectConfig } from './config.js';
 import { channelOf, defined, directionOf, scalarEntries, VENDOR_PREFIX } from './props.js';
 
@@ -33,8 +34,8 @@ const contactFlowEvent = z.object({
       InstanceARN: text,
       CustomerEndpoint: endpoint,
       SystemEndpoint: endpoint,
-      // null until the flow has set a queue.
-      Queue: z.object({ ARN: text, Name: text }).nullish(),
+      // null until the flow has set a queue; some flows hand over a plain string (a name or an ARN).
+      Queue: z.union([z.object({ ARN: text, Name: text }), z.string()]).nullish(),
     }),
     Parameters: z.record(z.string(), z.unknown()).nullish(),
   }),
@@ -58,38 +59,83 @@ export const contactFlow = defineSource<ContactFlowEvent, AmazonConnectConfig>({
   map(event, { config, directory }) {
     const contact = event.Details.ContactData;
     const parameters = event.Details.Parameters ?? {};
-    const login = parameters[config.agentParameter];
-    if (typeof login !== 'string' || !login.trim()) {
+    const [agentName, eventName] = parameterNames(config);
+    const login = firstText(parameters, agentName);
+    if (!login) {
       return ignore(
         `the flow block passed no agent login: set the block parameter "${config.agentParameter}" to $.Agent.UserName`,
       );
     }
-    const named = parameters[config.lifecycleParameter];
-    const word = typeof named === 'string' ? named.trim() : '';
+    const word = firstText(parameters, eventName) ?? '';
+    const lifecycle = !word ? 'answered' : isLifecycle(word) ? word : 'custom';
+    const queue = queueOf(contact.Queue);
+    const legContact = {
+      contactId: contact.ContactId,
+      initialContactId: contact.InitialContactId,
+      initiationMethod: contact.InitiationMethod,
+    };
     const draft: Draft = {
       // A flow may pass the agent ARN or user id instead of the login; the directory translates those.
       agentid: fromDirectory(directory, login) ?? login,
       // The block usually sits in the agent whisper flow, which runs as the agent is connected.
-      lifecycle: !word ? 'answered' : isLifecycle(word) ? word : 'custom',
-      ...(word && !isLifecycle(word) ? { event: word } : {}),
-      props: defined({
-        [PROP.nativeEvent]: 'ContactFlowEvent',
-        [PROP.interactionId]: contact.ContactId,
-        [PROP.ani]: contact.CustomerEndpoint?.Address,
-        [PROP.dnis]: contact.SystemEndpoint?.Address,
-        [PROP.channel]: channelOf(contact.Channel),
-        [PROP.direction]: directionOf(contact.InitiationMethod),
-        [PROP.queue]: contact.Queue?.Name,
-        [PROP.queueId]: arnId(contact.Queue?.ARN),
-        initialContactId: contact.InitialContactId,
-        previousContactId: contact.PreviousContactId,
-        initiationMethod: contact.InitiationMethod,
-      }),
+      lifecycle,
+      ...(lifecycle === 'custom' ? { event: word } : {}),
+      props: {
+        ...defined({
+          [PROP.nativeEvent]: 'ContactFlowEvent',
+          [PROP.interactionId]: contact.ContactId,
+          [PROP.ani]: contact.CustomerEndpoint?.Address,
+          [PROP.dnis]: contact.SystemEndpoint?.Address,
+          [PROP.channel]: channelOf(contact.Channel),
+          [PROP.direction]: directionOf(contact.InitiationMethod),
+          [PROP.queue]: queue.name,
+          [PROP.queueId]: arnId(queue.arn),
+          initialContactId: contact.InitialContactId,
+          previousContactId: contact.PreviousContactId,
+          initiationMethod: contact.InitiationMethod,
+        }),
+        // The flow sees no other agent, so a TRANSFER contact is a transfer here, never a consult.
+        ...(lifecycle === 'offered' || lifecycle === 'answered'
+          ? legPropsOf(methodLeg(legContact), legContact)
+          : {}),
+      },
     };
     // The block's own parameters first: a contact attribute of the same name travels as attributes.<name>.
-    const skip = [config.agentParameter, config.lifecycleParameter];
+    const skip = [...agentName, ...eventName];
     addVendorProps(draft.props, scalarEntries(parameters, skip), VENDOR_PREFIX);
     addVendorProps(draft.props, scalarEntries(contact.Attributes), VENDOR_PREFIX);
     return draft;
   },
 });
+
+/** OpenConnect's own names for the agent and the event, read after the configured parameters. */
+export const OPENCONNECT_AGENT_PARAMETER = 'agentid';
+export const OPENCONNECT_EVENT_PARAMETER = 'event';
+
+/** The parameter names that may carry the agent login, and those that may name the lifecycle or event. */
+function parameterNames(config: AmazonConnectConfig): [string[], string[]] {
+  const extra = config.openConnectParameters;
+  return [
+    [config.agentParameter, ...(extra ? [OPENCONNECT_AGENT_PARAMETER] : [])],
+    [config.lifecycleParameter, ...(extra ? [OPENCONNECT_EVENT_PARAMETER] : [])],
+  ];
+}
+
+/** The first of the named parameters that holds text, trimmed. */
+function firstText(parameters: Record<string, unknown>, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = parameters[name];
+    if (typeof value === 'string' && value.trim()) return value.trim();
+  }
+  return undefined;
+}
+
+/** Queue as the documented object, or as a plain string: an ARN, else the queue's name. */
+function queueOf(queue: ContactFlowEvent['Details']['ContactData']['Queue']): {
+  name?: string | null | undefined;
+  arn?: string | null | undefined;
+} {
+  if (typeof queue !== 'string') return { name: queue?.Name, arn: queue?.ARN };
+  const text = queue.trim();
+  return text.startsWith('arn:') ? { arn: text } : { name: text };
+}

@@ -16,6 +16,7 @@ import {
 import { z } from 'zod';
 import { arnId, fromDirectory, parseAgentArn } from './arns.js';
 import { apiKeyAuth } from './auth.js';
+import { followLeg, ownConsultLeg } from './call-legs.js';
 import type { AmazonConnectConfig } from './config.js';
 import type { ConnectLookups } from './lookups.js';
 import { lowerKeys } from './lower-keys.js';
@@ -38,7 +39,11 @@ const contactEvent = z.object({
     channel: text,
     instancearn: text,
     initiationmethod: text,
-    agentinfo: z.object({ agentarn: text }).nullish(),
+    initiationtimestamp: text,
+    disconnecttimestamp: text,
+    agentinfo: z
+      .object({ agentarn: text, connectedtoagenttimestamp: text, aftercontactworkendtimestamp: text })
+      .nullish(),
     // Absent on outbound contacts. The data model names the ARN `ARN`, the samples `queueArn`.
     queueinfo: z.object({ queuearn: text, arn: text, queuetype: text }).nullish(),
     tags: z.record(z.string(), z.unknown()).nullish(),
@@ -127,31 +132,50 @@ export const eventbridge = defineSource<ContactEvent, AmazonConnectConfig, Conne
       return ignore(
         `contact event ${type} for contact ${detail.contactid} carries no agent (agentInfo.agentArn)`,
       );
-    // Both look-ups at once: an API destination waits only 5 s for the answer.
-    const pending = ctx.config.contactAttributes ? contactAttributes(event, arn, ctx) : undefined;
-    pending?.catch(() => {}); // awaited below unless the agent look-up ends the event first
+    // The look-ups at once: an API destination waits only 5 s for the answer.
+    const where = contactWhere(event, arn);
+    const pending = ctx.config.contactAttributes && where ? contactAttributes(detail, where, ctx) : undefined;
+    const customer =
+      ctx.config.customerEndpoint && where && isVoice(detail.channel)
+        ? ctx.services.customerEndpoint(where.instanceId, detail.contactid, where.region)
+        : undefined;
+    // Awaited below unless the agent look-up ends the event first.
+    pending?.catch(() => {});
+    customer?.catch(() => {});
     const agent = await resolveAgent(arn, ctx);
     if ('ignored' in agent) return agent;
+    const contact = {
+      contactId: detail.contactid,
+      initialContactId: detail.initialcontactid,
+      initiationMethod: detail.initiationmethod,
+    };
+    const legs = await followLeg(ctx.state, contact, agent.login, lifecycle, ctx.config.consultLegs);
+    if (!legs) return ignore(ownConsultLeg(contact, agent.login));
     const attributes = (await pending) ?? {};
+    const number = await customer;
     const queueArn = detail.queueinfo?.queuearn ?? detail.queueinfo?.arn;
     const systemEndpoint = detail.tags?.['aws:connect:systemEndpoint'];
     const draft: Draft = {
       agentid: agent.login,
       lifecycle,
-      props: defined({
-        [PROP.nativeEvent]: type,
-        [PROP.interactionId]: detail.contactid,
-        [PROP.channel]: channelOf(detail.channel),
-        [PROP.direction]: directionOf(detail.initiationmethod),
-        [PROP.dnis]: typeof systemEndpoint === 'string' ? systemEndpoint : undefined,
-        [PROP.queueId]: arnId(queueArn),
-        [PROP.agentPlatformId]: arn,
-        initialContactId: detail.initialcontactid,
-        previousContactId: detail.previouscontactid,
-        initiationMethod: detail.initiationmethod,
-        queueArn,
-        eventTime: event.time,
-      }),
+      props: {
+        ...defined({
+          [PROP.nativeEvent]: type,
+          [PROP.interactionId]: detail.contactid,
+          [PROP.channel]: channelOf(detail.channel),
+          [PROP.direction]: directionOf(detail.initiationmethod),
+          [PROP.ani]: number?.customer,
+          [PROP.dnis]: typeof systemEndpoint === 'string' ? systemEndpoint : number?.system,
+          [PROP.queueId]: arnId(queueArn),
+          [PROP.agentPlatformId]: arn,
+          initialContactId: detail.initialcontactid,
+          previousContactId: detail.previouscontactid,
+          initiationMethod: detail.initiationmethod,
+          queueArn,
+          [PROP.eventTime]: eventTime(event, type),
+        }),
+        ...legs,
+      },
     };
     addVendorProps(draft.props, scalarEntries(attributes), VENDOR_PREFIX);
     return draft;
@@ -173,17 +197,44 @@ async function resolveAgent(arn: string, ctx: Ctx): Promise<{ login: string } | 
   return { login };
 }
 
-async function contactAttributes(
-  event: ContactEvent,
-  arn: string,
-  ctx: Ctx,
-): Promise<Record<string, string>> {
+/** Where the contact lives: its instance (agent ARN, instance ARN or tag) and region. */
+function contactWhere(event: ContactEvent, arn: string): { instanceId: string; region?: string } | undefined {
   const { detail } = event;
   const tagged = detail.tags?.['aws:connect:instanceId'];
   const agent = parseAgentArn(arn);
   const instanceId =
     agent?.instanceId ?? arnId(detail.instancearn) ?? (typeof tagged === 'string' ? tagged : undefined);
-  if (!instanceId) return {};
+  if (!instanceId) return undefined;
   const region = agent?.region ?? event.region ?? undefined;
-  return ctx.services.contactAttributes(instanceId, detail.initialcontactid ?? detail.contactid, region);
+  return { instanceId, ...(region ? { region } : {}) };
+}
+
+function contactAttributes(
+  detail: ContactEvent['detail'],
+  where: { instanceId: string; region?: string },
+  ctx: Ctx,
+): Promise<Record<string, string>> {
+  return ctx.services.contactAttributes(
+    where.instanceId,
+    detail.initialcontactid ?? detail.contactid,
+    where.region,
+  );
+}
+
+const isVoice = (channel: string | null | undefined) => !channel || channel.toUpperCase() === 'VOICE';
+
+/** Connect's own time of the moment: the disconnect, the connection to the agent, the initiation, the ACW end. */
+function eventTime(event: ContactEvent, type: string): string | undefined {
+  const { detail } = event;
+  const own =
+    type === 'DISCONNECTED'
+      ? detail.disconnecttimestamp
+      : type === 'CONNECTED_TO_AGENT'
+        ? detail.agentinfo?.connectedtoagenttimestamp
+        : type === 'INITIATED'
+          ? detail.initiationtimestamp
+          : type === 'COMPLETED'
+            ? detail.agentinfo?.aftercontactworkendtimestamp
+            : undefined;
+  return own || event.time || undefined;
 }

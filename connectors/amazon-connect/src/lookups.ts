@@ -3,6 +3,7 @@
 import {
   ConnectClient,
   type ConnectClientConfig,
+  DescribeContactCommand,
   DescribeUserCommand,
   GetContactAttributesCommand,
 } from '@aws-sdk/client-connect';
@@ -18,6 +19,18 @@ export interface ConnectLookups {
     initialContactId: string,
     region?: string,
   ): Promise<Record<string, string>>;
+  /**
+   * The contact's endpoints (DescribeContact): the customer's number and the contact center's; {} when
+   * the contact is unknown. Throws when Connect cannot answer.
+   */
+  customerEndpoint(instanceId: string, contactId: string, region?: string): Promise<ContactEndpoints>;
+}
+
+export interface ContactEndpoints {
+  /** Contact.CustomerEndpoint.Address: the caller inbound, the number dialled outbound. */
+  customer?: string;
+  /** Contact.SystemEndpoint.Address: the number dialled inbound, the caller id outbound. */
+  system?: string;
 }
 
 export interface LookupOptions {
@@ -39,7 +52,7 @@ export class ConnectLookupError extends Error {
     const name = (error as Error)?.name ?? 'Error';
     const detail = (error as Error)?.message ?? String(error);
     super(
-      `Amazon Connect ${what} failed (${name}: ${detail}); check the region, the network path to the Connect API and the IAM permissions connect:DescribeUser / connect:GetContactAttributes`,
+      `Amazon Connect ${what} failed (${name}: ${detail}); check the region, the network path to the Connect API and the IAM permissions connect:DescribeUser / connect:GetContactAttributes / connect:DescribeContact`,
     );
     this.name = 'ConnectLookupError';
   }
@@ -89,7 +102,35 @@ export function createConnectLookups(options: LookupOptions = {}): ConnectLookup
     }
   }
 
+  // A contact's endpoints never change: each contact is described once (while it is remembered).
+  const endpoints = new Map<string, Promise<ContactEndpoints>>();
+  async function describeContact(instanceId: string, contactId: string, region?: string) {
+    try {
+      const answer = await clientFor(region).send(
+        new DescribeContactCommand({ InstanceId: instanceId, ContactId: contactId }),
+      );
+      const customer = answer.Contact?.CustomerEndpoint?.Address;
+      const system = answer.Contact?.SystemEndpoint?.Address;
+      return { ...(customer ? { customer } : {}), ...(system ? { system } : {}) };
+    } catch (error) {
+      if (isNotFound(error)) return {};
+      throw new ConnectLookupError(`DescribeContact for contact ${contactId}`, error);
+    }
+  }
+
   return {
+    customerEndpoint(instanceId, contactId, region) {
+      const key = `${instanceId}/${contactId}`;
+      const hit = endpoints.get(key);
+      if (hit) return hit;
+      if (endpoints.size >= MAX_CACHED_USERS) endpoints.delete(endpoints.keys().next().value!);
+      const value = describeContact(instanceId, contactId, region);
+      endpoints.set(key, value);
+      // A failure is never remembered: the next event asks again.
+      value.catch(() => endpoints.get(key) === value && endpoints.delete(key));
+      return value;
+    },
+
     username(agent) {
       const key = `${agent.instanceId}/${agent.userId}`;
       const hit = users.get(key);

@@ -1,6 +1,6 @@
 // Props the three sources build alike: values that are set, Connect's channel and direction words, and
 // the vendor's own maps (contact attributes, flow parameters), which core's addVendorProps names.
-import { normaliseDirection, type Props, type PropValue } from '@openconnect/core';
+import { normaliseChannel, normaliseDirection, type Props, type PropValue } from '@openconnect/core';
 
 /** The prefix of a contact attribute or flow parameter whose name clashes (core's rule: `attributes.<name>`). */
 export const VENDOR_PREFIX = 'attributes';
@@ -31,8 +31,8 @@ export function defined(props: Record<string, string | number | boolean | null |
   return out;
 }
 
-/** VOICE/Voice → voice; CHAT → chat; TASK → task. */
-export const channelOf = (channel: string | null | undefined) => channel?.toLowerCase() || undefined;
+/** VOICE/Voice → voice; CHAT → chat; TASK → task; EMAIL → email (core's channel words). */
+export const channelOf = (channel: string | null | undefined) => normaliseChannel(channel);
 
 /** INBOUND → inbound; OUTBOUND, EXTERNAL_OUTBOUND, CALLBACK → outbound; TRANSFER, API... → none. */
 export const directionOf = (method: string | null | undefined) => normaliseDirection(method ?? undefined);

@@ -240,6 +240,7 @@ describe('contact attributes enrichment', () => {
       initialContactId: CONTACT,
       initiationMethod: 'INBOUND',
       eventTime: '2026-11-25T09:14:07Z',
+      leg: 'primary',
     });
     expect(api.calls).toEqual([`GET /contact/attributes/${INSTANCE_ID}/${CONTACT}`]);
   });

@@ -41,3 +41,47 @@ describe('a contact that stops ringing unanswered', () => {
     expect(await lifecycles('CONNECTED', 'ERROR')).toBe('ignored');
   });
 });
+
+describe('the consult leg an agent dials out on', () => {
+  type Step = { request: RecordedRequest & { body: AgentEvent & { EventId: string } } };
+  const consult = JSON.parse(
+    readFileSync(join(import.meta.dirname, '../fixtures/agent-stream/call-consult.json'), 'utf8'),
+  ) as { steps: Step[] };
+
+  it('pops nothing for the agent already on the call, should her own snapshot list it', async () => {
+    const runtime = createRuntime(connector, { options: { apiKey: API_KEY } });
+    for (const step of consult.steps.slice(0, 2)) {
+      await handleRequest(runtime, toInboundRequest(step.request), 'agent-stream');
+    }
+    // Maria's hold event, with Tom's TRANSFER contact ringing in her own snapshot as well.
+    const hold = structuredClone(consult.steps[2]!.request);
+    const tomsLeg = consult.steps[3]!.request.body.CurrentAgentSnapshot.Contacts[0]!;
+    hold.body.CurrentAgentSnapshot.Contacts.push(tomsLeg);
+    const outcome = await handleRequest(runtime, toInboundRequest(hold), 'agent-stream');
+    expect(
+      outcome.kind === 'accepted' ? outcome.messages.map((m) => [m.agentid, m.lifecycle]) : outcome.kind,
+    ).toEqual([['maria.lopez', 'held']]);
+  });
+});
+
+describe('an agent whose connected contact fails', () => {
+  it('is off the call afterwards: the next agent on it gets a transfer, not a consult', async () => {
+    const file = (name: string) =>
+      JSON.parse(readFileSync(join(import.meta.dirname, `../fixtures/agent-stream/${name}`), 'utf8')) as {
+        steps: { request: RecordedRequest & { body: AgentEvent } }[];
+      };
+    const consult = file('call-consult.json');
+    const runtime = createRuntime(connector, { options: { apiKey: API_KEY } });
+    for (const step of consult.steps.slice(0, 2)) {
+      await handleRequest(runtime, toInboundRequest(step.request), 'agent-stream');
+    }
+    // Maria's connected contact goes to ERROR (her line dropped) before Tom's leg rings.
+    const dropped = structuredClone(consult.steps[2]!.request);
+    dropped.body.CurrentAgentSnapshot.Contacts[0]!.State = 'ERROR';
+    await handleRequest(runtime, toInboundRequest(dropped), 'agent-stream');
+    const outcome = await handleRequest(runtime, toInboundRequest(consult.steps[3]!.request), 'agent-stream');
+    expect(outcome.kind === 'accepted' ? outcome.messages.map((m) => m.props.leg) : outcome.kind).toEqual([
+      'transfer',
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-// A local stand-in for the Amazon Connect REST API, answering the two calls the connector makes the way
+// A local stand-in for the Amazon Connect REST API, answering the three calls the connector makes the way
 // AWS documents them, so the real SDK (endpoint override + static credentials) is exercised end to end.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,8 @@ export interface FakeConnectApi {
   users: Map<string, string>;
   /** `${instanceId}/${initialContactId}` → Attributes. */
   attributes: Map<string, Record<string, string>>;
+  /** `${instanceId}/${contactId}` → the customer's and the system's number (DescribeContact). */
+  contacts: Map<string, { customer?: string; system?: string }>;
   /** Every request path, in order. */
   calls: string[];
   /** Answer every request with this status (InternalServiceException) until set back to undefined. */
@@ -39,6 +41,7 @@ const notFound = (what: string) => ({
 export async function startFakeConnectApi(): Promise<FakeConnectApi> {
   const users = new Map<string, string>();
   const attributes = new Map<string, Record<string, string>>();
+  const contacts = new Map<string, { customer?: string; system?: string }>();
   const calls: string[] = [];
   const authorizations: (string | undefined)[] = [];
   const signedRegions: (string | undefined)[] = [];
@@ -59,6 +62,7 @@ export async function startFakeConnectApi(): Promise<FakeConnectApi> {
     let answer: { status: number; type?: string; body: unknown };
     const user = /^\/users\/([^/]+)\/([^/]+)$/.exec(path);
     const contact = /^\/contact\/attributes\/([^/]+)\/([^/]+)$/.exec(path);
+    const described = /^\/contacts\/([^/]+)\/([^/]+)$/.exec(path);
     if (api.failWith) {
       answer = {
         status: api.failWith,
@@ -87,6 +91,25 @@ export async function startFakeConnectApi(): Promise<FakeConnectApi> {
       const [, instanceId, contactId] = contact.map(decodeURIComponent);
       const found = attributes.get(`${instanceId}/${contactId}`);
       answer = found ? { status: 200, body: { Attributes: found } } : notFound('Contact');
+    } else if (req.method === 'GET' && described) {
+      const [, instanceId, contactId] = described.map(decodeURIComponent);
+      const found = contacts.get(`${instanceId}/${contactId}`);
+      const endpoint = (address?: string) =>
+        address ? { Type: 'TELEPHONE_NUMBER', Address: address } : undefined;
+      answer = found
+        ? {
+            status: 200,
+            body: {
+              Contact: {
+                Id: contactId,
+                Arn: `arn:aws:connect:${TEST_REGION}:210987654321:instance/${instanceId}/contact/${contactId}`,
+                Channel: 'VOICE',
+                CustomerEndpoint: endpoint(found.customer),
+                SystemEndpoint: endpoint(found.system),
+              },
+            },
+          }
+        : notFound('Contact');
     } else {
       answer = { status: 404, type: 'UnknownOperationException', body: { Message: `no route ${path}` } };
     }
@@ -103,6 +126,7 @@ export async function startFakeConnectApi(): Promise<FakeConnectApi> {
     url: `http://127.0.0.1:${port}`,
     users,
     attributes,
+    contacts,
     calls,
     signedRegions,
     allSigned: () =>

@@ -36,6 +36,7 @@ let agentStream: typeof AgentStreamModule;
 const savedEnv = { ...process.env };
 /** Every line the handlers logged (they log one JSON line per invocation, as CloudWatch receives it). */
 const logged: string[] = [];
+const lastLog = () => JSON.parse(logged.at(-1) ?? '{}') as { detail?: string; reason?: string };
 
 beforeAll(async () => {
   // Built with a jwt in the environment, to prove the bundles never take it in at build time.
@@ -106,7 +107,8 @@ describe('contact-flow Lambda', () => {
 
   it('sends the pop to OpenConnect and answers the flow with a flat string map', async () => {
     const answer = await contactFlow.handler(whisper(), { getRemainingTimeInMillis: () => 7900 });
-    expect(answer).toEqual({ openconnectStatus: 'sent', reason: 'sent answered to maria.lopez' });
+    expect(answer).toEqual({ openconnectStatus: 'sent', reason: 'sent' });
+    expect(lastLog().detail).toBe('sent answered to maria.lopez');
     expect(
       emulator.messages.map(({ agentid, crmid, event, props }) => ({ agentid, crmid, event, props })),
     ).toEqual([
@@ -132,6 +134,7 @@ describe('contact-flow Lambda', () => {
           initialContactId: 'c3a1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1d20',
           previousContactId: 'c3a1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1d20',
           initiationMethod: 'INBOUND',
+          leg: 'primary',
         },
       },
     ]);
@@ -143,19 +146,18 @@ describe('contact-flow Lambda', () => {
     });
     const event = whisper() as { Details: { Parameters: Record<string, string> } };
     event.Details.Parameters = { agentUser: 'tom.becker' };
-    expect(await handler(event)).toEqual({
-      openconnectStatus: 'sent',
-      reason: 'sent On Answer to tom.becker',
-    });
+    expect(await handler(event)).toEqual({ openconnectStatus: 'sent', reason: 'sent' });
+    expect(lastLog().detail).toBe('sent On Answer to tom.becker');
     expect(emulator.messages.map((m) => [m.agentid, m.event])).toEqual([['tom.becker', 'On Answer']]);
   });
 
-  it('answers "failed" with the reason, instead of throwing, when OpenConnect fails', async () => {
+  it('answers "failed" with a code, instead of throwing, when OpenConnect fails; the log says why', async () => {
     emulator.failNext(1, 503);
     expect(await contactFlow.handler(whisper())).toEqual({
       openconnectStatus: 'failed',
-      reason: 'OpenConnect answered HTTP 503: {"error":"emulated failure"}',
+      reason: 'server_error',
     });
+    expect(lastLog().detail).toBe('OpenConnect answered HTTP 503: {"error":"emulated failure"}');
   });
 
   it('answers "failed" within its budget when OpenConnect is slow', async () => {
@@ -164,8 +166,8 @@ describe('contact-flow Lambda', () => {
     const started = performance.now();
     const answer = await handler(whisper());
     expect(performance.now() - started).toBeLessThan(1500);
-    expect(answer.openconnectStatus).toBe('failed');
-    expect(answer.reason).toMatch(/within 300 ms/);
+    expect(answer).toEqual({ openconnectStatus: 'failed', reason: 'timeout' });
+    expect(lastLog().detail).toMatch(/within 300 ms/);
   });
 
   it('keeps to the time Lambda has left when that is shorter than the budget', async () => {
@@ -173,10 +175,8 @@ describe('contact-flow Lambda', () => {
     const started = performance.now();
     const answer = await contactFlow.handler(whisper(), { getRemainingTimeInMillis: () => 650 });
     expect(performance.now() - started).toBeLessThan(1500);
-    expect(answer).toEqual({
-      openconnectStatus: 'failed',
-      reason: 'OpenConnect did not answer within 400 ms',
-    });
+    expect(answer).toEqual({ openconnectStatus: 'failed', reason: 'timeout' });
+    expect(lastLog().detail).toBe('OpenConnect did not answer within 400 ms');
   });
 
   it('caps its budget at 6 s, whatever OPENCONNECT_TIMEOUT_MS says, since Connect stops waiting at 8 s', () => {
@@ -189,35 +189,56 @@ describe('contact-flow Lambda', () => {
 
   it('answers "ignored" and sends nothing when the block passes no agent', async () => {
     const answer = await contactFlow.handler(fixture('contact-flow/no-agent-parameter.json').request.body);
-    expect(answer.openconnectStatus).toBe('ignored');
-    expect(answer.reason).toContain('"agentLogin"');
+    expect(answer).toEqual({ openconnectStatus: 'ignored', reason: 'ignored' });
+    expect(lastLog().detail).toContain('"agentLogin"');
     expect(emulator.messages).toEqual([]);
   });
 
   it('answers "failed" naming the variable when the deployment lacks OPENCONNECT_JWT', async () => {
     const handler = contactFlow.createContactFlowHandler({ env: envWith({ OPENCONNECT_JWT: undefined }) });
-    expect(await handler(whisper())).toEqual({
-      openconnectStatus: 'failed',
-      reason: 'OPENCONNECT_JWT is not set',
-    });
+    expect(await handler(whisper())).toEqual({ openconnectStatus: 'failed', reason: 'config' });
+    expect(lastLog().detail).toBe('OPENCONNECT_JWT is not set');
   });
 
   it('answers "failed" for an event that is not a contact-flow invocation', async () => {
     const answer = await contactFlow.handler({ hello: 'world' });
-    expect(answer.openconnectStatus).toBe('failed');
-    expect(answer.reason).toContain('contact-flow event is not as expected at Details');
+    expect(answer).toEqual({ openconnectStatus: 'failed', reason: 'bad_input' });
+    expect(lastLog().detail).toContain('contact-flow event is not as expected at Details');
   });
 
   it('never puts the jwt in its answer or its log line', async () => {
     emulator.failNext(1, 401);
     logged.length = 0;
     const answer = await contactFlow.handler(whisper());
-    expect(answer).toEqual({
-      openconnectStatus: 'failed',
-      reason: 'OpenConnect rejected the API key (HTTP 401)',
-    });
+    expect(answer).toEqual({ openconnectStatus: 'failed', reason: 'auth_rejected' });
     expect(logged).toHaveLength(1);
     expect(logged.join('\n')).not.toContain(EMULATOR_DEFAULT_JWT);
+  });
+});
+
+describe('contact-flow Lambda answer', () => {
+  const whisper = () => fixture('contact-flow/whisper-answered.json').request.body;
+
+  it('returns only values a flow accepts (letters, digits, - and _), whatever happened, far under 32 KB', async () => {
+    emulator.failNext(1, 503);
+    const answers = [
+      await contactFlow.handler(whisper()),
+      await contactFlow.handler(whisper()),
+      await contactFlow.handler(fixture('contact-flow/no-agent-parameter.json').request.body),
+      await contactFlow.handler({ hello: 'world' }),
+      await contactFlow.createContactFlowHandler({ env: envWith({ OPENCONNECT_JWT: undefined }) })(whisper()),
+    ];
+    for (const answer of answers) {
+      for (const value of Object.values(answer)) expect(value).toMatch(contactFlow.FLOW_VALUE);
+      expect(Buffer.byteLength(JSON.stringify(answer))).toBeLessThan(32 * 1024);
+    }
+    expect(answers.map((a) => a.reason)).toEqual(['server_error', 'sent', 'ignored', 'bad_input', 'config']);
+  });
+
+  it('makes any code safe for the flow', () => {
+    expect(contactFlow.flowValue('a code: with spaces/and.dots')).toBe('a_code__with_spaces_and_dots');
+    expect(contactFlow.flowValue('x'.repeat(100))).toHaveLength(64);
+    expect(contactFlow.flowValue('')).toBe('error');
   });
 });
 
@@ -240,6 +261,15 @@ describe('EventBridge Lambda', () => {
     const answer = await eventBridge.handler(fixture('eventbridge/completed.json').request.body);
     expect(answer).toEqual({ status: 'sent', reason: 'completed to maria.lopez', sent: 1 });
     expect(connectApi.calls).toEqual([]);
+  });
+
+  it('adds the customer number from DescribeContact when CUSTOMER_ENDPOINT is true', async () => {
+    connectApi.contacts.set(`${INSTANCE_ID}/e5c3a7b9-2d4f-4081-8c3e-5a7b9c1d3f42`, {
+      customer: '+4915112345678',
+    });
+    const handler = eventBridge.createEventBridgeHandler({ env: envWith({ CUSTOMER_ENDPOINT: 'true' }) });
+    expect(await handler(disconnected())).toEqual({ status: 'sent', reason: 'ended to aisha.khan', sent: 1 });
+    expect(emulator.messages.map((m) => m.props.ani)).toEqual(['+4915112345678']);
   });
 
   it('returns "ignored" for an event without an agent', async () => {

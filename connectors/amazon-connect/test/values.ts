@@ -9,3 +9,15 @@ export const USER_ID = {
   aisha: 'b41d6e2a-9f0c-4a37-8e5b-2c6f1d9a7e03',
   gone: '0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f5a',
 } as const;
+/**
+ * What the local DescribeContact answers for the call-shape fixtures' contacts: the customer's number
+ * (the caller, or the number dialled outbound) and the contact center's (dialled, or the caller id).
+ */
+export const CONTACT_ENDPOINTS: Record<string, { customer?: string; system?: string }> = {
+  // The inbound call and its transfer, consult and conference legs: one customer throughout.
+  '0a7d3e91-5b2c-4f68-9d14-3e8b6a2c1f70': { customer: '+4915112345678', system: '+498912345600' },
+  '1b8e4fa2-6c3d-4079-8e25-4f9c7b3d2a81': { customer: '+4915112345678', system: '+498912345600' },
+  '2c9f50b3-7d4e-418a-9f36-50ad8c4e3b92': { customer: '+4915112345678', system: '+498912345600' },
+  // The outbound call: the number the agent dialled, and the outbound queue's caller id.
+  '3da061c4-8e5f-429b-a047-61be9d5f4ca3': { customer: '+4930901820', system: '+498912345699' },
+};

@@ -52,6 +52,12 @@ function number(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+/** A true/false variable as the option it sets; unset leaves the option's default. */
+function flag(env: Env, name: string, option: string): Record<string, boolean> {
+  const text = env[name]?.trim().toLowerCase();
+  return text ? { [option]: text === 'true' } : {};
+}
+
 function required(env: Env, name: string, hint: string): string {
   const value = env[name]?.trim();
   if (!value) throw new ConfigError(`${name} is not set`, hint);
@@ -74,9 +80,10 @@ export function createHost(env: Env, defaults: { timeoutMs: number }): LambdaHos
     // Not AWS_REGION: the agent ARN names the instance's region, which the SDK falls back from.
     ...(env.CONNECT_REGION ? { region: env.CONNECT_REGION } : {}),
     ...(env.CONNECT_ENDPOINT ? { endpoint: env.CONNECT_ENDPOINT } : {}),
-    ...(env.CONTACT_ATTRIBUTES
-      ? { contactAttributes: env.CONTACT_ATTRIBUTES.trim().toLowerCase() === 'true' }
-      : {}),
+    ...flag(env, 'CONTACT_ATTRIBUTES', 'contactAttributes'),
+    ...flag(env, 'CUSTOMER_ENDPOINT', 'customerEndpoint'),
+    ...flag(env, 'CONSULT_LEGS', 'consultLegs'),
+    ...flag(env, 'OPENCONNECT_PARAMETERS', 'openConnectParameters'),
     ...(env.USER_CACHE_TTL_MS
       ? { userCacheTtlMs: number(env, 'USER_CACHE_TTL_MS', LOOKUP_DEFAULTS.userCacheTtlMs) }
       : {}),

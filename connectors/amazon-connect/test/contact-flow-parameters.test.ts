@@ -1,0 +1,46 @@
+// The block parameters that name the agent and the event: ours (agentParameter, lifecycleParameter) and
+// OpenConnect's own (agentid, event), read in that order.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRuntime, handleRequest, type RecordedRequest, toInboundRequest } from '@openconnect/core';
+import { describe, expect, it } from 'vitest';
+import connector from '../src/index.js';
+import { API_KEY } from './values.js';
+
+type Body = { Details: { Parameters: Record<string, string> } };
+
+async function mapWith(parameters: Record<string, string>, options: Record<string, unknown> = {}) {
+  const file = JSON.parse(
+    readFileSync(join(import.meta.dirname, '../fixtures/contact-flow/whisper-answered.json'), 'utf8'),
+  ) as { request: RecordedRequest & { body: Body } };
+  file.request.body.Details.Parameters = parameters;
+  const runtime = createRuntime(connector, { options: { apiKey: API_KEY, ...options } });
+  const outcome = await handleRequest(runtime, toInboundRequest(file.request), 'contact-flow');
+  if (outcome.kind !== 'accepted') return outcome.kind === 'ignored' ? outcome.reason : outcome.kind;
+  return outcome.messages.map((m) => ({ agentid: m.agentid, event: m.event, leg: m.props.leg }));
+}
+
+describe('contact-flow block parameters', () => {
+  it('takes the agent from agentid and the event from event, OpenConnect’s own names', async () => {
+    expect(await mapWith({ agentid: 'tom.becker', event: 'wrapup' })).toEqual([
+      { agentid: 'tom.becker', event: 'wrapup', leg: undefined },
+    ]);
+  });
+
+  it('prefers the configured parameters when a block sets both', async () => {
+    expect(
+      await mapWith({
+        agentLogin: 'maria.lopez',
+        agentid: 'tom.becker',
+        lifecycle: 'answered',
+        event: 'On End',
+      }),
+    ).toEqual([{ agentid: 'maria.lopez', event: 'answered', leg: 'primary' }]);
+  });
+
+  it('leaves agentid and event as plain props when openConnectParameters is off', async () => {
+    expect(await mapWith({ agentid: 'tom.becker' }, { openConnectParameters: false })).toContain(
+      'set the block parameter "agentLogin"',
+    );
+  });
+});
