@@ -14,15 +14,20 @@ function skillProps(skill: string | undefined): Record<string, string> {
   return /^\d+$/.test(skill) ? { queueId: skill } : { queue: skill };
 }
 
-/** A contact's own fields as props: Studio scripts and Agent API events spell them alike. */
+/**
+ * A contact's own fields as props: Studio scripts and Agent API events spell them alike. On an outbound call
+ * CXone's ANI is the caller id the contact center presents and DNIS the number dialed (belief, as the Agent
+ * API shows a dialed call), so `ani` — the customer's number both ways — is DNIS there, and `dnis` is ANI.
+ */
 export function contactProps(f: Record<string, string | undefined>): Props {
   const direction = normaliseDirection(f.IsInbound);
+  const [customer, center] = direction === 'outbound' ? [f.DNIS, f.ANI] : [f.ANI, f.DNIS];
   return {
     [PROP.interactionId]: f.ContactID!,
     ...(f.MasterID ? { masterContactId: f.MasterID } : {}),
-    ...(f.ANI ? { [PROP.ani]: f.ANI } : {}),
-    ...(f.DNIS ? { [PROP.dnis]: f.DNIS } : {}),
-    ...skillProps(f.Skill),
+    ...(customer ? { [PROP.ani]: customer } : {}),
+    ...(center ? { [PROP.dnis]: center } : {}),
+    ...skillProps(f.Skill || f.SkillId),
     ...(f.SkillName ? { [PROP.queue]: f.SkillName } : {}),
     ...(direction ? { [PROP.direction]: direction } : {}),
   };
