@@ -133,6 +133,11 @@ export async function mapAgentBatch(
         lifecycle: 'agent_state',
         props: { ...agentStateProps(event, now), ...common },
       });
+    } else if (event.Type === 'Conference') {
+      // The agents already on the call were popped for it; the parties joined keep their own contacts.
+      reasons.push(
+        `Conference ${event.ConferenceNo ?? ''}: a conference adds no pop for the agents on the call`,
+      );
     } else {
       reasons.push(`${event.Type} is not an event this connector maps`);
     }

@@ -8,9 +8,9 @@ const UNFILLED = /^\{[A-Za-z_][\w.]*\}$/;
 /** Flattens script values to strings: nested objects as `a.b`, lists joined with ", "; empties dropped. */
 export const flatten = (input: Record<string, unknown>) => flattenToText(input, { skip: UNFILLED });
 
-/** A numeric skill is an id; anything else is a name. */
+/** A numeric skill is an id; anything else is a name. Skill 0 (a consult, an agent leg) is none. */
 function skillProps(skill: string | undefined): Record<string, string> {
-  if (!skill) return {};
+  if (!skill || skill === '0') return {};
   return /^\d+$/.test(skill) ? { queueId: skill } : { queue: skill };
 }
 
