@@ -91,15 +91,19 @@ function callContactEvent(
 ) {
   const type = callType(c, config);
   const media = c.mediaTypeName ?? '';
+  const Type = contactTypeOf(media);
+  const from = c.fromAddress ?? c.fromAddr ?? '';
+  const to = c.toAddress ?? c.toAddr ?? '';
   const event: Record<string, string> = {
-    Type: contactTypeOf(media),
+    Type,
     MediaType: media,
     ContactID: c.contactId!,
     MasterID: c.masterContactId ?? c.contactId!,
     Status: statusOf(c, config),
     ...(type ? { CallType: type } : {}),
-    ANI: c.fromAddress ?? c.fromAddr ?? '',
-    DNIS: c.toAddress ?? c.toAddr ?? '',
+    // A call's addresses are phone numbers (ANI, DNIS); a chat's or an email's are not, and travel as the
+    // Agent API names them on text contacts (FromAddress), which an SMS reads as its ani.
+    ...(Type === 'CallContactEvent' ? { ANI: from, DNIS: to } : { FromAddress: from }),
     Skill: c.skillId ?? '',
     SkillName: c.skillName ?? '',
     IsInbound: c.isOutbound === undefined ? '' : c.isOutbound.toLowerCase() === 'true' ? 'False' : 'True',
