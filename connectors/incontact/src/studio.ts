@@ -10,6 +10,7 @@ import {
   isLeg,
   isLifecycle,
   legProps,
+  normaliseChannel,
   type Lifecycle,
   parseJson,
   parseWith,
@@ -39,6 +40,8 @@ const CONSUMED = new Set([
   'AgentID',
   'IsInbound',
   'leg',
+  'channel',
+  'MediaType',
   ...USER_NAME_KEYS,
 ]);
 
@@ -93,6 +96,10 @@ export const studio = defineSource<StudioPush, InContactConfig>({
       [PROP.nativeEvent]: event,
       ...contactProps(f),
       ...legProps(leg, parentOf(f)),
+      // A Chat, Email, SMS or Work Item script names its channel (body.channel = "chat"); a phone script may not.
+      ...(normaliseChannel(f.channel ?? f.MediaType)
+        ? { [PROP.channel]: normaliseChannel(f.channel ?? f.MediaType)! }
+        : {}),
       ...(f.AgentID ? { [PROP.agentPlatformId]: f.AgentID } : {}),
       ...(config.platform ? { [PROP.platform]: config.platform } : {}),
     };
