@@ -17,7 +17,7 @@ import { contactProps } from './vendor-values.js';
 /**
  * The contact event types and their channel. TextContactEvent is CXone's later name for chat, used for SMS
  * too (belief: a phone number as the customer's address means SMS); ChatContactEvent and EmailContactEvent are
- * the names of the older agent API (both still read).
+ * the names of the older agent API (both still read); DigitalContactEvent is the digital (DFO) channels'.
  */
 export const CONTACT_CHANNELS: Readonly<Record<string, string>> = {
   CallContactEvent: 'voice',
@@ -26,6 +26,8 @@ export const CONTACT_CHANNELS: Readonly<Record<string, string>> = {
   EmailContactEvent: 'email',
   WorkItemContactEvent: 'task',
   VoiceMailContactEvent: 'voicemail',
+  // CXone's digital (DFO) contacts: ChannelType names the channel (WhatsApp, Facebook, Chat...).
+  DigitalContactEvent: 'messaging',
 };
 
 export const isContactEvent = (type: string | undefined): boolean => !!type && type in CONTACT_CHANNELS;
@@ -33,9 +35,9 @@ export const isContactEvent = (type: string | undefined): boolean => !!type && t
 // Belief: a text contact whose customer address is a phone number is an SMS conversation, else a chat.
 const PHONE = /^\+?\d{7,15}$/;
 
-/** The channel of a contact event: the Real-Time Data media type when the record names one, else its Type. */
+/** The channel of a contact event: its own media word (RTD mediaTypeName, DFO ChannelType), else its Type. */
 export function channelOf(e: Record<string, string>): string {
-  const fromMedia = normaliseChannel(e.MediaType);
+  const fromMedia = normaliseChannel(e.MediaType || e.ChannelType);
   if (fromMedia) return fromMedia;
   const channel = CONTACT_CHANNELS[e.Type!] ?? 'voice';
   if (channel === 'chat' && PHONE.test(e.FromAddress ?? e.PointOfContactAddress ?? '')) return 'sms';
@@ -167,5 +169,7 @@ export function contactEventProps(e: Record<string, string>, leg: Leg, parent: s
     ...(e.RoomId ? { roomId: e.RoomId } : {}),
     ...(e.WorkItemId ? { workItemId: e.WorkItemId } : {}),
     ...(e.WorkItemType ? { workItemType: e.WorkItemType } : {}),
+    ...(e.CustomerName ? { [PROP.customerName]: e.CustomerName } : {}),
+    ...(e.DFOContactId ? { digitalCaseId: e.DFOContactId } : {}),
   };
 }

@@ -125,6 +125,12 @@ describe('incontact numbers and channels', () => {
     const outcome = await runtime().post(agentBatch({ Type, ContactID: '389712060009', Status: 'Active' }));
     expect(prop(outcome, 'channel')).toEqual([channel]);
   });
+  it('reads a DigitalContactEvent channel from its ChannelType', async () => {
+    const digital = (ChannelType: string) =>
+      agentBatch({ Type: 'DigitalContactEvent', ContactID: '389712060030', Status: 'Active', ChannelType });
+    const outcomes = [await runtime().post(digital('WhatsApp')), await runtime().post(digital('Facebook'))];
+    expect(outcomes.map((o) => prop(o, 'channel'))).toEqual([['messaging'], ['social']]);
+  });
   it('refuses a digital contact event without Status as a 400', async () => {
     const outcome = await runtime().post(
       agentBatch({ Type: 'EmailContactEvent', ContactID: '389712060009' }),
