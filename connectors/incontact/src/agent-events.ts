@@ -20,8 +20,9 @@ import { AGENT_STATE_TYPES, agentStateStep } from './agent-state.js';
 import type { InContactConfig } from './config.js';
 import { batchKey, rememberBatch, replayOf } from './replay.js';
 import { relayToken } from './relay-token.js';
-import { type ContactMemory, FRESH, step } from './transitions.js';
-import { contactProps, flatten, resolveAgent } from './vendor-values.js';
+import { contactStep, isContactEvent } from './contacts.js';
+import type { ContactMemory } from './transitions.js';
+import { flatten, resolveAgent } from './vendor-values.js';
 
 export const AGENT_USERNAME_HEADER = 'x-incontact-agent-username';
 export const AGENT_ID_HEADER = 'x-incontact-agent-id';
@@ -60,11 +61,8 @@ export function readAgentBatch(
   const events = parsed.events.map((event, index) => {
     const flat = flatten(event);
     if (!flat.Type) throw new InputError(`events.${index} has no Type`, `events.${index}.Type`);
-    if (flat.Type === 'CallContactEvent' && (!flat.ContactID || !flat.Status)) {
-      throw new InputError(
-        `events.${index}: a CallContactEvent needs ContactID and Status`,
-        `events.${index}`,
-      );
+    if (isContactEvent(flat.Type) && (!flat.ContactID || !flat.Status)) {
+      throw new InputError(`events.${index}: a ${flat.Type} needs ContactID and Status`, `events.${index}`);
     }
     return flat;
   });
@@ -77,14 +75,10 @@ export function readAgentBatch(
     ...(fromBody.sessionId ? { sessionId: fromBody.sessionId } : {}),
     events,
   };
-  return events.some((e) => e.Type === 'CallContactEvent') ? { ...read, batchKey: batchKey(read) } : read;
+  return events.some((e) => isContactEvent(e.Type)) ? { ...read, batchKey: batchKey(read) } : read;
 }
 
 const truthy = (value: string | undefined) => value?.toLowerCase() === 'true';
-
-// Legs of a call the agent already has (a consult with another agent, the agent's own phone leg): a
-// CallContactEvent of its own, never a new call to pop.
-const SECONDARY_LEGS = new Set(['consult', 'agentleg']);
 
 /**
  * Agent API events of one agent → drafts. Shared by the relay source and the runner's own sessions
@@ -112,28 +106,18 @@ export async function mapAgentBatch(
     ...(config.platform ? { [PROP.platform]: config.platform } : {}),
   };
   for (const event of batchIn.events) {
-    if (event.Type === 'CallContactEvent') {
-      if (SECONDARY_LEGS.has(event.CallType?.toLowerCase() ?? '')) {
-        reasons.push(
-          `contact ${event.ContactID} (CallType ${event.CallType}) is a leg of call ${event.MasterID || '?'}, not a new call`,
-        );
-        continue;
-      }
+    if (isContactEvent(event.Type)) {
       // Keyed by agent too: a transferred call reaches the next agent under a new ContactID anyway,
       // but a supervisor relay may forward several sessions.
-      const key = `contact:${agentKey}:${event.ContactID}`;
-      const memory = (await state.get<ContactMemory>(key)) ?? FRESH;
-      const result = step(memory, event.Status!, truthy(event.FinalState));
-      if (result.next) await state.set(key, result.next);
-      else await state.delete(key);
-      after[key] = result.next;
-      if (!result.lifecycles.length) reasons.push(`contact ${event.ContactID}: ${result.reason}`);
+      const result = await contactStep(state, agentKey, event);
+      after[result.key] = result.next;
+      if (result.reason) reasons.push(result.reason);
       if ('missing' in agent) {
         if (result.lifecycles.length) reasons.push(`contact ${event.ContactID}: ${agent.missing}`);
         continue;
       }
       for (const lifecycle of result.lifecycles)
-        drafts.push({ agentid: agent.agentid, lifecycle, props: { ...callContactProps(event), ...common } });
+        drafts.push({ agentid: agent.agentid, lifecycle, props: { ...result.props, ...common } });
     } else if (AGENT_STATE_TYPES.has(event.Type!)) {
       if ('missing' in agent) {
         reasons.push(`${event.Type}: ${agent.missing}`);
@@ -149,6 +133,11 @@ export async function mapAgentBatch(
         lifecycle: 'agent_state',
         props: { ...agentStateProps(event, now), ...common },
       });
+    } else if (event.Type === 'Conference') {
+      // The agents already on the call were popped for it; the parties joined keep their own contacts.
+      reasons.push(
+        `Conference ${event.ConferenceNo ?? ''}: a conference adds no pop for the agents on the call`,
+      );
     } else {
       reasons.push(`${event.Type} is not an event this connector maps`);
     }
@@ -181,24 +170,15 @@ export const agentEvents = defineSource<AgentEventBatch, InContactConfig>({
   stateWrites: 'after-store',
 });
 
-function callContactProps(e: Record<string, string>): Props {
-  return {
-    [PROP.nativeEvent]: `CallContactEvent.${e.Status}`,
-    ...contactProps(e),
-    [PROP.channel]: 'voice',
-    ...(e.CallType ? { callType: e.CallType } : {}),
-    ...(e.DisconnectCode ? { disconnectCode: e.DisconnectCode } : {}),
-    ...(e.StartTimeUTC ? { startTimeUtc: e.StartTimeUTC } : {}),
-  };
-}
-
-// AgentState: CurrentState, CurrentOutReason and IsAcw (NICE's agent SDK reads these names).
+// AgentState: CurrentState, CurrentOutReason, IsAcw (NICE's agent SDK reads these names) and StartTimeUTC, the
+// moment the state began. No previous state is sent: previousAgentState stays unset.
 function agentStateProps(e: Record<string, string>, now: { state: string; reason: string }): Props {
   const acw = e.IsAcw ?? e.IsACW;
   return {
     [PROP.nativeEvent]: e.Type!,
     [PROP.agentState]: now.state,
     ...(now.reason ? { outReason: now.reason } : {}),
+    ...(e.StartTimeUTC ? { [PROP.eventTime]: e.StartTimeUTC } : {}),
     ...(acw ? { isAcw: truthy(acw) } : {}),
   };
 }

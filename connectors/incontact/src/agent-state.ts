@@ -12,13 +12,12 @@ export interface AgentMemory {
 // An agent logged in all day keeps its memory through the day.
 const AGENT_MEMORY_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** Agent API event types read as agent state. AgentStateChange: the name older relays used (an alias). */
-export const AGENT_STATE_TYPES = new Set([
-  'AgentState',
-  'AgentStateChange',
-  'AgentSessionStart',
-  'AgentSessionEnd',
-]);
+/**
+ * Agent API event types read as agent state. The platform names its state event AgentState (NICE's agent SDK,
+ * GetNextEventType.AGENT_STATE_EVENT); no source shows a version sending AgentStateChange, so that name is not
+ * read (it is ignored with the reason, like any event this connector does not map).
+ */
+export const AGENT_STATE_TYPES = new Set(['AgentState', 'AgentSessionStart', 'AgentSessionEnd']);
 
 export interface AgentStateStep {
   state: string;

@@ -7,7 +7,10 @@ import {
   detectJson,
   ignore,
   InputError,
+  isLeg,
   isLifecycle,
+  legProps,
+  normaliseChannel,
   type Lifecycle,
   parseJson,
   parseWith,
@@ -16,13 +19,15 @@ import {
 } from '@openconnect/core';
 import { z } from 'zod';
 import type { InContactConfig } from './config.js';
+import { legOf, parentOf } from './contacts.js';
 import { relayToken } from './relay-token.js';
 import { contactProps, flatten, resolveAgent } from './vendor-values.js';
 
 export type StudioPush = Record<string, string>;
 
-// Spellings a script author may use for the agent's user name; the README recommends the first.
-const USER_NAME_KEYS = ['AgentUserName', 'AgentUsername', 'agentUserName', 'UserName'];
+// Spellings a script author may use for the agent's user name; the README recommends the first. `agentid`,
+// OpenConnect's own name for the agent login, is accepted too (like `event`, OpenConnect's name for the event).
+const USER_NAME_KEYS = ['AgentUserName', 'AgentUsername', 'agentUserName', 'UserName', 'agentid'];
 // Fields that become canonical props or are consumed.
 const CONSUMED = new Set([
   'event',
@@ -34,6 +39,9 @@ const CONSUMED = new Set([
   'SkillName',
   'AgentID',
   'IsInbound',
+  'leg',
+  'channel',
+  'MediaType',
   ...USER_NAME_KEYS,
 ]);
 
@@ -82,9 +90,16 @@ export const studio = defineSource<StudioPush, InContactConfig>({
     const userName = USER_NAME_KEYS.map((key) => f[key]).find(Boolean);
     const agent = resolveAgent(directory, userName, f.AgentID);
     if ('missing' in agent) return ignore(`${event} for contact ${f.ContactID}: ${agent.missing}`);
+    // The script may name the leg (body.leg = "consult"); else a ContactID under another MasterID is a transfer.
+    const leg = isLeg(f.leg) ? f.leg : legOf(f);
     const props: Props = {
       [PROP.nativeEvent]: event,
       ...contactProps(f),
+      ...legProps(leg, parentOf(f)),
+      // A Chat, Email, SMS or Work Item script names its channel (body.channel = "chat"); a phone script may not.
+      ...(normaliseChannel(f.channel ?? f.MediaType)
+        ? { [PROP.channel]: normaliseChannel(f.channel ?? f.MediaType)! }
+        : {}),
       ...(f.AgentID ? { [PROP.agentPlatformId]: f.AgentID } : {}),
       ...(config.platform ? { [PROP.platform]: config.platform } : {}),
     };

@@ -10,6 +10,8 @@ export interface ContactMemory {
   completed?: boolean;
   /** The last status seen, lower case. */
   last: string;
+  /** The consulting agent's own consult leg: never popped (core's rule 2). */
+  own?: boolean;
 }
 
 export const FRESH: ContactMemory = { offered: false, answered: false, ended: false, last: '' };

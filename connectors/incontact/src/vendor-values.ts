@@ -8,21 +8,26 @@ const UNFILLED = /^\{[A-Za-z_][\w.]*\}$/;
 /** Flattens script values to strings: nested objects as `a.b`, lists joined with ", "; empties dropped. */
 export const flatten = (input: Record<string, unknown>) => flattenToText(input, { skip: UNFILLED });
 
-/** A numeric skill is an id; anything else is a name. */
+/** A numeric skill is an id; anything else is a name. Skill 0 (a consult, an agent leg) is none. */
 function skillProps(skill: string | undefined): Record<string, string> {
-  if (!skill) return {};
+  if (!skill || skill === '0') return {};
   return /^\d+$/.test(skill) ? { queueId: skill } : { queue: skill };
 }
 
-/** A contact's own fields as props: Studio scripts and Agent API events spell them alike. */
+/**
+ * A contact's own fields as props: Studio scripts and Agent API events spell them alike. On an outbound call
+ * CXone's ANI is the caller id the contact center presents and DNIS the number dialed (belief, as the Agent
+ * API shows a dialed call), so `ani` — the customer's number both ways — is DNIS there, and `dnis` is ANI.
+ */
 export function contactProps(f: Record<string, string | undefined>): Props {
   const direction = normaliseDirection(f.IsInbound);
+  const [customer, center] = direction === 'outbound' ? [f.DNIS, f.ANI] : [f.ANI, f.DNIS];
   return {
     [PROP.interactionId]: f.ContactID!,
     ...(f.MasterID ? { masterContactId: f.MasterID } : {}),
-    ...(f.ANI ? { [PROP.ani]: f.ANI } : {}),
-    ...(f.DNIS ? { [PROP.dnis]: f.DNIS } : {}),
-    ...skillProps(f.Skill),
+    ...(customer ? { [PROP.ani]: customer } : {}),
+    ...(center ? { [PROP.dnis]: center } : {}),
+    ...skillProps(f.Skill || f.SkillId),
     ...(f.SkillName ? { [PROP.queue]: f.SkillName } : {}),
     ...(direction ? { [PROP.direction]: direction } : {}),
   };

@@ -86,7 +86,7 @@ describe('incontact agent-events: a batch re-sent by the relay', () => {
     expect(lifecycles(await rt.post(active))).toEqual(['resumed']);
   });
   it('gives a batch of agent events only no event id (nothing to replay)', async () => {
-    const outcome = await runtime().post(agentBatch({ Type: 'AgentStateChange', CurrentState: 'Available' }));
+    const outcome = await runtime().post(agentBatch({ Type: 'AgentState', CurrentState: 'Available' }));
     expect([outcome.kind, 'eventId' in outcome]).toEqual(['accepted', false]);
   });
 });

@@ -1,6 +1,6 @@
 // The runner's own Agent API sessions against the emulated business unit: one session per listed agent,
-// each call moment once, AgentState mapped, consults and agent legs never popped as calls, transfers tied
-// by MasterID, and a session CXone ended, expired or stalled joined again without a pop twice.
+// each call moment once, AgentState mapped, a consult offered to the consulted agent only, agent legs never
+// popped as calls, transfers tied by MasterID, and a session CXone ended, expired or stalled joined again without a pop twice.
 import {
   createMemoryStateStore,
   createRuntime,
@@ -102,12 +102,13 @@ describe('agent-sessions: one session per agent', () => {
       agentState: 'Unavailable',
       outReason: 'Lunch',
       isAcw: false,
+      eventTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
       agentPlatformId: '23045871',
       agentSessionId: emulator.sessions()[0]!.sessionId,
     });
   });
 
-  it('never pops a consult or the agent leg as a new call; a call transferred in keeps its MasterID', async () => {
+  it('offers a consult to the consulted agent only (leg consult), never the agent leg; a call transferred in keeps its MasterID', async () => {
     const emulator = await o.emulator();
     const tom = o.host(emulator, 'agent-sessions', { cxoneAgentIds: ['23045871', '23045872'] }, '23045872');
     const maria = o.host(emulator, 'agent-sessions', { cxoneAgentIds: ['23045871', '23045872'] }, '23045871');
@@ -129,10 +130,15 @@ describe('agent-sessions: one session per agent', () => {
       ['offered', 'answered', 'ended', 'completed'].map((l) => `${MARIA} ${l} ${call.contactId}`),
     );
     expect(pops(calls(tom))).toEqual([
+      ...['offered', 'answered', 'ended', 'completed'].map((l) => `${TOM} ${l} ${consult.contactId}`),
       `${TOM} offered ${moved.contactId}`,
       `${TOM} answered ${moved.contactId}`,
     ]);
-    expect(calls(tom).map((m) => m.props.masterContactId)).toEqual([call.contactId, call.contactId]);
+    expect(calls(tom).map((m) => [m.props.leg, m.props.parentInteractionId])).toEqual([
+      ...Array(4).fill(['consult', call.contactId]),
+      ['transfer', call.contactId],
+      ['transfer', call.contactId],
+    ]);
   });
 });
 

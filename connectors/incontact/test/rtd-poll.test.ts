@@ -107,7 +107,7 @@ describe('rtd-poll: each moment once', () => {
     expect(h.messages.map((m) => m.lifecycle)).toEqual(['answered', 'ended', 'completed']);
   });
 
-  it('never pops a consult between agents as a new call, and ties the transferred call to the first by MasterID', async () => {
+  it('offers a consult to the consulted agent as leg consult, and ties the transferred call to the first by MasterID', async () => {
     const emulator = await o.emulator();
     const h = o.host(emulator, 'rtd-poll');
     await connected(h);
@@ -118,6 +118,7 @@ describe('rtd-poll: each moment once', () => {
     await polled(emulator);
     const consult = emulator.controls.consult(call, '23045872');
     consult.offer();
+    await polled(emulator);
     consult.answer();
     await polled(emulator);
     consult.hangUp({ acw: false });
@@ -129,13 +130,23 @@ describe('rtd-poll: each moment once', () => {
     expect(pops(h.messages)).toEqual([
       `${MARIA} offered ${call.contactId}`,
       `${MARIA} answered ${call.contactId}`,
+      `${TOM} offered ${consult.contactId}`,
+      `${TOM} answered ${consult.contactId}`,
+      `${TOM} ended ${consult.contactId}`,
+      `${TOM} completed ${consult.contactId}`,
       `${MARIA} ended ${call.contactId}`,
       `${MARIA} completed ${call.contactId}`,
       `${TOM} offered ${moved.contactId}`,
       `${TOM} answered ${moved.contactId}`,
     ]);
     expect(moved.contactId).not.toBe(call.contactId);
-    expect(h.messages.map((m) => m.props.masterContactId)).toEqual(Array(6).fill(call.contactId));
+    expect(h.messages.map((m) => m.props.masterContactId)).toEqual(Array(10).fill(call.contactId));
+    expect(h.messages.map((m) => m.props.leg)).toEqual([
+      ...Array(2).fill('primary'),
+      ...Array(4).fill('consult'),
+      ...Array(2).fill('primary'),
+      ...Array(2).fill('transfer'),
+    ]);
   });
 });
 

@@ -42,6 +42,7 @@ describe('incontact studio', () => {
         nativeEvent: 'answered',
         interactionId: '389712045611',
         ani: '6025550143',
+        leg: 'primary',
         'incontact.nativeEvent': 'ended',
         'incontact.lifecycle': 'ended',
         'incontact.queue': 'x',

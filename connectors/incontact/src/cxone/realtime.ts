@@ -2,7 +2,7 @@
 // from contacts/active pops exactly like the same contact seen in an agent session (same Status words,
 // same state keys). A frame is one contacts/active record with the latest agents/states record of its
 // agent (whose ACW says whether the wrap-up is over), or one agents/states record alone.
-import { InputError } from '@openconnect/core';
+import { InputError, normaliseChannel } from '@openconnect/core';
 import type { AgentEventBatch } from '../agent-events.js';
 import type { InContactConfig } from '../config.js';
 import { flatten } from '../vendor-values.js';
@@ -74,20 +74,36 @@ function callType(c: Record<string, string>, config: InContactConfig): string | 
   return skills.includes(c.skillId ?? '') || skills.includes(c.skillName ?? '') ? 'Consult' : undefined;
 }
 
+// The Agent API event type of a Real-Time Data media type, so a chat polled from RTD is named as in a session.
+const MEDIA_TYPES: Record<string, string> = {
+  chat: 'TextContactEvent',
+  sms: 'TextContactEvent',
+  email: 'EmailContactEvent',
+  task: 'WorkItemContactEvent',
+  voicemail: 'VoiceMailContactEvent',
+};
+const contactTypeOf = (media: string) => MEDIA_TYPES[normaliseChannel(media) ?? ''] ?? 'CallContactEvent';
+
 function callContactEvent(
   c: Record<string, string>,
   agent: Record<string, string> | undefined,
   config: InContactConfig,
 ) {
   const type = callType(c, config);
+  const media = c.mediaTypeName ?? '';
+  const Type = contactTypeOf(media);
+  const from = c.fromAddress ?? c.fromAddr ?? '';
+  const to = c.toAddress ?? c.toAddr ?? '';
   const event: Record<string, string> = {
-    Type: 'CallContactEvent',
+    Type,
+    MediaType: media,
     ContactID: c.contactId!,
     MasterID: c.masterContactId ?? c.contactId!,
     Status: statusOf(c, config),
     ...(type ? { CallType: type } : {}),
-    ANI: c.fromAddress ?? c.fromAddr ?? '',
-    DNIS: c.toAddress ?? c.toAddr ?? '',
+    // A call's addresses are phone numbers (ANI, DNIS); a chat's or an email's are not, and travel as the
+    // Agent API names them on text contacts (FromAddress), which an SMS reads as its ani.
+    ...(Type === 'CallContactEvent' ? { ANI: from, DNIS: to } : { FromAddress: from }),
     Skill: c.skillId ?? '',
     SkillName: c.skillName ?? '',
     IsInbound: c.isOutbound === undefined ? '' : c.isOutbound.toLowerCase() === 'true' ? 'False' : 'True',
