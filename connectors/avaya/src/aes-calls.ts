@@ -40,7 +40,6 @@ export interface CallView {
   holding?: string | undefined;
   transferring?: string | undefined;
   transferredTo?: string | undefined;
-  conferencing?: string | undefined;
   added?: string | undefined;
   primaryOldCall?: string | undefined;
   secondaryOldCall?: string | undefined;
@@ -105,9 +104,24 @@ export async function placeEvent(v: CallView, state: StateStore): Promise<Placed
       if (id && (!v.holding || v.holding === v.station)) await state.set(heldKey(v.party), id, TTL_MS);
       return related(record, id);
     case 'RetrievedEvent':
-    case 'ConnectionClearedEvent':
       if (id && (await state.get(heldKey(v.party))) === id) await state.delete(heldKey(v.party));
       return related(record, id);
+    case 'ConnectionClearedEvent': {
+      if (!id) return related(record, id);
+      if ((await state.get(heldKey(v.party))) === id) await state.delete(heldKey(v.party));
+      // The consult leg this party dialed ends; the customer's call (on hold) goes on.
+      const mine = await state.get(atKey(v.party, id));
+      if (record?.leg === 'consult' && record.root !== id && !mine) {
+        return {
+          ignored: `ConnectionClearedEvent: the consult leg ${id} that ${v.party} dialed ended; call ${record.root} goes on`,
+        };
+      }
+      // Each connection of the call clears (the far end's, then the station's own): one ended per party.
+      if (await state.get(popKey(v.party, id, 'ended')))
+        return { ignored: `ConnectionClearedEvent: call ${id} already ended for ${v.party}` };
+      await state.set(popKey(v.party, id, 'ended'), true, TTL_MS);
+      return related(record, id);
+    }
     case 'OriginatedEvent': {
       if (!id) return { ignored: 'OriginatedEvent names no call' };
       if (v.calling && v.station && v.calling !== v.station)
@@ -133,6 +147,7 @@ export async function placeEvent(v: CallView, state: StateStore): Promise<Placed
           ignored: `OriginatedEvent: ${v.party} calls station ${v.called}, an internal call: only the station called is offered it`,
         };
       await put(id, { root: id, leg: 'primary', ani: v.called, outbound: true });
+      await state.set(atKey(v.party, id), { leg: 'primary', root: id, ani: v.called }, TTL_MS);
       if (!(await claim(id, 'offered')))
         return { ignored: `OriginatedEvent: call ${id} was offered to ${v.party} before` };
       return pop('primary', id, id, v.called, true);
@@ -197,7 +212,7 @@ export async function placeEvent(v: CallView, state: StateStore): Promise<Placed
       const already =
         (await state.get(popKey(v.party, root, 'answered'))) ||
         (await state.get(popKey(v.party, root, 'offered')));
-      if (already || (v.conferencing && v.conferencing === v.station)) {
+      if (already) {
         return {
           ignored: `ConferencedEvent: ${v.party} is already on call ${root}: a conference adds no pop`,
         };

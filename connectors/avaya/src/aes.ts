@@ -172,7 +172,6 @@ export async function mapAes(
       holding: numberOf(e.holdingDevice),
       transferring: numberOf(e.transferringDevice),
       transferredTo: numberOf(e.transferredToDevice),
-      conferencing: numberOf(e.conferencingDevice),
       added: numberOf(e.addedParty),
       primaryOldCall: callOf(e, 'primaryOldCall'),
       secondaryOldCall: callOf(e, 'secondaryOldCall'),
