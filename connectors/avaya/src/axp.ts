@@ -231,7 +231,9 @@ async function mapOne(
   state: MapContext['state'],
 ): Promise<Draft | Ignored> {
   if (!event.type) return ignore(`no AXP event name found (looked for ${NAMES.type.join(', ')})`);
-  const lifecycle = AXP_LIFECYCLE[event.type];
+  const mapped = AXP_LIFECYCLE[event.type];
+  // An agent removed because they transferred the engagement passed it on: transferred, not ended.
+  const lifecycle = mapped === 'ended' && event.leg === 'transfer' ? 'transferred' : mapped;
   if (!lifecycle) {
     return ignore(
       `AXP event ${event.type} is not one this connector maps (engagement events without an agent, such as InboundEngagementCreated, carry nothing to pop)`,
