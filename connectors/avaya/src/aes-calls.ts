@@ -73,14 +73,9 @@ function related(record: CallRecord | undefined, id: string | undefined): Placem
   return { props, ...(record.outbound ? { ani: record.ani, dnis: null, outbound: true } : {}) };
 }
 
-function pop(
-  leg: Leg,
-  root: string,
-  id: string | undefined,
-  ani: string | undefined,
-  outbound = false,
-): Placement {
-  const props: Props = legProps(leg, root !== id || leg !== 'primary' ? root : undefined);
+/** A pop's props: its leg, the call's first leg when an earlier event named it (never a guess). */
+function pop(leg: Leg, root: string | undefined, ani: string | undefined, outbound = false): Placement {
+  const props: Props = legProps(leg, root);
   if (outbound) props[PROP.direction] = 'outbound';
   return { props, ...(ani ? { ani } : {}), ...(outbound ? { dnis: null, outbound } : {}) };
 }
@@ -147,10 +142,10 @@ export async function placeEvent(v: CallView, state: StateStore): Promise<Placed
           ignored: `OriginatedEvent: ${v.party} calls station ${v.called}, an internal call: only the station called is offered it`,
         };
       await put(id, { root: id, leg: 'primary', ani: v.called, outbound: true });
-      await state.set(atKey(v.party, id), { leg: 'primary', root: id, ani: v.called }, TTL_MS);
+      await state.set(atKey(v.party, id), { leg: 'primary', root: id, known: true, ani: v.called }, TTL_MS);
       if (!(await claim(id, 'offered')))
         return { ignored: `OriginatedEvent: call ${id} was offered to ${v.party} before` };
-      return pop('primary', id, id, v.called, true);
+      return pop('primary', undefined, v.called, true);
     }
     case 'DeliveredEvent':
     case 'EstablishedEvent': {
@@ -164,9 +159,9 @@ export async function placeEvent(v: CallView, state: StateStore): Promise<Placed
           };
         if (!(await claim(record.root, lifecycle)))
           return { ignored: `EstablishedEvent: call ${record.root} was answered for ${v.party} before` };
-        return pop('primary', record.root, id, record.ani, true);
+        return pop('primary', undefined, record.ani, true);
       }
-      let at = await state.get<{ leg: Leg; root: string; ani?: string }>(atKey(v.party, id));
+      let at = await state.get<{ leg: Leg; root: string; known: boolean; ani?: string }>(atKey(v.party, id));
       if (!at) {
         const pending = await state.get<{ root: string; ani?: string }>(transferKey(v.party));
         const fromRecord = record && record.leg !== 'primary' ? record.leg : undefined;
@@ -174,7 +169,7 @@ export async function placeEvent(v: CallView, state: StateStore): Promise<Placed
         const root = record?.root ?? pending?.root ?? id;
         const ani =
           leg === 'primary' ? (record?.ani ?? v.calling) : (record?.ani ?? pending?.ani ?? v.calling);
-        at = { leg, root, ...(ani ? { ani } : {}) };
+        at = { leg, root, known: Boolean(record ?? pending), ...(ani ? { ani } : {}) };
         if (!record)
           await put(id, { root, leg, ...(ani ? { ani } : {}), ...(v.called ? { dnis: v.called } : {}) });
         if (pending) await state.delete(transferKey(v.party));
@@ -185,7 +180,7 @@ export async function placeEvent(v: CallView, state: StateStore): Promise<Placed
           ignored: `${v.eventType}: call ${at.root} was ${lifecycle} to ${v.party} before (one pop per agent per call)`,
         };
       return {
-        ...pop(at.leg, at.root, id, at.ani, record?.outbound),
+        ...pop(at.leg, at.known ? at.root : undefined, at.ani, record?.outbound),
         ...(record?.dnis ? { dnis: record.dnis } : {}),
       };
     }
@@ -220,7 +215,7 @@ export async function placeEvent(v: CallView, state: StateStore): Promise<Placed
       if (!v.added || v.added !== v.station)
         return { ignored: `ConferencedEvent: ${v.added ?? 'a party'} joins call ${root}, not ${v.party}` };
       await claim(root, 'answered');
-      return pop('conference', root, id, old?.ani);
+      return pop('conference', old ? root : undefined, old?.ani);
     }
     default:
       return related(record, id);

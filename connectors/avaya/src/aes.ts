@@ -102,7 +102,21 @@ const KNOWN = new Set<string>(Object.keys(event.shape));
 
 /** Checks one event against the bridge contract; the built-in DMCC session's events go through it too. */
 export const parseAesEvent = (value: unknown): AesEvent =>
-  parseWith(event, value, 'AES bridge event') as AesEvent;
+  parseWith(event, withOpenConnectNames(value), 'AES bridge event') as AesEvent;
+
+/**
+ * A bridge's author picks the field names: OpenConnect's own `agentid` and `event` are accepted beside the
+ * contract's `agentId` and `eventType` (the contract's name wins when both are sent).
+ */
+function withOpenConnectNames(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const { agentid, event: name, ...rest } = value as Record<string, unknown>;
+  return {
+    ...(agentid !== undefined ? { agentId: agentid } : {}),
+    ...(name !== undefined ? { eventType: name } : {}),
+    ...rest,
+  };
+}
 
 /** DMCC device ids look like `4001:CM1:0.0.0.0:0`; the number is what the directory and the CRM know. */
 export const deviceNumber = (id: string) => id.split(':')[0]!;
@@ -221,7 +235,8 @@ export async function mapAes(
 
 /** A bridge body: a JSON object whose eventType is a CSTA event name (they all end in "Event"). */
 export const looksLikeAes = detectJson((value) => {
-  const eventType = (value as { eventType?: unknown } | null)?.eventType;
+  const body = value as { eventType?: unknown; event?: unknown } | null;
+  const eventType = body?.eventType ?? body?.event;
   return typeof eventType === 'string' && /^[A-Z][A-Za-z]*Event$/.test(eventType);
 });
 
