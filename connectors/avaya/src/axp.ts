@@ -11,7 +11,6 @@ import {
   ignore,
   isIgnored,
   type Leg,
-  legProps,
   type MapContext,
   type MapResult,
   normaliseChannel,
@@ -24,6 +23,7 @@ import {
 } from '@openconnect/core';
 import { z } from 'zod';
 import { AXP_LIFECYCLE } from './axp-events.js';
+import { legOf, placeAgent } from './axp-legs.js';
 import { AXP_AUTH_TOKEN_HEADER, type AvayaConfig } from './config.js';
 import { findLeaf, type Leaf, leaves, pathKey } from './json-leaves.js';
 
@@ -103,13 +103,6 @@ export interface AxpEvent {
   parentId?: string;
   props: Props;
 }
-
-const LEG_WORDS: readonly [RegExp, Leg][] = [
-  [/consult/i, 'consult'],
-  [/transfer/i, 'transfer'],
-  [/conferenc/i, 'conference'],
-];
-const legOf = (text: string): Leg | undefined => LEG_WORDS.find(([word]) => word.test(text))?.[1];
 
 const object = z.record(z.string(), z.unknown());
 const body = z.union([
@@ -208,17 +201,20 @@ function contextProps(all: Leaf[], used: Set<string>): Props {
   return out;
 }
 
-const TTL_MS = 4 * 3_600_000;
 const POPS = new Set(['offered', 'answered']);
 
 export async function mapAxp(
   events: AxpEvent[],
-  { directory, state }: Pick<MapContext, 'directory' | 'state'>,
+  {
+    directory,
+    state,
+    config,
+  }: Pick<MapContext<Pick<AvayaConfig, 'axpUnmarkedLeg'>>, 'directory' | 'state' | 'config'>,
 ): Promise<MapResult> {
   const drafts: Draft[] = [];
   const reasons: string[] = [];
   for (const event of events) {
-    const result = await mapOne(event, directory, state);
+    const result = await mapOne(event, directory, state, config.axpUnmarkedLeg);
     if ('ignored' in result) reasons.push(result.ignored);
     else drafts.push(result);
   }
@@ -229,6 +225,7 @@ async function mapOne(
   event: AxpEvent,
   directory: MapContext['directory'],
   state: MapContext['state'],
+  unmarked: AvayaConfig['axpUnmarkedLeg'],
 ): Promise<Draft | Ignored> {
   if (!event.type) return ignore(`no AXP event name found (looked for ${NAMES.type.join(', ')})`);
   const mapped = AXP_LIFECYCLE[event.type];
@@ -245,7 +242,7 @@ async function mapOne(
   const agentid = login ?? event.agentId;
   let leg: Props = {};
   if (POPS.has(lifecycle)) {
-    const placed = await placeAgent(event, agentid, lifecycle, state);
+    const placed = await placeAgent(event, agentid, lifecycle, state, unmarked);
     if (isIgnored(placed)) return placed;
     leg = placed;
   } else if (event.parentId) leg = { [PROP.parentInteractionId]: event.parentId };
@@ -262,35 +259,6 @@ async function mapOne(
       ...event.props,
     },
   };
-}
-
-/**
- * The leg of an agent's offer or answer. An AXP engagement is the customer's whole interaction: an agent
- * invited to an engagement another agent was offered before joins a transfer leg unless the event says it is a
- * consult or conference (the field naming why is a belief, see NAMES.leg). One offered and one answered per
- * agent per engagement: a conference re-adding an agent already on it pops nothing.
- */
-async function placeAgent(
-  event: AxpEvent,
-  agentid: string,
-  lifecycle: string,
-  state: MapContext['state'],
-): Promise<Props | Ignored> {
-  const engagement = event.engagementId;
-  if (!engagement) return legProps(event.leg ?? 'primary', event.parentId);
-  const root = event.parentId ?? engagement;
-  const popKey = `axp:pop:${agentid}:${root}:${lifecycle}`;
-  if (await state.get(popKey))
-    return ignore(
-      `AXP event ${event.type}: engagement ${root} was ${lifecycle} to ${agentid} before (one pop per agent per engagement)`,
-    );
-  await state.set(popKey, true, TTL_MS);
-  const firstKey = `axp:first:${root}`;
-  const first = await state.get<string>(firstKey);
-  if (!first) await state.set(firstKey, agentid, TTL_MS);
-  const leg: Leg =
-    event.leg ?? (first && first !== agentid ? 'transfer' : event.parentId ? 'transfer' : 'primary');
-  return legProps(leg, leg === 'primary' ? undefined : root);
 }
 
 /** An AXP body: JSON whose event (or first event) is named in PascalCase without the CSTA "Event" suffix. */

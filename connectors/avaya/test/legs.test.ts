@@ -210,6 +210,44 @@ describe('axp legs, channels and agent state', () => {
     ]);
   });
 
+  it('puts that second agent on the leg axpUnmarkedLeg names instead, when set', async () => {
+    const options = { ...settings.options, axpUnmarkedLeg: 'conference' };
+    const rt = createRuntime(connector, { ...settings, options }, { state: createMemoryStateStore() });
+    await axp(rt, {
+      eventType: 'AgentParticipantInvited',
+      eventId: 'u-1',
+      engagement,
+      participant: { agentId: 'ag-7f3a91' },
+    });
+    const second = await axp(rt, {
+      eventType: 'AgentParticipantInvited',
+      eventId: 'u-2',
+      engagement,
+      participant: { agentId: 'ag-2c44d0' },
+    });
+    expect(props(second)).toEqual([
+      expect.objectContaining({ leg: 'conference', parentInteractionId: 'e-legs-1' }),
+    ]);
+  });
+
+  it('lets the reason an event gives win over axpUnmarkedLeg', async () => {
+    const options = { ...settings.options, axpUnmarkedLeg: 'conference' };
+    const rt = createRuntime(connector, { ...settings, options }, { state: createMemoryStateStore() });
+    await axp(rt, {
+      eventType: 'AgentParticipantInvited',
+      eventId: 'r-1',
+      engagement,
+      participant: { agentId: 'ag-7f3a91' },
+    });
+    const second = await axp(rt, {
+      eventType: 'AgentParticipantInvited',
+      eventId: 'r-2',
+      engagement,
+      participant: { agentId: 'ag-2c44d0', reason: 'CONSULT' },
+    });
+    expect(props(second)).toEqual([expect.objectContaining({ leg: 'consult' })]);
+  });
+
   it('reads previousState into previousAgentState', async () => {
     const outcome = await axp(runtime(), {
       eventType: 'AgentReady',
