@@ -187,7 +187,11 @@ export async function placeEvent(v: CallView, state: StateStore): Promise<Placed
     case 'TransferredEvent':
     case 'ConferencedEvent': {
       const old = (await get(v.primaryOldCall)) ?? (await get(v.secondaryOldCall)) ?? record;
-      const root = old?.root ?? v.primaryOldCall ?? id ?? '';
+      const root = old?.root ?? v.primaryOldCall ?? id;
+      if (!root)
+        return v.eventType === 'ConferencedEvent'
+          ? { ignored: 'ConferencedEvent names no call' }
+          : { props: {} };
       const leg: Leg = v.eventType === 'TransferredEvent' ? 'transfer' : 'conference';
       const carried = {
         root,

@@ -294,3 +294,24 @@ describe('axp legs, channels and agent state', () => {
     ]);
   });
 });
+
+describe('aes events that name no call', () => {
+  it('passes a TransferredEvent without any call id on as transferred, naming no parent', async () => {
+    const outcome = await aes(runtime(), {
+      eventType: 'TransferredEvent',
+      agentId: 'jdoe',
+      transferredToDevice: '4002',
+    });
+    const [first] = props(outcome) as Record<string, unknown>[];
+    expect(first).toMatchObject({ nativeEvent: 'TransferredEvent', transferredToDevice: '4002' });
+    expect(first).not.toHaveProperty('parentInteractionId');
+  });
+
+  it('ignores a ConferencedEvent without any call id, saying so', async () => {
+    expect(
+      reason(
+        await aes(runtime(), { eventType: 'ConferencedEvent', monitoredDevice: '4003', addedParty: '4003' }),
+      ),
+    ).toBe('ConferencedEvent names no call');
+  });
+});
