@@ -167,8 +167,7 @@ export async function placeEvent(v: CallView, state: StateStore): Promise<Placed
         const fromRecord = record && record.leg !== 'primary' ? record.leg : undefined;
         const leg = CAUSE_LEG[v.cause ?? ''] ?? fromRecord ?? (pending ? 'transfer' : 'primary');
         const root = record?.root ?? pending?.root ?? id;
-        const ani =
-          leg === 'primary' ? (record?.ani ?? v.calling) : (record?.ani ?? pending?.ani ?? v.calling);
+        const ani = record?.ani ?? pending?.ani ?? v.calling;
         at = { leg, root, known: Boolean(record ?? pending), ...(ani ? { ani } : {}) };
         if (!record)
           await put(id, { root, leg, ...(ani ? { ani } : {}), ...(v.called ? { dnis: v.called } : {}) });
@@ -186,6 +185,11 @@ export async function placeEvent(v: CallView, state: StateStore): Promise<Placed
     }
     case 'TransferredEvent':
     case 'ConferencedEvent': {
+      // The call this party held is merged away: its next call out is not a consult of it.
+      const held = await state.get(heldKey(v.party));
+      if (held !== undefined && [v.primaryOldCall, v.secondaryOldCall, id].includes(held as string)) {
+        await state.delete(heldKey(v.party));
+      }
       const old = (await get(v.primaryOldCall)) ?? (await get(v.secondaryOldCall)) ?? record;
       const root = old?.root ?? v.primaryOldCall ?? id;
       if (!root)

@@ -315,3 +315,33 @@ describe('aes events that name no call', () => {
     ).toBe('ConferencedEvent names no call');
   });
 });
+
+describe('aes after a consult', () => {
+  it("forgets the held call once A's TransferredEvent merges it: A's next call out is outbound, not a consult", async () => {
+    const rt = runtime();
+    await aes(rt, {
+      eventType: 'HeldEvent',
+      monitoredDevice: '4001',
+      holdingDevice: '4001',
+      heldConnection: { callID: '1901' },
+    });
+    await aes(rt, {
+      eventType: 'TransferredEvent',
+      monitoredDevice: '4001',
+      primaryOldCall: { callID: '1901' },
+      secondaryOldCall: { callID: '1902' },
+      transferringDevice: '4001',
+      transferredToDevice: '4002',
+    });
+    const next = await aes(rt, {
+      eventType: 'OriginatedEvent',
+      monitoredDevice: '4001',
+      callingDevice: '4001',
+      calledDevice: '5551239999',
+      originatedConnection: { callID: '1903' },
+    });
+    expect(props(next)).toEqual([
+      expect.objectContaining({ leg: 'primary', direction: 'outbound', ani: '5551239999' }),
+    ]);
+  });
+});
