@@ -345,3 +345,13 @@ describe('aes after a consult', () => {
     ]);
   });
 });
+
+describe('axp field names', () => {
+  it("accepts OpenConnect's own names agentid and event for the agent and the event name", async () => {
+    const outcome = await axp(runtime(), { event: 'AgentReady', eventId: 'n-1', agentid: 'ag-7f3a91' });
+    expect(
+      outcome.kind === 'accepted' &&
+        outcome.messages.map((m) => [m.agentid, m.lifecycle, m.props.agentState]),
+    ).toEqual([['jdoe', 'agent_state', 'Ready']]);
+  });
+});
