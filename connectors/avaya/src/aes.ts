@@ -208,6 +208,8 @@ export async function mapAes(
     props: {
       [PROP.nativeEvent]: e.eventType,
       [PROP.platform]: PLATFORM,
+      // Communication Manager calls are voice; agent events belong to no interaction.
+      ...(lifecycle !== 'agent_state' ? { [PROP.channel]: 'voice' } : {}),
       ...(id ? { [PROP.interactionId]: id } : {}),
       ...(ani ? { [PROP.ani]: ani } : {}),
       ...(dnis ? { [PROP.dnis]: dnis } : {}),

@@ -1,44 +1,17 @@
-// Call legs, channels and the Avaya quirks behind them, one behaviour per test (the call-shape fixtures play
-// whole calls; these pin the single rules those calls rely on).
+// AES call legs and the CSTA quirks behind them, one behaviour per test (the call-shape fixtures play whole
+// calls; these pin the single rules those calls rely on).
 import {
   createMemoryStateStore,
   createRuntime,
   handleFrame,
   handleRequest,
-  type Outcome,
   toInboundRequest,
 } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
 import { dmcc } from './dmcc-helpers.js';
-import { AXP_TOKEN, BRIDGE_TOKEN, settings } from './settings.js';
-
-const runtime = () => createRuntime(connector, settings, { state: createMemoryStateStore() });
-type Runtime = ReturnType<typeof runtime>;
-
-const aes = (rt: Runtime, body: Record<string, unknown>) =>
-  handleRequest(
-    rt,
-    toInboundRequest({
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${BRIDGE_TOKEN}` },
-      body,
-    }),
-    'aes',
-  );
-const axp = (rt: Runtime, body: Record<string, unknown>) =>
-  handleRequest(
-    rt,
-    toInboundRequest({
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'auth-token': AXP_TOKEN },
-      body,
-    }),
-    'axp',
-  );
-const props = (outcome: Outcome) =>
-  outcome.kind === 'accepted' ? outcome.messages.map((m) => m.props) : outcome;
-const reason = (outcome: Outcome) => (outcome.kind === 'ignored' ? outcome.reason : outcome.kind);
+import { aes, props, reason, runtime } from './leg-helpers.js';
+import { BRIDGE_TOKEN, settings } from './settings.js';
 
 const NS = 'http://www.ecma-international.org/standards/ecma-323/csta/ed3';
 const device = (tag: string, n: string) =>
@@ -183,118 +156,6 @@ describe('aes-dmcc legs', () => {
   });
 });
 
-describe('axp legs, channels and agent state', () => {
-  const engagement = {
-    engagementId: 'e-legs-1',
-    channel: 'VOICE',
-    direction: 'INBOUND',
-    customer: { address: '+15551230001' },
-  };
-
-  it('puts a second agent invited to an engagement without a reason on leg transfer, the engagement as parent', async () => {
-    const rt = runtime();
-    await axp(rt, {
-      eventType: 'AgentParticipantInvited',
-      eventId: 'x-1',
-      engagement,
-      participant: { agentId: 'ag-7f3a91' },
-    });
-    const second = await axp(rt, {
-      eventType: 'AgentParticipantInvited',
-      eventId: 'x-2',
-      engagement,
-      participant: { agentId: 'ag-2c44d0' },
-    });
-    expect(props(second)).toEqual([
-      expect.objectContaining({ leg: 'transfer', parentInteractionId: 'e-legs-1' }),
-    ]);
-  });
-
-  it('puts that second agent on the leg axpUnmarkedLeg names instead, when set', async () => {
-    const options = { ...settings.options, axpUnmarkedLeg: 'conference' };
-    const rt = createRuntime(connector, { ...settings, options }, { state: createMemoryStateStore() });
-    await axp(rt, {
-      eventType: 'AgentParticipantInvited',
-      eventId: 'u-1',
-      engagement,
-      participant: { agentId: 'ag-7f3a91' },
-    });
-    const second = await axp(rt, {
-      eventType: 'AgentParticipantInvited',
-      eventId: 'u-2',
-      engagement,
-      participant: { agentId: 'ag-2c44d0' },
-    });
-    expect(props(second)).toEqual([
-      expect.objectContaining({ leg: 'conference', parentInteractionId: 'e-legs-1' }),
-    ]);
-  });
-
-  it('lets the reason an event gives win over axpUnmarkedLeg', async () => {
-    const options = { ...settings.options, axpUnmarkedLeg: 'conference' };
-    const rt = createRuntime(connector, { ...settings, options }, { state: createMemoryStateStore() });
-    await axp(rt, {
-      eventType: 'AgentParticipantInvited',
-      eventId: 'r-1',
-      engagement,
-      participant: { agentId: 'ag-7f3a91' },
-    });
-    const second = await axp(rt, {
-      eventType: 'AgentParticipantInvited',
-      eventId: 'r-2',
-      engagement,
-      participant: { agentId: 'ag-2c44d0', reason: 'CONSULT' },
-    });
-    expect(props(second)).toEqual([expect.objectContaining({ leg: 'consult' })]);
-  });
-
-  it('reads previousState into previousAgentState', async () => {
-    const outcome = await axp(runtime(), {
-      eventType: 'AgentReady',
-      eventId: 's-1',
-      agentId: 'ag-7f3a91',
-      previousState: 'NOT_READY',
-    });
-    expect(props(outcome)).toEqual([
-      expect.objectContaining({ agentState: 'Ready', previousAgentState: 'NOT_READY' }),
-    ]);
-  });
-
-  it.each([
-    ['WebChat', 'chat'],
-    ['E-Mail', 'email'],
-    ['WHATSAPP', 'messaging'],
-    ['SMS', 'sms'],
-  ])('normalises the channel %s to %s', async (word, channel) => {
-    const outcome = await axp(runtime(), {
-      eventType: 'AgentParticipantAdded',
-      eventId: `c-${word}`,
-      agentId: 'ag-7f3a91',
-      engagementId: 'e-ch',
-      channel: word,
-    });
-    expect(props(outcome)).toEqual([expect.objectContaining({ channel })]);
-  });
-
-  it('takes ani from the number dialed and dnis from the caller id on an outbound engagement', async () => {
-    const outbound = {
-      engagementId: 'e-out',
-      direction: 'OUTBOUND',
-      callingNumber: '+18005550100',
-      dialedNumber: '+15551239999',
-    };
-    const outcome = await axp(runtime(), {
-      eventType: 'AgentParticipantAdded',
-      eventId: 'o-1',
-      agentId: 'ag-7f3a91',
-      engagement: outbound,
-    });
-    expect(props(outcome)).toEqual([
-      expect.objectContaining({ direction: 'outbound', ani: '+15551239999', dnis: '+18005550100' }),
-    ]);
-  });
-});
-
 describe('aes events that name no call', () => {
   it('passes a TransferredEvent without any call id on as transferred, naming no parent', async () => {
     const outcome = await aes(runtime(), {
@@ -343,15 +204,5 @@ describe('aes after a consult', () => {
     expect(props(next)).toEqual([
       expect.objectContaining({ leg: 'primary', direction: 'outbound', ani: '5551239999' }),
     ]);
-  });
-});
-
-describe('axp field names', () => {
-  it("accepts OpenConnect's own names agentid and event for the agent and the event name", async () => {
-    const outcome = await axp(runtime(), { event: 'AgentReady', eventId: 'n-1', agentid: 'ag-7f3a91' });
-    expect(
-      outcome.kind === 'accepted' &&
-        outcome.messages.map((m) => [m.agentid, m.lifecycle, m.props.agentState]),
-    ).toEqual([['jdoe', 'agent_state', 'Ready']]);
   });
 });
