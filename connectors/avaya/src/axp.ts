@@ -6,9 +6,14 @@ import {
   defineSource,
   detectJson,
   flattenProps,
+  type Ignored,
   type InboundRequest,
   ignore,
+  isIgnored,
+  type Leg,
+  type MapContext,
   type MapResult,
+  normaliseChannel,
   normaliseDirection,
   PROP,
   type Props,
@@ -18,6 +23,7 @@ import {
 } from '@openconnect/core';
 import { z } from 'zod';
 import { AXP_LIFECYCLE } from './axp-events.js';
+import { legOf, placeAgent } from './axp-legs.js';
 import { AXP_AUTH_TOKEN_HEADER, type AvayaConfig } from './config.js';
 import { findLeaf, type Leaf, leaves, pathKey } from './json-leaves.js';
 
@@ -27,10 +33,53 @@ export const PLATFORM = 'Avaya Experience Platform';
 const NAMES = {
   type: ['eventType', 'eventName', 'notificationType', 'type', 'event', 'name'],
   eventId: ['eventId', 'notificationId', 'messageId', 'id'],
-  engagement: ['engagementId', 'engagement.id', 'engagement.engagementId', 'interactionId', 'dialogId', 'workRequestId'],
+  engagement: [
+    'engagementId',
+    'engagement.id',
+    'engagement.engagementId',
+    'interactionId',
+    'dialogId',
+    'workRequestId',
+  ],
   agent: ['agentId', 'agent.id', 'agent.agentId', 'agentLoginId', 'loginId', 'agentHandle', 'agent.handle'],
-  ani: ['ani', 'callingNumber', 'callingAddress', 'customerAddress', 'originatingAddress', 'fromAddress', 'customer.address', 'customer.phoneNumber', 'customerIdentifier', 'from'],
-  dnis: ['dnis', 'dialledNumber', 'dialedNumber', 'calledNumber', 'calledAddress', 'destinationAddress', 'to'],
+  ani: [
+    'ani',
+    'callingNumber',
+    'callingAddress',
+    'customerAddress',
+    'originatingAddress',
+    'fromAddress',
+    'customer.address',
+    'customer.phoneNumber',
+    'customerIdentifier',
+    'from',
+  ],
+  dnis: [
+    'dnis',
+    'dialledNumber',
+    'dialedNumber',
+    'calledNumber',
+    'calledAddress',
+    'destinationAddress',
+    'to',
+  ],
+  // Outbound, the customer is the number dialed and the contact center the caller.
+  customer: ['customerAddress', 'customer.address', 'customer.phoneNumber', 'customerIdentifier'],
+  caller: ['callingNumber', 'callingAddress', 'originatingAddress', 'fromAddress', 'from', 'ani'],
+  // Why a participant joins: a value naming a transfer, consult or conference marks the leg (belief).
+  leg: [
+    'participantReason',
+    'inviteReason',
+    'joinReason',
+    'addReason',
+    'reason',
+    'participantRole',
+    'role',
+    'leg',
+  ],
+  parent: ['parentEngagementId', 'originalEngagementId', 'initialEngagementId', 'relatedEngagementId'],
+  time: ['eventTime', 'eventTimestamp', 'timestamp', 'occurredAt', 'time'],
+  previousState: ['previousState', 'previousAgentState', 'previousStatus', 'oldState', 'fromState'],
   queue: ['queueName', 'queue.name', 'queue', 'routingPointName', 'serviceName', 'skillName'],
   queueId: ['queueId', 'queue.id', 'queue.queueId'],
   channel: ['channel', 'channelType', 'channelId', 'mediaType'],
@@ -48,6 +97,10 @@ export interface AxpEvent {
   eventId?: string;
   engagementId?: string;
   agentId?: string;
+  /** The leg a participant joins on, when the event says why it joins. */
+  leg?: Leg;
+  /** The engagement a transfer or consult leg belongs to, when the event names another one. */
+  parentId?: string;
   props: Props;
 }
 
@@ -61,7 +114,11 @@ const body = z.union([
 /** A webhook body is one event, an array of events or `{events: [...]}` (which one AXP sends is unconfirmed). */
 export function parseAxp(req: InboundRequest): AxpEvent[] {
   const parsed = parseWith(body, parseJson(req), 'AXP notification');
-  const list = Array.isArray(parsed) ? parsed : Array.isArray(parsed.events) ? (parsed.events as Record<string, unknown>[]) : [parsed];
+  const list = Array.isArray(parsed)
+    ? parsed
+    : Array.isArray(parsed.events)
+      ? (parsed.events as Record<string, unknown>[])
+      : [parsed];
   return list.map(readEvent);
 }
 
@@ -82,13 +139,23 @@ function readEvent(raw: Record<string, unknown>): AxpEvent {
   const set = (prop: string, value: string | undefined) => {
     if (value !== undefined) canonical[prop] = value;
   };
-  set(PROP.ani, take(NAMES.ani));
-  set(PROP.dnis, take(NAMES.dnis));
+  const direction = take(NAMES.direction);
+  const outbound = normaliseDirection(direction) === 'outbound';
+  set(PROP.direction, normaliseDirection(direction) ?? direction);
+  if (outbound) {
+    set(PROP.ani, take(NAMES.customer) ?? take(NAMES.dnis));
+    set(PROP.dnis, take(NAMES.caller));
+  } else {
+    set(PROP.ani, take(NAMES.ani));
+    set(PROP.dnis, take(NAMES.dnis));
+  }
   set(PROP.queue, take(NAMES.queue));
   set(PROP.queueId, take(NAMES.queueId));
-  set(PROP.channel, take(NAMES.channel)?.toLowerCase());
-  const direction = take(NAMES.direction);
-  set(PROP.direction, normaliseDirection(direction) ?? direction);
+  set(PROP.channel, normaliseChannel(take(NAMES.channel)));
+  const legWord = take(NAMES.leg, { accept: (text) => legOf(text) !== undefined });
+  const parentId = take(NAMES.parent);
+  set(PROP.eventTime, take(NAMES.time, { maxDepth: 2 }));
+  set(PROP.previousAgentState, take(NAMES.previousState));
   set(PROP.customerName, take(NAMES.customerName));
   const context = contextProps(all, used);
   const rest: Props = {};
@@ -98,6 +165,8 @@ function readEvent(raw: Record<string, unknown>): AxpEvent {
     ...(eventId ? { eventId } : {}),
     ...(engagementId ? { engagementId } : {}),
     ...(agentId ? { agentId } : {}),
+    ...(legWord ? { leg: legOf(legWord)! } : {}),
+    ...(parentId ? { parentId } : {}),
     props: { ...canonical, ...context, ...rest },
   };
 }
@@ -132,32 +201,59 @@ function contextProps(all: Leaf[], used: Set<string>): Props {
   return out;
 }
 
-export function mapAxp(events: AxpEvent[], directory: { get(id: string): string | undefined }): MapResult {
+const POPS = new Set(['offered', 'answered']);
+
+export async function mapAxp(
+  events: AxpEvent[],
+  {
+    directory,
+    state,
+    config,
+  }: Pick<MapContext<Pick<AvayaConfig, 'axpUnmarkedLeg'>>, 'directory' | 'state' | 'config'>,
+): Promise<MapResult> {
   const drafts: Draft[] = [];
   const reasons: string[] = [];
   for (const event of events) {
-    const result = mapOne(event, directory);
+    const result = await mapOne(event, directory, state, config.axpUnmarkedLeg);
     if ('ignored' in result) reasons.push(result.ignored);
     else drafts.push(result);
   }
   return drafts.length ? drafts : ignore(reasons.join('; '));
 }
 
-function mapOne(event: AxpEvent, directory: { get(id: string): string | undefined }): Draft | { ignored: string } {
+async function mapOne(
+  event: AxpEvent,
+  directory: MapContext['directory'],
+  state: MapContext['state'],
+  unmarked: AvayaConfig['axpUnmarkedLeg'],
+): Promise<Draft | Ignored> {
   if (!event.type) return ignore(`no AXP event name found (looked for ${NAMES.type.join(', ')})`);
-  const lifecycle = AXP_LIFECYCLE[event.type];
+  const mapped = AXP_LIFECYCLE[event.type];
+  // An agent removed because they transferred the engagement passed it on: transferred, not ended.
+  const lifecycle = mapped === 'ended' && event.leg === 'transfer' ? 'transferred' : mapped;
   if (!lifecycle) {
-    return ignore(`AXP event ${event.type} is not one this connector maps (engagement events without an agent, such as InboundEngagementCreated, carry nothing to pop)`);
+    return ignore(
+      `AXP event ${event.type} is not one this connector maps (engagement events without an agent, such as InboundEngagementCreated, carry nothing to pop)`,
+    );
   }
-  if (!event.agentId) return ignore(`AXP event ${event.type} names no agent (looked for ${NAMES.agent.join(', ')})`);
+  if (!event.agentId)
+    return ignore(`AXP event ${event.type} names no agent (looked for ${NAMES.agent.join(', ')})`);
   const login = directory.get(event.agentId);
+  const agentid = login ?? event.agentId;
+  let leg: Props = {};
+  if (POPS.has(lifecycle)) {
+    const placed = await placeAgent(event, agentid, lifecycle, state, unmarked);
+    if (isIgnored(placed)) return placed;
+    leg = placed;
+  } else if (event.parentId) leg = { [PROP.parentInteractionId]: event.parentId };
   return {
-    agentid: login ?? event.agentId,
+    agentid,
     lifecycle,
     props: {
       [PROP.nativeEvent]: event.type,
       [PROP.platform]: PLATFORM,
       ...(event.engagementId ? { [PROP.interactionId]: event.engagementId } : {}),
+      ...leg,
       ...(lifecycle === 'agent_state' ? { [PROP.agentState]: event.type.replace(/^Agent/, '') } : {}),
       ...(login ? { [PROP.agentPlatformId]: event.agentId } : {}),
       ...event.props,
@@ -167,7 +263,9 @@ function mapOne(event: AxpEvent, directory: { get(id: string): string | undefine
 
 /** An AXP body: JSON whose event (or first event) is named in PascalCase without the CSTA "Event" suffix. */
 export const looksLikeAxp = detectJson((value) => {
-  const first = Array.isArray(value) ? value[0] : ((value as { events?: unknown[] } | null)?.events?.[0] ?? value);
+  const first = Array.isArray(value)
+    ? value[0]
+    : ((value as { events?: unknown[] } | null)?.events?.[0] ?? value);
   if (!first || typeof first !== 'object' || Array.isArray(first)) return false;
   const type = findLeaf(leaves(first), NAMES.type, { maxDepth: 2, accept: PASCAL });
   return !!type && !String(type.value).endsWith('Event');
@@ -188,5 +286,7 @@ export const axp = defineSource<AxpEvent[], AvayaConfig>({
   parse: parseAxp,
   // A retried batch carries the same ids, so their join identifies it; one id missing and there is none.
   eventId: (events) => (events.every((e) => e.eventId) ? events.map((e) => e.eventId).join('+') : undefined),
-  map: (events, { directory }) => mapAxp(events, directory),
+  // Legs and pops are read from earlier events: state follows the outbox, so a retried batch finds it as it was.
+  stateWrites: 'after-store',
+  map: (events, ctx) => mapAxp(events, ctx),
 });

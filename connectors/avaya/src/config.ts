@@ -71,6 +71,8 @@ export const config = z
       .min(1, 'axpEvents must name at least one event')
       .default([...AXP_MAPPED_EVENTS]),
     axpFamily: z.string().min(1).default('AGENT_ENGAGEMENT'),
+    /** The leg of a second agent's offer on an engagement whose event names no reason (a belief: transfer). */
+    axpUnmarkedLeg: z.enum(['transfer', 'consult', 'conference']).default('transfer'),
     /** How often the subscription's status is checked (an INACTIVE one is renewed at once). */
     axpCheckIntervalMs: z.number().int().min(50).max(3_600_000).default(60_000),
     axpTokenPath: pathTemplate('axpTokenPath').default(

@@ -5,6 +5,7 @@ import connector from '../src/index.js';
 import { DIRECTORY } from './dmcc-helpers.js';
 
 const DURATION_S = 2;
+// The call-shape fixtures play agents at three stations (A, B and a conference party).
 
 runSubscriptionConformance({
   connector,
@@ -15,7 +16,7 @@ runSubscriptionConformance({
     const emulator = await startDmccEmulator();
     return {
       settings: {
-        options: { ...emulator.options, aesExtensions: ['4001'], aesSessionDurationS: DURATION_S, aesRequestTimeoutMs: 1_000 },
+        options: { ...emulator.options, aesExtensions: ['4001', '4002', '4003'], aesSessionDurationS: DURATION_S, aesRequestTimeoutMs: 1_000 },
         directory: DIRECTORY,
       },
       push: async (frame) => {

@@ -15,7 +15,7 @@ import type { DmccEmulator, DmccEvent } from '../src/emulators/dmcc.js';
 import connector from '../src/index.js';
 
 export const dmcc = connector.subscriptions!.find((s) => s.id === 'aes-dmcc') as SubscriptionDefinition;
-export const DIRECTORY = { '4001': 'jdoe', '4002': 'asmith', '5001': 'jdoe' };
+export const DIRECTORY = { '4001': 'jdoe', '4002': 'asmith', '4003': 'bwong', '5001': 'jdoe' };
 
 /** A runtime whose aes-dmcc session points at the emulator, monitoring 4001 and 4002 with 2 s sessions. */
 export function dmccRuntime(emulator: DmccEmulator, options: Record<string, unknown> = {}, state?: StateStore): ConnectorRuntime {

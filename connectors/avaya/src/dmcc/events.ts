@@ -22,7 +22,16 @@ const frameSchema = z.object({
 });
 
 // The connection and device elements of the CSTA events the mapping reads (ECMA-323 names, as DMCC sends them).
-const CONNECTIONS = ['connection', 'establishedConnection', 'heldConnection', 'retrievedConnection', 'droppedConnection', 'primaryOldCall'];
+const CONNECTIONS = [
+  'connection',
+  'establishedConnection',
+  'heldConnection',
+  'retrievedConnection',
+  'droppedConnection',
+  'originatedConnection',
+  'primaryOldCall',
+  'secondaryOldCall',
+];
 const DEVICES = [
   'alertingDevice',
   'answeringDevice',
@@ -30,6 +39,9 @@ const DEVICES = [
   'retrievingDevice',
   'releasingDevice',
   'transferringDevice',
+  'transferredToDevice',
+  'conferencingDevice',
+  'addedParty',
   'callingDevice',
   'calledDevice',
   'lastRedirectionDevice',
@@ -41,9 +53,15 @@ const RENAMED: Record<string, string> = { TransferedEvent: 'TransferredEvent' };
 const deviceOf = (node: unknown) => text((node as Node | undefined)?.deviceIdentifier) ?? text(node);
 
 /** The bridge-contract event for one DMCC event (root element name ending in Event). */
-export function toBridgeEvent(message: Message, station: { monitoredDevice: string; agentId?: string }): Record<string, unknown> {
+export function toBridgeEvent(
+  message: Message,
+  station: { monitoredDevice: string; agentId?: string },
+): Record<string, unknown> {
   const { body } = message;
-  const out: Record<string, unknown> = { eventType: RENAMED[message.name] ?? message.name, monitoredDevice: station.monitoredDevice };
+  const out: Record<string, unknown> = {
+    eventType: RENAMED[message.name] ?? message.name,
+    monitoredDevice: station.monitoredDevice,
+  };
   const agentId = text(body.agentID) ?? station.agentId;
   if (agentId) out.agentId = agentId;
   for (const name of CONNECTIONS) {
@@ -65,7 +83,11 @@ export function toBridgeEvent(message: Message, station: { monitoredDevice: stri
   const uuiNode = find(extensions, 'userToUserInfo') ?? find(extensions, 'userInfo');
   const uui = text((uuiNode as Node | undefined)?.data) ?? text(uuiNode);
   if (ucid || split || uui)
-    out.privateData = { ...(ucid ? { ucid } : {}), ...(split ? { split } : {}), ...(uui ? { userToUserInfo: uui } : {}) };
+    out.privateData = {
+      ...(ucid ? { ucid } : {}),
+      ...(split ? { split } : {}),
+      ...(uui ? { userToUserInfo: uui } : {}),
+    };
   const vdn = deviceOf(find(body, 'distributingVDN'));
   if (vdn) out.distributingVDN = vdn;
   return out;

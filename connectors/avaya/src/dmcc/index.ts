@@ -18,4 +18,5 @@ export const aesDmcc = defineSubscription<AesEvent, AvayaConfig, unknown, DmccFr
   connect: holdDmccSession,
   parse: parseDmccFrame,
   map: aes.map,
+  stateWrites: aes.stateWrites,
 });
