@@ -36,6 +36,8 @@ export const detailBody = z.object({
   alertingDurationMs: count,
   externalContactId: optionalText,
   externalOrganizationId: optionalText,
+  /** A MESSAGE conversation's channel: sms, whatsapp, webmessaging, facebook... */
+  messageType: optionalText,
   attributes: z.record(text, text).nullish(),
 });
 export type DetailBody = z.output<typeof detailBody>;
@@ -97,6 +99,12 @@ export const callParticipant = z.object({
   attributes: z.record(text, text).nullish(),
   wrapup,
   wrapupRequired: z.boolean().nullish(),
+  /** A consult transfer's target participant names the participant being transferred (the customer). */
+  consultParticipantId: optionalText,
+  /** A supervisor's participant monitoring, coaching or barging in on another. */
+  monitoredParticipantId: optionalText,
+  coachedParticipantId: optionalText,
+  bargedParticipantId: optionalText,
   /** A messages participant's channel: sms, whatsapp, webmessaging... */
   type: optionalText,
   calls: mediaList,

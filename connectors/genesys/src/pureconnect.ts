@@ -107,7 +107,11 @@ export const pureconnect = defineSource<PureConnectRequest, GenesysConfig, Servi
   stateWrites: 'after-store',
   description: 'PureConnect ICWS queue and status messages forwarded by a relay',
   platforms: [PLATFORM],
-  ...tokenAuth<GenesysConfig>({ secret: 'pureconnectToken', in: [{ bearer: true }], setBy: 'set by the relay' }),
+  ...tokenAuth<GenesysConfig>({
+    secret: 'pureconnectToken',
+    in: [{ bearer: true }],
+    setBy: 'set by the relay',
+  }),
   detect: detectJson((body) =>
     (Array.isArray(body) ? body : [body]).some(
       (m) => isObject(m) && typeof m.__type === 'string' && m.__type.startsWith('urn:inin.com:'),
@@ -147,7 +151,12 @@ export const pureconnect = defineSource<PureConnectRequest, GenesysConfig, Servi
         }
         const removed = [
           ...(message.interactionsRemoved ?? []),
-          ...(await leftWhileAway(message, listed.map((i) => i.interactionId), relayAgent, ctx)),
+          ...(await leftWhileAway(
+            message,
+            listed.map((i) => i.interactionId),
+            relayAgent,
+            ctx,
+          )),
         ];
         for (const id of removed) {
           const result = await interactionRemoved(id, relayAgent, ctx);
@@ -169,7 +178,11 @@ const queueKey = (subscription: string) => `pureconnect:queue:${subscription}`;
  * a hang-up between two sessions still ends the call, once. Returns the ids that left.
  */
 async function leftWhileAway(
-  message: { subscriptionId?: string | null; isDelta?: boolean | null; interactionsRemoved?: string[] | null },
+  message: {
+    subscriptionId?: string | null;
+    isDelta?: boolean | null;
+    interactionsRemoved?: string[] | null;
+  },
   listed: string[],
   relayAgent: string | undefined,
   ctx: Ctx,

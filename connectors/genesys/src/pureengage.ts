@@ -119,7 +119,11 @@ export const pureengage = defineSource<PureEngageRequest, GenesysConfig, Service
   stateWrites: 'after-store',
   description: 'PureEngage Workspace API CallStateChanged and DnStateChanged messages forwarded by a relay',
   platforms: [PLATFORM],
-  ...tokenAuth<GenesysConfig>({ secret: 'pureengageToken', in: [{ bearer: true }], setBy: 'set by the relay' }),
+  ...tokenAuth<GenesysConfig>({
+    secret: 'pureengageToken',
+    in: [{ bearer: true }],
+    setBy: 'set by the relay',
+  }),
   // unwrap throws on a body that is no Workspace message: detectJson counts that as not ours.
   detect: detectJson((body) =>
     ['CallStateChanged', 'DnStateChanged', 'EventError'].includes(String(unwrap(body).data.messageType)),
