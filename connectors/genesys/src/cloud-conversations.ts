@@ -20,6 +20,7 @@ import {
   isAgent,
   isMonitor,
   isOver,
+  isoTime,
   messageChannel,
   snapshotLeg,
   userOf,
@@ -167,6 +168,8 @@ async function changeOf(
   await ctx.state.set(key, target, ctx.config.stateTtlMs);
   const lifecycle: Lifecycle = target === 'answered' && previous === 'held' ? 'resumed' : target;
   const props = await sideProps(event, side, userId, ctx);
+  const eventTime = momentOf(side, lifecycle);
+  if (eventTime) props[PROP.eventTime] = eventTime;
   if (lifecycle === 'offered' || lifecycle === 'answered') {
     // A participant's leg is fixed when it is first offered: a consult target stays a consult once the
     // consulting agent has left.
@@ -178,6 +181,15 @@ async function changeOf(
     Object.assign(props, cloudLegProps(leg, event.body.id));
   }
   return { draft: { agentid: agent.login, lifecycle, props } };
+}
+
+/** The platform's time of the moment, where the snapshot has one: connected, or disconnected/ended. */
+function momentOf(side: AgentSide, lifecycle: Lifecycle): string | undefined {
+  const { participant, entry } = side;
+  if (lifecycle === 'answered') return isoTime(entry?.connectedTime ?? participant.connectedTime);
+  if (lifecycle === 'ended' || lifecycle === 'completed')
+    return isoTime(entry?.disconnectedTime ?? participant.endTime);
+  return undefined;
 }
 
 /** The customer's address both ways: the caller inbound; outbound, the number dialed (their dnis). */

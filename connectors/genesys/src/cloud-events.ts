@@ -72,6 +72,8 @@ export const mediaEntry = z.object({
   other: address,
   wrapup,
   type: optionalText,
+  connectedTime: optionalText,
+  disconnectedTime: optionalText,
 });
 export type MediaEntry = z.output<typeof mediaEntry>;
 const mediaList = z.array(mediaEntry).nullish();
@@ -99,6 +101,8 @@ export const callParticipant = z.object({
   attributes: z.record(text, text).nullish(),
   wrapup,
   wrapupRequired: z.boolean().nullish(),
+  connectedTime: optionalText,
+  endTime: optionalText,
   /** A consult transfer's target participant names the participant being transferred (the customer). */
   consultParticipantId: optionalText,
   /** A supervisor's participant monitoring, coaching or barging in on another. */

@@ -84,15 +84,19 @@ export interface PureEngageRequest {
   headers: Record<string, string>;
 }
 
-/** Unwraps { agent, message } and the CometD envelope { channel, data } down to { messageType, ... }. */
+/** Unwraps { agent | agentid, message } and the CometD envelope { channel, data } down to { messageType, ... }. */
 function unwrap(body: unknown): { data: Record<string, unknown>; agent?: string } {
   let value = body;
   let agent: string | undefined;
   if (isObject(value) && 'message' in value && !('messageType' in value)) {
-    if (value.agent !== undefined && value.agent !== null && typeof value.agent !== 'string') {
-      throw new InputError('the wrapper field "agent" must be a string');
+    // The relay's own wrapper: `agent`, or OpenConnect's own name `agentid`.
+    for (const field of ['agent', 'agentid'] as const) {
+      const named = value[field];
+      if (named !== undefined && named !== null && typeof named !== 'string') {
+        throw new InputError(`the wrapper field "${field}" must be a string`);
+      }
+      agent ??= typeof named === 'string' && named.trim() ? named : undefined;
     }
-    agent = typeof value.agent === 'string' ? value.agent : undefined;
     value = value.message;
   }
   if (isObject(value) && isObject(value.data) && !('messageType' in value)) value = value.data;
