@@ -209,7 +209,7 @@ function customerNumbers(
   }
   const ani = participant.ani ?? customer?.ani ?? address;
   // Conversation.address is what the customer dialled, for an inbound call.
-  const inbound = (side.entry?.direction ?? participant.direction)?.toLowerCase() === 'inbound';
+  const inbound = (participant.direction ?? side.entry?.direction)?.toLowerCase() === 'inbound';
   const dnis = participant.dnis ?? customer?.dnis ?? (inbound ? body.address : undefined) ?? undefined;
   return { ...(ani ? { ani } : {}), ...(dnis ? { dnis } : {}) };
 }
