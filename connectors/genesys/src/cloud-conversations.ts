@@ -6,6 +6,7 @@ import {
   addVendorProps,
   type Draft,
   ignore,
+  type Leg,
   type Lifecycle,
   type MapContext,
   type MapResult,
@@ -14,6 +15,16 @@ import {
   type Props,
 } from '@openconnect/core';
 import { attributesKey, cloudAgent } from './cloud-agent.js';
+import {
+  cloudLegProps,
+  isAgent,
+  isMonitor,
+  isOver,
+  isoTime,
+  messageChannel,
+  snapshotLeg,
+  userOf,
+} from './cloud-legs.js';
 import type {
   CallConversation,
   CallParticipant,
@@ -33,29 +44,26 @@ const PLATFORM = 'Genesys Cloud';
 const CHANNEL: Record<CloudMedia, string> = {
   calls: 'voice',
   chats: 'chat',
-  messages: 'message',
+  messages: 'messaging',
   callbacks: 'callback',
   emails: 'email',
 };
 // Media whose customer address is a phone number (ani/dnis); a chat's or an email's is not.
 const NUMBERED = new Set<CloudMedia>(['calls', 'callbacks', 'messages']);
-const AGENT_PURPOSES = new Set(['agent', 'user']);
 const CUSTOMER_PURPOSES = new Set(['customer', 'external']);
-const ENDED = new Set(['disconnected', 'terminated']);
 
 /** One agent's side of a conversation: the participant and, in the queue topic, its media entry. */
-interface Leg {
+interface AgentSide {
   participant: CallParticipant;
   media: CloudMedia;
   /** The queue topic keeps state on the participant's media entry (calls[], chats[]...). */
   entry?: MediaEntry;
 }
 
-const userOf = (p: CallParticipant) => p.user?.id ?? p.userId ?? undefined;
-const isAgent = (p: CallParticipant) =>
-  AGENT_PURPOSES.has(p.purpose?.toLowerCase() ?? '') && Boolean(userOf(p));
-const stateOf = (leg: Leg) => (leg.participant.state ?? leg.entry?.state ?? undefined)?.toLowerCase();
-const isOver = (state: string | undefined) => ENDED.has(state ?? '');
+const stateOf = (side: AgentSide) =>
+  (side.participant.state ?? side.entry?.state ?? undefined)?.toLowerCase();
+/** Agents whose call this is: a supervisor monitoring, coaching or barging in is not offered it. */
+const isCallAgent = (p: CallParticipant) => isAgent(p) && !isMonitor(p);
 
 // A participant's state only moves forward (held and connected alternate; a new offer is a new
 // participant), so a snapshot that arrives late (a catch-up racing the socket) cannot pop an earlier moment.
@@ -72,7 +80,7 @@ export const participantStateKey = (conversationId: string, participantKey: stri
   `cloud:calls:${conversationId}:${participantKey}`;
 
 /** The lifecycle a participant state stands for; undefined for states that pop nothing (dialing...). */
-function lifecycleOf(leg: Leg): Lifecycle | undefined {
+function lifecycleOf(leg: AgentSide): Lifecycle | undefined {
   switch (stateOf(leg)) {
     case 'alerting':
     case 'offering':
@@ -88,7 +96,7 @@ function lifecycleOf(leg: Leg): Lifecycle | undefined {
 }
 
 /** The live media entry of a participant in one of the watched media (the last one, if all ended). */
-function queueLeg(participant: CallParticipant, media: readonly CloudMedia[]): Leg | undefined {
+function queueAgentSide(participant: CallParticipant, media: readonly CloudMedia[]): AgentSide | undefined {
   for (const medium of media) {
     const entries = participant[medium] ?? [];
     const entry = entries.findLast((e) => !isOver(e.state?.toLowerCase())) ?? entries.at(-1);
@@ -102,34 +110,34 @@ export async function mapUserConversation(event: UserEvent, ctx: Ctx): Promise<M
   if (!ctx.config.cloudNotifyMedia.includes(event.media))
     return ignore(`${event.topic}: ${event.media} are not in cloudNotifyMedia`);
   const participants = event.body.participants ?? [];
-  const agents = participants.filter(isAgent);
+  const agents = participants.filter(isCallAgent);
   const userId = event.userId ?? (new Set(agents.map(userOf)).size === 1 ? userOf(agents[0]!) : undefined);
   if (!userId)
     return ignore(`${event.topic}: the topic names no user and the conversation has no single agent`);
   const mine = agents.filter((p) => userOf(p) === userId);
-  const participant = mine.findLast((p) => !isOver(p.state?.toLowerCase())) ?? mine.at(-1);
+  const participant = mine.findLast((p) => !isOver(p.state)) ?? mine.at(-1);
   if (!participant)
     return ignore(`${event.topic}: user ${userId} has no agent participant in conversation ${event.body.id}`);
-  const leg: Leg = { participant, media: event.media };
-  const change = await changeOf(event, leg, userId, ctx, { firstSeenEnded: true });
+  const side: AgentSide = { participant, media: event.media };
+  const change = await changeOf(event, side, userId, ctx, { firstSeenEnded: true });
   return 'ignored' in change ? ignore(`${event.topic}: ${change.ignored}`) : change.draft;
 }
 
 /** v2.routing.queues.{id}.conversations: a message for each agent participant whose own state changed. */
 export async function mapQueueConversation(event: QueueEvent, ctx: Ctx): Promise<MapResult> {
-  const legs = (event.body.participants ?? [])
-    .filter(isAgent)
-    .map((p) => queueLeg(p, ctx.config.cloudNotifyMedia))
-    .filter((leg): leg is Leg => leg !== undefined);
-  if (!legs.length)
+  const sides = (event.body.participants ?? [])
+    .filter(isCallAgent)
+    .map((p) => queueAgentSide(p, ctx.config.cloudNotifyMedia))
+    .filter((side): side is AgentSide => side !== undefined);
+  if (!sides.length)
     return ignore(
       `${event.topic}: conversation ${event.body.id} has no agent participant in ${ctx.config.cloudNotifyMedia.join('/')} yet`,
     );
   const drafts: Draft[] = [];
   const reasons: string[] = [];
-  for (const leg of legs) {
+  for (const side of sides) {
     // The snapshot lists every earlier agent leg too: one first seen already over was popped before, or never.
-    const change = await changeOf(event, leg, userOf(leg.participant)!, ctx, { firstSeenEnded: false });
+    const change = await changeOf(event, side, userOf(side.participant)!, ctx, { firstSeenEnded: false });
     if ('draft' in change) drafts.push(change.draft);
     else reasons.push(change.ignored);
   }
@@ -140,14 +148,15 @@ type Change = { draft: Draft } | { ignored: string };
 
 async function changeOf(
   event: UserEvent | QueueEvent,
-  leg: Leg,
+  side: AgentSide,
   userId: string,
   ctx: Ctx,
   options: { firstSeenEnded: boolean },
 ): Promise<Change> {
-  const target = lifecycleOf(leg);
-  if (!target) return { ignored: `the state "${stateOf(leg) ?? ''}" of user ${userId} pops nothing` };
-  const key = participantStateKey(event.body.id, leg.participant.id ?? userId);
+  const target = lifecycleOf(side);
+  if (!target) return { ignored: `the state "${stateOf(side) ?? ''}" of user ${userId} pops nothing` };
+  const participantKey = side.participant.id ?? userId;
+  const key = participantStateKey(event.body.id, participantKey);
   const previous = await ctx.state.get<Lifecycle>(key);
   if (previous === target) return { ignored: `no change for user ${userId} (still ${target})` };
   if (previous && (STAGE[target] ?? 0) < (STAGE[previous] ?? 0))
@@ -158,41 +167,77 @@ async function changeOf(
   if ('ignored' in agent) return agent;
   await ctx.state.set(key, target, ctx.config.stateTtlMs);
   const lifecycle: Lifecycle = target === 'answered' && previous === 'held' ? 'resumed' : target;
-  return { draft: { agentid: agent.login, lifecycle, props: await legProps(event, leg, userId, ctx) } };
+  const props = await sideProps(event, side, userId, ctx);
+  const eventTime = momentOf(side, lifecycle);
+  if (eventTime) props[PROP.eventTime] = eventTime;
+  if (lifecycle === 'offered' || lifecycle === 'answered') {
+    // A participant's leg is fixed when it is first offered: a consult target stays a consult once the
+    // consulting agent has left.
+    const legKey = `cloud:leg:${event.body.id}:${participantKey}`;
+    const leg =
+      (await ctx.state.get<Leg>(legKey)) ??
+      snapshotLeg(event.body.participants ?? [], side.participant, side.media);
+    await ctx.state.set(legKey, leg, ctx.config.stateTtlMs);
+    Object.assign(props, cloudLegProps(leg, event.body.id));
+  }
+  return { draft: { agentid: agent.login, lifecycle, props } };
 }
 
-async function legProps(event: UserEvent | QueueEvent, leg: Leg, userId: string, ctx: Ctx): Promise<Props> {
+/** The platform's time of the moment, where the snapshot has one: connected, or disconnected/ended. */
+function momentOf(side: AgentSide, lifecycle: Lifecycle): string | undefined {
+  const { participant, entry } = side;
+  if (lifecycle === 'answered') return isoTime(entry?.connectedTime ?? participant.connectedTime);
+  if (lifecycle === 'ended' || lifecycle === 'completed')
+    return isoTime(entry?.disconnectedTime ?? participant.endTime);
+  return undefined;
+}
+
+/** The customer's address both ways: the caller inbound; outbound, the number dialed (their dnis). */
+function customerNumbers(
+  body: CallConversation,
+  side: AgentSide,
+  customer: CallParticipant | undefined,
+  outbound: boolean,
+): { ani?: string; dnis?: string } {
+  const { participant, media } = side;
+  const customerEntry = customer?.[media]?.at(-1);
+  const address = customer?.address ?? customerEntry?.self?.addressNormalized ?? undefined;
+  if (outbound) {
+    const ani = customer?.dnis ?? address ?? participant.dnis ?? undefined;
+    const dnis = customer?.ani ?? customerEntry?.other?.addressNormalized ?? undefined;
+    return { ...(ani ? { ani } : {}), ...(dnis ? { dnis } : {}) };
+  }
+  const ani = participant.ani ?? customer?.ani ?? address;
+  // Conversation.address is what the customer dialled, for an inbound call.
+  const inbound = (participant.direction ?? side.entry?.direction)?.toLowerCase() === 'inbound';
+  const dnis = participant.dnis ?? customer?.dnis ?? (inbound ? body.address : undefined) ?? undefined;
+  return { ...(ani ? { ani } : {}), ...(dnis ? { dnis } : {}) };
+}
+
+async function sideProps(
+  event: UserEvent | QueueEvent,
+  side: AgentSide,
+  userId: string,
+  ctx: Ctx,
+): Promise<Props> {
   const body: CallConversation = event.body;
   const participants = body.participants ?? [];
-  const { participant, entry, media } = leg;
+  const { participant, entry, media } = side;
   const customer = participants.find((p) => CUSTOMER_PURPOSES.has(p.purpose?.toLowerCase() ?? ''));
   const acd = participants.findLast((p) => p.purpose?.toLowerCase() === 'acd');
-  const direction = participant.direction ?? entry?.direction ?? undefined;
+  const direction = normaliseDirection(participant.direction ?? entry?.direction ?? undefined);
   const numbered = NUMBERED.has(media);
-  const customerEntry = customer?.[media]?.at(-1);
-  const ani = numbered
-    ? (participant.ani ??
-      customer?.ani ??
-      customer?.address ??
-      customerEntry?.self?.addressNormalized ??
-      undefined)
-    : undefined;
-  // Conversation.address is what the customer dialled, for an inbound call.
-  const dnis = numbered
-    ? (participant.dnis ??
-      customer?.dnis ??
-      (direction?.toLowerCase() === 'inbound' ? body.address : undefined) ??
-      undefined)
-    : undefined;
+  const { ani, dnis } = numbered ? customerNumbers(body, side, customer, direction === 'outbound') : {};
   const wrapup = participant.wrapup ?? entry?.wrapup;
+  const messageType = media === 'messages' ? (participant.type ?? entry?.type) : undefined;
   const props: Props = defined({
     [PROP.nativeEvent]: event.topic,
     [PROP.platform]: PLATFORM,
     [PROP.interactionId]: body.id,
     [PROP.ani]: ani ? plainNumber(ani) : undefined,
     [PROP.dnis]: dnis ? plainNumber(dnis) : undefined,
-    [PROP.direction]: normaliseDirection(direction),
-    [PROP.channel]: CHANNEL[media],
+    [PROP.direction]: direction,
+    [PROP.channel]: media === 'messages' ? messageChannel(messageType) : CHANNEL[media],
     [PROP.queueId]:
       participant.queue?.id ??
       participant.queueId ??
@@ -206,10 +251,11 @@ async function legProps(event: UserEvent | QueueEvent, leg: Leg, userId: string,
     aniRaw: ani,
     dnisRaw: dnis,
     customerAddress: numbered ? undefined : customer?.address,
-    messageType: media === 'messages' ? (participant.type ?? entry?.type) : undefined,
+    messageType,
     participantId: participant.id,
     participantState: participant.state ?? entry?.state,
     disconnectType: participant.disconnectType ?? entry?.disconnectType,
+    consultParticipantId: participant.consultParticipantId,
     wrapupNotes: wrapup?.notes,
   });
   const kept = (await ctx.state.get<Record<string, string>>(attributesKey(body.id))) ?? {};

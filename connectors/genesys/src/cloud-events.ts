@@ -36,6 +36,8 @@ export const detailBody = z.object({
   alertingDurationMs: count,
   externalContactId: optionalText,
   externalOrganizationId: optionalText,
+  /** A MESSAGE conversation's channel: sms, whatsapp, webmessaging, facebook... */
+  messageType: optionalText,
   attributes: z.record(text, text).nullish(),
 });
 export type DetailBody = z.output<typeof detailBody>;
@@ -70,6 +72,8 @@ export const mediaEntry = z.object({
   other: address,
   wrapup,
   type: optionalText,
+  connectedTime: optionalText,
+  disconnectedTime: optionalText,
 });
 export type MediaEntry = z.output<typeof mediaEntry>;
 const mediaList = z.array(mediaEntry).nullish();
@@ -97,6 +101,14 @@ export const callParticipant = z.object({
   attributes: z.record(text, text).nullish(),
   wrapup,
   wrapupRequired: z.boolean().nullish(),
+  connectedTime: optionalText,
+  endTime: optionalText,
+  /** A consult transfer's target participant names the participant being transferred (the customer). */
+  consultParticipantId: optionalText,
+  /** A supervisor's participant monitoring, coaching or barging in on another. */
+  monitoredParticipantId: optionalText,
+  coachedParticipantId: optionalText,
+  bargedParticipantId: optionalText,
   /** A messages participant's channel: sms, whatsapp, webmessaging... */
   type: optionalText,
   calls: mediaList,

@@ -7,6 +7,7 @@ import {
   detectJson,
   ignore,
   isLifecycle,
+  LEGS,
   type Lifecycle,
   parseJson,
   parseWith,
@@ -16,6 +17,7 @@ import {
 import { z } from 'zod';
 import { attributesKey, cloudAgent } from './cloud-agent.js';
 import { detailLifecycle, detailProps } from './cloud.js';
+import { cloudLegProps, detailLeg } from './cloud-legs.js';
 import { CLOUD_API_KEY_HEADER, type GenesysConfig } from './config.js';
 import { isObject } from './vendor-values.js';
 import type { Services } from './users-api.js';
@@ -28,8 +30,15 @@ export const workflowBody = z.object({
   conversationId: z.string().min(1, 'conversationId is required'),
   /** The agent's userId GUID (the trigger's eventBody.userId)... */
   userId: optionalText,
-  /** ...or the agent's login itself, when the workflow already knows it. */
+  /** ...or the agent's login itself, when the workflow already knows it (`agentid`, OpenConnect's name, too). */
   agent: optionalText,
+  agentid: optionalText,
+  /** The leg, when the workflow knows it (primary, transfer, consult, conference); else read from the agents seen. */
+  leg: z.enum(LEGS).nullish(),
+  /** The trigger's eventBody.eventTime (epoch ms) or an ISO time. */
+  eventTime: z.union([z.number().finite(), z.string()]).nullish(),
+  messageType: optionalText,
+  disconnectType: optionalText,
   /** Optional: makes a retried data action deliver once. */
   eventId: optionalText,
   ani: optionalText,
@@ -74,7 +83,7 @@ export const cloudWorkflow = defineSource<WorkflowBody, GenesysConfig, Services>
     if (CUSTOMER_TOPICS.has(word))
       return ignore(`${word} names no agent; trigger the workflow on user.start, user.end or acw`);
     const lifecycle: Lifecycle = detailLifecycle(word) ?? (isLifecycle(word) ? word : 'custom');
-    let agentid = body.agent?.trim();
+    let agentid = body.agent?.trim() || body.agentid?.trim();
     if (!agentid) {
       const agent = await cloudAgent(body.userId, ctx);
       if ('ignored' in agent) return ignore(`workflow event ${word}: ${agent.ignored}`);
@@ -83,6 +92,20 @@ export const cloudWorkflow = defineSource<WorkflowBody, GenesysConfig, Services>
     const kept = (await ctx.state.get<Record<string, string>>(attributesKey(body.conversationId))) ?? {};
     const props = detailProps(word, { ...body, attributes: null }, kept);
     if (body.queueName) props[PROP.queue] = body.queueName;
+    const pop = lifecycle === 'offered' || lifecycle === 'answered';
+    const over = lifecycle === 'ended' || lifecycle === 'wrapup' || lifecycle === 'completed';
+    if (pop || over) {
+      // The agents seen per conversation give the leg, as on the EventBridge path.
+      const seen = await detailLeg(
+        ctx.state,
+        ctx.config.stateTtlMs,
+        body.conversationId,
+        body.userId?.trim() || agentid,
+        pop ? 'user.start' : 'user.end',
+        body.disconnectType,
+      );
+      if (pop) Object.assign(props, cloudLegProps(body.leg ?? seen, body.conversationId));
+    }
     addVendorProps(props, Object.entries(body.attributes ?? {}), 'attributes');
     return { agentid, lifecycle, props, ...(lifecycle === 'custom' ? { event: word } : {}) };
   },

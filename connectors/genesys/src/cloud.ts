@@ -17,6 +17,7 @@ import {
 import { attributesKey, cloudAgent } from './cloud-agent.js';
 import { mapQueueConversation, mapUserConversation } from './cloud-conversations.js';
 import { type CloudEvent, type DetailBody, parseCloudRequest } from './cloud-events.js';
+import { cloudLegProps, detailChannel, detailLeg, isoTime } from './cloud-legs.js';
 import { CLOUD_API_KEY_HEADER, type GenesysConfig } from './config.js';
 import { defined, isObject, plainNumber } from './vendor-values.js';
 import type { Services } from './users-api.js';
@@ -84,7 +85,17 @@ async function mapDetail(event: Extract<CloudEvent, { kind: 'detail' }>, ctx: Ct
   const agent = await cloudAgent(body.userId, ctx);
   if ('ignored' in agent) return ignore(`${event.topic}: ${agent.ignored}`);
   const kept = (await ctx.state.get<Record<string, string>>(attributesKey(body.conversationId))) ?? {};
-  return { agentid: agent.login, lifecycle, props: detailProps(event.topic, body, kept) };
+  const props = detailProps(event.topic, body, kept);
+  const leg = await detailLeg(
+    ctx.state,
+    ctx.config.stateTtlMs,
+    body.conversationId,
+    body.userId!,
+    event.suffix,
+    body.disconnectType,
+  );
+  if (lifecycle === 'offered') Object.assign(props, cloudLegProps(leg, body.conversationId));
+  return { agentid: agent.login, lifecycle, props };
 }
 
 /** The props of a detail event; shared with the Process Automation source, whose body has the same names. */
@@ -93,19 +104,24 @@ export function detailProps(
   body: Partial<DetailBody>,
   kept: Record<string, string>,
 ): Props {
+  // Outbound, the detail event's ani is the caller id shown and its dnis the number dialed: the customer's.
+  const outbound = normaliseDirection(body.direction) === 'outbound';
+  const ani = (outbound ? body.dnis : body.ani) ?? undefined;
+  const dnis = (outbound ? body.ani : body.dnis) ?? undefined;
   const props: Props = defined({
     [PROP.nativeEvent]: nativeEvent,
     [PROP.platform]: PLATFORM,
     [PROP.interactionId]: body.conversationId,
-    [PROP.ani]: body.ani ? plainNumber(body.ani) : undefined,
-    [PROP.dnis]: body.dnis ? plainNumber(body.dnis) : undefined,
+    [PROP.ani]: ani ? plainNumber(ani) : undefined,
+    [PROP.dnis]: dnis ? plainNumber(dnis) : undefined,
     [PROP.direction]: normaliseDirection(body.direction),
-    [PROP.channel]: body.mediaType?.toLowerCase(),
+    [PROP.channel]: detailChannel(body.mediaType, body.messageType),
     [PROP.queueId]: body.queueId,
     [PROP.agentPlatformId]: body.userId,
     [PROP.disposition]: body.wrapupCode,
-    aniRaw: body.ani,
-    dnisRaw: body.dnis,
+    [PROP.eventTime]: isoTime(body.eventTime),
+    aniRaw: ani,
+    dnisRaw: dnis,
     addressFrom: body.addressFrom,
     addressTo: body.addressTo,
     participantId: body.participantId,
@@ -115,7 +131,7 @@ export function detailProps(
     disconnectType: body.disconnectType,
     wrapupNotes: body.wrapupNotes,
     wrapupDurationMs: body.wrapupDurationMs,
-    eventTime: body.eventTime,
+    messageType: body.messageType,
   });
   addVendorProps(props, Object.entries({ ...kept, ...(body.attributes ?? {}) }), 'attributes');
   return props;

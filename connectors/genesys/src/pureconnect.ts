@@ -7,79 +7,30 @@ import {
   defineSource,
   detectJson,
   ignore,
-  InputError,
+  legProps,
   type Lifecycle,
   type MapContext,
   parseJson,
-  parseWith,
   PROP,
   type Props,
   tokenAuth,
 } from '@openconnect/core';
-import { z } from 'zod';
 import type { GenesysConfig } from './config.js';
+import { type PureConnectRequest, readMessages, USER_STATUS } from './pureconnect-messages.js';
+import {
+  channelOf,
+  conferenceCall,
+  consultedOn,
+  interactionLeg,
+  rememberConferenceCall,
+  rememberConsulted,
+} from './pureconnect-legs.js';
 import { defined, isObject, loginFor, plainNumber } from './vendor-values.js';
+
+export { type PureConnectRequest, readMessages } from './pureconnect-messages.js';
 import type { Services } from './users-api.js';
 
-const QUEUE_CONTENTS = 'urn:inin.com:queues:queueContentsMessage';
-const USER_STATUS = 'urn:inin.com:status:userStatusMessage';
 const PLATFORM = 'PureConnect';
-
-const scalar = z.union([z.string(), z.number().finite(), z.boolean()]).transform(String);
-const interactionId = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
-const interaction = z.object({
-  interactionId,
-  attributes: z.record(z.string(), scalar).nullish(),
-});
-
-const queueContents = z.object({
-  __type: z.literal(QUEUE_CONTENTS),
-  subscriptionId: z.string().nullish(),
-  isDelta: z.boolean().nullish(),
-  interactionsAdded: z.array(interaction).nullish(),
-  interactionsChanged: z.array(interaction).nullish(),
-  interactionsRemoved: z.array(interactionId).nullish(),
-});
-
-const userStatus = z.object({
-  __type: z.literal(USER_STATUS),
-  userStatusList: z.array(
-    z.object({
-      userId: z.string().min(1),
-      statusId: z.string().min(1),
-      loggedIn: z.boolean().nullish(),
-      onPhone: z.boolean().nullish(),
-    }),
-  ),
-});
-
-type Message = z.output<typeof queueContents> | z.output<typeof userStatus> | { __type: string; other: true };
-
-export interface PureConnectRequest {
-  messages: Message[];
-  headers: Record<string, string>;
-}
-
-/**
- * ICWS messages as received (one, or the array a poll answers) → what map reads. Shared by the relay
- * source and the built-in session, so both paths read messages alike.
- */
-export function readMessages(body: unknown, headers: Record<string, string>): PureConnectRequest {
-  // ICWS answers a poll with an array of messages; a relay may forward it whole or one by one.
-  const messages = (Array.isArray(body) ? body : [body]).map(parseMessage);
-  if (!messages.length)
-    throw new InputError('the body is an empty array; at least one ICWS message was expected');
-  return { messages, headers };
-}
-
-function parseMessage(value: unknown): Message {
-  if (!isObject(value) || typeof value.__type !== 'string') {
-    throw new InputError('an ICWS message needs a string __type');
-  }
-  if (value.__type === QUEUE_CONTENTS) return parseWith(queueContents, value, 'ICWS queueContentsMessage');
-  if (value.__type === USER_STATUS) return parseWith(userStatus, value, 'ICWS userStatusMessage');
-  return { __type: value.__type, other: true };
-}
 
 /** Eic_State letters (Interaction Attributes reference) → lifecycle; the rest pop nothing. */
 const STATE_LIFECYCLE: Record<string, Lifecycle> = {
@@ -107,7 +58,11 @@ export const pureconnect = defineSource<PureConnectRequest, GenesysConfig, Servi
   stateWrites: 'after-store',
   description: 'PureConnect ICWS queue and status messages forwarded by a relay',
   platforms: [PLATFORM],
-  ...tokenAuth<GenesysConfig>({ secret: 'pureconnectToken', in: [{ bearer: true }], setBy: 'set by the relay' }),
+  ...tokenAuth<GenesysConfig>({
+    secret: 'pureconnectToken',
+    in: [{ bearer: true }],
+    setBy: 'set by the relay',
+  }),
   detect: detectJson((body) =>
     (Array.isArray(body) ? body : [body]).some(
       (m) => isObject(m) && typeof m.__type === 'string' && m.__type.startsWith('urn:inin.com:'),
@@ -147,7 +102,12 @@ export const pureconnect = defineSource<PureConnectRequest, GenesysConfig, Servi
         }
         const removed = [
           ...(message.interactionsRemoved ?? []),
-          ...(await leftWhileAway(message, listed.map((i) => i.interactionId), relayAgent, ctx)),
+          ...(await leftWhileAway(
+            message,
+            listed.map((i) => i.interactionId),
+            relayAgent,
+            ctx,
+          )),
         ];
         for (const id of removed) {
           const result = await interactionRemoved(id, relayAgent, ctx);
@@ -169,7 +129,11 @@ const queueKey = (subscription: string) => `pureconnect:queue:${subscription}`;
  * a hang-up between two sessions still ends the call, once. Returns the ids that left.
  */
 async function leftWhileAway(
-  message: { subscriptionId?: string | null; isDelta?: boolean | null; interactionsRemoved?: string[] | null },
+  message: {
+    subscriptionId?: string | null;
+    isDelta?: boolean | null;
+    interactionsRemoved?: string[] | null;
+  },
   listed: string[],
   relayAgent: string | undefined,
   ctx: Ctx,
@@ -229,14 +193,45 @@ async function interactionChanged(
       sent[previous] = 'ended';
     }
   }
-  const last = agentid ? sent[agentid] : undefined;
+  const conference = attributes.Eic_ConferenceId?.trim();
+  if (conference && Object.keys(kept.sent ?? {}).length)
+    await rememberConferenceCall(ctx.state, ctx.config.stateTtlMs, conference, id);
+  const leg = agentid ? interactionLeg(id, attributes, kept.sent ?? {}, agentid) : undefined;
+  if (leg?.leg === 'conference' && leg.parent)
+    leg.parent = (await conferenceCall(ctx.state, leg.parent)) ?? leg.parent;
+  if (agentid && leg?.ownConsult) {
+    await ctx.state.set(stateKey(id), { attributes, sent }, ctx.config.stateTtlMs);
+    if (drafts.length) return drafts;
+    return {
+      ignored: `interaction ${id} is the consult call ${agentid} dialed from ${leg.parent}: their own call pops nothing again`,
+    };
+  }
+  let last = agentid ? sent[agentid] : undefined;
+  // Consulted on this call, then handed it (a consult transfer): popped already, as the consult leg.
+  if (
+    agentid &&
+    !last &&
+    (target === 'offered' || target === 'answered') &&
+    (await consultedOn(ctx.state, id)).includes(agentid)
+  ) {
+    sent[agentid] = target;
+    last = target;
+  }
   if (target && agentid && target !== last) {
     const lifecycle = target === 'answered' && last === 'held' ? 'resumed' : target;
-    drafts.push({
-      agentid,
-      lifecycle,
-      props: interactionProps(id, `Eic_State:${letter}`, attributes, agentid),
-    });
+    const props = interactionProps(id, `Eic_State:${letter}`, attributes, agentid);
+    if (leg && (lifecycle === 'offered' || lifecycle === 'answered')) {
+      Object.assign(props, legProps(leg.leg, leg.parent));
+      if (leg.leg === 'consult' && leg.parent)
+        await rememberConsulted(ctx.state, ctx.config.stateTtlMs, leg.parent, agentid);
+      if ((leg.leg === 'consult' || leg.leg === 'conference') && leg.parent) {
+        // The consult or member call's remote party is the other agent: the customer is the first call's.
+        const held = (await ctx.state.get<Kept>(stateKey(leg.parent)))?.attributes;
+        if (held?.Eic_RemoteAddress)
+          Object.assign(props, customerOf(held), { remoteAddress: props[PROP.ani] });
+      }
+    }
+    drafts.push({ agentid, lifecycle, props });
     sent[agentid] = target;
   }
   await ctx.state.set(stateKey(id), { attributes, sent }, ctx.config.stateTtlMs);
@@ -288,14 +283,12 @@ async function interactionRemoved(
   };
 }
 
-function channelOf(objectType: string | undefined): string | undefined {
-  const word = objectType?.toLowerCase();
-  if (!word) return undefined;
-  if (word.includes('call')) return 'voice';
-  if (word.includes('chat')) return 'chat';
-  if (word.includes('mail')) return 'email';
-  return word;
-}
+/** The customer of a call, from its attributes: caller (or number dialed) and name. */
+const customerOf = (a: Record<string, string>): Props =>
+  defined({
+    [PROP.ani]: a.Eic_RemoteAddress ? plainNumber(a.Eic_RemoteAddress) : undefined,
+    [PROP.customerName]: a.Eic_RemoteName,
+  });
 
 function interactionProps(
   id: string,
@@ -304,14 +297,18 @@ function interactionProps(
   agentid: string,
 ): Props {
   const direction = a.Eic_CallDirection?.trim().toUpperCase();
+  const channel = channelOf(a.Eic_ObjectType);
+  // A chat's or an email's remote address is no phone number.
+  const numbered = channel !== 'chat' && channel !== 'email';
   const props = defined({
     [PROP.nativeEvent]: nativeEvent,
     [PROP.platform]: PLATFORM,
     [PROP.interactionId]: a.Eic_CallId || id,
-    [PROP.ani]: a.Eic_RemoteAddress ? plainNumber(a.Eic_RemoteAddress) : undefined,
-    [PROP.dnis]: a.Eic_LocalAddress ? plainNumber(a.Eic_LocalAddress) : undefined,
+    [PROP.ani]: a.Eic_RemoteAddress && numbered ? plainNumber(a.Eic_RemoteAddress) : undefined,
+    [PROP.dnis]: a.Eic_LocalAddress && numbered ? plainNumber(a.Eic_LocalAddress) : undefined,
+    customerAddress: numbered ? undefined : a.Eic_RemoteAddress,
     [PROP.direction]: direction === 'I' ? 'inbound' : direction === 'O' ? 'outbound' : undefined,
-    [PROP.channel]: channelOf(a.Eic_ObjectType),
+    [PROP.channel]: channel,
     [PROP.queue]: a.Eic_WorkgroupName,
     [PROP.customerName]: a.Eic_RemoteName,
     [PROP.agentPlatformId]: a.Eic_UserName && a.Eic_UserName !== agentid ? a.Eic_UserName : undefined,

@@ -7,6 +7,8 @@ import {
   detectJson,
   ignore,
   InputError,
+  type Leg,
+  legProps,
   type Lifecycle,
   parseJson,
   parseWith,
@@ -16,6 +18,14 @@ import {
 } from '@openconnect/core';
 import { z } from 'zod';
 import type { GenesysConfig } from './config.js';
+import {
+  agentCallKey,
+  customerOf,
+  engageLeg,
+  keepCustomer,
+  noteDialing,
+  noteSent,
+} from './pureengage-legs.js';
 import { defined, isObject, loginFor, plainNumber } from './vendor-values.js';
 import type { Services } from './users-api.js';
 
@@ -36,6 +46,8 @@ const call = z.object({
   callType: optionalText,
   ani: optionalText,
   dnis: optionalText,
+  /** The other party's number (the number dialed, on an outbound call). */
+  phoneNumber: optionalText,
   parentConnId: optionalText,
   previousConnId: optionalText,
   participants: z.array(z.object({ number: optionalText, role: optionalText })).nullish(),
@@ -72,15 +84,19 @@ export interface PureEngageRequest {
   headers: Record<string, string>;
 }
 
-/** Unwraps { agent, message } and the CometD envelope { channel, data } down to { messageType, ... }. */
+/** Unwraps { agent | agentid, message } and the CometD envelope { channel, data } down to { messageType, ... }. */
 function unwrap(body: unknown): { data: Record<string, unknown>; agent?: string } {
   let value = body;
   let agent: string | undefined;
   if (isObject(value) && 'message' in value && !('messageType' in value)) {
-    if (value.agent !== undefined && value.agent !== null && typeof value.agent !== 'string') {
-      throw new InputError('the wrapper field "agent" must be a string');
+    // The relay's own wrapper: `agent`, or OpenConnect's own name `agentid`.
+    for (const field of ['agent', 'agentid'] as const) {
+      const named = value[field];
+      if (named !== undefined && named !== null && typeof named !== 'string') {
+        throw new InputError(`the wrapper field "${field}" must be a string`);
+      }
+      agent ??= typeof named === 'string' && named.trim() ? named : undefined;
     }
-    agent = typeof value.agent === 'string' ? value.agent : undefined;
     value = value.message;
   }
   if (isObject(value) && isObject(value.data) && !('messageType' in value)) value = value.data;
@@ -119,7 +135,11 @@ export const pureengage = defineSource<PureEngageRequest, GenesysConfig, Service
   stateWrites: 'after-store',
   description: 'PureEngage Workspace API CallStateChanged and DnStateChanged messages forwarded by a relay',
   platforms: [PLATFORM],
-  ...tokenAuth<GenesysConfig>({ secret: 'pureengageToken', in: [{ bearer: true }], setBy: 'set by the relay' }),
+  ...tokenAuth<GenesysConfig>({
+    secret: 'pureengageToken',
+    in: [{ bearer: true }],
+    setBy: 'set by the relay',
+  }),
   // unwrap throws on a body that is no Workspace message: detectJson counts that as not ours.
   detect: detectJson((body) =>
     ['CallStateChanged', 'DnStateChanged', 'EventError'].includes(String(unwrap(body).data.messageType)),
@@ -160,31 +180,71 @@ export const pureengage = defineSource<PureEngageRequest, GenesysConfig, Service
     const notification = message.notificationType ?? 'StateChange';
     if (!STATE_NOTIFICATIONS.has(notification))
       return ignore(`CallStateChanged/${notification} changes no call state`);
+    const agentid = loginFor(ctx.directory, named);
+    // A consult the agent dials shows Dialing on their side only: noted, so it pops nothing for them.
+    if (agentid && c.state === 'Dialing' && (c.callType === 'Consult' || c.parentConnId))
+      await noteDialing(ctx.state, ctx.config.stateTtlMs, agentid, c);
     const target = CALL_LIFECYCLE[c.state];
     if (!target) return ignore(`call state ${c.state} pops nothing`);
-    const agentid = loginFor(ctx.directory, named);
     if (!agentid) {
       return ignore(
         `CallStateChanged names no agent: the relay must send the ${ctx.config.relayAgentHeader} header or wrap it as { agent, message }`,
       );
     }
-    const key = `pureengage:${agentid}:${c.id}`;
+    const key = agentCallKey(agentid, c.id);
     const previous = await ctx.state.get<Lifecycle>(key);
     if (previous === target) return ignore(`call ${c.id} is still ${c.state}`);
+    const legKey = `pureengage:leg:${agentid}:${c.id}`;
+    let leg = await ctx.state.get<{ leg: Leg; parent?: string }>(legKey);
+    if (!previous) {
+      const found = await engageLeg(ctx.state, agentid, c);
+      if (found.kind === 'own-consult')
+        return ignore(
+          `call ${c.id} is the consult call ${agentid} dialed${found.parent ? ` from call ${found.parent}` : ''}: their own call pops nothing again`,
+        );
+      if (found.kind === 'continues' && (target === 'offered' || target === 'answered')) {
+        await ctx.state.set(key, target, ctx.config.stateTtlMs);
+        await noteSent(ctx.state, ctx.config.stateTtlMs, agentid, c.id, target);
+        return ignore(
+          `call ${c.id} continues call ${found.previous} (previousConnId), already popped to ${agentid}`,
+        );
+      }
+      if (found.kind === 'leg') {
+        leg = { leg: found.leg, ...(found.parent ? { parent: found.parent } : {}) };
+        await ctx.state.set(legKey, leg, ctx.config.stateTtlMs);
+      }
+    }
     await ctx.state.set(key, target, ctx.config.stateTtlMs);
+    await noteSent(ctx.state, ctx.config.stateTtlMs, agentid, c.id, target);
     const lifecycle: Lifecycle = target === 'answered' && previous === 'held' ? 'resumed' : target;
-    return { agentid, lifecycle, props: callProps(message, named !== agentid ? named : undefined) };
+    const props = callProps(message, named !== agentid ? named : undefined);
+    if (lifecycle === 'offered' || lifecycle === 'answered') {
+      Object.assign(props, legProps(leg?.leg ?? 'primary', leg?.parent));
+      // A consult call's other party is the consulting agent's DN: the customer is the parent call's.
+      const customer =
+        leg?.leg === 'consult' && leg.parent ? await customerOf(ctx.state, leg.parent) : undefined;
+      if (customer) Object.assign(props, { [PROP.ani]: customer, remoteAddress: props[PROP.ani] });
+      else if (leg?.leg !== 'consult')
+        await keepCustomer(ctx.state, ctx.config.stateTtlMs, c.id, props[PROP.ani]);
+    }
+    return { agentid, lifecycle, props };
   },
 });
 
 function callProps(message: z.output<typeof callStateChanged>, platformAgent: string | undefined): Props {
   const c = message.call;
+  // Outbound, the customer is the number dialed (phoneNumber, dnis, the destination party); ani is ours.
+  const outbound = c.callType === 'Outbound';
+  const dialed =
+    c.phoneNumber ?? c.dnis ?? c.participants?.find((p) => p.role === 'RoleDestination')?.number ?? undefined;
+  const ani = outbound ? dialed : c.ani;
+  const dnis = outbound ? c.ani : c.dnis;
   const props = defined({
     [PROP.nativeEvent]: `CallStateChanged:${c.state}`,
     [PROP.platform]: PLATFORM,
     [PROP.interactionId]: c.id,
-    [PROP.ani]: c.ani ? plainNumber(c.ani) : undefined,
-    [PROP.dnis]: c.dnis ? plainNumber(c.dnis) : undefined,
+    [PROP.ani]: ani ? plainNumber(ani) : undefined,
+    [PROP.dnis]: dnis ? plainNumber(dnis) : undefined,
     [PROP.direction]:
       c.callType === 'Inbound' ? 'inbound' : c.callType === 'Outbound' ? 'outbound' : undefined,
     [PROP.channel]: 'voice',

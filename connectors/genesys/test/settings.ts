@@ -15,6 +15,7 @@ export const settings = {
   },
   directory: {
     '9d8e7f6a-1111-4222-8333-444455556666': 'jane.doe@example.com',
+    '2c1f0e9d-aaaa-4bbb-8ccc-000000000002': 'li.wei',
     '1001': 'john.smith',
   },
 } satisfies ConnectorSettingsInput;

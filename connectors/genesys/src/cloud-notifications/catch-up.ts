@@ -57,7 +57,12 @@ export interface Tracker {
  * (and by flush): saving the whole list on every frame cost a write of up to 2,000 entries per event. A
  * process killed within that second forgets the latest conversations for the catch-up only.
  */
-export function createTracker(state: StateStore, ttlMs: number, now: () => number, saveEveryMs = 1_000): Tracker {
+export function createTracker(
+  state: StateStore,
+  ttlMs: number,
+  now: () => number,
+  saveEveryMs = 1_000,
+): Tracker {
   let known: Map<string, Tracked> | undefined;
   let dirty = false;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -36,7 +36,9 @@ const DEFAULT_PAUSE_MS = 1_000;
 
 /** The pause a 429 asks for: Retry-After (seconds or a date), else inin-ratelimit-reset (seconds). */
 export const retryAfterMs = (headers: AxiosResponse['headers'], now: number): number =>
-  parseRetryAfter(headers?.['retry-after'], now) ?? parseRetryAfter(headers?.['inin-ratelimit-reset']) ?? DEFAULT_PAUSE_MS;
+  parseRetryAfter(headers?.['retry-after'], now) ??
+  parseRetryAfter(headers?.['inin-ratelimit-reset']) ??
+  DEFAULT_PAUSE_MS;
 
 const reach = (error: unknown) => (isAxiosError(error) ? (error.code ?? error.message) : String(error));
 

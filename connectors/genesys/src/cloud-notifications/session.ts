@@ -192,7 +192,10 @@ export async function holdSession(ctx: Ctx): Promise<void> {
     await tracker
       .flush()
       .catch((error: unknown) =>
-        ctx.log.warn({ reason: (error as Error)?.message ?? String(error) }, 'could not save the conversations in progress'),
+        ctx.log.warn(
+          { reason: (error as Error)?.message ?? String(error) },
+          'could not save the conversations in progress',
+        ),
       );
   }
 }

@@ -15,6 +15,9 @@ export const ICWS_ATTRIBUTES = [
   'Eic_CallType',
   'Eic_WorkgroupName',
   'Eic_UserName',
+  // Legs (belief, see pureconnect-legs.ts): the call a consult was made from, the conference a call joined.
+  'Eic_ConsultingCallId',
+  'Eic_ConferenceId',
 ] as const;
 
 /**

@@ -44,7 +44,8 @@ export function vendorReason(data: unknown, status: number): string {
   return `HTTP ${status}`;
 }
 
-const retryAfterMs = (response: AxiosResponse): number => parseRetryAfter(response.headers['retry-after']) ?? 5_000;
+const retryAfterMs = (response: AxiosResponse): number =>
+  parseRetryAfter(response.headers['retry-after']) ?? 5_000;
 
 class RefreshRefused extends Error {}
 

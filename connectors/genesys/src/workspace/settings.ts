@@ -16,7 +16,6 @@ export const workspaceAgent = z.strictObject({
 });
 export type WorkspaceAgent = z.output<typeof workspaceAgent>;
 
-
 export interface WorkspaceOptions {
   pureengageApiUrl?: string | undefined;
   pureengageAuthUrl?: string | undefined;
