@@ -148,7 +148,7 @@ describe('CONNECTOR_<ID>_<OPTION> environment variables', () => {
       'PORT: "abc" is not a port number (1-65535)',
       'CONNECTOR_AMAZON_CONNECT_LOOKUP_TIMEOUT_MS: "soon" is not a whole number (connectors.amazon-connect.options.lookupTimeoutMs)',
       'CONNECTOR_FIVE_NINE_TOKEN: no connector matches; name it CONNECTOR_<ID>_<OPTION> with one of 8X8, AMAZON_CONNECT, AVAYA, CISCO, FIVE9, GENESYS, INCONTACT, TALKDESK, TWILIO_FLEX',
-      'CONNECTOR_TALKDESK_TOKN: talkdesk has no option TOKN; its options are TOKEN (token), TOKEN_HEADER (tokenHeader)',
+      'CONNECTOR_TALKDESK_TOKN: talkdesk has no option TOKN; its options are TOKEN (token), TOKEN_HEADER (tokenHeader), OPEN_CONNECT_NAMES (openConnectNames)',
       'CONNECTOR_TWILIO_FLEX_AUTH_TOKEN_FILE: cannot read the file (ENOENT)',
     ]);
   });

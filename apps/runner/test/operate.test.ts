@@ -37,7 +37,10 @@ function startChild(env: Record<string, string>): Promise<Child> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the runner did not start:\n${stderr.join('')}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the runner did not start:\n${stderr.join('')}`)),
+      30_000,
+    );
     child.once('exit', (code) => reject(new Error(`the runner exited (${code}):\n${stderr.join('')}`)));
     child.stdout!.on('data', (d: Buffer) => {
       stdout.push(d.toString());
@@ -64,10 +67,19 @@ function startChild(env: Record<string, string>): Promise<Child> {
 /** The Five9 Web Connector's recorded OnCallAccepted request, with the token this deployment uses. */
 function five9Request(url: string, token: string, callId: string) {
   const fixture = JSON.parse(
-    readFileSync(path.join(root, '../../connectors/five9/fixtures/web-connector/call-accepted-get.json'), 'utf8'),
+    readFileSync(
+      path.join(root, '../../connectors/five9/fixtures/web-connector/call-accepted-get.json'),
+      'utf8',
+    ),
   ) as { request: { query: Record<string, string> } };
   const target = new URL(`${url}/webhooks/five9`);
-  for (const [k, v] of Object.entries({ ...fixture.request.query, token, call_id: callId }))
+  // A call of its own each time (session and call id): Five9 pops an agent once per call.
+  for (const [k, v] of Object.entries({
+    ...fixture.request.query,
+    token,
+    call_id: callId,
+    session_id: `S${callId}`,
+  }))
     target.searchParams.set(k, v);
   return fetch(target);
 }
@@ -106,13 +118,18 @@ describe('a single-connector runner configured by the environment alone', () => 
     });
     expect((await five9Request(child.url, TOKEN, '300000000000001')).status).toBe(200);
     const [message] = await emulator.waitFor(1, 10_000);
-    expect(message).toMatchObject({ agentid: 'jdoe@acme.example', event: 'answered', crmid: 'acme.custhelp.com' });
+    expect(message).toMatchObject({
+      agentid: 'jdoe@acme.example',
+      event: 'answered',
+      crmid: 'acme.custhelp.com',
+    });
     expect(message!.props).toMatchObject({ interactionId: '300000000000001' });
 
     await until(() => child!.stdout.join('').includes('"msg":"delivered"'), 10_000, 'the delivered line');
     const lines = child.stdout.join('').trim().split('\n');
     // Every stdout line is one JSON object with a level name, like the Amazon Connect Lambdas' lines.
-    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: expect.stringMatching(/^(info|warn|error)$/) });
+    for (const line of lines)
+      expect(JSON.parse(line)).toMatchObject({ level: expect.stringMatching(/^(info|warn|error)$/) });
     expect(child.stdout.join('')).not.toContain('OpenConnect runner listening');
     expect(child.stderr.join('')).toContain(`OpenConnect runner listening on ${child.url}`);
     expect(child.stderr.join('')).toContain('Five9');

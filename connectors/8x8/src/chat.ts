@@ -226,6 +226,9 @@ function looksLikeChat(body: unknown): boolean {
 
 export const chatGateway = defineSource<ChatEvent, C8x8Config, C8x8Services>({
   id: 'chat-gateway',
+  // The call's legs are kept in the state store: a request the host cannot store (503) leaves them as they were,
+  // so the vendor's retry is mapped again instead of being taken for a second pop.
+  stateWrites: 'after-store',
   description: '8x8 Chat Gateway webhook events, signed with a detached JWS',
   platforms: [PLATFORM],
   auth: {

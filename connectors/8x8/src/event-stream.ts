@@ -17,5 +17,6 @@ export const eventStream = defineSubscription<StreamEvent, C8x8Config, C8x8Servi
   connect: holdConsumer,
   parse: parseStreamValue,
   eventId: eventStreaming.eventId,
+  stateWrites: eventStreaming.stateWrites,
   map: eventStreaming.map,
 });

@@ -264,6 +264,9 @@ const relayToken = tokenAuth<C8x8Config>({
 
 export const eventStreaming = defineSource<StreamEvent, C8x8Config, C8x8Services>({
   id: 'event-streaming',
+  // The call's legs are kept in the state store: a request the host cannot store (503) leaves them as they were,
+  // so the vendor's retry is mapped again instead of being taken for a second pop.
+  stateWrites: 'after-store',
   description: '8x8 Event Streaming frames (or their decoded payloads) forwarded by a relay',
   platforms: [PLATFORM],
   ...relayToken,

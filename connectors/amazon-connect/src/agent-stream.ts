@@ -240,6 +240,9 @@ function statusChanged(current: Snapshot | null | undefined, previous: Snapshot 
 
 export const agentStream = defineSource<AgentStreamBatch, AmazonConnectConfig, ConnectLookups>({
   id: 'agent-stream',
+  // The call's legs are kept in the state store: a request the host cannot store (503) leaves them as they were,
+  // so the vendor's retry is mapped again instead of being taken for a second pop.
+  stateWrites: 'after-store',
   description:
     'Agent event stream records: a Kinesis Lambda event (base64 AgentEvents) or one decoded AgentEvent',
   platforms: ['Amazon Connect'],

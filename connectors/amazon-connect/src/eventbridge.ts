@@ -107,6 +107,9 @@ async function lateArrival(
 
 export const eventbridge = defineSource<ContactEvent, AmazonConnectConfig, ConnectLookups>({
   id: 'eventbridge',
+  // The call's legs are kept in the state store: a request the host cannot store (503) leaves them as they were,
+  // so the vendor's retry is mapped again instead of being taken for a second pop.
+  stateWrites: 'after-store',
   description: 'Amazon Connect contact events from an EventBridge rule with an API destination target',
   platforms: ['Amazon Connect'],
   ...apiKeyAuth,

@@ -92,6 +92,9 @@ const CANONICAL: Partial<Record<Field, string>> = {
 
 export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
   id: 'web-connector',
+  // The call's legs are kept in the state store: a request the host cannot store (503) leaves them as they were,
+  // so the vendor's retry is mapped again instead of being taken for a second pop.
+  stateWrites: 'after-store',
   description: 'Five9 Web Connector requests (GET query or POST form) sent from the agent desktop',
   methods: ['GET', 'POST'],
   ...token,

@@ -1,4 +1,5 @@
 import {
+  type HandleOptions,
   type ConnectorSettingsInput,
   createRuntime,
   handleRequest,
@@ -28,7 +29,11 @@ export const accepted = {
 };
 
 /** One runtime (one state store) for several requests, as the agents' desktops of one call reach the runner. */
-export function desk(options: Record<string, unknown> = {}) {
+/**
+ * One runtime's requests in order. `handle.deferState`: as the runner does, the source's state writes wait for
+ * the host's commitState (called once the messages are stored; never called, the store failed).
+ */
+export function desk(options: Record<string, unknown> = {}, handle: HandleOptions = {}) {
   const runtime = createRuntime(connector, { options: { token: TOKEN, ...options } });
   return (query: Record<string, string>) =>
     handleRequest(
@@ -37,5 +42,8 @@ export function desk(options: Record<string, unknown> = {}) {
         { method: 'GET', query: { ...query, token: TOKEN } },
         'https://runner.example/webhooks/five9',
       ),
+
+      undefined,
+      handle,
     );
 }

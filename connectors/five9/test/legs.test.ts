@@ -102,3 +102,15 @@ describe('five9 legs', () => {
     ).toEqual([['mlopez@acme.example', 'answered', 'primary', undefined]]);
   });
 });
+
+describe('five9 legs and the store', () => {
+  it('maps a retry again when the host could not store the first request: the pop is not taken for a second one', async () => {
+    const send = desk({}, { deferState: true });
+    const first = await send(a); // the runner answered 503: it never called commitState
+    const retry = await send(a);
+    expect(legOf(retry)).toEqual([['jdoe@acme.example', 'answered', 'primary', undefined]]);
+    expect(legOf(retry)).toEqual(legOf(first));
+    if (retry.kind === 'accepted') await retry.commitState?.(); // stored this time
+    expect(legOf(await send(a))).toMatch(/already had answered/);
+  });
+});

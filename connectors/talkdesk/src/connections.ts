@@ -63,6 +63,9 @@ const token = tokenAuth<TalkdeskConfig>({
 
 export const connections = defineSource<TalkdeskEvent, TalkdeskConfig>({
   id: 'connections',
+  // The call's legs are kept in the state store: a request the host cannot store (503) leaves them as they were,
+  // so the vendor's retry is mapped again instead of being taken for a second pop.
+  stateWrites: 'after-store',
   description: 'Talkdesk Connections custom-integration triggers (JSON from the recommended templates)',
   ...token,
   parse(req) {

@@ -1,4 +1,5 @@
 import {
+  type HandleOptions,
   type ConnectorSettingsInput,
   createRuntime,
   handleRequest,
@@ -31,7 +32,11 @@ export function post(
 }
 
 /** One runtime (one state store) for several triggers of the same call. */
-export function session(options: Record<string, unknown> = {}) {
+/**
+ * One runtime's requests in order. `handle.deferState`: as the runner does, the source's state writes wait for
+ * the host's commitState (called once the messages are stored; never called, the store failed).
+ */
+export function session(options: Record<string, unknown> = {}, handle: HandleOptions = {}) {
   const runtime = createRuntime(connector, { options: { token: TOKEN, ...options } });
   return (body: unknown) =>
     handleRequest(
@@ -41,5 +46,8 @@ export function session(options: Record<string, unknown> = {}) {
         headers: { 'content-type': 'application/json', 'x-openconnect-token': TOKEN },
         body,
       }),
+
+      undefined,
+      handle,
     );
 }

@@ -59,3 +59,15 @@ describe('talkdesk legs', () => {
     ]);
   });
 });
+
+describe('talkdesk legs and the store', () => {
+  it('maps a retry again when the host could not store the first request: the pop is not taken for a second one', async () => {
+    const send = session({}, { deferState: true });
+    const first = await send(starts); // the runner answered 503: it never called commitState
+    const retry = await send(starts);
+    expect(legOf(retry)).toEqual([['dana.whitfield@acme.example', 'answered', 'primary', undefined]]);
+    expect(legOf(retry)).toEqual(legOf(first));
+    if (retry.kind === 'accepted') await retry.commitState?.(); // stored this time
+    expect(legOf(await send(starts))).toEqual(expect.any(String));
+  });
+});
