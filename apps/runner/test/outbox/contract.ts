@@ -188,7 +188,8 @@ export function outboxContract(name: string, makeBackend: () => Backend | Promis
     });
 
     it('moves a message older than maxAgeMs to the dead letters instead of retrying it', async () => {
-      const outbox = await open({ retry: { ...fast, baseDelayMs: 200, maxAgeMs: 150 } });
+      // The first attempt comes well within the max age even on a loaded machine; the retry, 1.5 s later, past it.
+      const outbox = await open({ retry: { ...fast, baseDelayMs: 1_500, maxDelayMs: 1_500, maxAgeMs: 1_000 } });
       const sender = scriptedSender({ one: [unavailable, unavailable, unavailable] });
       const { stored } = await outbox.enqueue([message(A, 'one')]);
       outbox.start(sender.deliver);
