@@ -27,7 +27,10 @@ describe('tokenAuth: one declaration gives the description, the credentials, the
   const auth = tokenAuth<Config>({
     scheme: 'api-key',
     secret: 'token',
-    in: [{ header: { option: 'tokenHeader', default: 'x-openconnect-token' } }, { query: { option: 'tokenParam', default: 'token' } }],
+    in: [
+      { header: { option: 'tokenHeader', default: 'x-openconnect-token' } },
+      { query: { option: 'tokenParam', default: 'token' } },
+    ],
     setBy: 'set on the vendor console',
   });
 
@@ -47,7 +50,7 @@ describe('tokenAuth: one declaration gives the description, the credentials, the
     ]);
   });
 
-  it('verifies what it signs, in the deployment\'s renamed header', async () => {
+  it("verifies what it signs, in the deployment's renamed header", async () => {
     const signed = auth.sign!(request(), config);
     expect(signed.headers['x-acme-token']).toBe(config.token);
     expect(await verify(auth, signed)).toEqual({ ok: true });
@@ -63,7 +66,10 @@ describe('tokenAuth: one declaration gives the description, the credentials, the
       ok: false,
       reason: 'the credential does not match',
     });
-    expect(await verify(auth, request())).toEqual({ ok: false, reason: 'the credential is missing: send header x-acme-token or parameter key' });
+    expect(await verify(auth, request())).toEqual({
+      ok: false,
+      reason: 'the credential is missing: send header x-acme-token or parameter key',
+    });
     expect(await verify(auth, auth.sign!(request(), config), { ...config, token: undefined })).toEqual({
       ok: false,
       reason: 'no secret is configured (option token), so every request is refused',
@@ -77,17 +83,27 @@ describe('tokenAuth: one declaration gives the description, the credentials, the
     const signed = bearer.sign!(request(), config);
     expect(signed.headers.authorization).toBe(`Bearer ${config.token}`);
     expect(await verify(bearer, signed)).toEqual({ ok: true });
-    expect(await verify(bearer, request({ headers: { authorization: `Basic ${config.token}` } }))).toMatchObject({ ok: false });
-    expect(await verify(bearer, signed, { ...config, shared: 'another-secret-0123' })).toEqual({ ok: false, reason: 'the credential does not match' });
+    expect(
+      await verify(bearer, request({ headers: { authorization: `Basic ${config.token}` } })),
+    ).toMatchObject({ ok: false });
+    expect(await verify(bearer, signed, { ...config, shared: 'another-secret-0123' })).toEqual({
+      ok: false,
+      reason: 'the credential does not match',
+    });
   });
 
   it('reads a form field of a form body only', async () => {
     const form = tokenAuth<Config>({ secret: 'token', in: [{ form: 'token' }] });
-    const body = request({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, rawBody: Buffer.from('a=1') });
+    const body = request({
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      rawBody: Buffer.from('a=1'),
+    });
     const signed = form.sign!(body, config);
     expect(signed.rawBody.toString()).toBe(`a=1&token=${config.token}`);
     expect(await verify(form, signed)).toEqual({ ok: true });
-    expect(await verify(form, { ...signed, headers: { 'content-type': 'application/json' } })).toMatchObject({ ok: false });
+    expect(await verify(form, { ...signed, headers: { 'content-type': 'application/json' } })).toMatchObject({
+      ok: false,
+    });
   });
 });
 
@@ -99,8 +115,15 @@ describe('hmacAuth', () => {
     expect(signed.headers['x-acme-signature']).toBe(`sha256=${hmacDigest(config.token!, '{"call":"c-1"}')}`);
     expect(await auth.verify(signed, { config, services: undefined })).toEqual({ ok: true });
     const changed = { ...signed, rawBody: Buffer.from('{"call":"c-2"}') };
-    expect(await auth.verify(changed, { config, services: undefined })).toEqual({ ok: false, reason: 'the signature does not match the body' });
-    expect(auth.auth).toMatchObject({ scheme: 'hmac-signature', signsBody: true, credentials: [{ in: 'header', name: 'x-acme-signature' }] });
+    expect(await auth.verify(changed, { config, services: undefined })).toEqual({
+      ok: false,
+      reason: 'the signature does not match the body',
+    });
+    expect(auth.auth).toMatchObject({
+      scheme: 'hmac-signature',
+      signsBody: true,
+      credentials: [{ in: 'header', name: 'x-acme-signature' }],
+    });
   });
 });
 
@@ -184,7 +207,10 @@ describe('tokenAuth refusals and spelling', () => {
     const auth = tokenAuth<Config>({
       secret: 'token',
       in: [{ header: { option: 'tokenHeader', default: 'X-OpenConnect-Token' } }],
-      refusals: { missing: (c) => `add the header ${c.tokenHeader} to the custom integration`, mismatch: 'the token does not match' },
+      refusals: {
+        missing: (c) => `add the header ${c.tokenHeader} to the custom integration`,
+        mismatch: 'the token does not match',
+      },
     });
     const mixed = { ...config, tokenHeader: 'X-Acme-Token' };
     expect(auth.auth.credentials).toEqual([{ in: 'header', name: 'X-OpenConnect-Token' }]);
@@ -192,17 +218,133 @@ describe('tokenAuth refusals and spelling', () => {
     const signed = auth.sign!(request(), mixed);
     expect(signed.headers['x-acme-token']).toBe(config.token);
     expect(await verify(auth, signed, mixed)).toEqual({ ok: true });
-    expect(await verify(auth, request(), mixed)).toEqual({ ok: false, reason: 'add the header X-Acme-Token to the custom integration' });
-    expect(await verify(auth, request({ headers: { 'x-acme-token': 'nope-nope-nope-nope' } }), mixed)).toEqual({ ok: false, reason: 'the token does not match' });
+    expect(await verify(auth, request(), mixed)).toEqual({
+      ok: false,
+      reason: 'add the header X-Acme-Token to the custom integration',
+    });
+    expect(
+      await verify(auth, request({ headers: { 'x-acme-token': 'nope-nope-nope-nope' } }), mixed),
+    ).toEqual({ ok: false, reason: 'the token does not match' });
   });
 });
 
 describe('a token header renamed to Authorization', () => {
   it('takes "Bearer <token>" or the token alone (a sender that puts it verbatim), and nothing else', async () => {
-    const auth = tokenAuth<Config>({ secret: 'token', in: [{ header: { option: 'tokenHeader', default: 'x-openconnect-token' } }] });
+    const auth = tokenAuth<Config>({
+      secret: 'token',
+      in: [{ header: { option: 'tokenHeader', default: 'x-openconnect-token' } }],
+    });
     const renamed = { ...config, tokenHeader: 'Authorization' };
-    expect(await verify(auth, request({ headers: { authorization: `Bearer ${config.token}` } }), renamed)).toEqual({ ok: true });
-    expect(await verify(auth, request({ headers: { authorization: config.token! } }), renamed)).toEqual({ ok: true });
-    expect(await verify(auth, request({ headers: { authorization: `Basic ${config.token}` } }), renamed)).toMatchObject({ ok: false });
+    expect(
+      await verify(auth, request({ headers: { authorization: `Bearer ${config.token}` } }), renamed),
+    ).toEqual({ ok: true });
+    expect(await verify(auth, request({ headers: { authorization: config.token! } }), renamed)).toEqual({
+      ok: true,
+    });
+    expect(
+      await verify(auth, request({ headers: { authorization: `Basic ${config.token}` } }), renamed),
+    ).toMatchObject({ ok: false });
+  });
+});
+
+describe('tokenAuth and hmacAuth, carrier by carrier (issue 17)', () => {
+  interface Two {
+    own?: string;
+    shared?: string;
+    hmacKey?: string;
+  }
+  const two = (c: Two) => ({ config: c, services: undefined });
+  const bearerOrForm = tokenAuth<Two>({
+    secret: ['own', 'shared'],
+    in: [{ bearer: true }, { form: 'token' }],
+  });
+  const form = (body: string): InboundRequest =>
+    request({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, rawBody: Buffer.from(body) });
+
+  it('describes a bearer token, a form field and a secret with a fallback option', () => {
+    expect(bearerOrForm.auth).toEqual({
+      scheme: 'bearer-token',
+      summary: 'header Authorization: Bearer <token> or form field token = option own (else shared)',
+      credentials: [
+        { in: 'header', name: 'authorization' },
+        { in: 'form', name: 'token' },
+      ],
+      credentialsFor: expect.any(Function),
+    });
+    expect(tokenAuth<Two>({ secret: 'own', in: [{ query: 'key' }] }).auth).toMatchObject({
+      scheme: 'shared-secret',
+      summary: 'parameter key = option own',
+    });
+  });
+
+  it('takes the first secret option that is set and not empty', async () => {
+    const signed = bearerOrForm.sign!(request(), { own: '', shared: 'shared-secret-42' });
+    expect(signed.headers.authorization).toBe('Bearer shared-secret-42');
+    expect(await bearerOrForm.verify(signed, two({ own: '', shared: 'shared-secret-42' }))).toEqual({
+      ok: true,
+    });
+  });
+
+  it('reads "Bearer <token>" in any case and spacing, and nothing with more words or another scheme', async () => {
+    const c = two({ own: 'own-secret-42' });
+    expect(
+      await bearerOrForm.verify(request({ headers: { authorization: '  bearer   own-secret-42 ' } }), c),
+    ).toEqual({ ok: true });
+    for (const value of ['Bearer own-secret-42 extra', 'Basic own-secret-42', 'own-secret-42']) {
+      expect(await bearerOrForm.verify(request({ headers: { authorization: value } }), c)).toEqual({
+        ok: false,
+        reason: 'the credential is missing: send header Authorization: Bearer <token> or form field token',
+      });
+    }
+  });
+
+  it('signs into a form body or a query string as it reads them', async () => {
+    const c = { own: 'own-secret-42' };
+    const formOnly = tokenAuth<Two>({ secret: 'own', in: [{ form: 'token' }] });
+    const signedForm = formOnly.sign!(form('call=c-1'), c);
+    expect(signedForm.rawBody.toString()).toBe('call=c-1&token=own-secret-42');
+    expect(await formOnly.verify(signedForm, two(c))).toEqual({ ok: true });
+    const queryOnly = tokenAuth<Two>({ secret: 'own', in: [{ query: 'key' }] });
+    const signedQuery = queryOnly.sign!(request(), c);
+    expect(signedQuery.url).toBe('https://runner.example.com/webhooks/acme?key=own-secret-42');
+    expect(signedQuery.query).toEqual({ key: 'own-secret-42' });
+    expect(await queryOnly.verify(signedQuery, two(c))).toEqual({ ok: true });
+    expect(await queryOnly.verify(request({ query: { key: ' own-secret-42 ' } }), two(c))).toEqual({
+      ok: true,
+    });
+  });
+
+  it('signs nothing without a secret', () => {
+    const req = request();
+    expect(bearerOrForm.sign!(req, {})).toBe(req);
+    const hmac = hmacAuth<Two>({ secret: 'hmacKey', header: 'x-signature' });
+    expect(hmac.sign!(req, {})).toBe(req);
+  });
+
+  it('describes an HMAC and refuses every request while its secret is unset', async () => {
+    const hmac = hmacAuth<Two>({
+      secret: 'hmacKey',
+      header: 'x-acme-signature',
+      prefix: 'sha256=',
+      digest: 'base64',
+      algorithm: 'sha512',
+      setBy: 'shown once in the console',
+    });
+    expect(hmac.auth).toMatchObject({
+      scheme: 'hmac-signature',
+      summary:
+        'header x-acme-signature: sha256=base64 HMAC-SHA512 of the body with option hmacKey, shown once in the console',
+      credentials: [{ in: 'header', name: 'x-acme-signature' }],
+      signsBody: true,
+    });
+    expect(await hmac.verify(request(), two({}))).toEqual({
+      ok: false,
+      reason: 'no secret is configured (option hmacKey), so every request is refused',
+    });
+    const signed = hmac.sign!(request(), { hmacKey: 'hmac-key-42' });
+    expect(signed.headers['x-acme-signature']).toBe(
+      `sha256=${hmacDigest('hmac-key-42', request().rawBody, 'sha512', 'base64')}`,
+    );
+    expect(await hmac.verify(signed, two({ hmacKey: 'hmac-key-42' }))).toEqual({ ok: true });
   });
 });

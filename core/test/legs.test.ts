@@ -120,3 +120,62 @@ describe('normaliseChannel', () => {
     expect(normaliseChannel(3)).toBeUndefined();
   });
 });
+
+describe('checkCallShape, each rule on its own', () => {
+  it('an offered without a leg is refused as an answered one is', () => {
+    expect(checkCallShape('primary', [pop('ann', 'offered', { interactionId: 'C-1' })])).toEqual([
+      'message 1 (offered for ann) has no leg: set props.leg to one of primary, transfer, consult, conference',
+    ]);
+  });
+
+  it('a pop that names no call says so', () => {
+    expect(
+      checkCallShape('primary', [pop('ann', 'answered', { leg: 'primary', interactionId: null })]),
+    ).toEqual(['message 1 (answered for ann) has no interactionId']);
+    expect(callOf({ interactionId: null })).toBeUndefined();
+  });
+
+  it('a shape with no pop at all names no first agent', () => {
+    expect(checkCallShape('consult', [pop('ann', 'ended', { interactionId: 'C-1' })])).toEqual([
+      'a consult must offer its leg (leg: consult) to an agent other than the first',
+    ]);
+  });
+
+  it("only a pop on the shape's own leg, to another agent, shows the shape", () => {
+    const messages = [
+      pop('ann', 'answered', { interactionId: 'C-1', leg: 'primary' }),
+      pop('bob', 'answered', { interactionId: 'C-2', leg: 'primary' }),
+      pop('bob', 'ended', { interactionId: 'C-3', leg: 'transfer', parentInteractionId: 'C-1' }),
+    ];
+    expect(checkCallShape('transfer', messages)).toEqual([
+      'a transfer must offer its leg (leg: transfer) to an agent other than ann',
+    ]);
+  });
+
+  it('a transfer leg that names no call at all is refused', () => {
+    const messages = [
+      pop('ann', 'answered', { interactionId: 'C-1', leg: 'primary' }),
+      pop('bob', 'answered', { leg: 'transfer' }),
+    ];
+    expect(checkCallShape('transfer', messages)).toEqual([
+      'message 2 (answered for bob) has no interactionId',
+      'the transfer leg for bob names no call (parentInteractionId or interactionId)',
+    ]);
+    const named = [messages[0]!, pop('bob', 'answered', { leg: 'transfer', parentInteractionId: 'C-1' })];
+    expect(checkCallShape('transfer', named)).toEqual([]);
+  });
+
+  it('an outbound call may carry messages without a direction, and a chat needs no number', () => {
+    expect(
+      checkCallShape('outbound', [
+        pop('ann', 'answered', {
+          interactionId: 'M-1',
+          leg: 'primary',
+          direction: 'outbound',
+          channel: 'chat',
+        }),
+        pop('ann', 'ended', { interactionId: 'M-1' }),
+      ]),
+    ).toEqual([]);
+  });
+});

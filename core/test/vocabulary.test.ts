@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_EVENT_NAMES,
+  isLifecycle,
+  LIFECYCLES,
+  normaliseChannel,
+  normaliseDirection,
+  PROP,
+} from '../src/index.js';
+
+describe('default PopFlow event names', () => {
+  it('are the lifecycle words themselves, so a PopFlow published to "answered" fires on every platform', () => {
+    expect(Object.entries(DEFAULT_EVENT_NAMES)).toEqual(
+      LIFECYCLES.map((lifecycle) => [lifecycle, lifecycle]),
+    );
+    expect(Object.isFrozen(DEFAULT_EVENT_NAMES)).toBe(true);
+  });
+
+  it('knows a lifecycle word and nothing else', () => {
+    expect(isLifecycle('wrapup')).toBe(true);
+    expect(isLifecycle('Answered')).toBe(false);
+  });
+});
+
+/** The repository root: the nearest folder up with pnpm-workspace.yaml (Stryker runs the tests from a copy deeper down). */
+function repoRoot(from = import.meta.dirname): string {
+  return existsSync(join(from, 'pnpm-workspace.yaml')) || dirname(from) === from
+    ? from
+    : repoRoot(dirname(from));
+}
+
+describe('canonical props', () => {
+  it('are the names the README lists, each spelled as its key', () => {
+    const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
+    const sentence = readme.slice(
+      readme.indexOf('Canonical props:'),
+      readme.indexOf('`ani` is the customer'),
+    );
+    const listed = [...sentence.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]);
+    expect([...listed].sort()).toEqual(Object.values(PROP).sort());
+    for (const [key, name] of Object.entries(PROP)) expect(name).toBe(key);
+  });
+});
+
+describe('normaliseChannel: a vendor word as the channel every platform spells the same', () => {
+  it.each([
+    [
+      'voice',
+      ['voice', 'VOICE', 'call', 'Phone', 'telephony', 'inbound_call', 'Outbound Call', 'outbound-call'],
+    ],
+    ['chat', ['chat', 'webchat', 'web_chat', 'Web Chat', 'web-chat', 'LiveChat']],
+    ['email', ['email', 'E-Mail', 'mail']],
+    ['sms', ['sms', 'Text']],
+    ['messaging', ['messaging', 'message', 'Messages', 'WhatsApp', 'Digital Messaging']],
+    ['social', ['social', 'Facebook', 'twitter']],
+    ['task', ['task', 'Tasks', 'WorkItem', 'work_item', 'Work Item']],
+    ['callback', ['callback', 'CALLBACK']],
+    ['video', ['video']],
+  ])('%s', (channel, words) => {
+    for (const word of words) expect(normaliseChannel(word), word).toBe(channel);
+  });
+});
+
+describe('normaliseDirection', () => {
+  it.each([
+    ['inbound', ['inbound', 'INBOUND', ' In ', 'incoming', 'True', true]],
+    ['outbound', ['outbound', 'Out', 'outgoing', 'false', false, 'EXTERNAL_OUTBOUND', 'callback']],
+  ])('%s', (direction, words) => {
+    for (const word of words) expect(normaliseDirection(word), String(word)).toBe(direction);
+  });
+
+  it('has nothing to say of another word or type', () => {
+    for (const value of ['internal', '', 1, null, undefined, {}])
+      expect(normaliseDirection(value), String(value)).toBeUndefined();
+  });
+});
