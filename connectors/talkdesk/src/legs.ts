@@ -28,13 +28,10 @@ export async function popLeg(
   if (mine?.pops.includes(lifecycle)) {
     return { duplicate: `${agent} already had ${lifecycle} for call ${callId}: one pop per agent per call` };
   }
-  // Stryker disable next-line MethodExpression: the agent's own entry, when there is one, gives the leg (mine.leg) before others is read
-  const others = Object.entries(record.agents)
-    // Stryker disable next-line ConditionalExpression: the agent's own entry, when there is one, gives the leg (mine.leg) before others is read
-    .filter(([name]) => name !== agent)
-    .map(([, a]) => a);
+  // Stryker disable next-line MethodExpression,ConditionalExpression: the agent's own entry, when there is one, gives the leg (mine.leg) before others is read
+  const others = Object.entries(record.agents).filter(([name]) => name !== agent);
   const leg: Leg =
-    mine?.leg ?? (!others.length ? 'primary' : others.every((a) => a.left) ? 'transfer' : 'consult');
+    mine?.leg ?? (!others.length ? 'primary' : others.every(([, a]) => a.left) ? 'transfer' : 'consult');
   // Stryker disable next-line ArrayDeclaration: pops is only searched for a lifecycle, and an extra non-lifecycle entry is never one
   record.agents[agent] = { leg, pops: [...(mine?.pops ?? []), lifecycle] };
   await state.set(keyOf(callId), record);

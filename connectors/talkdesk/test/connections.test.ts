@@ -62,12 +62,14 @@ describe('talkdesk event id', () => {
     );
   });
   it('keys a call trigger without agent_email on the trigger and the call', async () => {
-    expect(
-      await idOf({ ...starts, agent_email: '' }, { '6021a7c4e9b8d7f6a5b4c3d2': 'dwhitfield' }),
-    ).toBe('inbound_call_starts/c8e4f2a19b7d4e0f8a6b5c4d3e2f1a09');
+    expect(await idOf({ ...starts, agent_email: '' }, { '6021a7c4e9b8d7f6a5b4c3d2': 'dwhitfield' })).toBe(
+      'inbound_call_starts/c8e4f2a19b7d4e0f8a6b5c4d3e2f1a09',
+    );
   });
   it('has none for a trigger without call_id (agent log-ins carry no id or time)', async () => {
-    expect(await idOf({ event: 'agent_logs_in', agent_email: 'dana.whitfield@acme.example' })).toBeUndefined();
+    expect(
+      await idOf({ event: 'agent_logs_in', agent_email: 'dana.whitfield@acme.example' }),
+    ).toBeUndefined();
   });
   it('has none for an event that is no known trigger, even with a call_id', async () => {
     expect(await idOf({ ...starts, event: 'call_missed' })).toBeUndefined();
