@@ -61,11 +61,15 @@ function paramsAsForm(req: InboundRequest): InboundRequest {
  * The token: a header (for proxies that can add one) wins, then the constant parameter in the query, then
  * in the body. Five9 signs nothing, so the token is the only check.
  */
+// Stryker disable next-line ObjectLiteral: a false survivor: tokenAuth throws at import, every test file collects no tests (checked by hand)
 const token = tokenAuth<Five9Config>({
   secret: 'token',
   in: [
+    // Stryker disable next-line ObjectLiteral: a false survivor: an empty carrier throws at import, every test file collects no tests (checked by hand)
     { header: { option: 'tokenHeader', default: DEFAULT_TOKEN_HEADER } },
+    // Stryker disable next-line ObjectLiteral: a false survivor: an empty carrier throws at import, every test file collects no tests (checked by hand)
     { query: { option: 'tokenParam', default: DEFAULT_TOKEN_PARAM } },
+    // Stryker disable next-line ObjectLiteral: a false survivor: an empty carrier throws at import, every test file collects no tests (checked by hand)
     { form: { option: 'tokenParam', default: DEFAULT_TOKEN_PARAM } },
   ],
   setBy: 'set as a constant of the Web Connector',
@@ -91,6 +95,7 @@ const CANONICAL: Partial<Record<Field, string>> = {
 };
 
 export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
+  // Stryker disable next-line StringLiteral: a false survivor: defineConnector throws at import, every test file collects no tests (checked by hand)
   id: 'web-connector',
   // The call's legs are kept in the state store: a request the host cannot store (503) leaves them as they were,
   // so the vendor's retry is mapped again instead of being taken for a second pop.
@@ -147,6 +152,7 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
     // A chat or an e-mail is its session: without a call id, the session id names the interaction.
     if (props.interactionId === undefined && props.sessionId !== undefined)
       props.interactionId = props.sessionId;
+    // Stryker disable next-line ConditionalExpression: every prop set above is a parameter's string, so the typeof check only narrows the type
     const callType = typeof props.callType === 'string' ? props.callType : undefined;
     const direction = callType ? directionOf(callType) : undefined;
     if (direction === 'outbound' && config.outboundNumbers === 'swap') swapNumbers(props);
@@ -156,7 +162,9 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
     const channel = trigger && lifecycle !== 'custom' ? channelOf(trigger) : undefined;
 
     let leg: Props = {};
+    // Stryker disable next-line ConditionalExpression: every prop set above is a parameter's string, so the typeof check only narrows the type
     const callId = typeof props.interactionId === 'string' ? props.interactionId : undefined;
+    // Stryker disable next-line ConditionalExpression: every prop set above is a parameter's string, so the typeof check only narrows the type
     const key = typeof props.sessionId === 'string' ? props.sessionId : callId;
     if (key && (lifecycle === 'offered' || lifecycle === 'answered')) {
       const typeLeg = callType ? legForType(config.callTypeLegs, callType) : undefined;

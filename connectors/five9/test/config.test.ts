@@ -47,6 +47,11 @@ describe('five9 source', () => {
     );
     expect(outcome.kind).toBe('accepted');
   });
+  it('describes itself for the dashboard', () => {
+    expect(connector.sources[0]!.description).toBe(
+      'Five9 Web Connector requests (GET query or POST form) sent from the agent desktop',
+    );
+  });
   it('describes its auth for the runner banner and the dashboard: where the token travels and who sets it', () => {
     expect(connector.sources[0]!.auth.summary).toBe(
       'header x-openconnect-token (renamed by option tokenHeader) or parameter token (renamed by option tokenParam) or form field token (renamed by option tokenParam) = option token, set as a constant of the Web Connector',

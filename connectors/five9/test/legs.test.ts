@@ -17,6 +17,7 @@ const call = {
 };
 const a = { ...accepted, ...call, agent: 'jdoe@acme.example' };
 const b = { ...accepted, ...call, agent: 'mlopez@acme.example' };
+const c = { ...accepted, ...call, agent: 'sdiaz@acme.example' };
 
 describe('five9 legs', () => {
   it('offers and answers the first agent on the primary leg, once each', async () => {
@@ -60,6 +61,52 @@ describe('five9 legs', () => {
     ]);
   });
 
+  it('calls a third agent a consult when one of the agents on the call started a warm transfer, though another did not', async () => {
+    const send = desk();
+    await send(a);
+    await send(b);
+    await send({ ...a, trigger: 'OnWarmTransferInitiation' });
+    expect(legOf(await send(c))).toEqual([['sdiaz@acme.example', 'answered', 'consult', '300000000012345']]);
+  });
+
+  it('changes no leg for a connector the agent starts by hand during the call: the next agent is a conference', async () => {
+    const send = desk();
+    await send(a);
+    await send({ ...a, trigger: 'ManuallyStarted' });
+    expect(legOf(await send(b))).toEqual([
+      ['mlopez@acme.example', 'answered', 'conference', '300000000012345'],
+    ]);
+  });
+
+  it('marks no warm transfer for a hang-up that reached the runner before the agent pop: the next agent is a conference', async () => {
+    const send = desk();
+    await send({ ...a, trigger: 'OnCallDisconnected' });
+    await send(a);
+    expect(legOf(await send(b))).toEqual([
+      ['mlopez@acme.example', 'answered', 'conference', '300000000012345'],
+    ]);
+  });
+
+  it('keeps an agent who left the call off it when they select its contact afterwards: the next agent is a transfer', async () => {
+    const send = desk();
+    await send(a);
+    await send({ ...a, trigger: 'OnCallDisconnected' });
+    expect(legOf(await send({ ...a, trigger: 'OnContactSelection' }))).toEqual([
+      ['jdoe@acme.example', 'offered', 'primary', undefined],
+    ]);
+    expect(legOf(await send(b))).toEqual([
+      ['mlopez@acme.example', 'answered', 'transfer', '300000000012345'],
+    ]);
+  });
+
+  it('names the call id of the first trigger seen as the parent, even a warm transfer before any pop', async () => {
+    const send = desk({ callTypeLegs: { AGENT: 'consult' } });
+    await send({ ...a, trigger: 'OnWarmTransferInitiation' });
+    expect(legOf(await send({ ...b, call_id: '300000000012377', call_type: 'AGENT' }))).toEqual([
+      ['mlopez@acme.example', 'answered', 'consult', '300000000012345'],
+    ]);
+  });
+
   it('pops an agent no second time for the same call', async () => {
     const send = desk();
     await send(a);
@@ -84,6 +131,29 @@ describe('five9 legs', () => {
     await send({ ...a, trigger: 'OnCallDisconnected' });
     expect(legOf(await send({ ...b, call_type: '3RD_PARTY_CONFERENCE' }))).toEqual([
       ['mlopez@acme.example', 'answered', 'conference', '300000000012345'],
+    ]);
+  });
+
+  it('matches callTypeLegs by the trimmed call type on both sides, among several', async () => {
+    const send = desk({ callTypeLegs: { '3rd_party_conference': 'conference', ' Agent ': 'consult' } });
+    await send(a);
+    expect(legOf(await send({ ...b, call_type: 'AGENT ' }))).toEqual([
+      ['mlopez@acme.example', 'answered', 'consult', '300000000012345'],
+    ]);
+  });
+
+  it('offers on the primary leg when the connector sends no call or session id', async () => {
+    const { call_id: _, ...noId } = accepted;
+    expect(legOf(await desk()({ ...noId, trigger: 'OnPreview' }))).toEqual([
+      ['jdoe@acme.example', 'offered', 'primary', undefined],
+    ]);
+  });
+
+  it('sends no leg on an ended call without call or session id', async () => {
+    const { call_id: _, ...noId } = accepted;
+    const outcome = await desk()({ ...noId, trigger: 'OnCallDisconnected' });
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => m.props)).toEqual([
+      { lifecycle: 'ended', nativeEvent: 'OnCallDisconnected', channel: 'voice', ani: '9255550143' },
     ]);
   });
 

@@ -24,6 +24,15 @@ describe('five9 outbound numbers', () => {
       ['inbound', '8005550100', '4155550187'],
     ]);
   });
+  it('sends only ani when an outbound call carries the number dialed alone', async () => {
+    const { ani: _, ...dialedOnly } = outbound;
+    expect(numbers(await run(get(dialedOnly)))).toEqual([['outbound', '4155550187', undefined]]);
+  });
+  it('swaps them with outboundNumbers: swap spelled out, as by default', async () => {
+    expect(numbers(await run(get(outbound), { outboundNumbers: 'swap' }))).toEqual([
+      ['outbound', '4155550187', '8005550100'],
+    ]);
+  });
   it('sends only dnis when an outbound call carries the caller id alone', async () => {
     const { dnis: _, ...callerIdOnly } = outbound;
     expect(numbers(await run(get(callerIdOnly)))).toEqual([['outbound', undefined, '8005550100']]);

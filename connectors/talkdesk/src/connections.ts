@@ -49,8 +49,10 @@ const CONSUMED = new Set([
 ]);
 
 /** The token in its header (renamable; `authorization` carries "Bearer <token>"), set on the custom integration. */
+// Stryker disable next-line ObjectLiteral: a false survivor: tokenAuth throws at import, every test file collects no tests (checked by hand)
 const token = tokenAuth<TalkdeskConfig>({
   secret: 'token',
+  // Stryker disable next-line ObjectLiteral: a false survivor: an empty carrier throws at import, every test file collects no tests (checked by hand)
   in: [{ header: { option: 'tokenHeader', default: DEFAULT_TOKEN_HEADER } }],
   setBy: 'set on the custom integration',
   // In the words of the Talkdesk console: which header to add to the custom integration.
@@ -62,6 +64,7 @@ const token = tokenAuth<TalkdeskConfig>({
 });
 
 export const connections = defineSource<TalkdeskEvent, TalkdeskConfig>({
+  // Stryker disable next-line StringLiteral: a false survivor: defineConnector throws at import, every test file collects no tests (checked by hand)
   id: 'connections',
   // The call's legs are kept in the state store: a request the host cannot store (503) leaves them as they were,
   // so the vendor's retry is mapped again instead of being taken for a second pop.
@@ -126,6 +129,7 @@ export const connections = defineSource<TalkdeskEvent, TalkdeskConfig>({
     if (meaning.lifecycle === 'ended') {
       const at = eventTime(f.timestamp);
       if (at) props[PROP.eventTime] = at;
+      // Stryker disable next-line ConditionalExpression: popLeg records nothing without a call_id, so leaveCall would find no record for it
       if (f.call_id) await leaveCall(state, f.call_id, agentid);
     }
     if (meaning.lifecycle === 'offered' || meaning.lifecycle === 'answered') {

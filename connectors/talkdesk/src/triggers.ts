@@ -17,6 +17,7 @@ export type Trigger = (typeof TRIGGERS)[number];
 // Letters and digits only, so `inbound_call_starts`, `InboundCallStarts` and "Inbound call starts" agree.
 const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
 const ALIASES = new Map<string, Trigger>([
+  // Stryker disable next-line ArrowFunction: a false survivor: new Map() throws at import on undefined entries, every test file collects no tests (checked by hand)
   ...TRIGGERS.map((t) => [squash(t), t] as const),
   ['agentlogin', 'agent_logs_in'],
   ['agentlogout', 'agent_logs_out'],

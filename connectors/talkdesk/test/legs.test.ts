@@ -31,6 +31,23 @@ describe('talkdesk legs', () => {
     await send(starts);
     expect(legOf(await send(omar))).toEqual([['omar.haddad@acme.example', 'answered', 'consult', CALL]]);
   });
+  it('calls a third agent answering after the first left but while the second is on the call a consult', async () => {
+    const send = session();
+    await send(starts);
+    await send(omar);
+    await send(ends(starts));
+    const lee = { ...starts, agent_email: 'lee.park@acme.example', agent_id: '6021a7c4e9b8d7f6a5b4c3f1' };
+    expect(legOf(await send(lee))).toEqual([['lee.park@acme.example', 'answered', 'consult', CALL]]);
+  });
+  it('notes nothing when an agent never popped for the call hangs up: the next agent is still a consult', async () => {
+    const send = session();
+    await send(starts);
+    expect(legOf(await send(ends(omar)))).toEqual([
+      ['omar.haddad@acme.example', 'ended', undefined, undefined],
+    ]);
+    const lee = { ...starts, agent_email: 'lee.park@acme.example', agent_id: '6021a7c4e9b8d7f6a5b4c3f1' };
+    expect(legOf(await send(lee))).toEqual([['lee.park@acme.example', 'answered', 'consult', CALL]]);
+  });
   it('pops an agent no second time for the same call', async () => {
     const send = session();
     await send(starts);

@@ -32,10 +32,20 @@ describe('talkdesk eventTime', () => {
     ['2026-11-25 14:01:18 UTC', '2026-11-25T14:01:18.000Z'],
     ['1764079379', '2025-11-25T14:02:59.000Z'],
     ['1764079379123', '2025-11-25T14:02:59.123Z'],
+    [' 1764079379 ', '2025-11-25T14:02:59.000Z'],
   ])('reads {{timestamp}} %s as %s', (value, iso) => {
     expect(eventTime(value)).toBe(iso);
   });
-  it.each(['', 'yesterday', '12345', '2026-13-45T99:00:00Z'])('reads %j as no time', (value) => {
+  it.each([
+    '',
+    'yesterday',
+    '12345',
+    '2026-13-45T99:00:00Z',
+    '17640793791',
+    '+1764079379',
+    '2026-11-5 14:01:18',
+    'Wed 2026-11-25 14:01:18',
+  ])('reads %j as no time', (value) => {
     expect(eventTime(value)).toBeUndefined();
   });
   it('sets eventTime on ended, keeping timestamp as sent', async () => {
@@ -70,11 +80,20 @@ describe('talkdesk channel', () => {
 
 describe('talkdesk OpenConnect field names', () => {
   const { agent_email, agent_id: _, ...noAgent } = starts;
-  it('reads a template field agentid as the agent when agent_email is empty', async () => {
-    const message = await one({ ...noAgent, agentid: 'dwhitfield' });
-    expect([message.agentid, Object.hasOwn(message.props, 'talkdesk.agentid')]).toEqual([
+  it('reads a template field agentid as the agent when agent_email is empty, keeping the other fields', async () => {
+    const message = await one({ ...noAgent, agentid: 'dwhitfield', agent_name: 'Dana Whitfield' });
+    expect([message.agentid, message.props]).toEqual([
       'dwhitfield',
-      false,
+      {
+        lifecycle: 'answered',
+        nativeEvent: 'inbound_call_starts',
+        direction: 'inbound',
+        channel: 'voice',
+        interactionId: 'c8e4f2a19b7d4e0f8a6b5c4d3e2f1a09',
+        ani: '+14155550143',
+        agent_name: 'Dana Whitfield',
+        leg: 'primary',
+      },
     ]);
   });
   it('prefers agent_email, keeping agentid as talkdesk.agentid', async () => {
