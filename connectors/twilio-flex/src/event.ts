@@ -52,7 +52,7 @@ export function parseAttributes(field: string, value: unknown): Attributes | und
   }
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
     throw new InputError(
-      `${field} must be a JSON object, got ${Array.isArray(decoded) ? 'an array' : typeof decoded}`,
+      `${field} must be a JSON object, got ${Array.isArray(decoded) ? 'an array' : decoded === null ? 'null' : typeof decoded}`,
       field,
     );
   }
