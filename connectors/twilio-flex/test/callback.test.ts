@@ -154,3 +154,13 @@ describe('callback fields', () => {
     expect(Object.keys(props).filter((key) => key.startsWith('task.'))).toEqual([]);
   });
 });
+
+describe('the event time', () => {
+  it('leaves out a timestamp that is not plain digits, though a number can be read from it', async () => {
+    const props = await answerOf(ACCEPTED, (body) => {
+      body.TimestampMs = '1.764072e12';
+      body.Timestamp = ' 1764072000';
+    });
+    expect(props).not.toHaveProperty('eventTime');
+  });
+});

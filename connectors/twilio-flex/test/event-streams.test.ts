@@ -157,3 +157,18 @@ describe('detection', () => {
     ]);
   });
 });
+
+describe('keys of a batch with an event without SID', () => {
+  it('keys the events that have one and leaves the other unkeyed', async () => {
+    const req = signedRequest(BATCH, (batch) => {
+      batch[2].data.payload.sid = null;
+      batch[2].data.sid = null;
+      delete batch[2].id;
+    });
+    const outcome = await outcomeOf(req);
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => m.dedupeKey ?? null)).toEqual([
+      'twilio-flex/event-streams/EVaa520fbab06b9f3d6d52854700dec1c6',
+      null,
+    ]);
+  });
+});

@@ -146,4 +146,19 @@ describe('one pop per agent per call', () => {
     );
     expect(again.kind).toBe('ignored');
   });
+
+  it('pops every reservation of a task whose TaskSid is not known', async () => {
+    const runtime = runtimeWith();
+    const withoutTask = (reservation: string) =>
+      accepted((body) => {
+        delete body.TaskSid;
+        body.ReservationSid = reservation;
+        body.ResourceSid = reservation;
+        body.Sid = `EV${reservation.slice(2)}`;
+      });
+    const kinds = [];
+    for (const reservation of ['WR00000000000000000000000000000001', 'WR00000000000000000000000000000002'])
+      kinds.push((await handleRequest(runtime, withoutTask(reservation))).kind);
+    expect(kinds).toEqual(['accepted', 'accepted']);
+  });
 });

@@ -101,4 +101,25 @@ describe('the offered agent of a task', () => {
     clock += OFFERED_AGENT_TTL_MS + 1;
     expect(await send(CANCELED, sameTask)).toMatch(/^ignored: task.canceled with no known worker/);
   });
+
+  it('gives way to the worker a cancellation names', async () => {
+    const send = sequence();
+    await send(CREATED);
+    expect(
+      await send(CANCELED, (body) => {
+        sameTask(body);
+        body.WorkerSid = 'WK9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+        body.WorkerName = 'bob@example.com';
+      }),
+    ).toBe('ended bob@example.com');
+  });
+
+  it('is forgotten when the task is turned down, if it was offered without a WorkerSid', async () => {
+    const send = sequence();
+    await send(CREATED, (body) => {
+      delete body.WorkerSid;
+    });
+    await send(REJECTED);
+    expect(await send(CANCELED, sameTask)).toMatch(/^ignored: task.canceled with no known worker/);
+  });
 });

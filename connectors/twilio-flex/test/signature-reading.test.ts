@@ -2,6 +2,7 @@
 // what the signers (for fixtures and tests) put on a request.
 import { createHash } from 'node:crypto';
 import { type InboundRequest, toInboundRequest } from '@openconnect/core';
+import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import type { TwilioFlexConfig } from '../src/config.js';
 import {
@@ -119,5 +120,41 @@ describe('the signers', () => {
   it('leave a request unsigned when it names a SharedKey and none is configured', () => {
     const req = form({ [SETTINGS]: 'key=KS01,algorithm=HMAC_SHA256' });
     expect(Object.keys(signForm(req, TOKEN_ONLY).headers)).toEqual(['content-type', SETTINGS]);
+  });
+});
+
+describe('HMAC-SHA1, checked by the twilio package', () => {
+  it('accepts an Auth Token signature over the query written the legacy way (a + as %20), as the package does', () => {
+    const req = { ...form(), url: 'https://oc.example.com/webhooks/twilio-flex/taskrouter?note=b+c' };
+    const params = Object.fromEntries(new URLSearchParams(req.rawBody.toString('utf8')));
+    const signature = twilio.getExpectedTwilioSignature(
+      TEST_TOKEN,
+      'https://oc.example.com/webhooks/twilio-flex/taskrouter?note=b%20c',
+      params,
+    );
+    expect(
+      verifyFormSignature(
+        { ...req, headers: { ...req.headers, 'x-twilio-signature': signature } },
+        TOKEN_ONLY,
+      ),
+    ).toEqual({
+      ok: true,
+    });
+  });
+
+  it('accepts the second SharedKey listed under HMAC-SHA1, as during a key rotation', () => {
+    const config = {
+      authToken: TEST_TOKEN,
+      sharedKeySecrets: ['the-old-shared-key-secret-0001', TEST_SHARED_KEY],
+    };
+    const req = form({ [SETTINGS]: 'key=KS01,algorithm=HMAC_SHA1' });
+    const params = Object.fromEntries(new URLSearchParams(req.rawBody.toString('utf8')));
+    const signature = twilio.getExpectedTwilioSignature(TEST_SHARED_KEY, req.url, params);
+    expect(
+      verifyFormSignature(
+        { ...req, headers: { ...req.headers, 'x-twilio-signature': signature } },
+        config as TwilioFlexConfig,
+      ),
+    ).toEqual({ ok: true });
   });
 });

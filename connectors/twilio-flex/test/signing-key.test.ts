@@ -115,13 +115,27 @@ describe('the URL forms a SHA-256 signature may cover', () => {
     );
   });
 
+  it('takes a signature over a URL with another port, as received or without the port', () => {
+    expect([
+      accepts('https://oc.example.com:8443/webhooks', 'https://oc.example.com:8443/webhooks'),
+      accepts('https://oc.example.com/webhooks', 'https://oc.example.com:8443/webhooks'),
+      accepts('https://u:p@oc.example.com/webhooks', 'https://u:p@oc.example.com:8443/webhooks'),
+    ]).toEqual([true, true, true]);
+  });
+
   it('finds the port of an IPv6 host after its closing bracket', () => {
     expect(accepts('https://[2001:db8::1]/webhooks', 'https://[2001:db8::1]:443/webhooks')).toBe(true);
     expect(accepts('https://[2001:db8::1]:443/webhooks', 'https://[2001:db8::1]/webhooks')).toBe(true);
+    expect(accepts('https://[::]:443/webhooks', 'https://[::]/webhooks')).toBe(true);
   });
 
-  it('takes a URL with no authority as it is', () => {
-    expect(accepts('urn:twilio:flex', 'urn:twilio:flex')).toBe(true);
+  it('takes a URL with no authority as it is, even when its query holds a URL', () => {
+    expect(
+      accepts(
+        'urn:twilio:flex?u=https://oc.example.com:443/x',
+        'urn:twilio:flex?u=https://oc.example.com:443/x',
+      ),
+    ).toBe(true);
   });
 
   it('refuses a signature over another path', () => {
