@@ -46,6 +46,21 @@ describe('the login from worker attributes', () => {
     );
   });
 
+  it('reads an email attribute as it is, not as an escaped contact_uri', async () => {
+    expect(await agentOf(worker({ email: 'ann_2Eveal@example.com' }), { agentFrom: 'email' })).toBe(
+      'ann_2Eveal@example.com',
+    );
+  });
+
+  it('names the email attribute when the worker has no attributes at all', async () => {
+    const edit: Edit = (body) => {
+      delete body.WorkerAttributes;
+    };
+    expect(await agentOf(edit, { agentFrom: 'email' })).toBe(
+      'ignored: no agent: reservation.accepted has no WorkerAttributes.email (agentFrom is email)',
+    );
+  });
+
   it('trims contact_uri before decoding it', async () => {
     expect(
       await agentOf(worker({ contact_uri: ' client:bo_40example_2Ecom ' }), { agentFrom: 'contact_uri' }),

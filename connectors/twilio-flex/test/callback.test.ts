@@ -146,13 +146,6 @@ describe('callback fields', () => {
       }),
     ).toEqual([400, 'TaskAttributes must be a JSON object, got null']);
   });
-
-  it('takes empty TaskAttributes for none', async () => {
-    const props = await answerOf(ACCEPTED, (body) => {
-      body.TaskAttributes = '';
-    });
-    expect(Object.keys(props).filter((key) => key.startsWith('task.'))).toEqual([]);
-  });
 });
 
 describe('the event time', () => {

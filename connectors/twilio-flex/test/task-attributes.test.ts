@@ -99,6 +99,11 @@ describe('the channel', () => {
     expect(props.channel).toBe('callback');
   });
 
+  it('makes only a voice task a callback', async () => {
+    const { props } = await first(task({ taskType: 'callback' }, 'sms'));
+    expect(props.channel).toBe('sms');
+  });
+
   it('leaves a voice task voice when taskType is not callback', async () => {
     const { props } = await first(task({ taskType: 'transfer' }, 'voice'));
     expect(props.channel).toBe('voice');
@@ -124,6 +129,13 @@ describe('attribute paths', () => {
   it('stop at a string on the way', async () => {
     const { props } = await first(task({ conversations: 'WT0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f' }));
     expect([props.leg, props.parentInteractionId]).toEqual(['primary', undefined]);
+  });
+
+  it('do not index into a string', async () => {
+    const message = await first(task({ popEvent: 'VIP Pop' }), {
+      eventAttributes: ['popEvent.0', 'popEvent.length'],
+    });
+    expect(message.event).toBe('answered');
   });
 
   it('read only the attribute itself, not what every object inherits', async () => {
