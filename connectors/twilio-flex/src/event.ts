@@ -52,7 +52,7 @@ export function parseAttributes(field: string, value: unknown): Attributes | und
   }
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
     throw new InputError(
-      `${field} must be a JSON object, got ${Array.isArray(decoded) ? 'an array' : typeof decoded}`,
+      `${field} must be a JSON object, got ${Array.isArray(decoded) ? 'an array' : decoded === null ? 'null' : typeof decoded}`,
       field,
     );
   }
@@ -86,6 +86,7 @@ export const present = (value: string | null | undefined): string | undefined =>
  */
 export function withResourceSid(event: TaskRouterEvent): TaskRouterEvent {
   const { resourceType, resourceSid } = event;
+  // Stryker disable next-line ConditionalExpression: without a resource SID each branch below keeps the event's own SIDs
   if (!resourceSid) return event;
   if (resourceType === 'reservation')
     return { ...event, reservationSid: event.reservationSid ?? resourceSid };

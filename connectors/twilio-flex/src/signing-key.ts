@@ -31,6 +31,7 @@ export function signingSettings(req: InboundRequest): SigningSettings {
   const fields = new Map<string, string>();
   for (const part of value.split(',')) {
     const at = part.indexOf('=');
+    // Stryker disable next-line EqualityOperator: a part starting with = sets the field "", which is never read
     if (at > 0) fields.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
   }
   const named = fields.get('algorithm') ?? '';
@@ -60,9 +61,9 @@ export function expectedSignature(
   url: string,
   params: Record<string, string | string[]>,
 ): string {
-  return createHmac(algorithm, secret)
-    .update(Buffer.from(signedString(url, params), 'utf8'))
-    .digest('base64');
+  // Stryker disable next-line StringLiteral: Buffer.from reads a string as UTF-8 when no encoding is named
+  const data = Buffer.from(signedString(url, params), 'utf8');
+  return createHmac(algorithm, secret).update(data).digest('base64');
 }
 
 /**

@@ -59,6 +59,14 @@ describe('legs', () => {
     expect(await legOf(edit)).toEqual({ leg: 'transfer', parentInteractionId: FIRST_TASK });
   });
 
+  it('gives a transfer task whose conversation_id is its own sid no parent', async () => {
+    expect(
+      await legOf(withTask({ transferTargetType: 'worker', conversations: { conversation_id: TASK } })),
+    ).toEqual({
+      leg: 'transfer',
+    });
+  });
+
   it('keeps a task whose conversation_id is its own sid the primary leg', async () => {
     expect(await legOf(withTask({ conversations: { conversation_id: TASK } }))).toEqual({ leg: 'primary' });
   });
@@ -145,5 +153,32 @@ describe('one pop per agent per call', () => {
       }),
     );
     expect(again.kind).toBe('ignored');
+  });
+
+  it('pops every reservation of a task whose TaskSid is not known', async () => {
+    const runtime = runtimeWith();
+    const withoutTask = (reservation: string) =>
+      accepted((body) => {
+        delete body.TaskSid;
+        body.ReservationSid = reservation;
+        body.ResourceSid = reservation;
+        body.Sid = `EV${reservation.slice(2)}`;
+      });
+    const kinds = [];
+    for (const reservation of ['WR00000000000000000000000000000001', 'WR00000000000000000000000000000002'])
+      kinds.push((await handleRequest(runtime, withoutTask(reservation))).kind);
+    expect(kinds).toEqual(['accepted', 'accepted']);
+  });
+
+  it('pops a retry of a reservation without a ReservationSid again', async () => {
+    const runtime = runtimeWith();
+    const withoutReservation = () =>
+      accepted((body) => {
+        delete body.ReservationSid;
+        delete body.ResourceType;
+      });
+    const kinds = [];
+    for (let n = 0; n < 2; n += 1) kinds.push((await handleRequest(runtime, withoutReservation())).kind);
+    expect(kinds).toEqual(['accepted', 'accepted']);
   });
 });

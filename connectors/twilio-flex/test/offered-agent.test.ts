@@ -101,4 +101,50 @@ describe('the offered agent of a task', () => {
     clock += OFFERED_AGENT_TTL_MS + 1;
     expect(await send(CANCELED, sameTask)).toMatch(/^ignored: task.canceled with no known worker/);
   });
+
+  it('gives way to the worker a cancellation names', async () => {
+    const send = sequence();
+    await send(CREATED);
+    expect(
+      await send(CANCELED, (body) => {
+        sameTask(body);
+        body.WorkerSid = 'WK9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+        body.WorkerName = 'bob@example.com';
+      }),
+    ).toBe('ended bob@example.com');
+  });
+
+  it('is forgotten when the task is turned down, if it was offered without a WorkerSid', async () => {
+    const send = sequence();
+    await send(CREATED, (body) => {
+      delete body.WorkerSid;
+    });
+    await send(REJECTED);
+    expect(await send(CANCELED, sameTask)).toMatch(/^ignored: task.canceled with no known worker/);
+  });
+
+  it('stands in for a missing worker on task.canceled only', async () => {
+    const send = sequence();
+    await send(CREATED);
+    expect(
+      await send(REJECTED, (body) => {
+        body.EventType = 'reservation.wrapup';
+        delete body.WorkerSid;
+        delete body.WorkerName;
+        delete body.WorkerAttributes;
+      }),
+    ).toBe('ignored: no agent: reservation.wrapup names no worker');
+  });
+
+  it('is kept per task', async () => {
+    const send = sequence();
+    await send(CREATED);
+    await send(CREATED, (body) => {
+      body.TaskSid = 'WT00000000000000000000000000000009';
+      body.Sid = 'EV00000000000000000000000000000009';
+      body.WorkerSid = 'WK9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+      body.WorkerName = 'bob@example.com';
+    });
+    expect(await send(CANCELED, sameTask)).toBe('ended ann.veal@example.com');
+  });
 });
