@@ -71,6 +71,16 @@ describe('the leg of a contact', () => {
     expect(await legOf(state, leg('c-4', 'MONITOR'), 'sam.super', true)).toBe('conference');
   });
 
+  it('counts an agent on the call for four hours after they joined it', async () => {
+    let now = 0;
+    const clocked = createMemoryStateStore(() => now);
+    await joinCall(clocked, FIRST, 'maria.lopez');
+    now = 4 * 60 * 60 * 1000 - 1;
+    expect(await legOf(clocked, leg('c-2'), 'tom.becker', true)).toBe('consult');
+    now += 1;
+    expect(await legOf(clocked, leg('c-3'), 'aisha.khan', true)).toBe('transfer');
+  });
+
   it('names no parent when the contact is its own initial contact', () => {
     const self = { contactId: 'c-5', initialContactId: 'c-5', initiationMethod: 'TRANSFER' };
     expect(legPropsOf(methodLeg(self), self)).toEqual({ leg: 'transfer' });
