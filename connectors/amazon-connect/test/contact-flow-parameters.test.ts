@@ -38,6 +38,21 @@ describe('contact-flow block parameters', () => {
     ).toEqual([{ agentid: 'maria.lopez', event: 'answered', leg: 'primary' }]);
   });
 
+  it('trims the login and the event, and passes over a parameter that holds only blanks', async () => {
+    expect(await mapWith({ agentLogin: '  ', agentid: ' tom.becker ', lifecycle: ' offered ' })).toEqual([
+      { agentid: 'tom.becker', event: 'offered', leg: 'primary' },
+    ]);
+  });
+
+  it('names the leg on an offered, never on other moments', async () => {
+    expect(await mapWith({ agentLogin: 'maria.lopez', lifecycle: 'offered' })).toEqual([
+      { agentid: 'maria.lopez', event: 'offered', leg: 'primary' },
+    ]);
+    expect(await mapWith({ agentLogin: 'maria.lopez', lifecycle: 'ended' })).toEqual([
+      { agentid: 'maria.lopez', event: 'ended', leg: undefined },
+    ]);
+  });
+
   it('leaves agentid and event as plain props when openConnectParameters is off', async () => {
     expect(await mapWith({ agentid: 'tom.becker' }, { openConnectParameters: false })).toContain(
       'set the block parameter "agentLogin"',
