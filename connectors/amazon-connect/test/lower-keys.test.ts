@@ -32,6 +32,12 @@ describe('lowerKeys', () => {
     });
   });
 
+  it('keeps arrays as arrays, lower-casing the keys of their items', () => {
+    expect(lowerKeys({ Contacts: [{ ContactId: 'c-1' }, 'x'] })).toEqual({
+      contacts: [{ contactid: 'c-1' }, 'x'],
+    });
+  });
+
   it('keeps the first of two spellings of one key', () => {
     expect(lowerKeys({ contactId: 'first', ContactId: 'second' })).toEqual({ contactid: 'first' });
   });
