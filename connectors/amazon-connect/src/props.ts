@@ -19,7 +19,7 @@ export function scalarEntries(
     if (skip.includes(key)) continue;
     if (typeof value === 'string' || typeof value === 'boolean') out.push([key, value]);
     // Stryker disable next-line ConditionalExpression: Number.isFinite is false for every non-number (it does not coerce); typeof narrows the type
-    else if (typeof value === 'number' && Number.isFinite(value)) out.push([key, value]);
+    if (typeof value === 'number' && Number.isFinite(value)) out.push([key, value]);
   }
   return out;
 }
