@@ -230,11 +230,13 @@ function eventTime(event: ContactEvent, type: string): string | undefined {
     type === 'DISCONNECTED'
       ? detail.disconnecttimestamp
       : type === 'CONNECTED_TO_AGENT'
-        ? detail.agentinfo?.connectedtoagenttimestamp
+        ? // Stryker disable next-line OptionalChaining: agentInfo is there: map() returned before this unless agentInfo.agentArn is set
+          detail.agentinfo?.connectedtoagenttimestamp
         : type === 'INITIATED'
           ? detail.initiationtimestamp
           : type === 'COMPLETED'
-            ? detail.agentinfo?.aftercontactworkendtimestamp
+            ? // Stryker disable next-line OptionalChaining: agentInfo is there: map() returned before this unless agentInfo.agentArn is set
+              detail.agentinfo?.aftercontactworkendtimestamp
             : undefined;
   return own || event.time || undefined;
 }

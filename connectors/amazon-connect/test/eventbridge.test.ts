@@ -16,6 +16,7 @@ import { AGENT_ARN, API_KEY, USER_ID } from './values.js';
 type Body = {
   id: string;
   source: string;
+  time?: string;
   detail: Record<string, unknown> & { agentInfo?: { agentArn: string } };
 };
 const recorded = (path: string) =>
@@ -100,5 +101,63 @@ describe("a contact event's user data", () => {
     expect(outcome.kind === 'accepted' ? outcome.messages.map((m) => m.lifecycle) : outcome.kind).toEqual([
       'completed',
     ]);
+  });
+});
+
+type Step = { request: RecordedRequest & { body: Body } };
+const consultSteps = () =>
+  (
+    JSON.parse(
+      readFileSync(join(import.meta.dirname, '../fixtures/eventbridge/call-consult.json'), 'utf8'),
+    ) as {
+      steps: Step[];
+    }
+  ).steps;
+
+describe('the consult leg an agent dials out on, from EventBridge', () => {
+  it('pops nothing for the agent already on the call, and says why', async () => {
+    const rt = runtime({ now: 0 });
+    const [answered, , consult] = consultSteps();
+    await handleRequest(rt, toInboundRequest(answered!.request), 'eventbridge');
+    // Maria's own TRANSFER contact (the one she dials out on) reaching her.
+    consult!.request.body.detail.agentInfo = { agentArn: AGENT_ARN(USER_ID.maria) };
+    expect(await handleRequest(rt, toInboundRequest(consult!.request), 'eventbridge')).toMatchObject({
+      kind: 'ignored',
+      reason:
+        'contact 1b8e4fa2-6c3d-4079-8e25-4f9c7b3d2a81 is the consult leg maria.lopez dials out on (already on call 0a7d3e91-5b2c-4f68-9d14-3e8b6a2c1f70)',
+    });
+  });
+});
+
+describe("a contact's progress, moment by moment", () => {
+  it('moves on with each later moment: a CONNECTED_TO_AGENT after hold, resume and DISCONNECTED is ignored', async () => {
+    const rt = runtime({ now: 0 });
+    const answered = () => toInboundRequest(recorded('eventbridge/connected-to-agent.json'));
+    const onContact = (path: string, id: string) => {
+      const request = recorded(path);
+      request.body.id = id;
+      request.body.detail.contactId = CONTACT;
+      request.body.detail.initialContactId = CONTACT;
+      return toInboundRequest(request);
+    };
+    await handleRequest(rt, answered(), 'eventbridge');
+    await handleRequest(rt, onContact('eventbridge/task-paused.json', 'p-1'), 'eventbridge');
+    await handleRequest(rt, onContact('eventbridge/disconnected.json', 'd-1'), 'eventbridge');
+    expect(await handleRequest(rt, answered(), 'eventbridge')).toMatchObject({
+      kind: 'ignored',
+      reason: `contact event CONNECTED_TO_AGENT for contact ${CONTACT} arrived after its DISCONNECTED; no pop for a finished contact`,
+    });
+  });
+});
+
+describe("a contact event's time", () => {
+  it('is the event time for a PAUSED, though the event carries an after-contact-work end', async () => {
+    const request = recorded('eventbridge/task-paused.json');
+    request.body.detail.agentInfo = {
+      ...request.body.detail.agentInfo!,
+      afterContactWorkEndTimestamp: '2026-11-25T11:59:00Z',
+    } as { agentArn: string };
+    const outcome = await handleRequest(runtime({ now: 0 }), toInboundRequest(request), 'eventbridge');
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.props.eventTime).toBe(request.body.time);
   });
 });
