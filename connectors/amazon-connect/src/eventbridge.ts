@@ -105,7 +105,9 @@ async function lateArrival(
   return undefined;
 }
 
+// Stryker disable next-line ObjectLiteral: false survivor: an empty source makes defineConnector throw at import, the test files collect no tests (checked by hand)
 export const eventbridge = defineSource<ContactEvent, AmazonConnectConfig, ConnectLookups>({
+  // Stryker disable next-line StringLiteral: false survivor: an empty id makes defineConnector throw at import, the test files collect no tests (checked by hand)
   id: 'eventbridge',
   description: 'Amazon Connect contact events from an EventBridge rule with an API destination target',
   platforms: ['Amazon Connect'],

@@ -18,8 +18,8 @@ export function scalarEntries(
   for (const [key, value] of Object.entries(map ?? {})) {
     if (skip.includes(key)) continue;
     if (typeof value === 'string' || typeof value === 'boolean') out.push([key, value]);
-    // Stryker disable next-line ConditionalExpression: Number.isFinite is false for every non-number (it does not coerce); typeof narrows the type
-    if (typeof value === 'number' && Number.isFinite(value)) out.push([key, value]);
+    // Number.isFinite does not coerce: true only for a finite number.
+    else if (Number.isFinite(value)) out.push([key, value as number]);
   }
   return out;
 }

@@ -44,3 +44,25 @@ describe('source detection', () => {
     for (const body of [null, 'text', 42, []]) expect(await sourceOf(body)).toBe('none');
   });
 });
+
+describe('the sources', () => {
+  it('are EventBridge, the contact flow and the agent stream, each on Amazon Connect, with what sends it', () => {
+    expect(connector.sources.map((s) => [s.id, s.platforms, s.description])).toEqual([
+      [
+        'eventbridge',
+        ['Amazon Connect'],
+        'Amazon Connect contact events from an EventBridge rule with an API destination target',
+      ],
+      [
+        'contact-flow',
+        ['Amazon Connect'],
+        'The contact-flow "Invoke AWS Lambda function" event (Name: ContactFlowEvent), forwarded as JSON',
+      ],
+      [
+        'agent-stream',
+        ['Amazon Connect'],
+        'Agent event stream records: a Kinesis Lambda event (base64 AgentEvents) or one decoded AgentEvent',
+      ],
+    ]);
+  });
+});
