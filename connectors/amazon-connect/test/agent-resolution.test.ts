@@ -266,6 +266,17 @@ describe('contact attributes enrichment', () => {
     expect(api.calls).toEqual([`GET /contact/attributes/${INSTANCE_ID}/${CONTACT}`]);
   });
 
+  it('asks for the attributes of the initial contact when the contact is a transfer of it', async () => {
+    api.attributes.set(`${INSTANCE_ID}/${CONTACT}`, { customerNumber: 'K-100245' });
+    const rt = runtime({ directory, options: { contactAttributes: true } });
+    const request = connectedToAgent(USER_ID.maria, 'evt-1', (body) => {
+      Object.assign(body.detail, { contactId: 'c-transfer', initiationMethod: 'TRANSFER' });
+    });
+    const outcome = await handleRequest(rt, request, 'eventbridge');
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.props.customerNumber).toBe('K-100245');
+    expect(api.calls).toEqual([`GET /contact/attributes/${INSTANCE_ID}/${CONTACT}`]);
+  });
+
   describe('for an agent the directory lists under an id that is no agent ARN', () => {
     const listed = { 'agent-7': 'maria.lopez' };
     const asAgent7 = (change: (detail: Record<string, unknown>) => void) =>

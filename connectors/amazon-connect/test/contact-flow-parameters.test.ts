@@ -59,3 +59,26 @@ describe('contact-flow block parameters', () => {
     );
   });
 });
+
+describe('a queue the flow hands over as a plain string', () => {
+  it('is read trimmed: a name as the queue, an ARN as the queue id', async () => {
+    const props = [];
+    for (const queue of ['  Support DE  ', ' arn:aws:connect:eu-central-1:1:instance/i/queue/q-7 ']) {
+      const file = JSON.parse(
+        readFileSync(join(import.meta.dirname, '../fixtures/contact-flow/whisper-answered.json'), 'utf8'),
+      ) as { request: RecordedRequest & { body: { Details: { ContactData: { Queue: unknown } } } } };
+      file.request.body.Details.ContactData.Queue = queue;
+      const runtime = createRuntime(connector, { options: { apiKey: API_KEY } });
+      const outcome = await handleRequest(runtime, toInboundRequest(file.request), 'contact-flow');
+      props.push(
+        outcome.kind === 'accepted'
+          ? [outcome.messages[0]!.props.queue, outcome.messages[0]!.props.queueId]
+          : outcome.kind,
+      );
+    }
+    expect(props).toEqual([
+      ['Support DE', undefined],
+      [undefined, 'q-7'],
+    ]);
+  });
+});
