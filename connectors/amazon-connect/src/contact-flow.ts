@@ -42,7 +42,9 @@ const contactFlowEvent = z.object({
 });
 export type ContactFlowEvent = z.output<typeof contactFlowEvent>;
 
+// Stryker disable next-line ObjectLiteral: false survivor: an empty source makes defineConnector throw at import, the test files collect no tests (checked by hand)
 export const contactFlow = defineSource<ContactFlowEvent, AmazonConnectConfig>({
+  // Stryker disable next-line StringLiteral: false survivor: an empty id makes defineConnector throw at import, the test files collect no tests (checked by hand)
   id: 'contact-flow',
   description:
     'The contact-flow "Invoke AWS Lambda function" event (Name: ContactFlowEvent), forwarded as JSON',
@@ -52,6 +54,7 @@ export const contactFlow = defineSource<ContactFlowEvent, AmazonConnectConfig>({
     const body = json as { Name?: unknown; Details?: { ContactData?: unknown } };
     return (
       body.Name === 'ContactFlowEvent' ||
+      // Stryker disable next-line OptionalChaining: without Details the plain access throws, which detectJson answers with false, as here
       (typeof body.Details?.ContactData === 'object' && body.Details.ContactData !== null)
     );
   }),
@@ -116,7 +119,9 @@ export const OPENCONNECT_EVENT_PARAMETER = 'event';
 function parameterNames(config: AmazonConnectConfig): [string[], string[]] {
   const extra = config.openConnectParameters;
   return [
+    // Stryker disable next-line ArrayDeclaration: the empty list adds no name; a placeholder name in it is no parameter a flow sets
     [config.agentParameter, ...(extra ? [OPENCONNECT_AGENT_PARAMETER] : [])],
+    // Stryker disable next-line ArrayDeclaration: as above, for the event parameter
     [config.lifecycleParameter, ...(extra ? [OPENCONNECT_EVENT_PARAMETER] : [])],
   ];
 }

@@ -105,7 +105,9 @@ async function lateArrival(
   return undefined;
 }
 
+// Stryker disable next-line ObjectLiteral: false survivor: an empty source makes defineConnector throw at import, the test files collect no tests (checked by hand)
 export const eventbridge = defineSource<ContactEvent, AmazonConnectConfig, ConnectLookups>({
+  // Stryker disable next-line StringLiteral: false survivor: an empty id makes defineConnector throw at import, the test files collect no tests (checked by hand)
   id: 'eventbridge',
   // The call's legs are kept in the state store: a request the host cannot store (503) leaves them as they were,
   // so the vendor's retry is mapped again instead of being taken for a second pop.
@@ -233,11 +235,13 @@ function eventTime(event: ContactEvent, type: string): string | undefined {
     type === 'DISCONNECTED'
       ? detail.disconnecttimestamp
       : type === 'CONNECTED_TO_AGENT'
-        ? detail.agentinfo?.connectedtoagenttimestamp
+        ? // Stryker disable next-line OptionalChaining: agentInfo is there: map() returned before this unless agentInfo.agentArn is set
+          detail.agentinfo?.connectedtoagenttimestamp
         : type === 'INITIATED'
           ? detail.initiationtimestamp
           : type === 'COMPLETED'
-            ? detail.agentinfo?.aftercontactworkendtimestamp
+            ? // Stryker disable next-line OptionalChaining: agentInfo is there: map() returned before this unless agentInfo.agentArn is set
+              detail.agentinfo?.aftercontactworkendtimestamp
             : undefined;
   return own || event.time || undefined;
 }

@@ -34,29 +34,34 @@ afterEach(() => {
 const CONTACT = 'c3a1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1d20';
 const userPath = (userId: string) => `GET /users/${INSTANCE_ID}/${userId}`;
 
-function connectedToAgent(userId: string, id = 'evt-1') {
+type EventBody = { region: string; detail: Record<string, unknown> };
+
+/** A CONNECTED_TO_AGENT for the user's agent ARN; `change` edits the body first. */
+function connectedToAgent(userId: string, id = 'evt-1', change: (body: EventBody) => void = () => {}) {
+  const body = {
+    version: '0',
+    id,
+    'detail-type': 'Amazon Connect Contact Event',
+    source: 'aws.connect',
+    account: '210987654321',
+    time: '2026-11-25T09:14:07Z',
+    region: TEST_REGION,
+    resources: [],
+    detail: {
+      eventType: 'CONNECTED_TO_AGENT',
+      contactId: CONTACT,
+      initialContactId: CONTACT,
+      channel: 'VOICE',
+      instanceArn: INSTANCE_ARN,
+      initiationMethod: 'INBOUND',
+      agentInfo: { agentArn: AGENT_ARN(userId) },
+    },
+  };
+  change(body);
   return toInboundRequest({
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
-    body: {
-      version: '0',
-      id,
-      'detail-type': 'Amazon Connect Contact Event',
-      source: 'aws.connect',
-      account: '210987654321',
-      time: '2026-11-25T09:14:07Z',
-      region: TEST_REGION,
-      resources: [],
-      detail: {
-        eventType: 'CONNECTED_TO_AGENT',
-        contactId: CONTACT,
-        initialContactId: CONTACT,
-        channel: 'VOICE',
-        instanceArn: INSTANCE_ARN,
-        initiationMethod: 'INBOUND',
-        agentInfo: { agentArn: AGENT_ARN(userId) },
-      },
-    },
+    body,
   });
 }
 
@@ -259,6 +264,69 @@ describe('contact attributes enrichment', () => {
     const outcome = await handleRequest(rt, connectedToAgent(USER_ID.maria), 'eventbridge');
     expect(outcome.kind).toBe('accepted');
     expect(api.calls).toEqual([`GET /contact/attributes/${INSTANCE_ID}/${CONTACT}`]);
+  });
+
+  it('asks for the attributes of the initial contact when the contact is a transfer of it', async () => {
+    api.attributes.set(`${INSTANCE_ID}/${CONTACT}`, { customerNumber: 'K-100245' });
+    const rt = runtime({ directory, options: { contactAttributes: true } });
+    const request = connectedToAgent(USER_ID.maria, 'evt-1', (body) => {
+      Object.assign(body.detail, { contactId: 'c-transfer', initiationMethod: 'TRANSFER' });
+    });
+    const outcome = await handleRequest(rt, request, 'eventbridge');
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.props.customerNumber).toBe('K-100245');
+    expect(api.calls).toEqual([`GET /contact/attributes/${INSTANCE_ID}/${CONTACT}`]);
+  });
+
+  describe('for an agent the directory lists under an id that is no agent ARN', () => {
+    const listed = { 'agent-7': 'maria.lopez' };
+    const asAgent7 = (change: (detail: Record<string, unknown>) => void) =>
+      connectedToAgent(USER_ID.maria, 'evt-1', (body) => {
+        body.detail.agentInfo = { agentArn: 'agent-7' };
+        change(body.detail);
+      });
+    const propsOf = async (rt: ReturnType<typeof runtime>, request: ReturnType<typeof asAgent7>) => {
+      const outcome = await handleRequest(rt, request, 'eventbridge');
+      return outcome.kind === 'accepted' ? outcome.messages[0]!.props : outcome.kind;
+    };
+
+    it('asks the instance the instance ARN names, in the event region', async () => {
+      api.attributes.set(`${INSTANCE_ID}/${CONTACT}`, { customerNumber: 'K-100245' });
+      const rt = runtime(
+        { directory: listed, options: { contactAttributes: true } },
+        lookups({ region: undefined }),
+      );
+      const request = connectedToAgent(USER_ID.maria, 'evt-1', (body) => {
+        body.region = 'eu-west-3';
+        body.detail.agentInfo = { agentArn: 'agent-7' };
+      });
+      expect(await propsOf(rt, request)).toMatchObject({ customerNumber: 'K-100245' });
+      expect(api.calls).toEqual([`GET /contact/attributes/${INSTANCE_ID}/${CONTACT}`]);
+      expect(api.signedRegions).toEqual(['eu-west-3']);
+    });
+
+    it('asks the instance the aws:connect:instanceId tag names when the event has no instance ARN', async () => {
+      api.attributes.set(`${INSTANCE_ID}/${CONTACT}`, { customerNumber: 'K-100245' });
+      const rt = runtime({ directory: listed, options: { contactAttributes: true } });
+      const request = asAgent7((detail) => {
+        delete detail.instanceArn;
+        detail.tags = { 'aws:connect:instanceId': INSTANCE_ID };
+      });
+      expect(await propsOf(rt, request)).toMatchObject({ customerNumber: 'K-100245' });
+      expect(api.calls).toEqual([`GET /contact/attributes/${INSTANCE_ID}/${CONTACT}`]);
+    });
+
+    it('maps without attributes, asking nothing, when nothing names the instance', async () => {
+      const rt = runtime({ directory: listed, options: { contactAttributes: true, customerEndpoint: true } });
+      const request = asAgent7((detail) => {
+        delete detail.instanceArn;
+        detail.tags = { 'aws:connect:instanceId': 42 };
+      });
+      expect(await propsOf(rt, request)).toMatchObject({
+        interactionId: CONTACT,
+        agentPlatformId: 'agent-7',
+      });
+      expect(api.calls).toEqual([]);
+    });
   });
 
   it('fails with 503 when GetContactAttributes fails, so the pop is retried with its data', async () => {

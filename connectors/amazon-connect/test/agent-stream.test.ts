@@ -37,6 +37,10 @@ describe('a contact that stops ringing unanswered', () => {
     expect(await lifecycles('INCOMING', 'ERROR')).toEqual(['ended']);
   });
 
+  it('ends the offered pop of a callback that stops pending (PENDING → MISSED)', async () => {
+    expect(await lifecycles('PENDING', 'MISSED')).toEqual(['ended']);
+  });
+
   it('pops nothing for an ERROR of a contact that was not ringing', async () => {
     expect(await lifecycles('CONNECTED', 'ERROR')).toBe('ignored');
   });
@@ -83,5 +87,105 @@ describe('an agent whose connected contact fails', () => {
     expect(outcome.kind === 'accepted' ? outcome.messages.map((m) => m.props.leg) : outcome.kind).toEqual([
       'transfer',
     ]);
+  });
+});
+
+/** One decoded AgentEvent or Kinesis event, sent to the agent-stream source. */
+async function send(body: unknown) {
+  const runtime = createRuntime(connector, { options: { apiKey: API_KEY } });
+  const request = toInboundRequest({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+    body: body as Record<string, unknown>,
+  });
+  return handleRequest(runtime, request, 'agent-stream');
+}
+
+type Status = { ARN: string; Name: string };
+type StatusEvent = {
+  EventId: string;
+  CurrentAgentSnapshot: { AgentStatus: Status; Contacts: unknown[] };
+  PreviousAgentSnapshot: { AgentStatus: Status; Contacts: unknown[] };
+};
+/** Aisha going from Available to Break, with no contact. */
+const statusChange = () =>
+  (
+    JSON.parse(
+      readFileSync(join(import.meta.dirname, '../fixtures/agent-stream/decoded-status-change.json'), 'utf8'),
+    ) as { request: { body: StatusEvent } }
+  ).request.body;
+const kinesis = (events: unknown[]) => ({
+  Records: events.map((event, n) => ({
+    kinesis: { data: Buffer.from(JSON.stringify(event)).toString('base64'), sequenceNumber: `${n + 1}` },
+  })),
+});
+
+describe('an agent status change', () => {
+  it('counts when only the status ARN changed, or only its name', async () => {
+    const arnOnly = statusChange();
+    arnOnly.CurrentAgentSnapshot.AgentStatus.Name = arnOnly.PreviousAgentSnapshot.AgentStatus.Name;
+    const nameOnly = statusChange();
+    nameOnly.CurrentAgentSnapshot.AgentStatus.ARN = nameOnly.PreviousAgentSnapshot.AgentStatus.ARN;
+    for (const event of [arnOnly, nameOnly]) {
+      const outcome = await send(event);
+      expect(outcome.kind === 'accepted' ? outcome.messages.map((m) => m.lifecycle) : outcome.kind).toEqual([
+        'agent_state',
+      ]);
+    }
+  });
+
+  it('shares the record with a contact that starts ringing: each message keyed EventId#n', async () => {
+    const event = statusChange();
+    event.CurrentAgentSnapshot.Contacts.push({ ContactId: 'c-9', State: 'CONNECTING', Channel: 'VOICE' });
+    const outcome = await send(event);
+    expect(
+      outcome.kind === 'accepted' ? outcome.messages.map((m) => [m.lifecycle, m.dedupeKey]) : outcome.kind,
+    ).toEqual([
+      ['offered', `amazon-connect/agent-stream/${event.EventId}#0`],
+      ['agent_state', `amazon-connect/agent-stream/${event.EventId}#1`],
+    ]);
+  });
+});
+
+describe('a Kinesis batch', () => {
+  it('is keyed by a digest of its records’ EventIds', async () => {
+    const first = statusChange();
+    const second = { ...statusChange(), EventId: 'e-2' };
+    const outcome = await send(kinesis([first, second]));
+    // sha256("e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a08,e-2"), its first 32 hex digits.
+    expect('eventId' in outcome && outcome.eventId).toBe('batch-836c4f6fbb6d589b099073298ac12590');
+  });
+
+  it('is ignored with every record’s reason when it holds nothing to send', async () => {
+    const heartBeat = (id: string) => ({ ...statusChange(), EventId: id, EventType: 'HEART_BEAT' });
+    const outcome = await send(kinesis([heartBeat('hb-1'), heartBeat('hb-2')]));
+    expect(outcome).toMatchObject({
+      kind: 'ignored',
+      reason: 'HEART_BEAT hb-1 only says the stream is alive; HEART_BEAT hb-2 only says the stream is alive',
+    });
+  });
+
+  it('is refused naming the record and its sequence number when kinesis.data is not base64', async () => {
+    const batch = { Records: [{ kinesis: { data: 'not base64 at all!', sequenceNumber: '4959' } }] };
+    expect(await send(batch)).toMatchObject({
+      kind: 'invalid',
+      reason: 'Records.0 (sequence 4959): kinesis.data is not base64',
+    });
+  });
+
+  it('is refused naming the record when kinesis.data is base64 of something other than JSON', async () => {
+    const batch = { Records: [{ kinesis: { data: Buffer.from('not json').toString('base64') } }] };
+    expect(await send(batch)).toMatchObject({
+      kind: 'invalid',
+      reason: 'Records.0: kinesis.data does not decode to an AgentEvent JSON document',
+    });
+  });
+
+  it('is refused naming the record whose JSON is no AgentEvent', async () => {
+    const batch = kinesis([statusChange(), { a: 1 }]);
+    expect(await send(batch)).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringMatching(/^the AgentEvent in Records\.1 is not as expected at EventId/),
+    });
   });
 });

@@ -24,6 +24,29 @@ describe('parseAgentArn', () => {
     expect(parseAgentArn('arn:aws:connect:eu-central-1:1:instance/i/agent/')).toBeUndefined();
     expect(parseAgentArn('arn')).toBeUndefined();
   });
+
+  it('refuses text around an agent ARN: a prefix, a trailing slash or a further segment', () => {
+    expect(parseAgentArn(`x${ARN}`)).toBeUndefined();
+    expect(parseAgentArn(`${ARN}/`)).toBeUndefined();
+    expect(parseAgentArn(`${ARN}/contact/c-1`)).toBeUndefined();
+  });
+
+  it('reads an ARN sent with surrounding whitespace, and keeps it without', () => {
+    expect(parseAgentArn(` ${ARN}\n`)).toEqual({
+      arn: ARN,
+      instanceId: '5f0e0c8a',
+      userId: '8c2f4b1e',
+      region: 'eu-central-1',
+    });
+  });
+
+  it('names no region when the ARN has none', () => {
+    expect(parseAgentArn('arn:aws:connect::1:instance/i/agent/u')).toEqual({
+      arn: 'arn:aws:connect::1:instance/i/agent/u',
+      instanceId: 'i',
+      userId: 'u',
+    });
+  });
 });
 
 describe('fromDirectory', () => {
@@ -32,6 +55,13 @@ describe('fromDirectory', () => {
     expect(fromDirectory(createDirectory({ '8c2f4b1e': 'by-id' }), ARN)).toBe('by-id');
     expect(fromDirectory(createDirectory({ other: 'x' }), ARN)).toBeUndefined();
   });
+
+  it('finds nothing for an event without an agent ARN', () => {
+    const directory = createDirectory({ '8c2f4b1e': 'by-id' });
+    expect(fromDirectory(directory, undefined)).toBeUndefined();
+    expect(fromDirectory(directory, null)).toBeUndefined();
+    expect(fromDirectory(directory, '')).toBeUndefined();
+  });
 });
 
 describe('arnId', () => {
@@ -39,5 +69,6 @@ describe('arnId', () => {
     expect(arnId('arn:aws:connect:r:1:instance/i/queue/q1')).toBe('q1');
     expect(arnId('queue-name')).toBeUndefined();
     expect(arnId(null)).toBeUndefined();
+    expect(arnId('arn:aws:connect:r:1:instance/i/queue/')).toBeUndefined();
   });
 });

@@ -38,9 +38,47 @@ describe('contact-flow block parameters', () => {
     ).toEqual([{ agentid: 'maria.lopez', event: 'answered', leg: 'primary' }]);
   });
 
+  it('trims the login and the event, and passes over a parameter that holds only blanks', async () => {
+    expect(await mapWith({ agentLogin: '  ', agentid: ' tom.becker ', lifecycle: ' offered ' })).toEqual([
+      { agentid: 'tom.becker', event: 'offered', leg: 'primary' },
+    ]);
+  });
+
+  it('names the leg on an offered, never on other moments', async () => {
+    expect(await mapWith({ agentLogin: 'maria.lopez', lifecycle: 'offered' })).toEqual([
+      { agentid: 'maria.lopez', event: 'offered', leg: 'primary' },
+    ]);
+    expect(await mapWith({ agentLogin: 'maria.lopez', lifecycle: 'ended' })).toEqual([
+      { agentid: 'maria.lopez', event: 'ended', leg: undefined },
+    ]);
+  });
+
   it('leaves agentid and event as plain props when openConnectParameters is off', async () => {
     expect(await mapWith({ agentid: 'tom.becker' }, { openConnectParameters: false })).toContain(
       'set the block parameter "agentLogin"',
     );
+  });
+});
+
+describe('a queue the flow hands over as a plain string', () => {
+  it('is read trimmed: a name as the queue, an ARN as the queue id', async () => {
+    const props = [];
+    for (const queue of ['  Support DE  ', ' arn:aws:connect:eu-central-1:1:instance/i/queue/q-7 ']) {
+      const file = JSON.parse(
+        readFileSync(join(import.meta.dirname, '../fixtures/contact-flow/whisper-answered.json'), 'utf8'),
+      ) as { request: RecordedRequest & { body: { Details: { ContactData: { Queue: unknown } } } } };
+      file.request.body.Details.ContactData.Queue = queue;
+      const runtime = createRuntime(connector, { options: { apiKey: API_KEY } });
+      const outcome = await handleRequest(runtime, toInboundRequest(file.request), 'contact-flow');
+      props.push(
+        outcome.kind === 'accepted'
+          ? [outcome.messages[0]!.props.queue, outcome.messages[0]!.props.queueId]
+          : outcome.kind,
+      );
+    }
+    expect(props).toEqual([
+      ['Support DE', undefined],
+      [undefined, 'q-7'],
+    ]);
   });
 });

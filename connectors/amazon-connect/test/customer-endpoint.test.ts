@@ -84,6 +84,14 @@ describe('the customer number of an EventBridge contact', () => {
     expect(api.calls).toEqual([]);
   });
 
+  it('is asked for on a contact that names no channel (a voice call)', async () => {
+    api.contacts.set(`${INSTANCE_ID}/${CONTACT}`, { customer: '+4930901820' });
+    const request = outbound().steps[0]!.request;
+    delete (request.body.detail as Partial<Body['detail']>).channel;
+    const outcome = await send(runtime(true), request);
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.props.ani).toBe('+4930901820');
+  });
+
   it('is left out when Connect does not know the contact (404)', async () => {
     const outcome = await send(runtime(true), outbound().steps[0]!.request);
     expect(outcome.kind).toBe('accepted');

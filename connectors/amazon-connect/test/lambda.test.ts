@@ -200,6 +200,30 @@ describe('contact-flow Lambda', () => {
     expect(lastLog().detail).toBe('OPENCONNECT_JWT is not set');
   });
 
+  it('answers "failed" naming the variable when DIRECTORY_JSON is not JSON or OPENCONNECT_TIMEOUT_MS not positive', async () => {
+    for (const [env, detail] of [
+      [{ DIRECTORY_JSON: '{"maria"' }, 'DIRECTORY_JSON is not valid JSON'],
+      [{ OPENCONNECT_TIMEOUT_MS: '0' }, 'OPENCONNECT_TIMEOUT_MS must be a positive number'],
+      [{ OPENCONNECT_TIMEOUT_MS: 'soon' }, 'OPENCONNECT_TIMEOUT_MS must be a positive number'],
+    ] as const) {
+      const handler = contactFlow.createContactFlowHandler({ env: envWith(env) });
+      expect(await handler(whisper())).toEqual({ openconnectStatus: 'failed', reason: 'config' });
+      expect(lastLog().detail).toBe(detail);
+    }
+  });
+
+  it('reads the lifecycle from LIFECYCLE_PARAMETER and the method from OPENCONNECT_METHOD in any case', async () => {
+    const handler = contactFlow.createContactFlowHandler({
+      env: envWith({ LIFECYCLE_PARAMETER: 'moment', OPENCONNECT_METHOD: ' get ' }),
+    });
+    const event = whisper() as { Details: { Parameters: Record<string, string> } };
+    event.Details.Parameters = { agentLogin: 'maria.lopez', moment: 'offered' };
+    expect(await handler(event)).toEqual({ openconnectStatus: 'sent', reason: 'sent' });
+    expect(emulator.messages.map((m) => [m.agentid, m.event, m.method])).toEqual([
+      ['maria.lopez', 'offered', 'GET'],
+    ]);
+  });
+
   it('answers "failed" for an event that is not a contact-flow invocation', async () => {
     const answer = await contactFlow.handler({ hello: 'world' });
     expect(answer).toEqual({ openconnectStatus: 'failed', reason: 'bad_input' });

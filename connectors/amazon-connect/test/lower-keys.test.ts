@@ -9,6 +9,14 @@ describe('lowerKeys depth', () => {
     expect(() => lowerKeys(nested(MAX_DEPTH - 1))).not.toThrow();
   });
 
+  it('reads objects at depth MAX_DEPTH - 1 and refuses one at depth MAX_DEPTH', () => {
+    // nested(n): objects at depths 0 to n - 1, a string below them.
+    expect(() => lowerKeys(nested(MAX_DEPTH))).not.toThrow();
+    expect(() => lowerKeys(nested(MAX_DEPTH + 1))).toThrow(
+      new InputError(`the body is nested deeper than ${MAX_DEPTH} levels`),
+    );
+  });
+
   it('refuses a deeper body with an InputError instead of overflowing the stack', () => {
     expect(() => lowerKeys(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`))).toThrow(
       new InputError(`the body is nested deeper than ${MAX_DEPTH} levels`),
@@ -21,6 +29,12 @@ describe('lowerKeys', () => {
     const input = { Detail: { AgentInfo: { AgentArn: 'a' }, Tags: { 'aws:connect:instanceId': 'i' } } };
     expect(lowerKeys(input, new Set(['tags']))).toEqual({
       detail: { agentinfo: { agentarn: 'a' }, tags: { 'aws:connect:instanceId': 'i' } },
+    });
+  });
+
+  it('keeps arrays as arrays, lower-casing the keys of their items', () => {
+    expect(lowerKeys({ Contacts: [{ ContactId: 'c-1' }, 'x'] })).toEqual({
+      contacts: [{ contactid: 'c-1' }, 'x'],
     });
   });
 

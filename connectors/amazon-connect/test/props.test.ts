@@ -1,6 +1,6 @@
 import { addVendorProps } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
-import { scalarEntries, VENDOR_PREFIX } from '../src/props.js';
+import { defined, scalarEntries, VENDOR_PREFIX } from '../src/props.js';
 
 describe('contact attributes and flow parameters as props', () => {
   it('keeps scalar values, drops nested ones and empty names, and names a reserved name (in any case) attributes.<name>', () => {
@@ -25,5 +25,15 @@ describe('contact attributes and flow parameters as props', () => {
 
   it('skips the names it is told to', () => {
     expect(scalarEntries({ agentLogin: 'maria', caseId: '42' }, ['agentLogin'])).toEqual([['caseId', '42']]);
+  });
+});
+
+describe('props that have a value', () => {
+  it('leave out undefined, null and empty strings, and keep zero and false', () => {
+    expect(defined({ a: 'x', none: undefined, nil: null, empty: '', zero: 0, no: false })).toEqual({
+      a: 'x',
+      zero: 0,
+      no: false,
+    });
   });
 });
