@@ -51,6 +51,7 @@ export function agentLeg(
 export function phaseOf(
   state: string | undefined,
   config: CiscoConfig,
+  // Stryker disable next-line BooleanLiteral: the default is never used, the one caller (mapDialog) always passes voice
   voice = true,
 ): Phase | { none: string } {
   switch (state) {

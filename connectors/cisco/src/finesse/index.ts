@@ -24,14 +24,18 @@ export const TOKEN_HEADER = 'x-openconnect-token';
 
 type Ctx = MapContext<CiscoConfig, CiscoServices>;
 
+// Stryker disable next-line ObjectLiteral: false survivor: defineConnector throws at import, the test files collect no tests (checked by hand) (a source without detect)
 export const finesse = defineSource<FinesseEvent, CiscoConfig, CiscoServices>({
+  // Stryker disable next-line StringLiteral: false survivor: defineConnector throws at import, the test files collect no tests (checked by hand)
   id: 'finesse',
   description:
     'Cisco Finesse dialog and user notifications (UCCE, UCCX), forwarded as XML by the OpenConnect gadget',
   platforms: ['UCCE', 'UCCX'],
+  // Stryker disable next-line ObjectLiteral: false survivor: tokenAuth({}) throws at import (no carriers to map), the test files collect no tests (checked by hand)
   ...tokenAuth<CiscoConfig>({
     scheme: 'shared-secret',
     secret: 'finesseToken',
+    // Stryker disable next-line ObjectLiteral: false survivor: tokenAuth with a carrier {} throws at import, the test files collect no tests (checked by hand)
     in: [{ header: TOKEN_HEADER }],
     setBy: 'sent by the gadget (the token in its layout entry)',
   }),
