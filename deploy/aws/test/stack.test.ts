@@ -3,6 +3,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadFixtures } from '@openconnect/core/fixtures';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templateStack } from '../lib/template.js';
@@ -271,9 +272,8 @@ describe('contact events', () => {
 
   it('match every contact event the connector maps (its fixtures), and nothing from another source', () => {
     const dir = join(repo, 'connectors/amazon-connect/fixtures/eventbridge');
-    const bodies = readdirSync(dir).map(
-      (f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { request: { body: Json } }).request.body,
-    );
+    // Every request of every fixture, single or in steps (a call shape plays several), read as the kit reads them.
+    const bodies = loadFixtures(dir).flatMap((f) => f.steps.map((step) => step.request.body as Json));
     const rule = only('AWS::Events::Rule', 'ContactEventsToRunner');
     const pattern = rule.Properties!.EventPattern as Json;
     expect(bodies.filter((b) => b.source === 'aws.connect').every((b) => matches(pattern, b))).toBe(true);
