@@ -1,5 +1,5 @@
 // Shared test settings: the test secrets, a fixed clock near the fixtures' timestamps, and a signer.
-import type { ConnectorSettingsInput, InboundRequest } from '@openconnect/core';
+import { type ConnectorSettingsInput, type InboundRequest, toInboundRequest } from '@openconnect/core';
 import { type CiscoServices, config, createServices } from '../src/index.js';
 import { webexCc } from '../src/webex-cc/index.js';
 
@@ -21,4 +21,23 @@ export const services: CiscoServices = createServices({ now: () => NOW });
 /** Signs a request as Webex CC does, with the webex-cc source's own signer (default: the test secret). */
 export function sign(request: InboundRequest, secret = WEBEX_SECRET): InboundRequest {
   return webexCc.sign!(request, config.parse({ webexCcSecret: secret }));
+}
+
+/**
+ * Signed Webex CC deliveries about one task, each with an id of its own (`<prefix>-<n>`): `event(type, data)` and
+ * `channel(agentId, state)` (the agent's channel state event for that task).
+ */
+export function webexTask(taskId: string, prefix: string) {
+  let n = 0;
+  const event = (type: string, data: Record<string, unknown>) =>
+    sign(
+      toInboundRequest({
+        url: 'http://localhost/webhooks/cisco/webex-cc',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: `${prefix}-${++n}`, specversion: '1.0', type, data: { taskId, ...data } }),
+      }),
+    );
+  const channel = (agentId: string, currentState: string, extra: Record<string, unknown> = {}) =>
+    event('agent:channel_state_change', { agentId, currentState, ...extra });
+  return { event, channel };
 }

@@ -1,27 +1,14 @@
 // Webex CC legs: every leg of a call keeps one taskId, so the leg an agent joins on follows from what the task
 // was doing (task:consulting, task:conferencing...) and whether another agent had answered it.
-import { createMemoryStateStore, createRuntime, handleRequest, toInboundRequest } from '@openconnect/core';
+import { createMemoryStateStore, createRuntime, handleRequest } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
-import { AGENT_B_UUID, AGENT_UUID, services, settings, sign } from './helpers.js';
+import { AGENT_B_UUID, AGENT_UUID, services, settings, webexTask } from './helpers.js';
 
 const TASK = '2b3c4d5e-0000-4000-8000-00000000d1d1';
-let n = 0;
-const delivery = (type: string, data: Record<string, unknown>) =>
-  sign(
-    toInboundRequest({
-      url: 'http://localhost/webhooks/cisco/webex-cc',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: `evt-leg-${++n}`,
-        specversion: '1.0',
-        type,
-        data: { taskId: TASK, ...data },
-      }),
-    }),
-  );
+const { event: delivery, channel: onChannel } = webexTask(TASK, 'evt-leg');
 const channel = (agentId: string, currentState: string) =>
-  delivery('agent:channel_state_change', { agentId, currentState, channelType: 'telephony' });
+  onChannel(agentId, currentState, { channelType: 'telephony' });
 
 async function play(...requests: ReturnType<typeof delivery>[]) {
   const runtime = createRuntime(connector, settings, { services, state: createMemoryStateStore() });

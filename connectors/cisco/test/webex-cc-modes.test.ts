@@ -1,27 +1,13 @@
 // The leg a second agent joins on, from each word alone that tells what the task is doing: the task event or
 // the first agent's channel state (Webex may deliver either first, or only one of them).
-import { createMemoryStateStore, createRuntime, handleRequest, toInboundRequest } from '@openconnect/core';
+import { createMemoryStateStore, createRuntime, handleRequest } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
-import { AGENT_B_UUID, AGENT_UUID, services, settings, sign } from './helpers.js';
+import { AGENT_B_UUID, AGENT_UUID, services, settings, webexTask } from './helpers.js';
 
 const TASK = '4d5e6f70-0000-4000-8000-00000000f1f1';
-let n = 0;
-const delivery = (type: string, data: Record<string, unknown>) =>
-  sign(
-    toInboundRequest({
-      url: 'http://localhost/webhooks/cisco/webex-cc',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: `evt-mode-${++n}`,
-        specversion: '1.0',
-        type,
-        data: { taskId: TASK, ...data },
-      }),
-    }),
-  );
-const channel = (agentId: string, currentState: string) =>
-  delivery('agent:channel_state_change', { agentId, currentState });
+const { event: delivery, channel: onChannel } = webexTask(TASK, 'evt-mode');
+const channel = (agentId: string, currentState: string) => onChannel(agentId, currentState);
 
 /** The leg agent B's answer goes out on, after A answered and the given events. */
 async function legOfB(...between: ReturnType<typeof delivery>[]) {
