@@ -39,7 +39,8 @@ export interface SessionHost {
   retryDelayMs?: (attempt: number) => number;
 }
 
-const defaultRetryDelay = (attempt: number) => Math.min(250 * 2 ** attempt, 10_000);
+/** The default delay before storing a frame again: 250 ms, doubling with each attempt, at most 10 s. */
+export const defaultRetryDelay = (attempt: number) => Math.min(250 * 2 ** attempt, 10_000);
 
 export const describeError = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
@@ -57,6 +58,7 @@ export async function runSession(
   const controller = new AbortController();
   const stop = () => controller.abort(signal.reason);
   if (signal.aborted) stop();
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: the listener is removed when the session ends, and a second abort of an aborted controller does nothing
   else signal.addEventListener('abort', stop, { once: true });
   const now = host.now ?? Date.now;
   const clean = (text: string) => redact(text, runtime.secrets);
@@ -130,6 +132,7 @@ export async function runSession(
         host.onRenewal?.(what, false, reason);
         failure ??= new SessionError(`renewing the ${what} failed: ${reason}`, {
           ...(error instanceof SessionError ? { failed: error.failed } : {}),
+          // Stryker disable next-line ConditionalExpression,LogicalOperator: an undefined retryAfterMs is not kept by SessionError's constructor, so passing one changes nothing
           ...(error instanceof SessionError && error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
         });
         controller.abort(failure);

@@ -152,6 +152,7 @@ export class SessionError extends Error {
     super(message);
     this.name = 'SessionError';
     this.failed = options.failed ?? false;
+    // Stryker disable next-line ConditionalExpression: without the check an absent hint is kept as undefined, read the same
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
@@ -177,6 +178,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       resolve();
     };
     const timer = setTimeout(done, Math.max(0, ms));
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: done removes the listener itself when it runs
     signal?.addEventListener('abort', done, { once: true });
   });
 }

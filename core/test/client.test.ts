@@ -126,6 +126,16 @@ describe('GET', () => {
     expect(emulator.messages).toEqual([]);
   });
 
+  it("counts a GET's size as its query string (without the '?'): exactly 128 KB is sent, one byte more refused", () => {
+    const fields = { agentid: 'jdoe', jwt: 'k', crmid: 'c', event: 'x' };
+    const options = { baseUrl: 'http://127.0.0.1/api/sendmessage/CRM', method: 'GET' as const, maxUrlLength: 1_000_000 };
+    const base = encodeRequest({ ...fields, props: { big: '' } }, options).bytes;
+    expect(base).toBe('agentid=jdoe&jwt=k&crmid=c&event=x&big='.length);
+    const fill = 'b'.repeat(MAX_MESSAGE_BYTES - base);
+    expect(encodeRequest({ ...fields, props: { big: fill } }, options).bytes).toBe(MAX_MESSAGE_BYTES);
+    expect(() => encodeRequest({ ...fields, props: { big: `${fill}b` } }, options)).toThrow(PayloadTooLargeError);
+  });
+
   it('encodes the query with the base URL kept', () => {
     const encoded = encodeRequest(
       { agentid: 'a b', jwt: 'k', crmid: 'c', event: 'On End', props: { n: 1, ok: true } },
@@ -263,6 +273,31 @@ describe('errors that say what to fix', () => {
     }
   });
 
+  it('each configuration error names the bad value and the fix', () => {
+    const refusal = (options: Partial<Parameters<typeof createOpenConnectClient>[0]>) => {
+      try {
+        createOpenConnectClient({ crmid: CRMID, jwt: JWT, ...options });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return { message: (error as ConfigError).message, hint: (error as ConfigError).hint };
+      }
+      throw new Error('expected a configuration error');
+    };
+    const fix = 'use https://connect.openmethodscloud.com/api/sendmessage/CRM';
+    expect(refusal({ baseUrl: 'not a url' })).toEqual({
+      message: 'the OpenConnect URL "not a url" is not a valid URL',
+      hint: fix,
+    });
+    expect(refusal({ baseUrl: 'ftp://x/y' })).toEqual({ message: 'the OpenConnect URL must be http(s), not ftp:', hint: fix });
+    expect(refusal({ baseUrl: 'https://connect.openmethods.com/api/sendmessage/CRM' }).message).toBe(
+      'the OpenConnect host connect.openmethods.com is end-of-life',
+    );
+    expect(refusal({ baseUrl: emulator.endpoint, method: 'PUT' as 'GET' })).toEqual({
+      message: 'unknown method "PUT"',
+      hint: 'use POST (recommended) or GET',
+    });
+  });
+
   it('a malformed URL and an unknown method are configuration errors', () => {
     expect(() => createOpenConnectClient({ baseUrl: 'not a url', crmid: CRMID, jwt: JWT })).toThrow(ConfigError);
     expect(() => createOpenConnectClient({ baseUrl: 'ftp://x/y', crmid: CRMID, jwt: JWT })).toThrow(ConfigError);
@@ -295,12 +330,12 @@ describe('errors that say what to fix', () => {
   });
 
   it('posts JSON with a JSON content type, and a GET carries no body nor content type', async () => {
-    const seen: { method?: string; type?: string; body: string }[] = [];
+    const seen: { method?: string; type?: string; accept?: string; body: string }[] = [];
     const server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
-        seen.push({ method: req.method, type: req.headers['content-type'], body });
+        seen.push({ method: req.method, type: req.headers['content-type'], accept: req.headers.accept, body });
         res.end('{"status":"success"}');
       });
     });
@@ -309,8 +344,10 @@ describe('errors that say what to fix', () => {
       const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM`;
       await client({ baseUrl }).send({ agentid: 'jdoe', event: 'x', props: { n: 1 } });
       await client({ baseUrl, method: 'GET' }).send({ agentid: 'jdoe', event: 'x' });
-      expect(seen[0]).toEqual({ method: 'POST', type: 'application/json', body: JSON.stringify({ agentid: 'jdoe', jwt: JWT, crmid: CRMID, event: 'x', n: 1 }) });
-      expect(seen[1]).toEqual({ method: 'GET', type: undefined, body: '' });
+      // Both ask for JSON or text: OpenConnect answers either.
+      const accept = 'application/json, text/plain, */*';
+      expect(seen[0]).toEqual({ method: 'POST', type: 'application/json', accept, body: JSON.stringify({ agentid: 'jdoe', jwt: JWT, crmid: CRMID, event: 'x', n: 1 }) });
+      expect(seen[1]).toEqual({ method: 'GET', type: undefined, accept, body: '' });
     } finally {
       server.closeAllConnections();
       server.close();

@@ -178,6 +178,30 @@ describe('flattenProps', () => {
     expect(() => flattenProps(nest(33))).toThrow(InputError);
   });
 
+  it('writes a bigint as its digits, and keeps nothing for a value with no name (a bare value or an invalid date)', () => {
+    expect(flattenProps({ id: 12345678901234567890n })).toEqual({ id: '12345678901234567890' });
+    expect(flattenProps(7n)).toEqual({});
+    expect(flattenProps('bare')).toEqual({});
+    expect(flattenProps(new Date('2026-01-02T03:04:05Z'))).toEqual({});
+    expect(flattenProps({ at: new Date('not a date') })).toEqual({});
+    expect(flattenProps(null)).toEqual({});
+  });
+
+  it('names at most the first 80 characters of where the data is too deep', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 40; i++) deep = { abcdefghij: deep };
+    const error = (() => {
+      try {
+        flattenProps(deep);
+      } catch (e) {
+        return e as InputError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    const where = Array.from({ length: 33 }, () => 'abcdefghij').join('.');
+    expect(error.message).toBe(`the data under "${where.slice(0, 80)}" is nested deeper than 32 levels`);
+  });
+
   it('uses a prefix when given', () => {
     expect(flattenProps({ a: { b: 1 } }, 'attributes')).toEqual({ 'attributes.a.b': 1 });
   });
@@ -206,6 +230,10 @@ describe('flattenToText', () => {
       'c.e': 'x',
       g: 'y',
     });
+  });
+
+  it('writes objects inside a list as JSON', () => {
+    expect(flattenToText({ skills: [{ id: 1, name: 'Billing' }, 'Sales'] })).toEqual({ skills: '{"id":1,"name":"Billing"}, Sales' });
   });
 
   it('keeps objects three levels deep by default, deeper as JSON', () => {

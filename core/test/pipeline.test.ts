@@ -551,3 +551,118 @@ describe('an event map keyed by lifecycle', () => {
     expect(resolveEventName(draft, { CONNECTED_TO_AGENT: null, answered: 'On Answer' })).toBeNull();
   });
 });
+
+describe('what each refusal says, to the vendor and to the admin', () => {
+  const body = (outcome: { answer: { body?: unknown } }) => JSON.parse(String(outcome.answer.body));
+
+  it('a request no source recognises: which URL names one, and the sources to choose from', async () => {
+    const req = toInboundRequest({ method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const outcome = await handleRequest(runtime(), req);
+    const reason =
+      'connector test-vendor could not tell which source sent this request; name it in the URL (/webhooks/test-vendor/<source>, one of calls, pings)';
+    expect(outcome).toMatchObject({ kind: 'invalid', reason });
+    expect(body(outcome)).toEqual({ error: reason });
+  });
+
+  it('an unknown source: 404 with the reason in the body', async () => {
+    const outcome = await handleRequest(runtime(), post({}), 'nope');
+    expect(body(outcome)).toEqual({ error: 'connector test-vendor has no source "nope"; its sources are calls, pings' });
+  });
+
+  it('a method the source does not take: 405, the methods it takes, a JSON body', async () => {
+    const outcome = await handleRequest(runtime(), toInboundRequest({ method: 'POST', query: { token: 'tok-secret' } }), 'pings');
+    expect(outcome).toMatchObject({ kind: 'invalid', source: 'pings', reason: 'test-vendor/pings accepts GET, not POST' });
+    expect(outcome.answer.headers).toEqual({ allow: 'GET', 'content-type': 'application/json; charset=utf-8' });
+    expect(body(outcome)).toEqual({ error: 'test-vendor/pings accepts GET, not POST' });
+  });
+
+  it('an ignored event: 200 with status ignored and the reason', async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'e2', type: 'recording', call: 'c1' }), 'calls');
+    expect(body(outcome)).toEqual({ status: 'ignored', reason: 'type recording is not mapped' });
+  });
+
+  it('a message over 128 KB: 413 with the reason and the hint', async () => {
+    const outcome = await handleRequest(runtime(), post({ id: 'e5', type: 'answered', agent: 'a', call: 'c', note: 'n'.repeat(140_000) }), 'calls');
+    expect(outcome.answer.status).toBe(413);
+    const answer = body(outcome);
+    expect(answer.error).toBe('reason' in outcome ? outcome.reason : undefined);
+    expect(answer.error).toMatch(/128 KB|131072|131,072/);
+    expect(typeof answer.hint).toBe('string');
+    expect(answer.hint.length).toBeGreaterThan(0);
+  });
+
+  it('a parse or a map that throws something that is not an Error (null): 400 or 503 naming it, never a crash', async () => {
+    const odd = (parse: () => unknown, map?: () => never) =>
+      createRuntime(defineConnector({ ...connector, id: 'odd', sources: [{ ...calls, parse, ...(map ? { map } : {}) }] }), {
+        options: { token: 'tok-secret' },
+      });
+    const unread = await handleRequest(odd(() => { throw null; }), post({}));
+    expect(unread).toMatchObject({ kind: 'invalid', reason: 'odd/calls could not read the request: null' });
+    const unmapped = await handleRequest(odd(() => ({ id: 'e', type: 'answered', call: 'c' }), () => { throw null; }), post({}));
+    expect(unmapped).toMatchObject({ kind: 'failed', reason: 'odd/calls could not process the request: null' });
+    expect(unmapped.answer.status).toBe(503);
+  });
+});
+
+describe('createRuntime: what it keeps and what its errors say', () => {
+  it("names each settings problem with its path, and says to fix the settings", () => {
+    try {
+      createRuntime(connector, { options: { token: 'abcd' }, events: { answered: 3 as unknown as string } });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toMatch(/^connector test-vendor: events\.answered: \S/);
+      expect((error as ConfigError).hint).toBe('fix the connector settings named above');
+    }
+  });
+
+  it('names an options problem with its path, "(options)" for the whole, and points at the README', () => {
+    const strict = defineConnector({
+      ...connector,
+      id: 'strict',
+      config: z.object({ token: z.string(), other: z.string() }).refine((c) => c.token !== c.other, 'token and other must differ'),
+    });
+    const refusal = (options: Record<string, unknown>) => {
+      try {
+        createRuntime(strict, { options });
+      } catch (error) {
+        return error as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    const whole = refusal({ token: 'same', other: 'same' });
+    expect(whole.message).toBe('connector strict options: (options): token and other must differ');
+    expect(whole.hint).toBe('see connectors/strict/README.md for the options it takes');
+    expect(refusal({ token: 'x' }).message).toMatch(/^connector strict options: other: \S/);
+    expect(refusal({}).message).toMatch(/^connector strict options: token: .+; other: /);
+  });
+
+  it("keeps only the connector's own secrets when the host hands none", () => {
+    expect(runtime().secrets).toEqual(['tok-secret']);
+  });
+
+  it("uses the services the host hands in, else builds them with the connector's setup", () => {
+    const handed = { lookups: 7 };
+    expect(createRuntime(connector, { options: { token: 'tok-secret' } }, { services: handed }).services).toBe(handed);
+    expect(runtime().services).toEqual({ lookups: 0 });
+  });
+});
+
+describe('applyPropPolicy rules', () => {
+  it('an exact rule allows only that name; a prefix rule (ending in *) every name that starts with what precedes the *', () => {
+    const props = { queue: 'q', queueName: 'Sales', ani: '1', 'attributes.tier': 'gold', 'attrs.x': 'y' };
+    expect(applyPropPolicy(props, { allow: ['queue'], drop: [], rename: {} })).toEqual({ queue: 'q' });
+    expect(applyPropPolicy(props, { allow: ['attributes.*'], drop: [], rename: {} })).toEqual({ 'attributes.tier': 'gold' });
+  });
+});
+
+describe('the size check of a prepared message', () => {
+  it("measures the POST the sender makes: a value that would swell past 128 KB only as a query string is accepted", async () => {
+    // 50,000 '%' are 50 KB of JSON but 150 KB once percent-encoded into a GET's query.
+    const outcome = await handleRequest(runtime(), post({ id: 'e6', type: 'answered', agent: 'a', call: 'c', note: '%'.repeat(50_000) }), 'calls');
+    expect(outcome.kind).toBe('accepted');
+    expect(outcome.kind === 'accepted' && outcome.messages).toHaveLength(1);
+    expect(outcome.kind === 'accepted' && outcome.warnings).toEqual([]);
+  });
+});
+

@@ -1,6 +1,7 @@
 // runSession, the one loop every host runs a vendor session with: each emitted frame goes through the mapping
 // and the host's store in order, is tried again while it cannot be stored, saves its position only behind a
 // stored frame, and what expires is renewed before it does (issue 17: the gaps mutation testing showed).
+import { getEventListeners } from 'node:events';
 import axios from 'axios';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import {
   ignore,
   InputError,
   PROP,
+  defaultRetryDelay,
   runSession,
   SessionError,
   type SessionContext,
@@ -273,3 +275,108 @@ describe('runSession', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(240);
   });
 });
+
+describe('runSession, the edges', () => {
+  it('waits 250 ms, doubling with each attempt, at most 10 s, before storing a frame again', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 10].map(defaultRetryDelay)).toEqual([250, 500, 1_000, 2_000, 4_000, 8_000, 10_000, 10_000]);
+  });
+
+  it('starts a session already stopped when the signal was aborted before it began: a frame is refused', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    let aborted: boolean | undefined;
+    let refusal: unknown;
+    const { run, host, seen } = setup(async (ctx) => {
+      aborted = ctx.signal.aborted;
+      refusal = await ctx.emit({ agent: 'jdoe', call: 'c-7', state: 'talking' }).catch((error: unknown) => error);
+    });
+    await run(host(), stop.signal);
+    expect(aborted).toBe(true);
+    expect(refusal).toBeInstanceOf(SessionError);
+    expect((refusal as SessionError).message).toBe('the calls session was stopped');
+    expect(seen.stored).toEqual([]);
+  });
+
+  it('logs each retry with its attempt number and the reason, cleared of secrets', async () => {
+    let failures = 2;
+    const warned: unknown[] = [];
+    const { run, host } = setup(async (ctx) => void (await ctx.emit({ agent: 'jdoe', call: 'c-8', state: 'talking' })));
+    const h = host({
+      store: async () => {
+        if (failures-- > 0) throw new Error('down (secret-token-42)');
+        return { stored: 1, duplicates: 0 };
+      },
+    });
+    h.log = { ...h.log, warn: (o: unknown) => void warned.push(o) } as never;
+    await run(h);
+    const reason = 'the messages could not be stored: down ([redacted])';
+    expect(warned).toEqual([
+      { subscription: 'calls', attempt: 1, reason },
+      { subscription: 'calls', attempt: 2, reason },
+    ]);
+  });
+
+  it('saves no position for a frame emitted without one', async () => {
+    const saved: unknown[] = [];
+    const { run, host } = setup(async (ctx) => void (await ctx.emit({ agent: 'jdoe', call: 'c-9', state: 'talking' })));
+    await run(host({ savePosition: async (position) => void saved.push(position) }));
+    expect(saved).toEqual([]);
+  });
+
+  it('renews once when the renewal names no next expiry', async () => {
+    let renewals = 0;
+    const { run, host, seen } = setup(async (ctx) => {
+      ctx.renewBefore('lease', Date.now() + 20, async () => {
+        renewals++;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    });
+    await run(host());
+    expect(renewals).toBe(1);
+    expect(seen.renewals).toEqual([['lease', true]]);
+  });
+
+  it('does not renew once stopped, even while the session is still winding down', async () => {
+    const stop = new AbortController();
+    let renewals = 0;
+    const { run, host } = setup(async (ctx) => {
+      ctx.renewBefore('lease', Date.now() + 20, async () => {
+        renewals++;
+        return Date.now() + 20;
+      });
+      stop.abort();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    });
+    await run(host(), stop.signal);
+    expect(renewals).toBe(0);
+  });
+
+  it('ends the session on a failed renewal for a host that does not follow renewals, with no vendor hints from a plain error', async () => {
+    const { run, host } = setup(async (ctx) => {
+      ctx.renewBefore('token', Date.now() + 20, async () => {
+        throw new Error('expired');
+      });
+      await ctx.sleep(5_000);
+    });
+    const h = host();
+    delete h.onRenewal;
+    const ended = await run(h).then(() => undefined, (error: unknown) => error);
+    expect(ended).toBeInstanceOf(SessionError);
+    expect((ended as SessionError).message).toBe('renewing the token failed: expired');
+    expect((ended as SessionError).retryAfterMs).toBeUndefined();
+  });
+});
+
+describe('listeners on the host signal', () => {
+  it('are removed when a session ends and when a sleep ends, so a long-lived signal does not collect them', async () => {
+    const { sleep } = await import('../src/subscription.js');
+    const stop = new AbortController();
+    const { run, host } = setup(async (ctx) => void (await ctx.sleep(1)));
+    await run(host(), stop.signal);
+    await run(host(), stop.signal);
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    await sleep(1, stop.signal);
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+  });
+});
+

@@ -108,3 +108,23 @@ describe("an 'after-store' source", () => {
     expect(await runtime.state.get('c3')).toBeUndefined();
   });
 });
+
+describe('a source without stateWrites', () => {
+  it('writes its state at once: a mapping that fails afterwards keeps what it wrote', async () => {
+    const immediate = defineConnector({
+      id: 'immediate',
+      displayName: 'Immediate',
+      platforms: ['Test'],
+      config: z.object({}),
+      sources: [{ ...changes, stateWrites: undefined }],
+    });
+    const runtime = createRuntime(immediate);
+    const failed = await handleRequest(runtime, post({ id: 'e1', call: 'c4', state: 'Ringing', agent: 'broken' }));
+    expect(failed.kind).toBe('failed');
+    expect(await runtime.state.get('c4')).toBe('Ringing');
+    // Nothing is deferred for the host to commit.
+    const deferred = await handleRequest(runtime, post({ id: 'e2', call: 'c5', state: 'Ringing', agent: 'jdoe' }), undefined, { deferState: true });
+    expect(deferred.kind === 'accepted' && deferred.commitState).toBeUndefined();
+    expect(await runtime.state.get('c5')).toBe('Ringing');
+  });
+});
