@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
-import { detectJson, formOrQuery, parseForm, parseJson, parseXml, queryValues, toInboundRequest } from '../src/request.js';
+import { z } from 'zod';
+import { contentType, detectJson, formOrQuery, parseForm, parseJson, parseWith, parseXml, queryValues, toInboundRequest } from '../src/request.js';
 import { createMemoryStateStore, namespacedStateStore, type StateStore, setIfAbsent } from '../src/state.js';
 import { normaliseDirection } from '../src/vocabulary.js';
 
@@ -309,3 +310,67 @@ describe('normaliseDirection', () => {
     [42, undefined],
   ])('%s → %s', (input, expected) => expect(normaliseDirection(input)).toBe(expected));
 });
+
+describe('request reading, exactly', () => {
+  it('contentType is the media type alone, lower case; none is empty', () => {
+    expect(contentType(toInboundRequest({ headers: { 'Content-Type': ' Application/JSON ; charset=utf-8' } }))).toBe('application/json');
+    expect(contentType({ ...toInboundRequest({}), headers: {} })).toBe('');
+  });
+
+  it('parseJson parses a body once: detect and parse share the same value', () => {
+    const req = toInboundRequest({ body: { call: { id: 'c-1' } } });
+    expect(parseJson(req)).toBe(parseJson(req));
+  });
+
+  it('queryValues leaves out a key whose list is empty (no key with an undefined value)', () => {
+    expect(Object.keys(queryValues({ ...toInboundRequest({}), query: { a: ['1'], none: [] } }))).toEqual(['a']);
+  });
+
+  it('toInboundRequest keeps a repeated recorded parameter as its list', () => {
+    expect(toInboundRequest({ query: { tag: ['a', 'b'], one: 'x' } }).query).toEqual({ tag: ['a', 'b'], one: 'x' });
+  });
+
+  it('parseWith names the path of the first problem, and no path for the whole value', () => {
+    const schema = z.object({ call: z.object({ id: z.string() }) });
+    expect(() => parseWith(schema, { call: { id: 1 } })).toThrow(
+      'the request is not as expected at call.id: Invalid input: expected string, received number',
+    );
+    expect(() => parseWith(z.string(), 1, 'frame')).toThrow('the frame is not as expected: Invalid input: expected string, received number');
+  });
+});
+
+describe('parseXml, exactly', () => {
+  it('reads a document after leading white space, trims values, and leaves the declaration out', () => {
+    expect(parseXml('  \n<Event><agentId>  jdoe </agentId></Event>')).toStrictEqual({ Event: { agentId: 'jdoe' } });
+    expect(parseXml('<?xml version="1.0" encoding="UTF-8"?><Event><agentId>jdoe</agentId></Event>')).toStrictEqual({
+      Event: { agentId: 'jdoe' },
+    });
+  });
+
+  it('decodes character references up to U+10FFFF and outside the surrogates, keeps the rest as written', () => {
+    expect(parseXml('<a>&#x10FFFF;|&#x110000;|&#xD7FF;|&#xDFFF;|&#xE000;</a>', { entities: true })).toEqual({
+      a: `${String.fromCodePoint(0x10ffff)}|&#x110000;|${String.fromCodePoint(0xd7ff)}|&#xDFFF;|${String.fromCodePoint(0xe000)}`,
+    });
+  });
+
+  it("says why a document is not well-formed in the validator's words, with line and column", () => {
+    const refusal = (xml: string) => {
+      try {
+        parseXml(xml);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InputError);
+        return (error as Error).message;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(refusal('<a><b></a>')).toBe(
+      "the request body is not well-formed XML (Expected closing tag 'b' (opened in line 1, col 4) instead of closing tag 'a'.:1:7)",
+    );
+    expect(refusal('<a></b>')).toBe(
+      "the request body is not well-formed XML (Expected closing tag 'a' (opened in line 1, col 1) instead of closing tag 'b'.:1:4)",
+    );
+    expect(refusal('<a>1</a><b>2</b>')).toBe('the request body is not well-formed XML (Multiple possible root nodes found.:1:11)');
+    expect(refusal('<a x="1" x="2"/>')).toBe("the request body is not well-formed XML (Attribute 'x' is repeated.:1:10)");
+  });
+});
+
