@@ -64,6 +64,12 @@ const files: Record<string, string> = {
 
 export default defineConfig({ test: { include: ['test/**/*.test.ts'], testTimeout: 30_000 } });
 `,
+  'stryker.config.mjs': `// Mutation testing for this connector: \`pnpm test:mutation ${id}\` from the repository root
+// (docs/test-strength.md). Slow (minutes): not part of \`pnpm test\`; run before a release. Every connector: 85 %.
+import { strykerConfig } from '../../scripts/stryker-config.mjs';
+
+export default strykerConfig({ threshold: 85 });
+`,
   'src/config.ts': `// ${displayName}'s options, as a deployment sets them. Sources import them from here; index.ts only assembles.
 import { z } from 'zod';
 

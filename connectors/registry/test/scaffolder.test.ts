@@ -22,6 +22,7 @@ describe('pnpm new-connector', () => {
     expect(result.code, result.out).toBe(0);
     for (const file of [
       'package.json',
+      'stryker.config.mjs',
       'src/config.ts',
       'src/index.ts',
       'src/webhook.ts',
