@@ -105,19 +105,17 @@ export interface AxpEvent {
 }
 
 const object = z.record(z.string(), z.unknown());
-const body = z.union([
-  z.array(object).min(1, 'an event batch must not be empty'),
-  z.looseObject({ events: z.array(object).min(1, 'an event batch must not be empty') }),
-  object,
-]);
+const batch = z.array(object).min(1, 'an event batch must not be empty');
+const body = z.union([batch, object]);
 
 /** A webhook body is one event, an array of events or `{events: [...]}` (which one AXP sends is unconfirmed). */
 export function parseAxp(req: InboundRequest): AxpEvent[] {
   const parsed = parseWith(body, parseJson(req), 'AXP notification');
+  // `{events: [...]}` is checked as the batch it is: `{events: []}` is refused like `[]`, not read as one event.
   const list = Array.isArray(parsed)
     ? parsed
     : Array.isArray(parsed.events)
-      ? (parsed.events as Record<string, unknown>[])
+      ? parseWith(batch, parsed.events, 'AXP notification')
       : [parsed];
   return list.map(readEvent);
 }

@@ -139,4 +139,12 @@ describe('axp mapping details', () => {
     const outcome = await run(post({ 'auth-token': AXP_TOKEN }, []), undefined, 'axp');
     expect(outcome.answer.status).toBe(400);
   });
+
+  it('refuses an empty {events: []} batch with 400 too, not as one event ignored without a reason', async () => {
+    const outcome = await run(post({ 'auth-token': AXP_TOKEN }, { events: [] }), undefined, 'axp');
+    expect(outcome.answer.status).toBe(400);
+    expect(outcome.kind === 'invalid' && outcome.reason).toBe(
+      'the AXP notification is not as expected: an event batch must not be empty',
+    );
+  });
 });
