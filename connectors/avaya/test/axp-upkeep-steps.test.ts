@@ -67,7 +67,7 @@ async function run(
   const controller = new AbortController();
   const statuses: [SessionStatus, string | undefined][] = [];
   const logs: { level: string; detail: Record<string, unknown>; message: string }[] = [];
-  const renewals: { what: string; at: number; renew: () => Promise<number | undefined | void> }[] = [];
+  const renewals: { what: string; at: number; renew: () => Promise<unknown> }[] = [];
   let slept = 0;
   const log = (level: string) => (detail: Record<string, unknown>, message: string) => logs.push({ level, detail, message });
   const config = schema.parse({
@@ -91,7 +91,7 @@ async function run(
     status: (status: SessionStatus, detail?: string) => statuses.push([status, detail]),
     emit: async () => ({ kind: 'accepted', stored: 0, duplicates: 0 }),
     badFrame: () => {},
-    renewBefore: (what: string, at: number, renew: () => Promise<number | undefined | void>) => renewals.push({ what, at, renew }),
+    renewBefore: (what: string, at: number, renew: () => Promise<unknown>) => renewals.push({ what, at, renew }),
     sleep: async () => {
       slept += 1;
       if (slept > checks) controller.abort();
