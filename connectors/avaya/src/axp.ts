@@ -89,6 +89,7 @@ const NAMES = {
 const CONTEXT_KEYS = ['contextparameters', 'engagementparameters', 'context', 'customdata', 'userdata'];
 
 // Event names are PascalCase words (AgentReady); this keeps enum values such as AGENT or VOICE out.
+// Stryker disable next-line Regex: `[a-z]+` and `[a-z]` accept the same words, `[A-Za-z0-9]*` takes the rest (the anchors are tested)
 const PASCAL = (text: string) => /^[A-Z][a-z]+[A-Za-z0-9]*$/.test(text);
 
 /** One AXP event, its fields found and the rest flattened. */
@@ -252,6 +253,7 @@ async function mapOne(
       [PROP.platform]: PLATFORM,
       ...(event.engagementId ? { [PROP.interactionId]: event.engagementId } : {}),
       ...leg,
+      // Stryker disable next-line Regex: every agent_state event name starts with Agent, so unanchored it is the same
       ...(lifecycle === 'agent_state' ? { [PROP.agentState]: event.type.replace(/^Agent/, '') } : {}),
       ...(login ? { [PROP.agentPlatformId]: event.agentId } : {}),
       ...event.props,

@@ -155,6 +155,15 @@ describe('login: the client-credentials token', () => {
     expect([error.failed, error.message]).toEqual([false, `AXP's token answer holds no access_token (${TOKEN_URL})`]);
   });
 
+  it('an answer without a body holds no access_token; another status is refused even with a token in it', async () => {
+    expect((await failure(client([{ status: 200 }]).api.login())).message).toBe(
+      `AXP's token answer holds no access_token (${TOKEN_URL})`,
+    );
+    expect((await failure(client([{ status: 500, data: { access_token: 'tok-1' } }]).api.login())).message).toBe(
+      'AXP answered 500 while getting an access token',
+    );
+  });
+
   it('another status is the shared refusal: AXP answered <status> while getting an access token', async () => {
     const error = await failure(client([{ status: 502, data: 'Bad   gateway\n' }]).api.login());
     expect([error.failed, error.message]).toEqual([false, 'AXP answered 502 while getting an access token (Bad gateway)']);
@@ -458,6 +467,12 @@ describe('list: every subscription of the account, page by page', () => {
     );
     expect(await api.list()).toHaveLength(2_500);
     expect(sent).toHaveLength(101);
+  });
+
+  it('reads an answer without a body as an empty page, and a get without a body as no subscription', async () => {
+    const { api } = client([token(), { status: 200 }, { status: 200 }]);
+    expect(await api.list()).toEqual([]);
+    expect((await failure(api.get('s-1'))).message).toBe("AXP's answer holds no subscriptionId while reading subscription s-1");
   });
 
   it('a status other than 200 is a refusal naming the page', async () => {

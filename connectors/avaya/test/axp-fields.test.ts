@@ -2,7 +2,9 @@
 // is looked for under several likely names (src/axp.ts NAMES): every one of them is pinned here, alone in an
 // event, and the order in which they win where an event carries several.
 import { describe, expect, it } from 'vitest';
+import { handleRequest, toInboundRequest } from '@openconnect/core';
 import { axp, props, reason, runtime } from './leg-helpers.js';
+import { AXP_TOKEN } from './settings.js';
 
 /** `{a: {b: value}}` for the dotted name `a.b`. */
 const at = (name: string, value: unknown): Record<string, unknown> =>
@@ -22,6 +24,12 @@ const first = async (body: Record<string, unknown>) => {
   if (outcome.kind !== 'accepted') throw new Error(`not accepted: ${reason(outcome)}`);
   return outcome.messages[0]!;
 };
+/** A body posted to the connector without naming the source: detection decides. */
+const post = (body: unknown) =>
+  handleRequest(
+    runtime(),
+    toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json', 'auth-token': AXP_TOKEN }, body }),
+  );
 const ready = { eventType: 'AgentReady', agentId: 'ag-7f3a91' };
 const added = { eventType: 'AgentParticipantAdded', agentId: 'ag-7f3a91', engagementId: 'e-1' };
 
@@ -280,5 +288,58 @@ describe('axp: what an event maps to', () => {
       { eventType: 'AgentNotReady', agentId: 'ag-7f3a91' },
     ] as unknown as Record<string, unknown>);
     expect(outcome.kind === 'accepted' && [outcome.eventId, outcome.messages.length]).toEqual([undefined, 2]);
+  });
+});
+
+describe('axp: context parameters', () => {
+  it('reads a list entry by name or key and its value; an entry with more parts or no value is kept as it is', async () => {
+    const message = await first({
+      ...added,
+      contextParameters: [
+        { key: 'intent', value: 'billing' },
+        { name: 'nested', value: { a: 1 } },
+        { name: 'novalue' },
+        'loose',
+      ],
+    });
+    expect(Object.fromEntries(Object.entries(message.props).filter(([k]) => k.startsWith('ctx.')))).toEqual({
+      'ctx.intent': 'billing',
+      'ctx.1.name': 'nested',
+      'ctx.1.value.a': 1,
+      'ctx.2.name': 'novalue',
+      'ctx.3': 'loose',
+    });
+  });
+
+  it('takes a field named context that is plain text for no context parameters', async () => {
+    const message = await first({ ...added, context: 'web' });
+    expect([message.props['axp.context'], Object.keys(message.props).some((k) => k.startsWith('ctx.'))]).toEqual(['web', false]);
+  });
+});
+
+describe('axp: which bodies are AXP notifications', () => {
+  const detected = async (body: unknown) => {
+    const outcome = await post(body);
+    return 'source' in outcome && outcome.kind !== 'invalid' ? outcome.source : outcome.kind;
+  };
+
+  it('one event, a list or {events} whose first event is named in PascalCase', async () => {
+    expect(await detected(ready)).toBe('axp');
+    expect(await detected([ready])).toBe('axp');
+    expect(await detected({ events: [ready] })).toBe('axp');
+    expect(await detected({ notification: { eventName: 'AgentReady' }, agentId: 'ag-7f3a91' })).toBe('axp');
+  });
+
+  it('not a CSTA-named event, an enum word, a list of lists or of text', async () => {
+    expect(await detected({ type: 'HeldEvent', agent: 'ag-7f3a91' })).toBe('invalid');
+    expect(await detected({ type: 'AGENT', agentId: 'ag-7f3a91' })).toBe('invalid');
+    expect(await detected([[ready]])).toBe('invalid');
+    expect(await detected(['AgentReady'])).toBe('invalid');
+    expect(await detected({ events: [] , eventType: 'AgentReady' })).toBe('invalid');
+  });
+
+  it('an event name must be a PascalCase word from its first letter to its last', async () => {
+    expect(reason(await sent({ type: 'myAgentReady', agentId: 'ag-7f3a91' }))).toMatch(/^no AXP event name found/);
+    expect(reason(await sent({ type: 'AgentReady-v2', agentId: 'ag-7f3a91' }))).toMatch(/^no AXP event name found/);
   });
 });
