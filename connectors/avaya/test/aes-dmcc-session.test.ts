@@ -244,8 +244,8 @@ describe('aes-dmcc against the emulated AES', () => {
   it('reads messages split into 1-byte writes and several coalesced into one write', async () => {
     emulator = await startDmccEmulator();
     emulator.controls.split(1);
-    // One byte per event-loop turn is slow on a loaded machine: the answers must not time out meanwhile.
-    const h = hosted({ aesRequestTimeoutMs: 10_000 });
+    // One byte per event-loop turn is slow on a loaded machine: neither the answers nor the session may time out meanwhile.
+    const h = hosted({ aesRequestTimeoutMs: 10_000, aesSessionDurationS: 120 });
     await h.until('connected through split answers', () => h.connected);
     emulator.push(callEvents('4001', '901'));
     await h.until('three messages', () => h.messages.length === 3);
