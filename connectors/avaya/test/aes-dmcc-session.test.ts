@@ -244,7 +244,8 @@ describe('aes-dmcc against the emulated AES', () => {
   it('reads messages split into 1-byte writes and several coalesced into one write', async () => {
     emulator = await startDmccEmulator();
     emulator.controls.split(1);
-    const h = hosted();
+    // One byte per event-loop turn is slow on a loaded machine: neither the answers nor the session may time out meanwhile.
+    const h = hosted({ aesRequestTimeoutMs: 10_000, aesSessionDurationS: 120 });
     await h.until('connected through split answers', () => h.connected);
     emulator.push(callEvents('4001', '901'));
     await h.until('three messages', () => h.messages.length === 3);
@@ -330,7 +331,8 @@ describe('aes-dmcc against the emulated AES', () => {
 
   it('takes a burst of events prepared and written in one write, in order', async () => {
     emulator = await startDmccEmulator();
-    const h = hosted();
+    // A session longer than the burst takes on a loaded machine: an expiry mid-burst is another test's subject.
+    const h = hosted({ aesSessionDurationS: 120 });
     await h.until('connected', () => h.connected);
     const n = 2_000;
     const send = emulator.prepare(Array.from({ length: n }, (_, i) => ({ type: 'DeliveredEvent', extension: i % 2 ? '4001' : '4002', callId: String(10_000 + i) })));

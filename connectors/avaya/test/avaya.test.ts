@@ -121,8 +121,10 @@ describe('axp mapping details', () => {
     const outcome = await run(post({ 'auth-token': AXP_TOKEN }, body), undefined, 'axp');
     expect(outcome.kind).toBe('ignored');
     if (outcome.kind !== 'ignored') return;
-    expect(outcome.reason).toContain('AXP event InboundEngagementCreated is not one this connector maps');
-    expect(outcome.reason).toContain('AXP event AgentParticipantAdded names no agent');
+    expect(outcome.reason).toBe(
+      'AXP event InboundEngagementCreated is not one this connector maps (engagement events without an agent, such as InboundEngagementCreated, carry nothing to pop); ' +
+        'AXP event AgentParticipantAdded names no agent (looked for agentId, agent.id, agent.agentId, agentLoginId, loginId, agentHandle, agent.handle)',
+    );
   });
 
   it('dedupes a batch on the joined event ids, one key per message', async () => {
@@ -138,5 +140,16 @@ describe('axp mapping details', () => {
   it('refuses an empty batch with 400', async () => {
     const outcome = await run(post({ 'auth-token': AXP_TOKEN }, []), undefined, 'axp');
     expect(outcome.answer.status).toBe(400);
+    expect(outcome.kind === 'invalid' && outcome.reason).toBe(
+      'the AXP notification is not as expected: an event batch must not be empty',
+    );
+  });
+
+  it('refuses an empty {events: []} batch with 400 too, not as one event ignored without a reason', async () => {
+    const outcome = await run(post({ 'auth-token': AXP_TOKEN }, { events: [] }), undefined, 'axp');
+    expect(outcome.answer.status).toBe(400);
+    expect(outcome.kind === 'invalid' && outcome.reason).toBe(
+      'the AXP notification is not as expected: an event batch must not be empty',
+    );
   });
 });
