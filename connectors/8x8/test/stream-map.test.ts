@@ -242,6 +242,30 @@ describe('event properties', () => {
   });
 });
 
+describe('one pop per interaction and agent', () => {
+  it('events without any id (no frame, no msgInfo) pop once, and a re-offer after a rejection pops again', async () => {
+    const state = createMemoryStateStore();
+    const fields = { interactionGUID: 'int-1', agentId: AGENT };
+    expect(await map('InteractionAssigned', fields, state)).toMatchObject({ lifecycle: 'offered' });
+    expect(await map('InteractionAssigned', fields, state)).toBe(
+      `8x8 InteractionAssigned: interaction int-1 was already offered to agent ${AGENT}`,
+    );
+    expect(await map('InteractionRejected', fields, state)).toBe(
+      '8x8 InteractionRejected is not an event this connector maps',
+    );
+    expect(await map('InteractionAssigned', fields, state)).toMatchObject({ lifecycle: 'offered' });
+  });
+
+  it('a rejection naming no agent or no interaction forgets no offer', async () => {
+    const state = createMemoryStateStore();
+    const fields = { interactionGUID: 'int-1', agentId: AGENT };
+    await map('InteractionAssigned', fields, state);
+    await map('InteractionRejected', { interactionGUID: 'int-1' }, state);
+    await map('InteractionRejected', { agentId: AGENT }, state);
+    expect(await map('InteractionAssigned', fields, state)).toMatch(/was already offered/);
+  });
+});
+
 describe('a consult line takes the customer of its call', () => {
   it('names the customer of the call it was dialed from, not when it has its own', async () => {
     const state = createMemoryStateStore();
