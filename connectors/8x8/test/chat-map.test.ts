@@ -65,6 +65,16 @@ describe('Chat Gateway events ignored, each with its reason', () => {
     ).toMatchObject({ agentid: 'jdoe', lifecycle: 'answered' });
   });
 
+  it('an assignment without a type is to nobody', async () => {
+    expect(
+      await send({
+        eventType: 'CONVERSATION_UPDATE',
+        conversationId: 'CONV-1',
+        data: { assignment: { id: AGENT } },
+      }),
+    ).toBe('CONVERSATION_UPDATE without an agent assignment (state unknown, assigned to nobody)');
+  });
+
   it('AGENT_JOINED without agentId, and AGENT_LEFT without one', async () => {
     expect(
       await send({
@@ -192,6 +202,11 @@ describe('Chat Gateway properties', () => {
     expect(typeof last !== 'string' && last.props.eventTime).toBe('+275760-09-12T23:59:59.999Z');
   });
 
+  it('a timestamp sent as text is no eventTime, even when it holds milliseconds', async () => {
+    const result = await send({ ...assigned(AGENT), timestamp: '1764065702412' });
+    expect(typeof result !== 'string' && result.props).not.toHaveProperty('eventTime');
+  });
+
   it('the envelope queue when data names none, and the queue remembered from QUEUED last', async () => {
     const state = createMemoryStateStore();
     await send({ eventType: 'QUEUED', conversationId: 'CONV-1', queueId: 'Q-top', queueName: 'Top' }, state);
@@ -305,6 +320,33 @@ describe('the Chat Gateway request', () => {
       body: '{"status":"verified"}',
     });
     expect(outcome.kind).not.toBe('accepted');
+  });
+
+  it('refuses a body that is not as expected with 400, naming the Chat Gateway event', async () => {
+    const outcome = await run(
+      await sign(chatRequest({ conversationId: 'CONV-1' })),
+      undefined,
+      'chat-gateway',
+    );
+    expect(outcome.answer.status).toBe(400);
+    expect(reason(outcome)).toMatch(/^the Chat Gateway event is not as expected at eventType: /);
+  });
+
+  it('refuses a signed body that is not JSON with 400 (no handshake, no crash)', async () => {
+    const request = toInboundRequest({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-8x8-event-id': 'evt-1' },
+      body: '{"eventType": "WEB_HOOK_VERIFY"',
+    });
+    const outcome = await run(await sign(request), undefined, 'chat-gateway');
+    expect(outcome.answer.status).toBe(400);
+  });
+
+  it('an eventType that is not text is no Chat Gateway body', async () => {
+    const outcome = await run(
+      await sign(chatRequest({ eventType: ['CONVERSATION_UPDATE'], conversationId: 'CONV-1' })),
+    );
+    expect('source' in outcome ? outcome.source : undefined).not.toBe('chat-gateway');
   });
 
   it('is told from an Event Streaming payload by its upper-case eventType', async () => {

@@ -73,6 +73,7 @@ describe('verifyDetachedJws', () => {
     expect(reasonOf(await check(`..${jws.signature}`))).toBe(notDetached);
     expect(reasonOf(await check(`${jws.protected}.${jws.signature}`))).toBe(notDetached);
     expect(reasonOf(await check(`${jws.protected}...${jws.signature}`))).toBe(notDetached);
+    expect(reasonOf(await check(`${jws.protected}..${jws.signature}.${jws.signature}`))).toBe(notDetached);
   });
 
   it('refuses a protected header that does not decode', async () => {
@@ -102,6 +103,18 @@ describe('verifyDetachedJws', () => {
     expect(
       reasonOf(await check(`${jws.protected}..${jws.signature}`, { algorithms: ['RS256', 'PS256'] })),
     ).toBe('the JWS algorithm ES256 is not allowed (allowed: RS256, PS256)');
+  });
+
+  it('keeps to the allowed algorithms with a JWK Set too', async () => {
+    const jws = await detached({ alg: 'ES256', kid: 'test-key-1', b64: false, crit: ['b64'] });
+    const set = loadVerificationKey({ keys: [es256Jwk] });
+    const result = await verifyDetachedJws({
+      signature: `${jws.protected}..${jws.signature}`,
+      body,
+      key: set,
+      algorithms: ['RS256'],
+    });
+    expect(reasonOf(result)).toBe('the JWS algorithm ES256 is not allowed (allowed: RS256)');
   });
 
   it("passes on jose's reason for any other failure (a key of another type)", async () => {
