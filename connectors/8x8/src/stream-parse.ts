@@ -62,6 +62,7 @@ export function parseStreamValue(value: unknown): StreamEvent {
   const key = keys[0]!;
   const fields = parseWith(inner, payload[key], `${key} event`);
   // The key names a family ("Interaction", "AgentProvChange") when `event` names the type.
+  // Stryker disable next-line ConditionalExpression: `event` is a scalar, and no number or boolean reads as a PascalCase name
   const type = typeof fields.event === 'string' && /^[A-Z][A-Za-z]+$/.test(fields.event) ? fields.event : key;
   return { type, ...(wrapped ? { messageId: wrapped.messageId } : {}), fields };
 }

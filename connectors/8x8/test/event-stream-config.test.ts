@@ -7,7 +7,8 @@ import { consumerUrl } from '../src/pulsar/url.js';
 import { AGENT, interaction, subscription } from './event-stream-harness.js';
 
 const stream = { streamTenant: 'acme01', streamApiKey: 'eght_0123456789abcdefABCDEF', streamRegion: 'euw2' };
-const configOf = (options: Record<string, unknown>) => createRuntime(connector, { options }).config as C8x8Config;
+const configOf = (options: Record<string, unknown>) =>
+  createRuntime(connector, { options }).config as C8x8Config;
 const configError = (options: Record<string, unknown>) => {
   try {
     createRuntime(connector, { options });
@@ -46,6 +47,29 @@ describe('event-stream options', () => {
     );
   });
 
+  it('is a config error to name only a region or a URL, naming both missing options', () => {
+    for (const options of [{ streamRegion: 'euw2' }, { streamUrl: 'wss://relay.example.com' }]) {
+      const message = configError(options);
+      expect(message).toContain(
+        'streamTenant: the event-stream consumer needs streamTenant (with streamTenant, streamApiKey and streamRegion)',
+      );
+      expect(message).toContain('streamApiKey: the event-stream consumer needs streamApiKey');
+      expect(message).not.toContain('streamRegion:');
+    }
+  });
+
+  it('is a config error to set the agent token without the URL; the tenant stands in for the user', () => {
+    const message = configError({ ...stream, agentApiToken: 'action-token-0123' });
+    expect(message).toContain(
+      'agentApiUrl: the agent look-up needs agentApiUrl (agentApiUrl and agentApiToken come together)',
+    );
+    expect(message).not.toContain('agentApiUser:');
+    expect(message).not.toContain('agentApiToken:');
+    expect(() =>
+      configOf({ agentApiUrl: 'https://vcc-eu3.8x8.com/api/v1', agentApiToken: 't', agentApiUser: 'acme01' }),
+    ).not.toThrow();
+  });
+
   it('refuses an unknown region and a subscription name that is not one path segment', () => {
     expect(configError({ ...stream, streamRegion: 'apse2' })).toContain('streamRegion');
     expect(configError({ ...stream, streamSubscription: 'a/b' })).toContain(
@@ -69,12 +93,18 @@ describe('event-stream options', () => {
     expect(consumerUrl(custom)).toBe(
       'wss://pulsar-ws-use1.8x8.com/ws/v2/consumer/persistent/acme01/event-v1/InteractionAccepted/crm-pops?subscriptionType=Shared&receiverQueueSize=200&negativeAckRedeliveryDelay=5000',
     );
-    expect(consumerUrl(configOf({ ...stream, streamUrl: 'ws://127.0.0.1:4100/' }))).toMatch(/^ws:\/\/127\.0\.0\.1:4100\/ws\/v2\/consumer\//);
+    expect(consumerUrl(configOf({ ...stream, streamUrl: 'ws://127.0.0.1:4100/' }))).toMatch(
+      /^ws:\/\/127\.0\.0\.1:4100\/ws\/v2\/consumer\//,
+    );
   });
 
   it('treats the API key and the agent API token as secrets', () => {
     const runtime = createRuntime(connector, {
-      options: { ...stream, agentApiUrl: 'https://vcc-eu3.8x8.com/api/v1', agentApiToken: 'action-token-0123' },
+      options: {
+        ...stream,
+        agentApiUrl: 'https://vcc-eu3.8x8.com/api/v1',
+        agentApiToken: 'action-token-0123',
+      },
     });
     expect(runtime.secrets).toEqual(['eght_0123456789abcdefABCDEF', 'action-token-0123']);
   });
@@ -82,7 +112,10 @@ describe('event-stream options', () => {
 
 describe('the consumer and a relay map a frame alike', () => {
   it('gives the same messages for the same frame through event-stream and the event-streaming webhook', async () => {
-    const settings = { options: { relaySecret: 'relay-test-secret-0123456789' }, directory: { [AGENT]: 'jdoe' } };
+    const settings = {
+      options: { relaySecret: 'relay-test-secret-0123456789' },
+      directory: { [AGENT]: 'jdoe' },
+    };
     const frame = {
       messageId: 'CAcQFQ==',
       payload: Buffer.from(JSON.stringify(interaction('InteractionAccepted', 'int-1'))).toString('base64'),
@@ -93,10 +126,17 @@ describe('the consumer and a relay map a frame alike', () => {
     const viaConsumer = await handleFrame(createRuntime(connector, settings), subscription, frame);
     const viaRelay = await handleRequest(
       createRuntime(connector, settings),
-      toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json', 'x-relay-token': settings.options.relaySecret }, body: frame }),
+      toInboundRequest({
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-relay-token': settings.options.relaySecret },
+        body: frame,
+      }),
       'event-streaming',
     );
-    const shown = (o: typeof viaConsumer) => (o.kind === 'accepted' ? o.messages.map(({ agentid, event, props }) => ({ agentid, event, props })) : o.kind);
+    const shown = (o: typeof viaConsumer) =>
+      o.kind === 'accepted'
+        ? o.messages.map(({ agentid, event, props }) => ({ agentid, event, props }))
+        : o.kind;
     expect(shown(viaConsumer)).toEqual(shown(viaRelay));
     expect(shown(viaConsumer)).toHaveLength(1);
   });
