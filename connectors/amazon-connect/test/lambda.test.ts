@@ -1,13 +1,13 @@
-// The Lambda deploy, as AWS would run it: the build bundles each handler, and the tests import the bundled
-// files and invoke them against the OpenConnect emulator and a local Connect API (loopback only).
-import { execFileSync } from 'node:child_process';
+// The Lambda deploy, as AWS would run it: the build bundles each handler (test/build-lambdas.ts runs it once per
+// test run), and the tests import the bundled files and invoke them against the OpenConnect emulator and a local
+// Connect API (loopback only).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EMULATOR_DEFAULT_JWT, type Emulator, startEmulator } from '@openconnect/core/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import type * as ContactFlowModule from '../src/lambda/contact-flow.js';
 import type * as EventBridgeModule from '../src/lambda/eventbridge.js';
 import type * as AgentStreamModule from '../src/lambda/agent-stream.js';
@@ -17,16 +17,15 @@ import {
   TEST_CREDENTIALS,
   TEST_REGION,
 } from './fake-connect-api.js';
-import { AGENT_ARN, INSTANCE_ID, USER_ID } from './values.js';
+import { AGENT_ARN, BUILD_TIME_JWT, INSTANCE_ID, USER_ID } from './values.js';
 
 const root = join(import.meta.dirname, '..');
 const fixture = (path: string) =>
   JSON.parse(readFileSync(join(root, 'fixtures', path), 'utf8')) as {
     request: { body: Record<string, unknown> };
   };
-const bundle = (name: string) => join(root, 'dist/lambda', `${name}.mjs`);
+const bundle = (name: string) => join(inject('lambdaDir'), `${name}.mjs`);
 const CRMID = 'acme.example.com';
-const BUILD_TIME_JWT = 'build-time-jwt-must-not-be-bundled-0123456789';
 
 let emulator: Emulator;
 let connectApi: FakeConnectApi;
@@ -39,12 +38,6 @@ const logged: string[] = [];
 const lastLog = () => JSON.parse(logged.at(-1) ?? '{}') as { detail?: string; reason?: string };
 
 beforeAll(async () => {
-  // Built with a jwt in the environment, to prove the bundles never take it in at build time.
-  execFileSync(process.execPath, ['build.mjs'], {
-    cwd: root,
-    stdio: 'pipe',
-    env: { ...process.env, OPENCONNECT_JWT: BUILD_TIME_JWT },
-  });
   for (const level of ['log', 'warn', 'error'] as const) {
     vi.spyOn(console, level).mockImplementation((line: unknown) => void logged.push(String(line)));
   }
