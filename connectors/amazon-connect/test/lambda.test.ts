@@ -1,16 +1,17 @@
 // The Lambda deploy, as AWS would run it: the build bundles each handler (test/build-lambdas.ts runs it once per
 // test run), and the tests import the bundled files and invoke them against the OpenConnect emulator and a local
 // Connect API (loopback only).
+
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EMULATOR_DEFAULT_JWT, type Emulator, startEmulator } from '@openconnect/core/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import type * as AgentStreamModule from '../src/lambda/agent-stream.js';
 import type * as ContactFlowModule from '../src/lambda/contact-flow.js';
 import type * as EventBridgeModule from '../src/lambda/eventbridge.js';
-import type * as AgentStreamModule from '../src/lambda/agent-stream.js';
 import {
   type FakeConnectApi,
   startFakeConnectApi,
