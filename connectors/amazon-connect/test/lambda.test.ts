@@ -314,6 +314,15 @@ describe('EventBridge Lambda', () => {
     expect(emulator.messages).toEqual([]);
   });
 
+  it('returns "failed", sending nothing and not asking for a retry, for an event that is no contact event', async () => {
+    logged.length = 0;
+    const answer = await eventBridge.handler({ hello: 'world' });
+    expect(answer).toMatchObject({ status: 'failed', sent: 0 });
+    expect(answer.reason).toContain('contact event');
+    expect(JSON.parse(logged.at(-1)!)).toMatchObject({ level: 'error', status: 'failed', reason: answer.reason });
+    expect(emulator.messages).toEqual([]);
+  });
+
   it('returns "failed" without a retry when OpenConnect refuses the key (a retry cannot help)', async () => {
     emulator.failNext(1, 401);
     const answer = await eventBridge.handler(disconnected());
@@ -360,6 +369,35 @@ describe('agent-stream Lambda', () => {
       batchItemFailures: [],
     });
     expect(emulator.messages).toHaveLength(1);
+  });
+
+  it('goes on past a record OpenConnect refuses for good (401), logging it as failed', async () => {
+    const records = batch().Records;
+    emulator.failNext(1, 401);
+    logged.length = 0;
+    expect(await agentStream.handler({ Records: records })).toEqual({ batchItemFailures: [] });
+    expect(emulator.messages.map((m) => [m.agentid, m.event])).toEqual([['aisha.khan', 'agent_state']]);
+    const lines = logged.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map(({ level, status, sequence }) => ({ level, status, sequence }))).toEqual([
+      { level: 'error', status: 'failed', sequence: records[1]!.kinesis.sequenceNumber },
+    ]);
+  });
+
+  it('reports a record for retry when the Connect API cannot give its customer number', async () => {
+    const records = batch().Records;
+    connectApi.failWith = 500;
+    logged.length = 0;
+    const handler = agentStream.createAgentStreamHandler({ env: envWith({ CUSTOMER_ENDPOINT: 'true' }) });
+    expect(await handler({ Records: records })).toEqual({
+      batchItemFailures: [{ itemIdentifier: records[1]!.kinesis.sequenceNumber }],
+    });
+    expect(emulator.messages).toEqual([]);
+    expect(JSON.parse(logged.at(-1)!)).toMatchObject({
+      level: 'error',
+      source: 'agent-stream',
+      status: 'retry',
+      reason: expect.stringContaining('Amazon Connect DescribeContact for contact'),
+    });
   });
 
   it('skips a record that cannot be read instead of blocking the shard', async () => {
