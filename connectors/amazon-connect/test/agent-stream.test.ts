@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRuntime, handleRequest, type RecordedRequest, toInboundRequest } from '@openconnect/core';
-import { describe, expect, it } from 'vitest';
-import connector from '../src/index.js';
-import { API_KEY } from './values.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import connector, { createConnectLookups } from '../src/index.js';
+import { type FakeConnectApi, startFakeConnectApi, TEST_CREDENTIALS, TEST_REGION } from './fake-connect-api.js';
+import { AGENT_ARN, API_KEY, INSTANCE_ID, USER_ID } from './values.js';
 
 type Contact = { State: string };
 type AgentEvent = {
@@ -187,5 +188,95 @@ describe('a Kinesis batch', () => {
       kind: 'invalid',
       reason: expect.stringMatching(/^the AgentEvent in Records\.1 is not as expected at EventId/),
     });
+  });
+});
+
+describe('an agent event the connector cannot use', () => {
+  it('is refused when the Kinesis event holds no record', async () => {
+    expect(await send({ Records: [] })).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('Records is empty'),
+    });
+  });
+
+  it('is read whatever the case of its EventType', async () => {
+    const event = { ...statusChange(), EventType: 'state_change' };
+    const outcome = await send(event);
+    expect(
+      outcome.kind === 'accepted' ? outcome.messages.map((m) => [m.lifecycle, m.props.agentEventType]) : outcome.kind,
+    ).toEqual([['agent_state', 'STATE_CHANGE']]);
+  });
+
+  it('is ignored, saying where the login would be, when it names no agent (no Username, or an empty one)', async () => {
+    for (const username of [undefined, '']) {
+      const event = statusChange() as StatusEvent & { CurrentAgentSnapshot: { Configuration?: unknown } };
+      event.CurrentAgentSnapshot.Configuration = username === undefined ? null : { Username: username };
+      expect(await send(event)).toMatchObject({
+        kind: 'ignored',
+        reason: `STATE_CHANGE ${event.EventId} names no agent (CurrentAgentSnapshot.Configuration.Username)`,
+      });
+    }
+  });
+
+  it('is ignored naming its type when the type is none this connector maps, or nothing changed', async () => {
+    const skills = { ...statusChange(), EventType: 'SKILLS_CHANGED' };
+    expect(await send(skills)).toMatchObject({
+      kind: 'ignored',
+      reason: 'agent event type SKILLS_CHANGED is not one this connector maps',
+    });
+    const unchanged = statusChange();
+    unchanged.CurrentAgentSnapshot.AgentStatus = unchanged.PreviousAgentSnapshot.AgentStatus;
+    expect(await send(unchanged)).toMatchObject({
+      kind: 'ignored',
+      reason: `STATE_CHANGE ${unchanged.EventId} changes no contact state and no agent status (a configuration change)`,
+    });
+  });
+});
+
+describe('the customer number on an agent-stream pop (customerEndpoint on)', () => {
+  const CONTACT = 'e5c3a7b9-2d4f-4081-8c3e-5a7b9c1d3f42';
+  let api: FakeConnectApi;
+  beforeAll(async () => {
+    api = await startFakeConnectApi();
+    api.contacts.set(`${INSTANCE_ID}/${CONTACT}`, { customer: '+4915112345678', system: '+498912345600' });
+  });
+  afterAll(() => api.close());
+
+  /** The ringing contact of decoded-connecting.json, for an agent the directory lists as `agentArn`. */
+  async function offered(agentArn: string, change: (body: Record<string, unknown>) => void = () => {}) {
+    const file = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../fixtures/agent-stream/decoded-connecting.json'), 'utf8'),
+    ) as { request: RecordedRequest & { body: Record<string, unknown> } };
+    file.request.body.AgentARN = agentArn;
+    change(file.request.body);
+    const services = createConnectLookups({
+      region: TEST_REGION,
+      endpoint: api.url,
+      credentials: TEST_CREDENTIALS,
+      lookupMaxAttempts: 1,
+    });
+    const runtime = createRuntime(
+      connector,
+      { options: { apiKey: API_KEY, customerEndpoint: true }, directory: { [agentArn]: 'aisha.khan' } },
+      { services },
+    );
+    api.calls.length = 0;
+    const outcome = await handleRequest(runtime, toInboundRequest(file.request), 'agent-stream');
+    return outcome.kind === 'accepted' ? outcome.messages.map((m) => [m.props.ani, m.props.dnis]) : outcome.kind;
+  }
+
+  it('is asked of the instance the agent ARN names', async () => {
+    expect(await offered(AGENT_ARN(USER_ID.aisha))).toEqual([['+4915112345678', '+498912345600']]);
+    expect(api.calls).toEqual([`GET /contacts/${INSTANCE_ID}/${CONTACT}`]);
+  });
+
+  it('is asked of the InstanceARN when the agent id is no ARN', async () => {
+    expect(await offered('agent-7')).toEqual([['+4915112345678', '+498912345600']]);
+    expect(api.calls).toEqual([`GET /contacts/${INSTANCE_ID}/${CONTACT}`]);
+  });
+
+  it('is not asked for when nothing names the instance', async () => {
+    expect(await offered('agent-7', (body) => delete body.InstanceARN)).toEqual([[undefined, undefined]]);
+    expect(api.calls).toEqual([]);
   });
 });
