@@ -206,6 +206,36 @@ describe('contact-flow Lambda', () => {
     }
   });
 
+  it('answers "failed" naming the variable when OPENCONNECT_CRMID is unset or USER_CACHE_TTL_MS is no positive number', async () => {
+    for (const [env, detail] of [
+      [{ OPENCONNECT_CRMID: '  ' }, 'OPENCONNECT_CRMID is not set'],
+      [{ USER_CACHE_TTL_MS: '-5' }, 'USER_CACHE_TTL_MS must be a positive number'],
+    ] as const) {
+      const handler = contactFlow.createContactFlowHandler({ env: envWith(env) });
+      expect(await handler(whisper())).toEqual({ openconnectStatus: 'failed', reason: 'config' });
+      expect(lastLog().detail).toBe(detail);
+    }
+  });
+
+  it('takes blank JSON variables as unset, and trims OPENCONNECT_URL', async () => {
+    const handler = contactFlow.createContactFlowHandler({
+      env: envWith({ DIRECTORY_JSON: '  ', EVENTS_JSON: ' ', OPENCONNECT_URL: ` ${emulator.endpoint} `, OPENCONNECT_METHOD: '' }),
+    });
+    expect(await handler(whisper())).toEqual({ openconnectStatus: 'sent', reason: 'sent' });
+    expect(emulator.messages.map((m) => [m.agentid, m.event, m.method])).toEqual([['maria.lopez', 'answered', 'POST']]);
+  });
+
+  it('reads OpenConnect’s own block parameters unless OPENCONNECT_PARAMETERS is false, in any case', async () => {
+    const event = whisper() as { Details: { Parameters: Record<string, string> } };
+    event.Details.Parameters = { agentid: 'tom.becker' };
+    const answers = [];
+    for (const value of [' False ', 'TRUE', undefined]) {
+      const env = envWith({ OPENCONNECT_PARAMETERS: value });
+      answers.push((await contactFlow.createContactFlowHandler({ env })(structuredClone(event))).openconnectStatus);
+    }
+    expect(answers).toEqual(['ignored', 'sent', 'sent']);
+  });
+
   it('reads the lifecycle from LIFECYCLE_PARAMETER and the method from OPENCONNECT_METHOD in any case', async () => {
     const handler = contactFlow.createContactFlowHandler({
       env: envWith({ LIFECYCLE_PARAMETER: 'moment', OPENCONNECT_METHOD: ' get ' }),
