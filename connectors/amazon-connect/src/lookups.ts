@@ -79,6 +79,8 @@ export function createConnectLookups(options: LookupOptions = {}): ConnectLookup
         requestHandler: {
           connectionTimeout: options.lookupTimeoutMs ?? LOOKUP_DEFAULTS.lookupTimeoutMs,
           requestTimeout: options.lookupTimeoutMs ?? LOOKUP_DEFAULTS.lookupTimeoutMs,
+          // Without it the SDK's handler only logs a warning when requestTimeout passes and keeps waiting.
+          throwOnRequestTimeout: true,
         },
       });
       clients.set(key, client);

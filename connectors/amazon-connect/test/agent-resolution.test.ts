@@ -7,7 +7,12 @@ import {
   toInboundRequest,
 } from '@openconnect/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import connector, { type ConnectLookups, createConnectLookups, type LookupOptions } from '../src/index.js';
+import connector, {
+  ConnectLookupError,
+  type ConnectLookups,
+  createConnectLookups,
+  type LookupOptions,
+} from '../src/index.js';
 import {
   type FakeConnectApi,
   startFakeConnectApi,
@@ -207,6 +212,95 @@ describe('agent resolution', () => {
     api.failWith = undefined;
     expect(await agentOf(rt, USER_ID.aisha)).toEqual(['aisha.khan']);
     expect(api.calls).toEqual([userPath(USER_ID.aisha), userPath(USER_ID.aisha)]);
+  });
+});
+
+describe('the Connect API look-ups', () => {
+  const HINT =
+    'check the region, the network path to the Connect API and the IAM permissions connect:DescribeUser / connect:GetContactAttributes / connect:DescribeContact';
+
+  it('say in a failure what failed, as Connect answered, and what the admin should check', async () => {
+    api.failWith = 500;
+    const outcome = await handleRequest(runtime(), connectedToAgent(USER_ID.aisha), 'eventbridge');
+    expect('reason' in outcome && outcome.reason).toBe(
+      `amazon-connect/eventbridge could not process the request: Amazon Connect DescribeUser for ${AGENT_ARN(USER_ID.aisha)} failed (InternalServiceException: emulated outage); ${HINT}`,
+    );
+    expect(new ConnectLookupError('DescribeContact for contact c-1', 'socket hang up').message).toBe(
+      `Amazon Connect DescribeContact for contact c-1 failed (Error: socket hang up); ${HINT}`,
+    );
+  });
+
+  it('try a failing call twice by default, or as often as lookupMaxAttempts says', async () => {
+    api.failWith = 500;
+    await handleRequest(
+      runtime({}, lookups({ lookupMaxAttempts: undefined })),
+      connectedToAgent(USER_ID.aisha),
+      'eventbridge',
+    );
+    expect(api.calls).toEqual([userPath(USER_ID.aisha), userPath(USER_ID.aisha)]);
+    api.calls.length = 0;
+    await handleRequest(
+      runtime({}, lookups({ lookupMaxAttempts: 3 })),
+      connectedToAgent(USER_ID.aisha),
+      'eventbridge',
+    );
+    expect(api.calls).toHaveLength(3);
+  });
+
+  it('give up on a call Connect does not answer within lookupTimeoutMs (503, so the event comes again)', async () => {
+    // A Connect API of its own: the request it still holds after the timeout must not count in the next test.
+    const slow = await startFakeConnectApi();
+    slow.users.set(`${INSTANCE_ID}/${USER_ID.aisha}`, 'aisha.khan');
+    slow.delayMs = 3000;
+    try {
+      const started = performance.now();
+      const outcome = await handleRequest(
+        runtime({}, lookups({ endpoint: slow.url, lookupTimeoutMs: 200 })),
+        connectedToAgent(USER_ID.aisha),
+        'eventbridge',
+      );
+      expect(outcome.kind).toBe('failed');
+      expect(outcome.answer.status).toBe(503);
+      expect('reason' in outcome && outcome.reason).toContain('200 ms requestTimeout');
+      expect(performance.now() - started).toBeLessThan(2500);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('remember a login for an hour and an unknown agent for a minute by default', async () => {
+    api.users.set(`${INSTANCE_ID}/${USER_ID.aisha}`, 'aisha.khan');
+    let now = 1_000_000;
+    const rt = runtime({}, lookups({ now: () => now }));
+    await agentOf(rt, USER_ID.aisha, 'evt-1');
+    await handleRequest(rt, connectedToAgent(USER_ID.gone, 'evt-2'), 'eventbridge');
+    now += 60_000 - 1;
+    await handleRequest(rt, connectedToAgent(USER_ID.gone, 'evt-3'), 'eventbridge');
+    expect(api.calls).toEqual([userPath(USER_ID.aisha), userPath(USER_ID.gone)]);
+    now += 2;
+    await handleRequest(rt, connectedToAgent(USER_ID.gone, 'evt-4'), 'eventbridge');
+    expect(api.calls).toHaveLength(3);
+    now = 1_000_000 + 3_600_000 - 1;
+    await agentOf(rt, USER_ID.aisha, 'evt-5');
+    expect(api.calls).toHaveLength(3);
+    now += 2;
+    await agentOf(rt, USER_ID.aisha, 'evt-6');
+    expect(api.calls).toEqual([
+      userPath(USER_ID.aisha),
+      userPath(USER_ID.gone),
+      userPath(USER_ID.gone),
+      userPath(USER_ID.aisha),
+    ]);
+  });
+
+  it('ask again for a login exactly when its time is up', async () => {
+    api.users.set(`${INSTANCE_ID}/${USER_ID.aisha}`, 'aisha.khan');
+    let now = 1_000_000;
+    const rt = runtime({}, lookups({ userCacheTtlMs: 1000, now: () => now }));
+    await agentOf(rt, USER_ID.aisha, 'evt-1');
+    now += 1000;
+    await agentOf(rt, USER_ID.aisha, 'evt-2');
+    expect(api.calls).toHaveLength(2);
   });
 });
 

@@ -82,3 +82,19 @@ describe('a queue the flow hands over as a plain string', () => {
     ]);
   });
 });
+
+describe('an invocation event that is not a contact-flow event', () => {
+  it('is refused with 400, telling the admin the Name it must carry', async () => {
+    const file = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../fixtures/contact-flow/whisper-answered.json'), 'utf8'),
+    ) as { request: RecordedRequest & { body: { Name: string } } };
+    file.request.body.Name = 'ContactFlowExecution';
+    const runtime = createRuntime(connector, { options: { apiKey: API_KEY } });
+    const outcome = await handleRequest(runtime, toInboundRequest(file.request), 'contact-flow');
+    expect(outcome).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('Name must be ContactFlowEvent'),
+    });
+    expect(outcome.answer.status).toBe(400);
+  });
+});

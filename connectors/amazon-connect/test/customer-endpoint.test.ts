@@ -104,4 +104,25 @@ describe('the customer number of an EventBridge contact', () => {
     expect(outcome.kind).toBe('failed');
     expect(outcome.answer.status).toBe(503);
   });
+
+  it('is asked for again after Connect failed to answer, and then delivered', async () => {
+    const rt = runtime(true);
+    api.failWith = 500;
+    expect((await send(rt, outbound().steps[0]!.request)).kind).toBe('failed');
+    api.failWith = undefined;
+    api.contacts.set(`${INSTANCE_ID}/${CONTACT}`, { customer: '+4930901820' });
+    const retried = await send(rt, outbound().steps[0]!.request);
+    expect(retried.kind === 'accepted' && retried.messages[0]!.props.ani).toBe('+4930901820');
+    expect(api.calls).toEqual([describePath, describePath]);
+  });
+
+  it('gives only the number Connect knows: dnis without ani, or ani without dnis', async () => {
+    api.contacts.set(`${INSTANCE_ID}/${CONTACT}`, { system: '+498912345699' });
+    const systemOnly = await send(runtime(true), outbound().steps[0]!.request);
+    expect(systemOnly.kind === 'accepted' && systemOnly.messages[0]!.props).toMatchObject({ dnis: '+498912345699' });
+    expect(systemOnly.kind === 'accepted' && Object.keys(systemOnly.messages[0]!.props)).not.toContain('ani');
+    api.contacts.set(`${INSTANCE_ID}/${CONTACT}`, { customer: '+4930901820' });
+    const customerOnly = await send(runtime(true), outbound().steps[0]!.request);
+    expect(customerOnly.kind === 'accepted' && Object.keys(customerOnly.messages[0]!.props)).not.toContain('dnis');
+  });
 });

@@ -216,6 +216,19 @@ describe('unordered EventBridge delivery', () => {
     expect(outcomes).toEqual([['held'], ['resumed'], ['held']]);
   });
 
+  it('names, for a late event, the first moment of the stage the contact reached (hold and resume share one)', async () => {
+    const rt = runtime();
+    await handleRequest(rt, toInboundRequest(recorded(ANSWERED)));
+    await handleRequest(rt, event('eventbridge/task-paused.json', 'p-1'));
+    await handleRequest(rt, event('eventbridge/task-resumed.json', 'r-1'));
+    expect(
+      await handleRequest(rt, event('eventbridge/initiated-outbound.json', 'evt-initiated')),
+    ).toMatchObject({
+      kind: 'ignored',
+      reason: `contact event INITIATED for contact ${CONTACT} arrived after its PAUSED; the contact is past that moment`,
+    });
+  });
+
   it('still maps a DISCONNECTED delivered again (a retry is de-duplicated by its id, not dropped)', async () => {
     const rt = runtime();
     const first = await handleRequest(rt, event('eventbridge/disconnected.json', 'evt-ended'));

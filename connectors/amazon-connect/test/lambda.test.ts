@@ -1,32 +1,32 @@
-// The Lambda deploy, as AWS would run it: the build bundles each handler, and the tests import the bundled
-// files and invoke them against the OpenConnect emulator and a local Connect API (loopback only).
-import { execFileSync } from 'node:child_process';
+// The Lambda deploy, as AWS would run it: the build bundles each handler (test/build-lambdas.ts runs it once per
+// test run), and the tests import the bundled files and invoke them against the OpenConnect emulator and a local
+// Connect API (loopback only).
+
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EMULATOR_DEFAULT_JWT, type Emulator, startEmulator } from '@openconnect/core/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import type * as AgentStreamModule from '../src/lambda/agent-stream.js';
 import type * as ContactFlowModule from '../src/lambda/contact-flow.js';
 import type * as EventBridgeModule from '../src/lambda/eventbridge.js';
-import type * as AgentStreamModule from '../src/lambda/agent-stream.js';
 import {
   type FakeConnectApi,
   startFakeConnectApi,
   TEST_CREDENTIALS,
   TEST_REGION,
 } from './fake-connect-api.js';
-import { AGENT_ARN, INSTANCE_ID, USER_ID } from './values.js';
+import { AGENT_ARN, BUILD_TIME_JWT, INSTANCE_ID, USER_ID } from './values.js';
 
 const root = join(import.meta.dirname, '..');
 const fixture = (path: string) =>
   JSON.parse(readFileSync(join(root, 'fixtures', path), 'utf8')) as {
     request: { body: Record<string, unknown> };
   };
-const bundle = (name: string) => join(root, 'dist/lambda', `${name}.mjs`);
+const bundle = (name: string) => join(inject('lambdaDir'), `${name}.mjs`);
 const CRMID = 'acme.example.com';
-const BUILD_TIME_JWT = 'build-time-jwt-must-not-be-bundled-0123456789';
 
 let emulator: Emulator;
 let connectApi: FakeConnectApi;
@@ -39,12 +39,6 @@ const logged: string[] = [];
 const lastLog = () => JSON.parse(logged.at(-1) ?? '{}') as { detail?: string; reason?: string };
 
 beforeAll(async () => {
-  // Built with a jwt in the environment, to prove the bundles never take it in at build time.
-  execFileSync(process.execPath, ['build.mjs'], {
-    cwd: root,
-    stdio: 'pipe',
-    env: { ...process.env, OPENCONNECT_JWT: BUILD_TIME_JWT },
-  });
   for (const level of ['log', 'warn', 'error'] as const) {
     vi.spyOn(console, level).mockImplementation((line: unknown) => void logged.push(String(line)));
   }
@@ -212,6 +206,36 @@ describe('contact-flow Lambda', () => {
     }
   });
 
+  it('answers "failed" naming the variable when OPENCONNECT_CRMID is unset or USER_CACHE_TTL_MS is no positive number', async () => {
+    for (const [env, detail] of [
+      [{ OPENCONNECT_CRMID: '  ' }, 'OPENCONNECT_CRMID is not set'],
+      [{ USER_CACHE_TTL_MS: '-5' }, 'USER_CACHE_TTL_MS must be a positive number'],
+    ] as const) {
+      const handler = contactFlow.createContactFlowHandler({ env: envWith(env) });
+      expect(await handler(whisper())).toEqual({ openconnectStatus: 'failed', reason: 'config' });
+      expect(lastLog().detail).toBe(detail);
+    }
+  });
+
+  it('takes blank JSON variables as unset, and trims OPENCONNECT_URL', async () => {
+    const handler = contactFlow.createContactFlowHandler({
+      env: envWith({ DIRECTORY_JSON: '  ', EVENTS_JSON: ' ', OPENCONNECT_URL: ` ${emulator.endpoint} `, OPENCONNECT_METHOD: '' }),
+    });
+    expect(await handler(whisper())).toEqual({ openconnectStatus: 'sent', reason: 'sent' });
+    expect(emulator.messages.map((m) => [m.agentid, m.event, m.method])).toEqual([['maria.lopez', 'answered', 'POST']]);
+  });
+
+  it('reads OpenConnect’s own block parameters unless OPENCONNECT_PARAMETERS is false, in any case', async () => {
+    const event = whisper() as { Details: { Parameters: Record<string, string> } };
+    event.Details.Parameters = { agentid: 'tom.becker' };
+    const answers = [];
+    for (const value of [' False ', 'TRUE', undefined]) {
+      const env = envWith({ OPENCONNECT_PARAMETERS: value });
+      answers.push((await contactFlow.createContactFlowHandler({ env })(structuredClone(event))).openconnectStatus);
+    }
+    expect(answers).toEqual(['ignored', 'sent', 'sent']);
+  });
+
   it('reads the lifecycle from LIFECYCLE_PARAMETER and the method from OPENCONNECT_METHOD in any case', async () => {
     const handler = contactFlow.createContactFlowHandler({
       env: envWith({ LIFECYCLE_PARAMETER: 'moment', OPENCONNECT_METHOD: ' get ' }),
@@ -320,6 +344,15 @@ describe('EventBridge Lambda', () => {
     expect(emulator.messages).toEqual([]);
   });
 
+  it('returns "failed", sending nothing and not asking for a retry, for an event that is no contact event', async () => {
+    logged.length = 0;
+    const answer = await eventBridge.handler({ hello: 'world' });
+    expect(answer).toMatchObject({ status: 'failed', sent: 0 });
+    expect(answer.reason).toContain('contact event');
+    expect(JSON.parse(logged.at(-1)!)).toMatchObject({ level: 'error', status: 'failed', reason: answer.reason });
+    expect(emulator.messages).toEqual([]);
+  });
+
   it('returns "failed" without a retry when OpenConnect refuses the key (a retry cannot help)', async () => {
     emulator.failNext(1, 401);
     const answer = await eventBridge.handler(disconnected());
@@ -366,6 +399,35 @@ describe('agent-stream Lambda', () => {
       batchItemFailures: [],
     });
     expect(emulator.messages).toHaveLength(1);
+  });
+
+  it('goes on past a record OpenConnect refuses for good (401), logging it as failed', async () => {
+    const records = batch().Records;
+    emulator.failNext(1, 401);
+    logged.length = 0;
+    expect(await agentStream.handler({ Records: records })).toEqual({ batchItemFailures: [] });
+    expect(emulator.messages.map((m) => [m.agentid, m.event])).toEqual([['aisha.khan', 'agent_state']]);
+    const lines = logged.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map(({ level, status, sequence }) => ({ level, status, sequence }))).toEqual([
+      { level: 'error', status: 'failed', sequence: records[1]!.kinesis.sequenceNumber },
+    ]);
+  });
+
+  it('reports a record for retry when the Connect API cannot give its customer number', async () => {
+    const records = batch().Records;
+    connectApi.failWith = 500;
+    logged.length = 0;
+    const handler = agentStream.createAgentStreamHandler({ env: envWith({ CUSTOMER_ENDPOINT: 'true' }) });
+    expect(await handler({ Records: records })).toEqual({
+      batchItemFailures: [{ itemIdentifier: records[1]!.kinesis.sequenceNumber }],
+    });
+    expect(emulator.messages).toEqual([]);
+    expect(JSON.parse(logged.at(-1)!)).toMatchObject({
+      level: 'error',
+      source: 'agent-stream',
+      status: 'retry',
+      reason: expect.stringContaining('Amazon Connect DescribeContact for contact'),
+    });
   });
 
   it('skips a record that cannot be read instead of blocking the shard', async () => {

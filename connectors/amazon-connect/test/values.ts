@@ -1,5 +1,7 @@
 // The ids the fixtures use (our own values, shaped like Amazon Connect's).
 export const API_KEY = 'test-api-key-0123456789';
+/** The jwt in the environment the Lambda bundles are built in (test/build-lambdas.ts), never to be in them. */
+export const BUILD_TIME_JWT = 'build-time-jwt-must-not-be-bundled-0123456789';
 export const INSTANCE_ID = '5f0e0c8a-7c1b-4a7e-9d52-3c9a1f6b2e10';
 export const INSTANCE_ARN = `arn:aws:connect:eu-central-1:210987654321:instance/${INSTANCE_ID}`;
 export const AGENT_ARN = (userId: string) => `${INSTANCE_ARN}/agent/${userId}`;
