@@ -1,8 +1,10 @@
 // The relay source at its edges, one behaviour per test: what is refused with 400 and the reason the relay
 // writer reads, what is ignored and why, the agent state's tolerated field names, and the status words that
 // repeat a moment already sent.
+import { createMemoryStateStore, createRuntime, handleRequest, toInboundRequest } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
-import { agentBatch, contactEvent, runtime } from './helpers.js';
+import connector from '../src/index.js';
+import { agentBatch, BEARER, contactEvent, runtime, TOKEN } from './helpers.js';
 
 type Outcome = Awaited<ReturnType<ReturnType<typeof runtime>['post']>>;
 const refusal = (outcome: Outcome) => [outcome.answer.status, 'reason' in outcome && outcome.reason];
@@ -152,5 +154,73 @@ describe('incontact agent-events: status words that repeat a moment', () => {
     expect(ignored(await runtime().post(agentBatch(contactEvent('Dialing'))))).toBe(
       'contact 389712045611: status Dialing is not a lifecycle change',
     );
+  });
+});
+
+describe('incontact agent-events: a re-sent batch told apart from the contact moving on', () => {
+  it('is no re-send once the contact was completed since (FinalState True)', async () => {
+    const rt = runtime();
+    const first = agentBatch(contactEvent('Active'), contactEvent('Disconnected'));
+    await rt.post(first);
+    await rt.post(agentBatch(contactEvent('Disconnected', { FinalState: 'True' })));
+    expect(ignored(await rt.post(first))).toMatch(/after the contact was over \(FinalState True\)$/);
+  });
+  it('is no re-send once the contact ended since, though its last status is the same again', async () => {
+    const rt = runtime();
+    const first = agentBatch(contactEvent('Active'));
+    await rt.post(first);
+    await rt.post(agentBatch(contactEvent('Disconnected'), contactEvent('Active')));
+    expect(ignored(await rt.post(first))).toBe(
+      'contact 389712045611: Active again without a hold in between',
+    );
+  });
+  it('is no re-send once the contact was answered since, though its last status is the same again', async () => {
+    const rt = runtime();
+    const first = agentBatch(contactEvent('Incoming'));
+    await rt.post(first);
+    await rt.post(agentBatch(contactEvent('Active'), contactEvent('Incoming')));
+    expect(ignored(await rt.post(first))).toBe(
+      'contact 389712045611: Incoming repeats an offer already sent',
+    );
+  });
+});
+
+describe('incontact agent-events: how long memory lasts', () => {
+  const HOUR = 3_600_000;
+  const clocked = () => {
+    const clock = { now: Date.parse('2026-11-25T08:00:00.000Z') };
+    const rt = createRuntime(
+      connector,
+      { options: { token: TOKEN } },
+      { state: createMemoryStateStore(() => clock.now) },
+    );
+    const post = (body: unknown) =>
+      handleRequest(
+        rt,
+        toInboundRequest({
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...BEARER },
+          body,
+        }),
+      );
+    return { clock, post };
+  };
+  it('remembers an agent state through a working day (a repeat 23 h later is still a repeat), not beyond 24 h', async () => {
+    const { clock, post } = clocked();
+    const available = agentBatch({ Type: 'AgentState', CurrentState: 'Available' });
+    await post(available);
+    clock.now += 23 * HOUR;
+    expect((await post(available)).kind).toBe('ignored');
+    clock.now += 24 * HOUR + 1;
+    expect(lifecycles(await post(available))).toEqual(['agent_state']);
+  });
+  it('answers a relay re-send with the first messages for an hour, then reads it as a repeat', async () => {
+    const { clock, post } = clocked();
+    const batch = agentBatch(contactEvent('Active'));
+    await post(batch);
+    clock.now += HOUR - 60_000;
+    expect(lifecycles(await post(batch))).toEqual(['answered']);
+    clock.now += 2 * 60_000;
+    expect(ignored(await post(batch))).toBe('contact 389712045611: Active again without a hold in between');
   });
 });
