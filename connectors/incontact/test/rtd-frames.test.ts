@@ -239,6 +239,10 @@ describe('rtd-poll frames: refused', () => {
       'a contacts/active record needs contactId and the agentId it is assigned to',
     );
   });
+  it('refuses a contacts/active record without a state (nothing says where the call is)', async () => {
+    const { stateName: _, ...contact } = CONTACT;
+    expect(said(await frame({ contact }))).toBe('a contacts/active record needs its stateName (or state)');
+  });
   it('refuses an agents/states record without agentId', async () => {
     expect(said(await frame({ agent: { ...AGENT, agentId: 0 } }))).toBe(
       'an agents/states record needs agentId',

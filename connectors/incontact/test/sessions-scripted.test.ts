@@ -410,6 +410,19 @@ describe('rtd-poll against scripted answers', () => {
     ]);
     expect(run.asked[3]!.url).toBe(`${BASE}contacts/active`);
   });
+  it('counts a contact record without a state as a bad frame and goes on with the next', async () => {
+    const { stateName: _, ...stateless } = row(389712045600, '2026-11-25T14:02:20.000Z');
+    const run = await session(
+      'rtd-poll',
+      [agents([]), contacts([stateless, row(389712045611, '2026-11-25T14:02:30.000Z')])],
+      { cxoneAgentIds: [] },
+      {},
+    );
+    expect([run.bad, interactions(run.messages)]).toEqual([
+      ['a contacts/active record needs its stateName (or state)'],
+      ['answered 389712045611'],
+    ]);
+  });
   it('ends on an answer it cannot use, naming the options to check', async () => {
     const run = await session('rtd-poll', [{ status: 404 }], { cxoneAgentIds: [] }, {});
     expect(run.ended).toBe(
