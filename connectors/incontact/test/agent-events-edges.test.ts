@@ -78,6 +78,15 @@ describe('incontact agent-events: ignored, with the reason', () => {
   });
 });
 
+describe('incontact agent-events: a repeated state without a reason', () => {
+  it('names the repeated state alone', async () => {
+    const rt = runtime();
+    const available = agentBatch({ Type: 'AgentState', CurrentState: 'Available' });
+    await rt.post(available);
+    expect(ignored(await rt.post(available))).toBe('AgentState repeats the agent state Available');
+  });
+});
+
 describe('incontact agent-events: agent state fields', () => {
   it('reads the tolerated names State and OutStateDescription', async () => {
     const outcome = await runtime().post(
@@ -137,6 +146,13 @@ describe('incontact agent-events: status words that repeat a moment', () => {
       'contact 389712045611: Disconnected repeats an end already sent',
     );
   });
+  it('sends one hold for two Holding, naming the repeat', async () => {
+    const rt = runtime();
+    await rt.post(agentBatch(contactEvent('Active'), contactEvent('Holding')));
+    expect(ignored(await rt.post(agentBatch(contactEvent('Holding'))))).toBe(
+      'contact 389712045611: Holding repeats a hold already sent',
+    );
+  });
   it('ends a callback contact on CallbackDisconnected', async () => {
     const outcome = await runtime().post(
       agentBatch(contactEvent('CallbackDisconnected', { FinalState: 'True' })),
@@ -182,6 +198,23 @@ describe('incontact agent-events: a re-sent batch told apart from the contact mo
     expect(ignored(await rt.post(first))).toBe(
       'contact 389712045611: Incoming repeats an offer already sent',
     );
+  });
+});
+
+describe('incontact agent-events: a batch re-sent, offered since', () => {
+  it('is no re-send once the contact was offered since, though its last status is the same again', async () => {
+    const rt = runtime();
+    const dialing = contactEvent('Dialing', { IsInbound: 'False' });
+    const first = agentBatch({ Type: 'AgentState', CurrentState: 'Available' }, dialing);
+    await rt.post(first);
+    await rt.post(agentBatch(contactEvent('Incoming'), dialing));
+    expect(ignored(await rt.post(first))).toBe(
+      'AgentState repeats the agent state Available; contact 389712045611: status Dialing is not a lifecycle change',
+    );
+  });
+  it('keys a batch of call events by 32 characters of its content digest', async () => {
+    const outcome = await runtime().post(agentBatch(contactEvent('Active')));
+    expect('eventId' in outcome && outcome.eventId).toMatch(/^[A-Za-z0-9_-]{32}$/);
   });
 });
 

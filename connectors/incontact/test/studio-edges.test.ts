@@ -133,3 +133,35 @@ describe('incontact studio: channel, queue and platform', () => {
     ]).toEqual(['primary', undefined, 'primary', undefined]);
   });
 });
+
+describe('incontact studio: which bodies are a Studio push', () => {
+  const unnamed =
+    'connector incontact could not tell which source sent this request; name it in the URL (/webhooks/incontact/<source>, one of studio, agent-events)';
+  it('is not picked for a body without ContactID, so the answer says to name the source', async () => {
+    const outcome = await runtime().post({ event: 'answered', AgentUserName: 'mreyes@acme.example' });
+    expect([outcome.answer.status, 'reason' in outcome && outcome.reason]).toEqual([400, unnamed]);
+  });
+  it('leaves a relay batch that also names a ContactID to agent-events', async () => {
+    const outcome = await runtime().post({
+      agentUserName: 'mreyes@acme.example',
+      ContactID: '389712045611',
+      events: [{ Type: 'CallContactEvent', ContactID: '389712045611', Status: 'Active' }],
+    });
+    expect('source' in outcome && outcome.source).toBe('agent-events');
+  });
+  it('refuses a body that is not an object, saying it is not the Studio body', async () => {
+    const outcome = await runtime().post([studioBody], undefined, 'studio');
+    expect([outcome.answer.status, 'reason' in outcome && outcome.reason]).toEqual([
+      400,
+      'the Studio body is not as expected: Invalid input: expected record, received array',
+    ]);
+  });
+  it('gives the word custom itself no event id, like any custom event', async () => {
+    const outcome = await runtime().post({ ...studioBody, event: 'custom' }, undefined, 'studio');
+    expect([outcome.kind, 'eventId' in outcome, first(outcome)?.lifecycle]).toEqual([
+      'accepted',
+      false,
+      'custom',
+    ]);
+  });
+});
