@@ -5,22 +5,22 @@ import {
   defineSource,
   detectJson,
   header,
-  ignore,
   type InboundRequest,
   InputError,
+  ignore,
   type MapContext,
   type MapResult,
+  PROP,
+  type Props,
   parseJson,
   parseWith,
-  type Props,
-  PROP,
 } from '@openconnect/core';
 import { z } from 'zod';
 import { AGENT_STATE_TYPES, agentStateStep } from './agent-state.js';
 import type { InContactConfig } from './config.js';
-import { batchKey, rememberBatch, replayOf } from './replay.js';
-import { relayToken } from './relay-token.js';
 import { contactStep, isContactEvent } from './contacts.js';
+import { relayToken } from './relay-token.js';
+import { batchKey, rememberBatch, replayOf } from './replay.js';
 import type { ContactMemory } from './transitions.js';
 import { flatten, resolveAgent } from './vendor-values.js';
 
@@ -150,14 +150,10 @@ export const agentEvents = defineSource<AgentEventBatch, InContactConfig>({
   id: 'agent-events',
   description: 'Agent API session events (CallContactEvent, AgentState...) forwarded by a relay',
   ...relayToken('set on the relay'),
+  // null throws (detectJson reads that as no); a string, a number or a list has neither field.
   detect: detectJson((value) => {
-    const body = value as Record<string, unknown> | null;
-    return (
-      !!body &&
-      typeof body === 'object' &&
-      !Array.isArray(body) &&
-      (Array.isArray(body.events) || typeof body.Type === 'string')
-    );
+    const body = value as Record<string, unknown>;
+    return Array.isArray(body.events) || typeof body.Type === 'string';
   }),
   parse: (req: InboundRequest) =>
     readAgentBatch(parseJson(req), {

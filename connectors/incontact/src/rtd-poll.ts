@@ -2,7 +2,7 @@
 // agents/states then contacts/active, each with `updatedSince` = the server's lastPollTime from the round
 // before, so nothing is missed between polls; each changed contact becomes one frame, mapped like the same
 // contact in an agent session. The contacts' lastPollTime is the saved position: a restart resumes there.
-import { defineSubscription, ignore, SessionError, type SessionContext } from '@openconnect/core';
+import { defineSubscription, ignore, type SessionContext, SessionError } from '@openconnect/core';
 import { agentEvents, mapAgentBatch } from './agent-events.js';
 import { cxoneReady, type InContactConfig } from './config.js';
 import { type CxoneApi, createCxoneApi } from './cxone/api.js';
@@ -166,7 +166,9 @@ async function poll(ctx: Ctx) {
         const last = index === changed.length - 1 && contactList.lastPollTime;
         // Remembered before the frame is stored (and the position saved past it): a runner stopped in
         // between still sends completed when the agent moves off the contact.
-        if (awaitsWrapUp(readRtdFrame(frame), c)) await awaitWrapUp(ctx, contact);
+        // Read without the frame's checks: a record they refuse is counted by the host when emitted.
+        const read = { contact: flatten(contact), ...(agent ? { agent: flatten(agent) } : {}) };
+        if (awaitsWrapUp(read, c)) await awaitWrapUp(ctx, contact);
         await ctx.emit(frame, last ? { position: last } : {});
       }
       contactsSince = contactList.lastPollTime ?? contactsSince;

@@ -84,6 +84,66 @@ describe('incontact CXone sessions: configuration', () => {
     );
   });
 
+  it('reads agent, skill and team ids given as numbers or padded text as the same ids', () => {
+    const c = configOf({
+      ...CREDENTIALS,
+      cxoneAgentIds: [23045871, ' 23045872 '],
+      cxoneRealtimeSkillIds: [4120345],
+      cxoneRealtimeTeamIds: ['1101'],
+    });
+    expect([c.cxoneAgentIds, c.cxoneRealtimeSkillIds, c.cxoneRealtimeTeamIds]).toEqual([
+      ['23045871', '23045872'],
+      ['4120345'],
+      ['1101'],
+    ]);
+  });
+
+  it.each([
+    [{ cxoneApiUrl: 'ftp://api-na1.niceincontact.com/inContactAPI' }, 'cxoneApiUrl: must be an http(s) URL'],
+    [{ cxoneApiVersion: '23' }, 'cxoneApiVersion: must be a version like 23.0'],
+    [{ cxoneRealtimeIntervalMs: 49 }, 'cxoneRealtimeIntervalMs'],
+    [{ cxoneLongPollSeconds: 301 }, 'cxoneLongPollSeconds'],
+    [{ cxoneLongPollSeconds: 0 }, 'cxoneLongPollSeconds'],
+    [{ cxoneRealtimeSkillIds: [-1] }, 'cxoneRealtimeSkillIds'],
+  ])('refuses %o naming the option', (options, message) => {
+    expect(() => configOf({ ...CREDENTIALS, ...options })).toThrow(message);
+  });
+
+  it('accepts the bounds: a 50 ms poll and a long poll of 1 or 300 s', () => {
+    const c = configOf({ ...CREDENTIALS, cxoneRealtimeIntervalMs: 50, cxoneLongPollSeconds: 300 });
+    expect([
+      c.cxoneRealtimeIntervalMs,
+      c.cxoneLongPollSeconds,
+      configOf({ ...CREDENTIALS, cxoneLongPollSeconds: 1 }).cxoneLongPollSeconds,
+    ]).toEqual([50, 300, 1]);
+  });
+
+  it('takes a station by id or by phone number, and refuses one with neither', () => {
+    const start = (station: Record<string, string>) =>
+      configOf({
+        ...CREDENTIALS,
+        cxoneAgentIds: ['23045871'],
+        cxoneAgentSessionMode: 'start',
+        cxoneAgentStations: { '23045871': station },
+      }).cxoneAgentStations['23045871'];
+    expect([start({ stationId: '700101' }), start({ stationPhoneNumber: '6025550177' })]).toEqual([
+      { stationId: '700101' },
+      { stationPhoneNumber: '6025550177' },
+    ]);
+    expect(() => start({ stationId: ' ' })).toThrow();
+    expect(() => start({})).toThrow('give stationId or stationPhoneNumber');
+  });
+
+  it('needs no station in join mode', () => {
+    expect(configOf({ ...CREDENTIALS, cxoneAgentIds: ['23045871'] }).cxoneAgentSessionMode).toBe('join');
+  });
+
+  it('counts an agent list alone as starting the sessions, so the missing credentials are named', () => {
+    expect(() => configOf({ cxoneAgentIds: ['23045871'], cxoneRealtime: false })).toThrow(
+      /cxoneClientSecret: the client secret of the registered API application is missing: the runner own CXone sessions \(rtd-poll, agent-sessions\) need it once any cxone option is set/,
+    );
+  });
+
   it('redacts both CXone secrets', () => {
     expect(createRuntime(connector, { options: CREDENTIALS }).secrets).toEqual([
       'client-secret-0123456789',

@@ -27,6 +27,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 /** A numeric id CXone uses for "none" (an agent not yet assigned, no contact). */
 export const noId = (id: string | undefined) => !id || id === '0';
 
+// Older API versions name some fields differently (state, fromAddr, contactStart); both are read.
+const stateName = (c: Record<string, string>) => c.stateName ?? c.contactStateName ?? c.state ?? '';
+
 export function readRtdFrame(frame: unknown): RtdEvent {
   if (!isRecord(frame) || (!isRecord(frame.contact) && !isRecord(frame.agent)))
     throw new InputError('an rtd-poll frame is {contact?, agent?} with at least one record');
@@ -37,12 +40,12 @@ export function readRtdFrame(frame: unknown): RtdEvent {
       'a contacts/active record needs contactId and the agentId it is assigned to',
       'contact',
     );
+  // Without its state the record says nothing about the call (the mapping would have no Status to read).
+  if (contact && !stateName(contact))
+    throw new InputError('a contacts/active record needs its stateName (or state)', 'contact');
   if (agent && noId(agent.agentId)) throw new InputError('an agents/states record needs agentId', 'agent');
   return { ...(contact ? { contact } : {}), ...(agent ? { agent } : {}) };
 }
-
-// Older API versions name some fields differently (state, fromAddr, contactStart); both are read.
-const stateName = (c: Record<string, string>) => c.stateName ?? c.contactStateName ?? c.state ?? '';
 
 /**
  * The agent is still on this contact: talking, or in after-call work on it (an ACW record that names no
