@@ -194,3 +194,36 @@ describe('the props of an interaction', () => {
     expect(Array.isArray(other) && 'direction' in other[0]!.props).toBe(false);
   });
 });
+
+describe('owners of an interaction', () => {
+  const call = { Eic_CallId: '1001234601', Eic_ObjectType: 'Call', Eic_RemoteAddress: '+13175550142' };
+  const kinds = (sent: unknown) =>
+    Array.isArray(sent)
+      ? sent.map((m: { agentid: string; lifecycle: string }) => [m.agentid, m.lifecycle])
+      : sent;
+
+  it('a delta that repeats the same owner ends nobody', async () => {
+    const send = session();
+    await send(changed('1001234601', { ...call, Eic_State: 'C', Eic_UserName: 'jdoe' }));
+    expect(kinds(await send(changed('1001234601', { Eic_State: 'H', Eic_UserName: 'jdoe' })))).toEqual([
+      ['jdoe', 'held'],
+    ]);
+  });
+
+  it('an owner who was never popped gets no end when the interaction moves on', async () => {
+    const send = session();
+    await send(changed('1001234601', { ...call, Eic_State: 'R', Eic_UserName: 'jdoe' }));
+    expect(kinds(await send(changed('1001234601', { Eic_State: 'A', Eic_UserName: 'asmith' })))).toEqual([
+      ['asmith', 'offered'],
+    ]);
+  });
+
+  it('a full snapshot from a relay that names no subscription and no agent ends nothing', async () => {
+    const send = session();
+    await send(
+      changed('1001234601', { ...call, Eic_State: 'C', Eic_UserName: 'jdoe' }, { subscriptionId: undefined }),
+    );
+    const snapshot = { __type: QUEUE, isDelta: false, interactionsAdded: [] };
+    expect(await send(snapshot)).toEqual({ ignored: 'the message lists no interactions' });
+  });
+});
