@@ -277,8 +277,11 @@ export function flattenUserData(
       out.push(...flattenUserData(nested, name, depth + 1));
     } else if (typeof value === 'string' || typeof value === 'boolean') {
       out.push([name, value]);
+    } else if (
       // Stryker disable next-line ConditionalExpression,LogicalOperator: Number.isFinite is false for every non-number; typeof only narrows the type
-    } else if (typeof value === 'number' && Number.isFinite(value)) {
+      typeof value === 'number' &&
+      Number.isFinite(value)
+    ) {
       out.push([name, value]);
     }
   }

@@ -191,6 +191,33 @@ describe('CallStateChanged', () => {
     });
   });
 
+  it('a consult the agent dialed from a call names that call when it connects', async () => {
+    const send = session();
+    const consult = { id: 'k2', connId: 'k2', callType: 'Consult', parentConnId: 'a1', phoneNumber: '5002' };
+    await send(callState({ ...consult, state: 'Dialing' }), agent);
+    expect(await send(callState({ ...consult, state: 'Established' }), agent)).toEqual({
+      ignored:
+        'call k2 is the consult call john.smith dialed from call a1: their own call pops nothing again',
+    });
+  });
+
+  it('outbound with participants but no destination among them: no customer number', async () => {
+    const send = session();
+    const sent = await send(
+      callState({
+        id: 'o3',
+        connId: 'o3',
+        callType: 'Outbound',
+        state: 'Established',
+        ani: '5001',
+        participants: [{ number: '5001', role: 'RoleOrigination' }],
+      }),
+      agent,
+    );
+    expect(sent).toMatchObject([{ lifecycle: 'answered', props: { dnis: '5001', direction: 'outbound' } }]);
+    expect(Array.isArray(sent) && 'ani' in sent[0]!.props).toBe(false);
+  });
+
   it('two calls at once keep their own legs', async () => {
     const send = session();
     await send(callState(inbound('a1', 'Ringing')), agent);
