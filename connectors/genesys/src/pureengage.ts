@@ -277,12 +277,8 @@ export function flattenUserData(
       out.push(...flattenUserData(nested, name, depth + 1));
     } else if (typeof value === 'string' || typeof value === 'boolean') {
       out.push([name, value]);
-    } else if (
-      // Stryker disable next-line ConditionalExpression,LogicalOperator: Number.isFinite is false for every non-number; typeof only narrows the type
-      typeof value === 'number' &&
-      Number.isFinite(value)
-    ) {
-      out.push([name, value]);
+    } else if (Number.isFinite(value)) {
+      out.push([name, value as number]); // Number.isFinite does not coerce: true only for a finite number
     }
   }
   return out;

@@ -62,10 +62,8 @@ export interface AxpClient {
 /** When a subscription goes INACTIVE: the earlier of expiresAt and now + expiresIn (clocks differ). */
 export function expiryOf(subscription: AxpSubscription, now: number): number {
   const candidates: number[] = [];
-  // Stryker disable next-line ConditionalExpression: Number.isFinite is false for anything but a number already
-  if (typeof subscription.expiresIn === 'number' && Number.isFinite(subscription.expiresIn)) {
-    candidates.push(now + subscription.expiresIn * 1000);
-  }
+  // Number.isFinite does not coerce: true only for a finite number.
+  if (Number.isFinite(subscription.expiresIn)) candidates.push(now + (subscription.expiresIn as number) * 1000);
   const at = subscription.expiresAt ? Date.parse(subscription.expiresAt) : Number.NaN;
   if (Number.isFinite(at)) candidates.push(at);
   return candidates.length ? Math.min(...candidates) : now + DEFAULT_LIFETIME_S * 1000;
