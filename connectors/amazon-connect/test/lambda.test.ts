@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { EMULATOR_DEFAULT_JWT } from '@openconnect/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as AgentStreamModule from '../src/lambda/agent-stream.js';
@@ -186,6 +187,16 @@ describe('contact-flow Lambda', () => {
     ]);
   });
 
+  it('applies the prop policy from PROPS_JSON', async () => {
+    const handler = deploy.contactFlow.createContactFlowHandler({
+      env: envWith({ PROPS_JSON: '{"drop":["queue","queueId"],"rename":{"caseId":"ticket"}}' }),
+    });
+    expect(await handler(whisper())).toEqual({ openconnectStatus: 'sent', reason: 'sent' });
+    const [props] = deploy.emulator.messages.map((m) => m.props);
+    expect(props).toMatchObject({ ticket: '00042917', customerNumber: 'K-100245' });
+    expect(Object.keys(props!).filter((key) => ['queue', 'queueId', 'caseId'].includes(key))).toEqual([]);
+  });
+
   it('answers "failed" for an event that is not a contact-flow invocation', async () => {
     const answer = await deploy.contactFlow.handler({ hello: 'world' });
     expect(answer).toEqual({ openconnectStatus: 'failed', reason: 'bad_input' });
@@ -256,6 +267,33 @@ describe('EventBridge Lambda', () => {
     const handler = deploy.eventBridge.createEventBridgeHandler({ env: envWith({ CUSTOMER_ENDPOINT: 'true' }) });
     expect(await handler(disconnected())).toEqual({ status: 'sent', reason: 'ended to aisha.khan', sent: 1 });
     expect(deploy.emulator.messages.map((m) => m.props.ani)).toEqual(['+4915112345678']);
+  });
+
+  it('adds the contact attributes from GetContactAttributes when CONTACT_ATTRIBUTES is true', async () => {
+    deploy.connectApi.attributes.set(`${INSTANCE_ID}/e5c3a7b9-2d4f-4081-8c3e-5a7b9c1d3f42`, { caseId: '00042917' });
+    const sent = [];
+    for (const value of ['true', undefined]) {
+      const handler = deploy.eventBridge.createEventBridgeHandler({ env: envWith({ CONTACT_ATTRIBUTES: value }) });
+      await handler(disconnected());
+      sent.push(deploy.emulator.messages.at(-1)!.props.caseId);
+    }
+    expect(sent).toEqual(['00042917', undefined]);
+  });
+
+  it('makes a warm transfer’s second agent a consult leg, or a transfer when CONSULT_LEGS is false', async () => {
+    deploy.connectApi.users.set(`${INSTANCE_ID}/${USER_ID.tom}`, 'tom.becker');
+    const steps = (
+      JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/eventbridge/call-consult.json'), 'utf8')) as {
+        steps: { request: { body: unknown } }[];
+      }
+    ).steps.slice(0, 3);
+    const legs = [];
+    for (const value of [undefined, 'false']) {
+      const handler = deploy.eventBridge.createEventBridgeHandler({ env: envWith({ CONSULT_LEGS: value }) });
+      for (const step of steps) await handler(structuredClone(step.request.body));
+      legs.push(deploy.emulator.messages.at(-1)!.props.leg);
+    }
+    expect(legs).toEqual(['consult', 'transfer']);
   });
 
   it('returns "ignored" for an event without an agent', async () => {
