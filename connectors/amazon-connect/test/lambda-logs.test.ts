@@ -26,6 +26,25 @@ describe('agent-stream Lambda log and batch item failures', () => {
   /** Heartbeat (ignored), CONNECTED (answered), STATE_CHANGE (agent_state): three records of one shard. */
   const records = () => (fixture('agent-stream/kinesis-batch.json').request.body as unknown as Batch).Records;
   const [, answered, stateChange] = records().map((r) => r.kinesis.sequenceNumber);
+  // The record as DynamoDB Streams delivers it: no `kinesis` field.
+  const dynamodb = () =>
+    ({
+      eventID: 'c4ca4238a0b923820dcc509a6f75849b',
+      eventName: 'INSERT',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'eu-central-1',
+      dynamodb: {
+        ApproximateCreationDateTime: 1764062000,
+        Keys: { Id: { N: '101' } },
+        NewImage: { Message: { S: 'New item!' }, Id: { N: '101' } },
+        SequenceNumber: '111',
+        SizeBytes: 26,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+      eventSourceARN:
+        'arn:aws:dynamodb:eu-central-1:210987654321:table/AgentEvents/stream/2026-11-25T08:00:00.000',
+    }) as unknown as AgentStreamModule.KinesisRecord;
 
   it('logs nothing for a record it ignores or sends', async () => {
     const { result, lines } = await logOf(() => deploy.agentStream.handler({ Records: records() }));
@@ -94,25 +113,7 @@ describe('agent-stream Lambda log and batch item failures', () => {
   });
 
   it('skips a record of another event source (a DynamoDB stream wired to it by mistake) instead of failing the batch', async () => {
-    // The record as DynamoDB Streams delivers it: no `kinesis` field.
-    const dynamodb = {
-      eventID: 'c4ca4238a0b923820dcc509a6f75849b',
-      eventName: 'INSERT',
-      eventVersion: '1.1',
-      eventSource: 'aws:dynamodb',
-      awsRegion: 'eu-central-1',
-      dynamodb: {
-        ApproximateCreationDateTime: 1764062000,
-        Keys: { Id: { N: '101' } },
-        NewImage: { Message: { S: 'New item!' }, Id: { N: '101' } },
-        SequenceNumber: '111',
-        SizeBytes: 26,
-        StreamViewType: 'NEW_AND_OLD_IMAGES',
-      },
-      eventSourceARN:
-        'arn:aws:dynamodb:eu-central-1:210987654321:table/AgentEvents/stream/2026-11-25T08:00:00.000',
-    } as unknown as AgentStreamModule.KinesisRecord;
-    const { result, lines } = await logOf(() => deploy.agentStream.handler({ Records: [dynamodb] }));
+    const { result, lines } = await logOf(() => deploy.agentStream.handler({ Records: [dynamodb()] }));
     expect(result).toEqual({ batchItemFailures: [] });
     expect(lines.map(({ method, entry }) => ({ method, entry }))).toEqual([
       {
@@ -186,6 +187,26 @@ describe('agent-stream Lambda log and batch item failures', () => {
       ]);
     });
 
+    it('reports an empty item identifier, so Lambda retries the whole batch, for a record it cannot name at the deadline', async () => {
+      const handler = deploy.agentStream.createAgentStreamHandler({ env: envWith({}) });
+      const { result, lines } = await logOf(() =>
+        handler({ Records: [records()[1]!, dynamodb()] }, { getRemainingTimeInMillis: () => 5999 }),
+      );
+      expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '' }] });
+      expect(lines.map(({ method, entry }) => ({ method, entry }))).toEqual([
+        {
+          method: 'warn',
+          entry: {
+            level: 'warn',
+            connector: 'amazon-connect',
+            source: 'agent-stream',
+            status: 'retry',
+            reason: '5999 ms left of the Lambda timeout; the rest of the batch comes again',
+          },
+        },
+      ]);
+    });
+
     it('has no deadline when the context has no clock, as a local harness may call it', async () => {
       const handler = deploy.agentStream.createAgentStreamHandler({ env: envWith({}) });
       expect(await handler({ Records: records() }, {})).toEqual({ batchItemFailures: [] });
@@ -195,11 +216,13 @@ describe('agent-stream Lambda log and batch item failures', () => {
 
   it('answers no failures to an event without records (the Lambda console’s hello-world test event, or null)', async () => {
     const handler = deploy.agentStream.handler as (event: unknown) => Promise<unknown>;
+    const from = deploy.written.length;
     expect(await handler({ key1: 'value1', key2: 'value2', key3: 'value3' })).toEqual({
       batchItemFailures: [],
     });
     expect(await handler(null)).toEqual({ batchItemFailures: [] });
     expect(deploy.emulator.messages).toEqual([]);
+    expect(deploy.written.slice(from)).toEqual([]);
   });
 });
 

@@ -237,6 +237,18 @@ describe('contact-flow Lambda answer', () => {
     expect(deploy.contactFlow.flowValue('x'.repeat(100))).toHaveLength(64);
     expect(deploy.contactFlow.flowValue('')).toBe('error');
   });
+
+  it('holds a whole value to Connect’s rule, not just its start or its end', () => {
+    const rule = deploy.contactFlow.FLOW_VALUE;
+    expect(['sent', 'auth_rejected', 'x'.repeat(64)].map((value) => rule.test(value))).toEqual([true, true, true]);
+    expect(['not sent', 'sent!', '!sent', 'x'.repeat(65), ''].map((value) => rule.test(value))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
 });
 
 describe('EventBridge Lambda', () => {
