@@ -129,7 +129,7 @@ const until = async (check: () => boolean) => {
 describe('a DMCC connection: the socket', () => {
   it('names AES by its host name in the TLS handshake (SNI), and not an IP address', async () => {
     const certificate = testCertificate();
-    const names: (string | false)[] = [];
+    const names: (string | false | null)[] = [];
     const port = await listen(
       tls.createServer({ key: certificate.key, cert: certificate.cert }, (socket) => {
         names.push(socket.servername);
