@@ -70,6 +70,7 @@ describe("reading AES's messages: edges", () => {
   it('a refusal whose value is blank is named by its category; attributes are never the value', () => {
     expect(refusalOf({ name: 'CSTAErrorCode', body: { operation: '   ' } })).toBe('operation');
     expect(refusalOf(readMessage('<CSTAErrorCode><security code="7"><noPermission/></security></CSTAErrorCode>'))).toBe('security: noPermission');
+    expect(refusalOf(readMessage('<CSTAErrorCode><security code="7"/></CSTAErrorCode>'))).toBe('security');
   });
 });
 

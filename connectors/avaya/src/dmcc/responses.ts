@@ -46,7 +46,8 @@ export function find(node: unknown, name: string, depth = 8): unknown {
       }
       for (const [key, value] of Object.entries(item)) {
         if (key === name) return value;
-        if (!key.startsWith('@') && key !== '#text') next.push(value);
+        // Attributes and text are strings, which hold no element: the next level skips them.
+        next.push(value);
       }
     }
     level = next;
