@@ -145,13 +145,16 @@ describe('a DMCC connection: the socket', () => {
     expect(names).toEqual(['localhost', false]);
   });
 
-  it('a reset by AES ends the connection naming the socket error code', async () => {
+  it('a reset by AES ends the connection naming the socket error code, kept through the close that follows', async () => {
     const sockets: net.Socket[] = [];
     const port = await listen(net.createServer((socket) => sockets.push(socket)));
     conn = await openConnection(options(port));
     await until(() => sockets.length === 1);
     sockets[0]!.resetAndDestroy();
     expect(await conn.closed).toBe('ECONNRESET');
+    // The close that follows the reset does not rename why it ended.
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(conn.request('MonitorStop for 4001', '<X/>')).rejects.toThrow('the connection to AES is closed (ECONNRESET); MonitorStop for 4001 was not sent');
   });
 
   it('reads nothing while paused, and what waited once resumed', async () => {
