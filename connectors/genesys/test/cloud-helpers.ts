@@ -1,6 +1,6 @@
 // Builders for the Genesys Cloud mapping tests (cloud-map, cloud-conversations-map, cloud-workflow-map): a runtime
 // with the test directory, a POST to one source, and the outcome reduced to what the admin and PopFlow see.
-import { createRuntime, handleRequest, toInboundRequest } from '@openconnect/core';
+import { createRuntime, handleRequest, type StateStore, toInboundRequest } from '@openconnect/core';
 import connector from '../src/index.js';
 import type { Services } from '../src/users-api.js';
 import { CLOUD_KEY, settings, WORKFLOW_KEY } from './settings.js';
@@ -16,11 +16,11 @@ export type Sent =
   | { ignored: string }
   | { status: number; reason: string | undefined };
 
-export function session(options: Record<string, unknown> = {}, services?: Services) {
+export function session(options: Record<string, unknown> = {}, services?: Services, state?: StateStore) {
   const rt = createRuntime(
     connector,
     { ...settings, options: { ...settings.options, ...options } },
-    services ? { services } : {},
+    { ...(services ? { services } : {}), ...(state ? { state } : {}) },
   );
   const send = async (body: unknown, source: 'cloud' | 'cloud-workflow' = 'cloud'): Promise<Sent> => {
     const key = source === 'cloud' ? CLOUD_KEY : WORKFLOW_KEY;
