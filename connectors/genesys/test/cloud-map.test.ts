@@ -19,7 +19,7 @@ import {
 } from '../src/cloud-legs.js';
 import connector from '../src/index.js';
 import { defined, isObject, loginFor, plainNumber } from '../src/vendor-values.js';
-import { CONV, detailEvent, JANE, LI, messages, NOBODY, note, only, QUEUE, session } from './cloud-helpers.js';
+import { CONV, detailEvent, JANE, LI, NOBODY, note, only, QUEUE, session } from './cloud-helpers.js';
 
 const TOPIC = (suffix: string) => `v2.detail.events.conversation.{id}.${suffix}`;
 
