@@ -99,7 +99,7 @@ function lifecycleOf(leg: AgentSide): Lifecycle | undefined {
 function queueAgentSide(participant: CallParticipant, media: readonly CloudMedia[]): AgentSide | undefined {
   for (const medium of media) {
     const entries = participant[medium] ?? [];
-    const entry = entries.findLast((e) => !isOver(e.state?.toLowerCase())) ?? entries.at(-1);
+    const entry = entries.findLast((e) => !isOver(e.state)) ?? entries.at(-1);
     if (entry) return { participant, media: medium, entry };
   }
   return undefined;
@@ -198,20 +198,20 @@ function customerNumbers(
   side: AgentSide,
   customer: CallParticipant | undefined,
   outbound: boolean,
-): { ani?: string; dnis?: string } {
+): { ani: string | undefined; dnis: string | undefined } {
   const { participant, media } = side;
   const customerEntry = customer?.[media]?.at(-1);
   const address = customer?.address ?? customerEntry?.self?.addressNormalized ?? undefined;
   if (outbound) {
     const ani = customer?.dnis ?? address ?? participant.dnis ?? undefined;
     const dnis = customer?.ani ?? customerEntry?.other?.addressNormalized ?? undefined;
-    return { ...(ani ? { ani } : {}), ...(dnis ? { dnis } : {}) };
+    return { ani, dnis };
   }
   const ani = participant.ani ?? customer?.ani ?? address;
   // Conversation.address is what the customer dialled, for an inbound call.
   const inbound = (participant.direction ?? side.entry?.direction)?.toLowerCase() === 'inbound';
   const dnis = participant.dnis ?? customer?.dnis ?? (inbound ? body.address : undefined) ?? undefined;
-  return { ...(ani ? { ani } : {}), ...(dnis ? { dnis } : {}) };
+  return { ani, dnis };
 }
 
 async function sideProps(
@@ -227,7 +227,9 @@ async function sideProps(
   const acd = participants.findLast((p) => p.purpose?.toLowerCase() === 'acd');
   const direction = normaliseDirection(participant.direction ?? entry?.direction ?? undefined);
   const numbered = NUMBERED.has(media);
-  const { ani, dnis } = numbered ? customerNumbers(body, side, customer, direction === 'outbound') : {};
+  const { ani, dnis } = numbered
+    ? customerNumbers(body, side, customer, direction === 'outbound')
+    : { ani: undefined, dnis: undefined };
   const wrapup = participant.wrapup ?? entry?.wrapup;
   const messageType = media === 'messages' ? (participant.type ?? entry?.type) : undefined;
   const props: Props = defined({

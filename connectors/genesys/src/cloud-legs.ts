@@ -28,10 +28,10 @@ export const isOver = (state: string | null | undefined) => ENDED.has(state?.toL
 export const isMonitor = (p: CallParticipant) =>
   Boolean(p.monitoredParticipantId || p.coachedParticipantId || p.bargedParticipantId);
 
-/** A participant's own state, or its last media entry's (the queue topic keeps it there). */
+/** A participant's own state, or its last media entry's (the queue topic keeps it there); isOver reads any case. */
 function liveState(p: CallParticipant, media: CloudMedia): string | undefined {
   const entry: MediaEntry | undefined = p[media]?.at(-1);
-  return (p.state ?? entry?.state ?? undefined)?.toLowerCase();
+  return p.state ?? entry?.state ?? undefined;
 }
 
 /** The leg of one agent participant, from the participants that joined before it. */
@@ -42,7 +42,7 @@ export function snapshotLeg(
 ): Leg {
   if (participant.consultParticipantId) return 'consult';
   const index = participants.indexOf(participant);
-  const before = index < 0 ? [] : participants.slice(0, index);
+  const before = participants.slice(0, Math.max(index, 0));
   // A consult to a queue: the acd participant carries consultParticipantId, the agent it reaches does not.
   const lastAcd = before.findLast((p) => p.purpose?.toLowerCase() === 'acd');
   const earlierAgents = before.filter((p) => isAgent(p) && !isMonitor(p) && p.id !== participant.id);

@@ -359,7 +359,11 @@ describe("the customer's numbers", () => {
   it("the customer's address from its media entry when it has none of its own", async () => {
     const cust = customer({
       address: undefined,
-      calls: [{ self: { addressNormalized: 'tel:+10000000009' } }, { self: { addressNormalized: 'tel:+13175550142' } }],
+      calls: [
+        { self: { addressNormalized: 'tel:+10000000009' } },
+        { self: { addressNormalized: 'tel:+10000000008' } },
+        { self: { addressNormalized: 'tel:+13175550142' } },
+      ],
     });
     expect(await numbers([cust, agent(JANE, 'alerting')])).toMatchObject({ ani: '+13175550142' });
   });
@@ -412,6 +416,61 @@ describe("the customer's numbers", () => {
       ),
     );
     expect('customerName' in other.props || 'ani' in other.props).toBe(false);
+  });
+});
+
+describe('the queue topic: numbers from the media entries', () => {
+  it("inbound per the agent's entry: the conversation's address is the dnis", async () => {
+    const { send } = session();
+    const body = (direction: string, id: string) =>
+      note(`v2.routing.queues.${QUEUE}.conversations`, {
+        id,
+        address: 'tel:+18005550199',
+        participants: [
+          { id: 'p-system' },
+          customer(),
+          queueAgent(JANE, { state: 'alerting', direction }),
+        ],
+      });
+    expect(only(await send(body('INBOUND', 'c-in'))).props).toMatchObject({
+      direction: 'inbound',
+      ani: '+13175550142',
+      dnis: '+18005550199',
+    });
+    const out = only(await send(body('outbound', 'c-out')));
+    expect(out.props).toMatchObject({ direction: 'outbound', ani: '+13175550142' });
+    expect('dnis' in out.props).toBe(false);
+  });
+
+  it('an entry without a state pops nothing; participants without a purpose are neither customer nor agent', async () => {
+    const { send } = session();
+    expect(
+      await send(queueTopic([{ id: 'p-x', name: 'Nobody', address: 'tel:+1' }, queueAgent(JANE, { direction: 'inbound' })])),
+    ).toEqual({ ignored: `${QUEUE_TOPIC}: the state "" of user ${JANE} pops nothing` });
+    const sent = only(
+      await send(
+        userTopic([{ id: 'p-x', name: 'Nobody', address: 'tel:+1', state: 'connected' }, agent(JANE, 'alerting')], {
+          id: 'c-np',
+        }),
+      ),
+    );
+    expect('customerName' in sent.props || 'ani' in sent.props).toBe(false);
+  });
+
+  it('the agent entry picked for the queue topic: the last live one, else the last of three', async () => {
+    const { send } = session();
+    const entries = (states: string[]) => states.map((state, i) => ({ state, id: `e${i}`, direction: `d${i}` }));
+    const pick = async (states: string[], id: string) => {
+      const sent = await send(
+        queueTopic([{ id: 'p-j', purpose: 'agent', userId: JANE, calls: entries(states) }], id),
+      );
+      return Array.isArray(sent) ? sent[0]!.props.participantState : sent;
+    };
+    expect(await pick(['alerting', 'connected', 'disconnected'], 'q1')).toBe('connected');
+    expect(await pick(['connected', 'ALERTING', 'Disconnected', 'terminated'], 'q2')).toBe('ALERTING');
+    expect(await pick(['disconnected', 'disconnected', 'terminated'], 'q3')).toEqual({
+      ignored: `${QUEUE_TOPIC}: user ${JANE}'s leg was already over when first seen`,
+    });
   });
 });
 

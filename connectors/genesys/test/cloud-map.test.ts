@@ -48,7 +48,7 @@ describe('the two shapes of a Genesys Cloud event', () => {
 
   it('a relayed notification has no event id', () => {
     const event = parseCloudEvent(note(`v2.detail.events.conversation.${CONV}.acw`, { conversationId: CONV }));
-    expect(event).toEqual({
+    expect(event).toStrictEqual({
       shape: 'notification',
       topic: TOPIC('acw'),
       kind: 'detail',
@@ -105,7 +105,7 @@ describe('the two shapes of a Genesys Cloud event', () => {
 
   it('each medium of a user topic is read, with the user named, or none for {id}', () => {
     for (const media of ['calls', 'chats', 'messages', 'callbacks', 'emails']) {
-      expect(parseCloudEvent(note(`v2.users.${JANE}.conversations.${media}`, { id: CONV }))).toEqual({
+      expect(parseCloudEvent(note(`v2.users.${JANE}.conversations.${media}`, { id: CONV }))).toStrictEqual({
         shape: 'notification',
         topic: `v2.users.{id}.conversations.${media}`,
         kind: 'calls',
@@ -127,12 +127,12 @@ describe('the two shapes of a Genesys Cloud event', () => {
       `x.v2.users.${JANE}.conversations.calls`,
       `v2.users.${JANE}.presence`,
     ])
-      expect(parseCloudEvent(note(topic, {}))).toEqual({ shape: 'notification', topic, kind: 'other' });
+      expect(parseCloudEvent(note(topic, {}))).toStrictEqual({ shape: 'notification', topic, kind: 'other' });
   });
 
   it('a queue topic names its queue, or none for {id}; its conversation needs an id', async () => {
     const queue = parseCloudEvent(note(`v2.routing.queues.${QUEUE}.conversations`, { id: CONV }));
-    expect(queue).toEqual({
+    expect(queue).toStrictEqual({
       shape: 'notification',
       topic: 'v2.routing.queues.{id}.conversations',
       kind: 'queue',
@@ -616,9 +616,19 @@ describe('participants in a snapshot', () => {
 
     it("an earlier agent's state from its last media entry (queue topic)", () => {
       const li = agent('p2', LI, undefined as unknown as string);
-      const onCall = { id: 'p1', purpose: 'agent', userId: JANE, calls: [{ state: 'disconnected' }, { state: 'connected' }] };
+      const onCall = {
+        id: 'p1',
+        purpose: 'agent',
+        userId: JANE,
+        calls: [{ state: 'connected' }, { state: 'disconnected' }, { state: 'connected' }],
+      };
       expect(snapshotLeg([customer, onCall, li], li, 'calls')).toBe('conference');
-      const over = { id: 'p1', purpose: 'agent', userId: JANE, calls: [{ state: 'connected' }, { state: 'terminated' }] };
+      const over = {
+        id: 'p1',
+        purpose: 'agent',
+        userId: JANE,
+        calls: [{ state: 'connected' }, { state: 'connected' }, { state: 'Terminated' }],
+      };
       expect(snapshotLeg([customer, over, li], li, 'calls')).toBe('transfer');
       // The watched medium only: a live chat entry does not keep a call leg on.
       const chatting = { id: 'p1', purpose: 'agent', userId: JANE, calls: [{ state: 'disconnected' }], chats: [{ state: 'connected' }] };
@@ -630,6 +640,7 @@ describe('participants in a snapshot', () => {
 
     it('earlier monitors, non-agents and the same participant listed before do not count', () => {
       const li = agent('p2', LI, 'alerting');
+      expect(snapshotLeg([{ id: 'x', state: 'connected' }, li], li, 'calls')).toBe('primary');
       const monitor = agent('p9', JANE, 'connected', { monitoredParticipantId: 'p2' });
       expect(snapshotLeg([customer, monitor, li], li, 'calls')).toBe('primary');
       const sameId = agent('p2', LI, 'disconnected');
