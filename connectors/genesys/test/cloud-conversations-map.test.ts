@@ -4,7 +4,18 @@
 // the customer's numbers both directions, the props each field feeds, and the reasons a snapshot pops nothing.
 import { createMemoryStateStore } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
-import { CONV, detailEvent, JANE, LI, messages, NOBODY, note, only, QUEUE, session } from './cloud-helpers.js';
+import {
+  CONV,
+  detailEvent,
+  JANE,
+  LI,
+  messages,
+  NOBODY,
+  note,
+  only,
+  QUEUE,
+  session,
+} from './cloud-helpers.js';
 
 const USER_TOPIC = (media = 'calls') => `v2.users.{id}.conversations.${media}`;
 const QUEUE_TOPIC = 'v2.routing.queues.{id}.conversations';
@@ -25,7 +36,10 @@ const agent = (userId: string, state: string | undefined, extra: P = {}): P => (
   user: { id: userId },
   ...extra,
 });
-const userTopic = (participants: P[], options: { media?: string; user?: string; id?: string; address?: string } = {}) =>
+const userTopic = (
+  participants: P[],
+  options: { media?: string; user?: string; id?: string; address?: string } = {},
+) =>
   note(`v2.users.${options.user ?? JANE}.conversations.${options.media ?? 'calls'}`, {
     id: options.id ?? CONV,
     ...(options.address ? { address: options.address } : {}),
@@ -158,9 +172,9 @@ describe('v2.users.{id}.conversations.calls', () => {
   it('ended then completed pops both; a leg first seen over pops on the user topic', async () => {
     const { send } = session();
     expect(only(await send(userTopic([agent(JANE, 'disconnected')]))).lifecycle).toBe('ended');
-    expect(only(await send(userTopic([agent(JANE, 'disconnected', { wrapup: { code: 'X' } })]))).lifecycle).toBe(
-      'completed',
-    );
+    expect(
+      only(await send(userTopic([agent(JANE, 'disconnected', { wrapup: { code: 'X' } })]))).lifecycle,
+    ).toBe('completed');
   });
 
   it('media not in cloudNotifyMedia are ignored with the medium', async () => {
@@ -174,17 +188,23 @@ describe('v2.users.{id}.conversations.calls', () => {
     });
   });
 
-  it('a topic for {id}: the conversation\'s only agent (monitors aside); none or two is ignored', async () => {
+  it("a topic for {id}: the conversation's only agent (monitors aside); none or two is ignored", async () => {
     const { send } = session();
     const monitor = agent(LI, 'connected', { id: 'p-mon', monitoredParticipantId: 'p-9d8e' });
-    const sent = only(await send(userTopic([customer(), agent(JANE, 'alerting'), monitor], { user: '{id}' })));
+    const sent = only(
+      await send(userTopic([customer(), agent(JANE, 'alerting'), monitor], { user: '{id}' })),
+    );
     expect(sent.agentid).toBe('jane.doe@example.com');
     const reason = `${USER_TOPIC()}: the topic names no user and the conversation has no single agent`;
-    expect(await send(userTopic([customer(), agent(JANE, 'alerting'), agent(LI, 'alerting')], { user: '{id}' }))).toEqual({
+    expect(
+      await send(userTopic([customer(), agent(JANE, 'alerting'), agent(LI, 'alerting')], { user: '{id}' })),
+    ).toEqual({
       ignored: reason,
     });
     expect(await send(userTopic([customer()], { user: '{id}' }))).toEqual({ ignored: reason });
-    expect(await send(userTopic([customer(), { purpose: 'agent', state: 'alerting' }], { user: '{id}' }))).toEqual({
+    expect(
+      await send(userTopic([customer(), { purpose: 'agent', state: 'alerting' }], { user: '{id}' })),
+    ).toEqual({
       ignored: reason,
     });
     // The same user on two participants is still one agent.
@@ -241,7 +261,9 @@ describe('v2.users.{id}.conversations.calls', () => {
       ignored: `${USER_TOPIC()}: Genesys Cloud has no user ${NOBODY} (Users API answered 404)`,
     });
     known = true;
-    expect(only(await send(userTopic([agent(NOBODY, 'alerting')], { user: NOBODY }))).agentid).toBe('no.body');
+    expect(only(await send(userTopic([agent(NOBODY, 'alerting')], { user: NOBODY }))).agentid).toBe(
+      'no.body',
+    );
   });
 
   it('a participant without an id is tracked by its user; conversations are tracked apart', async () => {
@@ -259,7 +281,9 @@ describe('v2.users.{id}.conversations.calls', () => {
     const jane = agent(JANE, 'connected', { id: 'p-jane' });
     const li = (state: string, extra: P = {}) => agent(LI, state, { id: 'p-li', ...extra });
     const offered = only(
-      await send(userTopic([customer(), jane, li('alerting', { consultParticipantId: 'p-customer' })], { user: LI })),
+      await send(
+        userTopic([customer(), jane, li('alerting', { consultParticipantId: 'p-customer' })], { user: LI }),
+      ),
     );
     expect(offered.props).toMatchObject({
       leg: 'consult',
@@ -267,7 +291,9 @@ describe('v2.users.{id}.conversations.calls', () => {
       consultParticipantId: 'p-customer',
     });
     const answered = only(
-      await send(userTopic([customer(), agent(JANE, 'disconnected', { id: 'p-jane' }), li('connected')], { user: LI })),
+      await send(
+        userTopic([customer(), agent(JANE, 'disconnected', { id: 'p-jane' }), li('connected')], { user: LI }),
+      ),
     );
     expect(answered.props).toMatchObject({ leg: 'consult', parentInteractionId: CONV });
 
@@ -289,7 +315,7 @@ describe('v2.users.{id}.conversations.calls', () => {
     expect(moved.props).toMatchObject({ leg: 'transfer', parentInteractionId: 'c-xfer' });
   });
 
-  it('participant data: kept attributes, then the customer\'s, then the agent\'s own win', async () => {
+  it("participant data: kept attributes, then the customer's, then the agent's own win", async () => {
     const { send } = session();
     await send(detailEvent('attributes', { attributes: { Account: 'kept', Tier: 'kept', Kept: 'yes' } }));
     const sent = only(
@@ -323,27 +349,41 @@ describe("the customer's numbers", () => {
     return { ani: props.ani, dnis: props.dnis, aniRaw: props.aniRaw, dnisRaw: props.dnisRaw };
   };
 
-  it('inbound: the agent participant\'s ani and dnis first', async () => {
+  it("inbound: the agent participant's ani and dnis first", async () => {
     expect(
       await numbers(
         [
           customer({ ani: 'tel:+10000000001', dnis: 'tel:+10000000002' }),
-          agent(JANE, 'alerting', { direction: 'inbound', ani: 'tel:+13175550142', dnis: 'tel:+18005550199' }),
+          agent(JANE, 'alerting', {
+            direction: 'inbound',
+            ani: 'tel:+13175550142',
+            dnis: 'tel:+18005550199',
+          }),
         ],
         { address: 'tel:+10000000003' },
       ),
-    ).toEqual({ ani: '+13175550142', dnis: '+18005550199', aniRaw: 'tel:+13175550142', dnisRaw: 'tel:+18005550199' });
+    ).toEqual({
+      ani: '+13175550142',
+      dnis: '+18005550199',
+      aniRaw: 'tel:+13175550142',
+      dnisRaw: 'tel:+18005550199',
+    });
   });
 
   it("inbound: then the customer's ani and dnis, then its address and the conversation's", async () => {
     expect(
       await numbers(
-        [customer({ ani: 'tel:+13175550142', dnis: 'tel:+18005550199' }), agent(JANE, 'alerting', { direction: 'inbound' })],
+        [
+          customer({ ani: 'tel:+13175550142', dnis: 'tel:+18005550199' }),
+          agent(JANE, 'alerting', { direction: 'inbound' }),
+        ],
         { address: 'tel:+10000000003' },
       ),
     ).toMatchObject({ ani: '+13175550142', dnis: '+18005550199' });
     expect(
-      await numbers([customer(), agent(JANE, 'alerting', { direction: 'INBOUND' })], { address: 'tel:+18005550199' }),
+      await numbers([customer(), agent(JANE, 'alerting', { direction: 'INBOUND' })], {
+        address: 'tel:+18005550199',
+      }),
     ).toMatchObject({ ani: '+13175550142', dnis: '+18005550199' });
   });
 
@@ -368,22 +408,32 @@ describe("the customer's numbers", () => {
     expect(await numbers([cust, agent(JANE, 'alerting')])).toMatchObject({ ani: '+13175550142' });
   });
 
-  it('outbound: the customer\'s dnis (the number dialed) is the ani, its ani the dnis', async () => {
+  it("outbound: the customer's dnis (the number dialed) is the ani, its ani the dnis", async () => {
     expect(
       await numbers([
         customer({ ani: 'tel:+18005550199', dnis: 'tel:+13175550142', address: 'tel:+10000000001' }),
         agent(JANE, 'alerting', { direction: 'outbound', dnis: 'tel:+10000000002', ani: 'tel:+10000000003' }),
       ]),
-    ).toEqual({ ani: '+13175550142', dnis: '+18005550199', aniRaw: 'tel:+13175550142', dnisRaw: 'tel:+18005550199' });
+    ).toEqual({
+      ani: '+13175550142',
+      dnis: '+18005550199',
+      aniRaw: 'tel:+13175550142',
+      dnisRaw: 'tel:+18005550199',
+    });
   });
 
   it("outbound: the customer's address, then its entry's own and other address", async () => {
     expect(
-      await numbers([customer(), agent(JANE, 'alerting', { direction: 'outbound', dnis: 'tel:+10000000002' })]),
+      await numbers([
+        customer(),
+        agent(JANE, 'alerting', { direction: 'outbound', dnis: 'tel:+10000000002' }),
+      ]),
     ).toEqual({ ani: '+13175550142', dnis: undefined, aniRaw: 'tel:+13175550142', dnisRaw: undefined });
     const cust = customer({
       address: undefined,
-      calls: [{ self: { addressNormalized: 'tel:+13175550142' }, other: { addressNormalized: 'tel:+18005550199' } }],
+      calls: [
+        { self: { addressNormalized: 'tel:+13175550142' }, other: { addressNormalized: 'tel:+18005550199' } },
+      ],
     });
     expect(await numbers([cust, agent(JANE, 'alerting', { direction: 'outbound' })])).toMatchObject({
       ani: '+13175550142',
@@ -393,7 +443,9 @@ describe("the customer's numbers", () => {
 
   it("outbound with no customer: the agent participant's dnis", async () => {
     expect(
-      await numbers([agent(JANE, 'alerting', { direction: 'outbound', dnis: 'tel:+13175550142', ani: 'tel:+1000' })]),
+      await numbers([
+        agent(JANE, 'alerting', { direction: 'outbound', dnis: 'tel:+13175550142', ani: 'tel:+1000' }),
+      ]),
     ).toEqual({ ani: '+13175550142', dnis: undefined, aniRaw: 'tel:+13175550142', dnisRaw: undefined });
   });
 
@@ -410,9 +462,12 @@ describe("the customer's numbers", () => {
     expect(props).toMatchObject({ customerName: 'Partner', ani: '+13175550142' });
     const other = only(
       await send(
-        userTopic([{ id: 'p-x', purpose: 'ivr', name: 'IVR', address: 'tel:+13175550142' }, agent(JANE, 'alerting')], {
-          id: 'c-ivr',
-        }),
+        userTopic(
+          [{ id: 'p-x', purpose: 'ivr', name: 'IVR', address: 'tel:+13175550142' }, agent(JANE, 'alerting')],
+          {
+            id: 'c-ivr',
+          },
+        ),
       ),
     );
     expect('customerName' in other.props || 'ani' in other.props).toBe(false);
@@ -426,11 +481,7 @@ describe('the queue topic: numbers from the media entries', () => {
       note(`v2.routing.queues.${QUEUE}.conversations`, {
         id,
         address: 'tel:+18005550199',
-        participants: [
-          { id: 'p-system' },
-          customer(),
-          queueAgent(JANE, { state: 'alerting', direction }),
-        ],
+        participants: [{ id: 'p-system' }, customer(), queueAgent(JANE, { state: 'alerting', direction })],
       });
     expect(only(await send(body('INBOUND', 'c-in'))).props).toMatchObject({
       direction: 'inbound',
@@ -445,13 +496,21 @@ describe('the queue topic: numbers from the media entries', () => {
   it('an entry without a state pops nothing; participants without a purpose are neither customer nor agent', async () => {
     const { send } = session();
     expect(
-      await send(queueTopic([{ id: 'p-x', name: 'Nobody', address: 'tel:+1' }, queueAgent(JANE, { direction: 'inbound' })])),
+      await send(
+        queueTopic([
+          { id: 'p-x', name: 'Nobody', address: 'tel:+1' },
+          queueAgent(JANE, { direction: 'inbound' }),
+        ]),
+      ),
     ).toEqual({ ignored: `${QUEUE_TOPIC}: the state "" of user ${JANE} pops nothing` });
     const sent = only(
       await send(
-        userTopic([{ id: 'p-x', name: 'Nobody', address: 'tel:+1', state: 'connected' }, agent(JANE, 'alerting')], {
-          id: 'c-np',
-        }),
+        userTopic(
+          [{ id: 'p-x', name: 'Nobody', address: 'tel:+1', state: 'connected' }, agent(JANE, 'alerting')],
+          {
+            id: 'c-np',
+          },
+        ),
       ),
     );
     expect('customerName' in sent.props || 'ani' in sent.props).toBe(false);
@@ -459,7 +518,8 @@ describe('the queue topic: numbers from the media entries', () => {
 
   it('the agent entry picked for the queue topic: the last live one, else the last of three', async () => {
     const { send } = session();
-    const entries = (states: string[]) => states.map((state, i) => ({ state, id: `e${i}`, direction: `d${i}` }));
+    const entries = (states: string[]) =>
+      states.map((state, i) => ({ state, id: `e${i}`, direction: `d${i}` }));
     const pick = async (states: string[], id: string) => {
       const sent = await send(
         queueTopic([{ id: 'p-j', purpose: 'agent', userId: JANE, calls: entries(states) }], id),
@@ -482,17 +542,27 @@ describe('queue and channel props', () => {
       { id: 'a2', purpose: 'ACD', name: 'Second', queue: { id: 'q-acd' }, queueId: 'q-acd-flat' },
     ];
     const pick = async (participant: P, others: P[] = acds, topic = 'user') => {
-      const body = topic === 'user' ? userTopic([...others, participant], { id: `c-${Math.random()}` }) : queueTopic([...others, participant], `c-${Math.random()}`);
+      const body =
+        topic === 'user'
+          ? userTopic([...others, participant], { id: `c-${Math.random()}` })
+          : queueTopic([...others, participant], `c-${Math.random()}`);
       const { props } = only(await send(body));
       return [props.queueId, props.queue];
     };
-    expect(await pick(agent(JANE, 'alerting', { queue: { id: 'q-own' }, queueId: 'q-flat' }))).toEqual(['q-own', 'Second']);
-    expect(await pick(agent(JANE, 'alerting', { queue: { id: null }, queueId: 'q-flat' }))).toEqual(['q-flat', 'Second']);
-    expect(await pick(agent(JANE, 'alerting'))).toEqual(['q-acd', 'Second']);
-    expect(await pick(agent(JANE, 'alerting'), [{ id: 'a3', purpose: 'acd', name: 'Flat', queueId: 'q-acd-flat' }])).toEqual([
-      'q-acd-flat',
-      'Flat',
+    expect(await pick(agent(JANE, 'alerting', { queue: { id: 'q-own' }, queueId: 'q-flat' }))).toEqual([
+      'q-own',
+      'Second',
     ]);
+    expect(await pick(agent(JANE, 'alerting', { queue: { id: null }, queueId: 'q-flat' }))).toEqual([
+      'q-flat',
+      'Second',
+    ]);
+    expect(await pick(agent(JANE, 'alerting'))).toEqual(['q-acd', 'Second']);
+    expect(
+      await pick(agent(JANE, 'alerting'), [
+        { id: 'a3', purpose: 'acd', name: 'Flat', queueId: 'q-acd-flat' },
+      ]),
+    ).toEqual(['q-acd-flat', 'Flat']);
     expect(await pick(agent(JANE, 'alerting'), [])).toEqual([undefined, undefined]);
     expect(await pick(queueAgent(JANE, { state: 'alerting' }), [], 'queue')).toEqual([QUEUE, undefined]);
   });
@@ -501,18 +571,32 @@ describe('queue and channel props', () => {
     const { send } = session({ cloudNotifyMedia: ['chats'] });
     const { props } = only(
       await send(
-        userTopic([customer({ address: 'Acme Customer', ani: 'tel:+1317' }), agent(JANE, 'alerting', { ani: 'tel:+1' })], {
-          media: 'chats',
-        }),
+        userTopic(
+          [
+            customer({ address: 'Acme Customer', ani: 'tel:+1317' }),
+            agent(JANE, 'alerting', { ani: 'tel:+1' }),
+          ],
+          {
+            media: 'chats',
+          },
+        ),
       ),
     );
-    expect(props).toMatchObject({ channel: 'chat', customerAddress: 'Acme Customer', nativeEvent: USER_TOPIC('chats') });
+    expect(props).toMatchObject({
+      channel: 'chat',
+      customerAddress: 'Acme Customer',
+      nativeEvent: USER_TOPIC('chats'),
+    });
     expect('ani' in props || 'dnis' in props || 'aniRaw' in props || 'messageType' in props).toBe(false);
   });
 
   it('an email: channel email; a callback: channel callback with numbers', async () => {
     const { send } = session({ cloudNotifyMedia: ['emails', 'callbacks'] });
-    const email = only(await send(userTopic([customer({ address: 'a@b.example' }), agent(JANE, 'alerting')], { media: 'emails' })));
+    const email = only(
+      await send(
+        userTopic([customer({ address: 'a@b.example' }), agent(JANE, 'alerting')], { media: 'emails' }),
+      ),
+    );
     expect(email.props).toMatchObject({ channel: 'email', customerAddress: 'a@b.example' });
     const callback = only(
       await send(userTopic([customer(), agent(JANE, 'alerting')], { media: 'callbacks', id: 'c-cb' })),
@@ -528,7 +612,12 @@ describe('queue and channel props', () => {
     );
     expect(sms.props).toMatchObject({ channel: 'sms', messageType: 'sms', ani: '+13175550142' });
     const fromEntry = only(
-      await send(queueTopic([customer(), queueAgent(JANE, { state: 'alerting', type: 'facebook' }, {}, 'messages')], 'c-fb')),
+      await send(
+        queueTopic(
+          [customer(), queueAgent(JANE, { state: 'alerting', type: 'facebook' }, {}, 'messages')],
+          'c-fb',
+        ),
+      ),
     );
     expect(fromEntry.props).toMatchObject({ channel: 'social', messageType: 'facebook' });
     const none = only(await send(userTopic([agent(JANE, 'alerting')], { media: 'messages', id: 'c-none' })));
@@ -550,12 +639,16 @@ describe('v2.routing.queues.{id}.conversations', () => {
     const entry = (extra: P) =>
       queueTopic([
         customer({ state: undefined, calls: [{ state: 'connected' }] }),
-        queueAgent(JANE, {
-          direction: 'inbound',
-          connectedTime: '2026-11-25T10:15:05Z',
-          disconnectedTime: '2026-11-25T10:19:00Z',
-          ...extra,
-        }, { connectedTime: '2026-01-01T00:00:00Z', endTime: '2026-01-01T00:00:00Z' }),
+        queueAgent(
+          JANE,
+          {
+            direction: 'inbound',
+            connectedTime: '2026-11-25T10:15:05Z',
+            disconnectedTime: '2026-11-25T10:19:00Z',
+            ...extra,
+          },
+          { connectedTime: '2026-01-01T00:00:00Z', endTime: '2026-01-01T00:00:00Z' },
+        ),
       ]);
     const offered = only(await send(entry({ state: 'alerting' })));
     expect(offered.props).toMatchObject({
@@ -570,9 +663,16 @@ describe('v2.routing.queues.{id}.conversations', () => {
     expect(answered.props.eventTime).toBe('2026-11-25T10:15:05.000Z');
     expect(only(await send(entry({ state: 'connected', held: true }))).lifecycle).toBe('held');
     const ended = only(await send(entry({ state: 'disconnected', disconnectType: 'client' })));
-    expect(ended.props).toMatchObject({ eventTime: '2026-11-25T10:19:00.000Z', disconnectType: 'client', participantState: 'disconnected' });
+    expect(ended.props).toMatchObject({
+      eventTime: '2026-11-25T10:19:00.000Z',
+      disconnectType: 'client',
+      participantState: 'disconnected',
+    });
     const completed = only(await send(entry({ state: 'disconnected', wrapup: { code: 'W1', notes: 'n' } })));
-    expect(completed).toMatchObject({ lifecycle: 'completed', props: { disposition: 'W1', wrapupNotes: 'n' } });
+    expect(completed).toMatchObject({
+      lifecycle: 'completed',
+      props: { disposition: 'W1', wrapupNotes: 'n' },
+    });
   });
 
   it("the participant's own fields win over its entry's", async () => {
@@ -583,20 +683,32 @@ describe('v2.routing.queues.{id}.conversations', () => {
           queueAgent(
             JANE,
             { state: 'alerting', direction: 'outbound', disconnectType: 'entry' },
-            { state: 'connected', direction: 'inbound', disconnectType: 'own', connectedTime: '2026-11-25T10:15:05Z' },
+            {
+              state: 'connected',
+              direction: 'inbound',
+              disconnectType: 'own',
+              connectedTime: '2026-11-25T10:15:05Z',
+            },
           ),
         ]),
       ),
     );
     expect(sent).toMatchObject({
       lifecycle: 'answered',
-      props: { participantState: 'connected', direction: 'inbound', disconnectType: 'own', eventTime: '2026-11-25T10:15:05.000Z' },
+      props: {
+        participantState: 'connected',
+        direction: 'inbound',
+        disconnectType: 'own',
+        eventTime: '2026-11-25T10:15:05.000Z',
+      },
     });
   });
 
   it('no agent in the watched media yet: ignored, naming them all', async () => {
     const { send } = session();
-    expect(await send(queueTopic([customer(), queueAgent(JANE, { state: 'alerting' }, {}, 'chats')]))).toEqual({
+    expect(
+      await send(queueTopic([customer(), queueAgent(JANE, { state: 'alerting' }, {}, 'chats')])),
+    ).toEqual({
       ignored: `${QUEUE_TOPIC}: conversation ${CONV} has no agent participant in calls yet`,
     });
     const two = session({ cloudNotifyMedia: ['calls', 'emails'] });
@@ -614,7 +726,14 @@ describe('v2.routing.queues.{id}.conversations', () => {
     const chat = only(
       await send(
         queueTopic([
-          { id: 'p-j', purpose: 'agent', userId: JANE, calls: [], chats: [{ state: 'alerting' }], emails: [{ state: 'connected' }] },
+          {
+            id: 'p-j',
+            purpose: 'agent',
+            userId: JANE,
+            calls: [],
+            chats: [{ state: 'alerting' }],
+            emails: [{ state: 'connected' }],
+          },
         ]),
       ),
     );
@@ -622,7 +741,14 @@ describe('v2.routing.queues.{id}.conversations', () => {
     const live = only(
       await send(
         queueTopic(
-          [{ id: 'p-j', purpose: 'agent', userId: JANE, calls: [{ state: 'connected' }, { state: 'disconnected' }] }],
+          [
+            {
+              id: 'p-j',
+              purpose: 'agent',
+              userId: JANE,
+              calls: [{ state: 'connected' }, { state: 'disconnected' }],
+            },
+          ],
           'c-live',
         ),
       ),
@@ -634,14 +760,31 @@ describe('v2.routing.queues.{id}.conversations', () => {
     const { send } = session();
     const jane = (state: string) => queueAgent(JANE, { state });
     const li = (state: string) => queueAgent(LI, { state });
-    expect(messages(await send(queueTopic([customer(), jane('connected'), li('alerting')]))).map((m) => [m.agentid, m.lifecycle])).toEqual([
+    expect(
+      messages(await send(queueTopic([customer(), jane('connected'), li('alerting')]))).map((m) => [
+        m.agentid,
+        m.lifecycle,
+      ]),
+    ).toEqual([
       ['jane.doe@example.com', 'answered'],
       ['li.wei', 'offered'],
     ]);
-    expect(messages(await send(queueTopic([customer(), jane('connected'), li('connected')]))).map((m) => [m.agentid, m.lifecycle])).toEqual([
-      ['li.wei', 'answered'],
-    ]);
-    expect(await send(queueTopic([customer(), jane('connected'), li('connected'), queueAgent(NOBODY, { state: 'dialing' })]))).toEqual({
+    expect(
+      messages(await send(queueTopic([customer(), jane('connected'), li('connected')]))).map((m) => [
+        m.agentid,
+        m.lifecycle,
+      ]),
+    ).toEqual([['li.wei', 'answered']]);
+    expect(
+      await send(
+        queueTopic([
+          customer(),
+          jane('connected'),
+          li('connected'),
+          queueAgent(NOBODY, { state: 'dialing' }),
+        ]),
+      ),
+    ).toEqual({
       ignored: `${QUEUE_TOPIC}: no change for user ${JANE} (still answered); no change for user ${LI} (still answered); the state "dialing" of user ${NOBODY} pops nothing`,
     });
   });
@@ -651,7 +794,9 @@ describe('v2.routing.queues.{id}.conversations', () => {
     expect(await send(queueTopic([queueAgent(JANE, { state: 'disconnected' })]))).toEqual({
       ignored: `${QUEUE_TOPIC}: user ${JANE}'s leg was already over when first seen`,
     });
-    expect(await send(queueTopic([queueAgent(JANE, { state: 'terminated', wrapup: { code: 'X' } })], 'c-2'))).toEqual({
+    expect(
+      await send(queueTopic([queueAgent(JANE, { state: 'terminated', wrapup: { code: 'X' } })], 'c-2')),
+    ).toEqual({
       ignored: `${QUEUE_TOPIC}: user ${JANE}'s leg was already over when first seen`,
     });
   });
@@ -667,7 +812,11 @@ describe('v2.routing.queues.{id}.conversations', () => {
 describe('state lifetime', () => {
   it('the last state is kept for stateTtlMs: after it, the same snapshot pops again', async () => {
     let now = 1_000_000;
-    const { send } = session({ stateTtlMs: 10_000 }, undefined, createMemoryStateStore(() => now));
+    const { send } = session(
+      { stateTtlMs: 10_000 },
+      undefined,
+      createMemoryStateStore(() => now),
+    );
     expect(only(await send(userTopic([agent(JANE, 'alerting')]))).lifecycle).toBe('offered');
     now += 9_000;
     expect(await send(userTopic([agent(JANE, 'alerting')]))).toMatchObject({ ignored: expect.any(String) });
@@ -675,4 +824,3 @@ describe('state lifetime', () => {
     expect(only(await send(userTopic([agent(JANE, 'alerting')]))).lifecycle).toBe('offered');
   });
 });
-

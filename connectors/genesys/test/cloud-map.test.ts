@@ -47,7 +47,9 @@ describe('the two shapes of a Genesys Cloud event', () => {
   });
 
   it('a relayed notification has no event id', () => {
-    const event = parseCloudEvent(note(`v2.detail.events.conversation.${CONV}.acw`, { conversationId: CONV }));
+    const event = parseCloudEvent(
+      note(`v2.detail.events.conversation.${CONV}.acw`, { conversationId: CONV }),
+    );
     expect(event).toStrictEqual({
       shape: 'notification',
       topic: TOPIC('acw'),
@@ -96,7 +98,9 @@ describe('the two shapes of a Genesys Cloud event', () => {
       reason: expect.stringMatching(/^the user\.start event body is not as expected at conversationId: /),
     });
     expect(
-      await send(note(`v2.detail.events.conversation.${CONV}.user.start`, { conversationId: '', userId: JANE })),
+      await send(
+        note(`v2.detail.events.conversation.${CONV}.user.start`, { conversationId: '', userId: JANE }),
+      ),
     ).toEqual({
       status: 400,
       reason: 'the user.start event body is not as expected at conversationId: conversationId is required',
@@ -144,7 +148,8 @@ describe('the two shapes of a Genesys Cloud event', () => {
     const { send } = session();
     expect(await send(note(`v2.routing.queues.${QUEUE}.conversations`, { id: '' }))).toEqual({
       status: 400,
-      reason: 'the queue conversation notification body is not as expected at id: the conversation id is required',
+      reason:
+        'the queue conversation notification body is not as expected at id: the conversation id is required',
     });
     expect(await send(note(`v2.users.${JANE}.conversations.calls`, { participants: [] }))).toEqual({
       status: 400,
@@ -178,10 +183,12 @@ describe('the two shapes of a Genesys Cloud event', () => {
       eventId: 'evt-9',
       kind: 'calls',
     });
-    expect(parseCloudEvent(envelope(`v2.routing.queues.${QUEUE}.conversations`, { id: CONV }))).toMatchObject({
-      eventId: 'evt-9',
-      kind: 'queue',
-    });
+    expect(parseCloudEvent(envelope(`v2.routing.queues.${QUEUE}.conversations`, { id: CONV }))).toMatchObject(
+      {
+        eventId: 'evt-9',
+        kind: 'queue',
+      },
+    );
     expect(parseCloudEvent(envelope('v2.users.{id}.presence', {}))).toEqual({
       shape: 'eventbridge',
       eventId: 'evt-9',
@@ -192,9 +199,11 @@ describe('the two shapes of a Genesys Cloud event', () => {
 
   it('another topic is ignored with its name', async () => {
     const { send } = session();
-    expect(await send(note(`v2.users.${JANE}.routingStatus`, { routingStatus: { status: 'IDLE' } }))).toEqual({
-      ignored: `topic v2.users.${JANE}.routingStatus is not a conversation topic this connector maps`,
-    });
+    expect(await send(note(`v2.users.${JANE}.routingStatus`, { routingStatus: { status: 'IDLE' } }))).toEqual(
+      {
+        ignored: `topic v2.users.${JANE}.routingStatus is not a conversation topic this connector maps`,
+      },
+    );
   });
 
   it('the outcome carries the EventBridge id, for de-duplication', async () => {
@@ -370,7 +379,9 @@ describe('detail topics', () => {
 
   it('the eventTime as an ISO string or epoch digits', async () => {
     const { send } = session();
-    const iso = only(await send(detailEvent('user.start', { userId: JANE, eventTime: '2026-11-25T10:15:02Z' })));
+    const iso = only(
+      await send(detailEvent('user.start', { userId: JANE, eventTime: '2026-11-25T10:15:02Z' })),
+    );
     expect(iso.props.eventTime).toBe('2026-11-25T10:15:02.000Z');
     const digits = only(await send(detailEvent('user.end', { userId: JANE, eventTime: '1795601702123' })));
     expect(digits.props.eventTime).toBe('2026-11-25T10:15:02.123Z');
@@ -494,7 +505,9 @@ describe('cloudAgent: the userId to a login', () => {
   it('the Users API answers the login of a GUID (trimmed, either case)', async () => {
     const upper = NOBODY.toUpperCase();
     const api = users({ [NOBODY]: 'no.body', [upper]: 'NO.BODY' });
-    expect(await cloudAgent(`${NOBODY} `, { directory, services: api.services })).toEqual({ login: 'no.body' });
+    expect(await cloudAgent(`${NOBODY} `, { directory, services: api.services })).toEqual({
+      login: 'no.body',
+    });
     expect(await cloudAgent(upper, { directory, services: api.services })).toEqual({ login: 'NO.BODY' });
     expect(api.asked).toEqual([NOBODY, upper]);
   });
@@ -536,10 +549,11 @@ describe('cloudAgent: the userId to a login', () => {
     const { send } = session({}, { users: { login: async (id) => (id === NOBODY ? 'no.body' : undefined) } });
     expect(only(await send(detailEvent('user.start', { userId: NOBODY }))).agentid).toBe('no.body');
     expect(await send(detailEvent('user.start', { userId: LI.replace('2', '3') }))).toEqual({
-      ignored: `${TOPIC('user.start')}: userId ${LI.replace('2', '3')} is not in the directory and no Users API client is configured (set cloudClientId and cloudClientSecret, or add the user to the directory)`.replace(
-        /userId .*$/,
-        `Genesys Cloud has no user ${LI.replace('2', '3')} (Users API answered 404)`,
-      ),
+      ignored:
+        `${TOPIC('user.start')}: userId ${LI.replace('2', '3')} is not in the directory and no Users API client is configured (set cloudClientId and cloudClientSecret, or add the user to the directory)`.replace(
+          /userId .*$/,
+          `Genesys Cloud has no user ${LI.replace('2', '3')} (Users API answered 404)`,
+        ),
     });
   });
 
@@ -631,7 +645,13 @@ describe('participants in a snapshot', () => {
       };
       expect(snapshotLeg([customer, over, li], li, 'calls')).toBe('transfer');
       // The watched medium only: a live chat entry does not keep a call leg on.
-      const chatting = { id: 'p1', purpose: 'agent', userId: JANE, calls: [{ state: 'disconnected' }], chats: [{ state: 'connected' }] };
+      const chatting = {
+        id: 'p1',
+        purpose: 'agent',
+        userId: JANE,
+        calls: [{ state: 'disconnected' }],
+        chats: [{ state: 'connected' }],
+      };
       expect(snapshotLeg([customer, chatting, li], li, 'calls')).toBe('transfer');
       expect(snapshotLeg([customer, chatting, li], li, 'chats')).toBe('conference');
       const noState = { id: 'p1', purpose: 'agent', userId: JANE };
@@ -674,7 +694,10 @@ describe('detailLeg: the agents seen per conversation', () => {
     expect(await state.get(key)).toEqual({ [JANE]: { on: true } });
     expect(await detailLeg(state, 60_000, CONV, LI, 'user.start', null)).toBe('consult');
     expect(await detailLeg(state, 60_000, CONV, JANE, 'user.end', 'transfer')).toBe('consult');
-    expect(await state.get(key)).toEqual({ [JANE]: { on: false, disconnectType: 'transfer' }, [LI]: { on: true } });
+    expect(await state.get(key)).toEqual({
+      [JANE]: { on: false, disconnectType: 'transfer' },
+      [LI]: { on: true },
+    });
     expect(await detailLeg(state, 60_000, CONV, NOBODY, 'user.start', undefined)).toBe('consult');
   });
 
@@ -683,7 +706,10 @@ describe('detailLeg: the agents seen per conversation', () => {
     await detailLeg(state, 60_000, CONV, JANE, 'user.end', 'peer');
     await detailLeg(state, 60_000, CONV, JANE, 'acw', undefined);
     await detailLeg(state, 60_000, CONV, LI, 'acw', '');
-    expect(await state.get(key)).toEqual({ [JANE]: { on: false, disconnectType: 'peer' }, [LI]: { on: false } });
+    expect(await state.get(key)).toEqual({
+      [JANE]: { on: false, disconnectType: 'peer' },
+      [LI]: { on: false },
+    });
     expect(await detailLeg(state, 60_000, CONV, NOBODY, 'user.start', undefined)).toBe('transfer');
   });
 
@@ -760,7 +786,11 @@ describe('vendor values', () => {
   });
 
   it('defined: leaves out undefined, null and empty strings, keeps 0 and false', () => {
-    expect(defined({ a: undefined, b: null, c: '', d: 0, e: false, f: 'x' })).toEqual({ d: 0, e: false, f: 'x' });
+    expect(defined({ a: undefined, b: null, c: '', d: 0, e: false, f: 'x' })).toEqual({
+      d: 0,
+      e: false,
+      f: 'x',
+    });
   });
 
   it('loginFor: the directory login, else the id itself; nothing for a blank id', () => {

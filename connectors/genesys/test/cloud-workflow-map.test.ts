@@ -4,7 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { CONV, JANE, LI, NOBODY, only, session } from './cloud-helpers.js';
 
-const wf = (event: string, extra: Record<string, unknown> = {}) => ({ event, conversationId: CONV, ...extra });
+const wf = (event: string, extra: Record<string, unknown> = {}) => ({
+  event,
+  conversationId: CONV,
+  ...extra,
+});
 
 describe('the workflow event word', () => {
   it('user.start, user.end and acw pop offered, ended and wrapup, nativeEvent the word', async () => {
@@ -37,7 +41,11 @@ describe('the workflow event word', () => {
     const answered = only(await send(wf('answered', { userId: JANE }), 'cloud-workflow'));
     expect(answered).toMatchObject({ event: 'answered', lifecycle: 'answered', props: { leg: 'primary' } });
     const custom = only(await send(wf('survey.sent', { userId: JANE }), 'cloud-workflow'));
-    expect(custom).toMatchObject({ event: 'survey.sent', lifecycle: 'custom', props: { nativeEvent: 'survey.sent' } });
+    expect(custom).toMatchObject({
+      event: 'survey.sent',
+      lifecycle: 'custom',
+      props: { nativeEvent: 'survey.sent' },
+    });
     expect('leg' in custom.props).toBe(false);
     expect(only(await send(wf('toString', { userId: JANE }), 'cloud-workflow'))).toMatchObject({
       event: 'toString',
@@ -61,28 +69,33 @@ describe('the workflow event word', () => {
     });
     expect(await send({ event: 'user.start', conversationId: '', userId: JANE }, 'cloud-workflow')).toEqual({
       status: 400,
-      reason: 'the Process Automation data action body is not as expected at conversationId: conversationId is required',
+      reason:
+        'the Process Automation data action body is not as expected at conversationId: conversationId is required',
     });
   });
 
   it('the event is trimmed', async () => {
     const { send } = session();
-    expect(only(await send(wf(' user.start ', { userId: JANE }), 'cloud-workflow')).lifecycle).toBe('offered');
+    expect(only(await send(wf(' user.start ', { userId: JANE }), 'cloud-workflow')).lifecycle).toBe(
+      'offered',
+    );
   });
 });
 
 describe('the agent of a workflow event', () => {
   it('agent first (trimmed), then agentid, then the userId through the directory', async () => {
     const { send } = session();
-    expect(only(await send(wf('answered', { agent: ' mary ', agentid: 'other', userId: JANE }), 'cloud-workflow')).agentid).toBe(
-      'mary',
-    );
-    expect(only(await send(wf('answered', { agent: '  ', agentid: ' bob ', userId: JANE }), 'cloud-workflow')).agentid).toBe(
-      'bob',
-    );
-    expect(only(await send(wf('answered', { agent: null, agentid: '', userId: JANE }), 'cloud-workflow')).agentid).toBe(
-      'jane.doe@example.com',
-    );
+    expect(
+      only(await send(wf('answered', { agent: ' mary ', agentid: 'other', userId: JANE }), 'cloud-workflow'))
+        .agentid,
+    ).toBe('mary');
+    expect(
+      only(await send(wf('answered', { agent: '  ', agentid: ' bob ', userId: JANE }), 'cloud-workflow'))
+        .agentid,
+    ).toBe('bob');
+    expect(
+      only(await send(wf('answered', { agent: null, agentid: '', userId: JANE }), 'cloud-workflow')).agentid,
+    ).toBe('jane.doe@example.com');
   });
 
   it('no agent at all, or an unknown userId, is ignored naming the workflow event', async () => {
@@ -107,7 +120,9 @@ describe('legs from the agents seen', () => {
     const other = session();
     await other.send(wf('user.start', { userId: JANE }), 'cloud-workflow');
     await other.send(wf('ended', { userId: JANE }), 'cloud-workflow');
-    expect(only(await other.send(wf('user.start', { userId: LI }), 'cloud-workflow')).props.leg).toBe('transfer');
+    expect(only(await other.send(wf('user.start', { userId: LI }), 'cloud-workflow')).props.leg).toBe(
+      'transfer',
+    );
   });
 
   it('wrapup and completed mark the agent gone too; held and custom events do not', async () => {
@@ -134,7 +149,9 @@ describe('legs from the agents seen', () => {
 
   it('the leg the workflow names wins, and is still recorded as seen', async () => {
     const { send } = session();
-    expect(only(await send(wf('user.start', { userId: JANE, leg: 'conference' }), 'cloud-workflow')).props).toMatchObject({
+    expect(
+      only(await send(wf('user.start', { userId: JANE, leg: 'conference' }), 'cloud-workflow')).props,
+    ).toMatchObject({
       leg: 'conference',
       parentInteractionId: CONV,
     });
@@ -194,7 +211,7 @@ describe('workflow props', () => {
     });
   });
 
-  it('participant data kept from the cloud attributes topic is added; the body\'s own win', async () => {
+  it("participant data kept from the cloud attributes topic is added; the body's own win", async () => {
     const { send } = session();
     await send(
       {
@@ -203,13 +220,17 @@ describe('workflow props', () => {
       },
       'cloud',
     );
-    const sent = only(await send(wf('held', { userId: JANE, attributes: { Tier: 'own' } }), 'cloud-workflow'));
+    const sent = only(
+      await send(wf('held', { userId: JANE, attributes: { Tier: 'own' } }), 'cloud-workflow'),
+    );
     expect(sent.props).toMatchObject({ Account: 'kept', Tier: 'own' });
   });
 
   it('the body eventId is the outcome event id, for de-duplication; none without it', async () => {
     const { outcome } = session();
-    expect(await outcome(wf('user.start', { userId: JANE, eventId: 'wf-1' }), 'cloud-workflow')).toMatchObject({
+    expect(
+      await outcome(wf('user.start', { userId: JANE, eventId: 'wf-1' }), 'cloud-workflow'),
+    ).toMatchObject({
       kind: 'accepted',
       eventId: 'wf-1',
     });
