@@ -245,6 +245,7 @@ async function sideProps(
       participant.queueId ??
       acd?.queue?.id ??
       acd?.queueId ??
+      // Stryker disable next-line ConditionalExpression: a user topic's event has no queueId, so reading it there is undefined too
       (event.kind === 'queue' ? event.queueId : undefined),
     [PROP.queue]: acd?.name,
     [PROP.agentPlatformId]: userId,

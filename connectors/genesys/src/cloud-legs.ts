@@ -94,8 +94,8 @@ export async function detailLeg(
  * the social networks keep their own word, every other messaging app is `messaging`.
  */
 export function messageChannel(type: string | null | undefined): string {
-  const word = normaliseChannel(type ?? undefined);
-  return word && (CHANNELS as readonly string[]).includes(word) ? word : 'messaging';
+  const word = normaliseChannel(type);
+  return CHANNELS.find((channel) => channel === word) ?? 'messaging';
 }
 
 /** The channel of a detail event's mediaType (VOICE, CHAT, EMAIL, CALLBACK, MESSAGE + messageType). */
@@ -104,12 +104,14 @@ export function detailChannel(
   messageType: string | null | undefined,
 ): string | undefined {
   if (mediaType?.toLowerCase() === 'message') return messageChannel(messageType);
-  return normaliseChannel(mediaType ?? undefined);
+  return normaliseChannel(mediaType);
 }
 
 /** Genesys detail events time the moment in epoch milliseconds: as ISO 8601, or undefined when not a time. */
 export function isoTime(value: number | string | null | undefined): string | undefined {
-  if (value === null || value === undefined || value === '') return undefined;
-  const date = new Date(typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : value);
+  // null and undefined are no time ('' is an invalid date below); new Date(null) would be 1970.
+  if (value == null) return undefined;
+  // Epoch milliseconds as a number or as digits: String() of a number is its digits.
+  const date = new Date(/^\d+$/.test(String(value)) ? Number(value) : value);
   return Number.isFinite(date.getTime()) ? date.toISOString() : undefined;
 }
