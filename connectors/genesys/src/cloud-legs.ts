@@ -16,13 +16,14 @@ import {
 } from '@openconnect/core';
 import type { CallParticipant, CloudMedia, MediaEntry } from './cloud-events.js';
 
-const AGENT_PURPOSES = new Set(['agent', 'user']);
-const ENDED = new Set(['disconnected', 'terminated']);
+// Of string | undefined, so an absent purpose or state is looked up as it is (and found in neither).
+const AGENT_PURPOSES = new Set<string | undefined>(['agent', 'user']);
+const ENDED = new Set<string | undefined>(['disconnected', 'terminated']);
 
 export const userOf = (p: CallParticipant) => p.user?.id ?? p.userId ?? undefined;
 export const isAgent = (p: CallParticipant) =>
-  AGENT_PURPOSES.has(p.purpose?.toLowerCase() ?? '') && Boolean(userOf(p));
-export const isOver = (state: string | null | undefined) => ENDED.has(state?.toLowerCase() ?? '');
+  AGENT_PURPOSES.has(p.purpose?.toLowerCase()) && Boolean(userOf(p));
+export const isOver = (state: string | null | undefined) => ENDED.has(state?.toLowerCase());
 
 /** A supervisor listening, coaching or barging in is on the call, but it is not offered to them. */
 export const isMonitor = (p: CallParticipant) =>
@@ -59,15 +60,16 @@ type AgentsSeen = Record<string, { on: boolean; disconnectType?: string }>;
 const agentsKey = (conversationId: string) => `cloud:agents:${conversationId}`;
 
 /**
- * The leg of a detail event's agent, and the agents seen updated with it: user.start joins the agent,
- * user.end (and acw) marks them gone. A retried event finds its own user already there and keeps its leg.
+ * The leg of a detail event's agent, and the agents seen updated with it: user.start joins the agent
+ * (`joined`), user.end (and acw) marks them gone. A retried event finds its own user already there and
+ * keeps its leg.
  */
 export async function detailLeg(
   state: StateStore,
   ttlMs: number,
   conversationId: string,
   userId: string,
-  suffix: string,
+  joined: boolean,
   disconnectType: string | null | undefined,
 ): Promise<Leg> {
   const seen = (await state.get<AgentsSeen>(agentsKey(conversationId))) ?? {};
@@ -75,7 +77,7 @@ export async function detailLeg(
   const leg: Leg = !others.length ? 'primary' : others.some(([, s]) => s.on) ? 'consult' : 'transfer';
   const own = seen[userId];
   const next: AgentsSeen = { ...seen };
-  if (suffix === 'user.start') next[userId] = { on: true };
+  if (joined) next[userId] = { on: true };
   else
     next[userId] = {
       on: false,

@@ -101,7 +101,7 @@ export const cloudWorkflow = defineSource<WorkflowBody, GenesysConfig, Services>
         ctx.config.stateTtlMs,
         body.conversationId,
         body.userId?.trim() || agentid,
-        pop ? 'user.start' : 'user.end',
+        pop,
         body.disconnectType,
       );
       if (pop) Object.assign(props, cloudLegProps(body.leg ?? seen, body.conversationId));
