@@ -266,6 +266,34 @@ describe('v2.users.{id}.conversations.calls', () => {
     );
   });
 
+  it("each participant of the user is tracked by its own id: a new offer after the user's earlier leg pops", async () => {
+    const { send } = session();
+    expect(only(await send(userTopic([customer(), agent(JANE, 'connected', { id: 'p1' })]))).lifecycle).toBe(
+      'answered',
+    );
+    const again = only(
+      await send(
+        userTopic([
+          customer(),
+          agent(JANE, 'disconnected', { id: 'p1' }),
+          agent(JANE, 'alerting', { id: 'p2' }),
+        ]),
+      ),
+    );
+    expect(again).toMatchObject({ lifecycle: 'offered', props: { participantId: 'p2' } });
+  });
+
+  it('queue topic participants without ids are tracked per user', async () => {
+    const { send } = session();
+    const sent = await send(
+      queueTopic([
+        { purpose: 'agent', userId: JANE, calls: [{ state: 'alerting' }] },
+        { purpose: 'agent', userId: LI, calls: [{ state: 'alerting' }] },
+      ]),
+    );
+    expect(messages(sent).map((m) => m.agentid)).toEqual(['jane.doe@example.com', 'li.wei']);
+  });
+
   it('a participant without an id is tracked by its user; conversations are tracked apart', async () => {
     const { send } = session();
     const noId = { purpose: 'agent', state: 'alerting', user: { id: JANE } };
@@ -327,6 +355,19 @@ describe('v2.users.{id}.conversations.calls', () => {
       ),
     );
     expect(sent.props).toMatchObject({ Account: 'agent', Tier: 'customer', Kept: 'yes' });
+    const clash = only(
+      await send(
+        userTopic([agent(JANE, 'alerting', { attributes: { interactionId: 'x', participantId: 'y' } })], {
+          id: 'c-clash',
+        }),
+      ),
+    );
+    expect(clash.props).toMatchObject({
+      interactionId: 'c-clash',
+      'attributes.interactionId': 'x',
+      participantId: 'p-9d8e',
+      'attributes.participantId': 'y',
+    });
     const bare = only(await send(userTopic([agent(JANE, 'alerting')], { id: 'c-bare' })));
     expect(bare.props).toEqual({
       lifecycle: 'offered',
@@ -438,6 +479,19 @@ describe("the customer's numbers", () => {
     expect(await numbers([cust, agent(JANE, 'alerting', { direction: 'outbound' })])).toMatchObject({
       ani: '+13175550142',
       dnis: '+18005550199',
+    });
+  });
+
+  it('a customer media entry without its own or other address gives no number', async () => {
+    const cust = customer({ address: undefined, calls: [{ state: 'connected' }] });
+    expect(await numbers([cust, agent(JANE, 'alerting', { direction: 'outbound' })])).toEqual({
+      ani: undefined,
+      dnis: undefined,
+      aniRaw: undefined,
+      dnisRaw: undefined,
+    });
+    expect(await numbers([cust, agent(JANE, 'alerting', { direction: 'inbound' })])).toMatchObject({
+      ani: undefined,
     });
   });
 

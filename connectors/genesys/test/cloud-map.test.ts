@@ -502,6 +502,12 @@ describe('cloudAgent: the userId to a login', () => {
     });
   });
 
+  it('not in the directory and no services at all: the same reason', async () => {
+    expect(await cloudAgent(NOBODY, { directory, services: undefined })).toEqual({
+      ignored: `userId ${NOBODY} is not in the directory and no Users API client is configured (set cloudClientId and cloudClientSecret, or add the user to the directory)`,
+    });
+  });
+
   it('the Users API answers the login of a GUID (trimmed, either case)', async () => {
     const upper = NOBODY.toUpperCase();
     const api = users({ [NOBODY]: 'no.body', [upper]: 'NO.BODY' });
@@ -669,6 +675,21 @@ describe('participants in a snapshot', () => {
       expect(snapshotLeg([customer, noUser, li], li, 'calls')).toBe('primary');
     });
 
+    it('one earlier agent still on among others gone is a conference', () => {
+      const li = agent('p2', LI, 'alerting');
+      const gone = agent('p0', NOBODY, 'disconnected');
+      const on = agent('p1', JANE, 'connected');
+      expect(snapshotLeg([customer, gone, on, li], li, 'calls')).toBe('conference');
+      expect(snapshotLeg([customer, on, gone, li], li, 'calls')).toBe('conference');
+    });
+
+    it('an earlier consult target (an agent, not an acd) makes the next agent a conference, not a consult', () => {
+      const jane = agent('p1', JANE, 'connected');
+      const target = agent('p2', LI, 'connected', { consultParticipantId: 'c' });
+      const third = agent('p3', NOBODY, 'alerting');
+      expect(snapshotLeg([customer, jane, target, third], third, 'calls')).toBe('conference');
+    });
+
     it('a consult through a queue: the last acd participant, live, with consultParticipantId', () => {
       const jane = agent('p1', JANE, 'connected');
       const li = agent('p2', LI, 'alerting');
@@ -690,37 +711,37 @@ describe('detailLeg: the agents seen per conversation', () => {
   const key = `cloud:agents:${CONV}`;
   it('primary, then consult while the first is on, transfer once all others are gone', async () => {
     const state = createMemoryStateStore();
-    expect(await detailLeg(state, 60_000, CONV, JANE, 'user.start', undefined)).toBe('primary');
+    expect(await detailLeg(state, 60_000, CONV, JANE, true, undefined)).toBe('primary');
     expect(await state.get(key)).toEqual({ [JANE]: { on: true } });
-    expect(await detailLeg(state, 60_000, CONV, LI, 'user.start', null)).toBe('consult');
-    expect(await detailLeg(state, 60_000, CONV, JANE, 'user.end', 'transfer')).toBe('consult');
+    expect(await detailLeg(state, 60_000, CONV, LI, true, null)).toBe('consult');
+    expect(await detailLeg(state, 60_000, CONV, JANE, false, 'transfer')).toBe('consult');
     expect(await state.get(key)).toEqual({
       [JANE]: { on: false, disconnectType: 'transfer' },
       [LI]: { on: true },
     });
-    expect(await detailLeg(state, 60_000, CONV, NOBODY, 'user.start', undefined)).toBe('consult');
+    expect(await detailLeg(state, 60_000, CONV, NOBODY, true, undefined)).toBe('consult');
   });
 
   it('a later end without disconnectType keeps the one seen; none seen leaves it out', async () => {
     const state = createMemoryStateStore();
-    await detailLeg(state, 60_000, CONV, JANE, 'user.end', 'peer');
-    await detailLeg(state, 60_000, CONV, JANE, 'acw', undefined);
-    await detailLeg(state, 60_000, CONV, LI, 'acw', '');
+    await detailLeg(state, 60_000, CONV, JANE, false, 'peer');
+    await detailLeg(state, 60_000, CONV, JANE, false, undefined);
+    await detailLeg(state, 60_000, CONV, LI, false, '');
     expect(await state.get(key)).toEqual({
       [JANE]: { on: false, disconnectType: 'peer' },
       [LI]: { on: false },
     });
-    expect(await detailLeg(state, 60_000, CONV, NOBODY, 'user.start', undefined)).toBe('transfer');
+    expect(await detailLeg(state, 60_000, CONV, NOBODY, true, undefined)).toBe('transfer');
   });
 
   it('the agents seen expire after the TTL', async () => {
     let now = 1_000;
     const state = createMemoryStateStore(() => now);
-    await detailLeg(state, 5_000, CONV, JANE, 'user.start', undefined);
+    await detailLeg(state, 5_000, CONV, JANE, true, undefined);
     now += 4_000;
-    expect(await detailLeg(state, 5_000, CONV, LI, 'user.start', undefined)).toBe('consult');
+    expect(await detailLeg(state, 5_000, CONV, LI, true, undefined)).toBe('consult');
     now += 6_000;
-    expect(await detailLeg(state, 5_000, CONV, NOBODY, 'user.start', undefined)).toBe('primary');
+    expect(await detailLeg(state, 5_000, CONV, NOBODY, true, undefined)).toBe('primary');
   });
 });
 
