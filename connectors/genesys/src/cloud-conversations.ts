@@ -231,9 +231,9 @@ async function sideProps(
   const acd = participants.findLast((p) => p.purpose?.toLowerCase() === 'acd');
   const direction = normaliseDirection(participant.direction ?? entry?.direction ?? undefined);
   const numbered = NUMBERED.has(media);
-  const { ani, dnis } = numbered
-    ? customerNumbers(body, side, customer, direction === 'outbound')
-    : { ani: undefined, dnis: undefined };
+  const numbers = numbered ? customerNumbers(body, side, customer, direction === 'outbound') : undefined;
+  const ani = numbers?.ani;
+  const dnis = numbers?.dnis;
   const wrapup = participant.wrapup ?? entry?.wrapup;
   const messageType = media === 'messages' ? (participant.type ?? entry?.type) : undefined;
   const props: Props = defined({
