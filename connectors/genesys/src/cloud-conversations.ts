@@ -41,10 +41,10 @@ type UserEvent = Extract<CloudEvent, { kind: 'calls' }>;
 type QueueEvent = Extract<CloudEvent, { kind: 'queue' }>;
 
 const PLATFORM = 'Genesys Cloud';
-const CHANNEL: Record<CloudMedia, string> = {
+// A messages conversation's channel comes from the participant's type (messageChannel), not from here.
+const CHANNEL: Record<Exclude<CloudMedia, 'messages'>, string> = {
   calls: 'voice',
   chats: 'chat',
-  messages: 'messaging',
   callbacks: 'callback',
   emails: 'email',
 };
