@@ -2,7 +2,7 @@
 // v2.users.{id}.conversations.{media} (state on the participant) and v2.routing.queues.{id}.conversations
 // (state on each media entry): every state word, the order of snapshots, which participant is the agent's,
 // the customer's numbers both directions, the props each field feeds, and the reasons a snapshot pops nothing.
-import { createMemoryStateStore } from '@openconnect/core';
+import { createMemoryStateStore, handleRequest, toInboundRequest } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import {
   CONV,
@@ -16,6 +16,7 @@ import {
   QUEUE,
   session,
 } from './cloud-helpers.js';
+import { CLOUD_KEY } from './settings.js';
 
 const USER_TOPIC = (media = 'calls') => `v2.users.{id}.conversations.${media}`;
 const QUEUE_TOPIC = 'v2.routing.queues.{id}.conversations';
@@ -876,5 +877,26 @@ describe('state lifetime', () => {
     expect(await send(userTopic([agent(JANE, 'alerting')]))).toMatchObject({ ignored: expect.any(String) });
     now += 20_000;
     expect(only(await send(userTopic([agent(JANE, 'alerting')]))).lifecycle).toBe('offered');
+  });
+});
+
+describe("state written only once the host stored the messages (stateWrites 'after-store')", () => {
+  it('a snapshot whose messages were not stored (no commitState) pops again when retried', async () => {
+    const { runtime } = session();
+    const request = () =>
+      toInboundRequest({
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': CLOUD_KEY },
+        body: userTopic([agent(JANE, 'alerting')]),
+      });
+    const first = await handleRequest(runtime, request(), 'cloud', { deferState: true });
+    expect(first).toMatchObject({ kind: 'accepted', commitState: expect.any(Function) });
+    const retried = await handleRequest(runtime, request(), 'cloud', { deferState: true });
+    expect(retried.kind).toBe('accepted');
+    if (retried.kind === 'accepted') await retried.commitState?.();
+    expect(await handleRequest(runtime, request(), 'cloud')).toMatchObject({
+      kind: 'ignored',
+      reason: `${USER_TOPIC()}: no change for user ${JANE} (still offered)`,
+    });
   });
 });
