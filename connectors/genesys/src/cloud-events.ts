@@ -169,7 +169,8 @@ export type CloudEvent =
   | (Common & { kind: 'queue'; queueId?: string; body: CallConversation })
   | (Common & { kind: 'other' });
 
-const realId = (id: string | undefined) => (id && id !== '{id}' ? id : undefined);
+/** The id a topic names, or undefined for the pattern's `{id}` (the regexes match no empty id). */
+const realId = (id: string) => (id === '{id}' ? undefined : id);
 
 export function parseCloudEvent(raw: unknown): CloudEvent {
   let shape: Common['shape'];
@@ -208,7 +209,7 @@ export function parseCloudEvent(raw: unknown): CloudEvent {
   }
   const calls = USER_CONVERSATIONS.exec(topicName);
   if (calls) {
-    const userId = realId(calls[1]);
+    const userId = realId(calls[1]!);
     const media = calls[2] as CloudMedia;
     return {
       shape,
@@ -222,7 +223,7 @@ export function parseCloudEvent(raw: unknown): CloudEvent {
   }
   const queue = QUEUE_CONVERSATIONS.exec(topicName);
   if (queue) {
-    const queueId = realId(queue[1]);
+    const queueId = realId(queue[1]!);
     return {
       shape,
       ...(eventId ? { eventId } : {}),

@@ -16,22 +16,23 @@ import {
 } from '@openconnect/core';
 import type { CallParticipant, CloudMedia, MediaEntry } from './cloud-events.js';
 
-const AGENT_PURPOSES = new Set(['agent', 'user']);
-const ENDED = new Set(['disconnected', 'terminated']);
+// Of string | undefined, so an absent purpose or state is looked up as it is (and found in neither).
+const AGENT_PURPOSES = new Set<string | undefined>(['agent', 'user']);
+const ENDED = new Set<string | undefined>(['disconnected', 'terminated']);
 
 export const userOf = (p: CallParticipant) => p.user?.id ?? p.userId ?? undefined;
 export const isAgent = (p: CallParticipant) =>
-  AGENT_PURPOSES.has(p.purpose?.toLowerCase() ?? '') && Boolean(userOf(p));
-export const isOver = (state: string | null | undefined) => ENDED.has(state?.toLowerCase() ?? '');
+  AGENT_PURPOSES.has(p.purpose?.toLowerCase()) && Boolean(userOf(p));
+export const isOver = (state: string | null | undefined) => ENDED.has(state?.toLowerCase());
 
 /** A supervisor listening, coaching or barging in is on the call, but it is not offered to them. */
 export const isMonitor = (p: CallParticipant) =>
   Boolean(p.monitoredParticipantId || p.coachedParticipantId || p.bargedParticipantId);
 
-/** A participant's own state, or its last media entry's (the queue topic keeps it there). */
+/** A participant's own state, or its last media entry's (the queue topic keeps it there); isOver reads any case. */
 function liveState(p: CallParticipant, media: CloudMedia): string | undefined {
   const entry: MediaEntry | undefined = p[media]?.at(-1);
-  return (p.state ?? entry?.state ?? undefined)?.toLowerCase();
+  return p.state ?? entry?.state ?? undefined;
 }
 
 /** The leg of one agent participant, from the participants that joined before it. */
@@ -42,7 +43,7 @@ export function snapshotLeg(
 ): Leg {
   if (participant.consultParticipantId) return 'consult';
   const index = participants.indexOf(participant);
-  const before = index < 0 ? [] : participants.slice(0, index);
+  const before = participants.slice(0, Math.max(index, 0));
   // A consult to a queue: the acd participant carries consultParticipantId, the agent it reaches does not.
   const lastAcd = before.findLast((p) => p.purpose?.toLowerCase() === 'acd');
   const earlierAgents = before.filter((p) => isAgent(p) && !isMonitor(p) && p.id !== participant.id);
@@ -59,15 +60,16 @@ type AgentsSeen = Record<string, { on: boolean; disconnectType?: string }>;
 const agentsKey = (conversationId: string) => `cloud:agents:${conversationId}`;
 
 /**
- * The leg of a detail event's agent, and the agents seen updated with it: user.start joins the agent,
- * user.end (and acw) marks them gone. A retried event finds its own user already there and keeps its leg.
+ * The leg of a detail event's agent, and the agents seen updated with it: user.start joins the agent
+ * (`joined`), user.end (and acw) marks them gone. A retried event finds its own user already there and
+ * keeps its leg.
  */
 export async function detailLeg(
   state: StateStore,
   ttlMs: number,
   conversationId: string,
   userId: string,
-  suffix: string,
+  joined: boolean,
   disconnectType: string | null | undefined,
 ): Promise<Leg> {
   const seen = (await state.get<AgentsSeen>(agentsKey(conversationId))) ?? {};
@@ -75,7 +77,7 @@ export async function detailLeg(
   const leg: Leg = !others.length ? 'primary' : others.some(([, s]) => s.on) ? 'consult' : 'transfer';
   const own = seen[userId];
   const next: AgentsSeen = { ...seen };
-  if (suffix === 'user.start') next[userId] = { on: true };
+  if (joined) next[userId] = { on: true };
   else
     next[userId] = {
       on: false,
@@ -94,8 +96,8 @@ export async function detailLeg(
  * the social networks keep their own word, every other messaging app is `messaging`.
  */
 export function messageChannel(type: string | null | undefined): string {
-  const word = normaliseChannel(type ?? undefined);
-  return word && (CHANNELS as readonly string[]).includes(word) ? word : 'messaging';
+  const word = normaliseChannel(type);
+  return CHANNELS.find((channel) => channel === word) ?? 'messaging';
 }
 
 /** The channel of a detail event's mediaType (VOICE, CHAT, EMAIL, CALLBACK, MESSAGE + messageType). */
@@ -104,12 +106,14 @@ export function detailChannel(
   messageType: string | null | undefined,
 ): string | undefined {
   if (mediaType?.toLowerCase() === 'message') return messageChannel(messageType);
-  return normaliseChannel(mediaType ?? undefined);
+  return normaliseChannel(mediaType);
 }
 
 /** Genesys detail events time the moment in epoch milliseconds: as ISO 8601, or undefined when not a time. */
 export function isoTime(value: number | string | null | undefined): string | undefined {
-  if (value === null || value === undefined || value === '') return undefined;
-  const date = new Date(typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : value);
+  // null and undefined are no time ('' is an invalid date below); new Date(null) would be 1970.
+  if (value == null) return undefined;
+  // Epoch milliseconds as a number or as digits: String() of a number is its digits.
+  const date = new Date(/^\d+$/.test(String(value)) ? Number(value) : value);
   return Number.isFinite(date.getTime()) ? date.toISOString() : undefined;
 }

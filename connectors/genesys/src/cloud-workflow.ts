@@ -90,7 +90,7 @@ export const cloudWorkflow = defineSource<WorkflowBody, GenesysConfig, Services>
       agentid = agent.login;
     }
     const kept = (await ctx.state.get<Record<string, string>>(attributesKey(body.conversationId))) ?? {};
-    const props = detailProps(word, { ...body, attributes: null }, kept);
+    const props = detailProps(word, { ...body, attributes: null }, {});
     if (body.queueName) props[PROP.queue] = body.queueName;
     const pop = lifecycle === 'offered' || lifecycle === 'answered';
     const over = lifecycle === 'ended' || lifecycle === 'wrapup' || lifecycle === 'completed';
@@ -101,12 +101,13 @@ export const cloudWorkflow = defineSource<WorkflowBody, GenesysConfig, Services>
         ctx.config.stateTtlMs,
         body.conversationId,
         body.userId?.trim() || agentid,
-        pop ? 'user.start' : 'user.end',
+        pop,
         body.disconnectType,
       );
       if (pop) Object.assign(props, cloudLegProps(body.leg ?? seen, body.conversationId));
     }
-    addVendorProps(props, Object.entries(body.attributes ?? {}), 'attributes');
+    // Kept participant data first, the body's own values over it (as on the EventBridge path).
+    addVendorProps(props, Object.entries({ ...kept, ...(body.attributes ?? {}) }), 'attributes');
     return { agentid, lifecycle, props, ...(lifecycle === 'custom' ? { event: word } : {}) };
   },
 });

@@ -8,7 +8,7 @@ export const isObject = (value: unknown): value is Record<string, unknown> =>
 /** `tel:+13175550142` → `+13175550142`; `sip:+1317...@host` → `+1317...`; anything else unchanged. */
 export function plainNumber(address: string): string {
   const trimmed = address.trim();
-  const tel = /^tel:(.+)$/i.exec(trimmed);
+  const tel = /^tel:(.+)/i.exec(trimmed);
   if (tel) return tel[1]!.split(';')[0]!;
   const sip = /^sips?:([^@;]+)/i.exec(trimmed);
   return sip ? sip[1]! : trimmed;

@@ -33,8 +33,8 @@ describe('Genesys Cloud legs', () => {
 
   it('a retried user.start of the same agent keeps the primary leg', async () => {
     const state = createMemoryStateStore();
-    expect(await detailLeg(state, TTL, 'conv-1', 'u-jane', 'user.start', null)).toBe('primary');
-    expect(await detailLeg(state, TTL, 'conv-1', 'u-jane', 'user.start', null)).toBe('primary');
+    expect(await detailLeg(state, TTL, 'conv-1', 'u-jane', true, null)).toBe('primary');
+    expect(await detailLeg(state, TTL, 'conv-1', 'u-jane', true, null)).toBe('primary');
   });
 
   it('messaging types: sms and the social networks keep their word, other apps are messaging', () => {
