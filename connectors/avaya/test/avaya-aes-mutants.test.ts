@@ -1,9 +1,11 @@
 // The leg rules of aes-calls one event at a time (issue 17): each test plays the few CSTA events a rule reads,
 // as the AES bridge or the DMCC session reduces them (placeEvent's CallView), against a fresh state store, and
 // pins what the next event is told: its leg, its parent call, the customer's numbers, or why it makes no pop.
-import { createMemoryStateStore } from '@openconnect/core';
+import { createMemoryStateStore, toInboundRequest } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import { type CallView, placeEvent } from '../src/aes-calls.js';
+import { looksLikeAes, parseAesEvent } from '../src/aes.js';
+import { aes, props, runtime } from './leg-helpers.js';
 
 type View = Partial<CallView> & { eventType: string; party: string };
 
@@ -466,5 +468,59 @@ describe('aes-calls: ConferencedEvent', () => {
     expect(
       await place({ eventType: 'ConferencedEvent', party: '4003', callId: '10', primaryOldCall: '10', added: '4003' }),
     ).toEqual({ props: { leg: 'conference', parentInteractionId: '10' }, ani: '5551234' });
+  });
+});
+
+describe('aes bridge: what reaches placeEvent', () => {
+  const dev = (n: string) => `${n}:CM1:0.0.0.0:0`;
+
+  it('answers a body that is null with the contract error, not a crash', () => {
+    expect(() => parseAesEvent(null)).toThrow(/^the AES bridge event is not as expected/);
+  });
+
+  it('offers an EstablishedEvent that names an alertingDevice other than the station (only Delivered alerts elsewhere)', async () => {
+    const outcome = await aes(runtime(), {
+      eventType: 'EstablishedEvent',
+      monitoredDevice: dev('4001'),
+      alertingDevice: dev('4002'),
+      callID: '10',
+    });
+    expect(outcome.kind === 'accepted' && outcome.messages.map((m) => [m.agentid, m.lifecycle])).toEqual([
+      ['jdoe', 'answered'],
+    ]);
+  });
+
+  it('reads the secondaryOldCall of a consult transfer: the consulted station waits for no transferred call', async () => {
+    const rt = runtime();
+    await aes(rt, {
+      eventType: 'TransferredEvent',
+      monitoredDevice: dev('4001'),
+      primaryOldCall: { callID: '10' },
+      secondaryOldCall: { callID: '15' },
+      transferredToDevice: dev('4002'),
+      callID: '20',
+    });
+    const next = await aes(rt, {
+      eventType: 'DeliveredEvent',
+      monitoredDevice: dev('4002'),
+      alertingDevice: dev('4002'),
+      callingDevice: '5550000',
+      callID: '40',
+    });
+    expect(props(next)).toEqual([expect.objectContaining({ leg: 'primary', interactionId: '40' })]);
+  });
+
+  const detect = (body: unknown) =>
+    looksLikeAes(
+      toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json' }, body: body as never }),
+    );
+
+  it('detects only a string eventType that is a whole CSTA event name', () => {
+    expect(detect({ eventType: 'HeldEvent' })).toBe(true);
+    expect(detect({ event: 'HeldEvent' })).toBe(true);
+    expect(detect({ eventType: ['HeldEvent'] })).toBe(false);
+    expect(detect({ eventType: 'callHeldEvent' })).toBe(false);
+    expect(detect({ eventType: 'HeldEvents' })).toBe(false);
+    expect(detect(null)).toBe(false);
   });
 });
