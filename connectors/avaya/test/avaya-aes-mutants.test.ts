@@ -5,7 +5,10 @@ import { createMemoryStateStore, toInboundRequest } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import { type CallView, placeEvent } from '../src/aes-calls.js';
 import { looksLikeAes, parseAesEvent } from '../src/aes.js';
-import { aes, props, runtime } from './leg-helpers.js';
+import { looksLikeAxp } from '../src/axp.js';
+import { placeAgent } from '../src/axp-legs.js';
+import { findLeaf, leaves } from '../src/json-leaves.js';
+import { aes, axp, props, runtime } from './leg-helpers.js';
 
 type View = Partial<CallView> & { eventType: string; party: string };
 
@@ -522,5 +525,89 @@ describe('aes bridge: what reaches placeEvent', () => {
     expect(detect({ eventType: 'callHeldEvent' })).toBe(false);
     expect(detect({ eventType: 'HeldEvents' })).toBe(false);
     expect(detect(null)).toBe(false);
+  });
+});
+
+describe('axp: context parameters, entry by entry', () => {
+  const ctx = async (contextParameters: unknown) => {
+    const outcome = await axp(runtime(), {
+      eventType: 'AgentParticipantAdded',
+      agentId: 'ag-7f3a91',
+      engagementId: 'e-1',
+      contextParameters,
+    });
+    if (outcome.kind !== 'accepted') throw new Error(`not accepted: ${outcome.kind}`);
+    return Object.fromEntries(Object.entries(outcome.messages[0]!.props).filter(([k]) => k.startsWith('ctx.')));
+  };
+
+  it('reads name/value pairs only from list entries: an object member holding a name and a value is kept as it is', async () => {
+    expect(await ctx({ b: { name: 'n', value: 'v' }, a1: { name: 'x', value: 'y' }, '1a': { key: 'k', value: 'w' } })).toEqual({
+      'ctx.b.name': 'n',
+      'ctx.b.value': 'v',
+      'ctx.a1.name': 'x',
+      'ctx.a1.value': 'y',
+      'ctx.1a.key': 'k',
+      'ctx.1a.value': 'w',
+    });
+  });
+
+  it('reads the pairs of a list of more than ten entries', async () => {
+    const list = Array.from({ length: 12 }, (_, i) => ({ name: `p${i}`, value: `v${i}` }));
+    expect(await ctx(list)).toEqual(Object.fromEntries(list.map((e) => [`ctx.${e.name}`, e.value])));
+  });
+
+  it('takes no name from deeper inside an entry, and none for an entry with a value alone', async () => {
+    expect(await ctx([{ meta: { name: 'm' }, value: 'v' }, { value: 'lonely' }])).toEqual({
+      'ctx.0.meta.name': 'm',
+      'ctx.0.value': 'v',
+      'ctx.1.value': 'lonely',
+    });
+  });
+});
+
+describe('axp: bodies that are not AXP notifications', () => {
+  const detect = (body: unknown) =>
+    looksLikeAxp(
+      toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json' }, body: body as never }),
+    );
+
+  it('takes an event object, alone, in a list or under events', () => {
+    expect(detect({ eventType: 'AgentReady' })).toBe(true);
+    expect(detect([{ eventType: 'AgentReady' }])).toBe(true);
+    expect(detect({ events: [{ eventType: 'AgentReady' }] })).toBe(true);
+  });
+
+  it('takes no number, no text and no list nested in a list', () => {
+    expect(detect(42)).toBe(false);
+    expect(detect('AgentReady')).toBe(false);
+    expect(detect([[{ eventType: 'AgentReady' }]])).toBe(false);
+    expect(detect({ events: [[{ eventType: 'AgentReady' }]] })).toBe(false);
+  });
+});
+
+describe('findLeaf: the rules of a match', () => {
+  it('matches no leaf shallower than the dotted name, though it is its start', () => {
+    expect(findLeaf(leaves({ queue: 'Sales' }), ['queue.name'])).toBeUndefined();
+  });
+
+  it('skips blank text', () => {
+    expect(findLeaf(leaves({ agentId: '   ' }), ['agentId'])).toBeUndefined();
+  });
+
+  it('keeps the first of two matches at the same depth', () => {
+    expect(findLeaf(leaves({ a: { agentId: 'x' }, b: { agentId: 'y' } }), ['agentId'])?.value).toBe('x');
+  });
+});
+
+describe('placeAgent: who was first on an engagement', () => {
+  it('keeps the first agent first: a later agent does not take their place', async () => {
+    const state = createMemoryStateStore();
+    const event = { type: 'AgentParticipantAdded', engagementId: 'e-1' };
+    expect(await placeAgent(event, 'jdoe', 'offered', state, 'transfer')).toEqual({ leg: 'primary' });
+    expect(await placeAgent(event, 'asmith', 'offered', state, 'transfer')).toEqual({
+      leg: 'transfer',
+      parentInteractionId: 'e-1',
+    });
+    expect(await placeAgent(event, 'jdoe', 'answered', state, 'transfer')).toEqual({ leg: 'primary' });
   });
 });

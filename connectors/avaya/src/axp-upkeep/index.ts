@@ -62,6 +62,7 @@ async function findOrCreate(
       `found ${ours.length} AXP subscriptions to this runner; kept one and deleted the others (AXP would send every event once per subscription)`,
     );
   }
+  // Stryker disable next-line OptionalChaining: a subscription taken as ours has a transport (isOurs read its endpoint)
   const header = kept.transport?.authTokenHeader;
   const changed = [
     ...(kept.events && !sameSet(kept.events, config.axpEvents) ? ['axpEvents'] : []),
