@@ -268,7 +268,8 @@ export const looksLikeAxp = detectJson((value) => {
     ? value[0]
     : // Stryker disable next-line OptionalChaining: detectJson takes a throw for a null body as "not this source", as false is
       ((value as { events?: unknown[] } | null)?.events?.[0] ?? value);
-  if (!first || typeof first !== 'object' || Array.isArray(first)) return false;
+  // A text or number has no leaf to name an event (leaves() of it finds none); a list in a list is no event.
+  if (Array.isArray(first)) return false;
   const type = findLeaf(leaves(first), NAMES.type, { maxDepth: 2, accept: PASCAL });
   return !!type && !String(type.value).endsWith('Event');
 });

@@ -69,6 +69,17 @@ describe('aes-calls: what a HeldEvent remembers', () => {
   });
 });
 
+describe('aes-calls: a later leg names its first', () => {
+  it('names the first leg on a hold of the call a transfer made', async () => {
+    const place = calls();
+    await place({ eventType: 'DeliveredEvent', party: '4001', callId: '10', calling: '5551234' });
+    await place({ eventType: 'TransferredEvent', party: '4001', callId: '20', primaryOldCall: '10' });
+    expect(await place({ eventType: 'HeldEvent', party: '4002', callId: '20' })).toEqual({
+      props: { parentInteractionId: '10' },
+    });
+  });
+});
+
 describe('aes-calls: a retrieve or a clear ends the hold', () => {
   it('makes the next call out after a RetrievedEvent an outbound pop, not a consult', async () => {
     const place = calls();
@@ -235,9 +246,17 @@ describe('aes-calls: OriginatedEvent', () => {
 });
 
 describe('aes-calls: DeliveredEvent and EstablishedEvent', () => {
-  it('puts an event that names no call on the primary leg', async () => {
+  it('puts each event that names no call on the primary leg (no call to pop once)', async () => {
     const place = calls();
     expect(await place({ eventType: 'DeliveredEvent', party: '4001' })).toEqual({ props: { leg: 'primary' } });
+    expect(await place({ eventType: 'DeliveredEvent', party: '4001' })).toEqual({ props: { leg: 'primary' } });
+  });
+
+  it('offers a DeliveredEvent whatever answeringDevice it names (only an EstablishedEvent is answered elsewhere)', async () => {
+    const place = calls();
+    expect(
+      await place({ eventType: 'DeliveredEvent', party: '4002', callId: '10', calling: '5551234', answering: '4009' }),
+    ).toEqual({ props: { leg: 'primary' }, ani: '5551234' });
   });
 
   it('answers an inbound call established at the station with no answeringDevice', async () => {
@@ -465,6 +484,16 @@ describe('aes-calls: ConferencedEvent', () => {
     });
   });
 
+  it('puts the call a conference makes on the conference leg of the first call, for whoever it reaches next', async () => {
+    const place = calls();
+    await place({ eventType: 'DeliveredEvent', party: '4001', callId: '10', calling: '5551234' });
+    await place({ eventType: 'ConferencedEvent', party: '4001', callId: '20', primaryOldCall: '10', added: '4003' });
+    expect(await place({ eventType: 'DeliveredEvent', party: '4004', callId: '20', calling: '4001' })).toEqual({
+      props: { leg: 'conference', parentInteractionId: '10' },
+      ani: '5551234',
+    });
+  });
+
   it('names the first leg and the customer for a station added to a known call', async () => {
     const place = calls();
     await place({ eventType: 'DeliveredEvent', party: '4001', callId: '10', calling: '5551234' });
@@ -479,6 +508,13 @@ describe('aes bridge: what reaches placeEvent', () => {
 
   it('answers a body that is null with the contract error, not a crash', () => {
     expect(() => parseAesEvent(null)).toThrow(/^the AES bridge event is not as expected/);
+  });
+
+  it('answers a body that is a number or a text as no object, not as an object missing its eventType', () => {
+    for (const body of [42, 'HeldEvent']) {
+      expect(() => parseAesEvent(body)).toThrow(/^the AES bridge event is not as expected: /);
+      expect(() => parseAesEvent(body)).not.toThrow(/at eventType/);
+    }
   });
 
   it('offers an EstablishedEvent that names an alertingDevice other than the station (only Delivered alerts elsewhere)', async () => {

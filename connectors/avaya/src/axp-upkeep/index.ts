@@ -9,8 +9,8 @@ import { type AxpClient, type AxpSubscription, createAxpClient, expiryOf } from 
 
 type Ctx = SessionContext<AvayaConfig>;
 
-const sameUrl = (a: string | undefined, b: string) =>
-  a !== undefined && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+/** AXP's endpoint against ours, trailing slashes aside (ours, ctx.webhookUrl's, ends with the source id). */
+const sameUrl = (a: string | undefined, ours: string) => a !== undefined && a.replace(/\/+$/, '') === ours;
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x) => b.includes(x));
 
