@@ -13,11 +13,8 @@ export function leaves(root: unknown): Leaf[] {
     if (out.length >= MAX_LEAVES || path.length > MAX_DEPTH) return;
     if (typeof node === 'string' || typeof node === 'boolean' || (typeof node === 'number' && Number.isFinite(node))) {
       out.push({ path, value: node });
-    } else if (Array.isArray(node)) {
-      node.forEach((child, i) => {
-        walk(child, [...path, String(i)]);
-      });
     } else if (node && typeof node === 'object') {
+      // An array's entries are its indices as text, in order (JSON arrays have no holes or other keys).
       for (const [key, child] of Object.entries(node)) walk(child, [...path, key]);
     }
   };
