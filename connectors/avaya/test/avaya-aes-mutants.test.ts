@@ -1,14 +1,15 @@
 // The leg rules of aes-calls one event at a time (issue 17): each test plays the few CSTA events a rule reads,
 // as the AES bridge or the DMCC session reduces them (placeEvent's CallView), against a fresh state store, and
 // pins what the next event is told: its leg, its parent call, the customer's numbers, or why it makes no pop.
-import { createMemoryStateStore, toInboundRequest } from '@openconnect/core';
+import { createMemoryStateStore, handleRequest, toInboundRequest } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import { type CallView, placeEvent } from '../src/aes-calls.js';
 import { looksLikeAes, parseAesEvent } from '../src/aes.js';
 import { looksLikeAxp } from '../src/axp.js';
 import { placeAgent } from '../src/axp-legs.js';
 import { findLeaf, leaves } from '../src/json-leaves.js';
-import { aes, axp, props, runtime } from './leg-helpers.js';
+import { aes, axp, props, reason, runtime } from './leg-helpers.js';
+import { AXP_TOKEN } from './settings.js';
 
 type View = Partial<CallView> & { eventType: string; party: string };
 
@@ -645,5 +646,27 @@ describe('placeAgent: who was first on an engagement', () => {
       parentInteractionId: 'e-1',
     });
     expect(await placeAgent(event, 'jdoe', 'answered', state, 'transfer')).toEqual({ leg: 'primary' });
+  });
+});
+
+describe('axp: state follows the outbox', () => {
+  it('keeps an answer untaken until its batch is stored: a batch retried before that pops again, one after it does not', async () => {
+    const rt = runtime();
+    const post = () =>
+      handleRequest(
+        rt,
+        toInboundRequest({
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'auth-token': AXP_TOKEN },
+          body: { eventType: 'AgentParticipantAdded', agentId: 'ag-7f3a91', engagementId: 'e-1' },
+        }),
+        'axp',
+        { deferState: true },
+      );
+    const first = await post();
+    const retried = await post();
+    expect([first.kind, retried.kind]).toEqual(['accepted', 'accepted']);
+    await (first as { commitState?: () => Promise<void> }).commitState?.();
+    expect(reason(await post())).toMatch(/engagement e-1 was answered to jdoe before/);
   });
 });
