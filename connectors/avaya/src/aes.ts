@@ -111,11 +111,8 @@ export const parseAesEvent = (value: unknown): AesEvent =>
 function withOpenConnectNames(value: unknown): unknown {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
   const { agentid, event: name, ...rest } = value as Record<string, unknown>;
-  return {
-    ...(agentid !== undefined ? { agentId: agentid } : {}),
-    ...(name !== undefined ? { eventType: name } : {}),
-    ...rest,
-  };
+  // The contract's own names, in rest, come after and win; an absent one stays absent (undefined is no value).
+  return { agentId: agentid, eventType: name, ...rest };
 }
 
 /** DMCC device ids look like `4001:CM1:0.0.0.0:0`; the number is what the directory and the CRM know. */
@@ -156,7 +153,8 @@ export async function mapAes(
   // A station monitor also reports calls alerting elsewhere: the far end of the station's own outbound call,
   // or the station a call was transferred to. Only a call alerting at the monitored station is offered to it.
   const alerting = e.alertingDevice ? deviceNumber(String(e.alertingDevice)) : undefined;
-  if (e.eventType === 'DeliveredEvent' && e.monitoredDevice && alerting && alerting !== extension) {
+  // Without a monitoredDevice the station is the alertingDevice itself (station() reads it first).
+  if (e.eventType === 'DeliveredEvent' && alerting && alerting !== extension) {
     return ignore(
       `DeliveredEvent: the call alerts at ${alerting}, not at the monitored station ${extension} (its own outbound call, or a call it passed on)`,
     );
@@ -238,6 +236,7 @@ export async function mapAes(
 /** A bridge body: a JSON object whose eventType is a CSTA event name (they all end in "Event"). */
 export const looksLikeAes = detectJson((value) => {
   const body = value as { eventType?: unknown; event?: unknown } | null;
+  // Stryker disable next-line OptionalChaining: detectJson takes a throw for a null body as "not this source", as undefined is
   const eventType = body?.eventType ?? body?.event;
   return typeof eventType === 'string' && /^[A-Z][A-Za-z]*Event$/.test(eventType);
 });

@@ -47,5 +47,6 @@ export async function placeAgent(
   if (!first) await state.set(firstKey, agentid, TTL_MS);
   const later = (first !== undefined && first !== agentid) || event.parentId !== undefined;
   const leg: Leg = event.leg ?? (later ? unmarked : 'primary');
-  return legProps(leg, leg === 'primary' ? undefined : root);
+  // legProps names no parent for the primary leg.
+  return legProps(leg, root);
 }

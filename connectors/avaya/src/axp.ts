@@ -181,16 +181,17 @@ function contextProps(all: Leaf[], used: Set<string>): Props {
   const byItem = new Map<string, Leaf[]>();
   for (const leaf of inside) {
     const item = leaf.path.slice(depth + 1);
-    if (/^\d+$/.test(item[0] ?? '') && item.length === 2) {
+    // Every leaf inside lies below the context key, so item[0] is there.
+    if (/^\d+$/.test(item[0]!) && item.length === 2) {
       byItem.set(item[0]!, [...(byItem.get(item[0]!) ?? []), leaf]);
     }
   }
   for (const leaf of inside) {
     const item = leaf.path.slice(depth + 1);
-    const pair = byItem.get(item[0] ?? '');
+    const pair = byItem.get(item[0]!);
     const name = pair?.find((l) => ['name', 'key'].includes(l.path.at(-1)!.toLowerCase()))?.value;
     const value = pair?.find((l) => l.path.at(-1)!.toLowerCase() === 'value')?.value;
-    if (pair && name !== undefined && value !== undefined) {
+    if (name !== undefined && value !== undefined) {
       out[`ctx.${name}`] = value;
     } else {
       Object.assign(out, flattenProps(leaf.value, `ctx.${item.join('.')}`));
@@ -265,8 +266,10 @@ async function mapOne(
 export const looksLikeAxp = detectJson((value) => {
   const first = Array.isArray(value)
     ? value[0]
-    : ((value as { events?: unknown[] } | null)?.events?.[0] ?? value);
-  if (!first || typeof first !== 'object' || Array.isArray(first)) return false;
+    : // Stryker disable next-line OptionalChaining: detectJson takes a throw for a null body as "not this source", as false is
+      ((value as { events?: unknown[] } | null)?.events?.[0] ?? value);
+  // A text or number has no leaf to name an event (leaves() of it finds none); a list in a list is no event.
+  if (Array.isArray(first)) return false;
   const type = findLeaf(leaves(first), NAMES.type, { maxDepth: 2, accept: PASCAL });
   return !!type && !String(type.value).endsWith('Event');
 });

@@ -11,13 +11,12 @@ export function leaves(root: unknown): Leaf[] {
   const out: Leaf[] = [];
   const walk = (node: unknown, path: string[]) => {
     if (out.length >= MAX_LEAVES || path.length > MAX_DEPTH) return;
-    if (typeof node === 'string' || typeof node === 'boolean' || (typeof node === 'number' && Number.isFinite(node))) {
-      out.push({ path, value: node });
-    } else if (Array.isArray(node)) {
-      node.forEach((child, i) => {
-        walk(child, [...path, String(i)]);
-      });
-    } else if (node && typeof node === 'object') {
+    // Number.isFinite is true of finite numbers alone (no NaN, no Infinity), whatever else it is given.
+    if (typeof node === 'string' || typeof node === 'boolean' || Number.isFinite(node)) {
+      out.push({ path, value: node as Leaf['value'] });
+    } else if (node) {
+      // What is left and truthy is an object or an array (JSON), or Infinity, whose entries are none. An array's
+      // entries are its indices as text, in order (JSON arrays have no holes or other keys).
       for (const [key, child] of Object.entries(node)) walk(child, [...path, key]);
     }
   };

@@ -131,6 +131,7 @@ describe('axp-upkeep: which subscription it keeps', () => {
       },
     ]);
     expect(axp.calls.some((c) => c.path.endsWith(':renew'))).toBe(false);
+    expect(logs.map((l) => l.message)).not.toContain('reusing the AXP subscription to this runner (renewed it)');
     expect(logs).toContainEqual({
       level: 'info',
       detail: { subscriptionId: 'new-1', endpoint: ENDPOINT, events: EVENTS },
@@ -162,6 +163,7 @@ describe('axp-upkeep: which subscription it keeps', () => {
       ours('other-family', { family: 'ANALYTICS' }),
       ours('other-url', { transport: { type: 'WEBHOOK', endpoint: `${ENDPOINT}/x` } }),
       ours('no-transport', { transport: undefined }),
+      ours('no-type', { transport: { endpoint: ENDPOINT } }),
     ];
     const axp = scriptedAxp(foreign);
     await run(axp);

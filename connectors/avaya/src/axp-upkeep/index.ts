@@ -9,8 +9,8 @@ import { type AxpClient, type AxpSubscription, createAxpClient, expiryOf } from 
 
 type Ctx = SessionContext<AvayaConfig>;
 
-const sameUrl = (a: string | undefined, b: string) =>
-  a !== undefined && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+/** AXP's endpoint against ours, trailing slashes aside (ours, ctx.webhookUrl's, ends with the source id). */
+const sameUrl = (a: string | undefined, ours: string) => a !== undefined && a.replace(/\/+$/, '') === ours;
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x) => b.includes(x));
 
@@ -62,6 +62,7 @@ async function findOrCreate(
       `found ${ours.length} AXP subscriptions to this runner; kept one and deleted the others (AXP would send every event once per subscription)`,
     );
   }
+  // Stryker disable next-line OptionalChaining: a subscription taken as ours has a transport (isOurs read its endpoint)
   const header = kept.transport?.authTokenHeader;
   const changed = [
     ...(kept.events && !sameSet(kept.events, config.axpEvents) ? ['axpEvents'] : []),
