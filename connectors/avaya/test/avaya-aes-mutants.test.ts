@@ -82,19 +82,22 @@ describe('aes-calls: a later leg names its first', () => {
 });
 
 describe('aes-calls: a retrieve or a clear ends the hold', () => {
-  it('makes the next call out after a RetrievedEvent an outbound pop, not a consult', async () => {
-    const place = calls();
-    await place({ eventType: 'HeldEvent', party: '4001', callId: '10' });
-    await place({ eventType: 'RetrievedEvent', party: '4001', callId: '10' });
-    expect(await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '5551234' })).toEqual(
-      outboundPop('5551234'),
-    );
-  });
+  it.each(['RetrievedEvent', 'ConnectionClearedEvent'])(
+    'makes the next call out after a %s of the held call an outbound pop, not a consult',
+    async (eventType) => {
+      const place = calls();
+      await place({ eventType: 'HeldEvent', party: '4001', callId: '10' });
+      await place({ eventType, party: '4001', callId: '10' });
+      expect(await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '5551234' })).toEqual(
+        outboundPop('5551234'),
+      );
+    },
+  );
 
-  it('keeps the hold when another call is retrieved', async () => {
+  it.each(['RetrievedEvent', 'ConnectionClearedEvent'])('keeps the hold after a %s of another call', async (eventType) => {
     const place = calls();
     await place({ eventType: 'HeldEvent', party: '4001', callId: '10' });
-    await place({ eventType: 'RetrievedEvent', party: '4001', callId: '12' });
+    await place({ eventType, party: '4001', callId: '12' });
     expect(await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '5551234' })).toHaveProperty(
       'ignored',
       expect.stringContaining('consult leg of call 10'),
@@ -106,25 +109,6 @@ describe('aes-calls: a retrieve or a clear ends the hold', () => {
     await place({ eventType: 'HeldEvent', party: '4001', callId: '10' });
     expect(await place({ eventType: 'RetrievedEvent', party: '4001', callId: '10' })).toEqual({ props: {} });
     expect(await place({ eventType: 'RetrievedEvent', party: '4001', callId: '10' })).toEqual({ props: {} });
-  });
-
-  it('ends the hold of the call that clears', async () => {
-    const place = calls();
-    await place({ eventType: 'HeldEvent', party: '4001', callId: '10' });
-    await place({ eventType: 'ConnectionClearedEvent', party: '4001', callId: '10' });
-    expect(await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '5551234' })).toEqual(
-      outboundPop('5551234'),
-    );
-  });
-
-  it('keeps the hold when another call clears', async () => {
-    const place = calls();
-    await place({ eventType: 'HeldEvent', party: '4001', callId: '10' });
-    await place({ eventType: 'ConnectionClearedEvent', party: '4001', callId: '12' });
-    expect(await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '5551234' })).toHaveProperty(
-      'ignored',
-      expect.stringContaining('consult leg of call 10'),
-    );
   });
 
   it('answers each ConnectionClearedEvent that names no call (nothing to end once)', async () => {
