@@ -237,6 +237,36 @@ describe('CallStateChanged', () => {
     expect(Array.isArray(answered) && 'parentInteractionId' in answered[0]!.props).toBe(false);
   });
 
+  it("a consult's number is never taken for a customer: a consult made from it shows its own caller", async () => {
+    const send = session();
+    // 1002 is consulted from a call this runner never saw (its customer unknown): the consulting DN shows.
+    const first = {
+      id: 'b1',
+      connId: 'b1',
+      callType: 'Consult',
+      state: 'Ringing',
+      parentConnId: 'x9',
+      ani: '5001',
+    };
+    expect(await send(callState(first), { 'x-genesys-agent': '1002' })).toMatchObject([
+      { agentid: '1002', props: { ani: '5001', leg: 'consult', parentInteractionId: 'x9' } },
+    ]);
+    // 1002 then consults 1003 from that consult: 5001 is an agent's DN, not the customer of b1.
+    const second = {
+      id: 'c1',
+      connId: 'c1',
+      callType: 'Consult',
+      state: 'Ringing',
+      parentConnId: 'b1',
+      ani: '5002',
+    };
+    const sent = await send(callState(second), { 'x-genesys-agent': '1003' });
+    expect(sent).toMatchObject([
+      { agentid: '1003', props: { ani: '5002', leg: 'consult', parentInteractionId: 'b1' } },
+    ]);
+    expect(Array.isArray(sent) && 'remoteAddress' in sent[0]!.props).toBe(false);
+  });
+
   it('a call that continues one already popped (previousConnId) pops nothing while it rings, and answers as primary', async () => {
     const send = session();
     await send(callState(inbound('a1', 'Ringing')), agent);
