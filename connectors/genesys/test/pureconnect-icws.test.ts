@@ -5,6 +5,7 @@ import {
   ConfigError,
   createMemoryStateStore,
   createRuntime,
+  handleFrame,
   type PreparedMessage,
   runSession,
   SessionError,
@@ -53,6 +54,14 @@ const pops = (messages: PreparedMessage[]) =>
 async function connected(h: TestHost) {
   await h.until('the session to connect', () => h.connected);
 }
+
+/** Login requests a server received (a 503 answer counted too). */
+const loginsAt = (server: IcwsEmulator) =>
+  server.requests.filter((r) => r.method === 'POST' && r.path === '/icws/connection').length;
+
+/** Logout requests a server received, answered or not. */
+const logoutsAt = (server: IcwsEmulator) =>
+  server.requests.filter((r) => r.method === 'DELETE' && /^\/icws\/[^/]+\/connection$/.test(r.path)).length;
 
 describe.each([
   { mode: 'server-sent events', version: 2 },
@@ -208,6 +217,36 @@ describe.each([
       'asmith offered 9001',
       'asmith answered 9001',
     ]);
+  });
+
+  it('does not log out a session ICWS said is down', async () => {
+    const server = await emulator({ messagingVersion: version });
+    const h = host(server);
+    await connected(h);
+    server.controls.connectionDown('The server is shutting down.');
+    await h.until('a second login', () => server.counters.logins >= 2);
+    expect(logoutsAt(server)).toBe(0);
+  });
+
+  it('does not log out a session that is gone (401)', async () => {
+    const server = await emulator({ messagingVersion: version });
+    const h = host(server);
+    await connected(h);
+    server.controls.expireSessions();
+    await h.until('a second login', () => server.counters.logins >= 2);
+    expect(h.errors.join(' ')).toContain('401');
+    expect(logoutsAt(server)).toBe(0);
+  });
+
+  it('logs in again at the alternate a 503 named when its session there ends, without asking the first server again', async () => {
+    const alternate = await emulator({ messagingVersion: version });
+    const primary = await emulator({ messagingVersion: version });
+    primary.controls.unavailable([alternate.host]);
+    const h = host(primary);
+    await connected(h);
+    alternate.controls.expireSessions();
+    await h.until('a second login at the alternate', () => alternate.counters.logins >= 2);
+    expect(loginsAt(primary)).toBe(1);
   });
 
   it('on a clean stop deletes its queue subscriptions and logs out', async () => {
@@ -431,6 +470,146 @@ describe('login and requests', () => {
   });
 });
 
+describe('what the dashboard shows', () => {
+  it('while logging in: the server it logs in to and the user', async () => {
+    const server = await emulator();
+    const runtime = createRuntime(connector, icwsSettings(server), { state: createMemoryStateStore() });
+    const seen: string[] = [];
+    await once(runtime, seen, (stop) => stop());
+    expect(seen[0]).toBe(`connecting logging in to ICWS at ${server.url} as ${ICWS_EMULATOR_USER}`);
+  });
+
+  it.each([
+    { version: 2, options: {}, how: 'server-sent events' },
+    { version: 1, options: { pureconnectPollIntervalMs: 250 }, how: 'polling every 250 ms' },
+  ])(
+    'once connected: the user, the server, the queue subscriptions and messages by $how',
+    async ({ version, options, how }) => {
+      const server = await emulator({ messagingVersion: version });
+      const runtime = createRuntime(connector, icwsSettings(server, options), {
+        state: createMemoryStateStore(),
+      });
+      const seen: string[] = [];
+      await once(runtime, seen, (stop) => stop());
+      expect(seen.filter((line) => line.startsWith('connected '))).toEqual([
+        `connected ICWS session of ${ICWS_EMULATOR_USER} on ${server.url}: 3 queue subscription(s), messages by ${how}`,
+      ]);
+    },
+  );
+});
+
+describe('switchover and keep-alive', () => {
+  it('logs a warning naming the server that answered the login 503 and the alternates it tries', async () => {
+    const alternate = await emulator();
+    const primary = await emulator();
+    primary.controls.unavailable([alternate.host]);
+    const h = host(primary);
+    await connected(h);
+    expect(h.logs.filter((l) => l.level === 'warn')).toEqual([
+      {
+        level: 'warn',
+        detail: { server: primary.url, alternates: [alternate.url] },
+        message: 'ICWS answered 503 (switchover); trying its alternate hosts',
+      },
+    ]);
+  });
+
+  it('after a 503 in the middle of a session, logs in at the alternate it names without asking that server again', async () => {
+    const alternate = await emulator({ messagingVersion: 1 });
+    const primary = await emulator({ messagingVersion: 1 });
+    const h = host(primary);
+    await connected(h);
+    primary.controls.unavailable([alternate.host]);
+    await h.until('a login at the alternate', () => alternate.counters.logins === 1);
+    expect(loginsAt(primary)).toBe(1);
+  });
+
+  it('sends no keep-alive while the session is young: the first waits until its timeout nears', async () => {
+    const server = await emulator({ messagingVersion: 2, sessionIdleMs: 20_000 });
+    const h = host(server, { pureconnectSessionTimeoutMs: 10_000 });
+    await connected(h);
+    await sleep(500);
+    expect(server.counters.keepAlives).toBe(0);
+  });
+
+  it('a keep-alive answered 401 ends the session, naming the failed renewal, and it logs in again', async () => {
+    const server = await emulator({ messagingVersion: 2 });
+    const h = host(server);
+    await connected(h);
+    server.controls.failNext(1, 401, '/connection');
+    await h.until('a second login', () => server.counters.logins >= 2);
+    expect(h.errors).toEqual([
+      `renewing the ICWS session failed: the ICWS session on ${server.url} is gone (401 on GET /connection); logging in again`,
+    ]);
+  });
+
+  it('a keep-alive answered 503 naming an alternate: logs in at the alternate without asking that server again', async () => {
+    const alternate = await emulator({ messagingVersion: 2 });
+    const primary = await emulator({ messagingVersion: 2 });
+    const h = host(primary);
+    await connected(h);
+    primary.controls.unavailable([alternate.host]);
+    await h.until('a login at the alternate', () => alternate.counters.logins === 1);
+    expect(h.errors.join(' ')).toContain('503');
+    expect(loginsAt(primary)).toBe(1);
+  });
+
+  it('after a keep-alive answered 401 at the alternate a 503 named, logs in there again without asking the first server', async () => {
+    const alternate = await emulator({ messagingVersion: 2 });
+    const primary = await emulator({ messagingVersion: 2 });
+    primary.controls.unavailable([alternate.host]);
+    const h = host(primary);
+    await connected(h);
+    alternate.controls.failNext(1, 401, '/connection');
+    await h.until('a second login at the alternate', () => alternate.counters.logins >= 2);
+    expect(h.errors.join(' ')).toContain('renewing the ICWS session failed');
+    expect(loginsAt(primary)).toBe(1);
+  });
+});
+
+describe('stopping', () => {
+  it('a stop while a poll is unanswered ends the session without an error', async () => {
+    const server = await emulator({ messagingVersion: 1 });
+    const h = host(server);
+    await connected(h);
+    server.controls.stall(true);
+    const before = server.requests.length;
+    await h.until('a poll held unanswered', () => server.requests.length > before);
+    const stopping = h.stop();
+    server.controls.stall(false);
+    await stopping;
+    expect(h.errors).toEqual([]);
+  });
+});
+
+describe('frames', () => {
+  const runtime = () => createRuntime(connector, settings, { state: createMemoryStateStore() });
+  const queueMessage = {
+    __type: 'urn:inin.com:queues:queueContentsMessage',
+    subscriptionId: 'openconnect-user-jdoe',
+    isDelta: true,
+    interactionsAdded: [
+      { interactionId: '1001234567', attributes: { Eic_CallId: '1001234567', Eic_State: 'A' } },
+    ],
+  };
+
+  it('refuses an ICWS message not wrapped in {message, headers?}, naming the frame shape', async () => {
+    const outcome = await handleFrame(runtime(), subscription, queueMessage);
+    expect(outcome).toMatchObject({ kind: 'invalid', reason: 'an ICWS frame is {message, headers?}' });
+  });
+
+  it('reads no agent from a header whose value is not text', async () => {
+    const outcome = await handleFrame(runtime(), subscription, {
+      message: queueMessage,
+      headers: { 'X-Genesys-Agent': 1001 },
+    });
+    expect(outcome).toMatchObject({
+      kind: 'ignored',
+      reason: 'interaction 1001234567: no agent yet (no Eic_UserName, no x-genesys-agent header)',
+    });
+  });
+});
+
 describe('credentials', () => {
   const PASSWORD = 'not-the-right-password-4711';
 
@@ -511,12 +690,13 @@ describe('config', () => {
 
 /**
  * One session through the core's runSession, as a host runs it, with every status and log line kept in
- * `seen`. `started` runs once it is connected; the session is stopped 1.5 s later if still running.
+ * `seen`. `started` runs once it is connected (it may stop the session); the session is stopped 3 s after it
+ * began if still running.
  */
 async function once(
   runtime: ReturnType<typeof createRuntime>,
   seen: string[] = [],
-  started?: () => void,
+  started?: (stop: () => void) => void,
 ): Promise<void> {
   const controller = new AbortController();
   const log = (level: string) => (detail: Record<string, unknown>, message: string) => {
@@ -534,7 +714,7 @@ async function once(
         store: async (messages) => ({ stored: messages.length, duplicates: 0 }),
         onStatus(status: SessionStatus, detail?: string) {
           seen.push(`${status} ${detail ?? ''}`);
-          if (status === 'connected') started?.();
+          if (status === 'connected') started?.(() => controller.abort());
         },
         onBadFrame: (reason) => seen.push(`bad frame ${reason}`),
         onRenewal: (what, ok, error) => seen.push(`renewal ${what} ${ok} ${error ?? ''}`),

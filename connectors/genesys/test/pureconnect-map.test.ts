@@ -3,7 +3,7 @@
 import { createRuntime, handleRequest, toInboundRequest } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
-import { stateLetter } from '../src/pureconnect.js';
+import { readMessages, stateLetter } from '../src/pureconnect.js';
 import { PURECONNECT_TOKEN, settings } from './settings.js';
 
 const QUEUE = 'urn:inin.com:queues:queueContentsMessage';
@@ -105,6 +105,60 @@ describe('what pops nothing, and why', () => {
     await send(changed('1001234568', { Eic_State: 'O' }, { subscriptionId: undefined }));
     expect(await send(removed('1001234568'))).toEqual({
       ignored: 'interaction 1001234568 removed; no agent known',
+    });
+  });
+});
+
+describe('what is refused (400), and why', () => {
+  const refused = async (body: unknown) => {
+    const outcome = await handleRequest(createRuntime(connector, settings), post(body), 'pureconnect');
+    return { kind: outcome.kind, reason: 'reason' in outcome ? outcome.reason : undefined };
+  };
+
+  it('an empty array, as no ICWS message at all', async () => {
+    expect(await refused([])).toEqual({
+      kind: 'invalid',
+      reason: 'the body is an empty array; at least one ICWS message was expected',
+    });
+  });
+
+  it('a queueContentsMessage not as ICWS sends it names the message type and the field', async () => {
+    expect(
+      await refused({
+        __type: QUEUE,
+        subscriptionId: 'openconnect-users',
+        isDelta: true,
+        interactionsAdded: [{ interactionId: '', attributes: { Eic_State: 'A' } }],
+      }),
+    ).toEqual({
+      kind: 'invalid',
+      reason:
+        'the ICWS queueContentsMessage is not as expected at interactionsAdded.0.interactionId: Too small: expected string to have >=1 characters',
+    });
+  });
+
+  it('a userStatusMessage not as ICWS sends it names the message type and the field', async () => {
+    expect(
+      await refused({ __type: STATUS, isDelta: true, userStatusList: [{ userId: '1001', loggedIn: true }] }),
+    ).toEqual({
+      kind: 'invalid',
+      reason:
+        'the ICWS userStatusMessage is not as expected at userStatusList.0.statusId: Invalid input: expected string, received undefined',
+    });
+  });
+});
+
+describe('readMessages', () => {
+  it('keeps a message of another type by its __type alone, marked other', () => {
+    const message = {
+      __type: 'urn:inin.com:connection:connectionStateChangeMessage',
+      previousConnectionState: 'up',
+      newConnectionState: 'down',
+      reason: 'The server is shutting down.',
+    };
+    expect(readMessages([message], {})).toEqual({
+      messages: [{ __type: 'urn:inin.com:connection:connectionStateChangeMessage', other: true }],
+      headers: {},
     });
   });
 });
