@@ -3,7 +3,14 @@ import { createMemoryStateStore } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import type { CallParticipant } from '../src/cloud-events.js';
 import { detailLeg, isoTime, messageChannel, snapshotLeg } from '../src/cloud-legs.js';
-import { channelOf, interactionLeg } from '../src/pureconnect-legs.js';
+import {
+  channelOf,
+  conferenceCall,
+  consultedOn,
+  interactionLeg,
+  rememberConferenceCall,
+  rememberConsulted,
+} from '../src/pureconnect-legs.js';
 import { engageLeg, noteDialing, noteSent } from '../src/pureengage-legs.js';
 
 const TTL = 60_000;
@@ -67,6 +74,60 @@ describe('PureConnect legs', () => {
     });
   });
 
+  it("a consult call without Eic_CallDirection is the consulted side; a padded direction o is the dialer's own", () => {
+    expect([
+      interactionLeg('1001234613', { Eic_ConsultingCallId: '1001234611' }, {}, 'asmith'),
+      interactionLeg(
+        '1001234612',
+        { Eic_ConsultingCallId: '1001234611', Eic_CallDirection: ' o ' },
+        {},
+        'jdoe',
+      ),
+    ]).toEqual([
+      { leg: 'consult', parent: '1001234611' },
+      { leg: 'consult', parent: '1001234611', ownConsult: true },
+    ]);
+  });
+
+  it('the consulting and conference ids are read without the spaces around them', () => {
+    expect([
+      interactionLeg('1001234613', { Eic_ConsultingCallId: ' 1001234611 ' }, {}, 'asmith'),
+      interactionLeg('1001234622', { Eic_ConferenceId: ' 1001234629 ' }, {}, 'asmith'),
+    ]).toEqual([
+      { leg: 'consult', parent: '1001234611' },
+      { leg: 'conference', parent: '1001234629' },
+    ]);
+  });
+
+  it('an interaction that names itself as its consulting call or its conference is a first leg', () => {
+    expect([
+      interactionLeg('1001234611', { Eic_ConsultingCallId: '1001234611' }, {}, 'jdoe'),
+      interactionLeg('1001234629', { Eic_ConferenceId: '1001234629' }, {}, 'jdoe'),
+    ]).toEqual([{ leg: 'primary' }, { leg: 'primary' }]);
+  });
+
+  it('each conference keeps the call it grew from, the first one remembered', async () => {
+    const state = createMemoryStateStore();
+    await rememberConferenceCall(state, TTL, '1001234629', '1001234621');
+    await rememberConferenceCall(state, TTL, '1001234639', '1001234631');
+    await rememberConferenceCall(state, TTL, '1001234629', '1001234622');
+    expect([await conferenceCall(state, '1001234629'), await conferenceCall(state, '1001234639')]).toEqual([
+      '1001234621',
+      '1001234631',
+    ]);
+  });
+
+  it('the agents consulted on a call: each once, none on another call or a call never consulted', async () => {
+    const state = createMemoryStateStore();
+    await rememberConsulted(state, TTL, '1001234611', 'asmith');
+    await rememberConsulted(state, TTL, '1001234611', 'asmith');
+    await rememberConsulted(state, TTL, '1001234611', 'mjones');
+    expect([await consultedOn(state, '1001234611'), await consultedOn(state, '1001234641')]).toEqual([
+      ['asmith', 'mjones'],
+      [],
+    ]);
+  });
+
   it('an interaction popped before to another agent only is a transfer for this one', () => {
     expect(interactionLeg('2001', {}, { jdoe: 'ended' }, 'asmith')).toEqual({
       leg: 'transfer',
@@ -81,6 +142,14 @@ describe('PureConnect legs', () => {
       'voice',
       'email',
       'fax',
+    ]);
+  });
+
+  it('Eic_ObjectType is read by the media word it holds, whatever stands around it', () => {
+    expect([channelOf('Call Object'), channelOf('Chat Object'), channelOf('SMS Object')]).toEqual([
+      'voice',
+      'chat',
+      'sms',
     ]);
   });
 });
