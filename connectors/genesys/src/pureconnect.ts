@@ -143,8 +143,8 @@ async function leftWhileAway(
   const key = queueKey(subscription);
   const known = new Set((await ctx.state.get<string[]>(key)) ?? []);
   const gone = message.isDelta === false ? [...known].filter((id) => !listed.includes(id)) : [];
-  // Stryker disable next-line ConditionalExpression: a snapshot's gone ids (known, not listed) are deleted below, so known plus listed comes to listed too
-  const now = message.isDelta === false ? new Set(listed) : new Set([...known, ...listed]);
+  // A snapshot's gone ids (known, not listed) are deleted below, so for a snapshot this comes to `listed`.
+  const now = new Set([...known, ...listed]);
   // Stryker disable next-line ArrayDeclaration: with no interactionsRemoved, deleting a made-up id deletes nothing (no interaction has it)
   for (const id of [...(message.interactionsRemoved ?? []), ...gone]) now.delete(id);
   await ctx.state.set(key, [...now], ctx.config.stateTtlMs);
@@ -182,19 +182,15 @@ async function interactionChanged(
   const target = letter ? STATE_LIFECYCLE[letter] : undefined;
   const agentid = loginFor(ctx.directory, attributes.Eic_UserName || relayAgent);
   const drafts: Draft[] = [];
-  // Eic_UserName changed (a transfer): the previous owner's part is over.
-  const before = kept.attributes.Eic_UserName;
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: an absent or unchanged name leaves previous unset or === agentid, which the test below stops
-  if (before && 'Eic_UserName' in changes && changes.Eic_UserName !== before) {
-    const previous = loginFor(ctx.directory, before);
-    if (previous && previous !== agentid && sent[previous] && sent[previous] !== 'ended') {
-      drafts.push({
-        agentid: previous,
-        lifecycle: 'ended',
-        props: interactionProps(id, 'Eic_UserName', kept.attributes, previous),
-      });
-      sent[previous] = 'ended';
-    }
+  // Eic_UserName changed (a transfer): the previous owner's part is over. An unchanged name is the same agent.
+  const previous = loginFor(ctx.directory, kept.attributes.Eic_UserName);
+  if (previous && previous !== agentid && sent[previous] && sent[previous] !== 'ended') {
+    drafts.push({
+      agentid: previous,
+      lifecycle: 'ended',
+      props: interactionProps(id, 'Eic_UserName', kept.attributes, previous),
+    });
+    sent[previous] = 'ended';
   }
   const conference = attributes.Eic_ConferenceId?.trim();
   if (conference && Object.keys(kept.sent ?? {}).length)
