@@ -36,6 +36,7 @@ function readJson(data: unknown): unknown {
   if (typeof data !== 'string') return data;
   try {
     return JSON.parse(data);
+    // Stryker disable next-line BlockStatement: an empty catch falls through to the same undefined
   } catch {
     return undefined;
   }
@@ -63,9 +64,11 @@ export const serverBase = (url: string): string => url.replace(/\/+$/, '').repla
  */
 export function alternateBase(host: string, namedBy: string): string {
   const trimmed = host.trim();
-  if (/^https?:\/\//i.test(trimmed)) return serverBase(trimmed);
+  const lower = trimmed.toLowerCase();
+  if (lower.startsWith('http://') || lower.startsWith('https://')) return serverBase(trimmed);
   const base = new URL(namedBy);
-  if (/^(\[[^\]]+\]|[^:]+):\d+$/.test(trimmed)) return `${base.protocol}//${trimmed}`;
+  // A port after the last colon (`cic2:8018`, `[fd00::2]:8018`); a bracketed IPv6 address ends in `]`.
+  if (/:\d+$/.test(trimmed)) return `${base.protocol}//${trimmed}`;
   return `${base.protocol}//${trimmed}${base.port ? `:${base.port}` : ''}`;
 }
 
@@ -76,11 +79,11 @@ const hostsOf = (response: AxiosResponse, namedBy: string): string[] => {
 };
 
 function cookiesOf(response: AxiosResponse): Map<string, string> {
-  const header = response.headers['set-cookie'];
-  const lines = Array.isArray(header) ? header : header ? [String(header)] : [];
+  // An array from Node's HTTP adapter; one text from another adapter; absent when ICWS sets none.
+  const lines = [response.headers['set-cookie']].flat().filter((line) => typeof line === 'string');
   const cookies = new Map<string, string>();
   for (const line of lines) {
-    const pair = line.split(';')[0]?.trim() ?? '';
+    const pair = line.split(';')[0]!.trim();
     const at = pair.indexOf('=');
     if (at > 0) cookies.set(pair.slice(0, at), pair.slice(at + 1));
   }
