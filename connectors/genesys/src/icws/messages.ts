@@ -24,7 +24,8 @@ const isDown = (state: unknown) =>
   state === 2 || (typeof state === 'string' && /^(down|2)$/i.test(state.trim()));
 
 export class Receiver {
-  private readonly agents: Map<string, string>;
+  /** subscriptionId → agent; looked up with whatever a message carries (only text finds one). */
+  private readonly agents: Map<unknown, string>;
 
   constructor(
     private readonly ctx: IcwsContext,
@@ -45,9 +46,7 @@ export class Receiver {
         typeof message.reason === 'string' && message.reason ? message.reason : 'no reason given';
       return { down: `ICWS says the connection is down (${reason}); logging in again` };
     }
-    const subscription =
-      isRecord(message) && typeof message.subscriptionId === 'string' ? message.subscriptionId : undefined;
-    const agent = subscription === undefined ? undefined : this.agents.get(subscription);
+    const agent = isRecord(message) ? this.agents.get(message.subscriptionId) : undefined;
     return { frame: { message, ...(agent ? { headers: { [this.agentHeader.toLowerCase()]: agent } } : {}) } };
   }
 
@@ -79,8 +78,8 @@ export async function pollMessages(
 ): Promise<string> {
   while (!ctx.signal.aborted) {
     const response = await session.request('GET', '/messaging/messages', { text: true });
-    if (response.status < 200 || response.status >= 300)
-      throw new Error(`ICWS answered ${response.status} to the message poll`);
+    // Node's HTTP client never ends a request with a 1xx: only >= 300 is not a success.
+    if (response.status >= 300) throw new Error(`ICWS answered ${response.status} to the message poll`);
     for (const message of receiver.read(String(response.data ?? ''), 'a poll answer') ?? []) {
       const result = receiver.classify(message);
       if ('down' in result) return result.down;
