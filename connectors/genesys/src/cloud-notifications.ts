@@ -21,8 +21,8 @@ export const cloudNotifications = defineSubscription<CloudEvent, GenesysConfig, 
   description:
     'Genesys Cloud notification channels the runner holds (OAuth client credentials): every agent participant change of the watched queues and users, answered included',
   platforms: ['Genesys Cloud'],
-  enabled: (config) =>
-    Boolean(config.cloudClientId && config.cloudClientSecret) && wantsNotifications(config),
+  // The config requires the client credentials whenever something is watched (cloudNotifyProblems).
+  enabled: (config) => wantsNotifications(config),
   // Queue names must name queues: a typo would otherwise watch nothing, silently.
   async check(ctx) {
     const rest = restFor(ctx);
@@ -31,11 +31,6 @@ export const cloudNotifications = defineSubscription<CloudEvent, GenesysConfig, 
       throw new ConfigError(
         unknownQueuesMessage(plan.unknown),
         'fix cloudNotifyQueues (a queue name as in Admin > Queues, or its id)',
-      );
-    if (plan.tooMany)
-      throw new ConfigError(
-        plan.tooMany,
-        'watch fewer queues or users in cloudNotifyQueues/cloudNotifyUsers',
       );
   },
   connect: holdSession,

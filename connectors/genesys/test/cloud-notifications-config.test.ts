@@ -10,6 +10,7 @@ import {
   type InboundRequest,
 } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
+import { spreadOverChannels } from '../src/cloud-notifications/topics.js';
 import connector, { type GenesysConfig } from '../src/index.js';
 import { JANE, offlineSettings, QUEUE_ID } from './cloud-notifications-harness.js';
 import { CLOUD_KEY } from './settings.js';
@@ -46,6 +47,24 @@ describe('cloud-notifications options', () => {
     const users = Array.from({ length: 10_001 }, (_, i) => guid(i));
     const message = configError({ ...client, cloudNotifyUsers: users, cloudNotifyMedia: ['calls', 'chats'] });
     expect(message).toContain('cloudNotifyUsers: 20002 topics');
+  });
+
+  it('accepts exactly as many topics as one OAuth client holds (20 channels of 1,000)', () => {
+    const users = Array.from({ length: 10_000 }, (_, i) => guid(i));
+    const options = { ...client, cloudNotifyUsers: users, cloudNotifyMedia: ['calls', 'chats'] };
+    expect(subscription.enabled(createRuntime(connector, { options }).config as GenesysConfig)).toBe(true);
+  });
+
+  it('spreads topics over full channels first, with no empty channel after them', () => {
+    expect(spreadOverChannels(['t1', 't2', 't3', 't4', 't5'], 2)).toEqual([
+      ['t1', 't2'],
+      ['t3', 't4'],
+      ['t5'],
+    ]);
+    expect(spreadOverChannels(['t1', 't2', 't3', 't4'], 2)).toEqual([
+      ['t1', 't2'],
+      ['t3', 't4'],
+    ]);
   });
 
   it('refuses a user that is not a Genesys Cloud user id', () => {

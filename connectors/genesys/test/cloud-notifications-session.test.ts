@@ -2,7 +2,15 @@
 // or keeps the session (socket_closing, 404 result, stall, token expiry, 429, refused credentials).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, createRuntime, runSession, SessionError } from '@openconnect/core';
+import {
+  type ConnectorRuntime,
+  ConfigError,
+  createMemoryStateStore,
+  createRuntime,
+  runSession,
+  SessionError,
+  type StateStore,
+} from '@openconnect/core';
 import { hostSubscription, type TestHost } from '@openconnect/core/testing';
 import axios from 'axios';
 import { describe, expect, it } from 'vitest';
@@ -30,11 +38,12 @@ const noop = () => {};
 const lifecycles = (host: TestHost) => host.messages.map((m) => `${m.agentid}:${m.lifecycle}`);
 
 async function live(
-  options: Parameters<typeof startCloudHarness>[0],
+  options: Parameters<typeof startCloudHarness>[0] & { state?: StateStore },
   body: (ctx: { harness: CloudHarness; emulator: GenesysCloudEmulator; host: TestHost }) => Promise<void>,
 ) {
   const harness = await startCloudHarness(options);
-  const host = hostSubscription(createRuntime(connector, harness.settings), subscription);
+  const runtime = createRuntime(connector, harness.settings, options.state ? { state: options.state } : {});
+  const host = hostSubscription(runtime, subscription);
   try {
     await host.until('the first session to connect', () => host.connected);
     await body({ harness, emulator: harness.emulator, host });
@@ -63,9 +72,52 @@ async function oneSession(harness: CloudHarness, timeoutMs = 5_000): Promise<voi
   );
 }
 
+/** One session as the runner holds it, recording what the admin sees: each status with its detail, and the logs. */
+function watched(
+  harness: CloudHarness,
+  runtime: ConnectorRuntime = createRuntime(connector, harness.settings),
+) {
+  const controller = new AbortController();
+  const statuses: string[] = [];
+  const logs: { level: string; detail: Record<string, unknown>; message: string }[] = [];
+  const log = (level: string) => (detail: Record<string, unknown>, message: string) =>
+    logs.push({ level, detail, message });
+  const ended = runSession(
+    runtime,
+    subscription,
+    {
+      http: axios.create({ timeout: 5_000, validateStatus: () => true }),
+      publicUrl: 'http://127.0.0.1:8080',
+      log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+      store: async (messages) => ({ stored: messages.length, duplicates: 0 }),
+      onStatus: (status, detail) => statuses.push(`${status}: ${detail}`),
+      onBadFrame: noop,
+    },
+    controller.signal,
+  ).then(
+    () => undefined,
+    (error: unknown) => error as SessionError,
+  );
+  return { statuses, logs, ended, stop: () => controller.abort() };
+}
+
+// The key of the conversations in progress (the runtime puts the connector's namespace first).
+const inProgress = (key: string) => key.endsWith('cloud-notifications:in-progress');
+/** A state store that cannot read (get) or save (set) the conversations in progress the catch-up keeps. */
+function stateFailing(method: 'get' | 'set', error: unknown): StateStore {
+  const store = createMemoryStateStore();
+  return {
+    ...store,
+    get: <T>(key: string) =>
+      method === 'get' && inProgress(key) ? Promise.reject(error) : store.get<T>(key),
+    set: (key, value, ttlMs) =>
+      method === 'set' && inProgress(key) ? Promise.reject(error) : store.set(key, value, ttlMs),
+  };
+}
+
 type CheckContext = Parameters<NonNullable<typeof subscription.check>>[0];
 
-function checkContext(harness: CloudHarness): CheckContext {
+function checkContext(harness: Pick<CloudHarness, 'settings'>): CheckContext {
   const runtime = createRuntime(connector, harness.settings);
   return {
     config: runtime.config as CheckContext['config'],
@@ -80,6 +132,11 @@ function checkContext(harness: CloudHarness): CheckContext {
     webhookUrl: (source: string) => `http://127.0.0.1:8080/webhooks/genesys/${source}`,
   };
 }
+
+const until = async (check: () => boolean, timeoutMs = 5_000) => {
+  for (const deadline = Date.now() + timeoutMs; !check(); await sleep(20))
+    if (Date.now() > deadline) throw new Error('timed out');
+};
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(
@@ -122,6 +179,11 @@ describe('Genesys Cloud notification session', () => {
       emulator.controls.socketClosing(1_000);
       await host.until('a second session', () => host.sessions >= 2 && host.connected);
       expect(host.errors).toEqual([]); // a clean end, not a failure
+      expect(host.logs).toContainEqual({
+        level: 'info',
+        detail: { reason: 'Genesys Cloud announced the socket closes for maintenance' },
+        message: 'notification session ended; reconnecting',
+      });
       expect(emulator.counters.channelsCreated).toBe(2);
       emulator.controls.push(connected.topicName, connected.eventBody);
       emulator.controls.push(held.topicName, held.eventBody);
@@ -267,6 +329,9 @@ describe('Genesys Cloud notification session', () => {
       );
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as Error).message).toContain('no queue named "Biling"');
+      expect((error as ConfigError).hint).toBe(
+        'fix cloudNotifyQueues (a queue name as in Admin > Queues, or its id)',
+      );
     } finally {
       await harness.close();
     }
@@ -310,6 +375,14 @@ describe('Genesys Cloud notification session', () => {
       emulator.controls.push(connected.topicName, connected.eventBody);
       await sleep(300);
       expect(lifecycles(host)).toEqual(['jane.doe@example.com:offered', 'jane.doe@example.com:answered']);
+      // Said once, by the second session: the first had nothing to catch up.
+      expect(host.logs.filter((entry) => entry.message.startsWith('caught up'))).toEqual([
+        {
+          level: 'info',
+          detail: { conversations: 1 },
+          message: 'caught up the conversations in progress after a reconnect',
+        },
+      ]);
     });
   });
 
@@ -354,5 +427,194 @@ describe('Genesys Cloud notification session', () => {
       ]);
       expect(emulator.counters.requests).toContain(`GET /api/v2/users/${LI}`);
     });
+  });
+
+  it('shows it is logging in, then how many topics it holds on how many channels', async () => {
+    const harness = await startCloudHarness();
+    try {
+      const session = watched(harness);
+      await until(() => session.statuses.length >= 2);
+      session.stop();
+      expect(await session.ended).toBeUndefined();
+      expect(session.statuses).toEqual([
+        'connecting: logging in to Genesys Cloud',
+        'connected: 3 topic(s) on 1 notification channel(s)',
+      ]);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('ends quietly when stopped, without saying it reconnects', async () => {
+    const harness = await startCloudHarness();
+    try {
+      const session = watched(harness);
+      await until(() => session.statuses.length >= 2);
+      session.stop();
+      await session.ended;
+      expect(session.logs.map((entry) => entry.message)).not.toContain(
+        'notification session ended; reconnecting',
+      );
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('renews the OAuth token before it expires even when no call needs one', async () => {
+    await live({ emulator: { tokenLifetimeMs: 2_000 } }, async ({ emulator, host }) => {
+      await host.until('two renewals of the token', () => emulator.counters.tokensIssued >= 3, 4_000);
+      expect([emulator.counters.tokensRefused, host.errors]).toEqual([0, []]);
+    });
+  });
+
+  it('ends naming the OAuth token when its renewal fails', async () => {
+    await live({ emulator: { tokenLifetimeMs: 2_000 } }, async ({ emulator, host }) => {
+      emulator.controls.failRest(503, { path: '/oauth/token' });
+      await host.until('the session to end', () => host.errors.length >= 1, 4_000);
+      expect(host.errors[0]).toBe(
+        'renewing the OAuth token failed: the Genesys Cloud login host answered HTTP 503',
+      );
+    });
+  });
+
+  it('ends naming the notification channel when its renewal fails', async () => {
+    await live({ emulator: { channelLifetimeMs: 2_000 } }, async ({ emulator, host }) => {
+      const [channel] = emulator.channels();
+      emulator.controls.failRest(503, { path: '/subscriptions' });
+      await host.until('the session to end', () => host.errors.length >= 1, 4_000);
+      expect(host.errors[0]).toBe(
+        `renewing the notification channel ${channel!.id} failed: the Genesys Cloud API answered HTTP 503 (subscribing 3 topic(s) on channel ${channel!.id})`,
+      );
+    });
+  });
+
+  it('fails at start, naming every queue Genesys does not have', async () => {
+    const harness = await startCloudHarness({
+      settings: { cloudNotifyQueues: ['Biling', 'Billing', 'Sales'] },
+    });
+    try {
+      const error = await failure(oneSession(harness));
+      expect([error.message, error.failed]).toEqual([
+        'cloudNotifyQueues: Genesys Cloud has no queue named "Biling", "Sales" (names must match exactly; ids work too)',
+        true,
+      ]);
+      expect(harness.emulator.counters.channelsCreated).toBe(0);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('does not show connected when a channel is evicted while the next one is set up', async () => {
+    const many = Array.from(
+      { length: 1_000 },
+      (_, i) => `0000${String(i).padStart(4, '0')}-aaaa-4bbb-8ccc-000000000000`,
+    );
+    const harness = await startCloudHarness({
+      emulator: { maxChannels: 1 },
+      settings: { cloudNotifyUsers: [...many, JANE] },
+    });
+    try {
+      const session = watched(harness);
+      const error = await session.ended;
+      expect(error?.message).toContain('closed the notification socket');
+      expect(session.statuses).toEqual(['connecting: logging in to Genesys Cloud']);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('warns when Genesys refuses a socket request, and goes on', async () => {
+    await live({}, async ({ emulator, host }) => {
+      emulator.controls.sendRaw(
+        JSON.stringify({ result: '400', status: 'error', message: 'unknown message' }),
+      );
+      emulator.controls.push(alerting.topicName, alerting.eventBody);
+      await host.until('offered', () => host.messages.length >= 1);
+      expect(host.logs).toContainEqual({
+        level: 'warn',
+        detail: { reason: 'Genesys Cloud answered a socket request with result 400: unknown message' },
+        message: 'Genesys Cloud refused a socket request',
+      });
+      expect([host.sessions, host.errors, host.badFrames]).toEqual([1, [], []]);
+    });
+  });
+
+  it('catches up a call that waited in queue when the connection dropped and was answered meanwhile', async () => {
+    const waiting = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, '../fixtures/cloud-notifications/queue-no-agent-yet-ignored.json'),
+        'utf8',
+      ),
+    ).frame as Frame;
+    await live({}, async ({ emulator, host }) => {
+      emulator.controls.push(waiting.topicName, waiting.eventBody);
+      await host.until('the waiting call to be ignored', () => host.results.length >= 1);
+      expect(host.results[0]!.kind).toBe('ignored');
+      emulator.controls.drop();
+      emulator.controls.update(connected.topicName, connected.eventBody); // nobody hears of it
+      await host.until('answered after the reconnect', () => host.messages.length >= 1);
+      expect(lifecycles(host)).toEqual(['jane.doe@example.com:answered']);
+    });
+  });
+
+  it('warns and goes on when a conversation in progress cannot be fetched after a reconnect', async () => {
+    await live({}, async ({ emulator, host }) => {
+      emulator.controls.push(alerting.topicName, alerting.eventBody);
+      await host.until('offered', () => host.messages.length >= 1);
+      emulator.controls.failRest(503, { path: '/api/v2/conversations/' });
+      emulator.controls.drop();
+      await host.until('a second session', () => host.sessions >= 2 && host.connected);
+      await host.until('the warning', () => host.logs.some((entry) => entry.level === 'warn'));
+      expect(host.logs.filter((entry) => entry.level === 'warn')).toEqual([
+        {
+          level: 'warn',
+          detail: {
+            conversationId: alerting.eventBody.id,
+            reason: `the Genesys Cloud API answered HTTP 503 (fetching conversation ${alerting.eventBody.id} after a reconnect)`,
+          },
+          message: 'could not catch up a conversation in progress',
+        },
+      ]);
+    });
+  });
+
+  it('hands events on when the state store cannot read the conversations in progress, and warns', async () => {
+    const state = stateFailing('get', new Error('the state store is unavailable'));
+    await live({ state, settings: { cloudNotifyCatchUp: false } }, async ({ emulator, host }) => {
+      emulator.controls.push(alerting.topicName, alerting.eventBody);
+      await host.until('offered', () => host.messages.length >= 1);
+      expect(lifecycles(host)).toEqual(['jane.doe@example.com:offered']);
+      expect(host.logs).toContainEqual({
+        level: 'warn',
+        detail: { reason: 'the state store is unavailable' },
+        message: 'could not remember a conversation in progress',
+      });
+    });
+  });
+
+  it('warns when the conversations in progress cannot be saved at the end of a session', async () => {
+    const state = stateFailing('set', 'the state store is read-only');
+    await live({ state }, async ({ emulator, host }) => {
+      emulator.controls.push(alerting.topicName, alerting.eventBody);
+      await host.until('offered', () => host.messages.length >= 1);
+      emulator.controls.drop();
+      await host.until('the warning', () =>
+        host.logs.some((entry) => entry.message === 'could not save the conversations in progress'),
+      );
+      expect(host.logs).toContainEqual({
+        level: 'warn',
+        detail: { reason: 'the state store is read-only' },
+        message: 'could not save the conversations in progress',
+      });
+    });
+  });
+
+  it('refuses to check a session without both client credentials, naming them', async () => {
+    const context = checkContext({ settings: { options: { cloudClientId: 'oc-client' } } });
+    const error = await failure(subscription.check!(context));
+    expect([error.message, error.failed]).toEqual([
+      'cloudClientId and cloudClientSecret are required for the notification session',
+      true,
+    ]);
   });
 });

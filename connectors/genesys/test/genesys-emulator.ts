@@ -9,6 +9,12 @@ export interface GenesysEmulator {
   userRequests: string[];
   /** Answer every request with this status (e.g. 500) instead of the normal answer. */
   failWith?: number;
+  /** Answer the Users API (not the login host) with this status instead of the normal answer. */
+  failUsersWith?: number;
+  /** The body granting this token, to leave a field out (default access_token, token_type, expires_in). */
+  tokenBody?: (token: string) => Record<string, unknown>;
+  /** The users the Users API knows, by id (USERS to start with). */
+  users: Record<string, Partial<{ username: string; email: string; name: string }>>;
   /** Forget the issued tokens, as if they expired or were revoked. */
   revokeTokens(): void;
   close(): Promise<void>;
@@ -46,6 +52,7 @@ export async function startGenesysEmulator(): Promise<GenesysEmulator> {
   const state: Omit<GenesysEmulator, 'url' | 'close' | 'revokeTokens'> = {
     tokenRequests: 0,
     userRequests: [],
+    users: { ...USERS },
   };
 
   const server: Server = createServer(async (req, res) => {
@@ -55,6 +62,9 @@ export async function startGenesysEmulator(): Promise<GenesysEmulator> {
       return json(res, emulator.failWith, { message: 'service unavailable', status: emulator.failWith });
     if (req.method === 'POST' && path === '/oauth/token') {
       emulator.tokenRequests += 1;
+      // The login host reads the grant only from a form body (RFC 6749).
+      if (req.headers['content-type'] !== 'application/x-www-form-urlencoded')
+        return json(res, 400, { error: 'invalid_request', description: 'form body expected' });
       const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
       if (
         req.headers.authorization !== basic ||
@@ -65,7 +75,11 @@ export async function startGenesysEmulator(): Promise<GenesysEmulator> {
       issued += 1;
       const token = `emulated-token-${issued}`;
       tokens.add(token);
-      return json(res, 200, { access_token: token, token_type: 'bearer', expires_in: 86399 });
+      return json(
+        res,
+        200,
+        emulator.tokenBody?.(token) ?? { access_token: token, token_type: 'bearer', expires_in: 86399 },
+      );
     }
     const user = /^\/api\/v2\/users\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && user) {
@@ -78,7 +92,12 @@ export async function startGenesysEmulator(): Promise<GenesysEmulator> {
           code: 'authentication.required',
           status: 401,
         });
-      const found = USERS[id];
+      if (emulator.failUsersWith)
+        return json(res, emulator.failUsersWith, {
+          message: `emulated HTTP ${emulator.failUsersWith}`,
+          status: emulator.failUsersWith,
+        });
+      const found = emulator.users[id];
       if (!found) return json(res, 404, { message: `user ${id} not found`, code: 'not.found', status: 404 });
       return json(res, 200, { id, ...found, state: 'active', version: 3, selfUri: `/api/v2/users/${id}` });
     }

@@ -33,13 +33,19 @@ function runtime(options: Record<string, unknown> = {}, directory: Record<string
   return createRuntime(connector, settings);
 }
 
-const usersApi = (now: () => number, cacheTtlMs: number) =>
+const CLOSED = 'http://127.0.0.1:9'; // discard port: nothing listens, the connection is refused
+
+const usersApi = (
+  now: () => number,
+  cacheTtlMs: number,
+  options: { loginField?: 'username' | 'email'; loginUrl?: string; apiUrl?: string } = {},
+) =>
   createUsersApi({
-    loginUrl: genesys.url,
-    apiUrl: genesys.url,
+    loginUrl: options.loginUrl ?? genesys.url,
+    apiUrl: options.apiUrl ?? genesys.url,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
-    loginField: 'username',
+    loginField: options.loginField ?? 'username',
     cacheTtlMs,
     timeoutMs: 2_000,
     now,
@@ -150,13 +156,105 @@ describe('Genesys Cloud Users API look-up', () => {
     expect(genesys.tokenRequests).toBe(1);
   });
 
-  it('renews the token shortly before Genesys says it expires', async () => {
+  it('renews the token shortly before Genesys says it expires, not sooner', async () => {
     let now = 1_000_000;
     const users = usersApi(() => now, 10 * 60_000);
     await users.login(MARIA);
-    now += 86_399_000 - 60_000; // expires_in minus the renewal margin
+    now += 86_399_000 - 60_000 - 1; // just before expires_in minus the renewal margin
     await users.login(LI);
+    expect(genesys.tokenRequests).toBe(1);
+    now += 1;
+    await users.login(NOBODY);
     expect(genesys.tokenRequests).toBe(2);
+  });
+
+  it('takes a token without expires_in to last an hour', async () => {
+    genesys.tokenBody = (token) => ({ access_token: token, token_type: 'bearer' });
+    let now = 1_000_000;
+    const users = usersApi(() => now, 10 * 60_000);
+    await users.login(MARIA);
+    now += 3_600_000 - 60_000 - 1;
+    await users.login(LI);
+    expect(genesys.tokenRequests).toBe(1);
+    now += 1;
+    await users.login(NOBODY);
+    expect(genesys.tokenRequests).toBe(2);
+  });
+
+  it('names the client credentials when the login host answers 200 without a token', async () => {
+    genesys.tokenBody = () => ({ token_type: 'bearer', expires_in: 86399 });
+    await expect(usersApi(Date.now, 60_000).login(MARIA)).rejects.toThrow(
+      'the Genesys Cloud login host refused the client credentials (HTTP 200); check cloudClientId, cloudClientSecret and cloudLoginUrl (the region)',
+    );
+    expect(genesys.userRequests).toEqual([]);
+  });
+
+  it('names the network error when the login host cannot be reached', async () => {
+    await expect(usersApi(Date.now, 60_000, { loginUrl: CLOSED }).login(MARIA)).rejects.toThrow(
+      /^the Genesys Cloud login host could not be reached \(ECONNREFUSED\)$/,
+    );
+  });
+
+  it('names the network error when the Users API cannot be reached', async () => {
+    await expect(usersApi(Date.now, 60_000, { apiUrl: CLOSED }).login(MARIA)).rejects.toThrow(
+      /^the Genesys Cloud Users API could not be reached \(ECONNREFUSED\)$/,
+    );
+  });
+
+  it('names the permission the OAuth client lacks when the Users API answers 403', async () => {
+    genesys.failUsersWith = 403;
+    await expect(usersApi(Date.now, 60_000).login(MARIA)).rejects.toThrow(
+      /^the Genesys Cloud Users API answered 403: give the OAuth client a role with the user-view permission$/,
+    );
+  });
+
+  it('names the HTTP status when the Users API answers 500', async () => {
+    genesys.failUsersWith = 500;
+    await expect(usersApi(Date.now, 60_000).login(MARIA)).rejects.toThrow(
+      /^the Genesys Cloud Users API answered HTTP 500$/,
+    );
+  });
+
+  it('gets one new token when the Users API answers 401, then gives up naming the status', async () => {
+    genesys.failUsersWith = 401;
+    await expect(usersApi(Date.now, 60_000).login(MARIA)).rejects.toThrow(
+      /^the Genesys Cloud Users API answered HTTP 401$/,
+    );
+    expect([genesys.tokenRequests, genesys.userRequests]).toEqual([2, [MARIA, MARIA]]);
+  });
+
+  it('takes a user without the login field, or with an empty one, as no login', async () => {
+    genesys.users[MARIA] = { username: 'maria.garcia', email: '', name: 'Maria Garcia' };
+    genesys.users[LI] = { username: 'li.wei', name: 'Li Wei' };
+    const users = usersApi(Date.now, 60_000, { loginField: 'email' });
+    expect([await users.login(MARIA), await users.login(LI)]).toEqual([undefined, undefined]);
+  });
+
+  it('asks again at the moment a cached login expires', async () => {
+    let now = 1_000_000;
+    const users = usersApi(() => now, 60_000);
+    await users.login(MARIA);
+    now += 60_000;
+    await users.login(MARIA);
+    expect(genesys.userRequests).toEqual([MARIA, MARIA]);
+  });
+
+  it('asks again about an unknown user after five minutes, even when logins are kept longer', async () => {
+    let now = 1_000_000;
+    const users = usersApi(() => now, 10 * 60_000);
+    await users.login(NOBODY);
+    now += 5 * 60_000 - 1;
+    await users.login(NOBODY);
+    expect(genesys.userRequests).toEqual([NOBODY]);
+    now += 1;
+    await users.login(NOBODY);
+    expect(genesys.userRequests).toEqual([NOBODY, NOBODY]);
+  });
+
+  it('looks up no user without both client credentials', async () => {
+    const outcome = await handleRequest(runtime({ cloudClientSecret: undefined }), userStart(MARIA), 'cloud');
+    expect(outcome.kind === 'ignored' && outcome.reason).toContain('no Users API client is configured');
+    expect([genesys.tokenRequests, genesys.userRequests]).toEqual([0, []]);
   });
 
   it('asks again once a cached login has expired', async () => {

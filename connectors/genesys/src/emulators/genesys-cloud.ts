@@ -163,6 +163,9 @@ export async function startGenesysCloudEmulator(
     const basic = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
     if (req.headers.authorization !== basic)
       return send(res, 401, { error: 'invalid_client', description: 'client not found' });
+    // The login host reads the grant only from a form body (RFC 6749).
+    if (req.headers['content-type'] !== 'application/x-www-form-urlencoded')
+      return send(res, 400, { error: 'invalid_request', description: 'form body expected' });
     if (new URLSearchParams(body).get('grant_type') !== 'client_credentials')
       return send(res, 400, { error: 'unsupported_grant_type', description: 'grant type not supported' });
     counters.tokensIssued += 1;
