@@ -35,8 +35,9 @@ export async function createChannel(rest: GenesysRest, topics: string[], now: nu
     '/api/v2/notifications/channels',
     { what: 'creating a notification channel', permission: 'notification channel creation (any role)' },
   );
+  // A 404 comes with Genesys's error body, which has neither.
   const { id, connectUri, expires } = answer.data ?? {};
-  if (answer.status === 404 || typeof id !== 'string' || typeof connectUri !== 'string')
+  if (typeof id !== 'string' || typeof connectUri !== 'string')
     throw new SessionError(
       `Genesys Cloud answered the channel creation without an id and connectUri (HTTP ${answer.status})`,
     );
@@ -63,8 +64,8 @@ export async function subscribe(rest: GenesysRest, channel: Channel, now: number
       query: { includechannels: 'oauthclient' },
     },
   );
-  const listed =
-    list.status === 404 ? undefined : list.data?.entities?.find((entry) => entry?.id === channel.id);
+  // A 404 comes with Genesys's error body, which lists no entities.
+  const listed = list.data.entities?.find((entry) => entry.id === channel.id);
   channel.expires = expiry(listed?.expires, now + channel.lifetimeMs);
   return channel.expires;
 }

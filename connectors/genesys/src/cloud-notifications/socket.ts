@@ -34,21 +34,25 @@ export function openSocket(options: SocketOptions): Promise<NotificationSocket> 
 
     const stop = () => {
       closing = true;
-      if (watchdog) clearInterval(watchdog);
-      options.signal.removeEventListener('abort', stop);
-      if (socket.readyState === WebSocket.OPEN) socket.close(1000, 'session ended');
-      else socket.terminate();
+      clearInterval(watchdog);
+      options.signal.removeEventListener('abort', aborted);
+      // Before the socket is open ws aborts the handshake (as terminate() would); once closing, it lets it finish.
+      socket.close(1000, 'session ended');
     };
     const end = (reason: string) => {
       if (closing) return;
       stop();
+      // Before the open this rejects once: stop() set `closing`, so end() does not run again.
       if (settled) options.onEnd(reason);
-      else {
-        settled = true;
-        reject(new SessionError(reason));
-      }
+      else reject(new SessionError(reason));
     };
-    options.signal.addEventListener('abort', stop, { once: true });
+    // The session ended: no onEnd, but an open still under way fails instead of never settling (the
+    // handshake ws aborts ends in an error that end() no longer reports). After the open this does nothing.
+    const aborted = () => {
+      stop();
+      reject(new SessionError('the session ended while the notification socket was opening'));
+    };
+    options.signal.addEventListener('abort', aborted); // stop() removes it
 
     socket.on('open', () => {
       lastFrameAt = options.now();
