@@ -326,6 +326,25 @@ describe('the catch-up after a reconnect', () => {
     expect([emulator.counters.requests, await ctx.tracker.inProgress()]).toEqual([[], []]);
   });
 
+  it('warns and catches up nothing when the state store cannot be read, rather than ending the session', async () => {
+    const broken: StateStore = {
+      ...createMemoryStateStore(),
+      get: () => Promise.reject(new Error('the state store is unavailable')),
+    };
+    ctx.tracker = createTracker(broken, TTL, Date.now);
+    expect(await catchUp(ctx)).toBe(0);
+    expect([emitted, emulator.counters.requests, warned]).toEqual([
+      [],
+      [],
+      [
+        {
+          detail: { reason: 'the state store is unavailable' },
+          message: 'could not read the conversations in progress: no catch-up after this reconnect',
+        },
+      ],
+    ]);
+  });
+
   it('forgets a conversation Genesys no longer has (404)', async () => {
     await ctx.tracker.note(alerting);
     expect(await catchUp(ctx)).toBe(0);

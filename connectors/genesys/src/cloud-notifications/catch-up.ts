@@ -140,7 +140,16 @@ export interface CatchUpContext {
 /** Fetches each conversation in progress and hands it on as a frame of its topic. Never ends the session. */
 export async function catchUp(ctx: CatchUpContext): Promise<number> {
   let handed = 0;
-  for (const [id, tracked] of await ctx.tracker.inProgress()) {
+  let inProgress: [string, Tracked][];
+  try {
+    inProgress = await ctx.tracker.inProgress();
+  } catch (error) {
+    // A state store that cannot be read costs this catch-up, not the session and the events it brings.
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.warn({ reason }, 'could not read the conversations in progress: no catch-up after this reconnect');
+    return 0;
+  }
+  for (const [id, tracked] of inProgress) {
     if (ctx.signal.aborted) break;
     const path = conversationPath(tracked.topic, id);
     if (ctx.heard(id)) continue;
