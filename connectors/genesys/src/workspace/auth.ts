@@ -57,10 +57,6 @@ export class AgentToken {
     this.#o = options;
   }
 
-  get current(): Token | undefined {
-    return this.#token;
-  }
-
   /** A token by the password grant. Wrong credentials end the session as `failed`, in the vendor's words. */
   async signIn(): Promise<Token> {
     const { agent, clientId } = this.#o;
