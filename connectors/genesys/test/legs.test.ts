@@ -11,7 +11,14 @@ import {
   rememberConferenceCall,
   rememberConsulted,
 } from '../src/pureconnect-legs.js';
-import { engageLeg, noteDialing, noteSent } from '../src/pureengage-legs.js';
+import {
+  agentCallKey,
+  customerOf,
+  engageLeg,
+  keepCustomer,
+  noteDialing,
+  noteSent,
+} from '../src/pureengage-legs.js';
 
 const TTL = 60_000;
 
@@ -184,5 +191,76 @@ describe('PureEngage legs', () => {
       leg: 'transfer',
       parent: 'C1',
     });
+  });
+  it('a call no other agent was popped for is a primary leg, even when another connId was', async () => {
+    const state = createMemoryStateStore();
+    await noteSent(state, TTL, 'john.smith', 'C1', 'answered');
+    expect(await engageLeg(state, 'mary.jones', { id: 'C2', state: 'Ringing' })).toEqual({
+      kind: 'leg',
+      leg: 'primary',
+    });
+  });
+
+  it("the agent's own earlier pop for the connId does not make it a transfer or conference", async () => {
+    const state = createMemoryStateStore();
+    await noteSent(state, TTL, 'john.smith', 'C1', 'answered');
+    expect(await engageLeg(state, 'john.smith', { id: 'C1', state: 'Established' })).toEqual({
+      kind: 'leg',
+      leg: 'primary',
+    });
+  });
+
+  it('a conference when any other agent is still on the call, though another left it', async () => {
+    const state = createMemoryStateStore();
+    await noteSent(state, TTL, 'john.smith', 'C1', 'answered');
+    await noteSent(state, TTL, 'mary.jones', 'C1', 'ended');
+    expect(await engageLeg(state, 'ann.lee', { id: 'C1', state: 'Ringing' })).toEqual({
+      kind: 'leg',
+      leg: 'conference',
+      parent: 'C1',
+    });
+  });
+
+  it('a connId whose other agent completed it rings as a transfer', async () => {
+    const state = createMemoryStateStore();
+    await noteSent(state, TTL, 'john.smith', 'C1', 'completed');
+    expect(await engageLeg(state, 'mary.jones', { id: 'C1', state: 'Ringing' })).toEqual({
+      kind: 'leg',
+      leg: 'transfer',
+      parent: 'C1',
+    });
+  });
+
+  it('a call whose previousConnId the agent was popped for continues it', async () => {
+    const state = createMemoryStateStore();
+    await state.set(agentCallKey('john.smith', 'C1'), 'answered', TTL);
+    expect(
+      await engageLeg(state, 'john.smith', { id: 'C2', state: 'Established', previousConnId: 'C1' }),
+    ).toEqual({ kind: 'continues', previous: 'C1', last: 'answered' });
+  });
+
+  it('a previousConnId the agent was never popped for is a primary leg', async () => {
+    const state = createMemoryStateStore();
+    await state.set(agentCallKey('mary.jones', 'C1'), 'answered', TTL);
+    expect(
+      await engageLeg(state, 'john.smith', { id: 'C2', state: 'Ringing', previousConnId: 'C1' }),
+    ).toEqual({ kind: 'leg', leg: 'primary' });
+  });
+
+  it('a previousConnId equal to the call itself does not continue it', async () => {
+    const state = createMemoryStateStore();
+    await state.set(agentCallKey('john.smith', 'C1'), 'answered', TTL);
+    expect(
+      await engageLeg(state, 'john.smith', { id: 'C1', state: 'Established', previousConnId: 'C1' }),
+    ).toEqual({ kind: 'leg', leg: 'primary' });
+  });
+
+  it('keeps the first customer number of each connId apart', async () => {
+    const state = createMemoryStateStore();
+    await keepCustomer(state, TTL, 'C1', '3175550142');
+    await keepCustomer(state, TTL, 'C1', '3175550199');
+    await keepCustomer(state, TTL, 'C2', '3175550111');
+    expect(await customerOf(state, 'C1')).toBe('3175550142');
+    expect(await customerOf(state, 'C2')).toBe('3175550111');
   });
 });

@@ -136,6 +136,9 @@ describe('a session the Workspace API ends', () => {
     server.controls.failNext(1_000, 503, '/workspace/v3/notifications');
     await h.until('the session to end', () => h.errors.length >= 1, 8_000);
     expect(h.errors[0]).toMatch(/^CometD could not connect for \d+ ms \(last: HTTP 503\)$/);
+    const failingMs = Number(/for (\d+) ms/.exec(h.errors[0]!)![1]);
+    expect(failingMs).toBeGreaterThanOrEqual(1_500);
+    expect(failingMs).toBeLessThan(10_000);
     server.controls.failNext(0, 503);
     await h.until('a new session', () => h.sessions >= 2 && h.connected, 8_000);
   }, 20_000);

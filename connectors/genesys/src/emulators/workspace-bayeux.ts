@@ -19,14 +19,23 @@ export class Bayeux {
   readonly server: CometDServer;
   readonly #store: WorkspaceStore;
   readonly #gapMs: number;
+  readonly #end: ((user: Record<string, unknown>) => Record<string, unknown>) | undefined;
   readonly #sessions = new Map<string, Session>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   /** Each user's last voice message, for repeatLast. */
   readonly lastVoice = new Map<string, unknown>();
 
-  constructor(store: WorkspaceStore, options: { longPollMs: number; initializationGapMs: number }) {
+  constructor(
+    store: WorkspaceStore,
+    options: {
+      longPollMs: number;
+      initializationGapMs: number;
+      initializationEnd?: (user: Record<string, unknown>) => Record<string, unknown>;
+    },
+  ) {
     this.#store = store;
     this.#gapMs = options.initializationGapMs;
+    this.#end = options.initializationEnd;
     this.server = cometdServer.createCometDServer({
       timeout: options.longPollMs,
       maxInterval: Math.max(10_000, options.longPollMs * 2),
@@ -101,14 +110,15 @@ export class Bayeux {
         messageType: 'WorkspaceInitializationProgress',
       });
       this.#later(() => {
-        session.initialized = true;
-        this.#store.step(account.username, 'initialization Complete');
-        this.deliver(session, INITIALIZATION_CHANNEL, {
+        const end = this.#end?.(userOf(session)) ?? {
           ...common,
           state: 'Complete',
           data: { user: userOf(session), configuration: {} },
           messageType: 'WorkspaceInitializationComplete',
-        });
+        };
+        session.initialized = end.state === 'Complete';
+        if (session.initialized) this.#store.step(account.username, 'initialization Complete');
+        this.deliver(session, INITIALIZATION_CHANNEL, end);
       });
     });
   }

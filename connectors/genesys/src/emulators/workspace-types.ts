@@ -61,6 +61,11 @@ export interface WorkspaceEmulatorOptions {
   longPollMs?: number;
   /** Gap between the initialization's Executing and Complete messages. Default 20. */
   initializationGapMs?: number;
+  /**
+   * The initialization's last message instead of Complete with the user: a Failed one, or a Complete with
+   * another data. The session counts as initialized only when its state is Complete.
+   */
+  initializationEnd?: (user: Record<string, unknown>) => Record<string, unknown>;
   /** GET /workspace/v3/current-session answers 404 when false. Default true. */
   currentSession?: boolean;
   port?: number;

@@ -53,6 +53,7 @@ export async function startWorkspaceEmulator(
   const bayeux = new Bayeux(store, {
     longPollMs: options.longPollMs ?? 30_000,
     initializationGapMs: options.initializationGapMs ?? 20,
+    ...(options.initializationEnd ? { initializationEnd: options.initializationEnd } : {}),
   });
   const faults: FaultState = {
     failures: { remaining: 0, status: 500, path: '' },
