@@ -182,10 +182,9 @@ export const pureengage = defineSource<PureEngageRequest, GenesysConfig, Service
     if (!STATE_NOTIFICATIONS.has(notification))
       return ignore(`CallStateChanged/${notification} changes no call state`);
     const agentid = loginFor(ctx.directory, named);
-    // A consult the agent dials shows Dialing on their side only: noted, so it pops nothing for them.
-    // Stryker disable next-line ConditionalExpression: engageLeg reads the mark for consult calls only; this test saves a write
-    if (agentid && c.state === 'Dialing' && (c.callType === 'Consult' || c.parentConnId))
-      await noteDialing(ctx.state, ctx.config.stateTtlMs, agentid, c);
+    // A consult the agent dials shows Dialing on their side only: noted (every dialed call; engageLeg reads
+    // the mark for consult calls only), so it pops nothing for them.
+    if (agentid && c.state === 'Dialing') await noteDialing(ctx.state, ctx.config.stateTtlMs, agentid, c);
     const target = CALL_LIFECYCLE[c.state];
     if (!target) return ignore(`call state ${c.state} pops nothing`);
     if (!agentid) {
@@ -211,7 +210,6 @@ export const pureengage = defineSource<PureEngageRequest, GenesysConfig, Service
           `call ${c.id} continues call ${found.previous} (previousConnId), already popped to ${agentid}`,
         );
       }
-      // Stryker disable next-line ConditionalExpression: else 'continues' while held or ended, which show no leg
       if (found.kind === 'leg') {
         leg = { leg: found.leg, ...(found.parent ? { parent: found.parent } : {}) };
         await ctx.state.set(legKey, leg, ctx.config.stateTtlMs);
