@@ -4,7 +4,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMemoryStateStore, type StateStore } from '@openconnect/core';
-import axios from 'axios';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type CatchUpContext,
@@ -13,10 +12,9 @@ import {
   conversationPath,
   createTracker,
 } from '../src/cloud-notifications/catch-up.js';
-import { createRest } from '../src/cloud-notifications/rest.js';
 import type { CallConversation } from '../src/cloud-events.js';
 import { type GenesysCloudEmulator, startGenesysCloudEmulator } from '../src/emulators/index.js';
-import { CONVERSATION, JANE, QUEUE_ID } from './cloud-notifications-harness.js';
+import { CONVERSATION, JANE, QUEUE_ID, restOn } from './cloud-notifications-harness.js';
 
 type Frame = { topicName: string; eventBody: CallConversation & Record<string, unknown> };
 const steps = (file: string): Frame[] =>
@@ -274,15 +272,7 @@ describe('the catch-up after a reconnect', () => {
   beforeEach(async () => {
     emulator = await startGenesysCloudEmulator({ queues: { [QUEUE_ID]: 'Billing' } });
     session = new AbortController();
-    const rest = createRest({
-      http: axios.create({ timeout: 5_000, validateStatus: () => true }),
-      loginUrl: emulator.url,
-      apiUrl: emulator.url,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      signal: new AbortController().signal,
-      now: Date.now,
-    });
+    const rest = restOn(emulator);
     emitted = [];
     warned = [];
     heard = new Set();

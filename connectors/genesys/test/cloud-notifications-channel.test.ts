@@ -1,12 +1,11 @@
 // Notification channels over REST: what is taken from Genesys's answer to a channel creation, how a
 // subscription finds the channel's new expiry, and what the admin reads when Genesys refuses either.
 import { SessionError } from '@openconnect/core';
-import axios from 'axios';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Channel, createChannel, subscribe } from '../src/cloud-notifications/channel.js';
-import { createRest, type GenesysRest } from '../src/cloud-notifications/rest.js';
+import type { GenesysRest } from '../src/cloud-notifications/rest.js';
 import { type GenesysCloudEmulator, startGenesysCloudEmulator } from '../src/emulators/index.js';
-import { JANE, QUEUE_ID } from './cloud-notifications-harness.js';
+import { JANE, QUEUE_ID, restOn } from './cloud-notifications-harness.js';
 
 const TOPICS = [`v2.routing.queues.${QUEUE_ID}.conversations`, `v2.users.${JANE}.conversations.calls`];
 const NOW = Date.parse('2026-11-25T10:00:00.000Z');
@@ -121,15 +120,7 @@ describe('channels of the emulated org', () => {
   let rest: GenesysRest;
   beforeEach(async () => {
     emulator = await startGenesysCloudEmulator({ queues: { [QUEUE_ID]: 'Billing' } });
-    rest = createRest({
-      http: axios.create({ timeout: 5_000, validateStatus: () => true }),
-      loginUrl: emulator.url,
-      apiUrl: emulator.url,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      signal: new AbortController().signal,
-      now: Date.now,
-    });
+    rest = restOn(emulator);
   });
   afterEach(async () => {
     await emulator.close();

@@ -2,6 +2,8 @@
 // at it, and the kit's harness (push a recorded frame, drop the socket, send a malformed frame, count renewals).
 import type { ConnectorSettingsInput } from '@openconnect/core';
 import type { SubscriptionHarness } from '@openconnect/core/testing';
+import axios, { type AxiosAdapter } from 'axios';
+import { createRest, type GenesysRest } from '../src/cloud-notifications/rest.js';
 import {
   type GenesysCloudEmulator,
   type GenesysCloudEmulatorOptions,
@@ -67,4 +69,24 @@ export async function startCloudHarness(
     expirations: () => emulator.counters.expirations,
     close: () => emulator.close(),
   };
+}
+
+/** The notification session's REST client, pointed at the emulator (its login and API hosts unless named). */
+export function restOn(
+  emulator: GenesysCloudEmulator,
+  options: { loginUrl?: string; apiUrl?: string; now?: () => number; adapter?: AxiosAdapter } = {},
+): GenesysRest {
+  return createRest({
+    http: axios.create({
+      timeout: 5_000,
+      validateStatus: () => true,
+      ...(options.adapter ? { adapter: options.adapter } : {}),
+    }),
+    loginUrl: options.loginUrl ?? emulator.url,
+    apiUrl: options.apiUrl ?? emulator.url,
+    clientId: emulator.clientId,
+    clientSecret: emulator.clientSecret,
+    signal: new AbortController().signal,
+    now: options.now ?? Date.now,
+  });
 }

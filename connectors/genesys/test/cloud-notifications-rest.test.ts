@@ -2,16 +2,16 @@
 // emulator never gives): what each refusal tells the admin to do, the pause a 429 asks for, the token's
 // lifetime, and how queue names become ids.
 import { createMemoryStateStore, type SessionError } from '@openconnect/core';
-import axios, { type AxiosAdapter } from 'axios';
+import type { AxiosAdapter } from 'axios';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveQueues, unknownQueuesMessage } from '../src/cloud-notifications/queues.js';
-import { createRest, type GenesysRest, retryAfterMs } from '../src/cloud-notifications/rest.js';
+import { type GenesysRest, retryAfterMs } from '../src/cloud-notifications/rest.js';
 import {
   type GenesysCloudEmulator,
   type GenesysCloudEmulatorOptions,
   startGenesysCloudEmulator,
 } from '../src/emulators/index.js';
-import { OTHER_QUEUE_ID, QUEUE_ID } from './cloud-notifications-harness.js';
+import { OTHER_QUEUE_ID, QUEUE_ID, restOn } from './cloud-notifications-harness.js';
 
 const CLOSED = 'http://127.0.0.1:9'; // discard port: nothing listens, the connection is refused
 const CHANNELS = '/api/v2/notifications/channels';
@@ -29,25 +29,6 @@ async function startOrg(options: GenesysCloudEmulatorOptions = {}) {
     ...options,
   });
   return org;
-}
-
-function restOn(
-  emulator: GenesysCloudEmulator,
-  options: { loginUrl?: string; apiUrl?: string; now?: () => number; adapter?: AxiosAdapter } = {},
-): GenesysRest {
-  return createRest({
-    http: axios.create({
-      timeout: 5_000,
-      validateStatus: () => true,
-      ...(options.adapter ? { adapter: options.adapter } : {}),
-    }),
-    loginUrl: options.loginUrl ?? emulator.url,
-    apiUrl: options.apiUrl ?? emulator.url,
-    clientId: emulator.clientId,
-    clientSecret: emulator.clientSecret,
-    signal: new AbortController().signal,
-    now: options.now ?? Date.now,
-  });
 }
 
 /** A login host that answers every token request with this status and body. */
