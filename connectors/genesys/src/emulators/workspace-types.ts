@@ -149,7 +149,9 @@ export type SessionFault =
   /** The Bayeux session is dropped: the next connect answers 402::session_unknown with advice handshake. */
   | 'handshake'
   /** The next connect's answer carries advice.reconnect none. */
-  | 'none';
+  | 'none'
+  /** The server disconnects the Bayeux session: a /meta/disconnect reaches the client. */
+  | 'disconnect';
 
 export interface WorkspaceControls {
   /** Delivers a message on a channel to the user's session (if it subscribed to the channel). */
