@@ -2,10 +2,13 @@
 // failing, timing out or naming the agent login, the CometD handshake refused, the frames it accepts, and
 // when it logs the Workspace session out.
 import { InputError, SessionError } from '@openconnect/core';
+import axios from 'axios';
 import { describe, expect, it } from 'vitest';
 import { pureengageWorkspace } from '../src/pureengage-workspace.js';
+import { AgentToken } from '../src/workspace/auth.js';
 import { Notifications } from '../src/workspace/notifications.js';
-import { AKIM, JSMITH } from './workspace-harness.js';
+import { initializeWorkspace } from '../src/workspace/rest.js';
+import { AKIM, agentsOf, JSMITH } from './workspace-harness.js';
 import { connected, emulator, host, once, runtimeFor, sleep } from './workspace-hosts.js';
 
 const stopWhenConnected = { started: (stop: () => void) => stop() };
@@ -159,6 +162,53 @@ describe('the CometD side of the Workspace session', () => {
     }
     expect(Date.now() - started).toBeLessThan(1_000);
     server.controls.stall(false);
+  });
+
+  it('a subscription the runner stops gives up at once, stopped while the API holds it or before it', async () => {
+    const server = await emulator();
+    const http = axios.create({ timeout: 3_000, validateStatus: () => true });
+    const agent = agentsOf(server)[0]!;
+    const signal = new AbortController().signal;
+    const api = { url: server.url, apiKey: server.apiKey };
+    const token = await new AgentToken({
+      ...api,
+      http,
+      clientId: server.clientId,
+      clientSecret: server.clientSecret,
+      agent,
+      now: Date.now,
+      signal,
+    }).signIn();
+    const session = await initializeWorkspace({ ...api, http, signal }, token.accessToken, agent.username);
+    const controller = new AbortController();
+    const n = await Notifications.open({
+      url: `${server.url}/workspace/v3/notifications`,
+      apiKey: server.apiKey,
+      sessionId: session.sessionId,
+      username: agent.username,
+      networkDelayMs: 5_000,
+      retryWindowMs: 5_000,
+      now: Date.now,
+      signal: controller.signal,
+      onStatus: () => undefined,
+    });
+    server.controls.stall(true);
+    const subscribed = () =>
+      n
+        .subscribe('/workspace/v3/voice', () => undefined)
+        .then(
+          () => new Error('subscribed'),
+          (error: unknown) => error,
+        );
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 50);
+    for (const error of [await subscribed(), await subscribed()]) {
+      expect(error).toBeInstanceOf(SessionError);
+      expect((error as Error).message).toBe('subscribing acme\\jsmith to /workspace/v3/voice: stopped');
+    }
+    expect(Date.now() - started).toBeLessThan(1_000);
+    server.controls.stall(false);
+    await n.close();
   });
 
   it('advice reconnect none ends the session without a logout', async () => {
