@@ -23,9 +23,9 @@ export type { WorkspaceFrame } from './workspace/voice.js';
 
 const INITIALIZATION_CHANNEL = '/workspace/v3/initialization';
 
+/** An object to read fields of (a list has none of the fields read here, so it needs no exception). */
 const isRecord = (value: unknown): value is Record<string, unknown> =>
-  // Stryker disable next-line ConditionalExpression: a list has none of the fields read (agent, state, data, user, agentLogin), so it reads as an empty record
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+  typeof value === 'object' && value !== null;
 const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 
 /** Resolves when the signal aborts. */
