@@ -597,7 +597,7 @@ describe('current-session', () => {
   });
 
   it("is the active session's calls, dropping entries that are no call, and its DN", async () => {
-    const { s } = session(of({ calls: [CALL, null, 'x'], dn: DN }));
+    const { s } = session(of({ calls: [CALL, null, 'x', [CALL]], dn: DN }));
     expect(await currentSession(s)).toStrictEqual({ calls: [CALL], dn: DN });
   });
 
@@ -613,6 +613,11 @@ describe('current-session', () => {
 
   it('is no snapshot when the 200 is not a JSON object', async () => {
     const { s } = session({ status: 200, data: 'OK' });
+    expect(await currentSession(s)).toBeUndefined();
+  });
+
+  it('is no snapshot when the 200 is a JSON list: read as no calls, it would end every call kept', async () => {
+    const { s } = session({ status: 200, data: [] });
     expect(await currentSession(s)).toBeUndefined();
   });
 
