@@ -178,6 +178,12 @@ describe('the agent token', () => {
     expect(error.message).toBe('the Authentication API answered 200 for acme\\jsmith: HTTP 200');
   });
 
+  it('is no token when a 200 carries an empty access_token (no Bearer to send)', async () => {
+    const { http } = vendor(ok({ ...TOKEN, access_token: '' }));
+    const error = await rejection(agentToken(http).token.signIn());
+    expect(error.message).toBe('the Authentication API answered 200 for acme\\jsmith: HTTP 200');
+  });
+
   it('is no token when an answer other than 200 carries an access_token', async () => {
     const { http } = vendor({
       status: 500,
