@@ -211,6 +211,15 @@ describe('the CometD side of the Workspace session', () => {
     await n.close();
   });
 
+  for (const channel of ['/workspace/v3/initialization', '/workspace/v3/voice'])
+    it(`a subscription to ${channel} the API denies ends the session at once saying so`, async () => {
+      const server = await emulator({ refusedChannels: [channel] });
+      const started = Date.now();
+      const error = await failure(once(runtimeFor(server)));
+      expect(error.message).toBe(`subscribing acme\\jsmith to ${channel} failed: 403::subscribe_denied`);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    });
+
   it('advice reconnect none ends the session without a logout', async () => {
     const server = await emulator();
     const error = await failure(

@@ -66,6 +66,8 @@ export interface WorkspaceEmulatorOptions {
    * another data. The session counts as initialized only when its state is Complete.
    */
   initializationEnd?: (user: Record<string, unknown>) => Record<string, unknown>;
+  /** Channels whose subscription the Bayeux server denies (403::subscribe_denied). Default none. */
+  refusedChannels?: string[];
   /** GET /workspace/v3/current-session answers 404 when false. Default true. */
   currentSession?: boolean;
   port?: number;
