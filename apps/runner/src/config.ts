@@ -126,6 +126,8 @@ export const configSchema = z
             lockDurationMs: z.number().int().positive().optional(),
             stalledIntervalMs: z.number().int().positive().optional(),
             pausePollMs: z.number().int().positive().optional(),
+            /** How often each replica renews its place among those splitting the partitions (ms). */
+            heartbeatMs: z.number().int().positive().optional(),
             /** Start on a Redis that can lose accepted events (no append-only file, eviction), with a warning. */
             acceptDataLoss: z.boolean().optional(),
             /** `confirmed`: the operator vouches for a Redis whose CONFIG command is disabled (managed services). */
