@@ -13,6 +13,7 @@ import {
   RateLimitedError,
   RejectedError,
   redact,
+  redactor,
   ServerError,
   TimeoutError,
   UrlTooLongError,
@@ -272,6 +273,8 @@ export function createOpenConnectClient(options: OpenConnectClientOptions): Open
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const secrets = [options.jwt];
+  // The jwt's redacted forms (raw, URL-, query- and JSON-encoded) worked out once, not per answer.
+  const scrub = redactor(secrets);
   const transport = options.transport ?? 'axios';
   if (transport !== 'axios' && transport !== 'undici') {
     throw new ConfigError(`unknown transport "${String(transport)}"`, 'use axios (default) or undici');
@@ -293,7 +296,7 @@ export function createOpenConnectClient(options: OpenConnectClientOptions): Open
     const started = performance.now();
     const { status, text, retryAfter } = await exchange.send(request);
     const durationMs = performance.now() - started;
-    const excerpt = redact(text.slice(0, 300), secrets).trim();
+    const excerpt = scrub(text.slice(0, 300)).trim();
     if (status >= 200 && status < 300) {
       return { status, body: excerpt, durationMs, bytes: request.bytes, warnings };
     }

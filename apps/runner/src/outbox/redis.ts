@@ -124,7 +124,12 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
       list.push({ name: 'deliver', data: { id }, opts: { jobId: `m${id}${suffix}` } });
       byPartition.set(p, list);
     }
-    await Promise.all([...byPartition].map(([p, jobs]) => queues[p]!.addBulk(jobs)));
+    // One job (most webhooks carry one message): add() is one script call; addBulk() builds a MULTI pipeline.
+    await Promise.all(
+      [...byPartition].map(([p, jobs]) =>
+        jobs.length === 1 ? queues[p]!.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts) : queues[p]!.addBulk(jobs),
+      ),
+    );
   };
 
   // A process that died between storing records and adding their jobs leaves them in the handoff set.
