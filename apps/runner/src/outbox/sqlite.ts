@@ -70,6 +70,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   const keepRows = options.retainDelivered?.maxRows ?? 100_000;
   const hooks = safeHooks(options.hooks);
   const sync = options.sqlite?.synchronous ?? 'full';
+  const commitWindowMs = options.sqlite?.commitWindowMs ?? 0;
   const syncFull = db.prepare('PRAGMA synchronous = FULL');
   const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
 
@@ -133,8 +134,9 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   const fresh = new Map<number, DeliveryRecord>();
   const FRESH_MAX = 4_096;
 
-  // Group commit: every enqueue() of one event-loop turn shares one transaction and one fsync, so many
-  // concurrent webhooks cost one disk flush instead of one each (better-sqlite3 blocks while it syncs).
+  // Group commit: every enqueue() of one event-loop turn (or of the commit window) shares one transaction and
+  // one fsync, so many concurrent webhooks cost one disk flush instead of one each. better-sqlite3 blocks the
+  // thread while it syncs, so under load a turn holds few requests: the window gathers more.
   let waiting: { messages: PreparedMessage[]; resolve(r: EnqueueResult): void; reject(e: unknown): void }[] =
     [];
   const storeAll = db.transaction((batch: PreparedMessage[][], now: number) =>
@@ -370,7 +372,9 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
       }
       return new Promise<EnqueueResult>((resolve, reject) => {
         waiting.push({ messages, resolve, reject });
-        if (waiting.length === 1) setImmediate(commitWaiting);
+        if (waiting.length > 1) return;
+        if (commitWindowMs > 0) setTimeout(commitWaiting, commitWindowMs);
+        else setImmediate(commitWaiting);
       });
     },
     start(fn) {

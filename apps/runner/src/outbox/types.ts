@@ -111,6 +111,12 @@ export interface SqliteOutboxOptions {
    * survives a crash or SIGKILL of the process, but a power cut or kernel crash may lose the last commits.
    */
   synchronous?: 'full' | 'normal';
+  /**
+   * enqueue() calls within this long share one transaction (one fsync with `full`): under load, many webhooks
+   * per disk flush, for at most this much more wait before each 2xx. 0: the calls of one event-loop turn.
+   * Default 0 here; the runner's default is 1 ms (outboxCommitWindowMs).
+   */
+  commitWindowMs?: number;
 }
 
 export interface RedisOutboxOptions {
