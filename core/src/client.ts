@@ -225,15 +225,9 @@ function axiosExchange(timeoutMs: number, secrets: string[]): Exchange {
   };
 }
 
-const UNDICI_TIMEOUTS = new Set([
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
-
 function undiciExchange(baseUrl: URL, timeoutMs: number, secrets: string[]): Exchange {
   // One pool per origin, kept-alive connections opened as needed; redirects are not followed (as with axios).
-  const pool = new Pool(baseUrl.origin, { connect: { timeout: timeoutMs } });
+  const pool = new Pool(baseUrl.origin);
   return {
     async send(request) {
       const url = new URL(request.url);
@@ -252,10 +246,11 @@ function undiciExchange(baseUrl: URL, timeoutMs: number, secrets: string[]): Exc
           retryAfter: response.headers['retry-after'],
         };
       } catch (error) {
-        // Never wrap the undici error: it can carry the request, and so the jwt.
-        const { name, code, message } = error as { name?: string; code?: string; message?: string };
-        if (name === 'TimeoutError' || UNDICI_TIMEOUTS.has(String(code))) throw new TimeoutError(timeoutMs);
-        throw new NetworkError(redact(code ?? message ?? 'unexpected transport failure', secrets));
+        // Never wrap the undici error: it can carry the request, and so the jwt. The signal's timeout covers
+        // connecting too (undici's own timeouts are longer), so a timeout always comes as its TimeoutError.
+        const { name, code, message } = error as Error & { code?: string };
+        if (name === 'TimeoutError') throw new TimeoutError(timeoutMs);
+        throw new NetworkError(redact(code ?? message, secrets));
       }
     },
     close() {

@@ -492,6 +492,8 @@ export function clientSuite(transport: Transport) {
         server.on('connection', (socket) =>
           closed.push(new Promise((resolve) => socket.on('close', () => resolve()))),
         );
+        // The server would keep an idle connection a minute: only the client's close() ends it in time.
+        server.keepAliveTimeout = 60_000;
         await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
         try {
           const c = createOpenConnectClient({
@@ -503,7 +505,11 @@ export function clientSuite(transport: Transport) {
           await c.send({ agentid: 'jdoe', event: 'x' });
           expect(closed).toHaveLength(1);
           c.close();
-          await closed[0];
+          const gone = await Promise.race([
+            closed[0]!.then(() => 'closed'),
+            new Promise((r) => setTimeout(r, 2_000, 'still open')),
+          ]);
+          expect(gone).toBe('closed');
         } finally {
           server.closeAllConnections();
           server.close();
