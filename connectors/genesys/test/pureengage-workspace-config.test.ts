@@ -13,6 +13,7 @@ import {
 import axios from 'axios';
 import { describe, expect, it } from 'vitest';
 import connector, { type GenesysConfig } from '../src/index.js';
+import { agentFor } from '../src/workspace/settings.js';
 import { PUREENGAGE_TOKEN, settings } from './settings.js';
 import { JSMITH } from './workspace-harness.js';
 import { emulator, sleep, subscription } from './workspace-hosts.js';
@@ -26,6 +27,14 @@ const api = {
 const agent = { username: 'acme\\jsmith', password: 'the-password-0123', dn: '5001' };
 const configOf = (options: Record<string, unknown>) =>
   createRuntime(connector, { options }).config as GenesysConfig;
+/** A config error's problems, option path → message ("connector genesys options: path: message; ..."). */
+const problemsOf = (message: string) =>
+  Object.fromEntries(
+    message
+      .replace(/^connector genesys options: /, '')
+      .split('; ')
+      .map((problem) => [problem.slice(0, problem.indexOf(': ')), problem.slice(problem.indexOf(': ') + 2)]),
+  );
 const configError = (options: Record<string, unknown>) => {
   try {
     createRuntime(connector, { options });
@@ -50,6 +59,14 @@ describe('pureengage-workspace options', () => {
     ]);
   });
 
+  it("holds the session of the agent the host names, the first agent's when it names none, and refuses another", () => {
+    const second = { username: 'acme\\akim', password: 'other-password-01', dn: '5002' };
+    const config = configOf({ ...api, pureengageAgents: [agent, second] });
+    expect(agentFor(config, 'acme\\akim').dn).toBe('5002');
+    expect(agentFor(config, undefined).dn).toBe('5001');
+    expect(() => agentFor(config, 'acme\\nobody')).toThrow('no agent acme\\nobody in pureengageAgents');
+  });
+
   it('is a config error to set part of it, naming each missing option', () => {
     const message = configError({ pureengageApiUrl: api.pureengageApiUrl, pureengageAgents: [agent] });
     for (const missing of ['pureengageApiKey', 'pureengageClientId', 'pureengageClientSecret'])
@@ -60,8 +77,33 @@ describe('pureengage-workspace options', () => {
     );
   });
 
+  it('whichever one of its options alone is set, names every other one it needs and what to put there', () => {
+    const needs: Record<string, string> = {
+      pureengageApiUrl: 'the Workspace API base URL (e.g. https://api-usw1.genhtcc.com)',
+      pureengageApiKey: 'the API key sent as x-api-key',
+      pureengageClientId: 'the OAuth client id',
+      pureengageClientSecret: "that OAuth client's secret",
+      pureengageAgents: 'the agents to hold a session for ({ username, password, dn, agentId? } each)',
+    };
+    const alone: Record<string, unknown> = {
+      ...api,
+      pureengageAuthUrl: 'https://gws-usw1.genhtcc.com',
+      pureengageAgents: [agent],
+    };
+    for (const [option, value] of Object.entries(alone)) {
+      const missing = problemsOf(configError({ [option]: value }));
+      expect(Object.keys(missing), `${option} alone`).toEqual(Object.keys(needs).filter((o) => o !== option));
+      for (const [path, message] of Object.entries(missing))
+        expect(message).toBe(
+          `${needs[path]} is missing: the built-in Workspace API session (pureengage-workspace) needs it once any of its options is set`,
+        );
+    }
+  });
+
   it('is a config error to list an agent twice, to leave out its dn, or to misspell a key', () => {
-    expect(configError({ ...api, pureengageAgents: [agent, agent] })).toMatch(/acme\\jsmith is listed twice/);
+    expect(problemsOf(configError({ ...api, pureengageAgents: [agent, agent] }))).toEqual({
+      pureengageAgents: 'acme\\jsmith is listed twice: one session per agent',
+    });
     expect(configError({ ...api, pureengageAgents: [{ ...agent, dn: undefined }] })).toMatch(
       /pureengageAgents\.0\.dn/,
     );

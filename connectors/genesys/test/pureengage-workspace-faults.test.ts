@@ -165,6 +165,15 @@ describe('a session the Workspace API ends', () => {
     expect(server.counters.expirations).toBe(0);
     expect(h.sessions).toBe(1);
     expect(h.connected).toBe(true);
+    // The admin reads which agent's renewal failed, and why, as a warning (the session itself goes on).
+    expect(h.logs).toContainEqual({
+      level: 'warn',
+      detail: {
+        agent: JSMITH,
+        reason: `the Authentication API answered 503 for ${JSMITH}: Injected 503`,
+      },
+      message: 'renewing the Workspace API token failed; trying again',
+    });
   });
 
   it('a malformed voice message is counted and the session goes on', async () => {

@@ -2,9 +2,13 @@
 // failing, timing out or naming the agent login, the CometD handshake refused, the frames it accepts, and
 // when it logs the Workspace session out.
 import { InputError, SessionError } from '@openconnect/core';
+import axios from 'axios';
 import { describe, expect, it } from 'vitest';
 import { pureengageWorkspace } from '../src/pureengage-workspace.js';
-import { AKIM, JSMITH } from './workspace-harness.js';
+import { AgentToken } from '../src/workspace/auth.js';
+import { Notifications } from '../src/workspace/notifications.js';
+import { initializeWorkspace } from '../src/workspace/rest.js';
+import { AKIM, agentsOf, JSMITH } from './workspace-harness.js';
 import { connected, emulator, host, once, runtimeFor, sleep } from './workspace-hosts.js';
 
 const stopWhenConnected = { started: (stop: () => void) => stop() };
@@ -131,6 +135,91 @@ describe('the CometD side of the Workspace session', () => {
     expect(server.counters.logouts).toBe(0);
   });
 
+  it('a handshake the runner stops gives up at once, stopped before it or while the API holds it', async () => {
+    const server = await emulator();
+    server.controls.stall(true);
+    const open = (signal: AbortSignal) =>
+      Notifications.open({
+        url: `${server.url}/workspace/v3/notifications`,
+        apiKey: server.apiKey,
+        sessionId: 'e3b0c442-98fc-4c14-9afb-4c8996fb9242',
+        username: JSMITH,
+        networkDelayMs: 5_000,
+        retryWindowMs: 5_000,
+        now: Date.now,
+        signal,
+        onStatus: () => undefined,
+      }).then(
+        () => new Error('the handshake went on'),
+        (error: unknown) => error,
+      );
+    const started = Date.now();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    for (const error of [await open(controller.signal), await open(AbortSignal.abort())]) {
+      expect(error).toBeInstanceOf(SessionError);
+      expect((error as Error).message).toBe('the CometD handshake of acme\\jsmith failed: stopped');
+    }
+    expect(Date.now() - started).toBeLessThan(1_000);
+    server.controls.stall(false);
+  });
+
+  it('a subscription the runner stops gives up at once, stopped while the API holds it or before it', async () => {
+    const server = await emulator();
+    const http = axios.create({ timeout: 3_000, validateStatus: () => true });
+    const agent = agentsOf(server)[0]!;
+    const signal = new AbortController().signal;
+    const api = { url: server.url, apiKey: server.apiKey };
+    const token = await new AgentToken({
+      ...api,
+      http,
+      clientId: server.clientId,
+      clientSecret: server.clientSecret,
+      agent,
+      now: Date.now,
+      signal,
+    }).signIn();
+    const session = await initializeWorkspace({ ...api, http, signal }, token.accessToken, agent.username);
+    const controller = new AbortController();
+    const n = await Notifications.open({
+      url: `${server.url}/workspace/v3/notifications`,
+      apiKey: server.apiKey,
+      sessionId: session.sessionId,
+      username: agent.username,
+      networkDelayMs: 5_000,
+      retryWindowMs: 5_000,
+      now: Date.now,
+      signal: controller.signal,
+      onStatus: () => undefined,
+    });
+    server.controls.stall(true);
+    const subscribed = () =>
+      n
+        .subscribe('/workspace/v3/voice', () => undefined)
+        .then(
+          () => new Error('subscribed'),
+          (error: unknown) => error,
+        );
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 50);
+    for (const error of [await subscribed(), await subscribed()]) {
+      expect(error).toBeInstanceOf(SessionError);
+      expect((error as Error).message).toBe('subscribing acme\\jsmith to /workspace/v3/voice: stopped');
+    }
+    expect(Date.now() - started).toBeLessThan(1_000);
+    server.controls.stall(false);
+    await n.close();
+  });
+
+  for (const channel of ['/workspace/v3/initialization', '/workspace/v3/voice'])
+    it(`a subscription to ${channel} the API denies ends the session at once saying so`, async () => {
+      const server = await emulator({ refusedChannels: [channel] });
+      const started = Date.now();
+      const error = await failure(once(runtimeFor(server)));
+      expect(error.message).toBe(`subscribing acme\\jsmith to ${channel} failed: 403::subscribe_denied`);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    });
+
   it('advice reconnect none ends the session without a logout', async () => {
     const server = await emulator();
     const error = await failure(
@@ -158,6 +247,43 @@ describe('the CometD connection of a Workspace session', () => {
       'degraded CometD connect failed for acme\\jsmith (HTTP 503); retrying',
       'connected CometD connected again for acme\\jsmith',
     ]);
+  });
+
+  it('a connect without an answer shows degraded naming why: past the long poll and pureengageNetworkDelayMs, or hung up', async () => {
+    const server = await emulator({ tokenLifetimeMs: 60_000 });
+    const seen: string[] = [];
+    let stalled = false;
+    await once(runtimeFor(server), seen, {
+      stopAfterMs: 2_000,
+      started: () => {
+        if (stalled) return;
+        stalled = true;
+        server.controls.stall(true);
+        setTimeout(() => server.controls.stall(false), 1_700);
+      },
+    });
+    // 400 ms long poll + 1_000 ms pureengageNetworkDelayMs (workspaceSettings)
+    expect(seen.filter((s) => s.startsWith('degraded'))[0]).toMatch(
+      /^degraded CometD connect failed for acme\\jsmith \(Transport long-polling expired waiting for message replies of request \d+: 1400 ms\); retrying$/,
+    );
+    const dropped = await emulator({ tokenLifetimeMs: 60_000 });
+    const after: string[] = [];
+    const error = await failure(
+      once(runtimeFor(dropped), after, { started: () => setTimeout(() => dropped.controls.drop(), 100) }),
+    );
+    expect(after.filter((s) => s.startsWith('degraded'))).toEqual([
+      'degraded CometD connect failed for acme\\jsmith (socket hang up); retrying',
+    ]);
+    expect(error.message).toBe('the Workspace session of acme\\jsmith expired (/meta/connect: HTTP 403)');
+  });
+
+  it('disconnected by the Workspace API (/meta/disconnect): the session ends saying so, without a logout', async () => {
+    const server = await emulator();
+    const error = await failure(
+      once(runtimeFor(server), [], { started: () => server.controls.expire('disconnect') }),
+    );
+    expect(error.message).toBe('the Workspace API ended the CometD session (/meta/disconnect)');
+    expect(server.counters.logouts).toBe(0);
   });
 
   it('ended by the vendor while the initialization runs: the session ends saying why, without a logout', async () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GenesysConfig } from '../src/index.js';
 import { AKIM, JSMITH, TOKEN_MS } from './workspace-harness.js';
-import { connected, emulator, host, pops, runtimeFor, sleep, subscription } from './workspace-hosts.js';
+import { connected, emulator, host, once, pops, runtimeFor, sleep, subscription } from './workspace-hosts.js';
 
 describe('the Workspace session', () => {
   it('signs in, initializes, handshakes, waits for the initialization, subscribes to voice, activates, then reads the session, in that order', async () => {
@@ -179,6 +179,14 @@ describe('the Workspace session', () => {
     expect(h.sessions).toBe(1);
   });
 
+  it('tells the host each renewal by the name of what it renews, the Workspace API token', async () => {
+    const server = await emulator();
+    const seen: string[] = [];
+    await once(runtimeFor(server), seen, { stopAfterMs: TOKEN_MS * 1.5 });
+    expect(server.counters.renewals).toBeGreaterThanOrEqual(1);
+    expect(seen.filter((s) => s.startsWith('renewal '))[0]).toBe('renewal Workspace API token true ');
+  });
+
   it('renews with the password when the token answer has no refresh token', async () => {
     const server = await emulator({ refreshTokens: false });
     const h = host(server);
@@ -212,6 +220,22 @@ describe('the Workspace session', () => {
     await h.stop();
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(server.counters.logouts).toBe(1);
+    // A stop is no failure of the session.
+    expect(h.errors).toEqual([]);
+  });
+
+  it('stops at once while the calls of the snapshot are still being stored, and logs out', async () => {
+    const server = await emulator();
+    server.controls.ring(JSMITH);
+    const h = host(server);
+    h.slowStores(600);
+    await h.until('the snapshot read', () => server.stepsOf(JSMITH).includes('current-session'));
+    const started = Date.now();
+    await h.stop();
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(server.counters.logouts).toBe(1);
+    // A stop is no failure of the session.
+    expect(h.errors).toEqual([]);
   });
 
   it('does not log out on stop with pureengageLogout false', async () => {

@@ -178,6 +178,12 @@ describe('the agent token', () => {
     expect(error.message).toBe('the Authentication API answered 200 for acme\\jsmith: HTTP 200');
   });
 
+  it('is no token when a 200 carries an empty access_token (no Bearer to send)', async () => {
+    const { http } = vendor(ok({ ...TOKEN, access_token: '' }));
+    const error = await rejection(agentToken(http).token.signIn());
+    expect(error.message).toBe('the Authentication API answered 200 for acme\\jsmith: HTTP 200');
+  });
+
   it('is no token when an answer other than 200 carries an access_token', async () => {
     const { http } = vendor({
       status: 500,
@@ -597,7 +603,7 @@ describe('current-session', () => {
   });
 
   it("is the active session's calls, dropping entries that are no call, and its DN", async () => {
-    const { s } = session(of({ calls: [CALL, null, 'x'], dn: DN }));
+    const { s } = session(of({ calls: [CALL, null, 'x', [CALL]], dn: DN }));
     expect(await currentSession(s)).toStrictEqual({ calls: [CALL], dn: DN });
   });
 
@@ -613,6 +619,11 @@ describe('current-session', () => {
 
   it('is no snapshot when the 200 is not a JSON object', async () => {
     const { s } = session({ status: 200, data: 'OK' });
+    expect(await currentSession(s)).toBeUndefined();
+  });
+
+  it('is no snapshot when the 200 is a JSON list: read as no calls, it would end every call kept', async () => {
+    const { s } = session({ status: 200, data: [] });
     expect(await currentSession(s)).toBeUndefined();
   });
 

@@ -31,6 +31,7 @@ export class Bayeux {
       longPollMs: number;
       initializationGapMs: number;
       initializationEnd?: (user: Record<string, unknown>) => Record<string, unknown>;
+      refusedChannels?: string[];
     },
   ) {
     this.#store = store;
@@ -48,6 +49,12 @@ export class Bayeux {
     server.policy = {
       canHandshake: (_session: ServerSession, _message: ServerMessage, callback: Callback<boolean>) =>
         callback(undefined, Boolean(store.byCookie(cookieOf()))),
+      canSubscribe: (
+        _session: ServerSession,
+        _message: ServerMessage,
+        channel: { name: string },
+        callback: Callback<boolean>,
+      ) => callback(undefined, !options.refusedChannels?.includes(channel.name)),
     };
     server.addListener('sessionAdded', (bayeux: ServerSession) => {
       const session = store.byCookie(cookieOf());

@@ -17,6 +17,18 @@ export interface FaultState {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The server's own /meta/disconnect, on the session's held connect (as the CometD server sends when it
+ * disconnects a session). cometd-nodejs-server's ServerSession.disconnect() removes the session before it
+ * delivers that message, so it never leaves: this delivers it, and the client disconnects.
+ */
+function disconnect(bayeux: object | undefined): void {
+  const deliver = (bayeux as { _deliver?: unknown } | undefined)?._deliver as
+    | ((sender: unknown, message: object) => void)
+    | undefined;
+  deliver?.call(bayeux, bayeux, { channel: '/meta/disconnect', successful: true });
+}
+
 export function createControls(store: WorkspaceStore, bayeux: Bayeux, faults: FaultState): WorkspaceControls {
   const account = (username: string) => {
     const found = store.accounts.get(username);
@@ -97,6 +109,7 @@ export function createControls(store: WorkspaceStore, bayeux: Bayeux, faults: Fa
       for (const session of [...store.sessions.values()]) {
         if (username !== undefined && session.account.username !== username) continue;
         if (fault === 'cookie') store.end(session);
+        else if (fault === 'disconnect') disconnect(session.bayeux);
         else session.fault = fault;
       }
     },

@@ -66,6 +66,8 @@ export interface WorkspaceEmulatorOptions {
    * another data. The session counts as initialized only when its state is Complete.
    */
   initializationEnd?: (user: Record<string, unknown>) => Record<string, unknown>;
+  /** Channels whose subscription the Bayeux server denies (403::subscribe_denied). Default none. */
+  refusedChannels?: string[];
   /** GET /workspace/v3/current-session answers 404 when false. Default true. */
   currentSession?: boolean;
   port?: number;
@@ -149,7 +151,9 @@ export type SessionFault =
   /** The Bayeux session is dropped: the next connect answers 402::session_unknown with advice handshake. */
   | 'handshake'
   /** The next connect's answer carries advice.reconnect none. */
-  | 'none';
+  | 'none'
+  /** The server disconnects the Bayeux session: a /meta/disconnect reaches the client. */
+  | 'disconnect';
 
 export interface WorkspaceControls {
   /** Delivers a message on a channel to the user's session (if it subscribed to the channel). */

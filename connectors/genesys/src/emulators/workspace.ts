@@ -54,6 +54,7 @@ export async function startWorkspaceEmulator(
     longPollMs: options.longPollMs ?? 30_000,
     initializationGapMs: options.initializationGapMs ?? 20,
     ...(options.initializationEnd ? { initializationEnd: options.initializationEnd } : {}),
+    refusedChannels: options.refusedChannels ?? [],
   });
   const faults: FaultState = {
     failures: { remaining: 0, status: 500, path: '' },

@@ -28,8 +28,9 @@ export interface AuthOptions {
 /** Without expires_in, a token is assumed to last this long (belief: the API reference's example). */
 const DEFAULT_LIFETIME_S = 3_600;
 
+/** An object to read fields of (a list has none of the fields read here, so it needs no exception). */
 const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+  typeof value === 'object' && value !== null;
 
 /** The vendor's own words (OAuth error_description, Spring's errors[].message, a gateway message). */
 export function vendorReason(data: unknown, status: number): string {
@@ -130,9 +131,8 @@ export class AgentToken {
       const lifetime = Number(data.expires_in);
       return {
         accessToken: data.access_token,
-        ...(typeof data.refresh_token === 'string' && data.refresh_token
-          ? { refreshToken: data.refresh_token }
-          : {}),
+        // An empty refresh_token is kept as it came: renew() signs in by the password without one.
+        ...(typeof data.refresh_token === 'string' ? { refreshToken: data.refresh_token } : {}),
         expiresAt:
           o.now() + (Number.isFinite(lifetime) && lifetime > 0 ? lifetime : DEFAULT_LIFETIME_S) * 1_000,
       };

@@ -25,14 +25,15 @@ export interface WorkspaceOptions {
   pureengageAgents: WorkspaceAgent[];
 }
 
-/** The session runs only when the API, its key, the OAuth client and at least one agent are configured. */
-export const workspaceEnabled = (o: WorkspaceOptions): boolean =>
-  Boolean(o.pureengageApiUrl && o.pureengageApiKey && o.pureengageClientId && o.pureengageClientSecret) &&
-  o.pureengageAgents.length > 0;
+/**
+ * The session runs when agents are listed. The API, its key and the OAuth client are then set too: the config
+ * that lists an agent without them is refused (workspaceProblems), and the runner only asks a valid config.
+ */
+export const workspaceEnabled = (o: WorkspaceOptions): boolean => o.pureengageAgents.length > 0;
 
-/** One session per agent, named by its user name (what the runner shows and leases). */
+/** One session per agent, named by its user name (what the runner shows and leases); none when none is listed. */
 export const workspaceInstances = (o: WorkspaceOptions): string[] =>
-  workspaceEnabled(o) ? o.pureengageAgents.map((a) => a.username) : [];
+  o.pureengageAgents.map((a) => a.username);
 
 /** The agent a session is for; a session the host named after no configured agent is a bug, not a retry. */
 export function agentFor(o: WorkspaceOptions, instance: string | undefined): WorkspaceAgent {
