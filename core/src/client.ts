@@ -3,18 +3,20 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import { Pool } from 'undici';
 import {
   AuthError,
   ConfigError,
   NetworkError,
   PayloadTooLargeError,
+  type PropSize,
   RateLimitedError,
   RejectedError,
+  redact,
+  redactor,
   ServerError,
   TimeoutError,
   UrlTooLongError,
-  redact,
-  type PropSize,
 } from './errors.js';
 import {
   DEFAULT_MAX_URL_LENGTH,
@@ -30,6 +32,12 @@ export const END_OF_LIFE_HOSTS = ['connect.openmethods.com'];
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export type SendMethod = 'POST' | 'GET';
+/**
+ * How requests travel. `axios` (default): the general-purpose client the CLI and one-off sends use.
+ * `undici`: a connection pool with less work per request, for senders with many messages in flight (the
+ * runner's delivery loop); same requests, same answers, same errors.
+ */
+export type Transport = 'axios' | 'undici';
 
 export interface OpenConnectClientOptions {
   /** Defaults to the OpenConnect production URL. */
@@ -41,6 +49,7 @@ export interface OpenConnectClientOptions {
   timeoutMs?: number;
   /** GET only: refuse URLs longer than this (default 8192). */
   maxUrlLength?: number;
+  transport?: Transport;
 }
 
 export interface SendInput {
@@ -81,13 +90,13 @@ export function checkBaseUrl(baseUrl: string): URL {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new ConfigError(
-      `the OpenConnect URL "${baseUrl}" is not a valid URL`,
-      `use ${DEFAULT_BASE_URL}`,
-    );
+    throw new ConfigError(`the OpenConnect URL "${baseUrl}" is not a valid URL`, `use ${DEFAULT_BASE_URL}`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(`the OpenConnect URL must be http(s), not ${url.protocol}`, `use ${DEFAULT_BASE_URL}`);
+    throw new ConfigError(
+      `the OpenConnect URL must be http(s), not ${url.protocol}`,
+      `use ${DEFAULT_BASE_URL}`,
+    );
   }
   if (END_OF_LIFE_HOSTS.includes(url.hostname.toLowerCase())) {
     throw new ConfigError(
@@ -164,14 +173,18 @@ export function parseRetryAfter(value: unknown, now: number = Date.now()): numbe
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-export function createOpenConnectClient(options: OpenConnectClientOptions): OpenConnectClient {
-  const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL).toString();
-  const method: SendMethod = options.method ?? 'POST';
-  if (method !== 'POST' && method !== 'GET') {
-    throw new ConfigError(`unknown method "${String(method)}"`, 'use POST (recommended) or GET');
-  }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const secrets = [options.jwt];
+/** What a transport hands back: nothing of the request, so nothing that holds the jwt. */
+interface Answer {
+  status: number;
+  text: string;
+  retryAfter: unknown;
+}
+interface Exchange {
+  send(request: EncodedRequest): Promise<Answer>;
+  close(): void;
+}
+
+function axiosExchange(timeoutMs: number, secrets: string[]): Exchange {
   const httpAgent = new http.Agent({ keepAlive: true });
   const httpsAgent = new https.Agent({ keepAlive: true });
   const transport: AxiosInstance = axios.create({
@@ -184,6 +197,87 @@ export function createOpenConnectClient(options: OpenConnectClientOptions): Open
     transformResponse: (data: unknown) => data,
     validateStatus: () => true,
   });
+  return {
+    async send(request) {
+      try {
+        const response = await transport.request({
+          method: request.method,
+          url: request.url,
+          data: request.body,
+          headers: request.headers,
+        });
+        // Stryker disable next-line ConditionalExpression,StringLiteral: responseType 'text' with an identity transformResponse: data is always a string, '' when the body is empty
+        const text = typeof response.data === 'string' ? response.data : '';
+        return { status: response.status, text, retryAfter: response.headers['retry-after'] };
+      } catch (error) {
+        // Never wrap the axios error: its config holds the URL and body, and so the jwt.
+        if (isAxiosError(error)) {
+          if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') throw new TimeoutError(timeoutMs);
+          throw new NetworkError(redact(error.code ?? error.message, secrets));
+        }
+        throw new NetworkError('unexpected transport failure');
+      }
+    },
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}
+
+function undiciExchange(baseUrl: URL, timeoutMs: number, secrets: string[]): Exchange {
+  // One pool per origin, kept-alive connections opened as needed; redirects are not followed (as with axios).
+  const pool = new Pool(baseUrl.origin);
+  return {
+    async send(request) {
+      const url = new URL(request.url);
+      try {
+        const response = await pool.request({
+          method: request.method,
+          path: `${url.pathname}${url.search}`,
+          headers: request.headers,
+          body: request.body ?? null,
+          // The whole exchange, connect to last byte, as axios's timeout.
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        return {
+          status: response.statusCode,
+          text: await response.body.text(),
+          retryAfter: response.headers['retry-after'],
+        };
+      } catch (error) {
+        // Never wrap the undici error: it can carry the request, and so the jwt. The signal's timeout covers
+        // connecting too (undici's own timeouts are longer), so a timeout always comes as its TimeoutError.
+        const { name, code, message } = error as Error & { code?: string };
+        if (name === 'TimeoutError') throw new TimeoutError(timeoutMs);
+        throw new NetworkError(redact(code ?? message, secrets));
+      }
+    },
+    close() {
+      pool.destroy().catch(() => {});
+    },
+  };
+}
+
+export function createOpenConnectClient(options: OpenConnectClientOptions): OpenConnectClient {
+  const checkedUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+  const baseUrl = checkedUrl.toString();
+  const method: SendMethod = options.method ?? 'POST';
+  if (method !== 'POST' && method !== 'GET') {
+    throw new ConfigError(`unknown method "${String(method)}"`, 'use POST (recommended) or GET');
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const secrets = [options.jwt];
+  // The jwt's redacted forms (raw, URL-, query- and JSON-encoded) worked out once, not per answer.
+  const scrub = redactor(secrets);
+  const transport = options.transport ?? 'axios';
+  if (transport !== 'axios' && transport !== 'undici') {
+    throw new ConfigError(`unknown transport "${String(transport)}"`, 'use axios (default) or undici');
+  }
+  const exchange =
+    transport === 'undici'
+      ? undiciExchange(checkedUrl, timeoutMs, secrets)
+      : axiosExchange(timeoutMs, secrets);
 
   async function send(input: SendInput): Promise<SendResult> {
     const { message, warnings } = validateMessage({
@@ -195,33 +289,15 @@ export function createOpenConnectClient(options: OpenConnectClientOptions): Open
     });
     const request = encodeRequest(message, { baseUrl, method, maxUrlLength: options.maxUrlLength });
     const started = performance.now();
-    let response: { status: number; data: unknown; headers: Record<string, unknown> };
-    try {
-      response = await transport.request({
-        method: request.method,
-        url: request.url,
-        data: request.body,
-        headers: request.headers,
-      });
-    } catch (error) {
-      // Never wrap the axios error: its config holds the URL and body, and so the jwt.
-      if (isAxiosError(error)) {
-        if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') throw new TimeoutError(timeoutMs);
-        throw new NetworkError(redact(error.code ?? error.message, secrets));
-      }
-      throw new NetworkError('unexpected transport failure');
-    }
+    const { status, text, retryAfter } = await exchange.send(request);
     const durationMs = performance.now() - started;
-    // Stryker disable next-line ConditionalExpression,StringLiteral: responseType 'text' with an identity transformResponse: data is always a string, '' when the body is empty
-    const text = typeof response.data === 'string' ? response.data : '';
-    const excerpt = redact(text.slice(0, 300), secrets).trim();
-    const { status } = response;
+    const excerpt = scrub(text.slice(0, 300)).trim();
     if (status >= 200 && status < 300) {
       return { status, body: excerpt, durationMs, bytes: request.bytes, warnings };
     }
     if (status === 401) throw new AuthError(status);
     if (status === 413) throw new PayloadTooLargeError(request.bytes, MAX_MESSAGE_BYTES, [], status);
-    if (status === 429) throw new RateLimitedError(status, parseRetryAfter(response.headers['retry-after']));
+    if (status === 429) throw new RateLimitedError(status, parseRetryAfter(retryAfter));
     if (status === 408 || status >= 500) throw new ServerError(status, excerpt);
     throw new RejectedError(status, excerpt);
   }
@@ -229,9 +305,6 @@ export function createOpenConnectClient(options: OpenConnectClientOptions): Open
   return {
     send,
     describe: () => ({ baseUrl, method, crmid: options.crmid, timeoutMs }),
-    close() {
-      httpAgent.destroy();
-      httpsAgent.destroy();
-    },
+    close: () => exchange.close(),
   };
 }

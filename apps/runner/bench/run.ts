@@ -1,7 +1,8 @@
 // `pnpm bench`: (a) webhook intake of the runner (sqlite outbox with synchronous FULL, then NORMAL;
 // deliveries running, then paused) against a bare Fastify handler, same machine, same load tool; (b) outbox drain vs direct sends; (c) RSS with a large
-// backlog; (d) events through held vendor sessions (subscriptions) against the same events as webhooks. Loopback only; each load is a few seconds. `--quick` shrinks (b) and (c).
-import { type ChildProcess, spawn } from 'node:child_process';
+// backlog; (d) events through held vendor sessions (subscriptions) against the same events as webhooks; (e) the
+// throughput figures (bench/throughput/throughput.ts). Loopback only; each load is a few seconds. `--quick`
+// shrinks (b), (c) and (e).
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@openconnect/core/testing';
 import autocannon from 'autocannon';
 import { ACME_SECRET } from '../test/helpers/acme.js';
+import { cpuMs, spawnServer } from './processes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -19,46 +21,6 @@ const DURATION_S = 5;
 const CONNECTIONS = 32;
 const JWT = 'bench-jwt-0123456789abcdef0123456789';
 const ADMIN = 'bench-admin-token-0123456789';
-
-function spawnServer(
-  file: string,
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess }> {
-  // BENCH_PROF=<dir> writes a CPU profile of the runner process.
-  const prof =
-    process.env.BENCH_PROF && file.includes('child-runner')
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
-      : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', file], {
-    cwd: path.join(here, '..'),
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let received = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      received += d.toString();
-      const line = received.split('\n').find((l) => l.startsWith('{"ready":true') && l.endsWith('}'));
-      if (!line) return;
-      // From here on the runner's log lines are drained unread, so they cost the load generator nothing.
-      child.stdout!.off('data', onData);
-      child.stdout!.resume();
-      resolve({ url: (JSON.parse(line) as { url: string }).url, child });
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${file} exited ${code}`)));
-  });
-}
-
-/** CPU time (user + system) the process has used so far, in ms, from /proc (Linux); undefined elsewhere. */
-function cpuMs(pid: number | undefined): number | undefined {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
-  } catch {
-    return undefined;
-  }
-}
 
 // CPU per request of the server process is far steadier than req/s on a shared machine: use it to compare
 // a change to the intake path (the whole process: deliveries running in it are counted too).
@@ -168,6 +130,13 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );
+
+// (e) issue 16's figures: end-to-end rate and CPU per message against a minimal durable relay, replicas on
+// Redis, screen-pop latency at 200/s (bench/throughput/).
+if (!intakeOnly && !process.argv.includes('--no-throughput')) {
+  const { benchThroughput } = await import('./throughput/throughput.js');
+  await benchThroughput({ quick });
+}
 
 // (d) subscriptions beside webhooks, in one runner.
 if (!intakeOnly) {

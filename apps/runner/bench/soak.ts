@@ -5,13 +5,14 @@
 // `--only <name>` runs one: sqlite-sigkill, sqlite-sigkill-normal, redis-replica-loss, slow-openconnect-one,
 // slow-openconnect.
 // Exits 1 when anything accepted was lost or copies exceed what the run's at-least-once window allows.
+
+import type { Emulator } from '@openconnect/core/testing';
 import { startEmulator } from '@openconnect/core/testing';
 import { TEST_JWT } from '../test/helpers/runner.js';
 import type { Figures } from './soak/figures.js';
 import { redisReplicaLoss } from './soak/redis-replica-loss.js';
 import { oneSlowMessage, slowOpenConnect } from './soak/slow-openconnect.js';
 import { sqliteSigkill } from './soak/sqlite-sigkill.js';
-import type { Emulator } from '@openconnect/core/testing';
 
 export type SoakRun = (emulator: Emulator) => Promise<Figures>;
 

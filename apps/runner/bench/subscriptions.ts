@@ -10,15 +10,15 @@ import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ConnectorDefinition } from '@openconnect/core';
-import { lineConnector, startEmulator, startLineVendor } from '@openconnect/core/testing';
 import c8x8 from '@openconnect/8x8';
+import { startPulsarEmulator } from '@openconnect/8x8/emulators';
 import avaya from '@openconnect/avaya';
 import { startDmccEmulator } from '@openconnect/avaya/emulators';
-import { startPulsarEmulator } from '@openconnect/8x8/emulators';
+import type { ConnectorDefinition } from '@openconnect/core';
+import { lineConnector, startEmulator, startLineVendor } from '@openconnect/core/testing';
 import genesys from '@openconnect/genesys';
 import { startGenesysCloudEmulator } from '@openconnect/genesys/emulators';
-import { startRunner, type SubscriptionView } from '../src/index.js';
+import { type SubscriptionView, startRunner } from '../src/index.js';
 import { ACME_SECRET, acme } from '../test/helpers/acme.js';
 
 const JWT = 'bench-jwt-0123456789abcdef0123456789';
@@ -65,8 +65,14 @@ async function lineVendor(): Promise<Vendor> {
 
 async function genesysCloudVendor(): Promise<Vendor> {
   const queue = '7e6d5c4b-aaaa-4bbb-8ccc-dddddddddddd';
-  const emulator = await startGenesysCloudEmulator({ queues: { [queue]: 'Billing' }, heartbeatIntervalMs: 5_000 });
-  const agents = Array.from({ length: 50 }, (_, i) => `9d8e7f6a-1111-4222-8333-${String(i).padStart(12, '0')}`);
+  const emulator = await startGenesysCloudEmulator({
+    queues: { [queue]: 'Billing' },
+    heartbeatIntervalMs: 5_000,
+  });
+  const agents = Array.from(
+    { length: 50 },
+    (_, i) => `9d8e7f6a-1111-4222-8333-${String(i).padStart(12, '0')}`,
+  );
   const topic = `v2.routing.queues.${queue}.conversations`;
   return {
     connector: genesys,
@@ -85,8 +91,19 @@ async function genesysCloudVendor(): Promise<Vendor> {
       emulator.controls.push(topic, {
         id,
         participants: [
-          { id: `${id}-c`, purpose: 'customer', address: 'tel:+13175550142', calls: [{ id: `${id}-cc`, state: 'connected', direction: 'inbound' }] },
-          { id: `${id}-a`, purpose: 'agent', user: { id: agents[id.length % agents.length]! }, queueId: queue, calls: [{ id: `${id}-ac`, state: 'alerting', direction: 'inbound' }] },
+          {
+            id: `${id}-c`,
+            purpose: 'customer',
+            address: 'tel:+13175550142',
+            calls: [{ id: `${id}-cc`, state: 'connected', direction: 'inbound' }],
+          },
+          {
+            id: `${id}-a`,
+            purpose: 'agent',
+            user: { id: agents[id.length % agents.length]! },
+            queueId: queue,
+            calls: [{ id: `${id}-ac`, state: 'alerting', direction: 'inbound' }],
+          },
         ],
       } as { id: string });
     },
@@ -100,7 +117,9 @@ async function eightByEightVendor(): Promise<Vendor> {
     connector: c8x8,
     settings: {
       options: { streamUrl: emulator.url, streamTenant: emulator.tenant, streamApiKey: emulator.apiKey },
-      directory: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`ag${String(i).padStart(20, 'x')}`, `agent-${i}`])),
+      directory: Object.fromEntries(
+        Array.from({ length: 50 }, (_, i) => [`ag${String(i).padStart(20, 'x')}`, `agent-${i}`]),
+      ),
     },
     // One InteractionAssigned per id (8x8's documented shape): one `offered` pop each.
     send: (id) => {
@@ -125,10 +144,19 @@ async function aesVendor(): Promise<Vendor> {
   const emulator = await startDmccEmulator();
   return {
     connector: avaya,
-    settings: { options: { ...emulator.options, aesExtensions: ['4001'] }, directory: { '4001': 'agent-4001' } },
+    settings: {
+      options: { ...emulator.options, aesExtensions: ['4001'] },
+      directory: { '4001': 'agent-4001' },
+    },
     // One DeliveredEvent per id on the monitored station: one `offered` pop each.
     send: (id) => {
-      emulator.push({ type: 'DeliveredEvent', extension: '4001', callId: id, calling: '3175550100', called: '8005550199' });
+      emulator.push({
+        type: 'DeliveredEvent',
+        extension: '4001',
+        callId: id,
+        calling: '3175550100',
+        called: '8005550199',
+      });
     },
     close: () => emulator.close(),
   };
@@ -162,7 +190,12 @@ async function benchVendor(start: () => Promise<Vendor>, options: BenchOptions):
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const post = (id: string) =>
     new Promise<void>((resolve, reject) => {
-      const body = JSON.stringify({ id, type: 'call.answered', agent: `agent-${id.length % 50}`, call: { id, from: '+15550100' } });
+      const body = JSON.stringify({
+        id,
+        type: 'call.answered',
+        agent: `agent-${id.length % 50}`,
+        call: { id, from: '+15550100' },
+      });
       const req = request(
         `${runner.url}/webhooks/acme/events`,
         {
@@ -175,7 +208,9 @@ async function benchVendor(start: () => Promise<Vendor>, options: BenchOptions):
         },
         (res) => {
           res.resume();
-          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
+          );
         },
       );
       req.on('error', reject);
@@ -245,12 +280,23 @@ async function benchVendor(start: () => Promise<Vendor>, options: BenchOptions):
 
 export const benches: { name: string; run: (options: BenchOptions) => Promise<SubscriptionBench> }[] = [
   { name: 'line vendor (TCP)', run: (options) => benchVendor(lineVendor, options) },
-  { name: 'Genesys Cloud notifications (WebSocket)', run: (options) => benchVendor(genesysCloudVendor, options) },
-  { name: '8x8 Event Streaming consumer (Pulsar WebSocket)', run: (options) => benchVendor(eightByEightVendor, options) },
+  {
+    name: 'Genesys Cloud notifications (WebSocket)',
+    run: (options) => benchVendor(genesysCloudVendor, options),
+  },
+  {
+    name: '8x8 Event Streaming consumer (Pulsar WebSocket)',
+    run: (options) => benchVendor(eightByEightVendor, options),
+  },
   { name: 'Avaya AES DMCC client (XML over TLS)', run: (options) => benchVendor(aesVendor, options) },
 ];
 
-export function describeBench(name: string, result: SubscriptionBench, paced: number, rate: number): string[] {
+export function describeBench(
+  name: string,
+  result: SubscriptionBench,
+  paced: number,
+  rate: number,
+): string[] {
   const { webhook: w, subscription: s } = result;
   return [
     `subs    ${name}: ${result.n} events at once: subscription ${s.perSec}/s vs webhooks (32 connections) ${w.perSec}/s → ratio ${(s.perSec / w.perSec).toFixed(2)}`,

@@ -14,6 +14,7 @@ const EXPECTS: Record<string, string> = {
   adminToken: 'a token of at least 16 characters (e.g. from `openssl rand -hex 24`)',
   outbox: 'an outbox: sqlite:<path> or a redis:// (rediss://) URL',
   outboxSync: 'full or normal',
+  outboxCommitWindowMs: 'a number of milliseconds from 0 to 50 (0: per event-loop turn)',
   'openconnect.url': 'the OpenConnect URL (e.g. https://<host>/api/sendmessage/CRM)',
   'openconnect.jwt': 'the OpenConnect API key',
   'openconnect.crmid': 'the CRM id (the Oracle domain or Zendesk hostname)',

@@ -60,6 +60,15 @@ export const configSchema = z
      * (WAL: still safe when the process crashes or is killed, not when the machine loses power).
      */
     outboxSync: z.enum(['full', 'normal'], 'outboxSync must be full or normal').default('full'),
+    /**
+     * SQLite outbox: webhooks arriving within this long share one commit (one fsync with outboxSync full). 0:
+     * the webhooks of one event-loop turn only.
+     */
+    outboxCommitWindowMs: z.coerce
+      .number({ error: 'outboxCommitWindowMs must be a number of milliseconds (0: per event-loop turn)' })
+      .min(0, 'outboxCommitWindowMs must be 0 or more')
+      .max(50, 'outboxCommitWindowMs must be at most 50: every webhook waits up to this long for its 2xx')
+      .default(1),
     openconnect: z
       .strictObject({
         url: z.string().min(1).optional(),
@@ -126,6 +135,8 @@ export const configSchema = z
             lockDurationMs: z.number().int().positive().optional(),
             stalledIntervalMs: z.number().int().positive().optional(),
             pausePollMs: z.number().int().positive().optional(),
+            /** How often each replica renews its place among those splitting the partitions (ms). */
+            heartbeatMs: z.number().int().positive().optional(),
             /** Start on a Redis that can lose accepted events (no append-only file, eviction), with a warning. */
             acceptDataLoss: z.boolean().optional(),
             /** `confirmed`: the operator vouches for a Redis whose CONFIG command is disabled (managed services). */
@@ -192,6 +203,7 @@ export interface RunnerConfig {
   dashboardSession: z.output<typeof configSchema>['dashboardSession'];
   outbox: string;
   outboxSync: 'full' | 'normal';
+  outboxCommitWindowMs: number;
   openconnect: {
     /** undefined with no jwt: the runner starts the local emulator as its target. */
     url?: string;
@@ -266,6 +278,7 @@ const ENV_TO_KEY: Record<string, string> = {
   PUBLIC_URL: 'publicUrl',
   OUTBOX: 'outbox',
   OUTBOX_SYNC: 'outboxSync',
+  OUTBOX_COMMIT_WINDOW_MS: 'outboxCommitWindowMs',
   ADMIN_TOKEN: 'adminToken',
   LOG_LEVEL: 'logLevel',
 };
@@ -540,6 +553,7 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
     dashboardSession: data.dashboardSession,
     outbox: data.outbox,
     outboxSync: data.outboxSync,
+    outboxCommitWindowMs: data.outboxCommitWindowMs,
     openconnect: {
       ...(data.openconnect.url ? { url: data.openconnect.url } : {}),
       ...(data.openconnect.jwt ? { jwt: data.openconnect.jwt } : {}),

@@ -248,7 +248,7 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
         ...(config.delivery.retainDelivered ? { retainDelivered: config.delivery.retainDelivered } : {}),
         // The intake's writes give up when the vendor is answered 503 (redis-writes.ts).
         redis: { ...config.delivery.redis, writeTimeoutMs: config.limits.storeTimeoutMs },
-        sqlite: { synchronous: config.outboxSync },
+        sqlite: { synchronous: config.outboxSync, commitWindowMs: config.outboxCommitWindowMs },
         hooks: outboxHooks(metrics, logger, activity, keyPause),
       }));
   } catch (error) {

@@ -27,6 +27,7 @@ const AT_START_UP = [
   'adminToken',
   'outbox',
   'outboxSync',
+  'outboxCommitWindowMs',
   'limits',
   'delivery',
   'subscriptions',

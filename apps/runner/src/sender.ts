@@ -53,8 +53,13 @@ export function toAttemptResult(error: unknown, secrets: string[]): AttemptResul
   };
 }
 
+// undici, not axios: the delivery loop sends many messages at once, and axios's per-request config merging
+// and agent set-up was a sixth of the runner's CPU at 1,000 messages/s (docs/benchmarks.md). Same requests,
+// answers and errors (the core runs its client tests over both).
+const open = (options: SenderOptions) => createOpenConnectClient({ ...options, transport: 'undici' });
+
 export function createSender(options: SenderOptions): Sender {
-  let client = createOpenConnectClient(options);
+  let client = open(options);
   let timeoutMs = options.timeoutMs;
   // Every jwt this sender has held: an answer echoing an old one is scrubbed too.
   const secrets = [options.jwt];
@@ -67,7 +72,7 @@ export function createSender(options: SenderOptions): Sender {
     update(next) {
       const old = client;
       const grace = timeoutMs + 1_000;
-      client = createOpenConnectClient(next);
+      client = open(next);
       timeoutMs = next.timeoutMs;
       if (!secrets.includes(next.jwt)) secrets.push(next.jwt);
       retiredClients.add(old);

@@ -55,7 +55,7 @@ describe('runner configuration', () => {
       'outbox: "mysql://x" is not an outbox: sqlite:<path> or a redis:// (rediss://) URL',
       'openconnect: unknown key "colour" (openconnect takes url, jwt, crmid, method, timeoutMs)',
       'limits.bodyBytes: -1 is not a whole number of bytes (more than 0)',
-      'CONFIG: unknown key "extra" (the config takes port, host, metricsPort, metricsHost, publicUrl, logLevel, adminToken, dashboardSession, outbox, outboxSync, openconnect, limits, delivery, subscriptions, cors, connectors)',
+      'CONFIG: unknown key "extra" (the config takes port, host, metricsPort, metricsHost, publicUrl, logLevel, adminToken, dashboardSession, outbox, outboxSync, outboxCommitWindowMs, openconnect, limits, delivery, subscriptions, cors, connectors)',
       // The end-of-life host is reported beside the schema's problems, not after they are fixed.
       expect.stringMatching(/^openconnect\.url: the OpenConnect host connect\.openmethods\.com is end-of-life \(use connect\.openmethodscloud\.com/),
       'openconnect.crmid (OPENCONNECT_CRMID): required with a real jwt; it is the CRM domain the PopFlow runs for',
@@ -145,6 +145,18 @@ describe('runner configuration', () => {
     expect(loadConfig({ available, env: {}, document: { outboxSync: 'normal' } }).outboxSync).toBe('normal');
     expect(problemsOf(() => loadConfig({ available, env: { OUTBOX_SYNC: 'off' } }))).toEqual([
       'OUTBOX_SYNC: "off" is not full or normal',
+    ]);
+  });
+
+  it('gathers the sqlite commits of 1 ms by default; OUTBOX_COMMIT_WINDOW_MS sets another window, 0 to 50 ms', () => {
+    expect(loadConfig({ available, env: {} }).outboxCommitWindowMs).toBe(1);
+    expect(loadConfig({ available, env: { OUTBOX_COMMIT_WINDOW_MS: '0' } }).outboxCommitWindowMs).toBe(0);
+    expect(loadConfig({ available, env: {}, document: { outboxCommitWindowMs: 2.5 } }).outboxCommitWindowMs).toBe(2.5);
+    expect(problemsOf(() => loadConfig({ available, env: { OUTBOX_COMMIT_WINDOW_MS: '100' } }))).toEqual([
+      'OUTBOX_COMMIT_WINDOW_MS: "100" is not a number of milliseconds from 0 to 50 (0: per event-loop turn)',
+    ]);
+    expect(problemsOf(() => loadConfig({ available, env: { OUTBOX_COMMIT_WINDOW_MS: 'soon' } }))).toEqual([
+      'OUTBOX_COMMIT_WINDOW_MS: "soon" is not a number of milliseconds from 0 to 50 (0: per event-loop turn)',
     ]);
   });
 

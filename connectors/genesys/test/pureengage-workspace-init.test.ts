@@ -254,12 +254,13 @@ describe('the CometD connection of a Workspace session', () => {
     const seen: string[] = [];
     let stalled = false;
     await once(runtimeFor(server), seen, {
-      stopAfterMs: 2_000,
+      // The stall holds until the session stops: lifting it drops the held poll ("socket hang up"), which on a
+      // busy machine can come before the client's own 1,400 ms timeout fires.
+      stopAfterMs: 3_000,
       started: () => {
         if (stalled) return;
         stalled = true;
         server.controls.stall(true);
-        setTimeout(() => server.controls.stall(false), 1_700);
       },
     });
     // 400 ms long poll + 1_000 ms pureengageNetworkDelayMs (workspaceSettings)

@@ -3,8 +3,8 @@ import { openRedisOutbox } from './redis.js';
 import { openSqliteOutbox } from './sqlite.js';
 import type { Outbox, OutboxOptions } from './types.js';
 
-export * from './types.js';
 export { backoffDelay, decide, partitionOf, resolvePolicy } from './policy.js';
+export * from './types.js';
 
 /** Where the outbox lives when OUTBOX (config `outbox`) is not set. */
 export const DEFAULT_OUTBOX_URL = 'sqlite:./data/outbox.db';

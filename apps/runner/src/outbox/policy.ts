@@ -83,7 +83,12 @@ export async function attempt(
   }
   const latencyMs = performance.now() - started;
   const now = Date.now();
-  const decision = decide({ attempts: record.attempts + 1, acceptedAt: record.acceptedAt }, result, policy, now);
+  const decision = decide(
+    { attempts: record.attempts + 1, acceptedAt: record.acceptedAt },
+    result,
+    policy,
+    now,
+  );
   return { result, latencyMs, decision, updated: nextRecord(record, result, decision, now) };
 }
 

@@ -35,16 +35,22 @@ function risksOf(s: NonNullable<RedisPersistence['settings']>): string[] {
         : `appendonly is ${s.appendonly} and save is empty: nothing reaches the disk, so a restart loses every accepted event`,
     );
   else if (s.appendfsync !== 'everysec' && s.appendfsync !== 'always')
-    risks.push(`appendfsync is ${s.appendfsync}: the append-only file is synced when the OS likes, so a power cut loses the last seconds`);
+    risks.push(
+      `appendfsync is ${s.appendfsync}: the append-only file is synced when the OS likes, so a power cut loses the last seconds`,
+    );
   if (s['maxmemory-policy'] !== 'noeviction')
-    risks.push(`maxmemory-policy is ${s['maxmemory-policy']}: a full Redis evicts keys, accepted events among them`);
+    risks.push(
+      `maxmemory-policy is ${s['maxmemory-policy']}: a full Redis evicts keys, accepted events among them`,
+    );
   return risks;
 }
 
 /** CONFIG GET of the settings that decide durability. Throws only when Redis does not answer. */
 export async function readPersistence(redis: Redis): Promise<RedisPersistence> {
   try {
-    const values = await Promise.all(SETTINGS.map(async (name) => ((await redis.config('GET', name)) as string[])[1]));
+    const values = await Promise.all(
+      SETTINGS.map(async (name) => ((await redis.config('GET', name)) as string[])[1]),
+    );
     const settings = Object.fromEntries(SETTINGS.map((name, i) => [name, values[i] ?? ''])) as NonNullable<
       RedisPersistence['settings']
     >;
@@ -60,13 +66,19 @@ export function judgePersistence(found: RedisPersistence, policy: PersistencePol
   if (found.risks.length) {
     const risks = found.risks.join('; ');
     return policy.acceptDataLoss
-      ? { warning: `the Redis outbox at ${where} can lose accepted events (accepted by delivery.redis.acceptDataLoss): ${risks}` }
-      : { refusal: `the Redis outbox at ${where} can lose accepted events: ${risks}. To keep them, ${FIX}; to run anyway, accept the risk with ${ACCEPT}` };
+      ? {
+          warning: `the Redis outbox at ${where} can lose accepted events (accepted by delivery.redis.acceptDataLoss): ${risks}`,
+        }
+      : {
+          refusal: `the Redis outbox at ${where} can lose accepted events: ${risks}. To keep them, ${FIX}; to run anyway, accept the risk with ${ACCEPT}`,
+        };
   }
   if (found.unreadable && policy.persistence !== 'confirmed') {
     const why = `its persistence is unknown: CONFIG GET is refused ("${found.unreadable}"), as on managed services that disable CONFIG`;
     return policy.acceptDataLoss
-      ? { warning: `the Redis outbox at ${where} may lose accepted events (accepted by delivery.redis.acceptDataLoss): ${why}` }
+      ? {
+          warning: `the Redis outbox at ${where} may lose accepted events (accepted by delivery.redis.acceptDataLoss): ${why}`,
+        }
       : {
           refusal: `the Redis outbox at ${where} cannot be checked: ${why}. If the service keeps every write (append-only file synced every second or always, no eviction), declare it with ${DECLARE}; otherwise accept the risk with ${ACCEPT}`,
         };

@@ -8,7 +8,8 @@ import type { Redis } from 'ioredis';
 export const REDIS_SCHEMA_VERSION = 1;
 
 /** Forward steps: the step for version N rewrites a version N-1 prefix. None yet: version 1 is the first. */
-const STEPS: readonly { version: number; why: string; run(redis: Redis, prefix: string): Promise<void> }[] = [];
+const STEPS: readonly { version: number; why: string; run(redis: Redis, prefix: string): Promise<void> }[] =
+  [];
 
 export const schemaKey = (prefix: string) => `${prefix}:schema`;
 

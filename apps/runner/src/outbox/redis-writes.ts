@@ -32,6 +32,8 @@ export function connectWrites(url: string, timeoutMs: number): Redis {
     // Redis hung (SIGSTOP, a stuck host): the socket is dropped after this long without an answer.
     socketTimeout: giveUpMs,
     retryStrategy: (times) => Math.min(times * 100, 1_000),
+    // Commands issued in the same event-loop turn (concurrent webhooks) leave in one write.
+    enableAutoPipelining: true,
   });
   writes.on('error', () => {}); // it reconnects by itself; the failures reach the callers
   return writes;
@@ -61,7 +63,11 @@ export function createClock(writes: Redis) {
  * fails after its script may have run. A cancel that cannot reach Redis is retried (bounded in number,
  * each for as long as the script keeps its undo information).
  */
-export function createCanceller(writes: Redis, cancel: (tokens: string[]) => Promise<unknown>, ttlMs: number) {
+export function createCanceller(
+  writes: Redis,
+  cancel: (tokens: string[]) => Promise<unknown>,
+  ttlMs: number,
+) {
   const pending = new Map<string, number>(); // token → retry until
   let flushing = false;
   const flush = async () => {

@@ -11,16 +11,18 @@
 // A 503 means not stored: the intake writes on a connection of their own that never queues (redis-writes.ts).
 // At-least-once window: an attempt that succeeded but whose record was not yet saved when the process died
 // is retried by another process once the job's lock expires (lockDurationMs + stalledIntervalMs).
+import { randomUUID } from 'node:crypto';
 import type { PreparedMessage, StateStore } from '@openconnect/core';
 import { DEFAULT_STATE_TTL_MS } from '@openconnect/core';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { attempt, partitionOf, resolvePolicy, safeHooks } from './policy.js';
 import { createRedisLeases } from './leases.js';
+import { attempt, partitionOf, resolvePolicy, safeHooks } from './policy.js';
+import { createSharedPause } from './redis-pause.js';
 import { guardPersistence } from './redis-persistence.js';
 import { CANCEL_TTL_MS, createRecords } from './redis-records.js';
+import { createMembership, createSlots } from './redis-replicas.js';
 import { checkRedisSchema } from './redis-schema.js';
-import { createSharedPause } from './redis-pause.js';
 import { connectWrites, createCanceller, createClock, NotStored } from './redis-writes.js';
 import type { Deliver, DeliveryRecord, EnqueueOptions, Outbox, OutboxOptions, PruneResult } from './types.js';
 
@@ -67,7 +69,17 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
 
   const policy = resolvePolicy(options.retry);
   const dedupeWindowMs = options.dedupeWindowMs ?? DAY;
-  const partitions = Math.max(1, options.redis?.partitions ?? 16);
+  const partitions = await settlePartitions(writes, prefix, parsed.host, options.redis?.partitions).catch(
+    (error: unknown) => {
+      persistence.stop();
+      redis.disconnect();
+      writes.disconnect();
+      throw error;
+    },
+  );
+  // Attempts in flight in this process: the cluster's capacity is this times the replicas (up to `partitions`).
+  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const slots = createSlots(concurrency);
   const lockDuration = options.redis?.lockDurationMs ?? 30_000;
   const stalledInterval = options.redis?.stalledIntervalMs ?? 15_000;
   const keepMs = options.retainDelivered?.maxAgeMs ?? 7 * DAY;
@@ -112,7 +124,12 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
       list.push({ name: 'deliver', data: { id }, opts: { jobId: `m${id}${suffix}` } });
       byPartition.set(p, list);
     }
-    await Promise.all([...byPartition].map(([p, jobs]) => queues[p]!.addBulk(jobs)));
+    // One job (most webhooks carry one message): add() is one script call; addBulk() builds a MULTI pipeline.
+    await Promise.all(
+      [...byPartition].map(([p, jobs]) =>
+        jobs.length === 1 ? queues[p]!.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts) : queues[p]!.addBulk(jobs),
+      ),
+    );
   };
 
   // A process that died between storing records and adding their jobs leaves them in the handoff set.
@@ -136,7 +153,8 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
   let deliver: Deliver | undefined;
   let closing = false;
   let closed = false;
-  const workers: Worker[] = [];
+  const workers = new Map<number, Worker>();
+  const retiring = new Set<Promise<void>>();
 
   const handle = async (job: Job<{ id: string }>, partition: number) => {
     const record = await records.get(job.data.id);
@@ -147,8 +165,15 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
       await queue.rateLimit(wait);
       throw Worker.RateLimitError();
     }
-    const { result, latencyMs, decision, updated } = await attempt(deliver!, record, policy);
-    await records.save(updated, record.status);
+    await slots.take();
+    let outcome: Awaited<ReturnType<typeof attempt>>;
+    try {
+      outcome = await attempt(deliver!, record, policy);
+      await records.save(outcome.updated, record.status);
+    } finally {
+      slots.give();
+    }
+    const { result, latencyMs, decision, updated } = outcome;
     hooks.onAttempt(updated, result, latencyMs);
     if (decision.kind === 'dead') hooks.onDead(updated);
     if (decision.kind === 'retry') {
@@ -162,6 +187,42 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     await pause.probeSucceeded();
     return decision.kind;
   };
+
+  const startWorker = (i: number) => {
+    const worker = new Worker(`p${i}`, (job: Job<{ id: string }>) => handle(job, i), {
+      connection: redis,
+      prefix: bullPrefix,
+      concurrency: 1,
+      lockDuration,
+      stalledInterval,
+      // A crashed process's job is always given back to the queue, never failed for stalling.
+      maxStalledCount: 1_000_000,
+      // Needed for queue.rateLimit() to hold the queue; the count itself never limits.
+      limiter: { max: 1e12, duration: 1_000 },
+    });
+    worker.on('error', () => {}); // connection blips: ioredis reconnects; a listener keeps them from crashing us
+    workers.set(i, worker);
+  };
+  // The partitions this process works follow the live replicas (redis-replicas.ts): workers start for the ones
+  // it gains and finish their job in hand, then stop, for the ones it loses.
+  const membership = createMembership({
+    redis,
+    key: `${prefix}:replicas`,
+    id: randomUUID(),
+    partitions,
+    heartbeatMs: options.redis?.heartbeatMs ?? 2_000,
+    onChange(owned) {
+      if (closing) return;
+      for (const i of owned) if (!workers.has(i)) startWorker(i);
+      for (const [i, worker] of workers) {
+        if (owned.includes(i)) continue;
+        workers.delete(i);
+        const retired = worker.close().catch(() => {});
+        retiring.add(retired);
+        void retired.finally(() => retiring.delete(retired));
+      }
+    },
+  });
 
   const maintenance = setInterval(() => {
     if (closing) return;
@@ -193,7 +254,13 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     },
     // SET NX is atomic across every replica sharing this Redis (claims such as Webex CC event ids).
     async setIfAbsent(key, value, ttlMs = DEFAULT_STATE_TTL_MS) {
-      const done = await writes.set(stateKey(key), JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
+      const done = await writes.set(
+        stateKey(key),
+        JSON.stringify(value),
+        'PX',
+        Math.max(1, Math.round(ttlMs)),
+        'NX',
+      );
       return done === 'OK';
     },
   };
@@ -203,14 +270,24 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     canceller.run(signal, async (token) => {
       const deadline = clock.onRedis(deadlineAt);
       const result = await records.insert(messages, Date.now(), dedupeWindowMs, { token, deadline });
-      if (result.late) throw new NotStored('Redis ran the write after its deadline (limits.storeTimeoutMs): nothing stored');
+      if (result.late)
+        throw new NotStored('Redis ran the write after its deadline (limits.storeTimeoutMs): nothing stored');
       if (result.stored.length > 0) {
         await addJobs(result.stored);
-        await records.handedOff(result.stored.map((r) => r.id), token);
+        // Bookkeeping once the jobs exist, off the vendor's wait: were it lost (the process dies first), the
+        // handoff recovery adds the same job ids again, and a job whose record is delivered does nothing.
+        const done = records
+          .handedOff(
+            result.stored.map((r) => r.id),
+            token,
+          )
+          .catch(() => {});
+        enqueuing.add(done);
+        void done.finally(() => enqueuing.delete(done));
       }
       return { stored: result.stored, duplicates: result.duplicates };
     });
-  // Enqueues under way when close() is called finish before the connection goes.
+  // Enqueues (and their handoff bookkeeping) under way when close() is called finish before the connection goes.
   const enqueuing = new Set<Promise<unknown>>();
 
   let closingDone: Promise<void> | undefined;
@@ -222,7 +299,9 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     persistence.stop();
     canceller.stop();
     await Promise.allSettled([...enqueuing]);
-    await Promise.all(workers.map((w) => w.close()));
+    await membership.stop();
+    await Promise.all([...workers.values()].map((w) => w.close()));
+    await Promise.all([...retiring]);
     await Promise.all(queues.map((q) => q.close()));
     closed = true;
     await redis.quit().catch(() => redis.disconnect());
@@ -251,21 +330,7 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
       assertOpen();
       if (deliver) return;
       deliver = fn;
-      for (let i = 0; i < partitions; i++) {
-        const worker = new Worker(`p${i}`, (job: Job<{ id: string }>) => handle(job, i), {
-          connection: redis,
-          prefix: bullPrefix,
-          concurrency: 1,
-          lockDuration,
-          stalledInterval,
-          // A crashed process's job is always given back to the queue, never failed for stalling.
-          maxStalledCount: 1_000_000,
-          // Needed for queue.rateLimit() to hold the queue; the count itself never limits.
-          limiter: { max: 1e12, duration: 1_000 },
-        });
-        worker.on('error', () => {}); // connection blips: ioredis reconnects; a listener keeps them from crashing us
-        workers.push(worker);
-      }
+      membership.start().catch(() => {}); // Redis away at start: the next heartbeat sets the partitions
       recoverHandoffs().catch(() => {});
       pruneNow().catch(() => {});
     },
@@ -315,4 +380,28 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     warnings: () => persistence.warnings(),
     prune: pruneNow,
   };
+}
+
+/** The partition count before it was kept in Redis, for prefixes written by an earlier runner. */
+const LEGACY_PARTITIONS = 16;
+const DEFAULT_PARTITIONS = 64;
+
+/**
+ * The prefix's partition count, kept in `<prefix>:partitions` by the first runner that opens it: every replica
+ * must hash agents alike, and a count changed while messages wait would let an agent's next message overtake
+ * one still queued under the old count. A configured count that differs is refused with what to do.
+ */
+export async function settlePartitions(writes: Redis, prefix: string, where: string, configured?: number) {
+  const key = `${prefix}:partitions`;
+  // A prefix with messages but no count was written before the count was kept: it used the old default.
+  const written = (await writes.exists(`${prefix}:seq`)) === 1;
+  await writes.set(key, String(configured ?? (written ? LEGACY_PARTITIONS : DEFAULT_PARTITIONS)), 'NX');
+  const kept = Number(await writes.get(key));
+  if (configured !== undefined && configured !== kept) {
+    throw new Error(
+      `the Redis outbox at ${where} (prefix "${prefix}") spreads agents over ${kept} partitions, not the ${configured} configured: ` +
+        `set delivery.redis.partitions to ${kept}, or let the outbox empty, delete the key ${key} and start again with the new count`,
+    );
+  }
+  return kept;
 }

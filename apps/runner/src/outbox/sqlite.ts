@@ -70,6 +70,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   const keepRows = options.retainDelivered?.maxRows ?? 100_000;
   const hooks = safeHooks(options.hooks);
   const sync = options.sqlite?.synchronous ?? 'full';
+  const commitWindowMs = options.sqlite?.commitWindowMs ?? 0;
   const syncFull = db.prepare('PRAGMA synchronous = FULL');
   const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
 
@@ -127,8 +128,15 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     return { stored, duplicates };
   };
 
-  // Group commit: every enqueue() of one event-loop turn shares one transaction and one fsync, so many
-  // concurrent webhooks cost one disk flush instead of one each (better-sqlite3 blocks while it syncs).
+  // Messages just stored, as records: the delivery loop usually launches them a moment later, and takes them
+  // from here instead of reading back and parsing the row it has just written. Only a first attempt uses it
+  // (the record is exactly what was stored); bounded, so a backlog stays on disk, not in memory.
+  const fresh = new Map<number, DeliveryRecord>();
+  const FRESH_MAX = 4_096;
+
+  // Group commit: every enqueue() of one event-loop turn (or of the commit window) shares one transaction and
+  // one fsync, so many concurrent webhooks cost one disk flush instead of one each. better-sqlite3 blocks the
+  // thread while it syncs, so under load a turn holds few requests: the window gathers more.
   let waiting: { messages: PreparedMessage[]; resolve(r: EnqueueResult): void; reject(e: unknown): void }[] =
     [];
   const storeAll = db.transaction((batch: PreparedMessage[][], now: number) =>
@@ -145,7 +153,10 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
         batch.map((w) => w.messages),
         Date.now(),
       );
-      for (const r of results) counts.queued += r.stored.length;
+      for (const r of results) {
+        counts.queued += r.stored.length;
+        for (const record of r.stored) if (fresh.size < FRESH_MAX) fresh.set(Number(record.id), record);
+      }
       for (const [i, w] of batch.entries()) w.resolve(results[i]!);
       pump();
     } catch (error) {
@@ -194,13 +205,19 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     if (changed) hooks.onPauseChange(next !== undefined, next?.reason);
   };
 
+  const readPending = (id: number) => {
+    const row = sql.byId.get(id);
+    return row && (row.status === 'queued' || row.status === 'retrying') ? toRecord(row) : undefined;
+  };
+
   const launch = (agentid: string, headId: number, isProbe = false) => {
-    const row = sql.byId.get(headId);
-    if (!row || (row.status !== 'queued' && row.status !== 'retrying')) {
+    const stored = fresh.get(headId);
+    if (stored) fresh.delete(headId);
+    const record = stored ?? readPending(headId);
+    if (!record) {
       refreshLane(agentid); // a lane out of step with its messages: repair it, no attempt
       return false;
     }
-    const record = toRecord(row);
     const run = (async () => {
       const { result, latencyMs, decision, updated } = await attempt(deliver!, record, policy);
       await new Promise<void>((done) =>
@@ -355,7 +372,9 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
       }
       return new Promise<EnqueueResult>((resolve, reject) => {
         waiting.push({ messages, resolve, reject });
-        if (waiting.length === 1) setImmediate(commitWaiting);
+        if (waiting.length > 1) return;
+        if (commitWindowMs > 0) setTimeout(commitWaiting, commitWindowMs);
+        else setImmediate(commitWaiting);
       });
     },
     start(fn) {

@@ -86,7 +86,10 @@ export interface OutboxOptions {
    * names its own `dedupeWindowMs` (a request's digest) has its key remembered for that long instead.
    */
   dedupeWindowMs?: number;
-  /** How many agents' messages are delivered at the same time (one in flight per agent). Default 16. */
+  /**
+   * How many agents' messages this process delivers at the same time (one in flight per agent). Default 16.
+   * Redis: per replica, so replicas add capacity (up to the partition count).
+   */
   concurrency?: number;
   /** While paused by a 401, try one message again after this long. Default 60 s. */
   pauseProbeMs?: number;
@@ -108,11 +111,23 @@ export interface SqliteOutboxOptions {
    * survives a crash or SIGKILL of the process, but a power cut or kernel crash may lose the last commits.
    */
   synchronous?: 'full' | 'normal';
+  /**
+   * enqueue() calls within this long share one transaction (one fsync with `full`): under load, many webhooks
+   * per disk flush, for at most this much more wait before each 2xx. 0: the calls of one event-loop turn.
+   * Default 0 here; the runner's default is 1 ms (outboxCommitWindowMs).
+   */
+  commitWindowMs?: number;
 }
 
 export interface RedisOutboxOptions {
-  /** Queues that agents are spread over (hash(agentid) % partitions); one message in flight per queue. Default 16. */
+  /**
+   * Queues that agents are spread over (hash(agentid) % partitions); one message in flight per queue across all
+   * processes. Kept in Redis by the first runner on a prefix (every replica must agree); default 64 for a new
+   * prefix, 16 for one written before the count was kept.
+   */
   partitions?: number;
+  /** How often each runner renews its place among the replicas that split the partitions. Default 2,000 ms. */
+  heartbeatMs?: number;
   /** How long a worker's claim on a message lasts without renewal; a crashed process's message is retried after
    * about lockDurationMs + stalledIntervalMs. Defaults 30 s and 15 s. */
   lockDurationMs?: number;

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '../../src/outbox/index.js';
+import { partitionOf } from '../../src/outbox/policy.js';
 import { outboxContract, TEST_PARTITIONS } from './contract.js';
 import { duplicates, missing, outOfOrder, spawnProducer, startTarget } from './crash.js';
 import { message, scriptedSender, unauthorised, waitUntil } from './helpers.js';
@@ -111,4 +112,113 @@ describe('redis outbox shared by two runners', () => {
       await target.close();
     }
   }, 45_000);
+});
+
+describe('redis outbox replicas add capacity', () => {
+  // Eight agents that hash to eight different partitions of eight: every partition has work.
+  const agents = (() => {
+    const found = new Map<number, string>();
+    for (let i = 0; found.size < 8; i++) {
+      const agent = `agent-${i}`;
+      const p = partitionOf(agent, 8);
+      if (!found.has(p)) found.set(p, agent);
+    }
+    return [...found.values()];
+  })();
+  const batch = agents.flatMap((agent) => [1, 2, 3, 4].map((n) => message(agent, `${agent}#${n}`)));
+  const options = {
+    concurrency: 2,
+    redis: { partitions: 8, heartbeatMs: 100, pausePollMs: 50, acceptDataLoss: true },
+  };
+  const inOrder = (log: { agentid: string; event: string }[]) => {
+    for (const agent of agents) {
+      expect(log.filter((l) => l.agentid === agent).map((l) => l.event)).toEqual(
+        [1, 2, 3, 4].map((n) => `${agent}#${n}`),
+      );
+    }
+  };
+  const replicas = (prefix: string) => admin.zcard(`${prefix}:replicas`);
+
+  it('one runner keeps its own concurrency in flight, however many partitions have work', async () => {
+    const sender = scriptedSender({}, 60);
+    const a = await createOutbox(`${REDIS_URL}?prefix=${run}-alone`, options);
+    try {
+      a.start(sender.deliver);
+      await a.enqueue(batch);
+      await waitUntil(async () => (await a.stats()).delivered === batch.length, 10_000, 'the deliveries');
+      expect(sender.maxTotal).toBe(2);
+      inOrder(sender.log);
+    } finally {
+      await a.close();
+    }
+  });
+
+  it('two runners on one prefix split the partitions: twice the messages in flight, each agent still in order', async () => {
+    const prefix = `${run}-pair`;
+    const sender = scriptedSender({}, 60);
+    const a = await createOutbox(`${REDIS_URL}?prefix=${prefix}`, options);
+    const b = await createOutbox(`${REDIS_URL}?prefix=${prefix}`, options);
+    try {
+      a.start(sender.deliver);
+      b.start(sender.deliver);
+      await waitUntil(async () => (await replicas(prefix)) === 2, 5_000, 'both runners to be listed');
+      await new Promise((r) => setTimeout(r, 300)); // a heartbeat each: the partitions are split
+      await a.enqueue(batch);
+      await waitUntil(async () => (await a.stats()).delivered === batch.length, 10_000, 'the deliveries');
+      expect(sender.maxTotal).toBe(4);
+      expect(sender.maxPerAgent).toBe(1);
+      inOrder(sender.log);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('a runner that stops hands its partitions to the one left, which delivers what it would have', async () => {
+    const prefix = `${run}-handover`;
+    const sender = scriptedSender();
+    const a = await createOutbox(`${REDIS_URL}?prefix=${prefix}`, options);
+    const b = await createOutbox(`${REDIS_URL}?prefix=${prefix}`, options);
+    a.start(sender.deliver);
+    b.start(sender.deliver);
+    try {
+      await waitUntil(async () => (await replicas(prefix)) === 2, 5_000, 'both runners to be listed');
+      await b.close();
+      expect(await replicas(prefix)).toBe(1); // it left at once, not after its entry expired
+      await a.enqueue(batch);
+      await waitUntil(
+        async () => (await a.stats()).delivered === batch.length,
+        5_000,
+        'every partition delivered',
+      );
+      inOrder(sender.log);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
+describe('redis outbox partition count', () => {
+  it('is kept by the first runner on a prefix (64 by default), and a runner configured otherwise is refused', async () => {
+    const prefix = `${run}-count`;
+    const first = await createOutbox(`${REDIS_URL}?prefix=${prefix}`, { redis: { acceptDataLoss: true } });
+    await first.close();
+    expect(await admin.get(`${prefix}:partitions`)).toBe('64');
+    await expect(
+      createOutbox(`${REDIS_URL}?prefix=${prefix}`, { redis: { acceptDataLoss: true, partitions: 16 } }),
+    ).rejects.toThrow(
+      `(prefix "${prefix}") spreads agents over 64 partitions, not the 16 configured: set delivery.redis.partitions to 64, or let the outbox empty, delete the key ${prefix}:partitions and start again with the new count`,
+    );
+    const same = await createOutbox(`${REDIS_URL}?prefix=${prefix}`, {
+      redis: { acceptDataLoss: true, partitions: 64 },
+    });
+    await same.close();
+  });
+
+  it('is 16 on a prefix an earlier runner wrote messages under (the default then)', async () => {
+    const prefix = `${run}-legacy`;
+    await admin.set(`${prefix}:seq`, '41');
+    const outbox = await createOutbox(`${REDIS_URL}?prefix=${prefix}`, { redis: { acceptDataLoss: true } });
+    await outbox.close();
+    expect(await admin.get(`${prefix}:partitions`)).toBe('16');
+  });
 });

@@ -32,6 +32,35 @@ describe('sqlite outbox file', () => {
     expect(sender.delivered().sort()).toEqual(['one', 'three', 'two']);
   });
 
+  it('commits the enqueues of one commit window together: none is answered before the window closes', async () => {
+    const outbox = await createOutbox(`sqlite:${path.join(dir, 'window', 'outbox.db')}`, {
+      sqlite: { commitWindowMs: 60 },
+    });
+    try {
+      const resolvedAt: number[] = [];
+      const started = performance.now();
+      const first = outbox
+        .enqueue([message('agent-1', 'one')])
+        .then((r) => (resolvedAt.push(performance.now() - started), r));
+      await new Promise((r) => setTimeout(r, 20)); // a later event-loop turn, inside the window
+      const second = outbox
+        .enqueue([message('agent-2', 'two')])
+        .then((r) => (resolvedAt.push(performance.now() - started), r));
+      const [a, b] = await Promise.all([first, second]);
+      expect(resolvedAt[0]).toBeGreaterThanOrEqual(55); // held for the window, not answered at once
+      expect(resolvedAt[1]! - resolvedAt[0]!).toBeLessThan(5); // one commit answered both
+      expect(Number(b.stored[0]!.id)).toBe(Number(a.stored[0]!.id) + 1);
+      // Without a window, an enqueue is committed in the turn after the call: well within the 60 ms.
+      const quick = await createOutbox(`sqlite:${path.join(dir, 'no-window', 'outbox.db')}`);
+      const t0 = performance.now();
+      await quick.enqueue([message('agent-1', 'three')]);
+      expect(performance.now() - t0).toBeLessThan(50);
+      await quick.close();
+    } finally {
+      await outbox.close();
+    }
+  });
+
   it('refuses a second runner on a file that one already has open, and opens it once that one closed', async () => {
     const file = path.join(dir, 'exclusive', 'outbox.db');
     const first = await createOutbox(`sqlite:${file}`);
