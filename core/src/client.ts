@@ -12,7 +12,6 @@ import {
   type PropSize,
   RateLimitedError,
   RejectedError,
-  redact,
   redactor,
   ServerError,
   TimeoutError,
@@ -184,7 +183,7 @@ interface Exchange {
   close(): void;
 }
 
-function axiosExchange(timeoutMs: number, secrets: string[]): Exchange {
+function axiosExchange(timeoutMs: number, scrub: (text: string) => string): Exchange {
   const httpAgent = new http.Agent({ keepAlive: true });
   const httpsAgent = new https.Agent({ keepAlive: true });
   const transport: AxiosInstance = axios.create({
@@ -213,7 +212,7 @@ function axiosExchange(timeoutMs: number, secrets: string[]): Exchange {
         // Never wrap the axios error: its config holds the URL and body, and so the jwt.
         if (isAxiosError(error)) {
           if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') throw new TimeoutError(timeoutMs);
-          throw new NetworkError(redact(error.code ?? error.message, secrets));
+          throw new NetworkError(scrub(error.code ?? error.message));
         }
         throw new NetworkError('unexpected transport failure');
       }
@@ -225,7 +224,7 @@ function axiosExchange(timeoutMs: number, secrets: string[]): Exchange {
   };
 }
 
-function undiciExchange(baseUrl: URL, timeoutMs: number, secrets: string[]): Exchange {
+function undiciExchange(baseUrl: URL, timeoutMs: number, scrub: (text: string) => string): Exchange {
   // One pool per origin, kept-alive connections opened as needed; redirects are not followed (as with axios).
   const pool = new Pool(baseUrl.origin);
   return {
@@ -250,7 +249,7 @@ function undiciExchange(baseUrl: URL, timeoutMs: number, secrets: string[]): Exc
         // connecting too (undici's own timeouts are longer), so a timeout always comes as its TimeoutError.
         const { name, code, message } = error as Error & { code?: string };
         if (name === 'TimeoutError') throw new TimeoutError(timeoutMs);
-        throw new NetworkError(redact(code ?? message, secrets));
+        throw new NetworkError(scrub(code ?? message));
       }
     },
     close() {
@@ -267,17 +266,14 @@ export function createOpenConnectClient(options: OpenConnectClientOptions): Open
     throw new ConfigError(`unknown method "${String(method)}"`, 'use POST (recommended) or GET');
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const secrets = [options.jwt];
-  // The jwt's redacted forms (raw, URL-, query- and JSON-encoded) worked out once, not per answer.
-  const scrub = redactor(secrets);
+  // The jwt's redacted forms (raw, URL-, query- and JSON-encoded) worked out once, not per answer or failure.
+  const scrub = redactor([options.jwt]);
   const transport = options.transport ?? 'axios';
   if (transport !== 'axios' && transport !== 'undici') {
     throw new ConfigError(`unknown transport "${String(transport)}"`, 'use axios (default) or undici');
   }
   const exchange =
-    transport === 'undici'
-      ? undiciExchange(checkedUrl, timeoutMs, secrets)
-      : axiosExchange(timeoutMs, secrets);
+    transport === 'undici' ? undiciExchange(checkedUrl, timeoutMs, scrub) : axiosExchange(timeoutMs, scrub);
 
   async function send(input: SendInput): Promise<SendResult> {
     const { message, warnings } = validateMessage({
