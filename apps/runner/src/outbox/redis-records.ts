@@ -193,11 +193,12 @@ export function createRecords(redis: Redis, prefix: string, writes: Redis = redi
      * that gives up while this answer is on its way (its cancel follows at once).
      */
     async handedOff(ids: string[], token: string) {
-      await redis
-        .multi()
-        .zrem(key.handoff, ...ids)
-        .pexpire(`${prefix}:ho:${token}`, HANDED_OFF_CANCEL_MS)
-        .exec();
+      // Two commands, not MULTI: each is harmless alone, and on this connection (BullMQ's) every multi() copies
+      // BullMQ's scripts into the new pipeline, once per webhook here.
+      await Promise.all([
+        redis.zrem(key.handoff, ...ids),
+        redis.pexpire(`${prefix}:ho:${token}`, HANDED_OFF_CANCEL_MS),
+      ]);
     },
     async get(id: string) {
       return parse(id, await redis.get(key.rec(id)));
