@@ -3,8 +3,39 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ACME_SECRET } from '../test/helpers/acme.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The OpenConnect key and admin token the benchmarked runners are given. */
+export const BENCH_JWT = 'bench-jwt-0123456789abcdef0123456789';
+export const BENCH_ADMIN = 'bench-admin-token-0123456789';
+
+/**
+ * Writes `<dir>/config.json` for a benchmarked runner and returns its path: loopback, the default log level
+ * (one line per webhook and per delivery, to a pipe read and dropped), no rate limit, the acme test connector,
+ * delivering to `openconnectUrl`. `delivery`: the config's delivery settings, e.g. from BENCH_DELIVERY.
+ */
+export function writeRunnerConfig(
+  dir: string,
+  openconnectUrl: string,
+  delivery: Record<string, unknown> = {},
+) {
+  const file = path.join(dir, 'config.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'info',
+      openconnect: { url: openconnectUrl, jwt: BENCH_JWT, crmid: 'bench.example.com' },
+      limits: { ratePerSecond: 1e9, burst: 1e9 },
+      connectors: { acme: { options: { secret: ACME_SECRET } } },
+      delivery,
+    }),
+  );
+  return file;
+}
 
 /** Starts `file` (TypeScript, through tsx) and resolves once it prints `{"ready":true,"url":…}`. */
 /** `quiet`: the child's stderr (the runner's banner) is dropped instead of shown. */

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@openconnect/core/testing';
 import autocannon from 'autocannon';
 import { ACME_SECRET } from '../test/helpers/acme.js';
-import { cpuMs, spawnServer } from './processes.js';
+import { BENCH_ADMIN, BENCH_JWT, cpuMs, spawnServer, writeRunnerConfig } from './processes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -19,8 +19,8 @@ const quick = process.argv.includes('--quick');
 const intakeOnly = process.argv.includes('--intake-only');
 const DURATION_S = 5;
 const CONNECTIONS = 32;
-const JWT = 'bench-jwt-0123456789abcdef0123456789';
-const ADMIN = 'bench-admin-token-0123456789';
+const JWT = BENCH_JWT;
+const ADMIN = BENCH_ADMIN;
 
 // CPU per request of the server process is far steadier than req/s on a shared machine: use it to compare
 // a change to the intake path (the whole process: deliveries running in it are counted too).
@@ -77,18 +77,7 @@ console.log(`machine: ${machine}`);
 // (a) intake
 const emulator = await startEmulator({ jwts: [JWT] });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-bench-'));
-const config = path.join(dir, 'config.json');
-fs.writeFileSync(
-  config,
-  JSON.stringify({
-    host: '127.0.0.1',
-    port: 0,
-    logLevel: 'info',
-    openconnect: { url: emulator.endpoint, jwt: JWT, crmid: 'bench.example.com' },
-    limits: { ratePerSecond: 1e9, burst: 1e9 },
-    connectors: { acme: { options: { secret: ACME_SECRET } } },
-  }),
-);
+const config = writeRunnerConfig(dir, emulator.endpoint);
 const bare = await spawnServer(path.join(here, 'bare-server.ts'), {});
 const baseline = await intake(bare.url, bare.child.pid);
 bare.child.kill('SIGTERM');

@@ -19,13 +19,13 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { ACME_SECRET } from '../../test/helpers/acme.js';
-import { cpuMs, spawnServer, stop } from '../processes.js';
+import { BENCH_ADMIN, BENCH_JWT, cpuMs, spawnServer, stop, writeRunnerConfig } from '../processes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CHILD_RUNNER = path.join(here, '..', '..', 'test', 'helpers', 'child-runner.ts');
-const JWT = 'bench-jwt-0123456789abcdef0123456789';
+const JWT = BENCH_JWT;
 const TOKEN = 'relay-token-0123456789';
-const ADMIN = 'bench-admin-token-0123456789';
+const ADMIN = BENCH_ADMIN;
 const AGENTS = 200;
 const AGENTS_PER_CONNECTION = 8;
 
@@ -145,17 +145,11 @@ export async function startRunner(
   prefix = freshPrefix(),
 ) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-runner-'));
-  const config = path.join(dir, 'config.json');
-  fs.writeFileSync(
-    config,
-    JSON.stringify({
-      host: '127.0.0.1',
-      port: 0,
-      logLevel: 'info', // the default: one line per webhook and per delivery (to a pipe read and dropped)
-      openconnect: { url: `${receiver.url}/api/sendmessage/CRM`, jwt: JWT, crmid: 'bench.example.com' },
-      limits: { ratePerSecond: 1e9, burst: 1e9 },
-      connectors: { acme: { options: { secret: ACME_SECRET } } },
-    }),
+  // BENCH_DELIVERY (JSON): delivery settings to try, e.g. '{"redis":{"partitions":16}}'.
+  const config = writeRunnerConfig(
+    dir,
+    `${receiver.url}/api/sendmessage/CRM`,
+    JSON.parse(process.env.BENCH_DELIVERY ?? '{}'),
   );
   const outbox =
     mode === 'redis' ? `${redis!.url}?prefix=${prefix}` : `sqlite:${path.join(dir, 'outbox.db')}`;
