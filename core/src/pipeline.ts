@@ -221,7 +221,7 @@ export async function handleRequest(
   sourceId?: string,
   options: HandleOptions = {},
 ): Promise<Outcome> {
-  const outcome = await withXmlLimits(options.xmlLimits, () => judgeRequest(runtime, req, sourceId, options));
+  const outcome = await judgeRequest(runtime, req, sourceId, options);
   return scrubOutcome(outcome, scrubberFor(runtime.secrets));
 }
 
@@ -250,7 +250,7 @@ async function judgeRequest(
     const handshake = source.handshake?.(req, runtime.config);
     if (handshake) return { kind: 'handshake', source: source.id, answer: handshake };
     const identical = identicalRequest(req, options.identicalRequestWindowMs);
-    return await mapEvent(runtime, source, readWith(runtime, source.id, () => source.parse(req)), options, identical);
+    return await mapEvent(runtime, source, readWith(runtime, source.id, () => withXmlLimits(options.xmlLimits, () => source.parse(req))), options, identical);
   } catch (error) {
     return failureOutcome(runtime, source.id, error);
   }

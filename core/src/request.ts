@@ -1,6 +1,5 @@
 // The vendor's request as a connector sees it, and the parsers connectors share. Bodies stay raw bytes
 // until a connector has verified them: signatures are computed over what was sent, never re-serialised.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type MatcherView, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { z } from 'zod';
 import { InputError } from './errors.js';
@@ -172,12 +171,24 @@ export interface XmlLimits {
 export const DEFAULT_XML_LIMITS: XmlLimits = { xmlElements: 5_000, xmlDepth: 100 };
 
 // The host's limits for the request in hand (handleRequest's xmlLimits), so that a connector's parseXml
-// call need not pass them on.
-const hostXmlLimits = new AsyncLocalStorage<XmlLimits>();
+// call need not pass them on. A connector's parse is synchronous, so a plain variable set around it does: an
+// AsyncLocalStorage would do the same at the price of promise hooks on every promise of the process (Node 20),
+// a few per cent of the runner's CPU under load.
+let hostXmlLimits: XmlLimits | undefined;
 
-/** Runs `work` with `limits` as the XML limits of every parseXml call it makes that names none. */
+/**
+ * Runs the synchronous `work` with `limits` as the XML limits of every parseXml call it makes that names none
+ * (a parseXml call `work` defers past an await does not see them).
+ */
 export function withXmlLimits<T>(limits: XmlLimits | undefined, work: () => T): T {
-  return limits ? hostXmlLimits.run(limits, work) : work();
+  if (!limits) return work();
+  const outer = hostXmlLimits;
+  hostXmlLimits = limits;
+  try {
+    return work();
+  } finally {
+    hostXmlLimits = outer;
+  }
 }
 
 /** A document past a limit: refused as soon as it is reached. */
@@ -204,7 +215,7 @@ export function parseXml(text: string, options: ParseXmlOptions = {}): Record<st
   if (!text.trim().startsWith('<')) throw new InputError('the request body is not XML');
   // Stryker disable next-line ArrayDeclaration: no element can be named "Stryker was here" (spaces), so a made-up default matches nothing
   const always = new Set(options.arrays ?? []);
-  const limits = options.limits ?? hostXmlLimits.getStore() ?? DEFAULT_XML_LIMITS;
+  const limits = options.limits ?? hostXmlLimits ?? DEFAULT_XML_LIMITS;
   let elements = 0;
   const parser = new XMLParser({
     ignoreAttributes: false,

@@ -1,0 +1,31 @@
+// A/B of CPU per message, for a change to the runner (`BENCH_RUNNER_A=<other child-runner.ts> tsx
+// bench/throughput/ab.ts [mode] [rounds] [seconds]`): the other copy and this one alternate, end to end under
+// the same load, so a neighbour's load hits both alike. Prints each run and the medians.
+import { endToEnd, type Mode, startReceiver, startRedis, startRunner } from './throughput.js';
+
+const mode = (process.argv[2] ?? 'sqlite-normal') as Mode;
+const rounds = Number(process.argv[3] ?? 3);
+const seconds = Number(process.argv[4] ?? 4);
+const other = process.env.BENCH_RUNNER_A;
+const here = process.env.BENCH_RUNNER;
+const receiver = await startReceiver();
+const redis = mode === 'redis' ? await startRedis() : undefined;
+const runs: Record<string, number[]> = { A: [], B: [] };
+for (let round = 0; round < rounds; round++) {
+  for (const [name, script] of [
+    ['A', other],
+    ['B', here],
+  ] as const) {
+    if (script) process.env.BENCH_RUNNER = script;
+    else delete process.env.BENCH_RUNNER;
+    const runner = await startRunner(mode, receiver, redis);
+    const r = await endToEnd(runner, receiver, seconds, redis?.pid).finally(() => runner.close());
+    runs[name]!.push(r.cpuUsPerMessage);
+    console.log(`${name} ${r.cpuUsPerMessage} µs/msg, e2e ${r.ratePerSec}/s, intake ${r.intakePerSec}/s, out of order ${r.outOfOrder}`);
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+console.log(`median A ${median(runs.A!)} B ${median(runs.B!)} → B/A ${(median(runs.B!) / median(runs.A!)).toFixed(3)}`);
+receiver.child.kill();
+await redis?.close();
+process.exit(0);
