@@ -249,7 +249,9 @@ async function judgeRequest(
     }
     const handshake = source.handshake?.(req, runtime.config);
     if (handshake) return { kind: 'handshake', source: source.id, answer: handshake };
-    const identical = identicalRequest(req, options.identicalRequestWindowMs);
+    // Worked out only for a message that has neither its own dedupe id nor an event id (a digest of the body).
+    let digest: { of?: IdenticalRequest } | undefined;
+    const identical = () => (digest ??= { of: identicalRequest(req, options.identicalRequestWindowMs) }).of;
     return await mapEvent(runtime, source, readWith(runtime, source.id, () => withXmlLimits(options.xmlLimits, () => source.parse(req))), options, identical);
   } catch (error) {
     return failureOutcome(runtime, source.id, error);
@@ -306,7 +308,7 @@ async function mapEvent(
   handler: EventHandler,
   event: unknown,
   options: HandleOptions,
-  identical?: IdenticalRequest,
+  identical?: () => IdenticalRequest | undefined,
 ): Promise<Outcome> {
   const eventId = handler.eventId?.(event);
   // A failed mapping or a refused message leaves an 'after-store' handler's state untouched.
@@ -371,7 +373,7 @@ export function prepareMessages(
   source: string,
   drafts: Draft[],
   eventId?: string,
-  identical?: IdenticalRequest,
+  identical?: IdenticalRequest | (() => IdenticalRequest | undefined),
 ): { messages: PreparedMessage[]; skipped: { lifecycle: Lifecycle; reason: string }[]; warnings: string[] } {
   const scrub = scrubberFor(runtime.secrets);
   const messages: PreparedMessage[] = [];

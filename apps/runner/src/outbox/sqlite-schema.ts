@@ -86,9 +86,11 @@ export function prepareStatements(db: Database.Database) {
       `UPDATE messages SET status = 'queued', attempts = 0, updated_at = ?, next_attempt_at = ?, dead_reason = NULL
          WHERE id = ? AND status = 'dead' RETURNING agentid`,
     ),
-    dedupeGet: db.prepare<[string], { expires_at: number }>('SELECT expires_at FROM dedupe WHERE key = ?'),
-    dedupeSet: db.prepare(
-      'INSERT INTO dedupe (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at',
+    // Claims a key: inserts it, or renews one whose window has passed; a live key is left alone (0 changes:
+    // a duplicate). One statement instead of a read and a write per message.
+    dedupeClaim: db.prepare<[string, number, number]>(
+      `INSERT INTO dedupe (key, expires_at) VALUES (?, ?)
+       ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE dedupe.expires_at <= ?`,
     ),
     count: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE status = ?'),
     stateGet: db.prepare<[string], { value: string; expires_at: number }>(

@@ -91,14 +91,13 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     const stored: DeliveryRecord[] = [];
     const duplicates: string[] = [];
     for (const { dedupeWindowMs: keptFor, ...m } of messages) {
-      if (m.dedupeKey !== undefined) {
-        const seen = sql.dedupeGet.get(m.dedupeKey);
-        if (seen && seen.expires_at > now) {
-          duplicates.push(m.dedupeKey);
-          continue;
-        }
-        // A key may name its own window (a request's digest: minutes, not the event ids' day).
-        sql.dedupeSet.run(m.dedupeKey, now + (keptFor ?? dedupeWindowMs));
+      // A key may name its own window (a request's digest: minutes, not the event ids' day).
+      if (
+        m.dedupeKey !== undefined &&
+        sql.dedupeClaim.run(m.dedupeKey, now + (keptFor ?? dedupeWindowMs), now).changes === 0
+      ) {
+        duplicates.push(m.dedupeKey);
+        continue;
       }
       const info = sql.insert.run(
         m.connector,
