@@ -49,7 +49,9 @@ export function spawnServer(
     process.env.BENCH_PROF && file.includes('child-runner')
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
       : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', file], {
+  // BENCH_NODE_FLAGS: Node flags for the runner process (e.g. '--max-semi-space-size=32'), to try them.
+  const flags = process.env.BENCH_NODE_FLAGS && file.includes('child-runner') ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
+  const child = spawn(process.execPath, [...prof, ...flags, '--import', 'tsx', file], {
     cwd: path.join(here, '..'),
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', quiet ? 'ignore' : 'inherit'],

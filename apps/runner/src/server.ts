@@ -68,9 +68,10 @@ export function buildServer(ctx: ServerContext): FastifyInstance {
   // Nothing the runner answers carries a configured secret, on any surface: not a vendor's echo in a
   // connector's answer (core scrubs those too), not a path that names one in a refusal.
   // Looked up per answer: a reload adds secrets to the list, and scrubberFor remakes the scrubber then.
-  app.addHook('onSend', async (_request, _reply, payload) =>
-    typeof payload === 'string' ? scrubberFor(ctx.config.secrets)(payload) : payload,
-  );
+  // A callback hook, not an async one: it runs for every answer, and a promise per answer costs more than the scrub.
+  app.addHook('onSend', (_request, _reply, payload, done) => {
+    done(null, typeof payload === 'string' ? scrubberFor(ctx.config.secrets)(payload) : payload);
+  });
 
   // This scope parses no body.
   app.register(async (scope) => {

@@ -18,14 +18,24 @@ for (let round = 0; round < rounds; round++) {
   ] as const) {
     if (script) process.env.BENCH_RUNNER = script;
     else delete process.env.BENCH_RUNNER;
+    // BENCH_NODE_FLAGS_A / _B and BENCH_RUNNER_ENV_A / _B: Node flags or environment for one side only.
+    for (const setting of ['BENCH_NODE_FLAGS', 'BENCH_RUNNER_ENV']) {
+      const value = process.env[`${setting}_${name}`];
+      if (value) process.env[setting] = value;
+      else delete process.env[setting];
+    }
     const runner = await startRunner(mode, receiver, redis);
     const r = await endToEnd(runner, receiver, seconds, redis?.pid).finally(() => runner.close());
     runs[name]!.push(r.cpuUsPerMessage);
-    console.log(`${name} ${r.cpuUsPerMessage} µs/msg, e2e ${r.ratePerSec}/s, intake ${r.intakePerSec}/s, out of order ${r.outOfOrder}`);
+    console.log(
+      `${name} ${r.cpuUsPerMessage} µs/msg, e2e ${r.ratePerSec}/s, intake ${r.intakePerSec}/s, out of order ${r.outOfOrder}`,
+    );
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-console.log(`median A ${median(runs.A!)} B ${median(runs.B!)} → B/A ${(median(runs.B!) / median(runs.A!)).toFixed(3)}`);
+console.log(
+  `median A ${median(runs.A!)} B ${median(runs.B!)} → B/A ${(median(runs.B!) / median(runs.A!)).toFixed(3)}`,
+);
 receiver.child.kill();
 await redis?.close();
 process.exit(0);

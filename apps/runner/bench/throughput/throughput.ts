@@ -158,6 +158,8 @@ export async function startRunner(
     CONFIG: config,
     OUTBOX: outbox,
     ...(mode === 'sqlite-normal' ? { OUTBOX_SYNC: 'normal' } : {}),
+    // BENCH_RUNNER_ENV (JSON): more of the runner's environment, to try a setting (e.g. '{"LOG_LEVEL":"warn"}').
+    ...(JSON.parse(process.env.BENCH_RUNNER_ENV ?? '{}') as Record<string, string>),
   };
   const { url, child } = await spawnServer(process.env.BENCH_RUNNER ?? CHILD_RUNNER, env, { quiet: true });
   const server: Server = {

@@ -103,6 +103,18 @@ if KEYS[2] ~= KEYS[3] then
 end
 `;
 
+/**
+ * The handoff bookkeeping of every enqueue of one event-loop turn, in one call (ARGV: prefix, TTL, number of
+ * tokens, the tokens, then the record ids): their undo information expires sooner, their records leave the
+ * handoff set. A script, not a MULTI: on BullMQ's connection every multi() copies BullMQ's scripts into the
+ * new pipeline.
+ */
+const HANDED_OFF_SCRIPT = `
+local p, ttl, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
+for i = 4, 3 + n do redis.call('PEXPIRE', p .. ':ho:' .. ARGV[i], ttl) end
+for i = 4 + n, #ARGV, 500 do redis.call('ZREM', p .. ':handoff', unpack(ARGV, i, math.min(i + 499, #ARGV))) end
+`;
+
 /** How long a cancel can still undo an enqueue (and a cancelled one is remembered). */
 export const CANCEL_TTL_MS = 10 * 60_000;
 /** The same once its jobs exist: a caller's cancel then comes within milliseconds or not at all. */
@@ -128,9 +140,13 @@ export function createRecords(redis: Redis, prefix: string, writes: Redis = redi
   // A script rather than MULTI: on a connection that BullMQ has defined its scripts on, every multi() copies
   // them all into the new pipeline, which was a tenth of the Redis runner's CPU per delivery.
   redis.defineCommand('openconnectSave', { numberOfKeys: 3, lua: SAVE_SCRIPT });
+  redis.defineCommand('openconnectHandedOff', { numberOfKeys: 0, lua: HANDED_OFF_SCRIPT });
   const saveScript = redis as unknown as {
     openconnectSave(rec: string, from: string, to: string, json: string, id: string): Promise<unknown>;
+    openconnectHandedOff(...args: (string | number)[]): Promise<unknown>;
   };
+  // The handedOff() calls of this turn, and the promise of the one script call that does them all.
+  let handoffs: { tokens: string[]; ids: string[]; done: Promise<void> } | undefined;
   const key = {
     rec: (id: string) => `${prefix}:rec:${id}`,
     status: (s: DeliveryStatus) => `${prefix}:st:${s}`,
@@ -192,13 +208,23 @@ export function createRecords(redis: Redis, prefix: string, writes: Redis = redi
      * Once the jobs exist: out of the handoff set. The undo information stays a little longer, for a caller
      * that gives up while this answer is on its way (its cancel follows at once).
      */
-    async handedOff(ids: string[], token: string) {
-      // Two commands, not MULTI: each is harmless alone, and on this connection (BullMQ's) every multi() copies
-      // BullMQ's scripts into the new pipeline, once per webhook here.
-      await Promise.all([
-        redis.zrem(key.handoff, ...ids),
-        redis.pexpire(`${prefix}:ho:${token}`, HANDED_OFF_CANCEL_MS),
-      ]);
+    handedOff(ids: string[], token: string): Promise<void> {
+      if (!handoffs) {
+        const tokens: string[] = [];
+        const all: string[] = [];
+        const done = new Promise<void>((resolve, reject) =>
+          setImmediate(() => {
+            handoffs = undefined;
+            saveScript
+              .openconnectHandedOff(prefix, HANDED_OFF_CANCEL_MS, tokens.length, ...tokens, ...all)
+              .then(() => resolve(), reject);
+          }),
+        );
+        handoffs = { tokens, ids: all, done };
+      }
+      handoffs.tokens.push(token);
+      handoffs.ids.push(...ids);
+      return handoffs.done;
     },
     async get(id: string) {
       return parse(id, await redis.get(key.rec(id)));

@@ -222,3 +222,30 @@ describe('redis outbox partition count', () => {
     expect(await admin.get(`${prefix}:partitions`)).toBe('16');
   });
 });
+
+describe('redis outbox handoff bookkeeping', () => {
+  it('takes the records of every enqueue of one turn out of the handoff set, and shortens their undo to a minute', async () => {
+    const prefix = `${run}-handoff`;
+    const outbox = await createOutbox(`${REDIS_URL}?prefix=${prefix}`, {
+      redis: { acceptDataLoss: true, partitions: TEST_PARTITIONS },
+    });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          outbox.enqueue([message(`agent-${i}`, `Event ${i}`), message(`agent-${i}`, `Event ${i + 10}`)]),
+        ),
+      );
+      expect(results.flatMap((r) => r.stored)).toHaveLength(10);
+      await waitUntil(async () => (await admin.zcard(`${prefix}:handoff`)) === 0);
+      const undo = await admin.keys(`${prefix}:ho:*`);
+      expect(undo).toHaveLength(5);
+      for (const key of undo) {
+        const ttl = await admin.pttl(key);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(60_000);
+      }
+    } finally {
+      await outbox.close();
+    }
+  });
+});

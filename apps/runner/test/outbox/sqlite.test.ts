@@ -18,6 +18,53 @@ outboxContract('sqlite', () => {
 });
 
 describe('sqlite outbox file', () => {
+  it('delivers each message exactly as stored whether it was kept in memory from the intake or read back (past 32 MB)', async () => {
+    const outbox = await createOutbox(`sqlite:${path.join(dir, 'fresh', 'outbox.db')}`);
+    try {
+      // 160 messages of 120,000 characters each: about 37 MB as the cache counts them, so past its 32 MB the
+      // newest are read back from the file.
+      const big = (i: number) => `${String(i).padStart(6, '0')}${'x'.repeat(120_000 - 6)}`;
+      for (let i = 0; i < 160; i += 20) {
+        await outbox.enqueue(
+          Array.from({ length: 20 }, (_, j) =>
+            message(`agent-${(i + j) % 3}`, `e${i + j}`, {
+              props: { lifecycle: 'offered', note: big(i + j) },
+            }),
+          ),
+        );
+      }
+      const seen: { event: string; agentid: string; note: unknown; attempts: number; status: string }[] = [];
+      outbox.start(async (record) => {
+        seen.push({
+          event: record.event,
+          agentid: record.agentid,
+          note: record.props.note,
+          attempts: record.attempts,
+          status: record.status,
+        });
+        return { ok: true, status: 200 };
+      });
+      await waitUntil(async () => (await outbox.stats()).delivered === 160);
+      expect(seen).toHaveLength(160);
+      for (const s of seen) {
+        const i = Number(s.event.slice(1));
+        expect(s).toEqual({
+          event: `e${i}`,
+          agentid: `agent-${i % 3}`,
+          note: big(i),
+          attempts: 0,
+          status: 'queued',
+        });
+      }
+      for (const agent of ['agent-0', 'agent-1', 'agent-2']) {
+        const order = seen.filter((s) => s.agentid === agent).map((s) => Number(s.event.slice(1)));
+        expect(order).toEqual([...order].sort((a, b) => a - b));
+      }
+    } finally {
+      await outbox.close();
+    }
+  });
+
   it('delivers, in order, the messages queued before the file was closed and reopened', async () => {
     const url = `sqlite:${path.join(dir, 'reopen', 'outbox.db')}`;
     const first = await createOutbox(url);
