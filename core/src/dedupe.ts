@@ -35,13 +35,13 @@ export function dedupeKeyOf(
   draft: Draft,
   index: number,
   count: number,
-  by: { eventId?: string; identical?: IdenticalRequest | (() => IdenticalRequest | undefined) },
+  by: { eventId?: string; identical?: () => IdenticalRequest | undefined },
 ): { dedupeKey?: string; dedupeWindowMs?: number } {
   const numbered = count > 1 ? `#${index}` : '';
   if (draft.dedupeId) return { dedupeKey: `${prefix}/${draft.dedupeId}` };
   if (by.eventId) return { dedupeKey: `${prefix}/${by.eventId}${numbered}` };
   // A digest is worked out only here, when neither id names the message.
-  const identical = typeof by.identical === 'function' ? by.identical() : by.identical;
+  const identical = by.identical?.();
   if (identical) return { dedupeKey: `${prefix}/${identical.digest}${numbered}`, dedupeWindowMs: identical.windowMs };
   return {};
 }

@@ -373,7 +373,7 @@ export function prepareMessages(
   source: string,
   drafts: Draft[],
   eventId?: string,
-  identical?: IdenticalRequest | (() => IdenticalRequest | undefined),
+  identical?: () => IdenticalRequest | undefined,
 ): { messages: PreparedMessage[]; skipped: { lifecycle: Lifecycle; reason: string }[]; warnings: string[] } {
   const scrub = scrubberFor(runtime.secrets);
   const messages: PreparedMessage[] = [];

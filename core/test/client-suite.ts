@@ -385,6 +385,15 @@ export function clientSuite(transport: Transport) {
         expect(emulator.messages).toEqual([]);
       });
 
+      it('leaves no timer behind once a send has its answer (a timeout timer per send would hold the process)', async () => {
+        const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+        const c = client({ timeoutMs: 60_000 });
+        await c.send({ agentid: 'jdoe', event: 'x' });
+        const before = timers();
+        for (let i = 0; i < 5; i += 1) await c.send({ agentid: 'jdoe', event: 'x' });
+        expect(timers()).toBe(before);
+      });
+
       it('keeps the connection alive between sends', async () => {
         let connections = 0;
         const server = http.createServer((_req, res) => res.end('{"status":"success"}'));
@@ -405,13 +414,15 @@ export function clientSuite(transport: Transport) {
       });
 
       it('posts JSON with a JSON content type, and a GET carries no body nor content type', async () => {
-        const seen: { method?: string; type?: string; accept?: string; body: string }[] = [];
+        const seen: { method?: string; target?: string; type?: string; accept?: string; body: string }[] = [];
         const server = http.createServer((req, res) => {
           let body = '';
           req.on('data', (chunk) => (body += chunk));
           req.on('end', () => {
             seen.push({
               method: req.method,
+              // The request line's target: a path and query, never the absolute URL.
+              target: req.url,
               type: req.headers['content-type'],
               accept: req.headers.accept,
               body,
@@ -428,11 +439,18 @@ export function clientSuite(transport: Transport) {
           const accept = 'application/json, text/plain, */*';
           expect(seen[0]).toEqual({
             method: 'POST',
+            target: '/api/sendmessage/CRM',
             type: 'application/json',
             accept,
             body: JSON.stringify({ agentid: 'jdoe', jwt: JWT, crmid: CRMID, event: 'x', n: 1 }),
           });
-          expect(seen[1]).toEqual({ method: 'GET', type: undefined, accept, body: '' });
+          expect(seen[1]).toEqual({
+            method: 'GET',
+            target: `/api/sendmessage/CRM?agentid=jdoe&jwt=${JWT}&crmid=${CRMID}&event=x`,
+            type: undefined,
+            accept,
+            body: '',
+          });
         } finally {
           server.closeAllConnections();
           server.close();

@@ -1,7 +1,8 @@
 // The retry rules both backends share, checked without a store or a clock.
 import { describe, expect, it } from 'vitest';
 import { TimeoutError } from '@openconnect/core';
-import { backoffDelay, decide, resolvePolicy } from '../../src/outbox/index.js';
+import { backoffDelay, decide, type DeliveryRecord, resolvePolicy } from '../../src/outbox/index.js';
+import { nextRecord } from '../../src/outbox/policy.js';
 import { toAttemptResult } from '../../src/sender.js';
 import { refused, unauthorised, unavailable } from './helpers.js';
 
@@ -72,5 +73,78 @@ describe('decide', () => {
       kind: 'pause',
       reason: 'the API key was rejected (401)',
     });
+  });
+});
+
+describe('nextRecord', () => {
+  const retrying: DeliveryRecord = {
+    id: '7',
+    connector: 'acme',
+    source: 'calls',
+    agentid: 'agent-1',
+    event: 'Call Offered',
+    lifecycle: 'offered',
+    props: { lifecycle: 'offered' },
+    status: 'retrying',
+    attempts: 2,
+    acceptedAt: 1_000,
+    updatedAt: 2_000,
+    nextAttemptAt: 3_000,
+    lastStatus: 503,
+    lastError: 'OpenConnect answered 503',
+  };
+  const at = 5_000;
+
+  it('delivered: counts the attempt, keeps the answer, and drops the next attempt time and the old error', () => {
+    const next = nextRecord(retrying, { ok: true, status: 200, answer: 'ok' }, { kind: 'delivered' }, at);
+    const { nextAttemptAt: _n, lastError: _e, ...kept } = retrying;
+    expect(next).toStrictEqual({
+      ...kept,
+      status: 'delivered',
+      attempts: 3,
+      updatedAt: at,
+      deliveredAt: at,
+      lastStatus: 200,
+      lastAnswer: 'ok',
+    });
+  });
+
+  it('retry: counts the attempt, sets the next attempt time and the new error', () => {
+    const next = nextRecord(retrying, unavailable, { kind: 'retry', delayMs: 4_000 }, at);
+    expect(next).toStrictEqual({
+      ...retrying,
+      attempts: 3,
+      updatedAt: at,
+      nextAttemptAt: 9_000,
+      lastError: unavailable.error,
+    });
+  });
+
+  it('dead: counts the attempt, says why, and has no next attempt time', () => {
+    const next = nextRecord(retrying, refused, { kind: 'dead', reason: 'refused permanently' }, at);
+    const { nextAttemptAt: _n, ...kept } = retrying;
+    expect(next).toStrictEqual({
+      ...kept,
+      status: 'dead',
+      attempts: 3,
+      updatedAt: at,
+      lastStatus: refused.status,
+      lastError: refused.error,
+      deadReason: 'refused permanently',
+    });
+  });
+
+  it('pause (a 401): not an attempt; keeps the next attempt time, records the error', () => {
+    const next = nextRecord(retrying, unauthorised, { kind: 'pause', reason: 'jwt refused' }, at);
+    expect(next).toStrictEqual({
+      ...retrying,
+      updatedAt: at,
+      lastStatus: 401,
+      lastError: unauthorised.error,
+    });
+    const { nextAttemptAt: _n, ...queued } = retrying;
+    expect(
+      nextRecord({ ...queued, status: 'queued' }, unauthorised, { kind: 'pause', reason: 'jwt refused' }, at),
+    ).not.toHaveProperty('nextAttemptAt');
   });
 });
