@@ -251,7 +251,10 @@ async function judgeRequest(
     if (handshake) return { kind: 'handshake', source: source.id, answer: handshake };
     // Worked out only for a message that has neither its own dedupe id nor an event id (a digest of the body).
     let digest: { of?: IdenticalRequest } | undefined;
-    const identical = () => (digest ??= { of: identicalRequest(req, options.identicalRequestWindowMs) }).of;
+    const identical = () => {
+      digest ??= { of: identicalRequest(req, options.identicalRequestWindowMs) };
+      return digest.of;
+    };
     return await mapEvent(runtime, source, readWith(runtime, source.id, () => withXmlLimits(options.xmlLimits, () => source.parse(req))), options, identical);
   } catch (error) {
     return failureOutcome(runtime, source.id, error);

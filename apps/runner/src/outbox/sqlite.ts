@@ -228,7 +228,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     }
     for (const r of results) {
       counts.queued += r.stored.length;
-      r.stored.forEach((record, i) => keepFresh(record, r.sizes[i]!));
+      for (const [i, record] of r.stored.entries()) keepFresh(record, r.sizes[i]!);
     }
     for (const [i, w] of batch.entries())
       w.resolve({ stored: results[i]!.stored, duplicates: results[i]!.duplicates });
