@@ -181,7 +181,6 @@ let hostXmlLimits: XmlLimits | undefined;
  * (a parseXml call `work` defers past an await does not see them).
  */
 export function withXmlLimits<T>(limits: XmlLimits | undefined, work: () => T): T {
-  if (!limits) return work();
   const outer = hostXmlLimits;
   hostXmlLimits = limits;
   try {

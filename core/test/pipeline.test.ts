@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineConnector, defineSource } from '../src/connector.js';
+import { dedupeKeyOf } from '../src/dedupe.js';
 import { ignore } from '../src/mapping.js';
 import { ConfigError, InputError, NetworkError, TimeoutError } from '../src/errors.js';
 import { applyPropPolicy, createRuntime, handleRequest, resolveEventName } from '../src/pipeline.js';
@@ -381,6 +382,10 @@ describe('a request whose source has no event id', () => {
     const keys = await keysOf(relayRequest({ agent: 'a1', twice: 'a2' }));
     expect(keys.map((k) => k.dedupeKey?.split('#')[1])).toEqual(['0', '1']);
     expect(keys[0]!.dedupeKey!.split('#')[0]).toBe(keys[1]!.dedupeKey!.split('#')[0]);
+  });
+
+  it('has no key when nothing names it: no ids and no request to digest (an event from a held session)', () => {
+    expect(dedupeKeyOf('test-relay/relay', { agentid: 'jdoe', lifecycle: 'answered', props: {} }, 0, 1, {})).toEqual({});
   });
 
   it('has no key without a window from the host (dry runs, hosts with no outbox), nor with 0', async () => {
