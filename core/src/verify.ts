@@ -18,6 +18,17 @@ export function safeCompare(a: string | undefined, b: string | undefined): boole
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
+/**
+ * Constant-time comparison of a received signature with the expected one. Unlike safeCompare it does not hash
+ * both sides first: the expected length is no secret (the algorithm and encoding fix it), so a received value
+ * of another length is refused at once. Saves two SHA-256 hashes per signed webhook.
+ */
+function sameDigest(received: string, expected: string): boolean {
+  const a = Buffer.from(received);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export interface HmacOptions {
   secret: string | Buffer;
   /** The exact bytes that were signed (usually the raw body, or a vendor's `ts.body` construction). */
@@ -50,7 +61,7 @@ export function verifyHmac(options: HmacOptions): VerifyResult {
     received = received.slice(prefix.length);
   }
   const expected = hmacDigest(options.secret, options.payload, algorithm, digest);
-  const same = digest === 'hex' ? safeCompare(received.toLowerCase(), expected) : safeCompare(received, expected);
+  const same = sameDigest(digest === 'hex' ? received.toLowerCase() : received, expected);
   return same ? verified() : refused('the signature does not match the body');
 }
 

@@ -45,6 +45,12 @@ describe('verifyHmac', () => {
     expect(verifyHmac({ secret: 'shh', payload: body, signature: undefined })).toEqual(refused('the signature header is missing'));
   });
 
+  it('refuses, without throwing, a signature of another length: truncated, extended, blank, or multi-byte', () => {
+    for (const signature of [hex.slice(0, 63), `${hex}0`, ' ', 'é'.repeat(32)]) {
+      expect(verifyHmac({ secret: 'shh', payload: body, signature })).toEqual(refused('the signature does not match the body'));
+    }
+  });
+
   it('refuses the same JSON re-serialised with other spacing (signatures cover bytes)', () => {
     const reserialised = Buffer.from(JSON.stringify(JSON.parse(' { "id": "evt-1", "amount": 10 } ')));
     const signedSpaced = createHmac('sha256', 'shh').update(' { "id": "evt-1", "amount": 10 } ').digest('hex');
