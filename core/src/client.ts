@@ -3,7 +3,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import {
   AuthError,
   ConfigError,
@@ -226,36 +226,65 @@ function axiosExchange(timeoutMs: number, scrub: (text: string) => string): Exch
 
 function undiciExchange(baseUrl: URL, timeoutMs: number, scrub: (text: string) => string): Exchange {
   // One pool per origin, kept-alive connections opened as needed; redirects are not followed (as with axios).
+  // Dispatched with a handler of our own rather than pool.request(): an answer of a few bytes is gathered as
+  // it comes, without the readable stream, abort signal and listeners request() sets up for every exchange.
   const pool = new Pool(baseUrl.origin);
   return {
-    async send(request) {
-      // The whole exchange, connect to last byte, as axios's timeout: one timer and controller, cheaper per
-      // request than AbortSignal.timeout's (which tracks every signal for the garbage collector).
-      const gaveUp = new AbortController();
-      const timer = setTimeout(() => gaveUp.abort(new TimeoutError(timeoutMs)), timeoutMs);
-      try {
-        const response = await pool.request({
-          method: request.method,
-          // The request's URL is on this pool's origin: its path and query follow the first "/" after "//".
-          path: request.url.slice(request.url.indexOf('/', request.url.indexOf('//') + 2)),
-          headers: request.headers,
-          body: request.body ?? null,
-          signal: gaveUp.signal,
-        });
-        return {
-          status: response.statusCode,
-          text: await response.body.text(),
-          retryAfter: response.headers['retry-after'],
+    send(request) {
+      return new Promise<Answer>((resolve, reject) => {
+        let settled = false;
+        let controller: Dispatcher.DispatchController | undefined;
+        const settle = (outcome: () => void) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          outcome();
         };
-      } catch (error) {
-        // Never wrap the undici error: it can carry the request, and so the jwt. The timer covers connecting
-        // too (undici's own timeouts are longer), so a timeout always comes as the TimeoutError it aborts with.
-        if (gaveUp.signal.aborted) throw new TimeoutError(timeoutMs);
-        const { code, message } = error as Error & { code?: string };
-        throw new NetworkError(scrub(code ?? message));
-      } finally {
-        clearTimeout(timer);
-      }
+        // The whole exchange, connect to last byte, as axios's timeout: past it the send fails at once, and the
+        // request is aborted where it is (queued for a connection: as soon as it gets one).
+        const timer = setTimeout(() => {
+          settle(() => reject(new TimeoutError(timeoutMs)));
+          controller?.abort(new TimeoutError(timeoutMs));
+        }, timeoutMs);
+        let status = 0;
+        let retryAfter: unknown;
+        const chunks: Buffer[] = [];
+        // Never pass the undici error on: it can carry the request, and so the jwt.
+        const failed = (error: Error & { code?: string }) =>
+          settle(() => reject(new NetworkError(scrub(error.code ?? error.message))));
+        try {
+          pool.dispatch(
+            {
+              method: request.method,
+              // The request's URL is on this pool's origin: its path and query follow the first "/" after "//".
+              path: request.url.slice(request.url.indexOf('/', request.url.indexOf('//') + 2)),
+              headers: request.headers,
+              body: request.body ?? null,
+            },
+            {
+              onRequestStart(started) {
+                controller = started;
+                if (settled) started.abort(new TimeoutError(timeoutMs));
+              },
+              onResponseStart(_controller, statusCode, headers) {
+                status = statusCode;
+                retryAfter = headers['retry-after'];
+              },
+              onResponseData(_controller, chunk) {
+                chunks.push(chunk);
+              },
+              onResponseEnd() {
+                settle(() => resolve({ status, text: Buffer.concat(chunks).toString('utf8'), retryAfter }));
+              },
+              onResponseError(_controller, error) {
+                failed(error);
+              },
+            },
+          );
+        } catch (error) {
+          failed(error as Error);
+        }
+      });
     },
     close() {
       pool.destroy().catch(() => {});
