@@ -1,6 +1,7 @@
 // The OpenConnect client's behaviour, run once per transport (client.test.ts: axios, client-undici.test.ts:
 // undici): same requests on the wire, same answers, same errors, the jwt nowhere.
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -291,6 +292,43 @@ export function clientSuite(transport: Transport) {
         const error = await failure(client({ timeoutMs: 100 }).send({ agentid: 'jdoe', event: 'x' }));
         expect(error).toBeInstanceOf(TimeoutError);
         expect(error.retryable).toBe(true);
+      });
+
+      it('a timed-out send lets go of its request: the server sees the connection close', async () => {
+        let closed!: () => void;
+        const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+        // Takes the request and never answers.
+        const server = http.createServer((req) => req.socket.on('close', () => closed()));
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        try {
+          const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM`;
+          const error = await failure(client({ baseUrl, timeoutMs: 100 }).send({ agentid: 'jdoe', event: 'x' }));
+          expect(error).toBeInstanceOf(TimeoutError);
+          // Within a second of the timeout, not at the transport's own timeouts (minutes).
+          await Promise.race([
+            connectionClosed,
+            new Promise((_, reject) => setTimeout(() => reject(new Error('the connection stayed open')), 1_000)),
+          ]);
+        } finally {
+          server.closeAllConnections();
+          server.close();
+        }
+      });
+
+      it('times out a send whose connection never completes (a TLS handshake that gets no answer)', async () => {
+        // A TCP server that accepts and says nothing: the client's TLS hello waits for ever.
+        const sockets: net.Socket[] = [];
+        const server = net.createServer((socket) => sockets.push(socket));
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        try {
+          const baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM`;
+          const error = await failure(client({ baseUrl, timeoutMs: 100 }).send({ agentid: 'jdoe', event: 'x' }));
+          expect(error).toBeInstanceOf(TimeoutError);
+          expect(sockets.length).toBeGreaterThan(0);
+        } finally {
+          for (const socket of sockets) socket.destroy();
+          server.close();
+        }
       });
 
       it('a refused connection is a retryable NetworkError', async () => {
