@@ -143,7 +143,9 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   let freshBytes = 0;
   const FRESH_MAX = 65_536;
   const FRESH_MAX_BYTES = 32 * 2 ** 20;
-  const RECORD_BYTES = 512; // a record's own fields and the map's entry, besides its props
+  // A record's own fields, its props object and the map's entry, besides the props' text: measured, about
+  // 930 bytes of RSS per record with small props (a million-message backlog: +61 MB for 65,536 records).
+  const RECORD_BYTES = 1_024;
   const keepFresh = (record: DeliveryRecord, propsLength: number) => {
     const bytes = RECORD_BYTES + 2 * propsLength; // a JS string's characters take up to two bytes
     if (fresh.size >= FRESH_MAX || freshBytes + bytes > FRESH_MAX_BYTES) return;

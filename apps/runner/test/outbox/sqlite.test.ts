@@ -21,7 +21,7 @@ describe('sqlite outbox file', () => {
   it('delivers each message exactly as stored whether it was kept in memory from the intake or read back (past 32 MB)', async () => {
     const outbox = await createOutbox(`sqlite:${path.join(dir, 'fresh', 'outbox.db')}`);
     try {
-      // 160 messages of 120,000 characters each: about 37 MB as the cache counts them, so past its 32 MB the
+      // 160 messages of 120,000 characters each: about 39 MB as the cache counts them, so past its 32 MB the
       // newest are read back from the file.
       const big = (i: number) => `${String(i).padStart(6, '0')}${'x'.repeat(120_000 - 6)}`;
       for (let i = 0; i < 160; i += 20) {
