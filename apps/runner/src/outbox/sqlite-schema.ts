@@ -62,12 +62,13 @@ export function prepareStatements(db: Database.Database) {
     laneAdd: db.prepare(
       'INSERT INTO lanes (agentid, head_id, next_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     ),
-    laneHead: db.prepare<[string], { id: number; next_attempt_at: number }>(
-      `SELECT id, next_attempt_at FROM messages WHERE agentid = ? AND ${PENDING} ORDER BY id LIMIT 1`,
-    ),
-    laneSet: db.prepare(
-      `INSERT INTO lanes (agentid, head_id, next_at) VALUES (?, ?, ?)
-       ON CONFLICT (agentid) DO UPDATE SET head_id = excluded.head_id, next_at = excluded.next_at`,
+    // The agent's lane set to its oldest pending message in one statement (head read and lane written
+    // together); no row when the agent has nothing pending (the caller deletes the lane then).
+    laneRefresh: db.prepare<[string], { next_at: number }>(
+      `INSERT INTO lanes (agentid, head_id, next_at)
+         SELECT agentid, id, next_attempt_at FROM messages WHERE agentid = ? AND ${PENDING} ORDER BY id LIMIT 1
+       ON CONFLICT (agentid) DO UPDATE SET head_id = excluded.head_id, next_at = excluded.next_at
+       RETURNING next_at`,
     ),
     laneDelete: db.prepare('DELETE FROM lanes WHERE agentid = ?'),
     laneDue: db.prepare<[number, number], { agentid: string; head_id: number }>(

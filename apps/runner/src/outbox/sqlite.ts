@@ -85,12 +85,16 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   let wakeDirty = true;
   /** The agent's lane points at its oldest pending message, or disappears when it has none. */
   const refreshLane = (agentid: string) => {
-    const head = sql.laneHead.get(agentid);
-    if (head) {
-      sql.laneSet.run(agentid, head.id, head.next_attempt_at);
-      if (head.next_attempt_at > Date.now()) wakeDirty = true;
-    } else sql.laneDelete.run(agentid);
+    const head = sql.laneRefresh.get(agentid);
+    if (!head) {
+      sql.laneDelete.run(agentid);
+      withLane.delete(agentid);
+    } else if (head.next_at > Date.now()) wakeDirty = true;
   };
+  // Agents whose lane row is known to exist, so that the intake skips the lane insert for them (an agent with
+  // messages waiting gets many). Only the intake adds to it, and a failed intake commit empties it: whatever it
+  // names has a row (a lane deleted is taken out at once).
+  const withLane = new Set<string>();
 
   const storeMessages = (messages: PreparedMessage[], now: number) => {
     const stored: DeliveryRecord[] = [];
@@ -119,7 +123,10 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
         now,
       );
       const id = Number(info.lastInsertRowid);
-      sql.laneAdd.run(m.agentid, id, now);
+      if (!withLane.has(m.agentid)) {
+        sql.laneAdd.run(m.agentid, id, now);
+        withLane.add(m.agentid);
+      }
       stored.push({
         // The caller's props as they are (validated, flat strings/numbers): no copy parsed back per message.
         ...m,
@@ -219,6 +226,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
         items,
       );
     } catch (error) {
+      withLane.clear(); // the lanes this commit inserted were rolled back with it
       for (const w of batch) w.reject(error);
       // Outcomes not recorded: these messages stay pending and are sent again (at-least-once), after a pause.
       for (const item of items) inflight.delete(item.updated.agentid);

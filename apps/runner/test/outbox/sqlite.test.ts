@@ -18,6 +18,26 @@ outboxContract('sqlite', () => {
 });
 
 describe('sqlite outbox file', () => {
+  it('gives an agent its lane again after an intake commit that failed had given it one', async () => {
+    const outbox = await createOutbox(`sqlite:${path.join(dir, 'lane-rollback', 'outbox.db')}`);
+    try {
+      // One commit for both (same turn): the first message inserts agent-x's lane, the second fails (a NOT
+      // NULL column), and the whole commit, that lane included, is rolled back.
+      const results = await Promise.allSettled([
+        outbox.enqueue([message('agent-x', 'one')]),
+        outbox.enqueue([message('agent-y', 'bad', { source: null as unknown as string })]),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      await outbox.enqueue([message('agent-x', 'two')]);
+      const sender = scriptedSender();
+      outbox.start(sender.deliver);
+      await waitUntil(async () => (await outbox.stats()).delivered === 1);
+      expect(sender.delivered()).toEqual(['two']);
+    } finally {
+      await outbox.close();
+    }
+  });
+
   it('delivers each message exactly as stored whether it was kept in memory from the intake or read back (past 32 MB)', async () => {
     const outbox = await createOutbox(`sqlite:${path.join(dir, 'fresh', 'outbox.db')}`);
     try {
