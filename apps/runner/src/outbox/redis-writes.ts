@@ -7,6 +7,7 @@
 // Redis late stores nothing (its deadline is on Redis's clock), and every enqueue whose caller gave up
 // is cancelled (redis-records.ts CANCEL_SCRIPT).
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
 
 /** Cancels waiting to reach Redis are kept at most this many (oldest dropped): bounded through any outage. */
@@ -32,11 +33,38 @@ export function connectWrites(url: string, timeoutMs: number): Redis {
     // Redis hung (SIGSTOP, a stuck host): the socket is dropped after this long without an answer.
     socketTimeout: giveUpMs,
     retryStrategy: (times) => Math.min(times * 100, 1_000),
-    // Commands issued in the same event-loop turn (concurrent webhooks) leave in one write.
-    enableAutoPipelining: true,
   });
   writes.on('error', () => {}); // it reconnects by itself; the failures reach the callers
+  coalesceWrites(writes);
   return writes;
+}
+
+/**
+ * Every command a connection sends during one turn of the event loop leaves in one socket write, at the end
+ * of the turn (the socket corked at its first write, uncorked by setImmediate), and their answers come back
+ * together. Under load a turn holds many webhooks and deliveries, each sending a few commands: one system call
+ * instead of one per command, on both sides (measured: a sixth less CPU per message, runner and Redis). Unlike
+ * ioredis's auto-pipelining, which groups one tick's commands only, it spans the whole turn and adds no object
+ * per batch. Each new socket (a reconnect) is corked the same way.
+ */
+export function coalesceWrites(client: Redis) {
+  client.on('connect', () => {
+    const socket = client.stream as Socket;
+    const write = socket.write;
+    let corked = false;
+    const flush = () => {
+      corked = false;
+      socket.uncork();
+    };
+    socket.write = ((...args: Parameters<Socket['write']>) => {
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        setImmediate(flush);
+      }
+      return write.apply(socket, args);
+    }) as Socket['write'];
+  });
 }
 
 /** Local time ↔ Redis time, measured with TIME (its error is half the round trip, taken off deadlines). */

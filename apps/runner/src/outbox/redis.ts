@@ -23,7 +23,7 @@ import { guardPersistence } from './redis-persistence.js';
 import { CANCEL_TTL_MS, createRecords } from './redis-records.js';
 import { createMembership, createSlots } from './redis-replicas.js';
 import { checkRedisSchema } from './redis-schema.js';
-import { connectWrites, createCanceller, createClock, NotStored } from './redis-writes.js';
+import { coalesceWrites, connectWrites, createCanceller, createClock, NotStored } from './redis-writes.js';
 import type { Deliver, DeliveryRecord, EnqueueOptions, Outbox, OutboxOptions, PruneResult } from './types.js';
 
 const DAY = 24 * 60 * 60_000;
@@ -36,6 +36,7 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
   // maxRetriesPerRequest null: BullMQ workers need it; a Redis outage then waits instead of failing jobs.
   const redis = new Redis(parsed.toString(), { maxRetriesPerRequest: null, lazyConnect: true });
   redis.on('error', () => {}); // ioredis reconnects by itself; ping() reports the outage to /readyz
+  coalesceWrites(redis);
   const writes = connectWrites(parsed.toString(), options.redis?.writeTimeoutMs ?? 5_000);
   const clock = createClock(writes);
   try {
@@ -127,7 +128,9 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     // One job (most webhooks carry one message): add() is one script call; addBulk() builds a MULTI pipeline.
     await Promise.all(
       [...byPartition].map(([p, jobs]) =>
-        jobs.length === 1 ? queues[p]!.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts) : queues[p]!.addBulk(jobs),
+        jobs.length === 1
+          ? queues[p]!.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts)
+          : queues[p]!.addBulk(jobs),
       ),
     );
   };

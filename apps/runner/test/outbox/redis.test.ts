@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '../../src/outbox/index.js';
 import { partitionOf } from '../../src/outbox/policy.js';
+import { coalesceWrites } from '../../src/outbox/redis-writes.js';
 import { outboxContract, TEST_PARTITIONS } from './contract.js';
 import { duplicates, missing, outOfOrder, spawnProducer, startTarget } from './crash.js';
 import { message, scriptedSender, unauthorised, waitUntil } from './helpers.js';
@@ -246,6 +247,59 @@ describe('redis outbox handoff bookkeeping', () => {
       }
     } finally {
       await outbox.close();
+    }
+  });
+});
+
+describe('redis connections write once per turn', () => {
+  /** Counts the system calls that write to the client's socket (the stream handle's write methods). */
+  const countWrites = (client: Redis) => {
+    const handle = (client.stream as unknown as { _handle: Record<string, (...args: unknown[]) => unknown> })
+      ._handle;
+    let calls = 0;
+    for (const name of [
+      'writev',
+      'writeBuffer',
+      'writeUtf8String',
+      'writeLatin1String',
+      'writeAsciiString',
+    ]) {
+      const original = handle[name]!;
+      handle[name] = (...args: unknown[]) => {
+        calls++;
+        return original.apply(handle, args);
+      };
+    }
+    return () => calls;
+  };
+  const fiftyCommands = (client: Redis, key: string) =>
+    Promise.all(Array.from({ length: 50 }, (_, i) => client.set(`${key}:${i}`, String(i), 'PX', 60_000)));
+
+  it('sends every command of one turn in one write, also after a reconnect, and each gets its own answer', async () => {
+    const plain = new Redis(REDIS_URL);
+    const coalesced = new Redis(REDIS_URL, { lazyConnect: true });
+    coalesceWrites(coalesced);
+    await coalesced.connect();
+    try {
+      await plain.ping();
+      const plainWrites = countWrites(plain);
+      await fiftyCommands(plain, `${run}-plain`);
+      expect(plainWrites()).toBeGreaterThan(10); // the control: without it, a write per command
+
+      let writes = countWrites(coalesced);
+      expect(await fiftyCommands(coalesced, `${run}-coalesced`)).toEqual(Array(50).fill('OK'));
+      expect(writes()).toBe(1);
+
+      const reconnected = new Promise((resolve) => coalesced.once('ready', resolve));
+      coalesced.disconnect(true);
+      await reconnected;
+      writes = countWrites(coalesced);
+      await fiftyCommands(coalesced, `${run}-again`);
+      expect(writes()).toBe(1);
+      expect(await coalesced.get(`${run}-again:49`)).toBe('49');
+    } finally {
+      plain.disconnect();
+      coalesced.disconnect();
     }
   });
 });
