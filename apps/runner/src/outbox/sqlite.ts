@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { PreparedMessage } from '@openconnect/core';
 import Database from 'better-sqlite3';
 import { createLocalLeases } from './leases.js';
-import { attempt, type Decision, resolvePolicy, safeHooks } from './policy.js';
+import { attempt, type Decision, freshRecord, resolvePolicy, safeHooks } from './policy.js';
 import { migrate } from './sqlite-migrations.js';
 import { type MessageRow, prepareStatements, sqliteStateStore, toRecord } from './sqlite-schema.js';
 import {
@@ -100,11 +100,11 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     const stored: DeliveryRecord[] = [];
     const duplicates: string[] = [];
     const sizes: number[] = []; // each stored record's props, in JSON characters (for the fresh cache's bound)
-    for (const { dedupeWindowMs: keptFor, ...m } of messages) {
+    for (const m of messages) {
       // A key may name its own window (a request's digest: minutes, not the event ids' day).
       if (
         m.dedupeKey !== undefined &&
-        sql.dedupeClaim.run(m.dedupeKey, now + (keptFor ?? dedupeWindowMs), now).changes === 0
+        sql.dedupeClaim.run(m.dedupeKey, now + (m.dedupeWindowMs ?? dedupeWindowMs), now).changes === 0
       ) {
         duplicates.push(m.dedupeKey);
         continue;
@@ -127,16 +127,8 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
         sql.laneAdd.run(m.agentid, id, now);
         withLane.add(m.agentid);
       }
-      stored.push({
-        // The caller's props as they are (validated, flat strings/numbers): no copy parsed back per message.
-        ...m,
-        id: String(id),
-        status: 'queued',
-        attempts: 0,
-        acceptedAt: now,
-        updatedAt: now,
-        nextAttemptAt: now,
-      });
+      // The caller's props as they are (validated, flat strings/numbers): no copy parsed back per message.
+      stored.push(freshRecord(m, String(id), now));
       sizes.push(props.length);
     }
     return { stored, duplicates, sizes };

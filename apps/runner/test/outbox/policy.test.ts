@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { TimeoutError } from '@openconnect/core';
 import { backoffDelay, decide, type DeliveryRecord, resolvePolicy } from '../../src/outbox/index.js';
-import { nextRecord } from '../../src/outbox/policy.js';
+import { freshRecord, nextRecord } from '../../src/outbox/policy.js';
 import { toAttemptResult } from '../../src/sender.js';
 import { refused, unauthorised, unavailable } from './helpers.js';
 
@@ -146,5 +146,39 @@ describe('nextRecord', () => {
     expect(
       nextRecord({ ...queued, status: 'queued' }, unauthorised, { kind: 'pause', reason: 'jwt refused' }, at),
     ).not.toHaveProperty('nextAttemptAt');
+  });
+});
+
+describe('freshRecord', () => {
+  const message = {
+    connector: 'acme',
+    source: 'events',
+    agentid: 'Agent.7',
+    event: 'Call Answered',
+    lifecycle: 'answered' as const,
+    props: { interactionId: 'c-1', ani: '+15555550100' },
+  };
+
+  it("is the message's fields, queued with its first attempt due now; a key's own window is no part of it", () => {
+    const record = freshRecord(
+      { ...message, dedupeKey: 'acme/events/req-1', dedupeWindowMs: 300_000 },
+      '12',
+      1_000,
+    );
+    expect(record).toStrictEqual({
+      ...message,
+      dedupeKey: 'acme/events/req-1',
+      id: '12',
+      status: 'queued',
+      attempts: 0,
+      acceptedAt: 1_000,
+      updatedAt: 1_000,
+      nextAttemptAt: 1_000,
+    });
+    expect(record.props).toBe(message.props); // the caller's props, not a copy
+  });
+
+  it('has no dedupe key when the message has none', () => {
+    expect(freshRecord(message, '13', 1_000)).not.toHaveProperty('dedupeKey');
   });
 });
