@@ -5,7 +5,12 @@
 // such as p-timeout would add, written out.
 
 /** Rejects when `promise` has not settled within `ms`, naming `what` did not answer; then aborts `gaveUp`. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string, gaveUp?: AbortController): Promise<T> {
+export function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+  gaveUp?: Pick<AbortController, 'abort'>,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(new Error(`${what} did not answer within ${ms} ms`));
