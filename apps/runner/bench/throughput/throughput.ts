@@ -9,7 +9,7 @@
 // The receiver (receiver.ts, its own process) counts, checks each agent's order and times the probes.
 // Everything on loopback; the Redis is the bench's own (append-only file, as the runner requires), on a
 // free port, removed afterwards.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -446,6 +446,16 @@ export async function latency(
 
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
 
+/**
+ * Lets the disk catch up with what the phases before wrote (hundreds of MB of SQLite files and Redis AOF):
+ * otherwise their write-back lands in the next phase's fsyncs (SQLite FULL, Redis's AOF), and a latency
+ * figure measures the previous phase.
+ */
+async function settleDisk() {
+  spawnSync('sync');
+  await sleep(1_000);
+}
+
 export async function benchThroughput({ quick = false, log = console.log } = {}) {
   const seconds = quick ? 3 : 5;
   const rounds = quick ? 1 : 2;
@@ -470,12 +480,14 @@ export async function benchThroughput({ quick = false, log = console.log } = {})
       }
     }
     // 3. Replicas.
+    await settleDisk();
     const one = await replicaRun(1, receiver, redis);
     const two = await replicaRun(2, receiver, redis);
     log(
       `replica Redis, receiver answering after 50 ms, draining a backlog: 1 runner ${one.deliveredPerSec}/s (${one.maxInFlight} in flight), 2 runners ${two.deliveredPerSec}/s (${two.maxInFlight} in flight) → ${ratio(two.deliveredPerSec, one.deliveredPerSec)} (aim ≥ 1.8); out of order ${one.outOfOrder + two.outOfOrder}`,
     );
     // 4. Latency at 200/s.
+    await settleDisk();
     const direct = await latency(receiver, receiver);
     for (const [mode, aim] of [
       ['sqlite-full', 10],
