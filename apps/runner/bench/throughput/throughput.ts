@@ -460,12 +460,6 @@ export async function latency(
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
 
 /**
- * Lets the machine settle after the phases before: the bench's Redis emptied and out of the AOF rewrite their
- * writes set off (a forked child rewriting the file), and the disk caught up with hundreds of MB of SQLite
- * files and AOF. Otherwise their work lands in the next phase (its fsyncs, its CPU), and a latency figure
- * measures the previous phase: inside the full run the direct sends alone read p99 6.6–11 ms, 2–5 ms apart.
- */
-/**
  * The share of the machine's CPU time its hypervisor took (steal, from /proc/stat) since the meter was made:
  * a virtual machine's neighbours show here, and a figure taken while it is high measures them as well.
  */
@@ -492,6 +486,12 @@ function stealMeter() {
   };
 }
 
+/**
+ * Lets the machine settle after the phases before: the bench's Redis emptied and out of the AOF rewrite their
+ * writes set off (a forked child rewriting the file), and the disk caught up with hundreds of MB of SQLite
+ * files and AOF. Otherwise their work lands in the next phase (its fsyncs, its CPU), and a latency figure
+ * measures the previous phase: inside the full run the direct sends alone read p99 6.6–11 ms, 2–5 ms apart.
+ */
 async function settle(redis: OwnRedis) {
   await redis.quiesce();
   spawnSync('sync');
