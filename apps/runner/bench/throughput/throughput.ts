@@ -238,8 +238,15 @@ function event(probe = false, connection?: number) {
   });
 }
 
-/** Closed loop: `connections` clients sending one webhook after another for `seconds`. */
-async function load(server: Server, seconds: number, connections = 32) {
+/**
+ * Closed loop: `connections` clients sending one webhook after another for `seconds` (BENCH_CONNECTIONS: another
+ * count, to see whether a rate is bound by the time each request takes rather than by CPU).
+ */
+async function load(
+  server: Server,
+  seconds: number,
+  connections = Number(process.env.BENCH_CONNECTIONS ?? 32),
+) {
   const result = await autocannon({
     url: `${server.url}${server.path}`,
     connections,
