@@ -242,7 +242,7 @@ function event(probe = false, connection?: number) {
  * Closed loop: `connections` clients sending one webhook after another for `seconds` (BENCH_CONNECTIONS: another
  * count, to see whether a rate is bound by the time each request takes rather than by CPU).
  */
-async function load(
+export async function load(
   server: Server,
   seconds: number,
   connections = Number(process.env.BENCH_CONNECTIONS ?? 32),
