@@ -2,8 +2,8 @@
 // paused through the admin API, so the runner only takes webhooks in and stores them; prints webhooks per second
 // and the runner's CPU per webhook. BENCH_PROF profiles it; TMPDIR=/dev/shm puts the outbox file in memory, to
 // tell the time the event loop waits on the disk from the CPU it spends.
-import { BENCH_ADMIN, cpuMs } from '../processes.js';
-import { load, type Mode, startReceiver, startRunner } from './throughput.js';
+import { cpuMs } from '../processes.js';
+import { admin, load, type Mode, startReceiver, startRunner } from './throughput.js';
 
 const mode = (process.argv[2] ?? 'sqlite-normal') as Mode;
 const seconds = Number(process.argv[3] ?? 6);
@@ -12,10 +12,7 @@ if (mode === 'redis')
 const receiver = await startReceiver();
 const runner = await startRunner(mode, receiver, undefined);
 try {
-  const paused = await fetch(`${runner.url}/admin/pause`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${BENCH_ADMIN}` },
-  });
+  const paused = await admin(runner, 'pause');
   if (!paused.ok) throw new Error(`pausing delivery failed: ${paused.status}`);
   await load(runner, 1); // JIT, sockets, pages
   const before = cpuMs(runner.child.pid!)!;

@@ -321,7 +321,8 @@ export interface ReplicaRun {
   outOfOrder: number;
 }
 
-const admin = (server: Server, action: 'pause' | 'resume') =>
+/** Pauses or resumes delivery through the runner's admin API (the pause is shared by replicas on one Redis). */
+export const admin = (server: Server, action: 'pause' | 'resume') =>
   fetch(`${server.url}/admin/${action}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
 
 /**
