@@ -74,7 +74,8 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   const syncFull = db.prepare('PRAGMA synchronous = FULL');
   const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
 
-  const sql = prepareStatements(db);
+  // One more than may be in flight: the pump skips the lanes in flight, and a probe needs one that is not.
+  const sql = prepareStatements(db, concurrency + 1);
   // One process owns the file, so counts kept beside the writes stay exact; counted once at open.
   const counts: OutboxStats = { queued: 0, retrying: 0, delivered: 0, dead: 0 };
   for (const status of STATUSES) counts[status] = sql.count.get(status)!.n;
@@ -317,7 +318,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
     if (free <= 0) return;
     const now = Date.now();
     let started = 0;
-    for (const lane of sql.laneDue.all(now, free + inflight.size)) {
+    for (const lane of sql.laneDue.all(now)) {
       if (started >= free) break;
       if (inflight.has(lane.agentid)) continue;
       if (launch(lane.agentid, lane.head_id)) started++;
@@ -329,7 +330,7 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   function probe() {
     probeTimer = undefined;
     if (!deliver || closing || !paused) return;
-    const lane = sql.laneDue.all(Date.now(), inflight.size + 1).find((l) => !inflight.has(l.agentid));
+    const lane = sql.laneDue.all(Date.now()).find((l) => !inflight.has(l.agentid));
     if (!lane) {
       setPaused({ ...paused }); // nothing due to probe with: look again later
       return;
