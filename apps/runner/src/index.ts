@@ -108,8 +108,11 @@ function outboxHooks(
       if (result.ok) {
         metrics.delivered.inc({ connector });
         activity.count(connector, 'delivered');
-        metrics.latency.observe({ connector }, Math.max(0, Date.now() - record.acceptedAt) / 1000);
-        logger.info({ ...log, status: result.status }, 'delivered');
+        // sinceAcceptedMs: from the 2xx to the vendor until OpenConnect's answer, the delay the runner added to
+        // the screen pop (latencyMs is this attempt's HTTP exchange alone).
+        const sinceAcceptedMs = Math.max(0, Date.now() - record.acceptedAt);
+        metrics.latency.observe({ connector }, sinceAcceptedMs / 1000);
+        logger.info({ ...log, status: result.status, sinceAcceptedMs }, 'delivered');
       } else if (result.pause) {
         keyPause.paused = true;
         logger.error({ ...log, status: result.status, error: result.error }, 'OpenConnect refused the jwt');

@@ -3,7 +3,7 @@ import { defineConnector, defineSource, ignore } from '@openconnect/core';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_SECRET } from './helpers/acme.js';
-import { answered, CRMID, ref, sign, startTestRunner, type TestRunner } from './helpers/runner.js';
+import { answered, CRMID, ref, sign, startTestRunner, type TestRunner, until } from './helpers/runner.js';
 
 describe('webhook intake → emulator', () => {
   let t: TestRunner;
@@ -58,6 +58,34 @@ describe('webhook intake → emulator', () => {
     await t.emulator.waitFor(1);
     await new Promise((r) => setTimeout(r, 200));
     expect(t.emulator.messages.filter((m) => m.props.interactionId === 'CA-1001')).toHaveLength(1);
+  });
+
+  it('logs a webhook at its intake and again at its delivery, with the time since the vendor was answered', async () => {
+    t.emulator.reset();
+    const from = t.logs.length;
+    const res = await t.postAcme(answered('evt-log-1', 'u-42', 'CA-LOG-1'));
+    expect(res.status).toBe(200);
+    await t.emulator.waitFor(1);
+    const lines = () => t.logs.slice(from).map((l) => JSON.parse(l) as Record<string, unknown>);
+    await until(() => lines().some((l) => l.msg === 'delivered'), 5000, 'the delivered line');
+    expect(lines().map((l) => `${l.level} ${l.msg}`)).toEqual(['info accepted', 'info delivered']);
+    const [accepted, line] = lines();
+    expect(accepted).toMatchObject({
+      connector: 'acme',
+      eventId: 'evt-log-1',
+      stored: [line!.id],
+      duplicates: 0,
+    });
+    expect(line).toMatchObject({
+      connector: 'acme',
+      agentid: 'jane.doe',
+      event: 'CallAnswered',
+      status: 200,
+      attempt: 1,
+    });
+    expect(line!.sinceAcceptedMs).toEqual(expect.any(Number));
+    expect(line!.sinceAcceptedMs as number).toBeGreaterThanOrEqual(0);
+    expect(line!.sinceAcceptedMs as number).toBeLessThan(5000);
   });
 
   it('answers a handshake without delivering anything', async () => {
