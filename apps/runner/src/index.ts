@@ -104,6 +104,8 @@ function outboxHooks(
         event: record.event,
         attempt: record.attempts,
         latencyMs,
+        // Names the vendor's event (connector/source/event id), to find a vendor's delivery in the log.
+        dedupeKey: record.dedupeKey,
       };
       if (result.ok) {
         metrics.delivered.inc({ connector });
@@ -112,6 +114,7 @@ function outboxHooks(
         // the screen pop (latencyMs is this attempt's HTTP exchange alone).
         const sinceAcceptedMs = Math.max(0, Date.now() - record.acceptedAt);
         metrics.latency.observe({ connector }, sinceAcceptedMs / 1000);
+        // The one info line a message gets when all goes well (the intake's own line is at debug).
         logger.info({ ...log, status: result.status, sinceAcceptedMs }, 'delivered');
       } else if (result.pause) {
         keyPause.paused = true;

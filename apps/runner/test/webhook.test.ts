@@ -60,7 +60,7 @@ describe('webhook intake → emulator', () => {
     expect(t.emulator.messages.filter((m) => m.props.interactionId === 'CA-1001')).toHaveLength(1);
   });
 
-  it('logs a webhook at its intake and again at its delivery, with the time since the vendor was answered', async () => {
+  it('logs one info line per message, at its delivery, naming the vendor event and the time since its 2xx', async () => {
     t.emulator.reset();
     const from = t.logs.length;
     const res = await t.postAcme(answered('evt-log-1', 'u-42', 'CA-LOG-1'));
@@ -68,20 +68,16 @@ describe('webhook intake → emulator', () => {
     await t.emulator.waitFor(1);
     const lines = () => t.logs.slice(from).map((l) => JSON.parse(l) as Record<string, unknown>);
     await until(() => lines().some((l) => l.msg === 'delivered'), 5000, 'the delivered line');
-    expect(lines().map((l) => `${l.level} ${l.msg}`)).toEqual(['info accepted', 'info delivered']);
-    const [accepted, line] = lines();
-    expect(accepted).toMatchObject({
-      connector: 'acme',
-      eventId: 'evt-log-1',
-      stored: [line!.id],
-      duplicates: 0,
-    });
+    // The intake's own line is at debug: this runner logs at info.
+    expect(lines().map((l) => `${l.level} ${l.msg}`)).toEqual(['info delivered']);
+    const [line] = lines();
     expect(line).toMatchObject({
       connector: 'acme',
       agentid: 'jane.doe',
       event: 'CallAnswered',
       status: 200,
       attempt: 1,
+      dedupeKey: expect.stringContaining('evt-log-1'),
     });
     expect(line!.sinceAcceptedMs).toEqual(expect.any(Number));
     expect(line!.sinceAcceptedMs as number).toBeGreaterThanOrEqual(0);
@@ -313,5 +309,30 @@ describe('per-connector settings, applied from the config file through to OpenCo
       body,
     });
     expect(res.status).toBe(401);
+  });
+});
+
+describe("the intake's own line, at debug", () => {
+  it('names the vendor event and the outbox ids it was stored as, before the delivered line', async () => {
+    const t = await startTestRunner({ config: { logLevel: 'debug' } });
+    try {
+      const res = await t.postAcme(answered('evt-debug-1'));
+      expect(res.status).toBe(200);
+      const lines = () => t.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+      await until(() => lines().some((l) => l.msg === 'delivered'), 5000, 'the delivered line');
+      const all = lines();
+      const accepted = all.findIndex((l) => l.msg === 'accepted');
+      const delivered = all.findIndex((l) => l.msg === 'delivered');
+      expect(all[accepted]).toMatchObject({
+        level: 'debug',
+        connector: 'acme',
+        eventId: 'evt-debug-1',
+        duplicates: 0,
+      });
+      expect(all[accepted]!.stored).toEqual([all[delivered]!.id]);
+      expect(accepted).toBeLessThan(delivered);
+    } finally {
+      await t.close();
+    }
   });
 });
