@@ -80,6 +80,8 @@ describe('webhook intake → emulator', () => {
       dedupeKey: expect.stringContaining('evt-log-1'),
     });
     expect(line!.sinceAcceptedMs).toEqual(expect.any(Number));
+    // The send's own time, to a tenth of a millisecond.
+    expect(String(line!.latencyMs)).toMatch(/^\d+(\.\d)?$/);
     expect(line!.sinceAcceptedMs as number).toBeGreaterThanOrEqual(0);
     expect(line!.sinceAcceptedMs as number).toBeLessThan(5000);
   });
