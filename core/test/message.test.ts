@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, ValidationError } from '../src/errors.js';
-import { eventNameWarnings, flattenProps, flattenToText, validateMessage, visible } from '../src/message.js';
+import {
+  eventNameWarnings,
+  flattenProps,
+  flattenToText,
+  messageSchema,
+  validateMessage,
+  visible,
+} from '../src/message.js';
 
 const base = { agentid: 'jdoe', jwt: 'secret-key-123456', crmid: 'acme.custhelp.com', event: 'On Answer' };
 
@@ -13,6 +20,96 @@ function problemsOf(input: unknown): string[] {
   }
   throw new Error('expected a ValidationError');
 }
+
+/** Props no JSON body makes, but a connector's code could. */
+const withSymbol = { ani: '1', [Symbol('tag')]: 'x' };
+const hidden = Object.defineProperty({ ani: '1' }, 'secretNote', { value: 'x', enumerable: false });
+const bare = Object.assign(Object.create(null) as Record<string, string>, { ani: '1', queue: 'Sales' });
+const inherited = Object.assign(Object.create({ ...base }) as Record<string, unknown>, {
+  props: { ani: '1' },
+});
+const arrayMessage = Object.assign([] as unknown[], base);
+
+// validateMessage checks the common case without zod (plainMessage): for every input, it must give exactly
+// what messageSchema gives (the same fields, in the same order, a fresh props object) or the same problems.
+const sameAsZod: [string, unknown][] = [
+  ['no props', { ...base }],
+  ['props undefined', { ...base, props: undefined }],
+  ['empty props', { ...base, props: {} }],
+  [
+    'strings, numbers, booleans',
+    { ...base, props: { ani: '+1555', attempts: 3, vip: false, ratio: -0.5, zero: -0 } },
+  ],
+  ['extra top-level keys (dropped)', { ...base, extra: 'x', props: { ani: '1' } }],
+  [
+    'field order of the input',
+    { props: { b: '2', a: '1', 10: 'ten', 2: 'two' }, event: 'E', crmid: 'c', jwt: 'j', agentid: 'a' },
+  ],
+  ['a prototype-less props object', { ...base, props: bare }],
+  [
+    'an own __proto__ prop from JSON',
+    JSON.parse(`{"agentid":"a","jwt":"j","crmid":"c","event":"E","props":{"__proto__":"x","ani":"1"}}`),
+  ],
+  ['a non-enumerable prop (skipped)', { ...base, props: hidden }],
+  ['fields inherited from a prototype', inherited],
+  ['NaN', { ...base, props: { n: Number.NaN } }],
+  ['Infinity', { ...base, props: { n: Number.POSITIVE_INFINITY } }],
+  ['-Infinity', { ...base, props: { n: Number.NEGATIVE_INFINITY } }],
+  ['null prop', { ...base, props: { n: null } }],
+  ['undefined prop', { ...base, props: { n: undefined } }],
+  ['nested prop', { ...base, props: { n: { deep: '1' } } }],
+  ['array prop value', { ...base, props: { n: ['1'] } }],
+  ['bigint prop', { ...base, props: { n: 1n } }],
+  ['empty prop name', { ...base, props: { '': '1' } }],
+  ['reserved prop name', { ...base, props: { jwt: 'other' } }],
+  ['reserved prop name in other case', { ...base, props: { Event: 'other', CRMID: 'x', AgentId: 'y' } }],
+  ['a symbol key', { ...base, props: withSymbol }],
+  ['props null', { ...base, props: null }],
+  ['props an array', { ...base, props: ['1'] }],
+  ['props a string', { ...base, props: 'ani=1' }],
+  [
+    'props a class instance',
+    {
+      ...base,
+      props: new (class Bag {
+        ani = '1';
+      })(),
+    },
+  ],
+  ['props a Map', { ...base, props: new Map([['ani', '1']]) }],
+  ['empty agentid', { ...base, agentid: '' }],
+  ['numeric event', { ...base, event: 7 }],
+  ['missing jwt', { agentid: 'a', crmid: 'c', event: 'E' }],
+  ['the message an array', arrayMessage],
+  ['the message null', null],
+  ['the message a string', 'agentid=a'],
+  ['the message undefined', undefined],
+];
+
+describe('validateMessage gives what messageSchema gives', () => {
+  it.each(sameAsZod)('%s', (_name, input) => {
+    const parsed = messageSchema.safeParse(input);
+    if (parsed.success) {
+      const { message } = validateMessage(input);
+      expect(message).toStrictEqual(parsed.data);
+      expect(Object.keys(message)).toEqual(Object.keys(parsed.data));
+      expect(Object.keys(message.props)).toEqual(Object.keys(parsed.data.props));
+      expect(Object.getPrototypeOf(message.props)).toBe(Object.getPrototypeOf(parsed.data.props));
+      const given = (input as { props?: unknown }).props;
+      if (given !== undefined) expect(message.props).not.toBe(given);
+    } else {
+      expect(problemsOf(input)).toEqual(
+        parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(message)'}: ${i.message}`),
+      );
+    }
+  });
+
+  it('covers both sides: some of these inputs are valid and some are not', () => {
+    const valid = sameAsZod.filter(([, input]) => messageSchema.safeParse(input).success);
+    expect(valid.length).toBeGreaterThanOrEqual(9);
+    expect(sameAsZod.length - valid.length).toBeGreaterThanOrEqual(20);
+  });
+});
 
 describe('validateMessage', () => {
   it('accepts the four required fields and keeps them exactly as given', () => {
