@@ -10,10 +10,10 @@ import {
   type SourceDefinition,
 } from './connector.js';
 import { createDirectory, type Directory, type Draft, isIgnored } from './mapping.js';
-import { encodeRequest } from './client.js';
+import { encodeRequest, postBytesAtMost } from './client.js';
 import { dedupeKeyOf, type IdenticalRequest, identicalRequest } from './dedupe.js';
 import { ConfigError, InputError, OpenConnectError } from './errors.js';
-import { type Props, validateMessage } from './message.js';
+import { MAX_MESSAGE_BYTES, type Props, validateMessage } from './message.js';
 import { type InboundRequest, withXmlLimits, type XmlLimits } from './request.js';
 import { type Scrub, scrubAnswer, scrubberFor, scrubProps } from './scrub.js';
 import { type SubscriptionDefinition, subscriptionEvents } from './subscription.js';
@@ -401,11 +401,14 @@ export function prepareMessages(
     } catch (error) {
       throw new InputError((error as Error).message);
     }
-    encodeRequest(validated.message, {
-      // Stryker disable next-line StringLiteral: a POST's size is its body's; the URL is not counted
-      baseUrl: 'http://localhost/',
-      method: 'POST',
-    });
+    // Encoded (and refused with the largest props named) only when the bound says it could pass 128 KB.
+    // Stryker disable next-line EqualityOperator: at the limit exactly, the encoding finds it within the limit
+    if (postBytesAtMost(validated.message) > MAX_MESSAGE_BYTES)
+      encodeRequest(validated.message, {
+        // Stryker disable next-line StringLiteral: a POST's size is its body's; the URL is not counted
+        baseUrl: 'http://localhost/',
+        method: 'POST',
+      });
     warnings.push(...validated.warnings);
     const { dedupeKey, dedupeWindowMs } = dedupeKeyOf(`${runtime.connector.id}/${source}`, draft, index, drafts.length, {
       ...(eventId ? { eventId } : {}),

@@ -4,6 +4,8 @@ import { defineConnector, defineSource } from '../src/connector.js';
 import { dedupeKeyOf } from '../src/dedupe.js';
 import { ignore } from '../src/mapping.js';
 import { ConfigError, InputError, NetworkError, TimeoutError } from '../src/errors.js';
+import { postBytesAtMost } from '../src/client.js';
+import type { Props } from '../src/message.js';
 import { applyPropPolicy, createRuntime, handleRequest, resolveEventName } from '../src/pipeline.js';
 import { parseJson, parseWith, queryValues, toInboundRequest } from '../src/request.js';
 import { assertSurvives, expectOutcome } from '../src/testing/conformance.js';
@@ -661,7 +663,65 @@ describe('applyPropPolicy rules', () => {
   });
 });
 
+describe('the bound on a POST body (postBytesAtMost)', () => {
+  const fields = { agentid: 'a', jwt: 'j', crmid: 'c', event: 'e' };
+  const exact = (f: typeof fields & { props: Props }) =>
+    Buffer.byteLength(
+      JSON.stringify({ agentid: f.agentid, jwt: f.jwt, crmid: f.crmid, event: f.event, ...f.props }),
+    );
+
+  it('counts the braces, the four names, 6 bytes a string character with its quotes, 24 a number or boolean', () => {
+    // 2 braces less one comma + "agentid":, (11) + "jwt":, (7) + "crmid":, (9) + "event":, (9) + four
+    // 1-character values (8 each)
+    expect(postBytesAtMost({ ...fields, props: {} })).toBe(69);
+    // + a 1-character name (8) with its colon and comma (2), then "ab" (6·2 + 2), a number or a boolean (24)
+    expect(postBytesAtMost({ ...fields, props: { n: 'ab' } })).toBe(69 + 8 + 2 + 14);
+    expect(postBytesAtMost({ ...fields, props: { n: 12 } })).toBe(69 + 8 + 2 + 24);
+    expect(postBytesAtMost({ ...fields, props: { n: false, m: 1 } })).toBe(69 + 2 * (8 + 2 + 24));
+  });
+
+  it('is exact when every character is escaped, and never below the encoding', () => {
+    const c = '\u0001';
+    const escaped = { agentid: c, jwt: c, crmid: c, event: c, props: { [c]: c.repeat(3) } };
+    // The names of the four fields are plain: their 6-per-character bound is not used for them.
+    expect(postBytesAtMost(escaped)).toBe(exact(escaped));
+    const samples: Props[] = [
+      { quote: 'say "hi"\\', emoji: '😀 café ü', lone: '\ud800x', tab: 'a\tb\n' },
+      { big: -1.7976931348623157e308, tiny: -5e-324, small: 0.1, yes: true, no: false },
+      { '': 'x', '\u2028': '\u2029', '😀': '😀'.repeat(100) },
+    ];
+    for (const props of samples) {
+      const message = {
+        agentid: 'Jane Doe',
+        jwt: 'x'.repeat(64),
+        crmid: 'acme.custhelp.com',
+        event: 'Call Answered',
+        props,
+      };
+      expect(postBytesAtMost(message)).toBeGreaterThanOrEqual(exact(message));
+    }
+  });
+});
+
 describe('the size check of a prepared message', () => {
+  it('refuses a message that is over 128 KB only once its control characters are escaped (6 bytes each)', async () => {
+    // 22,000 characters, 132,000 bytes of JSON: a bound of 5 bytes a character would let it through.
+    const over = await handleRequest(
+      runtime(),
+      post({ id: 'e7', type: 'answered', agent: 'a', call: 'c', note: '\u0001'.repeat(22_000) }),
+      'calls',
+    );
+    expect(over.answer.status).toBe(413);
+    expect('reason' in over && over.reason).toContain('note (');
+    // 21,000 of them are 126,000 bytes: the bound is over the limit, the encoding is not.
+    const under = await handleRequest(
+      runtime(),
+      post({ id: 'e8', type: 'answered', agent: 'a', call: 'c', note: '\u0001'.repeat(21_000) }),
+      'calls',
+    );
+    expect(under.kind).toBe('accepted');
+  });
+
   it("measures the POST the sender makes: a value that would swell past 128 KB only as a query string is accepted", async () => {
     // 50,000 '%' are 50 KB of JSON but 150 KB once percent-encoded into a GET's query.
     const outcome = await handleRequest(runtime(), post({ id: 'e6', type: 'answered', agent: 'a', call: 'c', note: '%'.repeat(50_000) }), 'calls');
