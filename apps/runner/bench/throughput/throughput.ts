@@ -193,9 +193,15 @@ export async function startRunner(
   };
 }
 
-export async function startRelay(mode: Mode, receiver: Receiver, redis: OwnRedis | undefined) {
+export async function startRelay(
+  mode: Mode,
+  receiver: Receiver,
+  redis: OwnRedis | undefined,
+  more: Record<string, string> = {},
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-relay-'));
   const { url, child } = await spawnServer(path.join(here, 'relay.ts'), {
+    ...more,
     MODE: mode,
     TARGET: `${receiver.url}/api/sendmessage/CRM`,
     TOKEN,
