@@ -60,10 +60,9 @@ export interface ValidatedMessage {
 }
 
 const filled = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+// Number.isFinite is false for anything but a finite number.
 const isPropValue = (value: unknown): value is PropValue =>
-  typeof value === 'string' ||
-  typeof value === 'boolean' ||
-  (typeof value === 'number' && Number.isFinite(value));
+  typeof value === 'string' || typeof value === 'boolean' || Number.isFinite(value);
 
 /**
  * The common case without zod: a message whose fields are non-empty strings and whose props are a plain object

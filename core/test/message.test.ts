@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InputError, ValidationError } from '../src/errors.js';
 import {
   eventNameWarnings,
@@ -29,6 +29,8 @@ const inherited = Object.assign(Object.create({ ...base }) as Record<string, unk
   props: { ani: '1' },
 });
 const arrayMessage = Object.assign([] as unknown[], base);
+// Plain to zod (its prototype's constructor is Object) but not to the check without zod: zod's path accepts it.
+const derived = Object.assign(Object.create({ inheritedProp: 'x' }) as Record<string, string>, { ani: '1' });
 
 // validateMessage checks the common case without zod (plainMessage): for every input, it must give exactly
 // what messageSchema gives (the same fields, in the same order, a fresh props object) or the same problems.
@@ -51,6 +53,8 @@ const sameAsZod: [string, unknown][] = [
     JSON.parse(`{"agentid":"a","jwt":"j","crmid":"c","event":"E","props":{"__proto__":"x","ani":"1"}}`),
   ],
   ['a non-enumerable prop (skipped)', { ...base, props: hidden }],
+  ['props inheriting from a plain object', { ...base, props: derived }],
+  ['an own __proto__ prop holding an object', JSON.parse(`{"agentid":"a","jwt":"j","crmid":"c","event":"E","props":{"__proto__":{"x":1},"ani":"1"}}`)],
   ['fields inherited from a prototype', inherited],
   ['NaN', { ...base, props: { n: Number.NaN } }],
   ['Infinity', { ...base, props: { n: Number.POSITIVE_INFINITY } }],
@@ -101,6 +105,25 @@ describe('validateMessage gives what messageSchema gives', () => {
       expect(problemsOf(input)).toEqual(
         parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(message)'}: ${i.message}`),
       );
+    }
+  });
+
+  it('checks a plain message without zod, and takes anything else to zod', () => {
+    const parse = vi.spyOn(messageSchema, 'safeParse');
+    try {
+      const plain = [
+        { ...base },
+        { ...base, props: { ani: '+15551234567' } },
+        { ...base, props: { attempts: 3 } },
+        { ...base, props: { vip: false } },
+        { ...base, props: bare },
+      ];
+      for (const input of plain) validateMessage(input);
+      expect(parse).not.toHaveBeenCalled();
+      validateMessage({ ...base, props: derived });
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
     }
   });
 
