@@ -1,5 +1,6 @@
 // Issue 16's figures, each measured against its baseline in the same run (`tsx bench/throughput/throughput.ts
-// [--quick]`, or through `pnpm bench`):
+// [--quick] [--rounds n]`, or through `pnpm bench`; with more than one round per mode, a summary line gives the
+// median of the rounds' own ratios and their range):
 //   1. end-to-end rate: webhooks in until every accepted one reached the receiver, runner vs the minimal durable
 //      relay (relay.ts), for SQLite FULL, SQLite NORMAL and Redis;                               aim ≥ 0.6×
 //   2. CPU per message accepted and delivered (the server process, plus its Redis), same runs;  aim ≤ 2.5×
@@ -512,22 +513,49 @@ async function settle(redis: OwnRedis) {
   await sleep(1_000);
 }
 
-export async function benchThroughput({ quick = false, log = console.log } = {}) {
+/** The median and the range of per-round ratios, e.g. "0.55 (0.51–0.62, 3 rounds)". */
+function spread(ratios: number[]) {
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const median = Number.isInteger(middle)
+    ? (sorted[middle - 1]! + sorted[middle]!) / 2
+    : sorted[Math.floor(middle)]!;
+  return `${median.toFixed(2)} (${sorted[0]!.toFixed(2)}–${sorted.at(-1)!.toFixed(2)}, ${sorted.length} rounds)`;
+}
+
+/** `rounds`: runner/relay pairs per mode for figures 1 and 2 (default 1 with `quick`, else 3). */
+export async function benchThroughput({
+  quick = false,
+  rounds = undefined as number | undefined,
+  log = console.log,
+} = {}) {
   const seconds = quick ? 3 : 5;
-  const rounds = quick ? 1 : 2;
+  const pairs = rounds ?? (quick ? 1 : 3);
   const receiver = await startReceiver();
   const redis = await startRedis();
   try {
-    // 1 and 2. Alternating runner and relay, so a neighbour's load hits both alike.
+    // 1 and 2. The runner and the relay back to back, so a neighbour's load hits both alike, in alternating
+    // order, so a machine that slows down during the run favours neither; each round's ratios are its own.
     for (const mode of ['sqlite-full', 'sqlite-normal', 'redis'] as Mode[]) {
-      for (let round = 0; round < rounds; round++) {
+      const name = MODE_NAMES[mode].padEnd(13);
+      const e2e: number[] = [];
+      const cpu: number[] = [];
+      for (let round = 0; round < pairs; round++) {
         const redisPid = mode === 'redis' ? redis.pid : undefined;
         const steal = stealMeter();
-        const relay = await startRelay(mode, receiver, mode === 'redis' ? redis : undefined);
-        const base = await endToEnd(relay, receiver, seconds, redisPid).finally(() => relay.close());
-        const runner = await startRunner(mode, receiver, redis);
-        const ours = await endToEnd(runner, receiver, seconds, redisPid).finally(() => runner.close());
-        const name = MODE_NAMES[mode].padEnd(13);
+        const measure = async (who: 'relay' | 'runner') => {
+          const server =
+            who === 'relay'
+              ? await startRelay(mode, receiver, mode === 'redis' ? redis : undefined)
+              : await startRunner(mode, receiver, redis);
+          return endToEnd(server, receiver, seconds, redisPid).finally(() => server.close());
+        };
+        const relayFirst = round % 2 === 0;
+        const first = await measure(relayFirst ? 'relay' : 'runner');
+        const second = await measure(relayFirst ? 'runner' : 'relay');
+        const [base, ours] = relayFirst ? [first, second] : [second, first];
+        e2e.push(ours.ratePerSec / base.ratePerSec);
+        cpu.push(ours.cpuUsPerMessage / base.cpuUsPerMessage);
         log(
           `e2e     ${name} runner ${ours.ratePerSec}/s (intake ${ours.intakePerSec}/s, backlog at end ${ours.backlogAtEnd}) vs relay ${base.ratePerSec}/s (intake ${base.intakePerSec}/s, backlog ${base.backlogAtEnd}) → ${ratio(ours.ratePerSec, base.ratePerSec)} (aim ≥ 0.6)`,
         );
@@ -535,6 +563,7 @@ export async function benchThroughput({ quick = false, log = console.log } = {})
           `cpu     ${name} runner ${ours.cpuUsPerMessage} µs vs relay ${base.cpuUsPerMessage} µs per message${mode === 'redis' ? ' (process + Redis)' : ''} → ${ratio(ours.cpuUsPerMessage, base.cpuUsPerMessage)} (aim ≤ 2.5); out of order: runner ${ours.outOfOrder}, relay ${base.outOfOrder}; refused ${ours.refused}/${base.refused}; ${steal()}`,
         );
       }
+      if (pairs > 1) log(`summary ${name} e2e ${spread(e2e)} (aim ≥ 0.6); cpu ${spread(cpu)} (aim ≤ 2.5)`);
     }
     // 3. Replicas.
     await settle(redis);
@@ -567,6 +596,11 @@ export async function benchThroughput({ quick = false, log = console.log } = {})
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
-  await benchThroughput({ quick: process.argv.includes('--quick') });
+  // --rounds <n>: runner/relay pairs per mode for figures 1 and 2.
+  const at = process.argv.indexOf('--rounds');
+  const rounds = at > 0 ? Number(process.argv[at + 1]) : undefined;
+  if (rounds !== undefined && !(Number.isInteger(rounds) && rounds > 0))
+    throw new Error('--rounds takes a whole number of rounds, e.g. --rounds 3');
+  await benchThroughput({ quick: process.argv.includes('--quick'), ...(rounds ? { rounds } : {}) });
   process.exit(0);
 }
