@@ -9,7 +9,9 @@ const direct = await latency(receiver, receiver);
 console.log('direct', JSON.stringify(direct));
 for (const mode of modes) {
   const runner = await startRunner(mode, receiver, redis);
-  const ours = await latency(runner, receiver).finally(() => runner.close());
+  // BENCH_LATENCY_WARM_S: seconds of load the runner takes first, drained before timing (0: a fresh runner).
+  const warm = Number(process.env.BENCH_LATENCY_WARM_S ?? 0);
+  const ours = await latency(runner, receiver, 200, 5, warm).finally(() => runner.close());
   console.log(mode, JSON.stringify(ours), `added p99 ${(ours.p99 - direct.p99).toFixed(2)} ms`);
 }
 receiver.child.kill();
