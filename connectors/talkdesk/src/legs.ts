@@ -14,6 +14,10 @@ interface CallRecord {
 
 const keyOf = (callId: string) => `call:${callId}`;
 
+/** The agent's own entry: an agent named like an Object method ("toString") must not find the method. */
+const entryOf = (record: CallRecord | undefined, agent: string) =>
+  record && Object.hasOwn(record.agents, agent) ? record.agents[agent] : undefined;
+
 export type LegOutcome = { leg: Leg; parent?: string } | { duplicate: string };
 
 /** The leg of an agent's offered/answered call, recorded; or why it would be a second pop. */
@@ -24,7 +28,7 @@ export async function popLeg(
   lifecycle: Lifecycle,
 ): Promise<LegOutcome> {
   const record = (await state.get<CallRecord>(keyOf(callId))) ?? { agents: {} };
-  const mine = record.agents[agent];
+  const mine = entryOf(record, agent);
   if (mine?.pops.includes(lifecycle)) {
     return { duplicate: `${agent} already had ${lifecycle} for call ${callId}: one pop per agent per call` };
   }
@@ -33,7 +37,13 @@ export async function popLeg(
   const leg: Leg =
     mine?.leg ?? (!others.length ? 'primary' : others.every(([, a]) => a.left) ? 'transfer' : 'consult');
   // Stryker disable next-line ArrayDeclaration: pops is only searched for a lifecycle, and an extra non-lifecycle entry is never one
-  record.agents[agent] = { leg, pops: [...(mine?.pops ?? []), lifecycle] };
+  // Defined, not assigned: an agent named "__proto__" is an entry like any other.
+  Object.defineProperty(record.agents, agent, {
+    value: { leg, pops: [...(mine?.pops ?? []), lifecycle] },
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   await state.set(keyOf(callId), record);
   // Stryker disable next-line ConditionalExpression,StringLiteral: legProps drops the parent of a primary leg, so returning it changes no message
   return leg === 'primary' ? { leg } : { leg, parent: callId };
@@ -42,7 +52,7 @@ export async function popLeg(
 /** Notes that an agent's leg of the call ended. */
 export async function leaveCall(state: StateStore, callId: string, agent: string): Promise<void> {
   const record = await state.get<CallRecord>(keyOf(callId));
-  const mine = record?.agents[agent];
+  const mine = entryOf(record, agent);
   if (!record || !mine) return;
   mine.left = true;
   await state.set(keyOf(callId), record);

@@ -15,6 +15,17 @@ const ends = (body: typeof starts) => ({ ...body, event: 'inbound_call_ends' });
 const CALL = starts.call_id;
 
 describe('talkdesk legs', () => {
+  it.each(['toString', '__proto__', 'constructor'])(
+    'remembers an agent named %s like any other (no Object method found instead, no crash)',
+    async (name) => {
+      const send = session();
+      const named = { ...starts, agent_email: name };
+      expect(legOf(await send(named))).toEqual([[name, 'answered', 'primary', undefined]]);
+      expect(legOf(await send(named))).toMatch(/one pop per agent per call/);
+      await send(ends(named));
+      expect(legOf(await send(omar))).toEqual([['omar.haddad@acme.example', 'answered', 'transfer', CALL]]);
+    },
+  );
   it('answers the first agent on the primary leg', async () => {
     expect(legOf(await session()(starts))).toEqual([
       ['dana.whitfield@acme.example', 'answered', 'primary', undefined],
