@@ -27,6 +27,10 @@ export type LegOutcome = { leg: Leg; parent?: string } | { duplicate: string };
 
 const keyOf = (call: string) => `call:${call}`;
 
+/** The agent's own entry: an agent named like an Object method ("toString") must not find the method. */
+const entryOf = (record: CallRecord, agent: string) =>
+  Object.hasOwn(record.agents, agent) ? record.agents[agent] : undefined;
+
 /** The leg of an agent's offered/answered, recorded; or why it is a duplicate pop. */
 export async function popLeg(
   state: StateStore,
@@ -42,19 +46,25 @@ export async function popLeg(
     first: call.callId ?? call.key,
     agents: {},
   };
-  const mine = record.agents[call.agent];
+  const mine = entryOf(record, call.agent);
   if (mine?.pops.includes(call.lifecycle)) {
     return {
       duplicate: `${call.agent} already had ${call.lifecycle} for call ${call.key}: one pop per agent per call (their own consult leg, a conference they are in, or a repeated trigger)`,
     };
   }
   const leg = mine?.leg ?? call.typeLeg ?? inferLeg(record, call.agent);
-  record.agents[call.agent] = {
-    // Stryker disable next-line ArrayDeclaration: pops is only searched for a lifecycle, and an extra non-lifecycle entry is never one
-    pops: [...(mine?.pops ?? []), call.lifecycle],
-    leg,
-    ...(mine?.left ? { left: true } : {}),
-  };
+  // Defined, not assigned: an agent named "__proto__" is an entry like any other.
+  Object.defineProperty(record.agents, call.agent, {
+    value: {
+      // Stryker disable next-line ArrayDeclaration: pops is only searched for a lifecycle, and an extra non-lifecycle entry is never one
+      pops: [...(mine?.pops ?? []), call.lifecycle],
+      leg,
+      ...(mine?.left ? { left: true } : {}),
+    },
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   await state.set(keyOf(call.key), record);
   // Stryker disable next-line ConditionalExpression,StringLiteral: legProps drops the parent of a primary leg, so returning it changes no message
   return leg === 'primary' ? { leg } : { leg, parent: record.first };
@@ -86,7 +96,7 @@ export async function noteCall(
     agents: {},
   };
   // A call's warm transfer starts a consult, A stays on; a chat or e-mail transfer hands it over.
-  const agent = record.agents[call.agent];
+  const agent = entryOf(record, call.agent);
   const leaves = call.lifecycle === 'ended' || call.chatOrEmail;
   if (leaves && agent) agent.left = true;
   // Stryker disable next-line ArrayDeclaration: warm is only searched for agents' names, and an extra entry that is no agent's is never found

@@ -20,6 +20,17 @@ const b = { ...accepted, ...call, agent: 'mlopez@acme.example' };
 const c = { ...accepted, ...call, agent: 'sdiaz@acme.example' };
 
 describe('five9 legs', () => {
+  it.each(['toString', '__proto__', 'constructor'])(
+    'remembers an agent named %s like any other (no Object method found instead, no crash)',
+    async (name) => {
+      const send = desk();
+      const named = { ...a, agent: name };
+      expect(legOf(await send(named))).toEqual([[name, 'answered', 'primary', undefined]]);
+      expect(legOf(await send(named))).toMatch(/one pop per agent per call/);
+      await send({ ...named, trigger: 'OnCallDisconnected' });
+      expect(legOf(await send(b))).toEqual([['mlopez@acme.example', 'answered', 'transfer', '300000000012345']]);
+    },
+  );
   it('offers and answers the first agent on the primary leg, once each', async () => {
     const send = desk();
     expect(legOf(await send({ ...a, trigger: 'OnContactSelection' }))).toEqual([
