@@ -429,7 +429,9 @@ export function clientSuite(transport: Transport) {
         await c.send({ agentid: 'jdoe', event: 'x' });
         const before = timers();
         for (let i = 0; i < 5; i += 1) await c.send({ agentid: 'jdoe', event: 'x' });
-        expect(timers()).toBe(before);
+        // At most as many: a timer of the process's own (an earlier test's) may end meanwhile; one left per send
+        // would add five.
+        expect(timers()).toBeLessThanOrEqual(before);
       });
 
       it('keeps the connection alive between sends', async () => {
