@@ -95,14 +95,8 @@ function plainMessage(input: unknown): OpenConnectMessage | undefined {
   return { agentid, jwt, crmid, event, props: copy };
 }
 
-/** Validates a message; throws ValidationError listing every problem (the jwt value never appears). */
-export function validateMessage(input: unknown): ValidatedMessage {
-  const plain = plainMessage(input);
-  if (plain)
-    return {
-      message: plain,
-      warnings: [...eventNameWarnings(plain.event), ...agentidWarnings(plain.agentid)],
-    };
+/** What messageSchema makes of the input, or a ValidationError listing every problem. */
+function parseMessage(input: unknown): OpenConnectMessage {
   const parsed = messageSchema.safeParse(input);
   if (!parsed.success) {
     const problems: ValidationProblem[] = parsed.error.issues.map((issue) => ({
@@ -111,7 +105,12 @@ export function validateMessage(input: unknown): ValidatedMessage {
     }));
     throw new ValidationError(problems);
   }
-  const message = parsed.data;
+  return parsed.data;
+}
+
+/** Validates a message; throws ValidationError listing every problem (the jwt value never appears). */
+export function validateMessage(input: unknown): ValidatedMessage {
+  const message = plainMessage(input) ?? parseMessage(input);
   return { message, warnings: [...eventNameWarnings(message.event), ...agentidWarnings(message.agentid)] };
 }
 

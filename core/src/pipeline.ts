@@ -401,9 +401,9 @@ export function prepareMessages(
     } catch (error) {
       throw new InputError((error as Error).message);
     }
-    // Encoded (and refused with the largest props named) only when the bound says it could pass 128 KB.
-    // Stryker disable next-line EqualityOperator,ConditionalExpression: at the limit exactly the encoding finds it within
-    // the limit, and encoding every message gives the same answers, only slower
+    // Encoded (and refused with the largest props named) only when the bound says it could pass 128 KB. Encoding
+    // every message, or one exactly at the bound, gives the same answers, only slower.
+    // Stryker disable next-line EqualityOperator,ConditionalExpression: only slower (above)
     if (postBytesAtMost(validated.message) > MAX_MESSAGE_BYTES)
       encodeRequest(validated.message, {
         // Stryker disable next-line StringLiteral: a POST's size is its body's; the URL is not counted

@@ -36,9 +36,9 @@ export async function popLeg(
   const others = Object.entries(record.agents).filter(([name]) => name !== agent);
   const leg: Leg =
     mine?.leg ?? (!others.length ? 'primary' : others.every(([, a]) => a.left) ? 'transfer' : 'consult');
-  // Stryker disable next-line ArrayDeclaration: pops is only searched for a lifecycle, and an extra non-lifecycle entry is never one
   // Defined, not assigned: an agent named "__proto__" is an entry like any other.
   Object.defineProperty(record.agents, agent, {
+    // Stryker disable next-line ArrayDeclaration: pops is only searched for a lifecycle, and an extra non-lifecycle entry is never one
     value: { leg, pops: [...(mine?.pops ?? []), lifecycle] },
     enumerable: true,
     writable: true,

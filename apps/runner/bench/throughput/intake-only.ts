@@ -1,7 +1,8 @@
 // The intake alone (`tsx bench/throughput/intake-only.ts [sqlite-full|sqlite-normal] [seconds] [rounds]`): delivery
 // is paused through the admin API, so the runner only takes webhooks in and stores them; the relay runs with
-// delivery off, the same way. Prints webhooks per second and CPU per webhook of each, alternating. BENCH_PROF profiles it; TMPDIR=/dev/shm puts the outbox file in memory, to
-// tell the time the event loop waits on the disk from the CPU it spends.
+// delivery off, the same way. Prints webhooks per second and CPU per webhook of each, alternating. BENCH_PROF
+// profiles it; TMPDIR=/dev/shm puts the outbox file in memory, to tell the time the event loop waits on the disk
+// from the CPU it spends.
 import { cpuMs } from '../processes.js';
 import { admin, load, type Mode, startReceiver, startRelay, startRunner } from './throughput.js';
 
