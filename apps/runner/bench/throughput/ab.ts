@@ -23,8 +23,9 @@ for (let round = 0; round < rounds; round++) {
   for (const [name, script] of round % 2 === 0 ? pair : [...pair].reverse()) {
     if (script) process.env.BENCH_RUNNER = script;
     else delete process.env.BENCH_RUNNER;
-    // BENCH_NODE_FLAGS_A / _B and BENCH_RUNNER_ENV_A / _B: Node flags or environment for one side only.
-    for (const setting of ['BENCH_NODE_FLAGS', 'BENCH_RUNNER_ENV']) {
+    // BENCH_NODE_FLAGS_A / _B, BENCH_RUNNER_ENV_A / _B and BENCH_DELIVERY_A / _B: Node flags, environment or
+    // delivery settings for one side only.
+    for (const setting of ['BENCH_NODE_FLAGS', 'BENCH_RUNNER_ENV', 'BENCH_DELIVERY']) {
       const value = process.env[`${setting}_${name}`];
       if (value) process.env[setting] = value;
       else delete process.env[setting];
