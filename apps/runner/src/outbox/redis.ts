@@ -168,16 +168,14 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
       await queue.rateLimit(wait);
       throw Worker.RateLimitError();
     }
-    // A slot bounds the attempts in flight, not the bookkeeping after them: it is given back as soon as
-    // OpenConnect has answered, so the next partition's attempt does not wait for this one's save.
     await slots.take();
     let outcome: Awaited<ReturnType<typeof attempt>>;
     try {
       outcome = await attempt(deliver!, record, policy);
+      await records.save(outcome.updated, record.status);
     } finally {
       slots.give();
     }
-    await records.save(outcome.updated, record.status);
     const { result, latencyMs, decision, updated } = outcome;
     hooks.onAttempt(updated, result, latencyMs);
     if (decision.kind === 'dead') hooks.onDead(updated);
