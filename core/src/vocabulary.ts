@@ -1,5 +1,6 @@
 // The words every connector shares. Vendors' own statuses are mapped onto these by a plain switch in
 // each connector; deployments then map these onto their PopFlow event names.
+import { lookUp } from './mapping.js';
 
 export const LIFECYCLES = [
   /** The interaction is ringing or presented to the agent. */
@@ -147,7 +148,7 @@ export function normaliseChannel(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const word = value.trim().toLowerCase();
   if (!word) return undefined;
-  return CHANNEL_WORDS[word] ?? CHANNEL_WORDS[word.replace(/[\s-]+/g, '_')] ?? word;
+  return lookUp(CHANNEL_WORDS, word) ?? lookUp(CHANNEL_WORDS, word.replace(/[\s-]+/g, '_')) ?? word;
 }
 
 export const DIRECTIONS = ['inbound', 'outbound'] as const;

@@ -5,6 +5,7 @@ import {
   DEFAULT_EVENT_NAMES,
   isLifecycle,
   LIFECYCLES,
+  lookUp,
   normaliseChannel,
   normaliseDirection,
   PROP,
@@ -60,6 +61,35 @@ describe('normaliseChannel: a vendor word as the channel every platform spells t
     ['video', ['video']],
   ])('%s', (channel, words) => {
     for (const word of words) expect(normaliseChannel(word), word).toBe(channel);
+  });
+
+  it('gives a word it does not know back as it is, a word naming an Object member too (an 8x8 channel "constructor" was a function)', () => {
+    expect(normaliseChannel('Carrier Pigeon')).toBe('carrier pigeon');
+    for (const word of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+      expect(normaliseChannel(word), word).toBe(word.toLowerCase());
+  });
+});
+
+describe("lookUp: a table's own entry for a vendor's word", () => {
+  const table: Record<string, string> = { answered: 'Established', 'Call Ended': 'Released' };
+
+  it('finds the entries the table has, spaces and case as written', () => {
+    expect(lookUp(table, 'answered')).toBe('Established');
+    expect(lookUp(table, 'Call Ended')).toBe('Released');
+    expect(lookUp(table, 'Answered')).toBeUndefined();
+  });
+
+  it('finds nothing that every object inherits', () => {
+    for (const word of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'])
+      expect(lookUp(table, word), word).toBeUndefined();
+  });
+
+  it('finds an own entry named like an Object member', () => {
+    const agents: Record<string, number> = {};
+    Object.defineProperty(agents, '__proto__', { value: 1, enumerable: true });
+    agents.toString = 2 as never;
+    expect(lookUp(agents, '__proto__')).toBe(1);
+    expect(lookUp(agents, 'toString')).toBe(2);
   });
 });
 
