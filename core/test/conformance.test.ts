@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { defineConnector, defineSource } from '../src/connector.js';
 import { ignore } from '../src/mapping.js';
 import { parseForm, parseJson, parseWith, toInboundRequest } from '../src/request.js';
-import { credentialsOf, runConformance, withoutCredentials } from '../src/testing/conformance.js';
+import { createRuntime } from '../src/pipeline.js';
+import {
+  assertSurvives,
+  credentialsOf,
+  runConformance,
+  withoutCredentials,
+} from '../src/testing/conformance.js';
 import { refused, safeCompare, verified, verifyToken } from '../src/verify.js';
 import { PROP } from '../src/vocabulary.js';
 
@@ -143,5 +149,42 @@ describe('credentials the kit strips', () => {
     const stripped = withoutCredentials(request, [{ in: 'query', name: 'token' }]);
     expect(stripped.query).toEqual({ agent: 'jdoe' });
     expect(stripped.url).toBe('http://localhost/webhook?agent=jdoe');
+  });
+});
+
+describe('a look-up table that finds what Object.prototype holds', () => {
+  // A connector bug the kit must catch: a vendor value ("toString") indexes a plain object and finds a method.
+  const LIFECYCLE: Record<string, 'answered'> = { answered: 'answered' };
+  const naive = defineSource<Call, Config>({
+    ...keyed,
+    id: 'naive',
+    map: (e) => {
+      const lifecycle = LIFECYCLE[e.type];
+      return lifecycle
+        ? { agentid: e.agent, lifecycle, props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call } }
+        : ignore(`type ${e.type} is not mapped`);
+    },
+  });
+  const runtime = createRuntime(
+    defineConnector({
+      id: 'naive-vendor',
+      displayName: 'Naive',
+      platforms: ['Naive'],
+      config,
+      sources: [naive],
+    }),
+    { options: { token: 'kit-token-123' } },
+  );
+  const request = (type: string) => toInboundRequest({ headers: jsonHeaders, body: { ...answered, type } });
+
+  it('is caught: the draft it makes has a function for a lifecycle', async () => {
+    await expect(assertSurvives(runtime, naive, request('toString'))).rejects.toThrow(
+      /lifecycle is function toString/,
+    );
+  });
+
+  it('is not blamed for a value it does map, or one it ignores', async () => {
+    await expect(assertSurvives(runtime, naive, request('answered'))).resolves.toBeUndefined();
+    await expect(assertSurvives(runtime, naive, request('held'))).resolves.toBeUndefined();
   });
 });
