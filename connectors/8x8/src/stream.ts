@@ -10,6 +10,7 @@ import {
   ignore,
   type Lifecycle,
   legProps,
+  lookUp,
   normaliseChannel,
   normaliseDirection,
   PROP,
@@ -82,7 +83,7 @@ function lifecycleOf(e: StreamEvent): Lifecycle | undefined {
   // A party joining the call (a conference, a supervisor): a pop only for an agent not on it yet.
   if (e.type === 'InteractionParticipantChange')
     return e.fields.callState === 'CS_CONNECTED' ? 'answered' : undefined;
-  return LIFECYCLE[e.type];
+  return lookUp(LIFECYCLE, e.type);
 }
 
 export async function mapStream(
@@ -210,11 +211,11 @@ function canonicalProps(e: StreamEvent, lifecycle: Lifecycle): Props {
   const time = eventTime(e);
   // resourceType tells SMS (3) and video (4) apart, which mediaType folds into chat and phone.
   const channel =
-    RESOURCE[String(f.resourceType)] ??
+    lookUp(RESOURCE, String(f.resourceType)) ??
     (typeof data.med === 'string'
-      ? (CHANNEL[data.med] ?? data.med.toLowerCase())
+      ? (lookUp(CHANNEL, data.med) ?? data.med.toLowerCase())
       : typeof f.mediaType === 'string' && f.mediaType
-        ? (MEDIA[f.mediaType] ?? normaliseChannel(f.mediaType))
+        ? (lookUp(MEDIA, f.mediaType) ?? normaliseChannel(f.mediaType))
         : undefined);
   return {
     [PROP.nativeEvent]: e.type,

@@ -12,6 +12,7 @@ import {
   type MapContext,
   PROP,
   type Props,
+  lookUp,
   parseJson,
   parseWith,
   tokenAuth,
@@ -147,7 +148,7 @@ export async function mapAes(
 ): Promise<Draft | Ignored> {
   const agentMatch = AGENT_EVENT.exec(e.eventType);
   const lifecycle: Lifecycle | undefined =
-    CALL_EVENTS[e.eventType] ?? (agentMatch ? 'agent_state' : undefined);
+    lookUp(CALL_EVENTS, e.eventType) ?? (agentMatch ? 'agent_state' : undefined);
   if (!lifecycle) return ignore(`CSTA ${e.eventType} is not one this connector maps`);
   const extension = station(e);
   // A station monitor also reports calls alerting elsewhere: the far end of the station's own outbound call,

@@ -13,6 +13,7 @@ import {
   type Leg,
   type MapContext,
   type MapResult,
+  lookUp,
   normaliseChannel,
   normaliseDirection,
   PROP,
@@ -228,7 +229,7 @@ async function mapOne(
   unmarked: AvayaConfig['axpUnmarkedLeg'],
 ): Promise<Draft | Ignored> {
   if (!event.type) return ignore(`no AXP event name found (looked for ${NAMES.type.join(', ')})`);
-  const mapped = AXP_LIFECYCLE[event.type];
+  const mapped = lookUp(AXP_LIFECYCLE, event.type);
   // An agent removed because they transferred the engagement passed it on: transferred, not ended.
   const lifecycle = mapped === 'ended' && event.leg === 'transfer' ? 'transferred' : mapped;
   if (!lifecycle) {

@@ -12,7 +12,7 @@
 // gets no second offered/answered. A call is its Call.session_id when sent (one session for every leg),
 // else its Call.call_id. These readings are beliefs about Five9 (README); `callTypeLegs` overrides them by
 // call type where a domain's Call.type names the leg.
-import type { Leg, Lifecycle, StateStore } from '@openconnect/core';
+import { type Leg, type Lifecycle, lookUp, type StateStore } from '@openconnect/core';
 
 /** What the connector remembers of one call (JSON in the state store, 4 hours). */
 export interface CallRecord {
@@ -26,10 +26,6 @@ export interface CallRecord {
 export type LegOutcome = { leg: Leg; parent?: string } | { duplicate: string };
 
 const keyOf = (call: string) => `call:${call}`;
-
-/** The agent's own entry: an agent named like an Object method ("toString") must not find the method. */
-const entryOf = (record: CallRecord, agent: string) =>
-  Object.hasOwn(record.agents, agent) ? record.agents[agent] : undefined;
 
 /** The leg of an agent's offered/answered, recorded; or why it is a duplicate pop. */
 export async function popLeg(
@@ -46,7 +42,7 @@ export async function popLeg(
     first: call.callId ?? call.key,
     agents: {},
   };
-  const mine = entryOf(record, call.agent);
+  const mine = lookUp(record.agents, call.agent);
   if (mine?.pops.includes(call.lifecycle)) {
     return {
       duplicate: `${call.agent} already had ${call.lifecycle} for call ${call.key}: one pop per agent per call (their own consult leg, a conference they are in, or a repeated trigger)`,
@@ -96,7 +92,7 @@ export async function noteCall(
     agents: {},
   };
   // A call's warm transfer starts a consult, A stays on; a chat or e-mail transfer hands it over.
-  const agent = entryOf(record, call.agent);
+  const agent = lookUp(record.agents, call.agent);
   const leaves = call.lifecycle === 'ended' || call.chatOrEmail;
   if (leaves && agent) agent.left = true;
   // Stryker disable next-line ArrayDeclaration: warm is only searched for agents' names, and an extra entry that is no agent's is never found

@@ -10,6 +10,7 @@ import {
   type Lifecycle,
   type MapContext,
   type MapResult,
+  lookUp,
   normaliseDirection,
   PROP,
   type Props,
@@ -243,7 +244,7 @@ async function sideProps(
     [PROP.ani]: ani ? plainNumber(ani) : undefined,
     [PROP.dnis]: dnis ? plainNumber(dnis) : undefined,
     [PROP.direction]: direction,
-    [PROP.channel]: media === 'messages' ? messageChannel(messageType) : CHANNEL[media],
+    [PROP.channel]: media === 'messages' ? messageChannel(messageType) : lookUp(CHANNEL, media),
     [PROP.queueId]:
       participant.queue?.id ??
       participant.queueId ??

@@ -9,6 +9,7 @@ import {
   InputError,
   type Leg,
   legProps,
+  lookUp,
   type Lifecycle,
   parseJson,
   parseWith,
@@ -185,7 +186,7 @@ export const pureengage = defineSource<PureEngageRequest, GenesysConfig, Service
     // A consult the agent dials shows Dialing on their side only: noted (every dialed call; engageLeg reads
     // the mark for consult calls only), so it pops nothing for them.
     if (agentid && c.state === 'Dialing') await noteDialing(ctx.state, ctx.config.stateTtlMs, agentid, c);
-    const target = CALL_LIFECYCLE[c.state];
+    const target = lookUp(CALL_LIFECYCLE, c.state);
     if (!target) return ignore(`call state ${c.state} pops nothing`);
     if (!agentid) {
       return ignore(

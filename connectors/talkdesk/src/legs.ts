@@ -6,7 +6,7 @@
 //   - someone who answered it is still on it (a consult or warm transfer; the triggers do not tell a
 //     conference apart): consult.
 // An agent already popped for the call gets no second pop.
-import type { Leg, Lifecycle, StateStore } from '@openconnect/core';
+import { type Leg, type Lifecycle, lookUp, type StateStore } from '@openconnect/core';
 
 interface CallRecord {
   agents: Record<string, { leg: Leg; pops: Lifecycle[]; left?: boolean }>;
@@ -16,7 +16,7 @@ const keyOf = (callId: string) => `call:${callId}`;
 
 /** The agent's own entry: an agent named like an Object method ("toString") must not find the method. */
 const entryOf = (record: CallRecord | undefined, agent: string) =>
-  record && Object.hasOwn(record.agents, agent) ? record.agents[agent] : undefined;
+  record ? lookUp(record.agents, agent) : undefined;
 
 export type LegOutcome = { leg: Leg; parent?: string } | { duplicate: string };
 

@@ -1,6 +1,6 @@
 // What a task is, as a call: its leg, its channel and the customer's number. Read from TaskRouter's
 // transfer fields and the task attributes Flex writes; the attribute names that are beliefs are options.
-import { type Leg, normaliseChannel, normaliseDirection, type StateStore } from '@openconnect/core';
+import { type Leg, lookUp, normaliseChannel, normaliseDirection, type StateStore } from '@openconnect/core';
 import type { TwilioFlexConfig } from './config.js';
 import type { Attributes, TaskRouterEvent } from './event.js';
 
@@ -62,7 +62,7 @@ export function channelOf(event: TaskRouterEvent): string | undefined {
   const unique = event.taskChannelUniqueName?.trim().toLowerCase();
   const channelType = text(task.channelType)?.trim().toLowerCase();
   if (channelType && unique !== 'voice')
-    return CONVERSATION_CHANNELS[channelType] ?? normaliseChannel(channelType);
+    return lookUp(CONVERSATION_CHANNELS, channelType) ?? normaliseChannel(channelType);
   if (unique === 'voice' && text(task.taskType)?.toLowerCase() === 'callback') return 'callback';
   if (unique === 'default') return 'task';
   return normaliseChannel(unique);

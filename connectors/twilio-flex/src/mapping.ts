@@ -10,6 +10,7 @@ import {
   type MapContext,
   PROP,
   type Props,
+  lookUp,
 } from '@openconnect/core';
 import { resolveAgent } from './agent.js';
 import { attributeAt, channelOf, firstPop, legOf, numbersOf, text } from './call.js';
@@ -65,7 +66,7 @@ export async function mapEvent(
   }
   if (RINGING_ENDS.has(type) && event.taskSid)
     await forgetOfferedAgent(state, event.taskSid, event.workerSid);
-  const lifecycle = LIFECYCLE[type] ?? (RINGING_ENDS.has(type) ? 'ended' : undefined);
+  const lifecycle = lookUp(LIFECYCLE, type) ?? (RINGING_ENDS.has(type) ? 'ended' : undefined);
   if (!lifecycle) {
     if (type === 'reservation.canceled') {
       return ignore('reservation.canceled: the task was canceled; its task.canceled ends the pop');

@@ -181,3 +181,27 @@ describe('ids and answers', () => {
     ]);
   });
 });
+
+describe('vendor words named like Object members', () => {
+  // A look-up table indexed with the vendor's word found Object.prototype's members: "constructor" drafted a
+  // message whose lifecycle was a function, which the core then refused as invalid (a 400 Twilio retries).
+  it.each(['constructor', 'toString', '__proto__'])(
+    'an EventType %s is ignored, not mapped',
+    async (type) => {
+      const outcome = await outcomeOf(
+        signedRequest(ACCEPTED, (body) => {
+          body.EventType = type;
+        }),
+      );
+      expect(outcome.kind).toBe('ignored');
+    },
+  );
+
+  it('a conversation channelType "constructor" is a channel word like any other', async () => {
+    const req = signedRequest(ACCEPTED, (body) => {
+      body.TaskChannelUniqueName = 'chat';
+      body.TaskAttributes = JSON.stringify({ channelType: 'constructor' });
+    });
+    expect((await propsOf(req)).channel).toBe('constructor');
+  });
+});

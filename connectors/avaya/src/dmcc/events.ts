@@ -1,7 +1,7 @@
 // A DMCC event as the session hands it on: the XML as AES sent it, plus what only the session knows (the
 // station whose monitor reported it, the agent logged on there). `parse` turns it into the `aes` source's
 // bridge-contract event, so the built-in session and a bridge are mapped by the one `aes` mapping.
-import { parseWith } from '@openconnect/core';
+import { lookUp, parseWith } from '@openconnect/core';
 import { z } from 'zod';
 import { type AesEvent, parseAesEvent } from '../aes.js';
 import { find, findText, type Message, type Node, readMessage, text } from './responses.js';
@@ -59,7 +59,7 @@ export function toBridgeEvent(
 ): Record<string, unknown> {
   const { body } = message;
   const out: Record<string, unknown> = {
-    eventType: RENAMED[message.name] ?? message.name,
+    eventType: lookUp(RENAMED, message.name) ?? message.name,
     monitoredDevice: station.monitoredDevice,
   };
   const agentId = text(body.agentID) ?? station.agentId;
