@@ -51,7 +51,7 @@ describe('normaliseChannel: a vendor word as the channel every platform spells t
       'voice',
       ['voice', 'VOICE', 'call', 'Phone', 'telephony', 'inbound_call', 'Outbound Call', 'outbound-call'],
     ],
-    ['chat', ['chat', 'webchat', 'web_chat', 'Web Chat', 'web-chat', 'LiveChat']],
+    ['chat', ['chat', 'webchat', 'web_chat', 'Web Chat', 'web-chat', 'Web - Chat', 'LiveChat']],
     ['email', ['email', 'E-Mail', 'mail']],
     ['sms', ['sms', 'Text']],
     ['messaging', ['messaging', 'message', 'Messages', 'WhatsApp', 'Digital Messaging']],
@@ -102,7 +102,8 @@ describe('normaliseDirection', () => {
   });
 
   it('has nothing to say of another word or type', () => {
-    for (const value of ['internal', '', 1, null, undefined, {}])
+    // An object whose text is a direction word is still not one (String() would read it).
+    for (const value of ['internal', '', 1, null, undefined, {}, { toString: () => 'inbound' }])
       expect(normaliseDirection(value), String(value)).toBeUndefined();
   });
 });
