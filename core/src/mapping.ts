@@ -29,14 +29,6 @@ export interface Ignored {
 export type MapResult = Draft | Draft[] | Ignored;
 
 export const ignore = (reason: string): Ignored => ({ ignored: reason });
-
-/**
- * A look-up table's own entry for a vendor's word, else undefined. `TABLE[word]` would find what every object
- * inherits: "toString" a function, "__proto__" Object.prototype.
- */
-export function lookUp<V>(table: Readonly<Record<string, V>>, word: string): V | undefined {
-  return Object.hasOwn(table, word) ? table[word] : undefined;
-}
 export const isIgnored = (result: unknown): result is Ignored =>
   typeof result === 'object' && result !== null && typeof (result as Ignored).ignored === 'string';
 

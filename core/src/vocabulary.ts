@@ -1,6 +1,5 @@
 // The words every connector shares. Vendors' own statuses are mapped onto these by a plain switch in
 // each connector; deployments then map these onto their PopFlow event names.
-import { lookUp } from './mapping.js';
 
 export const LIFECYCLES = [
   /** The interaction is ringing or presented to the agent. */
@@ -139,6 +138,14 @@ const CHANNEL_WORDS: Readonly<Record<string, Channel>> = {
   callback: 'callback',
   video: 'video',
 };
+
+/**
+ * A look-up table's own entry for a vendor's word, else undefined. `TABLE[word]` would find what every object
+ * inherits: "toString" a function, "__proto__" Object.prototype.
+ */
+export function lookUp<V>(table: Readonly<Record<string, V>>, word: string): V | undefined {
+  return Object.hasOwn(table, word) ? table[word] : undefined;
+}
 
 /**
  * A vendor's media word (VOICE, Chat, WorkItem, E-Mail...) as one of CHANNELS; a word not known here is
