@@ -44,9 +44,10 @@ describe('pnpm new-source', () => {
   it('leaves a connector that passes the conformance kit with both sources, typechecks and has no cycle', async () => {
     const { tests, types } = await check(folder);
     expect(tests.code, tests.out).toBe(0);
-    // 8 for the scaffolded source as before, 11 more: the two new fixtures mapped and refused without their
-    // token, all four fixtures detected by their source when the URL names none, the new source fuzzed.
-    expect(tests.out).toMatch(/Tests\s+19 passed/);
+    // 9 for the scaffolded source as before, 12 more: the two new fixtures mapped and refused without their
+    // token, all four fixtures detected by their source when the URL names none, the new source fuzzed and
+    // given Object's member names.
+    expect(tests.out).toMatch(/Tests\s+21 passed/);
     expect(types.code, types.out).toBe(0);
     const found = await cycles(folder);
     expect(found.code, found.out).toBe(0);
