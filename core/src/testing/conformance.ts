@@ -191,28 +191,11 @@ export async function assertSurvives(
 /** Names a vendor value could hold that a plain object's look-up would find on Object.prototype. */
 const OBJECT_MEMBER_NAMES = ['toString', '__proto__', 'constructor'];
 
-const isString = (v: unknown) => typeof v === 'string';
+type Leaf = { parent: Record<string, unknown> | unknown[]; key: string | number };
 
-/** The indexes, in mistype's order, of a JSON value's string leaves. */
-function stringLeaves(value: unknown): number[] {
-  const found: number[] = [];
-  let index = 0;
-  const visit = (node: unknown) => {
-    const children = Array.isArray(node) ? node : node && typeof node === 'object' ? Object.values(node) : [];
-    for (const child of children) {
-      if (isLeaf(child)) {
-        if (isString(child)) found.push(index);
-        index++;
-      } else visit(child);
-    }
-  };
-  visit(value);
-  return found;
-}
-
-/** Replaces one leaf of a JSON value with another type, to prove mistyped input is handled. */
-function mistype(value: unknown, pick: number, replacement: unknown): unknown {
-  const leaves: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
+/** A JSON value's leaves (null or not an object), depth first, in the order of its keys. */
+function leavesOf(value: unknown): Leaf[] {
+  const leaves: Leaf[] = [];
   const visit = (node: unknown) => {
     if (Array.isArray(node)) {
       for (const [i, child] of node.entries()) {
@@ -226,13 +209,27 @@ function mistype(value: unknown, pick: number, replacement: unknown): unknown {
       }
     }
   };
+  visit(value);
+  return leaves;
+}
+
+/** The indexes, among leavesOf's, of a JSON value's string leaves: what mistype's `pick` names. */
+function stringLeaves(value: unknown): number[] {
+  return leavesOf(value).flatMap(({ parent, key }, i) =>
+    typeof (parent as Record<string | number, unknown>)[key] === 'string' ? [i] : [],
+  );
+}
+
+/** Replaces one leaf of a JSON value with another type, to prove mistyped input is handled. */
+function mistype(value: unknown, pick: number, replacement: unknown): unknown {
   const copy = structuredClone(value);
-  visit(copy);
+  const leaves = leavesOf(copy);
   if (!leaves.length) return replacement;
   const leaf = leaves[pick % leaves.length]!;
   (leaf.parent as Record<string | number, unknown>)[leaf.key] = replacement;
   return copy;
 }
+
 const isLeaf = (v: unknown) => v === null || typeof v !== 'object';
 
 /** Registers the conformance suite for a connector in the calling vitest file. */
