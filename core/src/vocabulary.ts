@@ -147,6 +147,11 @@ export function lookUp<V>(table: Readonly<Record<string, V>>, word: string): V |
   return Object.hasOwn(table, word) ? table[word] : undefined;
 }
 
+/** Sets a table's own entry for a vendor's word: `table[word] = value` would set the prototype for "__proto__". */
+export function putOwn<V>(table: Record<string, V>, word: string, value: V): void {
+  Object.defineProperty(table, word, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /**
  * A vendor's media word (VOICE, Chat, WorkItem, E-Mail...) as one of CHANNELS; a word not known here is
  * kept, lower-cased, so a new vendor channel still reaches the PopFlow.

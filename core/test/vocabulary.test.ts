@@ -9,6 +9,7 @@ import {
   normaliseChannel,
   normaliseDirection,
   PROP,
+  putOwn,
 } from '../src/index.js';
 
 describe('default PopFlow event names', () => {
@@ -82,6 +83,23 @@ describe("lookUp: a table's own entry for a vendor's word", () => {
   it('finds nothing that every object inherits', () => {
     for (const word of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'])
       expect(lookUp(table, word), word).toBeUndefined();
+  });
+
+  it('finds an entry putOwn set, "__proto__" too, which an assignment would have made the prototype', () => {
+    const agents: Record<string, { leg: string }> = {};
+    putOwn(agents, '__proto__', { leg: 'primary' });
+    putOwn(agents, 'toString', { leg: 'transfer' });
+    expect(Object.getPrototypeOf(agents)).toBe(Object.prototype);
+    expect(lookUp(agents, '__proto__')).toEqual({ leg: 'primary' });
+    expect(JSON.parse(JSON.stringify(agents))).toEqual(agents);
+    expect(Object.keys(agents)).toEqual(['__proto__', 'toString']);
+    putOwn(agents, 'toString', { leg: 'consult' });
+    expect(lookUp(agents, 'toString')).toEqual({ leg: 'consult' });
+    // An ordinary entry after that: assigned again and deleted like any other.
+    agents.toString = { leg: 'conference' } as never;
+    expect(lookUp(agents, 'toString')).toEqual({ leg: 'conference' });
+    delete agents.toString;
+    expect(Object.keys(agents)).toEqual(['__proto__']);
   });
 
   it('finds an own entry named like an Object member', () => {

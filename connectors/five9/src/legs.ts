@@ -12,7 +12,7 @@
 // gets no second offered/answered. A call is its Call.session_id when sent (one session for every leg),
 // else its Call.call_id. These readings are beliefs about Five9 (README); `callTypeLegs` overrides them by
 // call type where a domain's Call.type names the leg.
-import { type Leg, type Lifecycle, lookUp, type StateStore } from '@openconnect/core';
+import { type Leg, type Lifecycle, lookUp, putOwn, type StateStore } from '@openconnect/core';
 
 /** What the connector remembers of one call (JSON in the state store, 4 hours). */
 export interface CallRecord {
@@ -49,17 +49,11 @@ export async function popLeg(
     };
   }
   const leg = mine?.leg ?? call.typeLeg ?? inferLeg(record, call.agent);
-  // Defined, not assigned: an agent named "__proto__" is an entry like any other.
-  Object.defineProperty(record.agents, call.agent, {
-    value: {
-      // Stryker disable next-line ArrayDeclaration: pops is only searched for a lifecycle, and an extra non-lifecycle entry is never one
-      pops: [...(mine?.pops ?? []), call.lifecycle],
-      leg,
-      ...(mine?.left ? { left: true } : {}),
-    },
-    enumerable: true,
-    writable: true,
-    configurable: true,
+  putOwn(record.agents, call.agent, {
+    // Stryker disable next-line ArrayDeclaration: pops is only searched for a lifecycle, and an extra non-lifecycle entry is never one
+    pops: [...(mine?.pops ?? []), call.lifecycle],
+    leg,
+    ...(mine?.left ? { left: true } : {}),
   });
   await state.set(keyOf(call.key), record);
   // Stryker disable next-line ConditionalExpression,StringLiteral: legProps drops the parent of a primary leg, so returning it changes no message

@@ -6,7 +6,7 @@
 //   - someone who answered it is still on it (a consult or warm transfer; the triggers do not tell a
 //     conference apart): consult.
 // An agent already popped for the call gets no second pop.
-import { type Leg, type Lifecycle, lookUp, type StateStore } from '@openconnect/core';
+import { type Leg, type Lifecycle, lookUp, putOwn, type StateStore } from '@openconnect/core';
 
 interface CallRecord {
   agents: Record<string, { leg: Leg; pops: Lifecycle[]; left?: boolean }>;
@@ -36,14 +36,8 @@ export async function popLeg(
   const others = Object.entries(record.agents).filter(([name]) => name !== agent);
   const leg: Leg =
     mine?.leg ?? (!others.length ? 'primary' : others.every(([, a]) => a.left) ? 'transfer' : 'consult');
-  // Defined, not assigned: an agent named "__proto__" is an entry like any other.
-  Object.defineProperty(record.agents, agent, {
-    // Stryker disable next-line ArrayDeclaration: pops is only searched for a lifecycle, and an extra non-lifecycle entry is never one
-    value: { leg, pops: [...(mine?.pops ?? []), lifecycle] },
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+  // Stryker disable next-line ArrayDeclaration: pops is only searched for a lifecycle, and an extra non-lifecycle entry is never one
+  putOwn(record.agents, agent, { leg, pops: [...(mine?.pops ?? []), lifecycle] });
   await state.set(keyOf(callId), record);
   // Stryker disable next-line ConditionalExpression,StringLiteral: legProps drops the parent of a primary leg, so returning it changes no message
   return leg === 'primary' ? { leg } : { leg, parent: callId };
