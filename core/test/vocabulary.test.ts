@@ -98,7 +98,7 @@ describe("lookUp: a table's own entry for a vendor's word", () => {
     // An ordinary entry after that: assigned again and deleted like any other.
     agents.toString = { leg: 'conference' } as never;
     expect(lookUp(agents, 'toString')).toEqual({ leg: 'conference' });
-    delete agents.toString;
+    expect(Reflect.deleteProperty(agents, 'toString')).toBe(true);
     expect(Object.keys(agents)).toEqual(['__proto__']);
   });
 
