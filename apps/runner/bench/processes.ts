@@ -44,13 +44,16 @@ export function spawnServer(
   env: Record<string, string>,
   { quiet = false } = {},
 ): Promise<{ url: string; child: ChildProcess }> {
-  // BENCH_PROF=<dir> writes a CPU profile of the runner process.
+  // BENCH_PROF=<dir> writes a CPU profile of the runner process (or of the relay, profile.ts --relay).
   const prof =
-    process.env.BENCH_PROF && file.includes('child-runner')
+    process.env.BENCH_PROF && (file.includes('child-runner') || file.includes('relay.ts'))
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
       : [];
   // BENCH_NODE_FLAGS: Node flags for the runner process (e.g. '--max-semi-space-size=32'), to try them.
-  const flags = process.env.BENCH_NODE_FLAGS && file.includes('child-runner') ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
+  const flags =
+    process.env.BENCH_NODE_FLAGS && file.includes('child-runner')
+      ? process.env.BENCH_NODE_FLAGS.split(' ')
+      : [];
   const child = spawn(process.execPath, [...prof, ...flags, '--import', 'tsx', file], {
     cwd: path.join(here, '..'),
     env: { PATH: process.env.PATH ?? '', ...env },

@@ -73,7 +73,7 @@ try {
           const total = top.reduce((sum, [, calls]) => sum + calls, 0);
           console.log(
             `  Redis commands per message: ${per(total)}; ${top
-              .slice(0, 10)
+              .slice(0, Number(process.env.BENCH_TOP ?? 10))
               .map(([name, calls]) => `${name} ${per(calls)}`)
               .join(', ')}`,
           );
