@@ -4,7 +4,7 @@
 // whether the first agent stays (a consult, then perhaps Join for a conference) or leaves (a transfer):
 // only who is still on the call when the new agent gets it tells them apart, so the sources remember which
 // agents are connected to each call (state store, keyed by the initial contact id).
-import { type Leg, type Lifecycle, legProps, type Props, type StateStore } from '@openconnect/core';
+import { type Leg, type Lifecycle, legProps, lookUp, type Props, type StateStore } from '@openconnect/core';
 
 /** How long a call's connected agents and its legs are remembered (a call rarely lasts longer). */
 export const CALL_STATE_TTL_MS = 4 * 60 * 60 * 1000;
@@ -33,7 +33,11 @@ export function methodLeg(contact: LegContact): Leg {
   return method === 'MONITOR' ? 'conference' : 'transfer';
 }
 
-/** contactId → agentid of every contact of the call an agent is connected to. */
+/**
+ * contactId → agentid of every contact of the call an agent is connected to. Kept as JSON, so a plain object,
+ * read with lookUp: `in` or `connected[id]` would find "constructor" on every object. Written with a computed
+ * key, which defines an own "__proto__" too.
+ */
 type Connected = Record<string, string>;
 const connectedKey = (call: string) => `call-agents:${call}`;
 const legKey = (contactId: string) => `contact-leg:${contactId}`;
@@ -42,7 +46,7 @@ const legKey = (contactId: string) => `contact-leg:${contactId}`;
 export async function joinCall(state: StateStore, contact: LegContact, agentid: string): Promise<void> {
   const key = connectedKey(callOf(contact));
   const connected = (await state.get<Connected>(key)) ?? {};
-  if (connected[contact.contactId] === agentid) return;
+  if (lookUp(connected, contact.contactId) === agentid) return;
   await state.set(key, { ...connected, [contact.contactId]: agentid }, CALL_STATE_TTL_MS);
 }
 
@@ -50,7 +54,7 @@ export async function joinCall(state: StateStore, contact: LegContact, agentid: 
 export async function leaveCall(state: StateStore, contact: LegContact): Promise<void> {
   const key = connectedKey(callOf(contact));
   const connected = await state.get<Connected>(key);
-  if (!connected || !(contact.contactId in connected)) return;
+  if (!connected || lookUp(connected, contact.contactId) === undefined) return;
   const { [contact.contactId]: _left, ...rest } = connected;
   await state.set(key, rest, CALL_STATE_TTL_MS);
 }

@@ -11,6 +11,7 @@ import {
   ignore,
   InputError,
   legProps,
+  lookUp,
   type Props,
   PROP,
   parseJson,
@@ -111,9 +112,11 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
   async map(e, { config, state }) {
     const triggerNames = namesFor(config.params, 'trigger', config.openConnectNames);
     const agentNames = namesFor(config.params, 'agent', config.openConnectNames);
-    const triggerParam = triggerNames.find((name) => hasValue(e.params[name])) ?? triggerNames[0]!;
-    const agentParam = agentNames.find((name) => hasValue(e.params[name])) ?? agentNames[0]!;
-    const rawTrigger = e.params[triggerParam];
+    // The admin names the parameters: only the request's own count (one named "toString", not sent, reads a function).
+    const param = (name: string) => lookUp(e.params, name);
+    const triggerParam = triggerNames.find((name) => hasValue(param(name))) ?? triggerNames[0]!;
+    const agentParam = agentNames.find((name) => hasValue(param(name))) ?? agentNames[0]!;
+    const rawTrigger = param(triggerParam);
     if (!hasValue(rawTrigger)) {
       throw new InputError(
         `the trigger parameter ${triggerNames.map((name) => `"${name}"`).join(' or ')} is missing: add it to the Web Connector as a constant, e.g. ${triggerParam}=OnCallAccepted`,
@@ -126,7 +129,7 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
         `trigger "${rawTrigger}" is not a Five9 Web Connector trigger (${TRIGGERS.join(', ')}); set unknownTriggers: custom to send it as its own event`,
       );
     }
-    const rawAgent = e.params[agentParam];
+    const rawAgent = param(agentParam);
     if (!hasValue(rawAgent)) {
       return ignore(
         `${rawTrigger} names no agent: the parameter "${agentParam}" (@Agent.user_name@) is empty or missing`,
@@ -143,7 +146,7 @@ export const webConnector = defineSource<WebConnectorRequest, Five9Config>({
       if (name === config.tokenParam || name === triggerParam || name === agentParam || !hasValue(value))
         continue;
       const field = Object.hasOwn(config.params, name) ? config.params[name] : undefined;
-      const canonical = field ? CANONICAL[field] : undefined;
+      const canonical = field ? lookUp(CANONICAL, field) : undefined;
       if (canonical) props[canonical] = value;
       else unmapped.push([name, value]);
     }

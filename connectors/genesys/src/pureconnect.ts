@@ -9,10 +9,12 @@ import {
   ignore,
   legProps,
   type Lifecycle,
+  lookUp,
   type MapContext,
   parseJson,
   PROP,
   type Props,
+  putOwn,
   tokenAuth,
 } from '@openconnect/core';
 import type { GenesysConfig } from './config.js';
@@ -46,7 +48,10 @@ const STATE_LIFECYCLE: Record<string, Lifecycle> = {
 
 interface Kept {
   attributes: Record<string, string>;
-  /** The last lifecycle sent, per agent: a new owner gets its own pops, the old one its end. */
+  /**
+   * The last lifecycle sent, per agent: a new owner gets its own pops, the old one its end. Kept as JSON, so
+   * a plain object, read and written with lookUp/putOwn: a login may be "toString" or "__proto__".
+   */
   sent?: Record<string, Lifecycle>;
 }
 
@@ -184,13 +189,14 @@ async function interactionChanged(
   const drafts: Draft[] = [];
   // Eic_UserName changed (a transfer): the previous owner's part is over. An unchanged name is the same agent.
   const previous = loginFor(ctx.directory, kept.attributes.Eic_UserName);
-  if (previous && previous !== agentid && sent[previous] && sent[previous] !== 'ended') {
+  const sentPrevious = previous ? lookUp(sent, previous) : undefined;
+  if (previous && previous !== agentid && sentPrevious && sentPrevious !== 'ended') {
     drafts.push({
       agentid: previous,
       lifecycle: 'ended',
       props: interactionProps(id, 'Eic_UserName', kept.attributes, previous),
     });
-    sent[previous] = 'ended';
+    putOwn(sent, previous, 'ended');
   }
   const conference = attributes.Eic_ConferenceId?.trim();
   if (conference && Object.keys(kept.sent ?? {}).length)
@@ -206,7 +212,7 @@ async function interactionChanged(
       ignored: `interaction ${id} is the consult call ${agentid} dialed from ${leg.parent}: their own call pops nothing again`,
     };
   }
-  let last = agentid ? sent[agentid] : undefined;
+  let last = agentid ? lookUp(sent, agentid) : undefined;
   // Consulted on this call, then handed it (a consult transfer): popped already, as the consult leg.
   if (
     agentid &&
@@ -214,7 +220,7 @@ async function interactionChanged(
     (target === 'offered' || target === 'answered') &&
     (await consultedOn(ctx.state, id)).includes(agentid)
   ) {
-    sent[agentid] = target;
+    putOwn(sent, agentid, target);
     last = target;
   }
   if (target && agentid && target !== last) {
@@ -232,7 +238,7 @@ async function interactionChanged(
       }
     }
     drafts.push({ agentid, lifecycle, props });
-    sent[agentid] = target;
+    putOwn(sent, agentid, target);
   }
   await ctx.state.set(stateKey(id), { attributes, sent }, ctx.config.stateTtlMs);
   if (drafts.length) return drafts;
@@ -274,8 +280,8 @@ async function interactionRemoved(
     await ctx.state.delete(stateKey(id));
   }
   if (!agentid) return { ignored: `interaction ${id} removed; no agent known` };
-  if (!sent[agentid] || sent[agentid] === 'ended')
-    return { ignored: `interaction ${id} removed; nothing more to send` };
+  const last = lookUp(sent, agentid);
+  if (!last || last === 'ended') return { ignored: `interaction ${id} removed; nothing more to send` };
   return {
     agentid,
     lifecycle: 'ended',
