@@ -3,6 +3,7 @@
 import { createRuntime, handleRequest, toInboundRequest } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
+import { customerCall as callOf } from './pureconnect-calls.js';
 import { PURECONNECT_TOKEN, settings } from './settings.js';
 
 const QUEUE = 'urn:inin.com:queues:queueContentsMessage';
@@ -20,18 +21,7 @@ const changed = (attributes: Record<string, string>) =>
   queueMessage({ interactionsChanged: [{ interactionId: ID, attributes }] });
 const removed = () => queueMessage({ interactionsRemoved: [ID] });
 
-const customerCall = (agent: string, state: string) => ({
-  Eic_CallId: ID,
-  Eic_ObjectType: 'Call',
-  Eic_CallType: 'E',
-  Eic_CallDirection: 'I',
-  Eic_RemoteAddress: '+13175550142',
-  Eic_RemoteName: 'ACME CORP',
-  Eic_LocalAddress: '8005550199',
-  Eic_WorkgroupName: 'Billing',
-  Eic_State: state,
-  Eic_UserName: agent,
-});
+const customerCall = (agent: string, state: string) => callOf(ID, agent, state);
 
 /** One runtime's state across requests: who got which lifecycle, or why nothing popped. */
 function session(relayHeaders: Record<string, string> = {}) {

@@ -5,6 +5,7 @@ import { createRuntime, handleRequest, toInboundRequest } from '@openconnect/cor
 import { describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
 import { readMessages, stateLetter } from '../src/pureconnect.js';
+import { customerCall } from './pureconnect-calls.js';
 import { PURECONNECT_TOKEN, settings } from './settings.js';
 
 const QUEUE = 'urn:inin.com:queues:queueContentsMessage';
@@ -45,20 +46,8 @@ function session(relayHeaders: Record<string, string> = {}) {
   };
 }
 
-// The calls below as ICWS queue subscriptions send them: whole attributes on interactionsAdded, deltas after.
-const customerCall = (id: string, agent: string, state: string) => ({
-  Eic_CallId: id,
-  Eic_ObjectType: 'Call',
-  Eic_CallType: 'E',
-  Eic_CallDirection: 'I',
-  Eic_RemoteAddress: '+13175550142',
-  Eic_RemoteName: 'ACME CORP',
-  Eic_LocalAddress: '8005550199',
-  Eic_WorkgroupName: 'Billing',
-  Eic_State: state,
-  Eic_UserName: agent,
-});
-
+// The calls below as ICWS queue subscriptions send them (customerCall): whole attributes on interactionsAdded,
+// deltas after.
 const added = (interactionId: string, attributes: Record<string, string>) => ({
   __type: QUEUE,
   subscriptionId: 'openconnect-users',
