@@ -3,6 +3,7 @@
 import { type MatcherView, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { z } from 'zod';
 import { InputError } from './errors.js';
+import { putOwn } from './vocabulary.js';
 
 export interface InboundRequest {
   method: string;
@@ -90,7 +91,9 @@ export function detectJson(looksLike: (body: unknown) => boolean): (req: Inbound
 export function parseForm(req: InboundRequest): Record<string, string> {
   const params = new URLSearchParams(bodyText(req));
   const out: Record<string, string> = {};
-  for (const [key, value] of params) if (!(key in out)) out[key] = value;
+  // Own keys only: `key in out` took a field named "toString" for one already read, and `out[key] =` drops
+  // "__proto__".
+  for (const [key, value] of params) if (!Object.hasOwn(out, key)) putOwn(out, key, value);
   return out;
 }
 
@@ -99,7 +102,7 @@ export function queryValues(req: InboundRequest): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(req.query)) {
     const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[key] = first;
+    if (first !== undefined) putOwn(out, key, first);
   }
   return out;
 }

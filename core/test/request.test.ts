@@ -41,6 +41,31 @@ describe('parsers', () => {
     expect(queryValues({ ...toInboundRequest({}), query: { a: ['1', '2'], none: [] } })).toEqual({ a: '1' });
   });
 
+  it("parseForm, queryValues and formOrQuery keep fields named like Object's members", () => {
+    const form = parseForm(
+      toInboundRequest({ body: 'toString=a&constructor=b&__proto__=c&hasOwnProperty=d' }),
+    );
+    expect(Object.entries(form)).toEqual([
+      ['toString', 'a'],
+      ['constructor', 'b'],
+      ['__proto__', 'c'],
+      ['hasOwnProperty', 'd'],
+    ]);
+    expect(Object.getPrototypeOf(form)).toBe(Object.prototype);
+    const query = JSON.parse('{"__proto__":"c","toString":["a","z"]}') as Record<string, string | string[]>;
+    const values = queryValues({ ...toInboundRequest({}), query });
+    expect(Object.entries(values)).toEqual([
+      ['__proto__', 'c'],
+      ['toString', 'a'],
+    ]);
+    const post = { ...toInboundRequest({ query }), rawBody: Buffer.from('constructor=b') };
+    expect(Object.entries(formOrQuery(post))).toEqual([
+      ['__proto__', 'c'],
+      ['toString', 'a'],
+      ['constructor', 'b'],
+    ]);
+  });
+
   it('formOrQuery ignores the body of a GET, whatever the case of the method', () => {
     const get = { ...toInboundRequest({ query: { a: '1' } }), method: 'get', rawBody: Buffer.from('b=2') };
     expect(formOrQuery(get)).toEqual({ a: '1' });
