@@ -12,8 +12,10 @@ import { createRuntime } from '../src/pipeline.js';
 import {
   assertSurvives,
   credentialsOf,
+  formVariants,
   runConformance,
   withoutCredentials,
+  xmlVariants,
 } from '../src/testing/conformance.js';
 import { refused, safeCompare, verified, verifyToken } from '../src/verify.js';
 import { PROP } from '../src/vocabulary.js';
@@ -152,29 +154,23 @@ describe('credentials the kit strips', () => {
   });
 });
 
-describe('a look-up table that finds what Object.prototype holds', () => {
-  // A connector bug the kit must catch: a vendor value ("toString") indexes a plain object and finds a method.
-  const LIFECYCLE: Record<string, 'answered'> = { answered: 'answered' };
-  const naive = defineSource<Call, Config>({
-    ...keyed,
-    id: 'naive',
-    map: (e) => {
-      const lifecycle = LIFECYCLE[e.type];
-      return lifecycle
-        ? { agentid: e.agent, lifecycle, props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call } }
-        : ignore(`type ${e.type} is not mapped`);
-    },
-  });
-  const runtime = createRuntime(
-    defineConnector({
-      id: 'naive-vendor',
-      displayName: 'Naive',
-      platforms: ['Naive'],
-      config,
-      sources: [naive],
-    }),
+// A connector bug the kit must catch: a vendor value ("toString") indexes a plain object and finds a method.
+const LIFECYCLE: Record<string, 'answered'> = { answered: 'answered' };
+const naiveMap = (e: Call) => {
+  const lifecycle = LIFECYCLE[e.type];
+  return lifecycle
+    ? { agentid: e.agent, lifecycle, props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call } }
+    : ignore(`type ${e.type} is not mapped`);
+};
+const naiveRuntime = (source: ReturnType<typeof defineSource<Call, Config>>) =>
+  createRuntime(
+    defineConnector({ id: 'naive-vendor', displayName: 'Naive', platforms: ['Naive'], config, sources: [source] }),
     { options: { token: 'kit-token-123' } },
   );
+
+describe('a look-up table that finds what Object.prototype holds', () => {
+  const naive = defineSource<Call, Config>({ ...keyed, id: 'naive', map: naiveMap });
+  const runtime = naiveRuntime(naive);
   const request = (type: string) => toInboundRequest({ headers: jsonHeaders, body: { ...answered, type } });
 
   it('is caught: the draft it makes has a function for a lifecycle', async () => {
@@ -186,5 +182,39 @@ describe('a look-up table that finds what Object.prototype holds', () => {
   it('is not blamed for a value it does map, or one it ignores', async () => {
     await expect(assertSurvives(runtime, naive, request('answered'))).resolves.toBeUndefined();
     await expect(assertSurvives(runtime, naive, request('held'))).resolves.toBeUndefined();
+  });
+});
+
+describe("the bodies that are not JSON, with a field named like Object's members", () => {
+  it('form: each field in turn, repeated names each time, the others kept', () => {
+    expect(formVariants('type=answered&agent=jdoe&tag=a&tag=b', 'toString')).toEqual([
+      'type=toString&agent=jdoe&tag=a&tag=b',
+      'type=answered&agent=toString&tag=a&tag=b',
+      'type=answered&agent=jdoe&tag=toString&tag=b',
+      'type=answered&agent=jdoe&tag=a&tag=toString',
+    ]);
+    expect(formVariants('', '__proto__')).toEqual([]);
+  });
+
+  it('XML: each text node and attribute value in turn; whitespace between elements is not a value', () => {
+    const xml = '<Update>\n  <event state="TALKING">answered</event>\n  <agent id="">jdoe</agent>\n</Update>';
+    expect(xmlVariants(xml, '__proto__')).toEqual([
+      '<Update>\n  <event state="__proto__">answered</event>\n  <agent id="">jdoe</agent>\n</Update>',
+      '<Update>\n  <event state="TALKING">__proto__</event>\n  <agent id="">jdoe</agent>\n</Update>',
+      '<Update>\n  <event state="TALKING">answered</event>\n  <agent id="__proto__">jdoe</agent>\n</Update>',
+      '<Update>\n  <event state="TALKING">answered</event>\n  <agent id="">__proto__</agent>\n</Update>',
+    ]);
+  });
+
+  it("catches a form source whose table finds Object.prototype's member: one variant fails", async () => {
+    const naiveForm = defineSource<Call, Config>({ ...form, id: 'naive-form', map: naiveMap });
+    const runtime = naiveRuntime(naiveForm);
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    const results = await Promise.allSettled(
+      formVariants('type=answered&agent=jdoe&call=c-1', 'toString').map((body) =>
+        assertSurvives(runtime, naiveForm, toInboundRequest({ headers, body })),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
   });
 });

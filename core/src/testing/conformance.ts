@@ -232,6 +232,32 @@ function mistype(value: unknown, pick: number, replacement: unknown): unknown {
 
 const isLeaf = (v: unknown) => v === null || typeof v !== 'object';
 
+/** Every form body with one field's value replaced by `value`, field by field (a repeated name, each time). */
+export function formVariants(text: string, value: string): string[] {
+  const entries = [...new URLSearchParams(text)];
+  return entries.map((_, i) =>
+    new URLSearchParams(
+      entries.map(([name, v], j): [string, string] => [name, j === i ? value : v]),
+    ).toString(),
+  );
+}
+
+/** Every XML body with one text node or attribute value replaced by `value`, one at a time. */
+export function xmlVariants(text: string, value: string): string[] {
+  const spots = [...text.matchAll(/>([^<>]*\S[^<>]*)<|="([^"]*)"/g)];
+  return spots.map((spot) => {
+    const start = spot.index + (spot[1] !== undefined ? 1 : 2);
+    const length = (spot[1] ?? spot[2] ?? '').length;
+    return text.slice(0, start) + value + text.slice(start + length);
+  });
+}
+
+const isForm = (r: InboundRequest) =>
+  (r.headers['content-type'] ?? '').toLowerCase().includes('x-www-form-urlencoded');
+const isXml = (r: InboundRequest) =>
+  (r.headers['content-type'] ?? '').toLowerCase().includes('xml') ||
+  r.rawBody.toString('utf8').trimStart().startsWith('<');
+
 /** Registers the conformance suite for a connector in the calling vitest file. */
 export function runConformance(options: ConformanceOptions): void {
   const { connector } = options;
@@ -414,6 +440,22 @@ export function runConformance(options: ConformanceOptions): void {
             ),
             { numRuns: runs },
           );
+        });
+      }
+
+      // The same for the bodies that are not JSON: every field of a form (Twilio, Five9) and every text node
+      // and attribute value of an XML body (Cisco Finesse), set to each name in turn.
+      const otherSamples = samples.flatMap((request) => {
+        if (jsonSamples.includes(request)) return [];
+        const variants = isForm(request) ? formVariants : isXml(request) ? xmlVariants : undefined;
+        return variants ? [{ request, variants }] : [];
+      });
+      if (otherSamples.length) {
+        it(`${source.id}: form fields and XML values named like Object's members (toString, __proto__, constructor) produce an InputError or an outcome`, async () => {
+          for (const { request, variants } of otherSamples)
+            for (const name of OBJECT_MEMBER_NAMES)
+              for (const body of variants(request.rawBody.toString('utf8'), name))
+                await assertSurvives(newRuntime(options), source, withBody(request, body));
         });
       }
     }
