@@ -67,7 +67,9 @@ export function spawnServer(
       if (!line) return;
       // From here on the server's log lines are drained unread, so they cost the load generator nothing.
       child.stdout!.off('data', onData);
-      child.stdout!.resume();
+      // BENCH_CHILD_LOG=<file>: kept in the file instead (with BENCH_NODE_FLAGS='--trace-gc', the GC's lines too).
+      if (process.env.BENCH_CHILD_LOG) child.stdout!.pipe(fs.createWriteStream(process.env.BENCH_CHILD_LOG));
+      else child.stdout!.resume();
       resolve({ url: (JSON.parse(line) as { url: string }).url, child });
     };
     child.stdout!.on('data', onData);
