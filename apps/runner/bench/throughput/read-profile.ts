@@ -1,6 +1,7 @@
-// Reads a .cpuprofile from profile.ts: `tsx bench/throughput/read-profile.ts <file> [packages|self|inclusive|callers]
+// Reads a .cpuprofile from profile.ts: `tsx bench/throughput/read-profile.ts <file> [packages|causes|self|inclusive|callers]
 // [argument] [top]`.
 // - packages: self time by package (frames without a script counted with the nearest caller that has one);
+// - causes: the same, Node's own frames counted with the package that called them (a socket write with ioredis);
 // - self: the functions with the most self time;
 // - inclusive [regex]: time under each function whose script path matches the regex (default: this repo's);
 // - callers <function>: the self time of a function (e.g. writev) by its chain of callers.
@@ -15,7 +16,7 @@ interface Node {
 const [file, view = 'packages', argument, topArg] = process.argv.slice(2);
 if (!file)
   throw new Error(
-    'usage: read-profile.ts <file.cpuprofile> [packages|self|inclusive|callers] [argument] [top]',
+    'usage: read-profile.ts <file.cpuprofile> [packages|causes|self|inclusive|callers] [argument] [top]',
   );
 const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as {
   nodes: Node[];
@@ -44,10 +45,12 @@ function packageOf(url: string) {
   const own = url.match(/\/(apps|core|connectors)\/([^/]+)\//);
   return own ? (own[1] === 'core' ? 'core' : `${own[1]}/${own[2]}`) : url.slice(0, 60);
 }
-function withScript(id: number) {
+/** The nearest frame, from this one up, with a script (`beyondNode`: and that is not Node's own). */
+function withScript(id: number, beyondNode = false) {
+  const skip = (frame: Node) =>
+    !frame.callFrame.url || (beyondNode && frame.callFrame.url.startsWith('node:'));
   let n = byId.get(id)!;
-  for (let p = parentOf.get(n.id); !n.callFrame.url && p !== undefined; p = parentOf.get(n.id))
-    n = byId.get(p)!;
+  for (let p = parentOf.get(n.id); skip(n) && p !== undefined; p = parentOf.get(n.id)) n = byId.get(p)!;
   return n;
 }
 function print(totals: Map<string, number>) {
@@ -64,13 +67,10 @@ const totals = new Map<string, number>();
 for (const [id, us] of selfUs) {
   if (isIdle(id)) continue;
   const n = byId.get(id)!;
-  if (view === 'packages') {
+  if (view === 'packages' || view === 'causes') {
     const special = SPECIAL.has(n.callFrame.functionName);
-    add(
-      totals,
-      special ? n.callFrame.functionName : packageOf(withScript(id).callFrame.url) || '(native)',
-      us,
-    );
+    const frame = withScript(id, view === 'causes');
+    add(totals, special ? n.callFrame.functionName : packageOf(frame.callFrame.url) || '(native)', us);
   } else if (view === 'self') {
     add(totals, nameOf(n), us);
   } else if (view === 'inclusive') {
@@ -90,7 +90,7 @@ for (const [id, us] of selfUs) {
       chain.push(nameOf(byId.get(cur)!));
     add(totals, chain.join(' < '), us);
   } else {
-    throw new Error(`no view "${view}": packages, self, inclusive or callers`);
+    throw new Error(`no view "${view}": packages, causes, self, inclusive or callers`);
   }
 }
 print(totals);
