@@ -2,7 +2,7 @@
 // from contacts/active pops exactly like the same contact seen in an agent session (same Status words,
 // same state keys). A frame is one contacts/active record with the latest agents/states record of its
 // agent (whose ACW says whether the wrap-up is over), or one agents/states record alone.
-import { InputError, normaliseChannel } from '@openconnect/core';
+import { InputError, lookUp, normaliseChannel } from '@openconnect/core';
 import type { AgentEventBatch } from '../agent-events.js';
 import type { InContactConfig } from '../config.js';
 import { flatten } from '../vendor-values.js';
@@ -59,9 +59,12 @@ export const onContact = (
   !!agent &&
   (agent.contactId === contact.contactId || (agent.isACW?.toLowerCase() === 'true' && noId(agent.contactId)));
 
-/** The Agent API Status a contact's RTD state stands for, or the state itself when the table has none. */
+/**
+ * The Agent API Status a contact's RTD state stands for, or the state itself when the table has none. Own entries
+ * only: a state named "constructor" found Object's function, and the mapping failed (status.toLowerCase).
+ */
 export const statusOf = (contact: Record<string, string>, config: InContactConfig): string =>
-  config.cxoneRealtimeStates[stateName(contact)] ?? stateName(contact);
+  lookUp(config.cxoneRealtimeStates, stateName(contact)) ?? stateName(contact);
 
 /** The contact is ended in RTD terms and its agent is still on it (wrap-up): `completed` is yet to come. */
 export const awaitsWrapUp = (event: RtdEvent, config: InContactConfig): boolean =>
