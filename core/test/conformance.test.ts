@@ -196,6 +196,14 @@ describe("the bodies that are not JSON, with a field named like Object's members
     expect(formVariants('', '__proto__')).toEqual([]);
   });
 
+  it("XML: the declaration and namespace attributes are markup, not the vendor's values", () => {
+    const xml = '<?xml version="1.0" encoding="UTF-8"?><Update xmlns="urn:cisco" xmlns:x="urn:x"><x:id n="1">7</x:id></Update>';
+    expect(xmlVariants(xml, 'toString')).toEqual([
+      '<?xml version="1.0" encoding="UTF-8"?><Update xmlns="urn:cisco" xmlns:x="urn:x"><x:id n="toString">7</x:id></Update>',
+      '<?xml version="1.0" encoding="UTF-8"?><Update xmlns="urn:cisco" xmlns:x="urn:x"><x:id n="1">toString</x:id></Update>',
+    ]);
+  });
+
   it('XML: each text node and attribute value in turn; whitespace between elements is not a value', () => {
     const xml = '<Update>\n  <event state="TALKING">answered</event>\n  <agent id="">jdoe</agent>\n</Update>';
     expect(xmlVariants(xml, '__proto__')).toEqual([
