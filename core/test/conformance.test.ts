@@ -13,6 +13,7 @@ import {
   assertSurvives,
   credentialsOf,
   formVariants,
+  renamedKeys,
   runConformance,
   withoutCredentials,
   xmlVariants,
@@ -194,6 +195,19 @@ describe("the bodies that are not JSON, with a field named like Object's members
       'type=answered&agent=jdoe&tag=a&tag=toString',
     ]);
     expect(formVariants('', '__proto__')).toEqual([]);
+  });
+
+  it('JSON keys: each renamed in turn, nested ones too, the order and the other keys kept', () => {
+    const body = { type: 'answered', vars: { queue: 'Sales' }, list: [{ a: 1 }] };
+    expect(renamedKeys(body, 'toString').map((v) => JSON.stringify(v))).toEqual([
+      '{"toString":"answered","vars":{"queue":"Sales"},"list":[{"a":1}]}',
+      '{"type":"answered","toString":{"queue":"Sales"},"list":[{"a":1}]}',
+      '{"type":"answered","vars":{"toString":"Sales"},"list":[{"a":1}]}',
+      '{"type":"answered","vars":{"queue":"Sales"},"toString":[{"a":1}]}',
+      '{"type":"answered","vars":{"queue":"Sales"},"list":[{"toString":1}]}',
+    ]);
+    // A body that already has the name keeps its keys as they are (two keys cannot share it).
+    expect(renamedKeys({ toString: 1, b: 2 }, 'toString')).toEqual([]);
   });
 
   it("XML: the declaration and namespace attributes are markup, not the vendor's values", () => {

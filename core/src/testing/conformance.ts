@@ -303,13 +303,36 @@ function overlayState(base: StateStore): StateStore {
   return store;
 }
 
+/**
+ * Every copy of a JSON value with one object key renamed to `name`, key by key (a vendor's own names: call
+ * variables, attached data). JSON.parse makes "__proto__" an own key; a connector that copies it with
+ * `out[key] = value` sets a prototype instead.
+ */
+export function renamedKeys(value: unknown, name: string): unknown[] {
+  if (Array.isArray(value))
+    return value.flatMap((item, i) =>
+      renamedKeys(item, name).map((v) => value.map((other, j) => (j === i ? v : other))),
+    );
+  if (!value || typeof value !== 'object') return [];
+  const entries = Object.entries(value);
+  return entries.flatMap(([key, item], i) => [
+    ...(key === name || Object.hasOwn(value, name)
+      ? []
+      : [Object.fromEntries(entries.map(([k, v], j) => [j === i ? name : k, v]))]),
+    ...renamedKeys(item, name).map((v) => Object.fromEntries(entries.map(([k, w], j) => [k, j === i ? v : w]))),
+  ]);
+}
+
 /** A body with one of its values replaced by `name`, each value in turn: JSON strings, form fields, XML values. */
 function memberVariants(request: InboundRequest, name: string): string[] {
   const text = request.rawBody.toString('utf8');
   if (isForm(request)) return formVariants(text, name);
   try {
     const body: unknown = JSON.parse(text);
-    return stringLeaves(body).map((pick) => JSON.stringify(mistype(body, pick, name)));
+    return [
+      ...stringLeaves(body).map((pick) => JSON.stringify(mistype(body, pick, name))),
+      ...renamedKeys(body, name).map((variant) => JSON.stringify(variant)),
+    ];
   } catch {
     return isXml(request) ? xmlVariants(text, name) : [];
   }
