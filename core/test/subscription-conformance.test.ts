@@ -8,7 +8,8 @@ import { ignore } from '../src/mapping.js';
 import { createRuntime } from '../src/pipeline.js';
 import { parseWith } from '../src/request.js';
 import { defineSubscription } from '../src/subscription.js';
-import { assertFrameSurvives, frameVariants, runSubscriptionConformance } from '../src/testing/subscriptions.js';
+import { frameVariants } from '../src/testing/conformance.js';
+import { assertFrameSurvives, runSubscriptionConformance } from '../src/testing/subscriptions.js';
 import { PROP } from '../src/vocabulary.js';
 import { lineConnector, startLineVendor } from '../src/testing/line-vendor.js';
 

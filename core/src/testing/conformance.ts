@@ -229,13 +229,6 @@ function leavesOf(value: unknown): Leaf[] {
   return leaves;
 }
 
-/** The indexes, among leavesOf's, of a JSON value's string leaves: what mistype's `pick` names. */
-function stringLeaves(value: unknown): number[] {
-  return leavesOf(value).flatMap(({ parent, key }, i) =>
-    typeof (parent as Record<string | number, unknown>)[key] === 'string' ? [i] : [],
-  );
-}
-
 /** Replaces one leaf of a JSON value with another type, to prove mistyped input is handled. */
 function mistype(value: unknown, pick: number, replacement: unknown): unknown {
   const copy = structuredClone(value);
@@ -273,6 +266,14 @@ export function xmlVariants(text: string, value: string): string[] {
   });
 }
 
+const isJsonBody = (r: InboundRequest) => {
+  try {
+    JSON.parse(r.rawBody.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+};
 const isForm = (r: InboundRequest) =>
   (r.headers['content-type'] ?? '').toLowerCase().includes('x-www-form-urlencoded');
 const isXml = (r: InboundRequest) =>
@@ -280,7 +281,7 @@ const isXml = (r: InboundRequest) =>
   r.rawBody.toString('utf8').trimStart().startsWith('<');
 
 /** A store that reads through to `base` and keeps its own writes: one conversation's state, forked. */
-function overlayState(base: StateStore): StateStore {
+export function overlayState(base: StateStore): StateStore {
   const own = new Map<string, string | null>(); // null: deleted here
   const store: StateStore = {
     async get<T>(key: string) {
@@ -301,6 +302,52 @@ function overlayState(base: StateStore): StateStore {
     },
   };
   return store;
+}
+
+/** Text that is a JSON object or array, parsed; anything else undefined. */
+function jsonInside(text: string): unknown {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return undefined;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Base64 text whose bytes are a JSON object or array (8x8's Pulsar payloads), parsed; else undefined. */
+function base64JsonInside(text: string): unknown {
+  if (text.length < 8 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return undefined;
+  return jsonInside(Buffer.from(text, 'base64').toString('utf8'));
+}
+
+/**
+ * Every copy of a value (a native frame, a parsed JSON body) with one of its strings replaced by `value`: each
+ * string, and inside a string that carries a document of its own (XML such as a DMCC event, JSON text, base64
+ * JSON such as a Pulsar payload) each value of that document, written back the way it was carried.
+ */
+export function frameVariants(frame: unknown, value: string): unknown[] {
+  if (typeof frame === 'string') {
+    const inner: unknown[] = [value];
+    if (frame.trimStart().startsWith('<')) inner.push(...xmlVariants(frame, value));
+    const json = jsonInside(frame);
+    if (json !== undefined) inner.push(...frameVariants(json, value).map((v) => JSON.stringify(v)));
+    const encoded = base64JsonInside(frame);
+    if (encoded !== undefined)
+      inner.push(
+        ...frameVariants(encoded, value).map((v) => Buffer.from(JSON.stringify(v), 'utf8').toString('base64')),
+      );
+    return inner;
+  }
+  if (Array.isArray(frame))
+    return frame.flatMap((item, i) =>
+      frameVariants(item, value).map((v) => frame.map((other, j) => (j === i ? v : other))),
+    );
+  if (frame && typeof frame === 'object')
+    return Object.entries(frame).flatMap(([key, item]) =>
+      frameVariants(item, value).map((v) => ({ ...frame, [key]: v })),
+    );
+  return [];
 }
 
 /**
@@ -329,10 +376,7 @@ function memberVariants(request: InboundRequest, name: string): string[] {
   if (isForm(request)) return formVariants(text, name);
   try {
     const body: unknown = JSON.parse(text);
-    return [
-      ...stringLeaves(body).map((pick) => JSON.stringify(mistype(body, pick, name))),
-      ...renamedKeys(body, name).map((variant) => JSON.stringify(variant)),
-    ];
+    return [...frameVariants(body, name), ...renamedKeys(body, name)].map((variant) => JSON.stringify(variant));
   } catch {
     return isXml(request) ? xmlVariants(text, name) : [];
   }
@@ -496,21 +540,14 @@ export function runConformance(options: ConformanceOptions): void {
         );
       });
 
-      const jsonSamples = samples.filter((r) => {
-        try {
-          JSON.parse(r.rawBody.toString('utf8'));
-          return true;
-        } catch {
-          return false;
-        }
-      });
+      const jsonSamples = samples.filter(isJsonBody);
       if (jsonSamples.length) {
         // Deterministic, for every string field of every JSON fixture: a vendor value that names a member of
         // Object.prototype must not find that member in a connector's look-up table (`TABLE[value]`).
         // fast-check's strings include these names now and then, so a connector that missed one failed CI at
         // random (Talkdesk, an agent_email "toString").
         it(`${source.id}: string fields named like Object's members (toString, __proto__, constructor) produce an InputError or an outcome`, async () => {
-          await namesInEachStep((request) => jsonSamples.some((r) => r.rawBody.equals(request.rawBody)));
+          await namesInEachStep(isJsonBody);
         });
 
         it(`${source.id}: mistyped fields produce an InputError or an outcome`, async () => {
@@ -540,12 +577,10 @@ export function runConformance(options: ConformanceOptions): void {
 
       // The same for the bodies that are not JSON: every field of a form (Twilio, Five9) and every text node
       // and attribute value of an XML body (Cisco Finesse), set to each name in turn.
-      const otherSamples = samples.flatMap((request) =>
-        !jsonSamples.includes(request) && (isForm(request) || isXml(request)) ? [{ request }] : [],
-      );
-      if (otherSamples.length) {
+      const isFormOrXml = (r: InboundRequest) => !isJsonBody(r) && (isForm(r) || isXml(r));
+      if (samples.some(isFormOrXml)) {
         it(`${source.id}: form fields and XML values named like Object's members (toString, __proto__, constructor) produce an InputError or an outcome`, async () => {
-          await namesInEachStep((request) => otherSamples.some((o) => o.request.rawBody.equals(request.rawBody)));
+          await namesInEachStep(isFormOrXml);
         });
       }
     }
