@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '../src/outbox/index.js';
 import { createRecords } from '../src/outbox/redis-records.js';
 import { NotStored } from '../src/outbox/redis-writes.js';
+import { scriptedSender, waitUntil } from './outbox/helpers.js';
 import { PERSISTENT, startRedisServer } from './helpers/redis-server.js';
 
 const SHARED = 'redis://127.0.0.1:6379/0';
@@ -102,6 +103,40 @@ describe('an enqueue whose caller gives up while Redis hangs (own redis-server, 
       expect(await client.zcard('gave-up:all')).toBe(0);
       expect(await client.exists('gave-up:dd:k1')).toBe(0);
       expect(await outbox.stats()).toEqual({ queued: 0, retrying: 0, delivered: 0, dead: 0 });
+    } finally {
+      server.resume();
+      await outbox.close();
+      await server.stop();
+    }
+  });
+
+  it('is never delivered, though its job was added after the cancel ran', async () => {
+    const server = await startRedisServer(PERSISTENT);
+    const outbox = await createOutbox(`${server.url}?prefix=gave-up`, {
+      redis: { writeTimeoutMs: 5_000, partitions: 2, heartbeatMs: 100 },
+    });
+    const sender = scriptedSender();
+    try {
+      outbox.start(sender.deliver);
+      const client = server.client();
+      await waitUntil(async () => (await client.zcard('gave-up:replicas')) === 1, 5_000, 'the partitions');
+      await new Promise((r) => setTimeout(r, 150)); // the heartbeat's answer has set them
+      server.pause();
+      const gaveUp = new AbortController();
+      const work = outbox.enqueue([message('one')], { deadlineAt: Date.now() + 60_000, signal: gaveUp.signal });
+      await new Promise((r) => setTimeout(r, 200));
+      gaveUp.abort();
+      server.resume();
+      await expect(work).rejects.toBeInstanceOf(NotStored);
+      // Its job was added (after the records were stored), ran, and found nothing to deliver.
+      const jobs = () => client.keys('gave-up:bull:p*:m[0-9]*');
+      await waitUntil(async () => (await jobs()).length === 0, 5_000, 'the job to run');
+      const added = await Promise.all(
+        ['p0', 'p1'].map((p) => client.xrange(`gave-up:bull:${p}:events`, '-', '+')),
+      );
+      expect(added.flat().filter(([, fields]) => fields[1] === 'added')).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(sender.log).toEqual([]);
     } finally {
       server.resume();
       await outbox.close();

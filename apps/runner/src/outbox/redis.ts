@@ -28,6 +28,8 @@ import type { Deliver, DeliveryRecord, EnqueueOptions, Outbox, OutboxOptions, Pr
 
 const DAY = 24 * 60 * 60_000;
 const HANDOFF_GRACE_MS = 10_000;
+/** Records stored here and waiting for their first attempt here, kept at most this many (the oldest dropped). */
+const FRESH_MAX = 4_096;
 
 export async function openRedisOutbox(url: string, options: OutboxOptions = {}): Promise<Outbox> {
   const parsed = new URL(url);
@@ -159,8 +161,31 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
   const workers = new Map<number, Worker>();
   const retiring = new Set<Promise<void>>();
 
+  // What this process stored for a partition it works, kept for the first attempt, which then needs no read.
+  // Entered before its job exists (false: not yet answered), so no attempt can come first and leave it behind;
+  // usable once the enqueue succeeded (an attempt before that reads Redis, where a 503's cancel may have deleted
+  // it); dropped when the enqueue fails. No one else writes such a record before its first attempt but another
+  // process attempting it, which needs the partition to move: every move empties the map. A miss (evicted,
+  // another process's, a retry) reads Redis.
+  const fresh = new Map<string, DeliveryRecord | false>();
+  const enterFresh = (stored: DeliveryRecord[], kept: DeliveryRecord[]) => {
+    const owned = membership.owned();
+    for (const record of stored) {
+      if (!owned.includes(partitionOf(record.agentid, partitions))) continue;
+      fresh.set(record.id, false);
+      kept.push(record);
+      if (fresh.size > FRESH_MAX) fresh.delete(fresh.keys().next().value!);
+    }
+  };
+  const readRecord = (id: string) => {
+    const record = fresh.get(id);
+    if (record === undefined) return records.get(id);
+    fresh.delete(id);
+    return record || records.get(id);
+  };
+
   const handle = async (job: Job<{ id: string }>, partition: number) => {
-    const record = await records.get(job.data.id);
+    const record = await readRecord(job.data.id);
     if (!record || (record.status !== 'queued' && record.status !== 'retrying')) return 'skipped';
     const queue = queues[partition]!;
     const wait = (record.nextAttemptAt ?? 0) - Date.now();
@@ -216,6 +241,7 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     heartbeatMs: options.redis?.heartbeatMs ?? 2_000,
     onChange(owned) {
       if (closing) return;
+      fresh.clear();
       for (const i of owned) if (!workers.has(i)) startWorker(i);
       for (const [i, worker] of workers) {
         if (owned.includes(i)) continue;
@@ -269,13 +295,14 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
   };
 
   // Under a token the canceller undoes if the caller gives up (it answered 503) before this resolves.
-  const store = (messages: PreparedMessage[], { deadlineAt, signal }: EnqueueOptions) =>
+  const store = (messages: PreparedMessage[], { deadlineAt, signal }: EnqueueOptions, kept: DeliveryRecord[]) =>
     canceller.run(signal, async (token) => {
       const deadline = clock.onRedis(deadlineAt);
       const result = await records.insert(messages, Date.now(), dedupeWindowMs, { token, deadline });
       if (result.late)
         throw new NotStored('Redis ran the write after its deadline (limits.storeTimeoutMs): nothing stored');
       if (result.stored.length > 0) {
+        enterFresh(result.stored, kept);
         await addJobs(result.stored);
         // Bookkeeping once the jobs exist, off the vendor's wait: were it lost (the process dies first), the
         // handoff recovery adds the same job ids again, and a job whose record is delivered does nothing.
@@ -321,10 +348,16 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     leases: createRedisLeases(redis, prefix),
     async enqueue(messages: PreparedMessage[], options: EnqueueOptions = {}) {
       assertOpen();
-      const work = store(messages, options);
+      const kept: DeliveryRecord[] = [];
+      const work = store(messages, options, kept);
       enqueuing.add(work);
       try {
-        return await work;
+        const result = await work;
+        for (const record of kept) if (fresh.get(record.id) === false) fresh.set(record.id, record);
+        return result;
+      } catch (error) {
+        for (const record of kept) fresh.delete(record.id);
+        throw error;
       } finally {
         enqueuing.delete(work);
       }

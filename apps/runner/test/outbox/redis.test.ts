@@ -303,3 +303,76 @@ describe('redis connections write once per turn', () => {
     }
   });
 });
+
+describe('redis outbox first attempts', () => {
+  const options = {
+    redis: { partitions: 4, heartbeatMs: 100, pausePollMs: 50, acceptDataLoss: true },
+  };
+  /** The record keys read with GET on this prefix, as Redis saw the commands (MONITOR). */
+  const watchRecordReads = async (prefix: string) => {
+    const monitor = await admin.monitor();
+    const reads: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'get' && args[1]?.startsWith(`${prefix}:rec:`)) reads.push(args[1]);
+    });
+    return { reads, stop: () => monitor.disconnect() };
+  };
+  const listed = async (prefix: string, count: number) => {
+    await waitUntil(async () => (await admin.zcard(`${prefix}:replicas`)) === count, 5_000, 'the replicas');
+    await new Promise((r) => setTimeout(r, 150)); // the heartbeat's answer has set the partitions
+  };
+
+  it('reads no record back for a message it stored itself, and reads one another runner stored', async () => {
+    const prefix = `${run}-fresh`;
+    const sender = scriptedSender();
+    const a = await createOutbox(`${REDIS_URL}?prefix=${prefix}`, options);
+    const other = await createOutbox(`${REDIS_URL}?prefix=${prefix}`, options); // never started: stores only
+    const watch = await watchRecordReads(prefix);
+    try {
+      a.start(sender.deliver);
+      await listed(prefix, 1);
+      // Waited for through the counts (ZCARD), not get(): the test's own reads would be GETs.
+      const delivered = (count: number) => async () => (await a.stats()).delivered === count;
+      await a.enqueue([message('agent-1', 'mine')]);
+      await waitUntil(delivered(1), 5_000, 'its delivery');
+      const theirs = (await other.enqueue([message('agent-2', 'theirs')])).stored[0]!;
+      await waitUntil(delivered(2), 5_000, 'the other');
+      await new Promise((r) => setTimeout(r, 50)); // MONITOR's lines come after the replies
+      expect(watch.reads).toEqual([`${prefix}:rec:${theirs.id}`]);
+      expect(sender.delivered()).toEqual(['mine', 'theirs']);
+    } finally {
+      watch.stop();
+      await Promise.all([a.close(), other.close()]);
+    }
+  });
+
+  it('forgets what it stored when its partitions move: another runner may have attempted it meanwhile', async () => {
+    const prefix = `${run}-moved`;
+    const sender = scriptedSender();
+    const a = await createOutbox(`${REDIS_URL}?prefix=${prefix}`, options);
+    const b = await createOutbox(`${REDIS_URL}?prefix=${prefix}`, options);
+    try {
+      a.start(sender.deliver);
+      await listed(prefix, 1);
+      a.pause('held by the test');
+      await waitUntil(() => a.pausedReason() === 'held by the test', 5_000, 'the pause');
+      const record = (await a.enqueue([message('agent-1', 'moved')])).stored[0]!;
+      // What another runner's failed attempt leaves (the save script's writes), while this one is held.
+      const attempted = { ...JSON.parse((await admin.get(`${prefix}:rec:${record.id}`))!), status: 'retrying', attempts: 1 };
+      await admin.set(`${prefix}:rec:${record.id}`, JSON.stringify(attempted));
+      await admin.zrem(`${prefix}:st:queued`, record.id);
+      await admin.zadd(`${prefix}:st:retrying`, record.id, record.id);
+      b.start(sender.deliver); // joins, then leaves: the partitions move twice
+      await listed(prefix, 2);
+      await b.close();
+      await listed(prefix, 1);
+      a.resume();
+      await waitUntil(async () => (await a.get(record.id))?.status === 'delivered', 5_000, 'the delivery');
+      expect(sender.log.map((l) => l.attempts)).toEqual([1]);
+      expect((await a.get(record.id))?.attempts).toBe(2);
+      expect(await admin.zcard(`${prefix}:st:retrying`)).toBe(0);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
