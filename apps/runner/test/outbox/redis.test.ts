@@ -333,7 +333,11 @@ describe('redis outbox first attempts', () => {
       await listed(prefix, 1);
       // Waited for through the counts (ZCARD), not get(): the test's own reads would be GETs.
       const delivered = (count: number) => async () => (await a.stats()).delivered === count;
+      // Held until the enqueue has resolved: an attempt that comes sooner reads Redis (it may have been cancelled).
+      a.pause('held by the test');
+      await waitUntil(() => a.pausedReason() === 'held by the test', 5_000, 'the pause');
       await a.enqueue([message('agent-1', 'mine')]);
+      a.resume();
       await waitUntil(delivered(1), 5_000, 'its delivery');
       const theirs = (await other.enqueue([message('agent-2', 'theirs')])).stored[0]!;
       await waitUntil(delivered(2), 5_000, 'the other');
