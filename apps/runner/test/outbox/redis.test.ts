@@ -317,6 +317,11 @@ describe('redis outbox first attempts', () => {
     });
     return { reads, stop: () => monitor.disconnect() };
   };
+  /** Holds deliveries (the shared pause) until `resume()`: what is enqueued meanwhile waits for its attempt. */
+  const hold = async (outbox: Awaited<ReturnType<typeof createOutbox>>) => {
+    outbox.pause('held by the test');
+    await waitUntil(() => outbox.pausedReason() === 'held by the test', 5_000, 'the pause');
+  };
   const listed = async (prefix: string, count: number) => {
     await waitUntil(async () => (await admin.zcard(`${prefix}:replicas`)) === count, 5_000, 'the replicas');
     await new Promise((r) => setTimeout(r, 150)); // the heartbeat's answer has set the partitions
@@ -334,8 +339,7 @@ describe('redis outbox first attempts', () => {
       // Waited for through the counts (ZCARD), not get(): the test's own reads would be GETs.
       const delivered = (count: number) => async () => (await a.stats()).delivered === count;
       // Held until the enqueue has resolved: an attempt that comes sooner reads Redis (it may have been cancelled).
-      a.pause('held by the test');
-      await waitUntil(() => a.pausedReason() === 'held by the test', 5_000, 'the pause');
+      await hold(a);
       await a.enqueue([message('agent-1', 'mine')]);
       a.resume();
       await waitUntil(delivered(1), 5_000, 'its delivery');
@@ -358,8 +362,7 @@ describe('redis outbox first attempts', () => {
     try {
       a.start(sender.deliver);
       await listed(prefix, 1);
-      a.pause('held by the test');
-      await waitUntil(() => a.pausedReason() === 'held by the test', 5_000, 'the pause');
+      await hold(a);
       const record = (await a.enqueue([message('agent-1', 'moved')])).stored[0]!;
       // What another runner's failed attempt leaves (the save script's writes), while this one is held.
       const attempted = { ...JSON.parse((await admin.get(`${prefix}:rec:${record.id}`))!), status: 'retrying', attempts: 1 };
