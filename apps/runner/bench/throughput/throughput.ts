@@ -284,6 +284,11 @@ export interface EndToEnd {
   backlogAtEnd: number;
   /** CPU (user + system) of the server process and its Redis, per message accepted and delivered. */
   cpuUsPerMessage: number;
+  /**
+   * The server process's own CPU over the same time, in cores (all its threads, Redis left out). Near 1, its
+   * main thread had no time to spare, and the rate is then about the inverse of its CPU per message.
+   */
+  busyCores: number;
   outOfOrder: number;
   refused: number;
 }
@@ -296,22 +301,27 @@ export async function endToEnd(
 ): Promise<EndToEnd> {
   const pids = [server.child.pid, redisPid].filter((p): p is number => p !== undefined);
   const cpu = () => pids.reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0);
+  const own = () => cpuMs(server.child.pid) ?? 0;
   await receiver.reset();
   const warm = await load(server, 1); // JIT, sockets, pages
   await receiver.waitFor(warm.accepted);
   await receiver.reset();
   const cpuBefore = cpu();
+  const ownBefore = own();
   const startedAt = now();
   const run = await load(server, seconds);
   const atEnd = await receiver.stats();
   const done = await receiver.waitFor(run.accepted);
   const cpuAfter = cpu();
+  const ownAfter = own();
+  const endedAt = now();
   return {
     accepted: run.accepted,
     ratePerSec: Math.round(run.accepted / ((done.lastAt - startedAt) / 1000)),
     intakePerSec: Math.round(run.accepted / seconds),
     backlogAtEnd: run.accepted - atEnd.count,
     cpuUsPerMessage: Math.round(((cpuAfter - cpuBefore) * 1000) / run.accepted),
+    busyCores: Math.round((100 * (ownAfter - ownBefore)) / (endedAt - startedAt)) / 100,
     outOfOrder: done.outOfOrder,
     refused: run.refused + run.errors,
   };
@@ -566,7 +576,7 @@ export async function benchThroughput({
         e2e.push(ours.ratePerSec / base.ratePerSec);
         cpu.push(ours.cpuUsPerMessage / base.cpuUsPerMessage);
         log(
-          `e2e     ${name} runner ${ours.ratePerSec}/s (intake ${ours.intakePerSec}/s, backlog at end ${ours.backlogAtEnd}) vs relay ${base.ratePerSec}/s (intake ${base.intakePerSec}/s, backlog ${base.backlogAtEnd}) → ${ratio(ours.ratePerSec, base.ratePerSec)} (aim ≥ 0.6)`,
+          `e2e     ${name} runner ${ours.ratePerSec}/s (intake ${ours.intakePerSec}/s, backlog at end ${ours.backlogAtEnd}) vs relay ${base.ratePerSec}/s (intake ${base.intakePerSec}/s, backlog ${base.backlogAtEnd}) → ${ratio(ours.ratePerSec, base.ratePerSec)} (aim ≥ 0.6); process CPU: runner ${ours.busyCores}, relay ${base.busyCores} cores`,
         );
         log(
           `cpu     ${name} runner ${ours.cpuUsPerMessage} µs vs relay ${base.cpuUsPerMessage} µs per message${mode === 'redis' ? ' (process + Redis)' : ''} → ${ratio(ours.cpuUsPerMessage, base.cpuUsPerMessage)} (aim ≤ 2.5); out of order: runner ${ours.outOfOrder}, relay ${base.outOfOrder}; refused ${ours.refused}/${base.refused}; ${steal()}`,
