@@ -54,9 +54,18 @@ export function spawnServer(
     process.env.BENCH_NODE_FLAGS && file.includes('child-runner')
       ? process.env.BENCH_NODE_FLAGS.split(' ')
       : [];
-  const child = spawn(process.execPath, [...prof, ...flags, '--import', 'tsx', file], {
+  // BENCH_HEAP=<dir>: what the runner (or the relay) allocates, sampled by throughput/heap-sample.ts
+  // (read-heap.ts reads it).
+  const heap =
+    process.env.BENCH_HEAP && (file.includes('child-runner') || file.includes('relay.ts'))
+      ? ['--import', path.join(here, 'throughput', 'heap-sample.ts')]
+      : [];
+  const heapEnv = heap.length
+    ? { BENCH_HEAP: process.env.BENCH_HEAP!, BENCH_HEAP_WINDOW: process.env.BENCH_HEAP_WINDOW ?? '' }
+    : {};
+  const child = spawn(process.execPath, [...prof, ...flags, '--import', 'tsx', ...heap, file], {
     cwd: path.join(here, '..'),
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...heapEnv, ...env },
     stdio: ['ignore', 'pipe', quiet ? 'ignore' : 'inherit'],
   });
   let received = '';
