@@ -117,12 +117,15 @@ describe('the supervisor holds a subscription', () => {
     vendor = await startLineVendor({ token: LINE_TOKEN, sessionMs: 600 });
     vendor.deny('licence expired for this tenant');
     const t = await start({ subscriptions: { backoffBaseMs: 400, backoffMaxMs: 400, leaseTtlMs: 1_000 } });
-    // Full jitter may draw a short wait: look until the failure is showing, then read it all at once.
+    // Full jitter may draw a short wait, so a later read may find the session connecting again: the view and
+    // the readiness that showed the failure are the ones checked.
     let ready = { status: '', warnings: [] as string[] };
+    let v: SubscriptionView | undefined;
     await until(
       async () => {
         ready = (await (await fetch(`${t.runner.url}/readyz`)).json()) as typeof ready;
-        return (await view(t)).status === 'failed' && ready.warnings?.join(' ').includes('failed');
+        v = await view(t);
+        return v.status === 'failed' && ready.warnings?.join(' ').includes('failed');
       },
       5_000,
       'failed',
@@ -131,10 +134,9 @@ describe('the supervisor holds a subscription', () => {
     expect(ready.warnings.join(' ')).toContain(
       'subscription line/line is failed: the line vendor refused the login: licence expired',
     );
-    const v = await view(t);
-    expect(v.detail).toContain('licence expired for this tenant');
-    expect(v.lastError).toContain('licence expired');
-    expect(v.holding).toBe(true);
+    expect(v!.detail).toContain('licence expired for this tenant');
+    expect(v!.lastError).toContain('licence expired');
+    expect(v!.holding).toBe(true);
     expect((await fetch(`${t.runner.url}/healthz`)).status).toBe(200);
     // Webhooks are unaffected.
     expect(
