@@ -2,6 +2,7 @@
 // allocated by function (self: the objects a function creates itself) and by package, per message when the
 // count of messages handled in the window is given (e.g. the e2e rate × the window's seconds).
 import fs from 'node:fs';
+import { packageOf } from './packages.js';
 
 interface HeapNode {
   id: number;
@@ -22,17 +23,13 @@ const total = [...bytesOf.values()].reduce((a, b) => a + b, 0);
 
 const byFunction = new Map<string, number>();
 const byPackage = new Map<string, number>();
-const packageOf = (url: string) =>
-  url.match(/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/)?.[1] ??
-  (url.startsWith('node:')
-    ? "Node's internals"
-    : (url.match(/\/(apps\/[^/]+|core|connectors\/[^/]+)\//)?.[1] ?? (url || '(native)')));
 const visit = (node: HeapNode) => {
   const bytes = bytesOf.get(node.id) ?? 0;
   const { functionName, url, columnNumber } = node.callFrame;
   const name = `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${columnNumber}`;
   byFunction.set(name, (byFunction.get(name) ?? 0) + bytes);
-  byPackage.set(packageOf(url), (byPackage.get(packageOf(url)) ?? 0) + bytes);
+  const where = packageOf(url) || '(native)';
+  byPackage.set(where, (byPackage.get(where) ?? 0) + bytes);
   for (const child of node.children) visit(child);
 };
 visit(profile.head);

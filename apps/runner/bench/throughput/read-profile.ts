@@ -7,6 +7,7 @@
 // - callers <function>: the self time of a function (e.g. writev) by its chain of callers.
 // Idle time is left out of every share.
 import fs from 'node:fs';
+import { packageOf } from './packages.js';
 
 interface Node {
   id: number;
@@ -38,13 +39,6 @@ const isIdle = (id: number) => byId.get(id)!.callFrame.functionName === '(idle)'
 const busyUs = [...selfUs].reduce((sum, [id, us]) => (isIdle(id) ? sum : sum + us), 0);
 const where = (n: Node) => `${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber}`;
 const nameOf = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${where(n)}`;
-function packageOf(url: string) {
-  const dependency = url.match(/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/);
-  if (dependency) return dependency[1]!;
-  if (url.startsWith('node:')) return "Node's internals";
-  const own = url.match(/\/(apps|core|connectors)\/([^/]+)\//);
-  return own ? (own[1] === 'core' ? 'core' : `${own[1]}/${own[2]}`) : url.slice(0, 60);
-}
 /** The nearest frame, from this one up, with a script (`beyondNode`: and that is not Node's own). */
 function withScript(id: number, beyondNode = false) {
   const skip = (frame: Node) =>
