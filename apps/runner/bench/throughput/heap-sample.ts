@@ -7,10 +7,12 @@ import inspector from 'node:inspector';
 import path from 'node:path';
 
 const dir = process.env.BENCH_HEAP!;
-const [delayMs = 3_000, forMs = 5_000] = (process.env.BENCH_HEAP_WINDOW ?? '')
-  .split(',')
-  .map(Number)
-  .filter(Boolean);
+// Each number by its place: an empty or unreadable one takes its default (a 0 delay stays 0).
+const [delayText, forText] = (process.env.BENCH_HEAP_WINDOW ?? '').split(',');
+const orDefault = (text: string | undefined, fallback: number) =>
+  text?.trim() && Number.isFinite(Number(text)) ? Number(text) : fallback;
+const delayMs = orDefault(delayText, 3_000);
+const forMs = orDefault(forText, 5_000);
 const session = new inspector.Session();
 session.connect();
 const post = <T>(method: string, params?: object) =>
