@@ -112,8 +112,9 @@ export interface SqliteOutboxOptions {
    */
   synchronous?: 'full' | 'normal';
   /**
-   * enqueue() calls within this long share one transaction (one fsync with `full`): under load, many webhooks
-   * per disk flush, for at most this much more wait before each 2xx. 0: the calls of one event-loop turn.
+   * Intake commits at least this far apart: enqueue() calls within this long after a commit share the next
+   * transaction (one fsync with `full`): under load, many webhooks per disk flush, for at most this much more
+   * wait before each 2xx. A call after a quiet spell commits at once. 0: the calls of one event-loop turn.
    * Default 0 here; the runner's default is 1 ms (outboxCommitWindowMs).
    */
   commitWindowMs?: number;

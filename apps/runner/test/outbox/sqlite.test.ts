@@ -99,29 +99,41 @@ describe('sqlite outbox file', () => {
     expect(sender.delivered().sort()).toEqual(['one', 'three', 'two']);
   });
 
-  it('commits the enqueues of one commit window together: none is answered before the window closes', async () => {
+  it('spaces intake commits by the window: a lone enqueue commits at once, one soon after a commit waits and shares', async () => {
     const outbox = await createOutbox(`sqlite:${path.join(dir, 'window', 'outbox.db')}`, {
       sqlite: { commitWindowMs: 60 },
     });
-    try {
-      const resolvedAt: number[] = [];
+    const timed = (agentid: string, event: string) => {
       const started = performance.now();
-      const first = outbox
-        .enqueue([message('agent-1', 'one')])
-        .then((r) => (resolvedAt.push(performance.now() - started), r));
+      return outbox
+        .enqueue([message(agentid, event)])
+        .then((r) => ({
+          id: Number(r.stored[0]!.id),
+          at: performance.now(),
+          took: performance.now() - started,
+        }));
+    };
+    try {
+      // The first since the file opened: nothing was committed within the window, so nothing to wait for.
+      const lone = await timed('agent-1', 'one');
+      expect(lone.took).toBeLessThan(40);
+      // Right after that commit: held until the window since it has passed, with the one that comes meanwhile.
+      const second = timed('agent-2', 'two');
       await new Promise((r) => setTimeout(r, 20)); // a later event-loop turn, inside the window
-      const second = outbox
-        .enqueue([message('agent-2', 'two')])
-        .then((r) => (resolvedAt.push(performance.now() - started), r));
-      const [a, b] = await Promise.all([first, second]);
-      expect(resolvedAt[0]).toBeGreaterThanOrEqual(55); // held for the window, not answered at once
-      expect(resolvedAt[1]! - resolvedAt[0]!).toBeLessThan(5); // one commit answered both
-      expect(Number(b.stored[0]!.id)).toBe(Number(a.stored[0]!.id) + 1);
-      // Without a window, an enqueue is committed in the turn after the call: well within the 60 ms.
+      const third = timed('agent-3', 'three');
+      const [b, c] = await Promise.all([second, third]);
+      expect(b.at - lone.at).toBeGreaterThanOrEqual(50); // held for the rest of the window, not answered at once
+      expect(Math.abs(c.at - b.at)).toBeLessThan(5); // one commit answered both
+      expect([b.id, c.id]).toEqual([lone.id + 1, lone.id + 2]);
+      // A quiet spell of more than the window: the next one commits at once again.
+      await new Promise((r) => setTimeout(r, 80));
+      expect((await timed('agent-1', 'four')).took).toBeLessThan(40);
+      // Without a window, an enqueue right after a commit is committed in the turn after the call.
       const quick = await createOutbox(`sqlite:${path.join(dir, 'no-window', 'outbox.db')}`);
+      await quick.enqueue([message('agent-1', 'five')]);
       const t0 = performance.now();
-      await quick.enqueue([message('agent-1', 'three')]);
-      expect(performance.now() - t0).toBeLessThan(50);
+      await quick.enqueue([message('agent-1', 'six')]);
+      expect(performance.now() - t0).toBeLessThan(30);
       await quick.close();
     } finally {
       await outbox.close();
