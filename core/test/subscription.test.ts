@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import axios from 'axios';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -331,6 +332,26 @@ describe('the line vendor session (reference for hosts)', () => {
     controller.abort();
     await second;
     expect(stored.map((m) => m.lifecycle)).toEqual(['offered', 'answered']);
+  });
+
+  it('outlives a client that resets its connection, and serves the next one', async () => {
+    vendor = await startLineVendor({ token: 'line-token-0123' });
+    const [host, port] = vendor.url.slice('tcp://'.length).split(':');
+    const client = connect(Number(port), host!);
+    await new Promise<void>((resolve) => client.once('connect', resolve));
+    client.write(`${JSON.stringify({ op: 'hello', token: 'line-token-0123' })}\n`);
+    await waitFor(() => vendor!.clients() === 1);
+    client.resetAndDestroy(); // a TCP reset: the emulator's side reads ECONNRESET
+    await waitFor(() => vendor!.clients() === 0);
+    const runtime = createRuntime(lineConnector, { options: { lineUrl: vendor.url, lineToken: 'line-token-0123' } });
+    const { host: sessionHost, stored } = recordingHost();
+    const controller = new AbortController();
+    const session = runSession(runtime, lineConnector.subscriptions![0]!, sessionHost, controller.signal);
+    await waitFor(() => vendor!.clients() === 1);
+    vendor.push({ agent: 'jdoe', state: 'ringing', call: 'c2' });
+    await waitFor(() => stored.length === 1);
+    controller.abort();
+    await session;
   });
 
   it('reports a refused login as a failed session with the vendor reason', async () => {

@@ -84,7 +84,11 @@ export async function startLineVendor(options: LineVendorOptions): Promise<LineV
       live.delete(socket);
       sockets.delete(socket);
     });
-    createInterface({ input: socket }).on('line', (line) => {
+    // readline passes its input's errors on as its own 'error' event: a client's reset (ECONNRESET) is
+    // an ordinary end of its session here (the socket's 'close' cleans up), not a crash of the emulator.
+    const lines = createInterface({ input: socket });
+    lines.on('error', () => {});
+    lines.on('line', (line) => {
       if (stalled) return;
       let message: { op?: string; token?: string; from?: string; seq?: string };
       try {
