@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import axios from 'axios';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -352,6 +352,33 @@ describe('the line vendor session (reference for hosts)', () => {
     await waitFor(() => stored.length === 1);
     controller.abort();
     await session;
+  });
+
+  it('ends the session as on a close when the vendor resets the connection, and keeps what came before', async () => {
+    // A vendor that drops the connection with the client's ack still unread sends a TCP reset.
+    const server = createServer((socket) => {
+      socket.on('error', () => {});
+      let greeted = false;
+      socket.on('data', (chunk) => {
+        if (!greeted) {
+          greeted = true;
+          socket.write(`${JSON.stringify({ op: 'welcome', expiresInMs: 60_000 })}\n`);
+          socket.write(`${JSON.stringify({ op: 'event', seq: '1', data: { agent: 'jdoe', state: 'ringing', call: 'c3' } })}\n`);
+        } else if (chunk.toString().includes('"ack"')) socket.resetAndDestroy();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const runtime = createRuntime(lineConnector, {
+        options: { lineUrl: `tcp://127.0.0.1:${port}`, lineToken: 'line-token-0123' },
+      });
+      const { host, stored } = recordingHost();
+      await runSession(runtime, lineConnector.subscriptions![0]!, host, new AbortController().signal);
+      expect(stored.map((m) => m.lifecycle)).toEqual(['offered']);
+    } finally {
+      server.close();
+    }
   });
 
   it('reports a refused login as a failed session with the vendor reason', async () => {

@@ -240,6 +240,12 @@ export const lineSubscription = defineSubscription<z.output<typeof lineEvent>, L
           send({ op: 'ack', seq: message.seq });
         }
       }
+    } catch (error) {
+      // A vendor that drops the connection with data still unread sends a reset, not a close: readline passes
+      // it on as ECONNRESET. It ends the session as a close does (the host connects again); anything else is
+      // the session's own failure.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ECONNRESET' && code !== 'EPIPE') throw error;
     } finally {
       ctx.signal.removeEventListener('abort', stop);
       socket.destroy();
