@@ -167,7 +167,8 @@ export function openSqliteOutbox(file: string, options: OutboxOptions = {}): Out
   // the last intake commit (a quiet spell) is committed at the end of its turn; one that comes sooner waits for
   // the window since that commit to pass, sharing its commit with all that come meanwhile. So under load there
   // is at most one intake commit a window, as with a fixed wait, and at a few webhooks a second none waits for
-  // a window that gathers nothing (measured at 200/s: about 1.3 ms less before each 2xx; docs/benchmarks.md).
+  // a window that gathers nothing (measured at 200/s, SQLite FULL: 2xx p50 3.1–3.5 → 2.0–3.1 ms;
+  // docs/benchmarks.md, eleventh pass).
   let waiting: { messages: PreparedMessage[]; resolve(r: EnqueueResult): void; reject(e: unknown): void }[] =
     [];
   let lastIntakeCommitAt = Number.NEGATIVE_INFINITY; // performance.now() when the last intake commit ended
