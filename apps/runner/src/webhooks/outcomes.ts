@@ -73,16 +73,17 @@ export async function accepted(judged: Judged, outcome: Of<'accepted'>) {
     // Debug: each message gets its one info line when it is delivered ("delivered", in index.ts), and the
     // outbox keeps what was accepted (the admin API and the dashboard list it). A second info line per
     // message doubled the log volume operators ship and pay for, and cost about 20 µs of CPU
-    // (docs/benchmarks.md).
-    request.log.debug(
-      {
-        ...log,
-        eventId: outcome.eventId,
-        stored: result.stored.map((r) => r.id),
-        duplicates: result.duplicates.length,
-      },
-      'accepted',
-    );
+    // (docs/benchmarks.md). Its fields are gathered only when debug is on.
+    if (request.log.level === 'debug' || request.log.level === 'trace')
+      request.log.debug(
+        {
+          ...log,
+          eventId: outcome.eventId,
+          stored: result.stored.map((r) => r.id),
+          duplicates: result.duplicates.length,
+        },
+        'accepted',
+      );
   } else {
     await commitState(judged, outcome);
     request.log.info({ ...log, skipped: outcome.skipped }, 'accepted, nothing to send (event map)');
