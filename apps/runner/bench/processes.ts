@@ -37,9 +37,53 @@ export function writeRunnerConfig(
   return file;
 }
 
-/** Starts `file` (TypeScript, through tsx) and resolves once it prints `{"ready":true,"url":…}`. */
-/** `quiet`: the child's stderr (the runner's banner) is dropped instead of shown. */
-export function spawnServer(
+const builds = new Map<string, Promise<string>>();
+/**
+ * `entry` (TypeScript) built as production builds the runner (scripts/bundle.mjs: one ESM file, esbuild, the
+ * runner's externals) into `dist/bench/` of the app that holds it, so that another checkout's entry (ab.ts's
+ * BENCH_RUNNER_A) is built with its own code and resolves its own packages. Built once per process.
+ */
+function built(entry: string): Promise<string> {
+  let root = path.dirname(entry);
+  while (!fs.existsSync(path.join(root, 'package.json'))) {
+    const up = path.dirname(root);
+    if (up === root) throw new Error(`no package.json above ${entry}`);
+    root = up;
+  }
+  const name = path.basename(entry, '.ts');
+  const outfile = path.join('dist', 'bench', name, `${name}.js`);
+  const done =
+    builds.get(entry) ??
+    (async () => {
+      // @ts-expect-error: the build script is plain JavaScript, without types
+      const { bundleApp } = (await import('../../../scripts/bundle.mjs')) as {
+        bundleApp(o: { root: string; entry: string; outfile: string; external: string[] }): Promise<unknown>;
+      };
+      await bundleApp({
+        root,
+        entry: path.relative(root, entry),
+        outfile,
+        external: ['better-sqlite3', 'bullmq', 'ioredis', 'pino'],
+      });
+      // The dashboard reads its pages beside the code that serves them, as in dist/ (build.mjs).
+      const assets = path.join(root, 'src', 'dashboard', 'assets');
+      if (fs.existsSync(assets))
+        fs.cpSync(assets, path.join(root, path.dirname(outfile), 'assets'), { recursive: true });
+      return path.join(root, outfile);
+    })();
+  builds.set(entry, done);
+  return done;
+}
+
+/**
+ * Starts `file` and resolves once it prints `{"ready":true,"url":…}`. A TypeScript entry is built first and run
+ * on plain node, as production runs dist/main.js: under tsx the runner took about a tenth more CPU a message
+ * (esbuild's name-keeping helpers, the loader; docs/benchmarks.md, twelfth pass), which is not what users run.
+ * BENCH_TSX=1 runs the TypeScript through tsx instead; so do BENCH_PROF (its profiles then name each package's
+ * files) and BENCH_HEAP (its sampler is TypeScript). `quiet`: the child's stderr (the runner's banner) is
+ * dropped instead of shown.
+ */
+export async function spawnServer(
   file: string,
   env: Record<string, string>,
   { quiet = false } = {},
@@ -63,11 +107,17 @@ export function spawnServer(
   const heapEnv = heap.length
     ? { BENCH_HEAP: process.env.BENCH_HEAP!, BENCH_HEAP_WINDOW: process.env.BENCH_HEAP_WINDOW ?? '' }
     : {};
-  const child = spawn(process.execPath, [...prof, ...flags, '--import', 'tsx', ...heap, file], {
-    cwd: path.join(here, '..'),
-    env: { PATH: process.env.PATH ?? '', ...heapEnv, ...env },
-    stdio: ['ignore', 'pipe', quiet ? 'ignore' : 'inherit'],
-  });
+  const tsx = file.endsWith('.ts') && (process.env.BENCH_TSX === '1' || prof.length > 0 || heap.length > 0);
+  const script = file.endsWith('.ts') && !tsx ? await built(file) : file;
+  const child = spawn(
+    process.execPath,
+    [...prof, ...flags, ...(tsx ? ['--import', 'tsx'] : []), ...heap, script],
+    {
+      cwd: path.join(here, '..'),
+      env: { PATH: process.env.PATH ?? '', ...heapEnv, ...env },
+      stdio: ['ignore', 'pipe', quiet ? 'ignore' : 'inherit'],
+    },
+  );
   let received = '';
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
