@@ -2,6 +2,7 @@
 import { cp } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { bundleApp } from '../../scripts/bundle.mjs';
+import { RUNNER_EXTERNALS } from './externals.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -9,9 +10,7 @@ await bundleApp({
   root,
   entry: 'src/main.ts',
   outfile: 'dist/main.js',
-  // better-sqlite3 loads a native binding; BullMQ reads its Lua scripts from its package folder at run time
-  // (and shares ioredis with the outbox); pino starts worker threads from its own files.
-  external: ['better-sqlite3', 'bullmq', 'ioredis', 'pino'],
+  external: RUNNER_EXTERNALS,
 });
 // The backup command (src/backup-command.ts), for deploy folders and images that have no tsx.
 await bundleApp({ root, entry: 'src/backup-command.ts', outfile: 'dist/bin/backup.js', external: ['better-sqlite3'] });

@@ -44,6 +44,14 @@ const builds = new Map<string, Promise<string>>();
  * BENCH_RUNNER_A) is built with its own code and resolves its own packages. Built once per process.
  */
 function built(entry: string): Promise<string> {
+  let done = builds.get(entry);
+  if (!done) {
+    done = build(entry);
+    builds.set(entry, done);
+  }
+  return done;
+}
+async function build(entry: string) {
   let root = path.dirname(entry);
   while (!fs.existsSync(path.join(root, 'package.json'))) {
     const up = path.dirname(root);
@@ -52,33 +60,24 @@ function built(entry: string): Promise<string> {
   }
   const name = path.basename(entry, '.ts');
   const outfile = path.join('dist', 'bench', name, `${name}.js`);
-  const done =
-    builds.get(entry) ??
-    (async () => {
-      // @ts-expect-error: the build script is plain JavaScript, without types
-      const { bundleApp } = (await import('../../../scripts/bundle.mjs')) as {
-        bundleApp(o: { root: string; entry: string; outfile: string; external: string[] }): Promise<unknown>;
-      };
-      await bundleApp({
-        root,
-        entry: path.relative(root, entry),
-        outfile,
-        external: ['better-sqlite3', 'bullmq', 'ioredis', 'pino'],
-      });
-      // The dashboard reads its pages beside the code that serves them, as in dist/ (build.mjs).
-      const assets = path.join(root, 'src', 'dashboard', 'assets');
-      if (fs.existsSync(assets))
-        fs.cpSync(assets, path.join(root, path.dirname(outfile), 'assets'), { recursive: true });
-      return path.join(root, outfile);
-    })();
-  builds.set(entry, done);
-  return done;
+  // @ts-expect-error: the build script is plain JavaScript, without types
+  const { bundleApp } = (await import('../../../scripts/bundle.mjs')) as {
+    bundleApp(o: { root: string; entry: string; outfile: string; external: string[] }): Promise<unknown>;
+  };
+  // @ts-expect-error: plain JavaScript, without types
+  const { RUNNER_EXTERNALS } = (await import('../externals.mjs')) as { RUNNER_EXTERNALS: string[] };
+  await bundleApp({ root, entry: path.relative(root, entry), outfile, external: RUNNER_EXTERNALS });
+  // The dashboard reads its pages beside the code that serves them, as in dist/ (build.mjs).
+  const assets = path.join(root, 'src', 'dashboard', 'assets');
+  if (fs.existsSync(assets))
+    fs.cpSync(assets, path.join(root, path.dirname(outfile), 'assets'), { recursive: true });
+  return path.join(root, outfile);
 }
 
 /**
  * Starts `file` and resolves once it prints `{"ready":true,"url":…}`. A TypeScript entry is built first and run
- * on plain node, as production runs dist/main.js: under tsx the runner took about a tenth more CPU a message
- * (esbuild's name-keeping helpers, the loader; docs/benchmarks.md, twelfth pass), which is not what users run.
+ * on plain node, as production runs dist/main.js: under tsx the runner took 3–10 % more CPU a message (esbuild's
+ * name-keeping helpers, the loader; docs/benchmarks.md, twelfth pass), which is not what users run.
  * BENCH_TSX=1 runs the TypeScript through tsx instead; so do BENCH_PROF (its profiles then name each package's
  * files) and BENCH_HEAP (its sampler is TypeScript). `quiet`: the child's stderr (the runner's banner) is
  * dropped instead of shown.
