@@ -367,6 +367,17 @@ describe('login and requests', () => {
     expect(server.counters.polls).toBeGreaterThan(0);
   });
 
+  it('logs in again without a logout when a keep-alive finds the session gone (401)', async () => {
+    const server = await emulator({ messagingVersion: 2 });
+    const h = host(server);
+    await connected(h);
+    // The event stream stays open; only the next keep-alive (GET /icws/{session}/connection) learns of the end.
+    server.controls.failNext(1, 401, '/connection');
+    await h.until('a second login', () => server.counters.logins >= 2);
+    expect(h.errors.join(' ')).toContain('401');
+    expect(logoutsAt(server)).toBe(0);
+  });
+
   it('keeps an event-stream session alive with keep-alive requests; a polled one needs none', async () => {
     const streamed = await emulator({ messagingVersion: 2 });
     const polled = await emulator({ messagingVersion: 1 });
