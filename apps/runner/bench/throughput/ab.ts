@@ -10,6 +10,7 @@
 // Prints each run, the medians, and the median of the rounds' own B/A ratios: when the machine's speed moves
 // between rounds (it did, by half, within one run), the per-round ratio still compares like with like.
 import { endToEnd, type Mode, startReceiver, startRedis, startRunner } from './throughput.js';
+import { spread, summarise } from './stats.js';
 
 const [modeArg, roundsArg, secondsArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const mode = (modeArg ?? 'sqlite-normal') as Mode;
@@ -62,11 +63,10 @@ for (let round = 0; round < rounds; round++) {
   }
   ratios.push(runs.B[round]! / runs.A[round]!);
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const sorted = [...ratios].sort((a, b) => a - b);
+const median = (xs: number[]) => summarise(xs).median;
 console.log(
   `median A ${median(runs.A)} B ${median(runs.B)} → B/A ${(median(runs.B) / median(runs.A)).toFixed(3)}; ` +
-    `per round B/A median ${median(ratios).toFixed(3)} (${sorted[0]!.toFixed(3)}–${sorted.at(-1)!.toFixed(3)})`,
+    `per round B/A median ${spread(ratios, 3)}`,
 );
 for (const side of new Set([own.A, own.B])) {
   side.receiver.child.kill();

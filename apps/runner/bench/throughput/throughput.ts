@@ -22,6 +22,7 @@ import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { ACME_SECRET } from '../../test/helpers/acme.js';
 import { BENCH_ADMIN, BENCH_JWT, cpuMs, spawnServer, stop, writeRunnerConfig } from '../processes.js';
+import { spread } from './stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CHILD_RUNNER = path.join(here, '..', '..', 'test', 'helpers', 'child-runner.ts');
@@ -544,16 +545,6 @@ async function settle(redis: OwnRedis) {
   await redis.quiesce();
   spawnSync('sync');
   await sleep(1_000);
-}
-
-/** The median and the range of per-round ratios, e.g. "0.55 (0.51–0.62, 3 rounds)". */
-function spread(ratios: number[]) {
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  const median = Number.isInteger(middle)
-    ? (sorted[middle - 1]! + sorted[middle]!) / 2
-    : sorted[Math.floor(middle)]!;
-  return `${median.toFixed(2)} (${sorted[0]!.toFixed(2)}–${sorted.at(-1)!.toFixed(2)}, ${sorted.length} rounds)`;
 }
 
 /** `rounds`: runner/relay pairs per mode for figures 1 and 2 (default 1 with `quick`, else 3). */
