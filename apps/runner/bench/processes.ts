@@ -40,7 +40,7 @@ export function writeRunnerConfig(
 const builds = new Map<string, Promise<string>>();
 /**
  * `entry` (TypeScript) built as production builds the runner (scripts/bundle.mjs: one ESM file, esbuild, the
- * runner's externals) into `dist/bench/` of the app that holds it, so that another checkout's entry (ab.ts's
+ * runner's externals) into `dist/bench/<pid>/` of the app that holds it, so that another checkout's entry (ab.ts's
  * BENCH_RUNNER_A) is built with its own code and resolves its own packages. Built once per process.
  */
 function built(entry: string): Promise<string> {
@@ -51,6 +51,23 @@ function built(entry: string): Promise<string> {
   }
   return done;
 }
+const cleanups = new Set<string>();
+/** Removes the build folders (dist/bench/<pid>) of bench processes that no longer run, and older layouts. */
+function removeGoneBuilds(folder: string) {
+  if (!fs.existsSync(folder)) return;
+  for (const child of fs.readdirSync(folder)) {
+    if (/^\d+$/.test(child) && running(Number(child))) continue;
+    fs.rmSync(path.join(folder, child), { recursive: true, force: true });
+  }
+}
+function running(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 async function build(entry: string) {
   let root = path.dirname(entry);
   while (!fs.existsSync(path.join(root, 'package.json'))) {
@@ -59,7 +76,15 @@ async function build(entry: string) {
     root = up;
   }
   const name = path.basename(entry, '.ts');
-  const outfile = path.join('dist', 'bench', name, `${name}.js`);
+  // A folder per bench process: two benches in one checkout would otherwise rebuild each other's servers
+  // under their feet. Those of benches that are gone are removed; this one's at its exit.
+  const mine = path.join('dist', 'bench', String(process.pid));
+  removeGoneBuilds(path.join(root, 'dist', 'bench'));
+  if (!cleanups.has(root)) {
+    cleanups.add(root);
+    process.once('exit', () => fs.rmSync(path.join(root, mine), { recursive: true, force: true }));
+  }
+  const outfile = path.join(mine, name, `${name}.js`);
   // @ts-expect-error: the build script is plain JavaScript, without types
   const { bundleApp } = (await import('../../../scripts/bundle.mjs')) as {
     bundleApp(o: { root: string; entry: string; outfile: string; external: string[] }): Promise<unknown>;
