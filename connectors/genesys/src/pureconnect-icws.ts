@@ -88,8 +88,6 @@ export const pureconnectIcws = defineSubscription<PureConnectRequest, GenesysCon
         const timeout = c.pureconnectSessionTimeoutMs;
         ctx.renewBefore('ICWS session', ctx.now() + timeout, async () => {
           await session.keepAlive().catch((error: unknown) => {
-            // The renewal's error ends the session from outside this try: a 401 here means no logout either.
-            if (error instanceof IcwsSessionGone) gone = true;
             if (error instanceof IcwsUnavailable && error.alternates.length)
               preferred.set(c, error.alternates);
             throw error;

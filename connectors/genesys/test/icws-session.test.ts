@@ -452,6 +452,17 @@ describe('requests in a session', () => {
     );
   });
 
+  it('sends no logout once a request of the session was answered 401, and one otherwise', async () => {
+    const server = await emulator();
+    const gone = await session(server);
+    server.controls.failNext(1, 401, '/connection');
+    await failure(gone.keepAlive());
+    await gone.logout();
+    expect(server.counters.logouts).toBe(0);
+    await (await session(server)).logout();
+    expect(server.counters.logouts).toBe(1);
+  });
+
   it('a 503 names the alternate hosts, also on a request answered as text', async () => {
     const alternate = await emulator();
     const server = await emulator();

@@ -175,6 +175,9 @@ interface RequestOptions {
 }
 
 export class IcwsSession {
+  /** A request of this session was answered 401: ICWS has ended it, so there is nothing to log out of. */
+  private gone = false;
+
   private constructor(
     private readonly http: AxiosInstance,
     readonly server: string,
@@ -254,10 +257,12 @@ export class IcwsSession {
       ...(options.cleanup ? { timeout: CLEANUP_TIMEOUT_MS } : { signal: this.signal }),
     });
     this.remember(response);
-    if (response.status === 401)
+    if (response.status === 401) {
+      this.gone = true;
       throw new IcwsSessionGone(
         `the ICWS session on ${this.server} is gone (401 on ${method} ${path}); logging in again`,
       );
+    }
     if (response.status === 503)
       throw new IcwsUnavailable(
         `ICWS on ${this.server} answered 503 (${icwsReason(response)}); logging in again`,
@@ -278,8 +283,12 @@ export class IcwsSession {
     await this.request('GET', '/connection');
   }
 
-  /** Logs out (frees the licence at once). Best effort: the session is over either way. */
+  /**
+   * Logs out (frees the licence at once). Best effort: the session is over either way. Nothing is sent once a
+   * request of the session was answered 401 (a keep-alive, a poll, a subscription): ICWS would refuse it.
+   */
   async logout(): Promise<void> {
+    if (this.gone) return;
     await this.request('DELETE', '/connection', { cleanup: true }).catch(() => undefined);
   }
 }
