@@ -51,6 +51,7 @@ function built(entry: string): Promise<string> {
   }
   return done;
 }
+/** The app folders this process built into: each cleaned of gone benches once, and of its own build at exit. */
 const cleanups = new Set<string>();
 /** Removes the build folders (dist/bench/<pid>) of bench processes that no longer run, and older layouts. */
 function removeGoneBuilds(folder: string) {
@@ -79,9 +80,9 @@ async function build(entry: string) {
   // A folder per bench process: two benches in one checkout would otherwise rebuild each other's servers
   // under their feet. Those of benches that are gone are removed; this one's at its exit.
   const mine = path.join('dist', 'bench', String(process.pid));
-  removeGoneBuilds(path.join(root, 'dist', 'bench'));
   if (!cleanups.has(root)) {
     cleanups.add(root);
+    removeGoneBuilds(path.join(root, 'dist', 'bench'));
     process.once('exit', () => fs.rmSync(path.join(root, mine), { recursive: true, force: true }));
   }
   const outfile = path.join(mine, name, `${name}.js`);
