@@ -7,6 +7,7 @@ import inspector from 'node:inspector';
 import path from 'node:path';
 
 const dir = process.env.BENCH_HEAP!;
+fs.mkdirSync(dir, { recursive: true }); // as --cpu-prof-dir makes BENCH_PROF's
 // Each number by its place: an empty or unreadable one takes its default (a 0 delay stays 0).
 const [delayText, forText] = (process.env.BENCH_HEAP_WINDOW ?? '').split(',');
 const orDefault = (text: string | undefined, fallback: number) =>
