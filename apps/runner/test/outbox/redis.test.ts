@@ -14,6 +14,13 @@ import { message, scriptedSender, unauthorised, waitUntil } from './helpers.js';
 const REDIS_URL = 'redis://127.0.0.1:6379/0';
 const run = `oct-${randomUUID().slice(0, 8)}`;
 const admin = new Redis(REDIS_URL);
+/** How many runners are listed on the prefix (each heartbeat renews its entry). */
+const replicas = (prefix: string) => admin.zcard(`${prefix}:replicas`);
+/** Waits until `count` runners are listed; `settleMs` more lets each one's next heartbeat split the partitions. */
+async function listed(prefix: string, count: number, settleMs = 0) {
+  await waitUntil(async () => (await replicas(prefix)) === count, 5_000, `${count} runner(s) to be listed`);
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+}
 
 /** Deletes every key this test run wrote. */
 async function dropPrefix(redis: Redis, prefix: string) {
@@ -138,7 +145,6 @@ describe('redis outbox replicas add capacity', () => {
       );
     }
   };
-  const replicas = (prefix: string) => admin.zcard(`${prefix}:replicas`);
 
   it('one runner keeps its own concurrency in flight, however many partitions have work', async () => {
     const sender = scriptedSender({}, 60);
@@ -162,8 +168,7 @@ describe('redis outbox replicas add capacity', () => {
     try {
       a.start(sender.deliver);
       b.start(sender.deliver);
-      await waitUntil(async () => (await replicas(prefix)) === 2, 5_000, 'both runners to be listed');
-      await new Promise((r) => setTimeout(r, 300)); // a heartbeat each: the partitions are split
+      await listed(prefix, 2, 300);
       await a.enqueue(batch);
       await waitUntil(async () => (await a.stats()).delivered === batch.length, 10_000, 'the deliveries');
       expect(sender.maxTotal).toBe(4);
@@ -182,7 +187,7 @@ describe('redis outbox replicas add capacity', () => {
     a.start(sender.deliver);
     b.start(sender.deliver);
     try {
-      await waitUntil(async () => (await replicas(prefix)) === 2, 5_000, 'both runners to be listed');
+      await listed(prefix, 2, 150);
       await b.close();
       expect(await replicas(prefix)).toBe(1); // it left at once, not after its entry expired
       await a.enqueue(batch);
@@ -322,10 +327,6 @@ describe('redis outbox first attempts', () => {
     outbox.pause('held by the test');
     await waitUntil(() => outbox.pausedReason() === 'held by the test', 5_000, 'the pause');
   };
-  const listed = async (prefix: string, count: number) => {
-    await waitUntil(async () => (await admin.zcard(`${prefix}:replicas`)) === count, 5_000, 'the replicas');
-    await new Promise((r) => setTimeout(r, 150)); // the heartbeat's answer has set the partitions
-  };
 
   it('reads no record back for a message it stored itself, and reads one another runner stored', async () => {
     const prefix = `${run}-fresh`;
@@ -335,7 +336,7 @@ describe('redis outbox first attempts', () => {
     const watch = await watchRecordReads(prefix);
     try {
       a.start(sender.deliver);
-      await listed(prefix, 1);
+      await listed(prefix, 1, 150);
       // Waited for through the counts (ZCARD), not get(): the test's own reads would be GETs.
       const delivered = (count: number) => async () => (await a.stats()).delivered === count;
       // Held until the enqueue has resolved: an attempt that comes sooner reads Redis (it may have been cancelled).
@@ -361,18 +362,22 @@ describe('redis outbox first attempts', () => {
     const b = await createOutbox(`${REDIS_URL}?prefix=${prefix}`, options);
     try {
       a.start(sender.deliver);
-      await listed(prefix, 1);
+      await listed(prefix, 1, 150);
       await hold(a);
       const record = (await a.enqueue([message('agent-1', 'moved')])).stored[0]!;
       // What another runner's failed attempt leaves (the save script's writes), while this one is held.
-      const attempted = { ...JSON.parse((await admin.get(`${prefix}:rec:${record.id}`))!), status: 'retrying', attempts: 1 };
+      const attempted = {
+        ...JSON.parse((await admin.get(`${prefix}:rec:${record.id}`))!),
+        status: 'retrying',
+        attempts: 1,
+      };
       await admin.set(`${prefix}:rec:${record.id}`, JSON.stringify(attempted));
       await admin.zrem(`${prefix}:st:queued`, record.id);
       await admin.zadd(`${prefix}:st:retrying`, record.id, record.id);
       b.start(sender.deliver); // joins, then leaves: the partitions move twice
-      await listed(prefix, 2);
+      await listed(prefix, 2, 150);
       await b.close();
-      await listed(prefix, 1);
+      await listed(prefix, 1, 150);
       a.resume();
       await waitUntil(async () => (await a.get(record.id))?.status === 'delivered', 5_000, 'the delivery');
       expect(sender.log.map((l) => l.attempts)).toEqual([1]);
