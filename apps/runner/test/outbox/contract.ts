@@ -26,6 +26,23 @@ const [A, B, C] = agents;
 
 const fast = { baseDelayMs: 30, maxDelayMs: 200, jitter: 0 };
 
+type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T];
+/** Every optional field of a record, each set by one of the records of the read-back spec. */
+const covered = [
+  'dedupeKey',
+  'nextAttemptAt',
+  'lastStatus',
+  'lastError',
+  'lastAnswer',
+  'deliveredAt',
+  'deadReason',
+] as const satisfies readonly OptionalKeys<DeliveryRecord>[];
+// A field added to DeliveryRecord and missing from `covered` makes this line fail to compile.
+const everyFieldCovered: [Exclude<OptionalKeys<DeliveryRecord>, (typeof covered)[number]>] extends [never]
+  ? true
+  : never = true;
+void everyFieldCovered;
+
 export function outboxContract(name: string, makeBackend: () => Backend | Promise<Backend>) {
   describe(`${name} outbox contract`, () => {
     let backend: Backend;
@@ -144,6 +161,33 @@ export function outboxContract(name: string, makeBackend: () => Backend | Promis
       ]);
     });
 
+    it('reads back, after a reopen, every field of a record as its last attempt left it', async () => {
+      // Each backend writes a record's fields out one by one (its row or its JSON, and back): a field one of them
+      // forgets reads back as absent. Together the three messages set every optional field (`covered`, checked
+      // against the type below, so a new field must be covered here before this compiles).
+      const last = new Map<string, DeliveryRecord>();
+      const hooks = { onAttempt: (r: DeliveryRecord) => last.set(r.id, r) };
+      const outbox = await open({ retry: { ...fast, baseDelayMs: 60_000, maxDelayMs: 60_000 }, hooks });
+      const sender = scriptedSender({ dead: [refused], later: [unavailable] });
+      const { stored } = await outbox.enqueue([
+        message(A, 'delivered', { dedupeKey: 'acme/calls/ev-1' }),
+        message(B, 'dead'),
+        message(C, 'later'),
+      ]);
+      outbox.start(sender.deliver);
+      await waitUntil(() => last.size === 3, 8_000, 'an attempt each');
+      await outbox.close();
+      const again = await open();
+      const read = await Promise.all(stored.map((r) => again.get(r.id)));
+      expect(read).toEqual(stored.map((r) => last.get(r.id)));
+      expect(read.map((r) => r?.status)).toEqual(['delivered', 'dead', 'retrying']);
+      for (const field of covered)
+        expect(
+          read.some((r) => r?.[field] !== undefined),
+          `${field} set on one of them`,
+        ).toBe(true);
+    });
+
     it('waits an exponentially growing delay between attempts', async () => {
       const outbox = await open({ retry: { baseDelayMs: 150, maxDelayMs: 1_000, jitter: 0 } });
       const sender = scriptedSender({ one: [unavailable, unavailable] });
@@ -189,7 +233,9 @@ export function outboxContract(name: string, makeBackend: () => Backend | Promis
 
     it('moves a message older than maxAgeMs to the dead letters instead of retrying it', async () => {
       // The first attempt comes well within the max age even on a loaded machine; the retry, 1.5 s later, past it.
-      const outbox = await open({ retry: { ...fast, baseDelayMs: 1_500, maxDelayMs: 1_500, maxAgeMs: 1_000 } });
+      const outbox = await open({
+        retry: { ...fast, baseDelayMs: 1_500, maxDelayMs: 1_500, maxAgeMs: 1_000 },
+      });
       const sender = scriptedSender({ one: [unavailable, unavailable, unavailable] });
       const { stored } = await outbox.enqueue([message(A, 'one')]);
       outbox.start(sender.deliver);
