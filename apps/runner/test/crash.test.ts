@@ -121,6 +121,37 @@ describe('crash safety', () => {
     expect(emulator.messages).toHaveLength(1);
   });
 
+  it.each([
+    ['rejection', 'unhandled rejection'],
+    ['exception', 'uncaught exception'],
+  ])(
+    'on an unhandled %s exits 1 after one fatal log line, with no secret in it or on stderr',
+    async (fault, what) => {
+      const config = writeConfig(`fault-${fault}.json`);
+      const runner = await spawnRunner(
+        { ...env(config, `sqlite:${path.join(dir, `fault-${fault}.db`)}`), FAULT: fault },
+        { preload: 'fault-on-signal.ts' },
+      );
+      children.push(runner);
+      const exited = new Promise<number | null>((resolve) =>
+        runner.child.once('exit', (code) => resolve(code)),
+      );
+      runner.child.kill('SIGUSR2');
+      expect(await exited).toBe(1);
+      const output = runner.output.join('');
+      const fatal = output
+        .split('\n')
+        .filter((line) => line.startsWith('{') && line.includes('"level":"fatal"'))
+        .map((line) => JSON.parse(line) as { msg: string; err: { message: string } });
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0]!.msg).toBe(`${what}: the runner stops (a bug: please report this line)`);
+      expect(fatal[0]!.err.message).toMatch(/^GET https:\/\/connect\.openmethodscloud\.com\/.+ failed$/);
+      expect(output).toContain('[redacted]'); // the error's fields were written, the jwt in them was not
+      expect(output).not.toContain(TEST_JWT);
+      expect(output).not.toContain('Node.js v'); // not Node's own report
+    },
+  );
+
   // Two runners sharing Redis, one SIGKILLed mid-load: test/soak.test.ts (redis-replica-loss), on a
   // redis-server of its own with an append-only file.
 });

@@ -13,8 +13,13 @@ export interface ChildRunner {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnRunner(env: Record<string, string>): Promise<ChildRunner> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'child-runner.ts')], {
+/** `preload`: a module of this folder run before the runner (e.g. fault-on-signal.ts). */
+export function spawnRunner(
+  env: Record<string, string>,
+  options: { preload?: string } = {},
+): Promise<ChildRunner> {
+  const preload = options.preload ? ['--import', path.join(here, options.preload)] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, path.join(here, 'child-runner.ts')], {
     cwd: path.join(here, '..', '..'),
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
