@@ -6,7 +6,9 @@
 //   of its own, so whatever the machine does meanwhile (a neighbour, a change of clock) hits both alike. The
 //   two compete for the cores, so each costs more than alone, and alike. Tighter for SQLite: A/A runs (the same
 //   code on both sides, 8 rounds) gave per-round ratios of 0.90–1.07 and 0.95–1.06, against 0.80–1.15
-//   alternating; for Redis it stayed wide (0.94–1.24; docs/benchmarks.md, twelfth pass).
+//   alternating; for Redis it stayed wide (0.94–1.24; docs/benchmarks.md, twelfth pass). It weighs CPU a
+//   message, not the end-to-end rates it prints: a side that waits less (for its disk, say) takes CPU from the
+//   other, so its rate gains what the other loses (fourteenth pass). Compare rates with alternating rounds.
 // Prints each run, the medians, and the median of the rounds' own B/A ratios: when the machine's speed moves
 // between rounds (it did, by half, within one run), the per-round ratio still compares like with like.
 import { endToEnd, type Mode, startReceiver, startRedis, startRunner } from './throughput.js';
