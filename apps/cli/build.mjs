@@ -3,5 +3,9 @@
 import { fileURLToPath } from 'node:url';
 import { bundleApp } from '../../scripts/bundle.mjs';
 
-await bundleApp({ root: fileURLToPath(new URL('.', import.meta.url)), entry: 'src/main.ts', outfile: 'dist/main.js' });
+await bundleApp({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  entry: 'src/main.ts',
+  outfile: 'dist/main.js',
+});
 console.log('built dist/main.js');

@@ -25,7 +25,8 @@ export type SourceAuth<Config> = Pick<SourceDefinition<unknown, Config>, 'auth' 
 const nameOf = <Config>(name: Name<Config>, config?: Config): string =>
   typeof name === 'string'
     ? name
-    : (((config as Record<string, unknown> | undefined)?.[name.option] as string | undefined) ?? name.default);
+    : (((config as Record<string, unknown> | undefined)?.[name.option] as string | undefined) ??
+      name.default);
 
 const describeName = <Config>(name: Name<Config>) =>
   typeof name === 'string' ? name : `${name.default} (renamed by option ${name.option})`;
@@ -56,7 +57,11 @@ function formValue(req: InboundRequest, name: string): string | undefined {
   return new URLSearchParams(req.rawBody.toString('utf8')).get(name) ?? undefined;
 }
 
-function receivedIn<Config>(req: InboundRequest, carrier: Carrier<Config>, config: Config): string | undefined {
+function receivedIn<Config>(
+  req: InboundRequest,
+  carrier: Carrier<Config>,
+  config: Config,
+): string | undefined {
   if ('bearer' in carrier) return bearerToken(header(req, 'authorization'));
   if ('header' in carrier) {
     const name = nameOf(carrier.header, config);
@@ -71,7 +76,12 @@ function receivedIn<Config>(req: InboundRequest, carrier: Carrier<Config>, confi
 }
 
 /** A request carrying `value` the way `carrier` says (what a signer adds). */
-function carry<Config>(req: InboundRequest, carrier: Carrier<Config>, config: Config, value: string): InboundRequest {
+function carry<Config>(
+  req: InboundRequest,
+  carrier: Carrier<Config>,
+  config: Config,
+  value: string,
+): InboundRequest {
   const credential = credentialOf(carrier, config);
   if (credential.in === 'header') {
     const name = credential.name.toLowerCase(); // an InboundRequest's header names are lower case
@@ -127,7 +137,8 @@ export function tokenAuth<Config>(options: TokenAuthOptions<Config>): SourceAuth
       const expected = secretOf(config, keys);
       if (!expected)
         return refused(
-          options.refusals?.unconfigured ?? `no secret is configured (option ${keys.join(' or ')}), so every request is refused`,
+          options.refusals?.unconfigured ??
+            `no secret is configured (option ${keys.join(' or ')}), so every request is refused`,
         );
       let received: string | undefined;
       for (const carrier of carriers) {
@@ -181,7 +192,8 @@ export function hmacAuth<Config>(options: HmacAuthOptions<Config>): SourceAuth<C
     },
     verify(req, { config }) {
       const secret = secretOf(config, [options.secret]);
-      if (!secret) return refused(`no secret is configured (option ${options.secret}), so every request is refused`);
+      if (!secret)
+        return refused(`no secret is configured (option ${options.secret}), so every request is refused`);
       return verifyHmac({
         secret,
         payload: req.rawBody,

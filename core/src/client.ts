@@ -124,8 +124,7 @@ function largestProps(props: Props, method: SendMethod): PropSize[] {
 
 /** A value's JSON text at its longest: 6 bytes per UTF-16 unit of a string (\u0001, a lone surrogate), quotes
  * included; a finite number takes at most 24 characters (-1.7976931348623157e+308), a boolean 5. */
-const jsonBytesAtMost = (value: PropValue) =>
-  typeof value === 'string' ? 6 * value.length + 2 : 24;
+const jsonBytesAtMost = (value: PropValue) => (typeof value === 'string' ? 6 * value.length + 2 : 24);
 
 /**
  * At most how many bytes the message's POST body takes, worked out without encoding it (an entry's name, its

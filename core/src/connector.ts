@@ -117,13 +117,15 @@ export function defineConnector<Config, Services = undefined>(
   definition: ConnectorDefinition<Config, Services>,
 ): ConnectorDefinition<Config, Services> {
   const problems: string[] = [];
-  if (!ID.test(definition.id)) problems.push(`id "${definition.id}" must be lower-case letters, digits and dashes`);
+  if (!ID.test(definition.id))
+    problems.push(`id "${definition.id}" must be lower-case letters, digits and dashes`);
   if (!definition.platforms.length) problems.push('platforms must name at least one platform');
   if (!definition.sources.length && !definition.subscriptions?.length)
     problems.push('sources must have at least one source (or subscriptions one subscription)');
   const seen = new Set<string>();
   for (const source of definition.sources) {
-    if (!ID.test(source.id)) problems.push(`source id "${source.id}" must be lower-case letters, digits and dashes`);
+    if (!ID.test(source.id))
+      problems.push(`source id "${source.id}" must be lower-case letters, digits and dashes`);
     if (seen.has(source.id)) problems.push(`source id "${source.id}" is used twice`);
     seen.add(source.id);
     if (definition.sources.length > 1 && !source.detect) {

@@ -15,7 +15,10 @@ export interface IdenticalRequest {
  * A digest of what the vendor sent: method, path and query, body. Not the host name (replicas behind one
  * load balancer see the same request under different names) nor headers (a proxy adds its own).
  */
-export function identicalRequest(req: InboundRequest, windowMs: number | undefined): IdenticalRequest | undefined {
+export function identicalRequest(
+  req: InboundRequest,
+  windowMs: number | undefined,
+): IdenticalRequest | undefined {
   if (!windowMs || windowMs <= 0) return undefined;
   let target = req.url;
   try {
@@ -25,7 +28,10 @@ export function identicalRequest(req: InboundRequest, windowMs: number | undefin
     // Not a URL: its text as it is.
   }
   // Method and path cannot hold a newline, so the body's bytes start at an unambiguous place.
-  const digest = createHash('sha256').update(`${req.method.toUpperCase()} ${target}\n`).update(req.rawBody).digest('base64url');
+  const digest = createHash('sha256')
+    .update(`${req.method.toUpperCase()} ${target}\n`)
+    .update(req.rawBody)
+    .digest('base64url');
   return { digest: `sha256=${digest}`, windowMs };
 }
 
@@ -42,6 +48,7 @@ export function dedupeKeyOf(
   if (by.eventId) return { dedupeKey: `${prefix}/${by.eventId}${numbered}` };
   // A digest is worked out only here, when neither id names the message.
   const identical = by.identical?.();
-  if (identical) return { dedupeKey: `${prefix}/${identical.digest}${numbered}`, dedupeWindowMs: identical.windowMs };
+  if (identical)
+    return { dedupeKey: `${prefix}/${identical.digest}${numbered}`, dedupeWindowMs: identical.windowMs };
   return {};
 }

@@ -130,7 +130,11 @@ export class RateLimitedError extends OpenConnectError {
   readonly retryAfterMs?: number;
 
   constructor(status: number, retryAfterMs?: number) {
-    super(`OpenConnect is rate limiting (HTTP ${status})`, 'send again later; the runner retries by itself', status);
+    super(
+      `OpenConnect is rate limiting (HTTP ${status})`,
+      'send again later; the runner retries by itself',
+      status,
+    );
     if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
   }
 }
@@ -168,7 +172,10 @@ export class TimeoutError extends OpenConnectError {
   readonly retryable = true;
 
   constructor(timeoutMs: number) {
-    super(`OpenConnect did not answer within ${timeoutMs} ms`, 'it is retried; raise timeoutMs if this persists');
+    super(
+      `OpenConnect did not answer within ${timeoutMs} ms`,
+      'it is retried; raise timeoutMs if this persists',
+    );
   }
 }
 
@@ -213,7 +220,13 @@ export function redactor(secrets: Iterable<string | undefined>): (text: string) 
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
     const asQueryValue = new URLSearchParams({ s: secret }).toString().slice(2);
-    for (const form of [secret, encodeURIComponent(secret), asQueryValue, JSON.stringify(secret).slice(1, -1)]) forms.add(form);
+    for (const form of [
+      secret,
+      encodeURIComponent(secret),
+      asQueryValue,
+      JSON.stringify(secret).slice(1, -1),
+    ])
+      forms.add(form);
   }
   // Stryker disable next-line ConditionalExpression: with no forms the loop below changes nothing; this only skips it
   if (forms.size === 0) return (text) => text;

@@ -143,9 +143,7 @@ function agentidWarnings(agentid: string): string[] {
 /** Shows invisible characters as \u{...} so a warning makes them visible. */
 export function visible(text: string): string {
   return [...text]
-    .map((ch) =>
-      INVISIBLE.test(ch) ? `\\u{${ch.codePointAt(0)!.toString(16).padStart(4, '0')}}` : ch,
-    )
+    .map((ch) => (INVISIBLE.test(ch) ? `\\u{${ch.codePointAt(0)!.toString(16).padStart(4, '0')}}` : ch))
     .join('');
 }
 
@@ -160,7 +158,10 @@ export const MAX_FLATTEN_DEPTH = 32;
 export function flattenProps(data: unknown, prefix = '', out: Props = {}, depth = 0): Props {
   if (data === null || data === undefined) return out;
   if (depth > MAX_FLATTEN_DEPTH) {
-    throw new InputError(`the data under "${prefix.slice(0, 80)}" is nested deeper than ${MAX_FLATTEN_DEPTH} levels`, prefix);
+    throw new InputError(
+      `the data under "${prefix.slice(0, 80)}" is nested deeper than ${MAX_FLATTEN_DEPTH} levels`,
+      prefix,
+    );
   }
   if (typeof data === 'string' || typeof data === 'boolean') {
     if (prefix) out[prefix] = data;
@@ -180,7 +181,8 @@ export function flattenProps(data: unknown, prefix = '', out: Props = {}, depth 
   }
   // Stryker disable next-line ConditionalExpression,BlockStatement: without it an array takes the object branch, same keys
   if (Array.isArray(data)) {
-    for (const [index, item] of data.entries()) flattenProps(item, prefix ? `${prefix}.${index}` : String(index), out, depth + 1);
+    for (const [index, item] of data.entries())
+      flattenProps(item, prefix ? `${prefix}.${index}` : String(index), out, depth + 1);
     return out;
   }
   // Stryker disable next-line ConditionalExpression: what is left (a function, a symbol) has no own entries, so the loop adds nothing either way

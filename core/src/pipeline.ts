@@ -17,7 +17,12 @@ import { MAX_MESSAGE_BYTES, type Props, validateMessage } from './message.js';
 import { type InboundRequest, withXmlLimits, type XmlLimits } from './request.js';
 import { type Scrub, scrubAnswer, scrubberFor, scrubProps } from './scrub.js';
 import { type SubscriptionDefinition, subscriptionEvents } from './subscription.js';
-import { createMemoryStateStore, createStateTransaction, namespacedStateStore, type StateStore } from './state.js';
+import {
+  createMemoryStateStore,
+  createStateTransaction,
+  namespacedStateStore,
+  type StateStore,
+} from './state.js';
 import { DEFAULT_EVENT_NAMES, type Lifecycle, PROP } from './vocabulary.js';
 
 /** A connector bound to one deployment's settings. */
@@ -75,7 +80,8 @@ export function createRuntime(
   const secrets = options.secrets ?? [];
   // Stryker disable next-line ArrayDeclaration: a made-up path finds no value in a config that has no such key
   for (const path of connector.secrets ?? [])
-    for (const value of secretValues(config, path.split('.'))) if (!secrets.includes(value)) secrets.push(value);
+    for (const value of secretValues(config, path.split('.')))
+      if (!secrets.includes(value)) secrets.push(value);
   return {
     connector,
     settings,
@@ -130,7 +136,14 @@ export type Outcome =
       /** With options.deferState and an 'after-store' source: apply the mapping's state writes. */
       commitState?: () => Promise<void>;
     }
-  | { kind: 'ignored'; source: string; eventId?: string; reason: string; answer: HttpAnswer; commitState?: () => Promise<void> }
+  | {
+      kind: 'ignored';
+      source: string;
+      eventId?: string;
+      reason: string;
+      answer: HttpAnswer;
+      commitState?: () => Promise<void>;
+    }
   | { kind: 'handshake'; source: string; answer: HttpAnswer }
   | { kind: 'rejected'; source?: string; reason: string; answer: HttpAnswer }
   | { kind: 'invalid'; source?: string; reason: string; answer: HttpAnswer }
@@ -150,10 +163,12 @@ export function selectSource(
 ): SourceDefinition | { error: string; status: number } {
   if (sourceId) {
     const named = connector.sources.find((s) => s.id === sourceId);
-    return named ?? {
-      status: 404,
-      error: `connector ${connector.id} has no source "${sourceId}"; its sources are ${connector.sources.map((s) => s.id).join(', ')}`,
-    };
+    return (
+      named ?? {
+        status: 404,
+        error: `connector ${connector.id} has no source "${sourceId}"; its sources are ${connector.sources.map((s) => s.id).join(', ')}`,
+      }
+    );
   }
   if (connector.sources.length === 0) {
     const sessions = (connector.subscriptions ?? []).map((s) => s.id).join(', ');
@@ -233,19 +248,35 @@ async function judgeRequest(
 ): Promise<Outcome> {
   const { connector } = runtime;
   const picked = selectSource(connector, req, sourceId);
-  if ('error' in picked) return { kind: 'invalid', reason: picked.error, answer: json(picked.status, { error: picked.error }) };
+  if ('error' in picked)
+    return { kind: 'invalid', reason: picked.error, answer: json(picked.status, { error: picked.error }) };
   const source = picked;
   const methods = source.methods ?? ['POST'];
   if (!methods.includes(req.method.toUpperCase() as 'POST')) {
     const reason = `${connector.id}/${source.id} accepts ${methods.join(' and ')}, not ${req.method}`;
-    return { kind: 'invalid', source: source.id, reason, answer: { ...json(405, { error: reason }), headers: { allow: methods.join(', '), 'content-type': 'application/json; charset=utf-8' } } };
+    return {
+      kind: 'invalid',
+      source: source.id,
+      reason,
+      answer: {
+        ...json(405, { error: reason }),
+        headers: { allow: methods.join(', '), 'content-type': 'application/json; charset=utf-8' },
+      },
+    };
   }
   try {
     const check =
-      options.verify === false ? { ok: true as const } : await source.verify(req, { config: runtime.config, services: runtime.services });
+      options.verify === false
+        ? { ok: true as const }
+        : await source.verify(req, { config: runtime.config, services: runtime.services });
     if (!check.ok) {
       const reason = scrubberFor(runtime.secrets)(check.reason);
-      return { kind: 'rejected', source: source.id, reason, answer: json(401, { error: `unauthorized: ${reason}` }) };
+      return {
+        kind: 'rejected',
+        source: source.id,
+        reason,
+        answer: json(401, { error: `unauthorized: ${reason}` }),
+      };
     }
     const handshake = source.handshake?.(req, runtime.config);
     if (handshake) return { kind: 'handshake', source: source.id, answer: handshake };
@@ -255,7 +286,13 @@ async function judgeRequest(
       digest ??= { of: identicalRequest(req, options.identicalRequestWindowMs) };
       return digest.of;
     };
-    return await mapEvent(runtime, source, readWith(runtime, source.id, () => withXmlLimits(options.xmlLimits, () => source.parse(req))), options, identical);
+    return await mapEvent(
+      runtime,
+      source,
+      readWith(runtime, source.id, () => withXmlLimits(options.xmlLimits, () => source.parse(req))),
+      options,
+      identical,
+    );
   } catch (error) {
     return failureOutcome(runtime, source.id, error);
   }
@@ -279,7 +316,12 @@ export async function handleFrame(
   }
   let outcome: Outcome;
   try {
-    outcome = await mapEvent(runtime, events, readWith(runtime, subscription.id, () => events.parse(frame)), options);
+    outcome = await mapEvent(
+      runtime,
+      events,
+      readWith(runtime, subscription.id, () => events.parse(frame)),
+      options,
+    );
   } catch (error) {
     outcome = failureOutcome(runtime, subscription.id, error);
   }
@@ -302,7 +344,9 @@ function readWith(runtime: ConnectorRuntime, id: string, parse: () => unknown): 
     return parse();
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`${runtime.connector.id}/${id} could not read the request: ${(error as Error)?.message ?? String(error)}`);
+    throw new InputError(
+      `${runtime.connector.id}/${id} could not read the request: ${(error as Error)?.message ?? String(error)}`,
+    );
   }
 }
 
@@ -315,7 +359,8 @@ async function mapEvent(
 ): Promise<Outcome> {
   const eventId = handler.eventId?.(event);
   // A failed mapping or a refused message leaves an 'after-store' handler's state untouched.
-  const transaction = handler.stateWrites === 'after-store' ? createStateTransaction(runtime.state) : undefined;
+  const transaction =
+    handler.stateWrites === 'after-store' ? createStateTransaction(runtime.state) : undefined;
   const result = await handler.map(event, {
     config: runtime.config,
     directory: runtime.directory,
@@ -329,16 +374,32 @@ async function mapEvent(
     else await transaction.commit();
   };
   if (isIgnored(result)) {
-    const answer = handler.respond?.({ delivered: 0, ignored: result.ignored }) ?? json(200, { status: 'ignored', reason: result.ignored });
+    const answer =
+      handler.respond?.({ delivered: 0, ignored: result.ignored }) ??
+      json(200, { status: 'ignored', reason: result.ignored });
     await settle();
-    return { kind: 'ignored', source: handler.id, ...(eventId ? { eventId } : {}), reason: result.ignored, answer, ...commit };
+    return {
+      kind: 'ignored',
+      source: handler.id,
+      ...(eventId ? { eventId } : {}),
+      reason: result.ignored,
+      answer,
+      ...commit,
+    };
   }
   const drafts = Array.isArray(result) ? result : [result];
   const prepared = prepareMessages(runtime, handler.id, drafts, eventId, identical);
   const delivered = prepared.messages.length;
   const answer = handler.respond?.({ delivered }) ?? json(200, { status: 'accepted', messages: delivered });
   await settle();
-  return { kind: 'accepted', source: handler.id, ...(eventId ? { eventId } : {}), ...prepared, answer, ...commit };
+  return {
+    kind: 'accepted',
+    source: handler.id,
+    ...(eventId ? { eventId } : {}),
+    ...prepared,
+    answer,
+    ...commit,
+  };
 }
 
 function failureOutcome(runtime: ConnectorRuntime, id: string, error: unknown): Outcome {
@@ -352,7 +413,9 @@ function failureOutcome(runtime: ConnectorRuntime, id: string, error: unknown): 
     return { kind: 'invalid', source: id, reason, answer: json(413, { error: reason, hint: error.hint }) };
   }
   // A look-up that failed (network, vendor API down) or a connector bug: the vendor should retry later.
-  const reason = clean(`${runtime.connector.id}/${id} could not process the request: ${(error as Error)?.message ?? String(error)}`);
+  const reason = clean(
+    `${runtime.connector.id}/${id} could not process the request: ${(error as Error)?.message ?? String(error)}`,
+  );
   return { kind: 'failed', source: id, reason, answer: json(503, { error: reason }) };
 }
 
@@ -411,10 +474,16 @@ export function prepareMessages(
         method: 'POST',
       });
     warnings.push(...validated.warnings);
-    const { dedupeKey, dedupeWindowMs } = dedupeKeyOf(`${runtime.connector.id}/${source}`, draft, index, drafts.length, {
-      ...(eventId ? { eventId } : {}),
-      ...(identical ? { identical } : {}),
-    });
+    const { dedupeKey, dedupeWindowMs } = dedupeKeyOf(
+      `${runtime.connector.id}/${source}`,
+      draft,
+      index,
+      drafts.length,
+      {
+        ...(eventId ? { eventId } : {}),
+        ...(identical ? { identical } : {}),
+      },
+    );
     messages.push({
       connector: runtime.connector.id,
       source,

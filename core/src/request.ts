@@ -146,7 +146,9 @@ export function decodeXmlEntities(text: string): string {
     if (Object.hasOwn(PREDEFINED, ref)) return PREDEFINED[ref]!;
     const code = ref.startsWith('#x') ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
     // NUL and surrogate halves are not characters XML allows: kept as written.
-    return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : whole;
+    return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)
+      ? String.fromCodePoint(code)
+      : whole;
   });
 }
 
@@ -266,7 +268,10 @@ export function parseXml(text: string, options: ParseXmlOptions = {}): Record<st
 }
 
 /** Why a document is not XML, in the validator's words (the parser's when the validator finds nothing). */
-function notWellFormed(validation: ReturnType<typeof XMLValidator.validate>, parserError?: unknown): InputError {
+function notWellFormed(
+  validation: ReturnType<typeof XMLValidator.validate>,
+  parserError?: unknown,
+): InputError {
   const detail =
     validation === true
       ? (parserError as Error | undefined)?.message
@@ -287,9 +292,13 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown, what = 
 }
 
 /** Builds an InboundRequest from a recorded one, encoding a JSON `body` by the content-type header. */
-export function toInboundRequest(recorded: RecordedRequest, baseUrl = 'http://localhost/webhook'): InboundRequest {
+export function toInboundRequest(
+  recorded: RecordedRequest,
+  baseUrl = 'http://localhost/webhook',
+): InboundRequest {
   const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(recorded.headers ?? {})) headers[key.toLowerCase()] = String(value);
+  for (const [key, value] of Object.entries(recorded.headers ?? {}))
+    headers[key.toLowerCase()] = String(value);
   const query: Record<string, string | string[]> = { ...(recorded.query ?? {}) };
   const url = new URL(recorded.url ?? baseUrl);
   for (const [key, value] of Object.entries(query)) {
@@ -297,7 +306,13 @@ export function toInboundRequest(recorded: RecordedRequest, baseUrl = 'http://lo
   }
   for (const [key, value] of url.searchParams) if (!(key in query)) query[key] = value;
   const method = (recorded.method ?? 'POST').toUpperCase();
-  return { method, url: url.toString(), headers, query, rawBody: encodeBody(recorded.body, headers['content-type']) };
+  return {
+    method,
+    url: url.toString(),
+    headers,
+    query,
+    rawBody: encodeBody(recorded.body, headers['content-type']),
+  };
 }
 
 function encodeBody(body: unknown, type: string | undefined): Buffer {

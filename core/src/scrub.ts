@@ -32,7 +32,9 @@ export function scrubProps(props: Props, scrub: Scrub): Props {
 export function scrubAnswer(answer: HttpAnswer, scrub: Scrub): HttpAnswer {
   const out: HttpAnswer = { ...answer };
   if (answer.headers)
-    out.headers = Object.fromEntries(Object.entries(answer.headers).map(([name, value]) => [name, scrub(value)]));
+    out.headers = Object.fromEntries(
+      Object.entries(answer.headers).map(([name, value]) => [name, scrub(value)]),
+    );
   if (answer.body !== undefined) out.body = scrub(answer.body);
   return out;
 }

@@ -80,7 +80,9 @@ export async function runSession(
       let problem: string | undefined;
       if (outcome.kind === 'accepted') {
         try {
-          const counts = outcome.messages.length ? await host.store(outcome.messages) : { stored: 0, duplicates: 0 };
+          const counts = outcome.messages.length
+            ? await host.store(outcome.messages)
+            : { stored: 0, duplicates: 0 };
           result = { kind: 'accepted', ...counts };
         } catch (error) {
           problem = `the messages could not be stored: ${clean(describeError(error))}`;
@@ -98,20 +100,33 @@ export async function runSession(
       }
       if (problem !== undefined) {
         if (!retry) return result;
-        host.log.warn({ subscription: subscription.id, attempt: attempt + 1, reason: problem }, 'frame not stored yet; trying again');
+        host.log.warn(
+          { subscription: subscription.id, attempt: attempt + 1, reason: problem },
+          'frame not stored yet; trying again',
+        );
         await sleep((host.retryDelayMs ?? defaultRetryDelay)(attempt), controller.signal);
         continue;
       }
       // The state of an 'after-store' mapping follows the store, as for webhooks.
       if (outcome && 'commitState' in outcome && outcome.commitState) {
-        await outcome.commitState().catch((error: unknown) =>
-          host.log.error({ subscription: subscription.id, err: clean(describeError(error)) }, 'could not save connector state'),
-        );
+        await outcome
+          .commitState()
+          .catch((error: unknown) =>
+            host.log.error(
+              { subscription: subscription.id, err: clean(describeError(error)) },
+              'could not save connector state',
+            ),
+          );
       }
       if (options.position !== undefined && host.savePosition) {
-        await host.savePosition(options.position).catch((error: unknown) =>
-          host.log.warn({ subscription: subscription.id, err: clean(describeError(error)) }, 'could not save the stream position'),
-        );
+        await host
+          .savePosition(options.position)
+          .catch((error: unknown) =>
+            host.log.warn(
+              { subscription: subscription.id, err: clean(describeError(error)) },
+              'could not save the stream position',
+            ),
+          );
       }
       if (outcome) host.onFrame?.(result, outcome);
       return result;
@@ -120,24 +135,29 @@ export async function runSession(
 
   function renewBefore(what: string, expiresAt: number, renew: () => Promise<number | undefined | void>) {
     const at = renewalTime(now(), expiresAt);
-    const timer = setTimeout(async () => {
-      timers.delete(timer);
-      if (controller.signal.aborted) return;
-      try {
-        const next = await renew();
-        host.onRenewal?.(what, true);
-        if (typeof next === 'number' && !controller.signal.aborted) renewBefore(what, next, renew);
-      } catch (error) {
-        const reason = clean(describeError(error));
-        host.onRenewal?.(what, false, reason);
-        failure ??= new SessionError(`renewing the ${what} failed: ${reason}`, {
-          ...(error instanceof SessionError ? { failed: error.failed } : {}),
-          // Stryker disable next-line ConditionalExpression,LogicalOperator: an undefined retryAfterMs is not kept by SessionError's constructor, so passing one changes nothing
-          ...(error instanceof SessionError && error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
-        });
-        controller.abort(failure);
-      }
-    }, Math.max(0, at - now()));
+    const timer = setTimeout(
+      async () => {
+        timers.delete(timer);
+        if (controller.signal.aborted) return;
+        try {
+          const next = await renew();
+          host.onRenewal?.(what, true);
+          if (typeof next === 'number' && !controller.signal.aborted) renewBefore(what, next, renew);
+        } catch (error) {
+          const reason = clean(describeError(error));
+          host.onRenewal?.(what, false, reason);
+          failure ??= new SessionError(`renewing the ${what} failed: ${reason}`, {
+            ...(error instanceof SessionError ? { failed: error.failed } : {}),
+            // Stryker disable next-line ConditionalExpression,LogicalOperator: an undefined retryAfterMs is not kept by SessionError's constructor, so passing one changes nothing
+            ...(error instanceof SessionError && error.retryAfterMs !== undefined
+              ? { retryAfterMs: error.retryAfterMs }
+              : {}),
+          });
+          controller.abort(failure);
+        }
+      },
+      Math.max(0, at - now()),
+    );
     timers.add(timer);
   }
 

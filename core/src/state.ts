@@ -20,7 +20,12 @@ export interface StateStore {
  * store implements setIfAbsent (the memory store does); otherwise a get-then-set, which two concurrent
  * requests for the same key can both win.
  */
-export async function setIfAbsent(store: StateStore, key: string, value: unknown, ttlMs?: number): Promise<boolean> {
+export async function setIfAbsent(
+  store: StateStore,
+  key: string,
+  value: unknown,
+  ttlMs?: number,
+): Promise<boolean> {
   if (store.setIfAbsent) return store.setIfAbsent(key, value, ttlMs);
   if ((await store.get(key)) !== undefined) return false;
   await store.set(key, value, ttlMs);
@@ -34,7 +39,9 @@ const SWEEP_EVERY_MS = 60_000;
  * through JSON. Expired entries are swept at most once a minute on a write, so keys that are never read
  * again (one per contact) do not pile up for the life of the process.
  */
-export function createMemoryStateStore(now: () => number = Date.now): StateStore & { size(): number; stored(): number } {
+export function createMemoryStateStore(
+  now: () => number = Date.now,
+): StateStore & { size(): number; stored(): number } {
   const entries = new Map<string, { value: string; expires: number }>();
   let nextSweep = now() + SWEEP_EVERY_MS;
   const sweep = () => {
@@ -91,7 +98,12 @@ export function namespacedStateStore(store: StateStore, namespace: string): Stat
     set: (key, value, ttlMs) => store.set(k(key), value, ttlMs),
     delete: (key) => store.delete(k(key)),
     // Offered only when the underlying store offers it, so the helper knows whether it is atomic.
-    ...(atomic ? { setIfAbsent: (key: string, value: unknown, ttlMs?: number) => atomic.call(store, k(key), value, ttlMs) } : {}),
+    ...(atomic
+      ? {
+          setIfAbsent: (key: string, value: unknown, ttlMs?: number) =>
+            atomic.call(store, k(key), value, ttlMs),
+        }
+      : {}),
   };
 }
 
@@ -118,8 +130,12 @@ export function createStateTransaction(store: StateStore): StateTransaction {
     },
     async set(key, value, ttlMs) {
       writes.delete(key); // keep the order of the last write
-      // Stryker disable next-line ConditionalExpression: an undefined ttlMs passed to set() is its default, like none
-      writes.set(key, { value: JSON.stringify(value), ...(ttlMs !== undefined ? { ttlMs } : {}), deleted: false });
+      writes.set(key, {
+        value: JSON.stringify(value),
+        // Stryker disable next-line ConditionalExpression: an undefined ttlMs passed to set() is its default, like none
+        ...(ttlMs !== undefined ? { ttlMs } : {}),
+        deleted: false,
+      });
     },
     async delete(key) {
       writes.delete(key);

@@ -100,7 +100,12 @@ export interface SubscriptionDefinition<Native = any, Config = any, Services = a
    * Optional check at start-up against the vendor (names resolved to ids, credentials tried). A ConfigError
    * stops start-up with its message; any other error is logged and left to the sessions.
    */
-  check?: (ctx: Omit<SessionContext<Config, Services, Frame>, 'emit' | 'badFrame' | 'renewBefore' | 'status' | 'position' | 'instance'>) => Promise<void>;
+  check?: (
+    ctx: Omit<
+      SessionContext<Config, Services, Frame>,
+      'emit' | 'badFrame' | 'renewBefore' | 'status' | 'position' | 'instance'
+    >,
+  ) => Promise<void>;
   /** Frame → native event; throws InputError on anything unexpected. Absent for upkeep-only subscriptions. */
   parse?: (frame: Frame) => Native;
   /** The vendor's event id, for storing a redelivered frame once. */
@@ -135,7 +140,9 @@ export function defineSubscription<Native, Config = any, Services = any, Frame =
   subscription: SubscriptionDefinition<Native, Config, Services, Frame>,
 ): SubscriptionDefinition<Native, Config, Services, Frame> {
   if (Boolean(subscription.parse) !== Boolean(subscription.map)) {
-    throw new Error(`subscription ${subscription.id}: parse and map come together (or neither, for upkeep only)`);
+    throw new Error(
+      `subscription ${subscription.id}: parse and map come together (or neither, for upkeep only)`,
+    );
   }
   return subscription;
 }

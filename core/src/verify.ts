@@ -57,7 +57,8 @@ export function verifyHmac(options: HmacOptions): VerifyResult {
   let received = signature.trim();
   // Stryker disable next-line ConditionalExpression: an empty prefix is a prefix of everything and slicing it off changes nothing
   if (prefix) {
-    if (!received.toLowerCase().startsWith(prefix.toLowerCase())) return refused(`the signature lacks the "${prefix}" prefix`);
+    if (!received.toLowerCase().startsWith(prefix.toLowerCase()))
+      return refused(`the signature lacks the "${prefix}" prefix`);
     received = received.slice(prefix.length);
   }
   const expected = hmacDigest(options.secret, options.payload, algorithm, digest);
@@ -69,7 +70,11 @@ export function verifyHmac(options: HmacOptions): VerifyResult {
  * Is a vendor timestamp within the tolerance of now? Accepts epoch seconds, epoch milliseconds or an
  * ISO date. Default tolerance: 5 minutes either way.
  */
-export function isFreshTimestamp(value: string | number | undefined, toleranceMs = 300_000, now = Date.now()): boolean {
+export function isFreshTimestamp(
+  value: string | number | undefined,
+  toleranceMs = 300_000,
+  now = Date.now(),
+): boolean {
   if (value === undefined || value === '') return false;
   let ms: number;
   const numeric = typeof value === 'number' ? value : Number(value);
@@ -91,7 +96,8 @@ export interface TokenOptions {
 
 /** Checks a static token from a header or query parameter in constant time. */
 export function verifyToken(req: InboundRequest, options: TokenOptions): VerifyResult {
-  if (!options.expected) return refused('no secret is configured for this connector, so every request is refused');
+  if (!options.expected)
+    return refused('no secret is configured for this connector, so every request is refused');
   let received: string | undefined;
   if (options.header) {
     received = header(req, options.header);
@@ -102,7 +108,10 @@ export function verifyToken(req: InboundRequest, options: TokenOptions): VerifyR
   }
   if (received === undefined && options.query) received = queryParam(req, options.query);
   if (received === undefined || received === '') {
-    const where = [options.header && `header ${options.header}`, options.query && `parameter ${options.query}`]
+    const where = [
+      options.header && `header ${options.header}`,
+      options.query && `parameter ${options.query}`,
+    ]
       .filter(Boolean)
       .join(' or ');
     return refused(`the credential (${where}) is missing`);

@@ -302,12 +302,16 @@ export function clientSuite(transport: Transport) {
         await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
         try {
           const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM`;
-          const error = await failure(client({ baseUrl, timeoutMs: 100 }).send({ agentid: 'jdoe', event: 'x' }));
+          const error = await failure(
+            client({ baseUrl, timeoutMs: 100 }).send({ agentid: 'jdoe', event: 'x' }),
+          );
           expect(error).toBeInstanceOf(TimeoutError);
           // Within a second of the timeout, not at the transport's own timeouts (minutes).
           await Promise.race([
             connectionClosed,
-            new Promise((_, reject) => setTimeout(() => reject(new Error('the connection stayed open')), 1_000)),
+            new Promise((_, reject) =>
+              setTimeout(() => reject(new Error('the connection stayed open')), 1_000),
+            ),
           ]);
         } finally {
           server.closeAllConnections();
@@ -322,7 +326,9 @@ export function clientSuite(transport: Transport) {
         await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
         try {
           const baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}/api/sendmessage/CRM`;
-          const error = await failure(client({ baseUrl, timeoutMs: 100 }).send({ agentid: 'jdoe', event: 'x' }));
+          const error = await failure(
+            client({ baseUrl, timeoutMs: 100 }).send({ agentid: 'jdoe', event: 'x' }),
+          );
           expect(error).toBeInstanceOf(TimeoutError);
           expect(sockets.length).toBeGreaterThan(0);
         } finally {

@@ -165,7 +165,13 @@ const naiveMap = (e: Call) => {
 };
 const naiveRuntime = (source: ReturnType<typeof defineSource<Call, Config>>) =>
   createRuntime(
-    defineConnector({ id: 'naive-vendor', displayName: 'Naive', platforms: ['Naive'], config, sources: [source] }),
+    defineConnector({
+      id: 'naive-vendor',
+      displayName: 'Naive',
+      platforms: ['Naive'],
+      config,
+      sources: [source],
+    }),
     { options: { token: 'kit-token-123' } },
   );
 
@@ -211,7 +217,8 @@ describe("the bodies that are not JSON, with a field named like Object's members
   });
 
   it("XML: the declaration and namespace attributes are markup, not the vendor's values", () => {
-    const xml = '<?xml version="1.0" encoding="UTF-8"?><Update xmlns="urn:cisco" xmlns:x="urn:x"><x:id n="1">7</x:id></Update>';
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?><Update xmlns="urn:cisco" xmlns:x="urn:x"><x:id n="1">7</x:id></Update>';
     expect(xmlVariants(xml, 'toString')).toEqual([
       '<?xml version="1.0" encoding="UTF-8"?><Update xmlns="urn:cisco" xmlns:x="urn:x"><x:id n="toString">7</x:id></Update>',
       '<?xml version="1.0" encoding="UTF-8"?><Update xmlns="urn:cisco" xmlns:x="urn:x"><x:id n="1">toString</x:id></Update>',

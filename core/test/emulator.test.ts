@@ -10,14 +10,24 @@ afterAll(() => emulator.close());
 
 const fields = { agentid: 'jdoe', jwt: 'good-key', crmid: 'acme.custhelp.com', event: 'On Answer' };
 const postJson = (body: unknown) =>
-  fetch(emulator.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(emulator.endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('OpenConnect emulator', () => {
   it('accepts a POST with the four fields and records it without the jwt', async () => {
     const res = await postJson({ ...fields, ani: '+1555' });
     expect(res.status).toBe(200);
     expect(emulator.messages).toEqual([
-      expect.objectContaining({ method: 'POST', agentid: 'jdoe', crmid: 'acme.custhelp.com', event: 'On Answer', props: { ani: '+1555' } }),
+      expect.objectContaining({
+        method: 'POST',
+        agentid: 'jdoe',
+        crmid: 'acme.custhelp.com',
+        event: 'On Answer',
+        props: { ani: '+1555' },
+      }),
     ]);
     expect(JSON.stringify(emulator.messages)).not.toContain('good-key');
   });
@@ -51,7 +61,11 @@ describe('OpenConnect emulator', () => {
 
   it('answers 404 on another path and 400 on a body that is not JSON', async () => {
     expect((await fetch(`${emulator.url}/api/other`)).status).toBe(404);
-    const res = await fetch(emulator.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    const res = await fetch(emulator.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(res.status).toBe(400);
   });
 
@@ -64,10 +78,15 @@ describe('OpenConnect emulator', () => {
   });
 
   it('is controlled over HTTP too', async () => {
-    await fetch(`${emulator.url}/__emulator/fail`, { method: 'POST', body: JSON.stringify({ count: 1, status: 500 }) });
+    await fetch(`${emulator.url}/__emulator/fail`, {
+      method: 'POST',
+      body: JSON.stringify({ count: 1, status: 500 }),
+    });
     expect((await postJson(fields)).status).toBe(500);
     await postJson(fields);
-    const listed = (await (await fetch(`${emulator.url}/__emulator/messages`)).json()) as { messages: unknown[] };
+    const listed = (await (await fetch(`${emulator.url}/__emulator/messages`)).json()) as {
+      messages: unknown[];
+    };
     expect(listed.messages).toHaveLength(1);
   });
 
@@ -100,7 +119,9 @@ describe('OpenConnect emulator', () => {
   });
 
   it('answers 401 to a GET with an unknown key', async () => {
-    expect((await fetch(`${emulator.endpoint}?${new URLSearchParams({ ...fields, jwt: 'old-key' })}`)).status).toBe(401);
+    expect(
+      (await fetch(`${emulator.endpoint}?${new URLSearchParams({ ...fields, jwt: 'old-key' })}`)).status,
+    ).toBe(401);
     expect(emulator.messages).toEqual([]);
   });
 
@@ -111,7 +132,11 @@ describe('OpenConnect emulator', () => {
       body: new URLSearchParams({ ...fields, caller: '+1 555' }).toString(),
     });
     expect(res.status).toBe(200);
-    expect(emulator.messages[0]).toMatchObject({ method: 'POST', agentid: 'jdoe', props: { caller: '+1 555' } });
+    expect(emulator.messages[0]).toMatchObject({
+      method: 'POST',
+      agentid: 'jdoe',
+      props: { caller: '+1 555' },
+    });
   });
 
   it('answers 400 to a nested field and to a JSON body that is not an object', async () => {
@@ -123,7 +148,9 @@ describe('OpenConnect emulator', () => {
   });
 
   it('answers 405 to a method other than GET and POST', async () => {
-    expect((await fetch(emulator.endpoint, { method: 'PUT', body: JSON.stringify(fields) })).status).toBe(405);
+    expect((await fetch(emulator.endpoint, { method: 'PUT', body: JSON.stringify(fields) })).status).toBe(
+      405,
+    );
   });
 
   it('sends Retry-After with emulated failures when asked', async () => {
@@ -135,7 +162,10 @@ describe('OpenConnect emulator', () => {
 
   describe('controls over HTTP', () => {
     const control = (name: string, body?: unknown) =>
-      fetch(`${emulator.url}/__emulator/${name}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+      fetch(`${emulator.url}/__emulator/${name}`, {
+        method: 'POST',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
 
     it('fail takes a Retry-After', async () => {
       await control('fail', { count: 1, status: 429, retryAfter: 3 });

@@ -54,7 +54,10 @@ const sameAsZod: [string, unknown][] = [
   ],
   ['a non-enumerable prop (skipped)', { ...base, props: hidden }],
   ['props inheriting from a plain object', { ...base, props: derived }],
-  ['an own __proto__ prop holding an object', JSON.parse(`{"agentid":"a","jwt":"j","crmid":"c","event":"E","props":{"__proto__":{"x":1},"ani":"1"}}`)],
+  [
+    'an own __proto__ prop holding an object',
+    JSON.parse(`{"agentid":"a","jwt":"j","crmid":"c","event":"E","props":{"__proto__":{"x":1},"ani":"1"}}`),
+  ],
   ['fields inherited from a prototype', inherited],
   ['NaN', { ...base, props: { n: Number.NaN } }],
   ['Infinity', { ...base, props: { n: Number.POSITIVE_INFINITY } }],
@@ -151,7 +154,9 @@ describe('validateMessage', () => {
   });
 
   it('refuses a non-string required field', () => {
-    expect(problemsOf({ ...base, agentid: 1234 })).toEqual(['agentid: agentid is required and must be a string']);
+    expect(problemsOf({ ...base, agentid: 1234 })).toEqual([
+      'agentid: agentid is required and must be a string',
+    ]);
   });
 
   it('lists every problem at once', () => {
@@ -183,11 +188,14 @@ describe('validateMessage', () => {
     ]);
   });
 
-  it.each(['agentid', 'jwt', 'crmid', 'event', 'JWT', 'AgentId'])('refuses a prop that shadows the reserved field (%s)', (name) => {
-    expect(problemsOf({ ...base, props: { [name]: 'x' } })).toEqual([
-      `props.${name}: prop "${name}" would shadow the reserved field "${name.toLowerCase()}"; rename it`,
-    ]);
-  });
+  it.each(['agentid', 'jwt', 'crmid', 'event', 'JWT', 'AgentId'])(
+    'refuses a prop that shadows the reserved field (%s)',
+    (name) => {
+      expect(problemsOf({ ...base, props: { [name]: 'x' } })).toEqual([
+        `props.${name}: prop "${name}" would shadow the reserved field "${name.toLowerCase()}"; rename it`,
+      ]);
+    },
+  );
 
   it('never puts the jwt value into a validation error', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.very-secret-payload.signature';
@@ -339,21 +347,31 @@ describe('flattenToText', () => {
   it('makes trimmed strings, joins lists, drops blanks and unfilled placeholders', () => {
     expect(
       flattenToText(
-        { agent_email: ' ann@acme.example ', tags: ['vip', 2, null], empty: '  ', missing: '{{agent_name}}', call: { id: 42, leg: { n: true } } },
+        {
+          agent_email: ' ann@acme.example ',
+          tags: ['vip', 2, null],
+          empty: '  ',
+          missing: '{{agent_name}}',
+          call: { id: 42, leg: { n: true } },
+        },
         { skip: /^\{\{[^{}]*\}\}$/ },
       ),
     ).toEqual({ agent_email: 'ann@acme.example', tags: 'vip, 2', 'call.id': '42', 'call.leg.n': 'true' });
   });
 
   it('drops null and undefined values, at the top, nested and in lists', () => {
-    expect(flattenToText({ a: null, b: undefined, c: { d: null, e: 'x' }, f: [null, undefined], g: [null, 'y'] })).toEqual({
+    expect(
+      flattenToText({ a: null, b: undefined, c: { d: null, e: 'x' }, f: [null, undefined], g: [null, 'y'] }),
+    ).toEqual({
       'c.e': 'x',
       g: 'y',
     });
   });
 
   it('writes objects inside a list as JSON', () => {
-    expect(flattenToText({ skills: [{ id: 1, name: 'Billing' }, 'Sales'] })).toEqual({ skills: '{"id":1,"name":"Billing"}, Sales' });
+    expect(flattenToText({ skills: [{ id: 1, name: 'Billing' }, 'Sales'] })).toEqual({
+      skills: '{"id":1,"name":"Billing"}, Sales',
+    });
   });
 
   it('keeps objects three levels deep by default, deeper as JSON', () => {

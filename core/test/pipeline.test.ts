@@ -12,7 +12,13 @@ import { assertSurvives, expectOutcome } from '../src/testing/conformance.js';
 import { verifyToken } from '../src/verify.js';
 import { PROP } from '../src/vocabulary.js';
 
-const callEvent = z.object({ id: z.string(), type: z.string(), agent: z.string().optional(), call: z.string(), note: z.string().optional() });
+const callEvent = z.object({
+  id: z.string(),
+  type: z.string(),
+  agent: z.string().optional(),
+  call: z.string(),
+  note: z.string().optional(),
+});
 
 const calls = defineSource<z.output<typeof callEvent>, { token: string }, { lookups: number }>({
   id: 'calls',
@@ -35,8 +41,16 @@ const calls = defineSource<z.output<typeof callEvent>, { token: string }, { look
     }
     if (e.type === 'twice') {
       return [
-        { agentid: 'a1', lifecycle: 'answered', props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call } },
-        { agentid: 'a2', lifecycle: 'answered', props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call } },
+        {
+          agentid: 'a1',
+          lifecycle: 'answered',
+          props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call },
+        },
+        {
+          agentid: 'a2',
+          lifecycle: 'answered',
+          props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call },
+        },
       ];
     }
     if (e.type !== 'answered' && e.type !== 'ended') return ignore(`type ${e.type} is not mapped`);
@@ -44,7 +58,11 @@ const calls = defineSource<z.output<typeof callEvent>, { token: string }, { look
     return {
       agentid,
       lifecycle: e.type,
-      props: { [PROP.nativeEvent]: e.type, [PROP.interactionId]: e.call, ...(e.note ? { note: e.note } : {}) },
+      props: {
+        [PROP.nativeEvent]: e.type,
+        [PROP.interactionId]: e.call,
+        ...(e.note ? { note: e.note } : {}),
+      },
     };
   },
 });
@@ -57,8 +75,17 @@ const pings = defineSource<Record<string, string>, { token: string }>({
   detect: (req) => req.method === 'GET',
   verify: (req, { config }) => verifyToken(req, { expected: config.token, query: 'token' }),
   parse: (req) => queryValues(req),
-  map: (q) => ({ agentid: q.agent ?? 'nobody', lifecycle: 'custom', event: q.trigger ?? 'manual', props: { [PROP.nativeEvent]: q.trigger ?? 'manual' } }),
-  respond: ({ delivered }) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: `sent ${delivered}` }),
+  map: (q) => ({
+    agentid: q.agent ?? 'nobody',
+    lifecycle: 'custom',
+    event: q.trigger ?? 'manual',
+    props: { [PROP.nativeEvent]: q.trigger ?? 'manual' },
+  }),
+  respond: ({ delivered }) => ({
+    status: 200,
+    headers: { 'content-type': 'text/plain' },
+    body: `sent ${delivered}`,
+  }),
 });
 
 const connector = defineConnector({
@@ -74,21 +101,48 @@ const connector = defineConnector({
 const runtime = (settings: Parameters<typeof createRuntime>[1] = {}) =>
   createRuntime(connector, { options: { token: 'tok-secret' }, ...settings });
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json', 'x-token': 'tok-secret', ...headers }, body });
+  toInboundRequest({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-token': 'tok-secret', ...headers },
+    body,
+  });
 
 describe('handleRequest', () => {
   it('turns an authentic request into prepared messages with the default event name', async () => {
-    const outcome = await handleRequest(runtime(), post({ id: 'e1', type: 'answered', agent: 'jdoe', call: 'c1' }), 'calls');
+    const outcome = await handleRequest(
+      runtime(),
+      post({ id: 'e1', type: 'answered', agent: 'jdoe', call: 'c1' }),
+      'calls',
+    );
     expectOutcome(outcome, {
       eventId: 'e1',
-      messages: [{ agentid: 'jdoe', event: 'answered', lifecycle: 'answered', props: { lifecycle: 'answered', nativeEvent: 'answered', interactionId: 'c1' } }],
+      messages: [
+        {
+          agentid: 'jdoe',
+          event: 'answered',
+          lifecycle: 'answered',
+          props: { lifecycle: 'answered', nativeEvent: 'answered', interactionId: 'c1' },
+        },
+      ],
     });
     expect(outcome.kind === 'accepted' && outcome.messages[0]?.dedupeKey).toBe('test-vendor/calls/e1');
-    expect(outcome.answer).toEqual({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"status":"accepted","messages":1}' });
+    expect(outcome.answer).toEqual({
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{"status":"accepted","messages":1}',
+    });
   });
 
   it('refuses a wrong credential with 401 before parsing the body', async () => {
-    const outcome = await handleRequest(runtime(), { ...post({}), rawBody: Buffer.from('not json'), headers: { 'x-token': 'nope', 'content-type': 'application/json' } }, 'calls');
+    const outcome = await handleRequest(
+      runtime(),
+      {
+        ...post({}),
+        rawBody: Buffer.from('not json'),
+        headers: { 'x-token': 'nope', 'content-type': 'application/json' },
+      },
+      'calls',
+    );
     expect(outcome.kind).toBe('rejected');
     expect(outcome.answer.status).toBe(401);
   });
@@ -106,7 +160,11 @@ describe('handleRequest', () => {
   });
 
   it('ignores unmapped events with the reason, answering 200 so the vendor does not retry', async () => {
-    const outcome = await handleRequest(runtime(), post({ id: 'e2', type: 'recording', call: 'c1' }), 'calls');
+    const outcome = await handleRequest(
+      runtime(),
+      post({ id: 'e2', type: 'recording', call: 'c1' }),
+      'calls',
+    );
     expectOutcome(outcome, { ignored: 'type recording is not mapped' });
     expect(outcome.answer.status).toBe(200);
   });
@@ -121,12 +179,24 @@ describe('handleRequest', () => {
     const fragile = defineConnector({
       ...connector,
       id: 'fragile',
-      sources: [{ ...calls, parse: () => { throw new RangeError('Maximum call stack size exceeded'); } }],
+      sources: [
+        {
+          ...calls,
+          parse: () => {
+            throw new RangeError('Maximum call stack size exceeded');
+          },
+        },
+      ],
     });
-    const outcome = await handleRequest(createRuntime(fragile, { options: { token: 'tok-secret' } }), post({}));
+    const outcome = await handleRequest(
+      createRuntime(fragile, { options: { token: 'tok-secret' } }),
+      post({}),
+    );
     expect(outcome.kind).toBe('invalid');
     expect(outcome.answer.status).toBe(400);
-    expect('reason' in outcome && outcome.reason).toBe('fragile/calls could not read the request: Maximum call stack size exceeded');
+    expect('reason' in outcome && outcome.reason).toBe(
+      'fragile/calls could not read the request: Maximum call stack size exceeded',
+    );
   });
 
   it('refuses a draft with an empty agentid as bad input', async () => {
@@ -136,7 +206,11 @@ describe('handleRequest', () => {
   });
 
   it('answers 413 naming the largest prop when the message would exceed 128 KB', async () => {
-    const outcome = await handleRequest(runtime(), post({ id: 'e5', type: 'answered', agent: 'a', call: 'c', note: 'n'.repeat(140_000) }), 'calls');
+    const outcome = await handleRequest(
+      runtime(),
+      post({ id: 'e5', type: 'answered', agent: 'a', call: 'c', note: 'n'.repeat(140_000) }),
+      'calls',
+    );
     expect(outcome.answer.status).toBe(413);
     expect('reason' in outcome && outcome.reason).toContain('note (');
   });
@@ -158,20 +232,34 @@ describe('handleRequest', () => {
   });
 
   it('resolves agents through the directory', async () => {
-    const outcome = await handleRequest(runtime({ directory: { 'u-1': 'jdoe' } }), post({ id: 'e7', type: 'ended', agent: 'u-1', call: 'c' }));
+    const outcome = await handleRequest(
+      runtime({ directory: { 'u-1': 'jdoe' } }),
+      post({ id: 'e7', type: 'ended', agent: 'u-1', call: 'c' }),
+    );
     expect(outcome.kind === 'accepted' && outcome.messages[0]?.agentid).toBe('jdoe');
   });
 
   it('detects the source when the URL names none, and uses its own answer', async () => {
-    const req = toInboundRequest({ method: 'GET', query: { token: 'tok-secret', agent: 'jdoe', trigger: 'OnCallAccepted' } });
+    const req = toInboundRequest({
+      method: 'GET',
+      query: { token: 'tok-secret', agent: 'jdoe', trigger: 'OnCallAccepted' },
+    });
     const outcome = await handleRequest(runtime(), req);
     expect(outcome.kind === 'accepted' && outcome.source).toBe('pings');
     expect(outcome.kind === 'accepted' && outcome.messages[0]?.event).toBe('OnCallAccepted');
-    expect(outcome.answer).toEqual({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'sent 1' });
+    expect(outcome.answer).toEqual({
+      status: 200,
+      headers: { 'content-type': 'text/plain' },
+      body: 'sent 1',
+    });
   });
 
   it('answers 405 naming the methods a source accepts', async () => {
-    const outcome = await handleRequest(runtime(), toInboundRequest({ method: 'POST', query: { token: 'tok-secret' } }), 'pings');
+    const outcome = await handleRequest(
+      runtime(),
+      toInboundRequest({ method: 'POST', query: { token: 'tok-secret' } }),
+      'pings',
+    );
     expect(outcome.answer.status).toBe(405);
     expect(outcome.answer.headers?.allow).toBe('GET');
   });
@@ -183,22 +271,36 @@ describe('handleRequest', () => {
   });
 
   it('answers 400 when no source recognises the request', async () => {
-    const req = toInboundRequest({ method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const req = toInboundRequest({
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     const outcome = await handleRequest(runtime(), req);
     expect(outcome.answer.status).toBe(400);
   });
 
   it('applies the deployment event map: native name first, then lifecycle; null switches off', async () => {
     const rt = runtime({ events: { answered: 'On Answer', ended: null } });
-    const answered = await handleRequest(rt, post({ id: 'e8', type: 'answered', agent: 'a', call: 'c' }), 'calls');
+    const answered = await handleRequest(
+      rt,
+      post({ id: 'e8', type: 'answered', agent: 'a', call: 'c' }),
+      'calls',
+    );
     expect(answered.kind === 'accepted' && answered.messages[0]?.event).toBe('On Answer');
     const ended = await handleRequest(rt, post({ id: 'e9', type: 'ended', agent: 'a', call: 'c' }), 'calls');
     expect(ended.kind === 'accepted' && ended.messages).toEqual([]);
-    expect(ended.kind === 'accepted' && ended.skipped).toEqual([{ lifecycle: 'ended', reason: 'the event map switches off ended' }]);
+    expect(ended.kind === 'accepted' && ended.skipped).toEqual([
+      { lifecycle: 'ended', reason: 'the event map switches off ended' },
+    ]);
   });
 
   it('redacts a connector secret that a vendor payload echoes into a prop', async () => {
-    const outcome = await handleRequest(runtime(), post({ id: 'e10', type: 'answered', agent: 'a', call: 'c', note: 'token=tok-secret!' }), 'calls');
+    const outcome = await handleRequest(
+      runtime(),
+      post({ id: 'e10', type: 'answered', agent: 'a', call: 'c', note: 'token=tok-secret!' }),
+      'calls',
+    );
     expect(outcome.kind === 'accepted' && outcome.messages[0]?.props.note).toBe('token=[redacted]!');
   });
 
@@ -206,7 +308,9 @@ describe('handleRequest', () => {
     const leaky = defineConnector({
       ...connector,
       id: 'leaky',
-      sources: [{ ...calls, verify: (_req, { config }) => ({ ok: false, reason: `expected ${config.token}` }) }],
+      sources: [
+        { ...calls, verify: (_req, { config }) => ({ ok: false, reason: `expected ${config.token}` }) },
+      ],
     });
     const outcome = await handleRequest(createRuntime(leaky, { options: { token: 'tok-secret' } }), post({}));
     expect(JSON.stringify(outcome)).not.toContain('tok-secret');
@@ -214,7 +318,11 @@ describe('handleRequest', () => {
 });
 
 describe('resolveEventName', () => {
-  const draft = { agentid: 'a', lifecycle: 'answered' as const, props: { nativeEvent: 'CONNECTED_TO_AGENT' } };
+  const draft = {
+    agentid: 'a',
+    lifecycle: 'answered' as const,
+    props: { nativeEvent: 'CONNECTED_TO_AGENT' },
+  };
   it('prefers a native event entry over a lifecycle entry', () => {
     expect(resolveEventName(draft, { CONNECTED_TO_AGENT: 'Pop', answered: 'On Answer' })).toBe('Pop');
   });
@@ -223,7 +331,9 @@ describe('resolveEventName', () => {
     expect(resolveEventName({ ...draft, props: { nativeEvent: 'constructor' } }, {})).toBe('answered');
   });
   it('uses the draft event for custom lifecycles', () => {
-    expect(resolveEventName({ agentid: 'a', lifecycle: 'custom', event: 'OnPreview', props: {} }, {})).toBe('OnPreview');
+    expect(resolveEventName({ agentid: 'a', lifecycle: 'custom', event: 'OnPreview', props: {} }, {})).toBe(
+      'OnPreview',
+    );
   });
 });
 
@@ -237,7 +347,13 @@ describe('applyPropPolicy', () => {
     });
   });
   it('drops before allowing and renames last', () => {
-    expect(applyPropPolicy(props, { allow: ['ani', 'attributes.*'], drop: ['attributes.ssn'], rename: { ani: 'callerNumber' } })).toEqual({
+    expect(
+      applyPropPolicy(props, {
+        allow: ['ani', 'attributes.*'],
+        drop: ['attributes.ssn'],
+        rename: { ani: 'callerNumber' },
+      }),
+    ).toEqual({
       callerNumber: '1',
       'attributes.tier': 'gold',
     });
@@ -250,7 +366,9 @@ describe('createRuntime', () => {
     expect(() => createRuntime(connector, { options: {} })).toThrow(/token/);
   });
   it('refuses a malformed event map', () => {
-    expect(() => createRuntime(connector, { options: { token: 'abcd' }, events: { answered: 3 as unknown as string } })).toThrow(/events\.answered/);
+    expect(() =>
+      createRuntime(connector, { options: { token: 'abcd' }, events: { answered: 3 as unknown as string } }),
+    ).toThrow(/events\.answered/);
   });
 });
 
@@ -258,21 +376,50 @@ describe('the conformance kit itself', () => {
   it('assertSurvives accepts an InputError and rejects any other exception', async () => {
     const rt = runtime();
     await expect(assertSurvives(rt, calls, post('not an object'))).resolves.toBeUndefined();
-    const crashing = { ...calls, parse: () => { throw new TypeError("Cannot read properties of undefined (reading 'x')"); } };
+    const crashing = {
+      ...calls,
+      parse: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'x')");
+      },
+    };
     await expect(assertSurvives(rt, crashing, post({}))).rejects.toThrow(/escaped as TypeError/);
-    const throwsInput = { ...calls, parse: () => { throw new InputError('bad'); } };
+    const throwsInput = {
+      ...calls,
+      parse: () => {
+        throw new InputError('bad');
+      },
+    };
     await expect(assertSurvives(rt, throwsInput, post({}))).resolves.toBeUndefined();
   });
 
   it('expectOutcome checks the dedupe keys when a fixture names them', async () => {
     const outcome = await handleRequest(runtime(), post({ id: 'e11', type: 'batch', call: 'c' }), 'calls');
-    const messages = outcome.kind === 'accepted' ? outcome.messages.map(({ agentid, event, lifecycle, props }) => ({ agentid, event, lifecycle, props })) : [];
-    expect(() => expectOutcome(outcome, { messages, dedupeKeys: ['test-vendor/calls/r-1', 'test-vendor/calls/r-2'] })).not.toThrow();
-    expect(() => expectOutcome(outcome, { messages, dedupeKeys: ['test-vendor/calls/e11#0', 'test-vendor/calls/e11#1'] })).toThrow();
+    const messages =
+      outcome.kind === 'accepted'
+        ? outcome.messages.map(({ agentid, event, lifecycle, props }) => ({
+            agentid,
+            event,
+            lifecycle,
+            props,
+          }))
+        : [];
+    expect(() =>
+      expectOutcome(outcome, { messages, dedupeKeys: ['test-vendor/calls/r-1', 'test-vendor/calls/r-2'] }),
+    ).not.toThrow();
+    expect(() =>
+      expectOutcome(outcome, {
+        messages,
+        dedupeKeys: ['test-vendor/calls/e11#0', 'test-vendor/calls/e11#1'],
+      }),
+    ).toThrow();
   });
 
   it('expectOutcome fails when the messages differ', async () => {
-    const outcome = await handleRequest(runtime(), post({ id: 'e1', type: 'answered', agent: 'jdoe', call: 'c1' }), 'calls');
+    const outcome = await handleRequest(
+      runtime(),
+      post({ id: 'e1', type: 'answered', agent: 'jdoe', call: 'c1' }),
+      'calls',
+    );
     expect(() => expectOutcome(outcome, { messages: [] })).toThrow();
     expect(() => expectOutcome(outcome, { ignored: 'x' })).toThrow();
   });
@@ -281,7 +428,11 @@ describe('the conformance kit itself', () => {
 describe('secrets of a connector config', () => {
   it('are read from keys and from paths with * through lists and records', async () => {
     const { secretValues } = await import('../src/pipeline.js');
-    const config = { token: 'top-secret-1', agents: [{ user: 'a', password: 'pw-a-0001' }, { user: 'b', password: 'pw-b-0002' }, { user: 'c' }], by: { x: { key: 'k-x-0003' } } };
+    const config = {
+      token: 'top-secret-1',
+      agents: [{ user: 'a', password: 'pw-a-0001' }, { user: 'b', password: 'pw-b-0002' }, { user: 'c' }],
+      by: { x: { key: 'k-x-0003' } },
+    };
     expect(secretValues(config, ['token'])).toEqual(['top-secret-1']);
     expect(secretValues(config, 'agents.*.password'.split('.'))).toEqual(['pw-a-0001', 'pw-b-0002']);
     expect(secretValues(config, 'by.*.key'.split('.'))).toEqual(['k-x-0003']);
@@ -299,11 +450,18 @@ describe('secrets of a connector config', () => {
 
   it('are added once to the list the host hands in', () => {
     const secrets = ['host-jwt', 'tok-secret'];
-    expect(createRuntime(connector, { options: { token: 'tok-secret' } }, { secrets }).secrets).toEqual(['host-jwt', 'tok-secret']);
+    expect(createRuntime(connector, { options: { token: 'tok-secret' } }, { secrets }).secrets).toEqual([
+      'host-jwt',
+      'tok-secret',
+    ]);
   });
 
   it('are scrubbed from the event id and the answers of 401 and 405', async () => {
-    const accepted = await handleRequest(runtime(), post({ id: 'id-tok-secret', type: 'answered', agent: 'a', call: 'c' }), 'calls');
+    const accepted = await handleRequest(
+      runtime(),
+      post({ id: 'id-tok-secret', type: 'answered', agent: 'a', call: 'c' }),
+      'calls',
+    );
     expect(accepted.kind === 'accepted' && accepted.eventId).toBe('id-[redacted]');
     const refusedOne = await handleRequest(runtime(), post({}, { 'x-token': 'nope' }), 'calls');
     expect(refusedOne.answer).toEqual({
@@ -311,8 +469,16 @@ describe('secrets of a connector config', () => {
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify({ error: 'unauthorized: the credential does not match' }),
     });
-    const wrongMethod = await handleRequest(runtime(), toInboundRequest({ method: 'POST', query: { token: 'tok-secret' } }), 'pings');
-    expect(wrongMethod).toMatchObject({ kind: 'invalid', source: 'pings', reason: 'test-vendor/pings accepts GET, not POST' });
+    const wrongMethod = await handleRequest(
+      runtime(),
+      toInboundRequest({ method: 'POST', query: { token: 'tok-secret' } }),
+      'pings',
+    );
+    expect(wrongMethod).toMatchObject({
+      kind: 'invalid',
+      source: 'pings',
+      reason: 'test-vendor/pings accepts GET, not POST',
+    });
     expect(wrongMethod.answer).toEqual({
       status: 405,
       headers: { allow: 'GET', 'content-type': 'application/json; charset=utf-8' },
@@ -332,10 +498,18 @@ const relay = defineSource<Record<string, string>, { token: string }>({
   parse: (req) => (req.method === 'GET' ? queryValues(req) : parseWith(relayed, parseJson(req))),
   map: ({ agent, event, skip, twice, ...fields }) => {
     if (skip) return ignore(`nothing to pop for ${skip}`);
-    const draft = { agentid: agent ?? 'nobody', lifecycle: 'custom' as const, event: event ?? 'relayed', props: fields };
+    const draft = {
+      agentid: agent ?? 'nobody',
+      lifecycle: 'custom' as const,
+      event: event ?? 'relayed',
+      props: fields,
+    };
     return twice ? [draft, { ...draft, agentid: twice }] : draft;
   },
-  respond: (result) => ({ status: 200, body: 'ignored' in result ? `ok: ${result.ignored}` : `ok: ${result.delivered}` }),
+  respond: (result) => ({
+    status: 200,
+    body: 'ignored' in result ? `ok: ${result.ignored}` : `ok: ${result.delivered}`,
+  }),
 });
 const relayConnector = defineConnector({
   id: 'test-relay',
@@ -347,11 +521,23 @@ const relayConnector = defineConnector({
 });
 const RELAY_URL = 'https://hooks.example.com/webhooks/test-relay/relay';
 const relayRequest = (body: unknown, { url = RELAY_URL, method = 'POST' } = {}) =>
-  toInboundRequest({ method, url, headers: { 'content-type': 'application/json', 'x-token': 'tok-secret' }, body }, url);
+  toInboundRequest(
+    { method, url, headers: { 'content-type': 'application/json', 'x-token': 'tok-secret' }, body },
+    url,
+  );
 const IDENTICAL = { identicalRequestWindowMs: 120_000 };
-const keysOf = async (request: ReturnType<typeof relayRequest>, options: Parameters<typeof handleRequest>[3] = IDENTICAL) => {
-  const outcome = await handleRequest(createRuntime(relayConnector, { options: { token: 'tok-secret' } }), request, 'relay', options);
-  if (outcome.kind !== 'accepted') throw new Error(`${outcome.kind}: ${'reason' in outcome ? outcome.reason : ''}`);
+const keysOf = async (
+  request: ReturnType<typeof relayRequest>,
+  options: Parameters<typeof handleRequest>[3] = IDENTICAL,
+) => {
+  const outcome = await handleRequest(
+    createRuntime(relayConnector, { options: { token: 'tok-secret' } }),
+    request,
+    'relay',
+    options,
+  );
+  if (outcome.kind !== 'accepted')
+    throw new Error(`${outcome.kind}: ${'reason' in outcome ? outcome.reason : ''}`);
   return outcome.messages.map(({ dedupeKey, dedupeWindowMs }) => ({ dedupeKey, dedupeWindowMs }));
 };
 
@@ -366,17 +552,26 @@ describe('a request whose source has no event id', () => {
   it('gets another key when any byte differs: the body, the query, the path or the method', async () => {
     const [base] = await keysOf(relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}?a=1` }));
     const others = [
-      await keysOf({ ...relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}?a=1` }), rawBody: Buffer.from('{"agent":"jdoe"} ') }),
+      await keysOf({
+        ...relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}?a=1` }),
+        rawBody: Buffer.from('{"agent":"jdoe"} '),
+      }),
       await keysOf(relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}?a=2` })),
       await keysOf(relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}/?a=1` })),
-      await keysOf({ ...relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}?a=1` }), method: 'GET', query: { agent: 'jdoe' } }),
+      await keysOf({
+        ...relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}?a=1` }),
+        method: 'GET',
+        query: { agent: 'jdoe' },
+      }),
     ].map(([m]) => m!.dedupeKey);
     expect(new Set([base!.dedupeKey, ...others]).size).toBe(5);
   });
 
   it('is the same key through another host name: replicas behind one load balancer agree', async () => {
     const [viaOne] = await keysOf(relayRequest({ agent: 'jdoe' }, { url: `${RELAY_URL}?a=1` }));
-    const [viaOther] = await keysOf(relayRequest({ agent: 'jdoe' }, { url: 'http://10.0.0.7:8080/webhooks/test-relay/relay?a=1' }));
+    const [viaOther] = await keysOf(
+      relayRequest({ agent: 'jdoe' }, { url: 'http://10.0.0.7:8080/webhooks/test-relay/relay?a=1' }),
+    );
     expect(viaOther).toEqual(viaOne);
   });
 
@@ -387,21 +582,39 @@ describe('a request whose source has no event id', () => {
   });
 
   it('has no key when nothing names it: no ids and no request to digest (an event from a held session)', () => {
-    expect(dedupeKeyOf('test-relay/relay', { agentid: 'jdoe', lifecycle: 'answered', props: {} }, 0, 1, {})).toEqual({});
+    expect(
+      dedupeKeyOf('test-relay/relay', { agentid: 'jdoe', lifecycle: 'answered', props: {} }, 0, 1, {}),
+    ).toEqual({});
   });
 
   it('has no key without a window from the host (dry runs, hosts with no outbox), nor with 0', async () => {
-    expect(await keysOf(relayRequest({ agent: 'jdoe' }), {})).toEqual([{ dedupeKey: undefined, dedupeWindowMs: undefined }]);
+    expect(await keysOf(relayRequest({ agent: 'jdoe' }), {})).toEqual([
+      { dedupeKey: undefined, dedupeWindowMs: undefined },
+    ]);
     expect(await keysOf(relayRequest({ agent: 'jdoe' }), { identicalRequestWindowMs: 0 })).toEqual([
       { dedupeKey: undefined, dedupeWindowMs: undefined },
     ]);
   });
 
   it("leaves a source's event id and a draft's dedupeId their own key, kept for the outbox's window", async () => {
-    const byEventId = await handleRequest(runtime(), post({ id: 'e1', type: 'answered', agent: 'jdoe', call: 'c1' }), 'calls', IDENTICAL);
-    expect(byEventId.kind === 'accepted' && byEventId.messages.map((m) => [m.dedupeKey, m.dedupeWindowMs])).toEqual([['test-vendor/calls/e1', undefined]]);
-    const byDraft = await handleRequest(runtime(), post({ id: 'e11', type: 'batch', call: 'c' }), 'calls', IDENTICAL);
-    expect(byDraft.kind === 'accepted' && byDraft.messages.map((m) => [m.dedupeKey, m.dedupeWindowMs])).toEqual([
+    const byEventId = await handleRequest(
+      runtime(),
+      post({ id: 'e1', type: 'answered', agent: 'jdoe', call: 'c1' }),
+      'calls',
+      IDENTICAL,
+    );
+    expect(
+      byEventId.kind === 'accepted' && byEventId.messages.map((m) => [m.dedupeKey, m.dedupeWindowMs]),
+    ).toEqual([['test-vendor/calls/e1', undefined]]);
+    const byDraft = await handleRequest(
+      runtime(),
+      post({ id: 'e11', type: 'batch', call: 'c' }),
+      'calls',
+      IDENTICAL,
+    );
+    expect(
+      byDraft.kind === 'accepted' && byDraft.messages.map((m) => [m.dedupeKey, m.dedupeWindowMs]),
+    ).toEqual([
       ['test-vendor/calls/r-1', undefined],
       ['test-vendor/calls/r-2', undefined],
     ]);
@@ -413,7 +626,10 @@ describe('secrets the host hands to createRuntime', () => {
   const ADMIN = 'admin-token-0123456789';
   const hostRuntime = () => {
     const secrets = [JWT, ADMIN];
-    return { secrets, runtime: createRuntime(relayConnector, { options: { token: 'tok-secret' } }, { secrets }) };
+    return {
+      secrets,
+      runtime: createRuntime(relayConnector, { options: { token: 'tok-secret' } }, { secrets }),
+    };
   };
 
   it("join the connector's own in one list, which the host keeps", () => {
@@ -426,7 +642,14 @@ describe('secrets the host hands to createRuntime', () => {
     const { runtime: rt } = hostRuntime();
     const outcome = await handleRequest(
       rt,
-      relayRequest({ agent: `agent-${ADMIN}`, event: `pop ${JWT}`, [JWT]: 'named like the jwt', [`custom.tok-secret`]: 'named like the token', note: JWT, other: 'Bearer tok-secret' }),
+      relayRequest({
+        agent: `agent-${ADMIN}`,
+        event: `pop ${JWT}`,
+        [JWT]: 'named like the jwt',
+        [`custom.tok-secret`]: 'named like the token',
+        note: JWT,
+        other: 'Bearer tok-secret',
+      }),
       'relay',
     );
     expect(outcome.kind === 'accepted' && outcome.messages).toEqual([
@@ -449,17 +672,32 @@ describe('secrets the host hands to createRuntime', () => {
 
   it('never overwrite a prop when two names scrub to the same: the first stays', async () => {
     const { runtime: rt } = hostRuntime();
-    const outcome = await handleRequest(rt, relayRequest({ agent: 'a', [JWT]: 'first', [ADMIN]: 'second' }), 'relay');
-    expect(outcome.kind === 'accepted' && outcome.messages[0]!.props).toEqual({ lifecycle: 'custom', '[redacted]': 'first' });
+    const outcome = await handleRequest(
+      rt,
+      relayRequest({ agent: 'a', [JWT]: 'first', [ADMIN]: 'second' }),
+      'relay',
+    );
+    expect(outcome.kind === 'accepted' && outcome.messages[0]!.props).toEqual({
+      lifecycle: 'custom',
+      '[redacted]': 'first',
+    });
   });
 
   it('are scrubbed from ignored reasons and from every answer', async () => {
     const { runtime: rt } = hostRuntime();
     const ignored = await handleRequest(rt, relayRequest({ skip: `the jwt ${JWT}` }), 'relay');
-    expect(ignored).toMatchObject({ kind: 'ignored', reason: 'nothing to pop for the jwt [redacted]', answer: { body: 'ok: nothing to pop for the jwt [redacted]' } });
+    expect(ignored).toMatchObject({
+      kind: 'ignored',
+      reason: 'nothing to pop for the jwt [redacted]',
+      answer: { body: 'ok: nothing to pop for the jwt [redacted]' },
+    });
     const unknown = await handleRequest(rt, relayRequest({ agent: 'a' }), JWT);
     expect(unknown.answer.status).toBe(404);
-    const unreadable = await handleRequest(rt, { ...relayRequest({}), rawBody: Buffer.from(`{"agent": ${JWT}}`) }, 'relay');
+    const unreadable = await handleRequest(
+      rt,
+      { ...relayRequest({}), rawBody: Buffer.from(`{"agent": ${JWT}}`) },
+      'relay',
+    );
     expect(unreadable.answer.status).toBe(400);
     for (const outcome of [ignored, unknown, unreadable]) expect(JSON.stringify(outcome)).not.toContain(JWT);
   });
@@ -502,11 +740,16 @@ describe('a source whose event has no id', () => {
   });
 
   it('reports no event id on an ignored event either, and the id when the event has one', async () => {
-    expect(await handleRequest(looseRuntime(), post({ type: 'skip' }), 'loose')).not.toHaveProperty('eventId');
+    expect(await handleRequest(looseRuntime(), post({ type: 'skip' }), 'loose')).not.toHaveProperty(
+      'eventId',
+    );
     const ignored = await handleRequest(looseRuntime(), post({ id: 'x1', type: 'skip' }), 'loose');
     expect(ignored.kind === 'ignored' && ignored.eventId).toBe('x1');
     const accepted = await handleRequest(looseRuntime(), post({ id: 'x2', type: 'answered' }), 'loose');
-    expect(accepted.kind === 'accepted' && [accepted.eventId, accepted.messages[0]?.dedupeKey]).toEqual(['x2', 'test-loose/loose/x2']);
+    expect(accepted.kind === 'accepted' && [accepted.eventId, accepted.messages[0]?.dedupeKey]).toEqual([
+      'x2',
+      'test-loose/loose/x2',
+    ]);
   });
 });
 
@@ -517,13 +760,21 @@ describe('failures of map', () => {
   ])('a core %s error is a retryable 503, not a 413 or a 400', async (type, reason) => {
     const outcome = await handleRequest(looseRuntime(), post({ id: 'f1', type }), 'loose');
     expect(outcome).toMatchObject({ kind: 'failed', source: 'loose', reason });
-    expect(outcome.answer).toEqual({ status: 503, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error: reason }) });
+    expect(outcome.answer).toEqual({
+      status: 503,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ error: reason }),
+    });
   });
 });
 
 describe('a dry run (verify: false)', () => {
   it('maps a request whose credential is wrong or missing, which a real run refuses', async () => {
-    const unsigned = toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json' }, body: { id: 'd1', type: 'answered' } });
+    const unsigned = toInboundRequest({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: { id: 'd1', type: 'answered' },
+    });
     expect((await handleRequest(looseRuntime(), unsigned, 'loose')).kind).toBe('rejected');
     expect((await handleRequest(looseRuntime(), unsigned, 'loose', { verify: true })).kind).toBe('rejected');
     const dry = await handleRequest(looseRuntime(), unsigned, 'loose', { verify: false });
@@ -533,14 +784,28 @@ describe('a dry run (verify: false)', () => {
 
 describe('an event map keyed by lifecycle', () => {
   it('names an event whose native name differs from its lifecycle; a native entry still wins', async () => {
-    const byLifecycle = await handleRequest(looseRuntime({ events: { answered: 'On Answer' } }), post({ type: 'answered' }), 'loose');
-    expect(byLifecycle.kind === 'accepted' && byLifecycle.messages.map((m) => m.event)).toEqual(['On Answer']);
-    const both = await handleRequest(looseRuntime({ events: { answered: 'On Answer', CONNECTED: 'Pop' } }), post({ type: 'answered' }), 'loose');
+    const byLifecycle = await handleRequest(
+      looseRuntime({ events: { answered: 'On Answer' } }),
+      post({ type: 'answered' }),
+      'loose',
+    );
+    expect(byLifecycle.kind === 'accepted' && byLifecycle.messages.map((m) => m.event)).toEqual([
+      'On Answer',
+    ]);
+    const both = await handleRequest(
+      looseRuntime({ events: { answered: 'On Answer', CONNECTED: 'Pop' } }),
+      post({ type: 'answered' }),
+      'loose',
+    );
     expect(both.kind === 'accepted' && both.messages.map((m) => m.event)).toEqual(['Pop']);
   });
 
   it('switches off a lifecycle with null even when the native name is not in the map', async () => {
-    const outcome = await handleRequest(looseRuntime({ events: { answered: null } }), post({ type: 'answered' }), 'loose');
+    const outcome = await handleRequest(
+      looseRuntime({ events: { answered: null } }),
+      post({ type: 'answered' }),
+      'loose',
+    );
     expect(outcome.kind === 'accepted' && [outcome.messages, outcome.skipped]).toEqual([
       [],
       [{ lifecycle: 'answered', reason: 'the event map switches off answered' }],
@@ -553,7 +818,11 @@ describe('an event map keyed by lifecycle', () => {
   });
 
   it('resolveEventName reads the lifecycle entry when the native name has none', () => {
-    const draft = { agentid: 'a', lifecycle: 'answered' as const, props: { nativeEvent: 'CONNECTED_TO_AGENT' } };
+    const draft = {
+      agentid: 'a',
+      lifecycle: 'answered' as const,
+      props: { nativeEvent: 'CONNECTED_TO_AGENT' },
+    };
     expect(resolveEventName(draft, { answered: 'On Answer' })).toBe('On Answer');
     expect(resolveEventName(draft, { CONNECTED_TO_AGENT: null, answered: 'On Answer' })).toBeNull();
   });
@@ -563,7 +832,11 @@ describe('what each refusal says, to the vendor and to the admin', () => {
   const body = (outcome: { answer: { body?: unknown } }) => JSON.parse(String(outcome.answer.body));
 
   it('a request no source recognises: which URL names one, and the sources to choose from', async () => {
-    const req = toInboundRequest({ method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const req = toInboundRequest({
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     const outcome = await handleRequest(runtime(), req);
     const reason =
       'connector test-vendor could not tell which source sent this request; name it in the URL (/webhooks/test-vendor/<source>, one of calls, pings)';
@@ -573,23 +846,44 @@ describe('what each refusal says, to the vendor and to the admin', () => {
 
   it('an unknown source: 404 with the reason in the body', async () => {
     const outcome = await handleRequest(runtime(), post({}), 'nope');
-    expect(body(outcome)).toEqual({ error: 'connector test-vendor has no source "nope"; its sources are calls, pings' });
+    expect(body(outcome)).toEqual({
+      error: 'connector test-vendor has no source "nope"; its sources are calls, pings',
+    });
   });
 
   it('a method the source does not take: 405, the methods it takes, a JSON body', async () => {
-    const outcome = await handleRequest(runtime(), toInboundRequest({ method: 'POST', query: { token: 'tok-secret' } }), 'pings');
-    expect(outcome).toMatchObject({ kind: 'invalid', source: 'pings', reason: 'test-vendor/pings accepts GET, not POST' });
-    expect(outcome.answer.headers).toEqual({ allow: 'GET', 'content-type': 'application/json; charset=utf-8' });
+    const outcome = await handleRequest(
+      runtime(),
+      toInboundRequest({ method: 'POST', query: { token: 'tok-secret' } }),
+      'pings',
+    );
+    expect(outcome).toMatchObject({
+      kind: 'invalid',
+      source: 'pings',
+      reason: 'test-vendor/pings accepts GET, not POST',
+    });
+    expect(outcome.answer.headers).toEqual({
+      allow: 'GET',
+      'content-type': 'application/json; charset=utf-8',
+    });
     expect(body(outcome)).toEqual({ error: 'test-vendor/pings accepts GET, not POST' });
   });
 
   it('an ignored event: 200 with status ignored and the reason', async () => {
-    const outcome = await handleRequest(runtime(), post({ id: 'e2', type: 'recording', call: 'c1' }), 'calls');
+    const outcome = await handleRequest(
+      runtime(),
+      post({ id: 'e2', type: 'recording', call: 'c1' }),
+      'calls',
+    );
     expect(body(outcome)).toEqual({ status: 'ignored', reason: 'type recording is not mapped' });
   });
 
   it('a message over 128 KB: 413 with the reason and the hint', async () => {
-    const outcome = await handleRequest(runtime(), post({ id: 'e5', type: 'answered', agent: 'a', call: 'c', note: 'n'.repeat(140_000) }), 'calls');
+    const outcome = await handleRequest(
+      runtime(),
+      post({ id: 'e5', type: 'answered', agent: 'a', call: 'c', note: 'n'.repeat(140_000) }),
+      'calls',
+    );
     expect(outcome.answer.status).toBe(413);
     const answer = body(outcome);
     expect(answer.error).toBe('reason' in outcome ? outcome.reason : undefined);
@@ -600,19 +894,38 @@ describe('what each refusal says, to the vendor and to the admin', () => {
 
   it('a parse or a map that throws something that is not an Error (null): 400 or 503 naming it, never a crash', async () => {
     const odd = (parse: () => unknown, map?: () => never) =>
-      createRuntime(defineConnector({ ...connector, id: 'odd', sources: [{ ...calls, parse, ...(map ? { map } : {}) }] }), {
-        options: { token: 'tok-secret' },
-      });
-    const unread = await handleRequest(odd(() => { throw null; }), post({}));
+      createRuntime(
+        defineConnector({ ...connector, id: 'odd', sources: [{ ...calls, parse, ...(map ? { map } : {}) }] }),
+        {
+          options: { token: 'tok-secret' },
+        },
+      );
+    const unread = await handleRequest(
+      odd(() => {
+        throw null;
+      }),
+      post({}),
+    );
     expect(unread).toMatchObject({ kind: 'invalid', reason: 'odd/calls could not read the request: null' });
-    const unmapped = await handleRequest(odd(() => ({ id: 'e', type: 'answered', call: 'c' }), () => { throw null; }), post({}));
-    expect(unmapped).toMatchObject({ kind: 'failed', reason: 'odd/calls could not process the request: null' });
+    const unmapped = await handleRequest(
+      odd(
+        () => ({ id: 'e', type: 'answered', call: 'c' }),
+        () => {
+          throw null;
+        },
+      ),
+      post({}),
+    );
+    expect(unmapped).toMatchObject({
+      kind: 'failed',
+      reason: 'odd/calls could not process the request: null',
+    });
     expect(unmapped.answer.status).toBe(503);
   });
 });
 
 describe('createRuntime: what it keeps and what its errors say', () => {
-  it("names each settings problem with its path, and says to fix the settings", () => {
+  it('names each settings problem with its path, and says to fix the settings', () => {
     try {
       createRuntime(connector, { options: { token: 'abcd' }, events: { answered: 3 as unknown as string } });
       throw new Error('expected a ConfigError');
@@ -627,7 +940,9 @@ describe('createRuntime: what it keeps and what its errors say', () => {
     const strict = defineConnector({
       ...connector,
       id: 'strict',
-      config: z.object({ token: z.string(), other: z.string() }).refine((c) => c.token !== c.other, 'token and other must differ'),
+      config: z
+        .object({ token: z.string(), other: z.string() })
+        .refine((c) => c.token !== c.other, 'token and other must differ'),
     });
     const refusal = (options: Record<string, unknown>) => {
       try {
@@ -650,7 +965,9 @@ describe('createRuntime: what it keeps and what its errors say', () => {
 
   it("uses the services the host hands in, else builds them with the connector's setup", () => {
     const handed = { lookups: 7 };
-    expect(createRuntime(connector, { options: { token: 'tok-secret' } }, { services: handed }).services).toBe(handed);
+    expect(
+      createRuntime(connector, { options: { token: 'tok-secret' } }, { services: handed }).services,
+    ).toBe(handed);
     expect(runtime().services).toEqual({ lookups: 0 });
   });
 });
@@ -659,7 +976,9 @@ describe('applyPropPolicy rules', () => {
   it('an exact rule allows only that name; a prefix rule (ending in *) every name that starts with what precedes the *', () => {
     const props = { queue: 'q', queueName: 'Sales', ani: '1', 'attributes.tier': 'gold', 'attrs.x': 'y' };
     expect(applyPropPolicy(props, { allow: ['queue'], drop: [], rename: {} })).toEqual({ queue: 'q' });
-    expect(applyPropPolicy(props, { allow: ['attributes.*'], drop: [], rename: {} })).toEqual({ 'attributes.tier': 'gold' });
+    expect(applyPropPolicy(props, { allow: ['attributes.*'], drop: [], rename: {} })).toEqual({
+      'attributes.tier': 'gold',
+    });
   });
 });
 
@@ -722,12 +1041,15 @@ describe('the size check of a prepared message', () => {
     expect(under.kind).toBe('accepted');
   });
 
-  it("measures the POST the sender makes: a value that would swell past 128 KB only as a query string is accepted", async () => {
+  it('measures the POST the sender makes: a value that would swell past 128 KB only as a query string is accepted', async () => {
     // 50,000 '%' are 50 KB of JSON but 150 KB once percent-encoded into a GET's query.
-    const outcome = await handleRequest(runtime(), post({ id: 'e6', type: 'answered', agent: 'a', call: 'c', note: '%'.repeat(50_000) }), 'calls');
+    const outcome = await handleRequest(
+      runtime(),
+      post({ id: 'e6', type: 'answered', agent: 'a', call: 'c', note: '%'.repeat(50_000) }),
+      'calls',
+    );
     expect(outcome.kind).toBe('accepted');
     expect(outcome.kind === 'accepted' && outcome.messages).toHaveLength(1);
     expect(outcome.kind === 'accepted' && outcome.warnings).toEqual([]);
   });
 });
-

@@ -1,13 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { z } from 'zod';
-import { contentType, detectJson, formOrQuery, parseForm, parseJson, parseWith, parseXml, queryValues, toInboundRequest } from '../src/request.js';
+import {
+  contentType,
+  detectJson,
+  formOrQuery,
+  parseForm,
+  parseJson,
+  parseWith,
+  parseXml,
+  queryValues,
+  toInboundRequest,
+} from '../src/request.js';
 import { createMemoryStateStore, namespacedStateStore, type StateStore, setIfAbsent } from '../src/state.js';
 import { normaliseDirection } from '../src/vocabulary.js';
 
 describe('toInboundRequest', () => {
   it('lower-cases header names and merges query into the URL', () => {
-    const req = toInboundRequest({ method: 'get', headers: { 'X-Token': 'a' }, query: { agent: 'jdoe', tag: ['a', 'b'] } });
+    const req = toInboundRequest({
+      method: 'get',
+      headers: { 'X-Token': 'a' },
+      query: { agent: 'jdoe', tag: ['a', 'b'] },
+    });
     expect(req.method).toBe('GET');
     expect(req.headers).toEqual({ 'x-token': 'a' });
     expect(req.url).toBe('http://localhost/webhook?agent=jdoe&tag=a&tag=b');
@@ -28,7 +42,9 @@ describe('toInboundRequest', () => {
 
 describe('parsers', () => {
   it('parseJson calls a whitespace-only body empty', () => {
-    expect(() => parseJson(toInboundRequest({ body: ' \n ' }))).toThrow('the request body is empty; a JSON body was expected');
+    expect(() => parseJson(toInboundRequest({ body: ' \n ' }))).toThrow(
+      'the request body is empty; a JSON body was expected',
+    );
   });
 
   it('detectJson never claims a body that is not JSON, whatever its test says', () => {
@@ -75,9 +91,9 @@ describe('parsers', () => {
     const req = toInboundRequest({ url: 'http://localhost/hook?a=1&x=9', query: { a: '2' }, body: null });
     expect(req.query).toEqual({ a: '2', x: '9' });
     expect(req.rawBody.length).toBe(0);
-    expect(() => toInboundRequest({ headers: { 'content-type': 'application/xml' }, body: { a: 1 } })).toThrow(
-      'an XML request must give its body as a string',
-    );
+    expect(() =>
+      toInboundRequest({ headers: { 'content-type': 'application/xml' }, body: { a: 1 } }),
+    ).toThrow('an XML request must give its body as a string');
   });
 
   it('parseJson throws an InputError for empty and invalid bodies', () => {
@@ -95,12 +111,18 @@ describe('parsers', () => {
 
   it('formOrQuery merges a GET query and a POST form', () => {
     expect(formOrQuery(toInboundRequest({ method: 'GET', query: { a: '1' } }))).toEqual({ a: '1' });
-    const post = toInboundRequest({ method: 'POST', query: { a: '1' }, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'b=2' });
+    const post = toInboundRequest({
+      method: 'POST',
+      query: { a: '1' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'b=2',
+    });
     expect(formOrQuery(post)).toEqual({ a: '1', b: '2' });
   });
 
   it('parseXml reads attributes and keeps named elements as arrays', () => {
-    const xml = '<Update><data><dialogs><Dialog id="1"><state>ACTIVE</state></Dialog></dialogs></data></Update>';
+    const xml =
+      '<Update><data><dialogs><Dialog id="1"><state>ACTIVE</state></Dialog></dialogs></data></Update>';
     expect(parseXml(xml, { arrays: ['Dialog'] })).toEqual({
       Update: { data: { dialogs: { Dialog: [{ '@id': '1', state: 'ACTIVE' }] } } },
     });
@@ -120,7 +142,8 @@ describe('parsers', () => {
   });
 
   it('parseXml refuses entity expansion (billion laughs)', () => {
-    const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><a>&lol2;</a>';
+    const bomb =
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><a>&lol2;</a>';
     expect(() => parseXml(bomb)).toThrow(/DOCTYPE or ENTITY/);
   });
 
@@ -145,33 +168,45 @@ describe('parsers', () => {
   });
 
   it('parseXml skips <!DOCTYPE and <!ENTITY inside a comment', () => {
-    expect(parseXml('<!-- <!DOCTYPE x> --><a><!-- <!ENTITY y "z"> --><b>1</b></a>')).toEqual({ a: { b: '1' } });
+    expect(parseXml('<!-- <!DOCTYPE x> --><a><!-- <!ENTITY y "z"> --><b>1</b></a>')).toEqual({
+      a: { b: '1' },
+    });
   });
 
   it('parseXml keeps entities as written by default', () => {
-    expect(parseXml('<a x="&quot;q&quot;">R&amp;D &lt;b&gt;</a>')).toEqual({ a: { '#text': 'R&amp;D &lt;b&gt;', '@x': '&quot;q&quot;' } });
+    expect(parseXml('<a x="&quot;q&quot;">R&amp;D &lt;b&gt;</a>')).toEqual({
+      a: { '#text': 'R&amp;D &lt;b&gt;', '@x': '&quot;q&quot;' },
+    });
   });
 
   it('parseXml with entities decodes the five predefined entities in text and attributes', () => {
-    expect(parseXml("<a x=\"&quot;q&quot; &apos;s\">R&amp;D &lt;b&gt;</a>", { entities: true })).toEqual({
+    expect(parseXml('<a x="&quot;q&quot; &apos;s">R&amp;D &lt;b&gt;</a>', { entities: true })).toEqual({
       a: { '#text': 'R&D <b>', '@x': '"q" \'s' },
     });
   });
 
   it('parseXml with entities decodes character references, including outside the BMP', () => {
-    expect(parseXml('<a><b>caf&#233; &#x1F600;</b></a>', { entities: true })).toEqual({ a: { b: 'café 😀' } });
+    expect(parseXml('<a><b>caf&#233; &#x1F600;</b></a>', { entities: true })).toEqual({
+      a: { b: 'café 😀' },
+    });
   });
 
   it('parseXml with entities decodes once: an escaped entity stays an entity', () => {
-    expect(parseXml('<a>&amp;lt;b&amp;gt; &amp;amp;</a>', { entities: true })).toEqual({ a: '&lt;b&gt; &amp;' });
+    expect(parseXml('<a>&amp;lt;b&amp;gt; &amp;amp;</a>', { entities: true })).toEqual({
+      a: '&lt;b&gt; &amp;',
+    });
   });
 
   it('parseXml with entities leaves undefined names and invalid references as written', () => {
-    expect(parseXml('<a>&copy; &nbsp; &#0; &#xD800;</a>', { entities: true })).toEqual({ a: '&copy; &nbsp; &#0; &#xD800;' });
+    expect(parseXml('<a>&copy; &nbsp; &#0; &#xD800;</a>', { entities: true })).toEqual({
+      a: '&copy; &nbsp; &#0; &#xD800;',
+    });
   });
 
   it('parseXml with entities decodes inside repeated elements', () => {
-    expect(parseXml('<a><i>&lt;1</i><i>&gt;2</i></a>', { entities: true, arrays: ['i'] })).toEqual({ a: { i: ['<1', '>2'] } });
+    expect(parseXml('<a><i>&lt;1</i><i>&gt;2</i></a>', { entities: true, arrays: ['i'] })).toEqual({
+      a: { i: ['<1', '>2'] },
+    });
   });
 
   it('parseXml refuses malformed XML and non-XML', () => {
@@ -277,7 +312,10 @@ describe('state store', () => {
 
   it('passes the TTL through a namespaced view', async () => {
     let now = 0;
-    const view = namespacedStateStore(createMemoryStateStore(() => now), 'a');
+    const view = namespacedStateStore(
+      createMemoryStateStore(() => now),
+      'a',
+    );
     await view.set('k', 1, 100);
     expect(await setIfAbsent(view, 'c', 2, 100)).toBe(true);
     now = 100;
@@ -338,7 +376,9 @@ describe('normaliseDirection', () => {
 
 describe('request reading, exactly', () => {
   it('contentType is the media type alone, lower case; none is empty', () => {
-    expect(contentType(toInboundRequest({ headers: { 'Content-Type': ' Application/JSON ; charset=utf-8' } }))).toBe('application/json');
+    expect(
+      contentType(toInboundRequest({ headers: { 'Content-Type': ' Application/JSON ; charset=utf-8' } })),
+    ).toBe('application/json');
     expect(contentType({ ...toInboundRequest({}), headers: {} })).toBe('');
   });
 
@@ -348,11 +388,16 @@ describe('request reading, exactly', () => {
   });
 
   it('queryValues leaves out a key whose list is empty (no key with an undefined value)', () => {
-    expect(Object.keys(queryValues({ ...toInboundRequest({}), query: { a: ['1'], none: [] } }))).toEqual(['a']);
+    expect(Object.keys(queryValues({ ...toInboundRequest({}), query: { a: ['1'], none: [] } }))).toEqual([
+      'a',
+    ]);
   });
 
   it('toInboundRequest keeps a repeated recorded parameter as its list', () => {
-    expect(toInboundRequest({ query: { tag: ['a', 'b'], one: 'x' } }).query).toEqual({ tag: ['a', 'b'], one: 'x' });
+    expect(toInboundRequest({ query: { tag: ['a', 'b'], one: 'x' } }).query).toEqual({
+      tag: ['a', 'b'],
+      one: 'x',
+    });
   });
 
   it('parseWith names the path of the first problem, and no path for the whole value', () => {
@@ -360,14 +405,20 @@ describe('request reading, exactly', () => {
     expect(() => parseWith(schema, { call: { id: 1 } })).toThrow(
       'the request is not as expected at call.id: Invalid input: expected string, received number',
     );
-    expect(() => parseWith(z.string(), 1, 'frame')).toThrow('the frame is not as expected: Invalid input: expected string, received number');
+    expect(() => parseWith(z.string(), 1, 'frame')).toThrow(
+      'the frame is not as expected: Invalid input: expected string, received number',
+    );
   });
 });
 
 describe('parseXml, exactly', () => {
   it('reads a document after leading white space, trims values, and leaves the declaration out', () => {
-    expect(parseXml('  \n<Event><agentId>  jdoe </agentId></Event>')).toStrictEqual({ Event: { agentId: 'jdoe' } });
-    expect(parseXml('<?xml version="1.0" encoding="UTF-8"?><Event><agentId>jdoe</agentId></Event>')).toStrictEqual({
+    expect(parseXml('  \n<Event><agentId>  jdoe </agentId></Event>')).toStrictEqual({
+      Event: { agentId: 'jdoe' },
+    });
+    expect(
+      parseXml('<?xml version="1.0" encoding="UTF-8"?><Event><agentId>jdoe</agentId></Event>'),
+    ).toStrictEqual({
       Event: { agentId: 'jdoe' },
     });
   });
@@ -394,8 +445,11 @@ describe('parseXml, exactly', () => {
     expect(refusal('<a></b>')).toBe(
       "the request body is not well-formed XML (Expected closing tag 'a' (opened in line 1, col 1) instead of closing tag 'b'.:1:4)",
     );
-    expect(refusal('<a>1</a><b>2</b>')).toBe('the request body is not well-formed XML (Multiple possible root nodes found.:1:11)');
-    expect(refusal('<a x="1" x="2"/>')).toBe("the request body is not well-formed XML (Attribute 'x' is repeated.:1:10)");
+    expect(refusal('<a>1</a><b>2</b>')).toBe(
+      'the request body is not well-formed XML (Multiple possible root nodes found.:1:11)',
+    );
+    expect(refusal('<a x="1" x="2"/>')).toBe(
+      "the request body is not well-formed XML (Attribute 'x' is repeated.:1:10)",
+    );
   });
 });
-

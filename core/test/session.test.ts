@@ -278,7 +278,9 @@ describe('runSession', () => {
 
 describe('runSession, the edges', () => {
   it('waits 250 ms, doubling with each attempt, at most 10 s, before storing a frame again', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 10].map(defaultRetryDelay)).toEqual([250, 500, 1_000, 2_000, 4_000, 8_000, 10_000, 10_000]);
+    expect([0, 1, 2, 3, 4, 5, 6, 10].map(defaultRetryDelay)).toEqual([
+      250, 500, 1_000, 2_000, 4_000, 8_000, 10_000, 10_000,
+    ]);
   });
 
   it('starts a session already stopped when the signal was aborted before it began: a frame is refused', async () => {
@@ -288,7 +290,9 @@ describe('runSession, the edges', () => {
     let refusal: unknown;
     const { run, host, seen } = setup(async (ctx) => {
       aborted = ctx.signal.aborted;
-      refusal = await ctx.emit({ agent: 'jdoe', call: 'c-7', state: 'talking' }).catch((error: unknown) => error);
+      refusal = await ctx
+        .emit({ agent: 'jdoe', call: 'c-7', state: 'talking' })
+        .catch((error: unknown) => error);
     });
     await run(host(), stop.signal);
     expect(aborted).toBe(true);
@@ -300,7 +304,9 @@ describe('runSession, the edges', () => {
   it('logs each retry with its attempt number and the reason, cleared of secrets', async () => {
     let failures = 2;
     const warned: unknown[] = [];
-    const { run, host } = setup(async (ctx) => void (await ctx.emit({ agent: 'jdoe', call: 'c-8', state: 'talking' })));
+    const { run, host } = setup(
+      async (ctx) => void (await ctx.emit({ agent: 'jdoe', call: 'c-8', state: 'talking' })),
+    );
     const h = host({
       store: async () => {
         if (failures-- > 0) throw new Error('down (secret-token-42)');
@@ -318,7 +324,9 @@ describe('runSession, the edges', () => {
 
   it('saves no position for a frame emitted without one', async () => {
     const saved: unknown[] = [];
-    const { run, host } = setup(async (ctx) => void (await ctx.emit({ agent: 'jdoe', call: 'c-9', state: 'talking' })));
+    const { run, host } = setup(
+      async (ctx) => void (await ctx.emit({ agent: 'jdoe', call: 'c-9', state: 'talking' })),
+    );
     await run(host({ savePosition: async (position) => void saved.push(position) }));
     expect(saved).toEqual([]);
   });
@@ -360,7 +368,10 @@ describe('runSession, the edges', () => {
     });
     const h = host();
     delete h.onRenewal;
-    const ended = await run(h).then(() => undefined, (error: unknown) => error);
+    const ended = await run(h).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(ended).toBeInstanceOf(SessionError);
     expect((ended as SessionError).message).toBe('renewing the token failed: expired');
     expect((ended as SessionError).retryAfterMs).toBeUndefined();
@@ -379,4 +390,3 @@ describe('listeners on the host signal', () => {
     expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
   });
 });
-

@@ -75,35 +75,66 @@ const changes = defineSource<z.output<typeof changeEvent>, Record<string, never>
     await ctx.state.set(e.call, e.state);
     if (seen === e.state) return ignore(`call ${e.call} is still ${e.state}`);
     if (e.agent === 'broken') throw new Error('look-up failed');
-    return { agentid: e.agent, lifecycle: 'answered', props: { [PROP.nativeEvent]: e.state, [PROP.interactionId]: e.call } };
+    return {
+      agentid: e.agent,
+      lifecycle: 'answered',
+      props: { [PROP.nativeEvent]: e.state, [PROP.interactionId]: e.call },
+    };
   },
 });
-const connector = defineConnector({ id: 'change-only', displayName: 'Change only', platforms: ['Test'], config: z.object({}), sources: [changes] });
+const connector = defineConnector({
+  id: 'change-only',
+  displayName: 'Change only',
+  platforms: ['Test'],
+  config: z.object({}),
+  sources: [changes],
+});
 const post = (body: unknown) => toInboundRequest({ headers: { 'content-type': 'application/json' }, body });
 
 describe("an 'after-store' source", () => {
   it('leaves the state untouched until the host commits, so a retry after a refused store pops again', async () => {
     const runtime = createRuntime(connector);
-    const first = await handleRequest(runtime, post({ id: 'e1', call: 'c1', state: 'Connected', agent: 'jdoe' }), undefined, { deferState: true });
+    const first = await handleRequest(
+      runtime,
+      post({ id: 'e1', call: 'c1', state: 'Connected', agent: 'jdoe' }),
+      undefined,
+      { deferState: true },
+    );
     expect(first.kind).toBe('accepted');
     // The host could not store the message: it answers 503 and does not commit.
-    const retry = await handleRequest(runtime, post({ id: 'e1', call: 'c1', state: 'Connected', agent: 'jdoe' }), undefined, { deferState: true });
+    const retry = await handleRequest(
+      runtime,
+      post({ id: 'e1', call: 'c1', state: 'Connected', agent: 'jdoe' }),
+      undefined,
+      { deferState: true },
+    );
     expect(retry.kind === 'accepted' && retry.messages).toHaveLength(1);
     await (retry.kind === 'accepted' ? retry.commitState?.() : undefined);
-    const repeat = await handleRequest(runtime, post({ id: 'e2', call: 'c1', state: 'Connected', agent: 'jdoe' }), undefined, { deferState: true });
+    const repeat = await handleRequest(
+      runtime,
+      post({ id: 'e2', call: 'c1', state: 'Connected', agent: 'jdoe' }),
+      undefined,
+      { deferState: true },
+    );
     expect(repeat.kind).toBe('ignored');
   });
 
   it('commits by itself when the host does not defer (CLI, conformance kit)', async () => {
     const runtime = createRuntime(connector);
     await handleRequest(runtime, post({ id: 'e1', call: 'c2', state: 'Connected', agent: 'jdoe' }));
-    const again = await handleRequest(runtime, post({ id: 'e2', call: 'c2', state: 'Connected', agent: 'jdoe' }));
+    const again = await handleRequest(
+      runtime,
+      post({ id: 'e2', call: 'c2', state: 'Connected', agent: 'jdoe' }),
+    );
     expect(again.kind).toBe('ignored');
   });
 
   it('drops the writes of a mapping that failed', async () => {
     const runtime = createRuntime(connector);
-    const failed = await handleRequest(runtime, post({ id: 'e1', call: 'c3', state: 'Connected', agent: 'broken' }));
+    const failed = await handleRequest(
+      runtime,
+      post({ id: 'e1', call: 'c3', state: 'Connected', agent: 'broken' }),
+    );
     expect(failed.kind).toBe('failed');
     expect(await runtime.state.get('c3')).toBeUndefined();
   });
@@ -119,11 +150,19 @@ describe('a source without stateWrites', () => {
       sources: [{ ...changes, stateWrites: undefined }],
     });
     const runtime = createRuntime(immediate);
-    const failed = await handleRequest(runtime, post({ id: 'e1', call: 'c4', state: 'Ringing', agent: 'broken' }));
+    const failed = await handleRequest(
+      runtime,
+      post({ id: 'e1', call: 'c4', state: 'Ringing', agent: 'broken' }),
+    );
     expect(failed.kind).toBe('failed');
     expect(await runtime.state.get('c4')).toBe('Ringing');
     // Nothing is deferred for the host to commit.
-    const deferred = await handleRequest(runtime, post({ id: 'e2', call: 'c5', state: 'Ringing', agent: 'jdoe' }), undefined, { deferState: true });
+    const deferred = await handleRequest(
+      runtime,
+      post({ id: 'e2', call: 'c5', state: 'Ringing', agent: 'jdoe' }),
+      undefined,
+      { deferState: true },
+    );
     expect(deferred.kind === 'accepted' && deferred.commitState).toBeUndefined();
     expect(await runtime.state.get('c5')).toBe('Ringing');
   });

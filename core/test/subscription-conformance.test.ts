@@ -40,7 +40,13 @@ runSubscriptionConformance({
 describe("frames whose values are named like Object's members", () => {
   it('every string, and every value inside the XML, JSON text or base64 JSON a string carries', () => {
     const pulsar = Buffer.from(JSON.stringify({ state: 'talking' })).toString('base64');
-    const frame = { agent: 'jdoe', codes: [1, 'x'], xml: '<Call state="ringing">c-1</Call>', body: '{"id":"a"}', payload: pulsar };
+    const frame = {
+      agent: 'jdoe',
+      codes: [1, 'x'],
+      xml: '<Call state="ringing">c-1</Call>',
+      body: '{"id":"a"}',
+      payload: pulsar,
+    };
     const encoded = (inner: unknown) => Buffer.from(JSON.stringify(inner)).toString('base64');
     expect(frameVariants(frame, 'toString')).toEqual([
       { ...frame, agent: 'toString' },
@@ -68,11 +74,22 @@ describe("frames whose values are named like Object's members", () => {
       map: (e) => {
         const lifecycle = LIFECYCLE[e.state];
         if (!lifecycle) return ignore(`state ${e.state} is not mapped`);
-        return { agentid: e.agent, lifecycle, props: { [PROP.interactionId]: e.call, [PROP.leg]: 'primary' } };
+        return {
+          agentid: e.agent,
+          lifecycle,
+          props: { [PROP.interactionId]: e.call, [PROP.leg]: 'primary' },
+        };
       },
     });
     const runtime = createRuntime(
-      defineConnector({ id: 'naive-line', displayName: 'Naive', platforms: ['Naive'], config: z.object({}), sources: [], subscriptions: [naive] }),
+      defineConnector({
+        id: 'naive-line',
+        displayName: 'Naive',
+        platforms: ['Naive'],
+        config: z.object({}),
+        sources: [],
+        subscriptions: [naive],
+      }),
     );
     const verdicts = [];
     for (const frame of frameVariants({ agent: 'jdoe', state: 'talking', call: 'c-1' }, 'toString'))
@@ -84,7 +101,7 @@ describe("frames whose values are named like Object's members", () => {
       );
     expect(verdicts).toEqual([
       'survived',
-      'naive-line: a malformed input escaped as Error: drafted a message whose lifecycle is function toString() { [native code] }, not one of the core\'s',
+      "naive-line: a malformed input escaped as Error: drafted a message whose lifecycle is function toString() { [native code] }, not one of the core's",
       'survived',
     ]);
   });

@@ -8,7 +8,13 @@ import { ConfigError, InputError } from '../src/errors.js';
 import { createRuntime, handleFrame, type PreparedMessage } from '../src/pipeline.js';
 import { runSession, type SessionHost } from '../src/session.js';
 import { createMemoryStateStore } from '../src/state.js';
-import { defineSubscription, renewalTime, SessionError, type SessionContext, sleep } from '../src/subscription.js';
+import {
+  defineSubscription,
+  renewalTime,
+  SessionError,
+  type SessionContext,
+  sleep,
+} from '../src/subscription.js';
 import { lineConnector, startLineVendor, type LineVendor } from '../src/testing/line-vendor.js';
 import { PROP } from '../src/vocabulary.js';
 
@@ -45,7 +51,10 @@ function recordingHost(overrides: Partial<SessionHost> = {}) {
 const event = z.object({ agent: z.string(), call: z.string(), state: z.string() });
 
 /** A subscription whose session is the test body itself. */
-function scripted(body: (ctx: SessionContext<{ token: string }>) => Promise<void>, extra: Record<string, unknown> = {}) {
+function scripted(
+  body: (ctx: SessionContext<{ token: string }>) => Promise<void>,
+  extra: Record<string, unknown> = {},
+) {
   const subscription = defineSubscription<z.output<typeof event>, { token: string }>({
     id: 'feed',
     description: 'scripted feed',
@@ -58,7 +67,11 @@ function scripted(body: (ctx: SessionContext<{ token: string }>) => Promise<void
       const previous = await ctx.state.get<string>(`call:${e.call}`);
       if (previous === e.state) return ignore('no change');
       await ctx.state.set(`call:${e.call}`, e.state);
-      return { agentid: e.agent, lifecycle: e.state === 'ringing' ? 'offered' : 'answered', props: { [PROP.interactionId]: e.call, note: ctx.config.token } };
+      return {
+        agentid: e.agent,
+        lifecycle: e.state === 'ringing' ? 'offered' : 'answered',
+        props: { [PROP.interactionId]: e.call, note: ctx.config.token },
+      };
     },
     connect: body,
     ...extra,
@@ -88,23 +101,43 @@ function scripted(body: (ctx: SessionContext<{ token: string }>) => Promise<void
 
 describe('defining subscriptions', () => {
   it('refuses a subscription whose id is also a source id', () => {
-    const sub = defineSubscription({ id: 'hook', description: 'x', enabled: () => true, connect: async () => {} });
+    const sub = defineSubscription({
+      id: 'hook',
+      description: 'x',
+      enabled: () => true,
+      connect: async () => {},
+    });
     expect(() =>
       defineConnector({
         id: 'twice',
         displayName: 'x',
         platforms: ['x'],
         config: z.object({}),
-        sources: [{ id: 'hook', description: 'x', auth: { scheme: 'none', summary: '', credentials: [] }, verify: () => ({ ok: true }), parse: () => ({}), map: () => ignore('x') }],
+        sources: [
+          {
+            id: 'hook',
+            description: 'x',
+            auth: { scheme: 'none', summary: '', credentials: [] },
+            verify: () => ({ ok: true }),
+            parse: () => ({}),
+            map: () => ignore('x'),
+          },
+        ],
         subscriptions: [sub],
       }),
     ).toThrow('subscription id "hook" is used twice');
   });
 
   it('refuses parse without map', () => {
-    expect(() => defineSubscription({ id: 'half', description: 'x', enabled: () => true, connect: async () => {}, parse: (f) => f })).toThrow(
-      'parse and map come together',
-    );
+    expect(() =>
+      defineSubscription({
+        id: 'half',
+        description: 'x',
+        enabled: () => true,
+        connect: async () => {},
+        parse: (f) => f,
+      }),
+    ).toThrow('parse and map come together');
   });
 
   it('renews a quarter of the lifetime early, at most ten minutes and at least a second before', () => {
@@ -150,7 +183,12 @@ describe('handleFrame', () => {
   });
 
   it('refuses frames for a subscription that carries no events', async () => {
-    const upkeep = defineSubscription({ id: 'upkeep', description: 'x', enabled: () => true, connect: async () => {} });
+    const upkeep = defineSubscription({
+      id: 'upkeep',
+      description: 'x',
+      enabled: () => true,
+      connect: async () => {},
+    });
     const { runtime } = scripted(async () => {});
     const outcome = await handleFrame(runtime, upkeep, {});
     expect(outcome.kind).toBe('invalid');
@@ -190,10 +228,13 @@ describe('runSession', () => {
   it('tries a frame again until the store takes it, and commits after-store state only then', async () => {
     let failures = 2;
     const { runtime, state } = scripted(async () => {});
-    const { subscription } = scripted(async (ctx) => {
-      const result = await ctx.emit({ agent: 'a1', call: 'c9', state: 'ringing' });
-      expect(result).toEqual({ kind: 'accepted', stored: 1, duplicates: 0 });
-    }, { stateWrites: 'after-store' });
+    const { subscription } = scripted(
+      async (ctx) => {
+        const result = await ctx.emit({ agent: 'a1', call: 'c9', state: 'ringing' });
+        expect(result).toEqual({ kind: 'accepted', stored: 1, duplicates: 0 });
+      },
+      { stateWrites: 'after-store' },
+    );
     const seen: (string | undefined)[] = [];
     const { host, stored } = recordingHost({
       async store(messages) {
@@ -212,7 +253,10 @@ describe('runSession', () => {
 
   it('answers failed at once with retry: false (for protocols that can negatively acknowledge)', async () => {
     const { subscription, runtime } = scripted(async (ctx) => {
-      const result = await ctx.emit({ agent: 'a1', call: 'c1', state: 'boom' }, { retry: false, position: 'p9' });
+      const result = await ctx.emit(
+        { agent: 'a1', call: 'c1', state: 'boom' },
+        { retry: false, position: 'p9' },
+      );
       expect(result.kind).toBe('failed');
       expect(result.reason).toContain('directory down');
     });
@@ -225,7 +269,9 @@ describe('runSession', () => {
     const { subscription, runtime } = scripted(async (ctx) => {
       expect((await ctx.emit({ nonsense: true }, { position: 'p1' })).kind).toBe('invalid');
       ctx.badFrame('a frame that is not JSON');
-      expect((await ctx.emit({ agent: 'a1', call: 'c2', state: 'ringing' }, { position: 'p2' })).kind).toBe('accepted');
+      expect((await ctx.emit({ agent: 'a1', call: 'c2', state: 'ringing' }, { position: 'p2' })).kind).toBe(
+        'accepted',
+      );
     });
     const { host, badFrames, positions, stored } = recordingHost();
     await runSession(runtime, subscription, host, new AbortController().signal);
@@ -261,7 +307,9 @@ describe('runSession', () => {
     });
     const { host, renewals } = recordingHost();
     const started = Date.now();
-    const error = await runSession(runtime, subscription, host, new AbortController().signal).catch((e: unknown) => e);
+    const error = await runSession(runtime, subscription, host, new AbortController().signal).catch(
+      (e: unknown) => e,
+    );
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(error).toBeInstanceOf(SessionError);
     expect((error as SessionError).failed).toBe(true);
@@ -301,7 +349,9 @@ describe('runSession', () => {
     const { subscription, runtime } = scripted(async () => {
       throw new ConfigError('queue Sales does not exist', 'fix it');
     });
-    await expect(runSession(runtime, subscription, recordingHost().host, new AbortController().signal)).rejects.toThrow('queue Sales');
+    await expect(
+      runSession(runtime, subscription, recordingHost().host, new AbortController().signal),
+    ).rejects.toThrow('queue Sales');
     expect(new InputError('x')).toBeInstanceOf(Error);
   });
 });
@@ -312,7 +362,9 @@ describe('the line vendor session (reference for hosts)', () => {
 
   it('resumes from the saved position after a drop: nothing lost, nothing twice', async () => {
     vendor = await startLineVendor({ token: 'line-token-0123', sessionMs: 5_000 });
-    const runtime = createRuntime(lineConnector, { options: { lineUrl: vendor.url, lineToken: 'line-token-0123' } });
+    const runtime = createRuntime(lineConnector, {
+      options: { lineUrl: vendor.url, lineToken: 'line-token-0123' },
+    });
     const subscription = lineConnector.subscriptions![0]!;
     const { host, stored } = recordingHost();
     let position: string | undefined;
@@ -327,7 +379,12 @@ describe('the line vendor session (reference for hosts)', () => {
     vendor.drop();
     await first;
     vendor.push({ agent: 'jdoe', state: 'talking', call: 'c1' }); // while nobody is connected
-    const second = runSession(runtime, subscription, { ...host, ...(position ? { position } : {}) }, controller.signal);
+    const second = runSession(
+      runtime,
+      subscription,
+      { ...host, ...(position ? { position } : {}) },
+      controller.signal,
+    );
     await waitFor(() => stored.length === 2);
     controller.abort();
     await second;
@@ -343,7 +400,9 @@ describe('the line vendor session (reference for hosts)', () => {
     await waitFor(() => vendor!.clients() === 1);
     client.resetAndDestroy(); // a TCP reset: the emulator's side reads ECONNRESET
     await waitFor(() => vendor!.clients() === 0);
-    const runtime = createRuntime(lineConnector, { options: { lineUrl: vendor.url, lineToken: 'line-token-0123' } });
+    const runtime = createRuntime(lineConnector, {
+      options: { lineUrl: vendor.url, lineToken: 'line-token-0123' },
+    });
     const { host: sessionHost, stored } = recordingHost();
     const controller = new AbortController();
     const session = runSession(runtime, lineConnector.subscriptions![0]!, sessionHost, controller.signal);
@@ -363,7 +422,9 @@ describe('the line vendor session (reference for hosts)', () => {
         if (!greeted) {
           greeted = true;
           socket.write(`${JSON.stringify({ op: 'welcome', expiresInMs: 60_000 })}\n`);
-          socket.write(`${JSON.stringify({ op: 'event', seq: '1', data: { agent: 'jdoe', state: 'ringing', call: 'c3' } })}\n`);
+          socket.write(
+            `${JSON.stringify({ op: 'event', seq: '1', data: { agent: 'jdoe', state: 'ringing', call: 'c3' } })}\n`,
+          );
         } else if (chunk.toString().includes('"ack"')) socket.resetAndDestroy();
       });
     });
@@ -384,8 +445,15 @@ describe('the line vendor session (reference for hosts)', () => {
   it('reports a refused login as a failed session with the vendor reason', async () => {
     vendor = await startLineVendor({ token: 'line-token-0123' });
     vendor.deny('licence expired');
-    const runtime = createRuntime(lineConnector, { options: { lineUrl: vendor.url, lineToken: 'line-token-0123' } });
-    const error = await runSession(runtime, lineConnector.subscriptions![0]!, recordingHost().host, new AbortController().signal).catch((e: unknown) => e);
+    const runtime = createRuntime(lineConnector, {
+      options: { lineUrl: vendor.url, lineToken: 'line-token-0123' },
+    });
+    const error = await runSession(
+      runtime,
+      lineConnector.subscriptions![0]!,
+      recordingHost().host,
+      new AbortController().signal,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionError);
     expect((error as SessionError).failed).toBe(true);
     expect((error as Error).message).toContain('licence expired');
@@ -419,8 +487,8 @@ describe('a connector with sessions only', () => {
   });
 
   it('still needs a source or a subscription', () => {
-    expect(() => defineConnector({ id: 'empty', displayName: 'x', platforms: ['x'], config: z.object({}), sources: [] })).toThrow(
-      'sources must have at least one source (or subscriptions one subscription)',
-    );
+    expect(() =>
+      defineConnector({ id: 'empty', displayName: 'x', platforms: ['x'], config: z.object({}), sources: [] }),
+    ).toThrow('sources must have at least one source (or subscriptions one subscription)');
   });
 });

@@ -24,7 +24,9 @@ describe('verifyHmac', () => {
   });
 
   it('accepts a prefixed signature and refuses one without the prefix', () => {
-    expect(verifyHmac({ secret: 'shh', payload: body, signature: `sha256=${hex}`, prefix: 'sha256=' })).toEqual(verified());
+    expect(
+      verifyHmac({ secret: 'shh', payload: body, signature: `sha256=${hex}`, prefix: 'sha256=' }),
+    ).toEqual(verified());
     expect(verifyHmac({ secret: 'shh', payload: body, signature: hex, prefix: 'sha256=' })).toEqual(
       refused('the signature lacks the "sha256=" prefix'),
     );
@@ -35,25 +37,35 @@ describe('verifyHmac', () => {
   });
 
   it('accepts base64 SHA-1', () => {
-    expect(verifyHmac({ secret: 'shh', payload: body, signature: b64, algorithm: 'sha1', digest: 'base64' })).toEqual(verified());
+    expect(
+      verifyHmac({ secret: 'shh', payload: body, signature: b64, algorithm: 'sha1', digest: 'base64' }),
+    ).toEqual(verified());
   });
 
   it('refuses a changed body, a wrong secret and a missing signature', () => {
     const changed = Buffer.from('{"id":"evt-1","amount":11}');
-    expect(verifyHmac({ secret: 'shh', payload: changed, signature: hex })).toEqual(refused('the signature does not match the body'));
+    expect(verifyHmac({ secret: 'shh', payload: changed, signature: hex })).toEqual(
+      refused('the signature does not match the body'),
+    );
     expect(verifyHmac({ secret: 'other', payload: body, signature: hex }).ok).toBe(false);
-    expect(verifyHmac({ secret: 'shh', payload: body, signature: undefined })).toEqual(refused('the signature header is missing'));
+    expect(verifyHmac({ secret: 'shh', payload: body, signature: undefined })).toEqual(
+      refused('the signature header is missing'),
+    );
   });
 
   it('refuses, without throwing, a signature of another length: truncated, extended, blank, or multi-byte', () => {
     for (const signature of [hex.slice(0, 63), `${hex}0`, ' ', 'é'.repeat(32)]) {
-      expect(verifyHmac({ secret: 'shh', payload: body, signature })).toEqual(refused('the signature does not match the body'));
+      expect(verifyHmac({ secret: 'shh', payload: body, signature })).toEqual(
+        refused('the signature does not match the body'),
+      );
     }
   });
 
   it('refuses the same JSON re-serialised with other spacing (signatures cover bytes)', () => {
     const reserialised = Buffer.from(JSON.stringify(JSON.parse(' { "id": "evt-1", "amount": 10 } ')));
-    const signedSpaced = createHmac('sha256', 'shh').update(' { "id": "evt-1", "amount": 10 } ').digest('hex');
+    const signedSpaced = createHmac('sha256', 'shh')
+      .update(' { "id": "evt-1", "amount": 10 } ')
+      .digest('hex');
     expect(verifyHmac({ secret: 'shh', payload: reserialised, signature: signedSpaced }).ok).toBe(false);
   });
 });
@@ -86,17 +98,34 @@ describe('isFreshTimestamp', () => {
 });
 
 describe('verifyToken', () => {
-  const req = (headers: Record<string, string>, query: Record<string, string> = {}) => toInboundRequest({ headers, query });
+  const req = (headers: Record<string, string>, query: Record<string, string> = {}) =>
+    toInboundRequest({ headers, query });
 
   it('accepts the token in the configured header', () => {
-    expect(verifyToken(req({ 'X-Api-Key': 'k-123' }), { expected: 'k-123', header: 'x-api-key' })).toEqual(verified());
+    expect(verifyToken(req({ 'X-Api-Key': 'k-123' }), { expected: 'k-123', header: 'x-api-key' })).toEqual(
+      verified(),
+    );
   });
   it('accepts a Bearer token and refuses another scheme', () => {
-    expect(verifyToken(req({ authorization: 'Bearer k-123' }), { expected: 'k-123', header: 'authorization', scheme: 'Bearer' }).ok).toBe(true);
-    expect(verifyToken(req({ authorization: 'Basic k-123' }), { expected: 'k-123', header: 'authorization', scheme: 'Bearer' }).ok).toBe(false);
+    expect(
+      verifyToken(req({ authorization: 'Bearer k-123' }), {
+        expected: 'k-123',
+        header: 'authorization',
+        scheme: 'Bearer',
+      }).ok,
+    ).toBe(true);
+    expect(
+      verifyToken(req({ authorization: 'Basic k-123' }), {
+        expected: 'k-123',
+        header: 'authorization',
+        scheme: 'Bearer',
+      }).ok,
+    ).toBe(false);
   });
   it('falls back to a query parameter', () => {
-    expect(verifyToken(req({}, { token: 'k-123' }), { expected: 'k-123', header: 'x-token', query: 'token' }).ok).toBe(true);
+    expect(
+      verifyToken(req({}, { token: 'k-123' }), { expected: 'k-123', header: 'x-token', query: 'token' }).ok,
+    ).toBe(true);
   });
   it('names where the credential was expected when it is missing', () => {
     expect(verifyToken(req({}), { expected: 'k', header: 'x-token', query: 'token' })).toEqual(
@@ -104,7 +133,10 @@ describe('verifyToken', () => {
     );
   });
   it('refuses a wrong token without revealing the expected one', () => {
-    const result = verifyToken(req({ 'x-token': 'guess' }), { expected: 'the-real-secret', header: 'x-token' });
+    const result = verifyToken(req({ 'x-token': 'guess' }), {
+      expected: 'the-real-secret',
+      header: 'x-token',
+    });
     expect(result).toEqual(refused('the credential does not match'));
   });
   it('refuses a scheme-based token whose header is absent, naming where it was expected', () => {
@@ -113,12 +145,20 @@ describe('verifyToken', () => {
     );
   });
   it('refuses a Bearer header with no token after the scheme', () => {
-    expect(verifyToken(req({ authorization: 'Bearer' }), { expected: 'k-123', header: 'authorization', scheme: 'Bearer' }).ok).toBe(false);
+    expect(
+      verifyToken(req({ authorization: 'Bearer' }), {
+        expected: 'k-123',
+        header: 'authorization',
+        scheme: 'Bearer',
+      }).ok,
+    ).toBe(false);
   });
   it('takes the query token only when the header gives none: a valid header token is not overridden by a wrong query token', () => {
     const options = { expected: 'k-123', header: 'x-token', query: 'token' };
     expect(verifyToken(req({ 'x-token': 'k-123' }, { token: 'wrong' }), options)).toEqual(verified());
-    expect(verifyToken(req({ 'x-token': 'wrong' }, { token: 'k-123' }), options)).toEqual(refused('the credential does not match'));
+    expect(verifyToken(req({ 'x-token': 'wrong' }, { token: 'k-123' }), options)).toEqual(
+      refused('the credential does not match'),
+    );
   });
   it('falls back to the query when the header carries another scheme', () => {
     const options = { expected: 'k-123', header: 'authorization', scheme: 'Bearer', query: 'token' };

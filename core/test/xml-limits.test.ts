@@ -42,9 +42,15 @@ describe('parseXml limits', () => {
 
   it('reads elements nested exactly as deep as the limit, and refuses one level more, naming the limit', () => {
     expect(parseXml(nested(100))).toHaveProperty('a');
-    expect(() => parseXml(nested(101))).toThrow('the XML nests elements more than 100 deep: refused at the limit (xmlDepth)');
-    expect(() => parseXml(nested(4), { limits: { xmlElements: 100, xmlDepth: 3 } })).toThrow(/more than 3 deep/);
-    expect(parseXml(nested(3), { limits: { xmlElements: 100, xmlDepth: 3 } })).toEqual({ a: { a: { a: '' } } });
+    expect(() => parseXml(nested(101))).toThrow(
+      'the XML nests elements more than 100 deep: refused at the limit (xmlDepth)',
+    );
+    expect(() => parseXml(nested(4), { limits: { xmlElements: 100, xmlDepth: 3 } })).toThrow(
+      /more than 3 deep/,
+    );
+    expect(parseXml(nested(3), { limits: { xmlElements: 100, xmlDepth: 3 } })).toEqual({
+      a: { a: { a: '' } },
+    });
   });
 
   it('still refuses malformed XML and DTDs within the limits', () => {
@@ -73,11 +79,14 @@ describe('the host sets the limits for a request (handleRequest xmlLimits)', () 
     ],
   });
   const runtime = createRuntime(xml, {});
-  const post = (body: string) => toInboundRequest({ method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+  const post = (body: string) =>
+    toInboundRequest({ method: 'POST', headers: { 'content-type': 'text/xml' }, body });
 
   it('answers 400 naming the host limit when the body is over it, and takes it without that limit', async () => {
     const body = flat(50);
-    const limited = await handleRequest(runtime, post(body), undefined, { xmlLimits: { xmlElements: 20, xmlDepth: 100 } });
+    const limited = await handleRequest(runtime, post(body), undefined, {
+      xmlLimits: { xmlElements: 20, xmlDepth: 100 },
+    });
     expect(limited.kind).toBe('invalid');
     expect(limited.answer.status).toBe(400);
     expect(JSON.parse(limited.answer.body as string)).toEqual({

@@ -18,17 +18,34 @@ export const VERSION = (
 function connectionOptions(command: Command): Command {
   return command
     .option('--url <url>', 'OpenConnect URL (env OPENCONNECT_URL; default the OpenConnect production URL)')
-    .option('--jwt <key>', 'API key of type OpenConnect (env OPENCONNECT_JWT; prefer the env, flags land in shell history)')
+    .option(
+      '--jwt <key>',
+      'API key of type OpenConnect (env OPENCONNECT_JWT; prefer the env, flags land in shell history)',
+    )
     .option('--crmid <id>', 'CRM instance: Oracle domain or Zendesk hostname (env OPENCONNECT_CRMID)')
-    .addOption(new Option('--method <method>', 'POST (recommended) or GET (env OPENCONNECT_METHOD)').choices(['POST', 'GET', 'post', 'get']))
+    .addOption(
+      new Option('--method <method>', 'POST (recommended) or GET (env OPENCONNECT_METHOD)').choices([
+        'POST',
+        'GET',
+        'post',
+        'get',
+      ]),
+    )
     .option('--timeout <ms>', 'request timeout in milliseconds', '10000');
 }
 
 /** Runs the CLI; resolves with the exit code. `onServe` receives the closer of long-running commands. */
-export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env, onServe?: (close: () => Promise<void>) => void): Promise<number> {
+export async function run(
+  argv: string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+  onServe?: (close: () => Promise<void>) => void,
+): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('openconnect')
-    .description('Send to OpenMethods OpenConnect, check a setup, run a local emulator, and dry-run connectors.')
+    .description(
+      'Send to OpenMethods OpenConnect, check a setup, run a local emulator, and dry-run connectors.',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .version(VERSION, '-V, --version', 'print the version and exit')
@@ -71,7 +88,9 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
 
   program
     .command('map')
-    .description('dry-run a connector on a recorded request and print the OpenConnect messages (without the jwt)')
+    .description(
+      'dry-run a connector on a recorded request and print the OpenConnect messages (without the jwt)',
+    )
     .requiredOption('--connector <vendor[/source]>', 'connector id, optionally with the source')
     .requiredOption('--request <file.json>', 'recorded request: { "method", "headers", "query", "body" }')
     .option('--directory <file.json>', 'platform user id → agentid entries (flat JSON object)')
@@ -79,8 +98,15 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
     .option('--options <file.json>', "the connector's options (secrets needed only with --verify)")
     .option('--crmid <id>', 'crmid to show in the messages (env OPENCONNECT_CRMID)')
     .option('--verify', 'also check the request signature/credential with --options', false)
-    .option('--online', "let the connector's remote look-ups (e.g. Amazon Connect DescribeUser) reach the network; by default a dry run stays offline", false)
-    .option('--module <file>', 'load the connector from this file (its default export) instead of the registry')
+    .option(
+      '--online',
+      "let the connector's remote look-ups (e.g. Amazon Connect DescribeUser) reach the network; by default a dry run stays offline",
+      false,
+    )
+    .option(
+      '--module <file>',
+      'load the connector from this file (its default export) instead of the registry',
+    )
     .action(async (flags) => {
       code = await mapCommand(flags, io, env);
     });
@@ -96,7 +122,11 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+      return error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.help' ||
+        error.code === 'commander.version'
+        ? EXIT.ok
+        : EXIT.usage;
     }
     if (error instanceof UsageError) {
       fail(io, error.message);

@@ -21,9 +21,11 @@ export class UsageError extends Error {}
 
 export function connectionFrom(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Connection {
   const method = (flags.method ?? env.OPENCONNECT_METHOD ?? 'POST').toUpperCase();
-  if (method !== 'POST' && method !== 'GET') throw new UsageError(`--method must be POST or GET, not ${method}`);
+  if (method !== 'POST' && method !== 'GET')
+    throw new UsageError(`--method must be POST or GET, not ${method}`);
   const timeoutMs = Number(flags.timeout ?? 10_000);
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout must be a positive number of milliseconds');
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new UsageError('--timeout must be a positive number of milliseconds');
   const jwt = flags.jwt ?? env.OPENCONNECT_JWT;
   const crmid = flags.crmid ?? env.OPENCONNECT_CRMID;
   return {

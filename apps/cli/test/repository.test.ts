@@ -36,6 +36,8 @@ describe('repository', () => {
   });
 
   it('declares Node 20 as supported', () => {
-    expect((JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node).toMatch(/^>=20(\.|$)/);
+    expect((JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node).toMatch(
+      /^>=20(\.|$)/,
+    );
   });
 });

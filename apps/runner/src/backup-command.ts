@@ -61,16 +61,21 @@ function parseArgs(argv: string[], env: NodeJS.ProcessEnv) {
   if (!file) throw new UsageError('name the file to write the backup to');
   // Under `pnpm --filter`, the script runs in the package's folder: a relative name is the caller's.
   file = path.resolve(env.INIT_CWD || process.cwd(), file);
-  if (!env.ADMIN_TOKEN) throw new UsageError('ADMIN_TOKEN is not set: the backup is taken through the admin API');
+  if (!env.ADMIN_TOKEN)
+    throw new UsageError('ADMIN_TOKEN is not set: the backup is taken through the admin API');
   return { file, runner: runner.replace(/\/+$/, ''), force, token: env.ADMIN_TOKEN };
 }
 
 export async function backup(argv: string[], env: NodeJS.ProcessEnv): Promise<BackupSummary> {
   const { file, runner, force, token } = parseArgs(argv, env);
-  if (!force && fs.existsSync(file)) throw new Error(`${file} exists: name a new file, or pass --force to replace it`);
+  if (!force && fs.existsSync(file))
+    throw new Error(`${file} exists: name a new file, or pass --force to replace it`);
   let res: Response;
   try {
-    res = await fetch(`${runner}/admin/backup`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    res = await fetch(`${runner}/admin/backup`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new Error(`no runner answers at ${runner} (${cause}): start it, or pass --runner <url>`);
@@ -85,7 +90,10 @@ export async function backup(argv: string[], env: NodeJS.ProcessEnv): Promise<Ba
   }
   const partial = `${file}.partial`;
   try {
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), fs.createWriteStream(partial));
+    await pipeline(
+      Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
+      fs.createWriteStream(partial),
+    );
     const summary = checkBackup(partial);
     fs.renameSync(partial, file);
     return { file, ...summary };
@@ -98,7 +106,10 @@ const isMain = process.argv[1] && import.meta.filename === fs.realpathSync(proce
 if (isMain) {
   try {
     const s = await backup(process.argv.slice(2), process.env);
-    const counts = Object.entries(s.messages).map(([status, n]) => `${status} ${n}`).join(', ') || 'no messages';
+    const counts =
+      Object.entries(s.messages)
+        .map(([status, n]) => `${status} ${n}`)
+        .join(', ') || 'no messages';
     process.stdout.write(
       `backup written to ${s.file}: ${s.bytes} bytes, schema version ${s.schemaVersion}, integrity ok (${counts})\n`,
     );

@@ -40,7 +40,11 @@ export function backupRoute(ctx: Pick<ServerContext, 'outbox' | 'logger'>): Fast
       } catch (error) {
         fs.rmSync(staged, { force: true });
         request.log.error({ err: error }, 'the outbox backup failed');
-        return sendError(reply, 503, `the backup failed: ${(error as Error).message}; nothing was sent, try again`);
+        return sendError(
+          reply,
+          503,
+          `the backup failed: ${(error as Error).message}; nothing was sent, try again`,
+        );
       }
       const size = fs.statSync(staged).size;
       request.log.info({ bytes: size, ms: Date.now() - began }, 'outbox backup taken');

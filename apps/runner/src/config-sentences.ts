@@ -140,7 +140,9 @@ export function sentence(issue: z.core.$ZodIssue, { at, label, value, knownKeys 
   return `${label}: ${shown(value)} is not ${expected}`;
 }
 
-type AnySchema = { _zod: { def: { type: string; innerType?: AnySchema; in?: AnySchema; shape?: Record<string, AnySchema> } } };
+type AnySchema = {
+  _zod: { def: { type: string; innerType?: AnySchema; in?: AnySchema; shape?: Record<string, AnySchema> } };
+};
 
 function unwrap(schema: AnySchema | undefined): AnySchema | undefined {
   let s = schema;

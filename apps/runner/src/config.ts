@@ -47,8 +47,16 @@ export const configSchema = z
     /** Dashboard sign-in: a session ends idleMs after its last request, and absoluteMs after sign-in. */
     dashboardSession: z
       .strictObject({
-        idleMs: z.coerce.number().int().min(1_000).default(30 * 60_000),
-        absoluteMs: z.coerce.number().int().min(1_000).default(12 * 60 * 60_000),
+        idleMs: z.coerce
+          .number()
+          .int()
+          .min(1_000)
+          .default(30 * 60_000),
+        absoluteMs: z.coerce
+          .number()
+          .int()
+          .min(1_000)
+          .default(12 * 60 * 60_000),
       })
       .prefault({}),
     outbox: z
@@ -91,7 +99,11 @@ export const configSchema = z
          * A request (headers and body) must have arrived whole by then, however slowly it trickles in (408);
          * a connection that sends no request at all is closed after it too.
          */
-        requestTimeoutMs: z.coerce.number().int().min(1_000, 'requestTimeoutMs must be at least 1000').default(30_000),
+        requestTimeoutMs: z.coerce
+          .number()
+          .int()
+          .min(1_000, 'requestTimeoutMs must be at least 1000')
+          .default(30_000),
         /** Connections held at once, all clients together; each one is a file descriptor. */
         maxConnections: z.coerce.number().int().positive().default(800),
         /** Connections held at once from one address; 0: no cap (behind a proxy, every one is the proxy's). */
@@ -152,11 +164,23 @@ export const configSchema = z
         /** false: this replica holds no subscription (another one does). */
         enabled: z.boolean().default(true),
         leaseTtlMs: z.coerce.number().int().min(1_000).default(DEFAULT_SUBSCRIPTION_SETTINGS.leaseTtlMs),
-        backoffBaseMs: z.coerce.number().int().positive().default(DEFAULT_SUBSCRIPTION_SETTINGS.backoffBaseMs),
+        backoffBaseMs: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(DEFAULT_SUBSCRIPTION_SETTINGS.backoffBaseMs),
         backoffMaxMs: z.coerce.number().int().positive().default(DEFAULT_SUBSCRIPTION_SETTINGS.backoffMaxMs),
         stableMs: z.coerce.number().int().positive().default(DEFAULT_SUBSCRIPTION_SETTINGS.stableMs),
-        checkTimeoutMs: z.coerce.number().int().positive().default(DEFAULT_SUBSCRIPTION_SETTINGS.checkTimeoutMs),
-        stopTimeoutMs: z.coerce.number().int().positive().default(DEFAULT_SUBSCRIPTION_SETTINGS.stopTimeoutMs),
+        checkTimeoutMs: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(DEFAULT_SUBSCRIPTION_SETTINGS.checkTimeoutMs),
+        stopTimeoutMs: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(DEFAULT_SUBSCRIPTION_SETTINGS.stopTimeoutMs),
       })
       .default({ enabled: true, ...DEFAULT_SUBSCRIPTION_SETTINGS }),
     /** Browsers allowed to call /webhooks/* (off unless listed): e.g. the Finesse gadget with via=direct. */
@@ -331,7 +355,8 @@ function applyEnv(
   if (holding !== undefined) {
     const enabled = yesOrNo(holding);
     if (enabled === undefined) problems.push(`SUBSCRIPTIONS: "${holding}" must be on or off`);
-    else out.subscriptions = { ...((doc.subscriptions as Record<string, unknown> | undefined) ?? {}), enabled };
+    else
+      out.subscriptions = { ...((doc.subscriptions as Record<string, unknown> | undefined) ?? {}), enabled };
   }
   const delivery = { ...((doc.delivery as Record<string, unknown> | undefined) ?? {}) };
   const identical = read('IDENTICAL_REQUEST_WINDOW_MS');
@@ -369,7 +394,11 @@ function applyEnv(
 /** on/yes/true/1 or off/no/false/0, any case; undefined for anything else. */
 function yesOrNo(value: string): boolean | undefined {
   const word = value.trim().toLowerCase();
-  return ['on', 'true', '1', 'yes'].includes(word) ? true : ['off', 'false', '0', 'no'].includes(word) ? false : undefined;
+  return ['on', 'true', '1', 'yes'].includes(word)
+    ? true
+    : ['off', 'false', '0', 'no'].includes(word)
+      ? false
+      : undefined;
 }
 
 /** Which connectors run: those in the config, narrowed (or named) by CONNECTORS. */
@@ -502,7 +531,11 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
   // One list of every secret, handed to every runtime: each scrubs them all (the jwt, the admin token,
   // another connector's secret) from what it stores and answers, and adds its own.
   const secrets = options.secrets ?? [];
-  for (const secret of [data?.openconnect.jwt, data?.adminToken, data ? outboxPassword(data.outbox) : undefined])
+  for (const secret of [
+    data?.openconnect.jwt,
+    data?.adminToken,
+    data ? outboxPassword(data.outbox) : undefined,
+  ])
     if (typeof secret === 'string' && secret.length > 0 && !secrets.includes(secret)) secrets.push(secret);
   const fromFile = (data?.connectors ??
     (withEnv.connectors as Record<string, unknown> | undefined) ??
@@ -520,7 +553,10 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
     ]) as ConnectorSettingsInput;
     const envOptions = fromEnv.get(id);
     if (envOptions && settings && typeof settings === 'object' && !Array.isArray(settings))
-      settings = { ...settings, options: mergeOptions(settings.options, envOptions) } as ConnectorSettingsInput;
+      settings = {
+        ...settings,
+        options: mergeOptions(settings.options, envOptions),
+      } as ConnectorSettingsInput;
     // The core schema strips unknown keys; here a typo ("event:", "props.alow") is a problem, not a no-op.
     const unknown = unknownSettingKeys(settings);
     for (const key of unknown) problems.push(`connectors.${id}.${key}: unknown key (${SETTING_KEYS_HELP})`);
@@ -534,7 +570,10 @@ export function loadConfig(options: LoadOptions): RunnerConfig {
       continue;
     }
     try {
-      connectors.push({ connector, runtime: createRuntime(connector, settings, { state: options.state, secrets }) });
+      connectors.push({
+        connector,
+        runtime: createRuntime(connector, settings, { state: options.state, secrets }),
+      });
     } catch (error) {
       problems.push(
         `connectors.${id}: ${(error as Error).message}${error instanceof ConfigError ? ` (${error.hint})` : ''}`,

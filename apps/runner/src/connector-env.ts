@@ -28,7 +28,10 @@ export function screamingSnake(name: string): string {
 
 function optionsSchema(connector: ConnectorDefinition): JsonSchema {
   try {
-    return z.toJSONSchema(connector.config as z.ZodType, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    return z.toJSONSchema(connector.config as z.ZodType, {
+      io: 'input',
+      unrepresentable: 'any',
+    }) as JsonSchema;
   } catch {
     return {};
   }
@@ -188,14 +191,18 @@ export function connectorOptionsFromEnv(
     try {
       text = fromFile || env[`${variable}_FILE`] ? envValue(env, variable, baseDir) : env[variable];
     } catch (error) {
-      problems.push(`${variable}_FILE: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      problems.push(
+        `${variable}_FILE: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
       continue;
     }
     if (text === undefined || text === '') continue;
     const value = typed(text, option.schema);
     if ('problem' in value) {
       // A secret's text is never repeated back.
-      const problem = connector.secrets?.includes(option.path[0]!) ? value.problem.replace(/^".*" /s, 'the value ') : value.problem;
+      const problem = connector.secrets?.includes(option.path[0]!)
+        ? value.problem.replace(/^".*" /s, 'the value ')
+        : value.problem;
       problems.push(`${variable}: ${problem} (connectors.${connector.id}.options.${option.path.join('.')})`);
       continue;
     }

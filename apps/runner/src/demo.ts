@@ -97,7 +97,8 @@ export async function sampleCurl(
 ): Promise<string | undefined> {
   for (const connector of enabled) {
     for (const source of connector.sources) {
-      if (!source.sign || !['api-key', 'shared-secret', 'bearer-token'].includes(source.auth.scheme)) continue;
+      if (!source.sign || !['api-key', 'shared-secret', 'bearer-token'].includes(source.auth.scheme))
+        continue;
       const dir = path.join(fixturesRoot, connector.id, 'fixtures', source.id);
       if (!existsSync(dir)) continue;
       const runtime = createRuntime(connector, { options: sampleOptions(connector, secret) });
@@ -113,7 +114,10 @@ export async function sampleCurl(
         if (!fixture.request || !fixture.expect?.messages?.length) continue;
         const url = new URL(`${baseUrl}/webhooks/${connector.id}/${source.id}`);
         for (const [k, v] of Object.entries(fixture.request.query ?? {})) url.searchParams.set(k, String(v));
-        const request = source.sign(toInboundRequest({ ...fixture.request, query: {} }, url.toString()), runtime.config);
+        const request = source.sign(
+          toInboundRequest({ ...fixture.request, query: {} }, url.toString()),
+          runtime.config,
+        );
         const outcome = await handleRequest(runtime, request, source.id);
         if (outcome.kind !== 'accepted' || !outcome.messages.length) continue;
         const parts = [`curl -i -X ${request.method} ${quote(request.url)}`];

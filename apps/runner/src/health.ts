@@ -15,7 +15,9 @@ export function health(ctx: ServerContext): FastifyPluginAsync {
         () => false,
       );
       if (!stored)
-        return reply.code(503).send({ status: 'not ready', problems: [`the ${outbox.kind} outbox does not answer`] });
+        return reply
+          .code(503)
+          .send({ status: 'not ready', problems: [`the ${outbox.kind} outbox does not answer`] });
       // A delivery pause (401) is reported, not made a failure: intake still stores events durably, and
       // taking every replica out of the load balancer would turn a pause into lost webhooks.
       const paused = outbox.pausedReason();
@@ -23,7 +25,9 @@ export function health(ctx: ServerContext): FastifyPluginAsync {
       // A vendor session down is a warning too: webhooks are still taken, and another replica cannot help.
       for (const s of ctx.subscriptions()) {
         if (s.holding && s.status !== 'connected')
-          warnings.push(`subscription ${s.connector}/${s.subscription} is ${s.status}${s.detail ? `: ${s.detail}` : ''}`);
+          warnings.push(
+            `subscription ${s.connector}/${s.subscription} is ${s.status}${s.detail ? `: ${s.detail}` : ''}`,
+          );
       }
       return {
         status: 'ready',

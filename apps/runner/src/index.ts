@@ -356,7 +356,9 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
     throw error;
   }
   const { port, url } = listeningAt(app, config.host, config.port);
-  const metricsUrl = metricsApp ? listeningAt(metricsApp, config.metricsHost, config.metricsPort!).url : undefined;
+  const metricsUrl = metricsApp
+    ? listeningAt(metricsApp, config.metricsHost, config.metricsPort!).url
+    : undefined;
   publicUrl ||= `http://localhost:${port}`;
   if (!config.adminToken) logger.warn('the admin API is disabled (403): set ADMIN_TOKEN to enable it');
   box.start(sender.deliver);

@@ -60,7 +60,9 @@ export function createLogger(options: LoggerOptions): Logger {
   const { secrets } = options;
   const target = options.destination ?? pino.destination({ dest: 1, sync: false });
   // scrubberFor keeps one scrubber per list and builds it again only when the list has grown.
-  const stream: DestinationStream = { write: (line: string) => void target.write(scrubberFor(secrets)(line)) };
+  const stream: DestinationStream = {
+    write: (line: string) => void target.write(scrubberFor(secrets)(line)),
+  };
   return pino(
     {
       level: options.level,

@@ -55,7 +55,8 @@ export function createMetrics(getOutbox: () => Outbox | undefined, defaults = tr
   if (defaults) collectDefaultMetrics({ register: registry });
   const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
-  const metrics: Omit<Metrics, 'subscriptions' | 'connections'> & Partial<Pick<Metrics, 'subscriptions' | 'connections'>> = {
+  const metrics: Omit<Metrics, 'subscriptions' | 'connections'> &
+    Partial<Pick<Metrics, 'subscriptions' | 'connections'>> = {
     registry,
     received: counter('openconnect_webhooks_received_total', 'Webhook requests received, per connector', [
       'connector',
@@ -118,12 +119,17 @@ export function createMetrics(getOutbox: () => Outbox | undefined, defaults = tr
       labelNames: labels,
       registers: [registry],
     }),
-    events: counter('openconnect_subscription_events_total', 'Native events received on held sessions, by outcome', [
-      ...labels,
-      'outcome',
-    ]),
+    events: counter(
+      'openconnect_subscription_events_total',
+      'Native events received on held sessions, by outcome',
+      [...labels, 'outcome'],
+    ),
     badFrames: counter('openconnect_subscription_bad_frames_total', 'Frames ignored as unreadable', labels),
-    reconnects: counter('openconnect_subscription_reconnects_total', 'Sessions opened again after one ended', labels),
+    reconnects: counter(
+      'openconnect_subscription_reconnects_total',
+      'Sessions opened again after one ended',
+      labels,
+    ),
     renewals: counter('openconnect_subscription_renewals_total', 'Renewals of what expires, by result', [
       ...labels,
       'result',
@@ -139,7 +145,8 @@ export function createMetrics(getOutbox: () => Outbox | undefined, defaults = tr
     registers: [registry],
     collect() {
       this.reset();
-      for (const { connector, subscription, seconds } of ages()) this.set({ connector, subscription }, seconds);
+      for (const { connector, subscription, seconds } of ages())
+        this.set({ connector, subscription }, seconds);
     },
   });
   metrics.connections = {

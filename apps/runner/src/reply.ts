@@ -33,5 +33,9 @@ export const isNotAMediaType = (error: { code?: string }) => error.code === 'FST
 export function notAMediaType(request: FastifyRequest, reply: FastifyReply) {
   const sent = JSON.stringify(String(request.headers['content-type'] ?? '').slice(0, 100));
   const { reads } = request.routeOptions.config;
-  return sendError(reply, 415, `the content-type ${sent} is not a media type (type/subtype)${reads ? `: ${reads}` : ''}`);
+  return sendError(
+    reply,
+    415,
+    `the content-type ${sent} is not a media type (type/subtype)${reads ? `: ${reads}` : ''}`,
+  );
 }

@@ -50,18 +50,25 @@ const noRouteOf = (routes: string[]) => (request: FastifyRequest, reply: Fastify
 export function buildServer(ctx: ServerContext): FastifyInstance {
   const app = listener(ctx);
   limitConnections(app.server, ctx.config.limits, ctx.metrics.connections, ctx.logger);
-  const noRoute = noRouteOf(ctx.config.metricsPort === undefined ? ROUTES : ROUTES.filter((r) => r !== METRICS));
+  const noRoute = noRouteOf(
+    ctx.config.metricsPort === undefined ? ROUTES : ROUTES.filter((r) => r !== METRICS),
+  );
 
   // Every surface's errors end here (the webhook scope counts its own first).
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    if (isNotAMediaType(error)) return request.is404 ? noRoute(request, reply) : notAMediaType(request, reply);
+    if (isNotAMediaType(error))
+      return request.is404 ? noRoute(request, reply) : notAMediaType(request, reply);
     const status = errorStatus(error);
     if (status === 500) {
       request.log.error({ err: error, url: request.url }, 'unexpected error while answering a request');
       return sendError(reply, 500, 'internal error; see the runner log');
     }
     if (status === 413)
-      return sendError(reply, 413, `the body is larger than the limit of ${ctx.config.limits.bodyBytes} bytes (limits.bodyBytes)`);
+      return sendError(
+        reply,
+        413,
+        `the body is larger than the limit of ${ctx.config.limits.bodyBytes} bytes (limits.bodyBytes)`,
+      );
     return sendError(reply, status, error.message);
   });
 

@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, signInCookie, startTestRunner, type TestRunner } from './helpers/runner.js';
 
-
 describe('admin writes: the credential that signed the request in decides', () => {
   let t: TestRunner;
   let cookie: string;
@@ -26,7 +25,11 @@ describe('admin writes: the credential that signed the request in decides', () =
   });
 
   it('refuses it with a Basic credential alongside the cookie too', async () => {
-    const res = await resume({ cookie, authorization: 'Basic YWRtaW46YWRtaW4=', 'content-type': 'text/plain' });
+    const res = await resume({
+      cookie,
+      authorization: 'Basic YWRtaW46YWRtaW4=',
+      'content-type': 'text/plain',
+    });
     expect(res.status).toBe(415);
   });
 
@@ -42,7 +45,11 @@ describe('admin writes: the credential that signed the request in decides', () =
   });
 
   it('refuses a wrong Bearer token even with a valid cookie', async () => {
-    const res = await resume({ cookie, authorization: 'Bearer not-the-admin-token', 'content-type': 'application/json' });
+    const res = await resume({
+      cookie,
+      authorization: 'Bearer not-the-admin-token',
+      'content-type': 'application/json',
+    });
     expect(res.status).toBe(401);
   });
 });

@@ -26,10 +26,14 @@ function interactionsIn(file: string) {
 }
 
 function runCommand(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../src/backup-command.ts'), ...args], {
-    cwd: path.join(here, '..'),
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(here, '../src/backup-command.ts'), ...args],
+    {
+      cwd: path.join(here, '..'),
+      env: { PATH: process.env.PATH ?? '', ...env },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -93,7 +97,11 @@ describe('online backup of the sqlite outbox', () => {
     expect(held.size).toBeGreaterThanOrEqual(10_000 + before.length);
     expect(during).toBeGreaterThan(0); // webhooks were accepted while the backup was being taken
     // The staged copy is deleted once sent (its stream closes just after the last byte).
-    await until(() => !fs.readdirSync(t.dir).some((f) => f.startsWith('.backup-')), 5_000, 'the staged copy to go');
+    await until(
+      () => !fs.readdirSync(t.dir).some((f) => f.startsWith('.backup-')),
+      5_000,
+      'the staged copy to go',
+    );
   }, 60_000);
 
   it('the backup command writes a checked copy and says what it holds', async () => {
@@ -106,7 +114,9 @@ describe('online backup of the sqlite outbox', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      new RegExp(`^backup written to ${dest}: \\d+ bytes, schema version ${SCHEMA_VERSION}, integrity ok \\(queued \\d+\\)\\n$`),
+      new RegExp(
+        `^backup written to ${dest}: \\d+ bytes, schema version ${SCHEMA_VERSION}, integrity ok \\(queued \\d+\\)\\n$`,
+      ),
     );
     expect(interactionsIn(dest).has('pre-7-7')).toBe(true);
     // One self-contained file: nothing left beside it.
@@ -119,7 +129,10 @@ describe('online backup of the sqlite outbox', () => {
 
   it('the backup command names a refused token, and gives usage without a file', async () => {
     const dest = path.join(t.dir, 'refused.db');
-    const refused = await runCommand([dest], { ADMIN_TOKEN: 'not-the-admin-token-at-all', RUNNER_URL: t.runner.url });
+    const refused = await runCommand([dest], {
+      ADMIN_TOKEN: 'not-the-admin-token-at-all',
+      RUNNER_URL: t.runner.url,
+    });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe(
       `backup: the runner at ${t.runner.url} answered 401: admin API: send Authorization: Bearer <ADMIN_TOKEN>\n`,
@@ -141,7 +154,8 @@ describe('restoring a backup', () => {
   it('stop, replace the file, start: the messages queued in the backup are delivered', async () => {
     const first = await startTestRunner();
     expect((await first.admin('/pause', { method: 'POST' })).status).toBe(200);
-    for (const call of ['R-1', 'R-2', 'R-3']) expect((await first.postAcme(answered(`evt-${call}`, 'agent.smith', call))).status).toBe(200);
+    for (const call of ['R-1', 'R-2', 'R-3'])
+      expect((await first.postAcme(answered(`evt-${call}`, 'agent.smith', call))).status).toBe(200);
     const res = await first.admin('/backup', { method: 'POST' });
     const copy = Buffer.from(await res.arrayBuffer());
     await first.close();
@@ -155,7 +169,11 @@ describe('restoring a backup', () => {
       const restored = await startTestRunner({ dir });
       try {
         await restored.emulator.waitFor(3);
-        expect(restored.emulator.messages.map((m) => m.props.interactionId).sort()).toEqual(['R-1', 'R-2', 'R-3']);
+        expect(restored.emulator.messages.map((m) => m.props.interactionId).sort()).toEqual([
+          'R-1',
+          'R-2',
+          'R-3',
+        ]);
         expect(fs.existsSync(stale)).toBe(false); // a copy staged by a runner that died is removed at start
       } finally {
         await restored.close();

@@ -57,7 +57,9 @@ describe('runner configuration', () => {
       'limits.bodyBytes: -1 is not a whole number of bytes (more than 0)',
       'CONFIG: unknown key "extra" (the config takes port, host, metricsPort, metricsHost, publicUrl, logLevel, adminToken, dashboardSession, outbox, outboxSync, outboxCommitWindowMs, openconnect, limits, delivery, subscriptions, cors, connectors)',
       // The end-of-life host is reported beside the schema's problems, not after they are fixed.
-      expect.stringMatching(/^openconnect\.url: the OpenConnect host connect\.openmethods\.com is end-of-life \(use connect\.openmethodscloud\.com/),
+      expect.stringMatching(
+        /^openconnect\.url: the OpenConnect host connect\.openmethods\.com is end-of-life \(use connect\.openmethodscloud\.com/,
+      ),
       'openconnect.crmid (OPENCONNECT_CRMID): required with a real jwt; it is the CRM domain the PopFlow runs for',
       'connectors.ghost: no such connector; the registry has acme',
       'CONNECTORS: no such connector "nope"; the registry has acme',
@@ -151,7 +153,9 @@ describe('runner configuration', () => {
   it('gathers the sqlite commits of 1 ms by default; OUTBOX_COMMIT_WINDOW_MS sets another window, 0 to 50 ms', () => {
     expect(loadConfig({ available, env: {} }).outboxCommitWindowMs).toBe(1);
     expect(loadConfig({ available, env: { OUTBOX_COMMIT_WINDOW_MS: '0' } }).outboxCommitWindowMs).toBe(0);
-    expect(loadConfig({ available, env: {}, document: { outboxCommitWindowMs: 2.5 } }).outboxCommitWindowMs).toBe(2.5);
+    expect(
+      loadConfig({ available, env: {}, document: { outboxCommitWindowMs: 2.5 } }).outboxCommitWindowMs,
+    ).toBe(2.5);
     expect(problemsOf(() => loadConfig({ available, env: { OUTBOX_COMMIT_WINDOW_MS: '100' } }))).toEqual([
       'OUTBOX_COMMIT_WINDOW_MS: "100" is not a number of milliseconds from 0 to 50 (0: per event-loop turn)',
     ]);
@@ -325,15 +329,25 @@ describe('subscription settings', () => {
   });
 
   it('SUBSCRIPTIONS=off keeps a replica from holding any, over the file', () => {
-    const config = loadConfig({ available, env: { SUBSCRIPTIONS: 'OFF' }, document: { subscriptions: { leaseTtlMs: 5_000 } } });
+    const config = loadConfig({
+      available,
+      env: { SUBSCRIPTIONS: 'OFF' },
+      document: { subscriptions: { leaseTtlMs: 5_000 } },
+    });
     expect(config.subscriptions).toMatchObject({ enabled: false, leaseTtlMs: 5_000 });
-    expect(loadConfig({ available, env: { SUBSCRIPTIONS: 'on' }, document: {} }).subscriptions.enabled).toBe(true);
+    expect(loadConfig({ available, env: { SUBSCRIPTIONS: 'on' }, document: {} }).subscriptions.enabled).toBe(
+      true,
+    );
   });
 
   it('names a bad SUBSCRIPTIONS value, a too short lease and an unknown key', () => {
     expect(
       problemsOf(() =>
-        loadConfig({ available, env: { SUBSCRIPTIONS: 'sometimes' }, document: { subscriptions: { leaseTtlMs: 10, lease: 1 } } }),
+        loadConfig({
+          available,
+          env: { SUBSCRIPTIONS: 'sometimes' },
+          document: { subscriptions: { leaseTtlMs: 10, lease: 1 } },
+        }),
       ),
     ).toEqual([
       'SUBSCRIPTIONS: "sometimes" must be on or off',
@@ -347,22 +361,29 @@ describe('the identical-request window (delivery.identicalRequestWindowMs)', () 
   it('is 2 minutes by default; IDENTICAL_REQUEST_WINDOW_MS wins over the file, and 0 switches it off', () => {
     expect(loadConfig({ available, env: {}, document: {} }).delivery.identicalRequestWindowMs).toBe(120_000);
     const file = { delivery: { identicalRequestWindowMs: 30_000, concurrency: 4 } };
-    expect(loadConfig({ available, env: {}, document: file }).delivery).toMatchObject({ identicalRequestWindowMs: 30_000, concurrency: 4 });
+    expect(loadConfig({ available, env: {}, document: file }).delivery).toMatchObject({
+      identicalRequestWindowMs: 30_000,
+      concurrency: 4,
+    });
     expect(
       loadConfig({ available, env: { IDENTICAL_REQUEST_WINDOW_MS: '0' }, document: file }).delivery,
     ).toMatchObject({ identicalRequestWindowMs: 0, concurrency: 4 });
   });
 
   it('names a value that is no number of milliseconds', () => {
-    expect(problemsOf(() => loadConfig({ available, env: { IDENTICAL_REQUEST_WINDOW_MS: 'soon' }, document: {} }))).toEqual([
-      'IDENTICAL_REQUEST_WINDOW_MS: "soon" is not a whole number of milliseconds (0: off)',
-    ]);
-    expect(problemsOf(() => loadConfig({ available, env: {}, document: { delivery: { identicalRequestWindowMs: -1 } } }))).toEqual([
-      'delivery.identicalRequestWindowMs: -1 is not a whole number of milliseconds (0: off)',
-    ]);
-    expect(problemsOf(() => loadConfig({ available, env: {}, document: { delivery: { identicalRequestWindowMs: 1.5 } } }))).toEqual([
-      'delivery.identicalRequestWindowMs: 1.5 is not a whole number of milliseconds (0: off)',
-    ]);
+    expect(
+      problemsOf(() => loadConfig({ available, env: { IDENTICAL_REQUEST_WINDOW_MS: 'soon' }, document: {} })),
+    ).toEqual(['IDENTICAL_REQUEST_WINDOW_MS: "soon" is not a whole number of milliseconds (0: off)']);
+    expect(
+      problemsOf(() =>
+        loadConfig({ available, env: {}, document: { delivery: { identicalRequestWindowMs: -1 } } }),
+      ),
+    ).toEqual(['delivery.identicalRequestWindowMs: -1 is not a whole number of milliseconds (0: off)']);
+    expect(
+      problemsOf(() =>
+        loadConfig({ available, env: {}, document: { delivery: { identicalRequestWindowMs: 1.5 } } }),
+      ),
+    ).toEqual(['delivery.identicalRequestWindowMs: 1.5 is not a whole number of milliseconds (0: off)']);
   });
 });
 
@@ -370,27 +391,42 @@ describe('a Redis that can lose accepted events (delivery.redis.acceptDataLoss, 
   it('is refused unless accepted: OUTBOX_ACCEPT_DATA_LOSS and OUTBOX_PERSISTENCE win over the file, beside its other keys', () => {
     expect(loadConfig({ available, env: {}, document: {} }).delivery.redis).toBeUndefined();
     const file = { delivery: { concurrency: 4, redis: { partitions: 8, acceptDataLoss: false } } };
-    expect(loadConfig({ available, env: {}, document: file }).delivery.redis).toEqual({ partitions: 8, acceptDataLoss: false });
-    const both = loadConfig({ available, env: { OUTBOX_ACCEPT_DATA_LOSS: 'Yes', OUTBOX_PERSISTENCE: 'confirmed' }, document: file });
-    expect(both.delivery).toMatchObject({ concurrency: 4, redis: { partitions: 8, acceptDataLoss: true, persistence: 'confirmed' } });
-    expect(loadConfig({ available, env: { OUTBOX_ACCEPT_DATA_LOSS: 'no' }, document: {} }).delivery.redis).toEqual({ acceptDataLoss: false });
+    expect(loadConfig({ available, env: {}, document: file }).delivery.redis).toEqual({
+      partitions: 8,
+      acceptDataLoss: false,
+    });
+    const both = loadConfig({
+      available,
+      env: { OUTBOX_ACCEPT_DATA_LOSS: 'Yes', OUTBOX_PERSISTENCE: 'confirmed' },
+      document: file,
+    });
+    expect(both.delivery).toMatchObject({
+      concurrency: 4,
+      redis: { partitions: 8, acceptDataLoss: true, persistence: 'confirmed' },
+    });
+    expect(
+      loadConfig({ available, env: { OUTBOX_ACCEPT_DATA_LOSS: 'no' }, document: {} }).delivery.redis,
+    ).toEqual({ acceptDataLoss: false });
   });
 
   it('names a value that is neither yes nor no, and a persistence that is neither check nor confirmed', () => {
-    expect(problemsOf(() => loadConfig({ available, env: { OUTBOX_ACCEPT_DATA_LOSS: 'maybe' }, document: {} }))).toEqual([
-      'OUTBOX_ACCEPT_DATA_LOSS: "maybe" must be yes or no',
-    ]);
-    expect(problemsOf(() => loadConfig({ available, env: { OUTBOX_PERSISTENCE: 'trust-me' }, document: {} }))).toEqual([
-      'OUTBOX_PERSISTENCE: "trust-me" is not check or confirmed',
-    ]);
-    expect(problemsOf(() => loadConfig({ available, env: {}, document: { delivery: { redis: { acceptDataLoss: 'yes' } } } }))).toEqual([
-      'delivery.redis.acceptDataLoss: "yes" is not true or false',
-    ]);
+    expect(
+      problemsOf(() => loadConfig({ available, env: { OUTBOX_ACCEPT_DATA_LOSS: 'maybe' }, document: {} })),
+    ).toEqual(['OUTBOX_ACCEPT_DATA_LOSS: "maybe" must be yes or no']);
+    expect(
+      problemsOf(() => loadConfig({ available, env: { OUTBOX_PERSISTENCE: 'trust-me' }, document: {} })),
+    ).toEqual(['OUTBOX_PERSISTENCE: "trust-me" is not check or confirmed']);
+    expect(
+      problemsOf(() =>
+        loadConfig({ available, env: {}, document: { delivery: { redis: { acceptDataLoss: 'yes' } } } }),
+      ),
+    ).toEqual(['delivery.redis.acceptDataLoss: "yes" is not true or false']);
   });
 });
 
 describe('problems as sentences (no raw schema messages)', () => {
-  const RAW = /Invalid (input|option)|Too (small|big)|Unrecognized key|expected (number|string|boolean|object|array|record)/;
+  const RAW =
+    /Invalid (input|option)|Too (small|big)|Unrecognized key|expected (number|string|boolean|object|array|record)/;
 
   /** Every leaf field of the runner's config schema, as paths. */
   function leaves(at: string[] = []): string[][] {
@@ -418,7 +454,11 @@ describe('problems as sentences (no raw schema messages)', () => {
   ])('every field given %s is named once, in one pass, in words', (_name, value) => {
     expect(fields.length).toBeGreaterThanOrEqual(50);
     const problems = problemsOf(() => loadConfig({ available, env: {}, document: documentWith(value) }));
-    for (const path of fields) expect(problems.filter((p) => p.startsWith(`${path.join('.')}: `)), path.join('.')).toHaveLength(1);
+    for (const path of fields)
+      expect(
+        problems.filter((p) => p.startsWith(`${path.join('.')}: `)),
+        path.join('.'),
+      ).toHaveLength(1);
     expect(problems.filter((p) => RAW.test(p))).toEqual([]);
   });
 

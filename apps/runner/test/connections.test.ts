@@ -49,7 +49,9 @@ function statusLineOn(socket: net.Socket, path: string): Promise<string> {
 }
 
 async function refused(t: TestRunner, reason: string): Promise<number> {
-  const metric = await t.runner.metrics.registry.getSingleMetric('openconnect_connections_refused_total')?.get();
+  const metric = await t.runner.metrics.registry
+    .getSingleMetric('openconnect_connections_refused_total')
+    ?.get();
   return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
 }
 
@@ -84,7 +86,8 @@ describe('a cap on all connections', () => {
   afterAll(() => t.close());
 
   const evicted = async () =>
-    (await t.runner.metrics.registry.getSingleMetric('openconnect_connections_evicted_total')?.get())?.values[0]?.value ?? 0;
+    (await t.runner.metrics.registry.getSingleMetric('openconnect_connections_evicted_total')?.get())
+      ?.values[0]?.value ?? 0;
 
   it('makes room by closing the oldest idle connections, so idle sockets from many addresses keep no client out', async () => {
     const first = await openIdle(t, '127.0.0.3', 5);
@@ -104,15 +107,19 @@ describe('a cap on all connections', () => {
   it('refuses a new connection, counted, only when every connection has a request in progress', async () => {
     const { port } = new URL(t.runner.url);
     const open = async () =>
-      (await t.runner.metrics.registry.getSingleMetric('openconnect_connections_open')?.get())?.values[0]?.value;
+      (await t.runner.metrics.registry.getSingleMetric('openconnect_connections_open')?.get())?.values[0]
+        ?.value;
     await until(async () => (await open()) === 0, 5_000, "the last test's sockets closed");
     // Twelve requests in progress: headers sent, the body still to come.
     const busy = await openIdle(t, '127.0.0.6', 0);
-    for (const address of ['127.0.0.6', '127.0.0.7', '127.0.0.8']) busy.push(...(await openIdle(t, address, 4)));
+    for (const address of ['127.0.0.6', '127.0.0.7', '127.0.0.8'])
+      busy.push(...(await openIdle(t, address, 4)));
     await until(() => closedCount(busy) === 0 && busy.length === 12, 5_000, 'twelve connections');
     const before = await evicted();
     for (const { socket } of busy)
-      socket.write(`POST /webhooks/acme/events HTTP/1.1\r\nHost: runner\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+      socket.write(
+        `POST /webhooks/acme/events HTTP/1.1\r\nHost: runner\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`,
+      );
     await new Promise((r) => setTimeout(r, 200));
     const extra = new Promise<boolean>((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port: Number(port), localAddress: '127.0.0.9' });
@@ -178,7 +185,10 @@ describe('the request timeout', () => {
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     socket.once('connect', () => {
       socket.write('GET /healthz HTTP/1.1\r\n');
-      const drip = setInterval(() => (socket.destroyed ? clearInterval(drip) : socket.write('x-drip: 1\r\n')), 50);
+      const drip = setInterval(
+        () => (socket.destroyed ? clearInterval(drip) : socket.write('x-drip: 1\r\n')),
+        50,
+      );
     });
     await closed;
     expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');

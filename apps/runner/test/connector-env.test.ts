@@ -68,7 +68,12 @@ describe('CONNECTOR_<ID>_<OPTION> environment variables', () => {
         CONNECTOR_FIVE9_PARAMS: '{"trigger": "trigger", "agent_login": "agent"}',
       },
     });
-    expect(config.connectors.map((c) => c.connector.id).sort()).toEqual(['8x8', 'amazon-connect', 'five9', 'twilio-flex']);
+    expect(config.connectors.map((c) => c.connector.id).sort()).toEqual([
+      '8x8',
+      'amazon-connect',
+      'five9',
+      'twilio-flex',
+    ]);
     expect(options(config, 'amazon-connect')).toMatchObject({
       apiKey: 'amazon-key-0123456789abcdef',
       lookupTimeoutMs: 2500,

@@ -57,7 +57,9 @@ describe('dashboard sessions', () => {
     const other = await signInCookie(t.runner.url); // a second browser stays signed in
     const res = await signOut(t.runner.url, cookie);
     expect(res.status).toBe(303);
-    expect(res.headers.get('set-cookie')).toMatch(/^oc_session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970/);
+    expect(res.headers.get('set-cookie')).toMatch(
+      /^oc_session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970/,
+    );
     expect(await opens(t.runner.url, cookie)).toEqual(SIGNED_OUT);
     expect(await opens(t.runner.url, other.cookie)).toEqual(SIGNED_IN);
   });
@@ -91,9 +93,17 @@ describe('dashboard sessions', () => {
       const same = await startTestRunner({ dir });
       expect(await opens(same.runner.url, cookie)).toEqual(SIGNED_IN); // kept server-side, in the outbox file
       await same.close();
-      const rotated = await startTestRunner({ dir, env: { ADMIN_TOKEN: 'a-new-admin-token-after-rotation' } });
+      const rotated = await startTestRunner({
+        dir,
+        env: { ADMIN_TOKEN: 'a-new-admin-token-after-rotation' },
+      });
       expect(await opens(rotated.runner.url, cookie)).toEqual(SIGNED_OUT);
-      expect(await opens(rotated.runner.url, (await signInCookie(rotated.runner.url, 'a-new-admin-token-after-rotation')).cookie)).toEqual(SIGNED_IN);
+      expect(
+        await opens(
+          rotated.runner.url,
+          (await signInCookie(rotated.runner.url, 'a-new-admin-token-after-rotation')).cookie,
+        ),
+      ).toEqual(SIGNED_IN);
       await rotated.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,10 @@ const SECRETS = { TEST_JWT, ADMIN_TOKEN, ACME_SECRET, FIVE9_TOKEN };
 const five9 = connectors.find((c) => c.id === 'five9')!;
 
 /** Which of the secrets appear in the text, by name. */
-const found = (text: string) => Object.entries(SECRETS).filter(([, secret]) => text.includes(secret)).map(([name]) => name);
+const found = (text: string) =>
+  Object.entries(SECRETS)
+    .filter(([, secret]) => text.includes(secret))
+    .map(([name]) => name);
 
 describe('secrets a vendor echoes, through a real runner', () => {
   let t: TestRunner;
@@ -71,7 +74,9 @@ describe('secrets a vendor echoes, through a real runner', () => {
   });
 
   it('answers an ignored request without the secret it echoes', async () => {
-    const ignored = await call(`/webhooks/five9/web-connector?trigger=${TEST_JWT}&token=${FIVE9_TOKEN}&agent=jdoe`);
+    const ignored = await call(
+      `/webhooks/five9/web-connector?trigger=${TEST_JWT}&token=${FIVE9_TOKEN}&agent=jdoe`,
+    );
     expect(ignored.status).toBe(200);
     expect(ignored.text).toContain('trigger &#34;[redacted]&#34; is not a Five9 Web Connector trigger');
   });
@@ -79,7 +84,9 @@ describe('secrets a vendor echoes, through a real runner', () => {
   it("answers a path naming a secret without echoing it, the runner's refusals included", async () => {
     expect((await call(`/webhooks/${TEST_JWT}`, { method: 'POST' })).status).toBe(404);
     expect((await call(`/webhooks/five9/${FIVE9_TOKEN}`, { method: 'POST' })).status).toBe(404);
-    expect((await call(`/webhooks/five9/web-connector/${ADMIN_TOKEN}/x`, { method: 'POST' })).status).toBe(404);
+    expect((await call(`/webhooks/five9/web-connector/${ADMIN_TOKEN}/x`, { method: 'POST' })).status).toBe(
+      404,
+    );
   });
 
   it('leaves no secret in OpenConnect, the outbox, the log or any answer', async () => {

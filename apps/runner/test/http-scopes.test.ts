@@ -20,13 +20,20 @@ describe('each surface parses its own bodies', () => {
     });
 
   it('admin: answers 400 naming the JSON a route reads when the body is not JSON', async () => {
-    const pause = await t.admin('/pause', { method: 'POST', body: '{reason', headers: { 'content-type': 'application/json' } });
+    const pause = await t.admin('/pause', {
+      method: 'POST',
+      body: '{reason',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(pause.status).toBe(400);
     expect(await pause.json()).toEqual({ error: 'the body must be JSON: {"reason": "..."} or empty' });
     const replay = await t.admin('/replay', { method: 'POST', body: 'nope' });
     expect(replay.status).toBe(400);
     expect(await replay.json()).toEqual({ error: 'the body must be JSON: {"ids": [...]} or {"all": true}' });
-    const testSend = await t.admin('/test-send', { method: 'POST', headers: { 'content-type': 'application/json' } });
+    const testSend = await t.admin('/test-send', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(testSend.status).toBe(400);
     expect(await testSend.json()).toEqual({ error: 'the body must be JSON: {"agentid", "event", "props"}' });
   });
@@ -36,7 +43,9 @@ describe('each surface parses its own bodies', () => {
       authorization: `Bearer ${ADMIN_TOKEN}`,
     });
     expect(await res.json()).toEqual({ paused: true, reason: 'from curl' });
-    expect(await (await t.admin('/resume', { method: 'POST', body: 'ignored: resume reads no body' })).json()).toEqual({
+    expect(
+      await (await t.admin('/resume', { method: 'POST', body: 'ignored: resume reads no body' })).json(),
+    ).toEqual({
       resumed: true,
       wasPaused: 'from curl',
     });

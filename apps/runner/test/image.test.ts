@@ -18,16 +18,26 @@ import { ADMIN_TOKEN, CRMID, ref, TEST_JWT, until } from './helpers/runner.js';
 const repo = path.join(import.meta.dirname, '../../..');
 const AUTH_TOKEN = 'twilio-auth-token-0123456789abcdef';
 const fixture = (name: string) =>
-  (JSON.parse(readFileSync(path.join(repo, 'connectors/twilio-flex/fixtures/taskrouter', name), 'utf8')) as { request: RecordedRequest })
-    .request;
+  (
+    JSON.parse(readFileSync(path.join(repo, 'connectors/twilio-flex/fixtures/taskrouter', name), 'utf8')) as {
+      request: RecordedRequest;
+    }
+  ).request;
 
 /** The fixture as Twilio would send it to `publicUrl`, signed with the Auth Token by the connector's own signer. */
 function twilioRequest(publicUrl: string) {
   const connector = findConnector('twilio-flex')!;
   const source = connector.sources.find((s) => s.id === 'taskrouter')!;
   const url = `${publicUrl}/webhooks/twilio-flex/taskrouter`;
-  const signed = source.sign!(toInboundRequest({ ...fixture('reservation-accepted.json'), url }, url), connector.config.parse({ authToken: AUTH_TOKEN }));
-  return fetch(signed.url, { method: signed.method, headers: signed.headers, body: new Uint8Array(signed.rawBody) });
+  const signed = source.sign!(
+    toInboundRequest({ ...fixture('reservation-accepted.json'), url }, url),
+    connector.config.parse({ authToken: AUTH_TOKEN }),
+  );
+  return fetch(signed.url, {
+    method: signed.method,
+    headers: signed.headers,
+    body: new Uint8Array(signed.rawBody),
+  });
 }
 
 /** A config file a production deployment would mount: secrets as ${NAME} references to the environment. */
@@ -77,11 +87,18 @@ async function startDeployed(config: Record<string, unknown>, env: Record<string
   const output: string[] = [];
   const child = spawn(process.execPath, [path.join(context, 'app/dist/main.js')], {
     cwd: work,
-    env: { PATH: process.env.PATH ?? '', CONFIG: file, HOST: '127.0.0.1', OUTBOX: `sqlite:${path.join(work, `outbox-${port}.db`)}`, ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      CONFIG: file,
+      HOST: '127.0.0.1',
+      OUTBOX: `sqlite:${path.join(work, `outbox-${port}.db`)}`,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
-  for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (d: Buffer) => output.push(d.toString()));
+  for (const stream of [child.stdout!, child.stderr!])
+    stream.on('data', (d: Buffer) => output.push(d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   await until(() => healthy(url), 20_000, 'the deployed runner to answer /healthz').catch((error: Error) => {
@@ -105,12 +122,26 @@ describe('the pnpm deploy folder', () => {
 
   it('carries the compiled CLI, which maps a recorded request with node alone', async () => {
     const file = path.join(repo, 'connectors/twilio-flex/fixtures/taskrouter/reservation-accepted.json');
-    const expected = (JSON.parse(readFileSync(file, 'utf8')) as { expect: { messages: { agentid: string; event: string; props: unknown }[] } })
-      .expect.messages[0]!;
-    const mapped = await exec(process.execPath, [path.join(context, 'app/cli/main.js'), 'map', '--connector', 'twilio-flex/taskrouter', '--request', file]);
+    const expected = (
+      JSON.parse(readFileSync(file, 'utf8')) as {
+        expect: { messages: { agentid: string; event: string; props: unknown }[] };
+      }
+    ).expect.messages[0]!;
+    const mapped = await exec(process.execPath, [
+      path.join(context, 'app/cli/main.js'),
+      'map',
+      '--connector',
+      'twilio-flex/taskrouter',
+      '--request',
+      file,
+    ]);
     expect(mapped.code, mapped.out).toBe(0);
     const [message] = (JSON.parse(mapped.out) as { messages: unknown[] }).messages;
-    expect(message).toMatchObject({ agentid: expected.agentid, event: expected.event, props: expected.props });
+    expect(message).toMatchObject({
+      agentid: expected.agentid,
+      event: expected.event,
+      props: expected.props,
+    });
   });
 
   it('starts with node, delivers a signed webhook to OpenConnect, and exits 0 on SIGTERM', async () => {
@@ -153,7 +184,14 @@ describe('the pnpm deploy folder', () => {
                 pureengageApiKey: ref('WS_KEY'),
                 pureengageClientId: workspace.clientId,
                 pureengageClientSecret: ref('WS_SECRET'),
-                pureengageAgents: [{ username: agent!.username, password: ref('AGENT_PW'), dn: agent!.dn, agentId: agent!.agentLogin }],
+                pureengageAgents: [
+                  {
+                    username: agent!.username,
+                    password: ref('AGENT_PW'),
+                    dn: agent!.dn,
+                    agentId: agent!.agentLogin,
+                  },
+                ],
               },
             },
             '8x8': {
@@ -172,19 +210,39 @@ describe('the pnpm deploy folder', () => {
         },
       );
       const views = async () =>
-        ((await (await fetch(`${url}/admin/subscriptions`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
-          subscriptions: { subscription: string; status: string }[];
-        }).subscriptions;
-      await until(async () => {
-        const list = await views();
-        return list.length === 2 && list.every((v) => v.status === 'connected');
-      }, 20_000, 'both sessions connected').catch(async (error: Error) => {
+        (
+          (await (
+            await fetch(`${url}/admin/subscriptions`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+          ).json()) as {
+            subscriptions: { subscription: string; status: string }[];
+          }
+        ).subscriptions;
+      await until(
+        async () => {
+          const list = await views();
+          return list.length === 2 && list.every((v) => v.status === 'connected');
+        },
+        20_000,
+        'both sessions connected',
+      ).catch(async (error: Error) => {
         throw new Error(`${error.message}: ${JSON.stringify(await views())}\n${output.join('')}`);
       });
       pulsar.push({
-        Interaction: { event: 'InteractionAssigned', callState: 'CS_INPROGRESS', interactionGUID: 'int-1', agentId: 'agent-8x8', direction: 'in', mediaType: 'phone', queueId: 1092 },
+        Interaction: {
+          event: 'InteractionAssigned',
+          callState: 'CS_INPROGRESS',
+          interactionGUID: 'int-1',
+          agentId: 'agent-8x8',
+          direction: 'in',
+          mediaType: 'phone',
+          queueId: 1092,
+        },
       });
-      await until(() => emulator.messages.some((m) => m.agentid === 'jdoe' && m.props.interactionId === 'int-1'), 10_000, 'the 8x8 event at OpenConnect');
+      await until(
+        () => emulator.messages.some((m) => m.agentid === 'jdoe' && m.props.interactionId === 'int-1'),
+        10_000,
+        'the 8x8 event at OpenConnect',
+      );
 
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
@@ -206,13 +264,26 @@ describe('the container image', () => {
       process.stderr.write(`\n*** image test SKIPPED: ${problem} ***\n\n`);
       return;
     }
-    const base = await ensureBaseImage([path.join(context, 'app/node_modules/better-sqlite3/build/Release/better_sqlite3.node')]);
+    const base = await ensureBaseImage([
+      path.join(context, 'app/node_modules/better-sqlite3/build/Release/better_sqlite3.node'),
+    ]);
     image = `openconnect-runner:test-${process.pid}`;
     const { command, env } = await buildkitDocker();
     // The route docs/deploy-container.md gives for machines whose builds cannot reach the npm registry.
     const built = await exec(
       command,
-      ['build', '--build-arg', `BASE_IMAGE=${base}`, '--build-arg', 'APP_FROM=prebuilt', '-f', path.join(repo, 'Dockerfile'), '-t', image, context],
+      [
+        'build',
+        '--build-arg',
+        `BASE_IMAGE=${base}`,
+        '--build-arg',
+        'APP_FROM=prebuilt',
+        '-f',
+        path.join(repo, 'Dockerfile'),
+        '-t',
+        image,
+        context,
+      ],
       env,
     );
     expect(built.code, built.out).toBe(0);
@@ -235,28 +306,55 @@ describe('the container image', () => {
     // --network host: the emulator listens on the host's loopback. The image's own HEALTHCHECK command,
     // asked every second instead of every 10 s so the test need not wait.
     const run = await docker(
-      'run', '-d', '--name', container, '--network', 'host',
-      '--health-interval', '1s', '--health-start-period', '1s',
-      '-v', `${configDir}:/config:ro`,
-      '-e', 'CONFIG=/config/runner.json',
-      '-e', `PORT=${port}`,
-      '-e', `OPENCONNECT_JWT=${TEST_JWT}`,
-      '-e', `TWILIO_AUTH_TOKEN=${AUTH_TOKEN}`,
-      '-e', 'CONNECTORS=twilio-flex',
+      'run',
+      '-d',
+      '--name',
+      container,
+      '--network',
+      'host',
+      '--health-interval',
+      '1s',
+      '--health-start-period',
+      '1s',
+      '-v',
+      `${configDir}:/config:ro`,
+      '-e',
+      'CONFIG=/config/runner.json',
+      '-e',
+      `PORT=${port}`,
+      '-e',
+      `OPENCONNECT_JWT=${TEST_JWT}`,
+      '-e',
+      `TWILIO_AUTH_TOKEN=${AUTH_TOKEN}`,
+      '-e',
+      'CONNECTORS=twilio-flex',
       image,
     );
     expect(run.code, run.out).toBe(0);
     const url = `http://127.0.0.1:${port}`;
     const logs = async () => (await docker('logs', container)).out;
-    await until(() => healthy(url), 30_000, 'the container to answer /healthz').catch(async (error: Error) => {
-      throw new Error(`${error.message}\n${await logs()}`);
-    });
+    await until(() => healthy(url), 30_000, 'the container to answer /healthz').catch(
+      async (error: Error) => {
+        throw new Error(`${error.message}\n${await logs()}`);
+      },
+    );
 
-    const inspect = async (format: string) => (await docker('inspect', '--format', format, container)).out.trim();
-    await until(async () => (await inspect('{{.State.Health.Status}}')) === 'healthy', 30_000, 'docker to report healthy');
+    const inspect = async (format: string) =>
+      (await docker('inspect', '--format', format, container)).out.trim();
+    await until(
+      async () => (await inspect('{{.State.Health.Status}}')) === 'healthy',
+      30_000,
+      'docker to report healthy',
+    );
 
     // PID 1 is node running the compiled bundle, as uid 1000 (nothing like `pnpm start` in between).
-    const pid1 = await docker('exec', container, 'node', '-e', "const fs=require('fs');console.log(JSON.stringify({cmd:fs.readFileSync('/proc/1/cmdline','utf8').split('\\0').filter(Boolean),uid:/^Uid:\\s+(\\d+)/m.exec(fs.readFileSync('/proc/1/status','utf8'))[1]}))");
+    const pid1 = await docker(
+      'exec',
+      container,
+      'node',
+      '-e',
+      "const fs=require('fs');console.log(JSON.stringify({cmd:fs.readFileSync('/proc/1/cmdline','utf8').split('\\0').filter(Boolean),uid:/^Uid:\\s+(\\d+)/m.exec(fs.readFileSync('/proc/1/status','utf8'))[1]}))",
+    );
     expect(pid1.code, pid1.out).toBe(0);
     expect(JSON.parse(pid1.out)).toEqual({ cmd: ['node', '/app/dist/main.js'], uid: '1000' });
 
@@ -265,7 +363,13 @@ describe('the container image', () => {
     const [message] = await emulator.waitFor(1, 10_000);
     expect(message).toMatchObject({ agentid: 'ann.veal@example.com', event: 'answered', crmid: CRMID });
     // The outbox is the SQLite file on the /data volume.
-    const outbox = await docker('exec', container, 'node', '-e', "console.log(require('fs').existsSync('/data/outbox.db'))");
+    const outbox = await docker(
+      'exec',
+      container,
+      'node',
+      '-e',
+      "console.log(require('fs').existsSync('/data/outbox.db'))",
+    );
     expect(outbox.out.trim()).toBe('true');
 
     const stopping = Date.now();

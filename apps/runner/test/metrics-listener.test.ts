@@ -58,7 +58,9 @@ describe('metrics listener settings', () => {
       metricsPort: 9464,
       metricsHost: '127.0.0.1',
     });
-    expect(loadConfig({ available: [], env: { METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' } }).metricsHost).toBe('0.0.0.0');
+    expect(
+      loadConfig({ available: [], env: { METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' } }).metricsHost,
+    ).toBe('0.0.0.0');
     expect(loadConfig({ available: [], env: {} }).metricsPort).toBeUndefined();
   });
 
@@ -66,7 +68,9 @@ describe('metrics listener settings', () => {
     expect(problemsOf({ PORT: '8080', METRICS_PORT: '8080' })).toEqual([
       'metricsPort (METRICS_PORT): 8080 is the main port too; give /metrics a port of its own, or leave it unset to serve /metrics on the main port',
     ]);
-    expect(problemsOf({ METRICS_PORT: 'metrics' })).toEqual(['METRICS_PORT: "metrics" is not a port number (1-65535)']);
+    expect(problemsOf({ METRICS_PORT: 'metrics' })).toEqual([
+      'METRICS_PORT: "metrics" is not a port number (1-65535)',
+    ]);
   });
 });
 

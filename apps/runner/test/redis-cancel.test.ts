@@ -48,7 +48,10 @@ describe('the enqueue script and its cancel (shared Redis, own prefix)', () => {
 
   it('undoes an enqueue that was cancelled after it ran: records, indexes, handoff and dedupe key', async () => {
     const { prefix, records } = fresh();
-    const first = await records.insert([message('one', 'k1'), message('two')], now, 60_000, { token: 't1', deadline: 0 });
+    const first = await records.insert([message('one', 'k1'), message('two')], now, 60_000, {
+      token: 't1',
+      deadline: 0,
+    });
     expect(first.stored).toHaveLength(2);
     expect(await records.cancel(['t1'])).toBe(2);
     expect(await records.counts()).toEqual({ queued: 0, retrying: 0, delivered: 0, dead: 0 });
@@ -66,7 +69,7 @@ describe('the enqueue script and its cancel (shared Redis, own prefix)', () => {
     expect(await shared.exists(`${prefix}:rec:1`)).toBe(0);
   });
 
-  it("keeps a cancelled record when another request was answered as its duplicate (that 2xx rests on it)", async () => {
+  it('keeps a cancelled record when another request was answered as its duplicate (that 2xx rests on it)', async () => {
     const { records } = fresh();
     const first = await records.insert([message('one', 'k1')], now, 60_000, { token: 't1', deadline: 0 });
     const again = await records.insert([message('one', 'k1')], now, 60_000, { token: 't2', deadline: 0 });
@@ -94,7 +97,10 @@ describe('an enqueue whose caller gives up while Redis hangs (own redis-server, 
       server.pause();
       const gaveUp = new AbortController();
       // A deadline far ahead: Redis runs the script in time, after its caller stopped waiting.
-      const work = outbox.enqueue([message('one', 'k1')], { deadlineAt: Date.now() + 60_000, signal: gaveUp.signal });
+      const work = outbox.enqueue([message('one', 'k1')], {
+        deadlineAt: Date.now() + 60_000,
+        signal: gaveUp.signal,
+      });
       await new Promise((r) => setTimeout(r, 200));
       gaveUp.abort();
       server.resume();
@@ -123,7 +129,10 @@ describe('an enqueue whose caller gives up while Redis hangs (own redis-server, 
       await new Promise((r) => setTimeout(r, 150)); // the heartbeat's answer has set them
       server.pause();
       const gaveUp = new AbortController();
-      const work = outbox.enqueue([message('one')], { deadlineAt: Date.now() + 60_000, signal: gaveUp.signal });
+      const work = outbox.enqueue([message('one')], {
+        deadlineAt: Date.now() + 60_000,
+        signal: gaveUp.signal,
+      });
       await new Promise((r) => setTimeout(r, 200));
       gaveUp.abort();
       server.resume();

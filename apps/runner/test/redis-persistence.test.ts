@@ -24,7 +24,11 @@ afterAll(async () => {
 });
 
 /** A runner on `redis`; `env` and `config` add to the test runner's. */
-function runnerOn(redis: RedisServer, env: Record<string, string> = {}, config: Record<string, unknown> = {}) {
+function runnerOn(
+  redis: RedisServer,
+  env: Record<string, string> = {},
+  config: Record<string, unknown> = {},
+) {
   return startTestRunner({
     emulator,
     outbox: 'real',
@@ -74,7 +78,10 @@ describe('at start-up', () => {
     const redis = await server(PERSISTENT);
     const t = await runnerOn(redis);
     try {
-      expect(await readyz(t)).toEqual({ status: 200, body: { status: 'ready', outbox: 'redis', target: 'openconnect' } });
+      expect(await readyz(t)).toEqual({
+        status: 200,
+        body: { status: 'ready', outbox: 'redis', target: 'openconnect' },
+      });
       expect(t.logs.join('')).not.toContain('can lose accepted events');
     } finally {
       await t.close();
@@ -135,7 +142,9 @@ describe('a Redis that can lose accepted events, accepted by the operator', () =
     try {
       const page = await browser.newPage();
       await signIn(page, t.runner.url, '/');
-      await expect.poll(() => page.locator('#store-warnings').textContent(), { timeout: 10_000 }).toBe(warning);
+      await expect
+        .poll(() => page.locator('#store-warnings').textContent(), { timeout: 10_000 })
+        .toBe(warning);
       expect(await page.locator('#store-warnings').getAttribute('role')).toBe('alert');
     } finally {
       await browser.close();
@@ -184,7 +193,8 @@ describe('a Redis restart (SIGKILL) with events accepted but not yet delivered',
     const t = await runnerOn(redis, env);
     try {
       expect((await t.admin('/pause', { method: 'POST' })).status).toBe(200);
-      for (let i = 0; i < 50; i++) expect((await t.postAcme(answered(`r-${i}`, `agent-${i % 5}`, `r-${i}`))).status).toBe(200);
+      for (let i = 0; i < 50; i++)
+        expect((await t.postAcme(answered(`r-${i}`, `agent-${i % 5}`, `r-${i}`))).status).toBe(200);
       // appendfsync everysec lets Redis answer and hold back its write to the file for up to 2 s while the
       // last background fsync is slow (CI lost 5 of 50 so, its disk busy). That window is Redis's to document
       // (docs/reliability.md); what this measures is that nothing Redis wrote is lost to the runner.
@@ -217,6 +227,9 @@ describe('a Redis restart (SIGKILL) with events accepted but not yet delivered',
   });
 
   it('loses every event without persistence, which is why such a Redis is refused unless accepted', async () => {
-    expect(await restart(FORGETFUL, { OUTBOX_ACCEPT_DATA_LOSS: 'yes' })).toEqual({ delivered: 0, duplicated: 0 });
+    expect(await restart(FORGETFUL, { OUTBOX_ACCEPT_DATA_LOSS: 'yes' })).toEqual({
+      delivered: 0,
+      duplicated: 0,
+    });
   });
 });

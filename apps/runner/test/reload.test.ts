@@ -47,7 +47,10 @@ describe('reloading the configuration of a running runner', () => {
       connectors: [acme],
       env,
       // The probe that would retry a 401 pause on its own waits 10 minutes: only the reload can resume it.
-      config: { openconnect: { timeoutMs: 2000 }, delivery: { pauseProbeMs: 600_000, retry: { baseDelayMs: 20, jitter: 0 } } },
+      config: {
+        openconnect: { timeoutMs: 2000 },
+        delivery: { pauseProbeMs: 600_000, retry: { baseDelayMs: 20, jitter: 0 } },
+      },
       logDestination: { write: (line: string) => logs.push(line) },
     });
   });
@@ -76,7 +79,12 @@ describe('reloading the configuration of a running runner', () => {
     writeFileSync(jwtFile(), `${NEW_JWT}\n`);
     const res = await reload();
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ reloaded: true, applied: ['openconnect'], restartNeeded: [], resumed: true });
+    expect(await res.json()).toEqual({
+      reloaded: true,
+      applied: ['openconnect'],
+      restartNeeded: [],
+      resumed: true,
+    });
     const [message] = await emulator.waitFor(1, 10_000);
     expect(message).toMatchObject({ agentid: 'agent.smith', crmid: 'crm.example.com' });
     expect(runner.outbox.pausedReason()).toBeUndefined();
@@ -111,17 +119,25 @@ describe('reloading the configuration of a running runner', () => {
     const res = await reload();
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: string; problems: string[] };
-    expect(body.error).toBe('the configuration has 3 problem(s); the running one is kept until they are fixed');
+    expect(body.error).toBe(
+      'the configuration has 3 problem(s); the running one is kept until they are fixed',
+    );
     expect(body.problems).toEqual([
       'PORT: "abc" is not a port number (1-65535)',
-      expect.stringMatching(/^OPENCONNECT_URL: the OpenConnect host connect\.openmethods\.com is end-of-life/),
-      expect.stringMatching(/^connectors\.acme: connector acme options: secret: secret must be at least 16 characters/),
+      expect.stringMatching(
+        /^OPENCONNECT_URL: the OpenConnect host connect\.openmethods\.com is end-of-life/,
+      ),
+      expect.stringMatching(
+        /^connectors\.acme: connector acme options: secret: secret must be at least 16 characters/,
+      ),
     ]);
     // Still the old secret, the old target.
     expect((await post(answered('evt-reload-4'), OLD_SECRET)).status).toBe(200);
     expect(runner.target.baseUrl).toBe(emulator.endpoint);
     runner.logger.flush();
-    const refused = logs.map((l) => JSON.parse(l) as { level: string; msg: string; problems?: string[] }).find((l) => l.msg === 'reload refused: the running configuration stays');
+    const refused = logs
+      .map((l) => JSON.parse(l) as { level: string; msg: string; problems?: string[] })
+      .find((l) => l.msg === 'reload refused: the running configuration stays');
     expect(refused).toMatchObject({ level: 'error', problems: body.problems });
   });
 
@@ -133,7 +149,12 @@ describe('reloading the configuration of a running runner', () => {
   it('reports settings read at start-up only, leaving them as they are', async () => {
     env.PUBLIC_URL = 'https://hooks.example.com';
     const res = await reload();
-    expect(await res.json()).toEqual({ reloaded: true, applied: [], restartNeeded: ['publicUrl'], resumed: false });
+    expect(await res.json()).toEqual({
+      reloaded: true,
+      applied: [],
+      restartNeeded: ['publicUrl'],
+      resumed: false,
+    });
     expect(runner.config.publicUrl).toBeUndefined();
   });
 });

@@ -35,7 +35,11 @@ async function attemptsAtTheBackoffsPace(t: TestRunner) {
   t.emulator.setDelay(10_000); // it stores each message at once and answers long after the timeout
   expect((await t.postAcme(answered('slow-1', 'agent-slow', 'slow-1'))).status).toBe(200);
   const [id] = (await t.runner.outbox.list({ agentid: 'agent-slow' })).map((r) => r.id);
-  await until(async () => (await t.runner.outbox.get(id!))?.attempts === 4, 15_000, 'four timed-out attempts');
+  await until(
+    async () => (await t.runner.outbox.get(id!))?.attempts === 4,
+    15_000,
+    'four timed-out attempts',
+  );
 
   // Four attempts, each one reached OpenConnect: the gap before attempt n+1 is the timeout plus the
   // backoff after n failures (base·2^(n-1), no jitter here), never an attempt straight after a timeout.

@@ -4,7 +4,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { defineConnector, defineSource, ignore, parseJson, parseWith, PROP, verifyToken } from '@openconnect/core';
+import {
+  defineConnector,
+  defineSource,
+  ignore,
+  parseJson,
+  parseWith,
+  PROP,
+  verifyToken,
+} from '@openconnect/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createOutbox } from '../src/outbox/index.js';
@@ -32,7 +40,11 @@ const changeOnly = defineConnector({
         const seen = await ctx.state.get<string>(e.call);
         await ctx.state.set(e.call, e.state);
         if (seen === e.state) return ignore(`call ${e.call} is still ${e.state}`);
-        return { agentid: e.agent, lifecycle: 'answered', props: { [PROP.nativeEvent]: e.state, [PROP.interactionId]: e.call } };
+        return {
+          agentid: e.agent,
+          lifecycle: 'answered',
+          props: { [PROP.nativeEvent]: e.state, [PROP.interactionId]: e.call },
+        };
       },
     }),
   ],

@@ -39,7 +39,9 @@ describe('one holder per subscription across replicas (Redis)', () => {
   });
 
   const subscriptionsOf = async (child: ChildRunner) => {
-    const res = await fetch(`${child.url}/admin/subscriptions`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await fetch(`${child.url}/admin/subscriptions`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     return ((await res.json()) as { subscriptions: SubscriptionView[] }).subscriptions[0]!;
   };
 
@@ -51,7 +53,10 @@ describe('one holder per subscription across replicas (Redis)', () => {
         baseConfig(emulator, {
           logLevel: 'warn',
           subscriptions: { leaseTtlMs: LEASE_TTL_MS, backoffBaseMs: 100, backoffMaxMs: 500 },
-          delivery: { retry: { baseDelayMs: 20, maxDelayMs: 200, jitter: 0 }, redis: { lockDurationMs: 2_000, stalledIntervalMs: 1_000 } },
+          delivery: {
+            retry: { baseDelayMs: 20, maxDelayMs: 200, jitter: 0 },
+            redis: { lockDurationMs: 2_000, stalledIntervalMs: 1_000 },
+          },
           connectors: {
             acme: { options: { secret: ref('ACME_SECRET') } },
             line: { options: { lineUrl: vendor.url, lineToken: ref('LINE_TOKEN') } },
@@ -73,7 +78,11 @@ describe('one holder per subscription across replicas (Redis)', () => {
     await until(() => vendor.clients() === 1, 10_000, 'the first replica to hold the session');
     const second = await spawnRunner(env);
     children.push(second);
-    await until(async () => (await subscriptionsOf(second)).status === 'standby', 10_000, 'the second replica on standby');
+    await until(
+      async () => (await subscriptionsOf(second)).status === 'standby',
+      10_000,
+      'the second replica on standby',
+    );
 
     const firstView = await subscriptionsOf(first);
     const secondView = await subscriptionsOf(second);
@@ -88,7 +97,9 @@ describe('one holder per subscription across replicas (Redis)', () => {
     // window (tested in crash.test.ts), which would hold this agent's partition until the job lock expires.
     await until(
       async () => {
-        const res = await fetch(`${first.url}/admin/deliveries?status=delivered`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+        const res = await fetch(`${first.url}/admin/deliveries?status=delivered`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
         return ((await res.json()) as { count: number }).count === 1;
       },
       10_000,
@@ -127,7 +138,11 @@ describe('one holder per subscription across replicas (Redis)', () => {
       ADMIN_TOKEN,
     });
     children.push(third);
-    await until(async () => (await subscriptionsOf(third)).status === 'standby', 10_000, 'the third replica on standby');
+    await until(
+      async () => (await subscriptionsOf(third)).status === 'standby',
+      10_000,
+      'the third replica on standby',
+    );
     const stoppedAt = Date.now();
     await second!.kill('SIGTERM');
     await until(async () => (await subscriptionsOf(third)).status === 'connected', 10_000, 'the takeover');

@@ -1,7 +1,14 @@
 // A webhook's XML body is read up to limits.xmlElements elements nested up to limits.xmlDepth deep: past
 // either it is refused with 400 naming the limit as soon as the parser reaches it, the rest unread, so a
 // 1 MB body of 200,000 elements does not hold the event loop while all of it is parsed.
-import { bodyText, DEFAULT_XML_LIMITS, defineConnector, defineSource, parseXml, PROP } from '@openconnect/core';
+import {
+  bodyText,
+  DEFAULT_XML_LIMITS,
+  defineConnector,
+  defineSource,
+  parseXml,
+  PROP,
+} from '@openconnect/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type ConfigProblems, loadConfig } from '../src/config.js';

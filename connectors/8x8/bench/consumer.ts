@@ -31,7 +31,12 @@ export interface ConsumerBench {
   p99: number;
 }
 
-export async function benchEventStream(options: { n: number; paced: number; ratePerSec: number; receiverQueueSize?: number }): Promise<ConsumerBench> {
+export async function benchEventStream(options: {
+  n: number;
+  paced: number;
+  ratePerSec: number;
+  receiverQueueSize?: number;
+}): Promise<ConsumerBench> {
   const emulator = await startPulsarEmulator({ idleTimeoutMs: 0 });
   const arrivals = new Map<string, number>();
   const runtime = createRuntime(
@@ -101,7 +106,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
   const paced = quick ? 200 : 1_000;
   const result = await benchEventStream({ n: quick ? 5_000 : 20_000, paced, ratePerSec: 200 });
-  console.log(`8x8     event-stream consumer: ${result.n} events at once: ${result.perSec}/s (in-memory store, receiverQueueSize 1000)`);
+  console.log(
+    `8x8     event-stream consumer: ${result.n} events at once: ${result.perSec}/s (in-memory store, receiverQueueSize 1000)`,
+  );
   console.log(
     `8x8     event-stream consumer: added latency, ${paced} events at 200/s, emulator publish → stored: p50 ${result.p50.toFixed(1)} ms p99 ${result.p99.toFixed(1)} ms`,
   );

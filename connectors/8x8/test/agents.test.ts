@@ -28,7 +28,9 @@ const lookup = (overrides: Partial<Parameters<typeof createAgentLookup>[0]> = {}
   });
 const frameFor = (agentId: string) => ({
   messageId: 'CAcQFQ==',
-  payload: Buffer.from(JSON.stringify(interaction('InteractionAccepted', 'int-1', { agentId }))).toString('base64'),
+  payload: Buffer.from(JSON.stringify(interaction('InteractionAccepted', 'int-1', { agentId }))).toString(
+    'base64',
+  ),
 });
 
 describe('Agent Status API look-up', () => {
@@ -63,7 +65,11 @@ describe('Agent Status API look-up', () => {
 
 describe('agents in event-stream frames', () => {
   const settings = () => ({
-    options: { agentApiUser: emulator.agentApiUser, agentApiUrl: emulator.agentApiUrl, agentApiToken: emulator.agentApiToken },
+    options: {
+      agentApiUser: emulator.agentApiUser,
+      agentApiUrl: emulator.agentApiUrl,
+      agentApiToken: emulator.agentApiToken,
+    },
     directory: { [AGENT]: 'jdoe' },
   });
 
@@ -79,7 +85,11 @@ describe('agents in event-stream frames', () => {
 
   it('ignores an agent the API does not know, with the reason', async () => {
     await start();
-    const outcome = await handleFrame(createRuntime(connector, settings()), subscription, frameFor('agUnknown000000000000000'));
+    const outcome = await handleFrame(
+      createRuntime(connector, settings()),
+      subscription,
+      frameFor('agUnknown000000000000000'),
+    );
     expect(outcome.kind === 'ignored' && outcome.reason).toBe(
       '8x8 agent agUnknown000000000000000 is not in the directory and the Agent Status API has no login for it',
     );

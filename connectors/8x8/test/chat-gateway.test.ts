@@ -2,7 +2,16 @@ import { createRuntime } from '@openconnect/core';
 import { exportJWK, exportSPKI, FlattenedSign, generateKeyPair, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
-import { chatRequest, es256, es256Jwk, RELAY_SECRET, reason, run, settings, sign } from './webhook-helpers.js';
+import {
+  chatRequest,
+  es256,
+  es256Jwk,
+  RELAY_SECRET,
+  reason,
+  run,
+  settings,
+  sign,
+} from './webhook-helpers.js';
 
 describe('chat-gateway: detached JWS in x-8x8-signature', () => {
   it('accepts a body signed with the configured key and dedupes on x-8x8-event-id', async () => {
@@ -13,7 +22,10 @@ describe('chat-gateway: detached JWS in x-8x8-signature', () => {
 
   it('refuses a body changed after signing with 401', async () => {
     const signed = await sign(chatRequest());
-    const tampered = { ...signed, rawBody: Buffer.from(signed.rawBody.toString().replace('CONV-1', 'CONV-2')) };
+    const tampered = {
+      ...signed,
+      rawBody: Buffer.from(signed.rawBody.toString().replace('CONV-1', 'CONV-2')),
+    };
     const outcome = await run(tampered, undefined, 'chat-gateway');
     expect(outcome.answer.status).toBe(401);
     expect(reason(outcome)).toBe('the signature does not match the body');
@@ -36,11 +48,17 @@ describe('chat-gateway: detached JWS in x-8x8-signature', () => {
     const signed = await sign(chatRequest());
     const [head, , sig] = signed.headers['x-8x8-signature']!.split('.');
     const attached = { ...signed, headers: { ...signed.headers, 'x-8x8-signature': `${head}.e30.${sig}` } };
-    expect(reason(await run(attached, undefined, 'chat-gateway'))).toBe('x-8x8-signature is not a detached JWS (<header>..<signature>)');
+    expect(reason(await run(attached, undefined, 'chat-gateway'))).toBe(
+      'x-8x8-signature is not a detached JWS (<header>..<signature>)',
+    );
   });
 
   it('refuses an algorithm outside the configured allow-list', async () => {
-    const outcome = await run(await sign(chatRequest()), { ...settings.options, algorithms: ['RS256'] }, 'chat-gateway');
+    const outcome = await run(
+      await sign(chatRequest()),
+      { ...settings.options, algorithms: ['RS256'] },
+      'chat-gateway',
+    );
     expect(outcome.answer.status).toBe(401);
     expect(reason(outcome)).toBe('the JWS algorithm ES256 is not allowed (allowed: RS256)');
   });
@@ -57,7 +75,10 @@ describe('chat-gateway: detached JWS in x-8x8-signature', () => {
     const jws = await new FlattenedSign(new TextEncoder().encode(request.rawBody.toString()))
       .setProtectedHeader({ alg: 'ES256' })
       .sign(es256.privateKey);
-    const signed = { ...request, headers: { ...request.headers, 'x-8x8-signature': `${jws.protected}..${jws.signature}` } };
+    const signed = {
+      ...request,
+      headers: { ...request.headers, 'x-8x8-signature': `${jws.protected}..${jws.signature}` },
+    };
     expect((await run(signed, undefined, 'chat-gateway')).kind).toBe('accepted');
   });
 
@@ -73,7 +94,12 @@ describe('chat-gateway: detached JWS in x-8x8-signature', () => {
     const jwks = { keys: [{ ...(await exportJWK(other.publicKey)), kid: 'old' }, es256Jwk] };
     const options = { ...settings.options, publicKey: JSON.stringify(jwks) };
     expect((await run(await sign(chatRequest()), options, 'chat-gateway')).kind).toBe('accepted');
-    const unknownKid = await sign(chatRequest(), es256, { alg: 'ES256', kid: 'next', b64: false, crit: ['b64'] });
+    const unknownKid = await sign(chatRequest(), es256, {
+      alg: 'ES256',
+      kid: 'next',
+      b64: false,
+      crit: ['b64'],
+    });
     expect(reason(await run(unknownKid, options, 'chat-gateway'))).toBe(
       "no configured key matches the JWS kid next; add 8x8's current key to publicKey",
     );
@@ -82,11 +108,15 @@ describe('chat-gateway: detached JWS in x-8x8-signature', () => {
   it('refuses every signed request when no public key is configured', async () => {
     const outcome = await run(await sign(chatRequest()), { relaySecret: RELAY_SECRET }, 'chat-gateway');
     expect(outcome.answer.status).toBe(401);
-    expect(reason(outcome)).toBe('no 8x8 public key is configured (publicKey), so every signed request is refused');
+    expect(reason(outcome)).toBe(
+      'no 8x8 public key is configured (publicKey), so every signed request is refused',
+    );
   });
 
   it('refuses a private key in the config, naming the mistake', async () => {
     const privateJwk: JWK = await exportJWK(es256.privateKey);
-    expect(() => createRuntime(connector, { options: { publicKey: privateJwk } })).toThrow(/private key; configure the public key only/);
+    expect(() => createRuntime(connector, { options: { publicKey: privateJwk } })).toThrow(
+      /private key; configure the public key only/,
+    );
   });
 });

@@ -6,7 +6,14 @@ import { createRuntime, type ConnectorSettingsInput, runSession, SessionError } 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PulsarEmulator } from '../src/emulators/index.js';
 import connector from '../src/index.js';
-import { holdStream, interaction, settingsFor, type StreamHost, startEmulator, subscription } from './event-stream-harness.js';
+import {
+  holdStream,
+  interaction,
+  settingsFor,
+  type StreamHost,
+  startEmulator,
+  subscription,
+} from './event-stream-harness.js';
 
 let emulator: PulsarEmulator;
 let host: StreamHost | undefined;
@@ -27,14 +34,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Runs one session to its end and returns what it threw. */
 async function oneSession(settings: ConnectorSettingsInput): Promise<SessionError> {
   const noop = () => {};
-  const error = await runSession(createRuntime(connector, settings), subscription, {
-    http: undefined as never,
-    publicUrl: 'http://127.0.0.1:8080',
-    log: { debug: noop, info: noop, warn: noop, error: noop },
-    store: async () => ({ stored: 0, duplicates: 0 }),
-    onStatus: noop,
-    onBadFrame: noop,
-  }, new AbortController().signal).then(
+  const error = await runSession(
+    createRuntime(connector, settings),
+    subscription,
+    {
+      http: undefined as never,
+      publicUrl: 'http://127.0.0.1:8080',
+      log: { debug: noop, info: noop, warn: noop, error: noop },
+      store: async () => ({ stored: 0, duplicates: 0 }),
+      onStatus: noop,
+      onBadFrame: noop,
+    },
+    new AbortController().signal,
+  ).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -153,20 +165,23 @@ describe('event-stream: the session ends, nothing is lost', () => {
     [8, '8x8 closed the event stream with Pulsar error 8 (Unknown error)'],
     [2, '8x8 closed the event stream with Pulsar error 2 (Failed to subscribe)'],
     [1011, '8x8 closed the event stream (1011: restarting)'],
-  ])('reconnects after 8x8 closes the socket with code %i and delivers what was not acknowledged', async (code, reason) => {
-    emulator = await startEmulator();
-    const h = await hold();
-    h.slowStores(40);
-    emulator.push(Array.from({ length: 6 }, (_, i) => interaction('InteractionAccepted', `int-${i}`)));
-    await h.until('the first pop', () => h.messages.length >= 1);
-    emulator.controls.closeWith(code, code > 1000 ? 'restarting' : '');
-    await h.until('a second session', () => h.sessions >= 2);
-    await h.until('all six pops', () => h.messages.length === 6);
-    await h.until('every ack', () => emulator.counters.unacked === 0);
-    expect(ids(h)).toEqual(Array.from({ length: 6 }, (_, i) => `answered int-${i}`));
-    expect(h.errors).toContain(reason);
-    expect(emulator.counters.redeliveries).toBeGreaterThanOrEqual(1);
-  });
+  ])(
+    'reconnects after 8x8 closes the socket with code %i and delivers what was not acknowledged',
+    async (code, reason) => {
+      emulator = await startEmulator();
+      const h = await hold();
+      h.slowStores(40);
+      emulator.push(Array.from({ length: 6 }, (_, i) => interaction('InteractionAccepted', `int-${i}`)));
+      await h.until('the first pop', () => h.messages.length >= 1);
+      emulator.controls.closeWith(code, code > 1000 ? 'restarting' : '');
+      await h.until('a second session', () => h.sessions >= 2);
+      await h.until('all six pops', () => h.messages.length === 6);
+      await h.until('every ack', () => emulator.counters.unacked === 0);
+      expect(ids(h)).toEqual(Array.from({ length: 6 }, (_, i) => `answered int-${i}`));
+      expect(h.errors).toContain(reason);
+      expect(emulator.counters.redeliveries).toBeGreaterThanOrEqual(1);
+    },
+  );
 
   it('reconnects after a dropped connection and delivers what was not acknowledged once', async () => {
     emulator = await startEmulator();
@@ -185,7 +200,9 @@ describe('event-stream: the session ends, nothing is lost', () => {
     const h = await hold();
     emulator.controls.stall();
     await h.until('the failed keep-alive', () => h.errors.length >= 1);
-    expect(h.errors[0]).toMatch(/^renewing the keep-alive ping failed: no pong from the event stream within \d+ ms$/);
+    expect(h.errors[0]).toMatch(
+      /^renewing the keep-alive ping failed: no pong from the event stream within \d+ ms$/,
+    );
     emulator.controls.stall(false);
     emulator.push(interaction('InteractionAccepted', 'int-1'));
     await h.until('the pop', () => h.messages.length === 1);
@@ -206,7 +223,9 @@ describe('event-stream: the session ends, nothing is lost', () => {
     await h.until('all five pops', () => h.messages.length === 5);
     await h.until('every ack', () => emulator.counters.unacked === 0);
     expect(ids(h)).toEqual(Array.from({ length: 5 }, (_, i) => `answered int-${i}`));
-    expect(h.errors[0]).toBe('8x8 closed the event stream with Pulsar error 5 (Failed to authenticate client)');
+    expect(h.errors[0]).toBe(
+      '8x8 closed the event stream with Pulsar error 5 (Failed to authenticate client)',
+    );
   });
 
   it('ends soon after the host stops it, closing the socket', async () => {
@@ -235,7 +254,9 @@ describe('event-stream: refused connections', () => {
     emulator = await startEmulator();
     const error = await oneSession(settingsFor(emulator, { streamTenant: 'other01' }));
     expect(error.failed).toBe(true);
-    expect(error.message).toContain('(HTTP 403): the Admin Console app needs the "Pulsar Event Stream" product; check streamTenant and streamTopic');
+    expect(error.message).toContain(
+      '(HTTP 403): the Admin Console app needs the "Pulsar Event Stream" product; check streamTenant and streamTopic',
+    );
   });
 
   it('waits as 8x8 asks on a 429 (Retry-After)', async () => {
@@ -251,7 +272,9 @@ describe('event-stream: refused connections', () => {
     await host.until('the first consumer', () => emulator.consumers() === 1);
     const error = await oneSession(settingsFor(emulator, { streamSubscriptionType: 'Exclusive' }));
     expect(error.failed).toBe(false);
-    expect(error.message).toContain('another consumer holds subscription openconnect-runner (HTTP 409, Exclusive)');
+    expect(error.message).toContain(
+      'another consumer holds subscription openconnect-runner (HTTP 409, Exclusive)',
+    );
   });
 
   it('names an unreachable stream without failing the credentials', async () => {
@@ -260,6 +283,8 @@ describe('event-stream: refused connections', () => {
     await emulator.close();
     const error = await oneSession(settingsFor({ ...emulator, url } as PulsarEmulator));
     expect(error.failed).toBe(false);
-    expect(error.message).toMatch(/^the event stream could not be reached \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
+    expect(error.message).toMatch(
+      /^the event stream could not be reached \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
+    );
   });
 });

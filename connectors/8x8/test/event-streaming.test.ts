@@ -6,10 +6,15 @@ describe('event-streaming: relay secret in x-relay-token', () => {
   const frame: RecordedRequest = {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: { AgentStatusChange: { agentId: AGENT, newState: 2, msgInfo: { instanceId: 'vcc', sequenceId: 1 } } },
+    body: {
+      AgentStatusChange: { agentId: AGENT, newState: 2, msgInfo: { instanceId: 'vcc', sequenceId: 1 } },
+    },
   };
   const withSecret = (secret?: string) =>
-    toInboundRequest({ ...frame, headers: { ...frame.headers, ...(secret ? { 'x-relay-token': secret } : {}) } });
+    toInboundRequest({
+      ...frame,
+      headers: { ...frame.headers, ...(secret ? { 'x-relay-token': secret } : {}) },
+    });
 
   it('accepts the configured secret', async () => {
     expect((await run(withSecret(RELAY_SECRET), undefined, 'event-streaming')).kind).toBe('accepted');
@@ -35,7 +40,9 @@ describe('event-streaming: relay secret in x-relay-token', () => {
     });
     const outcome = await run(request, undefined, 'event-streaming');
     expect(outcome.answer.status).toBe(400);
-    expect(reason(outcome)).toBe('the event payload must have one top-level key naming the event type; it has 2');
+    expect(reason(outcome)).toBe(
+      'the event payload must have one top-level key naming the event type; it has 2',
+    );
   });
 });
 
@@ -49,7 +56,10 @@ describe('source detection', () => {
         body: { AgentStatusChange: { agentId: AGENT, newState: 2 } },
       }),
     );
-    expect(['source' in chat && chat.source, 'source' in stream && stream.source]).toEqual(['chat-gateway', 'event-streaming']);
+    expect(['source' in chat && chat.source, 'source' in stream && stream.source]).toEqual([
+      'chat-gateway',
+      'event-streaming',
+    ]);
   });
 });
 
@@ -72,14 +82,25 @@ describe('event-streaming attachedData', () => {
         { attachedDataKey: 'tenantSkillName', attachedDataValue: 'Sales Queue' },
       ],
     });
-    expect(documented).toMatchObject({ ani: '447700900123', queue: 'Sales Queue', 'attachedData.phoneNum': 447700900123 });
+    expect(documented).toMatchObject({
+      ani: '447700900123',
+      queue: 'Sales Queue',
+      'attachedData.phoneNum': 447700900123,
+    });
     expect(
-      await props({ attachedDatum: [{ attribute: 'phoneNum', value: 447700900123 }, { attribute: 'tenantSkillName', value: 'Sales Queue' }] }),
+      await props({
+        attachedDatum: [
+          { attribute: 'phoneNum', value: 447700900123 },
+          { attribute: 'tenantSkillName', value: 'Sales Queue' },
+        ],
+      }),
     ).toEqual(documented);
   });
 
   it('reads a wrapped attribute/value list and skips entries that are not objects', async () => {
-    const outcome = await run(accepted({ attachedDatum: [null, 'x', { attribute: 'phoneNum', value: '15551230001' }] }));
+    const outcome = await run(
+      accepted({ attachedDatum: [null, 'x', { attribute: 'phoneNum', value: '15551230001' }] }),
+    );
     expect(outcome.kind === 'accepted' && outcome.messages[0]!.props).toMatchObject({
       ani: '15551230001',
       'attachedData.phoneNum': '15551230001',

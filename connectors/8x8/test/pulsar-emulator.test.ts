@@ -3,7 +3,11 @@
 // close codes, the idle timeout, and the Agent Status API.
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type PulsarEmulator, type PulsarEmulatorOptions, startPulsarEmulator } from '../src/emulators/index.js';
+import {
+  type PulsarEmulator,
+  type PulsarEmulatorOptions,
+  startPulsarEmulator,
+} from '../src/emulators/index.js';
 
 let emulator: PulsarEmulator;
 const sockets: WebSocket[] = [];
@@ -46,7 +50,14 @@ function connect(path: string, headers: Record<string, string> = { 'X-API-Key': 
     });
     socket.on('close', (code) => resolve({ code, ...(error ? { error } : {}) }));
   });
-  return { socket, frames, texts, opened, closed, send: (command: unknown) => socket.send(JSON.stringify(command)) };
+  return {
+    socket,
+    frames,
+    texts,
+    opened,
+    closed,
+    send: (command: unknown) => socket.send(JSON.stringify(command)),
+  };
 }
 
 const consumerPath = (query = '', subscription = 'sub-1', topic = 'all') =>
@@ -58,7 +69,9 @@ const until = async (check: () => boolean, what: string, timeoutMs = 3_000) => {
     await new Promise((r) => setTimeout(r, 5));
   }
 };
-const event = (i: number, type = 'InteractionAccepted') => ({ Interaction: { event: type, interactionGUID: `int-${i}`, agentId: 'agA' } });
+const event = (i: number, type = 'InteractionAccepted') => ({
+  Interaction: { event: type, interactionGUID: `int-${i}`, agentId: 'agA' },
+});
 const decode = (frame: Frame) => JSON.parse(Buffer.from(frame.payload, 'base64').toString('utf8'));
 
 describe('Pulsar emulator: authentication as 8x8 checks it', () => {
@@ -67,7 +80,9 @@ describe('Pulsar emulator: authentication as 8x8 checks it', () => {
     expect(await connect(consumerPath(), {}).opened).toBe(401);
     expect(await connect(consumerPath(), { 'X-API-Key': 'eght_wrong' }).opened).toBe(401);
     expect(await connect(consumerPath(), { 'x-api-key': emulator.apiKey }).opened).toBe(101);
-    expect(await connect(consumerPath(`?x-api-key=${encodeURIComponent(emulator.apiKey)}`, 'sub-2'), {}).opened).toBe(101);
+    expect(
+      await connect(consumerPath(`?x-api-key=${encodeURIComponent(emulator.apiKey)}`, 'sub-2'), {}).opened,
+    ).toBe(101);
     expect(emulator.counters.refused).toBe(2);
   });
 
@@ -108,10 +123,14 @@ describe('Pulsar emulator: authentication as 8x8 checks it', () => {
   it('answers the queued refusals first, a 429 with Retry-After', async () => {
     await start();
     emulator.controls.refuse(429, { retryAfterSeconds: 7 });
-    const refused = new WebSocket(`${emulator.url}${consumerPath()}`, { headers: { 'X-API-Key': emulator.apiKey } });
+    const refused = new WebSocket(`${emulator.url}${consumerPath()}`, {
+      headers: { 'X-API-Key': emulator.apiKey },
+    });
     sockets.push(refused);
     refused.on('error', () => {});
-    const retryAfter = await new Promise((resolve) => refused.on('unexpected-response', (_q, res) => resolve(res.headers['retry-after'])));
+    const retryAfter = await new Promise((resolve) =>
+      refused.on('unexpected-response', (_q, res) => resolve(res.headers['retry-after'])),
+    );
     expect(retryAfter).toBe('7');
     expect(await connect(consumerPath()).opened).toBe(101);
   });
@@ -201,7 +220,11 @@ describe('Pulsar emulator: consumers', () => {
     await start();
     const client = connect(consumerPath('', 'sub-1', 'InteractionAccepted'));
     await client.opened;
-    emulator.push([event(1, 'InteractionAssigned'), event(2, 'InteractionAccepted'), { AgentStatusChange: { agentId: 'agA' } }]);
+    emulator.push([
+      event(1, 'InteractionAssigned'),
+      event(2, 'InteractionAccepted'),
+      { AgentStatusChange: { agentId: 'agA' } },
+    ]);
     await until(() => client.frames.length === 1, 'one frame');
     await new Promise((r) => setTimeout(r, 50));
     expect(client.frames.map(decode)).toEqual([event(2, 'InteractionAccepted')]);
@@ -276,13 +299,18 @@ describe('Pulsar emulator: readers, close codes and the idle timeout', () => {
     await start();
     const ids = emulator.push([event(1), event(2), event(3)]);
     const reader = (messageId: string) =>
-      connect(`/ws/v2/reader/persistent/${emulator.tenant}/event-v1/all?messageId=${encodeURIComponent(messageId)}`);
+      connect(
+        `/ws/v2/reader/persistent/${emulator.tenant}/event-v1/all?messageId=${encodeURIComponent(messageId)}`,
+      );
     const earliest = reader('earliest');
     const after = reader(ids[0]!);
     const latest = reader('latest');
     await Promise.all([earliest.opened, after.opened, latest.opened]);
     emulator.push(event(4));
-    await until(() => earliest.frames.length === 4 && after.frames.length === 3 && latest.frames.length === 1, 'the frames');
+    await until(
+      () => earliest.frames.length === 4 && after.frames.length === 3 && latest.frames.length === 1,
+      'the frames',
+    );
     earliest.socket.terminate();
     await earliest.closed;
     expect(emulator.counters.redeliveries).toBe(0);
@@ -325,12 +353,16 @@ describe('Pulsar emulator: readers, close codes and the idle timeout', () => {
 describe('Pulsar emulator: Agent Status API', () => {
   const get = (path: string, auth?: string) =>
     fetch(`${emulator.agentApiUrl}${path}`, auth ? { headers: { authorization: auth } } : {});
-  const basic = () => `Basic ${Buffer.from(`${emulator.agentApiUser}:${emulator.agentApiToken}`).toString('base64')}`;
+  const basic = () =>
+    `Basic ${Buffer.from(`${emulator.agentApiUser}:${emulator.agentApiToken}`).toString('base64')}`;
 
   it('answers the agent with Basic credentials, 401 without, 403 for another tenant, 404 for an unknown agent', async () => {
     await start({ agents: { agB: { name: 'li.wei' } } });
     const ok = await get(`/tenants/${emulator.tenant}/agentstatus/agents/agB`, basic());
-    expect([ok.status, await ok.json()]).toEqual([200, { 'agent-id': 'agB', 'agent-status': 1, 'agent-sub-status': 'none', name: 'li.wei' }]);
+    expect([ok.status, await ok.json()]).toEqual([
+      200,
+      { 'agent-id': 'agB', 'agent-status': 1, 'agent-sub-status': 'none', name: 'li.wei' },
+    ]);
     expect((await get(`/tenants/${emulator.tenant}/agentstatus/agents/agB`)).status).toBe(401);
     expect((await get('/tenants/other/agentstatus/agents/agB', basic())).status).toBe(403);
     expect((await get(`/tenants/${emulator.tenant}/agentstatus/agents/agZ`, basic())).status).toBe(404);

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
 import { AGENT, chatRequest, RELAY_SECRET, settings, sign } from './webhook-helpers.js';
 
-const signed = (eventId: string): Promise<InboundRequest> => sign(chatRequest(undefined, { 'x-8x8-event-id': eventId }));
+const signed = (eventId: string): Promise<InboundRequest> =>
+  sign(chatRequest(undefined, { 'x-8x8-event-id': eventId }));
 
 const summary = (outcome: Awaited<ReturnType<typeof handleRequest>>) =>
   outcome.kind === 'accepted' ? outcome.messages.map((m) => [m.lifecycle, m.dedupeKey]) : outcome.kind;
@@ -36,7 +37,9 @@ describe('event-streaming redelivery', () => {
       headers: { 'content-type': 'application/json', 'x-relay-token': RELAY_SECRET },
       body: {
         messageId,
-        payload: Buffer.from(JSON.stringify({ [type]: { interactionGUID: 'int-1', agentId: AGENT } })).toString('base64'),
+        payload: Buffer.from(
+          JSON.stringify({ [type]: { interactionGUID: 'int-1', agentId: AGENT } }),
+        ).toString('base64'),
       },
     });
 

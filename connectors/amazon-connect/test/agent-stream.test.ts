@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { createRuntime, handleRequest, type RecordedRequest, toInboundRequest } from '@openconnect/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import connector, { createConnectLookups } from '../src/index.js';
-import { type FakeConnectApi, startFakeConnectApi, TEST_CREDENTIALS, TEST_REGION } from './fake-connect-api.js';
+import {
+  type FakeConnectApi,
+  startFakeConnectApi,
+  TEST_CREDENTIALS,
+  TEST_REGION,
+} from './fake-connect-api.js';
 import { AGENT_ARN, API_KEY, INSTANCE_ID, USER_ID } from './values.js';
 
 type Contact = { State: string };
@@ -203,7 +208,9 @@ describe('an agent event the connector cannot use', () => {
     const event = { ...statusChange(), EventType: 'state_change' };
     const outcome = await send(event);
     expect(
-      outcome.kind === 'accepted' ? outcome.messages.map((m) => [m.lifecycle, m.props.agentEventType]) : outcome.kind,
+      outcome.kind === 'accepted'
+        ? outcome.messages.map((m) => [m.lifecycle, m.props.agentEventType])
+        : outcome.kind,
     ).toEqual([['agent_state', 'STATE_CHANGE']]);
   });
 
@@ -262,7 +269,9 @@ describe('the customer number on an agent-stream pop (customerEndpoint on)', () 
     );
     api.calls.length = 0;
     const outcome = await handleRequest(runtime, toInboundRequest(file.request), 'agent-stream');
-    return outcome.kind === 'accepted' ? outcome.messages.map((m) => [m.props.ani, m.props.dnis]) : outcome.kind;
+    return outcome.kind === 'accepted'
+      ? outcome.messages.map((m) => [m.props.ani, m.props.dnis])
+      : outcome.kind;
   }
 
   it('is asked of the instance the agent ARN names', async () => {
@@ -319,7 +328,10 @@ describe('contact states beyond the fixtures', () => {
 
   it('pops nothing again for a contact whose state did not change, when the agent status did', async () => {
     const event = missed('CONNECTED', 'CONNECTED');
-    event.CurrentAgentSnapshot = { ...event.CurrentAgentSnapshot, AgentStatus: { ARN: 'arn:x/agent-state/b', Name: 'Break' } } as never;
+    event.CurrentAgentSnapshot = {
+      ...event.CurrentAgentSnapshot,
+      AgentStatus: { ARN: 'arn:x/agent-state/b', Name: 'Break' },
+    } as never;
     expect(kinds(await send(event))).toEqual([['agent_state', 'Break']]);
   });
 
@@ -375,7 +387,11 @@ describe('the detection of agent-stream requests', () => {
   it('claims a Kinesis event when any of its records is a Kinesis record', async () => {
     const source = connector.sources.find((s) => s.id === 'agent-stream')!;
     const request = (body: unknown) =>
-      toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json' }, body: body as never });
+      toInboundRequest({
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body as never,
+      });
     const record = { eventSource: 'aws:kinesis', kinesis: { data: 'e30=', sequenceNumber: '1' } };
     expect(source.detect!(request({ Records: [null, record] }))).toBe(true);
     expect(source.detect!(request({ Records: [{ eventSource: 'aws:sqs', body: '{}' }, record] }))).toBe(true);
@@ -394,7 +410,9 @@ describe('the own consult leg', () => {
     }
     const still = structuredClone(consult.steps[2]!.request);
     still.body.CurrentAgentSnapshot.Contacts[0]!.State = 'CONNECTED';
-    still.body.CurrentAgentSnapshot.Contacts.push(consult.steps[3]!.request.body.CurrentAgentSnapshot.Contacts[0]!);
+    still.body.CurrentAgentSnapshot.Contacts.push(
+      consult.steps[3]!.request.body.CurrentAgentSnapshot.Contacts[0]!,
+    );
     const outcome = await handleRequest(runtime, toInboundRequest(still), 'agent-stream');
     expect(outcome).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('1b8e4fa2') });
   });
@@ -412,7 +430,9 @@ describe('the own consult leg', () => {
     paused.body.CurrentAgentSnapshot.Contacts[0]!.State = 'PAUSED';
     await handleRequest(runtime, toInboundRequest(paused), 'agent-stream');
     const outcome = await handleRequest(runtime, toInboundRequest(consult.steps[3]!.request), 'agent-stream');
-    expect(outcome.kind === 'accepted' ? outcome.messages.map((m) => m.props.leg) : outcome.kind).toEqual(['consult']);
+    expect(outcome.kind === 'accepted' ? outcome.messages.map((m) => m.props.leg) : outcome.kind).toEqual([
+      'consult',
+    ]);
   });
 });
 

@@ -119,10 +119,14 @@ describe('the customer number of an EventBridge contact', () => {
   it('gives only the number Connect knows: dnis without ani, or ani without dnis', async () => {
     api.contacts.set(`${INSTANCE_ID}/${CONTACT}`, { system: '+498912345699' });
     const systemOnly = await send(runtime(true), outbound().steps[0]!.request);
-    expect(systemOnly.kind === 'accepted' && systemOnly.messages[0]!.props).toMatchObject({ dnis: '+498912345699' });
+    expect(systemOnly.kind === 'accepted' && systemOnly.messages[0]!.props).toMatchObject({
+      dnis: '+498912345699',
+    });
     expect(systemOnly.kind === 'accepted' && Object.keys(systemOnly.messages[0]!.props)).not.toContain('ani');
     api.contacts.set(`${INSTANCE_ID}/${CONTACT}`, { customer: '+4930901820' });
     const customerOnly = await send(runtime(true), outbound().steps[0]!.request);
-    expect(customerOnly.kind === 'accepted' && Object.keys(customerOnly.messages[0]!.props)).not.toContain('dnis');
+    expect(customerOnly.kind === 'accepted' && Object.keys(customerOnly.messages[0]!.props)).not.toContain(
+      'dnis',
+    );
   });
 });

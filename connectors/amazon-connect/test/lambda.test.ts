@@ -95,7 +95,9 @@ describe('contact-flow Lambda', () => {
 
   it('answers "failed" within its budget when OpenConnect is slow', async () => {
     deploy.emulator.setDelay(3000);
-    const handler = deploy.contactFlow.createContactFlowHandler({ env: envWith({ OPENCONNECT_TIMEOUT_MS: '300' }) });
+    const handler = deploy.contactFlow.createContactFlowHandler({
+      env: envWith({ OPENCONNECT_TIMEOUT_MS: '300' }),
+    });
     const started = performance.now();
     const answer = await handler(whisper());
     expect(performance.now() - started).toBeLessThan(1500);
@@ -121,14 +123,18 @@ describe('contact-flow Lambda', () => {
   });
 
   it('answers "ignored" and sends nothing when the block passes no agent', async () => {
-    const answer = await deploy.contactFlow.handler(fixture('contact-flow/no-agent-parameter.json').request.body);
+    const answer = await deploy.contactFlow.handler(
+      fixture('contact-flow/no-agent-parameter.json').request.body,
+    );
     expect(answer).toEqual({ openconnectStatus: 'ignored', reason: 'ignored' });
     expect(lastLog().detail).toContain('"agentLogin"');
     expect(deploy.emulator.messages).toEqual([]);
   });
 
   it('answers "failed" naming the variable when the deployment lacks OPENCONNECT_JWT', async () => {
-    const handler = deploy.contactFlow.createContactFlowHandler({ env: envWith({ OPENCONNECT_JWT: undefined }) });
+    const handler = deploy.contactFlow.createContactFlowHandler({
+      env: envWith({ OPENCONNECT_JWT: undefined }),
+    });
     expect(await handler(whisper())).toEqual({ openconnectStatus: 'failed', reason: 'config' });
     expect(lastLog().detail).toBe('OPENCONNECT_JWT is not set');
   });
@@ -158,10 +164,17 @@ describe('contact-flow Lambda', () => {
 
   it('takes blank JSON variables as unset, and trims OPENCONNECT_URL', async () => {
     const handler = deploy.contactFlow.createContactFlowHandler({
-      env: envWith({ DIRECTORY_JSON: '  ', EVENTS_JSON: ' ', OPENCONNECT_URL: ` ${deploy.emulator.endpoint} `, OPENCONNECT_METHOD: '' }),
+      env: envWith({
+        DIRECTORY_JSON: '  ',
+        EVENTS_JSON: ' ',
+        OPENCONNECT_URL: ` ${deploy.emulator.endpoint} `,
+        OPENCONNECT_METHOD: '',
+      }),
     });
     expect(await handler(whisper())).toEqual({ openconnectStatus: 'sent', reason: 'sent' });
-    expect(deploy.emulator.messages.map((m) => [m.agentid, m.event, m.method])).toEqual([['maria.lopez', 'answered', 'POST']]);
+    expect(deploy.emulator.messages.map((m) => [m.agentid, m.event, m.method])).toEqual([
+      ['maria.lopez', 'answered', 'POST'],
+    ]);
   });
 
   it('reads OpenConnect’s own block parameters unless OPENCONNECT_PARAMETERS is false, in any case', async () => {
@@ -170,7 +183,10 @@ describe('contact-flow Lambda', () => {
     const answers = [];
     for (const value of [' False ', 'TRUE', undefined]) {
       const env = envWith({ OPENCONNECT_PARAMETERS: value });
-      answers.push((await deploy.contactFlow.createContactFlowHandler({ env })(structuredClone(event))).openconnectStatus);
+      answers.push(
+        (await deploy.contactFlow.createContactFlowHandler({ env })(structuredClone(event)))
+          .openconnectStatus,
+      );
     }
     expect(answers).toEqual(['ignored', 'sent', 'sent']);
   });
@@ -223,7 +239,9 @@ describe('contact-flow Lambda answer', () => {
       await deploy.contactFlow.handler(whisper()),
       await deploy.contactFlow.handler(fixture('contact-flow/no-agent-parameter.json').request.body),
       await deploy.contactFlow.handler({ hello: 'world' }),
-      await deploy.contactFlow.createContactFlowHandler({ env: envWith({ OPENCONNECT_JWT: undefined }) })(whisper()),
+      await deploy.contactFlow.createContactFlowHandler({ env: envWith({ OPENCONNECT_JWT: undefined }) })(
+        whisper(),
+      ),
     ];
     for (const answer of answers) {
       for (const value of Object.values(answer)) expect(value).toMatch(deploy.contactFlow.FLOW_VALUE);
@@ -240,7 +258,11 @@ describe('contact-flow Lambda answer', () => {
 
   it('holds a whole value to Connect’s rule, not just its start or its end', () => {
     const rule = deploy.contactFlow.FLOW_VALUE;
-    expect(['sent', 'auth_rejected', 'x'.repeat(64)].map((value) => rule.test(value))).toEqual([true, true, true]);
+    expect(['sent', 'auth_rejected', 'x'.repeat(64)].map((value) => rule.test(value))).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(['not sent', 'sent!', '!sent', 'x'.repeat(65), ''].map((value) => rule.test(value))).toEqual([
       false,
       false,
@@ -276,16 +298,22 @@ describe('EventBridge Lambda', () => {
     deploy.connectApi.contacts.set(`${INSTANCE_ID}/e5c3a7b9-2d4f-4081-8c3e-5a7b9c1d3f42`, {
       customer: '+4915112345678',
     });
-    const handler = deploy.eventBridge.createEventBridgeHandler({ env: envWith({ CUSTOMER_ENDPOINT: 'true' }) });
+    const handler = deploy.eventBridge.createEventBridgeHandler({
+      env: envWith({ CUSTOMER_ENDPOINT: 'true' }),
+    });
     expect(await handler(disconnected())).toEqual({ status: 'sent', reason: 'ended to aisha.khan', sent: 1 });
     expect(deploy.emulator.messages.map((m) => m.props.ani)).toEqual(['+4915112345678']);
   });
 
   it('adds the contact attributes from GetContactAttributes when CONTACT_ATTRIBUTES is true', async () => {
-    deploy.connectApi.attributes.set(`${INSTANCE_ID}/e5c3a7b9-2d4f-4081-8c3e-5a7b9c1d3f42`, { caseId: '00042917' });
+    deploy.connectApi.attributes.set(`${INSTANCE_ID}/e5c3a7b9-2d4f-4081-8c3e-5a7b9c1d3f42`, {
+      caseId: '00042917',
+    });
     const sent = [];
     for (const value of ['true', undefined]) {
-      const handler = deploy.eventBridge.createEventBridgeHandler({ env: envWith({ CONTACT_ATTRIBUTES: value }) });
+      const handler = deploy.eventBridge.createEventBridgeHandler({
+        env: envWith({ CONTACT_ATTRIBUTES: value }),
+      });
       await handler(disconnected());
       sent.push(deploy.emulator.messages.at(-1)!.props.caseId);
     }
@@ -295,7 +323,9 @@ describe('EventBridge Lambda', () => {
   it('makes a warm transfer’s second agent a consult leg, or a transfer when CONSULT_LEGS is false', async () => {
     deploy.connectApi.users.set(`${INSTANCE_ID}/${USER_ID.tom}`, 'tom.becker');
     const steps = (
-      JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/eventbridge/call-consult.json'), 'utf8')) as {
+      JSON.parse(
+        readFileSync(join(import.meta.dirname, '../fixtures/eventbridge/call-consult.json'), 'utf8'),
+      ) as {
         steps: { request: { body: unknown } }[];
       }
     ).steps.slice(0, 3);
@@ -337,7 +367,11 @@ describe('EventBridge Lambda', () => {
     const answer = await deploy.eventBridge.handler({ hello: 'world' });
     expect(answer).toMatchObject({ status: 'failed', sent: 0 });
     expect(answer.reason).toContain('contact event');
-    expect(JSON.parse(logged.at(-1)!)).toMatchObject({ level: 'error', status: 'failed', reason: answer.reason });
+    expect(JSON.parse(logged.at(-1)!)).toMatchObject({
+      level: 'error',
+      status: 'failed',
+      reason: answer.reason,
+    });
     expect(deploy.emulator.messages).toEqual([]);
   });
 
@@ -383,7 +417,9 @@ describe('agent-stream Lambda', () => {
 
   it('always handles the first record, however little time is left', async () => {
     const records = batch().Records.slice(1, 2);
-    expect(await deploy.agentStream.handler({ Records: records }, { getRemainingTimeInMillis: () => 100 })).toEqual({
+    expect(
+      await deploy.agentStream.handler({ Records: records }, { getRemainingTimeInMillis: () => 100 }),
+    ).toEqual({
       batchItemFailures: [],
     });
     expect(deploy.emulator.messages).toHaveLength(1);
@@ -394,7 +430,9 @@ describe('agent-stream Lambda', () => {
     deploy.emulator.failNext(1, 401);
     logged.length = 0;
     expect(await deploy.agentStream.handler({ Records: records })).toEqual({ batchItemFailures: [] });
-    expect(deploy.emulator.messages.map((m) => [m.agentid, m.event])).toEqual([['aisha.khan', 'agent_state']]);
+    expect(deploy.emulator.messages.map((m) => [m.agentid, m.event])).toEqual([
+      ['aisha.khan', 'agent_state'],
+    ]);
     const lines = logged.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map(({ level, status, sequence }) => ({ level, status, sequence }))).toEqual([
       { level: 'error', status: 'failed', sequence: records[1]!.kinesis.sequenceNumber },
@@ -405,7 +443,9 @@ describe('agent-stream Lambda', () => {
     const records = batch().Records;
     deploy.connectApi.failWith = 500;
     logged.length = 0;
-    const handler = deploy.agentStream.createAgentStreamHandler({ env: envWith({ CUSTOMER_ENDPOINT: 'true' }) });
+    const handler = deploy.agentStream.createAgentStreamHandler({
+      env: envWith({ CUSTOMER_ENDPOINT: 'true' }),
+    });
     expect(await handler({ Records: records })).toEqual({
       batchItemFailures: [{ itemIdentifier: records[1]!.kinesis.sequenceNumber }],
     });

@@ -13,7 +13,13 @@ export const AXP_UPKEEP_OPTIONS = [
 ] as const;
 
 /** What the built-in AES DMCC session needs; set one and all are required. */
-export const AES_DMCC_OPTIONS = ['aesHost', 'aesUser', 'aesPassword', 'aesSwitchName', 'aesExtensions'] as const;
+export const AES_DMCC_OPTIONS = [
+  'aesHost',
+  'aesUser',
+  'aesPassword',
+  'aesSwitchName',
+  'aesExtensions',
+] as const;
 
 /** The header AXP sends the subscription's authToken in, unless authTokenHeader names another (AXP's default). */
 export const AXP_AUTH_TOKEN_HEADER = 'auth-token';
@@ -88,14 +94,20 @@ export const config = z
     aesHost: z
       .string()
       .min(1)
-      .refine((host) => !/[\s/]/.test(host) && (!host.includes(':') || isIPv6(host)), 'aesHost must be a host name or address, without scheme or port')
+      .refine(
+        (host) => !/[\s/]/.test(host) && (!host.includes(':') || isIPv6(host)),
+        'aesHost must be a host name or address, without scheme or port',
+      )
       .optional(),
     /** Default 4722 with TLS, 4721 without. */
     aesPort: z.number().int().min(1).max(65_535).optional(),
     /** DMCC over TLS (default); false for plain TCP, which AES must have enabled. */
     aesTls: z.boolean().default(true),
     /** PEM of the CA that signed the AES server certificate (by reference: `file:/run/secrets/aes-ca.pem`). Default: Node's trusted CAs. */
-    aesCaCert: z.string().regex(/-----BEGIN CERTIFICATE-----/, 'aesCaCert must be PEM text (-----BEGIN CERTIFICATE-----...)').optional(),
+    aesCaCert: z
+      .string()
+      .regex(/-----BEGIN CERTIFICATE-----/, 'aesCaCert must be PEM text (-----BEGIN CERTIFICATE-----...)')
+      .optional(),
     /** Check that the certificate names aesHost (default). false: the chain is still verified, the name is not. */
     aesVerifyServerName: z.boolean().default(true),
     /** The AES user DMCC signs in as (a CTI user). */
@@ -110,7 +122,10 @@ export const config = z
       .transform((list) => [...new Set(list)])
       .optional(),
     /** The DMCC protocol version asked for in StartApplicationSession. */
-    aesProtocolVersion: z.string().min(1).default('http://www.ecma-international.org/standards/ecma-323/csta/ed3/priv7'),
+    aesProtocolVersion: z
+      .string()
+      .min(1)
+      .default('http://www.ecma-international.org/standards/ecma-323/csta/ed3/priv7'),
     /** The application session duration asked for, in seconds; it is reset at half of what AES grants. */
     aesSessionDurationS: z.number().int().min(1).max(86_400).default(180),
     /** How long AES keeps the session (and its monitors) after the connection drops, in seconds: a reconnect within it resumes the session. */

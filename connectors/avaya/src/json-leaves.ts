@@ -35,7 +35,11 @@ export interface FindOptions {
  * The first leaf whose path ends with one of the candidates (`"agentId"` or `"queue.name"`), compared
  * case-insensitively. Candidates are tried in order; for each, the shallowest match wins. Empty strings never match.
  */
-export function findLeaf(all: Leaf[], candidates: readonly string[], options: FindOptions = {}): Leaf | undefined {
+export function findLeaf(
+  all: Leaf[],
+  candidates: readonly string[],
+  options: FindOptions = {},
+): Leaf | undefined {
   const maxDepth = options.maxDepth ?? MAX_DEPTH;
   for (const candidate of candidates) {
     const tail = candidate.toLowerCase().split('.');

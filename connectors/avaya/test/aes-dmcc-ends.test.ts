@@ -21,7 +21,10 @@ describe('aes-dmcc: how a session ends', () => {
     emulator = await startDmccEmulator();
     const session = oneSession(dmccRuntime(emulator, { aesExtensions: ['4001'] }));
     await session.until('connected', () => connected(session));
-    emulator.pushXml('4001', `<StopApplicationSession xmlns="${SESSION_NS}"><sessionID>x</sessionID>${reason}</StopApplicationSession>`);
+    emulator.pushXml(
+      '4001',
+      `<StopApplicationSession xmlns="${SESSION_NS}"><sessionID>x</sessionID>${reason}</StopApplicationSession>`,
+    );
     expect((await session.ended)?.message).toBe(`AES ended the application session (${said})`);
     // AES ended it: nothing is stopped by the client, and nothing is kept for a resume.
     expect([emulator.counters.monitorsStopped, emulator.counters.sessionsStopped]).toEqual([0, 0]);
@@ -34,7 +37,11 @@ describe('aes-dmcc: how a session ends', () => {
     emulator.pushXml('4001', '<SystemStatus><systemStatus>normal</systemStatus></SystemStatus>');
     await session.until('the debug line', () => session.logs.some((l) => l.level === 'debug'));
     expect(session.logs.filter((l) => l.level === 'debug')).toEqual([
-      { level: 'debug', detail: { message: 'SystemStatus' }, message: 'an unsolicited DMCC message that is not an event was skipped' },
+      {
+        level: 'debug',
+        detail: { message: 'SystemStatus' },
+        message: 'an unsolicited DMCC message that is not an event was skipped',
+      },
     ]);
     emulator.push(callEvents('4001', '1101', ['DeliveredEvent']));
     await session.until('the offer', () => session.messages.length === 1);
@@ -44,15 +51,23 @@ describe('aes-dmcc: how a session ends', () => {
   it('a lost connection ends the session naming where it was, and that the next connection resumes it', async () => {
     emulator = await startDmccEmulator();
     const state = createMemoryStateStore();
-    const session = oneSession(dmccRuntime(emulator, { aesExtensions: ['4001'], aesSessionCleanupDelayS: 7 }, state));
+    const session = oneSession(
+      dmccRuntime(emulator, { aesExtensions: ['4001'], aesSessionCleanupDelayS: 7 }, state),
+    );
     await session.until('connected', () => connected(session));
     emulator.controls.drop();
     expect((await session.ended)?.message).toBe(
       `the connection to AES at tls://127.0.0.1:${emulator.port} ended (AES closed the connection); the next connection resumes the session within 7 s`,
     );
-    const next = oneSession(dmccRuntime(emulator, { aesExtensions: ['4001'], aesSessionCleanupDelayS: 7 }, state));
+    const next = oneSession(
+      dmccRuntime(emulator, { aesExtensions: ['4001'], aesSessionCleanupDelayS: 7 }, state),
+    );
     await next.until('connected', () => connected(next));
-    expect([emulator.counters.sessionsStarted, emulator.counters.sessionsResumed, emulator.counters.monitorsStarted]).toEqual([1, 1, 1]);
+    expect([
+      emulator.counters.sessionsStarted,
+      emulator.counters.sessionsResumed,
+      emulator.counters.monitorsStarted,
+    ]).toEqual([1, 1, 1]);
     expect(next.logs.map((l) => l.message)).toContain('resumed the DMCC session with its monitors');
     await next.stop();
   });
@@ -60,11 +75,17 @@ describe('aes-dmcc: how a session ends', () => {
   it('without a cleanup delay nothing is resumed, and the end does not promise it', async () => {
     emulator = await startDmccEmulator({ tls: false });
     const state = createMemoryStateStore();
-    const session = oneSession(dmccRuntime(emulator, { aesExtensions: ['4001'], aesSessionCleanupDelayS: 0 }, state));
+    const session = oneSession(
+      dmccRuntime(emulator, { aesExtensions: ['4001'], aesSessionCleanupDelayS: 0 }, state),
+    );
     await session.until('connected', () => connected(session));
     emulator.controls.drop();
-    expect((await session.ended)?.message).toBe(`the connection to AES at tcp://127.0.0.1:${emulator.port} ended (AES closed the connection)`);
-    const next = oneSession(dmccRuntime(emulator, { aesExtensions: ['4001'], aesSessionCleanupDelayS: 0 }, state));
+    expect((await session.ended)?.message).toBe(
+      `the connection to AES at tcp://127.0.0.1:${emulator.port} ended (AES closed the connection)`,
+    );
+    const next = oneSession(
+      dmccRuntime(emulator, { aesExtensions: ['4001'], aesSessionCleanupDelayS: 0 }, state),
+    );
     await next.until('connected', () => connected(next));
     expect([emulator.counters.sessionsStarted, emulator.counters.sessionsResumed]).toEqual([2, 0]);
     await next.stop();

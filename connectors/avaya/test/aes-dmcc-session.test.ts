@@ -23,10 +23,18 @@ const hosted = (options: Record<string, unknown> = {}) => {
 };
 
 describe('aes-dmcc config', () => {
-  const full = { aesHost: 'aes1.example.com', aesUser: 'cti', aesPassword: 'secret-pass', aesSwitchName: 'CM1', aesExtensions: ['4001'] };
+  const full = {
+    aesHost: 'aes1.example.com',
+    aesUser: 'cti',
+    aesPassword: 'secret-pass',
+    aesSwitchName: 'CM1',
+    aesExtensions: ['4001'],
+  };
 
   it('is a config error naming each missing option when the DMCC session is partly configured', () => {
-    expect(() => createRuntime(connector, { options: { aesHost: 'aes1.example.com', aesExtensions: ['4001'] } })).toThrow(
+    expect(() =>
+      createRuntime(connector, { options: { aesHost: 'aes1.example.com', aesExtensions: ['4001'] } }),
+    ).toThrow(
       /aesUser: aesUser is required.*aesPassword: aesPassword is required.*aesSwitchName: aesSwitchName is required/,
     );
   });
@@ -36,7 +44,11 @@ describe('aes-dmcc config', () => {
     const runtime = createRuntime(connector, { options: full });
     expect(dmcc.enabled(runtime.config)).toBe(true);
     expect(runtime.secrets).toContain('secret-pass');
-    const config = runtime.config as { aesTls: boolean; aesSessionDurationS: number; aesProtocolVersion: string };
+    const config = runtime.config as {
+      aesTls: boolean;
+      aesSessionDurationS: number;
+      aesProtocolVersion: string;
+    };
     expect([config.aesTls, config.aesSessionDurationS, config.aesProtocolVersion]).toEqual([
       true,
       180,
@@ -45,7 +57,9 @@ describe('aes-dmcc config', () => {
   });
 
   it('refuses an extension that is not digits', () => {
-    expect(() => createRuntime(connector, { options: { ...full, aesExtensions: ['40 01'] } })).toThrow(/aesExtensions.0: each of aesExtensions must be a station extension/);
+    expect(() => createRuntime(connector, { options: { ...full, aesExtensions: ['40 01'] } })).toThrow(
+      /aesExtensions.0: each of aesExtensions must be a station extension/,
+    );
   });
 });
 
@@ -64,9 +78,18 @@ describe('aes-dmcc against the emulated AES', () => {
     emulator = await startDmccEmulator();
     const session = oneSession(dmccRuntime(emulator));
     await session.until('connected', () => connected(session));
-    expect(session.statuses.at(-1)).toEqual({ status: 'connected', detail: `monitoring 2 station(s) on CM1 through AES tls://127.0.0.1:${emulator.port}` });
-    expect(emulator.sessions().map((s) => [s.user, s.durationS, s.monitors.map((m) => m.extension).sort()])).toEqual([['openconnect', 2, ['4001', '4002']]]);
-    expect(emulator.counters.requests).toEqual({ StartApplicationSession: 1, GetDeviceId: 2, MonitorStart: 2 });
+    expect(session.statuses.at(-1)).toEqual({
+      status: 'connected',
+      detail: `monitoring 2 station(s) on CM1 through AES tls://127.0.0.1:${emulator.port}`,
+    });
+    expect(
+      emulator.sessions().map((s) => [s.user, s.durationS, s.monitors.map((m) => m.extension).sort()]),
+    ).toEqual([['openconnect', 2, ['4001', '4002']]]);
+    expect(emulator.counters.requests).toEqual({
+      StartApplicationSession: 1,
+      GetDeviceId: 2,
+      MonitorStart: 2,
+    });
     await session.stop();
   });
 
@@ -94,12 +117,21 @@ describe('aes-dmcc against the emulated AES', () => {
     await h.until('the offer', () => h.messages.length === 1);
     emulator.controls.drop();
     await h.until('a resumed session', () => h.sessions === 2 && h.connected);
-    expect([emulator.counters.sessionsStarted, emulator.counters.sessionsResumed, emulator.counters.monitorsStarted]).toEqual([1, 1, 2]);
+    expect([
+      emulator.counters.sessionsStarted,
+      emulator.counters.sessionsResumed,
+      emulator.counters.monitorsStarted,
+    ]).toEqual([1, 1, 2]);
     expect([emulator.monitorsOf('4001'), emulator.monitorsOf('4002')]).toEqual([1, 1]);
     emulator.push([established!, cleared!, ...callEvents('4002', '502', ['DeliveredEvent'])]);
     await h.until('four messages', () => h.messages.length === 4);
     await sleep(150);
-    expect(lifecycles(h)).toEqual(['4001:501:offered', '4001:501:answered', '4001:501:ended', '4002:502:offered']);
+    expect(lifecycles(h)).toEqual([
+      '4001:501:offered',
+      '4001:501:answered',
+      '4001:501:ended',
+      '4002:502:offered',
+    ]);
   });
 
   it('after a session expiry, starts a new session that monitors every station again, and the call goes on once', async () => {
@@ -112,7 +144,11 @@ describe('aes-dmcc against the emulated AES', () => {
     emulator.controls.expire();
     await h.until('a new session', () => emulator.counters.sessionsStarted === 2 && h.connected);
     expect(h.errors[0]).toMatch(/AES ended the application session \(Application session timer expired\)/);
-    expect([emulator.counters.sessionsResumed, emulator.monitorsOf('4001'), emulator.monitorsOf('4002')]).toEqual([0, 1, 1]);
+    expect([
+      emulator.counters.sessionsResumed,
+      emulator.monitorsOf('4001'),
+      emulator.monitorsOf('4002'),
+    ]).toEqual([0, 1, 1]);
     emulator.push([established!, cleared!]);
     await h.until('three messages', () => h.messages.length === 3);
     await sleep(150);
@@ -125,7 +161,9 @@ describe('aes-dmcc against the emulated AES', () => {
     await h.until('connected', () => h.connected);
     emulator.controls.expire();
     await h.until('a new session', () => emulator.counters.sessionsStarted === 2 && h.connected, 5_000);
-    expect(h.errors[0]).toMatch(/AES refused ResetApplicationSessionTimer \(ResetApplicationSessionTimerNegResponse definedError: invalidSessionID\)/);
+    expect(h.errors[0]).toMatch(
+      /AES refused ResetApplicationSessionTimer \(ResetApplicationSessionTimerNegResponse definedError: invalidSessionID\)/,
+    );
     emulator.push(callEvents('4001', '602', ['DeliveredEvent']));
     await h.until('the offer', () => h.messages.length === 1);
   });
@@ -138,7 +176,11 @@ describe('aes-dmcc against the emulated AES', () => {
     emulator.controls.drop();
     await h.until('a new session', () => emulator.counters.sessionsStarted === 2 && h.connected);
     expect(emulator.counters.requests.StartApplicationSession).toBe(3);
-    expect([emulator.counters.sessionsResumed, emulator.monitorsOf('4001'), emulator.monitorsOf('4002')]).toEqual([0, 1, 1]);
+    expect([
+      emulator.counters.sessionsResumed,
+      emulator.monitorsOf('4001'),
+      emulator.monitorsOf('4002'),
+    ]).toEqual([0, 1, 1]);
     emulator.push(callEvents('4001', '603', ['DeliveredEvent']));
     await h.until('the offer', () => h.messages.length === 1);
   });
@@ -149,7 +191,11 @@ describe('aes-dmcc against the emulated AES', () => {
     const first = oneSession(dmccRuntime(emulator, {}, state));
     await first.until('connected', () => connected(first));
     expect(await first.stop()).toBeUndefined();
-    expect([emulator.counters.monitorsStopped, emulator.counters.sessionsStopped, emulator.sessions().length]).toEqual([2, 1, 0]);
+    expect([
+      emulator.counters.monitorsStopped,
+      emulator.counters.sessionsStopped,
+      emulator.sessions().length,
+    ]).toEqual([2, 1, 0]);
     const second = oneSession(dmccRuntime(emulator, {}, state));
     await second.until('connected', () => connected(second));
     expect([emulator.counters.sessionsStarted, emulator.counters.sessionsResumed]).toEqual([2, 0]);
@@ -253,7 +299,14 @@ describe('aes-dmcc against the emulated AES', () => {
     emulator.controls.coalesce(true);
     for (const event of callEvents('4002', '902')) emulator.push(event);
     await h.until('six messages', () => h.messages.length === 6);
-    expect(lifecycles(h)).toEqual(['4001:901:offered', '4001:901:answered', '4001:901:ended', '4002:902:offered', '4002:902:answered', '4002:902:ended']);
+    expect(lifecycles(h)).toEqual([
+      '4001:901:offered',
+      '4001:901:answered',
+      '4001:901:ended',
+      '4002:902:offered',
+      '4002:902:answered',
+      '4002:902:ended',
+    ]);
     expect(h.badFrames).toEqual([]);
   });
 
@@ -272,7 +325,9 @@ describe('aes-dmcc against the emulated AES', () => {
     await h.until('connected', () => h.connected);
     emulator.controls.stall(true);
     await h.until('the reset to time out', () => h.errors.length >= 1, 5_000);
-    expect(h.errors[0]).toBe('renewing the DMCC application session failed: AES did not answer ResetApplicationSessionTimer within 300 ms');
+    expect(h.errors[0]).toBe(
+      'renewing the DMCC application session failed: AES did not answer ResetApplicationSessionTimer within 300 ms',
+    );
     emulator.controls.stall(false);
     await h.until('connected again', () => h.connected && h.sessions >= 2, 5_000);
     emulator.push(callEvents('4001', '903', ['DeliveredEvent']));
@@ -297,7 +352,9 @@ describe('aes-dmcc against the emulated AES', () => {
     const session = oneSession(dmccRuntime(emulator, { aesSwitchName: 'CM9' }));
     const error = (await session.ended) as SessionError;
     expect(error.failed).toBe(true);
-    expect(error.message).toMatch(/^AES monitors none of aesExtensions on switch CM9: 4001 \(operation: invalidDeviceID\), 4002 \(operation: invalidDeviceID\); check aesSwitchName/);
+    expect(error.message).toMatch(
+      /^AES monitors none of aesExtensions on switch CM9: 4001 \(operation: invalidDeviceID\), 4002 \(operation: invalidDeviceID\); check aesSwitchName/,
+    );
     expect(emulator.counters.sessionsStopped).toBe(1);
   });
 
@@ -313,9 +370,13 @@ describe('aes-dmcc against the emulated AES', () => {
   it('refuses a server certificate it does not trust', async () => {
     emulator = await startDmccEmulator();
     const { aesCaCert: _ca, ...options } = emulator.options;
-    const session = oneSession(createRuntime(connector, { options: { ...options, aesExtensions: ['4001'] } }));
+    const session = oneSession(
+      createRuntime(connector, { options: { ...options, aesExtensions: ['4001'] } }),
+    );
     const error = await session.ended;
-    expect(error?.message).toBe(`could not connect to AES at tls://127.0.0.1:${emulator.port}: DEPTH_ZERO_SELF_SIGNED_CERT`);
+    expect(error?.message).toBe(
+      `could not connect to AES at tls://127.0.0.1:${emulator.port}: DEPTH_ZERO_SELF_SIGNED_CERT`,
+    );
   });
 
   it('checks the certificate names the host unless aesVerifyServerName is false', async () => {
@@ -323,7 +384,9 @@ describe('aes-dmcc against the emulated AES', () => {
     emulator = await startDmccEmulator({ certificate });
     const options = { ...emulator.options, aesCaCert: certificate.cert, aesExtensions: ['4001'] };
     const strict = oneSession(createRuntime(connector, { options }));
-    expect((await strict.ended)?.message).toBe(`could not connect to AES at tls://127.0.0.1:${emulator.port}: ERR_TLS_CERT_ALTNAME_INVALID`);
+    expect((await strict.ended)?.message).toBe(
+      `could not connect to AES at tls://127.0.0.1:${emulator.port}: ERR_TLS_CERT_ALTNAME_INVALID`,
+    );
     const lax = oneSession(createRuntime(connector, { options: { ...options, aesVerifyServerName: false } }));
     await lax.until('connected', () => connected(lax));
     await lax.stop();
@@ -335,10 +398,18 @@ describe('aes-dmcc against the emulated AES', () => {
     const h = hosted({ aesSessionDurationS: 120 });
     await h.until('connected', () => h.connected);
     const n = 2_000;
-    const send = emulator.prepare(Array.from({ length: n }, (_, i) => ({ type: 'DeliveredEvent', extension: i % 2 ? '4001' : '4002', callId: String(10_000 + i) })));
+    const send = emulator.prepare(
+      Array.from({ length: n }, (_, i) => ({
+        type: 'DeliveredEvent',
+        extension: i % 2 ? '4001' : '4002',
+        callId: String(10_000 + i),
+      })),
+    );
     expect(h.messages).toEqual([]);
     expect(send()).toBe(n);
     await h.until(`${n} offers`, () => h.messages.length === n, 20_000);
-    expect(h.messages.map((m) => m.props.interactionId)).toEqual(Array.from({ length: n }, (_, i) => String(10_000 + i)));
+    expect(h.messages.map((m) => m.props.interactionId)).toEqual(
+      Array.from({ length: n }, (_, i) => String(10_000 + i)),
+    );
   }, 30_000);
 });

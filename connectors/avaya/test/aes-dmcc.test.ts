@@ -16,7 +16,12 @@ runSubscriptionConformance({
     const emulator = await startDmccEmulator();
     return {
       settings: {
-        options: { ...emulator.options, aesExtensions: ['4001', '4002', '4003'], aesSessionDurationS: DURATION_S, aesRequestTimeoutMs: 1_000 },
+        options: {
+          ...emulator.options,
+          aesExtensions: ['4001', '4002', '4003'],
+          aesSessionDurationS: DURATION_S,
+          aesRequestTimeoutMs: 1_000,
+        },
         directory: DIRECTORY,
       },
       push: async (frame) => {

@@ -31,7 +31,9 @@ describe('aes-calls: what a HeldEvent remembers', () => {
   it('takes a hold at the station with no holdingDevice as its own: its next call out is a consult', async () => {
     const place = calls();
     await place({ eventType: 'HeldEvent', party: '4001', callId: '10' });
-    expect(await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '5551234' })).toEqual({
+    expect(
+      await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '5551234' }),
+    ).toEqual({
       ignored:
         'OriginatedEvent: 4001 dials 5551234 on a consult leg of call 10: the agent who consults gets no second pop',
     });
@@ -40,17 +42,17 @@ describe('aes-calls: what a HeldEvent remembers', () => {
   it('forgets nothing for a hold made by another device: the next call out is an outbound pop', async () => {
     const place = calls();
     await place({ eventType: 'HeldEvent', party: '4001', callId: '10', holding: '4009' });
-    expect(await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '5551234' })).toEqual(
-      outboundPop('5551234'),
-    );
+    expect(
+      await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '5551234' }),
+    ).toEqual(outboundPop('5551234'));
   });
 
   it("keeps one station's hold to that station: another station's call out is not a consult", async () => {
     const place = calls();
     await place({ eventType: 'HeldEvent', party: '4001', callId: '10', holding: '4001' });
-    expect(await place({ eventType: 'OriginatedEvent', party: '4002', callId: '11', called: '5551234' })).toEqual(
-      outboundPop('5551234'),
-    );
+    expect(
+      await place({ eventType: 'OriginatedEvent', party: '4002', callId: '11', called: '5551234' }),
+    ).toEqual(outboundPop('5551234'));
   });
 
   it('answers a hold on an unknown call with no props', async () => {
@@ -60,7 +62,13 @@ describe('aes-calls: what a HeldEvent remembers', () => {
 
   it('marks a hold on an outbound call outbound, with the number dialed as the customer', async () => {
     const place = calls();
-    await place({ eventType: 'OriginatedEvent', party: '4001', callId: '10', calling: '4001', called: '5551234' });
+    await place({
+      eventType: 'OriginatedEvent',
+      party: '4001',
+      callId: '10',
+      calling: '4001',
+      called: '5551234',
+    });
     expect(await place({ eventType: 'HeldEvent', party: '4001', callId: '10' })).toEqual({
       props: { direction: 'outbound' },
       ani: '5551234',
@@ -88,21 +96,23 @@ describe('aes-calls: a retrieve or a clear ends the hold', () => {
       const place = calls();
       await place({ eventType: 'HeldEvent', party: '4001', callId: '10' });
       await place({ eventType, party: '4001', callId: '10' });
-      expect(await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '5551234' })).toEqual(
-        outboundPop('5551234'),
-      );
+      expect(
+        await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '5551234' }),
+      ).toEqual(outboundPop('5551234'));
     },
   );
 
-  it.each(['RetrievedEvent', 'ConnectionClearedEvent'])('keeps the hold after a %s of another call', async (eventType) => {
-    const place = calls();
-    await place({ eventType: 'HeldEvent', party: '4001', callId: '10' });
-    await place({ eventType, party: '4001', callId: '12' });
-    expect(await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '5551234' })).toHaveProperty(
-      'ignored',
-      expect.stringContaining('consult leg of call 10'),
-    );
-  });
+  it.each(['RetrievedEvent', 'ConnectionClearedEvent'])(
+    'keeps the hold after a %s of another call',
+    async (eventType) => {
+      const place = calls();
+      await place({ eventType: 'HeldEvent', party: '4001', callId: '10' });
+      await place({ eventType, party: '4001', callId: '12' });
+      expect(
+        await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '5551234' }),
+      ).toHaveProperty('ignored', expect.stringContaining('consult leg of call 10'));
+    },
+  );
 
   it('answers every RetrievedEvent of a call (a retrieve is not an end, which comes once)', async () => {
     const place = calls();
@@ -119,8 +129,16 @@ describe('aes-calls: a retrieve or a clear ends the hold', () => {
 
   it('ends a consult leg that is its own first leg (dialed with cause consultation, nothing held)', async () => {
     const place = calls();
-    await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '4002', cause: 'consultation' });
-    expect(await place({ eventType: 'ConnectionClearedEvent', party: '4001', callId: '11' })).toEqual({ props: {} });
+    await place({
+      eventType: 'OriginatedEvent',
+      party: '4001',
+      callId: '11',
+      called: '4002',
+      cause: 'consultation',
+    });
+    expect(await place({ eventType: 'ConnectionClearedEvent', party: '4001', callId: '11' })).toEqual({
+      props: {},
+    });
   });
 });
 
@@ -135,31 +153,52 @@ describe('aes-calls: OriginatedEvent', () => {
   it('ignores a call another device dials', async () => {
     const place = calls();
     expect(
-      await place({ eventType: 'OriginatedEvent', party: '4001', callId: '10', calling: '4009', called: '5551234' }),
+      await place({
+        eventType: 'OriginatedEvent',
+        party: '4001',
+        callId: '10',
+        calling: '4009',
+        called: '5551234',
+      }),
     ).toEqual({ ignored: 'OriginatedEvent: 4009 dials, not the monitored station 4001' });
   });
 
   it('pops a call the station itself dials, and one that names no calling device', async () => {
     const place = calls();
     expect(
-      await place({ eventType: 'OriginatedEvent', party: '4001', callId: '10', calling: '4001', called: '5551234' }),
+      await place({
+        eventType: 'OriginatedEvent',
+        party: '4001',
+        callId: '10',
+        calling: '4001',
+        called: '5551234',
+      }),
     ).toEqual(outboundPop('5551234'));
-    expect(await place({ eventType: 'OriginatedEvent', party: '4002', callId: '20', called: '5559876' })).toEqual(
-      outboundPop('5559876'),
-    );
+    expect(
+      await place({ eventType: 'OriginatedEvent', party: '4002', callId: '20', called: '5559876' }),
+    ).toEqual(outboundPop('5559876'));
   });
 
   it('makes a call dialed with cause consultation a consult leg though nothing was held', async () => {
     const place = calls();
-    expect(await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', cause: 'consultation' })).toEqual({
-      ignored: 'OriginatedEvent: 4001 dials out on a consult leg of call 11: the agent who consults gets no second pop',
+    expect(
+      await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', cause: 'consultation' }),
+    ).toEqual({
+      ignored:
+        'OriginatedEvent: 4001 dials out on a consult leg of call 11: the agent who consults gets no second pop',
     });
   });
 
-  it('names the first leg of a held transferred call as the consult\'s parent, and carries its customer', async () => {
+  it("names the first leg of a held transferred call as the consult's parent, and carries its customer", async () => {
     const place = calls();
     // Call 10 reached 4001, was transferred to 4002 on call 20; 4002 holds it and consults 4003 on call 30.
-    await place({ eventType: 'DeliveredEvent', party: '4001', callId: '10', calling: '5551234', called: '8005550100' });
+    await place({
+      eventType: 'DeliveredEvent',
+      party: '4001',
+      callId: '10',
+      calling: '5551234',
+      called: '8005550100',
+    });
     await place({
       eventType: 'TransferredEvent',
       party: '4001',
@@ -168,8 +207,11 @@ describe('aes-calls: OriginatedEvent', () => {
       secondaryOldCall: '15',
     });
     await place({ eventType: 'HeldEvent', party: '4002', callId: '20' });
-    expect(await place({ eventType: 'OriginatedEvent', party: '4002', callId: '30', called: '4003' })).toEqual({
-      ignored: 'OriginatedEvent: 4002 dials 4003 on a consult leg of call 10: the agent who consults gets no second pop',
+    expect(
+      await place({ eventType: 'OriginatedEvent', party: '4002', callId: '30', called: '4003' }),
+    ).toEqual({
+      ignored:
+        'OriginatedEvent: 4002 dials 4003 on a consult leg of call 10: the agent who consults gets no second pop',
     });
     const consult = await place({
       eventType: 'DeliveredEvent',
@@ -189,7 +231,9 @@ describe('aes-calls: OriginatedEvent', () => {
     const place = calls();
     await place({ eventType: 'HeldEvent', party: '4001', callId: '10' });
     await place({ eventType: 'OriginatedEvent', party: '4001', callId: '11', called: '4002' });
-    expect(await place({ eventType: 'DeliveredEvent', party: '4002', callId: '11', calling: '4001' })).toEqual({
+    expect(
+      await place({ eventType: 'DeliveredEvent', party: '4002', callId: '11', calling: '4001' }),
+    ).toEqual({
       props: { leg: 'consult', parentInteractionId: '10' },
       ani: '4001',
     });
@@ -205,7 +249,9 @@ describe('aes-calls: OriginatedEvent', () => {
   it('offers an outbound call once to the station that dials it', async () => {
     const place = calls();
     await place({ eventType: 'OriginatedEvent', party: '4001', callId: '10', called: '5551234' });
-    expect(await place({ eventType: 'OriginatedEvent', party: '4001', callId: '10', called: '5551234' })).toEqual({
+    expect(
+      await place({ eventType: 'OriginatedEvent', party: '4001', callId: '10', called: '5551234' }),
+    ).toEqual({
       ignored: 'OriginatedEvent: call 10 was offered to 4001 before',
     });
     expect(await place({ eventType: 'DeliveredEvent', party: '4001', callId: '10' })).toEqual({
@@ -221,32 +267,44 @@ describe('aes-calls: OriginatedEvent', () => {
     );
   });
 
-  it("places an outbound call on the primary leg for another station that picks it up", async () => {
+  it('places an outbound call on the primary leg for another station that picks it up', async () => {
     const place = calls();
     await place({ eventType: 'OriginatedEvent', party: '4001', callId: '10', called: '5551234' });
-    expect(await place({ eventType: 'DeliveredEvent', party: '4002', callId: '10', calling: '4001' })).toEqual(
-      outboundPop('5551234'),
-    );
+    expect(
+      await place({ eventType: 'DeliveredEvent', party: '4002', callId: '10', calling: '4001' }),
+    ).toEqual(outboundPop('5551234'));
   });
 });
 
 describe('aes-calls: DeliveredEvent and EstablishedEvent', () => {
   it('puts each event that names no call on the primary leg (no call to pop once)', async () => {
     const place = calls();
-    expect(await place({ eventType: 'DeliveredEvent', party: '4001' })).toEqual({ props: { leg: 'primary' } });
-    expect(await place({ eventType: 'DeliveredEvent', party: '4001' })).toEqual({ props: { leg: 'primary' } });
+    expect(await place({ eventType: 'DeliveredEvent', party: '4001' })).toEqual({
+      props: { leg: 'primary' },
+    });
+    expect(await place({ eventType: 'DeliveredEvent', party: '4001' })).toEqual({
+      props: { leg: 'primary' },
+    });
   });
 
   it('offers a DeliveredEvent whatever answeringDevice it names (only an EstablishedEvent is answered elsewhere)', async () => {
     const place = calls();
     expect(
-      await place({ eventType: 'DeliveredEvent', party: '4002', callId: '10', calling: '5551234', answering: '4009' }),
+      await place({
+        eventType: 'DeliveredEvent',
+        party: '4002',
+        callId: '10',
+        calling: '5551234',
+        answering: '4009',
+      }),
     ).toEqual({ props: { leg: 'primary' }, ani: '5551234' });
   });
 
   it('answers an inbound call established at the station with no answeringDevice', async () => {
     const place = calls();
-    expect(await place({ eventType: 'EstablishedEvent', party: '4001', callId: '10', calling: '5551234' })).toEqual({
+    expect(
+      await place({ eventType: 'EstablishedEvent', party: '4001', callId: '10', calling: '5551234' }),
+    ).toEqual({
       props: { leg: 'primary' },
       ani: '5551234',
     });
@@ -267,7 +325,9 @@ describe('aes-calls: DeliveredEvent and EstablishedEvent', () => {
     await place({ eventType: 'OriginatedEvent', party: '4001', callId: '10', called: '5551234' });
     const answer = { eventType: 'EstablishedEvent', party: '4001', callId: '10', answering: '5551234' };
     expect(await place(answer)).toEqual(outboundPop('5551234'));
-    expect(await place(answer)).toEqual({ ignored: 'EstablishedEvent: call 10 was answered for 4001 before' });
+    expect(await place(answer)).toEqual({
+      ignored: 'EstablishedEvent: call 10 was answered for 4001 before',
+    });
   });
 
   it('answers a consult on the leg it was offered on, naming no parent it did not see', async () => {
@@ -280,20 +340,24 @@ describe('aes-calls: DeliveredEvent and EstablishedEvent', () => {
       cause: 'consultation',
     });
     expect(offered).toEqual({ props: { leg: 'consult' }, ani: '4001' });
-    expect(await place({ eventType: 'EstablishedEvent', party: '4002', callId: '11', calling: '4001' })).toEqual(
-      offered,
-    );
+    expect(
+      await place({ eventType: 'EstablishedEvent', party: '4002', callId: '11', calling: '4001' }),
+    ).toEqual(offered);
   });
 
   it('offers a single-step transfer as a transfer leg where the call is known, then forgets the transfer', async () => {
     const place = calls();
     await place({ eventType: 'DeliveredEvent', party: '4001', callId: '10', calling: '5551234' });
     await place({ eventType: 'TransferredEvent', party: '4001', callId: '10', transferredTo: '4002' });
-    expect(await place({ eventType: 'DeliveredEvent', party: '4002', callId: '10', calling: '4001' })).toEqual({
+    expect(
+      await place({ eventType: 'DeliveredEvent', party: '4002', callId: '10', calling: '4001' }),
+    ).toEqual({
       props: { leg: 'transfer', parentInteractionId: '10' },
       ani: '5551234',
     });
-    expect(await place({ eventType: 'DeliveredEvent', party: '4002', callId: '40', calling: '5550000' })).toEqual({
+    expect(
+      await place({ eventType: 'DeliveredEvent', party: '4002', callId: '40', calling: '5550000' }),
+    ).toEqual({
       props: { leg: 'primary' },
       ani: '5550000',
     });
@@ -302,7 +366,9 @@ describe('aes-calls: DeliveredEvent and EstablishedEvent', () => {
   it('keeps a transfer to one station from the calls of another', async () => {
     const place = calls();
     await place({ eventType: 'TransferredEvent', party: '4001', callId: '10', transferredTo: '4002' });
-    expect(await place({ eventType: 'DeliveredEvent', party: '4003', callId: '40', calling: '5550000' })).toEqual({
+    expect(
+      await place({ eventType: 'DeliveredEvent', party: '4003', callId: '40', calling: '5550000' }),
+    ).toEqual({
       props: { leg: 'primary' },
       ani: '5550000',
     });
@@ -314,19 +380,18 @@ describe('aes-calls: TransferredEvent', () => {
     const place = calls();
     await place({ eventType: 'HeldEvent', party: '4001', callId: '10' });
     await place({ eventType: 'TransferredEvent', party: '4001', callId: '20', primaryOldCall: '10' });
-    expect(await place({ eventType: 'OriginatedEvent', party: '4001', callId: '30', called: '5551234' })).toEqual(
-      outboundPop('5551234'),
-    );
+    expect(
+      await place({ eventType: 'OriginatedEvent', party: '4001', callId: '30', called: '5551234' }),
+    ).toEqual(outboundPop('5551234'));
   });
 
   it('keeps the hold on a call the transfer does not name', async () => {
     const place = calls();
     await place({ eventType: 'HeldEvent', party: '4001', callId: '10' });
     await place({ eventType: 'TransferredEvent', party: '4001', callId: '20', primaryOldCall: '15' });
-    expect(await place({ eventType: 'OriginatedEvent', party: '4001', callId: '30', called: '5551234' })).toHaveProperty(
-      'ignored',
-      expect.stringContaining('consult leg of call 10'),
-    );
+    expect(
+      await place({ eventType: 'OriginatedEvent', party: '4001', callId: '30', called: '5551234' }),
+    ).toHaveProperty('ignored', expect.stringContaining('consult leg of call 10'));
   });
 
   it('answers a transfer that names no call with no props', async () => {
@@ -346,7 +411,9 @@ describe('aes-calls: TransferredEvent', () => {
   it("takes the resulting call's own record where the old calls are unknown", async () => {
     const place = calls();
     await place({ eventType: 'DeliveredEvent', party: '4002', callId: '20', calling: '5559876' });
-    expect(await place({ eventType: 'TransferredEvent', party: '4001', callId: '20' })).toEqual({ props: {} });
+    expect(await place({ eventType: 'TransferredEvent', party: '4001', callId: '20' })).toEqual({
+      props: {},
+    });
     expect(
       await place({ eventType: 'TransferredEvent', party: '4001', callId: '21', primaryOldCall: '20' }),
     ).toEqual({ props: { parentInteractionId: '20' } });
@@ -377,7 +444,9 @@ describe('aes-calls: TransferredEvent', () => {
       called: '8005550100',
     });
     await place({ eventType: 'TransferredEvent', party: '4001', callId: '20', primaryOldCall: '10' });
-    expect(await place({ eventType: 'DeliveredEvent', party: '4002', callId: '20', calling: '4001' })).toEqual({
+    expect(
+      await place({ eventType: 'DeliveredEvent', party: '4002', callId: '20', calling: '4001' }),
+    ).toEqual({
       props: { leg: 'transfer', parentInteractionId: '10' },
       ani: '5551234',
       dnis: '8005550100',
@@ -396,11 +465,15 @@ describe('aes-calls: TransferredEvent', () => {
       primaryOldCall: '10',
       secondaryOldCall: '20',
     });
-    expect(await place({ eventType: 'DeliveredEvent', party: '4003', callId: '10', calling: '4001' })).toEqual({
+    expect(
+      await place({ eventType: 'DeliveredEvent', party: '4003', callId: '10', calling: '4001' }),
+    ).toEqual({
       props: { leg: 'primary' },
       ani: '5551234',
     });
-    expect(await place({ eventType: 'DeliveredEvent', party: '4003', callId: '20', calling: '4001' })).toEqual({
+    expect(
+      await place({ eventType: 'DeliveredEvent', party: '4003', callId: '20', calling: '4001' }),
+    ).toEqual({
       props: { leg: 'primary' },
       ani: '5559876',
     });
@@ -409,7 +482,9 @@ describe('aes-calls: TransferredEvent', () => {
   it('leaves the first leg unrecorded when the transfer names it alone', async () => {
     const place = calls();
     await place({ eventType: 'TransferredEvent', party: '4001', callId: '10', primaryOldCall: '10' });
-    expect(await place({ eventType: 'DeliveredEvent', party: '4003', callId: '10', calling: '5551234' })).toEqual({
+    expect(
+      await place({ eventType: 'DeliveredEvent', party: '4003', callId: '10', calling: '5551234' }),
+    ).toEqual({
       props: { leg: 'primary' },
       ani: '5551234',
     });
@@ -425,7 +500,9 @@ describe('aes-calls: TransferredEvent', () => {
       secondaryOldCall: '15',
       transferredTo: '4002',
     });
-    expect(await place({ eventType: 'DeliveredEvent', party: '4002', callId: '40', calling: '5550000' })).toEqual({
+    expect(
+      await place({ eventType: 'DeliveredEvent', party: '4002', callId: '40', calling: '5550000' }),
+    ).toEqual({
       props: { leg: 'primary' },
       ani: '5550000',
     });
@@ -437,7 +514,13 @@ describe('aes-calls: ConferencedEvent', () => {
     const place = calls();
     await place({ eventType: 'EstablishedEvent', party: '4002', callId: '10', calling: '5551234' });
     expect(
-      await place({ eventType: 'ConferencedEvent', party: '4002', callId: '10', primaryOldCall: '10', added: '4002' }),
+      await place({
+        eventType: 'ConferencedEvent',
+        party: '4002',
+        callId: '10',
+        primaryOldCall: '10',
+        added: '4002',
+      }),
     ).toEqual({ ignored: 'ConferencedEvent: 4002 is already on call 10: a conference adds no pop' });
   });
 
@@ -445,16 +528,30 @@ describe('aes-calls: ConferencedEvent', () => {
     const place = calls();
     await place({ eventType: 'DeliveredEvent', party: '4002', callId: '10', calling: '5551234' });
     expect(
-      await place({ eventType: 'ConferencedEvent', party: '4002', callId: '10', primaryOldCall: '10', added: '4002' }),
+      await place({
+        eventType: 'ConferencedEvent',
+        party: '4002',
+        callId: '10',
+        primaryOldCall: '10',
+        added: '4002',
+      }),
     ).toEqual({ ignored: 'ConferencedEvent: 4002 is already on call 10: a conference adds no pop' });
   });
 
   it('adds no pop for the station when another party joins', async () => {
     const place = calls();
     expect(
-      await place({ eventType: 'ConferencedEvent', party: '4001', callId: '10', primaryOldCall: '10', added: '4009' }),
+      await place({
+        eventType: 'ConferencedEvent',
+        party: '4001',
+        callId: '10',
+        primaryOldCall: '10',
+        added: '4009',
+      }),
     ).toEqual({ ignored: 'ConferencedEvent: 4009 joins call 10, not 4001' });
-    expect(await place({ eventType: 'ConferencedEvent', party: '4001', callId: '10', primaryOldCall: '10' })).toEqual({
+    expect(
+      await place({ eventType: 'ConferencedEvent', party: '4001', callId: '10', primaryOldCall: '10' }),
+    ).toEqual({
       ignored: 'ConferencedEvent: a party joins call 10, not 4001',
     });
   });
@@ -462,7 +559,13 @@ describe('aes-calls: ConferencedEvent', () => {
   it('pops the station added to a call it never saw, once: its next EstablishedEvent on the call is no second answer', async () => {
     const place = calls();
     expect(
-      await place({ eventType: 'ConferencedEvent', party: '4003', callId: '10', primaryOldCall: '10', added: '4003' }),
+      await place({
+        eventType: 'ConferencedEvent',
+        party: '4003',
+        callId: '10',
+        primaryOldCall: '10',
+        added: '4003',
+      }),
     ).toEqual({ props: { leg: 'conference' } });
     expect(await place({ eventType: 'EstablishedEvent', party: '4003', callId: '10' })).toEqual({
       ignored: 'EstablishedEvent: call 10 was answered to 4003 before (one pop per agent per call)',
@@ -472,8 +575,16 @@ describe('aes-calls: ConferencedEvent', () => {
   it('puts the call a conference makes on the conference leg of the first call, for whoever it reaches next', async () => {
     const place = calls();
     await place({ eventType: 'DeliveredEvent', party: '4001', callId: '10', calling: '5551234' });
-    await place({ eventType: 'ConferencedEvent', party: '4001', callId: '20', primaryOldCall: '10', added: '4003' });
-    expect(await place({ eventType: 'DeliveredEvent', party: '4004', callId: '20', calling: '4001' })).toEqual({
+    await place({
+      eventType: 'ConferencedEvent',
+      party: '4001',
+      callId: '20',
+      primaryOldCall: '10',
+      added: '4003',
+    });
+    expect(
+      await place({ eventType: 'DeliveredEvent', party: '4004', callId: '20', calling: '4001' }),
+    ).toEqual({
       props: { leg: 'conference', parentInteractionId: '10' },
       ani: '5551234',
     });
@@ -483,7 +594,13 @@ describe('aes-calls: ConferencedEvent', () => {
     const place = calls();
     await place({ eventType: 'DeliveredEvent', party: '4001', callId: '10', calling: '5551234' });
     expect(
-      await place({ eventType: 'ConferencedEvent', party: '4003', callId: '10', primaryOldCall: '10', added: '4003' }),
+      await place({
+        eventType: 'ConferencedEvent',
+        party: '4003',
+        callId: '10',
+        primaryOldCall: '10',
+        added: '4003',
+      }),
     ).toEqual({ props: { leg: 'conference', parentInteractionId: '10' }, ani: '5551234' });
   });
 });
@@ -536,7 +653,11 @@ describe('aes bridge: what reaches placeEvent', () => {
 
   const detect = (body: unknown) =>
     looksLikeAes(
-      toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json' }, body: body as never }),
+      toInboundRequest({
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body as never,
+      }),
     );
 
   it('detects only a string eventType that is a whole CSTA event name', () => {
@@ -558,11 +679,19 @@ describe('axp: context parameters, entry by entry', () => {
       contextParameters,
     });
     if (outcome.kind !== 'accepted') throw new Error(`not accepted: ${outcome.kind}`);
-    return Object.fromEntries(Object.entries(outcome.messages[0]!.props).filter(([k]) => k.startsWith('ctx.')));
+    return Object.fromEntries(
+      Object.entries(outcome.messages[0]!.props).filter(([k]) => k.startsWith('ctx.')),
+    );
   };
 
   it('reads name/value pairs only from list entries: an object member holding a name and a value is kept as it is', async () => {
-    expect(await ctx({ b: { name: 'n', value: 'v' }, a1: { name: 'x', value: 'y' }, '1a': { key: 'k', value: 'w' } })).toEqual({
+    expect(
+      await ctx({
+        b: { name: 'n', value: 'v' },
+        a1: { name: 'x', value: 'y' },
+        '1a': { key: 'k', value: 'w' },
+      }),
+    ).toEqual({
       'ctx.b.name': 'n',
       'ctx.b.value': 'v',
       'ctx.a1.name': 'x',
@@ -589,7 +718,11 @@ describe('axp: context parameters, entry by entry', () => {
 describe('axp: bodies that are not AXP notifications', () => {
   const detect = (body: unknown) =>
     looksLikeAxp(
-      toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json' }, body: body as never }),
+      toInboundRequest({
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body as never,
+      }),
     );
 
   it('takes an event object, alone, in a list or under events', () => {

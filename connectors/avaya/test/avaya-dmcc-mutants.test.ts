@@ -24,12 +24,16 @@ describe('DMCC framing at its limits', () => {
   it('encodes a message of exactly 65,535 bytes, header included', () => {
     const frame = encodeFrame('0001', 'x'.repeat(MAX_FRAME_BYTES - 8));
     expect([frame.length, frame.readUInt16BE(2)]).toEqual([MAX_FRAME_BYTES, MAX_FRAME_BYTES]);
-    expect(() => encodeFrame('0001', 'x'.repeat(MAX_FRAME_BYTES - 7))).toThrow('a DMCC message is at most 65535 bytes; this one is 65536');
+    expect(() => encodeFrame('0001', 'x'.repeat(MAX_FRAME_BYTES - 7))).toThrow(
+      'a DMCC message is at most 65535 bytes; this one is 65536',
+    );
   });
 
   it('after a stream that cannot be framed, the decoder holds nothing and frames what comes next', () => {
     const decoder = new FrameDecoder();
-    expect(() => decoder.push(Buffer.from([0, 0, 0, 3, 0x30, 0x30, 0x30, 0x31]))).toThrow(/shorter than the header/);
+    expect(() => decoder.push(Buffer.from([0, 0, 0, 3, 0x30, 0x30, 0x30, 0x31]))).toThrow(
+      /shorter than the header/,
+    );
     expect(decoder.pending).toBe(0);
     expect(decoder.push(encodeFrame('0002', '<ok/>'))).toEqual([{ invokeId: '0002', xml: '<ok/>' }]);
   });
@@ -37,7 +41,9 @@ describe('DMCC framing at its limits', () => {
 
 describe("reading AES's messages: edges", () => {
   it('names the message by its root element, after a processing instruction', () => {
-    expect(readMessage('<?xml-stylesheet href="a.xsl"?><DeliveredEvent><cause>newCall</cause></DeliveredEvent>')).toEqual({
+    expect(
+      readMessage('<?xml-stylesheet href="a.xsl"?><DeliveredEvent><cause>newCall</cause></DeliveredEvent>'),
+    ).toEqual({
       name: 'DeliveredEvent',
       body: { cause: 'newCall' },
     });
@@ -61,23 +67,36 @@ describe("reading AES's messages: edges", () => {
   });
 
   it('a CSTAErrorCode is read from its own children, even one named errorCode', () => {
-    expect(refusalOf(readMessage('<CSTAErrorCode><errorCode>busy</errorCode></CSTAErrorCode>'))).toBe('errorCode: busy');
-    expect(refusalOf(readMessage('<FooNegResponse><errorCode><definedError>busy</definedError></errorCode></FooNegResponse>'))).toBe(
-      'definedError: busy',
+    expect(refusalOf(readMessage('<CSTAErrorCode><errorCode>busy</errorCode></CSTAErrorCode>'))).toBe(
+      'errorCode: busy',
     );
+    expect(
+      refusalOf(
+        readMessage(
+          '<FooNegResponse><errorCode><definedError>busy</definedError></errorCode></FooNegResponse>',
+        ),
+      ),
+    ).toBe('definedError: busy');
   });
 
   it('a refusal whose value is blank is named by its category; attributes are never the value', () => {
     expect(refusalOf({ name: 'CSTAErrorCode', body: { operation: '   ' } })).toBe('operation');
-    expect(refusalOf(readMessage('<CSTAErrorCode><security code="7"><noPermission/></security></CSTAErrorCode>'))).toBe('security: noPermission');
+    expect(
+      refusalOf(readMessage('<CSTAErrorCode><security code="7"><noPermission/></security></CSTAErrorCode>')),
+    ).toBe('security: noPermission');
     expect(refusalOf(readMessage('<CSTAErrorCode><security code="7"/></CSTAErrorCode>'))).toBe('security');
   });
 });
 
 describe('a DMCC event: what it leaves out', () => {
   it('holds no key for a device, cause or VDN the event does not carry', () => {
-    const message = readMessage(`<DeliveredEvent xmlns="${PV}"><monitorCrossRefID>1</monitorCrossRefID><alertingDevice><deviceIdentifier> </deviceIdentifier></alertingDevice><cause/><extensions><privateData><private><distributingVDN/></private></privateData></extensions></DeliveredEvent>`);
-    expect(Object.keys(toBridgeEvent(message, { monitoredDevice: '4001' }))).toEqual(['eventType', 'monitoredDevice']);
+    const message = readMessage(
+      `<DeliveredEvent xmlns="${PV}"><monitorCrossRefID>1</monitorCrossRefID><alertingDevice><deviceIdentifier> </deviceIdentifier></alertingDevice><cause/><extensions><privateData><private><distributingVDN/></private></privateData></extensions></DeliveredEvent>`,
+    );
+    expect(Object.keys(toBridgeEvent(message, { monitoredDevice: '4001' }))).toEqual([
+      'eventType',
+      'monitoredDevice',
+    ]);
   });
 
   it('names the DMCC frame in the error of a frame that breaks the contract', () => {
@@ -89,7 +108,9 @@ describe('a DMCC event: what it leaves out', () => {
       }
     })();
     expect(error).toBeInstanceOf(InputError);
-    expect(error?.message).toBe('the DMCC frame is not as expected at monitoredDevice: monitoredDevice must be a station extension');
+    expect(error?.message).toBe(
+      'the DMCC frame is not as expected at monitoredDevice: monitoredDevice must be a station extension',
+    );
   });
 });
 
@@ -154,7 +175,9 @@ describe('a DMCC connection: the socket', () => {
     expect(await conn.closed).toBe('ECONNRESET');
     // The close that follows the reset does not rename why it ended.
     await new Promise((r) => setTimeout(r, 20));
-    await expect(conn.request('MonitorStop for 4001', '<X/>')).rejects.toThrow('the connection to AES is closed (ECONNRESET); MonitorStop for 4001 was not sent');
+    await expect(conn.request('MonitorStop for 4001', '<X/>')).rejects.toThrow(
+      'the connection to AES is closed (ECONNRESET); MonitorStop for 4001 was not sent',
+    );
   });
 
   it('reads nothing while paused, and what waited once resumed', async () => {
@@ -192,13 +215,17 @@ describe('a DMCC connection: the socket', () => {
   it('when 9,998 requests wait for an answer, the next is refused (not thrown), saying AES is not answering', async () => {
     const port = await listen(net.createServer((socket) => socket.on('error', () => {})));
     conn = await openConnection(options(port));
-    const waiting = Array.from({ length: 9_998 }, (_, i) => conn!.request(`request ${i}`, '<X/>').catch((e: Error) => e.message));
+    const waiting = Array.from({ length: 9_998 }, (_, i) =>
+      conn!.request(`request ${i}`, '<X/>').catch((e: Error) => e.message),
+    );
     let next: Promise<unknown> | undefined;
     expect(() => {
       next = conn!.request('one more', '<X/>');
     }).not.toThrow();
     await expect(next).rejects.toThrow('9,998 DMCC requests are waiting for an answer; AES is not answering');
     conn.close();
-    expect((await Promise.all(waiting)).at(-1)).toBe('the connection to AES closed before it answered request 9997 (closed by the session)');
+    expect((await Promise.all(waiting)).at(-1)).toBe(
+      'the connection to AES closed before it answered request 9997 (closed by the session)',
+    );
   });
 });

@@ -4,7 +4,13 @@
 // strangers' events, agent events, back-pressure, and what is left behind when a session ends.
 import { getEventListeners } from 'node:events';
 import net from 'node:net';
-import { createMemoryStateStore, createRuntime, type SessionError, type SessionContext, type StateStore } from '@openconnect/core';
+import {
+  createMemoryStateStore,
+  createRuntime,
+  type SessionError,
+  type SessionContext,
+  type StateStore,
+} from '@openconnect/core';
 import axios from 'axios';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AvayaConfig } from '../src/config.js';
@@ -16,13 +22,16 @@ import connector from '../src/index.js';
 
 const PV = 'http://www.ecma-international.org/standards/ecma-323/csta/ed3/priv7';
 const NOW = 1_700_000_000_000;
-const refusal = (name: string, error: string) => `<${name}><errorCode><definedError>${error}</definedError></errorCode></${name}>`;
-const cstaError = (value: string) => `<CSTAErrorCode xmlns="${PV}"><operation>${value}</operation></CSTAErrorCode>`;
+const refusal = (name: string, error: string) =>
+  `<${name}><errorCode><definedError>${error}</definedError></errorCode></${name}>`;
+const cstaError = (value: string) =>
+  `<CSTAErrorCode xmlns="${PV}"><operation>${value}</operation></CSTAErrorCode>`;
 const event = (name: string, crossRefId: string | undefined, body = '') =>
   `<${name} xmlns="${PV}">${crossRefId === undefined ? '' : `<monitorCrossRefID>${crossRefId}</monitorCrossRefID>`}${body}</${name}>`;
 
 type Answer = (m: Message) => string | undefined;
-const extensionOf = (m: Message) => (text(find(m.body, 'deviceObject')) ?? text(find(m.body, 'device')) ?? '').split(':')[0]!;
+const extensionOf = (m: Message) =>
+  (text(find(m.body, 'deviceObject')) ?? text(find(m.body, 'device')) ?? '').split(':')[0]!;
 
 let server: net.Server | undefined;
 const sockets: net.Socket[] = [];
@@ -38,9 +47,12 @@ async function scriptedAes(answers: Partial<Record<string, Answer>> = {}) {
   const defaults: Record<string, Answer> = {
     StartApplicationSession: () =>
       `<StartApplicationSessionPosResponse><sessionID>S1</sessionID><actualProtocolVersion>${PV}</actualProtocolVersion><actualSessionDuration>40</actualSessionDuration></StartApplicationSessionPosResponse>`,
-    GetDeviceId: (m) => `<GetDeviceIdResponse><device>${text(m.body.extension)}:CM1::0</device></GetDeviceIdResponse>`,
-    MonitorStart: (m) => `<MonitorStartResponse xmlns="${PV}"><monitorCrossRefID>m${extensionOf(m)}</monitorCrossRefID></MonitorStartResponse>`,
-    ResetApplicationSessionTimer: () => '<ResetApplicationSessionTimerPosResponse><actualSessionDuration>40</actualSessionDuration></ResetApplicationSessionTimerPosResponse>',
+    GetDeviceId: (m) =>
+      `<GetDeviceIdResponse><device>${text(m.body.extension)}:CM1::0</device></GetDeviceIdResponse>`,
+    MonitorStart: (m) =>
+      `<MonitorStartResponse xmlns="${PV}"><monitorCrossRefID>m${extensionOf(m)}</monitorCrossRefID></MonitorStartResponse>`,
+    ResetApplicationSessionTimer: () =>
+      '<ResetApplicationSessionTimerPosResponse><actualSessionDuration>40</actualSessionDuration></ResetApplicationSessionTimerPosResponse>',
     GetAgentState: (m) =>
       `<GetAgentStateResponse xmlns="${PV}"><agentStateList><agentStateEntry><agentID>agent-${extensionOf(m)}</agentID><loggedOnState>true</loggedOnState></agentStateEntry></agentStateList></GetAgentStateResponse>`,
     MonitorStop: () => `<MonitorStopResponse xmlns="${PV}"/>`,
@@ -82,7 +94,11 @@ interface StateOp {
 }
 
 /** holdDmccSession with a recording host context. */
-function hold(port: number, options: Record<string, unknown> = {}, extra: { state?: StateStore; emit?: (frame: DmccFrame) => Promise<unknown>; aborted?: boolean } = {}) {
+function hold(
+  port: number,
+  options: Record<string, unknown> = {},
+  extra: { state?: StateStore; emit?: (frame: DmccFrame) => Promise<unknown>; aborted?: boolean } = {},
+) {
   const config = createRuntime(connector, {
     options: {
       aesHost: '127.0.0.1',
@@ -114,7 +130,8 @@ function hold(port: number, options: Record<string, unknown> = {}, extra: { stat
     async until(what: string, check: () => boolean, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
       while (!check()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; statuses ${JSON.stringify(s.statuses)}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}; statuses ${JSON.stringify(s.statuses)}`);
         await new Promise((r) => setTimeout(r, 5));
       }
     },
@@ -123,7 +140,8 @@ function hold(port: number, options: Record<string, unknown> = {}, extra: { stat
       return s.ended;
     },
   };
-  const log = (level: string) => (detail: Record<string, unknown>, message: string) => s.logs.push({ level, detail, message });
+  const log = (level: string) => (detail: Record<string, unknown>, message: string) =>
+    s.logs.push({ level, detail, message });
   const state: StateStore = {
     get: (key) => memory.get(key),
     set: async (key, value, ttl) => {
@@ -151,7 +169,8 @@ function hold(port: number, options: Record<string, unknown> = {}, extra: { stat
       return (extra.emit?.(frame) ?? Promise.resolve()) as Promise<never>;
     },
     badFrame: () => {},
-    renewBefore: (what: string, at: number, renew: () => Promise<unknown>) => s.renewals.push({ what, at, renew }),
+    renewBefore: (what: string, at: number, renew: () => Promise<unknown>) =>
+      s.renewals.push({ what, at, renew }),
     sleep: async () => {},
   } as unknown as SessionContext<AvayaConfig, unknown, DmccFrame>;
   if (extra.aborted) controller.abort();
@@ -184,7 +203,13 @@ describe('the DMCC session: starting and stopping', () => {
       ['connected', `monitoring 1 station(s) on CM1 through AES tcp://127.0.0.1:${aes.port}`],
     ]);
     expect(await s.stop()).toBeUndefined();
-    expect(aes.names()).toEqual(['StartApplicationSession', 'GetDeviceId', 'MonitorStart', 'MonitorStop', 'StopApplicationSession']);
+    expect(aes.names()).toEqual([
+      'StartApplicationSession',
+      'GetDeviceId',
+      'MonitorStart',
+      'MonitorStop',
+      'StopApplicationSession',
+    ]);
     expect(getEventListeners(s.signal, 'abort')).toHaveLength(0);
   });
 
@@ -228,7 +253,9 @@ describe('the DMCC session: starting and stopping', () => {
   it('names every station AES refuses in the degraded status', async () => {
     const aes = await scriptedAes({
       GetDeviceId: (m) =>
-        text(m.body.extension) === '4001' ? `<GetDeviceIdResponse><device>4001:CM1::0</device></GetDeviceIdResponse>` : cstaError('invalidDeviceID'),
+        text(m.body.extension) === '4001'
+          ? `<GetDeviceIdResponse><device>4001:CM1::0</device></GetDeviceIdResponse>`
+          : cstaError('invalidDeviceID'),
     });
     const s = hold(aes.port, { aesExtensions: ['4001', '4002', '4003'] });
     await s.until('set up', () => connected(s));
@@ -253,7 +280,9 @@ describe('the DMCC session: starting and stopping', () => {
     const s = hold(aes.port, { aesRequestTimeoutMs: 100 });
     expect((await s.ended)?.message).toBe('AES did not answer GetDeviceId for 4001 within 100 ms');
     expect(aes.names()).toEqual(['StartApplicationSession', 'GetDeviceId']);
-    expect(s.ops).toEqual([{ op: 'set', key: s.key, value: { sessionId: 'S1', protocol: PV, monitors: [] }, ttl: 5_000 }]);
+    expect(s.ops).toEqual([
+      { op: 'set', key: s.key, value: { sessionId: 'S1', protocol: PV, monitors: [] }, ttl: 5_000 },
+    ]);
   });
 
   it('a StartApplicationSession AES never answers ends the session naming it, with nothing to remember', async () => {
@@ -265,7 +294,11 @@ describe('the DMCC session: starting and stopping', () => {
 });
 
 describe('the DMCC session: remembering and resuming', () => {
-  const remembered = { sessionId: 'S1', protocol: PV, monitors: [{ extension: '4001', deviceId: '4001:CM1::0', crossRefId: 'm4001' }] };
+  const remembered = {
+    sessionId: 'S1',
+    protocol: PV,
+    monitors: [{ extension: '4001', deviceId: '4001:CM1::0', crossRefId: 'm4001' }],
+  };
   const stateWith = async (key: string, value: unknown = remembered) => {
     const state = createMemoryStateStore();
     await state.set(key, value, 60_000);
@@ -279,12 +312,17 @@ describe('the DMCC session: remembering and resuming', () => {
     const s = hold(aes.port);
     await s.until('connected', () => connected(s));
     expect(s.ops).toEqual([{ op: 'set', key: s.key, value: remembered, ttl: 45_000 }]);
-    expect(s.renewals.map((r) => [r.what, r.at])).toEqual([['DMCC application session', deadlineRenewedAt(NOW, NOW + 20_000)]]);
+    expect(s.renewals.map((r) => [r.what, r.at])).toEqual([
+      ['DMCC application session', deadlineRenewedAt(NOW, NOW + 20_000)],
+    ]);
     await s.stop();
   });
 
   it('takes the protocol and duration it asked for when AES grants none', async () => {
-    const aes = await scriptedAes({ StartApplicationSession: () => '<StartApplicationSessionPosResponse><sessionID>S1</sessionID></StartApplicationSessionPosResponse>' });
+    const aes = await scriptedAes({
+      StartApplicationSession: () =>
+        '<StartApplicationSessionPosResponse><sessionID>S1</sessionID></StartApplicationSessionPosResponse>',
+    });
     const s = hold(aes.port, { aesSessionDurationS: 30 });
     await s.until('connected', () => connected(s));
     expect(s.ops).toEqual([{ op: 'set', key: s.key, value: remembered, ttl: 35_000 }]);
@@ -310,11 +348,16 @@ describe('the DMCC session: remembering and resuming', () => {
   });
 
   it('a refused reset ends the session for good: forgotten, nothing stopped, saying AES refused it', async () => {
-    const aes = await scriptedAes({ ResetApplicationSessionTimer: () => refusal('ResetApplicationSessionTimerNegResponse', 'invalidSessionID') });
+    const aes = await scriptedAes({
+      ResetApplicationSessionTimer: () =>
+        refusal('ResetApplicationSessionTimerNegResponse', 'invalidSessionID'),
+    });
     const s = hold(aes.port);
     await s.until('connected', () => connected(s));
     await expect(s.renewals[0]!.renew()).rejects.toThrow('AES refused ResetApplicationSessionTimer');
-    expect((await s.ended)?.message).toBe('AES refused to reset the session timer (definedError: invalidSessionID): the session has ended');
+    expect((await s.ended)?.message).toBe(
+      'AES refused to reset the session timer (definedError: invalidSessionID): the session has ended',
+    );
     expect(s.ops.slice(1).map((o) => o.op)).toEqual(['delete', 'delete']);
     expect(aes.names()).not.toContain('StopApplicationSession');
   });
@@ -323,7 +366,9 @@ describe('the DMCC session: remembering and resuming', () => {
     const aes = await scriptedAes({ ResetApplicationSessionTimer: () => undefined });
     const s = hold(aes.port, { aesRequestTimeoutMs: 100 });
     await s.until('connected', () => connected(s));
-    await expect(s.renewals[0]!.renew()).rejects.toThrow('AES did not answer ResetApplicationSessionTimer within 100 ms');
+    await expect(s.renewals[0]!.renew()).rejects.toThrow(
+      'AES did not answer ResetApplicationSessionTimer within 100 ms',
+    );
     expect((await s.ended)?.message).toBe(
       `the connection to AES at tcp://127.0.0.1:${aes.port} ended (closed by the session); the next connection resumes the session within 5 s`,
     );
@@ -340,7 +385,11 @@ describe('the DMCC session: remembering and resuming', () => {
     await s.until('connected', () => connected(s));
     expect(aes.names()).toEqual(['StartApplicationSession']);
     expect(resumed(aes.requests[0]!)).toBe('S1');
-    expect(s.logs).toContainEqual({ level: 'info', detail: { sessionId: 'S1', monitors: 1 }, message: 'resumed the DMCC session with its monitors' });
+    expect(s.logs).toContainEqual({
+      level: 'info',
+      detail: { sessionId: 'S1', monitors: 1 },
+      message: 'resumed the DMCC session with its monitors',
+    });
     await s.stop();
   });
 
@@ -354,7 +403,12 @@ describe('the DMCC session: remembering and resuming', () => {
     const state = await stateWith(keyFor(aes.port));
     const s = hold(aes.port, {}, { state });
     await s.until('connected', () => connected(s));
-    expect(aes.names()).toEqual(['StartApplicationSession', 'StartApplicationSession', 'GetDeviceId', 'MonitorStart']);
+    expect(aes.names()).toEqual([
+      'StartApplicationSession',
+      'StartApplicationSession',
+      'GetDeviceId',
+      'MonitorStart',
+    ]);
     expect(s.logs).toContainEqual({
       level: 'info',
       detail: { sessionId: 'S1', refusal: 'definedError: invalidSessionID' },
@@ -364,18 +418,24 @@ describe('the DMCC session: remembering and resuming', () => {
   });
 
   it('fails for good when AES refuses the resume and then the new session', async () => {
-    const aes = await scriptedAes({ StartApplicationSession: () => refusal('StartApplicationSessionNegResponse', 'invalidApplicationInfo') });
+    const aes = await scriptedAes({
+      StartApplicationSession: () => refusal('StartApplicationSessionNegResponse', 'invalidApplicationInfo'),
+    });
     const s = hold(aes.port, {}, { state: await stateWith(keyFor(aes.port)) });
     const error = (await s.ended) as SessionError;
     expect(error.failed).toBe(true);
-    expect(error.message).toMatch(/^AES refused the DMCC application session for user cti \(definedError: invalidApplicationInfo\): check aesUser/);
+    expect(error.message).toMatch(
+      /^AES refused the DMCC application session for user cti \(definedError: invalidApplicationInfo\): check aesUser/,
+    );
     expect(aes.names()).toEqual(['StartApplicationSession', 'StartApplicationSession']);
   });
 
   it('a resume AES does not answer ends the session naming the resume, without trying a new one', async () => {
     const aes = await scriptedAes({ StartApplicationSession: () => undefined });
     const s = hold(aes.port, { aesRequestTimeoutMs: 100 }, { state: await stateWith(keyFor(aes.port)) });
-    expect((await s.ended)?.message).toBe('AES did not answer StartApplicationSession (resuming the last session) within 100 ms');
+    expect((await s.ended)?.message).toBe(
+      'AES did not answer StartApplicationSession (resuming the last session) within 100 ms',
+    );
     expect(aes.names()).toEqual(['StartApplicationSession']);
   });
 
@@ -398,16 +458,30 @@ describe('the DMCC session: remembering and resuming', () => {
 });
 
 describe('the DMCC session: events', () => {
-  it("skips events for a monitor it does not hold, warning once for each, and goes on", async () => {
+  it('skips events for a monitor it does not hold, warning once for each, and goes on', async () => {
     const aes = await scriptedAes();
     const s = hold(aes.port);
     await s.until('connected', () => connected(s));
-    aes.push(event('DeliveredEvent', 'm9'), event('HeldEvent', 'm9'), event('DeliveredEvent', undefined), event('HeldEvent', undefined), event('HeldEvent', 'm4001'));
+    aes.push(
+      event('DeliveredEvent', 'm9'),
+      event('HeldEvent', 'm9'),
+      event('DeliveredEvent', undefined),
+      event('HeldEvent', undefined),
+      event('HeldEvent', 'm4001'),
+    );
     await s.until('the event', () => s.emitted.length === 1);
     expect(s.emitted.map((f) => f.monitoredDevice)).toEqual(['4001']);
     expect(s.logs.filter((l) => l.level === 'warn')).toEqual([
-      { level: 'warn', detail: { event: 'DeliveredEvent', monitorCrossRefID: 'm9' }, message: 'events for a monitor this session does not hold are skipped' },
-      { level: 'warn', detail: { event: 'DeliveredEvent', monitorCrossRefID: undefined }, message: 'events for a monitor this session does not hold are skipped' },
+      {
+        level: 'warn',
+        detail: { event: 'DeliveredEvent', monitorCrossRefID: 'm9' },
+        message: 'events for a monitor this session does not hold are skipped',
+      },
+      {
+        level: 'warn',
+        detail: { event: 'DeliveredEvent', monitorCrossRefID: undefined },
+        message: 'events for a monitor this session does not hold are skipped',
+      },
     ]);
     await s.stop();
   });
@@ -428,7 +502,16 @@ describe('the DMCC session: events', () => {
       call,
     );
     await s.until('eight events', () => s.emitted.length === 8);
-    expect(s.emitted.map((f) => f.agentId)).toEqual(['agent-4001', 'agent-4001', 'agent-4001', 'agent-4001', 'agent-4001', undefined, undefined, 'a2']);
+    expect(s.emitted.map((f) => f.agentId)).toEqual([
+      'agent-4001',
+      'agent-4001',
+      'agent-4001',
+      'agent-4001',
+      'agent-4001',
+      undefined,
+      undefined,
+      'a2',
+    ]);
     await s.stop();
   });
 
@@ -449,7 +532,11 @@ describe('the DMCC session: events', () => {
     process.on('warning', onWarning);
     try {
       const aes = await scriptedAes();
-      const s = hold(aes.port, { aesAgentLogin: 'GetAgentState', aesAgentStatePollMs: 3_600_000, aesExtensions: ['4001', '4002', '4003', '4004', '4005'] });
+      const s = hold(aes.port, {
+        aesAgentLogin: 'GetAgentState',
+        aesAgentStatePollMs: 3_600_000,
+        aesExtensions: ['4001', '4002', '4003', '4004', '4005'],
+      });
       await s.until('connected', () => connected(s));
       await new Promise((r) => setTimeout(r, 20));
       await s.stop();
@@ -464,7 +551,10 @@ describe('the DMCC session: events', () => {
     const waiting: (() => void)[] = [];
     const s = hold(aes.port, {}, { emit: () => new Promise<void>((resolve) => waiting.push(resolve)) });
     await s.until('connected', () => connected(s));
-    const held = (n: number) => Array.from({ length: n }, (_, i) => event('HeldEvent', 'm4001', `<heldConnection><callID>${i}</callID></heldConnection>`));
+    const held = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        event('HeldEvent', 'm4001', `<heldConnection><callID>${i}</callID></heldConnection>`),
+      );
     aes.push(...held(256));
     await s.until('256 events', () => s.emitted.length === 256);
     aes.push(...held(10));

@@ -3,10 +3,19 @@ import { describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
 import { AXP_TOKEN, BRIDGE_TOKEN, settings } from './settings.js';
 
-const axpEvent = { eventType: 'AgentParticipantAdded', eventId: 'evt-1', engagementId: 'e-1', agentId: 'jdoe' };
+const axpEvent = {
+  eventType: 'AgentParticipantAdded',
+  eventId: 'evt-1',
+  engagementId: 'e-1',
+  agentId: 'jdoe',
+};
 const aesEvent = { eventType: 'EstablishedEvent', eventId: 'cm1-1', agentId: 'jdoe', callID: '1021' };
 
-async function run(request: RecordedRequest, options: Record<string, unknown> = settings.options, source?: string) {
+async function run(
+  request: RecordedRequest,
+  options: Record<string, unknown> = settings.options,
+  source?: string,
+) {
   const runtime = createRuntime(connector, { ...settings, options });
   return handleRequest(runtime, toInboundRequest(request), source);
 }
@@ -31,24 +40,32 @@ describe('axp auth: the subscription authToken in its header', () => {
   it('refuses a request without the header with 401', async () => {
     const outcome = await run(post({}, axpEvent), undefined, 'axp');
     expect(outcome.answer.status).toBe(401);
-    expect(outcome.kind === 'rejected' && outcome.reason).toBe('the credential (header auth-token) is missing');
+    expect(outcome.kind === 'rejected' && outcome.reason).toBe(
+      'the credential (header auth-token) is missing',
+    );
   });
 
   it('reads the token from the header named by authTokenHeader, whatever its case', async () => {
     const options = { ...settings.options, authTokenHeader: 'My-Custom-Header' };
-    expect((await run(post({ 'my-custom-header': AXP_TOKEN }, axpEvent), options, 'axp')).kind).toBe('accepted');
+    expect((await run(post({ 'my-custom-header': AXP_TOKEN }, axpEvent), options, 'axp')).kind).toBe(
+      'accepted',
+    );
     expect((await run(post({ 'auth-token': AXP_TOKEN }, axpEvent), options, 'axp')).answer.status).toBe(401);
   });
 
   it('refuses every request when no authToken is configured', async () => {
-    const outcome = await run(post({ 'auth-token': AXP_TOKEN }, axpEvent), { bridgeToken: BRIDGE_TOKEN }, 'axp');
+    const outcome = await run(
+      post({ 'auth-token': AXP_TOKEN }, axpEvent),
+      { bridgeToken: BRIDGE_TOKEN },
+      'axp',
+    );
     expect(outcome.answer.status).toBe(401);
   });
 
   it('rejects a configured header name that is not a valid HTTP header name', () => {
-    expect(() => createRuntime(connector, { options: { authToken: AXP_TOKEN, authTokenHeader: 'bad header' } })).toThrow(
-      /authTokenHeader must be a valid HTTP header name/,
-    );
+    expect(() =>
+      createRuntime(connector, { options: { authToken: AXP_TOKEN, authTokenHeader: 'bad header' } }),
+    ).toThrow(/authTokenHeader must be a valid HTTP header name/);
   });
 });
 
@@ -59,7 +76,11 @@ describe('aes auth: Authorization: Bearer <bridgeToken>', () => {
   });
 
   it('refuses a wrong bearer token with 401', async () => {
-    const outcome = await run(post({ authorization: 'Bearer aes-wrong-token-0123456789' }, aesEvent), undefined, 'aes');
+    const outcome = await run(
+      post({ authorization: 'Bearer aes-wrong-token-0123456789' }, aesEvent),
+      undefined,
+      'aes',
+    );
     expect(outcome.answer.status).toBe(401);
   });
 
@@ -95,18 +116,28 @@ describe('source detection', () => {
 
 describe('aes mapping details', () => {
   it('uses the agentId the bridge sends as the login when the directory does not know it', async () => {
-    const outcome = await run(post({ authorization: `Bearer ${BRIDGE_TOKEN}` }, { ...aesEvent, agentId: '7002' }), undefined, 'aes');
+    const outcome = await run(
+      post({ authorization: `Bearer ${BRIDGE_TOKEN}` }, { ...aesEvent, agentId: '7002' }),
+      undefined,
+      'aes',
+    );
     expect(outcome.kind === 'accepted' && outcome.messages[0]!.agentid).toBe('7002');
   });
 
   it('ignores an event that names neither an agent nor a station', async () => {
     const { agentId: _a, ...anonymous } = aesEvent;
     const outcome = await run(post({ authorization: `Bearer ${BRIDGE_TOKEN}` }, anonymous), undefined, 'aes');
-    expect(outcome.kind === 'ignored' && outcome.reason).toBe('EstablishedEvent names neither an agentId nor a monitored station');
+    expect(outcome.kind === 'ignored' && outcome.reason).toBe(
+      'EstablishedEvent names neither an agentId nor a monitored station',
+    );
   });
 
   it('refuses an eventType that is not a CSTA event name with 400', async () => {
-    const outcome = await run(post({ authorization: `Bearer ${BRIDGE_TOKEN}` }, { ...aesEvent, eventType: 'ringing' }), undefined, 'aes');
+    const outcome = await run(
+      post({ authorization: `Bearer ${BRIDGE_TOKEN}` }, { ...aesEvent, eventType: 'ringing' }),
+      undefined,
+      'aes',
+    );
     expect(outcome.answer.status).toBe(400);
     expect(outcome.kind === 'invalid' && outcome.reason).toContain('eventType must be a CSTA event name');
   });

@@ -152,21 +152,27 @@ describe('login: the client-credentials token', () => {
 
   it('a 200 without an access_token is an error naming the token URL (not failed: the next session tries again)', async () => {
     const error = await failure(client([{ status: 200, data: { token_type: 'bearer' } }]).api.login());
-    expect([error.failed, error.message]).toEqual([false, `AXP's token answer holds no access_token (${TOKEN_URL})`]);
+    expect([error.failed, error.message]).toEqual([
+      false,
+      `AXP's token answer holds no access_token (${TOKEN_URL})`,
+    ]);
   });
 
   it('an answer without a body holds no access_token; another status is refused even with a token in it', async () => {
     expect((await failure(client([{ status: 200 }]).api.login())).message).toBe(
       `AXP's token answer holds no access_token (${TOKEN_URL})`,
     );
-    expect((await failure(client([{ status: 500, data: { access_token: 'tok-1' } }]).api.login())).message).toBe(
-      'AXP answered 500 while getting an access token',
-    );
+    expect(
+      (await failure(client([{ status: 500, data: { access_token: 'tok-1' } }]).api.login())).message,
+    ).toBe('AXP answered 500 while getting an access token');
   });
 
   it('another status is the shared refusal: AXP answered <status> while getting an access token', async () => {
     const error = await failure(client([{ status: 502, data: 'Bad   gateway\n' }]).api.login());
-    expect([error.failed, error.message]).toEqual([false, 'AXP answered 502 while getting an access token (Bad gateway)']);
+    expect([error.failed, error.message]).toEqual([
+      false,
+      'AXP answered 502 while getting an access token (Bad gateway)',
+    ]);
   });
 
   it('a 403 fails the session, naming the account whose subscriptions the client needs', async () => {
@@ -244,15 +250,17 @@ describe('when AXP cannot be reached', () => {
     expect((await failure(client([networkError('ECONNREFUSED')]).api.login())).message).toBe(
       `could not reach AXP at ${BASE} while getting an access token: ECONNREFUSED`,
     );
-    expect((await failure(client([networkError(undefined, `no route ${APP_KEY}`)]).api.login())).message).toBe(
-      `could not reach AXP at ${BASE} while getting an access token: no route [redacted]`,
-    );
+    expect(
+      (await failure(client([networkError(undefined, `no route ${APP_KEY}`)]).api.login())).message,
+    ).toBe(`could not reach AXP at ${BASE} while getting an access token: no route [redacted]`);
   });
 
   it('stopped while waiting: says so', async () => {
     const controller = new AbortController();
     controller.abort();
-    const error = await failure(client([networkError('ERR_CANCELED', 'canceled')], { signal: controller.signal }).api.login());
+    const error = await failure(
+      client([networkError('ERR_CANCELED', 'canceled')], { signal: controller.signal }).api.login(),
+    );
     expect(error.message).toBe('the AXP upkeep was stopped while getting an access token');
   });
 });
@@ -265,7 +273,12 @@ describe('Notification API calls', () => {
       { status: 201, data: subscription('s-2') },
     ]);
     await api.get('s-1');
-    const transport = { type: 'WEBHOOK' as const, endpoint: 'https://x/y', authToken: AUTH_TOKEN, authTokenHeader: 'auth-token' };
+    const transport = {
+      type: 'WEBHOOK' as const,
+      endpoint: 'https://x/y',
+      authToken: AUTH_TOKEN,
+      authTokenHeader: 'auth-token',
+    };
     await api.create({ family: 'AGENT_ENGAGEMENT', events: ['AgentReady'], transport });
     expect(sent.slice(1)).toEqual([
       {
@@ -299,7 +312,12 @@ describe('Notification API calls', () => {
   });
 
   it('a 401 gets one fresh token and one more try', async () => {
-    const { api, sent } = client([token(), { status: 401 }, { status: 200, data: { access_token: 'tok-2' } }, { status: 404 }]);
+    const { api, sent } = client([
+      token(),
+      { status: 401 },
+      { status: 200, data: { access_token: 'tok-2' } },
+      { status: 404 },
+    ]);
     expect(await api.get('a')).toBeUndefined();
     expect(sent.map((s) => [s.url, s.headers.authorization])).toEqual([
       [TOKEN_URL, undefined],
@@ -310,7 +328,12 @@ describe('Notification API calls', () => {
   });
 
   it('a second 401 with a fresh token fails the session, naming the AppKey and API client to check', async () => {
-    const { api, sent } = client([token(), { status: 401 }, token(), { status: 401, data: { code: 'UNAUTHORIZED' } }]);
+    const { api, sent } = client([
+      token(),
+      { status: 401 },
+      token(),
+      { status: 401, data: { code: 'UNAUTHORIZED' } },
+    ]);
     const error = await failure(api.get('a'));
     expect(sent).toHaveLength(4);
     expect([error.failed, error.message]).toEqual([
@@ -331,11 +354,17 @@ describe('Notification API calls', () => {
     expect(sent[1]!.url).toBe(`${SUBSCRIPTIONS}/a%2Fb%20c`);
     expect(await api.get('x')).toBeUndefined();
     expect((await failure(api.get('x'))).message).toBe('AXP answered 500 while reading subscription x');
-    expect((await failure(api.get('x'))).message).toBe("AXP's answer holds no subscriptionId while reading subscription x");
+    expect((await failure(api.get('x'))).message).toBe(
+      "AXP's answer holds no subscriptionId while reading subscription x",
+    );
   });
 
   it('create: 200 and 201 are created; 202 or 400 is a refusal; an answer without subscriptionId is an error', async () => {
-    const body = { family: 'F', events: ['E'], transport: { type: 'WEBHOOK' as const, endpoint: 'e', authToken: 't', authTokenHeader: 'h' } };
+    const body = {
+      family: 'F',
+      events: ['E'],
+      transport: { type: 'WEBHOOK' as const, endpoint: 'e', authToken: 't', authTokenHeader: 'h' },
+    };
     const { api } = client([
       token(),
       { status: 200, data: subscription('s-1') },
@@ -346,11 +375,15 @@ describe('Notification API calls', () => {
     ]);
     expect((await api.create(body)).subscriptionId).toBe('s-1');
     expect((await api.create(body)).subscriptionId).toBe('s-2');
-    expect((await failure(api.create(body))).message).toBe('AXP answered 202 while creating the subscription');
+    expect((await failure(api.create(body))).message).toBe(
+      'AXP answered 202 while creating the subscription',
+    );
     expect((await failure(api.create(body))).message).toBe(
       'AXP answered 400 while creating the subscription (BAD_REQUEST: events: unknown event)',
     );
-    expect((await failure(api.create(body))).message).toBe("AXP's answer holds no subscriptionId while creating the subscription");
+    expect((await failure(api.create(body))).message).toBe(
+      "AXP's answer holds no subscriptionId while creating the subscription",
+    );
   });
 
   it('renew: POSTs the authToken to <id>:renew and returns the renewed subscription (200 or 201)', async () => {
@@ -369,7 +402,11 @@ describe('Notification API calls', () => {
   });
 
   it('renew: an answer without the subscription is read back with a GET', async () => {
-    const { api, sent } = client([token(), { status: 200, data: '' }, { status: 200, data: subscription('s-1', { expiresIn: 700 }) }]);
+    const { api, sent } = client([
+      token(),
+      { status: 200, data: '' },
+      { status: 200, data: subscription('s-1', { expiresIn: 700 }) },
+    ]);
     expect(await api.renew('s-1', AUTH_TOKEN)).toEqual({ subscriptionId: 's-1', expiresIn: 700 });
     expect(sent.map((s) => `${s.method} ${s.url}`)).toEqual([
       `POST ${TOKEN_URL}`,
@@ -383,8 +420,12 @@ describe('Notification API calls', () => {
     expect((await failure(api.renew('s-1', AUTH_TOKEN))).message).toBe(
       'AXP no longer knows subscription s-1 (404 on renew); the next session creates it again',
     );
-    expect((await failure(api.renew('s-1', AUTH_TOKEN))).message).toBe('AXP no longer knows subscription s-1 after renewing it');
-    expect((await failure(api.renew('s-1', AUTH_TOKEN))).message).toBe('AXP answered 409 while renewing subscription s-1');
+    expect((await failure(api.renew('s-1', AUTH_TOKEN))).message).toBe(
+      'AXP no longer knows subscription s-1 after renewing it',
+    );
+    expect((await failure(api.renew('s-1', AUTH_TOKEN))).message).toBe(
+      'AXP answered 409 while renewing subscription s-1',
+    );
   });
 
   it('remove: DELETEs it; 200, 202, 204 and 404 (already gone) count as deleted, another status is a refusal', async () => {
@@ -398,8 +439,12 @@ describe('Notification API calls', () => {
       { status: 500 },
     ]);
     for (let i = 0; i < 4; i++) await expect(api.remove('s-1')).resolves.toBeUndefined();
-    expect((await failure(api.remove('s-1'))).message).toBe('AXP answered 201 while deleting subscription s-1');
-    expect((await failure(api.remove('s-1'))).message).toBe('AXP answered 500 while deleting subscription s-1');
+    expect((await failure(api.remove('s-1'))).message).toBe(
+      'AXP answered 201 while deleting subscription s-1',
+    );
+    expect((await failure(api.remove('s-1'))).message).toBe(
+      'AXP answered 500 while deleting subscription s-1',
+    );
     expect(sent[1]).toMatchObject({ method: 'DELETE', url: `${SUBSCRIPTIONS}/s-1` });
     expect(sent[1]!.data).toBeUndefined();
     expect(sent[1]!.headers['content-type']).toBeUndefined();
@@ -430,7 +475,10 @@ describe('list: every subscription of the account, page by page', () => {
   });
 
   it('stops when pagination.total is reached, even with a full page and a next link', async () => {
-    const { api, sent } = client([token(), page(ids(25, 'a'), { pagination: { total: 25 }, links: { next: 'x' } })]);
+    const { api, sent } = client([
+      token(),
+      page(ids(25, 'a'), { pagination: { total: 25 }, links: { next: 'x' } }),
+    ]);
     expect(await api.list()).toHaveLength(25);
     expect(sent).toHaveLength(2);
   });
@@ -455,7 +503,13 @@ describe('list: every subscription of the account, page by page', () => {
   it('skips entries without a subscriptionId and reads a body without a list as an empty page', async () => {
     const { api } = client([
       token(),
-      { status: 200, data: { subscriptions: [subscription('a'), { status: 'ACTIVE' }, null, subscription('b')], links: { next: 'n' } } },
+      {
+        status: 200,
+        data: {
+          subscriptions: [subscription('a'), { status: 'ACTIVE' }, null, subscription('b')],
+          links: { next: 'n' },
+        },
+      },
       { status: 200, data: { subscriptions: 'none' } },
     ]);
     expect((await api.list()).map((s) => s.subscriptionId)).toEqual(['a', 'b']);
@@ -472,11 +526,15 @@ describe('list: every subscription of the account, page by page', () => {
   it('reads an answer without a body as an empty page, and a get without a body as no subscription', async () => {
     const { api } = client([token(), { status: 200 }, { status: 200 }]);
     expect(await api.list()).toEqual([]);
-    expect((await failure(api.get('s-1'))).message).toBe("AXP's answer holds no subscriptionId while reading subscription s-1");
+    expect((await failure(api.get('s-1'))).message).toBe(
+      "AXP's answer holds no subscriptionId while reading subscription s-1",
+    );
   });
 
   it('a status other than 200 is a refusal naming the page', async () => {
     const { api } = client([token(), page(ids(25, 'a')), { status: 500, data: { message: 'down' } }]);
-    expect((await failure(api.list())).message).toBe('AXP answered 500 while listing subscriptions (page 2) (down)');
+    expect((await failure(api.list())).message).toBe(
+      'AXP answered 500 while listing subscriptions (page 2) (down)',
+    );
   });
 });

@@ -28,7 +28,11 @@ const first = async (body: Record<string, unknown>) => {
 const post = (body: unknown) =>
   handleRequest(
     runtime(),
-    toInboundRequest({ method: 'POST', headers: { 'content-type': 'application/json', 'auth-token': AXP_TOKEN }, body }),
+    toInboundRequest({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'auth-token': AXP_TOKEN },
+      body,
+    }),
   );
 const ready = { eventType: 'AgentReady', agentId: 'ag-7f3a91' };
 const added = { eventType: 'AgentParticipantAdded', agentId: 'ag-7f3a91', engagementId: 'e-1' };
@@ -47,13 +51,21 @@ describe('axp: the names each field is looked for under', () => {
     expect(outcome.kind === 'accepted' && outcome.eventId).toBe(`id-${name}`);
   });
 
-  it.each(['engagementId', 'engagement.id', 'engagement.engagementId', 'interactionId', 'dialogId', 'workRequestId'])(
-    'reads the engagement from %s',
-    async (name) => {
-      const message = await first({ eventType: 'AgentParticipantHeld', agentId: 'ag-7f3a91', ...at(name, 'e-42') });
-      expect(message.props.interactionId).toBe('e-42');
-    },
-  );
+  it.each([
+    'engagementId',
+    'engagement.id',
+    'engagement.engagementId',
+    'interactionId',
+    'dialogId',
+    'workRequestId',
+  ])('reads the engagement from %s', async (name) => {
+    const message = await first({
+      eventType: 'AgentParticipantHeld',
+      agentId: 'ag-7f3a91',
+      ...at(name, 'e-42'),
+    });
+    expect(message.props.interactionId).toBe('e-42');
+  });
 
   it.each(['agentId', 'agent.id', 'agent.agentId', 'agentLoginId', 'loginId', 'agentHandle', 'agent.handle'])(
     'reads the agent from %s',
@@ -79,13 +91,18 @@ describe('axp: the names each field is looked for under', () => {
     expect(message.props.ani).toBe('+15551230001');
   });
 
-  it.each(['dnis', 'dialledNumber', 'dialedNumber', 'calledNumber', 'calledAddress', 'destinationAddress', 'to'])(
-    'reads dnis from %s on an inbound engagement',
-    async (name) => {
-      const message = await first({ ...added, ...at(name, '+18005550100') });
-      expect(message.props.dnis).toBe('+18005550100');
-    },
-  );
+  it.each([
+    'dnis',
+    'dialledNumber',
+    'dialedNumber',
+    'calledNumber',
+    'calledAddress',
+    'destinationAddress',
+    'to',
+  ])('reads dnis from %s on an inbound engagement', async (name) => {
+    const message = await first({ ...added, ...at(name, '+18005550100') });
+    expect(message.props.dnis).toBe('+18005550100');
+  });
 
   it.each(['customerAddress', 'customer.address', 'customer.phoneNumber', 'customerIdentifier'])(
     'reads ani (the customer dialed) from %s on an outbound engagement',
@@ -108,34 +125,51 @@ describe('axp: the names each field is looked for under', () => {
     },
   );
 
-  it.each(['participantReason', 'inviteReason', 'joinReason', 'addReason', 'reason', 'participantRole', 'role', 'leg'])(
-    'reads the leg from %s',
-    async (name) => {
-      const message = await first({
-        eventType: 'AgentParticipantInvited',
-        agentId: 'ag-7f3a91',
-        engagementId: 'e-1',
-        ...at(name, 'CONSULT'),
-      });
-      expect([message.props.leg, message.props.parentInteractionId]).toEqual(['consult', 'e-1']);
-    },
-  );
+  it.each([
+    'participantReason',
+    'inviteReason',
+    'joinReason',
+    'addReason',
+    'reason',
+    'participantRole',
+    'role',
+    'leg',
+  ])('reads the leg from %s', async (name) => {
+    const message = await first({
+      eventType: 'AgentParticipantInvited',
+      agentId: 'ag-7f3a91',
+      engagementId: 'e-1',
+      ...at(name, 'CONSULT'),
+    });
+    expect([message.props.leg, message.props.parentInteractionId]).toEqual(['consult', 'e-1']);
+  });
 
   it.each(['parentEngagementId', 'originalEngagementId', 'initialEngagementId', 'relatedEngagementId'])(
     'reads the parent engagement from %s',
     async (name) => {
-      const message = await first({ eventType: 'AgentParticipantHeld', agentId: 'ag-7f3a91', engagementId: 'e-2', [name]: 'e-1' });
+      const message = await first({
+        eventType: 'AgentParticipantHeld',
+        agentId: 'ag-7f3a91',
+        engagementId: 'e-2',
+        [name]: 'e-1',
+      });
       expect(message.props.parentInteractionId).toBe('e-1');
     },
   );
 
-  it.each(['eventTime', 'eventTimestamp', 'timestamp', 'occurredAt', 'time'])('reads the event time from %s', async (name) => {
-    const message = await first({ ...ready, [name]: '2026-11-25T11:01:09.851Z' });
-    expect(message.props.eventTime).toBe('2026-11-25T11:01:09.851Z');
-  });
+  it.each(['eventTime', 'eventTimestamp', 'timestamp', 'occurredAt', 'time'])(
+    'reads the event time from %s',
+    async (name) => {
+      const message = await first({ ...ready, [name]: '2026-11-25T11:01:09.851Z' });
+      expect(message.props.eventTime).toBe('2026-11-25T11:01:09.851Z');
+    },
+  );
 
   it('reads the event time at most one level down, not from a nested part', async () => {
-    const message = await first({ ...ready, engagement: { details: { timestamp: '2026-11-25T11:01:09.851Z' } } });
+    const message = await first({
+      ...ready,
+      engagement: { details: { timestamp: '2026-11-25T11:01:09.851Z' } },
+    });
     expect(message.props.eventTime).toBeUndefined();
     expect(message.props['axp.engagement.details.timestamp']).toBe('2026-11-25T11:01:09.851Z');
   });
@@ -176,15 +210,21 @@ describe('axp: the names each field is looked for under', () => {
     expect(message.props.direction).toBe('TRANSFERRED_IN');
   });
 
-  it.each(['customerName', 'customer.name', 'customer.displayName'])('reads the customer name from %s', async (name) => {
-    const message = await first({ ...added, ...at(name, 'Ada Lovelace') });
-    expect(message.props.customerName).toBe('Ada Lovelace');
-  });
+  it.each(['customerName', 'customer.name', 'customer.displayName'])(
+    'reads the customer name from %s',
+    async (name) => {
+      const message = await first({ ...added, ...at(name, 'Ada Lovelace') });
+      expect(message.props.customerName).toBe('Ada Lovelace');
+    },
+  );
 
   it.each(['contextParameters', 'engagementParameters', 'context', 'customData', 'userData'])(
     'reads context parameters from %s, as a list of name/value pairs or an object',
     async (name) => {
-      const listed = await first({ ...added, engagement: { [name]: [{ name: 'intent', value: 'billing' }] } });
+      const listed = await first({
+        ...added,
+        engagement: { [name]: [{ name: 'intent', value: 'billing' }] },
+      });
       expect(listed.props['ctx.intent']).toBe('billing');
       const object = await first({ ...added, [name]: { accountNumber: '100234', vip: true } });
       expect([object.props['ctx.accountNumber'], object.props['ctx.vip']]).toEqual(['100234', true]);
@@ -201,11 +241,11 @@ describe('axp: which name wins', () => {
       interactionId: 'i-9',
       engagementId: 'e-1',
     });
-    expect([message.props.nativeEvent, message.props.interactionId, message.props['axp.interactionId']]).toEqual([
-      'AgentParticipantHeld',
-      'e-1',
-      'i-9',
-    ]);
+    expect([
+      message.props.nativeEvent,
+      message.props.interactionId,
+      message.props['axp.interactionId'],
+    ]).toEqual(['AgentParticipantHeld', 'e-1', 'i-9']);
   });
 
   it('takes an event name only in PascalCase, so an enum value such as AGENT under type is no event name', async () => {
@@ -257,19 +297,25 @@ describe('axp: what an event maps to', () => {
   });
 
   it('gives the agent state without the Agent prefix only on agent events', async () => {
-    expect((await first({ eventType: 'AgentNotReady', agentId: 'ag-7f3a91' })).props.agentState).toBe('NotReady');
+    expect((await first({ eventType: 'AgentNotReady', agentId: 'ag-7f3a91' })).props.agentState).toBe(
+      'NotReady',
+    );
     expect((await first(added)).props.agentState).toBeUndefined();
   });
 
   it('sends an event that names no engagement without interactionId, on the leg its reason names', async () => {
-    const message = await first({ eventType: 'AgentParticipantInvited', agentId: 'ag-7f3a91', reason: 'CONSULT' });
+    const message = await first({
+      eventType: 'AgentParticipantInvited',
+      agentId: 'ag-7f3a91',
+      reason: 'CONSULT',
+    });
     expect([message.props.interactionId, message.props.leg]).toEqual([undefined, 'consult']);
   });
 
   it('names the parent engagement on a held event only when the event names one', async () => {
-    expect((await first({ eventType: 'AgentParticipantHeld', agentId: 'ag-7f3a91', engagementId: 'e-2' })).props).not.toHaveProperty(
-      'parentInteractionId',
-    );
+    expect(
+      (await first({ eventType: 'AgentParticipantHeld', agentId: 'ag-7f3a91', engagementId: 'e-2' })).props,
+    ).not.toHaveProperty('parentInteractionId');
   });
 
   it('maps the mappable events of a batch and drops the others', async () => {
@@ -313,7 +359,10 @@ describe('axp: context parameters', () => {
 
   it('takes a field named context that is plain text for no context parameters', async () => {
     const message = await first({ ...added, context: 'web' });
-    expect([message.props['axp.context'], Object.keys(message.props).some((k) => k.startsWith('ctx.'))]).toEqual(['web', false]);
+    expect([
+      message.props['axp.context'],
+      Object.keys(message.props).some((k) => k.startsWith('ctx.')),
+    ]).toEqual(['web', false]);
   });
 });
 
@@ -335,11 +384,15 @@ describe('axp: which bodies are AXP notifications', () => {
     expect(await detected({ type: 'AGENT', agentId: 'ag-7f3a91' })).toBe('invalid');
     expect(await detected([[ready]])).toBe('invalid');
     expect(await detected(['AgentReady'])).toBe('invalid');
-    expect(await detected({ events: [] , eventType: 'AgentReady' })).toBe('invalid');
+    expect(await detected({ events: [], eventType: 'AgentReady' })).toBe('invalid');
   });
 
   it('an event name must be a PascalCase word from its first letter to its last', async () => {
-    expect(reason(await sent({ type: 'myAgentReady', agentId: 'ag-7f3a91' }))).toMatch(/^no AXP event name found/);
-    expect(reason(await sent({ type: 'AgentReady-v2', agentId: 'ag-7f3a91' }))).toMatch(/^no AXP event name found/);
+    expect(reason(await sent({ type: 'myAgentReady', agentId: 'ag-7f3a91' }))).toMatch(
+      /^no AXP event name found/,
+    );
+    expect(reason(await sent({ type: 'AgentReady-v2', agentId: 'ag-7f3a91' }))).toMatch(
+      /^no AXP event name found/,
+    );
   });
 });

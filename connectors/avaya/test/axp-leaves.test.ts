@@ -7,7 +7,9 @@ import { findLeaf, leaves, pathKey } from '../src/json-leaves.js';
 
 describe('leaves', () => {
   it('lists every text, number and boolean with its path, array indices as text', () => {
-    expect(leaves({ a: 'x', b: [1, { c: true }], d: null, e: {}, f: Number.NaN, g: Number.POSITIVE_INFINITY })).toEqual([
+    expect(
+      leaves({ a: 'x', b: [1, { c: true }], d: null, e: {}, f: Number.NaN, g: Number.POSITIVE_INFINITY }),
+    ).toEqual([
       { path: ['a'], value: 'x' },
       { path: ['b', '0'], value: 1 },
       { path: ['b', '1', 'c'], value: true },
@@ -22,7 +24,11 @@ describe('leaves', () => {
 
   it('lists at most 2,000 leaves', () => {
     expect(leaves(Array.from({ length: 2_500 }, (_, i) => i))).toHaveLength(2_000);
-    expect(leaves({ a: Array.from({ length: 1_999 }, (_, i) => i), b: { c: 1, d: 2 } }).map((l) => pathKey(l.path)).slice(-2)).toEqual(['a.1998', 'b.c']);
+    expect(
+      leaves({ a: Array.from({ length: 1_999 }, (_, i) => i), b: { c: 1, d: 2 } })
+        .map((l) => pathKey(l.path))
+        .slice(-2),
+    ).toEqual(['a.1998', 'b.c']);
   });
 });
 
@@ -92,7 +98,10 @@ describe('placeAgent', () => {
     const event = { type: 'AgentParticipantInvited', engagementId: 'e-1' };
     expect(await placeAgent(event, 'jdoe', 'offered', state, 'consult')).toEqual({ leg: 'primary' });
     expect(await placeAgent(event, 'jdoe', 'answered', state, 'consult')).toEqual({ leg: 'primary' });
-    expect(await placeAgent(event, 'asmith', 'offered', state, 'consult')).toEqual({ leg: 'consult', parentInteractionId: 'e-1' });
+    expect(await placeAgent(event, 'asmith', 'offered', state, 'consult')).toEqual({
+      leg: 'consult',
+      parentInteractionId: 'e-1',
+    });
   });
 
   it('offers an engagement once per agent, saying so the second time', async () => {
@@ -100,19 +109,28 @@ describe('placeAgent', () => {
     const event = { type: 'AgentParticipantInvited', engagementId: 'e-1' };
     await placeAgent(event, 'jdoe', 'offered', state, 'transfer');
     expect(await placeAgent(event, 'jdoe', 'offered', state, 'transfer')).toEqual({
-      ignored: 'AXP event AgentParticipantInvited: engagement e-1 was offered to jdoe before (one pop per agent per engagement)',
+      ignored:
+        'AXP event AgentParticipantInvited: engagement e-1 was offered to jdoe before (one pop per agent per engagement)',
     });
   });
 
   it('keeps what it learnt for 4 hours', async () => {
     const { state, ttls } = recording();
-    await placeAgent({ type: 'AgentParticipantInvited', engagementId: 'e-1' }, 'jdoe', 'offered', state, 'transfer');
+    await placeAgent(
+      { type: 'AgentParticipantInvited', engagementId: 'e-1' },
+      'jdoe',
+      'offered',
+      state,
+      'transfer',
+    );
     expect(ttls).toEqual({ 'axp:pop:jdoe:e-1:offered': 14_400_000, 'axp:first:e-1': 14_400_000 });
   });
 
   it('puts an agent on an engagement that names another as parent on the unmarked leg of that parent, even first', async () => {
     const { state } = recording();
-    expect(await placeAgent({ engagementId: 'e-2', parentId: 'e-1' }, 'jdoe', 'offered', state, 'transfer')).toEqual({
+    expect(
+      await placeAgent({ engagementId: 'e-2', parentId: 'e-1' }, 'jdoe', 'offered', state, 'transfer'),
+    ).toEqual({
       leg: 'transfer',
       parentInteractionId: 'e-1',
     });
@@ -120,12 +138,16 @@ describe('placeAgent', () => {
 
   it('takes the leg the event names; without an engagement, nothing is kept', async () => {
     const { state, ttls } = recording();
-    expect(await placeAgent({ leg: 'conference', engagementId: 'e-1' }, 'jdoe', 'offered', state, 'transfer')).toEqual({
+    expect(
+      await placeAgent({ leg: 'conference', engagementId: 'e-1' }, 'jdoe', 'offered', state, 'transfer'),
+    ).toEqual({
       leg: 'conference',
       parentInteractionId: 'e-1',
     });
     const before = Object.keys(ttls).length;
-    expect(await placeAgent({ leg: 'consult', parentId: 'e-9' }, 'jdoe', 'offered', state, 'transfer')).toEqual({
+    expect(
+      await placeAgent({ leg: 'consult', parentId: 'e-9' }, 'jdoe', 'offered', state, 'transfer'),
+    ).toEqual({
       leg: 'consult',
       parentInteractionId: 'e-9',
     });

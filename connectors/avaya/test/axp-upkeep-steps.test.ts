@@ -30,12 +30,22 @@ function scriptedAxp(held: AxpSubscription[], statuses: (string | undefined | 40
     request: async ({ method, url, data }: { method: string; url: string; data?: unknown }) => {
       const path = new URL(url).pathname;
       calls.push({ method, path, ...(data !== undefined && !path.endsWith('/token') ? { data } : {}) });
-      if (path.endsWith('/token')) return { status: 200, headers: {}, data: { access_token: 'tok', expires_in: 300 } };
+      if (path.endsWith('/token'))
+        return { status: 200, headers: {}, data: { access_token: 'tok', expires_in: 300 } };
       if (path === SUBSCRIPTIONS && method === 'GET')
-        return { status: 200, headers: {}, data: { subscriptions: [...subscriptions.values()], pagination: { total: subscriptions.size } } };
+        return {
+          status: 200,
+          headers: {},
+          data: { subscriptions: [...subscriptions.values()], pagination: { total: subscriptions.size } },
+        };
       if (path === SUBSCRIPTIONS && method === 'POST') {
         created += 1;
-        const subscription = { subscriptionId: `new-${created}`, status: 'ACTIVE', expiresIn: 900, ...(data as object) };
+        const subscription = {
+          subscriptionId: `new-${created}`,
+          status: 'ACTIVE',
+          expiresIn: 900,
+          ...(data as object),
+        };
         subscriptions.set(subscription.subscriptionId, subscription);
         return { status: 201, headers: {}, data: subscription };
       }
@@ -69,7 +79,8 @@ async function run(
   const logs: { level: string; detail: Record<string, unknown>; message: string }[] = [];
   const renewals: { what: string; at: number; renew: () => Promise<unknown> }[] = [];
   let slept = 0;
-  const log = (level: string) => (detail: Record<string, unknown>, message: string) => logs.push({ level, detail, message });
+  const log = (level: string) => (detail: Record<string, unknown>, message: string) =>
+    logs.push({ level, detail, message });
   const config = schema.parse({
     authToken: AUTH_TOKEN,
     axpApiUrl: 'https://na.api.avayacloud.com',
@@ -91,7 +102,8 @@ async function run(
     status: (status: SessionStatus, detail?: string) => statuses.push([status, detail]),
     emit: async () => ({ kind: 'accepted', stored: 0, duplicates: 0 }),
     badFrame: () => {},
-    renewBefore: (what: string, at: number, renew: () => Promise<unknown>) => renewals.push({ what, at, renew }),
+    renewBefore: (what: string, at: number, renew: () => Promise<unknown>) =>
+      renewals.push({ what, at, renew }),
     sleep: async () => {
       slept += 1;
       if (slept > checks) controller.abort();
@@ -126,12 +138,19 @@ describe('axp-upkeep: which subscription it keeps', () => {
         data: {
           family: 'AGENT_ENGAGEMENT',
           events: EVENTS,
-          transport: { type: 'WEBHOOK', endpoint: ENDPOINT, authToken: AUTH_TOKEN, authTokenHeader: 'auth-token' },
+          transport: {
+            type: 'WEBHOOK',
+            endpoint: ENDPOINT,
+            authToken: AUTH_TOKEN,
+            authTokenHeader: 'auth-token',
+          },
         },
       },
     ]);
     expect(axp.calls.some((c) => c.path.endsWith(':renew'))).toBe(false);
-    expect(logs.map((l) => l.message)).not.toContain('reusing the AXP subscription to this runner (renewed it)');
+    expect(logs.map((l) => l.message)).not.toContain(
+      'reusing the AXP subscription to this runner (renewed it)',
+    );
     expect(logs).toContainEqual({
       level: 'info',
       detail: { subscriptionId: 'new-1', endpoint: ENDPOINT, events: EVENTS },
@@ -227,16 +246,23 @@ describe('axp-upkeep: which subscription it keeps', () => {
 
   it('names both changes when the events and the header changed', async () => {
     const axp = scriptedAxp([
-      ours('s-1', { events: ['AgentReady'], transport: { type: 'WEBHOOK', endpoint: ENDPOINT, authTokenHeader: 'x-old' } }),
+      ours('s-1', {
+        events: ['AgentReady'],
+        transport: { type: 'WEBHOOK', endpoint: ENDPOINT, authTokenHeader: 'x-old' },
+      }),
     ]);
     const { logs } = await run(axp);
-    expect(logs.map((l) => l.message)).toContain('axpEvents and authTokenHeader changed: replaced the AXP subscription');
+    expect(logs.map((l) => l.message)).toContain(
+      'axpEvents and authTokenHeader changed: replaced the AXP subscription',
+    );
   });
 });
 
 describe('axp-upkeep: what it shows and schedules', () => {
   it('shows an AXP status it does not know as connecting, waiting for ACTIVE; none as an unknown state', async () => {
-    const { statuses } = await run(scriptedAxp([ours('s-1')], ['PENDING', undefined, 'ACTIVE', 'ACTIVE']), { checks: 4 });
+    const { statuses } = await run(scriptedAxp([ours('s-1')], ['PENDING', undefined, 'ACTIVE', 'ACTIVE']), {
+      checks: 4,
+    });
     expect(statuses.slice(1)).toEqual([
       ['connected', `AXP subscription s-1 ACTIVE, delivering to ${ENDPOINT}`],
       ['connecting', 'AXP subscription s-1 is PENDING; waiting for ACTIVE'],
@@ -251,7 +277,11 @@ describe('axp-upkeep: what it shows and schedules', () => {
     expect(axp.calls.filter((c) => c.path.endsWith(':renew'))).toHaveLength(2);
     expect(statuses.slice(1).map(([s]) => s)).toEqual(['connected', 'degraded', 'connected']);
     expect(statuses[2]![1]).toBe('AXP subscription s-1 is INACTIVE (nothing is delivered); renewing it');
-    expect(logs).toContainEqual({ level: 'warn', detail: { subscriptionId: 's-1' }, message: 'AXP set the subscription INACTIVE; renewing it now' });
+    expect(logs).toContainEqual({
+      level: 'warn',
+      detail: { subscriptionId: 's-1' },
+      message: 'AXP set the subscription INACTIVE; renewing it now',
+    });
   });
 
   it('checks the subscription every axpCheckIntervalMs until stopped, and ends quietly', async () => {
@@ -264,7 +294,9 @@ describe('axp-upkeep: what it shows and schedules', () => {
   it('ends the session when AXP no longer knows the subscription', async () => {
     const { error } = await run(scriptedAxp([ours('s-1')], [404]), { checks: 2 });
     expect(error).toBeInstanceOf(SessionError);
-    expect(error!.message).toBe('AXP no longer knows subscription s-1 (404; deleted?); the next session creates it again');
+    expect(error!.message).toBe(
+      'AXP no longer knows subscription s-1 (404; deleted?); the next session creates it again',
+    );
   });
 
   it('schedules the token refresh and the subscription renewal on their expiries', async () => {

@@ -6,9 +6,17 @@ import { AXP_MAPPED_EVENTS } from '../src/axp-events.js';
 /** The messages of the issues a set of options raises, by option. */
 const issues = (options: Record<string, unknown>) => {
   const result = config.safeParse(options);
-  return result.success ? {} : Object.fromEntries(result.error.issues.map((i) => [i.path.join('.'), i.message]));
+  return result.success
+    ? {}
+    : Object.fromEntries(result.error.issues.map((i) => [i.path.join('.'), i.message]));
 };
-const AES = { aesHost: 'aes1.example.com', aesUser: 'cti', aesPassword: 'pw', aesSwitchName: 'CM1', aesExtensions: ['4001'] };
+const AES = {
+  aesHost: 'aes1.example.com',
+  aesUser: 'cti',
+  aesPassword: 'pw',
+  aesSwitchName: 'CM1',
+  aesExtensions: ['4001'],
+};
 
 describe('config defaults', () => {
   it('are the documented ones', () => {
@@ -32,7 +40,13 @@ describe('config defaults', () => {
   });
 
   it('lower-cases authTokenHeader, drops trailing slashes of axpApiUrl and repeated extensions', () => {
-    const upkeep = { authToken: 'a'.repeat(16), axpAccountId: 'A', axpClientId: 'c', axpClientSecret: 's', axpAppKey: 'k' };
+    const upkeep = {
+      authToken: 'a'.repeat(16),
+      axpAccountId: 'A',
+      axpClientId: 'c',
+      axpClientSecret: 's',
+      axpAppKey: 'k',
+    };
     const parsed = config.parse({
       authTokenHeader: 'X-Auth-Token',
       axpApiUrl: 'https://na.api.avayacloud.com//',
@@ -40,7 +54,11 @@ describe('config defaults', () => {
       ...AES,
       aesExtensions: ['4001', '4002', '4001'],
     });
-    expect([parsed.authTokenHeader, parsed.axpApiUrl, parsed.aesExtensions]).toEqual(['x-auth-token', 'https://na.api.avayacloud.com', ['4001', '4002']]);
+    expect([parsed.authTokenHeader, parsed.axpApiUrl, parsed.aesExtensions]).toEqual([
+      'x-auth-token',
+      'https://na.api.avayacloud.com',
+      ['4001', '4002'],
+    ]);
   });
 });
 
@@ -48,20 +66,68 @@ describe('config refusals say what to fix', () => {
   it.each([
     [{ authToken: 'short' }, 'authToken', 'authToken must be at least 16 characters'],
     [{ authToken: 'x'.repeat(257) }, 'authToken', 'AXP accepts at most 256 characters'],
-    [{ authTokenHeader: 'bad header' }, 'authTokenHeader', 'authTokenHeader must be a valid HTTP header name'],
+    [
+      { authTokenHeader: 'bad header' },
+      'authTokenHeader',
+      'authTokenHeader must be a valid HTTP header name',
+    ],
     [{ bridgeToken: 'short' }, 'bridgeToken', 'bridgeToken must be at least 16 characters'],
-    [{ axpApiUrl: 'ftp://na.api.avayacloud.com' }, 'axpApiUrl', 'axpApiUrl must be an http(s) URL such as https://na.api.avayacloud.com'],
-    [{ axpAccountId: 'ZWJ JIQ' }, 'axpAccountId', 'axpAccountId must be the account id (letters and digits, e.g. ZWJJIQ)'],
+    [
+      { axpApiUrl: 'ftp://na.api.avayacloud.com' },
+      'axpApiUrl',
+      'axpApiUrl must be an http(s) URL such as https://na.api.avayacloud.com',
+    ],
+    [
+      { axpAccountId: 'ZWJ JIQ' },
+      'axpAccountId',
+      'axpAccountId must be the account id (letters and digits, e.g. ZWJJIQ)',
+    ],
     [{ axpEvents: [] }, 'axpEvents', 'axpEvents must name at least one event'],
-    [{ axpTokenPath: 'api/{accountId}/token' }, 'axpTokenPath', 'axpTokenPath must be a path starting with / that contains {accountId}'],
-    [{ axpSubscriptionsPath: '/api/subscriptions' }, 'axpSubscriptionsPath', 'axpSubscriptionsPath must be a path starting with / that contains {accountId}'],
-    [{ ...AES, aesHost: 'tls://aes1' }, 'aesHost', 'aesHost must be a host name or address, without scheme or port'],
-    [{ ...AES, aesHost: 'aes1:4722' }, 'aesHost', 'aesHost must be a host name or address, without scheme or port'],
-    [{ ...AES, aesHost: 'aes 1' }, 'aesHost', 'aesHost must be a host name or address, without scheme or port'],
-    [{ ...AES, aesCaCert: 'not a pem' }, 'aesCaCert', 'aesCaCert must be PEM text (-----BEGIN CERTIFICATE-----...)'],
-    [{ ...AES, aesExtensions: ['4001x'] }, 'aesExtensions.0', 'each of aesExtensions must be a station extension (digits)'],
-    [{ ...AES, aesExtensions: ['12345678901234567'] }, 'aesExtensions.0', 'each of aesExtensions must be a station extension (digits)'],
-    [{ ...AES, aesExtensions: [] }, 'aesExtensions', 'aesExtensions must name at least one station extension'],
+    [
+      { axpTokenPath: 'api/{accountId}/token' },
+      'axpTokenPath',
+      'axpTokenPath must be a path starting with / that contains {accountId}',
+    ],
+    [
+      { axpSubscriptionsPath: '/api/subscriptions' },
+      'axpSubscriptionsPath',
+      'axpSubscriptionsPath must be a path starting with / that contains {accountId}',
+    ],
+    [
+      { ...AES, aesHost: 'tls://aes1' },
+      'aesHost',
+      'aesHost must be a host name or address, without scheme or port',
+    ],
+    [
+      { ...AES, aesHost: 'aes1:4722' },
+      'aesHost',
+      'aesHost must be a host name or address, without scheme or port',
+    ],
+    [
+      { ...AES, aesHost: 'aes 1' },
+      'aesHost',
+      'aesHost must be a host name or address, without scheme or port',
+    ],
+    [
+      { ...AES, aesCaCert: 'not a pem' },
+      'aesCaCert',
+      'aesCaCert must be PEM text (-----BEGIN CERTIFICATE-----...)',
+    ],
+    [
+      { ...AES, aesExtensions: ['4001x'] },
+      'aesExtensions.0',
+      'each of aesExtensions must be a station extension (digits)',
+    ],
+    [
+      { ...AES, aesExtensions: ['12345678901234567'] },
+      'aesExtensions.0',
+      'each of aesExtensions must be a station extension (digits)',
+    ],
+    [
+      { ...AES, aesExtensions: [] },
+      'aesExtensions',
+      'aesExtensions must name at least one station extension',
+    ],
   ])('%j: %s', (options, path, message) => {
     expect(issues(options)[path]).toBe(message);
   });
@@ -87,9 +153,12 @@ describe('config refusals say what to fix', () => {
 
   it('names every missing AES DMCC option, with what is set and what is needed', () => {
     expect(issues({ aesHost: 'aes1', aesSwitchName: 'CM1' })).toEqual({
-      aesUser: 'aesUser is required: the AES DMCC session is configured (aesHost, aesSwitchName set) and needs aesHost, aesUser, aesPassword, aesSwitchName, aesExtensions',
-      aesPassword: 'aesPassword is required: the AES DMCC session is configured (aesHost, aesSwitchName set) and needs aesHost, aesUser, aesPassword, aesSwitchName, aesExtensions',
-      aesExtensions: 'aesExtensions is required: the AES DMCC session is configured (aesHost, aesSwitchName set) and needs aesHost, aesUser, aesPassword, aesSwitchName, aesExtensions',
+      aesUser:
+        'aesUser is required: the AES DMCC session is configured (aesHost, aesSwitchName set) and needs aesHost, aesUser, aesPassword, aesSwitchName, aesExtensions',
+      aesPassword:
+        'aesPassword is required: the AES DMCC session is configured (aesHost, aesSwitchName set) and needs aesHost, aesUser, aesPassword, aesSwitchName, aesExtensions',
+      aesExtensions:
+        'aesExtensions is required: the AES DMCC session is configured (aesHost, aesSwitchName set) and needs aesHost, aesUser, aesPassword, aesSwitchName, aesExtensions',
     });
   });
 
@@ -111,7 +180,14 @@ describe('what the config turns on', () => {
     expect(aesDmccEnabled(config.parse(AES))).toBe(true);
     expect(
       axpUpkeepEnabled(
-        config.parse({ authToken: 'a'.repeat(16), axpApiUrl: 'https://x.example', axpAccountId: 'A', axpClientId: 'c', axpClientSecret: 's', axpAppKey: 'k' }),
+        config.parse({
+          authToken: 'a'.repeat(16),
+          axpApiUrl: 'https://x.example',
+          axpAccountId: 'A',
+          axpClientId: 'c',
+          axpClientSecret: 's',
+          axpAppKey: 'k',
+        }),
       ),
     ).toBe(true);
   });

@@ -17,13 +17,16 @@ afterEach(async () => {
 });
 
 /** A server that hands each request frame to `onRequest` with a way to write frames back. */
-async function aes(onRequest: (frame: Frame, write: (data: Buffer) => void, socket: net.Socket) => void = () => {}) {
+async function aes(
+  onRequest: (frame: Frame, write: (data: Buffer) => void, socket: net.Socket) => void = () => {},
+) {
   const sockets: net.Socket[] = [];
   server = net.createServer((socket) => {
     sockets.push(socket);
     const decoder = new FrameDecoder();
     socket.on('data', (chunk) => {
-      for (const frame of decoder.push(chunk)) if (!('bad' in frame)) onRequest(frame, (data) => socket.write(data), socket);
+      for (const frame of decoder.push(chunk))
+        if (!('bad' in frame)) onRequest(frame, (data) => socket.write(data), socket);
     });
     socket.on('error', () => {});
   });
@@ -59,7 +62,13 @@ describe('a DMCC connection', () => {
       seen.push(frame.invokeId);
       held.push([frame, write]);
       if (held.length === 2)
-        for (const [f, w] of held.reverse()) w(encodeFrame(f.invokeId, `<MonitorStopResponse xmlns="${PV}"><n>${f.invokeId}</n></MonitorStopResponse>`));
+        for (const [f, w] of held.reverse())
+          w(
+            encodeFrame(
+              f.invokeId,
+              `<MonitorStopResponse xmlns="${PV}"><n>${f.invokeId}</n></MonitorStopResponse>`,
+            ),
+          );
     });
     const { conn } = await connect(port);
     const [a, b] = await Promise.all([conn.request('first', '<A/>'), conn.request('second', '<B/>')]);
@@ -71,7 +80,9 @@ describe('a DMCC connection', () => {
     const { port, sockets } = await aes();
     const { events } = await connect(port);
     await until(() => sockets.length === 1);
-    sockets[0]!.write(Buffer.concat([encodeFrame('9999', '<DeliveredEvent/>'), encodeFrame('0042', '<Late/>')]));
+    sockets[0]!.write(
+      Buffer.concat([encodeFrame('9999', '<DeliveredEvent/>'), encodeFrame('0042', '<Late/>')]),
+    );
     await until(() => events.length === 2);
     expect(events).toEqual([
       { invokeId: '9999', xml: '<DeliveredEvent/>' },
@@ -81,19 +92,28 @@ describe('a DMCC connection', () => {
 
   it('rejects a refused request with RefusedError naming the answer and the refusal', async () => {
     const { port } = await aes((frame, write) =>
-      write(encodeFrame(frame.invokeId, `<CSTAErrorCode xmlns="${PV}"><operation>invalidDeviceID</operation></CSTAErrorCode>`)),
+      write(
+        encodeFrame(
+          frame.invokeId,
+          `<CSTAErrorCode xmlns="${PV}"><operation>invalidDeviceID</operation></CSTAErrorCode>`,
+        ),
+      ),
     );
     const { conn } = await connect(port);
     const error = await conn.request('MonitorStart for 4001', '<MonitorStart/>').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RefusedError);
-    expect((error as RefusedError).message).toBe('AES refused MonitorStart for 4001 (CSTAErrorCode operation: invalidDeviceID)');
+    expect((error as RefusedError).message).toBe(
+      'AES refused MonitorStart for 4001 (CSTAErrorCode operation: invalidDeviceID)',
+    );
     expect((error as RefusedError).refusal).toBe('operation: invalidDeviceID');
   });
 
   it('rejects an answer that cannot be read, and counts it as a bad frame', async () => {
     const { port } = await aes((frame, write) => write(encodeFrame(frame.invokeId, '<Broken><x></Broken>')));
     const { conn, bad } = await connect(port);
-    const error = (await conn.request('GetDeviceId for 4001', '<GetDeviceId/>').catch((e: unknown) => e)) as Error;
+    const error = (await conn
+      .request('GetDeviceId for 4001', '<GetDeviceId/>')
+      .catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(SessionError);
     expect(error).not.toBeInstanceOf(RefusedError);
     expect(error.message).toBe('AES answered GetDeviceId for 4001 with a message that could not be read');
@@ -104,9 +124,13 @@ describe('a DMCC connection', () => {
   it('gives up on an answer after requestTimeoutMs, or the timeout the request names', async () => {
     const { port } = await aes();
     const { conn } = await connect(port, { requestTimeoutMs: 60 });
-    await expect(conn.request('GetAgentState for 4001', '<X/>')).rejects.toThrow('AES did not answer GetAgentState for 4001 within 60 ms');
+    await expect(conn.request('GetAgentState for 4001', '<X/>')).rejects.toThrow(
+      'AES did not answer GetAgentState for 4001 within 60 ms',
+    );
     const started = Date.now();
-    await expect(conn.request('MonitorStop for 4001', '<X/>', 20)).rejects.toThrow('AES did not answer MonitorStop for 4001 within 20 ms');
+    await expect(conn.request('MonitorStop for 4001', '<X/>', 20)).rejects.toThrow(
+      'AES did not answer MonitorStop for 4001 within 20 ms',
+    );
     expect(Date.now() - started).toBeLessThan(55);
     expect(conn.open).toBe(true);
   });
@@ -153,7 +177,9 @@ describe('a DMCC connection', () => {
     const { port } = await aes();
     await new Promise((resolve) => server!.close(resolve));
     server = undefined;
-    await expect(connect(port)).rejects.toThrow(`could not connect to AES at tcp://127.0.0.1:${port}: ECONNREFUSED`);
+    await expect(connect(port)).rejects.toThrow(
+      `could not connect to AES at tcp://127.0.0.1:${port}: ECONNREFUSED`,
+    );
   });
 
   it('stops connecting when the session is stopped (a TLS handshake AES never answers)', async () => {

@@ -32,7 +32,10 @@ async function connect() {
   });
   return conn;
 }
-const start = (c: DmccConnection, options: { password?: string; durationS?: number; cleanupDelayS?: number; sessionId?: string } = {}) =>
+const start = (
+  c: DmccConnection,
+  options: { password?: string; durationS?: number; cleanupDelayS?: number; sessionId?: string } = {},
+) =>
   c.request(
     'StartApplicationSession',
     request.startApplicationSession({
@@ -45,13 +48,19 @@ const start = (c: DmccConnection, options: { password?: string; durationS?: numb
       ...(options.sessionId ? { sessionId: options.sessionId } : {}),
     }),
   );
-const refusal = (promise: Promise<unknown>) => promise.then(() => 'answered', (error: RefusedError) => error.refusal);
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'answered',
+    (error: RefusedError) => error.refusal,
+  );
 
 describe('the DMCC emulator', () => {
   it('refuses every request but StartApplicationSession until a session is started', async () => {
     emulator = await startDmccEmulator({ tls: false });
     const c = await connect();
-    expect(await refusal(c.request('GetDeviceId', request.getDeviceId('CM1', '4001')))).toBe('operation: invalidCstaApplicationCorrelator');
+    expect(await refusal(c.request('GetDeviceId', request.getDeviceId('CM1', '4001')))).toBe(
+      'operation: invalidCstaApplicationCorrelator',
+    );
     expect(await refusal(start(c, { password: 'wrong' }))).toBe('definedError: invalidApplicationInfo');
     expect(emulator.counters.loginsRefused).toBe(1);
   });
@@ -60,7 +69,9 @@ describe('the DMCC emulator', () => {
     emulator = await startDmccEmulator({ tls: false });
     const c = await connect();
     await start(c);
-    const answers = await Promise.all(['4001', '4002', '4003'].map((e) => c.request(`GetDeviceId ${e}`, request.getDeviceId('CM1', e))));
+    const answers = await Promise.all(
+      ['4001', '4002', '4003'].map((e) => c.request(`GetDeviceId ${e}`, request.getDeviceId('CM1', e))),
+    );
     expect(answers.map((a) => text(a.body.device))).toEqual(['4001:CM1::0', '4002:CM1::0', '4003:CM1::0']);
   });
 
@@ -68,10 +79,18 @@ describe('the DMCC emulator', () => {
     emulator = await startDmccEmulator({ tls: false, stations: ['4001'] });
     const c = await connect();
     await start(c);
-    expect(await refusal(c.request('GetDeviceId', request.getDeviceId('CM9', '4001')))).toBe('operation: invalidDeviceID');
-    expect(await refusal(c.request('GetDeviceId', request.getDeviceId('CM1', '4002')))).toBe('operation: invalidDeviceID');
-    expect(await refusal(c.request('MonitorStart', request.monitorStart(PROTOCOL, '4001:CM1::0')))).toBe('operation: invalidDeviceID');
-    expect(await refusal(c.request('MonitorStop', request.monitorStop(PROTOCOL, '77')))).toBe('operation: invalidMonitorCrossRefID');
+    expect(await refusal(c.request('GetDeviceId', request.getDeviceId('CM9', '4001')))).toBe(
+      'operation: invalidDeviceID',
+    );
+    expect(await refusal(c.request('GetDeviceId', request.getDeviceId('CM1', '4002')))).toBe(
+      'operation: invalidDeviceID',
+    );
+    expect(await refusal(c.request('MonitorStart', request.monitorStart(PROTOCOL, '4001:CM1::0')))).toBe(
+      'operation: invalidDeviceID',
+    );
+    expect(await refusal(c.request('MonitorStop', request.monitorStop(PROTOCOL, '77')))).toBe(
+      'operation: invalidMonitorCrossRefID',
+    );
   });
 
   it('expires a session nobody resets, with its monitors, and tells the client', async () => {
@@ -83,7 +102,9 @@ describe('the DMCC emulator', () => {
     await sleep(1_200);
     expect([emulator.counters.expirations, emulator.sessions().length]).toEqual([1, 0]);
     expect(events[0]).toContain('<StopApplicationSession');
-    expect(await refusal(c.request('Reset', request.resetApplicationSessionTimer(sessionId, 60)))).toBe('definedError: invalidSessionID');
+    expect(await refusal(c.request('Reset', request.resetApplicationSessionTimer(sessionId, 60)))).toBe(
+      'definedError: invalidSessionID',
+    );
     expect(emulator.push({ type: 'DeliveredEvent', extension: '4001', callId: '1' })).toBe(0);
   });
 

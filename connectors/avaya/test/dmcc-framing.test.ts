@@ -3,9 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame, type Frame, FrameDecoder, MAX_FRAME_BYTES } from '../src/dmcc/framing.js';
 
 const frames: Frame[] = [
-  { invokeId: '0001', xml: '<StartApplicationSessionPosResponse><sessionID>A1-0</sessionID></StartApplicationSessionPosResponse>' },
-  { invokeId: '9999', xml: '<DeliveredEvent><monitorCrossRefID>7</monitorCrossRefID><cause>newCall</cause></DeliveredEvent>' },
-  { invokeId: '0002', xml: '<GetDeviceIdResponse><device>4001:CM1::0</device><note>Zürich ☎</note></GetDeviceIdResponse>' },
+  {
+    invokeId: '0001',
+    xml: '<StartApplicationSessionPosResponse><sessionID>A1-0</sessionID></StartApplicationSessionPosResponse>',
+  },
+  {
+    invokeId: '9999',
+    xml: '<DeliveredEvent><monitorCrossRefID>7</monitorCrossRefID><cause>newCall</cause></DeliveredEvent>',
+  },
+  {
+    invokeId: '0002',
+    xml: '<GetDeviceIdResponse><device>4001:CM1::0</device><note>Zürich ☎</note></GetDeviceIdResponse>',
+  },
 ];
 const stream = Buffer.concat(frames.map((f) => encodeFrame(f.invokeId, f.xml)));
 
@@ -54,7 +63,13 @@ describe('DMCC framing', () => {
   it('round-trips any XML text and invoke id through encode and a cut-up decode (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ invokeId: fc.integer({ min: 1, max: 9999 }).map((n) => String(n).padStart(4, '0')), xml: fc.string({ maxLength: 300 }) }), { maxLength: 8 }),
+        fc.array(
+          fc.record({
+            invokeId: fc.integer({ min: 1, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+            xml: fc.string({ maxLength: 300 }),
+          }),
+          { maxLength: 8 },
+        ),
         fc.array(fc.nat(), { maxLength: 20 }),
         (messages, offsets) => {
           const data = Buffer.concat(messages.map((m) => encodeFrame(m.invokeId, m.xml)));
@@ -79,7 +94,9 @@ describe('DMCC framing', () => {
   });
 
   it('gives up on a stream whose length is shorter than the header, since nothing after it can be framed', () => {
-    expect(() => new FrameDecoder().push(Buffer.from([0, 0, 0, 3, 0x30, 0x30, 0x30, 0x31]))).toThrow(/shorter than the header/);
+    expect(() => new FrameDecoder().push(Buffer.from([0, 0, 0, 3, 0x30, 0x30, 0x30, 0x31]))).toThrow(
+      /shorter than the header/,
+    );
   });
 
   it('refuses to encode a message longer than the 2-byte length allows', () => {

@@ -18,7 +18,11 @@ export const dmcc = connector.subscriptions!.find((s) => s.id === 'aes-dmcc') as
 export const DIRECTORY = { '4001': 'jdoe', '4002': 'asmith', '4003': 'bwong', '5001': 'jdoe' };
 
 /** A runtime whose aes-dmcc session points at the emulator, monitoring 4001 and 4002 with 2 s sessions. */
-export function dmccRuntime(emulator: DmccEmulator, options: Record<string, unknown> = {}, state?: StateStore): ConnectorRuntime {
+export function dmccRuntime(
+  emulator: DmccEmulator,
+  options: Record<string, unknown> = {},
+  state?: StateStore,
+): ConnectorRuntime {
   return createRuntime(
     connector,
     {
@@ -37,8 +41,19 @@ export function dmccRuntime(emulator: DmccEmulator, options: Record<string, unkn
 }
 
 /** The three events of one answered and ended call at a station. */
-export const callEvents = (extension: string, callId: string, parts: string[] = ['DeliveredEvent', 'EstablishedEvent', 'ConnectionClearedEvent']): DmccEvent[] =>
-  parts.map((type) => ({ type, extension, callId, calling: '5551230001', called: '8005550100', ucid: `0000${callId}` }));
+export const callEvents = (
+  extension: string,
+  callId: string,
+  parts: string[] = ['DeliveredEvent', 'EstablishedEvent', 'ConnectionClearedEvent'],
+): DmccEvent[] =>
+  parts.map((type) => ({
+    type,
+    extension,
+    callId,
+    calling: '5551230001',
+    called: '8005550100',
+    ucid: `0000${callId}`,
+  }));
 
 export interface OneSession {
   statuses: { status: SessionStatus; detail?: string }[];
@@ -65,7 +80,9 @@ export function oneSession(runtime: ConnectorRuntime): OneSession {
       const deadline = Date.now() + timeoutMs;
       while (!check()) {
         if (Date.now() > deadline)
-          throw new Error(`timed out waiting for ${what}; statuses ${session.statuses.map((s) => `${s.status} ${s.detail ?? ''}`).join(' → ')}`);
+          throw new Error(
+            `timed out waiting for ${what}; statuses ${session.statuses.map((s) => `${s.status} ${s.detail ?? ''}`).join(' → ')}`,
+          );
         await sleep(10);
       }
     },
@@ -74,7 +91,8 @@ export function oneSession(runtime: ConnectorRuntime): OneSession {
       return session.ended!;
     },
   };
-  const log = (level: string) => (detail: Record<string, unknown>, message: string) => session.logs.push({ level, detail, message });
+  const log = (level: string) => (detail: Record<string, unknown>, message: string) =>
+    session.logs.push({ level, detail, message });
   session.ended = runSession(
     runtime,
     dmcc,
@@ -86,7 +104,8 @@ export function oneSession(runtime: ConnectorRuntime): OneSession {
         session.messages.push(...messages);
         return { stored: messages.length, duplicates: 0 };
       },
-      onStatus: (status, detail) => session.statuses.push({ status, ...(detail !== undefined ? { detail } : {}) }),
+      onStatus: (status, detail) =>
+        session.statuses.push({ status, ...(detail !== undefined ? { detail } : {}) }),
       onBadFrame: (reason) => session.badFrames.push(reason),
       onRenewal: (what, ok) => session.renewals.push({ what, ok, at: Date.now() }),
     },

@@ -5,7 +5,15 @@ import { InputError } from '@openconnect/core';
 import { describe, expect, it } from 'vitest';
 import { parseDmccFrame, parsedForFrame, toBridgeEvent } from '../src/dmcc/events.js';
 import * as request from '../src/dmcc/requests.js';
-import { find, isRefusal, loggedOnAgent, readMessage, refusalOf, startedSession, text } from '../src/dmcc/responses.js';
+import {
+  find,
+  isRefusal,
+  loggedOnAgent,
+  readMessage,
+  refusalOf,
+  startedSession,
+  text,
+} from '../src/dmcc/responses.js';
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 const SESSION_NS = 'http://www.ecma-international.org/standards/ecma-354/appl_session';
@@ -37,7 +45,9 @@ describe('DMCC requests as AES receives them', () => {
       cleanupDelayS: 60,
       sessionId: 'A1B2-0',
     });
-    expect(xml).toContain('<acx:sessionCleanupDelay>60</acx:sessionCleanupDelay><acx:sessionID>A1B2-0</acx:sessionID></acx:SessionLoginInfo>');
+    expect(xml).toContain(
+      '<acx:sessionCleanupDelay>60</acx:sessionCleanupDelay><acx:sessionID>A1B2-0</acx:sessionID></acx:SessionLoginInfo>',
+    );
   });
 
   it('ResetApplicationSessionTimer and StopApplicationSession (a normal end)', () => {
@@ -62,14 +72,20 @@ describe('DMCC requests as AES receives them', () => {
   });
 
   it('MonitorStop and GetAgentState, in the negotiated protocol namespace', () => {
-    expect(request.monitorStop(PV, '7')).toBe(`${DECLARATION}<MonitorStop xmlns="${PV}"><monitorCrossRefID>7</monitorCrossRefID></MonitorStop>`);
-    expect(request.getAgentState(PV, '4001:CM1::0')).toBe(`${DECLARATION}<GetAgentState xmlns="${PV}"><device>4001:CM1::0</device></GetAgentState>`);
+    expect(request.monitorStop(PV, '7')).toBe(
+      `${DECLARATION}<MonitorStop xmlns="${PV}"><monitorCrossRefID>7</monitorCrossRefID></MonitorStop>`,
+    );
+    expect(request.getAgentState(PV, '4001:CM1::0')).toBe(
+      `${DECLARATION}<GetAgentState xmlns="${PV}"><device>4001:CM1::0</device></GetAgentState>`,
+    );
   });
 });
 
 describe("reading AES's answers", () => {
   it('names a message by its root element, skipping the declaration; a root with only text keeps it as #text', () => {
-    expect(readMessage(`${DECLARATION}<csta:MonitorStopResponse xmlns:csta="${PV}"/>`).name).toBe('MonitorStopResponse');
+    expect(readMessage(`${DECLARATION}<csta:MonitorStopResponse xmlns:csta="${PV}"/>`).name).toBe(
+      'MonitorStopResponse',
+    );
     expect(readMessage('<sessionID>A1</sessionID>')).toEqual({ name: 'sessionID', body: { '#text': 'A1' } });
   });
 
@@ -88,7 +104,11 @@ describe("reading AES's answers", () => {
   });
 
   it('find: the shallowest element of that name, through lists, never an attribute or text', () => {
-    const tree = { a: { b: { deep: { ucid: 'deep' } } }, list: [{ x: 1 }, { ucid: 'in-list' }], '@ucid': 'attribute' };
+    const tree = {
+      a: { b: { deep: { ucid: 'deep' } } },
+      list: [{ x: 1 }, { ucid: 'in-list' }],
+      '@ucid': 'attribute',
+    };
     expect(find(tree, 'ucid')).toBe('in-list');
     expect(find({ b: { c: { d: 'x' } } }, 'd', 1)).toBeUndefined();
     expect(find({ b: { c: { d: 'x' } } }, 'd', 2)).toBe('x');
@@ -97,16 +117,28 @@ describe("reading AES's answers", () => {
   });
 
   it('a refusal is a CSTAErrorCode or any NegResponse, read as <category>: <value>', () => {
-    const csta = readMessage(`<CSTAErrorCode xmlns="${PV}"><operation>invalidDeviceID</operation></CSTAErrorCode>`);
+    const csta = readMessage(
+      `<CSTAErrorCode xmlns="${PV}"><operation>invalidDeviceID</operation></CSTAErrorCode>`,
+    );
     expect([isRefusal(csta), refusalOf(csta)]).toEqual([true, 'operation: invalidDeviceID']);
-    const neg = readMessage(`<StartApplicationSessionNegResponse xmlns="${SESSION_NS}"><errorCode><definedError>invalidUserNameOrPassword</definedError></errorCode></StartApplicationSessionNegResponse>`);
+    const neg = readMessage(
+      `<StartApplicationSessionNegResponse xmlns="${SESSION_NS}"><errorCode><definedError>invalidUserNameOrPassword</definedError></errorCode></StartApplicationSessionNegResponse>`,
+    );
     expect([isRefusal(neg), refusalOf(neg)]).toEqual([true, 'definedError: invalidUserNameOrPassword']);
-    expect(isRefusal(readMessage('<MonitorStartResponse><monitorCrossRefID>1</monitorCrossRefID></MonitorStartResponse>'))).toBe(false);
+    expect(
+      isRefusal(
+        readMessage('<MonitorStartResponse><monitorCrossRefID>1</monitorCrossRefID></MonitorStartResponse>'),
+      ),
+    ).toBe(false);
   });
 
   it('reads a refusal whose value is an empty element by its name, one without any element by its text', () => {
-    expect(refusalOf(readMessage('<CSTAErrorCode><security><noPermission/></security></CSTAErrorCode>'))).toBe('security: noPermission');
-    expect(refusalOf(readMessage('<CSTAErrorCode><privateErrorCode/></CSTAErrorCode>'))).toBe('privateErrorCode');
+    expect(
+      refusalOf(readMessage('<CSTAErrorCode><security><noPermission/></security></CSTAErrorCode>')),
+    ).toBe('security: noPermission');
+    expect(refusalOf(readMessage('<CSTAErrorCode><privateErrorCode/></CSTAErrorCode>'))).toBe(
+      'privateErrorCode',
+    );
     expect(refusalOf(readMessage('<FooNegResponse xmlns="x" a="b">busy</FooNegResponse>'))).toBe('busy');
     expect(refusalOf(readMessage('<FooNegResponse xmlns="x"></FooNegResponse>'))).toBe('no reason given');
   });
@@ -115,22 +147,43 @@ describe("reading AES's answers", () => {
     const granted = readMessage(
       `<StartApplicationSessionPosResponse><sessionID>A1-0</sessionID><actualProtocolVersion>PV6</actualProtocolVersion><actualSessionDuration>120</actualSessionDuration></StartApplicationSessionPosResponse>`,
     );
-    expect(startedSession(granted, { protocol: PV, durationS: 180 })).toEqual({ sessionId: 'A1-0', protocol: 'PV6', durationS: 120 });
+    expect(startedSession(granted, { protocol: PV, durationS: 180 })).toEqual({
+      sessionId: 'A1-0',
+      protocol: 'PV6',
+      durationS: 120,
+    });
     for (const duration of ['0', '-5', 'soon', ''])
       expect(
-        startedSession(readMessage(`<X><sessionID>A1-0</sessionID><actualSessionDuration>${duration}</actualSessionDuration></X>`), {
-          protocol: PV,
-          durationS: 180,
-        }),
+        startedSession(
+          readMessage(
+            `<X><sessionID>A1-0</sessionID><actualSessionDuration>${duration}</actualSessionDuration></X>`,
+          ),
+          {
+            protocol: PV,
+            durationS: 180,
+          },
+        ),
       ).toEqual({ sessionId: 'A1-0', protocol: PV, durationS: 180 });
-    expect(() => startedSession(readMessage('<X><actualSessionDuration>5</actualSessionDuration></X>'), { protocol: PV, durationS: 1 })).toThrow(
-      'StartApplicationSessionPosResponse holds no sessionID',
-    );
+    expect(() =>
+      startedSession(readMessage('<X><actualSessionDuration>5</actualSessionDuration></X>'), {
+        protocol: PV,
+        durationS: 1,
+      }),
+    ).toThrow('StartApplicationSessionPosResponse holds no sessionID');
   });
 
   it('the agent logged on at a station: the first entry logged on with an agentID', () => {
-    const answer = (entries: string) => readMessage(`<GetAgentStateResponse><agentStateList>${entries}</agentStateList></GetAgentStateResponse>`);
-    expect(loggedOnAgent(answer('<agentStateEntry><agentID>7001</agentID><loggedOnState>true</loggedOnState></agentStateEntry>'))).toBe('7001');
+    const answer = (entries: string) =>
+      readMessage(
+        `<GetAgentStateResponse><agentStateList>${entries}</agentStateList></GetAgentStateResponse>`,
+      );
+    expect(
+      loggedOnAgent(
+        answer(
+          '<agentStateEntry><agentID>7001</agentID><loggedOnState>true</loggedOnState></agentStateEntry>',
+        ),
+      ),
+    ).toBe('7001');
     expect(
       loggedOnAgent(
         answer(
@@ -138,14 +191,17 @@ describe("reading AES's answers", () => {
         ),
       ),
     ).toBe('7002');
-    expect(loggedOnAgent(answer('<agentStateEntry><loggedOnState>false</loggedOnState></agentStateEntry>'))).toBeUndefined();
+    expect(
+      loggedOnAgent(answer('<agentStateEntry><loggedOnState>false</loggedOnState></agentStateEntry>')),
+    ).toBeUndefined();
     expect(loggedOnAgent(answer(''))).toBeUndefined();
   });
 });
 
 describe('a DMCC event as the bridge contract', () => {
   const station = { monitoredDevice: '4001' };
-  const event = (name: string, body: string) => readMessage(`<${name} xmlns="${PV}"><monitorCrossRefID>1</monitorCrossRefID>${body}</${name}>`);
+  const event = (name: string, body: string) =>
+    readMessage(`<${name} xmlns="${PV}"><monitorCrossRefID>1</monitorCrossRefID>${body}</${name}>`);
 
   it('reads connections, devices, cause and the Avaya private data', () => {
     const message = event(
@@ -173,11 +229,29 @@ describe('a DMCC event as the bridge contract', () => {
   });
 
   it('names TransferedEvent (CSTA, one r) TransferredEvent, and reads every connection and device it may carry', () => {
-    const connections = ['establishedConnection', 'heldConnection', 'retrievedConnection', 'droppedConnection', 'originatedConnection', 'primaryOldCall', 'secondaryOldCall'];
-    const devices = ['answeringDevice', 'holdingDevice', 'retrievingDevice', 'releasingDevice', 'transferringDevice', 'transferredToDevice', 'conferencingDevice', 'addedParty'];
+    const connections = [
+      'establishedConnection',
+      'heldConnection',
+      'retrievedConnection',
+      'droppedConnection',
+      'originatedConnection',
+      'primaryOldCall',
+      'secondaryOldCall',
+    ];
+    const devices = [
+      'answeringDevice',
+      'holdingDevice',
+      'retrievingDevice',
+      'releasingDevice',
+      'transferringDevice',
+      'transferredToDevice',
+      'conferencingDevice',
+      'addedParty',
+    ];
     const message = event(
       'TransferedEvent',
-      connections.map((c, i) => `<${c}><callID>${i}</callID></${c}>`).join('') + devices.map((d, i) => `<${d}>${4100 + i}</${d}>`).join(''),
+      connections.map((c, i) => `<${c}><callID>${i}</callID></${c}>`).join('') +
+        devices.map((d, i) => `<${d}>${4100 + i}</${d}>`).join(''),
     );
     const out = toBridgeEvent(message, station);
     expect(out.eventType).toBe('TransferredEvent');
@@ -200,7 +274,10 @@ describe('a DMCC event as the bridge contract', () => {
       '<extensions><privateData><private><ucid>00001</ucid><userToUserInfo><data>hello</data></userToUserInfo></private></privateData></extensions>',
     );
     expect(toBridgeEvent(message, station).privateData).toEqual({ ucid: '00001', userToUserInfo: 'hello' });
-    const plain = event('EstablishedEvent', '<extensions><privateData><private><userInfo>plain</userInfo></private></privateData></extensions>');
+    const plain = event(
+      'EstablishedEvent',
+      '<extensions><privateData><private><userInfo>plain</userInfo></private></privateData></extensions>',
+    );
     expect(toBridgeEvent(plain, station).privateData).toEqual({ userToUserInfo: 'plain' });
   });
 
@@ -213,7 +290,11 @@ describe('a DMCC event as the bridge contract', () => {
 
   it('parseDmccFrame: checks the frame, reads its XML (or the tree the session parsed) into the aes event', () => {
     const xml = `<HeldEvent xmlns="${PV}"><monitorCrossRefID>1</monitorCrossRefID><heldConnection><callID>9</callID></heldConnection></HeldEvent>`;
-    expect(parseDmccFrame({ monitoredDevice: '4001', xml })).toMatchObject({ eventType: 'HeldEvent', monitoredDevice: '4001', heldConnection: { callID: '9' } });
+    expect(parseDmccFrame({ monitoredDevice: '4001', xml })).toMatchObject({
+      eventType: 'HeldEvent',
+      monitoredDevice: '4001',
+      heldConnection: { callID: '9' },
+    });
     parsedForFrame(xml, { name: 'RetrievedEvent', body: {} });
     expect(parseDmccFrame({ monitoredDevice: '4001', xml }).eventType).toBe('RetrievedEvent');
     // Used once: the same text again is parsed afresh.
@@ -221,9 +302,13 @@ describe('a DMCC event as the bridge contract', () => {
   });
 
   it('parseDmccFrame refuses a frame whose station is no extension, or without XML', () => {
-    expect(() => parseDmccFrame({ monitoredDevice: '4001:CM1::0', xml: '<HeldEvent/>' })).toThrow('monitoredDevice must be a station extension');
+    expect(() => parseDmccFrame({ monitoredDevice: '4001:CM1::0', xml: '<HeldEvent/>' })).toThrow(
+      'monitoredDevice must be a station extension',
+    );
     expect(() => parseDmccFrame({ monitoredDevice: '4001', xml: '' })).toThrow(InputError);
-    expect(() => parseDmccFrame({ monitoredDevice: '4001', agentId: '', xml: '<HeldEvent/>' })).toThrow(InputError);
+    expect(() => parseDmccFrame({ monitoredDevice: '4001', agentId: '', xml: '<HeldEvent/>' })).toThrow(
+      InputError,
+    );
   });
 
   it('keeps at most 4,096 parsed events waiting, dropping the oldest', () => {

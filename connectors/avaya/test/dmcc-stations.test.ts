@@ -24,8 +24,14 @@ function scriptedAes({ refuse = [] as string[], answers = {} as Record<string, s
     if (what in answers) return readMessage(answers[what]!);
     const extension = what.split(' ').at(-1)!;
     if (refuse.includes(extension)) throw refused(what, 'operation', 'invalidDeviceID');
-    if (what.startsWith('GetDeviceId')) return readMessage(`<GetDeviceIdResponse><device typeOfNumber="other">${extension}:CM1::0</device></GetDeviceIdResponse>`);
-    if (what.startsWith('MonitorStart')) return readMessage(`<MonitorStartResponse><monitorCrossRefID>x${extension}</monitorCrossRefID></MonitorStartResponse>`);
+    if (what.startsWith('GetDeviceId'))
+      return readMessage(
+        `<GetDeviceIdResponse><device typeOfNumber="other">${extension}:CM1::0</device></GetDeviceIdResponse>`,
+      );
+    if (what.startsWith('MonitorStart'))
+      return readMessage(
+        `<MonitorStartResponse><monitorCrossRefID>x${extension}</monitorCrossRefID></MonitorStartResponse>`,
+      );
     if (what.startsWith('GetAgentState'))
       return readMessage(
         `<GetAgentStateResponse><agentStateList><agentStateEntry><agentID>7${extension.slice(1)}</agentID><loggedOnState>true</loggedOnState></agentStateEntry></agentStateList></GetAgentStateResponse>`,
@@ -46,12 +52,19 @@ describe('monitorStations', () => {
       { extension: '4001', deviceId: '4001:CM1::0', crossRefId: 'x4001' },
       { extension: '4002', deviceId: '4002:CM1::0', crossRefId: 'x4002' },
     ]);
-    expect(aes.asked.filter((w) => w.endsWith('4001'))).toEqual(['GetDeviceId for 4001', 'MonitorStart for 4001']);
+    expect(aes.asked.filter((w) => w.endsWith('4001'))).toEqual([
+      'GetDeviceId for 4001',
+      'MonitorStart for 4001',
+    ]);
   });
 
   it('reports each station AES refuses, with its refusal, and monitors the others', async () => {
     const monitors = new Map<string, Monitor>();
-    const refusals = await monitorStations(scriptedAes({ refuse: ['4002'] }).ask, options(['4001', '4002']), monitors);
+    const refusals = await monitorStations(
+      scriptedAes({ refuse: ['4002'] }).ask,
+      options(['4001', '4002']),
+      monitors,
+    );
     expect(refusals).toEqual(['4002 (operation: invalidDeviceID)']);
     expect([...monitors.keys()]).toEqual(['x4001']);
   });
@@ -68,7 +81,9 @@ describe('monitorStations', () => {
   });
 
   it('goes on when stopping a stale monitor fails', async () => {
-    const monitors = new Map<string, Monitor>([['x4009', { extension: '4009', deviceId: '4009:CM1::0', crossRefId: 'x4009' }]]);
+    const monitors = new Map<string, Monitor>([
+      ['x4009', { extension: '4009', deviceId: '4009:CM1::0', crossRefId: 'x4009' }],
+    ]);
     const ask: Ask = async (what) => {
       if (what.startsWith('MonitorStop')) throw new SessionError('no answer');
       return scriptedAes().ask(what, '');
@@ -105,8 +120,12 @@ describe('pollAgents', () => {
   ];
   const log = () => {
     const lines: [string, Record<string, unknown>, string][] = [];
-    const record = (level: string) => (detail: Record<string, unknown>, message: string) => lines.push([level, detail, message]);
-    return { lines, log: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') } };
+    const record = (level: string) => (detail: Record<string, unknown>, message: string) =>
+      lines.push([level, detail, message]);
+    return {
+      lines,
+      log: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
+    };
   };
 
   it('names the agent logged on at each station', async () => {
@@ -135,13 +154,21 @@ describe('pollAgents', () => {
     const { lines, log: sessionLog } = log();
     await pollAgents(scriptedAes({ refuse: ['4002'] }).ask, PV, monitors, agents, sessionLog);
     expect([...agents]).toEqual([['4001', '7001']]);
-    expect(lines).toEqual([['debug', { extension: '4002', refusal: 'operation: invalidDeviceID' }, 'GetAgentState refused; the directory names the agent']]);
+    expect(lines).toEqual([
+      [
+        'debug',
+        { extension: '4002', refusal: 'operation: invalidDeviceID' },
+        'GetAgentState refused; the directory names the agent',
+      ],
+    ]);
   });
 
   it('a failure that is no refusal ends the poll', async () => {
     const ask: Ask = async () => {
       throw new SessionError('the connection to AES closed');
     };
-    await expect(pollAgents(ask, PV, monitors, new Map(), log().log)).rejects.toThrow('the connection to AES closed');
+    await expect(pollAgents(ask, PV, monitors, new Map(), log().log)).rejects.toThrow(
+      'the connection to AES closed',
+    );
   });
 });

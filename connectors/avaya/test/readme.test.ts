@@ -15,7 +15,11 @@ const json = (after: string) => {
   const open = rest.search(/^ *\{$/m);
   return JSON.parse(rest.slice(open, rest.indexOf('```', open))) as Record<string, unknown>;
 };
-const subscription = json('Create the subscription') as { family: string; events: string[]; transport: Record<string, string> };
+const subscription = json('Create the subscription') as {
+  family: string;
+  events: string[];
+  transport: Record<string, string>;
+};
 const bridgeEvent = json('### The bridge contract');
 
 const settings = {
@@ -31,16 +35,20 @@ const post = (source: string, headers: Record<string, string>, body: unknown) =>
 
 describe('avaya README', () => {
   it('subscribes to AGENT_ENGAGEMENT over WEBHOOK with the token in auth-token', () => {
-    expect([subscription.family, subscription.transport.type, subscription.transport.authTokenHeader]).toEqual([
-      'AGENT_ENGAGEMENT',
-      'WEBHOOK',
-      'auth-token',
-    ]);
+    expect([
+      subscription.family,
+      subscription.transport.type,
+      subscription.transport.authTokenHeader,
+    ]).toEqual(['AGENT_ENGAGEMENT', 'WEBHOOK', 'auth-token']);
   });
 
   for (const name of subscription.events) {
     it(`subscribes to ${name}, which the connector maps to a message`, async () => {
-      const outcome = await post('axp', { 'auth-token': settings.options.authToken }, { eventType: name, agentId: 'jdoe' });
+      const outcome = await post(
+        'axp',
+        { 'auth-token': settings.options.authToken },
+        { eventType: name, agentId: 'jdoe' },
+      );
       expect(outcome.kind, 'reason' in outcome ? outcome.reason : '').toBe('accepted');
     });
   }
@@ -56,10 +64,20 @@ describe('avaya README', () => {
   }
 
   it('maps the bridge contract example to the offered call for the agent login it names', async () => {
-    const outcome = await post('aes', { authorization: `Bearer ${settings.options.bridgeToken}` }, bridgeEvent);
+    const outcome = await post(
+      'aes',
+      { authorization: `Bearer ${settings.options.bridgeToken}` },
+      bridgeEvent,
+    );
     expect(
       outcome.kind === 'accepted' &&
-        outcome.messages.map((m) => [m.agentid, m.lifecycle, m.props.interactionId, m.props.ucid, m.props.queue]),
+        outcome.messages.map((m) => [
+          m.agentid,
+          m.lifecycle,
+          m.props.interactionId,
+          m.props.ucid,
+          m.props.queue,
+        ]),
     ).toEqual([['jdoe', 'offered', '1021', '00001010211732529700', 'Support']]);
   });
 });

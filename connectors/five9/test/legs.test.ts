@@ -28,7 +28,9 @@ describe('five9 legs', () => {
       expect(legOf(await send(named))).toEqual([[name, 'answered', 'primary', undefined]]);
       expect(legOf(await send(named))).toMatch(/one pop per agent per call/);
       await send({ ...named, trigger: 'OnCallDisconnected' });
-      expect(legOf(await send(b))).toEqual([['mlopez@acme.example', 'answered', 'transfer', '300000000012345']]);
+      expect(legOf(await send(b))).toEqual([
+        ['mlopez@acme.example', 'answered', 'transfer', '300000000012345'],
+      ]);
     },
   );
   it('offers and answers the first agent on the primary leg, once each', async () => {

@@ -14,7 +14,8 @@ export const relayToken = (setBy: string): SourceAuth<InContactConfig> =>
     in: [{ bearer: true }, { header: TOKEN_HEADER }],
     setBy,
     refusals: {
-      missing: () => `the token is missing: send "Authorization: Bearer <token>" (or the header ${TOKEN_HEADER})`,
+      missing: () =>
+        `the token is missing: send "Authorization: Bearer <token>" (or the header ${TOKEN_HEADER})`,
       mismatch: 'the token does not match',
       // A deployment that only runs the built-in CXone sessions sets no token: the webhooks refuse all.
       unconfigured: 'no token is configured for the inContact webhooks: set options.token',

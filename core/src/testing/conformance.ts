@@ -165,7 +165,12 @@ export async function assertSurvives(
   source: SourceDefinition,
   request: InboundRequest,
 ): Promise<void> {
-  await assertInputSurvives(runtime, source, request, `body: ${request.rawBody.toString('utf8').slice(0, 300)}`);
+  await assertInputSurvives(
+    runtime,
+    source,
+    request,
+    `body: ${request.rawBody.toString('utf8').slice(0, 300)}`,
+  );
 }
 
 /** The same for any input; `shown` names it in the failure. */
@@ -257,7 +262,9 @@ export function formVariants(text: string, value: string): string[] {
  */
 export function xmlVariants(text: string, value: string): string[] {
   const spots = [...text.matchAll(/>([^<>]*\S[^<>]*)<|\s([\w:.-]+)="([^"]*)"/g)].filter(
-    (spot) => !spot[2]?.startsWith('xmlns') && !/^<\?[^>]*$/.test(text.slice(text.lastIndexOf('<', spot.index), spot.index)),
+    (spot) =>
+      !spot[2]?.startsWith('xmlns') &&
+      !/^<\?[^>]*$/.test(text.slice(text.lastIndexOf('<', spot.index), spot.index)),
   );
   return spots.map((spot) => {
     const inner = spot[1] ?? spot[3] ?? '';
@@ -335,7 +342,9 @@ export function frameVariants(frame: unknown, value: string): unknown[] {
     const encoded = base64JsonInside(frame);
     if (encoded !== undefined)
       inner.push(
-        ...frameVariants(encoded, value).map((v) => Buffer.from(JSON.stringify(v), 'utf8').toString('base64')),
+        ...frameVariants(encoded, value).map((v) =>
+          Buffer.from(JSON.stringify(v), 'utf8').toString('base64'),
+        ),
       );
     return inner;
   }
@@ -366,7 +375,9 @@ export function renamedKeys(value: unknown, name: string): unknown[] {
     ...(key === name || Object.hasOwn(value, name)
       ? []
       : [Object.fromEntries(entries.map(([k, v], j) => [j === i ? name : k, v]))]),
-    ...renamedKeys(item, name).map((v) => Object.fromEntries(entries.map(([k, w], j) => [k, j === i ? v : w]))),
+    ...renamedKeys(item, name).map((v) =>
+      Object.fromEntries(entries.map(([k, w], j) => [k, j === i ? v : w])),
+    ),
   ]);
 }
 
@@ -376,7 +387,9 @@ function memberVariants(request: InboundRequest, name: string): string[] {
   if (isForm(request)) return formVariants(text, name);
   try {
     const body: unknown = JSON.parse(text);
-    return [...frameVariants(body, name), ...renamedKeys(body, name)].map((variant) => JSON.stringify(variant));
+    return [...frameVariants(body, name), ...renamedKeys(body, name)].map((variant) =>
+      JSON.stringify(variant),
+    );
   } catch {
     return isXml(request) ? xmlVariants(text, name) : [];
   }
@@ -493,7 +506,11 @@ export function runConformance(options: ConformanceOptions): void {
             // The steps before run once; each variant then starts from what they left (a copy, read through).
             const base = newRuntime(options);
             for (const before of fixture.steps.slice(0, at)) {
-              const signed = await toRequest(options, before.request, { source, runtime: base, expect: before.expect });
+              const signed = await toRequest(options, before.request, {
+                source,
+                runtime: base,
+                expect: before.expect,
+              });
               await handleRequest(base, signed, fixture.source);
             }
             for (const name of OBJECT_MEMBER_NAMES)

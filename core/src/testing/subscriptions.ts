@@ -262,7 +262,8 @@ export function runSubscriptionConformance(options: SubscriptionConformanceOptio
           for (const [at, step] of fixture.steps.entries()) {
             // The steps before run once; each variant then starts from what they left (as the webhook kit does).
             const base = runtimeFor(options.settings);
-            for (const before of fixture.steps.slice(0, at)) await handleFrame(base, subscription, before.frame);
+            for (const before of fixture.steps.slice(0, at))
+              await handleFrame(base, subscription, before.frame);
             for (const name of OBJECT_MEMBER_NAMES)
               for (const variant of frameVariants(step.frame, name)) {
                 const runtime: ConnectorRuntime = { ...base, state: overlayState(base.state) };

@@ -19,7 +19,11 @@ export interface DoctorFlags extends ConnectionFlags {
 
 type Check = { level: 'ok' | 'warn' | 'fail'; text: string };
 
-export async function doctorCommand(flags: DoctorFlags, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function doctorCommand(
+  flags: DoctorFlags,
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   let connection: ReturnType<typeof connectionFrom>;
   try {
     connection = connectionFrom(flags, env);
@@ -49,21 +53,40 @@ export async function doctorCommand(flags: DoctorFlags, io: Io, env: NodeJS.Proc
     add('fail', error instanceof OpenConnectError ? `${error.message}: ${error.hint}` : String(error));
   }
 
-  if (!connection.jwt) add('fail', 'no API key: set OPENCONNECT_JWT (Experience Cloud > System Settings > API Key, type OpenConnect)');
-  else if (connection.jwt !== connection.jwt.trim()) add('fail', 'the API key has leading or trailing whitespace: paste it again');
+  if (!connection.jwt)
+    add(
+      'fail',
+      'no API key: set OPENCONNECT_JWT (Experience Cloud > System Settings > API Key, type OpenConnect)',
+    );
+  else if (connection.jwt !== connection.jwt.trim())
+    add('fail', 'the API key has leading or trailing whitespace: paste it again');
   else add('ok', `API key present (${connection.jwt.length} characters)`);
 
-  if (!connection.crmid) add('fail', 'no CRM id: set OPENCONNECT_CRMID (the Oracle Service Cloud/Fusion domain, or the Zendesk hostname)');
+  if (!connection.crmid)
+    add(
+      'fail',
+      'no CRM id: set OPENCONNECT_CRMID (the Oracle Service Cloud/Fusion domain, or the Zendesk hostname)',
+    );
   else if (/^[a-z]+:\/\//i.test(connection.crmid) || connection.crmid.includes('/')) {
-    add('warn', `the CRM id "${connection.crmid}" looks like a URL; OpenConnect expects the bare domain or hostname, e.g. acme.zendesk.com`);
+    add(
+      'warn',
+      `the CRM id "${connection.crmid}" looks like a URL; OpenConnect expects the bare domain or hostname, e.g. acme.zendesk.com`,
+    );
   } else add('ok', `CRM id ${connection.crmid}`);
 
   if (flags.event !== undefined) {
     const warnings = eventNameWarnings(flags.event);
     for (const warning of warnings) add('warn', warning);
-    if (!warnings.length) add('ok', `event name "${flags.event}" (length ${flags.event.length}); it must match the PopFlow event exactly, case included`);
+    if (!warnings.length)
+      add(
+        'ok',
+        `event name "${flags.event}" (length ${flags.event.length}); it must match the PopFlow event exactly, case included`,
+      );
   } else {
-    add('warn', 'no --event given: the event name is the first reason a PopFlow does not fire (it is case- and length-sensitive); pass it to check it');
+    add(
+      'warn',
+      'no --event given: the event name is the first reason a PopFlow does not fire (it is case- and length-sensitive); pass it to check it',
+    );
   }
   if (flags.agentid !== undefined && flags.agentid !== flags.agentid.trim()) {
     add('warn', `the agentid "${flags.agentid}" has leading or trailing whitespace`);
@@ -83,8 +106,14 @@ export async function doctorCommand(flags: DoctorFlags, io: Io, env: NodeJS.Proc
         event: flags.event ?? 'openconnect-doctor',
         props: { source: 'openconnect doctor' },
       });
-      add('ok', `OpenConnect reachable and the key accepted (HTTP ${result.status}, ${Math.round(result.durationMs)} ms)`);
-      add('warn', 'an accepted message does not prove a PopFlow ran: the agent must be logged in, and a PopFlow published to this exact event name');
+      add(
+        'ok',
+        `OpenConnect reachable and the key accepted (HTTP ${result.status}, ${Math.round(result.durationMs)} ms)`,
+      );
+      add(
+        'warn',
+        'an accepted message does not prove a PopFlow ran: the agent must be logged in, and a PopFlow published to this exact event name',
+      );
     } catch (error) {
       if (!(error instanceof OpenConnectError)) throw error;
       add('fail', `${error.message}: ${error.hint}`);

@@ -38,7 +38,9 @@ function readJson(path: string, what: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read the ${what} file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot read the ${what} file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -48,9 +50,11 @@ function readJson(path: string, what: string): unknown {
 }
 
 function flatStringMap(value: unknown, what: string): Record<string, string> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`the ${what} file must be a JSON object`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new UsageError(`the ${what} file must be a JSON object`);
   for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry !== 'string') throw new UsageError(`the ${what} file must map strings to strings; "${key}" is not a string`);
+    if (typeof entry !== 'string')
+      throw new UsageError(`the ${what} file must map strings to strings; "${key}" is not a string`);
   }
   return value as Record<string, string>;
 }
@@ -65,7 +69,8 @@ async function loadConnector(flags: MapFlags): Promise<{ connector: ConnectorDef
     } catch (error) {
       throw new UsageError(`cannot load the connector module ${flags.module}: ${(error as Error).message}`);
     }
-    if (!loaded.default?.sources) throw new UsageError(`${flags.module} has no default export made by defineConnector`);
+    if (!loaded.default?.sources)
+      throw new UsageError(`${flags.module} has no default export made by defineConnector`);
     candidates = [loaded.default];
   } else {
     // Loaded only here, so `send`, `doctor` and `emulator` start without importing every connector.
@@ -73,16 +78,23 @@ async function loadConnector(flags: MapFlags): Promise<{ connector: ConnectorDef
   }
   const connector = candidates.find((c) => c.id === id);
   if (!connector) {
-    throw new UsageError(`unknown connector "${id}"; known: ${candidates.map((c) => c.id).join(', ') || '(none)'}`);
+    throw new UsageError(
+      `unknown connector "${id}"; known: ${candidates.map((c) => c.id).join(', ') || '(none)'}`,
+    );
   }
   return { connector, ...(source ? { source } : {}) };
 }
 
 /** Secrets the dry run does not need: placeholders let the connector's config validate. */
-function withPlaceholders(connector: ConnectorDefinition, options: Record<string, unknown>): Record<string, unknown> {
+function withPlaceholders(
+  connector: ConnectorDefinition,
+  options: Record<string, unknown>,
+): Record<string, unknown> {
   const filled = { ...options };
   // Top-level keys only: a secret inside a list (agents.*.password) comes with the entry that holds it.
-  for (const key of connector.secrets ?? []) if (!key.includes('.') && filled[key] === undefined) filled[key] = 'dry-run-placeholder-secret-0123456789';
+  for (const key of connector.secrets ?? [])
+    if (!key.includes('.') && filled[key] === undefined)
+      filled[key] = 'dry-run-placeholder-secret-0123456789';
   return filled;
 }
 
@@ -97,7 +109,11 @@ function framesOf(file: unknown): unknown[] {
   return [file];
 }
 
-export async function mapCommand(flags: MapFlags, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function mapCommand(
+  flags: MapFlags,
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const { connector, source } = await loadConnector(flags);
   const file = readJson(flags.request, 'request');
   const subscription = source ? connector.subscriptions?.find((s) => s.id === source) : undefined;
@@ -108,14 +124,23 @@ export async function mapCommand(flags: MapFlags, io: Io, env: NodeJS.ProcessEnv
       `connector ${connector.id} has no source or subscription "${source}"; sources: ${connector.sources.map((s) => s.id).join(', ') || 'none'}${subscriptions.length ? `; subscriptions: ${subscriptions.join(', ')}` : ''}`,
     );
   }
-  if (!file || typeof file !== 'object' || Array.isArray(file)) throw new UsageError('the request file must be a JSON object { method, headers, query, body }');
-  const recorded = ('request' in file ? (file as { request: RecordedRequest }).request : file) as RecordedRequest;
-  if (recorded.headers !== undefined && (typeof recorded.headers !== 'object' || Array.isArray(recorded.headers))) {
+  if (!file || typeof file !== 'object' || Array.isArray(file))
+    throw new UsageError('the request file must be a JSON object { method, headers, query, body }');
+  const recorded = (
+    'request' in file ? (file as { request: RecordedRequest }).request : file
+  ) as RecordedRequest;
+  if (
+    recorded.headers !== undefined &&
+    (typeof recorded.headers !== 'object' || Array.isArray(recorded.headers))
+  ) {
     throw new UsageError('"headers" in the request file must be an object');
   }
   let request: ReturnType<typeof toInboundRequest>;
   try {
-    request = toInboundRequest(recorded, `http://localhost/webhooks/${connector.id}${source ? `/${source}` : ''}`);
+    request = toInboundRequest(
+      recorded,
+      `http://localhost/webhooks/${connector.id}${source ? `/${source}` : ''}`,
+    );
   } catch (error) {
     throw new UsageError(`the request file is not a recorded request: ${(error as Error).message}`);
   }
@@ -127,7 +152,11 @@ export async function mapCommand(flags: MapFlags, io: Io, env: NodeJS.ProcessEnv
 }
 
 /** Runs `work` on a runtime built from the flags, with the network blocked unless --online. */
-async function offline(connector: ConnectorDefinition, flags: MapFlags, work: (runtime: ConnectorRuntime) => Promise<void>) {
+async function offline(
+  connector: ConnectorDefinition,
+  flags: MapFlags,
+  work: (runtime: ConnectorRuntime) => Promise<void>,
+) {
   const options = flags.options ? (readJson(flags.options, 'options') as Record<string, unknown>) : {};
   const settings = (withOptions: Record<string, unknown>) => ({
     options: withOptions,
@@ -171,7 +200,8 @@ async function mapFrames(
   io: Io,
   env: NodeJS.ProcessEnv,
 ): Promise<number> {
-  if (!subscription.parse) throw new UsageError(`${connector.id}/${subscription.id} carries no events of its own: nothing to map`);
+  if (!subscription.parse)
+    throw new UsageError(`${connector.id}/${subscription.id} carries no events of its own: nothing to map`);
   const outcomes: Outcome[] = [];
   const guard = await offline(connector, flags, async (runtime) => {
     for (const frame of frames) {
@@ -191,7 +221,14 @@ async function mapFrames(
         subscription: subscription.id,
         frames: outcomes.map((o) =>
           o.kind === 'accepted'
-            ? { messages: o.messages.map((m) => ({ agentid: m.agentid, crmid, event: m.event, props: m.props })) }
+            ? {
+                messages: o.messages.map((m) => ({
+                  agentid: m.agentid,
+                  crmid,
+                  event: m.event,
+                  props: m.props,
+                })),
+              }
             : { messages: [], ignored: 'reason' in o ? o.reason : o.kind },
         ),
       },
@@ -220,7 +257,12 @@ function report(
             connector: connector.id,
             source: outcome.source,
             ...(outcome.eventId ? { eventId: outcome.eventId } : {}),
-            messages: outcome.messages.map((m) => ({ agentid: m.agentid, crmid, event: m.event, props: m.props })),
+            messages: outcome.messages.map((m) => ({
+              agentid: m.agentid,
+              crmid,
+              event: m.event,
+              props: m.props,
+            })),
             ...(outcome.skipped.length ? { skipped: outcome.skipped } : {}),
             ...(outcome.warnings.length ? { warnings: outcome.warnings } : {}),
           },
@@ -230,16 +272,33 @@ function report(
       );
       return EXIT.ok;
     case 'ignored':
-      io.out(JSON.stringify({ connector: connector.id, source: outcome.source, messages: [], ignored: outcome.reason }, null, 2));
+      io.out(
+        JSON.stringify(
+          { connector: connector.id, source: outcome.source, messages: [], ignored: outcome.reason },
+          null,
+          2,
+        ),
+      );
       return EXIT.ok;
     case 'handshake':
-      io.out(JSON.stringify({ connector: connector.id, source: outcome.source, messages: [], handshake: outcome.answer }, null, 2));
+      io.out(
+        JSON.stringify(
+          { connector: connector.id, source: outcome.source, messages: [], handshake: outcome.answer },
+          null,
+          2,
+        ),
+      );
       return EXIT.ok;
     default:
-      fail(io, `${connector.id}${outcome.source ? `/${outcome.source}` : ''}: ${outcome.reason}${frame ? (outcome.kind === 'failed' ? ' (the runner tries the frame again)' : ' (a bad frame: the runner counts and skips it)') : ` (HTTP ${outcome.answer.status} to the vendor)`}`);
+      fail(
+        io,
+        `${connector.id}${outcome.source ? `/${outcome.source}` : ''}: ${outcome.reason}${frame ? (outcome.kind === 'failed' ? ' (the runner tries the frame again)' : ' (a bad frame: the runner counts and skips it)') : ` (HTTP ${outcome.answer.status} to the vendor)`}`,
+      );
       if (outcome.kind === 'failed' && !flags.online) {
         // Without an attempt the failure may be a look-up that gave up early (no region...) or a connector bug.
-        const cause = guard?.attempts.length ? ` (it tried ${[...new Set(guard.attempts)].join(', ')}); ` : ': if this connector needed one, ';
+        const cause = guard?.attempts.length
+          ? ` (it tried ${[...new Set(guard.attempts)].join(', ')}); `
+          : ': if this connector needed one, ';
         io.err(
           `  offline: a dry run makes no remote look-ups${cause}add the platform user id → agentid to --directory, or pass --online to let the connector call its vendor API`,
         );

@@ -11,7 +11,11 @@ export interface SendFlags extends ConnectionFlags {
   json?: boolean;
 }
 
-export async function sendCommand(flags: SendFlags, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function sendCommand(
+  flags: SendFlags,
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   if (!flags.json) return send(flags, io, env);
   try {
     return await send(flags, io, env, (outcome) => io.out(JSON.stringify(outcome)));
@@ -29,8 +33,14 @@ async function send(
   json?: (outcome: Record<string, unknown>) => void,
 ): Promise<number> {
   const connection = connectionFrom(flags, env);
-  if (!connection.jwt) throw new UsageError('no API key: pass --jwt or set OPENCONNECT_JWT (an Experience Cloud key of type OpenConnect)');
-  if (!connection.crmid) throw new UsageError('no CRM id: pass --crmid or set OPENCONNECT_CRMID (the Oracle domain or Zendesk hostname)');
+  if (!connection.jwt)
+    throw new UsageError(
+      'no API key: pass --jwt or set OPENCONNECT_JWT (an Experience Cloud key of type OpenConnect)',
+    );
+  if (!connection.crmid)
+    throw new UsageError(
+      'no CRM id: pass --crmid or set OPENCONNECT_CRMID (the Oracle domain or Zendesk hostname)',
+    );
   let client: ReturnType<typeof createOpenConnectClient> | undefined;
   try {
     client = createOpenConnectClient({
@@ -40,7 +50,11 @@ async function send(
       method: connection.method,
       timeoutMs: connection.timeoutMs,
     });
-    const result = await client.send({ agentid: flags.agentid, event: flags.event, props: parseProps(flags.prop) });
+    const result = await client.send({
+      agentid: flags.agentid,
+      event: flags.event,
+      props: parseProps(flags.prop),
+    });
     if (json) {
       json({
         ok: true,
@@ -54,8 +68,13 @@ async function send(
       return EXIT.ok;
     }
     for (const warning of result.warnings) warn(io, warning);
-    ok(io, `sent event "${flags.event}" for agent ${flags.agentid} by ${connection.method}: OpenConnect answered ${result.status} in ${Math.round(result.durationMs)} ms`);
-    io.out('  If no PopFlow ran: the agent must be logged in to the OpenMethods client, the PopFlow must be published to exactly this event name (case and length), and the key must be the current one.');
+    ok(
+      io,
+      `sent event "${flags.event}" for agent ${flags.agentid} by ${connection.method}: OpenConnect answered ${result.status} in ${Math.round(result.durationMs)} ms`,
+    );
+    io.out(
+      '  If no PopFlow ran: the agent must be logged in to the OpenMethods client, the PopFlow must be published to exactly this event name (case and length), and the key must be the current one.',
+    );
     return EXIT.ok;
   } catch (error) {
     if (error instanceof OpenConnectError) {

@@ -67,7 +67,11 @@ export function admin(ctx: ServerContext): FastifyPluginAsync {
       }
       const json = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
       if (credential === 'cookie' && request.method !== 'GET' && !json)
-        return sendError(reply, 415, 'admin writes from the dashboard must be JSON (content-type: application/json)');
+        return sendError(
+          reply,
+          415,
+          'admin writes from the dashboard must be JSON (content-type: application/json)',
+        );
     });
     // Nothing a vendor sent may carry a secret back out through this API.
     scope.addHook('onSend', async (_request, _reply, payload) =>
@@ -96,30 +100,39 @@ export function admin(ctx: ServerContext): FastifyPluginAsync {
       return { deadLetters, count: deadLetters.length };
     });
 
-    scope.post('/replay', { config: { jsonBody: '{"ids": [...]} or {"all": true}' } }, async (request, reply) => {
-      const parsed = replayBody.safeParse(request.body ?? {});
-      if (!parsed.success)
-        return sendError(reply, 400, `expected {"ids": [...]} or {"all": true}: ${describeIssues(parsed.error)}`);
-      let replayed = 0;
-      if ('ids' in parsed.data) {
-        replayed = await outbox.replay(parsed.data.ids);
-      } else {
-        // Replayed letters leave the dead list, so each pass sees the next batch; bounded in passes.
-        for (let pass = 0; pass < 1000; pass++) {
-          const batch: DeliveryRecord[] = await outbox.list({ status: 'dead', limit: MAX_LIST });
-          if (!batch.length) break;
-          const count = await outbox.replay(batch.map((r) => r.id));
-          replayed += count;
-          if (count === 0 || batch.length < MAX_LIST) break;
+    scope.post(
+      '/replay',
+      { config: { jsonBody: '{"ids": [...]} or {"all": true}' } },
+      async (request, reply) => {
+        const parsed = replayBody.safeParse(request.body ?? {});
+        if (!parsed.success)
+          return sendError(
+            reply,
+            400,
+            `expected {"ids": [...]} or {"all": true}: ${describeIssues(parsed.error)}`,
+          );
+        let replayed = 0;
+        if ('ids' in parsed.data) {
+          replayed = await outbox.replay(parsed.data.ids);
+        } else {
+          // Replayed letters leave the dead list, so each pass sees the next batch; bounded in passes.
+          for (let pass = 0; pass < 1000; pass++) {
+            const batch: DeliveryRecord[] = await outbox.list({ status: 'dead', limit: MAX_LIST });
+            if (!batch.length) break;
+            const count = await outbox.replay(batch.map((r) => r.id));
+            replayed += count;
+            if (count === 0 || batch.length < MAX_LIST) break;
+          }
         }
-      }
-      request.log.info({ replayed }, 'admin: dead letters replayed');
-      return { replayed };
-    });
+        request.log.info({ replayed }, 'admin: dead letters replayed');
+        return { replayed };
+      },
+    );
 
     scope.post('/pause', { config: { jsonBody: '{"reason": "..."} or empty' } }, async (request) => {
       const given = (request.body as { reason?: unknown } | null | undefined)?.reason;
-      const reason = typeof given === 'string' && given.trim() ? given.trim().slice(0, 200) : 'paused by an operator';
+      const reason =
+        typeof given === 'string' && given.trim() ? given.trim().slice(0, 200) : 'paused by an operator';
       outbox.pause(reason);
       request.log.warn({ reason }, 'admin: delivery paused');
       return { paused: true, reason };

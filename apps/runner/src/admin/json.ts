@@ -30,6 +30,8 @@ export function readJsonBodies(scope: FastifyInstance) {
   scope.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const { jsonBody } = request.routeOptions.config;
     if (!jsonBody || !(body as string).trim()) return done(null, undefined);
-    parseJson(request, body as string, (error, value) => (error ? done(new BodyNotJson(notJson(jsonBody))) : done(null, value)));
+    parseJson(request, body as string, (error, value) =>
+      error ? done(new BodyNotJson(notJson(jsonBody))) : done(null, value),
+    );
   });
 }

@@ -65,29 +65,41 @@ export function dashboardPages(ctx: Pick<ServerContext, 'config' | 'outbox'>): F
     );
     scope.addContentTypeParser('*', { parseAs: 'string' }, (request, _body, done) =>
       done(
-        new NotTheForm(
-          `${READS}, not ${request.headers['content-type'] || 'a body without content-type'}`,
-        ),
+        new NotTheForm(`${READS}, not ${request.headers['content-type'] || 'a body without content-type'}`),
       ),
     );
     declareReads(scope, READS);
 
     scope.get('/', async (request, reply) => {
       if (!token)
-        return html(reply, 403, loginPage('The dashboard is disabled: start the runner with ADMIN_TOKEN set.'));
-      return (await signedInBy(request, token, limits)) ? html(reply, 200, files.index) : html(reply, 200, loginPage());
+        return html(
+          reply,
+          403,
+          loginPage('The dashboard is disabled: start the runner with ADMIN_TOKEN set.'),
+        );
+      return (await signedInBy(request, token, limits))
+        ? html(reply, 200, files.index)
+        : html(reply, 200, loginPage());
     });
 
     scope.post('/login', async (request, reply) => {
       if (!token)
-        return html(reply, 403, loginPage('The dashboard is disabled: start the runner with ADMIN_TOKEN set.'));
+        return html(
+          reply,
+          403,
+          loginPage('The dashboard is disabled: start the runner with ADMIN_TOKEN set.'),
+        );
       const given = (request.body as URLSearchParams | undefined)?.get('token') ?? '';
       if (!safeCompare(given, token)) return html(reply, 401, loginPage('That is not the admin token.'));
       try {
         await signIn(request, token);
       } catch (error) {
         request.log.warn({ err: error }, 'dashboard sign-in: the session store did not answer');
-        return html(reply, 503, loginPage('Sign-in is unavailable: the outbox store does not answer. Try again shortly.'));
+        return html(
+          reply,
+          503,
+          loginPage('Sign-in is unavailable: the outbox store does not answer. Try again shortly.'),
+        );
       }
       return reply.code(303).header('location', '/').send();
     });

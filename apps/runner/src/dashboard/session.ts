@@ -24,7 +24,8 @@ declare module 'fastify' {
   }
 }
 
-const tag = (purpose: string, adminToken: string) => createHmac('sha256', adminToken).update(purpose).digest('base64url');
+const tag = (purpose: string, adminToken: string) =>
+  createHmac('sha256', adminToken).update(purpose).digest('base64url');
 const tokenTag = (adminToken: string) => tag('openconnect-dashboard-session-token-v2', adminToken);
 
 type Limits = RunnerConfig['dashboardSession'];

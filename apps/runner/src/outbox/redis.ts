@@ -295,7 +295,11 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
   };
 
   // Under a token the canceller undoes if the caller gives up (it answered 503) before this resolves.
-  const store = (messages: PreparedMessage[], { deadlineAt, signal }: EnqueueOptions, kept: DeliveryRecord[]) =>
+  const store = (
+    messages: PreparedMessage[],
+    { deadlineAt, signal }: EnqueueOptions,
+    kept: DeliveryRecord[],
+  ) =>
     canceller.run(signal, async (token) => {
       const deadline = clock.onRedis(deadlineAt);
       const result = await records.insert(messages, Date.now(), dedupeWindowMs, { token, deadline });

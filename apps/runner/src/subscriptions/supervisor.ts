@@ -104,7 +104,6 @@ export interface Supervisor {
 
 const POSITION_TTL_MS = 30 * 24 * 60 * 60_000;
 
-
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const holderId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const random = options.random ?? Math.random;
@@ -114,34 +113,47 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const loops: Promise<void>[] = [];
   const started = Date.now();
 
-  const held = options.entries.flatMap(({ runtime, subscription }) =>
-    sessionsOf(subscription, runtime.config).map((instance) => ({ runtime, subscription, instance })),
-  ).map(({ runtime, subscription, instance }) => {
-    const name = instance === undefined ? subscription.id : `${subscription.id}:${instance}`;
-    const labels = { connector: runtime.connector.id, subscription: name };
-    const view: SubscriptionView = {
-      ...labels,
-      ...(instance !== undefined ? { instance } : {}),
-      description: subscription.description,
-      status: 'stopped',
-      since: new Date().toISOString(),
-      holding: false,
-      events: { accepted: 0, ignored: 0, invalid: 0 },
-      messages: 0,
-      badFrames: 0,
-      reconnects: 0,
-      renewals: { ok: 0, failed: 0 },
-    };
-    const log = options.logger.child(labels);
-    return { runtime, subscription, instance, labels, view, log, lastEventAt: undefined as number | undefined };
-  });
+  const held = options.entries
+    .flatMap(({ runtime, subscription }) =>
+      sessionsOf(subscription, runtime.config).map((instance) => ({ runtime, subscription, instance })),
+    )
+    .map(({ runtime, subscription, instance }) => {
+      const name = instance === undefined ? subscription.id : `${subscription.id}:${instance}`;
+      const labels = { connector: runtime.connector.id, subscription: name };
+      const view: SubscriptionView = {
+        ...labels,
+        ...(instance !== undefined ? { instance } : {}),
+        description: subscription.description,
+        status: 'stopped',
+        since: new Date().toISOString(),
+        holding: false,
+        events: { accepted: 0, ignored: 0, invalid: 0 },
+        messages: 0,
+        badFrames: 0,
+        reconnects: 0,
+        renewals: { ok: 0, failed: 0 },
+      };
+      const log = options.logger.child(labels);
+      return {
+        runtime,
+        subscription,
+        instance,
+        labels,
+        view,
+        log,
+        lastEventAt: undefined as number | undefined,
+      };
+    });
   /** One vendor session this replica may hold: its subscription, its instance and what operators see of it. */
   type HeldSession = (typeof held)[number];
 
   options.metrics.subscriptions.lastEventAges(() =>
     held
       .filter((session) => session.view.holding)
-      .map((session) => ({ ...session.labels, seconds: (Date.now() - (session.lastEventAt ?? started)) / 1000 })),
+      .map((session) => ({
+        ...session.labels,
+        seconds: (Date.now() - (session.lastEventAt ?? started)) / 1000,
+      })),
   );
 
   const setStatus = (session: HeldSession, status: SubscriptionStatus, detail?: string) => {
@@ -176,12 +188,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     let renewedAt = Date.now();
     const timer = setInterval(async () => {
       try {
-        const ok = await withTimeout(options.leases.acquire(leaseName(session), holderId, options.settings.leaseTtlMs), leaseTickMs(), 'the lease store');
+        const ok = await withTimeout(
+          options.leases.acquire(leaseName(session), holderId, options.settings.leaseTtlMs),
+          leaseTickMs(),
+          'the lease store',
+        );
         if (ok) renewedAt = Date.now();
         else lost.abort(new Error('another replica took the lease'));
       } catch {
         // The store is out: the lease is ours until its TTL runs out, then another replica may take it.
-        if (Date.now() - renewedAt >= options.settings.leaseTtlMs) lost.abort(new Error('the lease could not be renewed'));
+        if (Date.now() - renewedAt >= options.settings.leaseTtlMs)
+          lost.abort(new Error('the lease could not be renewed'));
       }
     }, leaseTickMs());
     return () => clearInterval(timer);
@@ -201,7 +218,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       let connectedAt: number | undefined;
       let error: unknown;
       // A store that hangs (Redis outage) must not hang the session: no position then, the vendor's default.
-      const position = await withTimeout(options.positions.get<string>(positionKey(session)), leaseTickMs(), 'the state store').catch(() => undefined);
+      const position = await withTimeout(
+        options.positions.get<string>(positionKey(session)),
+        leaseTickMs(),
+        'the state store',
+      ).catch(() => undefined);
       try {
         await runSession(
           session.runtime,
@@ -212,7 +233,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
             publicUrl: options.publicUrl(),
             ...(session.instance !== undefined ? { instance: session.instance } : {}),
             ...(position !== undefined ? { position } : {}),
-            savePosition: (p) => withTimeout(options.positions.set(positionKey(session), p, POSITION_TTL_MS), leaseTickMs(), 'the state store'),
+            savePosition: (p) =>
+              withTimeout(
+                options.positions.set(positionKey(session), p, POSITION_TTL_MS),
+                leaseTickMs(),
+                'the state store',
+              ),
             store: (messages) => options.store(session.labels.connector, messages),
             onStatus(status, detail) {
               if (status === 'connected') connectedAt ??= Date.now();
@@ -248,13 +274,23 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       failures += 1;
       const reason = error === undefined ? 'the vendor ended the session' : clean(describeError(error));
       if (error !== undefined) session.view.lastError = reason;
-      const exponential = Math.min(options.settings.backoffMaxMs, options.settings.backoffBaseMs * 2 ** (failures - 1));
+      const exponential = Math.min(
+        options.settings.backoffMaxMs,
+        options.settings.backoffBaseMs * 2 ** (failures - 1),
+      );
       const retryAfter = error instanceof SessionError ? (error.retryAfterMs ?? 0) : 0;
       const delay = Math.max(Math.round(random() * exponential), retryAfter);
       // Never connected, or refused outright: failed. Connected before and dropped: degraded, reconnecting.
-      const failed = connectedAt === undefined || (error instanceof SessionError && error.failed) || error instanceof ConfigError;
+      const failed =
+        connectedAt === undefined ||
+        (error instanceof SessionError && error.failed) ||
+        error instanceof ConfigError;
       session.view.nextAttemptAt = new Date(Date.now() + delay).toISOString();
-      setStatus(session, failed ? 'failed' : 'degraded', `${reason}; reconnecting in ${Math.round(delay / 100) / 10} s`);
+      setStatus(
+        session,
+        failed ? 'failed' : 'degraded',
+        `${reason}; reconnecting in ${Math.round(delay / 100) / 10} s`,
+      );
       await sleep(delay, signal);
       delete session.view.nextAttemptAt;
     }
@@ -265,12 +301,18 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     while (!stopping.signal.aborted) {
       let mine = false;
       try {
-        mine = await withTimeout(options.leases.acquire(name, holderId, options.settings.leaseTtlMs), leaseTickMs(), 'the lease store');
+        mine = await withTimeout(
+          options.leases.acquire(name, holderId, options.settings.leaseTtlMs),
+          leaseTickMs(),
+          'the lease store',
+        );
       } catch (error) {
         session.view.lastError = clean(describeError(error));
       }
       if (!mine) {
-        const holder = await withTimeout(options.leases.holder(name), leaseTickMs(), 'the lease store').catch(() => undefined);
+        const holder = await withTimeout(options.leases.holder(name), leaseTickMs(), 'the lease store').catch(
+          () => undefined,
+        );
         if (holder) session.view.holder = holder;
         else delete session.view.holder;
         session.view.holding = false;
@@ -293,11 +335,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       session.view.holding = false;
       options.metrics.subscriptions.holding.set(session.labels, 0);
       if (lost.signal.aborted && !stopping.signal.aborted) {
-        session.log.warn({ reason: describeError(lost.signal.reason) }, 'lease lost; the session was stopped');
+        session.log.warn(
+          { reason: describeError(lost.signal.reason) },
+          'lease lost; the session was stopped',
+        );
         session.view.lastError = describeError(lost.signal.reason);
       }
     }
-    await withTimeout(options.leases.release(name, holderId), leaseTickMs(), 'the lease store').catch(() => {});
+    await withTimeout(options.leases.release(name, holderId), leaseTickMs(), 'the lease store').catch(
+      () => {},
+    );
     setStatus(session, 'stopped');
   }
 
@@ -321,7 +368,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
                 now: Date.now,
                 signal: controller.signal,
                 ...(session.instance !== undefined ? { instance: session.instance } : {}),
-                webhookUrl: (source) => `${options.publicUrl()}/webhooks/${session.labels.connector}/${source}`,
+                webhookUrl: (source) =>
+                  `${options.publicUrl()}/webhooks/${session.labels.connector}/${source}`,
                 sleep: (ms) => sleep(ms, controller.signal),
               }),
               options.settings.checkTimeoutMs,
@@ -329,7 +377,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
             );
           } catch (error) {
             const reason = clean(describeError(error));
-            if (error instanceof ConfigError) problems.push(`connectors.${session.labels.connector} (${session.labels.subscription}): ${reason}`);
+            if (error instanceof ConfigError)
+              problems.push(
+                `connectors.${session.labels.connector} (${session.labels.subscription}): ${reason}`,
+              );
             // The vendor unreachable now is the sessions' business: they retry and show why.
             else session.log.warn({ reason }, 'the start-up check could not finish; the session will retry');
           } finally {
@@ -347,6 +398,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const all = Promise.all(loops);
       await Promise.race([all, sleep(options.settings.stopTimeoutMs)]);
     },
-    list: () => held.map((session) => ({ ...session.view, events: { ...session.view.events }, renewals: { ...session.view.renewals } })),
+    list: () =>
+      held.map((session) => ({
+        ...session.view,
+        events: { ...session.view.events },
+        renewals: { ...session.view.renewals },
+      })),
   };
 }

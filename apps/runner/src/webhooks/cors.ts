@@ -44,7 +44,12 @@ export function webhookCors(cors: CorsConfig): FastifyCorsOptions {
     delegator: async (request: FastifyRequest) => {
       if (request.method !== 'OPTIONS') return answer;
       const asked = checkPreflight(request, origin, allowedHeaders);
-      return { origin, methods: METHODS, maxAge: MAX_AGE_S, ...(asked.length ? { allowedHeaders: asked } : {}) };
+      return {
+        origin,
+        methods: METHODS,
+        maxAge: MAX_AGE_S,
+        ...(asked.length ? { allowedHeaders: asked } : {}),
+      };
     },
   };
 }

@@ -27,7 +27,10 @@ export function webhooks(ctx: ServerContext): FastifyPluginAsync {
     // Signatures cover the bytes the vendor sent: in this scope every body stays a Buffer, whatever its type.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    declareReads(scope, 'webhooks take any media type, e.g. application/json, and the connector reads the body');
+    declareReads(
+      scope,
+      'webhooks take any media type, e.g. application/json, and the connector reads the body',
+    );
     if (ctx.config.cors) await scope.register(cors, webhookCors(ctx.config.cors));
 
     // A body too large or cut off is refused before any connector sees it: counted here, answered by the

@@ -24,7 +24,10 @@ export function countRefusal(ctx: ServerContext, connector: string, reason: Reje
   if (connector !== 'unknown') ctx.activity.refused(connector, detail ? `${reason}: ${detail}` : reason);
 }
 
-const logFields = (judged: Judged, outcome: Outcome) => ({ connector: judged.connector, source: outcome.source });
+const logFields = (judged: Judged, outcome: Outcome) => ({
+  connector: judged.connector,
+  source: outcome.source,
+});
 
 /** The connector's own answer to its vendor (a 2xx, a handshake's echo, a 401...), sent as it is. */
 function sendAnswer({ reply }: Judged, { answer }: Outcome) {

@@ -48,10 +48,14 @@ afterAll(async () => {
 describe('dashboard: subscriptions', () => {
   it('shows the held session as connected, held by this replica, with its counts', async () => {
     await expect.poll(() => field('status').textContent(), { timeout: 10_000 }).toMatch(/^Connected since /);
-    await expect(field('holder').textContent()).resolves.toBe(`Held by this replica (${t.runner.supervisor.holderId})`);
+    await expect(field('holder').textContent()).resolves.toBe(
+      `Held by this replica (${t.runner.supervisor.holderId})`,
+    );
     vendor.push({ agent: 'jdoe', state: 'ringing', call: 'c-dash-1' });
     vendor.push({ agent: 'jdoe', state: 'idle', call: 'none' });
-    await expect.poll(() => card().locator('[data-count="events"]').textContent(), { timeout: 10_000 }).toBe('2');
+    await expect
+      .poll(() => card().locator('[data-count="events"]').textContent(), { timeout: 10_000 })
+      .toBe('2');
     await expect(card().locator('[data-count="messages"]').textContent()).resolves.toBe('1');
     await expect(field('last-event').textContent()).resolves.toMatch(/^Last event at /);
   });
@@ -59,7 +63,9 @@ describe('dashboard: subscriptions', () => {
   it('says why a session failed: the vendor reason, the retry, the last error', async () => {
     vendor.deny('account locked by the administrator');
     vendor.drop();
-    await expect.poll(() => field('status').textContent(), { timeout: 10_000 }).toMatch(/^Failed: retrying since /);
+    await expect
+      .poll(() => field('status').textContent(), { timeout: 10_000 })
+      .toMatch(/^Failed: retrying since /);
     await expect(field('detail').textContent()).resolves.toContain('account locked by the administrator');
     await expect(field('last-error').textContent()).resolves.toContain('the line vendor refused the login');
     await expect(card().getAttribute('data-status')).resolves.toBe('failed');

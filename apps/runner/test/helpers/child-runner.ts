@@ -5,4 +5,6 @@ import { run } from '../../src/cli.js';
 import { acme } from './acme.js';
 
 const runner = await run({ connectors: [acme, lineConnector] });
-process.stdout.write(`${JSON.stringify({ ready: true, url: runner.url, pid: process.pid, holder: runner.supervisor.holderId })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ready: true, url: runner.url, pid: process.pid, holder: runner.supervisor.holderId })}\n`,
+);

@@ -1,7 +1,16 @@
 // A Docker daemon for the image test, and a Node 20 base image built from this machine's own node (base
 // images cannot be pulled here). The daemon is started when none answers and left running for later runs.
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -10,13 +19,22 @@ export interface Result {
   out: string;
 }
 
-export function exec(command: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 240_000): Promise<Result> {
+export function exec(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 240_000,
+): Promise<Result> {
   return new Promise((resolve) => {
     execFile(
       command,
       args,
       { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) || 1 : 0, out: `${stdout}${stderr}` }),
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? Number((error as { code?: number }).code ?? 1) || 1 : 0,
+          out: `${stdout}${stderr}`,
+        }),
     );
   });
 }
@@ -27,7 +45,10 @@ export const docker = (...args: string[]) => exec('docker', args);
 export async function buildkitDocker(): Promise<{ command: string; env: NodeJS.ProcessEnv }> {
   if ((await docker('buildx', 'version')).code === 0) return { command: 'docker', env: {} };
   // Debian's docker.io CLI has BuildKit built in; a newer CLI without the buildx plugin has not.
-  return { command: existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker', env: { DOCKER_BUILDKIT: '1' } };
+  return {
+    command: existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker',
+    env: { DOCKER_BUILDKIT: '1' },
+  };
 }
 
 const which = async (name: string) => (await exec('sh', ['-c', `command -v ${name}`])).out.trim();
@@ -86,17 +107,29 @@ export async function ensureBaseImage(nativeAddons: string[] = []): Promise<stri
     };
     put(process.execPath, '/usr/local/bin/node');
     const libs = new Set<string>();
-    for (const binary of [process.execPath, ...nativeAddons]) for (const lib of await libraries(binary)) libs.add(lib);
+    for (const binary of [process.execPath, ...nativeAddons])
+      for (const lib of await libraries(binary)) libs.add(lib);
     for (const lib of libs) put(lib);
     mkdirSync(path.join(root, 'tmp'));
     chmodSync(path.join(root, 'tmp'), 0o1777);
     mkdirSync(path.join(root, 'etc'));
-    writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/usr/sbin/nologin\nnode:x:1000:1000::/home/node:/usr/sbin/nologin\n');
+    writeFileSync(
+      path.join(root, 'etc/passwd'),
+      'root:x:0:0:root:/root:/usr/sbin/nologin\nnode:x:1000:1000::/home/node:/usr/sbin/nologin\n',
+    );
     writeFileSync(path.join(root, 'etc/group'), 'root:x:0:\nnode:x:1000:\n');
     const tar = path.join(root, '..', `${path.basename(root)}.tar`);
     const packed = await exec('tar', ['-C', root, '-cf', tar, '.']);
     if (packed.code !== 0) throw new Error(`tar failed: ${packed.out}`);
-    const imported = await docker('import', '--change', 'ENV PATH=/usr/local/bin:/usr/bin:/bin', '--change', 'CMD ["node"]', tar, tag);
+    const imported = await docker(
+      'import',
+      '--change',
+      'ENV PATH=/usr/local/bin:/usr/bin:/bin',
+      '--change',
+      'CMD ["node"]',
+      tar,
+      tag,
+    );
     rmSync(tar, { force: true });
     if (imported.code !== 0) throw new Error(`docker import failed: ${imported.out}`);
     return tag;

@@ -110,7 +110,8 @@ export const answered = (id: string, agent = 'agent.smith', call = 'CA-1001') =>
 
 /** The runner's subscriptions, as GET /admin/subscriptions gives them. */
 export async function subscriptionViews(t: TestRunner): Promise<SubscriptionView[]> {
-  return ((await (await t.admin('/subscriptions')).json()) as { subscriptions: SubscriptionView[] }).subscriptions;
+  return ((await (await t.admin('/subscriptions')).json()) as { subscriptions: SubscriptionView[] })
+    .subscriptions;
 }
 
 /** What OpenConnect received, one line per message: "<agentid> <event> <interactionId>". */
@@ -127,7 +128,10 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
 }
 
 /** Signs in at the dashboard's form as a browser would; returns the session cookie (`oc_session=...`) and all Set-Cookie. */
-export async function signInCookie(url: string, token = ADMIN_TOKEN): Promise<{ cookie: string; setCookie: string }> {
+export async function signInCookie(
+  url: string,
+  token = ADMIN_TOKEN,
+): Promise<{ cookie: string; setCookie: string }> {
   const res = await fetch(`${url}/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

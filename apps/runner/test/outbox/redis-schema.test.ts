@@ -66,6 +66,8 @@ describe('redis outbox key schema version', () => {
   it('refuses a prefix whose schema key holds something else', async () => {
     const prefix = `${run}-${++n}`;
     await admin.set(`${prefix}:schema`, 'cart-v3');
-    await expect(open(prefix)).rejects.toThrow(`has "cart-v3" in ${prefix}:schema, which is no schema version`);
+    await expect(open(prefix)).rejects.toThrow(
+      `has "cart-v3" in ${prefix}:schema, which is no schema version`,
+    );
   });
 });

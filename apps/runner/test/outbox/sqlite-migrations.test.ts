@@ -27,15 +27,80 @@ function writeV0File(name: string) {
        accepted_at, updated_at, next_attempt_at, last_status, last_error, last_answer, delivered_at, dead_reason)
      VALUES ('acme', 'calls', ?, ?, 'offered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const props = (agentid: string, event: string) => JSON.stringify({ lifecycle: 'offered', callId: `${agentid}-${event}` });
-  insert.run('agent-1', 'was-delivered', props('agent-1', 'was-delivered'), 'evt-0', 'delivered', 1, t, t, null, 200, null, '{"success":true}', t, null);
-  insert.run('agent-1', 'was-queued', props('agent-1', 'was-queued'), 'evt-1', 'queued', 0, t, t, t, null, null, null, null, null);
-  insert.run('agent-2', 'was-retrying', props('agent-2', 'was-retrying'), null, 'retrying', 2, t, t, t + 1000, 503, 'OpenConnect answered 503', null, null, null);
-  insert.run('agent-3', 'was-dead', props('agent-3', 'was-dead'), null, 'dead', 12, t, t, null, 400, 'OpenConnect answered 400', null, null, 'OpenConnect refused it (400)');
+  const props = (agentid: string, event: string) =>
+    JSON.stringify({ lifecycle: 'offered', callId: `${agentid}-${event}` });
+  insert.run(
+    'agent-1',
+    'was-delivered',
+    props('agent-1', 'was-delivered'),
+    'evt-0',
+    'delivered',
+    1,
+    t,
+    t,
+    null,
+    200,
+    null,
+    '{"success":true}',
+    t,
+    null,
+  );
+  insert.run(
+    'agent-1',
+    'was-queued',
+    props('agent-1', 'was-queued'),
+    'evt-1',
+    'queued',
+    0,
+    t,
+    t,
+    t,
+    null,
+    null,
+    null,
+    null,
+    null,
+  );
+  insert.run(
+    'agent-2',
+    'was-retrying',
+    props('agent-2', 'was-retrying'),
+    null,
+    'retrying',
+    2,
+    t,
+    t,
+    t + 1000,
+    503,
+    'OpenConnect answered 503',
+    null,
+    null,
+    null,
+  );
+  insert.run(
+    'agent-3',
+    'was-dead',
+    props('agent-3', 'was-dead'),
+    null,
+    'dead',
+    12,
+    t,
+    t,
+    null,
+    400,
+    'OpenConnect answered 400',
+    null,
+    null,
+    'OpenConnect refused it (400)',
+  );
   db.prepare('INSERT INTO lanes (agentid, head_id, next_at) VALUES (?, ?, ?)').run('agent-1', 2, t);
   db.prepare('INSERT INTO lanes (agentid, head_id, next_at) VALUES (?, ?, ?)').run('agent-2', 3, t + 1000);
   db.prepare('INSERT INTO dedupe (key, expires_at) VALUES (?, ?)').run('evt-1', Date.now() + HOUR);
-  db.prepare('INSERT INTO state (key, value, expires_at) VALUES (?, ?, ?)').run('acme:cursor', '"42"', Date.now() + HOUR);
+  db.prepare('INSERT INTO state (key, value, expires_at) VALUES (?, ?, ?)').run(
+    'acme:cursor',
+    '"42"',
+    Date.now() + HOUR,
+  );
   expect(db.pragma('user_version', { simple: true })).toBe(0);
   db.close();
   return file;
@@ -47,7 +112,9 @@ function shape(file: string) {
   try {
     return {
       version: db.pragma('user_version', { simple: true }),
-      objects: db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all(),
+      objects: db
+        .prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+        .all(),
       rows: db.prepare('SELECT id, event, status, attempts FROM messages ORDER BY id').all(),
     };
   } finally {
@@ -69,14 +136,23 @@ describe('sqlite outbox schema version', () => {
       lastError: 'OpenConnect answered 503',
       props: { lifecycle: 'offered', callId: 'agent-2-was-retrying' },
     });
-    expect(await outbox.get('4')).toMatchObject({ status: 'dead', deadReason: 'OpenConnect refused it (400)' });
+    expect(await outbox.get('4')).toMatchObject({
+      status: 'dead',
+      deadReason: 'OpenConnect refused it (400)',
+    });
     // The old file's dedupe keys and connector state still count.
-    expect((await outbox.enqueue([message('agent-1', 'again', { dedupeKey: 'evt-1' })])).duplicates).toEqual(['evt-1']);
+    expect((await outbox.enqueue([message('agent-1', 'again', { dedupeKey: 'evt-1' })])).duplicates).toEqual([
+      'evt-1',
+    ]);
     expect(await outbox.state.get('acme:cursor')).toBe('42');
 
     const sender = scriptedSender();
     outbox.start(sender.deliver);
-    await waitUntil(async () => (await outbox.stats()).delivered === 3, 8_000, 'the queued and retrying rows');
+    await waitUntil(
+      async () => (await outbox.stats()).delivered === 3,
+      8_000,
+      'the queued and retrying rows',
+    );
     expect(await outbox.replay(['4'])).toBe(1);
     await waitUntil(async () => (await outbox.stats()).delivered === 4, 8_000, 'the replayed dead letter');
     await outbox.close();
@@ -96,7 +172,9 @@ describe('sqlite outbox schema version', () => {
     await (await createOutbox(`sqlite:${fresh}`)).close();
     expect(shape(fresh).objects).toEqual(migrated.objects);
     expect(migrated.version).toBe(SCHEMA_VERSION);
-    expect(migrated.objects).toContainEqual(expect.objectContaining({ type: 'index', name: 'messages_by_connector' }));
+    expect(migrated.objects).toContainEqual(
+      expect.objectContaining({ type: 'index', name: 'messages_by_connector' }),
+    );
     expect(migrated.rows).toHaveLength(4);
   });
 

@@ -105,13 +105,11 @@ describe('sqlite outbox file', () => {
     });
     const timed = (agentid: string, event: string) => {
       const started = performance.now();
-      return outbox
-        .enqueue([message(agentid, event)])
-        .then((r) => ({
-          id: Number(r.stored[0]!.id),
-          at: performance.now(),
-          took: performance.now() - started,
-        }));
+      return outbox.enqueue([message(agentid, event)]).then((r) => ({
+        id: Number(r.stored[0]!.id),
+        at: performance.now(),
+        took: performance.now() - started,
+      }));
     };
     try {
       // The first since the file opened: nothing was committed within the window, so nothing to wait for.

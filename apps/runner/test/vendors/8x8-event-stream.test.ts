@@ -15,7 +15,15 @@ afterEach(async () => {
 
 const AGENT = 'agAglVJkg0TU28dok9y9UQKg';
 const interaction = (event: string, callState: string, id: string) => ({
-  Interaction: { event, callState, interactionGUID: id, agentId: AGENT, direction: 'in', mediaType: 'phone', queueId: 1092 },
+  Interaction: {
+    event,
+    callState,
+    interactionGUID: id,
+    agentId: AGENT,
+    direction: 'in',
+    mediaType: 'phone',
+    queueId: 1092,
+  },
 });
 
 describe('8x8 Event Streaming consumed by the runner', () => {
@@ -28,19 +36,31 @@ describe('8x8 Event Streaming consumed by the runner', () => {
         subscriptions: { backoffBaseMs: 100, backoffMaxMs: 300 },
         connectors: {
           '8x8': {
-            options: { streamUrl: emulator.url, streamTenant: emulator.tenant, streamApiKey: ref('EIGHT_KEY') },
+            options: {
+              streamUrl: emulator.url,
+              streamTenant: emulator.tenant,
+              streamApiKey: ref('EIGHT_KEY'),
+            },
             directory: { [AGENT]: 'jdoe' },
           },
         },
       },
     });
     const t = test;
-    await until(async () => (await subscriptionViews(t))[0]?.status === 'connected' && emulator!.consumers() === 1, 10_000, 'the consumer');
+    await until(
+      async () => (await subscriptionViews(t))[0]?.status === 'connected' && emulator!.consumers() === 1,
+      10_000,
+      'the consumer',
+    );
     emulator.push(interaction('InteractionAssigned', 'CS_INPROGRESS', 'int-1'));
     await until(() => pops(t).length === 1, 10_000, 'offered');
 
     emulator.controls.closeWith(8, 'ConsumerBusy');
-    await until(async () => emulator!.counters.connections >= 2 && emulator!.consumers() === 1, 10_000, 'a new consumer');
+    await until(
+      async () => emulator!.counters.connections >= 2 && emulator!.consumers() === 1,
+      10_000,
+      'a new consumer',
+    );
     emulator.push(interaction('InteractionAccepted', 'CS_CONNECTED', 'int-1'));
     await until(() => pops(t).length === 2, 10_000, 'answered');
 

@@ -13,7 +13,6 @@ afterEach(async () => {
   await emulator?.close();
 });
 
-
 describe('Avaya AES DMCC held by the runner', () => {
   it('pops each call event once, through a dropped socket and a session expiry', async () => {
     emulator = await startDmccEmulator();
@@ -25,26 +24,40 @@ describe('Avaya AES DMCC held by the runner', () => {
         subscriptions: { backoffBaseMs: 100, backoffMaxMs: 300 },
         connectors: {
           avaya: {
-            options: { ...options, aesPassword: ref('AES_PASSWORD'), aesExtensions: ['4001'], aesSessionDurationS: 2 },
+            options: {
+              ...options,
+              aesPassword: ref('AES_PASSWORD'),
+              aesExtensions: ['4001'],
+              aesSessionDurationS: 2,
+            },
             directory: { '4001': 'jdoe' },
           },
         },
       },
     });
     const t = test;
-    const connected = async () => (await subscriptionViews(t))[0]?.status === 'connected' && emulator!.monitorsOf('4001') === 1;
+    const connected = async () =>
+      (await subscriptionViews(t))[0]?.status === 'connected' && emulator!.monitorsOf('4001') === 1;
     await until(connected, 10_000, 'the DMCC session');
     const call = { extension: '4001', callId: '179', calling: '3175550100', called: '8005550199' };
     emulator.push({ type: 'DeliveredEvent', ...call });
     await until(() => pops(t).length === 1, 10_000, 'offered');
 
     emulator.controls.drop();
-    await until(async () => emulator!.counters.connections >= 2 && (await connected()), 10_000, 'the session after the drop');
+    await until(
+      async () => emulator!.counters.connections >= 2 && (await connected()),
+      10_000,
+      'the session after the drop',
+    );
     emulator.push({ type: 'EstablishedEvent', ...call });
     await until(() => pops(t).length === 2, 10_000, 'answered');
 
     emulator.controls.expire();
-    await until(async () => emulator!.counters.sessionsStarted >= 2 && (await connected()), 10_000, 'a new session after the expiry');
+    await until(
+      async () => emulator!.counters.sessionsStarted >= 2 && (await connected()),
+      10_000,
+      'a new session after the expiry',
+    );
     emulator.push({ type: 'ConnectionClearedEvent', ...call });
     await until(() => pops(t).length === 3, 10_000, 'ended');
 

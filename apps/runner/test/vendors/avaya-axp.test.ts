@@ -45,7 +45,11 @@ describe('Avaya AXP subscription upkeep in the runner', () => {
       },
     });
     const t = test;
-    await until(() => emulator!.subscriptions().some((s) => s.status === 'ACTIVE'), 10_000, 'the subscription');
+    await until(
+      () => emulator!.subscriptions().some((s) => s.status === 'ACTIVE'),
+      10_000,
+      'the subscription',
+    );
     const [subscription] = emulator.subscriptions();
     expect(subscription!.transport).toMatchObject({
       type: 'WEBHOOK',
@@ -66,11 +70,17 @@ describe('Avaya AXP subscription upkeep in the runner', () => {
 
     const subscriptions = await subscriptionViews(t);
     expect(subscriptions).toEqual([
-      expect.objectContaining({ connector: 'avaya', subscription: 'axp-upkeep', status: 'connected', holding: true }),
+      expect.objectContaining({
+        connector: 'avaya',
+        subscription: 'axp-upkeep',
+        status: 'connected',
+        holding: true,
+      }),
     ]);
     expect(subscriptions[0]!.renewals.ok).toBeGreaterThanOrEqual(3);
     const all = `${t.logs.join('\n')}\n${JSON.stringify(subscriptions)}`;
-    for (const secret of [AUTH_TOKEN, emulator.clientSecret, emulator.appKey]) expect(all).not.toContain(secret);
+    for (const secret of [AUTH_TOKEN, emulator.clientSecret, emulator.appKey])
+      expect(all).not.toContain(secret);
   }, 30_000);
 
   it('shows refused credentials as failed, naming the options, and keeps taking webhooks', async () => {

@@ -16,7 +16,13 @@ type Frame = { topicName: string; eventBody: { id: string } };
 // resumed, disconnected, terminated with a wrap-up code.
 const frames = (
   JSON.parse(
-    readFileSync(join(import.meta.dirname, '../../../../connectors/genesys/fixtures/cloud-notifications/queue-call-lifecycle.json'), 'utf8'),
+    readFileSync(
+      join(
+        import.meta.dirname,
+        '../../../../connectors/genesys/fixtures/cloud-notifications/queue-call-lifecycle.json',
+      ),
+      'utf8',
+    ),
   ) as { steps: { frame: Frame }[] }
 ).steps.map((s) => s.frame);
 const [alerting, connected, , , , disconnected] = frames as [Frame, Frame, Frame, Frame, Frame, Frame];
@@ -28,7 +34,6 @@ afterEach(async () => {
   await emulator?.close();
   test = undefined;
 });
-
 
 function config(queue: string) {
   return {
@@ -56,9 +61,17 @@ describe('Genesys Cloud notifications held by the runner', () => {
       heartbeatIntervalMs: 200,
       queues: { [QUEUE_ID]: 'Billing' },
     });
-    test = await startTestRunner({ connectors: [genesys], env: { GENESYS_CLIENT_SECRET: emulator.clientSecret }, config: config('Billing') });
+    test = await startTestRunner({
+      connectors: [genesys],
+      env: { GENESYS_CLIENT_SECRET: emulator.clientSecret },
+      config: config('Billing'),
+    });
     const t = test;
-    await until(async () => (await subscriptionViews(t))[0]?.status === 'connected', 10_000, 'the notification channel');
+    await until(
+      async () => (await subscriptionViews(t))[0]?.status === 'connected',
+      10_000,
+      'the notification channel',
+    );
 
     emulator.controls.push(alerting.topicName, alerting.eventBody);
     await until(() => pops(t).length === 1, 10_000, 'offered');
@@ -68,8 +81,16 @@ describe('Genesys Cloud notifications held by the runner', () => {
     // Maintenance: Genesys says the socket is closing; the runner opens a new channel.
     const sockets = emulator.counters.socketsOpened;
     emulator.controls.socketClosing();
-    await until(() => emulator!.counters.socketsOpened > sockets, 10_000, 'a new socket after socket_closing');
-    await until(async () => (await subscriptionViews(t))[0]?.status === 'connected', 10_000, 'connected again');
+    await until(
+      () => emulator!.counters.socketsOpened > sockets,
+      10_000,
+      'a new socket after socket_closing',
+    );
+    await until(
+      async () => (await subscriptionViews(t))[0]?.status === 'connected',
+      10_000,
+      'connected again',
+    );
     // The same snapshot again (as a resubscription may send) pops nothing.
     emulator.controls.push(connected.topicName, connected.eventBody);
 
@@ -84,7 +105,11 @@ describe('Genesys Cloud notifications held by the runner', () => {
     expect(emulator.counters.expirations).toBe(0);
     expect(emulator.counters.renewals).toBeGreaterThan(renewalsBefore);
     const call = alerting.eventBody.id;
-    expect(pops(t)).toEqual([`jane.doe@example.com offered ${call}`, `jane.doe@example.com answered ${call}`, `jane.doe@example.com ended ${call}`]);
+    expect(pops(t)).toEqual([
+      `jane.doe@example.com offered ${call}`,
+      `jane.doe@example.com answered ${call}`,
+      `jane.doe@example.com ended ${call}`,
+    ]);
     expect(t.emulator.messages[1]!.props).toMatchObject({
       interactionId: alerting.eventBody.id,
       ani: '+13175550142',
@@ -92,7 +117,11 @@ describe('Genesys Cloud notifications held by the runner', () => {
       nativeEvent: 'v2.routing.queues.{id}.conversations',
     });
     const [view] = await subscriptionViews(t);
-    expect(view).toMatchObject({ connector: 'genesys', subscription: 'cloud-notifications', status: 'connected' });
+    expect(view).toMatchObject({
+      connector: 'genesys',
+      subscription: 'cloud-notifications',
+      status: 'connected',
+    });
     expect(view!.reconnects).toBeGreaterThanOrEqual(2);
     expect(view!.renewals.ok).toBeGreaterThan(0);
     expect(`${t.logs.join('\n')}${JSON.stringify(view)}`).not.toContain(emulator.clientSecret);
@@ -101,7 +130,11 @@ describe('Genesys Cloud notifications held by the runner', () => {
   it('refuses to start with a queue name the org does not have', async () => {
     emulator = await startGenesysCloudEmulator({ queues: { [QUEUE_ID]: 'Billing' } });
     await expect(
-      startTestRunner({ connectors: [genesys], env: { GENESYS_CLIENT_SECRET: emulator.clientSecret }, config: config('Biling') }),
+      startTestRunner({
+        connectors: [genesys],
+        env: { GENESYS_CLIENT_SECRET: emulator.clientSecret },
+        config: config('Biling'),
+      }),
     ).rejects.toThrow(/connectors\.genesys \(cloud-notifications\): .*Biling/);
   });
 });

@@ -18,7 +18,6 @@ afterEach(async () => {
   await emulator?.close();
 });
 
-
 async function start(messagingVersion: number) {
   emulator = await startIcwsEmulator({ messagingVersion, sessionIdleMs: 1_500, pingMs: 200 });
   test = await startTestRunner({
@@ -43,7 +42,11 @@ async function start(messagingVersion: number) {
     },
   });
   const t = test;
-  await until(async () => (await subscriptionViews(t))[0]?.status === 'connected', 10_000, 'the ICWS session');
+  await until(
+    async () => (await subscriptionViews(t))[0]?.status === 'connected',
+    10_000,
+    'the ICWS session',
+  );
   return t;
 }
 
@@ -75,9 +78,17 @@ describe.each([
     await until(() => pops(t).length === 3, 10_000, 'ended');
     await new Promise((r) => setTimeout(r, 500));
     expect(pops(t)).toEqual(['jdoe offered 100201', 'jdoe answered 100201', 'jdoe ended 100201']);
-    expect(t.emulator.messages[1]!.props).toMatchObject({ ani: '+13175550100', queue: 'Support', direction: 'inbound' });
+    expect(t.emulator.messages[1]!.props).toMatchObject({
+      ani: '+13175550100',
+      queue: 'Support',
+      direction: 'inbound',
+    });
     const [view] = await subscriptionViews(t);
-    expect(view).toMatchObject({ connector: 'genesys', subscription: 'pureconnect-icws', status: 'connected' });
+    expect(view).toMatchObject({
+      connector: 'genesys',
+      subscription: 'pureconnect-icws',
+      status: 'connected',
+    });
     expect(view!.reconnects).toBeGreaterThanOrEqual(2);
     expect(`${t.logs.join('\n')}${JSON.stringify(view)}`).not.toContain(ICWS_EMULATOR_PASSWORD);
   }, 60_000);

@@ -42,7 +42,11 @@ async function start(options: Record<string, unknown>) {
     },
   });
   const t = test;
-  await until(async () => (await subscriptionViews(t)).every((s) => s.status === 'connected'), 10_000, 'the CXone sessions');
+  await until(
+    async () => (await subscriptionViews(t)).every((s) => s.status === 'connected'),
+    10_000,
+    'the CXone sessions',
+  );
   return t;
 }
 
@@ -59,7 +63,11 @@ describe('NICE CXone held by the runner', () => {
     call.hangUp();
     await until(() => events(t).length === 3, 10_000, 'ended');
     await new Promise((r) => setTimeout(r, 500));
-    expect(events(t)).toEqual(['mreyes@acme.example offered', 'mreyes@acme.example answered', 'mreyes@acme.example ended']);
+    expect(events(t)).toEqual([
+      'mreyes@acme.example offered',
+      'mreyes@acme.example answered',
+      'mreyes@acme.example ended',
+    ]);
     const [view] = await subscriptionViews(t);
     expect(view).toMatchObject({ connector: 'incontact', subscription: 'rtd-poll', status: 'connected' });
     expect(`${t.logs.join('\n')}${JSON.stringify(view)}`).not.toContain(emulator!.accessKeySecret);
@@ -68,7 +76,11 @@ describe('NICE CXone held by the runner', () => {
   it('an Agent API session per agent pops each moment once, through a session CXone ended', async () => {
     const t = await start({ cxoneRealtime: false, cxoneAgentIds: [AGENT] });
     const [view] = await subscriptionViews(t);
-    expect(view).toMatchObject({ subscription: `agent-sessions:${AGENT}`, instance: AGENT, status: 'connected' });
+    expect(view).toMatchObject({
+      subscription: `agent-sessions:${AGENT}`,
+      instance: AGENT,
+      status: 'connected',
+    });
     const call = emulator!.controls.call(AGENT);
     call.offer();
     await until(() => events(t).some((e) => e.endsWith('offered')), 10_000, 'offered');
@@ -79,6 +91,10 @@ describe('NICE CXone held by the runner', () => {
     await until(() => events(t).some((e) => e.endsWith('ended')), 10_000, 'ended');
     await new Promise((r) => setTimeout(r, 500));
     const calls = events(t).filter((e) => !e.endsWith('agent_state'));
-    expect(calls).toEqual(['mreyes@acme.example offered', 'mreyes@acme.example answered', 'mreyes@acme.example ended']);
+    expect(calls).toEqual([
+      'mreyes@acme.example offered',
+      'mreyes@acme.example answered',
+      'mreyes@acme.example ended',
+    ]);
   }, 60_000);
 });

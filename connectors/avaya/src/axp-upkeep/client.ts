@@ -63,14 +63,16 @@ export interface AxpClient {
 export function expiryOf(subscription: AxpSubscription, now: number): number {
   const candidates: number[] = [];
   // Number.isFinite does not coerce: true only for a finite number.
-  if (Number.isFinite(subscription.expiresIn)) candidates.push(now + (subscription.expiresIn as number) * 1000);
+  if (Number.isFinite(subscription.expiresIn))
+    candidates.push(now + (subscription.expiresIn as number) * 1000);
   const at = subscription.expiresAt ? Date.parse(subscription.expiresAt) : Number.NaN;
   if (Number.isFinite(at)) candidates.push(at);
   return candidates.length ? Math.min(...candidates) : now + DEFAULT_LIFETIME_S * 1000;
 }
 
 /** Retry-After as seconds or an HTTP date, in ms from now. */
-export const retryAfterMs = (value: unknown, now: number): number => parseRetryAfter(value, now) ?? DEFAULT_RETRY_AFTER_MS;
+export const retryAfterMs = (value: unknown, now: number): number =>
+  parseRetryAfter(value, now) ?? DEFAULT_RETRY_AFTER_MS;
 
 export function createAxpClient({ config, http, signal, now }: AxpClientOptions): AxpClient {
   const c = config as UpkeepConfig;

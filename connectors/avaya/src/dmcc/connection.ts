@@ -51,7 +51,11 @@ export async function openConnection(options: ConnectOptions): Promise<DmccConne
   const socket = await new Promise<net.Socket>((resolve, reject) => {
     const fail = (error: Error) => {
       signal.removeEventListener('abort', abort);
-      reject(new SessionError(`could not connect to AES at ${where}: ${(error as { code?: string }).code ?? error.message}`));
+      reject(
+        new SessionError(
+          `could not connect to AES at ${where}: ${(error as { code?: string }).code ?? error.message}`,
+        ),
+      );
     };
     const abort = () => {
       s.destroy();
@@ -64,13 +68,16 @@ export async function openConnection(options: ConnectOptions): Promise<DmccConne
       resolve(s);
     };
     const s = options.tls
-      ? tls.connect({
-          host,
-          port,
-          ...(options.ca ? { ca: options.ca } : {}),
-          ...(net.isIP(host) ? {} : { servername: host }),
-          ...(options.verifyServerName ? {} : { checkServerIdentity: () => undefined }),
-        }, ready)
+      ? tls.connect(
+          {
+            host,
+            port,
+            ...(options.ca ? { ca: options.ca } : {}),
+            ...(net.isIP(host) ? {} : { servername: host }),
+            ...(options.verifyServerName ? {} : { checkServerIdentity: () => undefined }),
+          },
+          ready,
+        )
       : net.connect({ host, port }, ready);
     s.once('error', fail);
     // Stryker disable next-line BooleanLiteral: Nagle's delay only slows small writes on the wire; nothing a test can pin without timing
@@ -79,7 +86,10 @@ export async function openConnection(options: ConnectOptions): Promise<DmccConne
   });
 
   const decoder = new FrameDecoder();
-  const pending = new Map<string, { what: string; resolve: (m: Message) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  const pending = new Map<
+    string,
+    { what: string; resolve: (m: Message) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   let nextId = 0;
   let closedReason: string | undefined;
   let markClosed!: (reason: string) => void;
@@ -92,7 +102,9 @@ export async function openConnection(options: ConnectOptions): Promise<DmccConne
     closedReason = reason;
     for (const [id, request] of pending) {
       clearTimeout(request.timer);
-      request.reject(new SessionError(`the connection to AES closed before it answered ${request.what} (${reason})`));
+      request.reject(
+        new SessionError(`the connection to AES closed before it answered ${request.what} (${reason})`),
+      );
       pending.delete(id);
     }
     socket.destroy();
@@ -152,7 +164,10 @@ export async function openConnection(options: ConnectOptions): Promise<DmccConne
       return closedReason === undefined;
     },
     request(what, xml, timeoutMs = options.requestTimeoutMs) {
-      if (closedReason !== undefined) return Promise.reject(new SessionError(`the connection to AES is closed (${closedReason}); ${what} was not sent`));
+      if (closedReason !== undefined)
+        return Promise.reject(
+          new SessionError(`the connection to AES is closed (${closedReason}); ${what} was not sent`),
+        );
       return new Promise<Message>((resolve, reject) => {
         // Inside the promise: with every id taken the caller gets a rejection, as for any request AES cannot answer.
         const id = invokeId();

@@ -24,7 +24,8 @@ export function encodeFrame(invokeId: string, xml: string): Buffer {
   // Stryker disable next-line StringLiteral: Buffer's default encoding is UTF-8 too
   const body = Buffer.from(xml, 'utf8');
   const length = HEADER_BYTES + body.length;
-  if (length > MAX_FRAME_BYTES) throw new Error(`a DMCC message is at most ${MAX_FRAME_BYTES} bytes; this one is ${length}`);
+  if (length > MAX_FRAME_BYTES)
+    throw new Error(`a DMCC message is at most ${MAX_FRAME_BYTES} bytes; this one is ${length}`);
   const frame = Buffer.allocUnsafe(length);
   frame.writeUInt16BE(0, 0);
   frame.writeUInt16BE(length, 2);
@@ -66,14 +67,17 @@ export class FrameDecoder {
       if (length < HEADER_BYTES) {
         this.chunks = [];
         this.buffered = 0;
-        throw new Error(`a DMCC header gives a length of ${length}, shorter than the header itself: the stream cannot be framed`);
+        throw new Error(
+          `a DMCC header gives a length of ${length}, shorter than the header itself: the stream cannot be framed`,
+        );
       }
       if (data.length - offset < length) break;
       const invokeId = data.toString('ascii', offset + 4, offset + HEADER_BYTES);
       const xml = data.toString('utf8', offset + HEADER_BYTES, offset + length);
       offset += length;
       if (version !== 0) out.push({ bad: `a DMCC message with version ${version} (expected 0) was skipped` });
-      else if (!FOUR_DIGITS.test(invokeId)) out.push({ bad: `a DMCC message whose invoke id is not four digits was skipped` });
+      else if (!FOUR_DIGITS.test(invokeId))
+        out.push({ bad: `a DMCC message whose invoke id is not four digits was skipped` });
       else out.push({ invokeId, xml });
     }
     // Stryker disable next-line ConditionalExpression: a shortcut: the rest past the end is empty either way

@@ -11,7 +11,11 @@ export const NS = {
   csta: 'http://www.ecma-international.org/standards/ecma-323/csta/ed3',
 } as const;
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', suppressEmptyNode: true });
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  suppressEmptyNode: true,
+});
 
 /** One XML document: the declaration, then `root` with its namespace and children. */
 export function xmlDocument(root: string, namespace: string, body: Record<string, unknown>): string {
@@ -53,10 +57,16 @@ export const startApplicationSession = (r: StartSessionRequest) =>
   });
 
 export const resetApplicationSessionTimer = (sessionId: string, durationS: number) =>
-  xmlDocument('ResetApplicationSessionTimer', NS.session, { sessionID: sessionId, requestedSessionDuration: durationS });
+  xmlDocument('ResetApplicationSessionTimer', NS.session, {
+    sessionID: sessionId,
+    requestedSessionDuration: durationS,
+  });
 
 export const stopApplicationSession = (sessionId: string) =>
-  xmlDocument('StopApplicationSession', NS.session, { sessionID: sessionId, sessionEndReason: { definedEndReason: 'normal' } });
+  xmlDocument('StopApplicationSession', NS.session, {
+    sessionID: sessionId,
+    sessionEndReason: { definedEndReason: 'normal' },
+  });
 
 export const getDeviceId = (switchName: string, extension: string) =>
   xmlDocument('GetDeviceId', NS.avaya, { switchName, extension, controllableByOtherSessions: 'true' });
@@ -64,7 +74,9 @@ export const getDeviceId = (switchName: string, extension: string) =>
 /** Call events and agent state events of one station; AvayaEvents/invertFilter makes `true` mean "send it". */
 export const monitorStart = (protocol: string, deviceId: string) =>
   xmlDocument('MonitorStart', protocol, {
-    monitorObject: { deviceObject: { '@typeOfNumber': 'other', '@mediaClass': 'notKnown', '#text': deviceId } },
+    monitorObject: {
+      deviceObject: { '@typeOfNumber': 'other', '@mediaClass': 'notKnown', '#text': deviceId },
+    },
     requestedMonitorFilter: {
       callcontrol: {
         connectionCleared: 'true',

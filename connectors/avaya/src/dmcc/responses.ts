@@ -59,17 +59,23 @@ export const findText = (node: unknown, name: string) => text(find(node, name));
 
 /** The refusal in an error answer, as `<category>: <value>` (CSTAErrorCode, errorCode of a NegResponse). */
 export function refusalOf(message: Message): string {
-  const holder = message.name === 'CSTAErrorCode' ? message.body : ((message.body.errorCode as Node | undefined) ?? message.body);
+  const holder =
+    message.name === 'CSTAErrorCode'
+      ? message.body
+      : ((message.body.errorCode as Node | undefined) ?? message.body);
   for (const [key, value] of Object.entries(holder)) {
     if (key.startsWith('@') || key === '#text') continue;
-    const said = text(value) ?? (value && typeof value === 'object' ? Object.keys(value).find((k) => !k.startsWith('@')) : undefined);
+    const said =
+      text(value) ??
+      (value && typeof value === 'object' ? Object.keys(value).find((k) => !k.startsWith('@')) : undefined);
     return said ? `${key}: ${said}` : key;
   }
   return text(holder) ?? 'no reason given';
 }
 
 /** Whether a message is a refusal: CSTAErrorCode or any *NegResponse. */
-export const isRefusal = (message: Message) => message.name === 'CSTAErrorCode' || message.name.endsWith('NegResponse');
+export const isRefusal = (message: Message) =>
+  message.name === 'CSTAErrorCode' || message.name.endsWith('NegResponse');
 
 export interface StartedSession {
   sessionId: string;
@@ -77,7 +83,10 @@ export interface StartedSession {
   durationS: number;
 }
 
-export function startedSession(message: Message, requested: { protocol: string; durationS: number }): StartedSession {
+export function startedSession(
+  message: Message,
+  requested: { protocol: string; durationS: number },
+): StartedSession {
   const sessionId = text(message.body.sessionID);
   if (!sessionId) throw new InputError('StartApplicationSessionPosResponse holds no sessionID');
   const duration = Number(text(message.body.actualSessionDuration));

@@ -101,7 +101,10 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
       const stopped = () => reject(new SessionError(`stopped while waiting for AES to answer ${what}`));
       if (done.signal.aborted) return stopped();
       done.signal.addEventListener('abort', stopped);
-      conn.request(what, xml).then(resolve, reject).finally(() => done.signal.removeEventListener('abort', stopped));
+      conn
+        .request(what, xml)
+        .then(resolve, reject)
+        .finally(() => done.signal.removeEventListener('abort', stopped));
     });
 
   // Unsolicited messages wait for the answers read with them: an event may follow its MonitorStartResponse
@@ -133,7 +136,10 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
       return;
     }
     if (!message.name.endsWith('Event')) {
-      ctx.log.debug({ message: message.name }, 'an unsolicited DMCC message that is not an event was skipped');
+      ctx.log.debug(
+        { message: message.name },
+        'an unsolicited DMCC message that is not an event was skipped',
+      );
       return;
     }
     const crossRefId = text(message.body.monitorCrossRefID);
@@ -142,7 +148,10 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
     if (!monitor) {
       if (!strangers.has(String(crossRefId))) {
         strangers.add(String(crossRefId));
-        ctx.log.warn({ event: message.name, monitorCrossRefID: crossRefId }, 'events for a monitor this session does not hold are skipped');
+        ctx.log.warn(
+          { event: message.name, monitorCrossRefID: crossRefId },
+          'events for a monitor this session does not hold are skipped',
+        );
       }
       return;
     }
@@ -168,15 +177,22 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
   /** Only once AES has started the session. */
   const remember = async (ttlMs: number) => {
     const current = session!;
-    const value: Remembered = { sessionId: current.sessionId, protocol: current.protocol, monitors: [...monitors.values()] };
-    await ctx.state.set(memoryKey, value, Math.max(1, ttlMs)).catch((error: unknown) =>
-      ctx.log.warn({ err: (error as Error).message }, 'could not remember the DMCC session for a resume'),
-    );
+    const value: Remembered = {
+      sessionId: current.sessionId,
+      protocol: current.protocol,
+      monitors: [...monitors.values()],
+    };
+    await ctx.state
+      .set(memoryKey, value, Math.max(1, ttlMs))
+      .catch((error: unknown) =>
+        ctx.log.warn({ err: (error as Error).message }, 'could not remember the DMCC session for a resume'),
+      );
   };
   const forget = () => ctx.state.delete(memoryKey).catch(() => {});
 
   async function start(): Promise<void> {
-    const remembered = cleanupMs > 0 ? await ctx.state.get<Remembered>(memoryKey).catch(() => undefined) : undefined;
+    const remembered =
+      cleanupMs > 0 ? await ctx.state.get<Remembered>(memoryKey).catch(() => undefined) : undefined;
     const askToStart = (sessionId?: string) =>
       ask(
         sessionId ? 'StartApplicationSession (resuming the last session)' : 'StartApplicationSession',
@@ -201,7 +217,10 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
     } catch (error) {
       if (!(error instanceof RefusedError)) throw error;
       if (!remembered) throw refused(error);
-      ctx.log.info({ sessionId: remembered.sessionId, refusal: error.refusal }, 'AES no longer has the last DMCC session; starting a new one');
+      ctx.log.info(
+        { sessionId: remembered.sessionId, refusal: error.refusal },
+        'AES no longer has the last DMCC session; starting a new one',
+      );
       await forget();
       try {
         answer = await askToStart();
@@ -209,11 +228,17 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
         throw again instanceof RefusedError ? refused(again) : again;
       }
     }
-    session = startedSession(answer, { protocol: config.aesProtocolVersion, durationS: config.aesSessionDurationS });
+    session = startedSession(answer, {
+      protocol: config.aesProtocolVersion,
+      durationS: config.aesSessionDurationS,
+    });
     if (remembered && session.sessionId === remembered.sessionId) {
       // AES kept the session and its monitors: reuse them, or every event would come twice.
       for (const monitor of remembered.monitors) monitors.set(monitor.crossRefId, monitor);
-      ctx.log.info({ sessionId: session.sessionId, monitors: monitors.size }, 'resumed the DMCC session with its monitors');
+      ctx.log.info(
+        { sessionId: session.sessionId, monitors: monitors.size },
+        'resumed the DMCC session with its monitors',
+      );
       return;
     }
     // AES started a new session instead of resuming the remembered one.
@@ -253,11 +278,21 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
   async function cleanStop(): Promise<void> {
     const current = session!;
     const sent = [...monitors.values()].map((m) =>
-      // Stryker disable next-line StringLiteral: the answers are only waited for (allSettled): a label would name a failure nobody reads
-      conn.request(`MonitorStop for ${m.extension}`, request.monitorStop(current.protocol, m.crossRefId), STOP_TIMEOUT_MS),
+      conn.request(
+        // Stryker disable next-line StringLiteral: the answers are only waited for (allSettled): a label would name a failure nobody reads
+        `MonitorStop for ${m.extension}`,
+        request.monitorStop(current.protocol, m.crossRefId),
+        STOP_TIMEOUT_MS,
+      ),
     );
-    // Stryker disable next-line StringLiteral: as above, only waited for
-    sent.push(conn.request('StopApplicationSession', request.stopApplicationSession(current.sessionId), STOP_TIMEOUT_MS));
+    sent.push(
+      conn.request(
+        // Stryker disable next-line StringLiteral: as above, only waited for
+        'StopApplicationSession',
+        request.stopApplicationSession(current.sessionId),
+        STOP_TIMEOUT_MS,
+      ),
+    );
     await Promise.allSettled(sent);
     await forget();
   }
@@ -265,7 +300,11 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
   let failure: unknown;
   try {
     await start();
-    const refusals = await monitorStations(ask, { protocol: session!.protocol, switchName, extensions: config.aesExtensions! }, monitors);
+    const refusals = await monitorStations(
+      ask,
+      { protocol: session!.protocol, switchName, extensions: config.aesExtensions! },
+      monitors,
+    );
     if (!monitors.size)
       throw new SessionError(
         `AES monitors none of aesExtensions on switch ${switchName}: ${refusals.join(', ')}; check aesSwitchName (the switch connection name on AES), the extensions, and that a TSAPI basic licence is free per station`,
@@ -279,7 +318,8 @@ export async function holdDmccSession(ctx: Ctx): Promise<void> {
     else ctx.status('connected', `monitoring ${stations}`);
     while (!done.signal.aborted) {
       await sleep(askAgents ? config.aesAgentStatePollMs : DAY_MS, done.signal);
-      if (askAgents && !done.signal.aborted) await pollAgents(ask, session!.protocol, monitors.values(), agents, ctx.log);
+      if (askAgents && !done.signal.aborted)
+        await pollAgents(ask, session!.protocol, monitors.values(), agents, ctx.log);
     }
   } catch (error) {
     failure = error;

@@ -41,38 +41,62 @@ export async function monitorStations(
   for (const monitor of [...monitors.values()]) {
     if (wanted.has(monitor.extension)) continue;
     monitors.delete(monitor.crossRefId);
-    await ask(`MonitorStop for ${monitor.extension}`, request.monitorStop(options.protocol, monitor.crossRefId)).catch(() => {});
+    await ask(
+      `MonitorStop for ${monitor.extension}`,
+      request.monitorStop(options.protocol, monitor.crossRefId),
+    ).catch(() => {});
   }
   const held = new Set([...monitors.values()].map((m) => m.extension));
   const refusals: string[] = [];
-  await pool([...wanted].filter((extension) => !held.has(extension)), async (extension) => {
-    try {
-      const device = await ask(`GetDeviceId for ${extension}`, request.getDeviceId(options.switchName, extension));
-      const deviceId = text(device.body.device);
-      if (!deviceId) throw new SessionError(`AES answered GetDeviceId for ${extension} without a device`);
-      const started = await ask(`MonitorStart for ${extension}`, request.monitorStart(options.protocol, deviceId));
-      const crossRefId = text(started.body.monitorCrossRefID);
-      if (!crossRefId) throw new SessionError(`AES answered MonitorStart for ${extension} without a monitorCrossRefID`);
-      monitors.set(crossRefId, { extension, deviceId, crossRefId });
-    } catch (error) {
-      if (!(error instanceof RefusedError)) throw error;
-      refusals.push(`${extension} (${error.refusal})`);
-    }
-  });
+  await pool(
+    [...wanted].filter((extension) => !held.has(extension)),
+    async (extension) => {
+      try {
+        const device = await ask(
+          `GetDeviceId for ${extension}`,
+          request.getDeviceId(options.switchName, extension),
+        );
+        const deviceId = text(device.body.device);
+        if (!deviceId) throw new SessionError(`AES answered GetDeviceId for ${extension} without a device`);
+        const started = await ask(
+          `MonitorStart for ${extension}`,
+          request.monitorStart(options.protocol, deviceId),
+        );
+        const crossRefId = text(started.body.monitorCrossRefID);
+        if (!crossRefId)
+          throw new SessionError(`AES answered MonitorStart for ${extension} without a monitorCrossRefID`);
+        monitors.set(crossRefId, { extension, deviceId, crossRefId });
+      } catch (error) {
+        if (!(error instanceof RefusedError)) throw error;
+        refusals.push(`${extension} (${error.refusal})`);
+      }
+    },
+  );
   return refusals;
 }
 
 /** Asks AES who is logged on at each monitored station; `agents` becomes extension → agent id. */
-export async function pollAgents(ask: Ask, protocol: string, monitors: Iterable<Monitor>, agents: Map<string, string>, log: SessionLog): Promise<void> {
+export async function pollAgents(
+  ask: Ask,
+  protocol: string,
+  monitors: Iterable<Monitor>,
+  agents: Map<string, string>,
+  log: SessionLog,
+): Promise<void> {
   await pool([...monitors], async ({ extension, deviceId }) => {
     try {
-      const agent = loggedOnAgent(await ask(`GetAgentState for ${extension}`, request.getAgentState(protocol, deviceId)));
+      const agent = loggedOnAgent(
+        await ask(`GetAgentState for ${extension}`, request.getAgentState(protocol, deviceId)),
+      );
       if (agent) agents.set(extension, agent);
       else agents.delete(extension);
     } catch (error) {
       if (!(error instanceof RefusedError)) throw error;
       agents.delete(extension);
-      log.debug({ extension, refusal: error.refusal }, 'GetAgentState refused; the directory names the agent');
+      log.debug(
+        { extension, refusal: error.refusal },
+        'GetAgentState refused; the directory names the agent',
+      );
     }
   });
 }

@@ -49,14 +49,16 @@ export function createSessionStore(options: SessionStoreOptions) {
     const client = session.client;
     if (client) {
       client.session = undefined;
-      if (notify) client.send(EVENT_INVOKE_ID, xml.stopSession(session.id, 'Application session timer expired'));
+      if (notify)
+        client.send(EVENT_INVOKE_ID, xml.stopSession(session.id, 'Application session timer expired'));
     }
   }
   const arm = (session: Session) => {
     clearTimeout(session.expiry);
     session.expiry = setTimeout(() => end(session, 'expired', faults.notifyExpiry), session.durationS * 1000);
   };
-  const grant = (requested: string | undefined) => Math.min(maxDurationS, Math.max(1, Number(requested) || 180));
+  const grant = (requested: string | undefined) =>
+    Math.min(maxDurationS, Math.max(1, Number(requested) || 180));
 
   function startSession(client: Peer, body: Node): string {
     const login = (body.applicationInfo as Node | undefined)?.applicationSpecificInfo as Node | undefined;
@@ -123,14 +125,20 @@ export function createSessionStore(options: SessionStoreOptions) {
         return xml.sessionStopped();
       case 'GetDeviceId': {
         const extension = text(body.extension) ?? '';
-        if (text(body.switchName) !== switchName || !/^\d+$/.test(extension) || (stations && !stations.has(extension)))
+        if (
+          text(body.switchName) !== switchName ||
+          !/^\d+$/.test(extension) ||
+          (stations && !stations.has(extension))
+        )
           return xml.cstaError('operation', 'invalidDeviceID');
         const deviceId = xml.deviceIdOf(extension, switchName);
         session.devices.set(deviceId, extension);
         return xml.deviceIdAnswer(deviceId);
       }
       case 'MonitorStart': {
-        const extension = session.devices.get(text((body.monitorObject as Node | undefined)?.deviceObject) ?? '');
+        const extension = session.devices.get(
+          text((body.monitorObject as Node | undefined)?.deviceObject) ?? '',
+        );
         if (!extension) return xml.cstaError('operation', 'invalidDeviceID');
         const crossRefId = String(++nextCrossRef);
         session.monitors.set(crossRefId, extension);
@@ -139,7 +147,8 @@ export function createSessionStore(options: SessionStoreOptions) {
       }
       case 'MonitorStop': {
         const crossRefId = text(body.monitorCrossRefID) ?? '';
-        if (!session.monitors.delete(crossRefId)) return xml.cstaError('operation', 'invalidMonitorCrossRefID');
+        if (!session.monitors.delete(crossRefId))
+          return xml.cstaError('operation', 'invalidMonitorCrossRefID');
         counters.monitorsStopped += 1;
         return xml.monitorStopped();
       }

@@ -21,22 +21,43 @@ export function testCertificate(names: string[] = ['localhost', '127.0.0.1']): T
   const cached = made.get(key);
   if (cached) return cached;
   const dir = mkdtempSync(join(tmpdir(), 'dmcc-cert-'));
-  const san = names.map((name) => (/^\d+\.\d+\.\d+\.\d+$/.test(name) ? `IP:${name}` : `DNS:${name}`)).join(',');
+  const san = names
+    .map((name) => (/^\d+\.\d+\.\d+\.\d+$/.test(name) ? `IP:${name}` : `DNS:${name}`))
+    .join(',');
   try {
     execFileSync(
       'openssl',
       [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2',
-        '-subj', `/CN=${names[0]}`, '-addext', `subjectAltName=${san}`,
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${names[0]}`,
+        '-addext',
+        `subjectAltName=${san}`,
       ],
       { stdio: 'pipe' },
     );
-    const certificate = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+    const certificate = {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
     made.set(key, certificate);
     return certificate;
   } catch (error) {
-    throw new Error(`the DMCC emulator makes its TLS certificate with openssl (apt-get install openssl): ${(error as Error).message}`);
+    throw new Error(
+      `the DMCC emulator makes its TLS certificate with openssl (apt-get install openssl): ${(error as Error).message}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -26,7 +26,10 @@ export const sessionStopped = () => xmlDocument('StopApplicationSessionPosRespon
 
 /** The server ending a session (ECMA-354 lets either side send it). */
 export const stopSession = (sessionId: string, reason: string) =>
-  xmlDocument('StopApplicationSession', NS.session, { sessionID: sessionId, sessionEndReason: { appEndReason: reason } });
+  xmlDocument('StopApplicationSession', NS.session, {
+    sessionID: sessionId,
+    sessionEndReason: { appEndReason: reason },
+  });
 
 export const deviceIdAnswer = (deviceId: string) =>
   xmlDocument('GetDeviceIdResponse', NS.avaya, {
@@ -36,7 +39,11 @@ export const deviceIdAnswer = (deviceId: string) =>
 export const monitorStarted = (crossRefId: string) =>
   xmlDocument('MonitorStartResponse', NS.csta, {
     monitorCrossRefID: crossRefId,
-    extensions: { privateData: { private: { AvayaEvents: { '@xmlns:xsi': NS.xsi, '@xsi:type': 'AvayaEvents', invertFilter: 'true' } } } },
+    extensions: {
+      privateData: {
+        private: { AvayaEvents: { '@xmlns:xsi': NS.xsi, '@xsi:type': 'AvayaEvents', invertFilter: 'true' } },
+      },
+    },
   });
 
 export const monitorStopped = () => xmlDocument('MonitorStopResponse', NS.csta, {});
@@ -45,20 +52,28 @@ export const agentState = (agentId: string | undefined) =>
   xmlDocument('GetAgentStateResponse', NS.csta, {
     agentStateList: {
       agentStateEntry: agentId
-        ? { agentID: agentId, loggedOnState: 'true', agentInfo: { agentInfoItem: { agentState: 'agentReady' } } }
+        ? {
+            agentID: agentId,
+            loggedOnState: 'true',
+            agentInfo: { agentInfoItem: { agentState: 'agentReady' } },
+          }
         : { loggedOnState: 'false' },
     },
   });
 
 /** A CSTA error: `category` such as operation, security, stateIncompatibility. */
-export const cstaError = (category: string, value: string) => xmlDocument('CSTAErrorCode', NS.csta, { [category]: value });
+export const cstaError = (category: string, value: string) =>
+  xmlDocument('CSTAErrorCode', NS.csta, { [category]: value });
 
 const device = (id: string) => ({ deviceIdentifier: id });
 
 /** One event as AES sends it to the monitor `crossRefId` of the event's station. */
 export function eventXml(event: DmccEvent, crossRefId: string, switchName: string): string {
   const station = deviceIdOf(event.extension, switchName);
-  const connection = { callID: event.callId ?? '1', deviceID: { '@typeOfNumber': 'other', '@mediaClass': 'notKnown', '#text': station } };
+  const connection = {
+    callID: event.callId ?? '1',
+    deviceID: { '@typeOfNumber': 'other', '@mediaClass': 'notKnown', '#text': station },
+  };
   const parties = {
     ...(event.calling ? { callingDevice: device(event.calling) } : {}),
     ...(event.called ? { calledDevice: device(event.called) } : {}),
@@ -82,22 +97,56 @@ export function eventXml(event: DmccEvent, crossRefId: string, switchName: strin
   let body: Record<string, unknown>;
   switch (event.type) {
     case 'DeliveredEvent':
-      body = { connection, alertingDevice: device(station), ...parties, localConnectionInfo: 'alerting', ...cause('newCall'), ...privateData };
+      body = {
+        connection,
+        alertingDevice: device(station),
+        ...parties,
+        localConnectionInfo: 'alerting',
+        ...cause('newCall'),
+        ...privateData,
+      };
       break;
     case 'EstablishedEvent':
-      body = { establishedConnection: connection, answeringDevice: device(station), ...parties, localConnectionInfo: 'connected', ...cause('newCall'), ...privateData };
+      body = {
+        establishedConnection: connection,
+        answeringDevice: device(station),
+        ...parties,
+        localConnectionInfo: 'connected',
+        ...cause('newCall'),
+        ...privateData,
+      };
       break;
     case 'ConnectionClearedEvent':
-      body = { droppedConnection: connection, releasingDevice: device(station), localConnectionInfo: 'null', ...cause('normalClearing') };
+      body = {
+        droppedConnection: connection,
+        releasingDevice: device(station),
+        localConnectionInfo: 'null',
+        ...cause('normalClearing'),
+      };
       break;
     case 'HeldEvent':
-      body = { heldConnection: connection, holdingDevice: device(station), localConnectionInfo: 'hold', ...cause('normal') };
+      body = {
+        heldConnection: connection,
+        holdingDevice: device(station),
+        localConnectionInfo: 'hold',
+        ...cause('normal'),
+      };
       break;
     case 'RetrievedEvent':
-      body = { retrievedConnection: connection, retrievingDevice: device(station), localConnectionInfo: 'connected', ...cause('normal') };
+      body = {
+        retrievedConnection: connection,
+        retrievingDevice: device(station),
+        localConnectionInfo: 'connected',
+        ...cause('normal'),
+      };
       break;
     case 'TransferedEvent':
-      body = { primaryOldCall: connection, transferringDevice: device(station), ...(event.called ? { transferredToDevice: device(event.called) } : {}), ...cause('transfer') };
+      body = {
+        primaryOldCall: connection,
+        transferringDevice: device(station),
+        ...(event.called ? { transferredToDevice: device(event.called) } : {}),
+        ...cause('transfer'),
+      };
       break;
     default:
       body = { agentDevice: device(station), ...(event.agentId ? { agentID: event.agentId } : {}) };

@@ -34,7 +34,11 @@ interface Client extends Peer {
 
 const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const rebuild = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', suppressEmptyNode: true });
+const rebuild = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  suppressEmptyNode: true,
+});
 
 export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Promise<DmccEmulator> {
   const useTls = options.tls ?? true;
@@ -46,7 +50,13 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
   const maxDurationS = options.maxSessionDurationS ?? 3600;
   const certificate = useTls ? (options.certificate ?? testCertificate()) : undefined;
   const clients = new Set<Client>();
-  const faults = { refuseLogins: false, stalled: false, split: 0, coalesce: false, notifyExpiry: options.notifyExpiry ?? true };
+  const faults = {
+    refuseLogins: false,
+    stalled: false,
+    split: 0,
+    coalesce: false,
+    notifyExpiry: options.notifyExpiry ?? true,
+  };
   const counters: DmccCounters = {
     connections: 0,
     sessionsStarted: 0,
@@ -63,7 +73,16 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
     badRequests: 0,
     requests: {},
   };
-  const store = createSessionStore({ user, password, switchName, ...(stations ? { stations } : {}), agents, maxDurationS, counters, faults });
+  const store = createSessionStore({
+    user,
+    password,
+    switchName,
+    ...(stations ? { stations } : {}),
+    agents,
+    maxDurationS,
+    counters,
+    faults,
+  });
   const { sessions } = store;
 
   /** Writes frames in order, whole, or split and coalesced as the faults say. */
@@ -198,7 +217,8 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
         for (const client of clients) client.socket.destroy();
       },
       expire(options = {}) {
-        for (const session of [...sessions.values()]) store.end(session, 'expired', options.notify ?? faults.notifyExpiry);
+        for (const session of [...sessions.values()])
+          store.end(session, 'expired', options.notify ?? faults.notifyExpiry);
       },
       refuseLogins(on) {
         faults.refuseLogins = on;
@@ -233,7 +253,10 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
         {
           extension,
           build: (crossRefId) =>
-            rebuild.build({ '?xml': { '@version': '1.0', '@encoding': 'UTF-8' }, [name]: { '@xmlns': NS.csta, ...body, monitorCrossRefID: crossRefId } }) as string,
+            rebuild.build({
+              '?xml': { '@version': '1.0', '@encoding': 'UTF-8' },
+              [name]: { '@xmlns': NS.csta, ...body, monitorCrossRefID: crossRefId },
+            }) as string,
         },
       ])();
     },
@@ -246,7 +269,9 @@ export async function startDmccEmulator(options: DmccEmulatorOptions = {}): Prom
         monitors: [...s.monitors].map(([crossRefId, extension]) => ({ crossRefId, extension })),
       })),
     monitorsOf: (extension) =>
-      [...sessions.values()].filter((s) => s.client).reduce((n, s) => n + [...s.monitors.values()].filter((e) => e === extension).length, 0),
+      [...sessions.values()]
+        .filter((s) => s.client)
+        .reduce((n, s) => n + [...s.monitors.values()].filter((e) => e === extension).length, 0),
     async close() {
       store.clear();
       for (const client of clients) client.socket.destroy();

@@ -243,7 +243,11 @@ async function refreshSubscriptions() {
   const cards = subscriptions.map((s) =>
     el(
       'article',
-      { class: 'card subscription', 'data-status': s.status, 'data-subscription': `${s.connector}/${s.subscription}` },
+      {
+        class: 'card subscription',
+        'data-status': s.status,
+        'data-subscription': `${s.connector}/${s.subscription}`,
+      },
       el('h3', { text: `${s.connector} / ${s.subscription}` }),
       el('p', { class: 'hint', text: s.description }),
       el(
@@ -260,7 +264,10 @@ async function refreshSubscriptions() {
         el('dt', { text: 'messages' }),
         el('dt', { text: 'bad frames' }),
         el('dt', { text: 'reconnects' }),
-        el('dd', { 'data-count': 'events', text: String(s.events.accepted + s.events.ignored + s.events.invalid) }),
+        el('dd', {
+          'data-count': 'events',
+          text: String(s.events.accepted + s.events.ignored + s.events.invalid),
+        }),
         el('dd', { 'data-count': 'messages', text: String(s.messages) }),
         el('dd', { 'data-count': 'badFrames', text: String(s.badFrames) }),
         el('dd', { 'data-count': 'reconnects', text: String(s.reconnects) }),
@@ -271,10 +278,22 @@ async function refreshSubscriptions() {
       }),
       el('p', {
         'data-field': 'holder',
-        text: s.holding ? `Held by this replica (${s.holder})` : s.holder ? `Held by ${s.holder}` : 'Not held',
+        text: s.holding
+          ? `Held by this replica (${s.holder})`
+          : s.holder
+            ? `Held by ${s.holder}`
+            : 'Not held',
       }),
-      s.lastError ? el('p', { class: 'refusal', 'data-field': 'last-error', text: `Last error: ${s.lastError}` }) : null,
-      s.lastBadFrame ? el('p', { class: 'hint', 'data-field': 'last-bad-frame', text: `Last bad frame: ${s.lastBadFrame}` }) : null,
+      s.lastError
+        ? el('p', { class: 'refusal', 'data-field': 'last-error', text: `Last error: ${s.lastError}` })
+        : null,
+      s.lastBadFrame
+        ? el('p', {
+            class: 'hint',
+            'data-field': 'last-bad-frame',
+            text: `Last bad frame: ${s.lastBadFrame}`,
+          })
+        : null,
     ),
   );
   $('#subscription-cards').replaceChildren(...cards);
@@ -336,7 +355,13 @@ async function testSend(event) {
 
 async function refresh() {
   try {
-    await Promise.all([refreshStatus(), refreshDeliveries(), refreshDead(), refreshConnectors(), refreshSubscriptions()]);
+    await Promise.all([
+      refreshStatus(),
+      refreshDeliveries(),
+      refreshDead(),
+      refreshConnectors(),
+      refreshSubscriptions(),
+    ]);
   } catch (error) {
     $('#status').textContent = `Could not refresh: ${error.message}`;
   }

@@ -20,7 +20,13 @@ const outbox = await createOutbox(url, {
   concurrency: 8,
   retry: { baseDelayMs: 20, maxDelayMs: 200, jitter: 0.5, maxAttempts: 1_000 },
   // acceptDataLoss: the shared test Redis keeps nothing on disk; this child proves crash safety, not persistence.
-  redis: { partitions: 4, lockDurationMs: 1_500, stalledIntervalMs: 500, pausePollMs: 100, acceptDataLoss: true },
+  redis: {
+    partitions: 4,
+    lockDurationMs: 1_500,
+    stalledIntervalMs: 500,
+    pausePollMs: 100,
+    acceptDataLoss: true,
+  },
 });
 outbox.start(async (record) => {
   try {
