@@ -95,7 +95,17 @@ export default defineConnector({
 `,
   'src/webhook.ts': `// The ${displayName} webhook: JSON call events. Replace the schema, the detector and the switch with the
 // vendor's own field names and event types, and keep one behaviour per case.
-import { defineSource, detectJson, ignore, InputError, legProps, parseJson, parseWith, PROP, tokenAuth } from '@openconnect/core';
+import {
+  defineSource,
+  detectJson,
+  ignore,
+  InputError,
+  legProps,
+  parseJson,
+  parseWith,
+  PROP,
+  tokenAuth,
+} from '@openconnect/core';
 import { z } from 'zod';
 import type { ${pascal(camel)}Config } from './config.js';
 

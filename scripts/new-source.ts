@@ -87,7 +87,17 @@ const existing = listed[1]!
 
 const source = `// The ${id} source: JSON events posted with a shared token. Replace the schema, the detector and the
 // switch with the vendor's own field names and event types, and keep one behaviour per case.
-import { defineSource, detectJson, ignore, InputError, legProps, parseJson, parseWith, PROP, tokenAuth } from '@openconnect/core';
+import {
+  defineSource,
+  detectJson,
+  ignore,
+  InputError,
+  legProps,
+  parseJson,
+  parseWith,
+  PROP,
+  tokenAuth,
+} from '@openconnect/core';
 import { z } from 'zod';
 import type { ${configType} } from './config.js';
 
@@ -95,7 +105,9 @@ const event = z.object({
   event: z.string().min(1),
   eventId: z.string().min(1),
   agent: z.object({ login: z.string().min(1) }).optional(),
-  call: z.object({ id: z.string().min(1), from: z.string().optional(), to: z.string().optional() }).optional(),
+  call: z
+    .object({ id: z.string().min(1), from: z.string().optional(), to: z.string().optional() })
+    .optional(),
 });
 type Event = z.output<typeof event>;
 

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { check, cycles, linkModules, makeScratch, run, tsx } from './scratch.js';
+import { check, cycles, formatted, linkModules, makeScratch, run, tsx } from './scratch.js';
 
 let scratch: string;
 let folder: string;
@@ -51,6 +51,8 @@ describe('pnpm new-source', () => {
     expect(types.code, types.out).toBe(0);
     const found = await cycles(folder);
     expect(found.code, found.out).toBe(0);
+    const format = await formatted(scratch, 'connectors/acme-cloud');
+    expect(format.code, format.out).toBe(0);
   });
 
   it('refuses an existing source id, an unknown connector, an option the connector lacks and a bad id', async () => {

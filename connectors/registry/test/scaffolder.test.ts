@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { check, cycles, linkModules, makeScratch, run, tsx } from './scratch.js';
+import { check, cycles, formatted, linkModules, makeScratch, run, tsx } from './scratch.js';
 
 let scratch: string;
 
@@ -65,6 +65,12 @@ describe('pnpm new-connector', () => {
     expect(found.code, found.out).toBe(0);
     expect(found.out).toContain('no circular dependency');
     expect(readFileSync(join(folder, 'src/webhook.ts'), 'utf8')).toContain("from './config.js'");
+  });
+
+  it('generates code the repository formatter leaves as it is, registry line included', async () => {
+    const found = await formatted(scratch, 'connectors/acme-cloud', 'connectors/registry');
+    expect(found.code, found.out).toBe(0);
+    expect(found.out).toMatch(/Checked \d+ files?/);
   });
 
   it('refuses an invalid id and an existing folder', async () => {

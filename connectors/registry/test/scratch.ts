@@ -33,6 +33,7 @@ export function makeScratch(): string {
   for (const script of ['new-connector.ts', 'new-source.ts'])
     copyFileSync(join(repo, 'scripts', script), join(scratch, 'scripts', script));
   copyFileSync(join(repo, 'tsconfig.base.json'), join(scratch, 'tsconfig.base.json'));
+  copyFileSync(join(repo, 'biome.json'), join(scratch, 'biome.json'));
   mkdirSync(join(scratch, 'connectors/registry/src'), { recursive: true });
   writeFileSync(
     join(scratch, 'connectors/registry/src/connectors.ts'),
@@ -67,3 +68,7 @@ export const cycles = (folder: string) =>
     ['--no-warning', '--no-tree', '--exit-code', 'circular:1', 'src/**/*.ts'],
     folder,
   );
+
+/** The repository's formatter over what was generated (`pnpm test` refuses code it would rewrite). */
+export const formatted = (scratch: string, ...paths: string[]) =>
+  run(join(repo, 'node_modules/.bin/biome'), ['format', ...paths], scratch);
