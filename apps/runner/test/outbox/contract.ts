@@ -163,8 +163,8 @@ export function outboxContract(name: string, makeBackend: () => Backend | Promis
 
     it('reads back, after a reopen, every field of a record as its last attempt left it', async () => {
       // Each backend writes a record's fields out one by one (its row or its JSON, and back): a field one of them
-      // forgets reads back as absent. Together the three messages set every optional field (`covered`, checked
-      // against the type below, so a new field must be covered here before this compiles).
+      // forgets reads back as absent. Together the three messages set every optional field (`covered`, at the
+      // top of this file, is checked against the type, so a new field must be covered here before it compiles).
       const last = new Map<string, DeliveryRecord>();
       const hooks = { onAttempt: (r: DeliveryRecord) => last.set(r.id, r) };
       const outbox = await open({ retry: { ...fast, baseDelayMs: 60_000, maxDelayMs: 60_000 }, hooks });
