@@ -28,6 +28,8 @@ import type { Deliver, DeliveryRecord, EnqueueOptions, Outbox, OutboxOptions, Pr
 
 const DAY = 24 * 60 * 60_000;
 const HANDOFF_GRACE_MS = 10_000;
+/** The longest a worker holding back a retrying partition sleeps in one go (see maximumRateLimitDelay below). */
+const RATE_LIMIT_NAP_MS = 1_000;
 /** Records stored here and waiting for their first attempt here, kept at most this many (the oldest dropped). */
 const FRESH_MAX = 4_096;
 
@@ -227,6 +229,10 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
       maxStalledCount: 1_000_000,
       // Needed for queue.rateLimit() to hold the queue; the count itself never limits.
       limiter: { max: 1e12, duration: 1_000 },
+      // How long an idle, rate-limited worker sleeps before asking Redis again (one script call). BullMQ's close()
+      // cannot cut short a sleep begun after it was called (a retry scheduled as the runner stops): that sleep
+      // would hold shutdown for up to this, 30 s by default, the usual grace before a SIGKILL.
+      maximumRateLimitDelay: RATE_LIMIT_NAP_MS,
     });
     worker.on('error', () => {}); // connection blips: ioredis reconnects; a listener keeps them from crashing us
     workers.set(i, worker);

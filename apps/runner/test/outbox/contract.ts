@@ -201,6 +201,15 @@ export function outboxContract(name: string, makeBackend: () => Backend | Promis
       expect(t2 - t1).toBeLessThan(300 + 600);
     });
 
+    it('waits out a delay of several seconds in full, though a backend may wake up meanwhile to look', async () => {
+      const outbox = await open({ retry: { baseDelayMs: 2_300, maxDelayMs: 2_300, jitter: 0 } });
+      const sender = scriptedSender({ one: [unavailable] });
+      await outbox.enqueue([message(A, 'one')]);
+      outbox.start(sender.deliver);
+      await waitUntil(() => sender.log.length === 2, 8_000, 'the second attempt');
+      expect(sender.log[1]!.at - sender.log[0]!.at).toBeGreaterThanOrEqual(2_295);
+    });
+
     it("honours the answer's retryAfterMs when it is longer than the backoff", async () => {
       const outbox = await open({ retry: fast });
       const sender = scriptedSender({ one: [{ ...unavailable, status: 429, retryAfterMs: 400 }] });
@@ -409,6 +418,31 @@ export function outboxContract(name: string, makeBackend: () => Backend | Promis
       const again = await open();
       expect(await again.get(stored[0]!.id)).toMatchObject({ status: 'delivered', attempts: 1 });
       await expect(first.enqueue([message(A, 'late')])).rejects.toThrow('the outbox is closed');
+    });
+
+    it('close() called as a failed attempt sets its long retry delay ends within seconds, not after the delay', async () => {
+      // A runner told to stop (SIGTERM) while a message waits to be retried must not wait out the backoff: the
+      // orchestrator kills it after its grace period. close() starts from the attempt hook, the moment the retry
+      // is being scheduled, when a backend could begin its wait after close() looked.
+      let closing: Promise<void> | undefined;
+      let closedAt = 0;
+      const outbox = await open({
+        retry: { ...fast, baseDelayMs: 60_000, maxDelayMs: 60_000 },
+        hooks: {
+          onAttempt: () => {
+            closing ??= outbox.close().then(() => {
+              closedAt = Date.now();
+            });
+          },
+        },
+      });
+      const sender = scriptedSender({ later: [unavailable] });
+      await outbox.enqueue([message(A, 'later')]);
+      outbox.start(sender.deliver);
+      await waitUntil(() => closing !== undefined, 8_000, 'the attempt');
+      const calledAt = Date.now();
+      await closing;
+      expect(closedAt - calledAt).toBeLessThan(5_000);
     });
 
     it('keeps delivering when a hook throws', async () => {
