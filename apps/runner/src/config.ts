@@ -154,6 +154,8 @@ export const configSchema = z
             /** `confirmed`: the operator vouches for a Redis whose CONFIG command is disabled (managed services). */
             persistence: z.enum(['check', 'confirmed'], 'persistence must be check or confirmed').optional(),
             persistenceCheckMs: z.number().int().positive().optional(),
+            /** How long a stop waits for the sends in flight and Redis; it gives up sooner if Redis is away. */
+            closeTimeoutMs: z.number().int().positive().optional(),
           })
           .optional(),
       })

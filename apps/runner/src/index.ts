@@ -254,7 +254,12 @@ export async function startRunner(options: StartOptions = {}): Promise<Runner> {
         ...(config.delivery.dedupeWindowMs ? { dedupeWindowMs: config.delivery.dedupeWindowMs } : {}),
         ...(config.delivery.retainDelivered ? { retainDelivered: config.delivery.retainDelivered } : {}),
         // The intake's writes give up when the vendor is answered 503 (redis-writes.ts).
-        redis: { ...config.delivery.redis, writeTimeoutMs: config.limits.storeTimeoutMs },
+        redis: {
+          ...config.delivery.redis,
+          writeTimeoutMs: config.limits.storeTimeoutMs,
+          // A stop lets a send in flight end (at most openconnect.timeoutMs) and its outcome be saved.
+          closeTimeoutMs: config.delivery.redis?.closeTimeoutMs ?? config.openconnect.timeoutMs + 5_000,
+        },
         sqlite: { synchronous: config.outboxSync, commitWindowMs: config.outboxCommitWindowMs },
         hooks: outboxHooks(metrics, logger, activity, keyPause),
       }));

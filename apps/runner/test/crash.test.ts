@@ -4,9 +4,9 @@ import path from 'node:path';
 import { type Emulator, startEmulator } from '@openconnect/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_SECRET } from './helpers/acme.js';
-import { type ChildRunner, load, spawnRunner } from './helpers/processes.js';
+import { type ChildRunner, load, postSigned, spawnRunner } from './helpers/processes.js';
 import { createOutbox } from '../src/outbox/index.js';
-import { answered, baseConfig, sign, TEST_JWT, until } from './helpers/runner.js';
+import { answered, baseConfig, TEST_JWT, until } from './helpers/runner.js';
 
 // Each attempt in flight when a process dies may have reached OpenConnect without being marked delivered:
 // that is the at-least-once window, at most one message per lane (delivery.concurrency, 16) in flight.
@@ -92,12 +92,7 @@ describe('crash safety', () => {
     const runner = await spawnRunner(env(writeConfig('graceful.json'), `sqlite:${file}`));
     children.push(runner);
     emulator.setDelay(800); // the emulator stores the message at once and answers 800 ms later
-    const body = JSON.stringify(answered('g-1', 'agent-g', 'g-1'));
-    const res = await fetch(`${runner.url}/webhooks/acme/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-acme-signature': sign(body) },
-      body,
-    });
+    const res = await postSigned(runner, answered('g-1', 'agent-g', 'g-1'));
     expect(res.status).toBe(200);
     await emulator.waitFor(1);
     const exited = new Promise<number | null>((resolve) =>

@@ -86,6 +86,7 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
   const concurrency = Math.max(1, options.concurrency ?? 16);
   const slots = createSlots(concurrency);
   const lockDuration = options.redis?.lockDurationMs ?? 30_000;
+  const closeTimeoutMs = options.redis?.closeTimeoutMs ?? 15_000;
   const stalledInterval = options.redis?.stalledIntervalMs ?? 15_000;
   const keepMs = options.retainDelivered?.maxAgeMs ?? 7 * DAY;
   const keepRows = options.retainDelivered?.maxRows ?? 100_000;
@@ -108,6 +109,8 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
         },
       }),
   );
+  // Without a listener BullMQ prints each connection error to stderr, outside the log (Redis away: a line a retry).
+  for (const queue of queues) queue.on('error', () => {});
   await Promise.all(queues.map((q) => q.setGlobalConcurrency(1)));
 
   const pause = createSharedPause({
@@ -338,14 +341,33 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     pause.stop();
     persistence.stop();
     canceller.stop();
-    await Promise.allSettled([...enqueuing]);
-    await membership.stop();
-    await Promise.all([...workers.values()].map((w) => w.close()));
-    await Promise.all([...retiring]);
-    await Promise.all(queues.map((q) => q.close()));
+    const orderly = (async () => {
+      await Promise.allSettled([...enqueuing]);
+      await membership.stop();
+      await Promise.all([...workers.values()].map((w) => w.close()));
+      await Promise.all([...retiring]);
+      await Promise.all(queues.map((q) => q.close()));
+      closed = true;
+      await redis.quit().catch(() => redis.disconnect());
+      await writes.quit().catch(() => writes.disconnect());
+    })();
+    // Each step talks to Redis, and the main connection waits for a Redis that is away instead of failing: a stop
+    // while Redis is away would never end. So close() stops waiting once Redis has been away for a second, or
+    // past closeTimeoutMs, and drops the connections. Nothing accepted is lost: an attempt whose outcome could not
+    // be saved is made again after the restart (the at-least-once window).
+    const watch = watchClose(redis, closeTimeoutMs);
+    const cut = await Promise.race([orderly.then(() => undefined), watch.why]).finally(watch.stop);
+    if (cut === undefined) return;
+    // Not awaited: ioredis leaves a connection dropped while it waits to reconnect with its commands unanswered.
+    orderly.catch(() => {});
     closed = true;
-    await redis.quit().catch(() => redis.disconnect());
-    await writes.quit().catch(() => writes.disconnect());
+    for (const worker of workers.values()) worker.close(true).catch(() => {}); // drops its own connection
+    redis.disconnect();
+    writes.disconnect();
+    throw new Error(
+      `the Redis outbox at ${parsed.host} ${cut}: closed without waiting further; an attempt whose outcome ` +
+        `it could not save is made again after the restart`,
+    );
   }
 
   const assertOpen = () => {
@@ -425,6 +447,34 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     },
     warnings: () => persistence.warnings(),
     prune: pruneNow,
+  };
+}
+
+/** How long the main connection may be down during close() before close() gives up on Redis. */
+const AWAY_MS = 1_000;
+
+/** Why close() should stop waiting: past its deadline, or Redis away AWAY_MS in a row. stop() ends the watch. */
+function watchClose(redis: Redis, timeoutMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  let poll: NodeJS.Timeout | undefined;
+  const why = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`did not close within ${timeoutMs} ms`), timeoutMs);
+    let awaySince: number | undefined;
+    poll = setInterval(() => {
+      if (redis.status === 'ready') {
+        awaySince = undefined;
+        return;
+      }
+      awaySince ??= Date.now();
+      if (Date.now() - awaySince >= AWAY_MS) resolve('lost Redis while closing');
+    }, 100);
+  });
+  return {
+    why,
+    stop() {
+      clearTimeout(timer);
+      clearInterval(poll);
+    },
   };
 }
 

@@ -133,6 +133,12 @@ export interface RedisOutboxOptions {
    * about lockDurationMs + stalledIntervalMs. Defaults 30 s and 15 s. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /**
+   * How long close() lets the attempts in flight finish and the outbox leave Redis in order (at least the send
+   * timeout); past it, or once Redis has been away for a second, the connections are dropped and close() rejects
+   * saying so. Default 15,000 ms; the runner's is openconnect.timeoutMs + 5,000.
+   */
+  closeTimeoutMs?: number;
   /** How often each process looks at the shared pause flag. Default 500 ms. */
   pausePollMs?: number;
   /**

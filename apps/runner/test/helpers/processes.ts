@@ -61,6 +61,16 @@ export function spawnRunner(
   });
 }
 
+/** Posts one Acme event, signed, to a child runner's webhook. */
+export function postSigned(runner: ChildRunner, event: unknown) {
+  const body = JSON.stringify(event);
+  return fetch(`${runner.url}/webhooks/acme/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-acme-signature': sign(body) },
+    body,
+  });
+}
+
 /**
  * Sends signed events from `workers` loops until `stop()` is called (or `max` are sent), each to the URL
  * `target()` gives at that moment, each loop waiting `pauseMs` between requests (default none). Records
