@@ -244,6 +244,9 @@ function mistype(value: unknown, pick: number, replacement: unknown): unknown {
   return copy;
 }
 
+/** The limit of the sweeps over Object's member names: only a hang should reach it. */
+const SWEEP_TIMEOUT_MS = 180_000;
+
 const isLeaf = (v: unknown) => v === null || typeof v !== 'object';
 
 /** Every form body with one field's value replaced by `value`, field by field (a repeated name, each time). */
@@ -498,6 +501,9 @@ export function runConformance(options: ConformanceOptions): void {
       // Each value of each step's body set to a name Object.prototype holds, one at a time, in its conversation:
       // the steps before it run as recorded (signed), the ones after it follow, read and mapped directly. A
       // value the connector remembered (8x8's chat whose channel was "constructor") must not fail the next one.
+      // Every name in every field of every step: thousands of requests (Cisco Finesse's XML: about 7 s on a quiet
+      // machine, over 30 s on one running other suites beside two busy processes). A deterministic sweep, so its
+      // time limit only catches a hang.
       const namesInEachStep = async (chosen: (request: InboundRequest) => boolean) => {
         for (const fixture of fixtures.filter((f) => f.source === source.id))
           for (const [at, step] of fixture.steps.entries()) {
@@ -563,9 +569,13 @@ export function runConformance(options: ConformanceOptions): void {
         // Object.prototype must not find that member in a connector's look-up table (`TABLE[value]`).
         // fast-check's strings include these names now and then, so a connector that missed one failed CI at
         // random (Talkdesk, an agent_email "toString").
-        it(`${source.id}: string fields named like Object's members (toString, __proto__, constructor) produce an InputError or an outcome`, async () => {
-          await namesInEachStep(isJsonBody);
-        });
+        it(
+          `${source.id}: string fields named like Object's members (toString, __proto__, constructor) produce an InputError or an outcome`,
+          async () => {
+            await namesInEachStep(isJsonBody);
+          },
+          SWEEP_TIMEOUT_MS,
+        );
 
         it(`${source.id}: mistyped fields produce an InputError or an outcome`, async () => {
           const runtime = newRuntime(options);
@@ -596,9 +606,13 @@ export function runConformance(options: ConformanceOptions): void {
       // and attribute value of an XML body (Cisco Finesse), set to each name in turn.
       const isFormOrXml = (r: InboundRequest) => !isJsonBody(r) && (isForm(r) || isXml(r));
       if (samples.some(isFormOrXml)) {
-        it(`${source.id}: form fields and XML values named like Object's members (toString, __proto__, constructor) produce an InputError or an outcome`, async () => {
-          await namesInEachStep(isFormOrXml);
-        });
+        it(
+          `${source.id}: form fields and XML values named like Object's members (toString, __proto__, constructor) produce an InputError or an outcome`,
+          async () => {
+            await namesInEachStep(isFormOrXml);
+          },
+          SWEEP_TIMEOUT_MS,
+        );
       }
     }
   });
