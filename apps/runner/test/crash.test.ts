@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Emulator, startEmulator } from '@openconnect/core/testing';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_SECRET } from './helpers/acme.js';
 import { type ChildRunner, load, postSigned, spawnRunner } from './helpers/processes.js';
 import { createOutbox } from '../src/outbox/index.js';
-import { answered, baseConfig, TEST_JWT, until } from './helpers/runner.js';
+import { answered, TEST_JWT, until, writeRunnerConfig } from './helpers/runner.js';
 
 // Each attempt in flight when a process dies may have reached OpenConnect without being marked delivered:
 // that is the at-least-once window, at most one message per lane (delivery.concurrency, 16) in flight.
@@ -33,11 +33,8 @@ describe('crash safety', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function writeConfig(name: string, extra: Record<string, unknown> = {}) {
-    const file = path.join(dir, name);
-    writeFileSync(file, JSON.stringify(baseConfig(emulator, { logLevel: 'warn', ...extra })));
-    return file;
-  }
+  const writeConfig = (name: string, extra: Record<string, unknown> = {}) =>
+    writeRunnerConfig(path.join(dir, name), emulator, extra);
   const env = (config: string, outbox: string) => ({ CONFIG: config, OUTBOX: outbox, TEST_JWT, ACME_SECRET });
 
   // OUTBOX_SYNC=normal skips the fsync before the 2xx: a killed process loses nothing all the same (the

@@ -1,7 +1,7 @@
 // A stop while the Redis outbox's Redis is gone, or while a send outlasts the stop's deadline: close() ends soon,
 // saying why, instead of waiting for a Redis that does not come back (ioredis queues commands while it reconnects,
 // and BullMQ's worker waits for them). Each test runs a redis-server of its own: the shared one is never stopped.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Emulator, startEmulator } from '@openconnect/core/testing';
@@ -10,7 +10,7 @@ import { createOutbox, type Outbox } from '../src/outbox/index.js';
 import { ACME_SECRET } from './helpers/acme.js';
 import { postSigned, spawnRunner } from './helpers/processes.js';
 import { FORGETFUL, type RedisServer, startRedisServer } from './helpers/redis-server.js';
-import { answered, baseConfig, TEST_JWT, until } from './helpers/runner.js';
+import { answered, TEST_JWT, until, writeRunnerConfig } from './helpers/runner.js';
 import { message, scriptedSender, sleep, waitUntil } from './outbox/helpers.js';
 
 const servers: RedisServer[] = [];
@@ -93,16 +93,9 @@ describe('the runner on a Redis outbox, stopped once Redis is gone', () => {
     const redis = await redisServer();
     emulator = await startEmulator({ jwts: [TEST_JWT] });
     dir = mkdtempSync(path.join(tmpdir(), 'runner-gone-'));
-    const config = path.join(dir, 'runner.json');
-    writeFileSync(
-      config,
-      JSON.stringify(
-        baseConfig(emulator, {
-          logLevel: 'warn',
-          delivery: { redis: { acceptDataLoss: true, closeTimeoutMs: 60_000 } },
-        }),
-      ),
-    );
+    const config = writeRunnerConfig(path.join(dir, 'runner.json'), emulator, {
+      delivery: { redis: { acceptDataLoss: true, closeTimeoutMs: 60_000 } },
+    });
     const runner = await spawnRunner({
       CONFIG: config,
       OUTBOX: `${redis.url}?prefix=gone`,

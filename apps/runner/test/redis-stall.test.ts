@@ -2,15 +2,15 @@
 // limits.storeTimeoutMs while thousands of webhooks arrive: each gets a 503, none of them is stored or
 // delivered once Redis runs again, and the runner's memory does not grow with the refused requests.
 // The runner is a child process (what `pnpm start` runs), so its RSS is its own.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Emulator, startEmulator } from '@openconnect/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_SECRET } from './helpers/acme.js';
-import { type ChildRunner, spawnRunner } from './helpers/processes.js';
+import { type ChildRunner, postSigned, spawnRunner } from './helpers/processes.js';
 import { PERSISTENT, type RedisServer, startRedisServer } from './helpers/redis-server.js';
-import { answered, baseConfig, sign, TEST_JWT, until } from './helpers/runner.js';
+import { answered, TEST_JWT, until, writeRunnerConfig } from './helpers/runner.js';
 
 const REFUSED = 6_000; // webhooks sent while Redis is stopped
 const CONCURRENCY = 64;
@@ -27,12 +27,7 @@ function memoryOf(pid: number) {
 
 function post(runner: ChildRunner, id: string, queue = 'Support') {
   const event = answered(id, `agent-${id.length % 5}`, id);
-  const body = JSON.stringify({ ...event, call: { ...event.call, queue } });
-  return fetch(`${runner.url}/webhooks/acme/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-acme-signature': sign(body) },
-    body,
-  });
+  return postSigned(runner, { ...event, call: { ...event.call, queue } });
 }
 
 describe('Redis stopped (SIGSTOP) for longer than limits.storeTimeoutMs', () => {
@@ -44,16 +39,9 @@ describe('Redis stopped (SIGSTOP) for longer than limits.storeTimeoutMs', () => 
     redis = await startRedisServer(PERSISTENT);
     emulator = await startEmulator({ jwts: [TEST_JWT] });
     dir = mkdtempSync(path.join(tmpdir(), 'runner-stall-'));
-    const config = path.join(dir, 'runner.json');
-    writeFileSync(
-      config,
-      JSON.stringify(
-        baseConfig(emulator, {
-          logLevel: 'warn',
-          limits: { storeTimeoutMs: 1_000, ratePerSecond: 1_000_000, burst: 1_000_000 },
-        }),
-      ),
-    );
+    const config = writeRunnerConfig(path.join(dir, 'runner.json'), emulator, {
+      limits: { storeTimeoutMs: 1_000, ratePerSecond: 1_000_000, burst: 1_000_000 },
+    });
     runner = await spawnRunner({
       CONFIG: config,
       OUTBOX: `${redis.url}?prefix=${PREFIX}`,

@@ -1,7 +1,7 @@
 // Two runner processes on one Redis: exactly one holds the vendor session (a lease in Redis); SIGKILL it and
 // the other takes over within the lease TTL plus one reconnect, resuming from the stored position.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Emulator, type LineVendor, startEmulator, startLineVendor } from '@openconnect/core/testing';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SubscriptionView } from '../src/index.js';
 import { ACME_SECRET } from './helpers/acme.js';
 import { type ChildRunner, spawnRunner } from './helpers/processes.js';
-import { ADMIN_TOKEN, baseConfig, ref, TEST_JWT, until } from './helpers/runner.js';
+import { ADMIN_TOKEN, ref, TEST_JWT, until, writeRunnerConfig } from './helpers/runner.js';
 
 const LINE_TOKEN = 'line-token-failover-0123';
 const LEASE_TTL_MS = 1_500;
@@ -46,24 +46,17 @@ describe('one holder per subscription across replicas (Redis)', () => {
   };
 
   it('takes over within the lease TTL after the holder is SIGKILLed, and loses nothing', async () => {
-    const config = path.join(dir, 'runner.json');
-    writeFileSync(
-      config,
-      JSON.stringify(
-        baseConfig(emulator, {
-          logLevel: 'warn',
-          subscriptions: { leaseTtlMs: LEASE_TTL_MS, backoffBaseMs: 100, backoffMaxMs: 500 },
-          delivery: {
-            retry: { baseDelayMs: 20, maxDelayMs: 200, jitter: 0 },
-            redis: { lockDurationMs: 2_000, stalledIntervalMs: 1_000 },
-          },
-          connectors: {
-            acme: { options: { secret: ref('ACME_SECRET') } },
-            line: { options: { lineUrl: vendor.url, lineToken: ref('LINE_TOKEN') } },
-          },
-        }),
-      ),
-    );
+    const config = writeRunnerConfig(path.join(dir, 'runner.json'), emulator, {
+      subscriptions: { leaseTtlMs: LEASE_TTL_MS, backoffBaseMs: 100, backoffMaxMs: 500 },
+      delivery: {
+        retry: { baseDelayMs: 20, maxDelayMs: 200, jitter: 0 },
+        redis: { lockDurationMs: 2_000, stalledIntervalMs: 1_000 },
+      },
+      connectors: {
+        acme: { options: { secret: ref('ACME_SECRET') } },
+        line: { options: { lineUrl: vendor.url, lineToken: ref('LINE_TOKEN') } },
+      },
+    });
     const env = {
       CONFIG: config,
       OUTBOX: `redis://127.0.0.1:6379/0?prefix=${prefix}`,

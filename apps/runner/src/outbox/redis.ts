@@ -361,7 +361,9 @@ export async function openRedisOutbox(url: string, options: OutboxOptions = {}):
     // Not awaited: ioredis leaves a connection dropped while it waits to reconnect with its commands unanswered.
     orderly.catch(() => {});
     closed = true;
-    for (const worker of workers.values()) worker.close(true).catch(() => {}); // drops its own connection
+    // A worker not yet asked to close drops its own connection; one already closing keeps waiting for its job (BullMQ
+    // hands back the close already under way), which ends when the connections below are dropped or its send ends.
+    for (const worker of workers.values()) worker.close(true).catch(() => {});
     redis.disconnect();
     writes.disconnect();
     throw new Error(

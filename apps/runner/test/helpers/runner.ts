@@ -1,6 +1,6 @@
 // Starts a real runner on loopback against a real emulator, with its log lines captured.
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ConnectorDefinition } from '@openconnect/core';
@@ -52,6 +52,12 @@ export function baseConfig(emulator: Emulator, extra: Record<string, unknown> = 
     connectors: { acme: { options: { secret: ref('ACME_SECRET') } } },
     ...extra,
   };
+}
+
+/** Writes a config file for a runner child process: the test runner's, warnings and above logged, `extra` on top. */
+export function writeRunnerConfig(file: string, emulator: Emulator, extra: Record<string, unknown> = {}) {
+  writeFileSync(file, JSON.stringify(baseConfig(emulator, { logLevel: 'warn', ...extra })));
+  return file;
 }
 
 export async function startTestRunner(options: TestRunnerOptions = {}): Promise<TestRunner> {
