@@ -89,7 +89,7 @@ describe('crash safety', () => {
     const runner = await spawnRunner(env(writeConfig('graceful.json'), `sqlite:${file}`));
     children.push(runner);
     emulator.setDelay(800); // the emulator stores the message at once and answers 800 ms later
-    const res = await postSigned(runner, answered('g-1', 'agent-g', 'g-1'));
+    const res = await postSigned(runner.url, answered('g-1', 'agent-g', 'g-1'));
     expect(res.status).toBe(200);
     await emulator.waitFor(1);
     const exited = new Promise<number | null>((resolve) =>

@@ -103,7 +103,7 @@ describe('the runner on a Redis outbox, stopped once Redis is gone', () => {
       ACME_SECRET,
     });
     try {
-      const res = await postSigned(runner, answered('gone-1', 'agent-g', 'gone-1'));
+      const res = await postSigned(runner.url, answered('gone-1', 'agent-g', 'gone-1'));
       expect(res.status).toBe(200);
       await emulator.waitFor(1);
       await redis.stop();

@@ -27,7 +27,7 @@ function memoryOf(pid: number) {
 
 function post(runner: ChildRunner, id: string, queue = 'Support') {
   const event = answered(id, `agent-${id.length % 5}`, id);
-  return postSigned(runner, { ...event, call: { ...event.call, queue } });
+  return postSigned(runner.url, { ...event, call: { ...event.call, queue } });
 }
 
 describe('Redis stopped (SIGSTOP) for longer than limits.storeTimeoutMs', () => {

@@ -61,13 +61,14 @@ export function spawnRunner(
   });
 }
 
-/** Posts one Acme event, signed, to a child runner's webhook. */
-export function postSigned(runner: ChildRunner, event: unknown) {
+/** Posts one Acme event, signed, to the webhook of the runner at `url`. */
+export function postSigned(url: string, event: unknown, signal?: AbortSignal) {
   const body = JSON.stringify(event);
-  return fetch(`${runner.url}/webhooks/acme/events`, {
+  return fetch(`${url}/webhooks/acme/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-acme-signature': sign(body) },
     body,
+    signal,
   });
 }
 
@@ -87,14 +88,12 @@ export function load(
   const worker = async () => {
     while (running && next < options.max) {
       const id = `${options.prefix}-${next++}`;
-      const body = JSON.stringify(answered(id, `agent-${next % 7}`, id));
       try {
-        const res = await fetch(`${target()}/webhooks/acme/events`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-acme-signature': sign(body) },
-          body,
-          signal: AbortSignal.timeout(5000),
-        });
+        const res = await postSigned(
+          target(),
+          answered(id, `agent-${next % 7}`, id),
+          AbortSignal.timeout(5000),
+        );
         await res.arrayBuffer();
         (res.ok ? accepted : failed).push(id);
       } catch {
